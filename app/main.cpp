@@ -1,0 +1,66 @@
+#include <cstdio>
+
+#include <QCoreApplication>
+
+#include "herdconfig.h"
+#include "options.h"
+#include "servermode.h"
+
+namespace {
+
+QStringList rawArguments(int argc, char **argv)
+{
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments.append(QString::fromLocal8Bit(argv[i]));
+    return arguments;
+}
+
+int listPresets()
+{
+    for (const QString &name : Herd::HerdConfig::presetNames()) {
+        QString error;
+        const auto config = Herd::HerdConfig::preset(name, &error);
+        if (!config)
+            continue;
+        QStringList links;
+        for (const auto &[a, b] : config->links)
+            links.append(a + u'-' + b);
+        std::printf("%s%s\n  nodes: %s\n  links: %s\n", qPrintable(name),
+                    name == Herd::HerdConfig::defaultPreset() ? " (default)" : "",
+                    qPrintable(config->nodeNames().join(u", ")), qPrintable(links.join(u", ")));
+    }
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    // The front end is chosen before any application object exists.
+    QString error;
+    const std::optional<Options> options = parseOptions(rawArguments(argc, argv), &error);
+    if (!options) {
+        std::fprintf(stderr, "herd: %s\nTry 'herd --help'.\n", qPrintable(error));
+        return 2;
+    }
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("herd"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(HERD_VERSION));
+    switch (options->mode) {
+    case Options::Mode::Help:
+        std::fputs(qPrintable(helpText()), stdout);
+        return 0;
+    case Options::Mode::Version:
+        std::printf("herd %s (Qt %s)\n", HERD_VERSION, qVersion());
+        return 0;
+    case Options::Mode::ListPresets:
+        return listPresets();
+    case Options::Mode::Gui:
+        std::fputs("herd: the desktop GUI is not built yet; running the headless herd (--server)\n", stdout);
+        [[fallthrough]];
+    case Options::Mode::Server:
+        return runServer(*options);
+    }
+    return 0;
+}

@@ -1,0 +1,165 @@
+#include "options.h"
+
+#include <QCommandLineParser>
+
+#include "herdconfig.h"
+
+namespace {
+
+QCommandLineOption option(const QStringList &names, const char *valueName = nullptr)
+{
+    QCommandLineOption result(names);
+    if (valueName)
+        result.setValueName(QString::fromLatin1(valueName));
+    return result;
+}
+
+} // namespace
+
+std::optional<Options> parseOptions(const QStringList &arguments, QString *error)
+{
+    QCommandLineParser parser;
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    const QCommandLineOption server = option({QStringLiteral("server")});
+    const QCommandLineOption preset = option({QStringLiteral("preset")}, "NAME");
+    const QCommandLineOption config = option({QStringLiteral("config")}, "FILE");
+    const QCommandLineOption node = option({QStringLiteral("node")}, "NAME");
+    const QCommandLineOption logDir = option({QStringLiteral("log-dir")}, "DIR");
+    const QCommandLineOption placesUrl = option({QStringLiteral("places-url")}, "URL");
+    const QCommandLineOption placesApi = option({QStringLiteral("places-api")}, "API");
+    const QCommandLineOption placesFile = option({QStringLiteral("places-file")}, "FILE");
+    const QCommandLineOption placesTimeout = option({QStringLiteral("places-timeout")}, "MS");
+    const QCommandLineOption listPresets = option({QStringLiteral("list-presets")});
+    const QCommandLineOption verbose = option({QStringLiteral("verbose")});
+    const QCommandLineOption help = option({QStringLiteral("h"), QStringLiteral("help")});
+    const QCommandLineOption version = option({QStringLiteral("version")});
+    parser.addOptions({server, preset, config, node, logDir, placesUrl, placesApi, placesFile,
+                       placesTimeout, listPresets, verbose, help, version});
+
+    auto fail = [error](const QString &message) -> std::optional<Options> {
+        if (error)
+            *error = message;
+        return std::nullopt;
+    };
+    if (!parser.parse(arguments))
+        return fail(parser.errorText());
+    if (!parser.positionalArguments().isEmpty())
+        return fail(QStringLiteral("unexpected argument \"%1\"").arg(parser.positionalArguments().first()));
+
+    Options options;
+    if (parser.isSet(help))
+        options.mode = Options::Mode::Help;
+    else if (parser.isSet(version))
+        options.mode = Options::Mode::Version;
+    else if (parser.isSet(listPresets))
+        options.mode = Options::Mode::ListPresets;
+    else if (parser.isSet(server))
+        options.mode = Options::Mode::Server;
+
+    for (const QCommandLineOption *single : {&preset, &config, &logDir, &placesUrl, &placesApi, &placesFile, &placesTimeout}) {
+        if (parser.values(*single).size() > 1)
+            return fail(QStringLiteral("--%1 is given more than once").arg(single->names().constFirst()));
+    }
+    if (parser.isSet(preset) && parser.isSet(config))
+        return fail(QStringLiteral("give --preset or --config, not both"));
+    options.preset = parser.value(preset);
+    if (!options.preset.isEmpty() && !Herd::HerdConfig::presetNames().contains(options.preset))
+        return fail(QStringLiteral("--preset: no built-in herd named \"%1\" (built-in: %2)")
+                        .arg(options.preset, Herd::HerdConfig::presetNames().join(u", ")));
+    options.configFile = parser.value(config);
+    options.nodes = parser.values(node);
+    if (!options.nodes.isEmpty() && options.mode == Options::Mode::Gui)
+        return fail(QStringLiteral("--node only makes sense with --server"));
+    if (parser.isSet(logDir)) {
+        options.logDir = parser.value(logDir);
+        if (options.logDir.isEmpty())
+            return fail(QStringLiteral("--log-dir needs a directory"));
+    }
+    options.placesUrl = parser.value(placesUrl);
+    options.placesApi = parser.value(placesApi);
+    if (!options.placesApi.isEmpty() && options.placesApi != u"legacy" && options.placesApi != u"new")
+        return fail(QStringLiteral("--places-api must be \"legacy\" or \"new\", not \"%1\"").arg(options.placesApi));
+    options.placesFile = parser.value(placesFile);
+    if (!options.placesFile.isEmpty() && (!options.placesUrl.isEmpty() || !options.placesApi.isEmpty()))
+        return fail(QStringLiteral("--places-file (offline points) cannot be combined with Google options"));
+    if (parser.isSet(placesTimeout)) {
+        bool ok = false;
+        options.placesTimeoutMs = parser.value(placesTimeout).toInt(&ok);
+        if (!ok || options.placesTimeoutMs < 1 || options.placesTimeoutMs > 600'000)
+            return fail(QStringLiteral("--places-timeout must be a whole number of milliseconds from 1 to 600000"));
+    }
+    options.verbose = parser.isSet(verbose);
+    return options;
+}
+
+QString helpText()
+{
+    return QStringLiteral(R"(Usage:
+  herd [--preset NAME | --config FILE]            open the desktop GUI on a herd
+  herd --server [--preset NAME | --config FILE]   run the herd headless
+       [--node NAME]... [--log-dir DIR] [--places-url URL] [--places-api API]
+       [--places-file FILE] [--places-timeout MS] [--verbose]
+  herd --list-presets | --help | --version
+
+Herd runs a CS 131 proxy herd: TCP servers that take IAMAT location reports,
+answer WHATSAT queries for places near a client, and flood every update to
+their neighbours.
+
+Choosing the herd:
+  --preset NAME      a built-in herd (see --list-presets); default: alford
+  --config FILE      a herd file (JSON; see the README)
+  --list-presets     list the built-in herds with their nodes and links
+
+Running headless:
+  --server           run the nodes without a GUI until SIGINT or SIGTERM
+  --node NAME        run only this node (repeatable); the others are expected
+                     to run in other processes, at the host and port the herd
+                     file gives, so one herd file can span several machines
+  --log-dir DIR      one log per node, DIR/<Name>.log (default: logs)
+  --verbose          also print every event on standard output
+
+Places (answers to WHATSAT):
+  by default, offline: GeoNames cities embedded in Herd, no network needed
+  --places-file FILE offline, from your own GeoJSON points instead
+  --places-url URL   ask a Google-compatible Nearby Search endpoint
+  --places-api API   "legacy" (Nearby Search, GET) or "new" (Places API (New)
+                     places:searchNearby, POST); with no URL, Google's own
+                     endpoint, which needs a key
+  --places-timeout MS  give up on an upstream answer after MS ms (default 10000)
+  The key is read from the environment variable HERD_PLACES_KEY (or
+  GOOGLE_PLACES_API_KEY) and never written to logs.
+
+Other:
+  --help             show this help
+  --version          show Herd's version
+
+Exit status: 0 after a clean stop; 2 for a bad command line or herd file;
+1 when the herd cannot start (a port in use, a log directory not writable).
+)");
+}
+
+std::optional<Herd::HerdConfig> herdConfigFor(const Options &options, QString *error)
+{
+    using Herd::PlacesSettings;
+    std::optional<Herd::HerdConfig> config =
+        options.configFile.isEmpty()
+            ? Herd::HerdConfig::preset(options.preset.isEmpty() ? Herd::HerdConfig::defaultPreset() : options.preset, error)
+            : Herd::HerdConfig::fromFile(options.configFile, error);
+    if (!config)
+        return std::nullopt;
+    PlacesSettings &places = config->places;
+    if (!options.placesFile.isEmpty()) {
+        places.source = PlacesSettings::Source::GeoJson;
+        places.file = options.placesFile;
+    }
+    if (!options.placesUrl.isEmpty() || !options.placesApi.isEmpty()) {
+        const bool isNew = options.placesApi == u"new"
+                           || (options.placesApi.isEmpty() && places.source == PlacesSettings::Source::GoogleNew);
+        places.source = isNew ? PlacesSettings::Source::GoogleNew : PlacesSettings::Source::Google;
+        if (!options.placesUrl.isEmpty())
+            places.url = options.placesUrl;
+    }
+    if (options.placesTimeoutMs > 0)
+        places.timeoutMs = options.placesTimeoutMs;
+    return config;
+}

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+// What the command line asked for. Parsed before any application object
+// exists, because it decides between the GUI and the headless server.
+struct Options
+{
+    enum class Mode { Gui, Server, ListPresets, Help, Version };
+    Mode mode = Mode::Gui;
+    QString preset;     // empty: the default preset, unless configFile is set
+    QString configFile;
+    QStringList nodes;  // --node, repeatable; empty: all
+    QString logDir = QStringLiteral("logs");
+    QString placesUrl;
+    QString placesApi;  // "legacy" or "new"; empty: as the herd file says
+    QString placesFile;
+    int placesTimeoutMs = 0; // 0: as the herd file says
+    bool verbose = false;
+};
+
+// Null, with one line saying what is wrong, for a bad command line.
+std::optional<Options> parseOptions(const QStringList &arguments, QString *error);
+QString helpText();
+
+namespace Herd { struct HerdConfig; }
+
+// The herd the options name (preset, file or the default), with the places
+// flags applied over the herd file's own settings.
+std::optional<Herd::HerdConfig> herdConfigFor(const Options &options, QString *error);

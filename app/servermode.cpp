@@ -1,0 +1,116 @@
+#include "servermode.h"
+
+#include <csignal>
+#include <cstdio>
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <QCoreApplication>
+#include <QSocketNotifier>
+
+#include "cluster.h"
+#include "herdconfig.h"
+#include "logwriter.h"
+#include "node.h"
+#include "options.h"
+#include "placesfactory.h"
+
+namespace {
+
+int s_signalPipe[2] = {-1, -1};
+
+void onSignal(int signal)
+{
+    const char byte = char(signal);
+    [[maybe_unused]] const ssize_t ignored = ::write(s_signalPipe[1], &byte, 1);
+}
+
+void printLine(FILE *stream, const QString &text)
+{
+    std::fputs(qPrintable(text + u'\n'), stream);
+    std::fflush(stream);
+}
+
+// A Unix signal handler may only do async-signal-safe things, so it writes a
+// byte to a socket pair and the event loop quits when that becomes readable.
+bool quitOnTerminationSignals(QCoreApplication &app)
+{
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, s_signalPipe) != 0)
+        return false;
+    auto *notifier = new QSocketNotifier(s_signalPipe[0], QSocketNotifier::Read, &app);
+    QObject::connect(notifier, &QSocketNotifier::activated, &app, [notifier] {
+        char byte = 0;
+        [[maybe_unused]] const ssize_t ignored = ::read(s_signalPipe[0], &byte, 1);
+        notifier->setEnabled(false);
+        printLine(stdout, QStringLiteral("herd: %1, stopping").arg(byte == SIGINT ? QStringLiteral("SIGINT") : QStringLiteral("SIGTERM")));
+        QCoreApplication::quit();
+    });
+    struct sigaction action {};
+    action.sa_handler = onSignal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    return ::sigaction(SIGINT, &action, nullptr) == 0 && ::sigaction(SIGTERM, &action, nullptr) == 0;
+}
+
+} // namespace
+
+int runServer(const Options &options)
+{
+    QString error;
+    const std::optional<Herd::HerdConfig> config = herdConfigFor(options, &error);
+    if (!config) {
+        printLine(stderr, u"herd: " + error);
+        return 2;
+    }
+    std::unique_ptr<Herd::PlacesSource> places = Herd::makePlacesSource(config->places, &error);
+    if (!places) {
+        printLine(stderr, u"herd: places: " + error);
+        return 2;
+    }
+    Herd::LogWriter logs(options.logDir);
+    if (!logs.open(&error)) {
+        printLine(stderr, u"herd: " + error);
+        return 1;
+    }
+    QCoreApplication &app = *QCoreApplication::instance();
+    if (!quitOnTerminationSignals(app)) {
+        printLine(stderr, QStringLiteral("herd: cannot install signal handlers"));
+        return 1;
+    }
+
+    Herd::Cluster cluster(*config, places.get());
+    QObject::connect(&cluster, &Herd::Cluster::eventOccurred, &logs, &Herd::LogWriter::write);
+    const bool verbose = options.verbose;
+    QObject::connect(&cluster, &Herd::Cluster::eventOccurred, &app, [verbose](const Herd::Event &event) {
+        using Herd::EventKind;
+        if (verbose) {
+            std::fputs(Herd::LogWriter::formatLine(event).constData(), stdout);
+            return;
+        }
+        if (event.kind == EventKind::PeerConnected || event.kind == EventKind::PeerDisconnected) {
+            printLine(stdout, QStringLiteral("%1: link to %2 %3").arg(event.node, event.peer,
+                      event.kind == EventKind::PeerConnected ? QStringLiteral("up") : QStringLiteral("down (") + event.detail + u')'));
+        } else if (event.kind == EventKind::Error) {
+            printLine(stderr, QStringLiteral("%1: %2").arg(event.node, event.detail));
+        }
+    });
+    if (!cluster.start(options.nodes, &error)) {
+        printLine(stderr, u"herd: " + error);
+        return 1;
+    }
+    for (const Herd::Node *node : cluster.nodes()) {
+        printLine(stdout, QStringLiteral("%1 listening on %2:%3, neighbours: %4, log: %5")
+                              .arg(node->name(), node->settings().host)
+                              .arg(node->port())
+                              .arg(config->neighboursOf(node->name()).join(u", "), logs.pathFor(node->name())));
+    }
+    printLine(stdout, QStringLiteral("herd: %1 node(s) running; places: %2; stop with Ctrl-C")
+                          .arg(cluster.nodes().size())
+                          .arg(places->description()));
+    const int status = app.exec();
+    cluster.stop();
+    logs.flush();
+    printLine(stdout, QStringLiteral("herd: stopped; logs flushed to %1").arg(options.logDir));
+    return status;
+}

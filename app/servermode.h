@@ -1,0 +1,7 @@
+#pragma once
+
+struct Options;
+
+// Runs the herd headless until SIGINT or SIGTERM. Needs a QCoreApplication.
+// Returns the process exit status.
+int runServer(const Options &options);

@@ -1,0 +1,184 @@
+#include "clientsession.h"
+
+#include <QPointer>
+
+#include "lineconnection.h"
+#include "node.h"
+#include "placesjson.h"
+#include "placessource.h"
+
+namespace Herd {
+
+namespace {
+
+// "as received, without its line ending": a "\r\n" ending loses its "\r" too.
+QByteArray withoutCr(const QByteArray &line)
+{
+    return line.endsWith('\r') ? line.chopped(1) : line;
+}
+
+} // namespace
+
+ClientSession::ClientSession(qintptr descriptor, Node *node)
+    : QObject(node),
+      m_node(node),
+      m_connection(new LineConnection(descriptor, node->settings().maxLineBytes, this))
+{
+    m_peer = m_connection->peer();
+    connect(m_connection, &LineConnection::lineReceived, this, &ClientSession::onLine);
+    connect(m_connection, &LineConnection::lineTooLong, this, &ClientSession::onLineTooLong);
+    connect(m_connection, &LineConnection::inputFinished, this, &ClientSession::onInputFinished);
+    connect(m_connection, &LineConnection::closed, this, [this](const QString &reason) {
+        Event event;
+        event.kind = EventKind::ClientDisconnected;
+        event.peer = m_peer;
+        event.detail = reason;
+        m_node->report(std::move(event));
+        if (!m_finished) {
+            m_finished = true;
+            emit finished(this);
+        }
+    });
+}
+
+ClientSession::~ClientSession() = default;
+
+void ClientSession::abort()
+{
+    m_slots.clear();
+    m_connection->abort();
+}
+
+void ClientSession::onLine(const QByteArray &rawLine)
+{
+    const QByteArray line = withoutCr(rawLine);
+    const Message message = parseLine(line);
+    const bool fromPeer = message.command == Command::At;
+    if (fromPeer && m_peerName.isEmpty())
+        m_peerName = m_node->resolveSender(m_connection->peerAddress(), m_connection->peerPort());
+
+    Event received;
+    received.kind = EventKind::LineReceived;
+    received.peer = fromPeer && !m_peerName.isEmpty() ? m_peerName : m_peer;
+    received.line = line;
+    received.viaPeerLink = fromPeer;
+    m_node->report(std::move(received));
+
+    switch (message.command) {
+    case Command::Iamat:
+        reply(m_node->acceptIamat(message));
+        return;
+    case Command::Whatsat:
+        answerWhatsat(message, line);
+        return;
+    case Command::At:
+        m_node->acceptAt(message, m_peerName);
+        return;
+    case Command::Invalid:
+        rejectLine(line, message.problem);
+        return;
+    }
+}
+
+void ClientSession::onLineTooLong(const QByteArray &head)
+{
+    rejectLine(withoutCr(head), Problem::TooLong);
+}
+
+void ClientSession::rejectLine(const QByteArray &line, Problem problem)
+{
+    Event event;
+    event.kind = EventKind::LineInvalid;
+    event.peer = m_peer;
+    event.line = line;
+    event.detail = QString::fromLatin1(problemName(problem));
+    m_node->report(std::move(event));
+    reply(invalidReply(line));
+}
+
+void ClientSession::answerWhatsat(const Message &message, const QByteArray &line)
+{
+    const Record *record = m_node->store().find(message.clientId);
+    if (!record) {
+        rejectLine(line, Problem::UnknownClient);
+        return;
+    }
+    const qint64 sequence = reserveSlot();
+    const QByteArray atLine = record->atLine;
+    const int bound = message.bound;
+    PlacesQuery query;
+    query.latitude = record->latitude;
+    query.longitude = record->longitude;
+    query.radiusKm = message.radiusKm;
+    query.bound = bound;
+    QPointer<ClientSession> guard(this);
+    m_node->places()->search(query, [guard, sequence, atLine, bound](const QJsonObject &response) {
+        if (!guard)
+            return; // the client left (or its node was killed) while we waited
+        guard->fillSlot(sequence, atLine + '\n' + formatPlacesJson(trimResults(response, bound))
+                                      + "\n\n");
+    });
+}
+
+qint64 ClientSession::reserveSlot()
+{
+    m_slots.push_back(Slot{});
+    return m_firstSequence + qint64(m_slots.size()) - 1;
+}
+
+void ClientSession::fillSlot(qint64 sequence, QByteArray text)
+{
+    const qint64 index = sequence - m_firstSequence;
+    if (index < 0 || index >= qint64(m_slots.size()))
+        return;
+    Slot &slot = m_slots[size_t(index)];
+    slot.text = std::move(text);
+    slot.ready = true;
+    sendReady();
+}
+
+void ClientSession::reply(QByteArray text)
+{
+    if (m_slots.empty()) {
+        // The common case: nothing waits ahead of this reply.
+        Event event;
+        event.kind = EventKind::LineSent;
+        event.peer = m_peer;
+        event.line = text;
+        m_node->report(std::move(event));
+        text.append('\n');
+        m_connection->write(text);
+        return;
+    }
+    fillSlot(reserveSlot(), text + '\n');
+}
+
+void ClientSession::sendReady()
+{
+    while (!m_slots.empty() && m_slots.front().ready) {
+        QByteArray text = std::move(m_slots.front().text);
+        m_slots.pop_front();
+        ++m_firstSequence;
+        Event event;
+        event.kind = EventKind::LineSent;
+        event.peer = m_peer;
+        event.line = text.endsWith("\n\n") ? text.chopped(2) : text.chopped(1);
+        m_node->report(std::move(event));
+        m_connection->write(text);
+    }
+    closeIfDone();
+}
+
+void ClientSession::onInputFinished()
+{
+    m_inputFinished = true;
+    closeIfDone();
+}
+
+void ClientSession::closeIfDone()
+{
+    if (m_inputFinished && m_slots.empty())
+        m_connection->closeWhenFlushed();
+}
+
+} // namespace Herd

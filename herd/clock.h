@@ -1,0 +1,11 @@
+#pragma once
+
+#include <QtGlobal>
+
+namespace Herd {
+
+// Wall-clock time in integer nanoseconds since the POSIX epoch: the AT
+// reply's time difference needs all nine digits.
+qint64 wallClockNs();
+
+} // namespace Herd

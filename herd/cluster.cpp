@@ -1,0 +1,118 @@
+#include "cluster.h"
+
+#include "node.h"
+#include "peerlink.h"
+
+namespace Herd {
+
+Cluster::Cluster(const HerdConfig &config, PlacesSource *places, QObject *parent)
+    : QObject(parent), m_config(config), m_places(places)
+{
+}
+
+Cluster::~Cluster()
+{
+    stop();
+}
+
+bool Cluster::start(const QStringList &only, QString *error)
+{
+    for (const QString &name : only) {
+        if (!m_config.node(name)) {
+            if (error)
+                *error = QStringLiteral("no node named \"%1\" in the herd (nodes: %2)")
+                             .arg(name, m_config.nodeNames().join(u", "));
+            return false;
+        }
+    }
+    for (const NodeConfig &nodeConfig : m_config.nodes) {
+        if (!only.isEmpty() && !only.contains(nodeConfig.name))
+            continue;
+        auto *node = new Node(m_config.settingsFor(nodeConfig), m_places, this);
+        node->setSenderResolver([this, receiver = nodeConfig.name](const QHostAddress &, quint16 port) {
+            return m_linkSenders.value(senderKey(receiver, port));
+        });
+        connect(node, &Node::eventOccurred, this, &Cluster::onNodeEvent);
+        m_nodes.insert(nodeConfig.name, node);
+        m_order.append(nodeConfig.name);
+        if (!node->start(error)) {
+            stop();
+            return false;
+        }
+    }
+    // Only now are the ports of nodes configured with port 0 known.
+    for (Node *node : std::as_const(m_nodes)) {
+        QList<Neighbour> neighbours;
+        for (const QString &name : m_config.neighboursOf(node->name())) {
+            const NodeConfig *config = m_config.node(name);
+            const Node *local = m_nodes.value(name);
+            neighbours.append({name, config->host, local ? local->port() : config->port});
+        }
+        node->setNeighbours(neighbours);
+    }
+    return true;
+}
+
+void Cluster::stop()
+{
+    for (const QString &name : std::as_const(m_order)) {
+        if (Node *node = m_nodes.value(name))
+            node->stop(QStringLiteral("herd stopped"));
+    }
+    qDeleteAll(m_nodes);
+    m_nodes.clear();
+    m_order.clear();
+    m_linkSenders.clear();
+}
+
+QList<Node *> Cluster::nodes() const
+{
+    QList<Node *> result;
+    for (const QString &name : m_order)
+        result.append(m_nodes.value(name));
+    return result;
+}
+
+bool Cluster::kill(const QString &name)
+{
+    Node *node = m_nodes.value(name);
+    if (!node || !node->isRunning())
+        return false;
+    node->stop(QStringLiteral("killed"));
+    return true;
+}
+
+bool Cluster::restart(const QString &name, QString *error)
+{
+    Node *node = m_nodes.value(name);
+    if (!node) {
+        if (error)
+            *error = QStringLiteral("no node named \"%1\" runs here").arg(name);
+        return false;
+    }
+    return node->start(error);
+}
+
+void Cluster::onNodeEvent(const Event &event)
+{
+    const QString link = event.node + u'>' + event.peer;
+    if (event.kind == EventKind::PeerConnected) {
+        if (const PeerLink *peerLink = m_nodes.value(event.node)->link(event.peer)) {
+            const QString key = senderKey(event.peer, peerLink->localPort());
+            m_linkSenders.insert(key, event.node);
+            m_linkKeys.insert(link, key);
+        }
+    } else if (event.kind == EventKind::PeerDisconnected) {
+        m_linkSenders.remove(m_linkKeys.take(link));
+    }
+    emit eventOccurred(event);
+}
+
+QString Cluster::senderKey(const QString &receiver, quint16 senderPort)
+{
+    // The local port alone is not unique: Linux reuses an ephemeral port for
+    // connections to different destinations. With the receiver it is.
+    return receiver + u'|' + QString::number(senderPort);
+}
+
+} // namespace Herd

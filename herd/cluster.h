@@ -1,0 +1,63 @@
+#pragma once
+
+#include <QHash>
+#include <QObject>
+#include <QStringList>
+
+#include "event.h"
+#include "herdconfig.h"
+
+namespace Herd {
+
+class Node;
+class PlacesSource;
+
+// The registry of the nodes this process runs, keyed by name: builds them
+// from a herd configuration, wires each to its neighbours (local or in
+// other processes), kills and restarts them, and merges every node's events
+// into one stream that the logs, the GUI and the tests read.
+//
+// Thread affinity: the creating thread. Owns its nodes; front ends never
+// delete them.
+class Cluster final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Cluster)
+
+public:
+    Cluster(const HerdConfig &config, PlacesSource *places, QObject *parent = nullptr);
+    ~Cluster() override;
+
+    const HerdConfig &config() const { return m_config; }
+
+    // Starts the named nodes (all when `only` is empty); the others are
+    // expected to run elsewhere, at the host and port the herd file gives.
+    // All or nothing: if any node cannot listen, none is left running.
+    bool start(const QStringList &only = {}, QString *error = nullptr);
+    void stop();
+
+    QList<Node *> nodes() const;
+    Node *node(const QString &name) const { return m_nodes.value(name); }
+
+    // A killed node is like a crashed process: sockets closed, records lost.
+    bool kill(const QString &name);
+    bool restart(const QString &name, QString *error = nullptr);
+
+signals:
+    void eventOccurred(const Herd::Event &event);
+
+private:
+    void onNodeEvent(const Event &event);
+    static QString senderKey(const QString &receiver, quint16 senderPort);
+
+    HerdConfig m_config;
+    PlacesSource *m_places;        // borrowed
+    QHash<QString, Node *> m_nodes; // owned (children)
+    QStringList m_order;           // node names in herd-file order
+    // Local endpoint of each connected outgoing peer link -> its node, so a
+    // node can tell which neighbour an incoming AT line came from.
+    QHash<QString, QString> m_linkSenders; // "receiver|port" -> sender
+    QHash<QString, QString> m_linkKeys;    // "sender>receiver" -> its key above
+};
+
+} // namespace Herd

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <QByteArray>
+#include <QMetaType>
+#include <QString>
+
+namespace Herd {
+
+// Everything a node does is announced as one of these, in the past tense.
+// The logs, the GUI and the tests all read this one stream.
+enum class EventKind {
+    NodeStarted,        // detail: "listening on host:port"
+    NodeStopped,        // detail: why
+    ClientConnected,    // peer: address:port
+    ClientDisconnected, // detail: why
+    LineReceived,       // line; peer is a neighbour's name when known
+    LineSent,           // line; on a peer link, peer is the neighbour's name
+    LineInvalid,        // line; detail: the parser's reason
+    RecordStored,       // client, line: the AT line; detail: "iamat" or "flood"
+    RecordDropped,      // client, line; detail: why (not newer)
+    PeerConnected,      // peer: neighbour name; detail: address:port
+    PeerDisconnected,   // peer: neighbour name; detail: why
+    PeerRetrying,       // peer: neighbour name; detail: delay and attempt
+    SendSkipped,        // line not sent to neighbour `peer`; detail: why
+    Refused,            // detail: what was refused and why
+    Error,              // detail: what went wrong
+};
+
+const char *eventKindName(EventKind kind);
+
+struct Event
+{
+    qint64 timeNs = 0; // wall clock, ns since the POSIX epoch
+    QString node;
+    EventKind kind = EventKind::Error;
+    QString peer;      // address:port of a client, or a neighbour's name
+    QByteArray client; // client id, for record events
+    QByteArray line;   // protocol line, without its ending
+    QString detail;
+    bool viaPeerLink = false; // the line travelled between two nodes
+};
+
+} // namespace Herd
+
+Q_DECLARE_METATYPE(Herd::Event)

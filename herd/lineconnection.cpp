@@ -1,0 +1,206 @@
+#include "lineconnection.h"
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <QSocketNotifier>
+
+namespace Herd {
+
+namespace {
+// Bytes read per readiness notification: large enough to batch a pipelined
+// burst, small enough that one busy client cannot starve the others.
+constexpr std::size_t ReadChunk = 64 * 1024;
+constexpr int MaxReadsPerWakeup = 4;
+} // namespace
+
+LineConnection::LineConnection(qintptr descriptor, qsizetype maxLineBytes, QObject *parent)
+    : QObject(parent), m_fd(int(descriptor)), m_maxLineBytes(maxLineBytes)
+{
+    ::fcntl(m_fd, F_SETFL, ::fcntl(m_fd, F_GETFL) | O_NONBLOCK);
+    sockaddr_storage address{};
+    socklen_t length = sizeof(address);
+    if (::getpeername(m_fd, reinterpret_cast<sockaddr *>(&address), &length) == 0) {
+        m_peerAddress = QHostAddress(reinterpret_cast<const sockaddr *>(&address));
+        if (address.ss_family == AF_INET)
+            m_peerPort = ntohs(reinterpret_cast<const sockaddr_in *>(&address)->sin_port);
+        else if (address.ss_family == AF_INET6)
+            m_peerPort = ntohs(reinterpret_cast<const sockaddr_in6 *>(&address)->sin6_port);
+    }
+    m_readNotifier = new QSocketNotifier(m_fd, QSocketNotifier::Read, this);
+    m_writeNotifier = new QSocketNotifier(m_fd, QSocketNotifier::Write, this);
+    m_writeNotifier->setEnabled(false);
+    connect(m_readNotifier, &QSocketNotifier::activated, this, &LineConnection::onReadable);
+    connect(m_writeNotifier, &QSocketNotifier::activated, this, &LineConnection::onWritable);
+}
+
+LineConnection::~LineConnection()
+{
+    if (m_fd >= 0)
+        ::close(m_fd);
+}
+
+QString LineConnection::peer() const
+{
+    return m_peerAddress.toString() + u':' + QString::number(m_peerPort);
+}
+
+void LineConnection::write(const QByteArray &data)
+{
+    if (m_fd < 0)
+        return;
+    m_out.append(data);
+    if (!m_inBatch)
+        flush();
+}
+
+void LineConnection::closeWhenFlushed()
+{
+    if (m_fd < 0)
+        return;
+    m_closeWhenFlushed = true;
+    m_readNotifier->setEnabled(false);
+    if (pendingBytes() == 0)
+        closeWith(QStringLiteral("closed by server"));
+}
+
+void LineConnection::abort()
+{
+    closeWith(QStringLiteral("aborted by server"));
+}
+
+void LineConnection::onReadable()
+{
+    // One buffer per thread: an idle connection holds no read buffer at all,
+    // only the unfinished tail of a line.
+    thread_local std::array<char, ReadChunk> buffer;
+    m_inBatch = true;
+    for (int round = 0; round < MaxReadsPerWakeup && m_fd >= 0 && !m_inputDone; ++round) {
+        const ssize_t n = ::recv(m_fd, buffer.data(), buffer.size(), 0);
+        if (n > 0) {
+            consume(QByteArrayView(buffer.data(), n));
+            if (n < ssize_t(buffer.size()))
+                break;
+            continue;
+        }
+        if (n == 0) {
+            m_inputDone = true;
+            m_readNotifier->setEnabled(false);
+            if (!m_in.isEmpty() && !m_discarding)
+                emit lineReceived(std::exchange(m_in, {}));
+            m_in = {};
+            if (m_fd >= 0)
+                emit inputFinished();
+            break;
+        }
+        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+            break;
+        m_inBatch = false;
+        closeWith(QString::fromLocal8Bit(std::strerror(errno)));
+        return;
+    }
+    m_inBatch = false;
+    flush();
+}
+
+void LineConnection::consume(QByteArrayView chunk)
+{
+    qsizetype start = 0;
+    if (!m_in.isEmpty() || m_discarding) {
+        // Finish the line left over from earlier reads.
+        const qsizetype newline = chunk.indexOf('\n');
+        if (newline < 0) {
+            keepTail(chunk);
+            return;
+        }
+        if (m_discarding) {
+            m_discarding = false;
+        } else {
+            m_in.append(chunk.first(newline));
+            const QByteArray line = std::exchange(m_in, {});
+            if (line.size() > m_maxLineBytes)
+                emit lineTooLong(line.first(m_maxLineBytes));
+            else
+                emit lineReceived(line);
+        }
+        start = newline + 1;
+    }
+    while (m_fd >= 0) {
+        const qsizetype newline = chunk.indexOf('\n', start);
+        if (newline < 0)
+            break;
+        const qsizetype length = newline - start;
+        if (length > m_maxLineBytes)
+            emit lineTooLong(chunk.sliced(start, m_maxLineBytes).toByteArray());
+        else
+            emit lineReceived(chunk.sliced(start, length).toByteArray());
+        start = newline + 1;
+    }
+    if (start < chunk.size())
+        keepTail(chunk.sliced(start));
+}
+
+void LineConnection::keepTail(QByteArrayView tail)
+{
+    if (m_discarding)
+        return;
+    m_in.append(tail);
+    if (m_in.size() > m_maxLineBytes) {
+        emit lineTooLong(m_in.first(m_maxLineBytes));
+        m_discarding = true;
+        m_in = {};
+    }
+}
+
+void LineConnection::flush()
+{
+    while (m_fd >= 0 && pendingBytes() > 0) {
+        const ssize_t n = ::send(m_fd, m_out.constData() + m_outOffset, size_t(pendingBytes()),
+                                 MSG_NOSIGNAL);
+        if (n > 0) {
+            m_outOffset += n;
+            continue;
+        }
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            m_writeNotifier->setEnabled(true);
+            return;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        closeWith(QString::fromLocal8Bit(std::strerror(errno)));
+        return;
+    }
+    m_out.clear();
+    m_outOffset = 0;
+    if (m_fd >= 0) {
+        m_writeNotifier->setEnabled(false);
+        if (m_closeWhenFlushed)
+            closeWith(QStringLiteral("closed by server"));
+    }
+}
+
+void LineConnection::onWritable()
+{
+    flush();
+}
+
+void LineConnection::closeWith(const QString &reason)
+{
+    if (m_fd < 0)
+        return;
+    m_readNotifier->setEnabled(false);
+    m_writeNotifier->setEnabled(false);
+    ::close(m_fd);
+    m_fd = -1;
+    m_out.clear();
+    m_outOffset = 0;
+    emit closed(reason);
+}
+
+} // namespace Herd

@@ -1,0 +1,184 @@
+#include "node.h"
+
+#include "clientsession.h"
+#include "clock.h"
+#include "listener.h"
+#include "peerlink.h"
+
+namespace Herd {
+
+Node::Node(const NodeSettings &settings, PlacesSource *places, QObject *parent)
+    : QObject(parent),
+      m_settings(settings),
+      m_places(places),
+      m_listener(new Listener(this)),
+      m_nameUtf8(settings.name.toUtf8())
+{
+    connect(m_listener, &Listener::accepted, this, &Node::onAccepted);
+}
+
+Node::~Node()
+{
+    // Sessions and links are children; closing happens in their destructors.
+}
+
+bool Node::isRunning() const
+{
+    return m_listener->isListening();
+}
+
+void Node::setNeighbours(const QList<Neighbour> &neighbours)
+{
+    QHash<QString, PeerLink *> kept;
+    for (const Neighbour &neighbour : neighbours) {
+        PeerLink *link = m_links.take(neighbour.name);
+        if (link) {
+            link->setNeighbour(neighbour);
+        } else {
+            link = new PeerLink(neighbour, m_settings, this);
+            connect(link, &PeerLink::eventOccurred, this, &Node::report);
+            if (isRunning())
+                link->start();
+        }
+        kept.insert(neighbour.name, link);
+    }
+    qDeleteAll(m_links);
+    m_links = kept;
+}
+
+bool Node::start(QString *error)
+{
+    if (isRunning())
+        return true;
+    QHostAddress address;
+    if (!address.setAddress(m_settings.host)) {
+        if (m_settings.host == u"localhost")
+            address = QHostAddress::LocalHost;
+        else {
+            if (error)
+                *error = QStringLiteral("%1: host \"%2\" is not an IP address")
+                             .arg(m_settings.name, m_settings.host);
+            return false;
+        }
+    }
+    if (!m_listener->listen(address, m_settings.port)) {
+        if (error)
+            *error = QStringLiteral("%1: cannot listen on %2:%3: %4")
+                         .arg(m_settings.name, m_settings.host)
+                         .arg(m_settings.port)
+                         .arg(m_listener->errorString());
+        return false;
+    }
+    m_settings.port = m_listener->serverPort();
+    Event event;
+    event.kind = EventKind::NodeStarted;
+    event.detail = QStringLiteral("listening on %1:%2").arg(m_settings.host).arg(m_settings.port);
+    report(std::move(event));
+    for (PeerLink *link : std::as_const(m_links))
+        link->start();
+    return true;
+}
+
+void Node::stop(const QString &reason)
+{
+    if (!isRunning())
+        return;
+    m_listener->close();
+    for (PeerLink *link : std::as_const(m_links))
+        link->stop();
+    const QSet<ClientSession *> sessions = std::exchange(m_sessions, {});
+    for (ClientSession *session : sessions) {
+        session->disconnect(this);
+        session->abort();
+        session->deleteLater();
+    }
+    m_store.clear();
+    Event event;
+    event.kind = EventKind::NodeStopped;
+    event.detail = reason;
+    report(std::move(event));
+}
+
+void Node::onAccepted(qintptr descriptor)
+{
+    auto *session = new ClientSession(descriptor, this);
+    m_sessions.insert(session);
+    connect(session, &ClientSession::finished, this, [this](ClientSession *finished) {
+        m_sessions.remove(finished);
+        finished->deleteLater();
+    });
+    Event event;
+    event.kind = EventKind::ClientConnected;
+    event.peer = session->peer();
+    report(std::move(event));
+}
+
+QByteArray Node::acceptIamat(const Message &iamat)
+{
+    Record record;
+    record.clientId = iamat.clientId;
+    record.server = m_nameUtf8;
+    record.position = iamat.position;
+    record.latitude = iamat.latitude;
+    record.longitude = iamat.longitude;
+    record.timeNs = iamat.timeNs;
+    record.atLine = formatAt(m_nameUtf8, wallClockNs(), iamat);
+    storeAndFlood(record, {}, "iamat");
+    return record.atLine;
+}
+
+void Node::acceptAt(const Message &at, const QString &fromNeighbour)
+{
+    Record record;
+    record.clientId = at.clientId;
+    record.server = at.server;
+    record.position = at.position;
+    record.latitude = at.latitude;
+    record.longitude = at.longitude;
+    record.timeNs = at.timeNs;
+    // Normalised to single spaces so WHATSAT replies look as the origin made
+    // them even if a neighbour used other white space.
+    record.atLine = "AT " + at.server + ' ' + at.diff + ' ' + at.clientId + ' ' + at.position
+                    + ' ' + at.time;
+    storeAndFlood(record, fromNeighbour, "flood");
+}
+
+void Node::storeAndFlood(const Record &record, const QString &fromNeighbour, const char *how)
+{
+    Event event;
+    event.client = record.clientId;
+    event.line = record.atLine;
+    event.peer = fromNeighbour;
+    if (!m_store.offer(record)) {
+        event.kind = EventKind::RecordDropped;
+        event.detail = QStringLiteral("not newer than the record held");
+        report(std::move(event));
+        return;
+    }
+    event.kind = EventKind::RecordStored;
+    event.detail = QString::fromLatin1(how);
+    report(std::move(event));
+
+    const QString origin = QString::fromUtf8(record.server);
+    for (PeerLink *link : std::as_const(m_links)) {
+        const QString &neighbour = link->neighbour().name;
+        // The sender, and the node that made the record, hold it already.
+        if (neighbour == fromNeighbour || neighbour == origin)
+            continue;
+        link->send(record.atLine);
+    }
+}
+
+QString Node::resolveSender(const QHostAddress &address, quint16 port) const
+{
+    return m_resolveSender ? m_resolveSender(address, port) : QString();
+}
+
+void Node::report(Event event)
+{
+    event.timeNs = wallClockNs();
+    event.node = m_settings.name;
+    emit eventOccurred(event);
+}
+
+} // namespace Herd

@@ -1,0 +1,84 @@
+#pragma once
+
+#include <QHash>
+#include <QHostAddress>
+#include <QObject>
+#include <QSet>
+
+#include <functional>
+
+#include "event.h"
+#include "nodesettings.h"
+#include "protocol.h"
+#include "store.h"
+
+namespace Herd {
+
+class ClientSession;
+class Listener;
+class PeerLink;
+class PlacesSource;
+
+// One server of the herd: listens for clients, answers IAMAT and WHATSAT,
+// keeps the newest record per client and floods new records to its
+// neighbours. Every thing it does is announced through eventOccurred().
+//
+// A stopped node is like a crashed process: sockets closed, records gone.
+// start() again brings it back on the same port.
+// Thread affinity: the creating thread; everything runs on its event loop.
+class Node final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Node)
+
+public:
+    // Names the neighbour whose outgoing link has this local endpoint, or
+    // returns an empty string. Lets a node avoid flooding an update straight
+    // back to the neighbour it came from when both live in one process.
+    using SenderResolver = std::function<QString(const QHostAddress &, quint16)>;
+
+    Node(const NodeSettings &settings, PlacesSource *places, QObject *parent = nullptr);
+    ~Node() override;
+
+    QString name() const { return m_settings.name; }
+    const NodeSettings &settings() const { return m_settings; }
+    // The port it listens on (the OS's choice after a start with port 0).
+    quint16 port() const { return m_settings.port; }
+    bool isRunning() const;
+    const Store &store() const { return m_store; }
+    PlacesSource *places() const { return m_places; }
+    int clientCount() const { return int(m_sessions.size()); }
+
+    void setNeighbours(const QList<Neighbour> &neighbours);
+    QList<PeerLink *> links() const { return m_links.values(); }
+    PeerLink *link(const QString &neighbour) const { return m_links.value(neighbour); }
+    void setSenderResolver(SenderResolver resolver) { m_resolveSender = std::move(resolver); }
+
+    // Listens and starts the links. False, with a reason, if it could not listen.
+    bool start(QString *error = nullptr);
+    void stop(const QString &reason = QStringLiteral("stopped"));
+
+    // Used by ClientSession.
+    QByteArray acceptIamat(const Message &iamat);
+    void acceptAt(const Message &at, const QString &fromNeighbour);
+    QString resolveSender(const QHostAddress &address, quint16 port) const;
+    void report(Event event);
+
+signals:
+    void eventOccurred(const Herd::Event &event);
+
+private:
+    void onAccepted(qintptr descriptor);
+    void storeAndFlood(const Record &record, const QString &fromNeighbour, const char *how);
+
+    NodeSettings m_settings;
+    PlacesSource *m_places;                  // borrowed: shared by the herd
+    Listener *m_listener = nullptr;          // owned (child)
+    QHash<QString, PeerLink *> m_links;      // owned (children), by neighbour name
+    QSet<ClientSession *> m_sessions;        // owned (children)
+    Store m_store;
+    SenderResolver m_resolveSender;
+    QByteArray m_nameUtf8;
+};
+
+} // namespace Herd

@@ -1,0 +1,79 @@
+#pragma once
+
+#include <QByteArray>
+#include <QByteArrayView>
+
+namespace Herd {
+
+// Pure functions for the line protocol of PROTOCOL.md: no sockets, no event
+// loop, so tests can feed them tables of lines. Times are integer
+// nanoseconds since the POSIX epoch; positions keep their original text so
+// replies copy the client's bytes exactly.
+
+enum class Command { Iamat, Whatsat, At, Invalid };
+
+// Why a line is not a valid message. Only logs and tests read this: the
+// client always gets "? <line>".
+enum class Problem {
+    None,
+    Empty,
+    NotText,
+    UnknownCommand,
+    FieldCount,
+    BadPosition,
+    LatitudeRange,
+    LongitudeRange,
+    BadTime,
+    BadRadius,
+    RadiusRange,
+    BadBound,
+    BoundRange,
+    BadDiff,
+    UnknownClient, // set by the node, not the parser: the parser knows no clients
+    TooLong,       // set by the connection: the line passed the node's limit
+};
+
+const char *problemName(Problem problem);
+
+struct Message
+{
+    Command command = Command::Invalid;
+    Problem problem = Problem::None;
+
+    // IAMAT and AT
+    QByteArray clientId;
+    QByteArray position; // "+34.068930-118.445127", as received
+    QByteArray time;     // "1621464827.959498503", as received
+    double latitude = 0;
+    double longitude = 0;
+    qint64 timeNs = 0;
+
+    // AT only
+    QByteArray server;
+    QByteArray diff;
+
+    // WHATSAT only (clientId above)
+    double radiusKm = 0;
+    int bound = 0;
+};
+
+// `line` excludes its "\n" (a trailing "\r" is white space and ignored).
+Message parseLine(QByteArrayView line);
+
+// Splits on the protocol's white space (space, \t, \r, \n, \f, \v).
+bool isProtocolSpace(char c);
+
+// Each parses one field exactly as PROTOCOL.md defines it; false if invalid.
+bool parsePosition(QByteArrayView text, double *latitude, double *longitude, Problem *problem);
+bool parseTime(QByteArrayView text, qint64 *ns);
+
+// "+0.263873386": always signed, exactly nine fraction digits.
+QByteArray formatDiff(qint64 diffNs);
+
+// The AT reply to an IAMAT received at `receivedNs` by node `server`.
+QByteArray formatAt(QByteArrayView server, qint64 receivedNs, const Message &iamat);
+
+// "? <line>" for an invalid line; `line` is as received, without its line ending.
+QByteArray invalidReply(QByteArrayView line);
+
+} // namespace Herd

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <QByteArray>
+#include <QHash>
+
+namespace Herd {
+
+// What a node knows about one client: its newest report.
+struct Record
+{
+    QByteArray clientId;
+    QByteArray server;   // node that received the IAMAT
+    QByteArray position; // as the client sent it
+    double latitude = 0;
+    double longitude = 0;
+    qint64 timeNs = 0;   // client time: the newer-wins key
+    QByteArray atLine;   // the AT line exactly as `server` produced it
+};
+
+// Newest record per client id. Newer means a strictly larger client time,
+// so a duplicate or an echo of a flood is never newer than itself.
+class Store final
+{
+public:
+    // Stores the record if it is newer than the one held; true if stored.
+    bool offer(const Record &record);
+
+    const Record *find(const QByteArray &clientId) const;
+    qsizetype size() const { return m_records.size(); }
+    const QHash<QByteArray, Record> &records() const { return m_records; }
+    void clear() { m_records.clear(); }
+
+private:
+    QHash<QByteArray, Record> m_records;
+};
+
+} // namespace Herd
