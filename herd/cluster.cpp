@@ -1,7 +1,11 @@
 #include "cluster.h"
 
+#include "clock.h"
 #include "node.h"
+#include "partition.h"
 #include "peerlink.h"
+
+using namespace Qt::StringLiterals;
 
 namespace Herd {
 
@@ -91,6 +95,79 @@ bool Cluster::restart(const QString &name, QString *error)
         return false;
     }
     return node->start(error);
+}
+
+QList<PeerLink *> Cluster::directions(const QString &from, const QString &to, Direction direction) const
+{
+    QList<PeerLink *> result;
+    if (const Node *sender = m_nodes.value(from); sender && sender->link(to))
+        result.append(sender->link(to));
+    if (direction == Direction::Both) {
+        if (const Node *receiver = m_nodes.value(to); receiver && receiver->link(from))
+            result.append(receiver->link(from));
+    }
+    return result;
+}
+
+bool Cluster::setLinkCut(const QString &from, const QString &to, bool cut, Direction direction)
+{
+    const QList<PeerLink *> links = directions(from, to, direction);
+    for (PeerLink *link : links)
+        link->setCut(cut);
+    if (!links.isEmpty())
+        reportLinkChange(from, to, (cut ? u"cut"_s : u"restored"_s) + (direction == Direction::OneWay ? u" (one way)"_s : QString()));
+    return !links.isEmpty();
+}
+
+bool Cluster::setLinkDelay(const QString &from, const QString &to, int delayMs, Direction direction)
+{
+    const QList<PeerLink *> links = directions(from, to, direction);
+    for (PeerLink *link : links)
+        link->setDelayMs(delayMs);
+    if (!links.isEmpty())
+        reportLinkChange(from, to, QStringLiteral("delay %1 ms%2").arg(delayMs).arg(direction == Direction::OneWay ? u" (one way)"_s : QString()));
+    return !links.isEmpty();
+}
+
+bool Cluster::isLinkCut(const QString &from, const QString &to) const
+{
+    const Node *sender = m_nodes.value(from);
+    const PeerLink *link = sender ? sender->link(to) : nullptr;
+    return link && link->isCut();
+}
+
+int Cluster::linkDelay(const QString &from, const QString &to) const
+{
+    const Node *sender = m_nodes.value(from);
+    const PeerLink *link = sender ? sender->link(to) : nullptr;
+    return link ? link->delayMs() : 0;
+}
+
+void Cluster::partition(const QList<QStringList> &groups)
+{
+    for (const auto &[a, b] : Partition::crossingLinks(m_config, groups))
+        setLinkCut(a, b, true);
+}
+
+void Cluster::heal()
+{
+    for (const auto &[a, b] : m_config.links) {
+        for (const auto &[from, to] : {std::pair{a, b}, std::pair{b, a}}) {
+            if (isLinkCut(from, to))
+                setLinkCut(from, to, false, Direction::OneWay);
+        }
+    }
+}
+
+void Cluster::reportLinkChange(const QString &from, const QString &to, const QString &what)
+{
+    Event event;
+    event.timeNs = wallClockNs();
+    event.node = from;
+    event.peer = to;
+    event.kind = EventKind::LinkChanged;
+    event.detail = what;
+    emit eventOccurred(event);
 }
 
 void Cluster::onNodeEvent(const Event &event)

@@ -10,6 +10,7 @@
 namespace Herd {
 
 class Node;
+class PeerLink;
 class PlacesSource;
 
 // The registry of the nodes this process runs, keyed by name: builds them
@@ -43,11 +44,27 @@ public:
     bool kill(const QString &name);
     bool restart(const QString &name, QString *error = nullptr);
 
+    // Faults on the link between two nodes of the herd, in one direction
+    // (from -> to) or both. Only the directions whose sending node runs in
+    // this process can be changed; false if none can. All are undoable.
+    enum class Direction { Both, OneWay };
+    bool setLinkCut(const QString &from, const QString &to, bool cut, Direction direction = Direction::Both);
+    bool setLinkDelay(const QString &from, const QString &to, int delayMs, Direction direction = Direction::Both);
+    bool isLinkCut(const QString &from, const QString &to) const;
+    int linkDelay(const QString &from, const QString &to) const;
+
+    // Cuts every link between the groups (see partition.h); heal() restores
+    // every cut link.
+    void partition(const QList<QStringList> &groups);
+    void heal();
+
 signals:
     void eventOccurred(const Herd::Event &event);
 
 private:
     void onNodeEvent(const Event &event);
+    QList<PeerLink *> directions(const QString &from, const QString &to, Direction direction) const;
+    void reportLinkChange(const QString &from, const QString &to, const QString &what);
     static QString senderKey(const QString &receiver, quint16 senderPort);
 
     HerdConfig m_config;

@@ -18,6 +18,7 @@ const char *eventKindName(EventKind kind)
     case EventKind::PeerDisconnected: return "peer-down";
     case EventKind::PeerRetrying: return "peer-retry";
     case EventKind::SendSkipped: return "skipped";
+    case EventKind::LinkChanged: return "link";
     case EventKind::Refused: return "refused";
     case EventKind::Error: return "error";
     }

@@ -22,6 +22,7 @@ enum class EventKind {
     PeerDisconnected,   // peer: neighbour name; detail: why
     PeerRetrying,       // peer: neighbour name; detail: delay and attempt
     SendSkipped,        // line not sent to neighbour `peer`; detail: why
+    LinkChanged,        // node -> peer link cut, restored or delayed; detail says which
     Refused,            // detail: what was refused and why
     Error,              // detail: what went wrong
 };

@@ -10,6 +10,9 @@ PeerLink::PeerLink(const Neighbour &neighbour, const NodeSettings &settings, QOb
 {
     m_retryTimer.setSingleShot(true);
     connect(&m_retryTimer, &QTimer::timeout, this, &PeerLink::connectNow);
+    m_delayTimer.setSingleShot(true);
+    connect(&m_delayTimer, &QTimer::timeout, this, &PeerLink::writeDue);
+    m_clock.start();
 }
 
 PeerLink::~PeerLink()
@@ -30,7 +33,8 @@ quint16 PeerLink::localPort() const
 
 void PeerLink::start()
 {
-    if (m_state != State::Idle)
+    m_running = true;
+    if (m_state != State::Idle || m_cut)
         return;
     m_failedAttempts = 0;
     connectNow();
@@ -38,30 +42,92 @@ void PeerLink::start()
 
 void PeerLink::stop()
 {
+    m_running = false;
+    closeSocket();
+    setState(State::Idle);
+}
+
+void PeerLink::closeSocket()
+{
     const bool wasConnected = m_state == State::Connected;
     m_retryTimer.stop();
+    dropDelayed(QStringLiteral("link closed while the line was delayed"));
     if (m_socket) {
         m_socket->disconnect(this);
         m_socket->abort();
         m_socket->deleteLater();
         m_socket = nullptr;
     }
-    setState(State::Idle);
     if (wasConnected)
-        report(EventKind::PeerDisconnected, QStringLiteral("link stopped"));
+        report(EventKind::PeerDisconnected, m_cut ? QStringLiteral("link cut") : QStringLiteral("link stopped"));
+}
+
+void PeerLink::setCut(bool cut)
+{
+    if (cut == m_cut)
+        return;
+    m_cut = cut;
+    if (cut) {
+        closeSocket();
+        setState(State::Cut);
+        return;
+    }
+    setState(State::Idle);
+    if (m_running)
+        start();
+}
+
+void PeerLink::setDelayMs(int delayMs)
+{
+    m_delayMs = qMax(0, delayMs);
+    if (m_delayMs == 0)
+        writeDue(); // nothing waits on a link that is no longer slow
 }
 
 void PeerLink::send(const QByteArray &line)
 {
     if (m_state != State::Connected) {
-        report(EventKind::SendSkipped, QStringLiteral("link not connected"), line);
+        report(EventKind::SendSkipped, m_cut ? QStringLiteral("link cut") : QStringLiteral("link not connected"), line);
         return;
     }
+    if (m_delayMs == 0 && m_delayed.empty()) {
+        write(line, {});
+        return;
+    }
+    m_delayed.push_back({m_clock.elapsed() + m_delayMs, line});
+    if (!m_delayTimer.isActive())
+        m_delayTimer.start(int(qMax<qint64>(0, m_delayed.front().dueMs - m_clock.elapsed())));
+}
+
+void PeerLink::writeDue()
+{
+    const qint64 now = m_clock.elapsed();
+    while (!m_delayed.empty() && (m_delayMs == 0 || m_delayed.front().dueMs <= now)) {
+        const QByteArray line = std::move(m_delayed.front().line);
+        m_delayed.pop_front();
+        if (m_state == State::Connected)
+            write(line, QStringLiteral("delayed"));
+        else
+            report(EventKind::SendSkipped, QStringLiteral("link went down while the line was delayed"), line);
+    }
+    if (!m_delayed.empty())
+        m_delayTimer.start(int(qMax<qint64>(0, m_delayed.front().dueMs - now)));
+}
+
+void PeerLink::dropDelayed(const QString &reason)
+{
+    m_delayTimer.stop();
+    for (const Delayed &delayed : std::exchange(m_delayed, {}))
+        report(EventKind::SendSkipped, reason, delayed.line);
+}
+
+void PeerLink::write(const QByteArray &line, const QString &detail)
+{
     QByteArray data;
     data.reserve(line.size() + 1);
     data.append(line).append('\n');
     m_socket->write(data);
-    report(EventKind::LineSent, {}, line);
+    report(EventKind::LineSent, detail, line);
 }
 
 void PeerLink::connectNow()
@@ -100,8 +166,9 @@ void PeerLink::onConnected()
 
 void PeerLink::onDropped(const QString &reason)
 {
-    if (m_state == State::BackingOff || m_state == State::Idle)
-        return; // errorOccurred and disconnected both fire for one drop
+    if (m_state == State::BackingOff || m_state == State::Idle || m_state == State::Cut)
+        return;
+    dropDelayed(QStringLiteral("link dropped while the line was delayed")); // errorOccurred and disconnected both fire for one drop
     if (m_state == State::Connected)
         report(EventKind::PeerDisconnected, reason);
     ++m_failedAttempts;

@@ -1,7 +1,10 @@
 #pragma once
 
 #include <QObject>
+#include <QElapsedTimer>
 #include <QTimer>
+
+#include <deque>
 
 #include "event.h"
 #include "nodesettings.h"
@@ -19,8 +22,10 @@ namespace Herd {
 //                        ^   |                     |
 //                        |   v  (failed)           | (dropped)
 //                      BackingOff <----------------+
-//   any --stop()--> Idle
+//   any --stop()--> Idle        any --setCut(true)--> Cut --setCut(false)--> Connecting
 //
+// A delay holds each line for that long before it is written (a slow
+// link, for slow-motion demos); lines keep their order.
 // Lines sent while not Connected are dropped and reported: the course's
 // herd does not remember what a neighbour missed.
 // Thread affinity: the owning node's thread.
@@ -30,7 +35,7 @@ class PeerLink final : public QObject
     Q_DISABLE_COPY_MOVE(PeerLink)
 
 public:
-    enum class State { Idle, Connecting, Connected, BackingOff };
+    enum class State { Idle, Connecting, Connected, BackingOff, Cut };
     Q_ENUM(State)
 
     PeerLink(const Neighbour &neighbour, const NodeSettings &settings, QObject *parent = nullptr);
@@ -44,6 +49,12 @@ public:
 
     void start();
     void stop();
+
+    // A cut link closes its connection and does not reconnect until restored.
+    void setCut(bool cut);
+    bool isCut() const { return m_cut; }
+    void setDelayMs(int delayMs);
+    int delayMs() const { return m_delayMs; }
     // `line` without its "\n".
     void send(const QByteArray &line);
 
@@ -54,6 +65,10 @@ signals:
 
 private:
     void connectNow();
+    void closeSocket();
+    void writeDue();
+    void dropDelayed(const QString &reason);
+    void write(const QByteArray &line, const QString &detail);
     void onConnected();
     void onDropped(const QString &reason);
     void setState(State state);
@@ -65,6 +80,17 @@ private:
     QTimer m_retryTimer;
     State m_state = State::Idle;
     int m_failedAttempts = 0;
+    bool m_running = false;
+    bool m_cut = false;
+    int m_delayMs = 0;
+    struct Delayed
+    {
+        qint64 dueMs;
+        QByteArray line;
+    };
+    std::deque<Delayed> m_delayed;
+    QTimer m_delayTimer;
+    QElapsedTimer m_clock;
 };
 
 } // namespace Herd
