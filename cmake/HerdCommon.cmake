@@ -13,7 +13,7 @@ target_compile_definitions(herd_common INTERFACE
     QT_NO_CAST_FROM_BYTEARRAY
     QT_USE_QSTRINGBUILDER
     QT_NO_NARROWING_CONVERSIONS_IN_CONNECT
-    QT_NO_FOREACH
+    # Not QT_NO_FOREACH: qcustomplot.h uses foreach in its templates.
     QT_DISABLE_DEPRECATED_BEFORE=0x060400
     $<$<NOT:$<CONFIG:Debug>>:QT_NO_DEBUG_OUTPUT>)
 option(HERD_WERROR "Treat warnings as errors" OFF)

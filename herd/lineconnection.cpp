@@ -18,6 +18,10 @@ namespace {
 // burst, small enough that one busy client cannot starve the others.
 constexpr std::size_t ReadChunk = 64 * 1024;
 constexpr int MaxReadsPerWakeup = 4;
+// A client that sends faster than it reads is not read further until its
+// replies drain: memory per connection stays bounded without dropping lines.
+constexpr qsizetype PauseReadingAbove = 1024 * 1024;
+constexpr qsizetype ResumeReadingBelow = 256 * 1024;
 } // namespace
 
 LineConnection::LineConnection(qintptr descriptor, qsizetype maxLineBytes, QObject *parent)
@@ -56,8 +60,14 @@ void LineConnection::write(const QByteArray &data)
     if (m_fd < 0)
         return;
     m_out.append(data);
-    if (!m_inBatch)
+    if (pendingBytes() > PauseReadingAbove && !m_readPaused) {
+        m_readPaused = true;
+        m_readNotifier->setEnabled(false);
+    }
+    if (!m_inBatch) {
         flush();
+        resumeReadingIfDrained();
+    }
 }
 
 void LineConnection::closeWhenFlushed()
@@ -81,7 +91,8 @@ void LineConnection::onReadable()
     // only the unfinished tail of a line.
     thread_local std::array<char, ReadChunk> buffer;
     m_inBatch = true;
-    for (int round = 0; round < MaxReadsPerWakeup && m_fd >= 0 && !m_inputDone; ++round) {
+    for (int round = 0; round < MaxReadsPerWakeup && m_fd >= 0 && !m_inputDone && !m_readPaused;
+         ++round) {
         const ssize_t n = ::recv(m_fd, buffer.data(), buffer.size(), 0);
         if (n > 0) {
             consume(QByteArrayView(buffer.data(), n));
@@ -107,6 +118,7 @@ void LineConnection::onReadable()
     }
     m_inBatch = false;
     flush();
+    resumeReadingIfDrained();
 }
 
 void LineConnection::consume(QByteArrayView chunk)
@@ -188,6 +200,16 @@ void LineConnection::flush()
 void LineConnection::onWritable()
 {
     flush();
+    resumeReadingIfDrained();
+}
+
+void LineConnection::resumeReadingIfDrained()
+{
+    if (!m_readPaused || pendingBytes() >= ResumeReadingBelow || m_fd < 0)
+        return;
+    m_readPaused = false;
+    if (!m_inputDone && !m_closeWhenFlushed)
+        m_readNotifier->setEnabled(true);
 }
 
 void LineConnection::closeWith(const QString &reason)

@@ -60,6 +60,7 @@ private:
     void consume(QByteArrayView chunk);
     void keepTail(QByteArrayView tail);
     void flush();
+    void resumeReadingIfDrained();
     void closeWith(const QString &reason);
 
     int m_fd = -1;
@@ -73,6 +74,7 @@ private:
     qsizetype m_outOffset = 0;
     bool m_discarding = false; // inside a too-long line, until its newline
     bool m_inBatch = false;
+    bool m_readPaused = false; // too many replies wait for a client that does not read
     bool m_inputDone = false;
     bool m_closeWhenFlushed = false;
 };

@@ -58,6 +58,15 @@ bool isText(QByteArrayView line)
     return !decoder.hasError();
 }
 
+bool allZero(QByteArrayView digits)
+{
+    for (const char c : digits) {
+        if (c != '0')
+            return false;
+    }
+    return true;
+}
+
 // An unsigned decimal "digits[.digits]", split so that range checks can be
 // exact instead of trusting a rounded double.
 struct Decimal
@@ -87,16 +96,13 @@ bool readDecimal(QByteArrayView text, qsizetype &pos, Decimal *out)
     }
     const char *first = text.data() + start;
     const auto result = std::from_chars(first, text.data() + pos, out->value);
-    return result.ec == std::errc();
-}
-
-bool allZero(QByteArrayView digits)
-{
-    for (const char c : digits) {
-        if (c != '0')
-            return false;
+    if (result.ec == std::errc::result_out_of_range) {
+        // The text is a valid decimal; only the double cannot hold it. The
+        // exact range checks below work on the digits, not on this value.
+        out->value = allZero(out->whole) ? 0.0 : std::numeric_limits<double>::max();
+        return true;
     }
-    return true;
+    return result.ec == std::errc();
 }
 
 // Compares the decimal's exact value with a whole-number limit.

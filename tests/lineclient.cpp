@@ -79,14 +79,18 @@ void ClientBase::markEof()
 
 LineClient::LineClient(QObject *parent) : ClientBase(parent), m_socket(new QTcpSocket(this))
 {
-    connect(m_socket, &QTcpSocket::readyRead, this, [this] { append(m_socket->readAll()); });
-    connect(m_socket, &QTcpSocket::disconnected, this, [this] {
-        append(m_socket->readAll());
+    const auto drain = [this] {
+        if (m_socket->isOpen())
+            append(m_socket->readAll());
+    };
+    connect(m_socket, &QTcpSocket::readyRead, this, drain);
+    connect(m_socket, &QTcpSocket::disconnected, this, [this, drain] {
+        drain();
         markEof();
     });
-    connect(m_socket, &QTcpSocket::errorOccurred, this, [this](QAbstractSocket::SocketError error) {
+    connect(m_socket, &QTcpSocket::errorOccurred, this, [this, drain](QAbstractSocket::SocketError error) {
         if (error == QAbstractSocket::RemoteHostClosedError) {
-            append(m_socket->readAll());
+            drain();
             markEof();
         }
     });
@@ -161,7 +165,7 @@ void RawLineClient::send(const QByteArray &bytes)
         return true;
     };
     if (!trySend())
-        QTest::qWaitFor(trySend, 5000);
+        (void)QTest::qWaitFor(trySend, 5000);
 }
 
 void RawLineClient::shutdownWrite()

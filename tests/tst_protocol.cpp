@@ -529,7 +529,8 @@ void tst_Protocol::formatDiffIsExact()
     qint64 clientNs = 0;
     QVERIFY(Herd::parseTime(clientTime, &clientNs));
     QCOMPARE(Herd::formatDiff(receivedNs - clientNs), diff);
-    const Message iamat = Herd::parseLine("IAMAT k +1+1 " + clientTime);
+    const QByteArray line = "IAMAT k +1+1 " + clientTime;
+    const Message iamat = Herd::parseLine(line);
     QCOMPARE(iamat.command, Command::Iamat);
     QCOMPARE(Herd::formatAt("N", receivedNs, iamat), "AT N " + diff + " k +1+1 " + clientTime);
 }
