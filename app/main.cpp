@@ -5,6 +5,9 @@
 #include "herdconfig.h"
 #include "options.h"
 #include "servermode.h"
+#ifdef HERD_HAVE_GUI
+#include "guimode.h"
+#endif
 
 namespace {
 
@@ -44,6 +47,10 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "herd: %s\nTry 'herd --help'.\n", qPrintable(error));
         return 2;
     }
+#ifdef HERD_HAVE_GUI
+    if (options->mode == Options::Mode::Gui && canShowGui())
+        return runGui(argc, argv, *options);
+#endif
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("herd"));
     QCoreApplication::setApplicationVersion(QStringLiteral(HERD_VERSION));
@@ -57,7 +64,11 @@ int main(int argc, char **argv)
     case Options::Mode::ListPresets:
         return listPresets();
     case Options::Mode::Gui:
-        std::fputs("herd: the desktop GUI is not built yet; running the headless herd (--server)\n", stdout);
+#ifdef HERD_HAVE_GUI
+        std::fputs("herd: no display here; running the headless herd (as --server)\n", stdout);
+#else
+        std::fputs("herd: built without the GUI; running the headless herd (as --server)\n", stdout);
+#endif
         [[fallthrough]];
     case Options::Mode::Server:
         return runServer(*options);

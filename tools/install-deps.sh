@@ -6,7 +6,7 @@ packages=(
     cmake ninja-build g++ pkg-config
     qt6-base-dev qt6-base-dev-tools libgl1-mesa-dev
     libqcustomplot-dev libqcustomplot2.1-qt6
-    netcat-openbsd python3
+    libqt6svg6 netcat-openbsd python3
 )
 missing=()
 for p in "${packages[@]}"; do

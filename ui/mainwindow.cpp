@@ -1,9 +1,524 @@
 #include "mainwindow.h"
 
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QInputDialog>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSaveFile>
+#include <QSlider>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QToolBar>
+
+#include <cmath>
+
+#include "clientconsole.h"
+#include "cluster.h"
+#include "herdstats.h"
+#include "knowledgemodel.h"
+#include "knowledgeview.h"
+#include "logview.h"
+#include "node.h"
+#include "nodeinspector.h"
+#include "partition.h"
+#include "peerlink.h"
+#include "placesfactory.h"
+#include "placessource.h"
+#include "plotsview.h"
+#include "simulatedclients.h"
+#include "topologyview.h"
+
 namespace HerdUi {
 
-MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent) {}
+namespace {
 
-MainWindow::~MainWindow() = default;
+constexpr int SlowMotionDelayMs = 800;
+constexpr int StatusIntervalMs = 500;
+
+} // namespace
+
+MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
+{
+    setWindowTitle(tr("Herd"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/herd.svg")));
+    resize(1400, 900);
+    m_simulation = new Herd::SimulatedClients(this);
+    buildActions();
+    buildMenus();
+    buildToolBar();
+    m_status = new QLabel(this);
+    statusBar()->addPermanentWidget(m_status, 1);
+    m_statusTimer.setInterval(StatusIntervalMs);
+    connect(&m_statusTimer, &QTimer::timeout, this, &MainWindow::updateStatus);
+    m_statusTimer.start();
+    updateActions();
+}
+
+MainWindow::~MainWindow()
+{
+    tearDown();
+}
+
+void MainWindow::buildActions()
+{
+    auto make = [this](const QString &text, const QKeySequence &shortcut, const QString &tip) {
+        auto *action = new QAction(text, this);
+        action->setShortcut(shortcut);
+        action->setToolTip(shortcut.isEmpty() ? tip : tip + u" (" + shortcut.toString(QKeySequence::NativeText) + u')');
+        action->setStatusTip(tip);
+        return action;
+    };
+    m_openAction = make(tr("&Open Herd File..."), QKeySequence::Open, tr("Run the herd described by a herd file"));
+    m_saveAction = make(tr("&Save Herd File As..."), QKeySequence::SaveAs, tr("Save this herd, with node positions, to a herd file"));
+    m_killAction = make(tr("&Kill Node"), QKeySequence(Qt::Key_K), tr("Kill the selected node: its sockets close and its memory is lost"));
+    m_restartAction = make(tr("&Restart Node"), QKeySequence(Qt::Key_R), tr("Restart the selected node on its port, knowing nothing"));
+    m_isolateAction = make(tr("&Isolate Node"), QKeySequence(Qt::Key_I), tr("Cut every link of the selected node"));
+    m_cutAction = make(tr("&Cut Link"), QKeySequence(Qt::Key_C), tr("Cut the selected link in both directions"));
+    m_restoreAction = make(tr("Res&tore Link"), QKeySequence(Qt::SHIFT | Qt::Key_C), tr("Restore the selected link"));
+    m_delayAction = make(tr("Set Link &Delay..."), QKeySequence(Qt::Key_D), tr("Delay every message on the selected link"));
+    m_splitAction = make(tr("S&plit in Two"), QKeySequence(Qt::Key_S), tr("Cut the herd into two halves"));
+    m_healAction = make(tr("&Heal All"), QKeySequence(Qt::Key_H), tr("Restore every cut link"));
+    m_slowAction = make(tr("Slow &Motion"), QKeySequence(Qt::Key_M), tr("Delay every link by %1 ms so an update can be followed hop by hop").arg(SlowMotionDelayMs));
+    m_slowAction->setCheckable(true);
+    m_pauseAction = make(tr("&Pause Animation"), QKeySequence(Qt::Key_Space), tr("Freeze the animation (the herd keeps running)"));
+    m_pauseAction->setCheckable(true);
+    m_fitAction = make(tr("Zoom to &Fit"), QKeySequence(Qt::Key_F), tr("Show the whole herd"));
+    m_trafficAction = make(tr("Simulated &Clients"), QKeySequence(Qt::Key_T), tr("Start or stop simulated phones reporting to random nodes"));
+    m_trafficAction->setCheckable(true);
+
+    connect(m_openAction, &QAction::triggered, this, &MainWindow::openFile);
+    connect(m_saveAction, &QAction::triggered, this, &MainWindow::saveFileAs);
+    connect(m_killAction, &QAction::triggered, this, &MainWindow::killSelected);
+    connect(m_restartAction, &QAction::triggered, this, &MainWindow::restartSelected);
+    connect(m_isolateAction, &QAction::triggered, this, &MainWindow::isolateSelected);
+    connect(m_cutAction, &QAction::triggered, this, [this] { cutSelected(true); });
+    connect(m_restoreAction, &QAction::triggered, this, [this] { cutSelected(false); });
+    connect(m_delayAction, &QAction::triggered, this, [this] {
+        if (const auto link = m_topology ? m_topology->selectedLink() : std::nullopt)
+            askDelay(link->first, link->second);
+    });
+    connect(m_splitAction, &QAction::triggered, this, &MainWindow::splitInTwo);
+    connect(m_healAction, &QAction::triggered, this, &MainWindow::heal);
+    connect(m_slowAction, &QAction::toggled, this, &MainWindow::setSlowMotion);
+    connect(m_pauseAction, &QAction::toggled, this, [this](bool paused) {
+        if (m_topology)
+            m_topology->setPaused(paused);
+    });
+    connect(m_fitAction, &QAction::triggered, this, [this] {
+        if (m_topology)
+            m_topology->zoomToFit();
+    });
+    connect(m_trafficAction, &QAction::toggled, this, &MainWindow::toggleTraffic);
+
+    m_presetGroup = new QActionGroup(this);
+    for (const QString &name : Herd::HerdConfig::presetNames()) {
+        const auto preset = Herd::HerdConfig::preset(name, nullptr);
+        auto *action = new QAction(preset ? preset->nodeNames().join(u", ") : name, m_presetGroup);
+        action->setData(name);
+        action->setCheckable(true);
+        connect(action, &QAction::triggered, this, [this, name] {
+            QString error;
+            if (auto config = Herd::HerdConfig::preset(name, &error))
+                openHerdInteractively(*config);
+            else
+                showError(tr("Built-in herd"), error);
+        });
+    }
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(m_openAction);
+    file->addAction(m_saveAction);
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    QMenu *herd = menuBar()->addMenu(tr("&Herd"));
+    QMenu *presets = herd->addMenu(tr("Built-in &Herds"));
+    presets->addActions(m_presetGroup->actions());
+    herd->addSeparator();
+    herd->addActions({m_killAction, m_restartAction, m_isolateAction});
+    herd->addSeparator();
+    herd->addActions({m_cutAction, m_restoreAction, m_delayAction});
+    herd->addSeparator();
+    herd->addActions({m_splitAction, m_healAction, m_slowAction});
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->addActions({m_pauseAction, m_fitAction});
+    QMenu *traffic = menuBar()->addMenu(tr("&Traffic"));
+    traffic->addAction(m_trafficAction);
+}
+
+void MainWindow::buildToolBar()
+{
+    QToolBar *bar = addToolBar(tr("Herd"));
+    bar->setObjectName(QStringLiteral("herdToolBar"));
+    bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    bar->setMovable(false);
+    bar->addActions({m_killAction, m_restartAction, m_isolateAction});
+    bar->addSeparator();
+    bar->addActions({m_cutAction, m_restoreAction, m_delayAction});
+    bar->addSeparator();
+    bar->addActions({m_splitAction, m_healAction, m_slowAction});
+    bar->addSeparator();
+    bar->addAction(m_pauseAction);
+    bar->addWidget(new QLabel(tr(" Speed "), bar));
+    m_speed = new QSlider(Qt::Horizontal, bar);
+    m_speed->setRange(-10, 10); // 2^(v/5): 0.25x .. 4x
+    m_speed->setValue(0);
+    m_speed->setFixedWidth(110);
+    m_speed->setToolTip(tr("Animation speed"));
+    connect(m_speed, &QSlider::valueChanged, this, [this](int value) {
+        if (m_topology)
+            m_topology->setAnimationSpeed(std::pow(2.0, value / 5.0));
+    });
+    bar->addWidget(m_speed);
+    bar->addSeparator();
+    m_trafficClients = new QSpinBox(bar);
+    m_trafficClients->setRange(1, 10'000);
+    m_trafficClients->setValue(10);
+    m_trafficClients->setSuffix(tr(" phones"));
+    m_trafficRate = new QSpinBox(bar);
+    m_trafficRate->setRange(1, 20'000);
+    m_trafficRate->setValue(5);
+    m_trafficRate->setSuffix(tr(" /s"));
+    m_trafficRate->setToolTip(tr("Updates per second, all phones together"));
+    bar->addWidget(m_trafficClients);
+    bar->addWidget(m_trafficRate);
+    bar->addAction(m_trafficAction);
+}
+
+void MainWindow::buildViews()
+{
+    Herd::Cluster *cluster = m_cluster.get();
+    m_topology = new TopologyView(cluster, this);
+    m_console = new ClientConsole(cluster, this);
+    m_stats = new Herd::HerdStats(cluster, this);
+    auto *knowledgeModel = new KnowledgeModel(cluster);
+    m_knowledge = new KnowledgeView(knowledgeModel, this);
+    knowledgeModel->setParent(m_knowledge);
+    m_inspector = new NodeInspector(cluster, this);
+    m_plots = new PlotsView(m_stats, this);
+    m_log = new LogView(this);
+    m_log->setNodes(m_config.nodeNames());
+
+    m_tabs = new QTabWidget(this);
+    m_tabs->addTab(m_knowledge, tr("What Nodes Know"));
+    m_tabs->addTab(m_console, tr("Client Console"));
+    m_tabs->addTab(m_inspector, tr("Node"));
+    m_tabs->addTab(m_plots, tr("Plots"));
+
+    auto *split = new QSplitter(Qt::Horizontal, this);
+    split->addWidget(m_topology);
+    split->addWidget(m_tabs);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    auto *vertical = new QSplitter(Qt::Vertical, this);
+    vertical->addWidget(split);
+    vertical->addWidget(m_log);
+    vertical->setStretchFactor(0, 3);
+    vertical->setStretchFactor(1, 1);
+    setCentralWidget(vertical);
+
+    connect(cluster, &Herd::Cluster::eventOccurred, this, &MainWindow::onEvent);
+    connect(cluster, &Herd::Cluster::eventOccurred, m_topology, &TopologyView::onEvent);
+    connect(cluster, &Herd::Cluster::eventOccurred, m_log, &LogView::append);
+
+    connect(m_topology, &TopologyView::killRequested, this, [this](const QString &node) { m_cluster->kill(node); });
+    connect(m_topology, &TopologyView::restartRequested, this, [this](const QString &node) {
+        QString error;
+        if (!m_cluster->restart(node, &error))
+            showError(tr("Restart"), error);
+    });
+    connect(m_topology, &TopologyView::isolateRequested, this, [this](const QString &node) {
+        m_cluster->partition(Herd::Partition::isolate(m_config, node));
+    });
+    connect(m_topology, &TopologyView::cutRequested, this, [this](const QString &a, const QString &b, bool cut) {
+        m_cluster->setLinkCut(a, b, cut);
+    });
+    connect(m_topology, &TopologyView::delayRequested, this, &MainWindow::askDelay);
+    connect(m_topology, &TopologyView::nodeSelected, this, [this](const QString &node) {
+        m_inspector->setNode(node);
+        m_console->setNode(node);
+        updateActions();
+    });
+    connect(m_topology->scene(), &QGraphicsScene::selectionChanged, this, &MainWindow::updateActions);
+    if (!m_config.nodes.isEmpty())
+        m_inspector->setNode(m_config.nodes.constFirst().name);
+}
+
+void MainWindow::tearDown()
+{
+    m_simulation->stop();
+    m_trafficAction->setChecked(false);
+    // Views hold borrowed pointers into the cluster: they go first.
+    delete centralWidget();
+    setCentralWidget(nullptr);
+    m_topology = nullptr;
+    m_log = nullptr;
+    m_console = nullptr;
+    m_knowledge = nullptr;
+    m_inspector = nullptr;
+    m_plots = nullptr;
+    m_tabs = nullptr;
+    delete m_stats;
+    m_stats = nullptr;
+    m_cluster.reset();
+    m_places.reset();
+}
+
+bool MainWindow::openHerd(const Herd::HerdConfig &config, QString *error)
+{
+    tearDown();
+    m_places = Herd::makePlacesSource(config.places, error);
+    if (!m_places)
+        return false;
+    auto cluster = std::make_unique<Herd::Cluster>(config, m_places.get());
+    m_config = config;
+    m_cluster = std::move(cluster);
+    if (!m_cluster->start({}, error)) {
+        tearDown();
+        return false;
+    }
+    // Views read the state as it is now and follow the events from here on.
+    buildViews();
+    m_slowAction->setChecked(false);
+    setWindowTitle(tr("Herd — %1").arg(config.name.isEmpty() ? config.nodeNames().join(u", ") : config.name));
+    for (QAction *action : m_presetGroup->actions()) {
+        const auto preset = Herd::HerdConfig::preset(action->data().toString(), nullptr);
+        action->setChecked(preset && preset->nodeNames() == config.nodeNames() && preset->links == config.links);
+    }
+    updateActions();
+    updateStatus();
+    return true;
+}
+
+bool MainWindow::openHerdInteractively(const Herd::HerdConfig &config, bool interactive)
+{
+    QString error;
+    if (openHerd(config, &error))
+        return true;
+    if (!error.contains(u"cannot listen")) {
+        showError(tr("Cannot start the herd"), error);
+        return false;
+    }
+    // Usually another herd (a headless one, say) holds the preset's ports.
+    const bool retry = !interactive
+        || QMessageBox::question(this, tr("Port in use"),
+                                 tr("%1\n\nRun this herd on free ports chosen by the system instead?").arg(error))
+               == QMessageBox::Yes;
+    if (!retry)
+        return false;
+    Herd::HerdConfig freePorts = config;
+    for (Herd::NodeConfig &node : freePorts.nodes)
+        node.port = 0;
+    if (openHerd(freePorts, &error))
+        return true;
+    showError(tr("Cannot start the herd"), error);
+    return false;
+}
+
+bool MainWindow::saveHerdFile(const QString &path, QString *error) const
+{
+    Herd::HerdConfig config = m_config;
+    if (m_topology) {
+        const QHash<QString, QPointF> positions = m_topology->nodePositions();
+        for (Herd::NodeConfig &node : config.nodes) {
+            if (positions.contains(node.name))
+                node.position = std::pair{positions.value(node.name).x(), positions.value(node.name).y()};
+        }
+    }
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(config.toJson()) < 0 || !file.commit()) {
+        if (error)
+            *error = QStringLiteral("%1: %2").arg(path, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+void MainWindow::openFile()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open Herd File"), {}, tr("Herd files (*.json);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (const auto config = Herd::HerdConfig::fromFile(path, &error))
+        openHerdInteractively(*config);
+    else
+        showError(tr("Cannot open the herd file"), error);
+}
+
+void MainWindow::saveFileAs()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save Herd File"), QStringLiteral("herd.json"), tr("Herd files (*.json)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!saveHerdFile(path, &error))
+        showError(tr("Cannot save the herd file"), error);
+}
+
+void MainWindow::killSelected()
+{
+    if (m_topology && !m_topology->selectedNode().isEmpty())
+        m_cluster->kill(m_topology->selectedNode());
+}
+
+void MainWindow::restartSelected()
+{
+    if (!m_topology || m_topology->selectedNode().isEmpty())
+        return;
+    QString error;
+    if (!m_cluster->restart(m_topology->selectedNode(), &error))
+        showError(tr("Restart"), error);
+}
+
+void MainWindow::isolateSelected()
+{
+    if (m_topology && !m_topology->selectedNode().isEmpty())
+        m_cluster->partition(Herd::Partition::isolate(m_config, m_topology->selectedNode()));
+}
+
+void MainWindow::cutSelected(bool cut)
+{
+    if (const auto link = m_topology ? m_topology->selectedLink() : std::nullopt)
+        m_cluster->setLinkCut(link->first, link->second, cut);
+}
+
+void MainWindow::askDelay(const QString &a, const QString &b)
+{
+    bool ok = false;
+    const int delay = QInputDialog::getInt(this, tr("Link Delay"),
+                                           tr("Delay every message between %1 and %2 by (ms, 0 for none):").arg(a, b),
+                                           m_cluster->linkDelay(a, b), 0, 60'000, 100, &ok);
+    if (ok)
+        m_cluster->setLinkDelay(a, b, delay);
+}
+
+void MainWindow::splitInTwo()
+{
+    m_cluster->partition(Herd::Partition::halves(m_config));
+}
+
+void MainWindow::heal()
+{
+    m_cluster->heal();
+}
+
+void MainWindow::setSlowMotion(bool on)
+{
+    if (!m_cluster)
+        return;
+    for (const auto &[a, b] : m_config.links)
+        m_cluster->setLinkDelay(a, b, on ? SlowMotionDelayMs : 0);
+    if (m_slowAction->isChecked() != on)
+        m_slowAction->setChecked(on);
+}
+
+void MainWindow::startTraffic(int clients, double perSecond)
+{
+    QList<Herd::SimulatedClients::Target> targets;
+    for (const Herd::Node *node : m_cluster->nodes())
+        targets.append({node->name(), node->settings().host, node->port()});
+    m_simulation->start(targets, clients, perSecond);
+    if (!m_trafficAction->isChecked())
+        m_trafficAction->setChecked(true);
+}
+
+void MainWindow::stopTraffic()
+{
+    m_simulation->stop();
+    if (m_trafficAction->isChecked())
+        m_trafficAction->setChecked(false);
+}
+
+void MainWindow::toggleTraffic(bool on)
+{
+    if (on && !m_simulation->isRunning() && m_cluster)
+        startTraffic(m_trafficClients->value(), m_trafficRate->value());
+    else if (!on)
+        stopTraffic();
+}
+
+void MainWindow::onEvent(const Herd::Event &event)
+{
+    if (event.kind == Herd::EventKind::LineSent && event.viaPeerLink)
+        ++m_peerMessages;
+    if (event.kind == Herd::EventKind::NodeStarted || event.kind == Herd::EventKind::NodeStopped)
+        updateActions();
+}
+
+void MainWindow::updateActions()
+{
+    const bool haveHerd = m_cluster != nullptr;
+    const QString node = m_topology ? m_topology->selectedNode() : QString();
+    const Herd::Node *selected = haveHerd && !node.isEmpty() ? m_cluster->node(node) : nullptr;
+    m_killAction->setEnabled(selected && selected->isRunning());
+    m_restartAction->setEnabled(selected && !selected->isRunning());
+    m_isolateAction->setEnabled(selected != nullptr);
+    const auto link = m_topology ? m_topology->selectedLink() : std::nullopt;
+    const bool linkCut = link && m_cluster->isLinkCut(link->first, link->second);
+    m_cutAction->setEnabled(link && !linkCut);
+    m_restoreAction->setEnabled(link && linkCut);
+    m_delayAction->setEnabled(link.has_value());
+    for (QAction *action : {m_splitAction, m_healAction, m_slowAction, m_pauseAction, m_fitAction, m_trafficAction, m_saveAction})
+        action->setEnabled(haveHerd);
+}
+
+QString MainWindow::statusText() const
+{
+    if (!m_cluster)
+        return tr("No herd running");
+    int running = 0;
+    qsizetype clients = 0;
+    for (const Herd::Node *node : m_cluster->nodes()) {
+        if (node->isRunning()) {
+            ++running;
+            clients = qMax(clients, node->store().size());
+        }
+    }
+    int cut = 0;
+    for (const auto &[a, b] : m_config.links) {
+        if (m_cluster->isLinkCut(a, b) || m_cluster->isLinkCut(b, a))
+            ++cut;
+    }
+    QString text = tr("%1 of %2 nodes running · %3 links, %4 cut · %5 clients known · %6 peer messages/s")
+                       .arg(running)
+                       .arg(m_cluster->nodes().size())
+                       .arg(m_config.links.size())
+                       .arg(cut)
+                       .arg(clients)
+                       .arg(qRound(m_peerRate));
+    if (m_simulation->isRunning())
+        text += tr(" · %1 phones at %2/s, %3 sent").arg(m_simulation->clients()).arg(m_simulation->rate()).arg(m_simulation->sent());
+    return text;
+}
+
+void MainWindow::updateStatus()
+{
+    m_peerRate = double(m_peerMessages) * 1000.0 / StatusIntervalMs;
+    m_peerMessages = 0;
+    m_status->setText(statusText());
+}
+
+void MainWindow::showError(const QString &title, const QString &message)
+{
+    statusBar()->showMessage(message, 10'000);
+    if (QApplication::platformName() != u"offscreen")
+        QMessageBox::warning(this, title, message);
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    tearDown();
+    event->accept();
+}
 
 } // namespace HerdUi

@@ -1,14 +1,43 @@
 #pragma once
 
 #include <QMainWindow>
+#include <QTimer>
+
+#include <memory>
+
+#include "herdconfig.h"
+
+class QAction;
+class QActionGroup;
+class QLabel;
+class QSlider;
+class QSpinBox;
+class QTabWidget;
 
 namespace Herd {
 class Cluster;
+class HerdStats;
+class PlacesSource;
+class SimulatedClients;
+struct Event;
 }
 
 namespace HerdUi {
 
-// The desktop window over one running herd.
+class ClientConsole;
+class KnowledgeView;
+class LogView;
+class NodeInspector;
+class PlotsView;
+class TopologyView;
+
+// The desktop window over one herd that runs inside this process: the
+// topology with its flood animation in the middle, a console, what each
+// node knows and the plots beside it, the event log below. Every action
+// goes through the Cluster's API, so what the window does a test can do.
+//
+// Owns the herd (places source, cluster, simulated clients) and rebuilds
+// its views whenever another herd is opened.
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
@@ -17,6 +46,92 @@ class MainWindow final : public QMainWindow
 public:
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
+
+    // Starts `config` in place of the current herd. On failure (a port in
+    // use, a places file that does not load) it says why in *error and
+    // leaves no herd running.
+    bool openHerd(const Herd::HerdConfig &config, QString *error);
+    // Like openHerd, but asks the user (or, with `interactive` false, just
+    // tries) to run on free ports when the herd's own are taken.
+    bool openHerdInteractively(const Herd::HerdConfig &config, bool interactive = true);
+    bool saveHerdFile(const QString &path, QString *error) const;
+
+    Herd::Cluster *cluster() const { return m_cluster.get(); }
+    Herd::SimulatedClients *simulation() const { return m_simulation; }
+    TopologyView *topology() const { return m_topology; }
+    LogView *logView() const { return m_log; }
+    ClientConsole *console() const { return m_console; }
+    KnowledgeView *knowledge() const { return m_knowledge; }
+    PlotsView *plots() const { return m_plots; }
+    Herd::HerdStats *stats() const { return m_stats; }
+    QString statusText() const;
+
+    void startTraffic(int clients, double perSecond);
+    void stopTraffic();
+    void setSlowMotion(bool on);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void buildActions();
+    void buildMenus();
+    void buildToolBar();
+    void buildViews();
+    void tearDown();
+    void onEvent(const Herd::Event &event);
+    void updateActions();
+    void updateStatus();
+    void showError(const QString &title, const QString &message);
+
+    void openFile();
+    void saveFileAs();
+    void killSelected();
+    void restartSelected();
+    void isolateSelected();
+    void cutSelected(bool cut);
+    void askDelay(const QString &a, const QString &b);
+    void splitInTwo();
+    void heal();
+    void toggleTraffic(bool on);
+
+    Herd::HerdConfig m_config;
+    std::unique_ptr<Herd::PlacesSource> m_places;
+    std::unique_ptr<Herd::Cluster> m_cluster;
+    Herd::SimulatedClients *m_simulation = nullptr; // owned (child)
+    Herd::HerdStats *m_stats = nullptr;             // owned (child), per herd
+
+    // Views, rebuilt per herd; owned by the widget tree.
+    TopologyView *m_topology = nullptr;
+    LogView *m_log = nullptr;
+    ClientConsole *m_console = nullptr;
+    KnowledgeView *m_knowledge = nullptr;
+    NodeInspector *m_inspector = nullptr;
+    PlotsView *m_plots = nullptr;
+    QTabWidget *m_tabs = nullptr;
+
+    QAction *m_killAction = nullptr;
+    QAction *m_restartAction = nullptr;
+    QAction *m_isolateAction = nullptr;
+    QAction *m_cutAction = nullptr;
+    QAction *m_restoreAction = nullptr;
+    QAction *m_delayAction = nullptr;
+    QAction *m_splitAction = nullptr;
+    QAction *m_healAction = nullptr;
+    QAction *m_slowAction = nullptr;
+    QAction *m_pauseAction = nullptr;
+    QAction *m_fitAction = nullptr;
+    QAction *m_trafficAction = nullptr;
+    QAction *m_openAction = nullptr;
+    QAction *m_saveAction = nullptr;
+    QActionGroup *m_presetGroup = nullptr;
+    QSlider *m_speed = nullptr;
+    QSpinBox *m_trafficClients = nullptr;
+    QSpinBox *m_trafficRate = nullptr;
+    QLabel *m_status = nullptr;
+    QTimer m_statusTimer;
+    quint64 m_peerMessages = 0;  // since the last status update
+    double m_peerRate = 0;
 };
 
 } // namespace HerdUi

@@ -1,0 +1,34 @@
+#include "guimode.h"
+
+#include <cstdio>
+
+#include <QApplication>
+
+#include "herdconfig.h"
+#include "mainwindow.h"
+#include "options.h"
+
+bool canShowGui()
+{
+    return qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY")
+           || qEnvironmentVariableIsSet("QT_QPA_PLATFORM");
+}
+
+int runGui(int &argc, char **argv, const Options &options)
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("herd"));
+    QApplication::setApplicationDisplayName(QStringLiteral("Herd"));
+    QApplication::setApplicationVersion(QStringLiteral(HERD_VERSION));
+    QString error;
+    const std::optional<Herd::HerdConfig> config = herdConfigFor(options, &error);
+    if (!config) {
+        std::fprintf(stderr, "herd: %s\n", qPrintable(error));
+        return 2;
+    }
+    HerdUi::MainWindow window;
+    window.show();
+    if (!window.openHerdInteractively(*config))
+        std::fprintf(stderr, "herd: the herd did not start; open another from the Herd menu\n");
+    return app.exec();
+}

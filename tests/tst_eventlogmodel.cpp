@@ -1,0 +1,592 @@
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QBrush>
+#include <QComboBox>
+#include <QDir>
+#include <QFile>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QScrollBar>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "event.h"
+#include "eventfiltermodel.h"
+#include "eventlogmodel.h"
+#include "logexport.h"
+#include "logview.h"
+#include "logwriter.h"
+
+using namespace Qt::StringLiterals;
+using Herd::Event;
+using Herd::EventKind;
+using HerdUi::EventFilterModel;
+using HerdUi::EventLogModel;
+using HerdUi::LogView;
+
+namespace {
+
+constexpr qint64 BaseNs = 1'714'566'896'000'000'000;
+const QStringList Nodes{u"Bailey"_s, u"Bona"_s, u"Campbell"_s, u"Clark"_s, u"Jaquez"_s};
+constexpr EventKind Kinds[] = {EventKind::LineReceived, EventKind::LineSent, EventKind::RecordStored,
+                               EventKind::RecordDropped, EventKind::LineInvalid, EventKind::PeerConnected};
+
+// Event number `i`: its time and line carry i, so order is checkable.
+Event makeEvent(int i)
+{
+    Event event;
+    event.timeNs = BaseNs + qint64(i) * 1'000'000;
+    event.node = Nodes[i % Nodes.size()];
+    event.kind = Kinds[i % std::size(Kinds)];
+    event.peer = u"127.0.0.1:%1"_s.arg(40000 + i % 7);
+    event.client = "client" + QByteArray::number(i % 3);
+    event.line = "IAMAT client" + QByteArray::number(i % 3) + " +34.068930-118.445127 " + QByteArray::number(i);
+    event.detail = i % 10 == 0 ? u"Round ten"_s : QString();
+    return event;
+}
+
+int numberOf(const Event &event)
+{
+    return int((event.timeNs - BaseNs) / 1'000'000);
+}
+
+QByteArray readAll(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+} // namespace
+
+class TestEventLogModel : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void testerWhileAppendingAndWrapping();
+    void timerFlushesInOneBatch();
+    void ringKeepsNewest();
+    void queueLargerThanCapacity();
+    void setCapacityShrinks();
+    void clearResets();
+    void displayAndRoles();
+    void filterByNode();
+    void filterByKind();
+    void filterByText();
+    void filterFollowsRing();
+    void sortByRawValues();
+    void logViewCountsAndNodes();
+    void logViewExportShown();
+    void fiftyThousandAppends();
+    void renderForReview();
+};
+
+void TestEventLogModel::testerWhileAppendingAndWrapping()
+{
+    EventLogModel model;
+    model.setCapacity(500);
+    EventFilterModel filter;
+    filter.setSourceModel(&model);
+    filter.setNode(u"Bona"_s);
+    EventFilterModel unfiltered;
+    unfiltered.setSourceModel(&model);
+    unfiltered.sort(EventLogModel::Time, Qt::DescendingOrder);
+
+    QAbstractItemModelTester modelTester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester filterTester(&filter, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester sortedTester(&unfiltered, QAbstractItemModelTester::FailureReportingMode::QtTest);
+
+    int next = 0;
+    for (int batch = 0; batch < 20; ++batch) {
+        const int size = 1 + (batch * 37) % 211; // 1..211, uneven
+        for (int i = 0; i < size; ++i)
+            model.append(makeEvent(next++));
+        model.flushNow();
+        QVERIFY(!QTest::currentTestFailed());
+        QCOMPARE(model.rowCount(), std::min(next, 500));
+        QCOMPARE(numberOf(model.eventAt(model.rowCount() - 1)), next - 1);
+        QCOMPARE(numberOf(model.eventAt(0)), next - model.rowCount());
+        // Change the filter midway through, too.
+        if (batch == 10) {
+            filter.setKinds({EventKind::LineReceived, EventKind::RecordStored});
+            filter.setText(u"CLIENT1"_s);
+        }
+    }
+    QVERIFY(next > 2 * 500); // the ring wrapped at least twice
+    QCOMPARE(unfiltered.rowCount(), 500);
+    QCOMPARE(unfiltered.index(0, EventLogModel::Time).data(EventLogModel::RawRole).toLongLong(),
+             makeEvent(next - 1).timeNs);
+    for (int row = 0; row < filter.rowCount(); ++row) {
+        const QModelIndex index = filter.index(row, EventLogModel::Node);
+        QCOMPARE(index.data().toString(), u"Bona"_s);
+    }
+}
+
+void TestEventLogModel::timerFlushesInOneBatch()
+{
+    EventLogModel model;
+    QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+    for (int i = 0; i < 300; ++i)
+        model.append(makeEvent(i));
+    QCOMPARE(model.rowCount(), 0); // queued, not rows yet
+    QCOMPARE(model.pendingCount(), 300);
+    QTRY_COMPARE(model.rowCount(), 300);
+    QCOMPARE(inserted.size(), 1);
+    QCOMPARE(inserted[0][1].toInt(), 0);
+    QCOMPARE(inserted[0][2].toInt(), 299); // the last row, inclusive
+    QCOMPARE(model.pendingCount(), 0);
+}
+
+void TestEventLogModel::ringKeepsNewest()
+{
+    EventLogModel model;
+    model.setCapacity(100);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy removed(&model, &QAbstractItemModel::rowsAboutToBeRemoved);
+    QSignalSpy inserted(&model, &QAbstractItemModel::rowsAboutToBeInserted);
+    QList<int> rowCountsAtInsert;
+    connect(&model, &QAbstractItemModel::rowsAboutToBeInserted, this,
+            [&] { rowCountsAtInsert.append(model.rowCount()); });
+
+    for (int i = 0; i < 80; ++i)
+        model.append(makeEvent(i));
+    model.flushNow();
+    QCOMPARE(removed.size(), 0);
+    for (int i = 80; i < 150; ++i)
+        model.append(makeEvent(i));
+    model.flushNow();
+
+    // 80 + 70 = 150 > 100: rows 0..49 go first, then 70 rows are added at 30..99.
+    QCOMPARE(removed.size(), 1);
+    QCOMPARE(removed[0][1].toInt(), 0);
+    QCOMPARE(removed[0][2].toInt(), 49);
+    QCOMPARE(inserted.size(), 2);
+    QCOMPARE(inserted[1][1].toInt(), 30);
+    QCOMPARE(inserted[1][2].toInt(), 99);
+    QCOMPARE(rowCountsAtInsert, (QList<int>{0, 30})); // never above the capacity
+    QCOMPARE(model.rowCount(), 100);
+    QCOMPARE(model.evictedCount(), 50);
+
+    const QList<Event> events = model.events();
+    QCOMPARE(events.size(), 100);
+    for (int i = 0; i < events.size(); ++i)
+        QCOMPARE(numberOf(events[i]), 50 + i);
+
+    // Keep wrapping, one event at a time and in odd batches.
+    int next = 150;
+    for (int round = 0; round < 30; ++round) {
+        for (int i = 0; i <= round % 4 * 17; ++i)
+            model.append(makeEvent(next++));
+        model.flushNow();
+        QCOMPARE(model.rowCount(), 100);
+        QCOMPARE(numberOf(model.eventAt(0)), next - 100);
+        QCOMPARE(numberOf(model.eventAt(99)), next - 1);
+    }
+}
+
+void TestEventLogModel::queueLargerThanCapacity()
+{
+    EventLogModel model;
+    model.setCapacity(50);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    for (int i = 0; i < 30; ++i)
+        model.append(makeEvent(i));
+    model.flushNow();
+    for (int i = 30; i < 230; ++i)
+        model.append(makeEvent(i));
+    QCOMPARE(model.pendingCount(), 50); // the queue is bounded too
+    model.flushNow();
+    QCOMPARE(model.rowCount(), 50);
+    QCOMPARE(numberOf(model.eventAt(0)), 180);
+    QCOMPARE(numberOf(model.eventAt(49)), 229);
+    QCOMPARE(model.evictedCount(), 180);
+}
+
+void TestEventLogModel::setCapacityShrinks()
+{
+    EventLogModel model;
+    model.setCapacity(64);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    for (int i = 0; i < 100; ++i)
+        model.append(makeEvent(i));
+    model.flushNow();
+    QCOMPARE(numberOf(model.eventAt(0)), 36); // wrapped: row 0 is mid-ring
+    for (int i = 100; i < 110; ++i)
+        model.append(makeEvent(i)); // still queued: setCapacity flushes first
+    model.setCapacity(10);
+    QCOMPARE(model.capacity(), 10);
+    QCOMPARE(model.rowCount(), 10);
+    QCOMPARE(numberOf(model.eventAt(0)), 100);
+    QCOMPARE(numberOf(model.eventAt(9)), 109);
+
+    model.setCapacity(1000); // growing keeps the rows
+    for (int i = 110; i < 120; ++i)
+        model.append(makeEvent(i));
+    model.flushNow();
+    QCOMPARE(model.rowCount(), 20);
+    QCOMPARE(numberOf(model.eventAt(0)), 100);
+    QCOMPARE(numberOf(model.eventAt(19)), 119);
+}
+
+void TestEventLogModel::clearResets()
+{
+    EventLogModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    for (int i = 0; i < 10; ++i)
+        model.append(makeEvent(i));
+    model.flushNow();
+    model.append(makeEvent(10));
+    model.clear();
+    QCOMPARE(model.rowCount(), 0);
+    QCOMPARE(model.pendingCount(), 0);
+    QVERIFY(model.events().isEmpty());
+    model.append(makeEvent(11));
+    model.flushNow();
+    QCOMPARE(model.rowCount(), 1);
+    QCOMPARE(numberOf(model.eventAt(0)), 11);
+}
+
+void TestEventLogModel::displayAndRoles()
+{
+    EventLogModel model;
+    QCOMPARE(model.columnCount(), int(EventLogModel::ColumnCount));
+    QCOMPARE(model.headerData(EventLogModel::Line, Qt::Horizontal).toString(), u"Line"_s);
+
+    Event odd = makeEvent(1);
+    odd.timeNs = BaseNs + 123'456'789; // .123456789 s
+    odd.kind = EventKind::LineInvalid;
+    odd.line = "a\tb\nc\\d \xff<b>bold</b>";
+    odd.detail = u"two\nlines"_s;
+    model.append(odd);
+    Event stored = makeEvent(2);
+    stored.kind = EventKind::RecordStored;
+    model.append(stored);
+    Event dropped = makeEvent(3);
+    dropped.kind = EventKind::RecordDropped;
+    model.append(dropped);
+    Event received = makeEvent(4);
+    received.kind = EventKind::LineReceived;
+    model.append(received);
+    model.flushNow();
+
+    const QModelIndex time = model.index(0, EventLogModel::Time);
+    const QString shown = time.data().toString();
+    QVERIFY2(QRegularExpression(u"^\\d\\d:\\d\\d:\\d\\d\\.123456$"_s).match(shown).hasMatch(), qPrintable(shown));
+    QCOMPARE(shown, EventLogModel::displayTime(odd.timeNs));
+    QCOMPARE(time.data(EventLogModel::RawRole).toLongLong(), odd.timeNs);
+    QVERIFY(time.data(Qt::ToolTipRole).toString().contains(u"12:34:56.123456789"));
+
+    const QModelIndex line = model.index(0, EventLogModel::Line);
+    QCOMPARE(line.data().toString(), u"a\\tb\\nc\\\\d \\xff<b>bold</b>"_s);
+    QCOMPARE(line.data(EventLogModel::RawRole).toByteArray(), odd.line);
+    // Text off the wire is never taken for markup in a tool tip.
+    QVERIFY(line.data(Qt::ToolTipRole).toString().contains(u"&lt;b&gt;bold&lt;/b&gt;"));
+    QCOMPARE(model.index(0, EventLogModel::Detail).data().toString(), u"two\\nlines"_s);
+    QCOMPARE(model.index(0, EventLogModel::Kind).data().toString(), u"invalid"_s);
+    QCOMPARE(model.index(0, EventLogModel::Kind).data(EventLogModel::RawRole).toInt(),
+             int(EventKind::LineInvalid));
+    QCOMPARE(model.index(1, EventLogModel::Node).data().toString(), stored.node);
+    QCOMPARE(model.index(1, EventLogModel::Client).data().toString(), QString::fromUtf8(stored.client));
+
+    // Colours: invalid, stored and dropped differ; ordinary traffic uses the palette.
+    const auto colour = [&](int row) {
+        return model.index(row, EventLogModel::Line).data(Qt::ForegroundRole).value<QBrush>().color();
+    };
+    QVERIFY(colour(0).isValid());
+    QVERIFY(colour(1).isValid());
+    QVERIFY(colour(2).isValid());
+    QVERIFY(colour(0) != colour(1) && colour(1) != colour(2) && colour(0) != colour(2));
+    QVERIFY(colour(0).red() > colour(0).green()); // red-ish
+    QVERIFY(colour(1).green() > colour(1).red()); // green-ish
+    QVERIFY(!model.index(3, EventLogModel::Line).data(Qt::ForegroundRole).isValid());
+    QVERIFY(EventLogModel::colorFor(EventKind::PeerConnected).isValid());
+    QVERIFY(EventLogModel::colorFor(EventKind::PeerDisconnected).isValid());
+    QVERIFY(EventLogModel::colorFor(EventKind::Error).isValid());
+}
+
+void TestEventLogModel::filterByNode()
+{
+    EventLogModel model;
+    EventFilterModel filter;
+    filter.setSourceModel(&model);
+    for (int i = 0; i < 100; ++i)
+        model.append(makeEvent(i));
+    model.flushNow();
+    QCOMPARE(filter.rowCount(), 100);
+    QVERIFY(!filter.isFiltering());
+
+    QSignalSpy changed(&filter, &EventFilterModel::filterChanged);
+    filter.setNode(u"Clark"_s);
+    QCOMPARE(changed.size(), 1);
+    QVERIFY(filter.isFiltering());
+    QCOMPARE(filter.rowCount(), 20);
+    for (int row = 0; row < filter.rowCount(); ++row)
+        QCOMPARE(model.eventAt(filter.mapToSource(filter.index(row, 0)).row()).node, u"Clark"_s);
+    filter.setNode(u"clark"_s); // node names are exact
+    QCOMPARE(filter.rowCount(), 0);
+    filter.setNode(QString());
+    QCOMPARE(filter.rowCount(), 100);
+}
+
+void TestEventLogModel::filterByKind()
+{
+    EventLogModel model;
+    EventFilterModel filter;
+    filter.setSourceModel(&model);
+    for (int i = 0; i < 120; ++i)
+        model.append(makeEvent(i));
+    model.flushNow();
+
+    QVERIFY(filter.allKindsShown());
+    filter.setKinds({EventKind::RecordStored, EventKind::LineInvalid});
+    QCOMPARE(filter.rowCount(), 40);
+    QCOMPARE(filter.kinds(), (QSet<EventKind>{EventKind::RecordStored, EventKind::LineInvalid}));
+    QVERIFY(!filter.allKindsShown());
+    for (int row = 0; row < filter.rowCount(); ++row) {
+        const auto kind = EventKind(filter.index(row, EventLogModel::Kind).data(EventLogModel::RawRole).toInt());
+        QVERIFY(kind == EventKind::RecordStored || kind == EventKind::LineInvalid);
+    }
+    filter.setKinds({});
+    QCOMPARE(filter.rowCount(), 0);
+    filter.resetKinds();
+    QCOMPARE(filter.rowCount(), 120);
+
+    // Together with the node: both must match.
+    filter.setNode(u"Bailey"_s);          // i % 5 == 0
+    filter.setKinds({EventKind::LineReceived}); // i % 6 == 0
+    QCOMPARE(filter.rowCount(), 4);       // i % 30 == 0 below 120
+}
+
+void TestEventLogModel::filterByText()
+{
+    EventLogModel model;
+    EventFilterModel filter;
+    filter.setSourceModel(&model);
+    for (int i = 0; i < 100; ++i)
+        model.append(makeEvent(i));
+    Event special = makeEvent(100);
+    special.line = "WHATSAT kiwi 10 5 \xff";
+    special.client = "Kiwi";
+    special.peer = u"Hill"_s;
+    special.detail = u"Café au lait"_s;
+    model.append(special);
+    model.flushNow();
+
+    filter.setText(u"client2"_s); // in line and client
+    QCOMPARE(filter.rowCount(), 33);
+    filter.setText(u"CLIENT2"_s); // case-insensitive
+    QCOMPARE(filter.rowCount(), 33);
+    filter.setText(u"round TEN"_s); // in detail
+    QCOMPARE(filter.rowCount(), 10);
+    filter.setText(u":40003"_s); // in peer
+    QCOMPARE(filter.rowCount(), 14);
+    filter.setText(u"hill"_s); // peer of the special one
+    QCOMPARE(filter.rowCount(), 1);
+    filter.setText(u"whatsat KIWI"_s); // line with a stray byte
+    QCOMPARE(filter.rowCount(), 1);
+    filter.setText(u"CAFÉ"_s); // non-ASCII, case-insensitive
+    QCOMPARE(filter.rowCount(), 1);
+    filter.setText(u"no such text"_s);
+    QCOMPARE(filter.rowCount(), 0);
+    filter.setText(QString());
+    QCOMPARE(filter.rowCount(), 101);
+
+    // Non-ASCII in a line is found too.
+    Event utf8 = makeEvent(101);
+    utf8.line = "IAMAT Zoë +1+1 1";
+    model.append(utf8);
+    model.flushNow();
+    filter.setText(u"zOË"_s);
+    QCOMPARE(filter.rowCount(), 1);
+}
+
+void TestEventLogModel::filterFollowsRing()
+{
+    EventLogModel model;
+    model.setCapacity(40);
+    EventFilterModel filter;
+    filter.setSourceModel(&model);
+    filter.setNode(u"Bona"_s); // i % 5 == 1
+    QAbstractItemModelTester tester(&filter, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    for (int i = 0; i < 1000; ++i) {
+        model.append(makeEvent(i));
+        if (i % 23 == 0)
+            model.flushNow();
+    }
+    model.flushNow();
+    QCOMPARE(filter.rowCount(), 8);
+    QCOMPARE(numberOf(model.eventAt(filter.mapToSource(filter.index(0, 0)).row())), 961);
+    QCOMPARE(numberOf(model.eventAt(filter.mapToSource(filter.index(7, 0)).row())), 996);
+}
+
+void TestEventLogModel::sortByRawValues()
+{
+    EventLogModel model;
+    EventFilterModel filter;
+    filter.setSourceModel(&model);
+    // Arrival order differs from time order.
+    for (const int i : {5, 1, 4, 2, 3})
+        model.append(makeEvent(i * 1000)); // 10,000 ms apart: text order would differ
+    model.append(makeEvent(10));
+    model.flushNow();
+    filter.sort(EventLogModel::Time, Qt::AscendingOrder);
+    QList<int> order;
+    for (int row = 0; row < filter.rowCount(); ++row)
+        order.append(numberOf(model.eventAt(filter.mapToSource(filter.index(row, 0)).row())));
+    QCOMPARE(order, (QList<int>{10, 1000, 2000, 3000, 4000, 5000}));
+    filter.sort(-1); // back to arrival order
+    QCOMPARE(numberOf(model.eventAt(filter.mapToSource(filter.index(0, 0)).row())), 5000);
+}
+
+void TestEventLogModel::logViewCountsAndNodes()
+{
+    LogView view;
+    view.setNodes({u"Jaquez"_s, u"Bailey"_s});
+    QAbstractItemModelTester tester(view.filter(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    for (int i = 0; i < 1234; ++i)
+        view.append(makeEvent(i));
+    view.model()->flushNow();
+    QCOMPARE(view.countText(), u"1,234 events"_s);
+
+    // The node list: the given order first, then the others as seen.
+    QCOMPARE(view.nodes(), (QStringList{u"Jaquez"_s, u"Bailey"_s, u"Bona"_s, u"Campbell"_s, u"Clark"_s}));
+    auto *combo = view.findChild<QComboBox *>(u"logNodeFilter"_s);
+    QVERIFY(combo);
+    QCOMPARE(combo->count(), 6); // "All nodes" and five
+    combo->setCurrentIndex(combo->findData(u"Clark"_s));
+    QCOMPARE(view.filter()->node(), u"Clark"_s);
+    QCOMPARE(view.countText(), u"247 of 1,234 events"_s);
+    auto *label = view.findChild<QLabel *>(u"logCount"_s);
+    QVERIFY(label);
+    QTRY_COMPARE(label->text(), u"247 of 1,234 events"_s);
+
+    // setNodes keeps the selection and the nodes already seen.
+    view.setNodes({u"Clark"_s});
+    QCOMPARE(view.filter()->node(), u"Clark"_s);
+    QCOMPARE(view.nodes().first(), u"Clark"_s);
+    QCOMPARE(view.nodes().size(), 5);
+
+    // The search box filters after a short pause.
+    auto *search = view.findChild<QLineEdit *>(u"logSearch"_s);
+    QVERIFY(search);
+    search->setText(u"client0"_s);
+    QTRY_COMPARE(view.filter()->text(), u"client0"_s);
+}
+
+void TestEventLogModel::logViewExportShown()
+{
+    LogView view;
+    for (int i = 0; i < 300; ++i)
+        view.append(makeEvent(i));
+    // Not flushed yet: the exports flush first.
+    view.filter()->setNode(u"Campbell"_s);                   // i % 5 == 2
+    view.filter()->setKinds({EventKind::RecordStored});      // i % 6 == 2
+    view.filter()->setText(u"client2"_s);                    // i % 3 == 2
+
+    // The filter bar shows filters set from code.
+    auto *kindButton = view.findChild<QPushButton *>(u"logKindFilter"_s);
+    QVERIFY(kindButton);
+    QCOMPARE(kindButton->text(), u"Kinds: 1 of 16"_s);
+    auto *combo = view.findChild<QComboBox *>(u"logNodeFilter"_s);
+    QVERIFY(combo);
+    QCOMPARE(combo->currentData().toString(), u"Campbell"_s);
+    auto *search = view.findChild<QLineEdit *>(u"logSearch"_s);
+    QVERIFY(search);
+    QCOMPARE(search->text(), u"client2"_s);
+
+    QList<Event> expected;
+    for (int i = 0; i < 300; ++i) {
+        if (i % 30 == 2)
+            expected.append(makeEvent(i));
+    }
+    QCOMPARE(expected.size(), 10);
+
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QString error;
+    const QString shownPath = dir.filePath(u"shown.log"_s);
+    QVERIFY2(view.exportShown(shownPath, Herd::ExportFormat::Text, &error), qPrintable(error));
+    QByteArray text;
+    for (const Event &event : std::as_const(expected))
+        text += Herd::LogWriter::formatLine(event);
+    QCOMPARE(readAll(shownPath), text);
+
+    const QString csvPath = dir.filePath(u"shown.csv"_s);
+    QVERIFY2(view.exportShown(csvPath, Herd::ExportFormat::Csv, &error), qPrintable(error));
+    QCOMPARE(readAll(csvPath).count('\n'), 11); // the header and ten rows
+
+    const QString allPath = dir.filePath(u"all.jsonl"_s);
+    QVERIFY2(view.exportAll(allPath, Herd::ExportFormat::JsonLines, &error), qPrintable(error));
+    const QByteArray all = readAll(allPath);
+    QCOMPARE(all.count('\n'), 300);
+    QVERIFY(all.startsWith("{\"time\":\"2024-05-01T12:34:56.000000000Z\""));
+
+    QVERIFY(!view.exportShown(dir.filePath(u"missing/x.log"_s), Herd::ExportFormat::Text, &error));
+    QVERIFY(error.contains(u"missing"));
+}
+
+void TestEventLogModel::fiftyThousandAppends()
+{
+    LogView view;
+    view.resize(900, 500);
+    view.show();
+    view.filter()->setText(u"client1"_s);
+    for (int i = 0; i < 50'000; ++i)
+        view.append(makeEvent(i));
+    view.model()->flushNow();
+    QCOMPARE(view.model()->rowCount(), 50'000);
+    QCOMPARE(view.filter()->rowCount(), 16'667);
+    QCOMPARE(numberOf(view.model()->eventAt(49'999)), 49'999);
+    QCoreApplication::processEvents();
+    // Following: the newest row ends up in view.
+    QScrollBar *bar = view.tableView()->verticalScrollBar();
+    QTRY_COMPARE(bar->value(), bar->maximum());
+}
+
+// Set HERD_LOGVIEW_PNG=/tmp/logview.png to render a populated view for a
+// human to look at.
+void TestEventLogModel::renderForReview()
+{
+    const QString path = qEnvironmentVariable("HERD_LOGVIEW_PNG");
+    if (path.isEmpty())
+        QSKIP("set HERD_LOGVIEW_PNG to render the view");
+    LogView view;
+    view.resize(1100, 520);
+    view.setNodes(Nodes);
+    static constexpr EventKind all[] = {
+        EventKind::NodeStarted,   EventKind::ClientConnected, EventKind::LineReceived,  EventKind::RecordStored,
+        EventKind::LineSent,      EventKind::RecordDropped,   EventKind::LineInvalid,   EventKind::PeerConnected,
+        EventKind::PeerDisconnected, EventKind::PeerRetrying, EventKind::SendSkipped,   EventKind::LinkChanged,
+        EventKind::Refused,       EventKind::Error,           EventKind::ClientDisconnected, EventKind::NodeStopped};
+    for (int i = 0; i < 400; ++i) {
+        Event event = makeEvent(i);
+        event.kind = all[i % std::size(all)];
+        if (event.kind == EventKind::LineInvalid) {
+            event.line = "IAMAT\tbad line\nwith \xff bytes";
+            event.detail = u"expected 4 fields"_s;
+        }
+        if (event.kind == EventKind::RecordDropped)
+            event.detail = u"not newer than the stored record"_s;
+        if (event.kind == EventKind::PeerConnected || event.kind == EventKind::PeerDisconnected) {
+            event.peer = Nodes[(i + 1) % Nodes.size()];
+            event.line.clear();
+        }
+        view.append(event);
+    }
+    view.filter()->setKinds({EventKind::NodeStarted, EventKind::ClientConnected, EventKind::LineReceived,
+                             EventKind::RecordStored, EventKind::LineSent, EventKind::RecordDropped,
+                             EventKind::LineInvalid, EventKind::PeerConnected, EventKind::PeerDisconnected,
+                             EventKind::PeerRetrying, EventKind::SendSkipped, EventKind::LinkChanged,
+                             EventKind::Refused, EventKind::Error, EventKind::NodeStopped});
+    view.show();
+    view.model()->flushNow();
+    QTest::qWait(400); // the follow timer
+    QVERIFY(view.grab().save(path));
+}
+
+QTEST_MAIN(TestEventLogModel)
+#include "tst_eventlogmodel.moc"

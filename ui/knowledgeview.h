@@ -1,0 +1,45 @@
+#pragma once
+
+#include <QWidget>
+
+class QLabel;
+class QSortFilterProxyModel;
+class QTableView;
+
+namespace HerdUi {
+
+class KnowledgeModel;
+
+// "Who knows what" for the classroom: a one-line verdict on top ("All 5
+// running nodes agree on 12 clients" / "3 of 12 clients diverge: Hamilton is
+// behind on kiwi (−3.2 s), ...") over the client × node table of a
+// KnowledgeModel, sortable by staleness. Sized for a projector.
+//
+// The model is borrowed and must outlive the view (give both one parent).
+class KnowledgeView final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(KnowledgeView)
+
+public:
+    explicit KnowledgeView(KnowledgeModel *model, QWidget *parent = nullptr);
+    ~KnowledgeView() override;
+
+    KnowledgeModel *model() const { return m_model; }
+    QTableView *tableView() const { return m_table; }
+    // The verdict line as plain text (what the label shows, without markup).
+    QString summaryText() const { return m_summaryPlain; }
+
+public slots:
+    void updateSummary();
+
+private:
+    KnowledgeModel *m_model;         // borrowed
+    QSortFilterProxyModel *m_proxy;  // owned (child)
+    QLabel *m_summary;               // owned (child)
+    QLabel *m_capNote;               // owned (child)
+    QTableView *m_table;             // owned (child)
+    QString m_summaryPlain;
+};
+
+} // namespace HerdUi

@@ -1,0 +1,75 @@
+#pragma once
+
+#include <QPointer>
+#include <QTimer>
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QSortFilterProxyModel;
+class QTableView;
+class QTableWidget;
+
+namespace Herd {
+class Cluster;
+struct Event;
+} // namespace Herd
+
+namespace HerdUi {
+
+class NodeRecordsModel; // nodeinspector.cpp
+
+// One node up close: whether it runs and where, its neighbours with the
+// state of each outgoing peer link (connected, backing off, cut, delayed),
+// and the records it holds (client, position, client time in UTC, the
+// node that got the IAMAT, the stored AT line).
+//
+// Reads the node's store and links (never changes them) when the node's
+// events say something changed, coalesced by a short timer. At most
+// MaxRecordsShown records are listed (the newest client times); the header
+// says when the store holds more.
+//
+// The cluster is borrowed and must outlive the inspector.
+class NodeInspector final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(NodeInspector)
+
+public:
+    static constexpr int MaxRecordsShown = 5000;
+    static constexpr int RefreshDelayMs = 150;
+
+    explicit NodeInspector(Herd::Cluster *cluster, QWidget *parent = nullptr);
+    ~NodeInspector() override;
+
+    QString node() const { return m_node; }
+    // Plain text of the state line, e.g. "Alford: running on 127.0.0.1:13000, 3 clients".
+    QString stateText() const;
+    QTableView *recordsView() const { return m_records; }
+    QTableWidget *neighboursTable() const { return m_neighbours; }
+
+public slots:
+    void setNode(const QString &name);
+    // Re-reads the node now (events schedule this).
+    void refresh();
+
+signals:
+    void nodeChanged(const QString &name);
+
+private:
+    void onEvent(const Herd::Event &event);
+    void refillNodeList();
+
+    QPointer<Herd::Cluster> m_cluster;  // borrowed
+    QString m_node;
+    QComboBox *m_nodeBox;               // owned (child)
+    QLabel *m_state;                    // owned (child)
+    QTableWidget *m_neighbours;         // owned (child)
+    QLabel *m_recordsCaption;           // owned (child)
+    NodeRecordsModel *m_model;          // owned (child)
+    QSortFilterProxyModel *m_proxy;     // owned (child)
+    QTableView *m_records;              // owned (child)
+    QTimer m_refreshTimer;
+};
+
+} // namespace HerdUi

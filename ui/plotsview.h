@@ -1,0 +1,100 @@
+#pragma once
+
+#include <QHash>
+#include <QPointer>
+#include <QWidget>
+
+#include <map>
+#include <memory>
+#include <vector>
+
+class QCheckBox;
+class QComboBox;
+class QCustomPlot;
+class QLabel;
+
+namespace Herd {
+class HerdStats;
+}
+
+namespace HerdUi {
+
+class GraphSeries; // one owned QCPGraph (plotsview.cpp)
+class FaultShade;  // one owned shaded rectangle and its label (plotsview.cpp)
+
+// Three stacked time plots over a HerdStats: messages per second per node,
+// convergence time per update (one scatter series per node that got the
+// IAMAT), and known clients per node. Fault windows (killed nodes, cut or
+// slowed links) are shaded on all three. The x axis (mm:ss since the herd
+// started) is shared; "Follow" keeps the newest windowSeconds() in view and
+// turns itself off when the user drags or zooms a plot.
+//
+// Series are rebuilt only on HerdStats::seriesChanged(); on sampled() their
+// data are refreshed from the stats' bounded histories and the plots are
+// replotted with rpQueuedReplot, so at most once per event-loop pass.
+// Colours for nodes are chosen here (nodeColor()), light theme, fonts sized
+// for a projector.
+//
+// The stats are borrowed and must outlive the view.
+class PlotsView final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(PlotsView)
+
+public:
+    explicit PlotsView(Herd::HerdStats *stats, QWidget *parent = nullptr);
+    ~PlotsView() override;
+
+    QCustomPlot *messagesPlot() const { return m_messages; }
+    QCustomPlot *convergencePlot() const { return m_convergence; }
+    QCustomPlot *clientsPlot() const { return m_clients; }
+
+    bool follow() const { return m_follow; }
+    double windowSeconds() const { return m_windowSeconds; }
+    // Fault windows currently drawn (per plot).
+    int faultShadeCount() const { return int(m_shades.size() / 3); }
+
+    // A colour per node, by its index in the herd: distinct, and readable
+    // on white and on a projector (Okabe-Ito based).
+    static QColor nodeColor(int index);
+
+public slots:
+    void setFollow(bool follow);
+    void setWindowSeconds(double seconds);
+    // Pulls the newest data from the stats and queues a replot.
+    void refresh();
+    // Recreates the per-node series (the set of nodes changed).
+    void rebuildSeries();
+
+signals:
+    void followChanged(bool follow);
+
+private:
+    QCustomPlot *makePlot(const QString &title, const QString &yLabel);
+    void refreshFaults();
+    void applyXRange();
+    void fitY(QCustomPlot *plot, double minimumTop);
+    void onXRangeChanged(QCustomPlot *source);
+    int colourIndexOf(const QString &node) const;
+
+    QPointer<Herd::HerdStats> m_stats; // borrowed
+    QCustomPlot *m_messages;           // owned (child)
+    QCustomPlot *m_convergence;        // owned (child)
+    QCustomPlot *m_clients;            // owned (child)
+    QCheckBox *m_followBox;            // owned (child)
+    QComboBox *m_windowBox;            // owned (child)
+    QLabel *m_note;                    // owned (child)
+
+    // Members die before ~QWidget deletes the plots, so each series can
+    // still remove its plottable from its plot.
+    std::vector<std::unique_ptr<GraphSeries>> m_rateSeries;   // per node, stats order
+    std::vector<std::unique_ptr<GraphSeries>> m_clientSeries; // per node, stats order
+    std::map<QString, std::unique_ptr<GraphSeries>> m_convergenceSeries; // by origin node
+    std::map<std::pair<quint64, int>, std::unique_ptr<FaultShade>> m_shades; // (window id, plot)
+
+    bool m_follow = true;
+    bool m_syncingRange = false;
+    double m_windowSeconds = 120;
+};
+
+} // namespace HerdUi

@@ -1,0 +1,77 @@
+#pragma once
+
+#include <QBrush>
+#include <QColor>
+#include <QFont>
+#include <QPen>
+
+namespace Herd {
+class Node;
+class PeerLink;
+} // namespace Herd
+
+namespace HerdUi {
+
+// The one place that maps herd state to what the topology diagram looks
+// like: colours, pens, brushes, fonts and sizes. Items stay dumb (they get a
+// state enum and ask here how to draw it), so a new look is a change in this
+// file only. Everything is in scene units, sized for a projector.
+namespace TopologyStyle {
+
+// What a node looks like. Remote: configured in the herd but run by another
+// process, so this process cannot see inside it.
+enum class NodeLook { Running, Killed, Remote };
+
+// What one direction (sender -> receiver) of a link looks like.
+enum class LinkLook {
+    Up,         // connected
+    Delayed,    // connected, with an artificial delay
+    Connecting, // connecting or backing off
+    Cut,        // cut by the user
+    Down,       // sender not running (or not in this process)
+};
+
+NodeLook nodeLook(const Herd::Node *node);
+// `link` may be null (sender not running here).
+LinkLook linkLook(const Herd::PeerLink *link, bool senderRunning);
+QString linkLookName(LinkLook look);
+
+// Scene geometry.
+inline constexpr qreal kNodeWidth = 138;
+inline constexpr qreal kNodeHeight = 78;
+inline constexpr qreal kNodeRadius = 16;
+inline constexpr qreal kHaloMargin = 16;   // room for the flash halo
+inline constexpr qreal kTokenRadius = 9;
+inline constexpr qreal kLaneOffset = 6;    // a direction's lane beside the centre line
+
+QColor background();
+QColor gridDot();
+QColor selection();
+QColor shadow();
+
+QBrush nodeBrush(NodeLook look);
+QPen nodePen(NodeLook look, bool selected);
+QColor nodeText(NodeLook look);
+QColor nodeSubText(NodeLook look);
+QColor killedMark();
+QColor storedFlash();
+QColor staleFlash();
+
+QPen linkPen(LinkLook look, bool selected);
+QColor linkColor(LinkLook look);
+QColor trafficGlow();
+QColor labelBackground();
+QColor labelBorder();
+QColor labelText();
+
+// A stable, readable colour per client id (the same on every run).
+QColor tokenColor(const QByteArray &clientId);
+
+QFont nodeNameFont();
+QFont nodeDetailFont();
+QFont labelFont();
+QFont tokenFont();
+QFont bannerFont();
+
+} // namespace TopologyStyle
+} // namespace HerdUi

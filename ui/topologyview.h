@@ -1,0 +1,135 @@
+#pragma once
+
+#include <QElapsedTimer>
+#include <QGraphicsView>
+#include <QHash>
+#include <QPointer>
+#include <QSet>
+#include <QTimer>
+
+#include <memory>
+#include <optional>
+#include <utility>
+
+#include "event.h"
+
+class QLabel;
+
+namespace Herd {
+class Cluster;
+}
+
+namespace HerdUi {
+
+class FloodAnimator;
+class LinkItem;
+class NodeItem;
+
+// The herd as a diagram: nodes as cards, links as lines whose style shows
+// each direction's state, and every update as a token travelling the link
+// it was sent over (see FloodAnimator).
+//
+// Owns its scene, the layer items (links < nodes < tokens < labels) and the
+// maps from node names and links to items. Herd events mark items dirty;
+// one frame timer refreshes the dirty ones and advances the animation, and
+// stops when nothing moves. The view never changes the herd: its menus
+// emit requests that the main window carries out.
+//
+// Thread affinity: the GUI thread.
+class TopologyView final : public QGraphicsView
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(TopologyView)
+
+public:
+    // `cluster` is borrowed and must outlive the view's use of it (a
+    // destroyed cluster is tolerated: the view then shows nodes as remote).
+    explicit TopologyView(Herd::Cluster *cluster, QWidget *parent = nullptr);
+    ~TopologyView() override;
+
+    // Node centres in scene coordinates, for the herd file's x/y.
+    QHash<QString, QPointF> nodePositions() const;
+    void setNodePositions(const QHash<QString, QPointF> &positions);
+    QString selectedNode() const;
+    std::optional<std::pair<QString, QString>> selectedLink() const;
+    int tokensInFlight() const;  // hops waiting or playing
+    int tokensPlaying() const;   // tokens drawn right now
+    bool isAggregating() const;  // true when the rate is too high for one token per message
+    qint64 droppedUpdates() const;
+    double animationSpeed() const;
+    bool isPaused() const;
+
+    // For tests and the main window's status line.
+    NodeItem *nodeItem(const QString &name) const { return m_nodes.value(name); }
+    LinkItem *linkItem(const QString &a, const QString &b) const;
+    QList<LinkItem *> linkItems() const { return m_links; }
+    // Mean cost of one frame's update (refresh + animation step), in ms.
+    double meanFrameCostMs() const { return m_frameCostMs; }
+    bool isFrameTimerActive() const { return m_frameTimer.isActive(); }
+
+public slots:
+    void onEvent(const Herd::Event &event);
+    void setAnimationSpeed(double factor); // 0.1 .. 10; 1 = a hop takes ~600 ms on screen
+    void setPaused(bool paused);           // freezes tokens in place; new events queue (bounded)
+    void relayout();
+    void zoomToFit();
+
+signals:
+    void killRequested(const QString &node);
+    void restartRequested(const QString &node);
+    void isolateRequested(const QString &node);
+    void cutRequested(const QString &a, const QString &b, bool cut); // both directions
+    void delayRequested(const QString &a, const QString &b);         // main window asks for the ms
+    // On a new selection; an empty name when no node is selected any more.
+    void nodeSelected(const QString &node);
+    // After the user dragged nodes, or relayout().
+    void positionsChanged();
+
+protected:
+    void contextMenuEvent(QContextMenuEvent *event) override;
+    void wheelEvent(QWheelEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+    void showEvent(QShowEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
+    void drawBackground(QPainter *painter, const QRectF &rect) override;
+
+private:
+    void buildItems();
+    QHash<QString, QPointF> automaticLayout() const;
+    void refreshNode(const QString &name);
+    void refreshLink(LinkItem *link);
+    void markNodeDirty(const QString &name, bool withLinks);
+    void markLinkDirty(const QString &a, const QString &b);
+    void refreshAll();
+    void startFrames();
+    void onFrame();
+    void onSelectionChanged();
+    void updateBanner();
+    void updateSceneRect();
+
+    QPointer<Herd::Cluster> m_cluster;    // borrowed
+    QGraphicsScene *m_scene = nullptr;    // owned (child)
+    QGraphicsItem *m_linkLayer = nullptr; // owned by the scene, like every item below
+    QGraphicsItem *m_nodeLayer = nullptr;
+    QGraphicsItem *m_tokenLayer = nullptr;
+    QGraphicsItem *m_labelLayer = nullptr;
+    QHash<QString, NodeItem *> m_nodes;
+    QList<LinkItem *> m_links;
+    QHash<QString, LinkItem *> m_linkIndex; // "a>b" and "b>a"
+    std::unique_ptr<FloodAnimator> m_animator;
+    QTimer m_frameTimer;    // the one animation timer
+    QTimer m_reconcileTimer; // slow safety net for state changes without events
+    QElapsedTimer m_wall;
+    QSet<QString> m_dirtyNodes;
+    QSet<LinkItem *> m_dirtyLinks;
+    QLabel *m_banner = nullptr; // owned (child)
+    QString m_bannerText;
+    qint64 m_lastBannerMs = -1;
+    QString m_lastSelectedNode;
+    bool m_autoFit = true;
+    bool m_positionsDirty = false;
+    bool m_shown = false;
+    double m_frameCostMs = 0;
+};
+
+} // namespace HerdUi
