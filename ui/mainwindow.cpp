@@ -208,6 +208,10 @@ void MainWindow::buildViews()
     m_log = new LogView(this);
     m_log->setNodes(m_config.nodeNames());
 
+    // Plots and the inspector would otherwise claim half the screen's width
+    // as their minimum; they lay out fine narrower.
+    for (QWidget *page : {static_cast<QWidget *>(m_plots), static_cast<QWidget *>(m_inspector)})
+        page->setMinimumWidth(320);
     m_tabs = new QTabWidget(this);
     m_tabs->addTab(m_knowledge, tr("What Nodes Know"));
     m_tabs->addTab(m_console, tr("Client Console"));
@@ -219,11 +223,18 @@ void MainWindow::buildViews()
     split->addWidget(m_tabs);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
+    // The topology is what the room looks at: give it most of the width once
+    // the window has its real size.
+    QTimer::singleShot(0, split, [split] {
+        const int width = split->width();
+        split->setSizes({width * 3 / 5, width - width * 3 / 5});
+    });
     auto *vertical = new QSplitter(Qt::Vertical, this);
     vertical->addWidget(split);
     vertical->addWidget(m_log);
     vertical->setStretchFactor(0, 3);
     vertical->setStretchFactor(1, 1);
+    vertical->setSizes({640, 260}); // enough log rows to read at a glance
     setCentralWidget(vertical);
 
     connect(cluster, &Herd::Cluster::eventOccurred, this, &MainWindow::onEvent);
@@ -424,6 +435,8 @@ void MainWindow::setSlowMotion(bool on)
 
 void MainWindow::startTraffic(int clients, double perSecond)
 {
+    m_trafficClients->setValue(clients);
+    m_trafficRate->setValue(qRound(perSecond));
     QList<Herd::SimulatedClients::Target> targets;
     for (const Herd::Node *node : m_cluster->nodes())
         targets.append({node->name(), node->settings().host, node->port()});

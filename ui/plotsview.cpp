@@ -174,8 +174,6 @@ public:
         const double width = QFontMetricsF(m_label->font()).horizontalAdvance(window.label) + 10;
         double left = std::max(x->coordToPixel(window.startSeconds), double(area.left()));
         left = std::min(left, area.right() - width);
-        // Never before the window itself.
-        left = std::max(left, x->coordToPixel(window.startSeconds));
         m_label->position->setCoords(x->pixelToCoord(left), 0.01 + 0.1 * level);
     }
 
@@ -435,7 +433,6 @@ void PlotsView::refresh()
         // Updates are kept in order of their first store: keys are sorted.
         series->setData(it->first, it->second);
     }
-    m_convergence->legend->setVisible(!m_convergenceSeries.empty());
 
     applyXRange();
     refreshFaults();
@@ -452,9 +449,11 @@ void PlotsView::refresh()
     } else {
         std::sort(visible.begin(), visible.end());
         const double median = visible.at(visible.size() / 2);
-        m_note->setText(tr("%n update(s) in view; convergence median %1 ms, max %2 ms", nullptr, int(visible.size()))
-                            .arg(QString::number(median, 'f', median < 10 ? 1 : 0),
-                                 QString::number(visible.constLast(), 'f', visible.constLast() < 10 ? 1 : 0)));
+        const auto ms = [](double value) { return QString::number(value, 'f', value < 10 ? 1 : 0); };
+        m_note->setText(visible.size() == 1
+                            ? tr("1 update in view; convergence %1 ms").arg(ms(median))
+                            : tr("%1 updates in view; convergence median %2 ms, max %3 ms")
+                                  .arg(QString::number(visible.size()), ms(median), ms(visible.constLast())));
     }
 
     for (QCustomPlot *plot : {m_messages, m_convergence, m_clients})
@@ -513,10 +512,9 @@ void PlotsView::fitY(QCustomPlot *plot, double minimumTop)
     const QCPRange range = plot->xAxis->range();
     double top = 0;
     for (int i = 0; i < plot->graphCount(); ++i) {
-        bool found = false;
-        const QCPRange values = plot->graph(i)->getValueRange(found, QCP::sdBoth, range);
-        if (found)
-            top = std::max(top, values.upper);
+        const QSharedPointer<QCPGraphDataContainer> points = plot->graph(i)->data();
+        for (auto it = points->findBegin(range.lower), end = points->findEnd(range.upper); it != end; ++it)
+            top = std::max(top, it->value);
     }
     plot->yAxis->setRange(0, std::max(minimumTop, niceCeiling(top * 1.12)));
 }

@@ -490,7 +490,7 @@ void TopologyView::zoomToFit()
     }
     if (bounds.isNull())
         return;
-    bounds.adjust(-40, -70, 40, 40); // room for badges and the banner
+    bounds.adjust(-150, -70, 150, 50); // room for client badges beside nodes, and the banner
     fitInView(bounds, Qt::KeepAspectRatio);
     // Never blow a small herd up to poster size.
     const qreal scale = transform().m11();
