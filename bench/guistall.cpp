@@ -1,0 +1,82 @@
+// How long does the window's event loop stall while the herd it shows
+// takes 2,000 updates a second? Opens the main window (offscreen unless a
+// display is set) on the default herd with OS-picked ports, drives it with
+// simulated phones, and samples the gap between ticks of a 5 ms timer: any
+// gap well over 5 ms is time the loop was blocked (painting, models, the
+// herd itself). Prints the median, p99 and longest gap.
+//
+//   build/bin/herd-guistall [--rate N] [--seconds S] [--phones P]
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QElapsedTimer>
+#include <QTimer>
+
+#include <algorithm>
+#include <cstdio>
+#include <vector>
+
+#include "cluster.h"
+#include "mainwindow.h"
+#include "simulatedclients.h"
+
+int main(int argc, char **argv)
+{
+    if (!qEnvironmentVariableIsSet("DISPLAY") && !qEnvironmentVariableIsSet("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    QCommandLineParser parser;
+    parser.addHelpOption();
+    const QCommandLineOption rate(QStringLiteral("rate"), QStringLiteral("Updates per second."), QStringLiteral("N"), QStringLiteral("2000"));
+    const QCommandLineOption seconds(QStringLiteral("seconds"), QStringLiteral("How long to drive it."), QStringLiteral("S"), QStringLiteral("5"));
+    const QCommandLineOption phones(QStringLiteral("phones"), QStringLiteral("Simulated clients."), QStringLiteral("P"), QStringLiteral("200"));
+    parser.addOptions({rate, seconds, phones});
+    parser.process(app);
+
+    auto config = Herd::HerdConfig::preset(Herd::HerdConfig::defaultPreset(), nullptr);
+    for (Herd::NodeConfig &node : config->nodes)
+        node.port = 0;
+    HerdUi::MainWindow window;
+    window.resize(1500, 950);
+    window.show();
+    QString error;
+    if (!window.openHerd(*config, &error)) {
+        std::fprintf(stderr, "herd-guistall: %s\n", qPrintable(error));
+        return 1;
+    }
+
+    std::vector<double> gaps;
+    QElapsedTimer clock;
+    QTimer probe;
+    probe.setTimerType(Qt::PreciseTimer);
+    probe.setInterval(5);
+    qint64 last = -1;
+    QObject::connect(&probe, &QTimer::timeout, [&] {
+        const qint64 now = clock.nsecsElapsed();
+        if (last >= 0)
+            gaps.push_back(double(now - last) / 1e6);
+        last = now;
+    });
+
+    // Let the links come up before measuring.
+    QTimer::singleShot(1000, [&] {
+        window.startTraffic(parser.value(phones).toInt(), parser.value(rate).toDouble());
+        clock.start();
+        probe.start();
+        QTimer::singleShot(int(parser.value(seconds).toDouble() * 1000), [&] {
+            probe.stop();
+            window.stopTraffic();
+            app.quit();
+        });
+    });
+    app.exec();
+
+    const quint64 sent = window.simulation()->sent();
+    std::sort(gaps.begin(), gaps.end());
+    auto at = [&gaps](double q) { return gaps.empty() ? 0.0 : gaps[size_t(q * double(gaps.size() - 1))]; };
+    std::printf("updates sent: %llu in %s s (%.0f/s asked), event-loop probe every 5 ms\n",
+                static_cast<unsigned long long>(sent), qPrintable(parser.value(seconds)), parser.value(rate).toDouble());
+    std::printf("gap between probe ticks: median %.2f ms, p99 %.2f ms, longest %.2f ms (%zu samples)\n",
+                at(0.5), at(0.99), gaps.empty() ? 0.0 : gaps.back(), gaps.size());
+    return 0;
+}
