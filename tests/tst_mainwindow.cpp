@@ -5,6 +5,7 @@
 #include <QAction>
 #include <QFile>
 #include <QSignalSpy>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -25,6 +26,7 @@
 #include "topologyview.h"
 
 using namespace HerdUi;
+using namespace Qt::StringLiterals;
 
 namespace {
 
@@ -194,8 +196,15 @@ private slots:
         QVERIFY(!image.isNull());
         QVERIFY(image.width() >= 1000);
         const QString target = qEnvironmentVariable("HERD_SCREENSHOT");
-        if (!target.isEmpty())
+        if (!target.isEmpty()) {
             QVERIFY(image.save(target));
+            // The other tabs, for a look at them too.
+            auto *tabs = m_window->findChild<QTabWidget *>();
+            for (int i = 1; tabs && i < tabs->count(); ++i) {
+                tabs->setCurrentIndex(i);
+                QVERIFY(m_window->grab().save(QString(target).replace(u".png"_s, u"-tab%1.png"_s.arg(i))));
+            }
+        }
         m_window->stopTraffic();
     }
 

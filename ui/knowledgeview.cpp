@@ -1,5 +1,6 @@
 #include "knowledgeview.h"
 
+#include <QHash>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
@@ -15,14 +16,30 @@ namespace HerdUi {
 
 namespace {
 
-constexpr int MaxLagsNamed = 3;
+constexpr int MaxLagsNamed = 4;
 
 QString lagText(const KnowledgeModel::Lag &lag)
 {
     const QString client = QString::fromUtf8(lag.client);
     if (lag.stalenessNs == KnowledgeModel::MissingStaleness)
-        return u"%1 has no record of %2"_s.arg(lag.node, client);
-    return u"%1 is behind on %2 (%3)"_s.arg(lag.node, client, KnowledgeModel::formatStaleness(lag.stalenessNs));
+        return u"%1 (none)"_s.arg(client);
+    return u"%1 (%2)"_s.arg(client, KnowledgeModel::formatStaleness(lag.stalenessNs));
+}
+
+// "Hamilton is behind on kiwi (−3.2 s), lime (none); Bolden is behind on fig (−1.0 s)"
+QString lagsText(const QList<KnowledgeModel::Lag> &lags)
+{
+    QStringList nodes;
+    QHash<QString, QStringList> clients;
+    for (const KnowledgeModel::Lag &lag : lags) {
+        if (!clients.contains(lag.node))
+            nodes.append(lag.node);
+        clients[lag.node].append(lagText(lag));
+    }
+    QStringList parts;
+    for (const QString &node : std::as_const(nodes))
+        parts.append(u"%1 is behind on %2"_s.arg(node, clients.value(node).join(u", "_s)));
+    return parts.join(u"; "_s);
 }
 
 } // namespace
@@ -105,16 +122,12 @@ void KnowledgeView::updateSummary()
         plain = nodesText.left(1).toUpper() + nodesText.mid(1) + u" agree on "_s + clientsText + downText;
         html = u"<span style='color:#2e7d32'>\u2714</span> "_s + plain.toHtmlEscaped();
     } else {
-        QStringList lags;
         const QList<KnowledgeModel::Lag> found = m_model->lags(MaxLagsNamed + 1);
-        for (qsizetype i = 0; i < found.size() && i < MaxLagsNamed; ++i)
-            lags.append(lagText(found.at(i)));
+        const QString lags = lagsText(found.mid(0, MaxLagsNamed));
         const QString more = found.size() > MaxLagsNamed ? u", \u2026"_s : QString();
-        plain = u"%1 of %2 diverge: %3%4"_s.arg(locale.toString(divergent), clientsText, lags.join(u", "_s), more)
-                + downText;
+        plain = u"%1 of %2 diverge: %3%4"_s.arg(locale.toString(divergent), clientsText, lags, more) + downText;
         html = u"<span style='color:#e65100'>\u26a0</span> <b>%1 of %2 diverge</b>: %3%4%5"_s.arg(
-            locale.toString(divergent), clientsText, lags.join(u", "_s).toHtmlEscaped(), more,
-            downText.toHtmlEscaped());
+            locale.toString(divergent), clientsText, lags.toHtmlEscaped(), more, downText.toHtmlEscaped());
     }
     m_summaryPlain = plain;
     m_summary->setText(html);

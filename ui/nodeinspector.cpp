@@ -297,11 +297,13 @@ QString NodeInspector::stateText() const
         return tr("%1: not run by this process").arg(m_node);
     if (!node->isRunning())
         return tr("%1: killed (down); port %2; it holds no records").arg(m_node).arg(node->port());
-    return tr("%1: running on %2:%3, %4 clients known, %5 connected now")
+    const qsizetype known = node->store().size();
+    const int open = node->clientCount();
+    return tr("%1: running on %2:%3, %4 known, %5 open (clients and neighbours' links)")
         .arg(m_node, node->settings().host)
         .arg(node->port())
-        .arg(node->store().size())
-        .arg(node->clientCount());
+        .arg(known == 1 ? tr("1 client") : tr("%1 clients").arg(known))
+        .arg(open == 1 ? tr("1 connection") : tr("%1 connections").arg(open));
 }
 
 void NodeInspector::refresh()

@@ -41,13 +41,13 @@ FaultStyle faultStyle(Herd::HerdStats::FaultWindow::Kind kind)
     return {QColor(0, 0, 0, 30), QColor(Qt::black)};
 }
 
-// A round upper bound for a value axis: 1, 2, 5 × 10^n.
+// A round upper bound for a value axis: 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^n.
 double niceCeiling(double value)
 {
     if (value <= 0)
         return 1;
     const double magnitude = std::pow(10.0, std::floor(std::log10(value)));
-    for (const double step : {1.0, 2.0, 5.0, 10.0}) {
+    for (const double step : {1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0}) {
         if (step * magnitude >= value)
             return step * magnitude;
     }
@@ -221,10 +221,15 @@ PlotsView::PlotsView(Herd::HerdStats *stats, QWidget *parent)
     auto *splitter = new QSplitter(Qt::Vertical, this);
     splitter->setChildrenCollapsible(false);
     m_messages = makePlot(tr("Messages per second, per node (lines in + out)"), tr("lines / s"));
-    m_convergence = makePlot(tr("Convergence time per update: first store \u2192 last running node (colour: node that got the IAMAT)"),
+    m_convergence = makePlot(tr("Time for each update to reach every running node"),
                              tr("ms"));
     m_clients = makePlot(tr("Known clients, per node"), tr("clients"));
     m_clients->xAxis->setLabel(tr("time since start (min:s)"));
+    // Clients come in whole numbers: ticks at integer multiples only.
+    auto integerTicker = QSharedPointer<QCPAxisTickerFixed>::create();
+    integerTicker->setTickStep(1);
+    integerTicker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+    m_clients->yAxis->setTicker(integerTicker);
     for (QCustomPlot *plot : {m_messages, m_convergence, m_clients})
         splitter->addWidget(plot);
     layout->addWidget(splitter, 1);
