@@ -192,20 +192,6 @@ QByteArray isoTimeNs(qint64 timeNs)
     return out;
 }
 
-QByteArray escapeLogField(QByteArrayView field)
-{
-    // LogWriter keeps its escaper private. Its line for an event with only
-    // `line` set is a constant prefix, the escaped line, then "\t\n" (the
-    // empty detail and the line end); cutting the middle out reuses the
-    // escaper exactly, so the GUI, the exports and the node logs never
-    // disagree about how a byte is shown.
-    static const qsizetype prefixLength = LogWriter::formatLine(Event{}).size() - 2;
-    Event event;
-    event.line = field.toByteArray();
-    const QByteArray formatted = LogWriter::formatLine(event);
-    return formatted.sliced(prefixLength, formatted.size() - prefixLength - 2);
-}
-
 QByteArray exportHeader(ExportFormat format)
 {
     if (format == ExportFormat::Csv)

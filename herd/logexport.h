@@ -55,8 +55,4 @@ QByteArray exportRecord(const Event &event, ExportFormat format);
 // `timeNs` as UTC ISO 8601 with nanoseconds: "2024-05-01T12:34:56.123456789Z".
 QByteArray isoTimeNs(qint64 timeNs);
 
-// One field escaped exactly as LogWriter escapes it in the node logs
-// (\t \n \r \\ and \xNN for control bytes and bytes that are not UTF-8).
-QByteArray escapeLogField(QByteArrayView field);
-
 } // namespace Herd

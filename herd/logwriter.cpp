@@ -100,6 +100,14 @@ void LogWriter::flush()
     }
 }
 
+QByteArray LogWriter::escapeField(QByteArrayView field)
+{
+    QByteArray out;
+    out.reserve(field.size());
+    appendEscaped(out, field);
+    return out;
+}
+
 QByteArray LogWriter::formatLine(const Event &event)
 {
     const qint64 ms = event.timeNs / 1'000'000;

@@ -41,6 +41,8 @@ public:
     void flush();
 
     static QByteArray formatLine(const Event &event);
+    // One field escaped as formatLine() does it.
+    static QByteArray escapeField(QByteArrayView field);
 
 private:
     QString m_directory;

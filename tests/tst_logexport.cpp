@@ -132,7 +132,7 @@ private slots:
     void csvExact();
     void csvRoundTrip();
     void textIsLogWriterFormat();
-    void escapeLogFieldMatchesLogWriter();
+    void escapeFieldMatchesLogLines();
     void emptyList();
     void replacesExistingFile();
     void unwritablePath();
@@ -339,13 +339,13 @@ void TestLogExport::textIsLogWriterFormat()
                                   "unknown command \"say\""));
 }
 
-void TestLogExport::escapeLogFieldMatchesLogWriter()
+void TestLogExport::escapeFieldMatchesLogLines()
 {
-    QCOMPARE(Herd::escapeLogField(""), QByteArray());
-    QCOMPARE(Herd::escapeLogField("plain"), QByteArray("plain"));
-    QCOMPARE(Herd::escapeLogField("a\tb\nc\rd\\e"), QByteArray("a\\tb\\nc\\rd\\\\e"));
-    QCOMPARE(Herd::escapeLogField("caf\xc3\xa9 \xff"), QByteArray("caf\xc3\xa9 \\xff"));
-    QCOMPARE(Herd::escapeLogField(QByteArrayView("\x01", 1)), QByteArray("\\x01"));
+    QCOMPARE(Herd::LogWriter::escapeField(""), QByteArray());
+    QCOMPARE(Herd::LogWriter::escapeField("plain"), QByteArray("plain"));
+    QCOMPARE(Herd::LogWriter::escapeField("a\tb\nc\rd\\e"), QByteArray("a\\tb\\nc\\rd\\\\e"));
+    QCOMPARE(Herd::LogWriter::escapeField("caf\xc3\xa9 \xff"), QByteArray("caf\xc3\xa9 \\xff"));
+    QCOMPARE(Herd::LogWriter::escapeField(QByteArrayView("\x01", 1)), QByteArray("\\x01"));
 }
 
 void TestLogExport::emptyList()

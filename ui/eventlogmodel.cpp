@@ -1,5 +1,7 @@
 #include "eventlogmodel.h"
 
+#include "logwriter.h"
+
 #include <algorithm>
 
 #include <QBrush>
@@ -28,7 +30,7 @@ bool hasControlChar(const QString &text)
 // event is one table line and nothing invisible hides in a cell.
 QString escapedBytes(const QByteArray &bytes)
 {
-    return QString::fromUtf8(Herd::escapeLogField(bytes));
+    return QString::fromUtf8(Herd::LogWriter::escapeField(bytes));
 }
 
 QString escapedText(const QString &text)
