@@ -44,7 +44,7 @@ int main(int argc, char **argv)
     QString error;
     const std::optional<Options> options = parseOptions(rawArguments(argc, argv), &error);
     if (!options) {
-        std::fprintf(stderr, "herd: %s\nTry 'herd --help'.\n", qPrintable(error));
+        std::fprintf(stderr, "herd: %s (see herd --help)\n", qPrintable(error));
         return 2;
     }
 #ifdef HERD_HAVE_GUI

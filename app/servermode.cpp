@@ -63,6 +63,13 @@ int runServer(const Options &options)
         printLine(stderr, u"herd: " + error);
         return 2;
     }
+    for (const QString &name : options.nodes) {
+        if (!config->node(name)) {
+            printLine(stderr, QStringLiteral("herd: --node: no node named \"%1\" in the herd (nodes: %2)")
+                                  .arg(name, config->nodeNames().join(u", ")));
+            return 2;
+        }
+    }
     std::unique_ptr<Herd::PlacesSource> places = Herd::makePlacesSource(config->places, &error);
     if (!places) {
         printLine(stderr, u"herd: places: " + error);
@@ -86,6 +93,7 @@ int runServer(const Options &options)
         using Herd::EventKind;
         if (verbose) {
             std::fputs(Herd::LogWriter::formatLine(event).constData(), stdout);
+            std::fflush(stdout);
             return;
         }
         if (event.kind == EventKind::PeerConnected || event.kind == EventKind::PeerDisconnected) {
