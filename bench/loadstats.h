@@ -1,0 +1,28 @@
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+// Latency samples of one load run, in nanoseconds. Every sample is kept (a
+// sorted vector gives exact percentiles; 10 million samples cost 80 MB, far
+// more than a bounded bench run makes), so there is no bucket error to explain.
+class LatencySamples
+{
+public:
+    void reserve(std::size_t n) { m_ns.reserve(n); }
+    void add(std::int64_t ns) { m_ns.push_back(ns < 0 ? 0 : ns); }
+    void merge(const LatencySamples &other);
+    std::size_t count() const { return m_ns.size(); }
+
+    struct Summary
+    {
+        std::size_t count = 0;
+        double meanUs = 0, p50Us = 0, p90Us = 0, p99Us = 0, p999Us = 0, maxUs = 0;
+    };
+    // Sorts in place (once); nearest-rank percentiles.
+    Summary summarize();
+
+private:
+    std::vector<std::int64_t> m_ns;
+    bool m_sorted = false;
+};

@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# Herd benchmark: one run, side by side, on 127.0.0.1 only.
+#   redis-server inline PING (the ceiling of a one-thread line server),
+#   IAMAT/s on a 5-node herd, WHATSAT latency (offline places), flood
+#   convergence to the farthest node. Writes bench/results.md and prints it.
+# Usage: bench/run-bench.sh [BUILD_DIR]   (env: DURATION=5 CONNECTIONS=100 FLOOD_SAMPLES=500)
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+build=${1:-$root/build}
+duration=${DURATION:-5}
+connections=${CONNECTIONS:-100}
+floodSamples=${FLOOD_SAMPLES:-500}
+
+if [[ ! -x $build/bin/herd || ! -x $build/bin/herd-load ]]; then
+    echo "run-bench: building herd and herd-load in $build"
+    [[ -f $build/build.ninja || -f $build/Makefile ]] || cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+    cmake --build "$build" --target herd herd-load
+fi
+herd=$build/bin/herd
+load=$build/bin/herd-load
+command -v python3 >/dev/null || { echo "run-bench: needs python3 (to read the JSON reports)"; exit 2; }
+
+work=$(mktemp -d /tmp/herd-bench.XXXXXX)
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+    rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+# Free loopback ports: bound to 0 by the kernel, then released.
+read -r -a ports <<<"$(python3 - <<'PY'
+import socket
+socks = []
+for _ in range(6):
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); socks.append(s)
+print(" ".join(str(s.getsockname()[1]) for s in socks))
+PY
+)"
+names=(Alford Bolden Hamilton Parker Powell)
+# The CS 131 topology; Hamilton to Powell is 3 hops (the herd's diameter).
+cat >"$work/bench-herd.json" <<JSON
+{
+  "name": "bench: the CS 131 five on free loopback ports",
+  "nodes": {
+    "Alford":   {"host": "127.0.0.1", "port": ${ports[0]}},
+    "Bolden":   {"host": "127.0.0.1", "port": ${ports[1]}},
+    "Hamilton": {"host": "127.0.0.1", "port": ${ports[2]}},
+    "Parker":   {"host": "127.0.0.1", "port": ${ports[3]}},
+    "Powell":   {"host": "127.0.0.1", "port": ${ports[4]}}
+  },
+  "links": [["Alford", "Parker"], ["Alford", "Powell"], ["Bolden", "Parker"],
+            ["Bolden", "Powell"], ["Hamilton", "Parker"]],
+  "places": {"source": "offline"}
+}
+JSON
+herdPorts=$(IFS=,; echo "${ports[*]:0:5}")
+redisPort=${ports[5]}
+
+waitPort() { # port seconds
+    local deadline=$((SECONDS + $2))
+    until (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; do
+        ((SECONDS < deadline)) || return 1
+        sleep 0.1
+    done
+}
+cpuTicks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+"$herd" --server --config "$work/bench-herd.json" --log-dir "$work/logs" >"$work/herd.out" 2>&1 &
+herdPid=$!
+pids+=("$herdPid")
+for p in "${ports[@]:0:5}"; do waitPort "$p" 10 || { cat "$work/herd.out"; echo "run-bench: herd did not listen"; exit 1; }; done
+# Links come up on their own (reconnect back-off); wait for all five.
+for _ in $(seq 50); do
+    (($(grep -c ' up$' "$work/herd.out" || true) >= 10)) && break
+    sleep 0.1
+done
+
+haveRedis=0
+if command -v redis-server >/dev/null; then
+    redis-server --port "$redisPort" --bind 127.0.0.1 --save '' --appendonly no --daemonize no >"$work/redis.out" 2>&1 &
+    redisPid=$!
+    pids+=("$redisPid")
+    waitPort "$redisPort" 10 && haveRedis=1
+else
+    echo "run-bench: redis-server is not installed, so the ceiling row is skipped."
+    echo "           Install it with: apt-get install redis-server"
+fi
+
+hz=$(getconf CLK_TCK)
+runLoad() { # name pid-to-watch args...
+    local name=$1 pid=$2
+    shift 2
+    local t0 c0
+    t0=$(date +%s.%N)
+    c0=$(cpuTicks "$pid")
+    echo "== $name" >&2
+    "$load" --json "$work/$name.json" "$@" >&2 || echo "run-bench: $name reported errors" >&2
+    local t1 c1
+    t1=$(date +%s.%N)
+    c1=$(cpuTicks "$pid")
+    python3 -c "import sys; print((($c1-$c0)/$hz)/($t1-$t0))" >"$work/$name.cpu"
+}
+
+if ((haveRedis)); then
+    runLoad redis-ping "$redisPid" --port "$redisPort" --raw PING --connections "$connections" --duration "$duration"
+    runLoad redis-ping-1 "$redisPid" --port "$redisPort" --raw PING --connections 1 --duration 2
+fi
+runLoad herd-iamat "$herdPid" --port "$herdPorts" --connections "$connections" --duration "$duration" --mix iamat=100 --clients 1000
+runLoad herd-whatsat-1 "$herdPid" --port "${ports[2]}" --connections 1 --duration 3 --mix iamat=20,whatsat=80 --clients 100
+runLoad herd-flood "$herdPid" --flood-check "${ports[2]},${ports[0]},${ports[1]},${ports[3]},${ports[4]}" --flood-samples "$floodSamples"
+
+machine="$(nproc) CPU(s), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(uname -sr)"
+redisVersion=$( ((haveRedis)) && redis-server --version | awk '{print $3}' | sed 's/^v=//' || echo none)
+python3 - "$work" "$haveRedis" "$machine" "$redisVersion" "$connections" "$duration" >"$here/results.md" <<'PY'
+import json, sys, os, datetime
+work, have_redis, machine, redis_version, conns, duration = sys.argv[1:]
+def load(name):
+    with open(os.path.join(work, name + ".json")) as f:
+        return json.load(f)
+def cpu(name):
+    with open(os.path.join(work, name + ".cpu")) as f:
+        return float(f.read())
+iamat = load("herd-iamat")["load"]
+whatsat = load("herd-whatsat-1")["load"]
+flood = load("herd-flood")["flood"]
+redis = load("redis-ping")["load"] if have_redis == "1" else None
+redis1 = load("redis-ping-1")["load"] if have_redis == "1" else None
+def ok(cond): return "met" if cond else "**missed**"
+rows = []
+if redis:
+    rows.append(("redis-server PING/s, %s conns (ceiling)" % conns, "%.0f/s" % redis["throughput_per_s"], "1.00",
+                 "-", "server CPU %.0f%%, errors %d" % (100 * cpu("redis-ping"), redis["errors"]["total"])))
+r = iamat["throughput_per_s"] / redis["throughput_per_s"] if redis else None
+rows.append(("herd IAMAT/s, 5 nodes, flooding, %s conns" % conns, "%.0f/s" % iamat["throughput_per_s"],
+             "%.2f" % r if r is not None else "n/a",
+             ("ratio >= 0.5: " + ok(r >= 0.5)) if r is not None else "ratio >= 0.5: no ceiling measured",
+             "p50 %.0f us, p99 %.0f us; herd CPU %.0f%%, errors %d" % (iamat["latency"]["p50_us"], iamat["latency"]["p99_us"],
+                                                           100 * cpu("herd-iamat"), iamat["errors"]["total"])))
+w = whatsat["latency_whatsat"]
+floor = redis1["latency"]["p50_us"] if redis1 else None
+rows.append(("herd WHATSAT p50, offline places, 1 conn", "%.1f us" % w["p50_us"],
+             "%.2f" % (w["p50_us"] / floor) if floor else "n/a",
+             "p50 <= 100 us: " + ok(w["p50_us"] <= 100),
+             "p99 %.0f us; ratio to redis PING p50 on 1 conn (%s)" % (w["p99_us"], "%.1f us" % floor if floor else "n/a")))
+rows.append(("flood to farthest node (3 hops), p50", "%.1f us" % flood["p50_us"], "-",
+             "p50 <= 300 us: " + ok(flood["p50_us"] <= 300), "%d samples, %d failed" % (flood["count"], flood["failed"])))
+rows.append(("flood to farthest node (3 hops), p99", "%.1f us" % flood["p99_us"], "-",
+             "p99 <= 2000 us: " + ok(flood["p99_us"] <= 2000), "max %.0f us" % flood["max_us"]))
+print("# Herd benchmark results\n")
+print("Measured %s UTC on %s; redis-server %s; %s s per throughput run; loopback only." % (
+    datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M"), machine, redis_version, duration))
+print()
+print("| figure | measured | ratio | issue 5 target | notes |")
+print("|---|---|---|---|---|")
+for row in rows:
+    print("| " + " | ".join(row) + " |")
+print()
+print("Ratio: herd IAMAT/s / redis PING/s (same client, same run); WHATSAT p50 / redis PING p50 on one connection.")
+print("Load generator CPU (one thread): %.0f%% in the redis run, %.0f%% in the herd run." % (
+    100 * redis["client_cpu_per_thread"] if redis else float("nan"), 100 * iamat["client_cpu_per_thread"]))
+PY
+cat "$here/results.md"
