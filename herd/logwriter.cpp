@@ -5,16 +5,33 @@
 #include <QFile>
 #include <QStringDecoder>
 
+#include <limits>
+
 namespace Herd {
 
 namespace {
 
 constexpr int FlushIntervalMs = 200;
 
+bool isPlain(char c)
+{
+    const auto byte = static_cast<unsigned char>(c);
+    return byte >= 0x20 && byte < 0x7f && c != '\\';
+}
+
+// Logging every line in and out is on the hot path of every request, so
+// plain runs are copied whole and only the rare special byte is looked at.
 void appendEscaped(QByteArray &out, QByteArrayView field)
 {
     QStringDecoder check(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
     for (qsizetype i = 0; i < field.size(); ++i) {
+        qsizetype end = i;
+        while (end < field.size() && isPlain(field[end]))
+            ++end;
+        out.append(field.sliced(i, end - i));
+        i = end;
+        if (i == field.size())
+            break;
         const char c = field[i];
         switch (c) {
         case '\t': out.append("\\t"); continue;
@@ -44,8 +61,22 @@ void appendEscaped(QByteArray &out, QByteArrayView field)
             out.append("\\x").append(QByteArray::number(byte, 16));
             continue;
         }
-        out.append(c);
     }
+}
+
+// "2026-11-23T12:09:10" for a time in ns; the text is made once per second.
+QByteArrayView secondsText(qint64 timeNs)
+{
+    thread_local qint64 cachedSecond = std::numeric_limits<qint64>::min();
+    thread_local QByteArray cachedText;
+    const qint64 second = timeNs >= 0 ? timeNs / 1'000'000'000 : (timeNs + 1) / 1'000'000'000 - 1;
+    if (second != cachedSecond) {
+        cachedSecond = second;
+        cachedText = QDateTime::fromSecsSinceEpoch(second, Qt::UTC)
+                         .toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss"))
+                         .toLatin1();
+    }
+    return cachedText;
 }
 
 } // namespace
@@ -110,12 +141,14 @@ QByteArray LogWriter::escapeField(QByteArrayView field)
 
 QByteArray LogWriter::formatLine(const Event &event)
 {
-    const qint64 ms = event.timeNs / 1'000'000;
-    const QByteArray nanos = QByteArray::number(event.timeNs % 1'000'000'000).rightJustified(9, '0');
-    QByteArray out = QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC)
-                         .toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss"))
-                         .toLatin1();
-    out.append('.').append(nanos).append("Z\t");
+    const qint64 nanos = ((event.timeNs % 1'000'000'000) + 1'000'000'000) % 1'000'000'000;
+    char fraction[11] = {'.', 0, 0, 0, 0, 0, 0, 0, 0, 0, 'Z'};
+    qint64 rest = nanos;
+    for (int i = 9; i >= 1; --i, rest /= 10)
+        fraction[i] = char('0' + rest % 10);
+    QByteArray out;
+    out.reserve(96 + event.line.size() + event.detail.size());
+    out.append(secondsText(event.timeNs)).append(QByteArrayView(fraction, sizeof fraction)).append('\t');
     appendEscaped(out, event.node.toUtf8());
     out.append('\t').append(eventKindName(event.kind)).append('\t');
     appendEscaped(out, event.peer.toUtf8());

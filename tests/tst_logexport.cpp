@@ -133,6 +133,7 @@ private slots:
     void csvRoundTrip();
     void textIsLogWriterFormat();
     void escapeFieldMatchesLogLines();
+    void logLineIsExact();
     void emptyList();
     void replacesExistingFile();
     void unwritablePath();
@@ -337,6 +338,20 @@ void TestLogExport::textIsLogWriterFormat()
     QCOMPARE(lines[1], QByteArray("2024-05-01T12:34:56.123457789Z\tJaquez\tinvalid\t127.0.0.1:50124\ta,b\t"
                                   "say \"hi\",\\tthen\\nbye\\\\ caf\xc3\xa9 \\xff\\xfe end\t"
                                   "unknown command \"say\""));
+}
+
+void TestLogExport::logLineIsExact()
+{
+    Herd::Event event;
+    event.timeNs = 1'700'000'000'012'345'678; // 2023-11-14T22:13:20 UTC
+    event.node = QStringLiteral("Alford");
+    event.kind = Herd::EventKind::LineReceived;
+    event.peer = QStringLiteral("127.0.0.1:5000");
+    event.line = "IAMAT a\tb +1+2 3\\x\xff";
+    QCOMPARE(Herd::LogWriter::formatLine(event),
+             QByteArray("2023-11-14T22:13:20.012345678Z\tAlford\tin\t127.0.0.1:5000\t\tIAMAT a\\tb +1+2 3\\\\x\\xff\t\n"));
+    event.timeNs += 1'000'000'000; // the next second: the cached text moves on
+    QVERIFY(Herd::LogWriter::formatLine(event).startsWith("2023-11-14T22:13:21.012345678Z\t"));
 }
 
 void TestLogExport::escapeFieldMatchesLogLines()
