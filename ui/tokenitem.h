@@ -2,9 +2,22 @@
 
 #include <QByteArray>
 #include <QColor>
+#include <QFont>
 #include <QGraphicsItem>
 
 namespace HerdUi {
+
+// What a token and a badge show of a client: its id, shortened to a label,
+// the label's width in the item's font, and the client's colour.
+struct ClientMark
+{
+    QByteArray client;
+    QString label;
+    QColor color;
+    qreal labelWidth = 0;
+
+    void set(const QByteArray &clientId, const QFont &font);
+};
 
 // One update in flight between two nodes: a coloured dot with the client
 // id beside it. Dumb and pooled: the flood animator reuses a few of these
@@ -19,16 +32,13 @@ public:
 
     int type() const override { return Type; }
     void setClient(const QByteArray &clientId);
-    QByteArray client() const { return m_client; }
+    QByteArray client() const { return m_mark.client; }
 
     QRectF boundingRect() const override;
     void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
 
 private:
-    QByteArray m_client;
-    QString m_label;
-    QColor m_color;
-    qreal m_labelWidth = 0;
+    ClientMark m_mark;
 };
 
 // A client that just said IAMAT to a node: a phone badge with the client
@@ -42,17 +52,14 @@ public:
 
     int type() const override { return Type; }
     void setClient(const QByteArray &clientId);
-    QByteArray client() const { return m_client; }
-    QSizeF size() const { return {m_labelWidth + 46, 30}; }
+    QByteArray client() const { return m_mark.client; }
+    QSizeF size() const { return {m_mark.labelWidth + 46, 30}; }
 
     QRectF boundingRect() const override;
     void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
 
 private:
-    QByteArray m_client;
-    QString m_label;
-    QColor m_color;
-    qreal m_labelWidth = 0;
+    ClientMark m_mark;
 };
 
 } // namespace HerdUi
