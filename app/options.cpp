@@ -129,6 +129,20 @@ Places (answers to WHATSAT):
   The key is read from the environment variable HERD_PLACES_KEY (or
   GOOGLE_PLACES_API_KEY) and never written to logs.
 
+Limits (herd file keys, under "limits"; each refusal is logged with the peer):
+  maxLineBytes           longest line; longer ones get "? " and a cut copy
+                         (default 16384)
+  maxConnections         connections per node; more are closed at once
+                         (default 10000)
+  idleTimeoutMs          close a client silent this long while owed nothing
+                         (default 0: never)
+  maxPendingReplyBytes   drop a client whose unsent replies pass this
+                         (default 4194304)
+  maxWhatsatPerConnection, maxWhatsatPerNode
+                         WHATSATs waiting for places; at the cap the node
+                         stops reading that connection until answers return
+                         (defaults 64 and 1024)
+
 Other:
   --help             show this help
   --version          show Herd's version

@@ -25,6 +25,17 @@ ClientSession::ClientSession(qintptr descriptor, Node *node)
       m_connection(new LineConnection(descriptor, node->settings().maxLineBytes, this))
 {
     m_peer = m_connection->peer();
+    m_connection->setMaxPendingBytes(node->settings().maxPendingReplyBytes);
+    connect(m_connection, &LineConnection::outputOverflowed, this, [this](qsizetype pending) {
+        refuse(QStringLiteral("disconnected: %1 unsent reply bytes passed limits.maxPendingReplyBytes (%2)")
+                   .arg(pending).arg(m_node->settings().maxPendingReplyBytes));
+    });
+    if (node->settings().idleTimeoutMs > 0) {
+        m_idleTimer = new QTimer(this);
+        m_idleTimer->setSingleShot(true);
+        connect(m_idleTimer, &QTimer::timeout, this, &ClientSession::onIdleTimer);
+        m_idleTimer->start(node->settings().idleTimeoutMs);
+    }
     connect(m_connection, &LineConnection::lineReceived, this, &ClientSession::onLine);
     connect(m_connection, &LineConnection::lineTooLong, this, &ClientSession::onLineTooLong);
     connect(m_connection, &LineConnection::inputFinished, this, &ClientSession::onInputFinished);
@@ -51,9 +62,80 @@ void ClientSession::abort()
 
 void ClientSession::onLine(const QByteArray &rawLine)
 {
+    if (!m_heldLines.empty() || whatsatCapped()) {
+        m_heldLines.push_back(rawLine);
+        m_connection->setReadingHeld(true);
+        if (!whatsatCapped())
+            resumeLater();
+        else if (m_whatsatInFlight < m_node->settings().maxWhatsatPerConnection)
+            m_node->waitForWhatsatRoom(this); // the node's cap, not ours
+        return;
+    }
+    handleLine(rawLine);
+}
+
+bool ClientSession::whatsatCapped() const
+{
+    return m_whatsatInFlight >= m_node->settings().maxWhatsatPerConnection
+           || m_node->whatsatCapped();
+}
+
+void ClientSession::resumeLater()
+{
+    if (m_resumeQueued)
+        return;
+    m_resumeQueued = true;
+    QMetaObject::invokeMethod(this, &ClientSession::resumeHeld, Qt::QueuedConnection);
+}
+
+void ClientSession::resumeHeld()
+{
+    m_resumeQueued = false;
+    while (!m_heldLines.empty() && !whatsatCapped() && m_connection->isOpen()) {
+        const QByteArray line = std::move(m_heldLines.front());
+        m_heldLines.pop_front();
+        handleLine(line);
+    }
+    if (!m_heldLines.empty()) {
+        if (m_whatsatInFlight < m_node->settings().maxWhatsatPerConnection)
+            m_node->waitForWhatsatRoom(this);
+        return;
+    }
+    if (m_connection->isOpen())
+        m_connection->setReadingHeld(false);
+    closeIfDone();
+}
+
+void ClientSession::onIdleTimer()
+{
+    const int idleMs = m_node->settings().idleTimeoutMs;
+    const bool owed = !m_slots.empty() || !m_heldLines.empty() || m_connection->pendingBytes() > 0;
+    if (m_isPeer || m_inputFinished || !m_connection->isOpen())
+        return;
+    const qint64 silentMs = m_connection->msSinceInput();
+    if (owed || silentMs < idleMs) {
+        m_idleTimer->start(int(qMax<qint64>(1, idleMs - (owed ? 0 : silentMs))));
+        return;
+    }
+    refuse(QStringLiteral("closed: no input for %1 ms (limits.idleTimeoutMs)").arg(silentMs));
+    abort();
+}
+
+void ClientSession::refuse(const QString &detail)
+{
+    Event event;
+    event.kind = EventKind::Refused;
+    event.peer = m_peer;
+    event.detail = detail;
+    m_node->report(std::move(event));
+}
+
+void ClientSession::handleLine(const QByteArray &rawLine)
+{
     const QByteArray line = withoutCr(rawLine);
     const Message message = parseLine(line);
     const bool fromPeer = message.command == Command::At;
+    m_isPeer = m_isPeer || fromPeer;
     if (fromPeer && m_peerName.isEmpty())
         m_peerName = m_node->resolveSender(m_connection->peerAddress(), m_connection->peerPort());
 
@@ -112,9 +194,17 @@ void ClientSession::answerWhatsat(const Message &message, const QByteArray &line
     query.radiusKm = message.radiusKm;
     query.bound = bound;
     QPointer<ClientSession> guard(this);
-    m_node->places()->search(query, [guard, sequence, atLine, bound](const QJsonObject &response) {
+    QPointer<Node> node(m_node);
+    ++m_whatsatInFlight;
+    m_node->whatsatStarted();
+    m_node->places()->search(query, [guard, node, sequence, atLine, bound](const QJsonObject &response) {
+        if (node)
+            node->whatsatFinished(); // counted even when the client has left
         if (!guard)
             return; // the client left (or its node was killed) while we waited
+        --guard->m_whatsatInFlight;
+        if (!guard->m_heldLines.empty())
+            guard->resumeLater();
         guard->fillSlot(sequence, atLine + '\n' + formatPlacesJson(trimResults(response, bound))
                                       + "\n\n");
     });
@@ -177,7 +267,7 @@ void ClientSession::onInputFinished()
 
 void ClientSession::closeIfDone()
 {
-    if (m_inputFinished && m_slots.empty())
+    if (m_inputFinished && m_slots.empty() && m_heldLines.empty())
         m_connection->closeWhenFlushed();
 }
 

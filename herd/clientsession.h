@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QObject>
+#include <QTimer>
 
 #include <deque>
 
@@ -16,6 +17,16 @@ class Node;
 // waits for its places source. After the client half-closes, the session
 // sends every pending reply and then closes.
 //
+// Limits (NodeSettings): with maxWhatsatPerConnection (or the node's
+// maxWhatsatPerNode) WHATSATs waiting for places, the session stops reading
+// and sets aside the lines already read, unanswered and in order; when an
+// answer comes back it goes on with them. Nothing is dropped and replies keep
+// their order (PROTOCOL.md); the client just waits, as TCP makes it. A
+// connection silent for idleTimeoutMs while owed nothing, or whose unsent
+// replies pass maxPendingReplyBytes, is closed and logged as Refused. A
+// connection that has sent an AT line is a neighbour's link and never idles
+// out.
+//
 // Owned by its Node (QObject child); asks the node to delete it later with
 // finished(), never deletes itself.
 class ClientSession final : public QObject
@@ -30,6 +41,9 @@ public:
     QString peer() const { return m_peer; }
     // Close now, as a crashed process would: pending replies are lost.
     void abort();
+    // Goes on with lines set aside at a WHATSAT cap, if there is room now.
+    // Queued, so a WHATSAT answered at once cannot recurse into it.
+    void resumeLater();
 
 signals:
     void finished(Herd::ClientSession *session);
@@ -52,6 +66,11 @@ private:
     void sendReady();
     void reply(QByteArray text);
     void rejectLine(const QByteArray &line, Problem problem);
+    void handleLine(const QByteArray &line);
+    bool whatsatCapped() const;
+    void resumeHeld();
+    void onIdleTimer();
+    void refuse(const QString &detail);
     void closeIfDone();
 
     Node *m_node; // borrowed: the parent
@@ -60,6 +79,12 @@ private:
     QString m_peerName; // neighbour's name, once an AT line identified it
     std::deque<Slot> m_slots;
     qint64 m_firstSequence = 0; // sequence number of m_slots.front()
+    std::deque<QByteArray> m_heldLines; // read while a WHATSAT cap was reached; bounded
+                                        // by one read wake-up, as reading is held
+    int m_whatsatInFlight = 0;
+    bool m_resumeQueued = false;
+    bool m_isPeer = false; // sent an AT line: a neighbour's link
+    QTimer *m_idleTimer = nullptr; // owned (child); null without an idle timeout
     bool m_inputFinished = false;
     bool m_finished = false;
 };

@@ -172,12 +172,38 @@ bool readLimits(const QJsonObject &root, HerdConfig *config, Problems &problems)
         if (!root.value(u"limits").isObject())
             return problems.fail(u"limits"_s, QStringLiteral("must be an object"));
         const QJsonObject limits = root.value(u"limits").toObject();
-        if (!onlyKeys(limits, {u"maxLineBytes"_s}, u"limits"_s, problems))
+        struct Limit
+        {
+            QString key;
+            qint64 min;
+            qint64 max;
+            qint64 value;
+        };
+        // Lower bounds keep a typo from making a node unusable (a 0 byte
+        // reply budget would drop every client).
+        Limit table[] = {
+            {u"maxLineBytes"_s, 64, 64 * 1024 * 1024, config->maxLineBytes},
+            {u"maxConnections"_s, 1, 1'000'000, config->maxConnections},
+            {u"idleTimeoutMs"_s, 0, 86'400'000, config->idleTimeoutMs},
+            {u"maxPendingReplyBytes"_s, 1024, qint64(1) << 32, config->maxPendingReplyBytes},
+            {u"maxWhatsatPerConnection"_s, 1, 1'000'000, config->maxWhatsatPerConnection},
+            {u"maxWhatsatPerNode"_s, 1, 1'000'000, config->maxWhatsatPerNode},
+        };
+        QStringList keys;
+        for (const Limit &limit : table)
+            keys.append(limit.key);
+        if (!onlyKeys(limits, keys, u"limits"_s, problems))
             return false;
-        qint64 maxLine = config->maxLineBytes;
-        if (!readInt(limits, u"maxLineBytes"_s, u"limits"_s, 64, 64 * 1024 * 1024, &maxLine, problems))
-            return false;
-        config->maxLineBytes = maxLine;
+        for (Limit &limit : table) {
+            if (!readInt(limits, limit.key, u"limits"_s, limit.min, limit.max, &limit.value, problems))
+                return false;
+        }
+        config->maxLineBytes = table[0].value;
+        config->maxConnections = int(table[1].value);
+        config->idleTimeoutMs = int(table[2].value);
+        config->maxPendingReplyBytes = table[3].value;
+        config->maxWhatsatPerConnection = int(table[4].value);
+        config->maxWhatsatPerNode = int(table[5].value);
     }
     if (root.contains(u"reconnect")) {
         if (!root.value(u"reconnect").isObject())
@@ -325,8 +351,22 @@ QByteArray HerdConfig::toJson() const
     if (places.timeoutMs != PlacesSettings{}.timeoutMs)
         placesObject.insert(u"timeoutMs", places.timeoutMs);
     root.insert(u"places", placesObject);
-    if (maxLineBytes != NodeSettings{}.maxLineBytes)
-        root.insert(u"limits", QJsonObject{{u"maxLineBytes"_s, qint64(maxLineBytes)}});
+    const NodeSettings defaults;
+    QJsonObject limits;
+    if (maxLineBytes != defaults.maxLineBytes)
+        limits.insert(u"maxLineBytes", qint64(maxLineBytes));
+    if (maxConnections != defaults.maxConnections)
+        limits.insert(u"maxConnections", maxConnections);
+    if (idleTimeoutMs != defaults.idleTimeoutMs)
+        limits.insert(u"idleTimeoutMs", idleTimeoutMs);
+    if (maxPendingReplyBytes != defaults.maxPendingReplyBytes)
+        limits.insert(u"maxPendingReplyBytes", qint64(maxPendingReplyBytes));
+    if (maxWhatsatPerConnection != defaults.maxWhatsatPerConnection)
+        limits.insert(u"maxWhatsatPerConnection", maxWhatsatPerConnection);
+    if (maxWhatsatPerNode != defaults.maxWhatsatPerNode)
+        limits.insert(u"maxWhatsatPerNode", maxWhatsatPerNode);
+    if (!limits.isEmpty())
+        root.insert(u"limits", limits);
     if (reconnectInitialMs != NodeSettings{}.reconnectInitialMs || reconnectMaxMs != NodeSettings{}.reconnectMaxMs)
         root.insert(u"reconnect", QJsonObject{{u"initialMs"_s, reconnectInitialMs}, {u"maxMs"_s, reconnectMaxMs}});
     return QJsonDocument(root).toJson(QJsonDocument::Indented);
@@ -368,6 +408,11 @@ NodeSettings HerdConfig::settingsFor(const NodeConfig &node) const
     settings.host = node.host;
     settings.port = node.port;
     settings.maxLineBytes = maxLineBytes;
+    settings.maxConnections = maxConnections;
+    settings.idleTimeoutMs = idleTimeoutMs;
+    settings.maxPendingReplyBytes = maxPendingReplyBytes;
+    settings.maxWhatsatPerConnection = maxWhatsatPerConnection;
+    settings.maxWhatsatPerNode = maxWhatsatPerNode;
     settings.reconnectInitialMs = reconnectInitialMs;
     settings.reconnectMaxMs = reconnectMaxMs;
     return settings;

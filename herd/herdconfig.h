@@ -38,6 +38,11 @@ struct HerdConfig
     QList<std::pair<QString, QString>> links;
     PlacesSettings places;
     qsizetype maxLineBytes = NodeSettings{}.maxLineBytes;
+    int maxConnections = NodeSettings{}.maxConnections;
+    int idleTimeoutMs = NodeSettings{}.idleTimeoutMs;
+    qsizetype maxPendingReplyBytes = NodeSettings{}.maxPendingReplyBytes;
+    int maxWhatsatPerConnection = NodeSettings{}.maxWhatsatPerConnection;
+    int maxWhatsatPerNode = NodeSettings{}.maxWhatsatPerNode;
     int reconnectInitialMs = NodeSettings{}.reconnectInitialMs;
     int reconnectMaxMs = NodeSettings{}.reconnectMaxMs;
 

@@ -28,15 +28,8 @@ LineConnection::LineConnection(qintptr descriptor, qsizetype maxLineBytes, QObje
     : QObject(parent), m_fd(int(descriptor)), m_maxLineBytes(maxLineBytes)
 {
     ::fcntl(m_fd, F_SETFL, ::fcntl(m_fd, F_GETFL) | O_NONBLOCK);
-    sockaddr_storage address{};
-    socklen_t length = sizeof(address);
-    if (::getpeername(m_fd, reinterpret_cast<sockaddr *>(&address), &length) == 0) {
-        m_peerAddress = QHostAddress(reinterpret_cast<const sockaddr *>(&address));
-        if (address.ss_family == AF_INET)
-            m_peerPort = ntohs(reinterpret_cast<const sockaddr_in *>(&address)->sin_port);
-        else if (address.ss_family == AF_INET6)
-            m_peerPort = ntohs(reinterpret_cast<const sockaddr_in6 *>(&address)->sin6_port);
-    }
+    peerOf(descriptor, &m_peerAddress, &m_peerPort);
+    m_sinceInput.start();
     m_readNotifier = new QSocketNotifier(m_fd, QSocketNotifier::Read, this);
     m_writeNotifier = new QSocketNotifier(m_fd, QSocketNotifier::Write, this);
     m_writeNotifier->setEnabled(false);
@@ -50,6 +43,26 @@ LineConnection::~LineConnection()
         ::close(m_fd);
 }
 
+QString LineConnection::peerOf(qintptr descriptor, QHostAddress *address, quint16 *port)
+{
+    sockaddr_storage storage{};
+    socklen_t length = sizeof(storage);
+    QHostAddress peerAddress;
+    quint16 peerPort = 0;
+    if (::getpeername(int(descriptor), reinterpret_cast<sockaddr *>(&storage), &length) == 0) {
+        peerAddress = QHostAddress(reinterpret_cast<const sockaddr *>(&storage));
+        if (storage.ss_family == AF_INET)
+            peerPort = ntohs(reinterpret_cast<const sockaddr_in *>(&storage)->sin_port);
+        else if (storage.ss_family == AF_INET6)
+            peerPort = ntohs(reinterpret_cast<const sockaddr_in6 *>(&storage)->sin6_port);
+    }
+    if (address)
+        *address = peerAddress;
+    if (port)
+        *port = peerPort;
+    return peerAddress.toString() + u':' + QString::number(peerPort);
+}
+
 QString LineConnection::peer() const
 {
     return m_peerAddress.toString() + u':' + QString::number(m_peerPort);
@@ -60,9 +73,20 @@ void LineConnection::write(const QByteArray &data)
     if (m_fd < 0)
         return;
     m_out.append(data);
+    if (m_maxPendingBytes >= 0 && pendingBytes() > m_maxPendingBytes) {
+        // Try the kernel first: only bytes it will not take count.
+        flush();
+        if (m_fd >= 0 && pendingBytes() > m_maxPendingBytes) {
+            const qsizetype pending = pendingBytes();
+            emit outputOverflowed(pending);
+            closeWith(QStringLiteral("%1 unsent reply bytes passed the limit of %2")
+                          .arg(pending).arg(m_maxPendingBytes));
+            return;
+        }
+    }
     if (pendingBytes() > PauseReadingAbove && !m_readPaused) {
         m_readPaused = true;
-        m_readNotifier->setEnabled(false);
+        updateReadNotifier();
     }
     if (!m_inBatch) {
         flush();
@@ -91,10 +115,12 @@ void LineConnection::onReadable()
     // only the unfinished tail of a line.
     thread_local std::array<char, ReadChunk> buffer;
     m_inBatch = true;
-    for (int round = 0; round < MaxReadsPerWakeup && m_fd >= 0 && !m_inputDone && !m_readPaused;
+    for (int round = 0;
+         round < MaxReadsPerWakeup && m_fd >= 0 && !m_inputDone && !m_readPaused && !m_readingHeld;
          ++round) {
         const ssize_t n = ::recv(m_fd, buffer.data(), buffer.size(), 0);
         if (n > 0) {
+            m_sinceInput.restart();
             consume(QByteArrayView(buffer.data(), n));
             if (n < ssize_t(buffer.size()))
                 break;
@@ -208,8 +234,20 @@ void LineConnection::resumeReadingIfDrained()
     if (!m_readPaused || pendingBytes() >= ResumeReadingBelow || m_fd < 0)
         return;
     m_readPaused = false;
-    if (!m_inputDone && !m_closeWhenFlushed)
-        m_readNotifier->setEnabled(true);
+    updateReadNotifier();
+}
+
+void LineConnection::setReadingHeld(bool held)
+{
+    m_readingHeld = held;
+    updateReadNotifier();
+}
+
+void LineConnection::updateReadNotifier()
+{
+    if (m_fd >= 0)
+        m_readNotifier->setEnabled(!m_readPaused && !m_readingHeld && !m_inputDone
+                                   && !m_closeWhenFlushed);
 }
 
 void LineConnection::closeWith(const QString &reason)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QElapsedTimer>
 #include <QHostAddress>
 #include <QObject>
 
@@ -37,6 +38,20 @@ public:
     QString peer() const; // "127.0.0.1:53422"
     bool isOpen() const { return m_fd >= 0; }
     qsizetype pendingBytes() const { return m_out.size() - m_outOffset; }
+    // Above this many unsent bytes the connection closes and emits
+    // outputOverflowed(): reading already pauses at 1 MiB, so only a client
+    // that never reads gets there. Default: no limit.
+    void setMaxPendingBytes(qsizetype bytes) { m_maxPendingBytes = bytes; }
+    // The owner's own brake (e.g. too many WHATSATs in flight): while held,
+    // nothing more is read; lines already read are still delivered.
+    void setReadingHeld(bool held);
+    bool isReadingHeld() const { return m_readingHeld; }
+    // Milliseconds since bytes last arrived (or since the connection opened).
+    qint64 msSinceInput() const { return m_sinceInput.elapsed(); }
+    // "address:port" of a connected descriptor's peer, for connections that
+    // are refused before a LineConnection is made.
+    static QString peerOf(qintptr descriptor, QHostAddress *address = nullptr,
+                          quint16 *port = nullptr);
 
     void write(const QByteArray &data);
     // Stop reading; close once everything written so far has been sent.
@@ -52,6 +67,8 @@ signals:
     // The peer shut down its sending side; any last unterminated line has
     // already been delivered.
     void inputFinished();
+    // Unsent output passed setMaxPendingBytes(); closed() follows at once.
+    void outputOverflowed(qsizetype pendingBytes);
     void closed(const QString &reason);
 
 private:
@@ -61,6 +78,7 @@ private:
     void keepTail(QByteArrayView tail);
     void flush();
     void resumeReadingIfDrained();
+    void updateReadNotifier();
     void closeWith(const QString &reason);
 
     int m_fd = -1;
@@ -75,6 +93,9 @@ private:
     bool m_discarding = false; // inside a too-long line, until its newline
     bool m_inBatch = false;
     bool m_readPaused = false; // too many replies wait for a client that does not read
+    bool m_readingHeld = false; // setReadingHeld()
+    qsizetype m_maxPendingBytes = -1;
+    QElapsedTimer m_sinceInput;
     bool m_inputDone = false;
     bool m_closeWhenFlushed = false;
 };

@@ -1,7 +1,10 @@
 #include "node.h"
 
+#include <unistd.h>
+
 #include "clientsession.h"
 #include "clock.h"
+#include "lineconnection.h"
 #include "listener.h"
 #include "peerlink.h"
 
@@ -86,6 +89,7 @@ void Node::stop(const QString &reason)
     m_listener->close();
     for (PeerLink *link : std::as_const(m_links))
         link->stop();
+    m_waitingForRoom.clear();
     const QSet<ClientSession *> sessions = std::exchange(m_sessions, {});
     for (ClientSession *session : sessions) {
         session->disconnect(this);
@@ -101,10 +105,23 @@ void Node::stop(const QString &reason)
 
 void Node::onAccepted(qintptr descriptor)
 {
+    if (clientCount() >= m_settings.maxConnections) {
+        // Accepted and closed at once: the backlog never fills with clients
+        // that wait forever, and the refusal is seen at once as EOF.
+        Event event;
+        event.kind = EventKind::Refused;
+        event.peer = LineConnection::peerOf(descriptor);
+        ::close(int(descriptor));
+        event.detail = QStringLiteral("connection closed: %1 connections already (limits.maxConnections)")
+                           .arg(clientCount());
+        report(std::move(event));
+        return;
+    }
     auto *session = new ClientSession(descriptor, this);
     m_sessions.insert(session);
     connect(session, &ClientSession::finished, this, [this](ClientSession *finished) {
         m_sessions.remove(finished);
+        m_waitingForRoom.remove(finished);
         finished->deleteLater();
     });
     Event event;
@@ -167,6 +184,16 @@ void Node::storeAndFlood(const Record &record, const QString &fromNeighbour, con
             continue;
         link->send(record.atLine);
     }
+}
+
+void Node::whatsatFinished()
+{
+    --m_whatsatInFlight;
+    if (whatsatCapped() || m_waitingForRoom.isEmpty())
+        return;
+    // Everyone waiting tries again (queued); those still capped wait again.
+    for (ClientSession *session : std::exchange(m_waitingForRoom, {}))
+        session->resumeLater();
 }
 
 QString Node::resolveSender(const QHostAddress &address, quint16 port) const

@@ -63,6 +63,13 @@ public:
     void acceptAt(const Message &at, const QString &fromNeighbour);
     QString resolveSender(const QHostAddress &address, quint16 port) const;
     void report(Event event);
+    // WHATSATs waiting for places over all sessions (maxWhatsatPerNode).
+    void whatsatStarted() { ++m_whatsatInFlight; }
+    void whatsatFinished();
+    bool whatsatCapped() const { return m_whatsatInFlight >= m_settings.maxWhatsatPerNode; }
+    int whatsatInFlight() const { return m_whatsatInFlight; }
+    // `session` holds lines at the node's cap: resumed when a WHATSAT ends.
+    void waitForWhatsatRoom(ClientSession *session) { m_waitingForRoom.insert(session); }
 
 signals:
     void eventOccurred(const Herd::Event &event);
@@ -76,6 +83,8 @@ private:
     Listener *m_listener = nullptr;          // owned (child)
     QHash<QString, PeerLink *> m_links;      // owned (children), by neighbour name
     QSet<ClientSession *> m_sessions;        // owned (children)
+    QSet<ClientSession *> m_waitingForRoom;  // borrowed: a subset of m_sessions
+    int m_whatsatInFlight = 0;
     Store m_store;
     SenderResolver m_resolveSender;
     QByteArray m_nameUtf8;

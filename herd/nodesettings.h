@@ -13,6 +13,13 @@ struct NodeSettings
     QString host = QStringLiteral("127.0.0.1"); // listen here; neighbours connect here
     quint16 port = 0;                           // 0: the OS picks (tests)
     qsizetype maxLineBytes = 16 * 1024;
+    // Bounds (herd file "limits"): each one turns a misbehaving client into a
+    // logged Refused event instead of unbounded memory or descriptors.
+    int maxConnections = 10'000;                      // accepted connections; more are closed at once
+    int idleTimeoutMs = 0;                            // 0: never; else close a client silent this long
+    qsizetype maxPendingReplyBytes = 4 * 1024 * 1024; // unsent replies before a non-reader is dropped
+    int maxWhatsatPerConnection = 64;                 // in flight; reading pauses while reached
+    int maxWhatsatPerNode = 1024;                     // in flight over all connections; same
     int reconnectInitialMs = 100;
     int reconnectMaxMs = 3000;
 };

@@ -5,6 +5,23 @@
 
 namespace Herd {
 
+namespace {
+
+// The client id of an AT line ("AT server diff client position time"), or
+// empty for anything else, which is then never coalesced.
+// A neighbour that reads slower than we flood: past this many bytes in the
+// socket's buffer, lines wait in the coalescing queue instead, so the
+// memory a link holds is bounded by one line per client.
+constexpr qint64 MaxSocketBacklog = 64 * 1024;
+
+QByteArray clientOf(const QByteArray &line)
+{
+    const QList<QByteArray> fields = line.split(' ');
+    return fields.size() == 6 && fields[0] == "AT" ? fields[3] : QByteArray();
+}
+
+} // namespace
+
 PeerLink::PeerLink(const Neighbour &neighbour, const NodeSettings &settings, QObject *parent)
     : QObject(parent), m_neighbour(neighbour), m_settings(settings)
 {
@@ -90,9 +107,24 @@ void PeerLink::send(const QByteArray &line)
         report(EventKind::SendSkipped, m_cut ? QStringLiteral("link cut") : QStringLiteral("link not connected"), line);
         return;
     }
-    if (m_delayMs == 0 && m_delayed.empty()) {
+    if (m_delayMs == 0 && m_delayed.empty() && !backlogged()) {
         write(line, {});
         return;
+    }
+    const QByteArray client = clientOf(line);
+    if (!client.isEmpty()) {
+        const auto queued = m_delayedClient.constFind(client);
+        if (queued != m_delayedClient.cend()) {
+            Delayed &older = m_delayed[size_t(*queued - m_firstDelayed)];
+            ++m_coalesced;
+            report(EventKind::SendSkipped,
+                   QStringLiteral("replaced while queued by a newer record for the same client (%1 coalesced)")
+                       .arg(m_coalesced),
+                   older.line);
+            older.line = line;
+            return;
+        }
+        m_delayedClient.insert(client, m_firstDelayed + qint64(m_delayed.size()));
     }
     m_delayed.push_back({m_clock.elapsed() + m_delayMs, line});
     if (!m_delayTimer.isActive())
@@ -103,10 +135,14 @@ void PeerLink::writeDue()
 {
     const qint64 now = m_clock.elapsed();
     while (!m_delayed.empty() && (m_delayMs == 0 || m_delayed.front().dueMs <= now)) {
+        if (m_state == State::Connected && backlogged())
+            return; // bytesWritten calls again; no timer spinning meanwhile
         const QByteArray line = std::move(m_delayed.front().line);
         m_delayed.pop_front();
+        m_delayedClient.remove(clientOf(line));
+        ++m_firstDelayed;
         if (m_state == State::Connected)
-            write(line, QStringLiteral("delayed"));
+            write(line, m_delayMs > 0 ? QStringLiteral("delayed") : QStringLiteral("queued"));
         else
             report(EventKind::SendSkipped, QStringLiteral("link went down while the line was delayed"), line);
     }
@@ -114,9 +150,16 @@ void PeerLink::writeDue()
         m_delayTimer.start(int(qMax<qint64>(0, m_delayed.front().dueMs - now)));
 }
 
+bool PeerLink::backlogged() const
+{
+    return m_socket && m_socket->bytesToWrite() > MaxSocketBacklog;
+}
+
 void PeerLink::dropDelayed(const QString &reason)
 {
     m_delayTimer.stop();
+    m_delayedClient.clear();
+    m_firstDelayed += qint64(m_delayed.size());
     for (const Delayed &delayed : std::exchange(m_delayed, {}))
         report(EventKind::SendSkipped, reason, delayed.line);
 }
@@ -143,6 +186,10 @@ void PeerLink::connectNow()
             [this] { onDropped(QStringLiteral("connection closed")); });
     connect(m_socket, &QTcpSocket::errorOccurred, this,
             [this] { onDropped(m_socket->errorString()); });
+    connect(m_socket, &QTcpSocket::bytesWritten, this, [this] {
+        if (!m_delayed.empty())
+            writeDue();
+    });
     connect(m_socket, &QTcpSocket::readyRead, this, [this] {
         // A neighbour has nothing to say on this link; log what it says anyway.
         while (m_socket->canReadLine()) {

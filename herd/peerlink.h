@@ -2,6 +2,7 @@
 
 #include <QObject>
 #include <QElapsedTimer>
+#include <QHash>
 #include <QTimer>
 
 #include <deque>
@@ -26,6 +27,14 @@ namespace Herd {
 //
 // A delay holds each line for that long before it is written (a slow
 // link, for slow-motion demos); lines keep their order.
+// Lines also wait when the neighbour reads slower than we send (more than
+// 64 KiB unsent in the socket), until the socket drains.
+// Coalescing: while lines wait (delayed, or queued behind a slow socket), only
+// the newest record per client waits. A newer AT line for a client already
+// queued takes the older one's place (its slot and due time, so the order of
+// first queueing holds) and the older one is reported as SendSkipped; a
+// flood storm then queues at most one line per client. coalescedCount()
+// counts the lines replaced.
 // Lines sent while not Connected are dropped and reported: the course's
 // herd does not remember what a neighbour missed.
 // Thread affinity: the owning node's thread.
@@ -57,6 +66,8 @@ public:
     int delayMs() const { return m_delayMs; }
     // `line` without its "\n".
     void send(const QByteArray &line);
+    qint64 coalescedCount() const { return m_coalesced; }
+    int queuedCount() const { return int(m_delayed.size()); }
 
 signals:
     void stateChanged(Herd::PeerLink::State state);
@@ -68,6 +79,7 @@ private:
     void closeSocket();
     void writeDue();
     void dropDelayed(const QString &reason);
+    bool backlogged() const;
     void write(const QByteArray &line, const QString &detail);
     void onConnected();
     void onDropped(const QString &reason);
@@ -89,6 +101,9 @@ private:
         QByteArray line;
     };
     std::deque<Delayed> m_delayed;
+    qint64 m_firstDelayed = 0;                 // sequence number of m_delayed.front()
+    QHash<QByteArray, qint64> m_delayedClient; // client id -> sequence of its queued line
+    qint64 m_coalesced = 0;
     QTimer m_delayTimer;
     QElapsedTimer m_clock;
 };

@@ -293,6 +293,11 @@ void TestCli::help()
                                "--verbose", "--help", "--version"}) {
         QVERIFY2(run.out.contains(option), option);
     }
+    // Every herd-file limit is documented too.
+    for (const char *limit : {"maxLineBytes", "maxConnections", "idleTimeoutMs", "maxPendingReplyBytes",
+                              "maxWhatsatPerConnection", "maxWhatsatPerNode"}) {
+        QVERIFY2(run.out.contains(limit), limit);
+    }
     QVERIFY(run.out.contains("Usage"));
     QVERIFY(run.out.contains("Exit status"));
     QVERIFY(run.out.contains("alford")); // the default preset

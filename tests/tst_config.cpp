@@ -63,7 +63,10 @@ bool sameConfig(const HerdConfig &a, const HerdConfig &b, QString *why)
     if (a.places.source != b.places.source || a.places.url != b.places.url
         || a.places.file != b.places.file || a.places.timeoutMs != b.places.timeoutMs)
         return differ(u"places"_s);
-    if (a.maxLineBytes != b.maxLineBytes)
+    if (a.maxLineBytes != b.maxLineBytes || a.maxConnections != b.maxConnections
+        || a.idleTimeoutMs != b.idleTimeoutMs || a.maxPendingReplyBytes != b.maxPendingReplyBytes
+        || a.maxWhatsatPerConnection != b.maxWhatsatPerConnection
+        || a.maxWhatsatPerNode != b.maxWhatsatPerNode)
         return differ(u"limits"_s);
     if (a.reconnectInitialMs != b.reconnectInitialMs || a.reconnectMaxMs != b.reconnectMaxMs)
         return differ(u"reconnect"_s);
@@ -121,6 +124,10 @@ void TestConfig::loads_data()
                                     << QStringList{u"A"_s} << 0;
     QTest::newRow("limits and reconnect")
         << herd(R"("A": {"port": 1})", R"(, "limits": {"maxLineBytes": 1024}, "reconnect": {"initialMs": 10, "maxMs": 10})")
+        << QStringList{u"A"_s} << 0;
+    QTest::newRow("every limit")
+        << herd(R"("A": {"port": 1})", R"(, "limits": {"maxLineBytes": 1024, "maxConnections": 5, "idleTimeoutMs": 30000,
+                "maxPendingReplyBytes": 65536, "maxWhatsatPerConnection": 2, "maxWhatsatPerNode": 3})")
         << QStringList{u"A"_s} << 0;
     QTest::newRow("unicode node name") << herd(R"("Zoë": {"port": 1})") << QStringList{u"Zoë"_s} << 0;
 }
@@ -199,6 +206,18 @@ void TestConfig::fails_data()
     QTest::newRow("reconnect not an object") << herd(TwoNodes, R"(, "reconnect": 5)") << QStringList{u"reconnect"_s};
     QTest::newRow("limits maxLineBytes tiny") << herd(TwoNodes, R"(, "limits": {"maxLineBytes": 10})")
                                               << QStringList{u"limits.maxLineBytes"_s};
+    for (const char *bad : {R"("maxConnections": 0)", R"("maxConnections": 2.5)", R"("idleTimeoutMs": -1)",
+                            R"("idleTimeoutMs": "soon")", R"("maxPendingReplyBytes": 10)",
+                            R"("maxWhatsatPerConnection": 0)", R"("maxWhatsatPerNode": 0)",
+                            R"("maxWhatsatPerNode": 1e9)"}) {
+        const QByteArray entry(bad);
+        const QString key = QString::fromLatin1(entry.mid(1, entry.indexOf('"', 1) - 1));
+        const QByteArray rest = ", \"limits\": {" + entry + "}";
+        QTest::newRow(bad) << herd(TwoNodes, rest.constData())
+                           << QStringList{u"limits."_s + key};
+    }
+    QTest::newRow("limits unknown key") << herd(TwoNodes, R"(, "limits": {"maxClients": 5})")
+                                        << QStringList{u"limits.maxClients"_s, u"maxConnections"_s};
     QTest::newRow("name not a string") << herd(TwoNodes, R"(, "name": 5)") << QStringList{u"name"_s};
     QTest::newRow("not an object") << QByteArray("[1, 2]") << QStringList{u"object"_s};
     QTest::newRow("empty file") << QByteArray("") << QStringList{u"JSON"_s};
@@ -367,7 +386,10 @@ void TestConfig::roundTrip_data()
         << herd(R"("A": {"host": "::1", "port": 1, "x": 1.25, "y": -3}, "B": {"host": "localhost", "port": 0}, "C": {"port": 65535})",
                 R"(, "name": "Full", "links": [["A", "B"], ["C", "B"]],
                    "places": {"source": "google-new", "url": "http://127.0.0.1:9/p", "timeoutMs": 1234},
-                   "limits": {"maxLineBytes": 4096}, "reconnect": {"initialMs": 7, "maxMs": 70})");
+                   "limits": {"maxLineBytes": 4096, "maxConnections": 9, "idleTimeoutMs": 500,
+                              "maxPendingReplyBytes": 2048, "maxWhatsatPerConnection": 4,
+                              "maxWhatsatPerNode": 8},
+                   "reconnect": {"initialMs": 7, "maxMs": 70})");
     QTest::newRow("geojson") << herd(R"("A": {"port": 5})", R"(, "places": {"source": "geojson", "file": "/tmp/p.geojson"})");
     QTest::newRow("minimal") << herd(R"("A": {"port": 5})");
 }
@@ -403,6 +425,11 @@ void TestConfig::neighboursAndSettings()
     tuned.reconnectInitialMs = 20;
     tuned.reconnectMaxMs = 200;
     tuned.maxLineBytes = 999;
+    tuned.maxConnections = 7;
+    tuned.idleTimeoutMs = 1234;
+    tuned.maxPendingReplyBytes = 5555;
+    tuned.maxWhatsatPerConnection = 3;
+    tuned.maxWhatsatPerNode = 9;
     const Herd::NodeSettings settings = tuned.settingsFor(*tuned.node(u"Powell"_s));
     QCOMPARE(settings.name, u"Powell"_s);
     QCOMPARE(settings.port, quint16(13004));
@@ -410,6 +437,11 @@ void TestConfig::neighboursAndSettings()
     QCOMPARE(settings.reconnectInitialMs, 20);
     QCOMPARE(settings.reconnectMaxMs, 200);
     QCOMPARE(settings.maxLineBytes, qsizetype(999));
+    QCOMPARE(settings.maxConnections, 7);
+    QCOMPARE(settings.idleTimeoutMs, 1234);
+    QCOMPARE(settings.maxPendingReplyBytes, qsizetype(5555));
+    QCOMPARE(settings.maxWhatsatPerConnection, 3);
+    QCOMPARE(settings.maxWhatsatPerNode, 9);
 }
 
 QTEST_GUILESS_MAIN(TestConfig)

@@ -5,6 +5,10 @@
 
 #include <QtTest>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include "cluster.h"
 #include "herdfixture.h"
 #include "lineclient.h"
@@ -116,9 +120,11 @@ private slots:
         QCOMPARE(cluster->linkDelay(u"B"_s, u"A"_s), DelayMs);
 
         m_herd->clearEvents();
+        // Two clients: two records of one client would be coalesced (below).
         QVERIFY(report(*m_herd, u"A"_s, "kiwi", 1));
-        QVERIFY(report(*m_herd, u"A"_s, "kiwi", 2));
-        QVERIFY(m_herd->waitUntilAllStore("kiwi", timeOf(2)));
+        QVERIFY(report(*m_herd, u"A"_s, "lime", 2));
+        QVERIFY(m_herd->waitUntilAllStore("kiwi", timeOf(1)));
+        QVERIFY(m_herd->waitUntilAllStore("lime", timeOf(2)));
 
         // Both lines left A no earlier than the delay after A stored them,
         // and in the order they were stored.
@@ -145,6 +151,80 @@ private slots:
         const QList<Event> fast = m_herd->events(EventKind::LineSent, u"A"_s);
         QVERIFY(!fast.isEmpty());
         QVERIFY(fast.constFirst().detail.isEmpty()); // written at once, not "delayed"
+    }
+
+    // A delayed link holds one line per client: newer records of a queued
+    // client replace the queued line in its place; other clients keep theirs.
+    void delayCoalescesQueuedLinesPerClient()
+    {
+        Cluster *cluster = m_herd->cluster();
+        QVERIFY(cluster->setLinkDelay(u"A"_s, u"B"_s, 300));
+        PeerLink *link = cluster->node(u"A"_s)->link(u"B"_s);
+        QVERIFY(link);
+        m_herd->clearEvents();
+        QVERIFY(report(*m_herd, u"A"_s, "kiwi", 1));
+        QVERIFY(report(*m_herd, u"A"_s, "lime", 1));
+        QVERIFY(report(*m_herd, u"A"_s, "kiwi", 2));
+        QVERIFY(report(*m_herd, u"A"_s, "kiwi", 3));
+        QCOMPARE(link->queuedCount(), 2);
+        QCOMPARE(link->coalescedCount(), qint64(2));
+        QVERIFY(m_herd->waitUntilAllStore("kiwi", timeOf(3)));
+        QVERIFY(m_herd->waitUntilAllStore("lime", timeOf(1)));
+
+        QList<QByteArray> sent;
+        for (const Event &event : m_herd->events(EventKind::LineSent, u"A"_s)) {
+            if (event.viaPeerLink && event.peer == u"B")
+                sent.append(event.line);
+        }
+        QCOMPARE(sent.size(), 2);
+        QVERIFY2(sent[0].contains(" kiwi ") && sent[0].endsWith(" 1700000003.0"), sent[0].constData());
+        QVERIFY2(sent[1].contains(" lime "), sent[1].constData());
+        int replaced = 0;
+        for (const Event &event : m_herd->events(EventKind::SendSkipped, u"A"_s))
+            replaced += event.detail.startsWith(u"replaced while queued") ? 1 : 0;
+        QCOMPARE(replaced, 2);
+        QCOMPARE(link->queuedCount(), 0);
+    }
+
+    // A neighbour that never reads: once the socket holds 64 KiB, lines wait
+    // in the link's queue, one per client, instead of piling up.
+    void slowNeighbourQueuesOneLinePerClient()
+    {
+        // A listening socket never accepted: the kernel completes the
+        // handshake, nobody reads. Small buffers so it fills soon.
+        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        QVERIFY(fd >= 0);
+        const auto closeFd = qScopeGuard([fd] { ::close(fd); });
+        const int small = 4096;
+        ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        QCOMPARE(::bind(fd, reinterpret_cast<sockaddr *>(&address), sizeof(address)), 0);
+        QCOMPARE(::listen(fd, 4), 0);
+        socklen_t length = sizeof(address);
+        ::getsockname(fd, reinterpret_cast<sockaddr *>(&address), &length);
+
+        Neighbour sink{u"Sink"_s, u"127.0.0.1"_s, ntohs(address.sin_port)};
+        NodeSettings settings;
+        settings.name = u"A"_s;
+        PeerLink link(sink, settings);
+        link.start();
+        QTRY_COMPARE_WITH_TIMEOUT(link.state(), PeerLink::State::Connected, Timeout);
+
+        constexpr int Clients = 5;
+        const QByteArray padding(200, 'p');
+        qint64 second = 0;
+        const bool queued = QTest::qWaitFor([&] {
+            for (int i = 0; i < 2000; ++i, ++second) {
+                link.send("AT A +0.000000001 c" + QByteArray::number(second % Clients) + padding + " +1+1 "
+                          + QByteArray::number(1'700'000'000 + second) + ".0");
+            }
+            return link.coalescedCount() > 0;
+        }, 4 * Timeout);
+        QVERIFY(queued);
+        QVERIFY2(link.queuedCount() <= Clients, qPrintable(QString::number(link.queuedCount())));
+        QVERIFY(link.queuedCount() > 0);
     }
 
     void partitionsCutExactlyTheCrossingLinksAndHeal()
