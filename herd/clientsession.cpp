@@ -108,10 +108,11 @@ void ClientSession::resumeHeld()
 
 void ClientSession::onIdleTimer()
 {
-    const int idleMs = m_node->settings().idleTimeoutMs;
-    const bool owed = !m_slots.empty() || !m_heldLines.empty() || m_connection->pendingBytes() > 0;
     if (m_isPeer || m_inputFinished || !m_connection->isOpen())
         return;
+    const int idleMs = m_node->settings().idleTimeoutMs;
+    // A client still owed a reply is waiting on us, not idle.
+    const bool owed = !m_slots.empty() || !m_heldLines.empty() || m_connection->pendingBytes() > 0;
     const qint64 silentMs = m_connection->msSinceInput();
     if (owed || silentMs < idleMs) {
         m_idleTimer->start(int(qMax<qint64>(1, idleMs - (owed ? 0 : silentMs))));
