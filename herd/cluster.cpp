@@ -50,7 +50,7 @@ bool Cluster::start(const QStringList &only, QString *error)
         for (const QString &name : m_config.neighboursOf(node->name())) {
             const NodeConfig *config = m_config.node(name);
             const Node *local = m_nodes.value(name);
-            neighbours.append({name, config->host, local ? local->port() : config->port});
+            neighbours.append({name, config->host, local ? local->port() : config->port, config->plain});
         }
         node->setNeighbours(neighbours);
     }

@@ -81,7 +81,7 @@ bool readNode(const QString &name, const QJsonValue &value, NodeConfig *node, Pr
     if (!value.isObject())
         return problems.fail(where, QStringLiteral("must be an object like {\"host\": \"127.0.0.1\", \"port\": 13000}"));
     const QJsonObject object = value.toObject();
-    if (!onlyKeys(object, {u"host"_s, u"port"_s, u"x"_s, u"y"_s}, where, problems))
+    if (!onlyKeys(object, {u"host"_s, u"port"_s, u"x"_s, u"y"_s, u"protocol"_s}, where, problems))
         return false;
     node->name = name;
     if (object.contains(u"host")) {
@@ -102,6 +102,14 @@ bool readNode(const QString &name, const QJsonValue &value, NodeConfig *node, Pr
         if (!object.value(u"x").isDouble() || !object.value(u"y").isDouble())
             return problems.fail(where, QStringLiteral("\"x\" and \"y\" must be numbers"));
         node->position = std::pair{object.value(u"x").toDouble(), object.value(u"y").toDouble()};
+    }
+    if (object.contains(u"protocol")) {
+        const QString protocol = object.value(u"protocol").toString();
+        if (protocol != u"herd" && protocol != u"plain")
+            return problems.fail(where + u".protocol",
+                                 QStringLiteral("must be \"herd\" (a Herd node, the default) or \"plain\" "
+                                                "(speaks only PROTOCOL.md)"));
+        node->plain = protocol == u"plain";
     }
     return true;
 }
@@ -253,7 +261,8 @@ std::optional<HerdConfig> HerdConfig::fromJson(const QByteArray &json, QString *
         return failed();
     }
     const QJsonObject root = document.object();
-    if (!onlyKeys(root, {u"name"_s, u"nodes"_s, u"links"_s, u"places"_s, u"limits"_s, u"reconnect"_s}, {}, problems))
+    if (!onlyKeys(root, {u"name"_s, u"nodes"_s, u"links"_s, u"places"_s, u"limits"_s, u"reconnect"_s, u"resync"_s}, {},
+                  problems))
         return failed();
 
     HerdConfig config;
@@ -265,6 +274,13 @@ std::optional<HerdConfig> HerdConfig::fromJson(const QByteArray &json, QString *
     if (!root.value(u"nodes").isObject() || root.value(u"nodes").toObject().isEmpty()) {
         problems.fail(u"nodes"_s, QStringLiteral("must be an object with at least one node"));
         return failed();
+    }
+    if (root.contains(u"resync")) {
+        if (!root.value(u"resync").isBool()) {
+            problems.fail(u"resync"_s, QStringLiteral("must be true or false"));
+            return failed();
+        }
+        config.resync = root.value(u"resync").toBool();
     }
     const QJsonObject nodes = root.value(u"nodes").toObject();
     QHash<QString, QString> endpoints;
@@ -335,6 +351,8 @@ QByteArray HerdConfig::toJson() const
             object.insert(u"x", node.position->first);
             object.insert(u"y", node.position->second);
         }
+        if (node.plain)
+            object.insert(u"protocol", u"plain"_s);
         nodeObjects.insert(node.name, object);
     }
     root.insert(u"nodes", nodeObjects);
@@ -369,6 +387,8 @@ QByteArray HerdConfig::toJson() const
         root.insert(u"limits", limits);
     if (reconnectInitialMs != NodeSettings{}.reconnectInitialMs || reconnectMaxMs != NodeSettings{}.reconnectMaxMs)
         root.insert(u"reconnect", QJsonObject{{u"initialMs"_s, reconnectInitialMs}, {u"maxMs"_s, reconnectMaxMs}});
+    if (resync != NodeSettings{}.resync)
+        root.insert(u"resync", resync);
     return QJsonDocument(root).toJson(QJsonDocument::Indented);
 }
 
@@ -415,6 +435,7 @@ NodeSettings HerdConfig::settingsFor(const NodeConfig &node) const
     settings.maxWhatsatPerNode = maxWhatsatPerNode;
     settings.reconnectInitialMs = reconnectInitialMs;
     settings.reconnectMaxMs = reconnectMaxMs;
+    settings.resync = resync;
     return settings;
 }
 

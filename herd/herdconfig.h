@@ -27,6 +27,9 @@ struct NodeConfig
     QString host = QStringLiteral("127.0.0.1");
     quint16 port = 0;
     std::optional<std::pair<double, double>> position; // where the GUI draws it
+    // Speaks only PROTOCOL.md (a course server, say): neighbours send it AT
+    // lines and nothing else. Herd nodes also speak the resync lines.
+    bool plain = false;
 };
 
 // A herd file (see README): nodes, two-way links, places and limits. Every
@@ -45,6 +48,9 @@ struct HerdConfig
     int maxWhatsatPerNode = NodeSettings{}.maxWhatsatPerNode;
     int reconnectInitialMs = NodeSettings{}.reconnectInitialMs;
     int reconnectMaxMs = NodeSettings{}.reconnectMaxMs;
+    // Off: the course's behaviour, where a node that missed updates while
+    // down or cut off never learns them.
+    bool resync = NodeSettings{}.resync;
 
     static std::optional<HerdConfig> fromJson(const QByteArray &json, QString *error);
     static std::optional<HerdConfig> fromFile(const QString &path, QString *error);

@@ -22,6 +22,9 @@ struct NodeSettings
     int maxWhatsatPerNode = 1024;                     // in flight over all connections; same
     int reconnectInitialMs = 100;
     int reconnectMaxMs = 3000;
+    // When a link to a neighbour comes up, exchange a digest and send each
+    // other what the other lacks (herd file "resync").
+    bool resync = true;
 };
 
 struct Neighbour
@@ -29,6 +32,7 @@ struct Neighbour
     QString name;
     QString host;
     quint16 port = 0;
+    bool plain = false; // speaks only PROTOCOL.md: sent AT lines, never resync lines
 };
 
 } // namespace Herd
