@@ -23,6 +23,7 @@ enum class EventKind {
     PeerRetrying,       // peer: neighbour name; detail: delay and attempt
     SendSkipped,        // line not sent to neighbour `peer`; detail: why
     LinkChanged,        // node -> peer link cut, restored or delayed; detail says which
+    Resynced,           // peer: neighbour; detail: what one resync exchange compared and sent
     Refused,            // peer: address:port; detail: what was refused, naming the limit
     Error,              // detail: what went wrong
 };

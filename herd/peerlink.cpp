@@ -101,14 +101,14 @@ void PeerLink::setDelayMs(int delayMs)
         writeDue(); // nothing waits on a link that is no longer slow
 }
 
-void PeerLink::send(const QByteArray &line)
+void PeerLink::send(const QByteArray &line, const QString &detail)
 {
     if (m_state != State::Connected) {
         report(EventKind::SendSkipped, m_cut ? QStringLiteral("link cut") : QStringLiteral("link not connected"), line);
         return;
     }
     if (m_delayMs == 0 && m_delayed.empty() && !backlogged()) {
-        write(line, {});
+        write(line, detail);
         return;
     }
     const QByteArray client = clientOf(line);
@@ -122,11 +122,12 @@ void PeerLink::send(const QByteArray &line)
                        .arg(m_coalesced),
                    older.line);
             older.line = line;
+            older.detail = detail;
             return;
         }
         m_delayedClient.insert(client, m_firstDelayed + qint64(m_delayed.size()));
     }
-    m_delayed.push_back({m_clock.elapsed() + m_delayMs, line});
+    m_delayed.push_back({m_clock.elapsed() + m_delayMs, line, detail});
     if (!m_delayTimer.isActive())
         m_delayTimer.start(int(qMax<qint64>(0, m_delayed.front().dueMs - m_clock.elapsed())));
 }
@@ -138,11 +139,14 @@ void PeerLink::writeDue()
         if (m_state == State::Connected && backlogged())
             return; // bytesWritten calls again; no timer spinning meanwhile
         const QByteArray line = std::move(m_delayed.front().line);
+        QString detail = std::move(m_delayed.front().detail);
         m_delayed.pop_front();
         m_delayedClient.remove(clientOf(line));
         ++m_firstDelayed;
+        if (detail.isEmpty())
+            detail = m_delayMs > 0 ? QStringLiteral("delayed") : QStringLiteral("queued");
         if (m_state == State::Connected)
-            write(line, m_delayMs > 0 ? QStringLiteral("delayed") : QStringLiteral("queued"));
+            write(line, detail);
         else
             report(EventKind::SendSkipped, QStringLiteral("link went down while the line was delayed"), line);
     }
@@ -173,6 +177,14 @@ void PeerLink::write(const QByteArray &line, const QString &detail)
     report(EventKind::LineSent, detail, line);
 }
 
+void PeerLink::retryNow()
+{
+    if (m_state != State::BackingOff)
+        return;
+    m_retryTimer.stop();
+    connectNow();
+}
+
 void PeerLink::connectNow()
 {
     if (m_socket) {
@@ -191,10 +203,13 @@ void PeerLink::connectNow()
             writeDue();
     });
     connect(m_socket, &QTcpSocket::readyRead, this, [this] {
-        // A neighbour has nothing to say on this link; log what it says anyway.
+        // A neighbour has nothing to say on this link but "?" to a line it
+        // does not speak; log what it says anyway.
         while (m_socket->canReadLine()) {
             QByteArray line = m_socket->readLine().trimmed();
             report(EventKind::LineReceived, {}, line);
+            if (line.startsWith("? SYNC ") && !m_neighbour.plain)
+                emit syncRefused();
         }
         if (m_socket->bytesAvailable() > m_settings.maxLineBytes)
             m_socket->readAll();
