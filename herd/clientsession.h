@@ -4,6 +4,9 @@
 #include <QTimer>
 
 #include <deque>
+#include <memory>
+
+#include "peerauth.h"
 
 #include "protocol.h"
 
@@ -68,6 +71,9 @@ private:
     void rejectLine(const QByteArray &line, Problem problem);
     void rejectLine(const QByteArray &line, const QString &why);
     void handleLine(const QByteArray &line);
+    void handleSealed(const QByteArray &line);
+    void dispatch(const QByteArray &line, bool authenticated);
+    void refusePeerLine(const QByteArray &line);
     void handleSync(const QByteArray &line);
     bool whatsatCapped() const;
     void resumeHeld();
@@ -79,6 +85,7 @@ private:
     LineConnection *m_connection; // owned (child)
     QString m_peer;
     QString m_peerName; // neighbour's name, once an AT line identified it
+    std::unique_ptr<PeerGate> m_gate; // once the connection says AUTH, in a herd with a secret
     std::deque<Slot> m_slots;
     qint64 m_firstSequence = 0; // sequence number of m_slots.front()
     std::deque<QByteArray> m_heldLines; // read while a WHATSAT cap was reached; bounded

@@ -170,9 +170,8 @@ void PeerLink::dropDelayed(const QString &reason)
 
 void PeerLink::write(const QByteArray &line, const QString &detail)
 {
-    QByteArray data;
-    data.reserve(line.size() + 1);
-    data.append(line).append('\n');
+    QByteArray data = m_sealer ? m_sealer->seal(line) : line;
+    data.append('\n');
     m_socket->write(data);
     report(EventKind::LineSent, detail, line);
 }
@@ -202,23 +201,51 @@ void PeerLink::connectNow()
         if (!m_delayed.empty())
             writeDue();
     });
-    connect(m_socket, &QTcpSocket::readyRead, this, [this] {
-        // A neighbour has nothing to say on this link but "?" to a line it
-        // does not speak; log what it says anyway.
-        while (m_socket->canReadLine()) {
-            QByteArray line = m_socket->readLine().trimmed();
-            report(EventKind::LineReceived, {}, line);
-            if (line.startsWith("? SYNC ") && !m_neighbour.plain)
-                emit syncRefused();
-        }
-        if (m_socket->bytesAvailable() > m_settings.maxLineBytes)
-            m_socket->readAll();
-    });
+    connect(m_socket, &QTcpSocket::readyRead, this, &PeerLink::onReadyRead);
     setState(State::Connecting);
     m_socket->connectToHost(m_neighbour.host, m_neighbour.port);
 }
 
+void PeerLink::onReadyRead()
+{
+    // A neighbour has nothing to say on this link but its AUTH CHALLENGE and
+    // "?" to a line it does not speak; log what it says anyway.
+    while (m_socket && m_socket->canReadLine()) {
+        QByteArray line = m_socket->readLine().trimmed();
+        report(EventKind::LineReceived, {}, line);
+        if (m_sealer && !m_sealer->isReady()) {
+            QString why;
+            if (m_sealer->acceptChallenge(line, &why)) {
+                onAuthenticated();
+                continue;
+            }
+            report(EventKind::Error, QStringLiteral("authentication failed: %1").arg(why));
+            onDropped(QStringLiteral("authentication failed"));
+            m_socket->disconnect(this);
+            m_socket->abort();
+            return;
+        }
+        if (line.startsWith("? SYNC ") && !m_neighbour.plain)
+            emit syncRefused();
+    }
+    if (m_socket && m_socket->bytesAvailable() > m_settings.maxLineBytes)
+        m_socket->readAll();
+}
+
 void PeerLink::onConnected()
+{
+    m_sealer.reset();
+    if (!m_settings.peerSecret.isEmpty() && !m_neighbour.plain) {
+        m_sealer.emplace(m_settings.peerSecret, m_settings.name.toUtf8(), m_neighbour.name.toUtf8());
+        const QByteArray hello = m_sealer->hello();
+        m_socket->write(hello + '\n');
+        report(EventKind::LineSent, QStringLiteral("authenticating"), hello);
+        return; // Connected once the challenge checks out
+    }
+    onAuthenticated();
+}
+
+void PeerLink::onAuthenticated()
 {
     m_failedAttempts = 0;
     setState(State::Connected);

@@ -6,9 +6,11 @@
 #include <QTimer>
 
 #include <deque>
+#include <optional>
 
 #include "event.h"
 #include "nodesettings.h"
+#include "peerauth.h"
 
 class QTcpSocket;
 
@@ -35,8 +37,10 @@ namespace Herd {
 // first queueing holds) and the older one is reported as SendSkipped; a
 // flood storm then queues at most one line per client. coalescedCount()
 // counts the lines replaced.
-// Lines sent while not Connected are dropped and reported: the course's
-// herd does not remember what a neighbour missed.
+// Lines sent while not Connected are dropped and reported; resync
+// (resyncer.h) brings the neighbour up to date once the link is back.
+// In a herd with a secret the link is Connected only once the neighbour has
+// answered our AUTH HELLO with a valid challenge; every line is then sealed.
 // Thread affinity: the owning node's thread.
 class PeerLink final : public QObject
 {
@@ -89,6 +93,8 @@ private:
     bool backlogged() const;
     void write(const QByteArray &line, const QString &detail);
     void onConnected();
+    void onAuthenticated();
+    void onReadyRead();
     void onDropped(const QString &reason);
     void setState(State state);
     void report(EventKind kind, const QString &detail, const QByteArray &line = {});
@@ -96,6 +102,7 @@ private:
     Neighbour m_neighbour;
     NodeSettings m_settings;
     QTcpSocket *m_socket = nullptr; // owned; recreated for each attempt
+    std::optional<PeerSealer> m_sealer; // this connection's, in a herd with a secret
     QTimer m_retryTimer;
     State m_state = State::Idle;
     int m_failedAttempts = 0;
