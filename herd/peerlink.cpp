@@ -184,7 +184,7 @@ void PeerLink::send(const QByteArray &line)
     }
     qint64 dueMs = m_clock.elapsed() + holdMs();
     if (!m_delayed.empty())
-        dueMs = qMax(dueMs, m_delayed.back().dueMs); // never overtakes the line ahead
+        dueMs = qMax(dueMs, m_delayed.back().dueMs); // due no earlier than the line ahead: FIFO, as TCP
     m_delayed.push_back({dueMs, line});
     if (!m_delayTimer.isActive())
         m_delayTimer.start(int(qMax<qint64>(0, m_delayed.front().dueMs - m_clock.elapsed())));
