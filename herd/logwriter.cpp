@@ -5,63 +5,135 @@
 #include <QFile>
 #include <QStringDecoder>
 
+#include <array>
+#include <cstring>
 #include <limits>
+#include <optional>
 
 namespace Herd {
 
 namespace {
 
 constexpr int FlushIntervalMs = 200;
+// A node's buffer goes to its file in one write once it holds this much.
+constexpr qsizetype WriteOutBytes = 64 * 1024;
 
-bool isPlain(char c)
+// Bytes copied as they are: printable ASCII but the backslash.
+constexpr std::array<bool, 256> PlainBytes = [] {
+    std::array<bool, 256> plain{};
+    for (int c = 0x20; c < 0x7f; ++c)
+        plain[size_t(c)] = c != '\\';
+    return plain;
+}();
+
+bool isPlain(unsigned char c)
 {
-    const auto byte = static_cast<unsigned char>(c);
-    return byte >= 0x20 && byte < 0x7f && c != '\\';
+    return PlainBytes[c];
 }
 
-// Logging every line in and out is on the hot path of every request, so
-// plain runs are copied whole and only the rare special byte is looked at.
-void appendEscaped(QByteArray &out, QByteArrayView field)
+// True if none of the eight bytes of `word` needs escaping: no byte below
+// 0x20, none at or above 0x7f, no backslash (the usual SWAR byte tests).
+bool allPlain(quint64 word)
 {
-    QStringDecoder check(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
-    for (qsizetype i = 0; i < field.size(); ++i) {
-        qsizetype end = i;
-        while (end < field.size() && isPlain(field[end]))
-            ++end;
-        out.append(field.sliced(i, end - i));
-        i = end;
-        if (i == field.size())
-            break;
-        const char c = field[i];
-        switch (c) {
-        case '\t': out.append("\\t"); continue;
-        case '\n': out.append("\\n"); continue;
-        case '\r': out.append("\\r"); continue;
-        case '\\': out.append("\\\\"); continue;
-        default: break;
+    constexpr quint64 Ones = 0x0101010101010101;
+    constexpr quint64 Highs = 0x8080808080808080;
+    const quint64 below20 = (word - Ones * 0x20) & ~word;
+    const quint64 above7e = (word + Ones * (0x7f - 0x7e)) | word;
+    const quint64 x = word ^ (Ones * '\\');
+    const quint64 backslash = (x - Ones) & ~x;
+    return ((below20 | above7e | backslash) & Highs) == 0;
+}
+
+char *appendHexByte(char *out, unsigned char byte)
+{
+    static constexpr char Digits[] = "0123456789abcdef";
+    *out++ = '\\';
+    *out++ = 'x';
+    *out++ = Digits[byte >> 4];
+    *out++ = Digits[byte & 0xf];
+    return out;
+}
+
+// The escaping of formatLine(), at `out`, which has room for 4 bytes per
+// byte of `field` (the worst case, \xNN); returns the end of what it wrote.
+// Plain bytes are the common case and cost a table look-up each; only the
+// rare special byte is looked at further.
+char *appendEscaped(char *out, QByteArrayView field)
+{
+    const auto *bytes = reinterpret_cast<const unsigned char *>(field.data());
+    const qsizetype size = field.size();
+    std::optional<QStringDecoder> check; // made only for a field that is not ASCII
+    qsizetype i = 0;
+    for (;;) {
+        // Eight plain bytes at a time, copied whole.
+        while (i + 8 <= size) {
+            quint64 word;
+            std::memcpy(&word, bytes + i, 8);
+            if (!allPlain(word))
+                break;
+            std::memcpy(out, &word, 8);
+            out += 8;
+            i += 8;
         }
-        const auto byte = static_cast<unsigned char>(c);
-        if (byte < 0x20 || byte == 0x7f) {
-            out.append("\\x").append(QByteArray::number(byte, 16).rightJustified(2, '0'));
+        if (i == size)
+            break;
+        const unsigned char byte = bytes[i++];
+        if (isPlain(byte)) {
+            *out++ = char(byte);
             continue;
+        }
+        switch (byte) {
+        case '\t': *out++ = '\\'; *out++ = 't'; continue;
+        case '\n': *out++ = '\\'; *out++ = 'n'; continue;
+        case '\r': *out++ = '\\'; *out++ = 'r'; continue;
+        case '\\': *out++ = '\\'; *out++ = '\\'; continue;
+        default: break;
         }
         if (byte >= 0x80) {
             // Keep a valid UTF-8 sequence as it is; escape stray bytes.
-            qsizetype length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
-            if (length > 1 && i + length <= field.size()) {
-                const QByteArrayView sequence = field.sliced(i, length);
-                [[maybe_unused]] const QString decoded = check.decode(sequence);
-                if (!check.hasError()) {
-                    out.append(sequence);
+            const qsizetype length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+            if (length > 1 && i - 1 + length <= size) {
+                if (!check)
+                    check.emplace(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+                const QByteArrayView sequence = field.sliced(i - 1, length);
+                [[maybe_unused]] const QString decoded = check->decode(sequence);
+                if (!check->hasError()) {
+                    std::memcpy(out, sequence.data(), size_t(length));
+                    out += length;
                     i += length - 1;
                     continue;
                 }
-                check.resetState();
+                check->resetState();
             }
-            out.append("\\x").append(QByteArray::number(byte, 16));
+        }
+        out = appendHexByte(out, byte); // control bytes, DEL, stray bytes >= 0x80
+    }
+    return out;
+}
+
+// Room appendEscapedText() may need for a text of `length` UTF-16 units: up
+// to 3 bytes of UTF-8 each, each escaped to up to 4.
+constexpr qsizetype TextRoom = 12;
+
+// A QString field as formatLine() escapes its UTF-8. ASCII text (node and
+// neighbour names, addresses, details) is escaped straight from UTF-16; only
+// other text is converted first.
+char *appendEscapedText(char *out, QStringView text)
+{
+    char *const start = out;
+    for (const QChar ch : text) {
+        const char16_t unit = ch.unicode();
+        if (unit >= 0x80)
+            return appendEscaped(start, text.toUtf8());
+        const auto byte = static_cast<unsigned char>(unit);
+        if (isPlain(byte)) {
+            *out++ = char(byte);
             continue;
         }
+        const char ascii = char(byte);
+        out = appendEscaped(out, QByteArrayView(&ascii, 1));
     }
+    return out;
 }
 
 // "2026-11-23T12:09:10" for a time in ns; the text is made once per second.
@@ -79,7 +151,61 @@ QByteArrayView secondsText(qint64 timeNs)
     return cachedText;
 }
 
+char *appendBytes(char *out, QByteArrayView bytes)
+{
+    std::memcpy(out, bytes.data(), size_t(bytes.size()));
+    return out + bytes.size();
+}
+
+// Appends the event's line, with its "\n", to `out`. `escapedNode`, when
+// given, is the node field already escaped.
+void appendLine(QByteArray &out, const Event &event, QByteArrayView escapedNode = {})
+{
+    const QByteArrayView seconds = secondsText(event.timeNs);
+    const char *const kind = eventKindName(event.kind);
+    const qsizetype kindLength = qsizetype(std::strlen(kind));
+    const qsizetype nodeRoom = escapedNode.data() ? escapedNode.size() : TextRoom * event.node.size();
+    const qsizetype room = seconds.size() + 11 + 7 + kindLength + nodeRoom
+                           + TextRoom * (event.peer.size() + event.detail.size())
+                           + 4 * (event.client.size() + event.line.size());
+    const qsizetype start = out.size();
+    out.resize(start + room);
+    char *const begin = out.data() + start;
+    char *p = begin;
+
+    p = appendBytes(p, seconds);
+    const qint64 nanos = ((event.timeNs % 1'000'000'000) + 1'000'000'000) % 1'000'000'000;
+    *p++ = '.';
+    qint64 rest = nanos;
+    for (int i = 8; i >= 0; --i, rest /= 10)
+        p[i] = char('0' + rest % 10);
+    p += 9;
+    *p++ = 'Z';
+    *p++ = '\t';
+    p = escapedNode.data() ? appendBytes(p, escapedNode) : appendEscapedText(p, event.node);
+    *p++ = '\t';
+    p = appendBytes(p, QByteArrayView(kind, kindLength));
+    *p++ = '\t';
+    p = appendEscapedText(p, event.peer);
+    *p++ = '\t';
+    p = appendEscaped(p, event.client);
+    *p++ = '\t';
+    p = appendEscaped(p, event.line);
+    *p++ = '\t';
+    p = appendEscapedText(p, event.detail);
+    *p++ = '\n';
+    out.resize(start + (p - begin));
+}
+
 } // namespace
+
+struct LogWriter::NodeLog
+{
+    QString node;
+    QByteArray escapedNode;
+    QFile file;
+    QByteArray pending; // formatted lines not yet written to `file`
+};
 
 LogWriter::LogWriter(const QString &directory, QObject *parent)
     : QObject(parent), m_directory(directory)
@@ -109,56 +235,67 @@ QString LogWriter::pathFor(const QString &node) const
     return QDir(m_directory).filePath(node + u".log");
 }
 
-void LogWriter::write(const Event &event)
+LogWriter::NodeLog &LogWriter::logFor(const QString &node)
 {
-    std::shared_ptr<QFile> &file = m_files[event.node];
-    if (!file) {
-        file = std::make_shared<QFile>(pathFor(event.node));
-        if (!file->open(QIODevice::Append | QIODevice::WriteOnly)) {
-            qWarning("herd: cannot write log %s: %s", qPrintable(file->fileName()),
-                     qPrintable(file->errorString()));
+    // Events carry their node's own (implicitly shared) name, so the same
+    // node is mostly recognised by its data pointer alone.
+    if (m_last && (m_last->node.constData() == node.constData() || m_last->node == node))
+        return *m_last;
+    std::shared_ptr<NodeLog> &log = m_logs[node];
+    if (!log) {
+        log = std::make_shared<NodeLog>();
+        log->node = node;
+        log->escapedNode = escapeField(node.toUtf8());
+        log->pending.reserve(WriteOutBytes + 4096);
+        log->file.setFileName(pathFor(node));
+        // Unbuffered: `pending` is the buffer, written in one piece.
+        if (!log->file.open(QIODevice::Append | QIODevice::WriteOnly | QIODevice::Unbuffered)) {
+            qWarning("herd: cannot write log %s: %s", qPrintable(log->file.fileName()),
+                     qPrintable(log->file.errorString()));
         }
     }
-    if (file->isOpen())
-        file->write(formatLine(event));
+    m_last = log.get();
+    return *log;
+}
+
+void LogWriter::write(const Event &event)
+{
+    NodeLog &log = logFor(event.node);
+    if (!log.file.isOpen())
+        return;
+    appendLine(log.pending, event, log.escapedNode);
+    if (log.pending.size() >= WriteOutBytes)
+        writeOut(log);
+}
+
+void LogWriter::writeOut(NodeLog &log)
+{
+    if (log.pending.isEmpty())
+        return;
+    if (log.file.isOpen())
+        log.file.write(log.pending);
+    log.pending.resize(0); // keeps its capacity
 }
 
 void LogWriter::flush()
 {
-    for (const auto &file : std::as_const(m_files)) {
-        if (file->isOpen())
-            file->flush();
-    }
+    for (const auto &log : std::as_const(m_logs))
+        writeOut(*log);
 }
 
 QByteArray LogWriter::escapeField(QByteArrayView field)
 {
-    QByteArray out;
-    out.reserve(field.size());
-    appendEscaped(out, field);
+    if (field.isEmpty())
+        return {};
+    QByteArray out(4 * field.size(), Qt::Uninitialized);
+    out.resize(appendEscaped(out.data(), field) - out.constData());
     return out;
 }
 
 QByteArray LogWriter::formatLine(const Event &event)
 {
-    const qint64 nanos = ((event.timeNs % 1'000'000'000) + 1'000'000'000) % 1'000'000'000;
-    char fraction[11] = {'.', 0, 0, 0, 0, 0, 0, 0, 0, 0, 'Z'};
-    qint64 rest = nanos;
-    for (int i = 9; i >= 1; --i, rest /= 10)
-        fraction[i] = char('0' + rest % 10);
     QByteArray out;
-    out.reserve(96 + event.line.size() + event.detail.size());
-    out.append(secondsText(event.timeNs)).append(QByteArrayView(fraction, sizeof fraction)).append('\t');
-    appendEscaped(out, event.node.toUtf8());
-    out.append('\t').append(eventKindName(event.kind)).append('\t');
-    appendEscaped(out, event.peer.toUtf8());
-    out.append('\t');
-    appendEscaped(out, event.client);
-    out.append('\t');
-    appendEscaped(out, event.line);
-    out.append('\t');
-    appendEscaped(out, event.detail.toUtf8());
-    out.append('\n');
+    appendLine(out, event);
     return out;
 }
 
