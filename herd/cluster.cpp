@@ -267,15 +267,16 @@ void Cluster::reportLinkChange(const QString &from, const QString &to, const QSt
 
 void Cluster::onNodeEvent(const Event &event)
 {
-    const QString link = event.node + u'>' + event.peer;
+    // Every line in and out of every node passes here: only link changes,
+    // which are rare, pay for building the link's key.
     if (event.kind == EventKind::PeerConnected) {
         if (const PeerLink *peerLink = m_nodes.value(event.node)->link(event.peer)) {
             const QString key = senderKey(event.peer, peerLink->localPort());
             m_linkSenders.insert(key, event.node);
-            m_linkKeys.insert(link, key);
+            m_linkKeys.insert(event.node + u'>' + event.peer, key);
         }
     } else if (event.kind == EventKind::PeerDisconnected) {
-        m_linkSenders.remove(m_linkKeys.take(link));
+        m_linkSenders.remove(m_linkKeys.take(event.node + u'>' + event.peer));
     }
     emit eventOccurred(event);
 }
