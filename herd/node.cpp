@@ -38,6 +38,7 @@ qint64 Node::nowNs() const
 void Node::setNeighbours(const QList<Neighbour> &neighbours)
 {
     QHash<QString, PeerLink *> kept;
+    m_floodTargets.clear();
     for (const Neighbour &neighbour : neighbours) {
         PeerLink *link = m_links.take(neighbour.name);
         if (link) {
@@ -56,6 +57,7 @@ void Node::setNeighbours(const QList<Neighbour> &neighbours)
                 link->start();
         }
         kept.insert(neighbour.name, link);
+        m_floodTargets.push_back({link, neighbour.name.toUtf8()});
     }
     qDeleteAll(m_links);
     m_links = kept;
@@ -154,7 +156,7 @@ QByteArray Node::acceptIamat(const Message &iamat)
     record.timeNs = iamat.timeNs;
     // The node's own clock, skew included: a skewed server reports skewed diffs.
     record.atLine = formatAt(m_nameUtf8, nowNs(), iamat);
-    storeAndFlood(record, {}, "iamat");
+    storeAndFlood(record, {}, QStringLiteral("iamat"));
     return record.atLine;
 }
 
@@ -171,10 +173,10 @@ void Node::acceptAt(const Message &at, const QString &fromNeighbour)
     // them even if a neighbour used other white space.
     record.atLine = "AT " + at.server + ' ' + at.diff + ' ' + at.clientId + ' ' + at.position
                     + ' ' + at.time;
-    storeAndFlood(record, fromNeighbour, "flood");
+    storeAndFlood(record, fromNeighbour, QStringLiteral("flood"));
 }
 
-void Node::storeAndFlood(const Record &record, const QString &fromNeighbour, const char *how)
+void Node::storeAndFlood(const Record &record, const QString &fromNeighbour, const QString &how)
 {
     Event event;
     event.client = record.clientId;
@@ -187,16 +189,14 @@ void Node::storeAndFlood(const Record &record, const QString &fromNeighbour, con
         return;
     }
     event.kind = EventKind::RecordStored;
-    event.detail = QString::fromLatin1(how);
+    event.detail = how;
     report(std::move(event));
 
-    const QString origin = QString::fromUtf8(record.server);
-    for (PeerLink *link : std::as_const(m_links)) {
-        const QString &neighbour = link->neighbour().name;
+    for (const FloodTarget &target : m_floodTargets) {
         // The sender, and the node that made the record, hold it already.
-        if (neighbour == fromNeighbour || neighbour == origin)
+        if (target.nameUtf8 == record.server || target.link->neighbour().name == fromNeighbour)
             continue;
-        link->send(record.atLine);
+        target.link->send(record.atLine);
     }
 }
 

@@ -6,6 +6,7 @@
 #include <QSet>
 
 #include <functional>
+#include <vector>
 
 #include "event.h"
 #include "nodesettings.h"
@@ -89,12 +90,20 @@ signals:
 private:
     void onAccepted(qintptr descriptor);
     void onSyncRefused(PeerLink *link);
-    void storeAndFlood(const Record &record, const QString &fromNeighbour, const char *how);
+    void storeAndFlood(const Record &record, const QString &fromNeighbour, const QString &how);
 
     NodeSettings m_settings;
     PlacesSource *m_places;                  // borrowed: shared by the herd
     Listener *m_listener = nullptr;          // owned (child)
     QHash<QString, PeerLink *> m_links;      // owned (children), by neighbour name
+    // The same links in the herd file's order, with each neighbour's name as
+    // it appears in AT lines: what a flood walks, for every record stored.
+    struct FloodTarget
+    {
+        PeerLink *link;
+        QByteArray nameUtf8;
+    };
+    std::vector<FloodTarget> m_floodTargets;
     QSet<ClientSession *> m_sessions;        // owned (children)
     QSet<ClientSession *> m_waitingForRoom;  // borrowed: a subset of m_sessions
     int m_whatsatInFlight = 0;
