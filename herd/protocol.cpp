@@ -2,6 +2,7 @@
 
 #include <array>
 #include <charconv>
+#include <cstring>
 #include <limits>
 
 #include <QStringDecoder>
@@ -39,8 +40,30 @@ Fields splitFields(QByteArrayView line)
 
 bool isDigit(char c) { return c >= '0' && c <= '9'; }
 
+// True if none of the eight bytes of `word` is below 0x20 or at or above
+// 0x7f (SWAR byte tests): printable ASCII only, certainly text.
+bool allPrintableAscii(quint64 word)
+{
+    constexpr quint64 Ones = 0x0101010101010101;
+    constexpr quint64 Highs = 0x8080808080808080;
+    const quint64 below20 = (word - Ones * 0x20) & ~word;
+    const quint64 above7e = (word + Ones) | word;
+    return ((below20 | above7e) & Highs) == 0;
+}
+
 bool isText(QByteArrayView line)
 {
+    // Eight printable ASCII bytes at a time first: the usual line is all
+    // printable but its spaces, which are printable too.
+    qsizetype start = 0;
+    while (start + 8 <= line.size()) {
+        quint64 word;
+        std::memcpy(&word, line.data() + start, 8);
+        if (!allPrintableAscii(word))
+            break;
+        start += 8;
+    }
+    line = line.sliced(start);
     bool ascii = true;
     for (const char ch : line) {
         const auto c = static_cast<unsigned char>(ch);
@@ -76,8 +99,12 @@ struct Decimal
     double value = 0;
 };
 
-// Reads a decimal starting at `text[pos]`, advancing `pos` past it.
-bool readDecimal(QByteArrayView text, qsizetype &pos, Decimal *out)
+enum class Value { Wanted, Unused };
+
+// Reads a decimal starting at `text[pos]`, advancing `pos` past it. Its
+// double is computed only when wanted: times and diffs are checked digit by
+// digit and never need one.
+bool readDecimal(QByteArrayView text, qsizetype &pos, Decimal *out, Value value = Value::Wanted)
 {
     const qsizetype start = pos;
     while (pos < text.size() && isDigit(text[pos]))
@@ -94,6 +121,8 @@ bool readDecimal(QByteArrayView text, qsizetype &pos, Decimal *out)
             return false;
         out->fraction = text.sliced(fracStart, pos - fracStart);
     }
+    if (value == Value::Unused)
+        return true;
     const char *first = text.data() + start;
     const auto result = std::from_chars(first, text.data() + pos, out->value);
     if (result.ec == std::errc::result_out_of_range) {
@@ -184,7 +213,7 @@ bool isDiff(QByteArrayView text)
     if (pos < text.size() && (text[pos] == '+' || text[pos] == '-'))
         ++pos;
     Decimal d;
-    return readDecimal(text, pos, &d) && pos == text.size();
+    return readDecimal(text, pos, &d, Value::Unused) && pos == text.size();
 }
 
 Message invalid(Problem problem)
@@ -233,11 +262,6 @@ const char *problemName(Problem problem)
     return "?";
 }
 
-bool isProtocolSpace(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
-}
-
 bool parsePosition(QByteArrayView text, double *latitude, double *longitude, Problem *problem)
 {
     qsizetype pos = 0;
@@ -263,7 +287,7 @@ bool parseTime(QByteArrayView text, qint64 *ns)
 {
     qsizetype pos = 0;
     Decimal d;
-    if (!readDecimal(text, pos, &d) || pos != text.size() || d.fraction.size() > 9)
+    if (!readDecimal(text, pos, &d, Value::Unused) || pos != text.size() || d.fraction.size() > 9)
         return false;
     qint64 seconds = 0;
     for (const char c : d.whole) {
