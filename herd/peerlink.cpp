@@ -1,11 +1,14 @@
 #include "peerlink.h"
 
+#include <QAbstractEventDispatcher>
+#include <QPointer>
 #include <QRandomGenerator>
 #include <QTcpSocket>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 namespace Herd {
 
@@ -28,6 +31,15 @@ QByteArray clientOf(const QByteArray &line)
     return fields.size() == 6 && fields[0] == "AT" ? fields[3] : QByteArray();
 }
 
+// The links of this thread that wrote since its event loop last waited, and
+// the dispatcher whose aboutToBlock flushes them.
+struct WrittenLinks
+{
+    std::vector<PeerLink *> links;
+    QPointer<QAbstractEventDispatcher> dispatcher;
+};
+thread_local WrittenLinks t_written;
+
 } // namespace
 
 PeerLink::PeerLink(const Neighbour &neighbour, const NodeSettings &settings, QObject *parent)
@@ -44,6 +56,8 @@ PeerLink::PeerLink(const Neighbour &neighbour, const NodeSettings &settings, QOb
 
 PeerLink::~PeerLink()
 {
+    if (m_flushQueued)
+        std::erase(t_written.links, this);
     if (m_socket)
         m_socket->abort();
 }
@@ -232,7 +246,36 @@ void PeerLink::write(const QByteArray &line, const QString &detail)
     QByteArray data = m_sealer ? m_sealer->seal(line) : line;
     data.append('\n');
     m_socket->write(data);
+    flushBeforeWaiting();
     report(EventKind::LineSent, detail, line);
+}
+
+void PeerLink::flushBeforeWaiting()
+{
+    if (m_flushQueued)
+        return;
+    QAbstractEventDispatcher *dispatcher = QAbstractEventDispatcher::instance();
+    if (!dispatcher)
+        return; // no event loop here: the socket's write notifier sends it
+    if (t_written.dispatcher != dispatcher) {
+        t_written.dispatcher = dispatcher;
+        connect(dispatcher, &QAbstractEventDispatcher::aboutToBlock, dispatcher, &PeerLink::flushWritten);
+    }
+    m_flushQueued = true;
+    t_written.links.push_back(this);
+}
+
+void PeerLink::flushWritten()
+{
+    // One at a time from the live list: a flush can report events, and a
+    // receiver may write more lines or delete a link meanwhile.
+    while (!t_written.links.empty()) {
+        PeerLink *link = t_written.links.back();
+        t_written.links.pop_back();
+        link->m_flushQueued = false;
+        if (link->m_socket)
+            link->m_socket->flush();
+    }
 }
 
 void PeerLink::retryNow()
