@@ -51,7 +51,8 @@ GeoIndex::GeoIndex(const std::vector<GeoPoint> &points, double cellDegrees)
     for (std::size_t i = 0; i < points.size(); ++i) {
         if (cellOf[i] == cellCount)
             continue;
-        m_entries[next[cellOf[i]]++] = {points[i].latitude, points[i].longitude, quint32(i)};
+        m_entries[next[cellOf[i]]++] = {points[i].latitude, points[i].longitude,
+                                        std::cos(points[i].latitude * DegToRad), quint32(i)};
     }
 }
 
@@ -68,25 +69,49 @@ int GeoIndex::columnOf(double longitude) const
     return ((column % m_columns) + m_columns) % m_columns;
 }
 
-double GeoIndex::distanceKm(GeoPoint a, GeoPoint b)
+namespace {
+
+// The haversine, with the two cosines given: distanceKm() and collect()
+// compute exactly the same thing, in the same order, so a hit's distance is
+// the same bits either way.
+double haversineKm(GeoPoint a, double cosA, GeoPoint b, double cosB)
 {
     const double dLat = (b.latitude - a.latitude) * DegToRad;
     const double dLng = (b.longitude - a.longitude) * DegToRad;
     const double sinLat = std::sin(dLat / 2);
     const double sinLng = std::sin(dLng / 2);
-    const double h = sinLat * sinLat
-                   + std::cos(a.latitude * DegToRad) * std::cos(b.latitude * DegToRad) * sinLng * sinLng;
-    return 2 * EarthRadiusKm * std::asin(std::min(1.0, std::sqrt(h)));
+    const double h = sinLat * sinLat + cosA * cosB * sinLng * sinLng;
+    return 2 * GeoIndex::EarthRadiusKm * std::asin(std::min(1.0, std::sqrt(h)));
 }
 
-void GeoIndex::collect(int row, int column, GeoPoint center, double radiusKm,
-                       std::vector<Hit> &hits) const
+} // namespace
+
+double GeoIndex::distanceKm(GeoPoint a, GeoPoint b)
+{
+    return haversineKm(a, std::cos(a.latitude * DegToRad), b, std::cos(b.latitude * DegToRad));
+}
+
+void GeoIndex::collect(int row, int column, const Cap &cap, std::vector<Hit> &hits) const
 {
     const std::size_t cell = std::size_t(row) * std::size_t(m_columns) + std::size_t(column);
     for (quint32 k = m_offsets[cell]; k < m_offsets[cell + 1]; ++k) {
         const Entry &e = m_entries[k];
-        const double d = distanceKm(center, {e.latitude, e.longitude});
-        if (d <= radiusKm)
+        // Outside the cap's bounding box (the same box, slack included, that
+        // chose the cells): never within the radius, so no haversine.
+        if (e.latitude < cap.south || e.latitude > cap.north)
+            continue;
+        if (cap.halfWidth < 180) {
+            double dLng = e.longitude - cap.center.longitude;
+            if (dLng > 180)
+                dLng -= 360;
+            else if (dLng < -180)
+                dLng += 360;
+            if (std::abs(dLng) > cap.halfWidth)
+                continue;
+        }
+        const double d = haversineKm(cap.center, cap.cosCenterLatitude, {e.latitude, e.longitude},
+                                     e.cosLatitude);
+        if (d <= cap.radiusKm)
             hits.push_back({e.id, d});
     }
 }
@@ -129,11 +154,13 @@ std::vector<GeoIndex::Hit> GeoIndex::nearest(GeoPoint center, double radiusKm,
         }
     }
 
+    const Cap cap{center, std::cos(center.latitude * DegToRad), radiusKm, south, north,
+                  allColumns ? 180.0 : halfWidth};
     const int firstRow = rowOf(std::max(south, -90.0));
     const int lastRow = rowOf(std::min(north, 90.0));
     for (int row = firstRow; row <= lastRow; ++row) {
         for (int column = firstColumn; column <= lastColumn; ++column)
-            collect(row, ((column % m_columns) + m_columns) % m_columns, center, radiusKm, hits);
+            collect(row, ((column % m_columns) + m_columns) % m_columns, cap, hits);
     }
 
     const auto closer = [](const Hit &a, const Hit &b) {

@@ -56,13 +56,24 @@ private:
     {
         double latitude;
         double longitude;
+        double cosLatitude; // cos(latitude), for distanceKm(), made once at construction
         quint32 id;
+    };
+    // One query's cap: its center, and its latitude/longitude bounding box
+    // (the box the visited cells cover), which rules most points of those
+    // cells out before the haversine.
+    struct Cap
+    {
+        GeoPoint center;
+        double cosCenterLatitude;
+        double radiusKm;
+        double south, north;   // degrees
+        double halfWidth;      // degrees of longitude either side; 180 when all are in reach
     };
 
     int rowOf(double latitude) const;
     int columnOf(double longitude) const;
-    void collect(int row, int column, GeoPoint center, double radiusKm,
-                 std::vector<Hit> &hits) const;
+    void collect(int row, int column, const Cap &cap, std::vector<Hit> &hits) const;
 
     double m_cellDegrees = 0;
     int m_rows = 0;

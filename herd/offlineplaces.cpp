@@ -16,6 +16,7 @@
 #include <QCryptographicHash>
 #include <QFile>
 #include <QFileInfo>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
@@ -92,7 +93,34 @@ bool splitLine(QByteArrayView line, TsvFields &fields)
 class TsvData final : public OfflinePlaces::Data
 {
 public:
+    // Building a result (text cut from its line, a SHA-1, nested
+    // QJsonObjects) costs far more than the search, and WHATSATs near one
+    // spot ask for the same few places again and again: the results made are
+    // kept, up to a bound, and shared (QJsonObject is implicitly shared).
     QJsonObject result(quint32 id) const override
+    {
+        {
+            const std::lock_guard lock(m_cacheMutex);
+            const auto cached = m_cache.constFind(id);
+            if (cached != m_cache.cend())
+                return *cached;
+        }
+        QJsonObject made = makeResultFor(id);
+        const std::lock_guard lock(m_cacheMutex);
+        if (m_cache.size() >= MaxCachedResults)
+            m_cache.clear(); // rare; a working set that large is no longer one spot
+        m_cache.insert(id, made);
+        return made;
+    }
+
+    QByteArray m_text;                // the uncompressed data set
+    std::vector<quint32> m_lineStarts; // start of each place's line, then one past the end
+
+private:
+    // About 1 KiB each: a few MiB at most.
+    static constexpr qsizetype MaxCachedResults = 4096;
+
+    QJsonObject makeResultFor(quint32 id) const
     {
         const qsizetype start = m_lineStarts[id];
         const QByteArrayView line(m_text.constData() + start, m_lineStarts[id + 1] - 1 - start);
@@ -114,8 +142,10 @@ public:
                           u"geonames:"_s % QString::fromLatin1(hash.left(8).toHex()), types, vicinity);
     }
 
-    QByteArray m_text;                // the uncompressed data set
-    std::vector<quint32> m_lineStarts; // start of each place's line, then one past the end
+    // The data is shared by every source over it, which may live in other
+    // threads.
+    mutable std::mutex m_cacheMutex;
+    mutable QHash<quint32, QJsonObject> m_cache;
 };
 
 class GeoJsonData final : public OfflinePlaces::Data

@@ -14,7 +14,7 @@ namespace Herd {
 // alphabetical order (QJsonObject's order, and Google's for legacy answers),
 // numbers in the shortest form that round-trips (whole numbers without
 // ".0"), strings JSON-escaped with non-ASCII kept as UTF-8. The result is
-// already passed through squeezeNewlines(); the caller appends "\n\n".
+// already as squeezeNewlines() would leave it; the caller appends "\n\n".
 QByteArray formatPlacesJson(const QJsonObject &response);
 
 // The protocol's rule for the body: every run of two or more '\n' becomes
