@@ -440,7 +440,11 @@ int main(int argc, char *argv[])
             case Herd::EventKind::LineReceived:
                 // AT lines a node's session read from a neighbour (a peer
                 // link's own socket never hears anything).
-                peerLinesReceived += event.viaPeerLink && event.line.startsWith("AT ") ? 1 : 0;
+                if (event.viaPeerLink && event.line.startsWith("AT ")) {
+                    ++peerLinesReceived;
+                    if (check && peerLinesReceived == peerLinesSent)
+                        check();
+                }
                 break;
             case Herd::EventKind::RecordDropped:
                 ++dropped;
@@ -543,7 +547,10 @@ int main(int argc, char *argv[])
         waitFor("convergence", [&] {
             if (converged >= target && convergedAt == 0)
                 convergedAt = monoNs();
-            return converged >= target && clientDone.load(std::memory_order_acquire);
+            // Then the last duplicates still on the wire arrive, so that
+            // every AT line sent is counted in this phase.
+            return converged >= target && clientDone.load(std::memory_order_acquire)
+                   && peerLinesReceived == peerLinesSent;
         });
         client.join();
         badReplies += phaseBad;

@@ -16,7 +16,7 @@
 // Then every connection is checked to be still open (not refused by
 // limits.maxConnections).
 //
-//   build/bin/herd-idle [--connections 10000] [--herd PATH] [--json FILE]
+//   build/bin/herd-idle [--connections 10000] [--herd PATH] [--timeout 600] [--json FILE]
 //   build/bin/herd-idle --pid PID --port PORT    # a server already running (e.g. under heaptrack)
 
 #include <algorithm>
@@ -38,6 +38,7 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDeadlineTimer>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -215,15 +216,20 @@ int main(int argc, char *argv[])
                                        QStringLiteral("PID"));
     const QCommandLineOption portOption(QStringLiteral("port"), QStringLiteral("its node's port on 127.0.0.1 (with --pid)"),
                                         QStringLiteral("PORT"));
+    const QCommandLineOption timeoutOption(QStringLiteral("timeout"), QStringLiteral("seconds to open them all before giving up (default 600)"),
+                                           QStringLiteral("S"), QStringLiteral("600"));
     const QCommandLineOption jsonOption(QStringLiteral("json"), QStringLiteral("also write the result as JSON to FILE"),
                                         QStringLiteral("FILE"));
-    parser.addOptions({connectionsOption, herdOption, pidOption, portOption, jsonOption});
+    parser.addOptions({connectionsOption, herdOption, pidOption, portOption, timeoutOption, jsonOption});
     parser.process(app);
 
     bool ok = false;
     const int connections = parser.value(connectionsOption).toInt(&ok);
     if (!ok || connections < 1)
         die(QStringLiteral("--connections must be a positive number, not \"%1\"").arg(parser.value(connectionsOption)), 2);
+    const int timeoutS = parser.value(timeoutOption).toInt(&ok);
+    if (!ok || timeoutS < 1)
+        die(QStringLiteral("--timeout must be a positive number of seconds, not \"%1\"").arg(parser.value(timeoutOption)), 2);
     if (parser.isSet(pidOption) != parser.isSet(portOption))
         die(QStringLiteral("--pid and --port go together"), 2);
     // Our connections and, when we start it, the server's accepted ones.
@@ -285,11 +291,14 @@ int main(int argc, char *argv[])
         }
     }
 
-    const QDeadlineTimer deadline(120'000);
+    const QDeadlineTimer deadline(qint64(timeoutS) * 1000);
     probe(port, deadline);
     const qint64 before = rssBytes(pid);
+    QElapsedTimer opening;
+    opening.start();
     std::vector<int> fds = openIdle(port, connections, deadline);
     probe(port, deadline);
+    const double openSeconds = double(opening.elapsed()) / 1000;
     const qint64 after = rssBytes(pid);
     const int closed = countClosed(fds);
     for (const int fd : fds)
@@ -302,6 +311,7 @@ int main(int argc, char *argv[])
                 unsigned(port));
     std::printf("  RSS before %.1f MiB, after %.1f MiB: %.0f bytes per connection (target <= 8192)\n", before / 1048576.0,
                 after / 1048576.0, perConnection);
+    std::printf("  opening and accepting them took %.1f s (%d connecting at once)\n", openSeconds, ConnectWindow);
 
     if (parser.isSet(jsonOption)) {
         QFile json(parser.value(jsonOption));
@@ -310,6 +320,7 @@ int main(int argc, char *argv[])
         json.write(QJsonDocument(QJsonObject {{QStringLiteral("connections"), connections},
                                               {QStringLiteral("rss_before_bytes"), before},
                                               {QStringLiteral("rss_after_bytes"), after},
+                                              {QStringLiteral("open_seconds"), openSeconds},
                                               {QStringLiteral("bytes_per_connection"), perConnection}})
                        .toJson());
     }
