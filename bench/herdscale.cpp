@@ -578,6 +578,11 @@ int main(int argc, char *argv[])
                 "%.1f per update (2E bound %lld, %.2f of it; flooding needs at least N-1 = %d)\n",
                 clients, nodeCount, totalSeconds, static_cast<long long>(peerLinesSent), static_cast<long long>(peerLinesReceived),
                 perUpdate, static_cast<long long>(2 * edges), perUpdate / double(2 * edges), nodeCount - 1);
+    double cpuTotal = 0;
+    for (const Checkpoint &c : results)
+        cpuTotal += c.cpuSeconds;
+    std::printf("  CPU time (herd and client threads): %.1f s, %.2f ms per update; wall time depends on what else runs\n", cpuTotal,
+                1000 * cpuTotal / clients);
     std::printf("  duplicates dropped %lld, sends skipped %lld, links dropped %lld, bad replies %lld\n", static_cast<long long>(dropped),
                 static_cast<long long>(skipped), static_cast<long long>(linksDown), static_cast<long long>(badReplies));
     // Linear growth: bytes per stored record (one client on one node) between checkpoints.
@@ -613,6 +618,7 @@ int main(int argc, char *argv[])
                                      {QStringLiteral("window"), window},
                                      {QStringLiteral("links_up_ms"), linksMs},
                                      {QStringLiteral("seconds"), totalSeconds},
+                                     {QStringLiteral("cpu_seconds"), cpuTotal},
                                      {QStringLiteral("peer_lines_sent"), qint64(peerLinesSent)},
                                      {QStringLiteral("peer_lines_received"), qint64(peerLinesReceived)},
                                      {QStringLiteral("lines_per_update"), perUpdate},

@@ -88,7 +88,7 @@ fuzzOne() { # target, corpus name, extra libFuzzer flags...
         done
         return 1
     fi
-    grep -E '^Done [0-9]+ runs|stat::number_of_executed_units|stat::peak_rss_mb' "$work/log" | sed 's/^/  /'
+    grep -E '^Done [0-9]+ runs|stat::number_of_executed_units|stat::peak_rss_mb' "$work/log" | sed 's/^/  /' || true
     echo "  corpus grew from $(find "fuzz/corpus/$name" -type f | wc -l) to $(find "$work/corpus" -type f | wc -l) inputs (discarded)"
     rm -rf "$work"
 }
