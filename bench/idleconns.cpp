@@ -16,7 +16,7 @@
 // Then every connection is checked to be still open (not refused by
 // limits.maxConnections).
 //
-//   build/bin/herd-idle [--connections 10000] [--herd PATH] [--timeout 600] [--json FILE]
+//   build/bin/herd-idle [--connections 10000] [--herd PATH] [--timeout 600] [--hold S] [--json FILE]
 //   build/bin/herd-idle --pid PID --port PORT    # a server already running (e.g. under heaptrack)
 
 #include <algorithm>
@@ -218,9 +218,12 @@ int main(int argc, char *argv[])
                                         QStringLiteral("PORT"));
     const QCommandLineOption timeoutOption(QStringLiteral("timeout"), QStringLiteral("seconds to open them all before giving up (default 600)"),
                                            QStringLiteral("S"), QStringLiteral("600"));
+    const QCommandLineOption holdOption(QStringLiteral("hold"), QStringLiteral("keep the connections open this many seconds after "
+                                                                               "measuring (to load the node meanwhile, e.g. with herd-load)"),
+                                        QStringLiteral("S"), QStringLiteral("0"));
     const QCommandLineOption jsonOption(QStringLiteral("json"), QStringLiteral("also write the result as JSON to FILE"),
                                         QStringLiteral("FILE"));
-    parser.addOptions({connectionsOption, herdOption, pidOption, portOption, timeoutOption, jsonOption});
+    parser.addOptions({connectionsOption, herdOption, pidOption, portOption, timeoutOption, holdOption, jsonOption});
     parser.process(app);
 
     bool ok = false;
@@ -301,8 +304,6 @@ int main(int argc, char *argv[])
     const double openSeconds = double(opening.elapsed()) / 1000;
     const qint64 after = rssBytes(pid);
     const int closed = countClosed(fds);
-    for (const int fd : fds)
-        ::close(fd);
     if (closed > 0)
         die(QStringLiteral("%1 of %2 connections were closed by the node").arg(closed).arg(connections));
 
@@ -312,6 +313,16 @@ int main(int argc, char *argv[])
     std::printf("  RSS before %.1f MiB, after %.1f MiB: %.0f bytes per connection (target <= 8192)\n", before / 1048576.0,
                 after / 1048576.0, perConnection);
     std::printf("  opening and accepting them took %.1f s (%d connecting at once)\n", openSeconds, ConnectWindow);
+    std::fflush(stdout);
+    if (const int holdS = parser.value(holdOption).toInt(); holdS > 0) {
+        // Holding, not synchronising: the connections stay idle while
+        // someone else loads the node.
+        std::printf("  holding them for %d s\n", holdS);
+        std::fflush(stdout);
+        ::sleep(unsigned(holdS));
+    }
+    for (const int fd : fds)
+        ::close(fd);
 
     if (parser.isSet(jsonOption)) {
         QFile json(parser.value(jsonOption));
