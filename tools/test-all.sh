@@ -54,9 +54,14 @@ stage() { # name, then the command
 
 # ccache, when installed, makes a rerun rebuild only what changed; without it
 # everything still builds, just from scratch.
+# CCACHE_BASEDIR and CCACHE_NOHASHDIR let a fresh clone in another folder (as
+# CI makes) reuse objects compiled from the same sources elsewhere: paths
+# under this tree are hashed relative to it (debug info then names relative
+# paths, which is fine for tests).
 launcher=()
 if command -v ccache >/dev/null; then
     launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+    export CCACHE_BASEDIR=$PWD CCACHE_NOHASHDIR=1
 fi
 
 # One fuzzer: a temporary copy of its committed seeds is the corpus it grows,
