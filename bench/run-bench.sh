@@ -188,7 +188,7 @@ if have_scale == "1":
     last = scale["checkpoints"][-1]
     rows.append(("%d-node random herd (E=%d), %d clients: time to converge" % (scale["nodes"], scale["links"], scale["clients"]),
                  "%.1f s" % scale["seconds"], "-", "converges: " + ok(scale["ok"]),
-                 "%.0f s CPU (herd and client threads); %.0f updates/s; one update to all nodes p50 %.0f ms, "
+                 "%.1f s CPU (herd and client threads); %.0f updates/s; one update to all nodes p50 %.0f ms, "
                  "p99 %.0f ms in the last phase (%d updates in flight)" % (
                      scale["cpu_seconds"], scale["clients"] / scale["seconds"], last["update_p50_ms"],
                      last["update_p99_ms"], scale["window"])))
@@ -196,15 +196,16 @@ if have_scale == "1":
                  "%.2f" % (scale["lines_per_update"] / scale["bound_2e"]),
                  "<= 2E = %d: %s" % (scale["bound_2e"], ok(scale["lines_per_update"] <= scale["bound_2e"])),
                  "ratio to 2E; flooding with no echo to sender or origin sends 2E-(N-1) = %d" % scale["bound_2e_minus_tree"]))
-    rss = ", ".join("%dk: %.0f MiB" % (c["clients"] // 1000, c["rss_bytes"] / 1048576) for c in scale["checkpoints"])
+    def count(n): return "%gk" % (n / 1000) if n >= 1000 else "%d" % n
+    rss = ", ".join("%s: %.0f MiB" % (count(c["clients"]), c["rss_bytes"] / 1048576) for c in scale["checkpoints"])
     per = ", ".join("%.0f" % c["bytes_per_record_since_previous"] for c in scale["checkpoints"])
-    rows.append(("same run: RSS at %s clients" % "/".join("%dk" % (c["clients"] // 1000) for c in scale["checkpoints"]),
+    rows.append(("same run: RSS at %s clients" % "/".join(count(c["clients"]) for c in scale["checkpoints"]),
                  rss, "-", "linear in clients", "bytes per record held (client x node) between checkpoints: %s" % per))
 print("# Herd benchmark results\n")
 print("Measured %s UTC on %s; redis-server %s; %s s per throughput run; loopback only." % (
     datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M"), machine, redis_version, duration))
 print()
-print("| figure | measured | ratio | issue 5 target | notes |")
+print("| figure | measured | ratio | target | notes |")
 print("|---|---|---|---|---|")
 for row in rows:
     print("| " + " | ".join(row) + " |")
