@@ -51,30 +51,6 @@ QString describeJsonError(const QByteArray &json, const QJsonParseError &error)
     return QStringLiteral("not valid JSON at line %1, column %2: %3").arg(line).arg(column).arg(error.errorString());
 }
 
-// Named partitions. TODO(faults): Partition::presetNames() and
-// Partition::preset() from branch faults replace these two.
-QStringList partitionPresetNames()
-{
-    return {u"isolate"_s, u"halves"_s};
-}
-
-std::optional<QList<Partition::Link>> partitionPreset(const HerdConfig &herd, const QString &name, const QString &node,
-                                                      QString *error)
-{
-    if (name == u"isolate") {
-        if (node.isEmpty()) {
-            *error = u"\"isolate\" needs \"node\": the node to cut off"_s;
-            return std::nullopt;
-        }
-        return Partition::crossingLinks(herd, Partition::isolate(herd, node));
-    }
-    if (!node.isEmpty()) {
-        *error = QStringLiteral("\"%1\" takes no \"node\"").arg(name);
-        return std::nullopt;
-    }
-    return Partition::crossingLinks(herd, Partition::halves(herd));
-}
-
 // Reads the fields of one JSON object of a step (the step itself, or an
 // object inside it such as "holds") and reports the first problem as
 // `step 4 (cut): "to": unknown node "Hamiltn"`. Every read returns false
@@ -327,25 +303,31 @@ private:
 
     bool partition(const FieldReader &r, ScenarioStep *step) const
     {
-        const QString presets = partitionPresetNames().join(u", ");
+        const QString presets = Partition::presetNames().join(u", ");
         if (!r.onlyKeys(keys({u"preset"_s, u"node"_s, u"groups"_s})))
             return false;
         if (r.has(u"preset"_s) == r.has(u"groups"_s))
             return r.fail({}, u"give \"preset\" (" + presets + u") or \"groups\", not both"_s);
         if (r.has(u"groups"_s)) {
             if (r.has(u"node"_s))
-                return r.fail(u"node"_s, u"goes with \"preset\", not \"groups\""_s);
+                return r.fail(u"node"_s, u"goes with \"preset\": \"isolate\", not \"groups\""_s);
             if (!groups(r, step))
                 return false;
             step->links = Partition::crossingLinks(m_herd, step->groups);
             return true;
         }
-        if (!r.string(u"preset"_s, &step->preset, true, presets) || !r.node(u"node"_s, &step->node, false))
+        if (!r.string(u"preset"_s, &step->preset, true, presets))
             return false;
-        if (!partitionPresetNames().contains(step->preset))
+        if (!Partition::presetNames().contains(step->preset))
             return r.fail(u"preset"_s, QStringLiteral("unknown preset %1 (expected one of: %2)").arg(quoted(step->preset), presets));
+        // Only "isolate" reads a node; one given to another preset is a slip.
+        const bool isolate = step->preset == u"isolate";
+        if (isolate && !r.node(u"node"_s, &step->node))
+            return false;
+        if (!isolate && r.has(u"node"_s))
+            return r.fail(u"node"_s, u"goes with \"preset\": \"isolate\" only"_s);
         QString why;
-        const std::optional<QList<Partition::Link>> links = partitionPreset(m_herd, step->preset, step->node, &why);
+        const std::optional<QList<Partition::Link>> links = Partition::preset(m_herd, step->preset, step->node, &why);
         if (!links)
             return r.fail(u"preset"_s, why);
         step->links = *links;

@@ -1,6 +1,5 @@
 #include "scenariorunner.h"
 
-#include "clock.h"
 #include "cluster.h"
 #include "linerequest.h"
 #include "node.h"
@@ -24,13 +23,6 @@ QString clientName(const QByteArray &client)
 QString linkName(const QString &from, const QString &to, bool oneWay)
 {
     return from + (oneWay ? u" -> "_s : u" - "_s) + to;
-}
-
-// The time a node's clock reads now. TODO(faults): Node::nowNs(), which
-// counts the node's clock skew.
-qint64 nodeNowNs(const Node &)
-{
-    return wallClockNs();
 }
 
 } // namespace
@@ -289,7 +281,7 @@ void ScenarioRunner::runIamat(const ScenarioStep &step, Node *node)
         finishStep(false, QStringLiteral("%1 is down: the IAMAT was not sent").arg(step.node));
         return;
     }
-    const QByteArray time = step.time.isEmpty() ? ScenarioCheck::timeField(nodeNowNs(*node)) : step.time;
+    const QByteArray time = step.time.isEmpty() ? ScenarioCheck::timeField(node->nowNs()) : step.time;
     request(node, "IAMAT " + step.client + ' ' + step.position + ' ' + time, false);
 }
 
@@ -369,24 +361,38 @@ void ScenarioRunner::runFault(const ScenarioStep &step)
             finishStep(false, notHere);
         return;
     }
-    case Kind::Delay:
-        // TODO(faults): Cluster::setLinkJitter for step.jitterMs.
-        if (m_cluster->setLinkDelay(step.from, step.to, step.ms, direction))
-            finishStep(true, step.ms == 0 ? u"no delay"_s : QStringLiteral("delayed %1 ms").arg(step.ms));
+    case Kind::Delay: {
+        // Jitter is set only when it changes, so the log lists what did.
+        const bool jitter = step.jitterMs != 0 || m_cluster->linkJitter(step.from, step.to) != 0
+                            || (!step.oneWay && m_cluster->linkJitter(step.to, step.from) != 0);
+        if (!m_cluster->setLinkDelay(step.from, step.to, step.ms, direction)
+            || (jitter && !m_cluster->setLinkJitter(step.from, step.to, step.jitterMs, direction))) {
+            finishStep(false, notHere);
+            return;
+        }
+        QString outcome = QStringLiteral("delayed %1 ms").arg(step.ms);
+        if (step.jitterMs > 0)
+            outcome += QStringLiteral(" +-%1 ms").arg(step.jitterMs);
+        finishStep(true, outcome);
+        return;
+    }
+    case Kind::Flaky:
+        if (m_cluster->setLinkFlaky(step.from, step.to, step.meanMs, direction))
+            finishStep(true, step.meanMs == 0 ? u"steady again"_s : QStringLiteral("flaky, about %1 ms up at a time").arg(step.meanMs));
         else
             finishStep(false, notHere);
         return;
-    case Kind::Flaky:
     case Kind::Skew:
-        // TODO(faults): Cluster::setLinkFlaky, Cluster::setClockSkew.
-        finishStep(false, u"not supported yet in this build"_s);
+        if (m_cluster->setClockSkew(step.node, step.ms))
+            finishStep(true, QStringLiteral("%1's clock is %2%3 ms off").arg(step.node, step.ms >= 0 ? u"+"_s : QString()).arg(step.ms));
+        else
+            finishStep(false, QStringLiteral("%1 does not run in this herd").arg(step.node));
         return;
     case Kind::Partition: {
         QStringList cut;
-        for (const auto &[a, b] : step.links) {
-            if (m_cluster->setLinkCut(a, b, true))
-                cut.append(a + u'-' + b);
-        }
+        for (const auto &[a, b] : step.links)
+            cut.append(a + u'-' + b);
+        m_cluster->cutLinks(step.links);
         finishStep(true, cut.isEmpty() ? u"no link crosses the groups"_s : u"cut " + cut.join(u", "));
         return;
     }
@@ -395,10 +401,7 @@ void ScenarioRunner::runFault(const ScenarioStep &step)
         finishStep(true, u"every cut link restored"_s);
         return;
     case Kind::Clear:
-        // TODO(faults): Cluster::clearFaults.
-        m_cluster->heal();
-        for (const auto &[a, b] : m_cluster->config().links)
-            m_cluster->setLinkDelay(a, b, 0);
+        m_cluster->clearFaults();
         finishStep(true, u"every fault cleared"_s);
         return;
     default:

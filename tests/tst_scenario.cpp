@@ -11,9 +11,12 @@
 #include <QProcessEnvironment>
 #include <QTemporaryDir>
 
+#include "clock.h"
 #include "cluster.h"
 #include "herdfixture.h"
 #include "node.h"
+#include "partition.h"
+#include "protocol.h"
 #include "scenario.h"
 #include "scenarioreport.h"
 #include "scenariorunner.h"
@@ -119,6 +122,7 @@ private slots:
     // The format
     void parsesEveryStepKind();
     void timing();
+    void partitionPresets();
     void herdSources();
     void badFiles_data();
     void badFiles();
@@ -254,6 +258,22 @@ void TestScenario::timing()
     QCOMPARE(scenario.steps[3].timingMs, 500);
 }
 
+void TestScenario::partitionPresets()
+{
+    // Each preset is worked out on the scenario's herd when the file is read.
+    using Links = QList<std::pair<QString, QString>>;
+    const Scenario scenario = parsed(onAlford(R"(
+        {"do": "partition", "preset": "bridge"},
+        {"do": "partition", "preset": "halves"},
+        {"do": "partition", "preset": "majorities-ring"})"));
+    QCOMPARE(scenario.steps.size(), 3);
+    // Parker is the one node whose loss splits Alford's herd.
+    QCOMPARE(scenario.steps[0].links, (Links{{u"Alford"_s, u"Parker"_s}, {u"Bolden"_s, u"Parker"_s}, {u"Hamilton"_s, u"Parker"_s}}));
+    // Hamilton and Parker against the rest.
+    QCOMPARE(scenario.steps[1].links, (Links{{u"Alford"_s, u"Parker"_s}, {u"Bolden"_s, u"Parker"_s}}));
+    QCOMPARE(scenario.steps[2].links, Partition::majoritiesRing(scenario.herd));
+}
+
 void TestScenario::herdSources()
 {
     // Inline, with the scenario's resync overriding the herd's own switch.
@@ -372,15 +392,21 @@ void TestScenario::badFiles_data()
 
     // Partitions
     row("partition unknown preset", onAlford(R"({"do": "partition", "preset": "thirds"})"),
-        u"step 1 (partition): \"preset\": unknown preset \"thirds\" (expected one of: isolate, halves)"_s);
+        u"step 1 (partition): \"preset\": unknown preset \"thirds\" (expected one of: isolate, halves, bridge, majorities-ring)"_s);
     row("isolate without node", onAlford(R"({"do": "partition", "preset": "isolate"})"),
-        u"step 1 (partition): \"preset\": \"isolate\" needs \"node\": the node to cut off"_s);
+        u"step 1 (partition): \"node\": missing (a node name)"_s);
+    row("halves with a node", onAlford(R"({"do": "partition", "preset": "halves", "node": "Alford"})"),
+        u"step 1 (partition): \"node\": goes with \"preset\": \"isolate\" only"_s);
+    row("bridge without a bridge node",
+        R"({"name": "t", "herd": {"name": "ring", "nodes": {"A": {"port": 0}, "B": {"port": 0}, "C": {"port": 0}},
+            "links": [["A", "B"], ["B", "C"], ["C", "A"]]}, "steps": [{"do": "partition", "preset": "bridge"}]})",
+        u"step 1 (partition): \"preset\": partition \"bridge\": herd \"ring\" has no bridge node: removing any one node leaves the others connected"_s);
     row("isolate unknown node", onAlford(R"({"do": "partition", "preset": "isolate", "node": "Nobody"})"),
         u"step 1 (partition): \"node\": unknown node \"Nobody\" "_s + nodes);
     row("preset and groups", onAlford(R"({"do": "partition", "preset": "halves", "groups": [["Alford"]]})"),
-        u"step 1 (partition): give \"preset\" (isolate, halves) or \"groups\", not both"_s);
+        u"step 1 (partition): give \"preset\" (isolate, halves, bridge, majorities-ring) or \"groups\", not both"_s);
     row("groups with node", onAlford(R"({"do": "partition", "groups": [["Alford"]], "node": "Alford"})"),
-        u"step 1 (partition): \"node\": goes with \"preset\", not \"groups\""_s);
+        u"step 1 (partition): \"node\": goes with \"preset\": \"isolate\", not \"groups\""_s);
     row("groups empty", onAlford(R"({"do": "partition", "groups": []})"),
         u"step 1 (partition): \"groups\": must be an array of groups of node names, like [[\"Alford\", \"Parker\"], [\"Bolden\"]]"_s);
     row("group empty", onAlford(R"({"do": "partition", "groups": [["Alford"], []]})"),
@@ -511,9 +537,17 @@ void TestScenario::runnerPasses()
         {"do": "heal"},
         {"do": "delay", "from": "A", "to": "B", "ms": 30, "oneWay": true},
         {"do": "clear"},
-        {"do": "wait", "ms": 30}
+        {"do": "wait", "ms": 30},
+        {"do": "skew", "node": "A", "ms": 5000},
+        {"do": "iamat", "node": "A", "client": "lime", "position": "+34-118"},
+        {"do": "iamat", "node": "B", "client": "lime", "position": "+35-118"},
+        {"do": "expect", "holds": {"node": "C", "client": "lime"}, "withinMs": 5000},
+        {"do": "flaky", "from": "B", "to": "C", "meanMs": 1000},
+        {"do": "delay", "from": "B", "to": "C", "ms": 10, "jitterMs": 5},
+        {"do": "partition", "preset": "bridge"},
+        {"do": "clear"}
     )"));
-    QCOMPARE(scenario.steps.size(), 18);
+    QCOMPARE(scenario.steps.size(), 26);
     QVERIFY(herd->waitForLinks());
 
     ScenarioRunner runner(scenario, herd->cluster());
@@ -531,9 +565,9 @@ void TestScenario::runnerPasses()
     QVERIFY2(recorder.verdict == true, qPrintable(report.join(u'\n')));
     QVERIFY(runner.passed());
     QVERIFY(runner.isFinished());
-    QCOMPARE(recorder.results.size(), 18);
-    QCOMPARE(recorder.order.size(), 36);
-    for (int i = 0; i < 18; ++i) {
+    QCOMPARE(recorder.results.size(), 26);
+    QCOMPARE(recorder.order.size(), 52);
+    for (int i = 0; i < 26; ++i) {
         QCOMPARE(recorder.order[2 * i], u"S"_s + QString::number(i));
         QCOMPARE(recorder.order[2 * i + 1], u"F"_s + QString::number(i));
     }
@@ -563,13 +597,37 @@ void TestScenario::runnerPasses()
     QCOMPARE(r[15].outcome, u"delayed 30 ms"_s);
     QCOMPARE(r[16].outcome, u"every fault cleared"_s);
     QVERIFY(r[17].elapsedMs >= 30);
+    QCOMPARE(r[18].outcome, u"A's clock is +5000 ms off"_s);
+    // "now" is the node's own clock: A's AT diff is tiny although its clock
+    // runs 5 s ahead, and B's later report is older by client time, so the
+    // herd keeps A's.
+    const QRegularExpressionMatch skewed = QRegularExpression(u"^answered AT A \\+0\\.\\d{9} lime \\+34-118 (\\d+\\.\\d{9})$"_s).match(r[19].outcome);
+    QVERIFY2(skewed.hasMatch(), qPrintable(r[19].outcome));
+    qint64 sentNs = 0;
+    QVERIFY(parseTime(skewed.captured(1).toLatin1(), &sentNs));
+    QVERIFY2(sentNs > wallClockNs() + 2'000'000'000LL, qPrintable(skewed.captured(1))); // about 5 s ahead
+    qint64 laterNs = 0;
+    QVERIFY(parseTime(r[20].outcome.section(u' ', -1).toLatin1(), &laterNs));
+    QVERIFY2(laterNs < sentNs, qPrintable(r[20].outcome));
+    QVERIFY2(r[21].outcome.startsWith(u"held after "_s), qPrintable(r[21].outcome));
+    for (const QString &name : {u"A"_s, u"B"_s, u"C"_s})
+        QCOMPARE(herd->node(name)->store().find("lime")->timeNs, sentNs);
+    QCOMPARE(r[22].outcome, u"flaky, about 1000 ms up at a time"_s);
+    QCOMPARE(r[23].outcome, u"delayed 10 ms +-5 ms"_s);
+    QCOMPARE(r[24].outcome, u"cut A-B, B-C"_s);
+    QCOMPARE(r[25].outcome, u"every fault cleared"_s);
 
     // The herd really went through it: B holds the newest, the restarted C
     // came back empty, and no fault is left.
     QCOMPARE(herd->node(u"B"_s)->store().find("kiwi")->timeNs, 2'000'000'000'000'000'000LL);
     QVERIFY(herd->node(u"C"_s)->isRunning());
-    QVERIFY(!herd->cluster()->isLinkCut(u"A"_s, u"B"_s));
-    QCOMPARE(herd->cluster()->linkDelay(u"A"_s, u"B"_s), 0);
+    for (const auto &[from, to] : {std::pair{u"A"_s, u"B"_s}, std::pair{u"B"_s, u"C"_s}, std::pair{u"C"_s, u"B"_s}}) {
+        QVERIFY(!herd->cluster()->isLinkCut(from, to));
+        QCOMPARE(herd->cluster()->linkDelay(from, to), 0);
+        QCOMPARE(herd->cluster()->linkJitter(from, to), 0);
+        QCOMPARE(herd->cluster()->linkFlaky(from, to), 0);
+    }
+    QCOMPARE(herd->cluster()->clockSkew(u"A"_s), 0);
 }
 
 void TestScenario::falseExpectationFails()
