@@ -79,16 +79,20 @@ int runScenario(const Options &options)
         print(stdout, report.startedLine(linksDown));
     });
     QObject::connect(&runner, &Herd::ScenarioRunner::stepFinished, &app,
-                     [&report](int index, const Herd::StepResult &result) { print(stdout, report.stepLine(index, result)); });
+                     [&report](int index, const Herd::StepResult &result) {
+                         print(stdout, report.stepLine(index, result));
+                     });
     QObject::connect(&runner, &Herd::ScenarioRunner::finished, &app, [] { QCoreApplication::quit(); });
     runner.start();
     app.exec();
 
     if (interrupted) {
-        print(stdout, QStringLiteral("herd: %1, stopping%2\n")
-                          .arg(terminationSignalName(),
-                               runner.currentStep() >= 0 ? QStringLiteral(" during step %1").arg(runner.currentStep() + 1)
-                                                         : QString()));
+        print(stdout,
+              QStringLiteral("herd: %1, stopping%2\n")
+                  .arg(terminationSignalName(),
+                       runner.currentStep() >= 0
+                           ? QStringLiteral(" during step %1").arg(runner.currentStep() + 1)
+                           : QString()));
     }
     print(stdout, report.summary(runner.clockMs()));
     cluster.stop();

@@ -37,7 +37,9 @@ bool quitOnTerminationSignals(QCoreApplication &app, std::function<void()> onSig
             onSignalArrived();
         QCoreApplication::quit();
     });
-    struct sigaction action {};
+    struct sigaction action
+    {
+    };
     action.sa_handler = onSignal;
     sigemptyset(&action.sa_mask);
     action.sa_flags = SA_RESTART;

@@ -10,7 +10,9 @@ LineRequest::LineRequest(QObject *parent) : QObject(parent), m_socket(new QTcpSo
 {
     m_timeout.setSingleShot(true);
     connect(&m_timeout, &QTimer::timeout, this, [this] {
-        finish(false, QStringLiteral("no complete reply from %1 within %2 ms").arg(m_target).arg(m_timeout.interval()));
+        finish(
+            false,
+            QStringLiteral("no complete reply from %1 within %2 ms").arg(m_target).arg(m_timeout.interval()));
     });
     connect(m_socket, &QTcpSocket::connected, this, [this] { m_socket->write(m_line + '\n'); });
     connect(m_socket, &QTcpSocket::readyRead, this, &LineRequest::onReadyRead);
@@ -18,7 +20,8 @@ LineRequest::LineRequest(QObject *parent) : QObject(parent), m_socket(new QTcpSo
         // The node may close right after a complete reply; that is no error.
         onReadyRead();
         if (error == QAbstractSocket::RemoteHostClosedError && !m_reply.isEmpty())
-            finish(false, QStringLiteral("%1 closed the connection in the middle of its reply").arg(m_target));
+            finish(false,
+                   QStringLiteral("%1 closed the connection in the middle of its reply").arg(m_target));
         else
             finish(false, QStringLiteral("%1: %2").arg(m_target, m_socket->errorString()));
     });

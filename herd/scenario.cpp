@@ -31,11 +31,11 @@ struct KindInfo
 };
 
 constexpr KindInfo Kinds[] = {
-    {Kind::Iamat, u"iamat"},     {Kind::Whatsat, u"whatsat"},     {Kind::Kill, u"kill"},
-    {Kind::Restart, u"restart"}, {Kind::Cut, u"cut"},             {Kind::Restore, u"restore"},
-    {Kind::Delay, u"delay"},     {Kind::Flaky, u"flaky"},         {Kind::Skew, u"skew"},
+    {Kind::Iamat, u"iamat"},         {Kind::Whatsat, u"whatsat"}, {Kind::Kill, u"kill"},
+    {Kind::Restart, u"restart"},     {Kind::Cut, u"cut"},         {Kind::Restore, u"restore"},
+    {Kind::Delay, u"delay"},         {Kind::Flaky, u"flaky"},     {Kind::Skew, u"skew"},
     {Kind::Partition, u"partition"}, {Kind::Heal, u"heal"},       {Kind::Clear, u"clear"},
-    {Kind::Wait, u"wait"},       {Kind::Expect, u"expect"},
+    {Kind::Wait, u"wait"},           {Kind::Expect, u"expect"},
 };
 
 QString quoted(const QString &text)
@@ -48,7 +48,10 @@ QString describeJsonError(const QByteArray &json, const QJsonParseError &error)
     const QByteArray before = json.left(error.offset);
     const qsizetype line = before.count('\n') + 1;
     const qsizetype column = error.offset - (before.lastIndexOf('\n') + 1) + 1;
-    return QStringLiteral("not valid JSON at line %1, column %2: %3").arg(line).arg(column).arg(error.errorString());
+    return QStringLiteral("not valid JSON at line %1, column %2: %3")
+        .arg(line)
+        .arg(column)
+        .arg(error.errorString());
 }
 
 // Reads the fields of one JSON object of a step (the step itself, or an
@@ -106,7 +109,8 @@ public:
             return false;
         for (const QChar c : std::as_const(text)) {
             if (c.isSpace())
-                return fail(key, quoted(text) + u" contains white space, which would split it into two fields");
+                return fail(key,
+                            quoted(text) + u" contains white space, which would split it into two fields");
         }
         *out = text.toUtf8();
         return true;
@@ -117,14 +121,17 @@ public:
         if (!string(key, out, required, u"a node name"_s))
             return false;
         if (has(key) && !m_herd.node(*out))
-            return fail(key, QStringLiteral("unknown node %1 (nodes: %2)").arg(quoted(*out), m_herd.nodeNames().join(u", ")));
+            return fail(key,
+                        QStringLiteral("unknown node %1 (nodes: %2)")
+                            .arg(quoted(*out), m_herd.nodeNames().join(u", ")));
         return true;
     }
 
     bool integer(const QString &key, qint64 min, qint64 max, qint64 *out, bool required) const
     {
         if (!has(key))
-            return !required || fail(key, QStringLiteral("missing (a whole number from %1 to %2)").arg(min).arg(max));
+            return !required
+                || fail(key, QStringLiteral("missing (a whole number from %1 to %2)").arg(min).arg(max));
         const QJsonValue v = value(key);
         const double number = v.toDouble();
         if (!v.isDouble() || number != std::floor(number) || number < double(min) || number > double(max))
@@ -163,7 +170,7 @@ public:
             return fail(key, u"must be a number (" + example + u')');
         const double number = v.toDouble();
         *out = number == std::floor(number) && std::fabs(number) < 1e15 ? QByteArray::number(qint64(number))
-                                                                          : QByteArray::number(number, 'g', 15);
+                                                                        : QByteArray::number(number, 'g', 15);
         return true;
     }
 
@@ -190,8 +197,9 @@ public:
             if ((a == *from && b == *to) || (a == *to && b == *from))
                 return true;
         }
-        return fail(u"to"_s, QStringLiteral("%1 and %2 are not linked (%1's neighbours: %3)")
-                                 .arg(*from, *to, m_herd.neighboursOf(*from).join(u", ")));
+        return fail(u"to"_s,
+                    QStringLiteral("%1 and %2 are not linked (%1's neighbours: %3)")
+                        .arg(*from, *to, m_herd.neighboursOf(*from).join(u", ")));
     }
 
     const HerdConfig &herd() const { return m_herd; }
@@ -217,32 +225,36 @@ public:
     {
         switch (step->kind) {
         case Kind::Iamat:
-            return r.onlyKeys(keys({u"node"_s, u"client"_s, u"position"_s, u"time"_s})) && r.node(u"node"_s, &step->node)
-                   && r.field(u"client"_s, &step->client, true, u"the client's id, like \"kiwi.cs.ucla.edu\""_s)
-                   && position(r, step) && r.clientTime(u"time"_s, &step->time, &step->timeNs);
+            return r.onlyKeys(keys({u"node"_s, u"client"_s, u"position"_s, u"time"_s}))
+                && r.node(u"node"_s, &step->node)
+                && r.field(u"client"_s, &step->client, true, u"the client's id, like \"kiwi.cs.ucla.edu\""_s)
+                && position(r, step) && r.clientTime(u"time"_s, &step->time, &step->timeNs);
         case Kind::Whatsat:
             return r.onlyKeys(keys({u"node"_s, u"client"_s, u"radius"_s, u"bound"_s, u"expect"_s}))
-                   && r.node(u"node"_s, &step->node)
-                   && r.field(u"client"_s, &step->client, true, u"the client asked about"_s)
-                   && r.number(u"radius"_s, &step->radius, u"kilometres, like 10"_s)
-                   && r.number(u"bound"_s, &step->bound, u"at most this many places, like 5"_s) && whatsatExpect(r, step);
+                && r.node(u"node"_s, &step->node)
+                && r.field(u"client"_s, &step->client, true, u"the client asked about"_s)
+                && r.number(u"radius"_s, &step->radius, u"kilometres, like 10"_s)
+                && r.number(u"bound"_s, &step->bound, u"at most this many places, like 5"_s)
+                && whatsatExpect(r, step);
         case Kind::Kill:
         case Kind::Restart:
             return r.onlyKeys(keys({u"node"_s})) && r.node(u"node"_s, &step->node);
         case Kind::Cut:
         case Kind::Restore:
             return r.onlyKeys(keys({u"from"_s, u"to"_s, u"oneWay"_s})) && r.link(&step->from, &step->to)
-                   && r.boolean(u"oneWay"_s, &step->oneWay);
+                && r.boolean(u"oneWay"_s, &step->oneWay);
         case Kind::Delay:
             return r.onlyKeys(keys({u"from"_s, u"to"_s, u"ms"_s, u"jitterMs"_s, u"oneWay"_s}))
-                   && r.link(&step->from, &step->to) && r.integer(u"ms"_s, 0, 60'000, &step->ms, true)
-                   && r.integer(u"jitterMs"_s, 0, 60'000, &step->jitterMs, false) && r.boolean(u"oneWay"_s, &step->oneWay);
+                && r.link(&step->from, &step->to) && r.integer(u"ms"_s, 0, 60'000, &step->ms, true)
+                && r.integer(u"jitterMs"_s, 0, 60'000, &step->jitterMs, false)
+                && r.boolean(u"oneWay"_s, &step->oneWay);
         case Kind::Flaky:
-            return r.onlyKeys(keys({u"from"_s, u"to"_s, u"meanMs"_s, u"oneWay"_s})) && r.link(&step->from, &step->to)
-                   && r.integer(u"meanMs"_s, 0, MaxMs, &step->meanMs, true) && r.boolean(u"oneWay"_s, &step->oneWay);
+            return r.onlyKeys(keys({u"from"_s, u"to"_s, u"meanMs"_s, u"oneWay"_s}))
+                && r.link(&step->from, &step->to) && r.integer(u"meanMs"_s, 0, MaxMs, &step->meanMs, true)
+                && r.boolean(u"oneWay"_s, &step->oneWay);
         case Kind::Skew:
             return r.onlyKeys(keys({u"node"_s, u"ms"_s})) && r.node(u"node"_s, &step->node)
-                   && r.integer(u"ms"_s, -86'400'000, 86'400'000, &step->ms, true);
+                && r.integer(u"ms"_s, -86'400'000, 86'400'000, &step->ms, true);
         case Kind::Partition:
             return partition(r, step);
         case Kind::Heal:
@@ -270,12 +282,13 @@ private:
         double longitude = 0;
         Problem problem = Problem::None;
         if (!parsePosition(step->position, &latitude, &longitude, &problem)) {
-            const char *why = problem == Problem::LatitudeRange    ? " (latitude out of -90..90)"
-                              : problem == Problem::LongitudeRange ? " (longitude out of -180..180)"
-                                                                   : "";
-            return r.fail(u"position"_s, quoted(QString::fromUtf8(step->position))
-                                             + u" is not an ISO 6709 position like \"+34.068930-118.445127\""
-                                             + QString::fromLatin1(why));
+            const char *why = problem == Problem::LatitudeRange ? " (latitude out of -90..90)"
+                : problem == Problem::LongitudeRange            ? " (longitude out of -180..180)"
+                                                                : "";
+            return r.fail(u"position"_s,
+                          quoted(QString::fromUtf8(step->position))
+                              + u" is not an ISO 6709 position like \"+34.068930-118.445127\""
+                              + QString::fromLatin1(why));
         }
         return true;
     }
@@ -285,7 +298,8 @@ private:
         if (!r.has(u"expect"_s))
             return true;
         if (!r.value(u"expect"_s).isObject())
-            return r.fail(u"expect"_s, u"must be an object: {\"contains\": \"text\"} or {\"invalid\": true}"_s);
+            return r.fail(u"expect"_s,
+                          u"must be an object: {\"contains\": \"text\"} or {\"invalid\": true}"_s);
         const FieldReader e = r.nested(u"expect"_s, r.value(u"expect"_s).toObject());
         if (!e.onlyKeys({u"contains"_s, u"invalid"_s}))
             return false;
@@ -319,7 +333,9 @@ private:
         if (!r.string(u"preset"_s, &step->preset, true, presets))
             return false;
         if (!Partition::presetNames().contains(step->preset))
-            return r.fail(u"preset"_s, QStringLiteral("unknown preset %1 (expected one of: %2)").arg(quoted(step->preset), presets));
+            return r.fail(
+                u"preset"_s,
+                QStringLiteral("unknown preset %1 (expected one of: %2)").arg(quoted(step->preset), presets));
         // Only "isolate" reads a node; one given to another preset is a slip.
         const bool isolate = step->preset == u"isolate";
         if (isolate && !r.node(u"node"_s, &step->node))
@@ -327,7 +343,8 @@ private:
         if (!isolate && r.has(u"node"_s))
             return r.fail(u"node"_s, u"goes with \"preset\": \"isolate\" only"_s);
         QString why;
-        const std::optional<QList<Partition::Link>> links = Partition::preset(m_herd, step->preset, step->node, &why);
+        const std::optional<QList<Partition::Link>> links
+            = Partition::preset(m_herd, step->preset, step->node, &why);
         if (!links)
             return r.fail(u"preset"_s, why);
         step->links = *links;
@@ -336,7 +353,8 @@ private:
 
     static bool groups(const FieldReader &r, ScenarioStep *step)
     {
-        const QString example = u"an array of groups of node names, like [[\"Alford\", \"Parker\"], [\"Bolden\"]]"_s;
+        const QString example
+            = u"an array of groups of node names, like [[\"Alford\", \"Parker\"], [\"Bolden\"]]"_s;
         const QJsonValue value = r.value(u"groups"_s);
         if (!value.isArray() || value.toArray().isEmpty())
             return r.fail(u"groups"_s, u"must be " + example);
@@ -354,9 +372,14 @@ private:
                 if (!group.at(j).isString())
                     return r.fail(at, u"must be a node name"_s);
                 if (!r.herd().node(name))
-                    return r.fail(at, QStringLiteral("unknown node %1 (nodes: %2)").arg(quoted(name), r.herd().nodeNames().join(u", ")));
+                    return r.fail(at,
+                                  QStringLiteral("unknown node %1 (nodes: %2)")
+                                      .arg(quoted(name), r.herd().nodeNames().join(u", ")));
                 if (groupOf.contains(name))
-                    return r.fail(at, QStringLiteral("%1 is in groups[%2] already").arg(quoted(name)).arg(groupOf.value(name)));
+                    return r.fail(at,
+                                  QStringLiteral("%1 is in groups[%2] already")
+                                      .arg(quoted(name))
+                                      .arg(groupOf.value(name)));
                 groupOf.insert(name, i);
                 names.append(name);
             }
@@ -376,8 +399,10 @@ private:
         if (r.has(u"stale"_s)) {
             step->check = Check::Stale;
             if (r.has(u"withinMs"_s))
-                return r.fail(u"withinMs"_s, u"goes with \"holds\" and \"agree\"; \"stale\" lasts \"forMs\""_s);
-            return clientAtNode(r, u"stale"_s, step, false) && r.integer(u"forMs"_s, 1, MaxMs, &step->windowMs, true);
+                return r.fail(u"withinMs"_s,
+                              u"goes with \"holds\" and \"agree\"; \"stale\" lasts \"forMs\""_s);
+            return clientAtNode(r, u"stale"_s, step, false)
+                && r.integer(u"forMs"_s, 1, MaxMs, &step->windowMs, true);
         }
         if (r.has(u"forMs"_s))
             return r.fail(u"forMs"_s, u"goes with \"stale\"; \"holds\" and \"agree\" wait \"withinMs\""_s);
@@ -386,7 +411,8 @@ private:
             if (r.value(u"agree"_s) != QJsonValue(true))
                 return r.fail(u"agree"_s, u"must be true"_s);
             if (m_clientsSoFar.isEmpty())
-                return r.fail(u"agree"_s, u"no earlier iamat step reports a client, so there is nothing to agree on"_s);
+                return r.fail(u"agree"_s,
+                              u"no earlier iamat step reports a client, so there is nothing to agree on"_s);
         } else {
             step->check = Check::Holds;
             if (!clientAtNode(r, u"holds"_s, step, true))
@@ -399,7 +425,8 @@ private:
     bool clientAtNode(const FieldReader &r, const QString &key, ScenarioStep *step, bool withTime) const
     {
         if (!r.value(key).isObject())
-            return r.fail(key, u"must be an object like {\"node\": \"Bolden\", \"client\": \"kiwi.cs.ucla.edu\"}"_s);
+            return r.fail(
+                key, u"must be an object like {\"node\": \"Bolden\", \"client\": \"kiwi.cs.ucla.edu\"}"_s);
         const FieldReader o = r.nested(key, r.value(key).toObject());
         QStringList allowed{u"node"_s, u"client"_s};
         if (withTime)
@@ -409,9 +436,10 @@ private:
             || (withTime && !o.clientTime(u"time"_s, &step->time, &step->timeNs)))
             return false;
         if (step->time.isEmpty() && !m_clientsSoFar.contains(step->client))
-            return o.fail(u"client"_s, QStringLiteral("no earlier iamat step reports %1, so it has no newest time%2")
-                                           .arg(quoted(QString::fromUtf8(step->client)),
-                                                withTime ? u" (give \"time\")"_s : QString()));
+            return o.fail(u"client"_s,
+                          QStringLiteral("no earlier iamat step reports %1, so it has no newest time%2")
+                              .arg(quoted(QString::fromUtf8(step->client)),
+                                   withTime ? u" (give \"time\")"_s : QString()));
         return true;
     }
 
@@ -428,7 +456,10 @@ bool readTiming(const FieldReader &r, ScenarioStep *step, qint64 *lastAt)
         if (!r.integer(u"at"_s, 0, MaxMs, &step->timingMs, true))
             return false;
         if (step->timingMs < *lastAt)
-            return r.fail(u"at"_s, QStringLiteral("%1 ms is before an earlier step's \"at\" (%2 ms)").arg(step->timingMs).arg(*lastAt));
+            return r.fail(u"at"_s,
+                          QStringLiteral("%1 ms is before an earlier step's \"at\" (%2 ms)")
+                              .arg(step->timingMs)
+                              .arg(*lastAt));
         *lastAt = step->timingMs;
     } else if (r.has(u"after"_s)) {
         step->timing = ScenarioStep::Timing::After;
@@ -440,7 +471,8 @@ bool readTiming(const FieldReader &r, ScenarioStep *step, qint64 *lastAt)
     return true;
 }
 
-std::optional<HerdConfig> readHerd(const QJsonObject &root, const QString &baseDir, QString *herdSource, QString *error)
+std::optional<HerdConfig> readHerd(const QJsonObject &root, const QString &baseDir, QString *herdSource,
+                                   QString *error)
 {
     const bool inline_ = root.contains(u"herd");
     if (inline_ == root.contains(u"herdFile")) {
@@ -459,7 +491,8 @@ std::optional<HerdConfig> readHerd(const QJsonObject &root, const QString &baseD
             herd = HerdConfig::fromJson(QJsonDocument(value.toObject()).toJson(), &problem);
             *herdSource = u"inline"_s;
         } else {
-            problem = u"must be a built-in herd's name (" + HerdConfig::presetNames().join(u", ") + u") or a herd object"_s;
+            problem = u"must be a built-in herd's name (" + HerdConfig::presetNames().join(u", ")
+                + u") or a herd object"_s;
         }
         if (!herd)
             *error = u"\"herd\": " + problem;
@@ -524,7 +557,8 @@ std::optional<Scenario> Scenario::fromJson(const QByteArray &json, const QString
     const QStringList topKeys{u"name"_s, u"description"_s, u"herd"_s, u"herdFile"_s, u"resync"_s, u"steps"_s};
     for (auto it = root.begin(); it != root.end(); ++it) {
         if (!topKeys.contains(it.key()))
-            return failed(quoted(it.key()) + u": unknown key (expected one of: " + topKeys.join(u", ") + u')');
+            return failed(quoted(it.key()) + u": unknown key (expected one of: " + topKeys.join(u", ")
+                          + u')');
     }
 
     Scenario scenario;
@@ -547,7 +581,8 @@ std::optional<Scenario> Scenario::fromJson(const QByteArray &json, const QString
 
     const QJsonArray steps = root.value(u"steps").toArray();
     if (!root.value(u"steps").isArray() || steps.isEmpty())
-        return failed(u"\"steps\": must be a non-empty array of steps like {\"do\": \"kill\", \"node\": \"Alford\"}"_s);
+        return failed(
+            u"\"steps\": must be a non-empty array of steps like {\"do\": \"kill\", \"node\": \"Alford\"}"_s);
     QSet<QByteArray> clientsSoFar;
     qint64 lastAt = 0;
     for (qsizetype i = 0; i < steps.size(); ++i) {
@@ -557,16 +592,18 @@ std::optional<Scenario> Scenario::fromJson(const QByteArray &json, const QString
         const QJsonObject object = steps.at(i).toObject();
         const QJsonValue kindValue = object.value(u"do");
         if (!object.contains(u"do"))
-            return failed(number + u": missing \"do\" (one of: " + ScenarioStep::kindNames().join(u", ") + u')');
+            return failed(number + u": missing \"do\" (one of: " + ScenarioStep::kindNames().join(u", ")
+                          + u')');
         const qsizetype kindIndex = ScenarioStep::kindNames().indexOf(kindValue.toString());
         if (!kindValue.isString() || kindIndex < 0)
             return failed(number + u": \"do\": unknown step kind " + quoted(kindValue.toVariant().toString())
                           + u" (expected one of: " + ScenarioStep::kindNames().join(u", ") + u')');
         ScenarioStep step;
         step.kind = Kinds[kindIndex].kind;
-        const FieldReader reader(object, number + u" (" + ScenarioStep::kindName(step.kind) + u')', {}, scenario.herd,
-                                 &problem);
-        if (!readTiming(reader, &step, &lastAt) || !StepParser(scenario.herd, clientsSoFar).parse(reader, &step))
+        const FieldReader reader(object, number + u" (" + ScenarioStep::kindName(step.kind) + u')', {},
+                                 scenario.herd, &problem);
+        if (!readTiming(reader, &step, &lastAt)
+            || !StepParser(scenario.herd, clientsSoFar).parse(reader, &step))
             return failed(problem);
         if (step.kind == ScenarioStep::Kind::Iamat)
             clientsSoFar.insert(step.client);
@@ -593,7 +630,8 @@ std::optional<Scenario> Scenario::fromFile(const QString &path, QString *error)
 QStringList Scenario::labNames()
 {
     QStringList names;
-    const QStringList files = QDir(QString::fromLatin1(LabDir)).entryList({u"*.json"_s}, QDir::Files, QDir::Name);
+    const QStringList files
+        = QDir(QString::fromLatin1(LabDir)).entryList({u"*.json"_s}, QDir::Files, QDir::Name);
     for (const QString &file : files)
         names.append(file.chopped(5));
     return names;

@@ -55,17 +55,17 @@ struct ScenarioStep
     QByteArray radius;   // Whatsat: as sent (not range-checked: a node's "?" can be the point)
     QByteArray bound;    // Whatsat: as sent
     Reply reply = Reply::Any;
-    QString replyText;   // Reply::Contains
-    int ms = 0;          // Delay (the delay), Skew (may be negative), Wait
-    int jitterMs = 0;    // Delay
-    int meanMs = 0;      // Flaky: mean time between changes
-    QString preset;      // Partition: "isolate", "halves", ... (or groups)
+    QString replyText;         // Reply::Contains
+    int ms = 0;                // Delay (the delay), Skew (may be negative), Wait
+    int jitterMs = 0;          // Delay
+    int meanMs = 0;            // Flaky: mean time between changes
+    QString preset;            // Partition: "isolate", "halves", ... (or groups)
     QList<QStringList> groups; // Partition by hand (empty for a preset)
     // Partition: the links it cuts, worked out from the preset or the groups
     // on the scenario's herd when the file is read.
     QList<std::pair<QString, QString>> links;
     Check check = Check::None; // Expect
-    int windowMs = 0;    // Expect: withinMs (Holds, Agree) or forMs (Stale)
+    int windowMs = 0;          // Expect: withinMs (Holds, Agree) or forMs (Stale)
 
     static QString kindName(Kind kind);
     static QStringList kindNames();
@@ -81,8 +81,8 @@ struct Scenario
 {
     QString name;
     QString description;
-    HerdConfig herd;        // with the scenario's "resync" applied
-    QString herdSource;     // for the report: `preset "alford"`, a file name, or "inline"
+    HerdConfig herd;            // with the scenario's "resync" applied
+    QString herdSource;         // for the report: `built-in "alford"`, a file name, or "inline"
     std::optional<bool> resync; // the scenario's own switch, if it has one
     QList<ScenarioStep> steps;
 

@@ -27,7 +27,8 @@ Seen holds(const Cluster &cluster, const QString &nodeName, const QByteArray &cl
     const Record *record = node->store().find(client);
     if (!record)
         return {false, QStringLiteral("%1 holds nothing for %2").arg(nodeName, who)};
-    return {record->timeNs == timeNs, QStringLiteral("%1 holds %2 from %3").arg(nodeName, who, shortTime(record->timeNs))};
+    return {record->timeNs == timeNs,
+            QStringLiteral("%1 holds %2 from %3").arg(nodeName, who, shortTime(record->timeNs))};
 }
 
 Seen agree(const Cluster &cluster, const QMap<QByteArray, qint64> &newest)
@@ -52,12 +53,13 @@ Seen agree(const Cluster &cluster, const QMap<QByteArray, qint64> &newest)
     if (running == 0)
         return {false, u"no node is running"_s};
     if (lagging == 0) {
-        return {true, QStringLiteral("all %1 running nodes hold the newest record of %2 client(s)")
-                          .arg(running)
-                          .arg(newest.size())};
+        return {true,
+                QStringLiteral("all %1 running nodes hold the newest record of %2 client(s)")
+                    .arg(running)
+                    .arg(newest.size())};
     }
     QString text = QStringLiteral("%1 of %2 running nodes lag: ").arg(lagging).arg(running)
-                   + problems.first(qMin(qsizetype(MaxListed), problems.size())).join(u"; ");
+        + problems.first(qMin(qsizetype(MaxListed), problems.size())).join(u"; ");
     if (problems.size() > MaxListed)
         text += QStringLiteral("; and %1 more").arg(problems.size() - MaxListed);
     return {false, text};

@@ -118,15 +118,20 @@ QString ScenarioReport::summary(qint64 totalMs) const
             failures.append(outcomeLine(it.key(), it.value()));
         }
     }
-    QStringList parts{QStringLiteral("%1 step(s) in %2 s").arg(m_results.size()).arg(double(totalMs) / 1000.0, 0, 'f', 3)};
+    QStringList parts{
+        QStringLiteral("%1 step(s) in %2 s").arg(m_results.size()).arg(double(totalMs) / 1000.0, 0, 'f', 3)};
     if (checks == 0)
         parts.append(u"no expectations"_s);
     else if (checksFailed == 0)
         parts.append(QStringLiteral("all %1 expectation(s) held").arg(checks));
     else
-        parts.append(QStringLiteral("%1 of %2 expectation(s) held, %3 failed").arg(checks - checksFailed).arg(checks).arg(checksFailed));
-    parts.append(actionsFailed == 0 ? u"every action done"_s
-                                    : QStringLiteral("%1 of %2 action(s) failed").arg(actionsFailed).arg(actions));
+        parts.append(QStringLiteral("%1 of %2 expectation(s) held, %3 failed")
+                         .arg(checks - checksFailed)
+                         .arg(checks)
+                         .arg(checksFailed));
+    parts.append(actionsFailed == 0
+                     ? u"every action done"_s
+                     : QStringLiteral("%1 of %2 action(s) failed").arg(actionsFailed).arg(actions));
     const qsizetype notRun = m_scenario.steps.size() - m_results.size();
     if (notRun > 0)
         parts.append(QStringLiteral("%1 step(s) not run").arg(notRun));
@@ -151,7 +156,8 @@ QString ScenarioReport::describe(const ScenarioStep &step)
                  step.time.isEmpty() ? step.node + u"'s clock" : QString::fromUtf8(step.time));
     case Kind::Whatsat: {
         QString text = QStringLiteral("whatsat %1 %2 %3 at %4")
-                           .arg(client(step.client), QString::fromUtf8(step.radius), QString::fromUtf8(step.bound), step.node);
+                           .arg(client(step.client), QString::fromUtf8(step.radius),
+                                QString::fromUtf8(step.bound), step.node);
         if (step.reply == ScenarioStep::Reply::Contains)
             text += u" (expect \"" + step.replyText + u"\" in the reply)";
         else if (step.reply == ScenarioStep::Reply::Invalid)
@@ -166,12 +172,15 @@ QString ScenarioReport::describe(const ScenarioStep &step)
         return kind + u' ' + link(step);
     case Kind::Delay:
         return QStringLiteral("delay %1 by %2 ms").arg(link(step)).arg(step.ms)
-               + (step.jitterMs > 0 ? QStringLiteral(" +-%1 ms").arg(step.jitterMs) : QString());
+            + (step.jitterMs > 0 ? QStringLiteral(" +-%1 ms").arg(step.jitterMs) : QString());
     case Kind::Flaky:
-        return step.meanMs == 0 ? QStringLiteral("flaky %1 off").arg(link(step))
-                                : QStringLiteral("flaky %1 (about %2 ms between drops)").arg(link(step)).arg(step.meanMs);
+        return step.meanMs == 0
+            ? QStringLiteral("flaky %1 off").arg(link(step))
+            : QStringLiteral("flaky %1 (about %2 ms between drops)").arg(link(step)).arg(step.meanMs);
     case Kind::Skew:
-        return QStringLiteral("skew %1's clock by %2%3 ms").arg(step.node, step.ms >= 0 ? u"+"_s : QString()).arg(step.ms);
+        return QStringLiteral("skew %1's clock by %2%3 ms")
+            .arg(step.node, step.ms >= 0 ? u"+"_s : QString())
+            .arg(step.ms);
     case Kind::Partition: {
         if (!step.preset.isEmpty())
             return u"partition " + step.preset + (step.node.isEmpty() ? QString() : u' ' + step.node);
@@ -192,11 +201,15 @@ QString ScenarioReport::describe(const ScenarioStep &step)
     const QString newest = step.time.isEmpty() ? u"the newest sent"_s : QString::fromUtf8(step.time);
     switch (step.check) {
     case Check::Holds:
-        return QStringLiteral("expect %1 holds %2 from %3 within %4 ms").arg(step.node, client(step.client), newest).arg(step.windowMs);
+        return QStringLiteral("expect %1 holds %2 from %3 within %4 ms")
+            .arg(step.node, client(step.client), newest)
+            .arg(step.windowMs);
     case Check::Agree:
         return QStringLiteral("expect every running node to agree within %1 ms").arg(step.windowMs);
     case Check::Stale:
-        return QStringLiteral("expect %1 to lack %2's newest for %3 ms").arg(step.node, client(step.client)).arg(step.windowMs);
+        return QStringLiteral("expect %1 to lack %2's newest for %3 ms")
+            .arg(step.node, client(step.client))
+            .arg(step.windowMs);
     case Check::None:
         break;
     }

@@ -59,7 +59,8 @@ void ScenarioRunner::start()
     m_phase = Phase::Settling;
     m_settleTimer.start(SettleTimeoutMs);
     // Queued, so start() returns before any signal; the links may all be up.
-    QMetaObject::invokeMethod(this, [this] { onHerdEvent({}); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this, [this] { onHerdEvent({}); }, Qt::QueuedConnection);
 }
 
 void ScenarioRunner::pause()
@@ -258,7 +259,9 @@ void ScenarioRunner::runStep()
         if (node->isRunning())
             finishStep(false, QStringLiteral("%1 is running already").arg(step.node));
         else if (m_cluster->restart(step.node, &error))
-            finishStep(true, QStringLiteral("listening again on %1:%2").arg(node->settings().host).arg(node->port()));
+            finishStep(
+                true,
+                QStringLiteral("listening again on %1:%2").arg(node->settings().host).arg(node->port()));
         else
             finishStep(false, error);
         return;
@@ -327,15 +330,16 @@ void ScenarioRunner::onReply(bool ok, const QByteArray &reply, const QString &er
     }
     const qsizetype placesBytes = reply.size() - firstEnd - 1;
     const QString answered = u"answered " + first
-                             + (placesBytes > 0 ? QStringLiteral(" and %1 bytes of places JSON").arg(placesBytes) : QString());
+        + (placesBytes > 0 ? QStringLiteral(" and %1 bytes of places JSON").arg(placesBytes) : QString());
     switch (step.reply) {
     case ScenarioStep::Reply::Any:
         finishLater(true, answered);
         return;
     case ScenarioStep::Reply::Contains: {
         const bool found = reply.contains(step.replyText.toUtf8());
-        finishLater(found, (found ? u"the reply contains \""_s : u"the reply lacks \""_s) + step.replyText + u"\": "
-                               + answered);
+        finishLater(found,
+                    (found ? u"the reply contains \""_s : u"the reply lacks \""_s) + step.replyText + u"\": "
+                        + answered);
         return;
     }
     case ScenarioStep::Reply::Invalid: {
@@ -364,7 +368,7 @@ void ScenarioRunner::runFault(const ScenarioStep &step)
     case Kind::Delay: {
         // Jitter is set only when it changes, so the log lists what did.
         const bool jitter = step.jitterMs != 0 || m_cluster->linkJitter(step.from, step.to) != 0
-                            || (!step.oneWay && m_cluster->linkJitter(step.to, step.from) != 0);
+            || (!step.oneWay && m_cluster->linkJitter(step.to, step.from) != 0);
         if (!m_cluster->setLinkDelay(step.from, step.to, step.ms, direction)
             || (jitter && !m_cluster->setLinkJitter(step.from, step.to, step.jitterMs, direction))) {
             finishStep(false, notHere);
@@ -378,13 +382,18 @@ void ScenarioRunner::runFault(const ScenarioStep &step)
     }
     case Kind::Flaky:
         if (m_cluster->setLinkFlaky(step.from, step.to, step.meanMs, direction))
-            finishStep(true, step.meanMs == 0 ? u"steady again"_s : QStringLiteral("flaky, about %1 ms up at a time").arg(step.meanMs));
+            finishStep(true,
+                       step.meanMs == 0 ? u"steady again"_s
+                                        : QStringLiteral("flaky, about %1 ms up at a time").arg(step.meanMs));
         else
             finishStep(false, notHere);
         return;
     case Kind::Skew:
         if (m_cluster->setClockSkew(step.node, step.ms))
-            finishStep(true, QStringLiteral("%1's clock is %2%3 ms off").arg(step.node, step.ms >= 0 ? u"+"_s : QString()).arg(step.ms));
+            finishStep(true,
+                       QStringLiteral("%1's clock is %2%3 ms off")
+                           .arg(step.node, step.ms >= 0 ? u"+"_s : QString())
+                           .arg(step.ms));
         else
             finishStep(false, QStringLiteral("%1 does not run in this herd").arg(step.node));
         return;
@@ -418,8 +427,9 @@ void ScenarioRunner::runExpect(const ScenarioStep &step)
         } else if (m_newest.contains(step.client)) {
             m_expectNs = m_newest.value(step.client);
         } else {
-            finishStep(false, QStringLiteral("no IAMAT for %1 was answered, so there is no newest time to look for")
-                                  .arg(clientName(step.client)));
+            finishStep(false,
+                       QStringLiteral("no IAMAT for %1 was answered, so there is no newest time to look for")
+                           .arg(clientName(step.client)));
             return;
         }
     } else if (m_newest.isEmpty()) {
@@ -435,23 +445,31 @@ void ScenarioRunner::runExpect(const ScenarioStep &step)
 // holds, when it is broken, or when its window ends.
 void ScenarioRunner::checkExpectation(Moment moment)
 {
-    if (!m_watching || !m_cluster)
+    if (!m_watching)
         return;
+    if (!m_cluster) {
+        finishLater(false, u"the herd is gone"_s);
+        return;
+    }
     const ScenarioStep &step = m_scenario.steps.at(m_current);
     const qint64 elapsed = m_stepClock.elapsed();
     const ScenarioCheck::Seen seen = step.check == Check::Agree
-                                         ? ScenarioCheck::agree(*m_cluster, m_newest)
-                                         : ScenarioCheck::holds(*m_cluster, step.node, step.client, m_expectNs);
-    const QString expected = step.check == Check::Agree ? QString()
-                                                        : QStringLiteral(" (expected %1)").arg(ScenarioCheck::shortTime(m_expectNs));
+        ? ScenarioCheck::agree(*m_cluster, m_newest)
+        : ScenarioCheck::holds(*m_cluster, step.node, step.client, m_expectNs);
+    const QString expected = step.check == Check::Agree
+        ? QString()
+        : QStringLiteral(" (expected %1)").arg(ScenarioCheck::shortTime(m_expectNs));
     if (step.check == Check::Stale) {
         if (seen.ok) {
-            finishLater(false, moment == Moment::First ? QStringLiteral("%1 already").arg(seen.text)
-                                                       : QStringLiteral("%1 after %2 ms").arg(seen.text).arg(elapsed));
+            finishLater(false,
+                        moment == Moment::First
+                            ? QStringLiteral("%1 already").arg(seen.text)
+                            : QStringLiteral("%1 after %2 ms").arg(seen.text).arg(elapsed));
         } else if (moment == Moment::Deadline) {
-            finishLater(true, QStringLiteral("stale for %1 ms: %2, not the newest %3")
-                                  .arg(elapsed)
-                                  .arg(seen.text, ScenarioCheck::shortTime(m_expectNs)));
+            finishLater(true,
+                        QStringLiteral("stale for %1 ms: %2, not the newest %3")
+                            .arg(elapsed)
+                            .arg(seen.text, ScenarioCheck::shortTime(m_expectNs)));
         }
         return;
     }
@@ -470,8 +488,7 @@ void ScenarioRunner::finishLater(bool passed, const QString &outcome)
     m_deadline.stop();
     const qint64 elapsed = m_stepClock.elapsed();
     QMetaObject::invokeMethod(
-        this,
-        [this, passed, outcome, elapsed] { finishStep(passed, outcome, elapsed); },
+        this, [this, passed, outcome, elapsed] { finishStep(passed, outcome, elapsed); },
         Qt::QueuedConnection);
 }
 

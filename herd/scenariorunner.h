@@ -139,9 +139,9 @@ private:
     QTimer m_deadline;    // a wait's end, an expectation's window
     QElapsedTimer m_stepClock;
     qint64 m_stepStartMs = 0;
-    bool m_watching = false;  // an expectation in progress reads the herd's events
-    bool m_finishing = false; // finishLater() queued
-    qint64 m_expectNs = 0;    // Holds, Stale: the client time looked for
+    bool m_watching = false;          // an expectation in progress reads the herd's events
+    bool m_finishing = false;         // finishLater() queued
+    qint64 m_expectNs = 0;            // Holds, Stale: the client time looked for
     LineRequest *m_request = nullptr; // owned (child), the reply awaited
     // Client -> the newest client time an IAMAT of this scenario got
     // answered with: what "newest" means in holds, stale and agree.
