@@ -133,7 +133,9 @@ bool Cluster::setLinkDelay(const QString &from, const QString &to, int delayMs, 
     for (PeerLink *link : links)
         link->setDelayMs(delayMs);
     if (!links.isEmpty())
-        reportLinkChange(from, to, QStringLiteral("delay %1 ms%2").arg(links.constFirst()->delayMs()).arg(oneWaySuffix(direction)));
+        reportLinkChange(from, to, QStringLiteral("delay %1 ms%2")
+                                       .arg(links.constFirst()->delayMs())
+                                       .arg(oneWaySuffix(direction)));
     return !links.isEmpty();
 }
 
@@ -143,7 +145,9 @@ bool Cluster::setLinkJitter(const QString &from, const QString &to, int jitterMs
     for (PeerLink *link : links)
         link->setJitterMs(jitterMs);
     if (!links.isEmpty())
-        reportLinkChange(from, to, QStringLiteral("jitter +-%1 ms%2").arg(links.constFirst()->jitterMs()).arg(oneWaySuffix(direction)));
+        reportLinkChange(from, to, QStringLiteral("jitter +-%1 ms%2")
+                                       .arg(links.constFirst()->jitterMs())
+                                       .arg(oneWaySuffix(direction)));
     return !links.isEmpty();
 }
 
@@ -155,8 +159,8 @@ bool Cluster::setLinkFlaky(const QString &from, const QString &to, int meanUpMs,
     if (links.isEmpty())
         return false;
     const int mean = links.constFirst()->flakyMeanMs();
-    reportLinkChange(from, to, (mean > 0 ? QStringLiteral("flaky, mean up time %1 ms").arg(mean) : u"flaky off"_s)
-                                   + oneWaySuffix(direction));
+    const QString what = mean > 0 ? QStringLiteral("flaky, mean up time %1 ms").arg(mean) : u"flaky off"_s;
+    reportLinkChange(from, to, what + oneWaySuffix(direction));
     return true;
 }
 
@@ -196,12 +200,10 @@ bool Cluster::setClockSkew(const QString &name, qint64 skewMs)
     if (!node)
         return false;
     node->setClockSkewMs(skewMs);
-    const QString sign = skewMs > 0 ? u"+"_s : QString();
-    reportLinkChange(name, {}, QStringLiteral("clock skew %1%2 ms%3")
-                                   .arg(sign)
-                                   .arg(skewMs)
-                                   .arg(skewMs < 0 ? u" (clock runs behind)"_s
-                                                   : skewMs > 0 ? u" (clock runs ahead)"_s : QString()));
+    QString what = QStringLiteral("clock skew %1%2 ms").arg(skewMs > 0 ? u"+"_s : QString()).arg(skewMs);
+    if (skewMs != 0)
+        what += skewMs < 0 ? u" (clock runs behind)"_s : u" (clock runs ahead)"_s;
+    reportLinkChange(name, {}, what);
     return true;
 }
 

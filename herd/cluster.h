@@ -57,8 +57,10 @@ public:
     enum class Direction { Both, OneWay };
     bool setLinkCut(const QString &from, const QString &to, bool cut, Direction direction = Direction::Both);
     bool setLinkDelay(const QString &from, const QString &to, int delayMs, Direction direction = Direction::Both);
-    bool setLinkJitter(const QString &from, const QString &to, int jitterMs, Direction direction = Direction::Both);
-    bool setLinkFlaky(const QString &from, const QString &to, int meanUpMs, Direction direction = Direction::Both);
+    bool setLinkJitter(const QString &from, const QString &to, int jitterMs,
+                       Direction direction = Direction::Both);
+    bool setLinkFlaky(const QString &from, const QString &to, int meanUpMs,
+                      Direction direction = Direction::Both);
     bool isLinkCut(const QString &from, const QString &to) const;
     int linkDelay(const QString &from, const QString &to) const;
     int linkJitter(const QString &from, const QString &to) const;

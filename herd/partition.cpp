@@ -152,7 +152,8 @@ QList<QStringList> bridge(const HerdConfig &config, QString *error)
     }
     if (best.isEmpty()) {
         if (error)
-            *error = QStringLiteral("herd \"%1\" has no bridge node: removing any one node leaves the others connected")
+            *error = QStringLiteral("herd \"%1\" has no bridge node: "
+                                    "removing any one node leaves the others connected")
                          .arg(config.name);
         return {};
     }
@@ -195,7 +196,8 @@ std::optional<QList<Link>> preset(const HerdConfig &config, const QString &name,
         if (node.isEmpty())
             return fail(u"partition \"isolate\" needs the node to isolate"_s);
         if (!config.node(node))
-            return fail(QStringLiteral("partition \"isolate\": no node named \"%1\" in herd \"%2\" (nodes: %3)")
+            return fail(QStringLiteral("partition \"isolate\": no node named \"%1\" in herd \"%2\" "
+                                       "(nodes: %3)")
                             .arg(node, config.name, config.nodeNames().join(u", ")));
         return crossingLinks(config, isolate(config, node));
     }

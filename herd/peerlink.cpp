@@ -129,9 +129,9 @@ void PeerLink::setFlakyMeanMs(int meanUpMs)
 
 qint64 PeerLink::holdMs() const
 {
-    const qint64 jitter = m_jitterMs > 0
-                              ? QRandomGenerator::global()->bounded(-qint64(m_jitterMs), qint64(m_jitterMs) + 1)
-                              : 0;
+    if (m_jitterMs == 0)
+        return m_delayMs;
+    const qint64 jitter = QRandomGenerator::global()->bounded(-qint64(m_jitterMs), qint64(m_jitterMs) + 1);
     return qMax<qint64>(0, m_delayMs + jitter);
 }
 
