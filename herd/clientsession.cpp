@@ -6,6 +6,7 @@
 #include "node.h"
 #include "placesjson.h"
 #include "placessource.h"
+#include "syncline.h"
 
 namespace Herd {
 
@@ -134,6 +135,10 @@ void ClientSession::refuse(const QString &detail)
 void ClientSession::handleLine(const QByteArray &rawLine)
 {
     const QByteArray line = withoutCr(rawLine);
+    if (SyncLine::looksLikeSync(line) && m_node->settings().resync) {
+        handleSync(line);
+        return;
+    }
     const Message message = parseLine(line);
     const bool fromPeer = message.command == Command::At;
     m_isPeer = m_isPeer || fromPeer;
@@ -170,13 +175,32 @@ void ClientSession::onLineTooLong(const QByteArray &head)
 
 void ClientSession::rejectLine(const QByteArray &line, Problem problem)
 {
+    rejectLine(line, QString::fromLatin1(problemName(problem)));
+}
+
+void ClientSession::rejectLine(const QByteArray &line, const QString &why)
+{
     Event event;
     event.kind = EventKind::LineInvalid;
     event.peer = m_peer;
     event.line = line;
-    event.detail = QString::fromLatin1(problemName(problem));
+    event.detail = why;
     m_node->report(std::move(event));
     reply(invalidReply(line));
+}
+
+void ClientSession::handleSync(const QByteArray &line)
+{
+    m_isPeer = true;
+    Event received;
+    received.kind = EventKind::LineReceived;
+    received.peer = QString::fromUtf8(SyncLine::senderOf(line));
+    received.line = line;
+    received.viaPeerLink = true;
+    m_node->report(std::move(received));
+    const QString refused = m_node->acceptSync(line);
+    if (!refused.isEmpty())
+        rejectLine(line, refused);
 }
 
 void ClientSession::answerWhatsat(const Message &message, const QByteArray &line)

@@ -66,7 +66,9 @@ private:
     void sendReady();
     void reply(QByteArray text);
     void rejectLine(const QByteArray &line, Problem problem);
+    void rejectLine(const QByteArray &line, const QString &why);
     void handleLine(const QByteArray &line);
+    void handleSync(const QByteArray &line);
     bool whatsatCapped() const;
     void resumeHeld();
     void onIdleTimer();

@@ -76,13 +76,20 @@ public:
     int jitterMs() const { return m_jitterMs; }
     void setFlakyMeanMs(int meanUpMs);
     int flakyMeanMs() const { return m_flakyMeanMs; }
-    // `line` without its "\n".
-    void send(const QByteArray &line);
+    // `line` without its "\n"; `detail` goes into its LineSent event.
+    void send(const QByteArray &line, const QString &detail = {});
+    // While backing off, tries again now: the neighbour was heard from.
+    void retryNow();
+    // The neighbour turned out to speak only PROTOCOL.md (it answered a
+    // SYNC line with "?"): from now on it is sent AT lines only.
+    void markPlain() { m_neighbour.plain = true; }
     qint64 coalescedCount() const { return m_coalesced; }
     int queuedCount() const { return int(m_delayed.size()); }
 
 signals:
     void stateChanged(Herd::PeerLink::State state);
+    // The neighbour answered one of our SYNC lines with "?".
+    void syncRefused();
     // Events for the owning node to stamp and publish.
     void eventOccurred(const Herd::Event &event);
 
@@ -118,6 +125,7 @@ private:
     {
         qint64 dueMs;
         QByteArray line;
+        QString detail;
     };
     std::deque<Delayed> m_delayed;
     qint64 m_firstDelayed = 0;                 // sequence number of m_delayed.front()

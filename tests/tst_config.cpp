@@ -152,6 +152,9 @@ void TestConfig::fails_data()
     QTest::addColumn<QStringList>("fragments");
 
     QTest::newRow("unknown top-level key") << herd(TwoNodes, R"(, "colour": "blue")") << QStringList{u"colour"_s, u"unknown key"_s};
+    QTest::newRow("resync not a bool") << herd(TwoNodes, R"(, "resync": "yes")") << QStringList{u"resync"_s, u"true or false"_s};
+    QTest::newRow("unknown protocol")
+        << herd(R"("A": {"port": 1, "protocol": "http"})") << QStringList{u"nodes.A.protocol"_s, u"plain"_s};
     QTest::newRow("unknown node key") << herd(R"("A": {"port": 1, "colour": 3})") << QStringList{u"nodes.A.colour"_s};
     QTest::newRow("node not an object") << herd(R"("A": 13000)") << QStringList{u"nodes.A"_s};
     QTest::newRow("missing port") << herd(R"("A": {"host": "127.0.0.1"})") << QStringList{u"nodes.A"_s, u"port"_s};
@@ -391,6 +394,8 @@ void TestConfig::roundTrip_data()
                               "maxWhatsatPerNode": 8},
                    "reconnect": {"initialMs": 7, "maxMs": 70})");
     QTest::newRow("geojson") << herd(R"("A": {"port": 5})", R"(, "places": {"source": "geojson", "file": "/tmp/p.geojson"})");
+    QTest::newRow("resync off, a plain node")
+        << herd(R"("A": {"port": 5}, "B": {"port": 6, "protocol": "plain"})", R"(, "links": [["A", "B"]], "resync": false)");
     QTest::newRow("minimal") << herd(R"("A": {"port": 5})");
 }
 
@@ -430,12 +435,15 @@ void TestConfig::neighboursAndSettings()
     tuned.maxPendingReplyBytes = 5555;
     tuned.maxWhatsatPerConnection = 3;
     tuned.maxWhatsatPerNode = 9;
+    QVERIFY(tuned.resync); // on unless the herd file says otherwise
+    tuned.resync = false;
     const Herd::NodeSettings settings = tuned.settingsFor(*tuned.node(u"Powell"_s));
     QCOMPARE(settings.name, u"Powell"_s);
     QCOMPARE(settings.port, quint16(13004));
     QCOMPARE(settings.host, u"127.0.0.1"_s);
     QCOMPARE(settings.reconnectInitialMs, 20);
     QCOMPARE(settings.reconnectMaxMs, 200);
+    QVERIFY(!settings.resync);
     QCOMPARE(settings.maxLineBytes, qsizetype(999));
     QCOMPARE(settings.maxConnections, 7);
     QCOMPARE(settings.idleTimeoutMs, 1234);
