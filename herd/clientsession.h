@@ -4,6 +4,10 @@
 #include <QObject>
 #include <QTimer>
 
+#include <memory>
+
+#include "peerauth.h"
+
 #include "protocol.h"
 
 namespace Herd {
@@ -65,7 +69,12 @@ private:
     void sendReady();
     void reply(QByteArray text);
     void rejectLine(const QByteArray &line, Problem problem);
+    void rejectLine(const QByteArray &line, const QString &why);
     void handleLine(const QByteArray &line);
+    void handleSealed(const QByteArray &line);
+    void dispatch(const QByteArray &line, bool authenticated);
+    void refusePeerLine(const QByteArray &line);
+    void handleSync(const QByteArray &line);
     bool whatsatCapped() const;
     void resumeHeld();
     void onIdleTimer();
@@ -76,6 +85,7 @@ private:
     LineConnection *m_connection; // owned (child)
     QString m_peer;
     QString m_peerName; // neighbour's name, once an AT line identified it
+    std::unique_ptr<PeerGate> m_gate; // once the connection says AUTH, in a herd with a secret
     // QList, not std::deque: an empty QList allocates nothing, while
     // libstdc++'s deque allocates a 512-byte block and its map at
     // construction, about 1.2 KB per idle connection for these two. Popping

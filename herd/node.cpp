@@ -30,6 +30,11 @@ bool Node::isRunning() const
     return m_listener->isListening();
 }
 
+qint64 Node::nowNs() const
+{
+    return wallClockNs() + m_clockSkewMs * 1'000'000;
+}
+
 void Node::setNeighbours(const QList<Neighbour> &neighbours)
 {
     QHash<QString, PeerLink *> kept;
@@ -40,6 +45,13 @@ void Node::setNeighbours(const QList<Neighbour> &neighbours)
         } else {
             link = new PeerLink(neighbour, m_settings, this);
             connect(link, &PeerLink::eventOccurred, this, &Node::report);
+            connect(link, &PeerLink::stateChanged, this, [this, link](PeerLink::State state) {
+                if (state == PeerLink::State::Connected)
+                    m_resyncer.linkUp(link);
+                else
+                    m_resyncer.linkDown(link->neighbour().name);
+            });
+            connect(link, &PeerLink::syncRefused, this, [this, link] { onSyncRefused(link); });
             if (isRunning())
                 link->start();
         }
@@ -97,6 +109,7 @@ void Node::stop(const QString &reason)
         session->deleteLater();
     }
     m_store.clear();
+    m_resyncer.clear();
     Event event;
     event.kind = EventKind::NodeStopped;
     event.detail = reason;
@@ -139,7 +152,8 @@ QByteArray Node::acceptIamat(const Message &iamat)
     record.latitude = iamat.latitude;
     record.longitude = iamat.longitude;
     record.timeNs = iamat.timeNs;
-    record.atLine = formatAt(m_nameUtf8, wallClockNs(), iamat);
+    // The node's own clock, skew included: a skewed server reports skewed diffs.
+    record.atLine = formatAt(m_nameUtf8, nowNs(), iamat);
     storeAndFlood(record, {}, "iamat");
     return record.atLine;
 }
@@ -186,6 +200,20 @@ void Node::storeAndFlood(const Record &record, const QString &fromNeighbour, con
     }
 }
 
+void Node::onSyncRefused(PeerLink *link)
+{
+    link->markPlain();
+    Event event;
+    event.kind = EventKind::Error;
+    event.peer = link->neighbour().name;
+    event.detail = QStringLiteral("%1 answered a SYNC line with \"?\": from now on it is sent AT lines only. "
+                                  "Mark it \"protocol\": \"plain\" in the herd file.")
+                       .arg(link->neighbour().name);
+    report(std::move(event));
+    if (link->state() == PeerLink::State::Connected)
+        m_resyncer.linkUp(link);
+}
+
 void Node::whatsatFinished()
 {
     --m_whatsatInFlight;
@@ -203,6 +231,10 @@ QString Node::resolveSender(const QHostAddress &address, quint16 port) const
 
 void Node::report(Event event)
 {
+    // True wall-clock time, never nowNs(): the GUI's plots and merged logs
+    // put every node's events on one time base, and a skewed stamp would
+    // reorder them. The skew shows only where a real server would show it,
+    // in the AT diff.
     event.timeNs = wallClockNs();
     event.node = m_settings.name;
     emit eventOccurred(event);

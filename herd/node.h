@@ -10,6 +10,7 @@
 #include "event.h"
 #include "nodesettings.h"
 #include "protocol.h"
+#include "resyncer.h"
 #include "store.h"
 
 namespace Herd {
@@ -49,6 +50,15 @@ public:
     PlacesSource *places() const { return m_places; }
     int clientCount() const { return int(m_sessions.size()); }
 
+    // The machine's clock error: this node's "now" is the wall clock plus the
+    // skew (negative: its clock runs behind). It belongs to the machine, not
+    // the process, so it survives stop() and start(). Only the AT diff
+    // reads it; see nowNs().
+    void setClockSkewMs(qint64 skewMs) { m_clockSkewMs = skewMs; }
+    qint64 clockSkewMs() const { return m_clockSkewMs; }
+    // What this node believes the time is, in ns since the POSIX epoch.
+    qint64 nowNs() const;
+
     void setNeighbours(const QList<Neighbour> &neighbours);
     QList<PeerLink *> links() const { return m_links.values(); }
     PeerLink *link(const QString &neighbour) const { return m_links.value(neighbour); }
@@ -61,6 +71,8 @@ public:
     // Used by ClientSession.
     QByteArray acceptIamat(const Message &iamat);
     void acceptAt(const Message &at, const QString &fromNeighbour);
+    // A resync line (syncline.h): why it was refused, or an empty string.
+    QString acceptSync(const QByteArray &line) { return m_resyncer.handle(line); }
     QString resolveSender(const QHostAddress &address, quint16 port) const;
     void report(Event event);
     // WHATSATs waiting for places over all sessions (maxWhatsatPerNode).
@@ -76,6 +88,7 @@ signals:
 
 private:
     void onAccepted(qintptr descriptor);
+    void onSyncRefused(PeerLink *link);
     void storeAndFlood(const Record &record, const QString &fromNeighbour, const char *how);
 
     NodeSettings m_settings;
@@ -86,8 +99,10 @@ private:
     QSet<ClientSession *> m_waitingForRoom;  // borrowed: a subset of m_sessions
     int m_whatsatInFlight = 0;
     Store m_store;
+    Resyncer m_resyncer{*this};
     SenderResolver m_resolveSender;
     QByteArray m_nameUtf8;
+    qint64 m_clockSkewMs = 0;
 };
 
 } // namespace Herd

@@ -3,6 +3,10 @@
 #include <QRandomGenerator>
 #include <QTcpSocket>
 
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
 namespace Herd {
 
 namespace {
@@ -13,6 +17,10 @@ namespace {
 // socket's buffer, lines wait in the coalescing queue instead, so the
 // memory a link holds is bounded by one line per client.
 constexpr qint64 MaxSocketBacklog = 64 * 1024;
+
+// A flaky link stays up at least this long, so a tiny mean still lets a
+// connection be seen up (and carry a line) before it drops.
+constexpr qint64 MinFlakyUpMs = 5;
 
 QByteArray clientOf(const QByteArray &line)
 {
@@ -29,6 +37,8 @@ PeerLink::PeerLink(const Neighbour &neighbour, const NodeSettings &settings, QOb
     connect(&m_retryTimer, &QTimer::timeout, this, &PeerLink::connectNow);
     m_delayTimer.setSingleShot(true);
     connect(&m_delayTimer, &QTimer::timeout, this, &PeerLink::writeDue);
+    m_flakyTimer.setSingleShot(true);
+    connect(&m_flakyTimer, &QTimer::timeout, this, &PeerLink::dropFlaky);
     m_clock.start();
 }
 
@@ -97,18 +107,64 @@ void PeerLink::setCut(bool cut)
 void PeerLink::setDelayMs(int delayMs)
 {
     m_delayMs = qMax(0, delayMs);
-    if (m_delayMs == 0)
+    if (!slow())
         writeDue(); // nothing waits on a link that is no longer slow
 }
 
-void PeerLink::send(const QByteArray &line)
+void PeerLink::setJitterMs(int jitterMs)
+{
+    m_jitterMs = qMax(0, jitterMs);
+    if (!slow())
+        writeDue();
+}
+
+void PeerLink::setFlakyMeanMs(int meanUpMs)
+{
+    m_flakyMeanMs = qMax(0, meanUpMs);
+    m_flakyTimer.stop();
+    // A new mean draws a new up time: the old draw was for the old mean.
+    if (m_state == State::Connected)
+        scheduleFlakyDrop();
+}
+
+qint64 PeerLink::holdMs() const
+{
+    if (m_jitterMs == 0)
+        return m_delayMs;
+    const qint64 jitter = QRandomGenerator::global()->bounded(-qint64(m_jitterMs), qint64(m_jitterMs) + 1);
+    return qMax<qint64>(0, m_delayMs + jitter);
+}
+
+void PeerLink::scheduleFlakyDrop()
+{
+    if (m_flakyMeanMs <= 0)
+        return;
+    // Inverse transform sampling; 1 - u is in (0, 1], so the log is finite.
+    const double u = QRandomGenerator::global()->generateDouble();
+    const double upMs = -double(m_flakyMeanMs) * std::log(1.0 - u);
+    const qint64 capped = std::clamp<qint64>(qint64(upMs), MinFlakyUpMs, std::numeric_limits<int>::max());
+    m_flakyTimer.start(int(capped));
+}
+
+void PeerLink::dropFlaky()
+{
+    if (m_state != State::Connected)
+        return;
+    // Detached first, so the abort does not report the drop a second time
+    // as "connection closed"; connectNow() disposes of the socket.
+    m_socket->disconnect(this);
+    m_socket->abort();
+    onDropped(QStringLiteral("dropped by the flaky fault (mean up time %1 ms)").arg(m_flakyMeanMs));
+}
+
+void PeerLink::send(const QByteArray &line, const QString &detail)
 {
     if (m_state != State::Connected) {
         report(EventKind::SendSkipped, m_cut ? QStringLiteral("link cut") : QStringLiteral("link not connected"), line);
         return;
     }
-    if (m_delayMs == 0 && m_delayed.empty() && !backlogged()) {
-        write(line, {});
+    if (!slow() && m_delayed.empty() && !backlogged()) {
+        write(line, detail);
         return;
     }
     const QByteArray client = clientOf(line);
@@ -122,11 +178,15 @@ void PeerLink::send(const QByteArray &line)
                        .arg(m_coalesced),
                    older.line);
             older.line = line;
+            older.detail = detail;
             return;
         }
         m_delayedClient.insert(client, m_firstDelayed + qint64(m_delayed.size()));
     }
-    m_delayed.push_back({m_clock.elapsed() + m_delayMs, line});
+    qint64 dueMs = m_clock.elapsed() + holdMs();
+    if (!m_delayed.empty())
+        dueMs = qMax(dueMs, m_delayed.back().dueMs); // due no earlier than the line ahead: FIFO, as TCP
+    m_delayed.push_back({dueMs, line, detail});
     if (!m_delayTimer.isActive())
         m_delayTimer.start(int(qMax<qint64>(0, m_delayed.front().dueMs - m_clock.elapsed())));
 }
@@ -134,15 +194,18 @@ void PeerLink::send(const QByteArray &line)
 void PeerLink::writeDue()
 {
     const qint64 now = m_clock.elapsed();
-    while (!m_delayed.empty() && (m_delayMs == 0 || m_delayed.front().dueMs <= now)) {
+    while (!m_delayed.empty() && (!slow() || m_delayed.front().dueMs <= now)) {
         if (m_state == State::Connected && backlogged())
             return; // bytesWritten calls again; no timer spinning meanwhile
         const QByteArray line = std::move(m_delayed.front().line);
+        QString detail = std::move(m_delayed.front().detail);
         m_delayed.pop_front();
         m_delayedClient.remove(clientOf(line));
         ++m_firstDelayed;
+        if (detail.isEmpty())
+            detail = slow() ? QStringLiteral("delayed") : QStringLiteral("queued");
         if (m_state == State::Connected)
-            write(line, m_delayMs > 0 ? QStringLiteral("delayed") : QStringLiteral("queued"));
+            write(line, detail);
         else
             report(EventKind::SendSkipped, QStringLiteral("link went down while the line was delayed"), line);
     }
@@ -166,11 +229,18 @@ void PeerLink::dropDelayed(const QString &reason)
 
 void PeerLink::write(const QByteArray &line, const QString &detail)
 {
-    QByteArray data;
-    data.reserve(line.size() + 1);
-    data.append(line).append('\n');
+    QByteArray data = m_sealer ? m_sealer->seal(line) : line;
+    data.append('\n');
     m_socket->write(data);
     report(EventKind::LineSent, detail, line);
+}
+
+void PeerLink::retryNow()
+{
+    if (m_state != State::BackingOff)
+        return;
+    m_retryTimer.stop();
+    connectNow();
 }
 
 void PeerLink::connectNow()
@@ -190,25 +260,57 @@ void PeerLink::connectNow()
         if (!m_delayed.empty())
             writeDue();
     });
-    connect(m_socket, &QTcpSocket::readyRead, this, [this] {
-        // A neighbour has nothing to say on this link; log what it says anyway.
-        while (m_socket->canReadLine()) {
-            QByteArray line = m_socket->readLine().trimmed();
-            report(EventKind::LineReceived, {}, line);
-        }
-        if (m_socket->bytesAvailable() > m_settings.maxLineBytes)
-            m_socket->readAll();
-    });
+    connect(m_socket, &QTcpSocket::readyRead, this, &PeerLink::onReadyRead);
     setState(State::Connecting);
     m_socket->connectToHost(m_neighbour.host, m_neighbour.port);
 }
 
+void PeerLink::onReadyRead()
+{
+    // A neighbour has nothing to say on this link but its AUTH CHALLENGE and
+    // "?" to a line it does not speak; log what it says anyway.
+    while (m_socket && m_socket->canReadLine()) {
+        QByteArray line = m_socket->readLine().trimmed();
+        report(EventKind::LineReceived, {}, line);
+        if (m_sealer && !m_sealer->isReady()) {
+            QString why;
+            if (m_sealer->acceptChallenge(line, &why)) {
+                onAuthenticated();
+                continue;
+            }
+            report(EventKind::Error, QStringLiteral("authentication failed: %1").arg(why));
+            onDropped(QStringLiteral("authentication failed"));
+            m_socket->disconnect(this);
+            m_socket->abort();
+            return;
+        }
+        if (line.startsWith("? SYNC ") && !m_neighbour.plain)
+            emit syncRefused();
+    }
+    if (m_socket && m_socket->bytesAvailable() > m_settings.maxLineBytes)
+        m_socket->readAll();
+}
+
 void PeerLink::onConnected()
+{
+    m_sealer.reset();
+    if (!m_settings.peerSecret.isEmpty() && !m_neighbour.plain) {
+        m_sealer.emplace(m_settings.peerSecret, m_settings.name.toUtf8(), m_neighbour.name.toUtf8());
+        const QByteArray hello = m_sealer->hello();
+        m_socket->write(hello + '\n');
+        report(EventKind::LineSent, QStringLiteral("authenticating"), hello);
+        return; // Connected once the challenge checks out
+    }
+    onAuthenticated();
+}
+
+void PeerLink::onAuthenticated()
 {
     m_failedAttempts = 0;
     setState(State::Connected);
     report(EventKind::PeerConnected, m_socket->peerAddress().toString() + u':'
                                          + QString::number(m_socket->peerPort()));
+    scheduleFlakyDrop();
 }
 
 void PeerLink::onDropped(const QString &reason)
@@ -234,6 +336,9 @@ void PeerLink::setState(State state)
 {
     if (m_state == state)
         return;
+    // An up time drawn for one connection must not end the next one.
+    if (state != State::Connected)
+        m_flakyTimer.stop();
     m_state = state;
     emit stateChanged(state);
 }

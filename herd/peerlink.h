@@ -6,9 +6,11 @@
 #include <QTimer>
 
 #include <deque>
+#include <optional>
 
 #include "event.h"
 #include "nodesettings.h"
+#include "peerauth.h"
 
 class QTcpSocket;
 
@@ -24,9 +26,16 @@ namespace Herd {
 //                        |   v  (failed)           | (dropped)
 //                      BackingOff <----------------+
 //   any --stop()--> Idle        any --setCut(true)--> Cut --setCut(false)--> Connecting
+//   Connected --(flaky timer)--> BackingOff   (the flaky fault, below)
 //
 // A delay holds each line for that long before it is written (a slow
-// link, for slow-motion demos); lines keep their order.
+// link, for slow-motion demos); lines keep their order. Jitter adds a
+// uniform +-jitter to each line's hold (never below zero), but a line is
+// never written before the one queued ahead of it: one TCP connection cannot
+// reorder, so jitter spreads the holds without reordering the lines.
+// Flaky: while Connected, the link drops its connection after an
+// exponentially distributed up time with the given mean (memoryless, like
+// independent failures), then reconnects through the usual back-off.
 // Lines also wait when the neighbour reads slower than we send (more than
 // 64 KiB unsent in the socket), until the socket drains.
 // Coalescing: while lines wait (delayed, or queued behind a slow socket), only
@@ -35,8 +44,10 @@ namespace Herd {
 // first queueing holds) and the older one is reported as SendSkipped; a
 // flood storm then queues at most one line per client. coalescedCount()
 // counts the lines replaced.
-// Lines sent while not Connected are dropped and reported: the course's
-// herd does not remember what a neighbour missed.
+// Lines sent while not Connected are dropped and reported; resync
+// (resyncer.h) brings the neighbour up to date once the link is back.
+// In a herd with a secret the link is Connected only once the neighbour has
+// answered our AUTH HELLO with a valid challenge; every line is then sealed.
 // Thread affinity: the owning node's thread.
 class PeerLink final : public QObject
 {
@@ -62,15 +73,27 @@ public:
     // A cut link closes its connection and does not reconnect until restored.
     void setCut(bool cut);
     bool isCut() const { return m_cut; }
+    // Each takes effect at once; 0 turns the fault off. Negative counts as 0.
     void setDelayMs(int delayMs);
     int delayMs() const { return m_delayMs; }
-    // `line` without its "\n".
-    void send(const QByteArray &line);
+    void setJitterMs(int jitterMs);
+    int jitterMs() const { return m_jitterMs; }
+    void setFlakyMeanMs(int meanUpMs);
+    int flakyMeanMs() const { return m_flakyMeanMs; }
+    // `line` without its "\n"; `detail` goes into its LineSent event.
+    void send(const QByteArray &line, const QString &detail = {});
+    // While backing off, tries again now: the neighbour was heard from.
+    void retryNow();
+    // The neighbour turned out to speak only PROTOCOL.md (it answered a
+    // SYNC line with "?"): from now on it is sent AT lines only.
+    void markPlain() { m_neighbour.plain = true; }
     qint64 coalescedCount() const { return m_coalesced; }
     int queuedCount() const { return int(m_delayed.size()); }
 
 signals:
     void stateChanged(Herd::PeerLink::State state);
+    // The neighbour answered one of our SYNC lines with "?".
+    void syncRefused();
     // Events for the owning node to stamp and publish.
     void eventOccurred(const Herd::Event &event);
 
@@ -78,10 +101,16 @@ private:
     void connectNow();
     void closeSocket();
     void writeDue();
+    bool slow() const { return m_delayMs > 0 || m_jitterMs > 0; }
+    qint64 holdMs() const;
+    void scheduleFlakyDrop();
+    void dropFlaky();
     void dropDelayed(const QString &reason);
     bool backlogged() const;
     void write(const QByteArray &line, const QString &detail);
     void onConnected();
+    void onAuthenticated();
+    void onReadyRead();
     void onDropped(const QString &reason);
     void setState(State state);
     void report(EventKind kind, const QString &detail, const QByteArray &line = {});
@@ -89,16 +118,21 @@ private:
     Neighbour m_neighbour;
     NodeSettings m_settings;
     QTcpSocket *m_socket = nullptr; // owned; recreated for each attempt
+    std::optional<PeerSealer> m_sealer; // this connection's, in a herd with a secret
     QTimer m_retryTimer;
     State m_state = State::Idle;
     int m_failedAttempts = 0;
     bool m_running = false;
     bool m_cut = false;
     int m_delayMs = 0;
+    int m_jitterMs = 0;
+    int m_flakyMeanMs = 0;
+    QTimer m_flakyTimer; // runs only while Connected with a flaky mean
     struct Delayed
     {
         qint64 dueMs;
         QByteArray line;
+        QString detail;
     };
     std::deque<Delayed> m_delayed;
     qint64 m_firstDelayed = 0;                 // sequence number of m_delayed.front()

@@ -19,21 +19,12 @@
 #include <memory>
 
 #include "herdconfig.h"
+#include "processsupport.h"
 
 using namespace Qt::StringLiterals;
-
-#ifndef HERD_BINARY
-#error "HERD_BINARY must name the herd executable"
-#endif
+using namespace ProcessSupport;
 
 namespace {
-
-constexpr int Timeout = 10'000; // ms, for any one wait
-
-QString herdBinary()
-{
-    return QString::fromLocal8Bit(HERD_BINARY);
-}
 
 struct Finished
 {
@@ -64,184 +55,6 @@ Finished runHerd(const QStringList &arguments, const QString &workingDirectory =
     result.out = process.readAllStandardOutput();
     result.err = process.readAllStandardError();
     return result;
-}
-
-// `count` distinct ports the OS says are free now: all bound at once on
-// port 0, read, then closed, so none repeats.
-QList<quint16> freePorts(int count)
-{
-    std::vector<std::unique_ptr<QTcpServer>> servers;
-    QList<quint16> ports;
-    for (int i = 0; i < count; ++i) {
-        auto server = std::make_unique<QTcpServer>();
-        if (!server->listen(QHostAddress::LocalHost, 0))
-            return {};
-        ports.append(server->serverPort());
-        servers.push_back(std::move(server));
-    }
-    return ports;
-}
-
-// Whether any socket on this machine listens on `port` (from /proc/net/tcp
-// and tcp6: local address "ADDR:PORT" in hex, state 0A is LISTEN). Not
-// "can we bind it": on a shared machine another process's outgoing
-// connection may hold the same number as its local port, which makes bind()
-// fail without anything listening (seen in CI as a flaky tst_cli).
-bool listening(quint16 port)
-{
-    const QByteArray wanted = ':' + QByteArray::number(port, 16).toUpper().rightJustified(4, '0');
-    for (const QString &table : {u"/proc/net/tcp"_s, u"/proc/net/tcp6"_s}) {
-        QFile file(table);
-        if (!file.open(QIODevice::ReadOnly))
-            continue;
-        for (const QByteArray &row : file.readAll().split('\n')) {
-            const QList<QByteArray> fields = row.simplified().split(' ');
-            if (fields.size() > 3 && fields[1].endsWith(wanted) && fields[3] == "0A")
-                return true;
-        }
-    }
-    return false;
-}
-
-using Nodes = QList<std::pair<QString, quint16>>;
-using Links = QList<std::pair<QString, QString>>;
-
-QString writeHerdFile(const QString &path, const Nodes &nodes, const Links &links)
-{
-    QJsonObject nodeObjects;
-    for (const auto &[name, port] : nodes)
-        nodeObjects.insert(name, QJsonObject{{u"host"_s, u"127.0.0.1"_s}, {u"port"_s, port}});
-    QJsonArray linkArray;
-    for (const auto &[a, b] : links)
-        linkArray.append(QJsonArray{a, b});
-    const QJsonObject root{{u"name"_s, u"test herd"_s},
-                           {u"nodes"_s, nodeObjects},
-                           {u"links"_s, linkArray},
-                           {u"reconnect"_s, QJsonObject{{u"initialMs"_s, 20}, {u"maxMs"_s, 200}}}};
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        return {};
-    file.write(QJsonDocument(root).toJson());
-    return path;
-}
-
-// A headless herd running in a child process, its stdout read as it comes.
-class HerdServer
-{
-public:
-    ~HerdServer()
-    {
-        if (m_process.state() != QProcess::NotRunning) {
-            m_process.kill();
-            m_process.waitForFinished(Timeout);
-        }
-    }
-
-    void start(const QStringList &arguments) { m_process.start(herdBinary(), arguments); }
-
-    // Reads stdout until it contains `needle` `times` times, the process
-    // ends, or `timeoutMs` pass.
-    bool waitForOutput(const QByteArray &needle, int times = 1, int timeoutMs = Timeout)
-    {
-        QElapsedTimer clock;
-        clock.start();
-        for (;;) {
-            m_out += m_process.readAllStandardOutput();
-            if (m_out.count(needle) >= times)
-                return true;
-            const qint64 left = timeoutMs - clock.elapsed();
-            if (left <= 0 || m_process.state() == QProcess::NotRunning)
-                return false;
-            m_process.waitForReadyRead(int(left));
-        }
-    }
-
-    // Sends SIGTERM and waits for the exit.
-    bool terminate()
-    {
-        m_process.terminate();
-        const bool finished = m_process.waitForFinished(Timeout);
-        m_out += m_process.readAllStandardOutput();
-        return finished;
-    }
-
-    bool waitForExit() { return m_process.waitForFinished(Timeout); }
-
-    QProcess &process() { return m_process; }
-    const QByteArray &out() const { return m_out; }
-    QByteArray err() { return m_err += m_process.readAllStandardError(); }
-
-private:
-    QProcess m_process;
-    QByteArray m_out;
-    QByteArray m_err;
-};
-
-// A blocking client: the herd lives in another process.
-class Client
-{
-public:
-    bool connectTo(quint16 port)
-    {
-        m_socket.connectToHost(QHostAddress::LocalHost, port);
-        return m_socket.waitForConnected(Timeout);
-    }
-
-    // Sends a line, returns the first reply line (without "\n").
-    QByteArray ask(const QByteArray &line)
-    {
-        m_socket.write(line + '\n');
-        m_socket.waitForBytesWritten(Timeout);
-        return readLine();
-    }
-
-    QByteArray readLine()
-    {
-        QElapsedTimer clock;
-        clock.start();
-        while (!m_socket.canReadLine()) {
-            const qint64 left = Timeout - clock.elapsed();
-            if (left <= 0 || !m_socket.waitForReadyRead(int(left)))
-                return {};
-        }
-        return m_socket.readLine().chopped(1);
-    }
-
-    // Reads up to and including the empty line that ends a WHATSAT reply.
-    QByteArray readUntilBlankLine()
-    {
-        QByteArray text;
-        for (QByteArray line = readLine(); !line.isNull() && !line.isEmpty(); line = readLine())
-            text += line + '\n';
-        return text;
-    }
-
-private:
-    QTcpSocket m_socket;
-};
-
-// Asks `port` WHATSAT for `clientId` until its stored AT line is `atLine`:
-// how a test outside the process sees a flood arrive. Bounded.
-bool waitUntilKnown(quint16 port, const QByteArray &clientId, const QByteArray &atLine)
-{
-    Client client;
-    if (!client.connectTo(port))
-        return false;
-    QElapsedTimer clock;
-    clock.start();
-    while (clock.elapsed() < Timeout) {
-        const QByteArray first = client.ask("WHATSAT " + clientId + " 10 1");
-        if (first == atLine) {
-            client.readUntilBlankLine(); // the places JSON
-            return true;
-        }
-        if (first.startsWith("AT "))
-            client.readUntilBlankLine(); // an older record, with its places
-        else if (first.isNull() || !first.startsWith("? "))
-            return false;
-        QTest::qWait(20); // polling another process: nothing to signal on
-    }
-    return false;
 }
 
 // The tab-separated log lines of `path` whose kind is `kind`, as fields.
@@ -303,7 +116,7 @@ void TestCli::help()
     QCOMPARE(run.exitCode, 0);
     QVERIFY2(run.err.isEmpty(), run.err.constData());
     // Every option the parser knows is documented.
-    for (const char *option : {"--server", "--preset", "--config", "--node", "--log-dir", "--places-url",
+    for (const char *option : {"--server", "--scenario", "--preset", "--config", "--node", "--log-dir", "--places-url",
                                "--places-api", "--places-file", "--places-timeout", "--list-presets",
                                "--verbose", "--help", "--version"}) {
         QVERIFY2(run.out.contains(option), option);
@@ -393,6 +206,10 @@ void TestCli::badCommandLine_data()
     row("missing --places-file", {server, u"--config"_s, u"@GOOD@"_s, u"--places-file"_s, u"@DIR@/none.geojson"_s, logDir, logs},
         {u"none.geojson"_s});
     row("empty --log-dir", {server, u"--config"_s, u"@GOOD@"_s, logDir, QString()}, {u"--log-dir"_s});
+    row("--scenario with --server", {server, u"--scenario"_s, u"@DIR@/s.json"_s, logDir, logs}, {u"--scenario"_s, u"--server"_s});
+    row("--scenario with --config", {u"--scenario"_s, u"@DIR@/s.json"_s, u"--config"_s, u"@GOOD@"_s, logDir, logs},
+        {u"--scenario"_s, u"--config"_s});
+    row("missing scenario file", {u"--scenario"_s, u"@DIR@/s.json"_s, logDir, logs}, {u"s.json"_s, u"cannot read"_s});
 }
 
 void TestCli::badCommandLine()
