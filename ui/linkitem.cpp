@@ -94,6 +94,15 @@ void LinkItem::setTraffic(double ab, double ba)
     refreshLabel();
 }
 
+void LinkItem::setHighlight(bool fromA, Highlight highlight)
+{
+    Highlight &current = fromA ? m_highlightAB : m_highlightBA;
+    if (current == highlight)
+        return;
+    current = highlight;
+    update();
+}
+
 void LinkItem::setLabel(LinkLabelItem *label)
 {
     m_label = label;
@@ -175,7 +184,8 @@ void LinkItem::refreshLabel()
 
 QRectF LinkItem::boundingRect() const
 {
-    const qreal margin = 12 + std::min(18.0, 4 + std::max(m_trafficAB, m_trafficBA) / 15);
+    // Room for the widest of the traffic glow and the highlight band.
+    const qreal margin = std::max(20.0, 12 + std::min(18.0, 4 + std::max(m_trafficAB, m_trafficBA) / 15));
     return QRectF(m_pa, m_pb).normalized().adjusted(-margin, -margin, margin, margin);
 }
 
@@ -220,6 +230,22 @@ void LinkItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidge
         const QPointF side = laneLine.p1() - centre.p1();
         const qreal sideLength = std::hypot(side.x(), side.y());
         painter->drawLine(sideLength > 0 ? centre.translated(side / sideLength * (width / 2 + 1)) : laneLine);
+    }
+
+    // A highlighted direction: a band in its lane with an arrow, under the
+    // line so the link's own style still reads.
+    for (const bool fromA : {true, false}) {
+        const Highlight level = highlight(fromA);
+        if (level == Highlight::None)
+            continue;
+        QColor band = TopologyStyle::highlight();
+        band.setAlpha(level == Highlight::Primary ? 170 : 95);
+        const QLineF laneLine = lane(fromA);
+        const QPointF shift = laneLine.p1() - (fromA ? line.p1() : line.p2());
+        const QLineF banded = (fromA ? line : QLineF(line.p2(), line.p1())).translated(shift * 1.6);
+        painter->setPen(QPen(band, level == Highlight::Primary ? 13 : 9, Qt::SolidLine, Qt::FlatCap));
+        painter->drawLine(banded);
+        drawArrow(painter, banded, 0.5, TopologyStyle::highlight().darker(level == Highlight::Primary ? 150 : 115));
     }
 
     const bool same = m_lookAB == m_lookBA && m_delayAB == m_delayBA;

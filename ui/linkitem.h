@@ -43,6 +43,12 @@ public:
     void setTraffic(double ab, double ba);
     double traffic(bool fromA) const { return fromA ? m_trafficAB : m_trafficBA; }
 
+    // A message picked in the space-time diagram, per direction: Primary
+    // on the message's own direction, Hop on the other hops of its update.
+    enum class Highlight { None, Hop, Primary };
+    void setHighlight(bool fromA, Highlight highlight);
+    Highlight highlight(bool fromA) const { return fromA ? m_highlightAB : m_highlightBA; }
+
     void setLabel(LinkLabelItem *label);
     LinkLabelItem *label() const { return m_label; }
 
@@ -72,6 +78,8 @@ private:
     int m_delayBA = 0;
     double m_trafficAB = 0;
     double m_trafficBA = 0;
+    Highlight m_highlightAB = Highlight::None;
+    Highlight m_highlightBA = Highlight::None;
 };
 
 // The pill at a link's middle: "cut" with a scissors mark, "500 ms",

@@ -3,6 +3,8 @@
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QEvent>
+#include <QToolButton>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QInputDialog>
@@ -32,7 +34,9 @@
 #include "placesfactory.h"
 #include "placessource.h"
 #include "plotsview.h"
+#include "partitionpreview.h"
 #include "simulatedclients.h"
+#include "spacetimeview.h"
 #include "topologyview.h"
 
 namespace HerdUi {
@@ -92,6 +96,23 @@ void MainWindow::buildActions()
     m_fitAction = make(tr("Zoom to &Fit"), QKeySequence(Qt::Key_F), tr("Show the whole herd"));
     m_trafficAction = make(tr("Simulated &Clients"), QKeySequence(Qt::Key_T), tr("Start or stop simulated phones reporting to random nodes"));
     m_trafficAction->setCheckable(true);
+    m_legendAction = make(tr("&Legend"), QKeySequence(Qt::Key_L), tr("Show or hide the key to the topology's drawing"));
+    m_legendAction->setCheckable(true);
+    m_legendAction->setChecked(true);
+    connect(m_legendAction, &QAction::toggled, this, [this](bool on) {
+        if (m_topology)
+            m_topology->setLegendVisible(on);
+    });
+
+    // Partition actions preview what they would leave while hovered.
+    addPartitionPreview(m_isolateAction, [this]() -> std::optional<QList<QStringList>> {
+        if (!m_topology || m_topology->selectedNode().isEmpty())
+            return std::nullopt;
+        return Herd::Partition::isolate(m_config, m_topology->selectedNode());
+    });
+    addPartitionPreview(m_splitAction, [this]() -> std::optional<QList<QStringList>> {
+        return Herd::Partition::halves(m_config);
+    });
 
     connect(m_openAction, &QAction::triggered, this, &MainWindow::openFile);
     connect(m_saveAction, &QAction::triggered, this, &MainWindow::saveFileAs);
@@ -149,8 +170,9 @@ void MainWindow::buildMenus()
     herd->addActions({m_cutAction, m_restoreAction, m_delayAction});
     herd->addSeparator();
     herd->addActions({m_splitAction, m_healAction, m_slowAction});
+    watchPreviewMenu(herd);
     QMenu *view = menuBar()->addMenu(tr("&View"));
-    view->addActions({m_pauseAction, m_fitAction});
+    view->addActions({m_pauseAction, m_fitAction, m_legendAction});
     QMenu *traffic = menuBar()->addMenu(tr("&Traffic"));
     traffic->addAction(m_trafficAction);
 }
@@ -192,6 +214,60 @@ void MainWindow::buildToolBar()
     bar->addWidget(m_trafficClients);
     bar->addWidget(m_trafficRate);
     bar->addAction(m_trafficAction);
+    // Toolbar buttons report hovering through their action; leaving is
+    // seen here.
+    for (auto it = m_partitionSources.cbegin(); it != m_partitionSources.cend(); ++it) {
+        if (QWidget *button = bar->widgetForAction(it.key()))
+            button->installEventFilter(this);
+    }
+}
+
+void MainWindow::addPartitionPreview(QAction *action, PartitionSource source)
+{
+    m_partitionSources.insert(action, std::move(source));
+    connect(action, &QAction::hovered, this, [this, action] { previewPartition(action); });
+    // Applying clears the preview (this runs after the action's own slot).
+    connect(action, &QAction::triggered, this, &MainWindow::clearPartitionPreview);
+}
+
+void MainWindow::watchPreviewMenu(QMenu *menu)
+{
+    connect(menu, &QMenu::hovered, this, [this](QAction *action) {
+        if (!m_partitionSources.contains(action))
+            clearPartitionPreview();
+    });
+    connect(menu, &QMenu::aboutToHide, this, &MainWindow::clearPartitionPreview);
+}
+
+bool MainWindow::previewPartition(QAction *action)
+{
+    const auto source = m_partitionSources.constFind(action);
+    if (!m_cluster || !m_topology || source == m_partitionSources.cend() || !action->isEnabled()) {
+        clearPartitionPreview();
+        return false;
+    }
+    const std::optional<QList<QStringList>> groups = (*source)();
+    if (!groups) {
+        clearPartitionPreview();
+        return false;
+    }
+    m_topology->showPartitionPreview(PartitionPreview::forGroups(*m_cluster, action->text().remove(u'&'), *groups));
+    return true;
+}
+
+void MainWindow::clearPartitionPreview()
+{
+    if (m_topology)
+        m_topology->clearPartitionPreview();
+}
+
+bool MainWindow::eventFilter(QObject *watched, QEvent *event)
+{
+    if (event->type() == QEvent::Leave) {
+        if (auto *button = qobject_cast<QToolButton *>(watched); button && m_partitionSources.contains(button->defaultAction()))
+            clearPartitionPreview();
+    }
+    return QMainWindow::eventFilter(watched, event);
 }
 
 void MainWindow::buildViews()
@@ -207,6 +283,7 @@ void MainWindow::buildViews()
     m_plots = new PlotsView(m_stats, this);
     m_log = new LogView(this);
     m_log->setNodes(m_config.nodeNames());
+    m_spaceTime = new SpaceTimeView(m_config.nodeNames(), this);
 
     // Plots and the inspector would otherwise claim half the screen's width
     // as their minimum; they lay out fine narrower.
@@ -218,8 +295,18 @@ void MainWindow::buildViews()
     m_tabs->addTab(m_inspector, tr("Node"));
     m_tabs->addTab(m_plots, tr("Plots"));
 
+    // The topology over the space-time diagram: both read left to right
+    // and the diagram wants the width.
+    auto *left = new QSplitter(Qt::Vertical, this);
+    left->addWidget(m_topology);
+    left->addWidget(m_spaceTime);
+    left->setStretchFactor(0, 3);
+    left->setStretchFactor(1, 2);
+    left->setSizes({420, 260});
+    m_topology->setLegendVisible(m_legendAction->isChecked());
+
     auto *split = new QSplitter(Qt::Horizontal, this);
-    split->addWidget(m_topology);
+    split->addWidget(left);
     split->addWidget(m_tabs);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
@@ -234,12 +321,21 @@ void MainWindow::buildViews()
     vertical->addWidget(m_log);
     vertical->setStretchFactor(0, 3);
     vertical->setStretchFactor(1, 1);
-    vertical->setSizes({640, 260}); // enough log rows to read at a glance
+    vertical->setSizes({700, 200}); // enough log rows to read at a glance
     setCentralWidget(vertical);
 
     connect(cluster, &Herd::Cluster::eventOccurred, this, &MainWindow::onEvent);
     connect(cluster, &Herd::Cluster::eventOccurred, m_topology, &TopologyView::onEvent);
     connect(cluster, &Herd::Cluster::eventOccurred, m_log, &LogView::append);
+    connect(cluster, &Herd::Cluster::eventOccurred, m_spaceTime, &SpaceTimeView::onEvent);
+
+    // A message picked in the diagram: its hops in the topology. A node or
+    // link picked in the topology: its messages in the diagram.
+    connect(m_spaceTime, &SpaceTimeView::messageSelected, this, [this](const SpaceTimeSelection &selection) {
+        m_topology->setHighlightedHops(selection.hops, {selection.from, selection.to});
+    });
+    connect(m_spaceTime, &SpaceTimeView::selectionCleared, m_topology, &TopologyView::clearHighlights);
+    connect(m_topology, &TopologyView::linkSelected, this, &MainWindow::onTopologySelection);
 
     connect(m_topology, &TopologyView::killRequested, this, [this](const QString &node) { m_cluster->kill(node); });
     connect(m_topology, &TopologyView::restartRequested, this, [this](const QString &node) {
@@ -257,6 +353,7 @@ void MainWindow::buildViews()
     connect(m_topology, &TopologyView::nodeSelected, this, [this](const QString &node) {
         m_inspector->setNode(node);
         m_console->setNode(node);
+        onTopologySelection();
         updateActions();
     });
     connect(m_topology->scene(), &QGraphicsScene::selectionChanged, this, &MainWindow::updateActions);
@@ -277,6 +374,7 @@ void MainWindow::tearDown()
     m_knowledge = nullptr;
     m_inspector = nullptr;
     m_plots = nullptr;
+    m_spaceTime = nullptr;
     m_tabs = nullptr;
     delete m_stats;
     m_stats = nullptr;
@@ -526,6 +624,19 @@ void MainWindow::showError(const QString &title, const QString &message)
     statusBar()->showMessage(message, 10'000);
     if (QApplication::platformName() != u"offscreen")
         QMessageBox::warning(this, title, message);
+}
+
+void MainWindow::onTopologySelection()
+{
+    if (!m_topology || !m_spaceTime)
+        return;
+    // A new pick in the topology replaces the one made in the diagram.
+    m_spaceTime->clearSelection();
+    const QString node = m_topology->selectedNode();
+    if (const auto link = m_topology->selectedLink())
+        m_spaceTime->setEmphasis(link->first, link->second);
+    else
+        m_spaceTime->setEmphasis(node);
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

@@ -1,15 +1,19 @@
 #pragma once
 
+#include <QHash>
 #include <QMainWindow>
 #include <QTimer>
 
+#include <functional>
 #include <memory>
+#include <optional>
 
 #include "herdconfig.h"
 
 class QAction;
 class QActionGroup;
 class QLabel;
+class QMenu;
 class QSlider;
 class QSpinBox;
 class QTabWidget;
@@ -29,12 +33,19 @@ class KnowledgeView;
 class LogView;
 class NodeInspector;
 class PlotsView;
+class SpaceTimeView;
 class TopologyView;
 
 // The desktop window over one herd that runs inside this process: the
-// topology with its flood animation in the middle, a console, what each
-// node knows and the plots beside it, the event log below. Every action
-// goes through the Cluster's API, so what the window does a test can do.
+// topology with its flood animation and, under it, the space-time diagram;
+// a console, what each node knows and the plots beside them, the event log
+// below. Every action goes through the Cluster's API, so what the window
+// does a test can do.
+//
+// The views never know each other: the window wires them. A message picked
+// in the space-time diagram highlights its hops in the topology; a node or
+// link selected in the topology makes its messages stand out in the
+// diagram. Hovering a partition action previews it on the topology.
 //
 // Owns the herd (places source, cluster, simulated clients) and rebuilds
 // its views whenever another herd is opened.
@@ -63,6 +74,8 @@ public:
     ClientConsole *console() const { return m_console; }
     KnowledgeView *knowledge() const { return m_knowledge; }
     PlotsView *plots() const { return m_plots; }
+    SpaceTimeView *spaceTime() const { return m_spaceTime; }
+    NodeInspector *inspector() const { return m_inspector; }
     Herd::HerdStats *stats() const { return m_stats; }
     QString statusText() const;
 
@@ -70,8 +83,14 @@ public:
     void stopTraffic();
     void setSlowMotion(bool on);
 
+    // Shows on the topology what `action` (a partition action) would do;
+    // false if it is not one or cannot apply now (Isolate with no node).
+    bool previewPartition(QAction *action);
+    void clearPartitionPreview();
+
 protected:
     void closeEvent(QCloseEvent *event) override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
     void buildActions();
@@ -83,6 +102,11 @@ private:
     void updateActions();
     void updateStatus();
     void showError(const QString &title, const QString &message);
+    void onTopologySelection();
+    // Groups of a partition action as things stand now; nullopt if it cannot apply.
+    using PartitionSource = std::function<std::optional<QList<QStringList>>()>;
+    void addPartitionPreview(QAction *action, PartitionSource source);
+    void watchPreviewMenu(QMenu *menu);
 
     void openFile();
     void saveFileAs();
@@ -108,6 +132,7 @@ private:
     KnowledgeView *m_knowledge = nullptr;
     NodeInspector *m_inspector = nullptr;
     PlotsView *m_plots = nullptr;
+    SpaceTimeView *m_spaceTime = nullptr;
     QTabWidget *m_tabs = nullptr;
 
     QAction *m_killAction = nullptr;
@@ -124,6 +149,8 @@ private:
     QAction *m_trafficAction = nullptr;
     QAction *m_openAction = nullptr;
     QAction *m_saveAction = nullptr;
+    QAction *m_legendAction = nullptr;
+    QHash<QAction *, PartitionSource> m_partitionSources;
     QActionGroup *m_presetGroup = nullptr;
     QSlider *m_speed = nullptr;
     QSpinBox *m_trafficClients = nullptr;

@@ -15,10 +15,13 @@
 
 #include "cluster.h"
 #include "floodanimator.h"
+#include "partition.h"
 #include "linkitem.h"
 #include "node.h"
 #include "nodeitem.h"
+#include "partitionpreviewitem.h"
 #include "peerlink.h"
+#include "topologylegend.h"
 #include "topologystyle.h"
 
 using namespace Qt::StringLiterals;
@@ -113,6 +116,7 @@ TopologyView::TopologyView(Herd::Cluster *cluster, QWidget *parent)
         m_scene->addItem(layer);
         return layer;
     };
+    m_previewLayer = addLayer(-1);
     m_linkLayer = addLayer(0);
     m_nodeLayer = addLayer(1);
     m_tokenLayer = addLayer(2);
@@ -132,6 +136,19 @@ TopologyView::TopologyView(Herd::Cluster *cluster, QWidget *parent)
                             " border: 1px solid #cbd5e1; border-radius: 12px; padding: 6px 14px; }"_s);
     m_banner->setFont(bannerFont());
     m_banner->hide();
+
+    auto nodeLookup = [this](const QString &name) { return m_nodes.value(name); };
+    m_previewGroups = new PartitionPreviewItem(PartitionPreviewItem::Layer::Groups, nodeLookup, m_previewLayer);
+    m_previewMarks = new PartitionPreviewItem(PartitionPreviewItem::Layer::Marks, nodeLookup, m_labelLayer);
+    m_previewBanner = new QLabel(this);
+    m_previewBanner->setAttribute(Qt::WA_TransparentForMouseEvents);
+    m_previewBanner->setStyleSheet(u"QLabel { background: rgba(255,251,235,242); color: #78350f;"
+                                   " border: 2px solid #f59e0b; border-radius: 12px; padding: 6px 14px; }"_s);
+    m_previewBanner->setFont(bannerFont());
+    m_previewBanner->setWordWrap(true);
+    m_previewBanner->hide();
+    m_legend = new TopologyLegend(this);
+    connect(m_legend, &TopologyLegend::foldedChanged, this, &TopologyView::placeOverlays);
 
     m_wall.start();
     m_frameTimer.setTimerType(Qt::PreciseTimer);
@@ -521,6 +538,7 @@ void TopologyView::wheelEvent(QWheelEvent *event)
 void TopologyView::resizeEvent(QResizeEvent *event)
 {
     QGraphicsView::resizeEvent(event);
+    placeOverlays();
     if (m_autoFit)
         zoomToFit();
 }
@@ -550,11 +568,101 @@ void TopologyView::onSelectionChanged()
         if (link->label())
             link->label()->update();
     }
+    const auto link = selectedLink();
+    if (link != m_lastSelectedLink) {
+        m_lastSelectedLink = link;
+        emit linkSelected(link ? link->first : QString(), link ? link->second : QString());
+    }
     const QString node = selectedNode();
     if (node == m_lastSelectedNode)
         return;
     m_lastSelectedNode = node;
     emit nodeSelected(node);
+}
+
+void TopologyView::setHighlightedHops(const QList<std::pair<QString, QString>> &hops,
+                                      const std::pair<QString, QString> &primary)
+{
+    clearHighlights();
+    auto mark = [this](const QString &from, const QString &to, LinkItem::Highlight level) {
+        LinkItem *link = linkItem(from, to);
+        if (!link)
+            return;
+        const bool fromA = link->nodeA()->name() == from;
+        if (link->highlight(fromA) < level)
+            link->setHighlight(fromA, level);
+    };
+    for (const auto &[from, to] : hops)
+        mark(from, to, LinkItem::Highlight::Hop);
+    mark(primary.first, primary.second, LinkItem::Highlight::Primary);
+}
+
+void TopologyView::clearHighlights()
+{
+    for (LinkItem *link : std::as_const(m_links)) {
+        link->setHighlight(true, LinkItem::Highlight::None);
+        link->setHighlight(false, LinkItem::Highlight::None);
+    }
+}
+
+void TopologyView::showPartitionPreview(const PartitionPreview &preview)
+{
+    if (!m_cluster || preview.isEmpty()) {
+        clearPartitionPreview();
+        return;
+    }
+    m_preview = preview;
+    // The links that still carry updates afterwards hold each group together.
+    QList<PartitionPreview::Link> kept;
+    for (const auto &link : m_cluster->config().links) {
+        const bool cutNow = m_cluster->isLinkCut(link.first, link.second) && m_cluster->isLinkCut(link.second, link.first);
+        const bool cutNext = preview.newCuts.contains(link)
+                             || preview.newCuts.contains(PartitionPreview::Link{link.second, link.first});
+        if (!cutNow && !cutNext)
+            kept.append(link);
+    }
+    m_previewGroups->setPreview(preview, kept);
+    m_previewMarks->setPreview(preview, kept);
+    m_previewBanner->setText(preview.caption());
+    m_previewBanner->show();
+    placeOverlays();
+}
+
+void TopologyView::clearPartitionPreview()
+{
+    if (m_preview.isEmpty())
+        return;
+    m_preview = {};
+    m_previewGroups->setPreview({}, {});
+    m_previewMarks->setPreview({}, {});
+    m_previewBanner->hide();
+}
+
+QString TopologyView::partitionPreviewCaption() const
+{
+    return m_previewBanner->isVisible() ? m_previewBanner->text() : QString();
+}
+
+void TopologyView::setLegendVisible(bool visible)
+{
+    m_legend->setVisible(visible);
+    placeOverlays();
+}
+
+void TopologyView::placeOverlays()
+{
+    const QRect area = viewport()->geometry();
+    m_legend->resize(m_legend->sizeHint());
+    m_legend->move(area.left() + 10, area.bottom() - m_legend->height() - 9);
+    if (m_previewBanner->isVisible()) {
+        // Across the top, under the busy/paused banner when that shows.
+        const int width = std::min(area.width() - 24, 780);
+        m_previewBanner->setFixedWidth(width);
+        m_previewBanner->adjustSize();
+        const int top = m_banner->isVisible() ? m_banner->geometry().bottom() + 8 : 12;
+        m_previewBanner->move(area.left() + (area.width() - width) / 2, area.top() + top);
+        m_previewBanner->raise();
+    }
 }
 
 void TopologyView::contextMenuEvent(QContextMenuEvent *event)
@@ -582,8 +690,19 @@ void TopologyView::contextMenuEvent(QContextMenuEvent *event)
         QAction *restart = menu.addAction(tr("Restart %1").arg(name), this, [this, name] { emit restartRequested(name); });
         restart->setEnabled(local && node->isKilled());
         menu.addSeparator();
-        QAction *isolate = menu.addAction(tr("Isolate (cut all its links)"), this, [this, name] { emit isolateRequested(name); });
+        QAction *isolate = menu.addAction(tr("Isolate (cut all its links)"), this, [this, name] {
+            clearPartitionPreview();
+            emit isolateRequested(name);
+        });
         isolate->setEnabled(local && !node->links().isEmpty());
+        // Hovering the partition shows what it would leave.
+        connect(&menu, &QMenu::hovered, this, [this, isolate, name](QAction *hovered) {
+            if (hovered == isolate && m_cluster)
+                showPartitionPreview(PartitionPreview::forGroups(
+                    *m_cluster, tr("Isolate %1").arg(name), Herd::Partition::isolate(m_cluster->config(), name)));
+            else
+                clearPartitionPreview();
+        });
     } else if (link) {
         const QString a = link->nodeA()->name();
         const QString b = link->nodeB()->name();
@@ -599,6 +718,7 @@ void TopologyView::contextMenuEvent(QContextMenuEvent *event)
         menu.addAction(tr("Automatic layout"), this, &TopologyView::relayout);
     }
     menu.exec(event->globalPos());
+    clearPartitionPreview();
     event->accept();
 }
 
