@@ -4,8 +4,11 @@
 
 #include <QAction>
 #include <QFile>
+#include <QMenu>
+#include <QMenuBar>
 #include <QSignalSpy>
 #include <QTabWidget>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -20,9 +23,14 @@
 #include "logview.h"
 #include "mainwindow.h"
 #include "node.h"
+#include "nodeinspector.h"
 #include "nodeitem.h"
+#include "partition.h"
+#include "partitionpreview.h"
 #include "peerlink.h"
 #include "simulatedclients.h"
+#include "spacetimecanvas.h"
+#include "spacetimeview.h"
 #include "topologyview.h"
 
 using namespace HerdUi;
@@ -60,6 +68,35 @@ QAction *action(const MainWindow &window, const QString &text)
             return candidate;
     }
     return nullptr;
+}
+
+QSet<QString> asSet(const QStringList &names)
+{
+    return QSet<QString>(names.cbegin(), names.cend());
+}
+
+QString linkName(const QString &a, const QString &b)
+{
+    return a < b ? a + u'-' + b : b + u'-' + a;
+}
+
+QSet<QString> linkSet(const QList<std::pair<QString, QString>> &links)
+{
+    QSet<QString> result;
+    for (const auto &[a, b] : links)
+        result.insert(linkName(a, b));
+    return result;
+}
+
+// The text of `column` in the inspector's row for `neighbour`.
+QString neighbourCell(const NodeInspector *inspector, const QString &neighbour, int column)
+{
+    const QTableWidget *table = inspector->neighboursTable();
+    for (int row = 0; row < table->rowCount(); ++row) {
+        if (table->item(row, NodeInspector::NeighbourName) && table->item(row, NodeInspector::NeighbourName)->text() == neighbour)
+            return table->item(row, column) ? table->item(row, column)->text() : QString();
+    }
+    return {};
 }
 
 } // namespace
@@ -181,6 +218,201 @@ private slots:
             QVERIFY(node.position.has_value());
     }
 
+    // An arrow picked in the space-time diagram lights up its update's hops
+    // in the topology; a node picked in the topology takes over.
+    void pickingAMessageHighlightsItsHopsInTheTopology()
+    {
+        SpaceTimeView *diagram = m_window->spaceTime();
+        TopologyView *topology = m_window->topology();
+        QVERIFY(diagram && diagram->isVisible());
+        m_window->console()->setNode(u"Alford"_s);
+        m_window->console()->send(u"IAMAT pick.test +34.068930-118.445127 1700000000.5"_s);
+        const QByteArray update = "pick.test 1700000000.5";
+        // Alford -> Parker and Powell, on to Bolden and Hamilton: every node stores it.
+        auto storedEverywhere = [this] {
+            for (const Herd::Node *node : m_window->cluster()->nodes()) {
+                if (!node->store().find("pick.test"))
+                    return false;
+            }
+            return true;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(storedEverywhere(), Timeout);
+        QTRY_COMPARE_WITH_TIMEOUT(diagram->history().openSends(), 0, Timeout);
+        quint64 alfordToParker = 0;
+        for (const HerdUi::SpaceTimeMessage &message : diagram->history().messages()) {
+            if (message.update == update && message.from == u"Alford" && message.to == u"Parker")
+                alfordToParker = message.id;
+        }
+        QVERIFY(alfordToParker != 0);
+
+        // Click the arrow as drawn.
+        diagram->setLive(false);
+        diagram->refresh();
+        // Alford's arrows to Parker and Powell may overlap: whichever is
+        // under the mouse is the one picked.
+        const QPoint point = diagram->canvas()->arrow(*diagram->history().message(alfordToParker)).pointAt(0.5).toPoint();
+        const quint64 underMouse = diagram->canvas()->messageAt(point);
+        QVERIFY(underMouse != 0);
+        QSignalSpy selected(diagram, &SpaceTimeView::messageSelected);
+        QTest::mouseClick(diagram->canvas(), Qt::LeftButton, {}, point);
+        QCOMPARE(selected.count(), 1);
+        QCOMPARE(diagram->selectedMessage(), underMouse);
+        const HerdUi::SpaceTimeSelection selection = diagram->selection(); // a copy: it is cleared below
+        QCOMPARE(selection.update, update);
+        QVERIFY(selection.hops.contains(std::pair{u"Alford"_s, u"Parker"_s}));
+        QVERIFY(selection.hops.contains(std::pair{u"Parker"_s, u"Hamilton"_s}));
+
+        auto highlight = [topology](const QString &from, const QString &to) {
+            const LinkItem *link = topology->linkItem(from, to);
+            return link->highlight(link->nodeA()->name() == from);
+        };
+        QCOMPARE(highlight(selection.from, selection.to), LinkItem::Highlight::Primary);
+        for (const auto &[from, to] : selection.hops) {
+            if (std::pair{from, to} != std::pair{selection.from, selection.to})
+                QCOMPARE(highlight(from, to), LinkItem::Highlight::Hop);
+        }
+        // Hamilton is a leaf: the update never went from it to Parker.
+        QCOMPARE(highlight(u"Hamilton"_s, u"Parker"_s), LinkItem::Highlight::None);
+
+        // Picking a node in the topology replaces the diagram's pick and
+        // makes that node's messages stand out there.
+        topology->nodeItem(u"Bolden"_s)->setSelected(true);
+        QCOMPARE(diagram->selectedMessage(), quint64(0));
+        QCOMPARE(highlight(selection.from, selection.to), LinkItem::Highlight::None);
+        int emphasised = 0;
+        for (const HerdUi::SpaceTimeMessage &message : diagram->history().messages()) {
+            const bool touchesBolden = message.from == u"Bolden" || message.to == u"Bolden";
+            QCOMPARE(diagram->canvas()->emphasises(message), touchesBolden);
+            emphasised += touchesBolden ? 1 : 0;
+        }
+        QVERIFY(emphasised > 0);
+        // And a link: its two directions.
+        topology->scene()->clearSelection();
+        topology->linkItem(u"Alford"_s, u"Parker"_s)->setSelected(true);
+        for (const HerdUi::SpaceTimeMessage &message : diagram->history().messages()) {
+            const bool onLink = (message.from == u"Alford" && message.to == u"Parker")
+                                || (message.from == u"Parker" && message.to == u"Alford");
+            QCOMPARE(diagram->canvas()->emphasises(message), onLink);
+        }
+    }
+
+    // The Node tab's table follows each outgoing link as it is cut,
+    // restored, loses its neighbour and waits on a delay.
+    void inspectorShowsLinkStateLive()
+    {
+        Herd::Cluster *cluster = m_window->cluster();
+        NodeInspector *inspector = m_window->inspector();
+        const QString alford = u"Alford"_s;
+        const QString parker = u"Parker"_s;
+        inspector->setNode(alford);
+        QTRY_COMPARE_WITH_TIMEOUT(neighbourCell(inspector, parker, NodeInspector::LinkState), u"connected"_s, Timeout);
+        QCOMPARE(neighbourCell(inspector, parker, NodeInspector::FailedAttempts), u"0"_s);
+
+        QVERIFY(cluster->setLinkCut(alford, parker, true));
+        QTRY_COMPARE_WITH_TIMEOUT(neighbourCell(inspector, parker, NodeInspector::LinkState), u"cut"_s, Timeout);
+        QCOMPARE(neighbourCell(inspector, u"Powell"_s, NodeInspector::LinkState), u"connected"_s);
+        QVERIFY(cluster->setLinkCut(alford, parker, false));
+        QTRY_COMPARE_WITH_TIMEOUT(neighbourCell(inspector, parker, NodeInspector::LinkState), u"connected"_s, Timeout);
+
+        // Parker dies: Alford backs off and counts its failed attempts.
+        QVERIFY(cluster->kill(parker));
+        QTRY_COMPARE_WITH_TIMEOUT(neighbourCell(inspector, parker, NodeInspector::LinkState), u"backing off"_s, Timeout);
+        QTRY_VERIFY_WITH_TIMEOUT(neighbourCell(inspector, parker, NodeInspector::FailedAttempts).toInt() >= 2, Timeout);
+        // The topology draws that direction as backing off, not connecting.
+        const LinkItem *link = m_window->topology()->linkItem(alford, parker);
+        QTRY_COMPARE_WITH_TIMEOUT(link->look(link->nodeA()->name() == alford), TopologyStyle::LinkLook::BackingOff, Timeout);
+        QString error;
+        QVERIFY2(cluster->restart(parker, &error), qPrintable(error));
+        QTRY_COMPARE_WITH_TIMEOUT(neighbourCell(inspector, parker, NodeInspector::LinkState), u"connected"_s, Timeout);
+        QCOMPARE(neighbourCell(inspector, parker, NodeInspector::FailedAttempts), u"0"_s);
+
+        // A delayed link holds the line it was handed: queued 1, then 0.
+        QVERIFY(cluster->setLinkDelay(alford, parker, 1500));
+        QTRY_COMPARE_WITH_TIMEOUT(neighbourCell(inspector, parker, NodeInspector::LinkDelay), u"1500 ms"_s, Timeout);
+        m_window->console()->setNode(alford);
+        m_window->console()->send(u"IAMAT queued.test +34.068930-118.445127 1700000000.5"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(neighbourCell(inspector, parker, NodeInspector::QueuedLines), u"1"_s, Timeout);
+        QTRY_COMPARE_WITH_TIMEOUT(neighbourCell(inspector, parker, NodeInspector::QueuedLines), u"0"_s, Timeout);
+        QVERIFY(cluster->node(parker)->store().find("queued.test"));
+    }
+
+    // Hovering a partition action shades the groups it would leave and
+    // marks the nodes that would go stale; applying it clears that.
+    void partitionPreviewBeforeApplying()
+    {
+        Herd::Cluster *cluster = m_window->cluster();
+        TopologyView *topology = m_window->topology();
+        const Herd::HerdConfig &config = cluster->config();
+        QAction *split = action(*m_window, QStringLiteral("Split in Two"));
+        QVERIFY(split);
+        QVERIFY(!topology->hasPartitionPreview());
+
+        split->hover();
+        QVERIFY(topology->hasPartitionPreview());
+        const QList<QStringList> halves = Herd::Partition::halves(config);
+        QCOMPARE(halves.size(), 2);
+        const QStringList &larger = halves[0].size() >= halves[1].size() ? halves[0] : halves[1];
+        const QStringList &smaller = halves[0].size() >= halves[1].size() ? halves[1] : halves[0];
+        const HerdUi::PartitionPreview preview = topology->partitionPreview();
+        QCOMPARE(preview.components.size(), 2);
+        QCOMPARE(asSet(preview.components[0]), asSet(larger));
+        QCOMPARE(asSet(preview.components[1]), asSet(smaller));
+        QCOMPARE(asSet(preview.staleNodes), asSet(smaller));
+        QCOMPARE(linkSet(preview.newCuts), linkSet(Herd::Partition::crossingLinks(config, halves)));
+        QVERIFY(topology->partitionPreviewCaption().contains(u"would go stale"));
+        QVERIFY(topology->partitionPreviewCaption().contains(smaller.first()));
+        // Only a preview: nothing is cut yet.
+        for (const auto &[a, b] : config.links)
+            QVERIFY(!cluster->isLinkCut(a, b));
+        const QString target = qEnvironmentVariable("HERD_SCREENSHOT");
+        if (!target.isEmpty()) {
+            // The links drawn as they are (the view refreshes per frame).
+            QTRY_VERIFY_WITH_TIMEOUT(!topology->linkItem(u"Alford"_s, u"Parker"_s)->isCut()
+                                         && topology->linkItem(u"Alford"_s, u"Parker"_s)->look(true) == TopologyStyle::LinkLook::Up,
+                                     Timeout);
+            QVERIFY(m_window->grab().save(QString(target).replace(u".png"_s, u"-preview.png"_s)));
+        }
+
+        // Hovering another action in the menu takes the preview away.
+        QMenu *herdMenu = nullptr;
+        for (QAction *menuAction : m_window->menuBar()->actions()) {
+            if (menuAction->menu() && menuAction->menu()->actions().contains(split))
+                herdMenu = menuAction->menu();
+        }
+        QVERIFY(herdMenu);
+        emit herdMenu->hovered(action(*m_window, QStringLiteral("Heal All")));
+        QVERIFY(!topology->hasPartitionPreview());
+
+        // Applying clears it and cuts exactly the previewed links.
+        split->hover();
+        QVERIFY(topology->hasPartitionPreview());
+        split->trigger();
+        QVERIFY(!topology->hasPartitionPreview());
+        const QSet<QString> previewedCuts = linkSet(preview.newCuts);
+        for (const auto &[a, b] : config.links)
+            QCOMPARE(cluster->isLinkCut(a, b), previewedCuts.contains(linkName(a, b)));
+
+        // Isolate needs a node, and counts the cuts already made: isolating
+        // a node of the smaller half leaves three groups.
+        QAction *isolate = action(*m_window, QStringLiteral("Isolate Node"));
+        QVERIFY(isolate);
+        isolate->hover();
+        QVERIFY(!topology->hasPartitionPreview());
+        const QString lone = smaller.first();
+        topology->nodeItem(lone)->setSelected(true);
+        QVERIFY(isolate->isEnabled());
+        isolate->hover();
+        QVERIFY(topology->hasPartitionPreview());
+        const HerdUi::PartitionPreview isolated = topology->partitionPreview();
+        QCOMPARE(asSet(isolated.components.constFirst()), asSet(larger));
+        QVERIFY(isolated.components.contains(QStringList{lone}));
+        QVERIFY(isolated.staleNodes.contains(lone));
+        QVERIFY(!isolated.staleNodes.contains(larger.first()));
+        m_window->clearPartitionPreview();
+        QVERIFY(!topology->hasPartitionPreview());
+        action(*m_window, QStringLiteral("Heal All"))->trigger();
+    }
+
     // A busy window, as a class would see it mid-demo. With HERD_SCREENSHOT
     // set, the picture is kept there (the README's screenshot).
     void rendersBusyWindow()
@@ -192,6 +424,21 @@ private slots:
         cluster->setLinkDelay(QStringLiteral("Alford"), QStringLiteral("Parker"), 400);
         QTRY_VERIFY_WITH_TIMEOUT(m_window->simulation()->answered() >= 8, Timeout);
         QTRY_VERIFY_WITH_TIMEOUT(m_window->topology()->tokensInFlight() > 0, Timeout);
+        // Pick the newest update that travelled several hops: the topology
+        // lights them up, as after a click on its arrow.
+        SpaceTimeView *diagram = m_window->spaceTime();
+        const auto pickable = [diagram]() -> quint64 {
+            const auto &messages = diagram->history().messages();
+            for (auto it = messages.crbegin(); it != messages.crend(); ++it) {
+                if (it->outcome == HerdUi::SpaceTimeMessage::Outcome::Stored
+                    && diagram->history().messagesOfUpdate(it->update).size() >= 3)
+                    return it->id;
+            }
+            return 0;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(pickable() != 0, Timeout);
+        QVERIFY(diagram->selectMessage(pickable()));
+        diagram->showAll();
         const QImage image = m_window->grab().toImage();
         QVERIFY(!image.isNull());
         QVERIFY(image.width() >= 1000);

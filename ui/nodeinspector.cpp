@@ -198,13 +198,22 @@ NodeInspector::NodeInspector(Herd::Cluster *cluster, QWidget *parent)
     neighboursCaption->setStyleSheet(u"font-weight: bold;"_s);
     layout->addWidget(neighboursCaption);
     m_neighbours->setColumnCount(NeighbourColumns);
-    m_neighbours->setHorizontalHeaderLabels(
-        {tr("Neighbour"), tr("Address"), tr("Link"), tr("Failed attempts"), tr("Delay"), tr("Queued")});
+    QStringList headers(NeighbourColumns);
+    headers[NeighbourName] = tr("Neighbour");
+    headers[LinkState] = tr("Link");
+    headers[FailedAttempts] = tr("Failed");
+    headers[LinkDelay] = tr("Delay");
+    headers[QueuedLines] = tr("Queued");
+    headers[NeighbourAddress] = tr("Address");
+    m_neighbours->setHorizontalHeaderLabels(headers);
+    m_neighbours->horizontalHeaderItem(LinkState)->setToolTip(tr("This node's outgoing link to the neighbour"));
     m_neighbours->horizontalHeaderItem(FailedAttempts)->setToolTip(tr("Reconnect attempts that failed since the link was last connected"));
     m_neighbours->horizontalHeaderItem(QueuedLines)->setToolTip(tr("AT lines waiting on the link (delayed, or behind a slow socket)"));
     m_neighbours->setFont(tableFont);
     m_neighbours->verticalHeader()->setVisible(false);
-    m_neighbours->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    // Short columns fit their contents; the address takes what is left.
+    m_neighbours->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_neighbours->horizontalHeader()->setSectionResizeMode(NeighbourAddress, QHeaderView::Stretch);
     m_neighbours->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_neighbours->setSelectionMode(QAbstractItemView::NoSelection);
     m_neighbours->setMaximumHeight(QFontMetrics(tableFont).height() * 7);

@@ -38,18 +38,28 @@ QString PartitionPreview::caption() const
 {
     if (components.isEmpty())
         return {};
-    QStringList groups;
-    for (const QStringList &component : components)
-        groups << u'{' + component.join(u", ") + u'}';
+    // One line: the groups themselves are drawn, in their tints.
     const QString cuts = newCuts.isEmpty()
         ? tr("nothing more to cut")
         : QCoreApplication::translate("PartitionPreview", "cuts %n link(s)", nullptr, int(newCuts.size()));
-    QString text = tr("Preview · %1: %2 · %3").arg(title, groups.join(u"  "), cuts);
+    const QString stale = staleNodes.isEmpty()
+        ? tr("every node still reaches every other")
+        : QCoreApplication::translate("PartitionPreview", "%1 would go stale", nullptr, int(staleNodes.size()))
+              .arg(staleNodes.join(u", "));
+    return tr("Preview · %1: %2 · %3").arg(title, cuts, stale);
+}
+
+QString PartitionPreview::description() const
+{
+    if (components.isEmpty())
+        return {};
+    QStringList groups;
+    for (const QStringList &component : components)
+        groups << u'{' + component.join(u", ") + u'}';
+    QString text = tr("%1 leaves %2 group(s): %3.").arg(title).arg(components.size()).arg(groups.join(u"  "));
     if (!staleNodes.isEmpty())
-        text += u'\n' + tr("Updates arriving in {%1} never reach %2 while the cut lasts: they go stale.")
-                            .arg(components.first().join(u", "), staleNodes.join(u", "));
-    else
-        text += u'\n' + tr("Every node can still reach every other: no node goes stale.");
+        text += u' ' + tr("Updates arriving in {%1} never reach %2 while the cut lasts.")
+                           .arg(components.first().join(u", "), staleNodes.join(u", "));
     return text;
 }
 

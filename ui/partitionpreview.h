@@ -34,6 +34,8 @@ struct PartitionPreview
     int componentOf(const QString &node) const;
     // One line for the banner above the topology.
     QString caption() const;
+    // The groups and who misses what, in a sentence (tooltips, tests).
+    QString description() const;
 
     // The preview of cutting every link between `groups` on `cluster`'s herd.
     static PartitionPreview forGroups(const Herd::Cluster &cluster, const QString &title,

@@ -316,6 +316,22 @@ void SpaceTimeCanvas::paintMarks(QPainter &painter, const QRectF &plot) const
     }
     const bool labels = visibleMarks <= kMaxMarkLabels;
     painter.setFont(smallFont(10, true));
+    // Marks made at one moment (a partition cuts several links at once)
+    // would print their labels over each other: each takes the first free
+    // spot a line above or below.
+    QList<QRectF> taken;
+    auto label = [&painter, &taken](const QPointF &at, const QString &text, const QColor &colour) {
+        const QRectF box = painter.fontMetrics().boundingRect(text).translated(at.toPoint());
+        for (const double dy : {0.0, 12.0, -12.0, 24.0, -24.0, 36.0}) {
+            const QRectF moved = box.translated(0, dy);
+            if (std::none_of(taken.cbegin(), taken.cend(), [&moved](const QRectF &r) { return r.intersects(moved); })) {
+                taken.append(moved);
+                painter.setPen(colour);
+                painter.drawText(at + QPointF(0, dy), text);
+                return;
+            }
+        }
+    };
     for (const SpaceTimeMark &mark : m_history->marks()) {
         const double x = xOf(m_axis == Axis::WallClock ? double(mark.timeNs) : double(mark.tick));
         if (x < plot.left() - 10 || x > plot.right() + 10)
@@ -339,17 +355,14 @@ void SpaceTimeCanvas::paintMarks(QPainter &painter, const QRectF &plot) const
         }
         case MarkKind::Killed:
             drawCross(painter, QPointF(x, y), TopologyStyle::killedMark());
-            if (labels) {
-                painter.setPen(TopologyStyle::killedMark());
-                painter.drawText(QPointF(x + 6, y - 6), tr("killed"));
-            }
+            if (labels)
+                label(QPointF(x + 6, y - 6), tr("killed"), TopologyStyle::killedMark());
             break;
         case MarkKind::Started:
             painter.setPen(QPen(restoredColour(), 2.5, Qt::SolidLine, Qt::RoundCap));
             painter.drawLine(QPointF(x, y - 7), QPointF(x, y + 7));
-            if (labels) {
-                painter.drawText(QPointF(x + 5, y - 6), tr("restarted"));
-            }
+            if (labels)
+                label(QPointF(x + 5, y - 6), tr("restarted"), restoredColour());
             break;
         case MarkKind::LinkCut:
         case MarkKind::LinkRestored:
@@ -368,8 +381,7 @@ void SpaceTimeCanvas::paintMarks(QPainter &painter, const QRectF &plot) const
                 const QString text = mark.kind == MarkKind::LinkCut        ? tr("✂ cut")
                                      : mark.kind == MarkKind::LinkRestored ? tr("restored")
                                                                            : mark.detail;
-                painter.setPen(colour);
-                painter.drawText(QPointF(x + 4, (y + y2) / 2 + 4), text);
+                label(QPointF(x + 4, (y + y2) / 2 + 4), text, colour);
             }
             break;
         }
@@ -529,6 +541,8 @@ QString SpaceTimeCanvas::tooltipAt(const QPointF &pos) const
         QString text = u"<b>%1 → %2</b>&nbsp; %3<br>"_s.arg(message->from.toHtmlEscaped(), message->to.toHtmlEscaped(),
                                                        QString::fromUtf8(message->client).toHtmlEscaped());
         text += tr("sent %1 (Lamport %2)").arg(wallText(message->sentNs)).arg(message->sentTick);
+        if (message->writtenNs >= 0)
+            text += u"<br>"_s + tr("held %1 on the link (delay or backlog), then written").arg(durationText(message->writtenNs - message->sentNs));
         if (message->isReceived()) {
             text += u"<br>"_s
                     + (message->sendSeen ? tr("received %1 later (Lamport %2)")

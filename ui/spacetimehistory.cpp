@@ -90,6 +90,8 @@ void SpaceTimeHistory::clear()
     m_awaiting.clear();
     m_downtimes.clear();
     m_clocks.clear();
+    m_handOffs.clear();
+    m_handOffOrder.clear();
     m_evicted = 0;
     m_unmatched = 0;
     m_latestNs = 0;
@@ -210,6 +212,8 @@ bool SpaceTimeHistory::addEvent(const Herd::Event &event)
     case EventKind::RecordStored:
     case EventKind::RecordDropped:
         onOutcome(event, event.kind == EventKind::RecordStored);
+        if (event.kind == EventKind::RecordStored)
+            rememberHandOff(event);
         break;
     case EventKind::NodeStarted:
     case EventKind::NodeStopped:
@@ -243,6 +247,21 @@ void SpaceTimeHistory::addMark(SpaceTimeMark mark)
     ++m_markSerial;
 }
 
+void SpaceTimeHistory::rememberHandOff(const Herd::Event &event)
+{
+    const QByteArray key = event.node.toUtf8() + '\n' + event.line;
+    const quint64 serial = ++m_handOffSerial;
+    m_handOffs.insert(key, {event.timeNs, serial});
+    m_handOffOrder.emplace_back(key, serial);
+    while (int(m_handOffOrder.size()) > MaxHandOffs) {
+        const auto &[oldKey, oldSerial] = m_handOffOrder.front();
+        const auto it = m_handOffs.constFind(oldKey);
+        if (it != m_handOffs.cend() && it->serial == oldSerial) // not stored again since
+            m_handOffs.erase(it);
+        m_handOffOrder.pop_front();
+    }
+}
+
 void SpaceTimeHistory::onSent(const Herd::Event &event)
 {
     SpaceTimeMessage message;
@@ -251,6 +270,15 @@ void SpaceTimeHistory::onSent(const Herd::Event &event)
     message.line = event.line;
     message.update = updateKey(event.line, &message.client);
     message.sentNs = event.timeNs;
+    if (!event.detail.isEmpty()) {
+        // It waited on the link ("delayed" or "queued"): it left the node
+        // when the node stored the record.
+        const auto handOff = m_handOffs.constFind(event.node.toUtf8() + '\n' + event.line);
+        if (handOff != m_handOffs.cend() && handOff->timeNs <= event.timeNs) {
+            message.sentNs = handOff->timeNs;
+            message.writtenNs = event.timeNs;
+        }
+    }
     message.sentTick = tick(event.node);
     push(std::move(message));
     const SpaceTimeMessage &sent = m_messages.back();

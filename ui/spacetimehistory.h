@@ -32,7 +32,10 @@ struct SpaceTimeMessage
     QByteArray line;
     // Client id and client time: the same on every hop of one update.
     QByteArray update;
+    // When the sender handed it to the link. A delayed link (or a slow
+    // socket) holds it until writtenNs; the arrow spans both, as latency.
     qint64 sentNs = 0;
+    qint64 writtenNs = -1; // -1: written at once
     qint64 receivedNs = -1;
     // Lamport clocks of the send and the receive.
     qint64 sentTick = 0;
@@ -84,6 +87,10 @@ struct SpaceTimeDowntime
 // node reports right after a receive (the core reports both in one call)
 // says whether it was stored or stale.
 //
+// A line that waited on its link (a delay, or a socket behind) is reported
+// sent when it is written; its arrow starts when the sender stored the record
+// and handed it over, so a slow link shows as a slanted arrow.
+//
 // Every event also advances per-node Lamport clocks (a send ticks the
 // sender, a receive takes max(own, sender's) + 1), so the diagram can draw
 // logical time as well as wall time.
@@ -99,6 +106,7 @@ public:
     static constexpr int DefaultMessageCapacity = 4000;
     static constexpr int DefaultMarkCapacity = 1500;
     static constexpr int MaxDowntimesPerNode = 32;
+    static constexpr int MaxHandOffs = 4096; // stored records remembered for delayed sends
 
     explicit SpaceTimeHistory(const QStringList &nodes = {});
 
@@ -148,6 +156,7 @@ private:
     void onSkipped(const Herd::Event &event);
     void onReceived(const Herd::Event &event);
     void onOutcome(const Herd::Event &event, bool stored);
+    void rememberHandOff(const Herd::Event &event);
     void onNodeState(const Herd::Event &event, bool started);
     void onLinkChanged(const Herd::Event &event);
     qint64 tick(const QString &node, qint64 atLeast = 0);
@@ -176,6 +185,16 @@ private:
     quint64 m_markSerial = 0; // serial of m_marks.back()
     QHash<QString, std::deque<SpaceTimeDowntime>> m_downtimes;
     QHash<QString, qint64> m_clocks;
+    // "node\nAT line" -> when the node stored it (and so handed it to its
+    // links), for lines written later; bounded, oldest forgotten first.
+    struct HandOff
+    {
+        qint64 timeNs;
+        quint64 serial;
+    };
+    QHash<QByteArray, HandOff> m_handOffs;
+    std::deque<std::pair<QByteArray, quint64>> m_handOffOrder;
+    quint64 m_handOffSerial = 0;
     qint64 m_evicted = 0;
     qint64 m_unmatched = 0;
     qint64 m_latestNs = 0;

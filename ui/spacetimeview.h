@@ -60,7 +60,7 @@ class SpaceTimeView final : public QWidget
 public:
     using Axis = SpaceTimeCanvas::Axis;
     static constexpr int FrameMs = 40;
-    static constexpr double DefaultSpanNs = 12e9;
+    static constexpr double DefaultSpanNs = 10e9;
     static constexpr double DefaultSpanTicks = 80;
 
     explicit SpaceTimeView(const QStringList &nodes, QWidget *parent = nullptr);

@@ -136,7 +136,7 @@ QColor linkColor(LinkLook look)
     case LinkLook::Connecting:
         return QColor(0xd9, 0x77, 0x06);
     case LinkLook::BackingOff:
-        return QColor(0xc2, 0x41, 0x0c);
+        return QColor(0xb4, 0x53, 0x09);
     case LinkLook::Cut:
         return QColor(0xdc, 0x26, 0x26);
     case LinkLook::Down:
@@ -157,10 +157,10 @@ QPen linkPen(LinkLook look, bool selected)
         pen.setStyle(Qt::DotLine);
         break;
     case LinkLook::BackingOff:
-        // Long dashes with wide gaps: "waiting", unlike the busy dots of a
-        // connection attempt and the short red dashes of a cut.
+        // Round dots far apart: "waiting", unlike the dense dashes of a
+        // connection attempt and the red dashes of a cut.
         pen.setCapStyle(Qt::RoundCap);
-        pen.setDashPattern({2.2, 2.6});
+        pen.setDashPattern({0.01, 2.6});
         break;
     case LinkLook::Cut:
         pen.setCapStyle(Qt::FlatCap);

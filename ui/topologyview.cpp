@@ -145,7 +145,6 @@ TopologyView::TopologyView(Herd::Cluster *cluster, QWidget *parent)
     m_previewBanner->setStyleSheet(u"QLabel { background: rgba(255,251,235,242); color: #78350f;"
                                    " border: 2px solid #f59e0b; border-radius: 12px; padding: 6px 14px; }"_s);
     m_previewBanner->setFont(bannerFont());
-    m_previewBanner->setWordWrap(true);
     m_previewBanner->hide();
     m_legend = new TopologyLegend(this);
     connect(m_legend, &TopologyLegend::foldedChanged, this, &TopologyView::placeOverlays);
@@ -169,7 +168,9 @@ TopologyView::~TopologyView()
     // The animator only borrows items; drop it, then the scene and its
     // items while the maps and callbacks they use still exist.
     m_animator.reset();
-    m_scene->disconnect(this);
+    // Deleting a selected item changes the selection: nobody (this view,
+    // the main window) may hear that from a scene being torn down.
+    m_scene->disconnect();
     setScene(nullptr);
     delete std::exchange(m_scene, nullptr);
 }
@@ -624,6 +625,7 @@ void TopologyView::showPartitionPreview(const PartitionPreview &preview)
     m_previewGroups->setPreview(preview, kept);
     m_previewMarks->setPreview(preview, kept);
     m_previewBanner->setText(preview.caption());
+    m_previewBanner->setToolTip(preview.description());
     m_previewBanner->show();
     placeOverlays();
 }
@@ -655,12 +657,11 @@ void TopologyView::placeOverlays()
     m_legend->resize(m_legend->sizeHint());
     m_legend->move(area.left() + 10, area.bottom() - m_legend->height() - 9);
     if (m_previewBanner->isVisible()) {
-        // Across the top, under the busy/paused banner when that shows.
-        const int width = std::min(area.width() - 24, 780);
-        m_previewBanner->setFixedWidth(width);
+        // One line at the top (zoomToFit leaves room there), under the
+        // busy/paused banner when that shows.
         m_previewBanner->adjustSize();
         const int top = m_banner->isVisible() ? m_banner->geometry().bottom() + 8 : 12;
-        m_previewBanner->move(area.left() + (area.width() - width) / 2, area.top() + top);
+        m_previewBanner->move(area.left() + 12, area.top() + top);
         m_previewBanner->raise();
     }
 }
