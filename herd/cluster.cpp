@@ -2,12 +2,20 @@
 
 #include "clock.h"
 #include "node.h"
-#include "partition.h"
 #include "peerlink.h"
 
 using namespace Qt::StringLiterals;
 
 namespace Herd {
+
+namespace {
+
+QString oneWaySuffix(Cluster::Direction direction)
+{
+    return direction == Cluster::Direction::OneWay ? u" (one way)"_s : QString();
+}
+
+} // namespace
 
 Cluster::Cluster(const HerdConfig &config, PlacesSource *places, QObject *parent)
     : QObject(parent), m_config(config), m_places(places)
@@ -115,7 +123,7 @@ bool Cluster::setLinkCut(const QString &from, const QString &to, bool cut, Direc
     for (PeerLink *link : links)
         link->setCut(cut);
     if (!links.isEmpty())
-        reportLinkChange(from, to, (cut ? u"cut"_s : u"restored"_s) + (direction == Direction::OneWay ? u" (one way)"_s : QString()));
+        reportLinkChange(from, to, (cut ? u"cut"_s : u"restored"_s) + oneWaySuffix(direction));
     return !links.isEmpty();
 }
 
@@ -125,28 +133,95 @@ bool Cluster::setLinkDelay(const QString &from, const QString &to, int delayMs, 
     for (PeerLink *link : links)
         link->setDelayMs(delayMs);
     if (!links.isEmpty())
-        reportLinkChange(from, to, QStringLiteral("delay %1 ms%2").arg(delayMs).arg(direction == Direction::OneWay ? u" (one way)"_s : QString()));
+        reportLinkChange(from, to, QStringLiteral("delay %1 ms%2")
+                                       .arg(links.constFirst()->delayMs())
+                                       .arg(oneWaySuffix(direction)));
     return !links.isEmpty();
+}
+
+bool Cluster::setLinkJitter(const QString &from, const QString &to, int jitterMs, Direction direction)
+{
+    const QList<PeerLink *> links = directions(from, to, direction);
+    for (PeerLink *link : links)
+        link->setJitterMs(jitterMs);
+    if (!links.isEmpty())
+        reportLinkChange(from, to, QStringLiteral("jitter +-%1 ms%2")
+                                       .arg(links.constFirst()->jitterMs())
+                                       .arg(oneWaySuffix(direction)));
+    return !links.isEmpty();
+}
+
+bool Cluster::setLinkFlaky(const QString &from, const QString &to, int meanUpMs, Direction direction)
+{
+    const QList<PeerLink *> links = directions(from, to, direction);
+    for (PeerLink *link : links)
+        link->setFlakyMeanMs(meanUpMs);
+    if (links.isEmpty())
+        return false;
+    const int mean = links.constFirst()->flakyMeanMs();
+    const QString what = mean > 0 ? QStringLiteral("flaky, mean up time %1 ms").arg(mean) : u"flaky off"_s;
+    reportLinkChange(from, to, what + oneWaySuffix(direction));
+    return true;
+}
+
+const PeerLink *Cluster::linkFrom(const QString &from, const QString &to) const
+{
+    const Node *sender = m_nodes.value(from);
+    return sender ? sender->link(to) : nullptr;
 }
 
 bool Cluster::isLinkCut(const QString &from, const QString &to) const
 {
-    const Node *sender = m_nodes.value(from);
-    const PeerLink *link = sender ? sender->link(to) : nullptr;
+    const PeerLink *link = linkFrom(from, to);
     return link && link->isCut();
 }
 
 int Cluster::linkDelay(const QString &from, const QString &to) const
 {
-    const Node *sender = m_nodes.value(from);
-    const PeerLink *link = sender ? sender->link(to) : nullptr;
+    const PeerLink *link = linkFrom(from, to);
     return link ? link->delayMs() : 0;
+}
+
+int Cluster::linkJitter(const QString &from, const QString &to) const
+{
+    const PeerLink *link = linkFrom(from, to);
+    return link ? link->jitterMs() : 0;
+}
+
+int Cluster::linkFlaky(const QString &from, const QString &to) const
+{
+    const PeerLink *link = linkFrom(from, to);
+    return link ? link->flakyMeanMs() : 0;
+}
+
+bool Cluster::setClockSkew(const QString &name, qint64 skewMs)
+{
+    Node *node = m_nodes.value(name);
+    if (!node)
+        return false;
+    node->setClockSkewMs(skewMs);
+    QString what = QStringLiteral("clock skew %1%2 ms").arg(skewMs > 0 ? u"+"_s : QString()).arg(skewMs);
+    if (skewMs != 0)
+        what += skewMs < 0 ? u" (clock runs behind)"_s : u" (clock runs ahead)"_s;
+    reportLinkChange(name, {}, what);
+    return true;
+}
+
+qint64 Cluster::clockSkew(const QString &name) const
+{
+    const Node *node = m_nodes.value(name);
+    return node ? node->clockSkewMs() : 0;
+}
+
+void Cluster::cutLinks(const QList<Partition::Link> &links)
+{
+    for (const auto &[a, b] : links)
+        setLinkCut(a, b, true);
 }
 
 void Cluster::partition(const QList<QStringList> &groups)
 {
-    for (const auto &[a, b] : Partition::crossingLinks(m_config, groups))
-        setLinkCut(a, b, true);
+    cutLinks(Partition::crossingLinks(m_config, groups));
 }
 
 void Cluster::heal()
@@ -156,6 +231,26 @@ void Cluster::heal()
             if (isLinkCut(from, to))
                 setLinkCut(from, to, false, Direction::OneWay);
         }
+    }
+}
+
+void Cluster::clearFaults()
+{
+    heal();
+    // Only what is set is reset, so the event stream lists what changed.
+    for (const auto &[a, b] : m_config.links) {
+        for (const auto &[from, to] : {std::pair{a, b}, std::pair{b, a}}) {
+            if (linkDelay(from, to) != 0)
+                setLinkDelay(from, to, 0, Direction::OneWay);
+            if (linkJitter(from, to) != 0)
+                setLinkJitter(from, to, 0, Direction::OneWay);
+            if (linkFlaky(from, to) != 0)
+                setLinkFlaky(from, to, 0, Direction::OneWay);
+        }
+    }
+    for (const QString &name : std::as_const(m_order)) {
+        if (clockSkew(name) != 0)
+            setClockSkew(name, 0);
     }
 }
 

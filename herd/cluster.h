@@ -6,6 +6,7 @@
 
 #include "event.h"
 #include "herdconfig.h"
+#include "partition.h"
 
 namespace Herd {
 
@@ -46,17 +47,38 @@ public:
 
     // Faults on the link between two nodes of the herd, in one direction
     // (from -> to) or both. Only the directions whose sending node runs in
-    // this process can be changed; false if none can. All are undoable.
+    // this process can be changed; false if none can. All are undoable:
+    // setting 0 (or restoring) turns a fault off. Each change is reported as
+    // a LinkChanged event. Times in ms; a negative one counts as 0.
+    //  - delay: every line is held that long;
+    //  - jitter: each line's hold varies by up to +-jitter, order kept;
+    //  - flaky: the connection drops after a random up time of that mean,
+    //    then reconnects with the usual back-off (see PeerLink).
     enum class Direction { Both, OneWay };
     bool setLinkCut(const QString &from, const QString &to, bool cut, Direction direction = Direction::Both);
     bool setLinkDelay(const QString &from, const QString &to, int delayMs, Direction direction = Direction::Both);
+    bool setLinkJitter(const QString &from, const QString &to, int jitterMs,
+                       Direction direction = Direction::Both);
+    bool setLinkFlaky(const QString &from, const QString &to, int meanUpMs,
+                      Direction direction = Direction::Both);
     bool isLinkCut(const QString &from, const QString &to) const;
     int linkDelay(const QString &from, const QString &to) const;
+    int linkJitter(const QString &from, const QString &to) const;
+    int linkFlaky(const QString &from, const QString &to) const;
 
-    // Cuts every link between the groups (see partition.h); heal() restores
-    // every cut link.
+    // A node's clock error (see Node::setClockSkewMs); it survives kill and
+    // restart. False if the node does not run in this process. Reported as
+    // a LinkChanged event with the node and no peer.
+    bool setClockSkew(const QString &node, qint64 skewMs);
+    qint64 clockSkew(const QString &node) const;
+
+    // Cuts both directions of each link (see partition.h for named sets).
+    void cutLinks(const QList<Partition::Link> &links);
+    // Cuts every link between the groups; heal() restores every cut link.
     void partition(const QList<QStringList> &groups);
     void heal();
+    // heal(), and every delay, jitter, flaky mean and clock skew back to 0.
+    void clearFaults();
 
 signals:
     void eventOccurred(const Herd::Event &event);
@@ -64,6 +86,8 @@ signals:
 private:
     void onNodeEvent(const Event &event);
     QList<PeerLink *> directions(const QString &from, const QString &to, Direction direction) const;
+    const PeerLink *linkFrom(const QString &from, const QString &to) const;
+    // `to` empty: a fault of node `from` itself (its clock).
     void reportLinkChange(const QString &from, const QString &to, const QString &what);
     static QString senderKey(const QString &receiver, quint16 senderPort);
 

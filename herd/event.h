@@ -22,7 +22,9 @@ enum class EventKind {
     PeerDisconnected,   // peer: neighbour name; detail: why
     PeerRetrying,       // peer: neighbour name; detail: delay and attempt
     SendSkipped,        // line not sent to neighbour `peer`; detail: why
-    LinkChanged,        // node -> peer link cut, restored or delayed; detail says which
+    LinkChanged,        // a fault set or undone: on the node -> peer link (cut, restored,
+                        // delay, jitter, flaky), or with no peer on the node (clock skew);
+                        // detail says which
     Refused,            // peer: address:port; detail: what was refused, naming the limit
     Error,              // detail: what went wrong
 };

@@ -30,6 +30,11 @@ bool Node::isRunning() const
     return m_listener->isListening();
 }
 
+qint64 Node::nowNs() const
+{
+    return wallClockNs() + m_clockSkewMs * 1'000'000;
+}
+
 void Node::setNeighbours(const QList<Neighbour> &neighbours)
 {
     QHash<QString, PeerLink *> kept;
@@ -139,7 +144,8 @@ QByteArray Node::acceptIamat(const Message &iamat)
     record.latitude = iamat.latitude;
     record.longitude = iamat.longitude;
     record.timeNs = iamat.timeNs;
-    record.atLine = formatAt(m_nameUtf8, wallClockNs(), iamat);
+    // The node's own clock, skew included: a skewed server reports skewed diffs.
+    record.atLine = formatAt(m_nameUtf8, nowNs(), iamat);
     storeAndFlood(record, {}, "iamat");
     return record.atLine;
 }
@@ -203,6 +209,10 @@ QString Node::resolveSender(const QHostAddress &address, quint16 port) const
 
 void Node::report(Event event)
 {
+    // True wall-clock time, never nowNs(): the GUI's plots and merged logs
+    // put every node's events on one time base, and a skewed stamp would
+    // reorder them. The skew shows only where a real server would show it,
+    // in the AT diff.
     event.timeNs = wallClockNs();
     event.node = m_settings.name;
     emit eventOccurred(event);

@@ -49,6 +49,15 @@ public:
     PlacesSource *places() const { return m_places; }
     int clientCount() const { return int(m_sessions.size()); }
 
+    // The machine's clock error: this node's "now" is the wall clock plus the
+    // skew (negative: its clock runs behind). It belongs to the machine, not
+    // the process, so it survives stop() and start(). Only the AT diff
+    // reads it; see nowNs().
+    void setClockSkewMs(qint64 skewMs) { m_clockSkewMs = skewMs; }
+    qint64 clockSkewMs() const { return m_clockSkewMs; }
+    // What this node believes the time is, in ns since the POSIX epoch.
+    qint64 nowNs() const;
+
     void setNeighbours(const QList<Neighbour> &neighbours);
     QList<PeerLink *> links() const { return m_links.values(); }
     PeerLink *link(const QString &neighbour) const { return m_links.value(neighbour); }
@@ -88,6 +97,7 @@ private:
     Store m_store;
     SenderResolver m_resolveSender;
     QByteArray m_nameUtf8;
+    qint64 m_clockSkewMs = 0;
 };
 
 } // namespace Herd

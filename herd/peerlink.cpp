@@ -3,6 +3,10 @@
 #include <QRandomGenerator>
 #include <QTcpSocket>
 
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
 namespace Herd {
 
 namespace {
@@ -13,6 +17,10 @@ namespace {
 // socket's buffer, lines wait in the coalescing queue instead, so the
 // memory a link holds is bounded by one line per client.
 constexpr qint64 MaxSocketBacklog = 64 * 1024;
+
+// A flaky link stays up at least this long, so a tiny mean still lets a
+// connection be seen up (and carry a line) before it drops.
+constexpr qint64 MinFlakyUpMs = 5;
 
 QByteArray clientOf(const QByteArray &line)
 {
@@ -29,6 +37,8 @@ PeerLink::PeerLink(const Neighbour &neighbour, const NodeSettings &settings, QOb
     connect(&m_retryTimer, &QTimer::timeout, this, &PeerLink::connectNow);
     m_delayTimer.setSingleShot(true);
     connect(&m_delayTimer, &QTimer::timeout, this, &PeerLink::writeDue);
+    m_flakyTimer.setSingleShot(true);
+    connect(&m_flakyTimer, &QTimer::timeout, this, &PeerLink::dropFlaky);
     m_clock.start();
 }
 
@@ -97,8 +107,54 @@ void PeerLink::setCut(bool cut)
 void PeerLink::setDelayMs(int delayMs)
 {
     m_delayMs = qMax(0, delayMs);
-    if (m_delayMs == 0)
+    if (!slow())
         writeDue(); // nothing waits on a link that is no longer slow
+}
+
+void PeerLink::setJitterMs(int jitterMs)
+{
+    m_jitterMs = qMax(0, jitterMs);
+    if (!slow())
+        writeDue();
+}
+
+void PeerLink::setFlakyMeanMs(int meanUpMs)
+{
+    m_flakyMeanMs = qMax(0, meanUpMs);
+    m_flakyTimer.stop();
+    // A new mean draws a new up time: the old draw was for the old mean.
+    if (m_state == State::Connected)
+        scheduleFlakyDrop();
+}
+
+qint64 PeerLink::holdMs() const
+{
+    if (m_jitterMs == 0)
+        return m_delayMs;
+    const qint64 jitter = QRandomGenerator::global()->bounded(-qint64(m_jitterMs), qint64(m_jitterMs) + 1);
+    return qMax<qint64>(0, m_delayMs + jitter);
+}
+
+void PeerLink::scheduleFlakyDrop()
+{
+    if (m_flakyMeanMs <= 0)
+        return;
+    // Inverse transform sampling; 1 - u is in (0, 1], so the log is finite.
+    const double u = QRandomGenerator::global()->generateDouble();
+    const double upMs = -double(m_flakyMeanMs) * std::log(1.0 - u);
+    const qint64 capped = std::clamp<qint64>(qint64(upMs), MinFlakyUpMs, std::numeric_limits<int>::max());
+    m_flakyTimer.start(int(capped));
+}
+
+void PeerLink::dropFlaky()
+{
+    if (m_state != State::Connected)
+        return;
+    // Detached first, so the abort does not report the drop a second time
+    // as "connection closed"; connectNow() disposes of the socket.
+    m_socket->disconnect(this);
+    m_socket->abort();
+    onDropped(QStringLiteral("dropped by the flaky fault (mean up time %1 ms)").arg(m_flakyMeanMs));
 }
 
 void PeerLink::send(const QByteArray &line)
@@ -107,7 +163,7 @@ void PeerLink::send(const QByteArray &line)
         report(EventKind::SendSkipped, m_cut ? QStringLiteral("link cut") : QStringLiteral("link not connected"), line);
         return;
     }
-    if (m_delayMs == 0 && m_delayed.empty() && !backlogged()) {
+    if (!slow() && m_delayed.empty() && !backlogged()) {
         write(line, {});
         return;
     }
@@ -126,7 +182,10 @@ void PeerLink::send(const QByteArray &line)
         }
         m_delayedClient.insert(client, m_firstDelayed + qint64(m_delayed.size()));
     }
-    m_delayed.push_back({m_clock.elapsed() + m_delayMs, line});
+    qint64 dueMs = m_clock.elapsed() + holdMs();
+    if (!m_delayed.empty())
+        dueMs = qMax(dueMs, m_delayed.back().dueMs); // due no earlier than the line ahead: FIFO, as TCP
+    m_delayed.push_back({dueMs, line});
     if (!m_delayTimer.isActive())
         m_delayTimer.start(int(qMax<qint64>(0, m_delayed.front().dueMs - m_clock.elapsed())));
 }
@@ -134,7 +193,7 @@ void PeerLink::send(const QByteArray &line)
 void PeerLink::writeDue()
 {
     const qint64 now = m_clock.elapsed();
-    while (!m_delayed.empty() && (m_delayMs == 0 || m_delayed.front().dueMs <= now)) {
+    while (!m_delayed.empty() && (!slow() || m_delayed.front().dueMs <= now)) {
         if (m_state == State::Connected && backlogged())
             return; // bytesWritten calls again; no timer spinning meanwhile
         const QByteArray line = std::move(m_delayed.front().line);
@@ -142,7 +201,7 @@ void PeerLink::writeDue()
         m_delayedClient.remove(clientOf(line));
         ++m_firstDelayed;
         if (m_state == State::Connected)
-            write(line, m_delayMs > 0 ? QStringLiteral("delayed") : QStringLiteral("queued"));
+            write(line, slow() ? QStringLiteral("delayed") : QStringLiteral("queued"));
         else
             report(EventKind::SendSkipped, QStringLiteral("link went down while the line was delayed"), line);
     }
@@ -209,6 +268,7 @@ void PeerLink::onConnected()
     setState(State::Connected);
     report(EventKind::PeerConnected, m_socket->peerAddress().toString() + u':'
                                          + QString::number(m_socket->peerPort()));
+    scheduleFlakyDrop();
 }
 
 void PeerLink::onDropped(const QString &reason)
@@ -234,6 +294,9 @@ void PeerLink::setState(State state)
 {
     if (m_state == state)
         return;
+    // An up time drawn for one connection must not end the next one.
+    if (state != State::Connected)
+        m_flakyTimer.stop();
     m_state = state;
     emit stateChanged(state);
 }

@@ -24,9 +24,16 @@ namespace Herd {
 //                        |   v  (failed)           | (dropped)
 //                      BackingOff <----------------+
 //   any --stop()--> Idle        any --setCut(true)--> Cut --setCut(false)--> Connecting
+//   Connected --(flaky timer)--> BackingOff   (the flaky fault, below)
 //
 // A delay holds each line for that long before it is written (a slow
-// link, for slow-motion demos); lines keep their order.
+// link, for slow-motion demos); lines keep their order. Jitter adds a
+// uniform +-jitter to each line's hold (never below zero), but a line is
+// never written before the one queued ahead of it: one TCP connection cannot
+// reorder, so jitter spreads the holds without reordering the lines.
+// Flaky: while Connected, the link drops its connection after an
+// exponentially distributed up time with the given mean (memoryless, like
+// independent failures), then reconnects through the usual back-off.
 // Lines also wait when the neighbour reads slower than we send (more than
 // 64 KiB unsent in the socket), until the socket drains.
 // Coalescing: while lines wait (delayed, or queued behind a slow socket), only
@@ -62,8 +69,13 @@ public:
     // A cut link closes its connection and does not reconnect until restored.
     void setCut(bool cut);
     bool isCut() const { return m_cut; }
+    // Each takes effect at once; 0 turns the fault off. Negative counts as 0.
     void setDelayMs(int delayMs);
     int delayMs() const { return m_delayMs; }
+    void setJitterMs(int jitterMs);
+    int jitterMs() const { return m_jitterMs; }
+    void setFlakyMeanMs(int meanUpMs);
+    int flakyMeanMs() const { return m_flakyMeanMs; }
     // `line` without its "\n".
     void send(const QByteArray &line);
     qint64 coalescedCount() const { return m_coalesced; }
@@ -78,6 +90,10 @@ private:
     void connectNow();
     void closeSocket();
     void writeDue();
+    bool slow() const { return m_delayMs > 0 || m_jitterMs > 0; }
+    qint64 holdMs() const;
+    void scheduleFlakyDrop();
+    void dropFlaky();
     void dropDelayed(const QString &reason);
     bool backlogged() const;
     void write(const QByteArray &line, const QString &detail);
@@ -95,6 +111,9 @@ private:
     bool m_running = false;
     bool m_cut = false;
     int m_delayMs = 0;
+    int m_jitterMs = 0;
+    int m_flakyMeanMs = 0;
+    QTimer m_flakyTimer; // runs only while Connected with a flaky mean
     struct Delayed
     {
         qint64 dueMs;
