@@ -3,7 +3,10 @@
 // renders to a PNG.
 
 #include <QAction>
+#include <QApplication>
 #include <QFile>
+#include <QInputDialog>
+#include <QUndoStack>
 #include <QMenu>
 #include <QMenuBar>
 #include <QSignalSpy>
@@ -14,6 +17,7 @@
 
 #include "clientconsole.h"
 #include "eventlogmodel.h"
+#include "faultactions.h"
 #include "cluster.h"
 #include "herdstats.h"
 #include "knowledgemodel.h"
@@ -97,6 +101,23 @@ QString neighbourCell(const NodeInspector *inspector, const QString &neighbour, 
             return table->item(row, column) ? table->item(row, column)->text() : QString();
     }
     return {};
+}
+
+// Answers the next number dialog (a fault's dialog) with `value` as soon
+// as it is shown, as a person would.
+void answerNextDialog(int value)
+{
+    auto *poll = new QTimer(qApp);
+    poll->setInterval(10);
+    QObject::connect(poll, &QTimer::timeout, poll, [poll, value] {
+        if (auto *dialog = qobject_cast<QInputDialog *>(QApplication::activeModalWidget())) {
+            dialog->setIntValue(value);
+            dialog->accept();
+            poll->deleteLater();
+        }
+    });
+    poll->start();
+    QTimer::singleShot(Timeout, poll, &QObject::deleteLater); // never left behind
 }
 
 } // namespace
@@ -408,9 +429,106 @@ private slots:
         QVERIFY(isolated.components.contains(QStringList{lone}));
         QVERIFY(isolated.staleNodes.contains(lone));
         QVERIFY(!isolated.staleNodes.contains(larger.first()));
-        m_window->clearPartitionPreview();
+        m_window->faults()->clearPreview();
         QVERIFY(!topology->hasPartitionPreview());
         action(*m_window, QStringLiteral("Heal All"))->trigger();
+    }
+
+    // Jitter, flaky links, clock skew and the new partitions from the
+    // menus; Clear All Faults; each one undoable.
+    void faultActionsAndUndo()
+    {
+        Herd::Cluster *cluster = m_window->cluster();
+        TopologyView *topology = m_window->topology();
+        const Herd::HerdConfig &config = cluster->config();
+        const QString alford = u"Alford"_s;
+        const QString parker = u"Parker"_s;
+        QUndoStack *undo = m_window->faults()->undoStack();
+        QCOMPARE(undo->count(), 0);
+
+        topology->linkItem(alford, parker)->setSelected(true);
+        answerNextDialog(250);
+        action(*m_window, u"Set Link Jitter..."_s)->trigger();
+        QCOMPARE(cluster->linkJitter(alford, parker), 250);
+        QCOMPARE(cluster->linkJitter(parker, alford), 250);
+        answerNextDialog(3000);
+        action(*m_window, u"Make Link Flaky..."_s)->trigger();
+        QCOMPARE(cluster->linkFlaky(alford, parker), 3000);
+        // The view redraws per frame: wait for the label to say both.
+        QTRY_VERIFY_WITH_TIMEOUT(topology->linkItem(alford, parker)->labelText().contains(u"±250 ms · flaky"), Timeout);
+
+        topology->scene()->clearSelection();
+        topology->nodeItem(u"Bolden"_s)->setSelected(true);
+        answerNextDialog(-1500);
+        action(*m_window, u"Set Node Clock Skew..."_s)->trigger();
+        QCOMPARE(cluster->clockSkew(u"Bolden"_s), -1500);
+        QTRY_COMPARE_WITH_TIMEOUT(topology->nodeItem(u"Bolden"_s)->clockSkew(), -1500, Timeout);
+        QCOMPARE(undo->count(), 3);
+
+        // The bridge node's partition: previewed, then applied.
+        QAction *bridge = action(*m_window, u"Cut Around Bridge Node"_s);
+        QVERIFY(bridge && bridge->isEnabled());
+        const QList<QStringList> bridgeGroups = Herd::Partition::bridge(config);
+        QVERIFY(!bridgeGroups.isEmpty());
+        const QString bridgeNode = bridgeGroups.constFirst().constFirst();
+        QVERIFY(m_window->faults()->previewPartition(bridge));
+        QVERIFY(topology->partitionPreview().staleNodes.contains(bridgeNode));
+        QCOMPARE(topology->partitionPreview().components.size(), bridgeGroups.size());
+        bridge->trigger();
+        QVERIFY(!topology->hasPartitionPreview());
+        for (const QString &neighbour : config.neighboursOf(bridgeNode))
+            QVERIFY(cluster->isLinkCut(bridgeNode, neighbour) && cluster->isLinkCut(neighbour, bridgeNode));
+        if (const QString target = qEnvironmentVariable("HERD_SCREENSHOT"); !target.isEmpty()) {
+            QTRY_VERIFY_WITH_TIMEOUT(topology->linkItem(bridgeNode, config.neighboursOf(bridgeNode).constFirst())->isFullyCut(), Timeout);
+            QVERIFY(m_window->grab().save(QString(target).replace(u".png"_s, u"-faults.png"_s)));
+        }
+
+        // The majorities ring, on top of that: the preview counts both.
+        QAction *ring = action(*m_window, u"Majorities Ring"_s);
+        QVERIFY(m_window->faults()->previewPartition(ring));
+        QList<Herd::Partition::Link> allCuts = Herd::Partition::majoritiesRing(config);
+        allCuts += Herd::Partition::crossingLinks(config, bridgeGroups);
+        QCOMPARE(topology->partitionPreview().components.size(), Herd::Partition::components(config, allCuts).size());
+        m_window->faults()->clearPreview();
+
+        // Clear All Faults, then undo it: everything is back, then gone again.
+        auto faultCount = [cluster, &config] {
+            int faults = 0;
+            for (const auto &[a, b] : config.links) {
+                for (const auto &[from, to] : {std::pair{a, b}, std::pair{b, a}})
+                    faults += (cluster->isLinkCut(from, to) ? 1 : 0) + (cluster->linkJitter(from, to) > 0 ? 1 : 0)
+                              + (cluster->linkFlaky(from, to) > 0 ? 1 : 0);
+            }
+            for (const Herd::Node *node : cluster->nodes())
+                faults += node->clockSkewMs() != 0 ? 1 : 0;
+            return faults;
+        };
+        const int before = faultCount();
+        QVERIFY(before > 0);
+        action(*m_window, u"Clear All Faults"_s)->trigger();
+        QCOMPARE(faultCount(), 0);
+        QVERIFY(m_window->faults()->undoAction()->isEnabled());
+        m_window->faults()->undoAction()->trigger();
+        QCOMPARE(faultCount(), before);
+        QCOMPARE(cluster->clockSkew(u"Bolden"_s), -1500);
+        QCOMPARE(cluster->linkJitter(alford, parker), 250);
+        m_window->faults()->redoAction()->trigger();
+        QCOMPARE(faultCount(), 0);
+        // Back through every step to where the herd started.
+        while (undo->canUndo())
+            undo->undo();
+        QCOMPARE(faultCount(), 0);
+        QCOMPARE(cluster->linkJitter(alford, parker), 0);
+
+        // Slow Motion is undoable too, and its check mark follows.
+        QAction *slow = action(*m_window, u"Slow Motion"_s);
+        slow->trigger();
+        QVERIFY(slow->isChecked());
+        QCOMPARE(cluster->linkDelay(alford, parker), FaultActions::SlowMotionDelayMs);
+        undo->undo();
+        QVERIFY(!slow->isChecked());
+        QCOMPARE(cluster->linkDelay(alford, parker), 0);
+        QTRY_VERIFY_WITH_TIMEOUT(allLinksConnected(cluster), Timeout);
     }
 
     // A busy window, as a class would see it mid-demo. With HERD_SCREENSHOT

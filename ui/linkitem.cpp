@@ -68,6 +68,35 @@ void LinkItem::setLook(bool fromA, LinkLook look, int delayMs)
     refreshLabel();
 }
 
+void LinkItem::setFaults(bool fromA, int jitterMs, int flakyMs)
+{
+    int &jitter = fromA ? m_jitterAB : m_jitterBA;
+    int &flaky = fromA ? m_flakyAB : m_flakyBA;
+    if (jitter == jitterMs && flaky == flakyMs)
+        return;
+    jitter = jitterMs;
+    flaky = flakyMs;
+    refreshLabel();
+}
+
+QString LinkItem::slowText(bool fromA) const
+{
+    if (look(fromA) == LinkLook::Cut)
+        return {};
+    QStringList parts;
+    const int delay = delayMs(fromA);
+    const int jitter = jitterMs(fromA);
+    if (delay > 0 && jitter > 0)
+        parts << QStringLiteral("%1 ms ±%2").arg(delay).arg(jitter);
+    else if (delay > 0)
+        parts << QStringLiteral("%1 ms").arg(delay);
+    else if (jitter > 0)
+        parts << QStringLiteral("±%1 ms").arg(jitter);
+    if (flakyMs(fromA) > 0)
+        parts << QStringLiteral("flaky");
+    return parts.join(QStringLiteral(" · "));
+}
+
 bool LinkItem::isCut() const
 {
     return m_lookAB == LinkLook::Cut || m_lookBA == LinkLook::Cut;
@@ -152,15 +181,16 @@ QString LinkItem::labelText() const
         parts << QStringLiteral("cut ") + ab;
     else if (m_lookBA == LinkLook::Cut)
         parts << QStringLiteral("cut ") + ba;
-    const bool delayAB = m_delayAB > 0 && m_lookAB != LinkLook::Cut;
-    const bool delayBA = m_delayBA > 0 && m_lookBA != LinkLook::Cut;
-    if (delayAB && delayBA && m_delayAB == m_delayBA)
-        parts << QStringLiteral("%1 ms").arg(m_delayAB);
+    // Delay, jitter and flakiness: once when both directions agree.
+    const QString slowAB = slowText(true);
+    const QString slowBA = slowText(false);
+    if (!slowAB.isEmpty() && slowAB == slowBA)
+        parts << slowAB;
     else {
-        if (delayAB)
-            parts << QStringLiteral("%1 ms ").arg(m_delayAB) + ab;
-        if (delayBA)
-            parts << QStringLiteral("%1 ms ").arg(m_delayBA) + ba;
+        if (!slowAB.isEmpty())
+            parts << slowAB + u' ' + ab;
+        if (!slowBA.isEmpty())
+            parts << slowBA + u' ' + ba;
     }
     const double traffic = m_trafficAB + m_trafficBA;
     if (traffic > 0)
@@ -175,7 +205,7 @@ void LinkItem::refreshLabel()
     QColor accent = labelText();
     if (isCut())
         accent = linkColor(LinkLook::Cut);
-    else if (m_delayAB > 0 || m_delayBA > 0)
+    else if (!slowText(true).isEmpty() || !slowText(false).isEmpty())
         accent = linkColor(LinkLook::Delayed);
     else if (m_trafficAB + m_trafficBA > 0)
         accent = trafficGlow().darker(140);

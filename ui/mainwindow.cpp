@@ -3,8 +3,6 @@
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
-#include <QEvent>
-#include <QToolButton>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QInputDialog>
@@ -22,6 +20,7 @@
 #include <cmath>
 
 #include "clientconsole.h"
+#include "faultactions.h"
 #include "cluster.h"
 #include "herdstats.h"
 #include "knowledgemodel.h"
@@ -29,12 +28,10 @@
 #include "logview.h"
 #include "node.h"
 #include "nodeinspector.h"
-#include "partition.h"
 #include "peerlink.h"
 #include "placesfactory.h"
 #include "placessource.h"
 #include "plotsview.h"
-#include "partitionpreview.h"
 #include "simulatedclients.h"
 #include "spacetimeview.h"
 #include "topologyview.h"
@@ -43,7 +40,6 @@ namespace HerdUi {
 
 namespace {
 
-constexpr int SlowMotionDelayMs = 800;
 constexpr int StatusIntervalMs = 500;
 
 } // namespace
@@ -54,6 +50,8 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     setWindowIcon(QIcon(QStringLiteral(":/icons/herd.svg")));
     resize(1400, 900);
     m_simulation = new Herd::SimulatedClients(this);
+    m_faults = new FaultActions(this);
+    connect(m_faults, &FaultActions::errorOccurred, this, &MainWindow::showError);
     buildActions();
     buildMenus();
     buildToolBar();
@@ -83,14 +81,6 @@ void MainWindow::buildActions()
     m_saveAction = make(tr("&Save Herd File As..."), QKeySequence::SaveAs, tr("Save this herd, with node positions, to a herd file"));
     m_killAction = make(tr("&Kill Node"), QKeySequence(Qt::Key_K), tr("Kill the selected node: its sockets close and its memory is lost"));
     m_restartAction = make(tr("&Restart Node"), QKeySequence(Qt::Key_R), tr("Restart the selected node on its port, knowing nothing"));
-    m_isolateAction = make(tr("&Isolate Node"), QKeySequence(Qt::Key_I), tr("Cut every link of the selected node"));
-    m_cutAction = make(tr("&Cut Link"), QKeySequence(Qt::Key_C), tr("Cut the selected link in both directions"));
-    m_restoreAction = make(tr("Res&tore Link"), QKeySequence(Qt::SHIFT | Qt::Key_C), tr("Restore the selected link"));
-    m_delayAction = make(tr("Set Link &Delay..."), QKeySequence(Qt::Key_D), tr("Delay every message on the selected link"));
-    m_splitAction = make(tr("S&plit in Two"), QKeySequence(Qt::Key_S), tr("Cut the herd into two halves"));
-    m_healAction = make(tr("&Heal All"), QKeySequence(Qt::Key_H), tr("Restore every cut link"));
-    m_slowAction = make(tr("Slow &Motion"), QKeySequence(Qt::Key_M), tr("Delay every link by %1 ms so an update can be followed hop by hop").arg(SlowMotionDelayMs));
-    m_slowAction->setCheckable(true);
     m_pauseAction = make(tr("&Pause Animation"), QKeySequence(Qt::Key_Space), tr("Freeze the animation (the herd keeps running)"));
     m_pauseAction->setCheckable(true);
     m_fitAction = make(tr("Zoom to &Fit"), QKeySequence(Qt::Key_F), tr("Show the whole herd"));
@@ -104,30 +94,10 @@ void MainWindow::buildActions()
             m_topology->setLegendVisible(on);
     });
 
-    // Partition actions preview what they would leave while hovered.
-    addPartitionPreview(m_isolateAction, [this]() -> std::optional<QList<QStringList>> {
-        if (!m_topology || m_topology->selectedNode().isEmpty())
-            return std::nullopt;
-        return Herd::Partition::isolate(m_config, m_topology->selectedNode());
-    });
-    addPartitionPreview(m_splitAction, [this]() -> std::optional<QList<QStringList>> {
-        return Herd::Partition::halves(m_config);
-    });
-
     connect(m_openAction, &QAction::triggered, this, &MainWindow::openFile);
     connect(m_saveAction, &QAction::triggered, this, &MainWindow::saveFileAs);
     connect(m_killAction, &QAction::triggered, this, &MainWindow::killSelected);
     connect(m_restartAction, &QAction::triggered, this, &MainWindow::restartSelected);
-    connect(m_isolateAction, &QAction::triggered, this, &MainWindow::isolateSelected);
-    connect(m_cutAction, &QAction::triggered, this, [this] { cutSelected(true); });
-    connect(m_restoreAction, &QAction::triggered, this, [this] { cutSelected(false); });
-    connect(m_delayAction, &QAction::triggered, this, [this] {
-        if (const auto link = m_topology ? m_topology->selectedLink() : std::nullopt)
-            askDelay(link->first, link->second);
-    });
-    connect(m_splitAction, &QAction::triggered, this, &MainWindow::splitInTwo);
-    connect(m_healAction, &QAction::triggered, this, &MainWindow::heal);
-    connect(m_slowAction, &QAction::toggled, this, &MainWindow::setSlowMotion);
     connect(m_pauseAction, &QAction::toggled, this, [this](bool paused) {
         if (m_topology)
             m_topology->setPaused(paused);
@@ -161,16 +131,21 @@ void MainWindow::buildMenus()
     file->addAction(m_saveAction);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    edit->addActions({m_faults->undoAction(), m_faults->redoAction()});
     QMenu *herd = menuBar()->addMenu(tr("&Herd"));
     QMenu *presets = herd->addMenu(tr("Built-in &Herds"));
     presets->addActions(m_presetGroup->actions());
     herd->addSeparator();
-    herd->addActions({m_killAction, m_restartAction, m_isolateAction});
+    herd->addActions({m_killAction, m_restartAction, m_faults->isolateAction(), m_faults->clockSkewAction()});
     herd->addSeparator();
-    herd->addActions({m_cutAction, m_restoreAction, m_delayAction});
+    herd->addActions({m_faults->cutAction(), m_faults->restoreAction(), m_faults->delayAction(), m_faults->jitterAction(),
+                      m_faults->flakyAction()});
     herd->addSeparator();
-    herd->addActions({m_splitAction, m_healAction, m_slowAction});
-    watchPreviewMenu(herd);
+    herd->addActions({m_faults->splitAction(), m_faults->bridgeAction(), m_faults->ringAction()});
+    herd->addSeparator();
+    herd->addActions({m_faults->healAction(), m_faults->clearAction(), m_faults->slowMotionAction()});
+    m_faults->watchMenu(herd);
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addActions({m_pauseAction, m_fitAction, m_legendAction});
     QMenu *traffic = menuBar()->addMenu(tr("&Traffic"));
@@ -183,11 +158,11 @@ void MainWindow::buildToolBar()
     bar->setObjectName(QStringLiteral("herdToolBar"));
     bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
     bar->setMovable(false);
-    bar->addActions({m_killAction, m_restartAction, m_isolateAction});
+    bar->addActions({m_killAction, m_restartAction, m_faults->isolateAction()});
     bar->addSeparator();
-    bar->addActions({m_cutAction, m_restoreAction, m_delayAction});
+    bar->addActions({m_faults->cutAction(), m_faults->restoreAction(), m_faults->delayAction()});
     bar->addSeparator();
-    bar->addActions({m_splitAction, m_healAction, m_slowAction});
+    bar->addActions({m_faults->splitAction(), m_faults->healAction(), m_faults->slowMotionAction()});
     bar->addSeparator();
     bar->addAction(m_pauseAction);
     bar->addWidget(new QLabel(tr(" Speed "), bar));
@@ -214,60 +189,7 @@ void MainWindow::buildToolBar()
     bar->addWidget(m_trafficClients);
     bar->addWidget(m_trafficRate);
     bar->addAction(m_trafficAction);
-    // Toolbar buttons report hovering through their action; leaving is
-    // seen here.
-    for (auto it = m_partitionSources.cbegin(); it != m_partitionSources.cend(); ++it) {
-        if (QWidget *button = bar->widgetForAction(it.key()))
-            button->installEventFilter(this);
-    }
-}
-
-void MainWindow::addPartitionPreview(QAction *action, PartitionSource source)
-{
-    m_partitionSources.insert(action, std::move(source));
-    connect(action, &QAction::hovered, this, [this, action] { previewPartition(action); });
-    // Applying clears the preview (this runs after the action's own slot).
-    connect(action, &QAction::triggered, this, &MainWindow::clearPartitionPreview);
-}
-
-void MainWindow::watchPreviewMenu(QMenu *menu)
-{
-    connect(menu, &QMenu::hovered, this, [this](QAction *action) {
-        if (!m_partitionSources.contains(action))
-            clearPartitionPreview();
-    });
-    connect(menu, &QMenu::aboutToHide, this, &MainWindow::clearPartitionPreview);
-}
-
-bool MainWindow::previewPartition(QAction *action)
-{
-    const auto source = m_partitionSources.constFind(action);
-    if (!m_cluster || !m_topology || source == m_partitionSources.cend() || !action->isEnabled()) {
-        clearPartitionPreview();
-        return false;
-    }
-    const std::optional<QList<QStringList>> groups = (*source)();
-    if (!groups) {
-        clearPartitionPreview();
-        return false;
-    }
-    m_topology->showPartitionPreview(PartitionPreview::forGroups(*m_cluster, action->text().remove(u'&'), *groups));
-    return true;
-}
-
-void MainWindow::clearPartitionPreview()
-{
-    if (m_topology)
-        m_topology->clearPartitionPreview();
-}
-
-bool MainWindow::eventFilter(QObject *watched, QEvent *event)
-{
-    if (event->type() == QEvent::Leave) {
-        if (auto *button = qobject_cast<QToolButton *>(watched); button && m_partitionSources.contains(button->defaultAction()))
-            clearPartitionPreview();
-    }
-    return QMainWindow::eventFilter(watched, event);
+    m_faults->watchToolBar(bar);
 }
 
 void MainWindow::buildViews()
@@ -343,13 +265,12 @@ void MainWindow::buildViews()
         if (!m_cluster->restart(node, &error))
             showError(tr("Restart"), error);
     });
-    connect(m_topology, &TopologyView::isolateRequested, this, [this](const QString &node) {
-        m_cluster->partition(Herd::Partition::isolate(m_config, node));
-    });
-    connect(m_topology, &TopologyView::cutRequested, this, [this](const QString &a, const QString &b, bool cut) {
-        m_cluster->setLinkCut(a, b, cut);
-    });
-    connect(m_topology, &TopologyView::delayRequested, this, &MainWindow::askDelay);
+    connect(m_topology, &TopologyView::isolateRequested, m_faults, &FaultActions::isolate);
+    connect(m_topology, &TopologyView::cutRequested, m_faults, &FaultActions::setLinkCut);
+    connect(m_topology, &TopologyView::delayRequested, m_faults, &FaultActions::askDelay);
+    connect(m_topology, &TopologyView::jitterRequested, m_faults, &FaultActions::askJitter);
+    connect(m_topology, &TopologyView::flakyRequested, m_faults, &FaultActions::askFlaky);
+    connect(m_topology, &TopologyView::clockSkewRequested, m_faults, &FaultActions::askClockSkew);
     connect(m_topology, &TopologyView::nodeSelected, this, [this](const QString &node) {
         m_inspector->setNode(node);
         m_console->setNode(node);
@@ -365,6 +286,7 @@ void MainWindow::tearDown()
 {
     m_simulation->stop();
     m_trafficAction->setChecked(false);
+    m_faults->setHerd(nullptr, nullptr);
     // Views hold borrowed pointers into the cluster: they go first.
     delete centralWidget();
     setCentralWidget(nullptr);
@@ -397,7 +319,7 @@ bool MainWindow::openHerd(const Herd::HerdConfig &config, QString *error)
     }
     // Views read the state as it is now and follow the events from here on.
     buildViews();
-    m_slowAction->setChecked(false);
+    m_faults->setHerd(m_cluster.get(), m_topology);
     setWindowTitle(tr("Herd — %1").arg(config.name.isEmpty() ? config.nodeNames().join(u", ") : config.name));
     for (QAction *action : m_presetGroup->actions()) {
         const auto preset = Herd::HerdConfig::preset(action->data().toString(), nullptr);
@@ -489,46 +411,9 @@ void MainWindow::restartSelected()
         showError(tr("Restart"), error);
 }
 
-void MainWindow::isolateSelected()
-{
-    if (m_topology && !m_topology->selectedNode().isEmpty())
-        m_cluster->partition(Herd::Partition::isolate(m_config, m_topology->selectedNode()));
-}
-
-void MainWindow::cutSelected(bool cut)
-{
-    if (const auto link = m_topology ? m_topology->selectedLink() : std::nullopt)
-        m_cluster->setLinkCut(link->first, link->second, cut);
-}
-
-void MainWindow::askDelay(const QString &a, const QString &b)
-{
-    bool ok = false;
-    const int delay = QInputDialog::getInt(this, tr("Link Delay"),
-                                           tr("Delay every message between %1 and %2 by (ms, 0 for none):").arg(a, b),
-                                           m_cluster->linkDelay(a, b), 0, 60'000, 100, &ok);
-    if (ok)
-        m_cluster->setLinkDelay(a, b, delay);
-}
-
-void MainWindow::splitInTwo()
-{
-    m_cluster->partition(Herd::Partition::halves(m_config));
-}
-
-void MainWindow::heal()
-{
-    m_cluster->heal();
-}
-
 void MainWindow::setSlowMotion(bool on)
 {
-    if (!m_cluster)
-        return;
-    for (const auto &[a, b] : m_config.links)
-        m_cluster->setLinkDelay(a, b, on ? SlowMotionDelayMs : 0);
-    if (m_slowAction->isChecked() != on)
-        m_slowAction->setChecked(on);
+    m_faults->setSlowMotion(on);
 }
 
 void MainWindow::startTraffic(int clients, double perSecond)
@@ -573,13 +458,8 @@ void MainWindow::updateActions()
     const Herd::Node *selected = haveHerd && !node.isEmpty() ? m_cluster->node(node) : nullptr;
     m_killAction->setEnabled(selected && selected->isRunning());
     m_restartAction->setEnabled(selected && !selected->isRunning());
-    m_isolateAction->setEnabled(selected != nullptr);
-    const auto link = m_topology ? m_topology->selectedLink() : std::nullopt;
-    const bool linkCut = link && m_cluster->isLinkCut(link->first, link->second);
-    m_cutAction->setEnabled(link && !linkCut);
-    m_restoreAction->setEnabled(link && linkCut);
-    m_delayAction->setEnabled(link.has_value());
-    for (QAction *action : {m_splitAction, m_healAction, m_slowAction, m_pauseAction, m_fitAction, m_trafficAction, m_saveAction})
+    m_faults->updateActions();
+    for (QAction *action : {m_pauseAction, m_fitAction, m_trafficAction, m_saveAction})
         action->setEnabled(haveHerd);
 }
 

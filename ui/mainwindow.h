@@ -1,12 +1,9 @@
 #pragma once
 
-#include <QHash>
 #include <QMainWindow>
 #include <QTimer>
 
-#include <functional>
 #include <memory>
-#include <optional>
 
 #include "herdconfig.h"
 
@@ -29,6 +26,7 @@ struct Event;
 namespace HerdUi {
 
 class ClientConsole;
+class FaultActions;
 class KnowledgeView;
 class LogView;
 class NodeInspector;
@@ -45,7 +43,8 @@ class TopologyView;
 // The views never know each other: the window wires them. A message picked
 // in the space-time diagram highlights its hops in the topology; a node or
 // link selected in the topology makes its messages stand out in the
-// diagram. Hovering a partition action previews it on the topology.
+// diagram. The fault actions (with undo and partition previews) live in
+// FaultActions.
 //
 // Owns the herd (places source, cluster, simulated clients) and rebuilds
 // its views whenever another herd is opened.
@@ -75,6 +74,7 @@ public:
     KnowledgeView *knowledge() const { return m_knowledge; }
     PlotsView *plots() const { return m_plots; }
     SpaceTimeView *spaceTime() const { return m_spaceTime; }
+    FaultActions *faults() const { return m_faults; }
     NodeInspector *inspector() const { return m_inspector; }
     Herd::HerdStats *stats() const { return m_stats; }
     QString statusText() const;
@@ -83,14 +83,8 @@ public:
     void stopTraffic();
     void setSlowMotion(bool on);
 
-    // Shows on the topology what `action` (a partition action) would do;
-    // false if it is not one or cannot apply now (Isolate with no node).
-    bool previewPartition(QAction *action);
-    void clearPartitionPreview();
-
 protected:
     void closeEvent(QCloseEvent *event) override;
-    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
     void buildActions();
@@ -103,20 +97,11 @@ private:
     void updateStatus();
     void showError(const QString &title, const QString &message);
     void onTopologySelection();
-    // Groups of a partition action as things stand now; nullopt if it cannot apply.
-    using PartitionSource = std::function<std::optional<QList<QStringList>>()>;
-    void addPartitionPreview(QAction *action, PartitionSource source);
-    void watchPreviewMenu(QMenu *menu);
 
     void openFile();
     void saveFileAs();
     void killSelected();
     void restartSelected();
-    void isolateSelected();
-    void cutSelected(bool cut);
-    void askDelay(const QString &a, const QString &b);
-    void splitInTwo();
-    void heal();
     void toggleTraffic(bool on);
 
     Herd::HerdConfig m_config;
@@ -124,6 +109,7 @@ private:
     std::unique_ptr<Herd::Cluster> m_cluster;
     Herd::SimulatedClients *m_simulation = nullptr; // owned (child)
     Herd::HerdStats *m_stats = nullptr;             // owned (child), per herd
+    FaultActions *m_faults = nullptr;               // owned (child)
 
     // Views, rebuilt per herd; owned by the widget tree.
     TopologyView *m_topology = nullptr;
@@ -137,20 +123,12 @@ private:
 
     QAction *m_killAction = nullptr;
     QAction *m_restartAction = nullptr;
-    QAction *m_isolateAction = nullptr;
-    QAction *m_cutAction = nullptr;
-    QAction *m_restoreAction = nullptr;
-    QAction *m_delayAction = nullptr;
-    QAction *m_splitAction = nullptr;
-    QAction *m_healAction = nullptr;
-    QAction *m_slowAction = nullptr;
     QAction *m_pauseAction = nullptr;
     QAction *m_fitAction = nullptr;
     QAction *m_trafficAction = nullptr;
     QAction *m_openAction = nullptr;
     QAction *m_saveAction = nullptr;
     QAction *m_legendAction = nullptr;
-    QHash<QAction *, PartitionSource> m_partitionSources;
     QActionGroup *m_presetGroup = nullptr;
     QSlider *m_speed = nullptr;
     QSpinBox *m_trafficClients = nullptr;

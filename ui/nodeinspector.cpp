@@ -208,6 +208,7 @@ NodeInspector::NodeInspector(Herd::Cluster *cluster, QWidget *parent)
     m_neighbours->setHorizontalHeaderLabels(headers);
     m_neighbours->horizontalHeaderItem(LinkState)->setToolTip(tr("This node's outgoing link to the neighbour"));
     m_neighbours->horizontalHeaderItem(FailedAttempts)->setToolTip(tr("Reconnect attempts that failed since the link was last connected"));
+    m_neighbours->horizontalHeaderItem(LinkDelay)->setToolTip(tr("Delay, jitter (±) and flakiness of the link"));
     m_neighbours->horizontalHeaderItem(QueuedLines)->setToolTip(tr("AT lines waiting on the link (delayed, or behind a slow socket)"));
     m_neighbours->setFont(tableFont);
     m_neighbours->verticalHeader()->setVisible(false);
@@ -316,6 +317,12 @@ void NodeInspector::onEvent(const Herd::Event &event)
     using Herd::EventKind;
     if (event.node != m_node && !(event.kind == EventKind::LinkChanged && event.peer == m_node))
         return;
+    if (event.kind == EventKind::LinkChanged && event.peer.isEmpty()) {
+        // The node's own clock: the state line says it.
+        if (!m_refreshTimer.isActive())
+            m_refreshTimer.start();
+        return;
+    }
     switch (event.kind) {
     case EventKind::RecordStored: // its sends may have queued on delayed links
     case EventKind::NodeStarted:
@@ -352,11 +359,14 @@ QString NodeInspector::stateText() const
         return tr("%1: killed (down); port %2; it holds no records").arg(m_node).arg(node->port());
     const qsizetype known = node->store().size();
     const int open = node->clientCount();
-    return tr("%1: running on %2:%3, %4 known, %5 open (clients and neighbours' links)")
-        .arg(m_node, node->settings().host)
-        .arg(node->port())
-        .arg(known == 1 ? tr("1 client") : tr("%1 clients").arg(known))
-        .arg(open == 1 ? tr("1 connection") : tr("%1 connections").arg(open));
+    QString text = tr("%1: running on %2:%3, %4 known, %5 open (clients and neighbours' links)")
+                       .arg(m_node, node->settings().host)
+                       .arg(node->port())
+                       .arg(known == 1 ? tr("1 client") : tr("%1 clients").arg(known))
+                       .arg(open == 1 ? tr("1 connection") : tr("%1 connections").arg(open));
+    if (node->clockSkewMs() != 0)
+        text += tr("; its clock runs %1 ms %2").arg(qAbs(node->clockSkewMs())).arg(node->clockSkewMs() > 0 ? tr("ahead") : tr("behind"));
+    return text;
 }
 
 void NodeInspector::refreshLinks()
@@ -385,7 +395,14 @@ void NodeInspector::refreshLinks()
         cells[NeighbourAddress] = address;
         cells[LinkState] = state;
         cells[FailedAttempts] = link ? QString::number(link->failedAttempts()) : QString();
-        cells[LinkDelay] = link && link->delayMs() > 0 ? tr("%1 ms").arg(link->delayMs()) : tr("none");
+        QStringList slow;
+        if (link && link->delayMs() > 0)
+            slow << tr("%1 ms").arg(link->delayMs());
+        if (link && link->jitterMs() > 0)
+            slow << tr("±%1 ms").arg(link->jitterMs());
+        if (link && link->flakyMeanMs() > 0)
+            slow << tr("flaky (up ~%1 ms)").arg(link->flakyMeanMs());
+        cells[LinkDelay] = slow.isEmpty() ? tr("none") : slow.join(u", ");
         cells[QueuedLines] = link ? QString::number(queued) : QString();
         for (int column = 0; column < cells.size(); ++column) {
             auto *item = m_neighbours->item(row, column);

@@ -1,8 +1,6 @@
 #include "partitionpreview.h"
 
 #include <QCoreApplication>
-#include <QHash>
-#include <QSet>
 
 #include <algorithm>
 
@@ -16,11 +14,6 @@ namespace {
 QString tr(const char *text)
 {
     return QCoreApplication::translate("PartitionPreview", text);
-}
-
-QString linkKey(const QString &a, const QString &b)
-{
-    return a < b ? a + u'|' + b : b + u'|' + a;
 }
 
 } // namespace
@@ -66,52 +59,24 @@ QString PartitionPreview::description() const
 QList<QStringList> PartitionPreview::componentsAfter(const Herd::Cluster &cluster, const QList<Link> &cuts)
 {
     const Herd::HerdConfig &config = cluster.config();
-    QSet<QString> cut;
-    for (const auto &[a, b] : cuts)
-        cut.insert(linkKey(a, b));
-    // A link still joins its ends while either direction carries updates.
-    QHash<QString, QStringList> adjacent;
+    QList<Link> cut = cuts;
     for (const auto &[a, b] : config.links) {
-        if (cut.contains(linkKey(a, b)) || (cluster.isLinkCut(a, b) && cluster.isLinkCut(b, a)))
-            continue;
-        adjacent[a].append(b);
-        adjacent[b].append(a);
+        if (cluster.isLinkCut(a, b) && cluster.isLinkCut(b, a))
+            cut.append({a, b});
     }
-    QList<QStringList> components;
-    QSet<QString> seen;
-    for (const QString &start : config.nodeNames()) {
-        if (seen.contains(start))
-            continue;
-        QStringList component;
-        QStringList stack{start};
-        seen.insert(start);
-        while (!stack.isEmpty()) {
-            const QString node = stack.takeLast();
-            component.append(node);
-            for (const QString &next : adjacent.value(node)) {
-                if (!seen.contains(next)) {
-                    seen.insert(next);
-                    stack.append(next);
-                }
-            }
-        }
-        // Herd-file order inside a group reads better than search order.
-        const QStringList order = config.nodeNames();
-        std::sort(component.begin(), component.end(),
-                  [&order](const QString &x, const QString &y) { return order.indexOf(x) < order.indexOf(y); });
-        components.append(component);
-    }
+    QList<QStringList> components = Herd::Partition::components(config, cut);
+    // Largest first: updates arriving there reach the most nodes, and the
+    // nodes outside it are the ones marked stale. Ties keep herd-file order.
     std::stable_sort(components.begin(), components.end(),
                      [](const QStringList &x, const QStringList &y) { return x.size() > y.size(); });
     return components;
 }
 
-PartitionPreview PartitionPreview::forGroups(const Herd::Cluster &cluster, const QString &title,
-                                             const QList<QStringList> &groups)
+PartitionPreview PartitionPreview::forCuts(const Herd::Cluster &cluster, const QString &title, const QList<Link> &cuts)
 {
     PartitionPreview preview;
     preview.title = title;
-    for (const Link &link : Herd::Partition::crossingLinks(cluster.config(), groups)) {
+    for (const Link &link : cuts) {
         if (!cluster.isLinkCut(link.first, link.second) || !cluster.isLinkCut(link.second, link.first))
             preview.newCuts.append(link);
     }
@@ -119,6 +84,12 @@ PartitionPreview PartitionPreview::forGroups(const Herd::Cluster &cluster, const
     for (int i = 1; i < preview.components.size(); ++i)
         preview.staleNodes += preview.components.at(i);
     return preview;
+}
+
+PartitionPreview PartitionPreview::forGroups(const Herd::Cluster &cluster, const QString &title,
+                                             const QList<QStringList> &groups)
+{
+    return forCuts(cluster, title, Herd::Partition::crossingLinks(cluster.config(), groups));
 }
 
 } // namespace HerdUi

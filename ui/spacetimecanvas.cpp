@@ -320,8 +320,15 @@ void SpaceTimeCanvas::paintMarks(QPainter &painter, const QRectF &plot) const
     // would print their labels over each other: each takes the first free
     // spot a line above or below.
     QList<QRectF> taken;
-    auto label = [&painter, &taken](const QPointF &at, const QString &text, const QColor &colour) {
-        const QRectF box = painter.fontMetrics().boundingRect(text).translated(at.toPoint());
+    auto label = [&painter, &taken, &plot](QPointF at, const QString &rawText, const QColor &colour) {
+        const QString text = QString(rawText).replace(u"+-"_s, u"±"_s);
+        QRectF box = painter.fontMetrics().boundingRect(text).translated(at.toPoint());
+        if (box.right() > plot.right() + 8) {
+            // Near "now": write it on the left of the mark instead.
+            const double shift = box.width() + 12;
+            at.rx() -= shift;
+            box.translate(-shift, 0);
+        }
         for (const double dy : {0.0, 12.0, -12.0, 24.0, -24.0, 36.0}) {
             const QRectF moved = box.translated(0, dy);
             if (std::none_of(taken.cbegin(), taken.cend(), [&moved](const QRectF &r) { return r.intersects(moved); })) {
@@ -364,6 +371,18 @@ void SpaceTimeCanvas::paintMarks(QPainter &painter, const QRectF &plot) const
             if (labels)
                 label(QPointF(x + 5, y - 6), tr("restarted"), restoredColour());
             break;
+        case MarkKind::ClockChanged: {
+            // A diamond on the node's line: its clock was set ahead or behind.
+            const QColor colour = TopologyStyle::linkColor(TopologyStyle::LinkLook::Delayed);
+            QPolygonF diamond;
+            diamond << QPointF(x, y - 6) << QPointF(x + 6, y) << QPointF(x, y + 6) << QPointF(x - 6, y);
+            painter.setPen(QPen(Qt::white, 1.5));
+            painter.setBrush(colour);
+            painter.drawPolygon(diamond);
+            if (labels)
+                label(QPointF(x + 7, y - 7), mark.detail.section(u" ("_s, 0, 0), colour);
+            break;
+        }
         case MarkKind::LinkCut:
         case MarkKind::LinkRestored:
         case MarkKind::LinkChanged: {
@@ -582,6 +601,8 @@ QString SpaceTimeCanvas::tooltipAt(const QPointF &pos) const
         case MarkKind::LinkRestored:
         case MarkKind::LinkChanged:
             return tr("%1 → %2: %3 at %4").arg(mark.node, mark.peer, mark.detail, when).toHtmlEscaped();
+        case MarkKind::ClockChanged:
+            return tr("%1: %2 at %3").arg(mark.node, mark.detail, when).toHtmlEscaped();
         }
     }
     return {};

@@ -220,7 +220,8 @@ bool SpaceTimeHistory::addEvent(const Herd::Event &event)
         onNodeState(event, event.kind == EventKind::NodeStarted);
         break;
     case EventKind::LinkChanged:
-        if (!m_lane.contains(event.peer))
+        // No peer: a fault of the node itself (its clock).
+        if (!event.peer.isEmpty() && !m_lane.contains(event.peer))
             return false;
         onLinkChanged(event);
         break;
@@ -429,7 +430,8 @@ void SpaceTimeHistory::onNodeState(const Herd::Event &event, bool started)
 void SpaceTimeHistory::onLinkChanged(const Herd::Event &event)
 {
     SpaceTimeMark mark;
-    mark.kind = event.detail.startsWith(u"cut"_s)        ? SpaceTimeMark::Kind::LinkCut
+    mark.kind = event.peer.isEmpty()                     ? SpaceTimeMark::Kind::ClockChanged
+                : event.detail.startsWith(u"cut"_s)      ? SpaceTimeMark::Kind::LinkCut
                 : event.detail.startsWith(u"restored"_s) ? SpaceTimeMark::Kind::LinkRestored
                                                          : SpaceTimeMark::Kind::LinkChanged;
     mark.node = event.node;

@@ -52,7 +52,7 @@ struct SpaceTimeMessage
 // Something that happened at one node, drawn on its line.
 struct SpaceTimeMark
 {
-    enum class Kind { Iamat, Killed, Started, LinkCut, LinkRestored, LinkChanged };
+    enum class Kind { Iamat, Killed, Started, LinkCut, LinkRestored, LinkChanged, ClockChanged };
 
     Kind kind = Kind::Iamat;
     QString node;
@@ -62,7 +62,7 @@ struct SpaceTimeMark
     qint64 timeNs = 0;
     qint64 tick = 0;
     bool stale = false; // IAMAT: the node already held a newer record
-    QString detail; // link marks: what changed ("delay 800 ms")
+    QString detail; // link and clock marks: what changed ("delay 800 ms")
 };
 
 // A time a node was down (killed), for drawing its line dashed.

@@ -1,10 +1,10 @@
 #include "topologylegend.h"
 
+#include <QFontMetrics>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QPainterPath>
 
-#include "nodeitem.h"
 #include "topologystyle.h"
 
 namespace HerdUi {
@@ -16,7 +16,6 @@ namespace {
 constexpr int kRow = 18;
 constexpr int kSwatch = 40;
 constexpr int kPad = 9;
-constexpr int kWidth = 232;
 
 QFont legendFont(bool bold = false)
 {
@@ -24,6 +23,16 @@ QFont legendFont(bool bold = false)
     font.setPixelSize(12);
     font.setWeight(bold ? QFont::Bold : QFont::Normal);
     return font;
+}
+
+// Wide enough for the longest description.
+int legendWidth()
+{
+    const QFontMetrics metrics(legendFont());
+    int text = metrics.horizontalAdvance(QObject::tr("Links, per direction"));
+    for (const LinkLook look : kAllLinkLooks)
+        text = std::max(text, metrics.horizontalAdvance(linkLookDescription(look)));
+    return 2 * kPad + kSwatch + 8 + text + 4;
 }
 
 int rowCount()
@@ -55,7 +64,7 @@ QSize TopologyLegend::sizeHint() const
 {
     if (m_folded)
         return {86, 26};
-    return {kWidth, 2 * kPad + rowCount() * kRow};
+    return {legendWidth(), 2 * kPad + rowCount() * kRow};
 }
 
 void TopologyLegend::mousePressEvent(QMouseEvent *event)
@@ -83,10 +92,10 @@ void TopologyLegend::paintEvent(QPaintEvent *)
     auto text = [&](const QString &line, bool bold = false) {
         painter.setFont(legendFont(bold));
         painter.setPen(labelText());
-        painter.drawText(QRectF(kPad + kSwatch + 8, y, kWidth - kSwatch - 2 * kPad - 8, kRow), Qt::AlignVCenter, line);
+        painter.drawText(QRectF(kPad + kSwatch + 8, y, width() - kSwatch - 2 * kPad - 8, kRow), Qt::AlignVCenter, line);
     };
     painter.setFont(legendFont(true));
-    painter.drawText(QRectF(kPad, y, kWidth - 2 * kPad, kRow), Qt::AlignVCenter, tr("Links, per direction"));
+    painter.drawText(QRectF(kPad, y, width() - 2 * kPad, kRow), Qt::AlignVCenter, tr("Links, per direction"));
     y += kRow;
     for (const LinkLook look : kAllLinkLooks) {
         QPen pen = linkPen(look, false);

@@ -26,7 +26,7 @@ LinkLook linkLook(const Herd::PeerLink *link, bool senderRunning)
         return LinkLook::Down;
     switch (link->state()) {
     case Herd::PeerLink::State::Connected:
-        return link->delayMs() > 0 ? LinkLook::Delayed : LinkLook::Up;
+        return link->delayMs() > 0 || link->jitterMs() > 0 ? LinkLook::Delayed : LinkLook::Up;
     case Herd::PeerLink::State::Connecting:
         return LinkLook::Connecting;
     case Herd::PeerLink::State::BackingOff:
@@ -64,7 +64,7 @@ QString linkLookDescription(LinkLook look)
     case LinkLook::Up:
         return QObject::tr("connected");
     case LinkLook::Delayed:
-        return QObject::tr("connected, delayed");
+        return QObject::tr("connected, delayed or jittery");
     case LinkLook::Connecting:
         return QObject::tr("connecting");
     case LinkLook::BackingOff:

@@ -25,7 +25,7 @@ enum class NodeLook { Running, Killed, Remote };
 // What one direction (sender -> receiver) of a link looks like.
 enum class LinkLook {
     Up,         // connected
-    Delayed,    // connected, with an artificial delay
+    Delayed,    // connected, with an artificial delay or jitter
     Connecting, // a connection attempt under way
     BackingOff, // the last attempt failed; waiting to retry
     Cut,        // cut by the user

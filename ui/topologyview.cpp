@@ -351,8 +351,13 @@ void TopologyView::onEvent(const Herd::Event &event)
     case EventKind::PeerConnected:
     case EventKind::PeerDisconnected:
     case EventKind::PeerRetrying:
-    case EventKind::LinkChanged:
         markLinkDirty(event.node, event.peer);
+        break;
+    case EventKind::LinkChanged:
+        if (event.peer.isEmpty())
+            m_dirtyNodes.insert(event.node); // a fault of the node itself (its clock)
+        else
+            markLinkDirty(event.node, event.peer);
         break;
     default:
         return;
@@ -387,8 +392,10 @@ void TopologyView::refreshNode(const QString &name)
     if (node) {
         item->setPort(node->port());
         item->setClientCount(node->isRunning() ? node->store().size() : 0);
+        item->setClockSkew(node->clockSkewMs());
     } else {
         item->setClientCount(0);
+        item->setClockSkew(0);
     }
 }
 
@@ -400,6 +407,7 @@ void TopologyView::refreshLink(LinkItem *link)
         const Herd::Node *sender = m_cluster ? m_cluster->node(from) : nullptr;
         const Herd::PeerLink *peerLink = sender ? sender->link(to) : nullptr;
         link->setLook(fromA, linkLook(peerLink, sender && sender->isRunning()), peerLink ? peerLink->delayMs() : 0);
+        link->setFaults(fromA, peerLink ? peerLink->jitterMs() : 0, peerLink ? peerLink->flakyMeanMs() : 0);
     }
 }
 
@@ -696,6 +704,8 @@ void TopologyView::contextMenuEvent(QContextMenuEvent *event)
             emit isolateRequested(name);
         });
         isolate->setEnabled(local && !node->links().isEmpty());
+        QAction *skew = menu.addAction(tr("Set clock skew…"), this, [this, name] { emit clockSkewRequested(name); });
+        skew->setEnabled(local);
         // Hovering the partition shows what it would leave.
         connect(&menu, &QMenu::hovered, this, [this, isolate, name](QAction *hovered) {
             if (hovered == isolate && m_cluster)
@@ -714,6 +724,8 @@ void TopologyView::contextMenuEvent(QContextMenuEvent *event)
         restore->setEnabled(link->isCut());
         menu.addSeparator();
         menu.addAction(tr("Set delay…"), this, [this, a, b] { emit delayRequested(a, b); });
+        menu.addAction(tr("Set jitter…"), this, [this, a, b] { emit jitterRequested(a, b); });
+        menu.addAction(tr("Make flaky…"), this, [this, a, b] { emit flakyRequested(a, b); });
     } else {
         menu.addAction(tr("Zoom to fit"), this, &TopologyView::zoomToFit);
         menu.addAction(tr("Automatic layout"), this, &TopologyView::relayout);

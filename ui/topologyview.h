@@ -96,6 +96,9 @@ signals:
     void isolateRequested(const QString &node);
     void cutRequested(const QString &a, const QString &b, bool cut); // both directions
     void delayRequested(const QString &a, const QString &b);         // main window asks for the ms
+    void jitterRequested(const QString &a, const QString &b);
+    void flakyRequested(const QString &a, const QString &b);
+    void clockSkewRequested(const QString &node);
     // On a new selection; an empty name when no node is selected any more.
     void nodeSelected(const QString &node);
     // On a new link selection, ends in herd-file link order; empty strings
