@@ -288,7 +288,7 @@ void TestCli::help()
     QCOMPARE(run.exitCode, 0);
     QVERIFY2(run.err.isEmpty(), run.err.constData());
     // Every option the parser knows is documented.
-    for (const char *option : {"--server", "--preset", "--config", "--node", "--log-dir", "--places-url",
+    for (const char *option : {"--server", "--scenario", "--preset", "--config", "--node", "--log-dir", "--places-url",
                                "--places-api", "--places-file", "--places-timeout", "--list-presets",
                                "--verbose", "--help", "--version"}) {
         QVERIFY2(run.out.contains(option), option);
@@ -378,6 +378,10 @@ void TestCli::badCommandLine_data()
     row("missing --places-file", {server, u"--config"_s, u"@GOOD@"_s, u"--places-file"_s, u"@DIR@/none.geojson"_s, logDir, logs},
         {u"none.geojson"_s});
     row("empty --log-dir", {server, u"--config"_s, u"@GOOD@"_s, logDir, QString()}, {u"--log-dir"_s});
+    row("--scenario with --server", {server, u"--scenario"_s, u"@DIR@/s.json"_s, logDir, logs}, {u"--scenario"_s, u"--server"_s});
+    row("--scenario with --config", {u"--scenario"_s, u"@DIR@/s.json"_s, u"--config"_s, u"@GOOD@"_s, logDir, logs},
+        {u"--scenario"_s, u"--config"_s});
+    row("missing scenario file", {u"--scenario"_s, u"@DIR@/s.json"_s, logDir, logs}, {u"s.json"_s, u"cannot read"_s});
 }
 
 void TestCli::badCommandLine()
