@@ -32,9 +32,12 @@
 #include "placesfactory.h"
 #include "placessource.h"
 #include "plotsview.h"
+#include "scenariopanel.h"
 #include "simulatedclients.h"
 #include "spacetimeview.h"
 #include "topologyview.h"
+
+using namespace Qt::StringLiterals;
 
 namespace HerdUi {
 
@@ -78,6 +81,8 @@ void MainWindow::buildActions()
         return action;
     };
     m_openAction = make(tr("&Open Herd File..."), QKeySequence::Open, tr("Run the herd described by a herd file"));
+    m_openScenarioAction = make(tr("Open S&cenario..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O),
+                                tr("Run a scenario file: a herd, and timed steps that break it and check it"));
     m_saveAction = make(tr("&Save Herd File As..."), QKeySequence::SaveAs, tr("Save this herd, with node positions, to a herd file"));
     m_killAction = make(tr("&Kill Node"), QKeySequence(Qt::Key_K), tr("Kill the selected node: its sockets close and its memory is lost"));
     m_restartAction = make(tr("&Restart Node"), QKeySequence(Qt::Key_R), tr("Restart the selected node on its port, knowing nothing"));
@@ -95,6 +100,7 @@ void MainWindow::buildActions()
     });
 
     connect(m_openAction, &QAction::triggered, this, &MainWindow::openFile);
+    connect(m_openScenarioAction, &QAction::triggered, this, &MainWindow::openScenarioFile);
     connect(m_saveAction, &QAction::triggered, this, &MainWindow::saveFileAs);
     connect(m_killAction, &QAction::triggered, this, &MainWindow::killSelected);
     connect(m_restartAction, &QAction::triggered, this, &MainWindow::restartSelected);
@@ -129,6 +135,18 @@ void MainWindow::buildMenus()
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(m_openAction);
     file->addAction(m_saveAction);
+    file->addSeparator();
+    file->addAction(m_openScenarioAction);
+    QMenu *labs = file->addMenu(tr("&Labs"));
+    for (const QString &name : Herd::Scenario::labNames()) {
+        QAction *lab = labs->addAction(name, this, [this, name] { openLab(name); });
+        // The lab's own description says what it teaches.
+        if (const auto scenario = Herd::Scenario::lab(name, nullptr)) {
+            lab->setStatusTip(scenario->description.section(u". "_s, 0, 0) + u'.');
+            lab->setToolTip(scenario->description);
+        }
+    }
+    labs->setToolTipsVisible(true);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
@@ -206,16 +224,31 @@ void MainWindow::buildViews()
     m_log = new LogView(this);
     m_log->setNodes(m_config.nodeNames());
     m_spaceTime = new SpaceTimeView(m_config.nodeNames(), this);
+    m_scenarioPanel = new ScenarioPanel(this);
+    connect(m_scenarioPanel, &ScenarioPanel::runAgainRequested, this, [this] {
+        if (!m_scenario)
+            return;
+        // Queued: this panel goes with the old herd's views.
+        QTimer::singleShot(0, this, [this] {
+            if (!m_scenario)
+                return;
+            const Herd::Scenario scenario = *m_scenario; // openScenario replaces m_scenario
+            QString error;
+            if (!openScenario(scenario, &error))
+                showError(tr("Cannot run the scenario"), error);
+        });
+    });
 
     // Plots and the inspector would otherwise claim half the screen's width
     // as their minimum; they lay out fine narrower.
-    for (QWidget *page : {static_cast<QWidget *>(m_plots), static_cast<QWidget *>(m_inspector)})
+    for (QWidget *page : {static_cast<QWidget *>(m_plots), static_cast<QWidget *>(m_inspector), static_cast<QWidget *>(m_scenarioPanel)})
         page->setMinimumWidth(320);
     m_tabs = new QTabWidget(this);
     m_tabs->addTab(m_knowledge, tr("What Nodes Know"));
     m_tabs->addTab(m_console, tr("Client Console"));
     m_tabs->addTab(m_inspector, tr("Node"));
     m_tabs->addTab(m_plots, tr("Plots"));
+    m_tabs->addTab(m_scenarioPanel, tr("Scenario"));
 
     // The topology over the space-time diagram: both read left to right
     // and the diagram wants the width.
@@ -297,6 +330,7 @@ void MainWindow::tearDown()
     m_inspector = nullptr;
     m_plots = nullptr;
     m_spaceTime = nullptr;
+    m_scenarioPanel = nullptr;
     m_tabs = nullptr;
     delete m_stats;
     m_stats = nullptr;
@@ -332,6 +366,7 @@ bool MainWindow::openHerd(const Herd::HerdConfig &config, QString *error)
 
 bool MainWindow::openHerdInteractively(const Herd::HerdConfig &config, bool interactive)
 {
+    m_scenario.reset(); // a herd of its own, not a scenario's
     QString error;
     if (openHerd(config, &error))
         return true;
@@ -384,6 +419,43 @@ void MainWindow::openFile()
         openHerdInteractively(*config);
     else
         showError(tr("Cannot open the herd file"), error);
+}
+
+bool MainWindow::openScenario(const Herd::Scenario &scenario, QString *error)
+{
+    Herd::HerdConfig config = scenario.herd;
+    for (Herd::NodeConfig &node : config.nodes) {
+        node.host = QStringLiteral("127.0.0.1");
+        node.port = 0;
+    }
+    if (!openHerd(config, error)) {
+        m_scenario.reset();
+        return false;
+    }
+    m_scenario = scenario;
+    m_scenarioPanel->setScenario(scenario, m_cluster.get());
+    m_tabs->setCurrentWidget(m_scenarioPanel);
+    setWindowTitle(tr("Herd — scenario %1").arg(scenario.name));
+    return true;
+}
+
+void MainWindow::openScenarioFile()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open Scenario"), {}, tr("Scenario files (*.json);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    const auto scenario = Herd::Scenario::fromFile(path, &error);
+    if (!scenario || !openScenario(*scenario, &error))
+        showError(tr("Cannot open the scenario"), error);
+}
+
+void MainWindow::openLab(const QString &name)
+{
+    QString error;
+    const auto scenario = Herd::Scenario::lab(name, &error);
+    if (!scenario || !openScenario(*scenario, &error))
+        showError(tr("Cannot open the lab"), error);
 }
 
 void MainWindow::saveFileAs()

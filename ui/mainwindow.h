@@ -4,8 +4,10 @@
 #include <QTimer>
 
 #include <memory>
+#include <optional>
 
 #include "herdconfig.h"
+#include "scenario.h"
 
 class QAction;
 class QActionGroup;
@@ -31,6 +33,7 @@ class KnowledgeView;
 class LogView;
 class NodeInspector;
 class PlotsView;
+class ScenarioPanel;
 class SpaceTimeView;
 class TopologyView;
 
@@ -65,6 +68,10 @@ public:
     // tries) to run on free ports when the herd's own are taken.
     bool openHerdInteractively(const Herd::HerdConfig &config, bool interactive = true);
     bool saveHerdFile(const QString &path, QString *error) const;
+    // Opens the scenario's herd (loopback, ports the system picks, so it
+    // never clashes with a herd already running) and shows the scenario,
+    // ready to play, in the Scenario tab.
+    bool openScenario(const Herd::Scenario &scenario, QString *error);
 
     Herd::Cluster *cluster() const { return m_cluster.get(); }
     Herd::SimulatedClients *simulation() const { return m_simulation; }
@@ -75,6 +82,7 @@ public:
     PlotsView *plots() const { return m_plots; }
     SpaceTimeView *spaceTime() const { return m_spaceTime; }
     FaultActions *faults() const { return m_faults; }
+    ScenarioPanel *scenarioPanel() const { return m_scenarioPanel; }
     NodeInspector *inspector() const { return m_inspector; }
     Herd::HerdStats *stats() const { return m_stats; }
     QString statusText() const;
@@ -99,6 +107,8 @@ private:
     void onTopologySelection();
 
     void openFile();
+    void openScenarioFile();
+    void openLab(const QString &name);
     void saveFileAs();
     void killSelected();
     void restartSelected();
@@ -119,7 +129,9 @@ private:
     NodeInspector *m_inspector = nullptr;
     PlotsView *m_plots = nullptr;
     SpaceTimeView *m_spaceTime = nullptr;
+    ScenarioPanel *m_scenarioPanel = nullptr;
     QTabWidget *m_tabs = nullptr;
+    std::optional<Herd::Scenario> m_scenario; // the one shown, for Run Again
 
     QAction *m_killAction = nullptr;
     QAction *m_restartAction = nullptr;
@@ -127,6 +139,7 @@ private:
     QAction *m_fitAction = nullptr;
     QAction *m_trafficAction = nullptr;
     QAction *m_openAction = nullptr;
+    QAction *m_openScenarioAction = nullptr;
     QAction *m_saveAction = nullptr;
     QAction *m_legendAction = nullptr;
     QActionGroup *m_presetGroup = nullptr;
