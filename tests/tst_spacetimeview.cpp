@@ -7,6 +7,7 @@
 
 #include <memory>
 
+#include "clock.h"
 #include "cluster.h"
 #include "herdfixture.h"
 #include "lineclient.h"
@@ -95,6 +96,7 @@ private slots:
     void realHerdFloodBecomesArrows();
     void clickingAnArrowSelectsItsUpdate();
     void emphasisFollowsNodeAndLink();
+    void busyStreamIsDrawnSimplified();
 };
 
 void TestSpaceTimeView::matchesReceiptsToSendsFifo()
@@ -338,6 +340,35 @@ void TestSpaceTimeView::emphasisFollowsNodeAndLink()
     QCOMPARE(emphasised(), (QStringList{u"C>A"_s}));
     view.setEmphasis({});
     QVERIFY(emphasised().isEmpty());
+}
+
+void TestSpaceTimeView::busyStreamIsDrawnSimplified()
+{
+    // Thousands of messages in a moment: the view says it is busy, and the
+    // canvas takes its batched path for all of them.
+    const QStringList nodes{u"A"_s, u"B"_s, u"C"_s};
+    SpaceTimeView view(nodes);
+    view.resize(900, 260);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    const qint64 now = Herd::wallClockNs();
+    const int count = 3000;
+    for (int i = 0; i < count; ++i) {
+        const QByteArray line = atLine("A", "c" + QByteArray::number(i % 50), i);
+        const QString &from = nodes[i % 3];
+        const QString &to = nodes[(i + 1) % 3];
+        view.onEvent(sent(now - 200'000'000 + i * 10'000, from, to, line));
+        view.onEvent(received(now - 200'000'000 + i * 10'000 + 5'000, to, from, line));
+    }
+    QVERIFY(view.summaryText().contains(u"busy"));
+    view.setLive(false);
+    view.refresh();
+    view.canvas()->repaint();
+    QCOMPARE(view.canvas()->visibleMessages(), count);
+    QVERIFY(count > HerdUi::SpaceTimeCanvas::SimpleDrawingAbove);
+    // Picking still works on the dense picture.
+    const SpaceTimeMessage &last = view.history().messages().back();
+    QVERIFY(view.canvas()->messageAt(view.canvas()->arrow(last).pointAt(0.5)) != 0);
 }
 
 QTEST_MAIN(TestSpaceTimeView)

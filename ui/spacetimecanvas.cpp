@@ -1,6 +1,7 @@
 #include "spacetimecanvas.h"
 
 #include <QDateTime>
+#include <QHash>
 #include <QHelpEvent>
 #include <QMouseEvent>
 #include <QPainter>
@@ -178,29 +179,32 @@ double SpaceTimeCanvas::timeAt(double x) const
     return m_end - (plot.right() - x) / plot.width() * m_span;
 }
 
-double SpaceTimeCanvas::sentTime(const SpaceTimeMessage &message) const
+SpaceTimeCanvas::Geometry SpaceTimeCanvas::geometry() const
 {
-    return m_axis == Axis::WallClock ? double(message.sentNs) : double(message.sentTick);
+    const QRectF plot = plotRect();
+    const int lanes = std::max<int>(1, int(m_history->nodes().size()));
+    return {plot.right(), plot.width() / m_span, m_end, plot.top(), plot.height() / lanes, m_axis == Axis::WallClock};
 }
 
-double SpaceTimeCanvas::receivedTime(const SpaceTimeMessage &message) const
+QLineF SpaceTimeCanvas::arrow(const Geometry &g, const SpaceTimeMessage &message)
 {
-    return m_axis == Axis::WallClock ? double(message.receivedNs) : double(message.receivedTick);
+    const double yFrom = g.laneY(message.fromLane);
+    const double yTo = g.laneY(message.toLane);
+    const double sent = g.wall ? double(message.sentNs) : double(message.sentTick);
+    if (!message.isReceived()) {
+        // Never arrived (or not yet): a stub part of the way, leaning forward.
+        const QPointF start(g.x(sent), yFrom);
+        return {start, start + QPointF(10, (yTo - yFrom) * kStubFraction)};
+    }
+    const QPointF end(g.x(g.wall ? double(message.receivedNs) : double(message.receivedTick)), yTo);
+    if (!message.sendSeen)
+        return {end - QPointF(10, (yTo - yFrom) * kStubFraction), end};
+    return {QPointF(g.x(sent), yFrom), end};
 }
 
 QLineF SpaceTimeCanvas::arrow(const SpaceTimeMessage &message) const
 {
-    const double yFrom = laneY(m_history->laneOf(message.from));
-    const double yTo = laneY(m_history->laneOf(message.to));
-    if (!message.isReceived()) {
-        // Never arrived (or not yet): a stub part of the way, leaning forward.
-        const QPointF start(xOf(sentTime(message)), yFrom);
-        return {start, start + QPointF(10, (yTo - yFrom) * kStubFraction)};
-    }
-    const QPointF end(xOf(receivedTime(message)), yTo);
-    if (!message.sendSeen)
-        return {end - QPointF(10, (yTo - yFrom) * kStubFraction), end};
-    return {QPointF(xOf(sentTime(message)), yFrom), end};
+    return arrow(geometry(), message);
 }
 
 quint64 SpaceTimeCanvas::messageAt(const QPointF &pos) const
@@ -208,8 +212,9 @@ quint64 SpaceTimeCanvas::messageAt(const QPointF &pos) const
     quint64 best = 0;
     double bestDistance = kHitPixels;
     const QRectF plot = plotRect();
+    const Geometry g = geometry();
     for (const SpaceTimeMessage &message : m_history->messages()) {
-        const QLineF line = arrow(message);
+        const QLineF line = arrow(g, message);
         if (std::max(line.x1(), line.x2()) < plot.left() || std::min(line.x1(), line.x2()) > plot.right())
             continue;
         const double distance = distanceToSegment(pos, line);
@@ -339,12 +344,21 @@ void SpaceTimeCanvas::paintMarks(QPainter &painter, const QRectF &plot) const
             }
         }
     };
+    // Hundreds of IAMATs at once (simulated phones): small squares, one
+    // fillRect each, no outlines, no antialiasing.
+    const bool manyMarks = visibleMarks > SimpleDrawingAbove / 3;
+    if (manyMarks)
+        painter.setRenderHint(QPainter::Antialiasing, false);
     for (const SpaceTimeMark &mark : m_history->marks()) {
         const double x = xOf(m_axis == Axis::WallClock ? double(mark.timeNs) : double(mark.tick));
         if (x < plot.left() - 10 || x > plot.right() + 10)
             continue;
         const int lane = m_history->laneOf(mark.node);
         const double y = laneY(lane);
+        if (manyMarks && mark.kind == MarkKind::Iamat) {
+            painter.fillRect(QRectF(x - 2.5, y - 2.5, 5, 5), QColor::fromRgb(clientColour(mark.client)));
+            continue;
+        }
         switch (mark.kind) {
         case MarkKind::Iamat: {
             const QColor colour = TopologyStyle::tokenColor(mark.client);
@@ -406,29 +420,34 @@ void SpaceTimeCanvas::paintMarks(QPainter &painter, const QRectF &plot) const
         }
         }
     }
+    painter.setRenderHint(QPainter::Antialiasing);
 }
 
 void SpaceTimeCanvas::paintMessages(QPainter &painter, const QRectF &plot)
 {
     // Visible messages, the ones that stand out last so they are on top.
     const bool focused = m_selected != 0 || !m_selectedUpdate.isEmpty() || !m_emphasisNode.isEmpty();
-    std::vector<const SpaceTimeMessage *> dim;
-    std::vector<const SpaceTimeMessage *> strong;
+    const Geometry g = geometry();
+    m_dim.clear();
+    m_strong.clear();
     for (const SpaceTimeMessage &message : m_history->messages()) {
-        const QLineF line = arrow(message);
+        const QLineF line = arrow(g, message);
         if (std::max(line.x1(), line.x2()) < plot.left() || std::min(line.x1(), line.x2()) > plot.right())
             continue;
         const bool stands = message.id == m_selected || (!m_selectedUpdate.isEmpty() && message.update == m_selectedUpdate)
                             || emphasises(message);
-        (focused && !stands ? dim : strong).push_back(&message);
+        (focused && !stands ? m_dim : m_strong).push_back({&message, line});
     }
-    m_visible = int(dim.size() + strong.size());
-    const bool simple = m_visible > SimpleDrawingAbove;
-    painter.setRenderHint(QPainter::Antialiasing, !simple);
+    m_visible = int(m_dim.size() + m_strong.size());
+    if (m_visible > SimpleDrawingAbove) {
+        paintMany(painter);
+        return;
+    }
 
-    auto draw = [&](const SpaceTimeMessage &message, bool faded) {
-        const QLineF line = arrow(message);
-        QColor colour = TopologyStyle::tokenColor(message.client);
+    auto draw = [&](const Drawn &drawn, bool faded) {
+        const SpaceTimeMessage &message = *drawn.message;
+        const QLineF &line = drawn.line;
+        QColor colour = QColor::fromRgb(clientColour(message.client));
         const bool selected = message.id == m_selected;
         if (selected) {
             QColor halo = TopologyStyle::selection();
@@ -446,8 +465,7 @@ void SpaceTimeCanvas::paintMessages(QPainter &painter, const QRectF &plot)
             QPen pen(colour, width, message.outcome == Outcome::InFlight ? Qt::DotLine : Qt::SolidLine, Qt::RoundCap);
             painter.setPen(pen);
             painter.drawLine(line);
-            if (!simple)
-                drawHead(painter, line, colour, message.outcome != Outcome::Stored);
+            drawHead(painter, line, colour, message.outcome != Outcome::Stored);
             break;
         }
         case Outcome::Dropped: {
@@ -455,8 +473,7 @@ void SpaceTimeCanvas::paintMessages(QPainter &painter, const QRectF &plot)
             colour.setAlpha(faded ? 45 : 200);
             painter.setPen(QPen(colour, width, Qt::DashLine, Qt::FlatCap));
             painter.drawLine(line);
-            if (!simple)
-                drawStaleBar(painter, line, colour);
+            drawStaleBar(painter, line, colour);
             break;
         }
         case Outcome::NotSent:
@@ -466,16 +483,68 @@ void SpaceTimeCanvas::paintMessages(QPainter &painter, const QRectF &plot)
             red.setAlpha(faded ? 45 : 230);
             painter.setPen(QPen(colour, width, Qt::DotLine, Qt::FlatCap));
             painter.drawLine(line);
-            if (!simple)
-                drawCross(painter, line.p2(), red);
+            drawCross(painter, line.p2(), red);
             break;
         }
         }
     };
-    for (const SpaceTimeMessage *message : dim)
-        draw(*message, true);
-    for (const SpaceTimeMessage *message : strong)
-        draw(*message, false);
+    for (const Drawn &drawn : m_dim)
+        draw(drawn, true);
+    for (const Drawn &drawn : m_strong)
+        draw(drawn, false);
+}
+
+QRgb SpaceTimeCanvas::clientColour(const QByteArray &client) const
+{
+    // Hashed once per client, not once per arrow and frame.
+    const auto it = m_colours.constFind(client);
+    if (it != m_colours.cend())
+        return *it;
+    if (m_colours.size() > 4096)
+        m_colours.clear();
+    return *m_colours.insert(client, TopologyStyle::tokenColor(client).rgb());
+}
+
+void SpaceTimeCanvas::paintMany(QPainter &painter)
+{
+    // Thousands of arrows: no heads, no antialiasing, cosmetic pens, one
+    // drawLines() per colour and style instead of a pen per arrow, and an
+    // arrow that would land on the very pixels of one already drawn in its
+    // style is skipped. A busy herd then costs a few milliseconds a frame.
+    painter.setRenderHint(QPainter::Antialiasing, false);
+    m_batches.clear();
+    m_drawnPixels.clear();
+    auto add = [this](const std::vector<Drawn> &list, bool faded) {
+        for (const Drawn &drawn : list) {
+            const SpaceTimeMessage &message = *drawn.message;
+            const quint64 style = message.outcome == Outcome::Dropped ? 1
+                                  : message.outcome == Outcome::NotSent || message.outcome == Outcome::Lost ? 2
+                                                                                                            : 0;
+            const quint64 key = (quint64(clientColour(message.client)) << 8) | (style << 1) | (faded ? 1 : 0);
+            const quint64 pixels = (quint64(quint16(qRound(drawn.line.x1()))) << 32) | (quint64(quint16(qRound(drawn.line.x2()))) << 16)
+                                   | (quint64(message.fromLane & 0xff) << 8) | quint64(message.toLane & 0xff);
+            const std::pair<quint64, quint64> spot{pixels, key};
+            if (m_drawnPixels.contains(spot))
+                continue;
+            m_drawnPixels.insert(spot);
+            m_batches[key].append(drawn.line);
+        }
+    };
+    add(m_dim, true);
+    add(m_strong, false);
+    for (auto it = m_batches.cbegin(); it != m_batches.cend(); ++it) {
+        const bool faded = it.key() & 1;
+        const int style = int((it.key() >> 1) & 3);
+        QColor colour = QColor::fromRgb(QRgb(it.key() >> 8));
+        if (style == 1)
+            colour = colour.lighter(135);
+        colour.setAlpha(faded ? 45 : style == 0 ? 255 : 200);
+        // Width 1 is a cosmetic pen: the raster engine's fast line path.
+        QPen pen(colour, 1, style == 0 ? Qt::SolidLine : style == 1 ? Qt::DashLine : Qt::DotLine);
+        pen.setCosmetic(true);
+        painter.setPen(pen);
+        painter.drawLines(it.value().constData(), int(it.value().size()));
+    }
     painter.setRenderHint(QPainter::Antialiasing);
 }
 

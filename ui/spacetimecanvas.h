@@ -1,7 +1,13 @@
 #pragma once
 
+#include <QColor>
+#include <QHash>
 #include <QLineF>
+#include <QList>
+#include <QSet>
 #include <QWidget>
+
+#include <vector>
 
 namespace HerdUi {
 
@@ -35,7 +41,7 @@ public:
 
     static constexpr int NameWidth = 104;  // left column with the node names
     static constexpr int AxisHeight = 22;  // time labels on top
-    static constexpr int SimpleDrawingAbove = 1500; // visible arrows
+    static constexpr int SimpleDrawingAbove = 600; // visible arrows
 
     explicit SpaceTimeCanvas(const SpaceTimeHistory *history, QWidget *parent = nullptr);
 
@@ -80,13 +86,29 @@ protected:
 
 private:
     QRectF plotRect() const;
-    double sentTime(const SpaceTimeMessage &message) const;
-    double receivedTime(const SpaceTimeMessage &message) const;
     QString tooltipAt(const QPointF &pos) const;
     void paintGrid(QPainter &painter, const QRectF &plot) const;
     void paintLanes(QPainter &painter, const QRectF &plot) const;
     void paintMarks(QPainter &painter, const QRectF &plot) const;
     void paintMessages(QPainter &painter, const QRectF &plot);
+    void paintMany(QPainter &painter);
+    QRgb clientColour(const QByteArray &client) const;
+
+    // The time axis and the lanes for one frame, so thousands of arrows do
+    // not each work out the plot rectangle again.
+    struct Geometry
+    {
+        double right;
+        double pixelsPerUnit;
+        double end;
+        double top;
+        double laneHeight;
+        bool wall;
+        double x(double time) const { return right - (end - time) * pixelsPerUnit; }
+        double laneY(int lane) const { return top + laneHeight * (lane + 0.5); }
+    };
+    Geometry geometry() const;
+    static QLineF arrow(const Geometry &geometry, const SpaceTimeMessage &message);
     void paintEmpty(QPainter &painter, const QRectF &plot) const;
 
     const SpaceTimeHistory *m_history; // borrowed
@@ -98,6 +120,17 @@ private:
     QString m_emphasisNode;
     QString m_emphasisPeer;
     int m_visible = 0;
+    // Per frame, kept to reuse their memory.
+    struct Drawn
+    {
+        const SpaceTimeMessage *message;
+        QLineF line;
+    };
+    std::vector<Drawn> m_dim;
+    std::vector<Drawn> m_strong;
+    QHash<quint64, QList<QLineF>> m_batches; // colour, style, fading -> lines
+    QSet<std::pair<quint64, quint64>> m_drawnPixels; // (pixels, batch) already drawn
+    mutable QHash<QByteArray, QRgb> m_colours;
     QPointF m_pressPos;
     double m_lastDragX = 0;
     bool m_dragging = false;

@@ -13,22 +13,28 @@ bool isSpace(char c)
     return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
-// The first `max` white-space separated fields of `line`.
-QList<QByteArray> fields(const QByteArray &line, int max)
+// Up to `max` white-space separated fields of `line`, as views into it.
+int fields(const QByteArray &line, QByteArrayView *out, int max)
 {
-    QList<QByteArray> result;
+    int count = 0;
     qsizetype i = 0;
     const qsizetype n = line.size();
-    while (i < n && result.size() < max) {
+    while (i < n && count < max) {
         while (i < n && isSpace(line[i]))
             ++i;
         const qsizetype start = i;
         while (i < n && !isSpace(line[i]))
             ++i;
         if (start < i)
-            result.append(line.mid(start, i - start));
+            out[count++] = QByteArrayView(line).sliced(start, i - start);
     }
-    return result;
+    return count;
+}
+
+// Two bytes per lane: a herd of up to 65,536 nodes.
+void appendLane(QByteArray &key, int lane)
+{
+    key.append(char(lane & 0xff)).append(char((lane >> 8) & 0xff));
 }
 
 } // namespace
@@ -68,7 +74,7 @@ void SpaceTimeHistory::evictOldest()
 
 void SpaceTimeHistory::closeOpen(const SpaceTimeMessage &message)
 {
-    auto it = m_open.find(openKey(message.from, message.to, message.line));
+    auto it = m_open.find(openKey(message.fromLane, message.toLane, message.line));
     if (it == m_open.end())
         return;
     auto &ids = it.value();
@@ -100,26 +106,33 @@ void SpaceTimeHistory::clear()
 
 QByteArray SpaceTimeHistory::updateKey(const QByteArray &line, QByteArray *client)
 {
-    const QList<QByteArray> parts = fields(line, 6);
+    QByteArrayView parts[6];
+    const int count = fields(line, parts, 6);
     int clientField = -1;
     int timeField = -1;
-    if (parts.size() >= 6 && parts.at(0) == "AT") {
+    if (count >= 6 && parts[0] == "AT") {
         clientField = 3;
         timeField = 5;
-    } else if (parts.size() >= 4 && parts.at(0) == "IAMAT") {
+    } else if (count >= 4 && parts[0] == "IAMAT") {
         clientField = 1;
         timeField = 3;
     } else {
         return {};
     }
     if (client)
-        *client = parts.at(clientField);
-    return parts.at(clientField) + ' ' + parts.at(timeField);
+        *client = parts[clientField].toByteArray();
+    QByteArray key;
+    key.reserve(parts[clientField].size() + 1 + parts[timeField].size());
+    return key.append(parts[clientField]).append(' ').append(parts[timeField]);
 }
 
-QByteArray SpaceTimeHistory::openKey(const QString &from, const QString &to, const QByteArray &line)
+QByteArray SpaceTimeHistory::openKey(int fromLane, int toLane, const QByteArray &line)
 {
-    return from.toUtf8() + '>' + to.toUtf8() + '\n' + line;
+    QByteArray key;
+    key.reserve(line.size() + 4);
+    appendLane(key, fromLane);
+    appendLane(key, toLane);
+    return key.append(line);
 }
 
 const SpaceTimeMessage *SpaceTimeHistory::message(quint64 id) const
@@ -237,6 +250,8 @@ void SpaceTimeHistory::push(SpaceTimeMessage message)
     if (int(m_messages.size()) >= m_messageCapacity)
         evictOldest();
     message.id = m_nextId++;
+    message.fromLane = laneOf(message.from);
+    message.toLane = laneOf(message.to);
     m_messages.push_back(std::move(message));
 }
 
@@ -250,7 +265,10 @@ void SpaceTimeHistory::addMark(SpaceTimeMark mark)
 
 void SpaceTimeHistory::rememberHandOff(const Herd::Event &event)
 {
-    const QByteArray key = event.node.toUtf8() + '\n' + event.line;
+    QByteArray key;
+    key.reserve(event.line.size() + 2);
+    appendLane(key, laneOf(event.node));
+    key.append(event.line);
     const quint64 serial = ++m_handOffSerial;
     m_handOffs.insert(key, {event.timeNs, serial});
     m_handOffOrder.emplace_back(key, serial);
@@ -274,7 +292,10 @@ void SpaceTimeHistory::onSent(const Herd::Event &event)
     if (!event.detail.isEmpty()) {
         // It waited on the link ("delayed" or "queued"): it left the node
         // when the node stored the record.
-        const auto handOff = m_handOffs.constFind(event.node.toUtf8() + '\n' + event.line);
+        QByteArray key;
+        key.reserve(event.line.size() + 2);
+        appendLane(key, laneOf(event.node));
+        const auto handOff = m_handOffs.constFind(key.append(event.line));
         if (handOff != m_handOffs.cend() && handOff->timeNs <= event.timeNs) {
             message.sentNs = handOff->timeNs;
             message.writtenNs = event.timeNs;
@@ -283,7 +304,7 @@ void SpaceTimeHistory::onSent(const Herd::Event &event)
     message.sentTick = tick(event.node);
     push(std::move(message));
     const SpaceTimeMessage &sent = m_messages.back();
-    m_open[openKey(sent.from, sent.to, sent.line)].push_back(sent.id);
+    m_open[openKey(sent.fromLane, sent.toLane, sent.line)].push_back(sent.id);
     ++m_openCount;
 }
 
@@ -334,13 +355,14 @@ void SpaceTimeHistory::onReceived(const Herd::Event &event)
         return id;
     };
     quint64 id = 0;
+    const int toLane = laneOf(to);
     if (m_lane.contains(event.peer)) {
-        id = take(openKey(event.peer, to, event.line));
+        id = take(openKey(laneOf(event.peer), toLane, event.line));
     } else {
         quint64 oldest = 0;
         QByteArray oldestKey;
-        for (const QString &from : std::as_const(m_nodes)) {
-            const QByteArray key = openKey(from, to, event.line);
+        for (int fromLane = 0; fromLane < m_nodes.size(); ++fromLane) {
+            const QByteArray key = openKey(fromLane, toLane, event.line);
             const auto it = m_open.constFind(key);
             if (it != m_open.cend() && !it->empty() && (oldest == 0 || it->front() < oldest)) {
                 oldest = it->front();

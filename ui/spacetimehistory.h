@@ -28,6 +28,8 @@ struct SpaceTimeMessage
     quint64 id = 0;
     QString from;
     QString to;
+    int fromLane = -1; // SpaceTimeHistory::laneOf(from), kept for drawing
+    int toLane = -1;
     QByteArray client;
     QByteArray line;
     // Client id and client time: the same on every hop of one update.
@@ -160,7 +162,7 @@ private:
     void onNodeState(const Herd::Event &event, bool started);
     void onLinkChanged(const Herd::Event &event);
     qint64 tick(const QString &node, qint64 atLeast = 0);
-    static QByteArray openKey(const QString &from, const QString &to, const QByteArray &line);
+    static QByteArray openKey(int fromLane, int toLane, const QByteArray &line);
 
     QStringList m_nodes;
     QHash<QString, int> m_lane;
@@ -170,7 +172,7 @@ private:
     std::deque<SpaceTimeMessage> m_messages;
     quint64 m_nextId = 1; // id of the next message; m_messages.front().id is the oldest
     std::deque<SpaceTimeMark> m_marks;
-    // (from, to, line) -> ids of its open sends, oldest first.
+    // (from's lane, to's lane, line) -> ids of its open sends, oldest first.
     QHash<QByteArray, std::deque<quint64>> m_open;
     int m_openCount = 0;
     // What a node's next RecordStored/RecordDropped is about: the message
@@ -185,7 +187,7 @@ private:
     quint64 m_markSerial = 0; // serial of m_marks.back()
     QHash<QString, std::deque<SpaceTimeDowntime>> m_downtimes;
     QHash<QString, qint64> m_clocks;
-    // "node\nAT line" -> when the node stored it (and so handed it to its
+    // (node's lane, AT line) -> when the node stored it (and so handed it to its
     // links), for lines written later; bounded, oldest forgotten first.
     struct HandOff
     {

@@ -1,12 +1,14 @@
 #pragma once
 
 #include <QList>
+#include <QElapsedTimer>
 #include <QMetaType>
 #include <QTimer>
 #include <QWidget>
 
 #include <utility>
 
+#include "floodanimator.h"
 #include "spacetimecanvas.h"
 #include "spacetimehistory.h"
 
@@ -49,7 +51,8 @@ struct SpaceTimeSelection
 //
 // Events only update the history and set a flag; a 25 Hz timer repaints,
 // and only while the widget is visible, so a heavy event stream costs a
-// hash lookup per event here.
+// few hash lookups per event here. Above BusyRate messages a second the
+// picture is redrawn twice a second, and simplified (see SpaceTimeCanvas).
 //
 // Thread affinity: the GUI thread.
 class SpaceTimeView final : public QWidget
@@ -60,6 +63,10 @@ class SpaceTimeView final : public QWidget
 public:
     using Axis = SpaceTimeCanvas::Axis;
     static constexpr int FrameMs = 40;
+    // More messages a second than this: too many to read one by one; the
+    // diagram is redrawn only every BusyRedrawMs (the history keeps all).
+    static constexpr double BusyRate = 1000;
+    static constexpr int BusyRedrawMs = 500;
     static constexpr double DefaultSpanNs = 10e9;
     static constexpr double DefaultSpanTicks = 80;
 
@@ -119,6 +126,10 @@ private:
     double m_spanTicks = DefaultSpanTicks;
     double m_end = 0; // right edge while paused
     int m_frame = 0;
+    mutable RateMeter m_rate; // messages between nodes (reading it ages its buckets)
+    QElapsedTimer m_wall;  // for m_rate and busy redraws
+    qint64 m_lastBusyRedrawMs = -1;
+    bool isBusy();
     SpaceTimeSelection m_selection;
 };
 
