@@ -599,6 +599,10 @@ private slots:
             diagram->showAll();
             diagram->refresh();
             QVERIFY(m_window->grab().save(target));
+            // The same on the Lamport clock, for a look.
+            diagram->setAxis(SpaceTimeView::Axis::Lamport);
+            diagram->showAll();
+            QVERIFY(m_window->grab().save(QString(target).replace(u".png"_s, u"-lamport.png"_s)));
         }
 
         // Run Again: a fresh herd, every step pending again.

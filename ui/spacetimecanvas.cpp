@@ -324,7 +324,7 @@ void SpaceTimeCanvas::paintMarks(QPainter &painter, const QRectF &plot) const
     // Marks made at one moment (a partition cuts several links at once)
     // would print their labels over each other: each takes the first free
     // spot a line above or below.
-    QList<QRectF> taken;
+    QList<std::pair<QRectF, QString>> taken;
     auto label = [&painter, &taken, &plot](QPointF at, const QString &rawText, const QColor &colour) {
         const QString text = QString(rawText).replace(u"+-"_s, u"±"_s);
         QRectF box = painter.fontMetrics().boundingRect(text).translated(at.toPoint());
@@ -334,10 +334,18 @@ void SpaceTimeCanvas::paintMarks(QPainter &painter, const QRectF &plot) const
             at.rx() -= shift;
             box.translate(-shift, 0);
         }
+        // The same words right beside them already (Clear All Faults
+        // resets many links at once): once is enough.
+        const auto said = std::find_if(taken.cbegin(), taken.cend(), [&](const std::pair<QRectF, QString> &t) {
+            return t.second == text && std::abs(t.first.left() - box.left()) < 40;
+        });
+        if (said != taken.cend())
+            return;
         for (const double dy : {0.0, 12.0, -12.0, 24.0, -24.0, 36.0}) {
             const QRectF moved = box.translated(0, dy);
-            if (std::none_of(taken.cbegin(), taken.cend(), [&moved](const QRectF &r) { return r.intersects(moved); })) {
-                taken.append(moved);
+            if (std::none_of(taken.cbegin(), taken.cend(),
+                             [&moved](const std::pair<QRectF, QString> &t) { return t.first.intersects(moved); })) {
+                taken.append({moved, text});
                 painter.setPen(colour);
                 painter.drawText(at + QPointF(0, dy), text);
                 return;

@@ -189,6 +189,11 @@ qint64 SpaceTimeHistory::earliestTick() const
     return earliest;
 }
 
+qint64 SpaceTimeHistory::clockOf(const QString &node) const
+{
+    return m_clocks.value(node, 0);
+}
+
 qint64 SpaceTimeHistory::tick(const QString &node, qint64 atLeast)
 {
     qint64 &clock = m_clocks[node];
@@ -422,7 +427,7 @@ void SpaceTimeHistory::onNodeState(const Herd::Event &event, bool started)
     mark.kind = started ? SpaceTimeMark::Kind::Started : SpaceTimeMark::Kind::Killed;
     mark.node = event.node;
     mark.timeNs = event.timeNs;
-    mark.tick = tick(event.node);
+    mark.tick = clockOf(event.node);
     mark.detail = event.detail;
 
     auto &downtimes = m_downtimes[event.node];
@@ -459,7 +464,7 @@ void SpaceTimeHistory::onLinkChanged(const Herd::Event &event)
     mark.node = event.node;
     mark.peer = event.peer;
     mark.timeNs = event.timeNs;
-    mark.tick = tick(event.node);
+    mark.tick = clockOf(event.node);
     mark.detail = event.detail;
     addMark(std::move(mark));
 }

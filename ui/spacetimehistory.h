@@ -93,9 +93,11 @@ struct SpaceTimeDowntime
 // sent when it is written; its arrow starts when the sender stored the record
 // and handed it over, so a slow link shows as a slanted arrow.
 //
-// Every event also advances per-node Lamport clocks (a send ticks the
-// sender, a receive takes max(own, sender's) + 1), so the diagram can draw
-// logical time as well as wall time.
+// Sends, receipts and IAMATs also advance per-node Lamport clocks (a send
+// ticks the sender, a receipt takes max(own, sender's) + 1), so the diagram
+// can draw logical time as well as wall time. Kills, restarts and faults are
+// the experimenter's doing, not the node's: they are marked at the node's
+// clock without ticking it.
 //
 // Bounded: at most messageCapacity() messages and markCapacity() marks; the
 // oldest go first (constant memory on long runs). Open sends live in the
@@ -162,6 +164,7 @@ private:
     void onNodeState(const Herd::Event &event, bool started);
     void onLinkChanged(const Herd::Event &event);
     qint64 tick(const QString &node, qint64 atLeast = 0);
+    qint64 clockOf(const QString &node) const;
     static QByteArray openKey(int fromLane, int toLane, const QByteArray &line);
 
     QStringList m_nodes;

@@ -74,12 +74,12 @@ SpaceTimeView::SpaceTimeView(const QStringList &nodes, QWidget *parent)
     legend->setTextFormat(Qt::RichText);
     legend->setText(tr("<span style='color:#2563eb'>━━▶</span> stored &nbsp;"
                        "<span style='color:#7fa6f5'>╍╍┤</span> stale &nbsp;"
-                       "<span style='color:#dc2626'>┈✕</span> not sent / lost &nbsp;"
+                       "<span style='color:#dc2626'>┈✕</span> not sent &nbsp;"
                        "<span style='color:#2563eb'>●</span> IAMAT &nbsp;"
                        "<span style='color:#dc2626'>┆</span> cut &nbsp;"
                        "<span style='color:#16a34a'>┆</span> restored"));
-    legend->setToolTip(tr("Arrows take the client's colour. Click an arrow to follow its update in the topology."));
-    bar->addSpacing(10);
+    legend->setToolTip(tr("Arrows take the client's colour; a cross ends a line that was never sent (link cut or "
+                          "down) or was lost (its receiver stopped). Click an arrow to follow its update in the topology."));
     bar->addWidget(legend);
     bar->addStretch(1);
     m_summary->setStyleSheet(u"color: #64748b;"_s);
