@@ -2,6 +2,7 @@
 // person takes change both the core and what is drawn, and a busy window
 // renders to a PNG.
 
+#include <QAbstractItemModelTester>
 #include <QAction>
 #include <QApplication>
 #include <QFile>
@@ -101,7 +102,8 @@ QString neighbourCell(const NodeInspector *inspector, const QString &neighbour, 
 {
     const QTableWidget *table = inspector->neighboursTable();
     for (int row = 0; row < table->rowCount(); ++row) {
-        if (table->item(row, NodeInspector::NeighbourName) && table->item(row, NodeInspector::NeighbourName)->text() == neighbour)
+        const QTableWidgetItem *name = table->item(row, NodeInspector::NeighbourName);
+        if (name && name->text() == neighbour)
             return table->item(row, column) ? table->item(row, column)->text() : QString();
     }
     return {};
@@ -330,34 +332,36 @@ private slots:
         const QString alford = u"Alford"_s;
         const QString parker = u"Parker"_s;
         inspector->setNode(alford);
-        QTRY_COMPARE_WITH_TIMEOUT(neighbourCell(inspector, parker, NodeInspector::LinkState), u"connected"_s, Timeout);
-        QCOMPARE(neighbourCell(inspector, parker, NodeInspector::FailedAttempts), u"0"_s);
+        auto parkerCell = [inspector, &parker](int column) { return neighbourCell(inspector, parker, column); };
+        QTRY_COMPARE_WITH_TIMEOUT(parkerCell(NodeInspector::LinkState), u"connected"_s, Timeout);
+        QCOMPARE(parkerCell(NodeInspector::FailedAttempts), u"0"_s);
 
         QVERIFY(cluster->setLinkCut(alford, parker, true));
-        QTRY_COMPARE_WITH_TIMEOUT(neighbourCell(inspector, parker, NodeInspector::LinkState), u"cut"_s, Timeout);
+        QTRY_COMPARE_WITH_TIMEOUT(parkerCell(NodeInspector::LinkState), u"cut"_s, Timeout);
         QCOMPARE(neighbourCell(inspector, u"Powell"_s, NodeInspector::LinkState), u"connected"_s);
         QVERIFY(cluster->setLinkCut(alford, parker, false));
-        QTRY_COMPARE_WITH_TIMEOUT(neighbourCell(inspector, parker, NodeInspector::LinkState), u"connected"_s, Timeout);
+        QTRY_COMPARE_WITH_TIMEOUT(parkerCell(NodeInspector::LinkState), u"connected"_s, Timeout);
 
         // Parker dies: Alford backs off and counts its failed attempts.
         QVERIFY(cluster->kill(parker));
-        QTRY_COMPARE_WITH_TIMEOUT(neighbourCell(inspector, parker, NodeInspector::LinkState), u"backing off"_s, Timeout);
-        QTRY_VERIFY_WITH_TIMEOUT(neighbourCell(inspector, parker, NodeInspector::FailedAttempts).toInt() >= 2, Timeout);
+        QTRY_COMPARE_WITH_TIMEOUT(parkerCell(NodeInspector::LinkState), u"backing off"_s, Timeout);
+        QTRY_VERIFY_WITH_TIMEOUT(parkerCell(NodeInspector::FailedAttempts).toInt() >= 2, Timeout);
         // The topology draws that direction as backing off, not connecting.
         const LinkItem *link = m_window->topology()->linkItem(alford, parker);
-        QTRY_COMPARE_WITH_TIMEOUT(link->look(link->nodeA()->name() == alford), TopologyStyle::LinkLook::BackingOff, Timeout);
+        const bool alfordIsA = link->nodeA()->name() == alford;
+        QTRY_COMPARE_WITH_TIMEOUT(link->look(alfordIsA), TopologyStyle::LinkLook::BackingOff, Timeout);
         QString error;
         QVERIFY2(cluster->restart(parker, &error), qPrintable(error));
-        QTRY_COMPARE_WITH_TIMEOUT(neighbourCell(inspector, parker, NodeInspector::LinkState), u"connected"_s, Timeout);
-        QCOMPARE(neighbourCell(inspector, parker, NodeInspector::FailedAttempts), u"0"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(parkerCell(NodeInspector::LinkState), u"connected"_s, Timeout);
+        QCOMPARE(parkerCell(NodeInspector::FailedAttempts), u"0"_s);
 
         // A delayed link holds the line it was handed: queued 1, then 0.
         QVERIFY(cluster->setLinkDelay(alford, parker, 1500));
-        QTRY_COMPARE_WITH_TIMEOUT(neighbourCell(inspector, parker, NodeInspector::LinkDelay), u"1500 ms"_s, Timeout);
+        QTRY_COMPARE_WITH_TIMEOUT(parkerCell(NodeInspector::LinkDelay), u"1500 ms"_s, Timeout);
         m_window->console()->setNode(alford);
         m_window->console()->send(u"IAMAT queued.test +34.068930-118.445127 1700000000.5"_s);
-        QTRY_COMPARE_WITH_TIMEOUT(neighbourCell(inspector, parker, NodeInspector::QueuedLines), u"1"_s, Timeout);
-        QTRY_COMPARE_WITH_TIMEOUT(neighbourCell(inspector, parker, NodeInspector::QueuedLines), u"0"_s, Timeout);
+        QTRY_COMPARE_WITH_TIMEOUT(parkerCell(NodeInspector::QueuedLines), u"1"_s, Timeout);
+        QTRY_COMPARE_WITH_TIMEOUT(parkerCell(NodeInspector::QueuedLines), u"0"_s, Timeout);
         QVERIFY(cluster->node(parker)->store().find("queued.test"));
     }
 
@@ -392,9 +396,8 @@ private slots:
         const QString target = qEnvironmentVariable("HERD_SCREENSHOT");
         if (!target.isEmpty()) {
             // The links drawn as they are (the view refreshes per frame).
-            QTRY_VERIFY_WITH_TIMEOUT(!topology->linkItem(u"Alford"_s, u"Parker"_s)->isCut()
-                                         && topology->linkItem(u"Alford"_s, u"Parker"_s)->look(true) == TopologyStyle::LinkLook::Up,
-                                     Timeout);
+            const LinkItem *link = topology->linkItem(u"Alford"_s, u"Parker"_s);
+            QTRY_VERIFY_WITH_TIMEOUT(link->look(true) == TopologyStyle::LinkLook::Up, Timeout);
             QVERIFY(m_window->grab().save(QString(target).replace(u".png"_s, u"-preview.png"_s)));
         }
 
@@ -483,7 +486,8 @@ private slots:
         for (const QString &neighbour : config.neighboursOf(bridgeNode))
             QVERIFY(cluster->isLinkCut(bridgeNode, neighbour) && cluster->isLinkCut(neighbour, bridgeNode));
         if (const QString target = qEnvironmentVariable("HERD_SCREENSHOT"); !target.isEmpty()) {
-            QTRY_VERIFY_WITH_TIMEOUT(topology->linkItem(bridgeNode, config.neighboursOf(bridgeNode).constFirst())->isFullyCut(), Timeout);
+            const LinkItem *bridgeLink = topology->linkItem(bridgeNode, config.neighboursOf(bridgeNode).constFirst());
+            QTRY_VERIFY_WITH_TIMEOUT(bridgeLink->isFullyCut(), Timeout);
             QVERIFY(m_window->grab().save(QString(target).replace(u".png"_s, u"-faults.png"_s)));
         }
 
@@ -550,6 +554,7 @@ private slots:
         QVERIFY(panel->hasScenario());
         QTRY_VERIFY_WITH_TIMEOUT(panel->isVisible(), Timeout);
         ScenarioStepModel *model = panel->model();
+        QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         QCOMPARE(model->rowCount(), lab->steps.size());
         QCOMPARE(model->count(State::Pending), model->rowCount());
         Herd::Cluster *cluster = m_window->cluster();

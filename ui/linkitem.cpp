@@ -275,7 +275,8 @@ void LinkItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidge
         const QLineF banded = (fromA ? line : QLineF(line.p2(), line.p1())).translated(shift * 1.6);
         painter->setPen(QPen(band, level == Highlight::Primary ? 13 : 9, Qt::SolidLine, Qt::FlatCap));
         painter->drawLine(banded);
-        drawArrow(painter, banded, 0.5, TopologyStyle::highlight().darker(level == Highlight::Primary ? 150 : 115));
+        const QColor head = TopologyStyle::highlight().darker(level == Highlight::Primary ? 150 : 115);
+        drawArrow(painter, banded, 0.5, head);
     }
 
     const bool same = m_lookAB == m_lookBA && m_delayAB == m_delayBA;

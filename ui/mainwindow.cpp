@@ -81,8 +81,9 @@ void MainWindow::buildActions()
         return action;
     };
     m_openAction = make(tr("&Open Herd File..."), QKeySequence::Open, tr("Run the herd described by a herd file"));
-    m_openScenarioAction = make(tr("Open S&cenario..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O),
-                                tr("Run a scenario file: a herd, and timed steps that break it and check it"));
+    m_openScenarioAction
+        = make(tr("Open S&cenario..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O),
+               tr("Run a scenario file: a herd, and timed steps that break it and check it"));
     m_saveAction = make(tr("&Save Herd File As..."), QKeySequence::SaveAs, tr("Save this herd, with node positions, to a herd file"));
     m_killAction = make(tr("&Kill Node"), QKeySequence(Qt::Key_K), tr("Kill the selected node: its sockets close and its memory is lost"));
     m_restartAction = make(tr("&Restart Node"), QKeySequence(Qt::Key_R), tr("Restart the selected node on its port, knowing nothing"));
@@ -91,7 +92,8 @@ void MainWindow::buildActions()
     m_fitAction = make(tr("Zoom to &Fit"), QKeySequence(Qt::Key_F), tr("Show the whole herd"));
     m_trafficAction = make(tr("Simulated &Clients"), QKeySequence(Qt::Key_T), tr("Start or stop simulated phones reporting to random nodes"));
     m_trafficAction->setCheckable(true);
-    m_legendAction = make(tr("&Legend"), QKeySequence(Qt::Key_L), tr("Show or hide the key to the topology's drawing"));
+    m_legendAction
+        = make(tr("&Legend"), QKeySequence(Qt::Key_L), tr("Show or hide the key to the topology's drawing"));
     m_legendAction->setCheckable(true);
     m_legendAction->setChecked(true);
     connect(m_legendAction, &QAction::toggled, this, [this](bool on) {
@@ -157,8 +159,8 @@ void MainWindow::buildMenus()
     herd->addSeparator();
     herd->addActions({m_killAction, m_restartAction, m_faults->isolateAction(), m_faults->clockSkewAction()});
     herd->addSeparator();
-    herd->addActions({m_faults->cutAction(), m_faults->restoreAction(), m_faults->delayAction(), m_faults->jitterAction(),
-                      m_faults->flakyAction()});
+    herd->addActions({m_faults->cutAction(), m_faults->restoreAction(), m_faults->delayAction(),
+                      m_faults->jitterAction(), m_faults->flakyAction()});
     herd->addSeparator();
     herd->addActions({m_faults->splitAction(), m_faults->bridgeAction(), m_faults->ringAction()});
     herd->addSeparator();
@@ -241,7 +243,7 @@ void MainWindow::buildViews()
 
     // Plots and the inspector would otherwise claim half the screen's width
     // as their minimum; they lay out fine narrower.
-    for (QWidget *page : {static_cast<QWidget *>(m_plots), static_cast<QWidget *>(m_inspector), static_cast<QWidget *>(m_scenarioPanel)})
+    for (QWidget *page : std::initializer_list<QWidget *>{m_plots, m_inspector, m_scenarioPanel})
         page->setMinimumWidth(320);
     m_tabs = new QTabWidget(this);
     m_tabs->addTab(m_knowledge, tr("What Nodes Know"));
@@ -441,7 +443,8 @@ bool MainWindow::openScenario(const Herd::Scenario &scenario, QString *error)
 
 void MainWindow::openScenarioFile()
 {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open Scenario"), {}, tr("Scenario files (*.json);;All files (*)"));
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open Scenario"), {},
+                                                      tr("Scenario files (*.json);;All files (*)"));
     if (path.isEmpty())
         return;
     QString error;

@@ -53,8 +53,9 @@ QString linkStateTip(const Herd::PeerLink &link)
     case State::Connecting: return QObject::tr("A connection attempt is under way");
     case State::Connected: return QObject::tr("Connected: updates flow to this neighbour");
     case State::BackingOff:
-        return QObject::tr("The last attempt failed; the next one comes after a back-off that doubles each time "
-                           "(capped, jittered). Updates sent meanwhile are lost for this neighbour.");
+        return QObject::tr("The last attempt failed; the next one comes after a back-off that "
+                           "doubles each time (capped, jittered). Updates sent meanwhile are lost "
+                           "for this neighbour.");
     case State::Cut: return QObject::tr("Cut by the user: no connection until restored");
     }
     return {};
@@ -206,10 +207,13 @@ NodeInspector::NodeInspector(Herd::Cluster *cluster, QWidget *parent)
     headers[QueuedLines] = tr("Queued");
     headers[NeighbourAddress] = tr("Address");
     m_neighbours->setHorizontalHeaderLabels(headers);
-    m_neighbours->horizontalHeaderItem(LinkState)->setToolTip(tr("This node's outgoing link to the neighbour"));
-    m_neighbours->horizontalHeaderItem(FailedAttempts)->setToolTip(tr("Reconnect attempts that failed since the link was last connected"));
-    m_neighbours->horizontalHeaderItem(LinkDelay)->setToolTip(tr("Delay, jitter (±) and flakiness of the link"));
-    m_neighbours->horizontalHeaderItem(QueuedLines)->setToolTip(tr("AT lines waiting on the link (delayed, or behind a slow socket)"));
+    auto headerTip = [this](int column, const QString &tip) {
+        m_neighbours->horizontalHeaderItem(column)->setToolTip(tip);
+    };
+    headerTip(LinkState, tr("This node's outgoing link to the neighbour"));
+    headerTip(FailedAttempts, tr("Reconnect attempts that failed since the link was last connected"));
+    headerTip(LinkDelay, tr("Delay, jitter (±) and flakiness of the link"));
+    headerTip(QueuedLines, tr("AT lines waiting on the link (delayed, or behind a slow socket)"));
     m_neighbours->setFont(tableFont);
     m_neighbours->verticalHeader()->setVisible(false);
     // Short columns fit their contents; the address takes what is left.
@@ -309,7 +313,8 @@ void NodeInspector::watchLinks()
     if (!node)
         return;
     for (Herd::PeerLink *link : node->links())
-        m_linkWatches.append(connect(link, &Herd::PeerLink::stateChanged, this, &NodeInspector::refreshLinks));
+        m_linkWatches.append(
+            connect(link, &Herd::PeerLink::stateChanged, this, &NodeInspector::refreshLinks));
 }
 
 void NodeInspector::onEvent(const Herd::Event &event)
@@ -365,7 +370,9 @@ QString NodeInspector::stateText() const
                        .arg(known == 1 ? tr("1 client") : tr("%1 clients").arg(known))
                        .arg(open == 1 ? tr("1 connection") : tr("%1 connections").arg(open));
     if (node->clockSkewMs() != 0)
-        text += tr("; its clock runs %1 ms %2").arg(qAbs(node->clockSkewMs())).arg(node->clockSkewMs() > 0 ? tr("ahead") : tr("behind"));
+        text += tr("; its clock runs %1 ms %2")
+                    .arg(qAbs(node->clockSkewMs()))
+                    .arg(node->clockSkewMs() > 0 ? tr("ahead") : tr("behind"));
     return text;
 }
 
@@ -385,7 +392,9 @@ void NodeInspector::refreshLinks()
         const QString address = link ? u"%1:%2"_s.arg(link->neighbour().host).arg(link->neighbour().port)
                                 : config ? u"%1:%2"_s.arg(config->host).arg(other ? other->port() : config->port)
                                          : QString();
-        QString state = !running ? tr("\u2014 (this node is down)") : link ? linkStateText(*link) : tr("no link");
+        QString state = !running ? tr("\u2014 (this node is down)")
+                        : link   ? linkStateText(*link)
+                                 : tr("no link");
         if (link && link->isCut() && link->state() != Herd::PeerLink::State::Cut)
             state += tr(" (cut)");
         const int queued = link ? link->queuedCount() : 0;

@@ -42,7 +42,15 @@ public:
     static constexpr int MaxRecordsShown = 5000;
     static constexpr int RefreshDelayMs = 150;
     static constexpr int QueuePollMs = 250;
-    enum NeighbourColumn { NeighbourName, LinkState, FailedAttempts, LinkDelay, QueuedLines, NeighbourAddress, NeighbourColumns };
+    enum NeighbourColumn {
+        NeighbourName,
+        LinkState,
+        FailedAttempts,
+        LinkDelay,
+        QueuedLines,
+        NeighbourAddress,
+        NeighbourColumns
+    };
 
     explicit NodeInspector(Herd::Cluster *cluster, QWidget *parent = nullptr);
     ~NodeInspector() override;

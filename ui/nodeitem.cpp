@@ -194,9 +194,10 @@ void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidge
     }
     if (m_skewMs != 0) {
         // A clock tag on the top-left corner: this node's "now" is off.
+        const QString sign = m_skewMs > 0 ? QStringLiteral("+") : QString();
         const QString text = std::abs(m_skewMs) < 1000
-            ? QStringLiteral("clock %1%2 ms").arg(m_skewMs > 0 ? u"+" : u"").arg(m_skewMs)
-            : QStringLiteral("clock %1%2 s").arg(m_skewMs > 0 ? u"+" : u"").arg(double(m_skewMs) / 1000, 0, 'g', 3);
+            ? QStringLiteral("clock %1%2 ms").arg(sign).arg(m_skewMs)
+            : QStringLiteral("clock %1%2 s").arg(sign).arg(double(m_skewMs) / 1000, 0, 'g', 3);
         painter->setFont(tokenFont());
         const qreal width = painter->fontMetrics().horizontalAdvance(text) + 14;
         const QRectF tag(card.left() - 8, card.top() - 20, width, 18);

@@ -35,10 +35,10 @@ QString PartitionPreview::caption() const
     const QString cuts = newCuts.isEmpty()
         ? tr("nothing more to cut")
         : QCoreApplication::translate("PartitionPreview", "cuts %n link(s)", nullptr, int(newCuts.size()));
-    const QString stale = staleNodes.isEmpty()
-        ? tr("every node still reaches every other")
-        : QCoreApplication::translate("PartitionPreview", "%1 would go stale", nullptr, int(staleNodes.size()))
-              .arg(staleNodes.join(u", "));
+    const QString stale = staleNodes.isEmpty() ? tr("every node still reaches every other")
+                                               : QCoreApplication::translate("PartitionPreview",
+                                                   "%1 would go stale", nullptr, int(staleNodes.size()))
+                                                     .arg(staleNodes.join(u", "));
     return tr("Preview · %1: %2 · %3").arg(title, cuts, stale);
 }
 
@@ -51,8 +51,9 @@ QString PartitionPreview::description() const
         groups << u'{' + component.join(u", ") + u'}';
     QString text = tr("%1 leaves %2 group(s): %3.").arg(title).arg(components.size()).arg(groups.join(u"  "));
     if (!staleNodes.isEmpty())
-        text += u' ' + tr("Updates arriving in {%1} never reach %2 while the cut lasts.")
-                           .arg(components.first().join(u", "), staleNodes.join(u", "));
+        text += u' '
+            + tr("Updates arriving in {%1} never reach %2 while the cut lasts.")
+                  .arg(components.first().join(u", "), staleNodes.join(u", "));
     return text;
 }
 
@@ -62,17 +63,18 @@ QList<QStringList> PartitionPreview::componentsAfter(const Herd::Cluster &cluste
     QList<Link> cut = cuts;
     for (const auto &[a, b] : config.links) {
         if (cluster.isLinkCut(a, b) && cluster.isLinkCut(b, a))
-            cut.append({a, b});
+            cut.append({ a, b });
     }
     QList<QStringList> components = Herd::Partition::components(config, cut);
     // Largest first: updates arriving there reach the most nodes, and the
     // nodes outside it are the ones marked stale. Ties keep herd-file order.
     std::stable_sort(components.begin(), components.end(),
-                     [](const QStringList &x, const QStringList &y) { return x.size() > y.size(); });
+        [](const QStringList &x, const QStringList &y) { return x.size() > y.size(); });
     return components;
 }
 
-PartitionPreview PartitionPreview::forCuts(const Herd::Cluster &cluster, const QString &title, const QList<Link> &cuts)
+PartitionPreview PartitionPreview::forCuts(
+    const Herd::Cluster &cluster, const QString &title, const QList<Link> &cuts)
 {
     PartitionPreview preview;
     preview.title = title;
@@ -86,8 +88,8 @@ PartitionPreview PartitionPreview::forCuts(const Herd::Cluster &cluster, const Q
     return preview;
 }
 
-PartitionPreview PartitionPreview::forGroups(const Herd::Cluster &cluster, const QString &title,
-                                             const QList<QStringList> &groups)
+PartitionPreview PartitionPreview::forGroups(
+    const Herd::Cluster &cluster, const QString &title, const QList<QStringList> &groups)
 {
     return forCuts(cluster, title, Herd::Partition::crossingLinks(cluster.config(), groups));
 }

@@ -14,19 +14,22 @@ using namespace TopologyStyle;
 
 namespace {
 
-constexpr qreal kGroupMargin = 20;  // tint beyond a node's card
-constexpr qreal kGroupBridge = 46;  // width of the tint along a remaining link
+constexpr qreal kGroupMargin = 20; // tint beyond a node's card
+constexpr qreal kGroupBridge = 46; // width of the tint along a remaining link
 
 } // namespace
 
 PartitionPreviewItem::PartitionPreviewItem(Layer layer, NodeLookup nodes, QGraphicsItem *parent)
-    : QGraphicsItem(parent), m_layer(layer), m_nodes(std::move(nodes))
+    : QGraphicsItem(parent)
+    , m_layer(layer)
+    , m_nodes(std::move(nodes))
 {
     setAcceptedMouseButtons(Qt::NoButton);
     setVisible(false);
 }
 
-void PartitionPreviewItem::setPreview(const PartitionPreview &preview, const QList<PartitionPreview::Link> &keptLinks)
+void PartitionPreviewItem::setPreview(
+    const PartitionPreview &preview, const QList<PartitionPreview::Link> &keptLinks)
 {
     prepareGeometryChange();
     m_preview = preview;
@@ -68,7 +71,7 @@ void PartitionPreviewItem::paintGroups(QPainter *painter) const
             if (const NodeItem *node = m_nodes(name)) {
                 const QRectF card = NodeItem::cardRect().translated(node->pos());
                 area.addRoundedRect(card.adjusted(-kGroupMargin, -kGroupMargin, kGroupMargin, kGroupMargin),
-                                    kNodeRadius + kGroupMargin, kNodeRadius + kGroupMargin);
+                    kNodeRadius + kGroupMargin, kNodeRadius + kGroupMargin);
             }
         }
         // Along the links that keep the group together, so it reads as one.

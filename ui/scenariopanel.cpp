@@ -17,16 +17,16 @@ using namespace Qt::StringLiterals;
 namespace HerdUi {
 
 ScenarioPanel::ScenarioPanel(QWidget *parent)
-    : QWidget(parent),
-      m_model(new ScenarioStepModel(this)),
-      m_title(new QLabel(this)),
-      m_description(new QLabel(this)),
-      m_state(new QLabel(this)),
-      m_play(new QToolButton(this)),
-      m_pause(new QToolButton(this)),
-      m_step(new QToolButton(this)),
-      m_again(new QToolButton(this)),
-      m_steps(new QTableView(this))
+    : QWidget(parent)
+    , m_model(new ScenarioStepModel(this))
+    , m_title(new QLabel(this))
+    , m_description(new QLabel(this))
+    , m_state(new QLabel(this))
+    , m_play(new QToolButton(this))
+    , m_pause(new QToolButton(this))
+    , m_step(new QToolButton(this))
+    , m_again(new QToolButton(this))
+    , m_steps(new QTableView(this))
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
@@ -51,10 +51,11 @@ ScenarioPanel::ScenarioPanel(QWidget *parent)
         button->setMinimumWidth(70);
     };
     setUp(m_play, tr("▶ Play"), tr("Run the steps (or go on after a pause)"));
-    setUp(m_pause, tr("❚❚ Pause"), tr("Hold before the next step; the step under way finishes (the herd cannot pause)"));
+    setUp(m_pause, tr("❚❚ Pause"),
+        tr("Hold before the next step; the step under way finishes (the herd cannot pause)"));
     setUp(m_step, tr("Step"), tr("Run the next step now, then pause"));
     setUp(m_again, tr("Run Again"), tr("Start over on a fresh herd"));
-    for (QToolButton *button : {m_play, m_pause, m_step, m_again})
+    for (QToolButton *button : { m_play, m_pause, m_step, m_again })
         controls->addWidget(button);
     controls->addStretch(1);
     layout->addLayout(controls);
@@ -76,7 +77,8 @@ ScenarioPanel::ScenarioPanel(QWidget *parent)
     header->setSectionResizeMode(ScenarioStepModel::When, QHeaderView::ResizeToContents);
     header->setSectionResizeMode(ScenarioStepModel::Status, QHeaderView::ResizeToContents);
     header->setStretchLastSection(true);
-    m_steps->setColumnWidth(ScenarioStepModel::Step, fontMetrics().horizontalAdvance(u"expect Parker holds kiwi.cs.ucla.edu"_s));
+    m_steps->setColumnWidth(
+        ScenarioStepModel::Step, fontMetrics().horizontalAdvance(u"expect Parker holds kiwi.cs.ucla.edu"_s));
     layout->addWidget(m_steps, 1);
 
     connect(m_play, &QToolButton::clicked, this, &ScenarioPanel::play);
@@ -96,7 +98,8 @@ void ScenarioPanel::setScenario(const Herd::Scenario &scenario, Herd::Cluster *c
     m_model->setScenario(scenario);
     m_title->setText(tr("Scenario: %1").arg(scenario.name));
     m_description->setText(scenario.description);
-    m_description->setToolTip(scenario.herdSource.isEmpty() ? QString() : tr("Herd: %1").arg(scenario.herdSource));
+    m_description->setToolTip(
+        scenario.herdSource.isEmpty() ? QString() : tr("Herd: %1").arg(scenario.herdSource));
 
     Herd::ScenarioRunner *runner = m_runner.get();
     connect(runner, &Herd::ScenarioRunner::stepStarted, m_model, &ScenarioStepModel::stepStarted);
@@ -153,11 +156,13 @@ QString ScenarioPanel::stateText() const
     }
     if (!m_runner->isStarted())
         return tr("ready: %n step(s)", nullptr, total);
-    if (m_runner->currentStep() < 0 && m_runner->clockMs() == 0 && m_runner->nextStep() == 0 && !m_runner->isPaused())
+    if (m_runner->currentStep() < 0 && m_runner->clockMs() == 0 && m_runner->nextStep() == 0
+        && !m_runner->isPaused())
         return tr("waiting for every link to connect…");
-    QString text = m_runner->currentStep() >= 0 ? tr("step %1 of %2 running").arg(m_runner->currentStep() + 1).arg(total)
-                   : m_runner->isPaused()       ? tr("paused before step %1 of %2").arg(m_runner->nextStep() + 1).arg(total)
-                                                : tr("next: step %1 of %2").arg(m_runner->nextStep() + 1).arg(total);
+    QString text = m_runner->currentStep() >= 0
+        ? tr("step %1 of %2 running").arg(m_runner->currentStep() + 1).arg(total)
+        : m_runner->isPaused() ? tr("paused before step %1 of %2").arg(m_runner->nextStep() + 1).arg(total)
+                               : tr("next: step %1 of %2").arg(m_runner->nextStep() + 1).arg(total);
     text += u" · "_s + tr("scenario clock %1").arg(clock);
     if (failed > 0)
         text += u" · "_s + tr("%1 FAILED").arg(failed);

@@ -59,8 +59,8 @@ private:
     void updateControls();
 
     std::unique_ptr<Herd::ScenarioRunner> m_runner;
-    ScenarioStepModel *m_model;  // owned (child)
-    QLabel *m_title;             // owned (child), like every widget below
+    ScenarioStepModel *m_model; // owned (child)
+    QLabel *m_title;            // owned (child), like every widget below
     QLabel *m_description;
     QLabel *m_state;
     QToolButton *m_play;

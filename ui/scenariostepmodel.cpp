@@ -11,7 +11,9 @@ using namespace Qt::StringLiterals;
 
 namespace HerdUi {
 
-ScenarioStepModel::ScenarioStepModel(QObject *parent) : QAbstractTableModel(parent) {}
+ScenarioStepModel::ScenarioStepModel(QObject *parent)
+    : QAbstractTableModel(parent)
+{}
 
 void ScenarioStepModel::setScenario(const Herd::Scenario &scenario)
 {
@@ -54,7 +56,8 @@ QString ScenarioStepModel::stateName(State state)
 
 int ScenarioStepModel::count(State state) const
 {
-    return int(std::count_if(m_rows.cbegin(), m_rows.cend(), [state](const Row &row) { return row.state == state; }));
+    return int(std::count_if(
+        m_rows.cbegin(), m_rows.cend(), [state](const Row &row) { return row.state == state; }));
 }
 
 QVariant ScenarioStepModel::data(const QModelIndex &index, int role) const
@@ -77,7 +80,9 @@ QVariant ScenarioStepModel::data(const QModelIndex &index, int role) const
             return {};
         case Step: return Herd::ScenarioReport::describe(step);
         case Status: return stateName(row.state);
-        case Outcome: return row.state == State::Pending || row.state == State::Running ? QString() : row.result.outcome;
+        case Outcome:
+            return row.state == State::Pending || row.state == State::Running ? QString()
+                                                                              : row.result.outcome;
         case ColumnCount: break;
         }
         return {};
@@ -99,7 +104,8 @@ QVariant ScenarioStepModel::data(const QModelIndex &index, int role) const
         case State::Failed: return QColor(0xc6, 0x28, 0x28);
         }
     }
-    if (role == Qt::FontRole && index.column() == Status && (row.state == State::Failed || row.state == State::Running)) {
+    if (role == Qt::FontRole && index.column() == Status
+        && (row.state == State::Failed || row.state == State::Running)) {
         QFont font;
         font.setBold(true);
         return font;
@@ -145,7 +151,9 @@ void ScenarioStepModel::stepFinished(int index, const Herd::StepResult &result)
         return;
     Row &row = m_rows[index];
     row.result = result;
-    row.state = !result.passed ? State::Failed : m_scenario.steps.at(index).isCheck() ? State::Held : State::Done;
+    row.state = !result.passed                 ? State::Failed
+        : m_scenario.steps.at(index).isCheck() ? State::Held
+                                               : State::Done;
     changed(index);
 }
 

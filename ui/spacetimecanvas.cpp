@@ -28,10 +28,22 @@ constexpr double kHitPixels = 6;
 constexpr double kStubFraction = 0.38; // of the way to the receiver's line
 constexpr int kMaxMarkLabels = 40;     // more marks than this: no text beside them
 
-QColor laneColour() { return QColor(0x94, 0xa3, 0xb8); }
-QColor textColour() { return QColor(0x1e, 0x29, 0x3b); }
-QColor subTextColour() { return QColor(0x64, 0x74, 0x8b); }
-QColor restoredColour() { return QColor(0x16, 0xa3, 0x4a); }
+QColor laneColour()
+{
+    return QColor(0x94, 0xa3, 0xb8);
+}
+QColor textColour()
+{
+    return QColor(0x1e, 0x29, 0x3b);
+}
+QColor subTextColour()
+{
+    return QColor(0x64, 0x74, 0x8b);
+}
+QColor restoredColour()
+{
+    return QColor(0x16, 0xa3, 0x4a);
+}
 
 QFont smallFont(int pixels, bool bold = false)
 {
@@ -108,7 +120,8 @@ void drawCross(QPainter &painter, const QPointF &at, const QColor &colour)
 } // namespace
 
 SpaceTimeCanvas::SpaceTimeCanvas(const SpaceTimeHistory *history, QWidget *parent)
-    : QWidget(parent), m_history(history)
+    : QWidget(parent)
+    , m_history(history)
 {
     setMouseTracking(true);
     setMinimumHeight(120);
@@ -157,7 +170,8 @@ bool SpaceTimeCanvas::emphasises(const SpaceTimeMessage &message) const
 
 QRectF SpaceTimeCanvas::plotRect() const
 {
-    return QRectF(NameWidth, AxisHeight, std::max(10, width() - NameWidth - 14), std::max(10, height() - AxisHeight - 6));
+    return QRectF(NameWidth, AxisHeight, std::max(10, width() - NameWidth - 14),
+        std::max(10, height() - AxisHeight - 6));
 }
 
 double SpaceTimeCanvas::laneY(int lane) const
@@ -183,7 +197,8 @@ SpaceTimeCanvas::Geometry SpaceTimeCanvas::geometry() const
 {
     const QRectF plot = plotRect();
     const int lanes = std::max<int>(1, int(m_history->nodes().size()));
-    return {plot.right(), plot.width() / m_span, m_end, plot.top(), plot.height() / lanes, m_axis == Axis::WallClock};
+    return { plot.right(), plot.width() / m_span, m_end, plot.top(), plot.height() / lanes,
+        m_axis == Axis::WallClock };
 }
 
 QLineF SpaceTimeCanvas::arrow(const Geometry &g, const SpaceTimeMessage &message)
@@ -194,12 +209,12 @@ QLineF SpaceTimeCanvas::arrow(const Geometry &g, const SpaceTimeMessage &message
     if (!message.isReceived()) {
         // Never arrived (or not yet): a stub part of the way, leaning forward.
         const QPointF start(g.x(sent), yFrom);
-        return {start, start + QPointF(10, (yTo - yFrom) * kStubFraction)};
+        return { start, start + QPointF(10, (yTo - yFrom) * kStubFraction) };
     }
     const QPointF end(g.x(g.wall ? double(message.receivedNs) : double(message.receivedTick)), yTo);
     if (!message.sendSeen)
-        return {end - QPointF(10, (yTo - yFrom) * kStubFraction), end};
-    return {QPointF(g.x(sent), yFrom), end};
+        return { end - QPointF(10, (yTo - yFrom) * kStubFraction), end };
+    return { QPointF(g.x(sent), yFrom), end };
 }
 
 QLineF SpaceTimeCanvas::arrow(const SpaceTimeMessage &message) const
@@ -251,7 +266,7 @@ void SpaceTimeCanvas::paintGrid(QPainter &painter, const QRectF &plot) const
     // A step of 1, 2 or 5 times a power of ten, at least ~110 px apart.
     const double minStep = m_span * 110 / plot.width();
     double step = std::pow(10.0, std::floor(std::log10(std::max(minStep, 1.0))));
-    for (const double factor : {1.0, 2.0, 5.0, 10.0}) {
+    for (const double factor : { 1.0, 2.0, 5.0, 10.0 }) {
         if (step * factor >= minStep) {
             step *= factor;
             break;
@@ -266,9 +281,9 @@ void SpaceTimeCanvas::paintGrid(QPainter &painter, const QRectF &plot) const
         QString label;
         if (m_axis == Axis::WallClock) {
             const qint64 ns = qint64(t);
-            label = step >= 1e9   ? QDateTime::fromMSecsSinceEpoch(ns / 1'000'000).toString(u"hh:mm:ss"_s)
-                    : step >= 1e6 ? QDateTime::fromMSecsSinceEpoch(ns / 1'000'000).toString(u"mm:ss.zzz"_s)
-                                  : wallText(ns).mid(3);
+            label = step >= 1e9 ? QDateTime::fromMSecsSinceEpoch(ns / 1'000'000).toString(u"hh:mm:ss"_s)
+                : step >= 1e6   ? QDateTime::fromMSecsSinceEpoch(ns / 1'000'000).toString(u"mm:ss.zzz"_s)
+                                : wallText(ns).mid(3);
         } else {
             label = QString::number(qint64(t));
         }
@@ -277,7 +292,7 @@ void SpaceTimeCanvas::paintGrid(QPainter &painter, const QRectF &plot) const
     }
     painter.setPen(subTextColour());
     painter.drawText(QRectF(6, 2, NameWidth - 10, AxisHeight - 6), Qt::AlignLeft | Qt::AlignVCenter,
-                     m_axis == Axis::WallClock ? tr("wall clock") : tr("Lamport clock"));
+        m_axis == Axis::WallClock ? tr("wall clock") : tr("Lamport clock"));
 }
 
 void SpaceTimeCanvas::paintLanes(QPainter &painter, const QRectF &plot) const
@@ -290,7 +305,9 @@ void SpaceTimeCanvas::paintLanes(QPainter &painter, const QRectF &plot) const
         bool downNow = false;
         for (const SpaceTimeDowntime &down : m_history->downtimes(nodes.at(lane))) {
             const double from = m_axis == Axis::WallClock ? double(down.fromNs) : double(down.fromTick);
-            const double to = down.toNs < 0 ? m_end : m_axis == Axis::WallClock ? double(down.toNs) : double(down.toTick);
+            const double to = down.toNs < 0 ? m_end
+                : m_axis == Axis::WallClock ? double(down.toNs)
+                                            : double(down.toTick);
             downNow = down.toNs < 0;
             const double x1 = std::max(plot.left(), xOf(from));
             const double x2 = std::min(plot.right(), xOf(to));
@@ -303,12 +320,13 @@ void SpaceTimeCanvas::paintLanes(QPainter &painter, const QRectF &plot) const
         }
         // The name, with a dot saying whether it runs now.
         painter.setPen(Qt::NoPen);
-        painter.setBrush(downNow ? TopologyStyle::killedMark() : TopologyStyle::nodeBrush(TopologyStyle::NodeLook::Running).color());
+        painter.setBrush(downNow ? TopologyStyle::killedMark()
+                                 : TopologyStyle::nodeBrush(TopologyStyle::NodeLook::Running).color());
         painter.drawEllipse(QPointF(12, y), 4.5, 4.5);
         painter.setFont(smallFont(13, true));
         painter.setPen(textColour());
         painter.drawText(QRectF(22, y - 10, NameWidth - 26, 20), Qt::AlignLeft | Qt::AlignVCenter,
-                         painter.fontMetrics().elidedText(nodes.at(lane), Qt::ElideRight, NameWidth - 26));
+            painter.fontMetrics().elidedText(nodes.at(lane), Qt::ElideRight, NameWidth - 26));
     }
 }
 
@@ -336,16 +354,17 @@ void SpaceTimeCanvas::paintMarks(QPainter &painter, const QRectF &plot) const
         }
         // The same words right beside them already (Clear All Faults
         // resets many links at once): once is enough.
-        const auto said = std::find_if(taken.cbegin(), taken.cend(), [&](const std::pair<QRectF, QString> &t) {
-            return t.second == text && std::abs(t.first.left() - box.left()) < 40;
-        });
+        const auto said
+            = std::find_if(taken.cbegin(), taken.cend(), [&](const std::pair<QRectF, QString> &t) {
+                  return t.second == text && std::abs(t.first.left() - box.left()) < 40;
+              });
         if (said != taken.cend())
             return;
-        for (const double dy : {0.0, 12.0, -12.0, 24.0, -24.0, 36.0}) {
+        for (const double dy : { 0.0, 12.0, -12.0, 24.0, -24.0, 36.0 }) {
             const QRectF moved = box.translated(0, dy);
             if (std::none_of(taken.cbegin(), taken.cend(),
-                             [&moved](const std::pair<QRectF, QString> &t) { return t.first.intersects(moved); })) {
-                taken.append({moved, text});
+                    [&moved](const std::pair<QRectF, QString> &t) { return t.first.intersects(moved); })) {
+                taken.append({ moved, text });
                 painter.setPen(colour);
                 painter.drawText(at + QPointF(0, dy), text);
                 return;
@@ -409,9 +428,11 @@ void SpaceTimeCanvas::paintMarks(QPainter &painter, const QRectF &plot) const
         case MarkKind::LinkRestored:
         case MarkKind::LinkChanged: {
             const double y2 = laneY(m_history->laneOf(mark.peer));
-            const QColor colour = mark.kind == MarkKind::LinkCut        ? TopologyStyle::linkColor(TopologyStyle::LinkLook::Cut)
-                                  : mark.kind == MarkKind::LinkRestored ? restoredColour()
-                                                                        : TopologyStyle::linkColor(TopologyStyle::LinkLook::Delayed);
+            const QColor colour = mark.kind == MarkKind::LinkCut
+                ? TopologyStyle::linkColor(TopologyStyle::LinkLook::Cut)
+                : mark.kind == MarkKind::LinkRestored
+                ? restoredColour()
+                : TopologyStyle::linkColor(TopologyStyle::LinkLook::Delayed);
             painter.setPen(QPen(colour, 1.8, Qt::DashLine, Qt::FlatCap));
             painter.drawLine(QPointF(x, y), QPointF(x, y2));
             painter.setPen(Qt::NoPen);
@@ -419,9 +440,9 @@ void SpaceTimeCanvas::paintMarks(QPainter &painter, const QRectF &plot) const
             painter.drawEllipse(QPointF(x, y), 3, 3);
             painter.drawEllipse(QPointF(x, y2), 3, 3);
             if (labels) {
-                const QString text = mark.kind == MarkKind::LinkCut        ? tr("✂ cut")
-                                     : mark.kind == MarkKind::LinkRestored ? tr("restored")
-                                                                           : mark.detail;
+                const QString text = mark.kind == MarkKind::LinkCut ? tr("✂ cut")
+                    : mark.kind == MarkKind::LinkRestored           ? tr("restored")
+                                                                    : mark.detail;
                 label(QPointF(x + 4, (y + y2) / 2 + 4), text, colour);
             }
             break;
@@ -442,9 +463,9 @@ void SpaceTimeCanvas::paintMessages(QPainter &painter, const QRectF &plot)
         const QLineF line = arrow(g, message);
         if (std::max(line.x1(), line.x2()) < plot.left() || std::min(line.x1(), line.x2()) > plot.right())
             continue;
-        const bool stands = message.id == m_selected || (!m_selectedUpdate.isEmpty() && message.update == m_selectedUpdate)
-                            || emphasises(message);
-        (focused && !stands ? m_dim : m_strong).push_back({&message, line});
+        const bool stands = message.id == m_selected
+            || (!m_selectedUpdate.isEmpty() && message.update == m_selectedUpdate) || emphasises(message);
+        (focused && !stands ? m_dim : m_strong).push_back({ &message, line });
     }
     m_visible = int(m_dim.size() + m_strong.size());
     if (m_visible > SimpleDrawingAbove) {
@@ -470,7 +491,8 @@ void SpaceTimeCanvas::paintMessages(QPainter &painter, const QRectF &plot)
         case Outcome::InFlight: {
             if (faded)
                 colour.setAlpha(55);
-            QPen pen(colour, width, message.outcome == Outcome::InFlight ? Qt::DotLine : Qt::SolidLine, Qt::RoundCap);
+            QPen pen(colour, width, message.outcome == Outcome::InFlight ? Qt::DotLine : Qt::SolidLine,
+                Qt::RoundCap);
             painter.setPen(pen);
             painter.drawLine(line);
             drawHead(painter, line, colour, message.outcome != Outcome::Stored);
@@ -525,13 +547,14 @@ void SpaceTimeCanvas::paintMany(QPainter &painter)
     auto add = [this](const std::vector<Drawn> &list, bool faded) {
         for (const Drawn &drawn : list) {
             const SpaceTimeMessage &message = *drawn.message;
-            const quint64 style = message.outcome == Outcome::Dropped ? 1
-                                  : message.outcome == Outcome::NotSent || message.outcome == Outcome::Lost ? 2
-                                                                                                            : 0;
+            const quint64 style = message.outcome == Outcome::Dropped                     ? 1
+                : message.outcome == Outcome::NotSent || message.outcome == Outcome::Lost ? 2
+                                                                                          : 0;
             const quint64 key = (quint64(clientColour(message.client)) << 8) | (style << 1) | (faded ? 1 : 0);
-            const quint64 pixels = (quint64(quint16(qRound(drawn.line.x1()))) << 32) | (quint64(quint16(qRound(drawn.line.x2()))) << 16)
-                                   | (quint64(message.fromLane & 0xff) << 8) | quint64(message.toLane & 0xff);
-            const std::pair<quint64, quint64> spot{pixels, key};
+            const quint64 pixels = (quint64(quint16(qRound(drawn.line.x1()))) << 32)
+                | (quint64(quint16(qRound(drawn.line.x2()))) << 16) | (quint64(message.fromLane & 0xff) << 8)
+                | quint64(message.toLane & 0xff);
+            const std::pair<quint64, quint64> spot { pixels, key };
             if (m_drawnPixels.contains(spot))
                 continue;
             m_drawnPixels.insert(spot);
@@ -561,8 +584,8 @@ void SpaceTimeCanvas::paintEmpty(QPainter &painter, const QRectF &plot) const
     painter.setFont(smallFont(13));
     painter.setPen(subTextColour());
     painter.drawText(plot, Qt::AlignCenter | Qt::TextWordWrap,
-                     tr("No messages yet. Send an IAMAT from the Client Console or start Simulated Clients:\n"
-                        "each AT line between two nodes becomes an arrow here."));
+        tr("No messages yet. Send an IAMAT from the Client Console or start Simulated Clients:\n"
+           "each AT line between two nodes becomes an arrow here."));
 }
 
 // ---------------------------------------------------------------------------
@@ -634,29 +657,35 @@ bool SpaceTimeCanvas::event(QEvent *event)
 QString SpaceTimeCanvas::tooltipAt(const QPointF &pos) const
 {
     if (const SpaceTimeMessage *message = m_history->message(messageAt(pos))) {
-        QString text = u"<b>%1 → %2</b>&nbsp; %3<br>"_s.arg(message->from.toHtmlEscaped(), message->to.toHtmlEscaped(),
-                                                       QString::fromUtf8(message->client).toHtmlEscaped());
+        QString text = u"<b>%1 → %2</b>&nbsp; %3<br>"_s.arg(message->from.toHtmlEscaped(),
+            message->to.toHtmlEscaped(), QString::fromUtf8(message->client).toHtmlEscaped());
         text += tr("sent %1 (Lamport %2)").arg(wallText(message->sentNs)).arg(message->sentTick);
         if (message->writtenNs >= 0)
-            text += u"<br>"_s + tr("held %1 on the link (delay or backlog), then written").arg(durationText(message->writtenNs - message->sentNs));
+            text += u"<br>"_s
+                + tr("held %1 on the link (delay or backlog), then written")
+                      .arg(durationText(message->writtenNs - message->sentNs));
         if (message->isReceived()) {
             text += u"<br>"_s
-                    + (message->sendSeen ? tr("received %1 later (Lamport %2)")
-                                               .arg(durationText(message->receivedNs - message->sentNs))
-                                               .arg(message->receivedTick)
-                                         : tr("received; sent from outside this process"));
+                + (message->sendSeen ? tr("received %1 later (Lamport %2)")
+                                           .arg(durationText(message->receivedNs - message->sentNs))
+                                           .arg(message->receivedTick)
+                                     : tr("received; sent from outside this process"));
         }
         QString outcome;
         switch (message->outcome) {
-        case Outcome::Stored: outcome = tr("stored: newer than what %1 held; it floods on").arg(message->to); break;
-        case Outcome::Dropped: outcome = tr("stale: %1 held this or a newer record; the flood stops").arg(message->to); break;
+        case Outcome::Stored:
+            outcome = tr("stored: newer than what %1 held; it floods on").arg(message->to);
+            break;
+        case Outcome::Dropped:
+            outcome = tr("stale: %1 held this or a newer record; the flood stops").arg(message->to);
+            break;
         case Outcome::Received: outcome = tr("received"); break;
         case Outcome::InFlight: outcome = tr("in flight"); break;
         case Outcome::NotSent: outcome = tr("not sent: %1").arg(message->note); break;
         case Outcome::Lost: outcome = message->note; break;
         }
         text += u"<br><i>"_s + outcome.toHtmlEscaped() + u"</i><br><tt>"_s
-                + QString::fromUtf8(message->line).toHtmlEscaped() + u"</tt>"_s;
+            + QString::fromUtf8(message->line).toHtmlEscaped() + u"</tt>"_s;
         return text;
     }
     for (auto it = m_history->marks().crbegin(); it != m_history->marks().crend(); ++it) {
@@ -670,9 +699,10 @@ QString SpaceTimeCanvas::tooltipAt(const QPointF &pos) const
         case MarkKind::Iamat:
             return tr("IAMAT from %1 at %2, %3: %4")
                 .arg(QString::fromUtf8(mark.client), mark.node, when,
-                     mark.stale ? tr("stale (it held a newer record)") : tr("stored"))
+                    mark.stale ? tr("stale (it held a newer record)") : tr("stored"))
                 .toHtmlEscaped();
-        case MarkKind::Killed: return tr("%1 stopped at %2 (%3)").arg(mark.node, when, mark.detail).toHtmlEscaped();
+        case MarkKind::Killed:
+            return tr("%1 stopped at %2 (%3)").arg(mark.node, when, mark.detail).toHtmlEscaped();
         case MarkKind::Started: return tr("%1 started at %2").arg(mark.node, when).toHtmlEscaped();
         case MarkKind::LinkCut:
         case MarkKind::LinkRestored:

@@ -39,8 +39,8 @@ class SpaceTimeCanvas final : public QWidget
 public:
     enum class Axis { WallClock, Lamport };
 
-    static constexpr int NameWidth = 104;  // left column with the node names
-    static constexpr int AxisHeight = 22;  // time labels on top
+    static constexpr int NameWidth = 104;          // left column with the node names
+    static constexpr int AxisHeight = 22;          // time labels on top
     static constexpr int SimpleDrawingAbove = 600; // visible arrows
 
     explicit SpaceTimeCanvas(const SpaceTimeHistory *history, QWidget *parent = nullptr);
@@ -128,7 +128,7 @@ private:
     };
     std::vector<Drawn> m_dim;
     std::vector<Drawn> m_strong;
-    QHash<quint64, QList<QLineF>> m_batches; // colour, style, fading -> lines
+    QHash<quint64, QList<QLineF>> m_batches;         // colour, style, fading -> lines
     QSet<std::pair<quint64, quint64>> m_drawnPixels; // (pixels, batch) already drawn
     mutable QHash<QByteArray, QRgb> m_colours;
     QPointF m_pressPos;

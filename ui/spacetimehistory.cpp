@@ -209,7 +209,8 @@ bool SpaceTimeHistory::addEvent(const Herd::Event &event)
         return false;
     switch (event.kind) {
     case EventKind::LineSent:
-        if (!event.viaPeerLink || !m_lane.contains(event.peer) || event.peer == event.node || !event.line.startsWith("AT "))
+        if (!event.viaPeerLink || !m_lane.contains(event.peer) || event.peer == event.node
+            || !event.line.startsWith("AT "))
             return false;
         onSent(event);
         break;
@@ -234,17 +235,14 @@ bool SpaceTimeHistory::addEvent(const Herd::Event &event)
             rememberHandOff(event);
         break;
     case EventKind::NodeStarted:
-    case EventKind::NodeStopped:
-        onNodeState(event, event.kind == EventKind::NodeStarted);
-        break;
+    case EventKind::NodeStopped: onNodeState(event, event.kind == EventKind::NodeStarted); break;
     case EventKind::LinkChanged:
         // No peer: a fault of the node itself (its clock).
         if (!event.peer.isEmpty() && !m_lane.contains(event.peer))
             return false;
         onLinkChanged(event);
         break;
-    default:
-        return false;
+    default: return false;
     }
     m_latestNs = std::max(m_latestNs, event.timeNs);
     return true;
@@ -275,7 +273,7 @@ void SpaceTimeHistory::rememberHandOff(const Herd::Event &event)
     appendLane(key, laneOf(event.node));
     key.append(event.line);
     const quint64 serial = ++m_handOffSerial;
-    m_handOffs.insert(key, {event.timeNs, serial});
+    m_handOffs.insert(key, { event.timeNs, serial });
     m_handOffOrder.emplace_back(key, serial);
     while (int(m_handOffOrder.size()) > MaxHandOffs) {
         const auto &[oldKey, oldSerial] = m_handOffOrder.front();
@@ -340,7 +338,7 @@ void SpaceTimeHistory::onReceived(const Herd::Event &event)
         mark.timeNs = event.timeNs;
         mark.tick = tick(to);
         addMark(std::move(mark));
-        m_awaiting.insert(to, {0, m_markSerial});
+        m_awaiting.insert(to, { 0, m_markSerial });
         return;
     }
     if (!event.viaPeerLink)
@@ -397,13 +395,13 @@ void SpaceTimeHistory::onReceived(const Herd::Event &event)
         arrival.outcome = SpaceTimeMessage::Outcome::Received;
         arrival.sendSeen = false;
         push(std::move(arrival));
-        m_awaiting.insert(to, {m_messages.back().id, 0});
+        m_awaiting.insert(to, { m_messages.back().id, 0 });
         return;
     }
     message->receivedNs = event.timeNs;
     message->receivedTick = tick(to, message->sentTick);
     message->outcome = SpaceTimeMessage::Outcome::Received;
-    m_awaiting.insert(to, {message->id, 0});
+    m_awaiting.insert(to, { message->id, 0 });
 }
 
 void SpaceTimeHistory::onOutcome(const Herd::Event &event, bool stored)
@@ -411,7 +409,8 @@ void SpaceTimeHistory::onOutcome(const Herd::Event &event, bool stored)
     const Awaiting awaiting = m_awaiting.take(event.node);
     if (SpaceTimeMessage *message = awaiting.message ? find(awaiting.message) : nullptr) {
         if (message->to == event.node && message->client == event.client)
-            message->outcome = stored ? SpaceTimeMessage::Outcome::Stored : SpaceTimeMessage::Outcome::Dropped;
+            message->outcome
+                = stored ? SpaceTimeMessage::Outcome::Stored : SpaceTimeMessage::Outcome::Dropped;
         return;
     }
     if (awaiting.mark != 0 && m_markSerial - awaiting.mark < m_marks.size()) {
@@ -440,7 +439,7 @@ void SpaceTimeHistory::onNodeState(const Herd::Event &event, bool started)
         if (downtimes.empty() || downtimes.back().toNs >= 0) {
             if (int(downtimes.size()) >= MaxDowntimesPerNode)
                 downtimes.pop_front();
-            downtimes.push_back({mark.timeNs, -1, mark.tick, -1});
+            downtimes.push_back({ mark.timeNs, -1, mark.tick, -1 });
         }
         // Lines on their way to a stopped node are lost with its sockets.
         for (SpaceTimeMessage &message : m_messages) {
@@ -457,10 +456,10 @@ void SpaceTimeHistory::onNodeState(const Herd::Event &event, bool started)
 void SpaceTimeHistory::onLinkChanged(const Herd::Event &event)
 {
     SpaceTimeMark mark;
-    mark.kind = event.peer.isEmpty()                     ? SpaceTimeMark::Kind::ClockChanged
-                : event.detail.startsWith(u"cut"_s)      ? SpaceTimeMark::Kind::LinkCut
-                : event.detail.startsWith(u"restored"_s) ? SpaceTimeMark::Kind::LinkRestored
-                                                         : SpaceTimeMark::Kind::LinkChanged;
+    mark.kind = event.peer.isEmpty()             ? SpaceTimeMark::Kind::ClockChanged
+        : event.detail.startsWith(u"cut"_s)      ? SpaceTimeMark::Kind::LinkCut
+        : event.detail.startsWith(u"restored"_s) ? SpaceTimeMark::Kind::LinkRestored
+                                                 : SpaceTimeMark::Kind::LinkChanged;
     mark.node = event.node;
     mark.peer = event.peer;
     mark.timeNs = event.timeNs;

@@ -64,7 +64,7 @@ struct SpaceTimeMark
     qint64 timeNs = 0;
     qint64 tick = 0;
     bool stale = false; // IAMAT: the node already held a newer record
-    QString detail; // link and clock marks: what changed ("delay 800 ms")
+    QString detail;     // link and clock marks: what changed ("delay 800 ms")
 };
 
 // A time a node was down (killed), for drawing its line dashed.

@@ -33,13 +33,13 @@ double unitOf(SpaceTimeCanvas::Axis axis)
 } // namespace
 
 SpaceTimeView::SpaceTimeView(const QStringList &nodes, QWidget *parent)
-    : QWidget(parent),
-      m_history(nodes),
-      m_canvas(new SpaceTimeCanvas(&m_history, this)),
-      m_scroll(new QScrollBar(Qt::Horizontal, this)),
-      m_liveButton(new QToolButton(this)),
-      m_axisBox(new QComboBox(this)),
-      m_summary(new QLabel(this))
+    : QWidget(parent)
+    , m_history(nodes)
+    , m_canvas(new SpaceTimeCanvas(&m_history, this))
+    , m_scroll(new QScrollBar(Qt::Horizontal, this))
+    , m_liveButton(new QToolButton(this))
+    , m_axisBox(new QComboBox(this))
+    , m_summary(new QLabel(this))
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -52,11 +52,13 @@ SpaceTimeView::SpaceTimeView(const QStringList &nodes, QWidget *parent)
     m_liveButton->setCheckable(true);
     m_liveButton->setChecked(true);
     m_liveButton->setText(tr("Live"));
-    m_liveButton->setToolTip(tr("Follow the herd as it runs; off, the diagram stays where it is (the history keeps filling)"));
+    m_liveButton->setToolTip(
+        tr("Follow the herd as it runs; off, the diagram stays where it is (the history keeps filling)"));
     bar->addWidget(m_liveButton);
     m_axisBox->addItem(tr("Wall clock"));
     m_axisBox->addItem(tr("Lamport clock"));
-    m_axisBox->setToolTip(tr("Wall clock: when things happened. Lamport clock: only what happened before what"));
+    m_axisBox->setToolTip(
+        tr("Wall clock: when things happened. Lamport clock: only what happened before what"));
     bar->addWidget(m_axisBox);
     auto addButton = [this, bar](const QString &text, const QString &tip, auto slot) {
         auto *button = new QToolButton(this);
@@ -78,8 +80,9 @@ SpaceTimeView::SpaceTimeView(const QStringList &nodes, QWidget *parent)
                        "<span style='color:#2563eb'>●</span> IAMAT &nbsp;"
                        "<span style='color:#dc2626'>┆</span> cut &nbsp;"
                        "<span style='color:#16a34a'>┆</span> restored"));
-    legend->setToolTip(tr("Arrows take the client's colour; a cross ends a line that was never sent (link cut or "
-                          "down) or was lost (its receiver stopped). Click an arrow to follow its update in the topology."));
+    legend->setToolTip(
+        tr("Arrows take the client's colour; a cross ends a line that was never sent (link cut or "
+           "down) or was lost (its receiver stopped). Click an arrow to follow its update in the topology."));
     bar->addWidget(legend);
     bar->addStretch(1);
     m_summary->setStyleSheet(u"color: #64748b;"_s);
@@ -90,8 +93,9 @@ SpaceTimeView::SpaceTimeView(const QStringList &nodes, QWidget *parent)
 
     connect(m_liveButton, &QToolButton::toggled, this, &SpaceTimeView::setLive);
     connect(m_axisBox, &QComboBox::currentIndexChanged, this,
-            [this](int index) { setAxis(index == 1 ? Axis::Lamport : Axis::WallClock); });
-    connect(m_scroll, &QScrollBar::actionTriggered, this, [this] { QTimer::singleShot(0, this, &SpaceTimeView::onScrolled); });
+        [this](int index) { setAxis(index == 1 ? Axis::Lamport : Axis::WallClock); });
+    connect(m_scroll, &QScrollBar::actionTriggered, this,
+        [this] { QTimer::singleShot(0, this, &SpaceTimeView::onScrolled); });
     connect(m_scroll, &QScrollBar::sliderMoved, this, &SpaceTimeView::onScrolled);
     connect(m_canvas, &SpaceTimeCanvas::clicked, this, [this](quint64 id) {
         if (id == 0)
@@ -168,7 +172,7 @@ void SpaceTimeView::setAxis(Axis axis)
 
 void SpaceTimeView::zoom(double factor, double x)
 {
-    const double limitLow = axis() == Axis::WallClock ? 1e6 : 5;      // 1 ms, 5 ticks
+    const double limitLow = axis() == Axis::WallClock ? 1e6 : 5;       // 1 ms, 5 ticks
     const double limitHigh = axis() == Axis::WallClock ? 1800e9 : 1e6; // 30 min
     const double oldSpan = span();
     const double newSpan = std::clamp(oldSpan * factor, limitLow, limitHigh);
@@ -183,10 +187,13 @@ void SpaceTimeView::zoom(double factor, double x)
 
 void SpaceTimeView::showAll()
 {
-    const double earliest = axis() == Axis::WallClock ? double(m_history.earliestNs()) : double(m_history.earliestTick());
-    const double latest = axis() == Axis::WallClock ? double(m_history.latestNs()) : double(m_history.latestTick());
+    const double earliest
+        = axis() == Axis::WallClock ? double(m_history.earliestNs()) : double(m_history.earliestTick());
+    const double latest
+        = axis() == Axis::WallClock ? double(m_history.latestNs()) : double(m_history.latestTick());
     if (latest > earliest)
-        span() = std::max((latest - earliest) * (1 + 2 * kRightMargin), axis() == Axis::WallClock ? 1e6 : 5.0);
+        span()
+            = std::max((latest - earliest) * (1 + 2 * kRightMargin), axis() == Axis::WallClock ? 1e6 : 5.0);
     m_end = latest + span() * kRightMargin;
     refresh();
 }
@@ -202,7 +209,8 @@ void SpaceTimeView::onScrolled()
 {
     setLive(false);
     const double unit = unitOf(axis());
-    const double earliest = axis() == Axis::WallClock ? double(m_history.earliestNs()) : double(m_history.earliestTick());
+    const double earliest
+        = axis() == Axis::WallClock ? double(m_history.earliestNs()) : double(m_history.earliestTick());
     m_end = earliest + double(m_scroll->sliderPosition()) * unit;
     // Back at the newest end: follow again.
     if (m_scroll->sliderPosition() >= m_scroll->maximum()) {
@@ -215,7 +223,8 @@ void SpaceTimeView::onScrolled()
 void SpaceTimeView::updateScrollBar()
 {
     const double unit = unitOf(axis());
-    const double earliest = axis() == Axis::WallClock ? double(m_history.earliestNs()) : double(m_history.earliestTick());
+    const double earliest
+        = axis() == Axis::WallClock ? double(m_history.earliestNs()) : double(m_history.earliestTick());
     const double end = m_canvas->windowEnd();
     const double latestEnd = m_live ? end : std::max(end, liveEnd());
     const int maximum = int(std::clamp((latestEnd - earliest) / unit, 0.0, 2e9));
@@ -268,7 +277,8 @@ QString SpaceTimeView::summaryText() const
     QString text = tr("%1 messages").arg(locale.toString(qulonglong(m_history.messages().size())));
     const double rate = m_rate.perSecond(m_wall.elapsed());
     if (rate > BusyRate)
-        text = tr("busy: %1 messages/s, redrawn twice a second").arg(locale.toString(qRound64(rate))) + u" · "_s + text;
+        text = tr("busy: %1 messages/s, redrawn twice a second").arg(locale.toString(qRound64(rate)))
+            + u" · "_s + text;
     if (m_history.openSends() > 0)
         text += tr(" · %1 in flight").arg(locale.toString(m_history.openSends()));
     if (m_history.evictedMessages() > 0)
@@ -291,12 +301,12 @@ bool SpaceTimeView::selectMessage(quint64 id)
         const SpaceTimeMessage *hop = m_history.message(hopId);
         if (!hop || hop->outcome == SpaceTimeMessage::Outcome::NotSent)
             continue; // it never travelled
-        const std::pair<QString, QString> direction{hop->from, hop->to};
+        const std::pair<QString, QString> direction { hop->from, hop->to };
         if (!selection.hops.contains(direction))
             selection.hops.append(direction);
     }
     if (selection.hops.isEmpty())
-        selection.hops.append({message->from, message->to});
+        selection.hops.append({ message->from, message->to });
     m_selection = selection;
     m_canvas->setSelection(id, selection.update);
     emit messageSelected(m_selection);

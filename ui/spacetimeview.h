@@ -31,7 +31,7 @@ struct SpaceTimeSelection
     QString from;
     QString to;
     QByteArray client;
-    QByteArray update; // client id and client time
+    QByteArray update;                       // client id and client time
     QList<std::pair<QString, QString>> hops; // (from, to), each once
 };
 
@@ -114,11 +114,11 @@ private:
     void updateScrollBar();
 
     SpaceTimeHistory m_history;
-    SpaceTimeCanvas *m_canvas;     // owned (child)
-    QScrollBar *m_scroll;          // owned (child)
-    QToolButton *m_liveButton;     // owned (child)
-    QComboBox *m_axisBox;          // owned (child)
-    QLabel *m_summary;             // owned (child)
+    SpaceTimeCanvas *m_canvas; // owned (child)
+    QScrollBar *m_scroll;      // owned (child)
+    QToolButton *m_liveButton; // owned (child)
+    QComboBox *m_axisBox;      // owned (child)
+    QLabel *m_summary;         // owned (child)
     QTimer m_frameTimer;
     bool m_live = true;
     bool m_dirty = true;
@@ -127,7 +127,7 @@ private:
     double m_end = 0; // right edge while paused
     int m_frame = 0;
     mutable RateMeter m_rate; // messages between nodes (reading it ages its buckets)
-    QElapsedTimer m_wall;  // for m_rate and busy redraws
+    QElapsedTimer m_wall;     // for m_rate and busy redraws
     qint64 m_lastBusyRedrawMs = -1;
     bool isBusy();
     SpaceTimeSelection m_selection;

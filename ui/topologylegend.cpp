@@ -43,7 +43,8 @@ int rowCount()
 
 } // namespace
 
-TopologyLegend::TopologyLegend(QWidget *parent) : QWidget(parent)
+TopologyLegend::TopologyLegend(QWidget *parent)
+    : QWidget(parent)
 {
     setCursor(Qt::PointingHandCursor);
     setToolTip(tr("Click to fold or unfold the legend"));
@@ -63,8 +64,8 @@ void TopologyLegend::setFolded(bool folded)
 QSize TopologyLegend::sizeHint() const
 {
     if (m_folded)
-        return {86, 26};
-    return {legendWidth(), 2 * kPad + rowCount() * kRow};
+        return { 86, 26 };
+    return { legendWidth(), 2 * kPad + rowCount() * kRow };
 }
 
 void TopologyLegend::mousePressEvent(QMouseEvent *event)
@@ -92,7 +93,8 @@ void TopologyLegend::paintEvent(QPaintEvent *)
     auto text = [&](const QString &line, bool bold = false) {
         painter.setFont(legendFont(bold));
         painter.setPen(labelText());
-        painter.drawText(QRectF(kPad + kSwatch + 8, y, width() - kSwatch - 2 * kPad - 8, kRow), Qt::AlignVCenter, line);
+        painter.drawText(
+            QRectF(kPad + kSwatch + 8, y, width() - kSwatch - 2 * kPad - 8, kRow), Qt::AlignVCenter, line);
     };
     painter.setFont(legendFont(true));
     painter.drawText(QRectF(kPad, y, width() - 2 * kPad, kRow), Qt::AlignVCenter, tr("Links, per direction"));
@@ -107,7 +109,7 @@ void TopologyLegend::paintEvent(QPaintEvent *)
     }
 
     // Nodes: a small card per look.
-    for (const NodeLook look : {NodeLook::Running, NodeLook::Killed}) {
+    for (const NodeLook look : { NodeLook::Running, NodeLook::Killed }) {
         const QRectF card(kPad + 6, y + 3, kSwatch - 12, kRow - 6);
         QPen pen = nodePen(look, false);
         pen.setWidthF(1.5);

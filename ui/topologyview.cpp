@@ -138,8 +138,9 @@ TopologyView::TopologyView(Herd::Cluster *cluster, QWidget *parent)
     m_banner->hide();
 
     auto nodeLookup = [this](const QString &name) { return m_nodes.value(name); };
-    m_previewGroups = new PartitionPreviewItem(PartitionPreviewItem::Layer::Groups, nodeLookup, m_previewLayer);
-    m_previewMarks = new PartitionPreviewItem(PartitionPreviewItem::Layer::Marks, nodeLookup, m_labelLayer);
+    using PreviewLayer = PartitionPreviewItem::Layer;
+    m_previewGroups = new PartitionPreviewItem(PreviewLayer::Groups, nodeLookup, m_previewLayer);
+    m_previewMarks = new PartitionPreviewItem(PreviewLayer::Marks, nodeLookup, m_labelLayer);
     m_previewBanner = new QLabel(this);
     m_previewBanner->setAttribute(Qt::WA_TransparentForMouseEvents);
     m_previewBanner->setStyleSheet(u"QLabel { background: rgba(255,251,235,242); color: #78350f;"
@@ -624,7 +625,8 @@ void TopologyView::showPartitionPreview(const PartitionPreview &preview)
     // The links that still carry updates afterwards hold each group together.
     QList<PartitionPreview::Link> kept;
     for (const auto &link : m_cluster->config().links) {
-        const bool cutNow = m_cluster->isLinkCut(link.first, link.second) && m_cluster->isLinkCut(link.second, link.first);
+        const bool cutNow
+            = m_cluster->isLinkCut(link.first, link.second) && m_cluster->isLinkCut(link.second, link.first);
         const bool cutNext = preview.newCuts.contains(link)
                              || preview.newCuts.contains(PartitionPreview::Link{link.second, link.first});
         if (!cutNow && !cutNext)
@@ -704,13 +706,16 @@ void TopologyView::contextMenuEvent(QContextMenuEvent *event)
             emit isolateRequested(name);
         });
         isolate->setEnabled(local && !node->links().isEmpty());
-        QAction *skew = menu.addAction(tr("Set clock skew…"), this, [this, name] { emit clockSkewRequested(name); });
+        QAction *skew
+            = menu.addAction(tr("Set clock skew…"), this, [this, name] { emit clockSkewRequested(name); });
         skew->setEnabled(local);
         // Hovering the partition shows what it would leave.
         connect(&menu, &QMenu::hovered, this, [this, isolate, name](QAction *hovered) {
-            if (hovered == isolate && m_cluster)
-                showPartitionPreview(PartitionPreview::forGroups(
-                    *m_cluster, tr("Isolate %1").arg(name), Herd::Partition::isolate(m_cluster->config(), name)));
+            if (hovered == isolate && m_cluster) {
+                const auto groups = Herd::Partition::isolate(m_cluster->config(), name);
+                const QString title = tr("Isolate %1").arg(name);
+                showPartitionPreview(PartitionPreview::forGroups(*m_cluster, title, groups));
+            }
             else
                 clearPartitionPreview();
         });

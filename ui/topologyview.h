@@ -82,7 +82,8 @@ public slots:
     void zoomToFit();
     // Marks the directions (from, to) an update travelled, `primary` the
     // most; replaces any earlier highlight. Drawn until cleared.
-    void setHighlightedHops(const QList<std::pair<QString, QString>> &hops, const std::pair<QString, QString> &primary);
+    void setHighlightedHops(const QList<std::pair<QString, QString>> &hops,
+                            const std::pair<QString, QString> &primary);
     void clearHighlights();
     // Shades what a partition would leave before it is applied (see
     // PartitionPreview); cleared by clearPartitionPreview() or a new one.
