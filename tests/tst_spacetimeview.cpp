@@ -131,6 +131,25 @@ void TestSpaceTimeView::matchesReceiptsToSendsFifo()
     QVERIFY(second.receivedTick > first.receivedTick);
     QVERIFY(second.receivedTick > second.sentTick);
     QCOMPARE(history.unmatchedReceives(), 0);
+    QCOMPARE(first.writtenNs, -1);
+
+    // A line that waited on a delayed link starts when the sender stored
+    // the record; one sent for another reason (a resync) starts when sent.
+    const QByteArray slow = atLine("A", "pear", 7);
+    Event stored = outcome(10'000, u"A"_s, QString(), "pear", true);
+    stored.line = slow;
+    QVERIFY(history.addEvent(stored));
+    Event delayed = sent(410'000, u"A"_s, u"B"_s, slow);
+    delayed.detail = u"delayed"_s;
+    QVERIFY(history.addEvent(delayed));
+    QCOMPARE(history.messages().back().sentNs, 10'000);
+    QCOMPARE(history.messages().back().writtenNs, 410'000);
+    Event resent = sent(900'000, u"A"_s, u"B"_s, slow);
+    resent.detail = u"resync"_s;
+    QVERIFY(history.addEvent(resent));
+    QCOMPARE(history.messages().back().sentNs, 900'000);
+    QCOMPARE(history.messages().back().writtenNs, -1);
+    QCOMPARE(history.messages().back().note, u"resync"_s);
 }
 
 void TestSpaceTimeView::receiptWithoutSenderNameTakesOldestSend()

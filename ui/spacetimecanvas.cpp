@@ -660,6 +660,10 @@ QString SpaceTimeCanvas::tooltipAt(const QPointF &pos) const
         QString text = u"<b>%1 → %2</b>&nbsp; %3<br>"_s.arg(message->from.toHtmlEscaped(),
             message->to.toHtmlEscaped(), QString::fromUtf8(message->client).toHtmlEscaped());
         text += tr("sent %1 (Lamport %2)").arg(wallText(message->sentNs)).arg(message->sentTick);
+        const bool travelled
+            = message->outcome != Outcome::NotSent && message->outcome != Outcome::Lost;
+        if (travelled && !message->note.isEmpty())
+            text += u" ("_s + message->note.toHtmlEscaped() + u')';
         if (message->writtenNs >= 0)
             text += u"<br>"_s
                 + tr("held %1 on the link (delay or backlog), then written")

@@ -292,9 +292,11 @@ void SpaceTimeHistory::onSent(const Herd::Event &event)
     message.line = event.line;
     message.update = updateKey(event.line, &message.client);
     message.sentNs = event.timeNs;
-    if (!event.detail.isEmpty()) {
-        // It waited on the link ("delayed" or "queued"): it left the node
-        // when the node stored the record.
+    // PeerLink reports a line that waited on the link (a delay, or a socket
+    // behind) as "delayed" or "queued" when it is written at last: it left
+    // the node when the node stored the record. Any other detail says why
+    // it was sent (a resync handing over an old record): kept for the tooltip.
+    if (event.detail == u"delayed"_s || event.detail == u"queued"_s) {
         QByteArray key;
         key.reserve(event.line.size() + 2);
         appendLane(key, laneOf(event.node));
@@ -303,6 +305,8 @@ void SpaceTimeHistory::onSent(const Herd::Event &event)
             message.sentNs = handOff->timeNs;
             message.writtenNs = event.timeNs;
         }
+    } else if (!event.detail.isEmpty()) {
+        message.note = event.detail;
     }
     message.sentTick = tick(event.node);
     push(std::move(message));

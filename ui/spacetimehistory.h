@@ -46,7 +46,9 @@ struct SpaceTimeMessage
     // False for a receipt whose send this history never saw (a sender in
     // another process, or a send already evicted): its send time is unknown.
     bool sendSeen = true;
-    QString note; // why it was not sent or was lost
+    // Why it was not sent or was lost; for a line sent, why it was sent
+    // when the sender said (a resync).
+    QString note;
 
     bool isReceived() const { return receivedNs >= 0; }
 };
