@@ -5,7 +5,9 @@
 #include "lineconnection.h"
 #include "node.h"
 #include "placesjson.h"
+#include "peerauth.h"
 #include "placessource.h"
+#include "syncline.h"
 
 namespace Herd {
 
@@ -134,8 +136,58 @@ void ClientSession::refuse(const QString &detail)
 void ClientSession::handleLine(const QByteArray &rawLine)
 {
     const QByteArray line = withoutCr(rawLine);
+    if (PeerAuth::looksLikeAuth(line) && !m_node->settings().peerSecret.isEmpty()) {
+        handleSealed(line);
+        return;
+    }
+    dispatch(line, false);
+}
+
+void ClientSession::handleSealed(const QByteArray &line)
+{
+    m_isPeer = true;
+    if (!m_gate)
+        m_gate = std::make_unique<PeerGate>(m_node->settings().peerSecret, m_node->name().toUtf8());
+    const PeerGate::Outcome outcome = m_gate->accept(line);
+    switch (outcome.kind) {
+    case PeerGate::Outcome::Kind::Reply: {
+        Event received;
+        received.kind = EventKind::LineReceived;
+        received.peer = QString::fromUtf8(m_gate->neighbour());
+        received.line = line;
+        received.viaPeerLink = true;
+        m_node->report(std::move(received));
+        reply(outcome.text);
+        return;
+    }
+    case PeerGate::Outcome::Kind::Line:
+        m_peerName = QString::fromUtf8(m_gate->neighbour());
+        dispatch(outcome.text, true);
+        return;
+    case PeerGate::Outcome::Kind::Refused:
+        refuse(QStringLiteral("sealed peer line refused: %1").arg(outcome.why));
+        rejectLine(line, outcome.why);
+        return;
+    }
+}
+
+void ClientSession::dispatch(const QByteArray &line, bool authenticated)
+{
+    // With a secret, only a neighbour that proved it knows it may flood.
+    const bool closed = !m_node->settings().peerSecret.isEmpty() && !authenticated;
+    if (SyncLine::looksLikeSync(line) && m_node->settings().resync) {
+        if (closed)
+            refusePeerLine(line);
+        else
+            handleSync(line);
+        return;
+    }
     const Message message = parseLine(line);
     const bool fromPeer = message.command == Command::At;
+    if (fromPeer && closed) {
+        refusePeerLine(line);
+        return;
+    }
     m_isPeer = m_isPeer || fromPeer;
     if (fromPeer && m_peerName.isEmpty())
         m_peerName = m_node->resolveSender(m_connection->peerAddress(), m_connection->peerPort());
@@ -170,13 +222,39 @@ void ClientSession::onLineTooLong(const QByteArray &head)
 
 void ClientSession::rejectLine(const QByteArray &line, Problem problem)
 {
+    rejectLine(line, QString::fromLatin1(problemName(problem)));
+}
+
+void ClientSession::rejectLine(const QByteArray &line, const QString &why)
+{
     Event event;
     event.kind = EventKind::LineInvalid;
     event.peer = m_peer;
     event.line = line;
-    event.detail = QString::fromLatin1(problemName(problem));
+    event.detail = why;
     m_node->report(std::move(event));
     reply(invalidReply(line));
+}
+
+void ClientSession::refusePeerLine(const QByteArray &line)
+{
+    const QString why = QStringLiteral("not from an authenticated neighbour (the herd has a secret)");
+    refuse(QStringLiteral("peer line refused: %1").arg(why));
+    rejectLine(line, why);
+}
+
+void ClientSession::handleSync(const QByteArray &line)
+{
+    m_isPeer = true;
+    Event received;
+    received.kind = EventKind::LineReceived;
+    received.peer = QString::fromUtf8(SyncLine::senderOf(line));
+    received.line = line;
+    received.viaPeerLink = true;
+    m_node->report(std::move(received));
+    const QString refused = m_node->acceptSync(line);
+    if (!refused.isEmpty())
+        rejectLine(line, refused);
 }
 
 void ClientSession::answerWhatsat(const Message &message, const QByteArray &line)
@@ -222,7 +300,7 @@ void ClientSession::fillSlot(qint64 sequence, QByteArray text)
     const qint64 index = sequence - m_firstSequence;
     if (index < 0 || index >= qint64(m_slots.size()))
         return;
-    Slot &slot = m_slots[size_t(index)];
+    Slot &slot = m_slots[qsizetype(index)];
     slot.text = std::move(text);
     slot.ready = true;
     sendReady();

@@ -19,6 +19,7 @@ const char *eventKindName(EventKind kind)
     case EventKind::PeerRetrying: return "peer-retry";
     case EventKind::SendSkipped: return "skipped";
     case EventKind::LinkChanged: return "link";
+    case EventKind::Resynced: return "resync";
     case EventKind::Refused: return "refused";
     case EventKind::Error: return "error";
     }

@@ -25,6 +25,7 @@ enum class EventKind {
     LinkChanged,        // a fault set or undone: on the node -> peer link (cut, restored,
                         // delay, jitter, flaky), or with no peer on the node (clock skew);
                         // detail says which
+    Resynced,           // peer: neighbour; detail: what one resync exchange compared and sent
     Refused,            // peer: address:port; detail: what was refused, naming the limit
     Error,              // detail: what went wrong
 };

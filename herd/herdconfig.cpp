@@ -232,6 +232,36 @@ bool readLimits(const QJsonObject &root, HerdConfig *config, Problems &problems)
     return true;
 }
 
+bool readAuth(const QJsonValue &value, HerdConfig *config, Problems &problems)
+{
+    const QString usage = QStringLiteral("must be {\"secret\": \"...\"} or {\"secretEnv\": \"VARIABLE\"}");
+    if (!value.isObject())
+        return problems.fail(u"auth"_s, usage);
+    const QJsonObject auth = value.toObject();
+    if (!onlyKeys(auth, {u"secret"_s, u"secretEnv"_s}, u"auth"_s, problems))
+        return false;
+    if (auth.size() != 1)
+        return problems.fail(u"auth"_s, usage);
+    if (auth.contains(u"secret")) {
+        const QString secret = auth.value(u"secret").toString();
+        if (secret.size() < 16)
+            return problems.fail(u"auth.secret"_s, QStringLiteral("must be a string of at least 16 characters"));
+        config->peerSecret = secret.toUtf8();
+        return true;
+    }
+    const QString name = auth.value(u"secretEnv").toString();
+    if (name.isEmpty())
+        return problems.fail(u"auth.secretEnv"_s, QStringLiteral("must name an environment variable"));
+    const QByteArray secret = qgetenv(name.toLocal8Bit().constData());
+    if (secret.size() < 16)
+        return problems.fail(u"auth.secretEnv"_s,
+                             QStringLiteral("environment variable %1 must hold a secret of at least 16 characters%2")
+                                 .arg(name, secret.isEmpty() ? QStringLiteral(" (it is not set)") : QString()));
+    config->peerSecret = secret;
+    config->peerSecretEnv = name;
+    return true;
+}
+
 QString describeJsonError(const QByteArray &json, const QJsonParseError &error)
 {
     const QByteArray before = json.left(error.offset);
@@ -261,7 +291,7 @@ std::optional<HerdConfig> HerdConfig::fromJson(const QByteArray &json, QString *
         return failed();
     }
     const QJsonObject root = document.object();
-    if (!onlyKeys(root, {u"name"_s, u"nodes"_s, u"links"_s, u"places"_s, u"limits"_s, u"reconnect"_s, u"resync"_s}, {},
+    if (!onlyKeys(root, {u"name"_s, u"nodes"_s, u"links"_s, u"places"_s, u"limits"_s, u"reconnect"_s, u"resync"_s, u"auth"_s}, {},
                   problems))
         return failed();
 
@@ -282,6 +312,8 @@ std::optional<HerdConfig> HerdConfig::fromJson(const QByteArray &json, QString *
         }
         config.resync = root.value(u"resync").toBool();
     }
+    if (root.contains(u"auth") && !readAuth(root.value(u"auth"), &config, problems))
+        return failed();
     const QJsonObject nodes = root.value(u"nodes").toObject();
     QHash<QString, QString> endpoints;
     for (auto it = nodes.begin(); it != nodes.end(); ++it) {
@@ -389,6 +421,10 @@ QByteArray HerdConfig::toJson() const
         root.insert(u"reconnect", QJsonObject{{u"initialMs"_s, reconnectInitialMs}, {u"maxMs"_s, reconnectMaxMs}});
     if (resync != NodeSettings{}.resync)
         root.insert(u"resync", resync);
+    if (!peerSecretEnv.isEmpty())
+        root.insert(u"auth", QJsonObject{{u"secretEnv"_s, peerSecretEnv}});
+    else if (!peerSecret.isEmpty())
+        root.insert(u"auth", QJsonObject{{u"secret"_s, QString::fromUtf8(peerSecret)}});
     return QJsonDocument(root).toJson(QJsonDocument::Indented);
 }
 
@@ -436,6 +472,7 @@ NodeSettings HerdConfig::settingsFor(const NodeConfig &node) const
     settings.reconnectInitialMs = reconnectInitialMs;
     settings.reconnectMaxMs = reconnectMaxMs;
     settings.resync = resync;
+    settings.peerSecret = peerSecret;
     return settings;
 }
 

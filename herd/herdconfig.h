@@ -51,6 +51,11 @@ struct HerdConfig
     // Off: the course's behaviour, where a node that missed updates while
     // down or cut off never learns them.
     bool resync = NodeSettings{}.resync;
+    // "auth": the shared secret, given in the file or read at load from the
+    // environment variable named by secretEnv (kept, so a save writes the
+    // name, not the secret).
+    QByteArray peerSecret;
+    QString peerSecretEnv;
 
     static std::optional<HerdConfig> fromJson(const QByteArray &json, QString *error);
     static std::optional<HerdConfig> fromFile(const QString &path, QString *error);

@@ -45,6 +45,13 @@ void Node::setNeighbours(const QList<Neighbour> &neighbours)
         } else {
             link = new PeerLink(neighbour, m_settings, this);
             connect(link, &PeerLink::eventOccurred, this, &Node::report);
+            connect(link, &PeerLink::stateChanged, this, [this, link](PeerLink::State state) {
+                if (state == PeerLink::State::Connected)
+                    m_resyncer.linkUp(link);
+                else
+                    m_resyncer.linkDown(link->neighbour().name);
+            });
+            connect(link, &PeerLink::syncRefused, this, [this, link] { onSyncRefused(link); });
             if (isRunning())
                 link->start();
         }
@@ -102,6 +109,7 @@ void Node::stop(const QString &reason)
         session->deleteLater();
     }
     m_store.clear();
+    m_resyncer.clear();
     Event event;
     event.kind = EventKind::NodeStopped;
     event.detail = reason;
@@ -190,6 +198,20 @@ void Node::storeAndFlood(const Record &record, const QString &fromNeighbour, con
             continue;
         link->send(record.atLine);
     }
+}
+
+void Node::onSyncRefused(PeerLink *link)
+{
+    link->markPlain();
+    Event event;
+    event.kind = EventKind::Error;
+    event.peer = link->neighbour().name;
+    event.detail = QStringLiteral("%1 answered a SYNC line with \"?\": from now on it is sent AT lines only. "
+                                  "Mark it \"protocol\": \"plain\" in the herd file.")
+                       .arg(link->neighbour().name);
+    report(std::move(event));
+    if (link->state() == PeerLink::State::Connected)
+        m_resyncer.linkUp(link);
 }
 
 void Node::whatsatFinished()

@@ -10,6 +10,7 @@
 #include "event.h"
 #include "nodesettings.h"
 #include "protocol.h"
+#include "resyncer.h"
 #include "store.h"
 
 namespace Herd {
@@ -70,6 +71,8 @@ public:
     // Used by ClientSession.
     QByteArray acceptIamat(const Message &iamat);
     void acceptAt(const Message &at, const QString &fromNeighbour);
+    // A resync line (syncline.h): why it was refused, or an empty string.
+    QString acceptSync(const QByteArray &line) { return m_resyncer.handle(line); }
     QString resolveSender(const QHostAddress &address, quint16 port) const;
     void report(Event event);
     // WHATSATs waiting for places over all sessions (maxWhatsatPerNode).
@@ -85,6 +88,7 @@ signals:
 
 private:
     void onAccepted(qintptr descriptor);
+    void onSyncRefused(PeerLink *link);
     void storeAndFlood(const Record &record, const QString &fromNeighbour, const char *how);
 
     NodeSettings m_settings;
@@ -95,6 +99,7 @@ private:
     QSet<ClientSession *> m_waitingForRoom;  // borrowed: a subset of m_sessions
     int m_whatsatInFlight = 0;
     Store m_store;
+    Resyncer m_resyncer{*this};
     SenderResolver m_resolveSender;
     QByteArray m_nameUtf8;
     qint64 m_clockSkewMs = 0;

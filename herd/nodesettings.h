@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QByteArray>
 #include <QString>
 #include <QtGlobal>
 
@@ -25,6 +26,9 @@ struct NodeSettings
     // When a link to a neighbour comes up, exchange a digest and send each
     // other what the other lacks (herd file "resync").
     bool resync = true;
+    // Non-empty: neighbours authenticate and seal their lines (peerauth.h),
+    // and an AT or SYNC line from anyone else is refused (herd file "auth").
+    QByteArray peerSecret;
 };
 
 struct Neighbour

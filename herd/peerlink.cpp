@@ -157,14 +157,14 @@ void PeerLink::dropFlaky()
     onDropped(QStringLiteral("dropped by the flaky fault (mean up time %1 ms)").arg(m_flakyMeanMs));
 }
 
-void PeerLink::send(const QByteArray &line)
+void PeerLink::send(const QByteArray &line, const QString &detail)
 {
     if (m_state != State::Connected) {
         report(EventKind::SendSkipped, m_cut ? QStringLiteral("link cut") : QStringLiteral("link not connected"), line);
         return;
     }
     if (!slow() && m_delayed.empty() && !backlogged()) {
-        write(line, {});
+        write(line, detail);
         return;
     }
     const QByteArray client = clientOf(line);
@@ -178,6 +178,7 @@ void PeerLink::send(const QByteArray &line)
                        .arg(m_coalesced),
                    older.line);
             older.line = line;
+            older.detail = detail;
             return;
         }
         m_delayedClient.insert(client, m_firstDelayed + qint64(m_delayed.size()));
@@ -185,7 +186,7 @@ void PeerLink::send(const QByteArray &line)
     qint64 dueMs = m_clock.elapsed() + holdMs();
     if (!m_delayed.empty())
         dueMs = qMax(dueMs, m_delayed.back().dueMs); // due no earlier than the line ahead: FIFO, as TCP
-    m_delayed.push_back({dueMs, line});
+    m_delayed.push_back({dueMs, line, detail});
     if (!m_delayTimer.isActive())
         m_delayTimer.start(int(qMax<qint64>(0, m_delayed.front().dueMs - m_clock.elapsed())));
 }
@@ -197,11 +198,14 @@ void PeerLink::writeDue()
         if (m_state == State::Connected && backlogged())
             return; // bytesWritten calls again; no timer spinning meanwhile
         const QByteArray line = std::move(m_delayed.front().line);
+        QString detail = std::move(m_delayed.front().detail);
         m_delayed.pop_front();
         m_delayedClient.remove(clientOf(line));
         ++m_firstDelayed;
+        if (detail.isEmpty())
+            detail = slow() ? QStringLiteral("delayed") : QStringLiteral("queued");
         if (m_state == State::Connected)
-            write(line, slow() ? QStringLiteral("delayed") : QStringLiteral("queued"));
+            write(line, detail);
         else
             report(EventKind::SendSkipped, QStringLiteral("link went down while the line was delayed"), line);
     }
@@ -225,11 +229,18 @@ void PeerLink::dropDelayed(const QString &reason)
 
 void PeerLink::write(const QByteArray &line, const QString &detail)
 {
-    QByteArray data;
-    data.reserve(line.size() + 1);
-    data.append(line).append('\n');
+    QByteArray data = m_sealer ? m_sealer->seal(line) : line;
+    data.append('\n');
     m_socket->write(data);
     report(EventKind::LineSent, detail, line);
+}
+
+void PeerLink::retryNow()
+{
+    if (m_state != State::BackingOff)
+        return;
+    m_retryTimer.stop();
+    connectNow();
 }
 
 void PeerLink::connectNow()
@@ -249,20 +260,51 @@ void PeerLink::connectNow()
         if (!m_delayed.empty())
             writeDue();
     });
-    connect(m_socket, &QTcpSocket::readyRead, this, [this] {
-        // A neighbour has nothing to say on this link; log what it says anyway.
-        while (m_socket->canReadLine()) {
-            QByteArray line = m_socket->readLine().trimmed();
-            report(EventKind::LineReceived, {}, line);
-        }
-        if (m_socket->bytesAvailable() > m_settings.maxLineBytes)
-            m_socket->readAll();
-    });
+    connect(m_socket, &QTcpSocket::readyRead, this, &PeerLink::onReadyRead);
     setState(State::Connecting);
     m_socket->connectToHost(m_neighbour.host, m_neighbour.port);
 }
 
+void PeerLink::onReadyRead()
+{
+    // A neighbour has nothing to say on this link but its AUTH CHALLENGE and
+    // "?" to a line it does not speak; log what it says anyway.
+    while (m_socket && m_socket->canReadLine()) {
+        QByteArray line = m_socket->readLine().trimmed();
+        report(EventKind::LineReceived, {}, line);
+        if (m_sealer && !m_sealer->isReady()) {
+            QString why;
+            if (m_sealer->acceptChallenge(line, &why)) {
+                onAuthenticated();
+                continue;
+            }
+            report(EventKind::Error, QStringLiteral("authentication failed: %1").arg(why));
+            onDropped(QStringLiteral("authentication failed"));
+            m_socket->disconnect(this);
+            m_socket->abort();
+            return;
+        }
+        if (line.startsWith("? SYNC ") && !m_neighbour.plain)
+            emit syncRefused();
+    }
+    if (m_socket && m_socket->bytesAvailable() > m_settings.maxLineBytes)
+        m_socket->readAll();
+}
+
 void PeerLink::onConnected()
+{
+    m_sealer.reset();
+    if (!m_settings.peerSecret.isEmpty() && !m_neighbour.plain) {
+        m_sealer.emplace(m_settings.peerSecret, m_settings.name.toUtf8(), m_neighbour.name.toUtf8());
+        const QByteArray hello = m_sealer->hello();
+        m_socket->write(hello + '\n');
+        report(EventKind::LineSent, QStringLiteral("authenticating"), hello);
+        return; // Connected once the challenge checks out
+    }
+    onAuthenticated();
+}
+
+void PeerLink::onAuthenticated()
 {
     m_failedAttempts = 0;
     setState(State::Connected);

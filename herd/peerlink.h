@@ -6,9 +6,11 @@
 #include <QTimer>
 
 #include <deque>
+#include <optional>
 
 #include "event.h"
 #include "nodesettings.h"
+#include "peerauth.h"
 
 class QTcpSocket;
 
@@ -42,8 +44,10 @@ namespace Herd {
 // first queueing holds) and the older one is reported as SendSkipped; a
 // flood storm then queues at most one line per client. coalescedCount()
 // counts the lines replaced.
-// Lines sent while not Connected are dropped and reported: the course's
-// herd does not remember what a neighbour missed.
+// Lines sent while not Connected are dropped and reported; resync
+// (resyncer.h) brings the neighbour up to date once the link is back.
+// In a herd with a secret the link is Connected only once the neighbour has
+// answered our AUTH HELLO with a valid challenge; every line is then sealed.
 // Thread affinity: the owning node's thread.
 class PeerLink final : public QObject
 {
@@ -76,13 +80,20 @@ public:
     int jitterMs() const { return m_jitterMs; }
     void setFlakyMeanMs(int meanUpMs);
     int flakyMeanMs() const { return m_flakyMeanMs; }
-    // `line` without its "\n".
-    void send(const QByteArray &line);
+    // `line` without its "\n"; `detail` goes into its LineSent event.
+    void send(const QByteArray &line, const QString &detail = {});
+    // While backing off, tries again now: the neighbour was heard from.
+    void retryNow();
+    // The neighbour turned out to speak only PROTOCOL.md (it answered a
+    // SYNC line with "?"): from now on it is sent AT lines only.
+    void markPlain() { m_neighbour.plain = true; }
     qint64 coalescedCount() const { return m_coalesced; }
     int queuedCount() const { return int(m_delayed.size()); }
 
 signals:
     void stateChanged(Herd::PeerLink::State state);
+    // The neighbour answered one of our SYNC lines with "?".
+    void syncRefused();
     // Events for the owning node to stamp and publish.
     void eventOccurred(const Herd::Event &event);
 
@@ -98,6 +109,8 @@ private:
     bool backlogged() const;
     void write(const QByteArray &line, const QString &detail);
     void onConnected();
+    void onAuthenticated();
+    void onReadyRead();
     void onDropped(const QString &reason);
     void setState(State state);
     void report(EventKind kind, const QString &detail, const QByteArray &line = {});
@@ -105,6 +118,7 @@ private:
     Neighbour m_neighbour;
     NodeSettings m_settings;
     QTcpSocket *m_socket = nullptr; // owned; recreated for each attempt
+    std::optional<PeerSealer> m_sealer; // this connection's, in a herd with a secret
     QTimer m_retryTimer;
     State m_state = State::Idle;
     int m_failedAttempts = 0;
@@ -118,6 +132,7 @@ private:
     {
         qint64 dueMs;
         QByteArray line;
+        QString detail;
     };
     std::deque<Delayed> m_delayed;
     qint64 m_firstDelayed = 0;                 // sequence number of m_delayed.front()

@@ -1,17 +1,25 @@
 #include "store.h"
 
+#include "digest.h"
+
 namespace Herd {
 
 bool Store::offer(const Record &record)
 {
     auto it = m_records.find(record.clientId);
+    if (it != m_records.end() && record.timeNs <= it->timeNs)
+        return false;
+    const quint64 client = Digest::clientHash(record.clientId);
+    if (m_bucketHashes.empty())
+        m_bucketHashes.assign(Digest::Buckets, 0);
+    quint64 &bucket = m_bucketHashes[size_t(Digest::bucketOf(client))];
     if (it == m_records.end()) {
         m_records.insert(record.clientId, record);
-        return true;
+    } else {
+        bucket ^= Digest::recordHash(client, it->timeNs);
+        *it = record;
     }
-    if (record.timeNs <= it->timeNs)
-        return false;
-    *it = record;
+    bucket ^= Digest::recordHash(client, record.timeNs);
     return true;
 }
 
@@ -19,6 +27,17 @@ const Record *Store::find(const QByteArray &clientId) const
 {
     const auto it = m_records.constFind(clientId);
     return it == m_records.cend() ? nullptr : &*it;
+}
+
+void Store::clear()
+{
+    m_records.clear();
+    m_bucketHashes.clear();
+}
+
+quint64 Store::bucketHash(int bucket) const
+{
+    return m_bucketHashes.empty() ? 0 : m_bucketHashes[size_t(bucket)];
 }
 
 } // namespace Herd

@@ -3,6 +3,8 @@
 #include <QByteArray>
 #include <QHash>
 
+#include <vector>
+
 namespace Herd {
 
 // What a node knows about one client: its newest report.
@@ -19,6 +21,7 @@ struct Record
 
 // Newest record per client id. Newer means a strictly larger client time,
 // so a duplicate or an echo of a flood is never newer than itself.
+// It also keeps the digest of what it holds (digest.h), bucket by bucket.
 class Store final
 {
 public:
@@ -28,10 +31,14 @@ public:
     const Record *find(const QByteArray &clientId) const;
     qsizetype size() const { return m_records.size(); }
     const QHash<QByteArray, Record> &records() const { return m_records; }
-    void clear() { m_records.clear(); }
+    void clear();
+
+    // XOR of the record hashes in one bucket; 0 when it holds none.
+    quint64 bucketHash(int bucket) const;
 
 private:
     QHash<QByteArray, Record> m_records;
+    std::vector<quint64> m_bucketHashes; // Digest::Buckets once anything is stored
 };
 
 } // namespace Herd

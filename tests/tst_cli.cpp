@@ -19,21 +19,12 @@
 #include <memory>
 
 #include "herdconfig.h"
+#include "processsupport.h"
 
 using namespace Qt::StringLiterals;
-
-#ifndef HERD_BINARY
-#error "HERD_BINARY must name the herd executable"
-#endif
+using namespace ProcessSupport;
 
 namespace {
-
-constexpr int Timeout = 10'000; // ms, for any one wait
-
-QString herdBinary()
-{
-    return QString::fromLocal8Bit(HERD_BINARY);
-}
 
 struct Finished
 {
@@ -64,169 +55,6 @@ Finished runHerd(const QStringList &arguments, const QString &workingDirectory =
     result.out = process.readAllStandardOutput();
     result.err = process.readAllStandardError();
     return result;
-}
-
-// `count` distinct ports the OS says are free now: all bound at once on
-// port 0, read, then closed, so none repeats.
-QList<quint16> freePorts(int count)
-{
-    std::vector<std::unique_ptr<QTcpServer>> servers;
-    QList<quint16> ports;
-    for (int i = 0; i < count; ++i) {
-        auto server = std::make_unique<QTcpServer>();
-        if (!server->listen(QHostAddress::LocalHost, 0))
-            return {};
-        ports.append(server->serverPort());
-        servers.push_back(std::move(server));
-    }
-    return ports;
-}
-
-bool canBind(quint16 port)
-{
-    QTcpServer server;
-    return server.listen(QHostAddress::LocalHost, port);
-}
-
-using Nodes = QList<std::pair<QString, quint16>>;
-using Links = QList<std::pair<QString, QString>>;
-
-QString writeHerdFile(const QString &path, const Nodes &nodes, const Links &links)
-{
-    QJsonObject nodeObjects;
-    for (const auto &[name, port] : nodes)
-        nodeObjects.insert(name, QJsonObject{{u"host"_s, u"127.0.0.1"_s}, {u"port"_s, port}});
-    QJsonArray linkArray;
-    for (const auto &[a, b] : links)
-        linkArray.append(QJsonArray{a, b});
-    const QJsonObject root{{u"name"_s, u"test herd"_s},
-                           {u"nodes"_s, nodeObjects},
-                           {u"links"_s, linkArray},
-                           {u"reconnect"_s, QJsonObject{{u"initialMs"_s, 20}, {u"maxMs"_s, 200}}}};
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        return {};
-    file.write(QJsonDocument(root).toJson());
-    return path;
-}
-
-// A headless herd running in a child process, its stdout read as it comes.
-class HerdServer
-{
-public:
-    ~HerdServer()
-    {
-        if (m_process.state() != QProcess::NotRunning) {
-            m_process.kill();
-            m_process.waitForFinished(Timeout);
-        }
-    }
-
-    void start(const QStringList &arguments) { m_process.start(herdBinary(), arguments); }
-
-    // Reads stdout until it contains `needle` `times` times, the process
-    // ends, or `timeoutMs` pass.
-    bool waitForOutput(const QByteArray &needle, int times = 1, int timeoutMs = Timeout)
-    {
-        QElapsedTimer clock;
-        clock.start();
-        for (;;) {
-            m_out += m_process.readAllStandardOutput();
-            if (m_out.count(needle) >= times)
-                return true;
-            const qint64 left = timeoutMs - clock.elapsed();
-            if (left <= 0 || m_process.state() == QProcess::NotRunning)
-                return false;
-            m_process.waitForReadyRead(int(left));
-        }
-    }
-
-    // Sends SIGTERM and waits for the exit.
-    bool terminate()
-    {
-        m_process.terminate();
-        const bool finished = m_process.waitForFinished(Timeout);
-        m_out += m_process.readAllStandardOutput();
-        return finished;
-    }
-
-    bool waitForExit() { return m_process.waitForFinished(Timeout); }
-
-    QProcess &process() { return m_process; }
-    const QByteArray &out() const { return m_out; }
-    QByteArray err() { return m_err += m_process.readAllStandardError(); }
-
-private:
-    QProcess m_process;
-    QByteArray m_out;
-    QByteArray m_err;
-};
-
-// A blocking client: the herd lives in another process.
-class Client
-{
-public:
-    bool connectTo(quint16 port)
-    {
-        m_socket.connectToHost(QHostAddress::LocalHost, port);
-        return m_socket.waitForConnected(Timeout);
-    }
-
-    // Sends a line, returns the first reply line (without "\n").
-    QByteArray ask(const QByteArray &line)
-    {
-        m_socket.write(line + '\n');
-        m_socket.waitForBytesWritten(Timeout);
-        return readLine();
-    }
-
-    QByteArray readLine()
-    {
-        QElapsedTimer clock;
-        clock.start();
-        while (!m_socket.canReadLine()) {
-            const qint64 left = Timeout - clock.elapsed();
-            if (left <= 0 || !m_socket.waitForReadyRead(int(left)))
-                return {};
-        }
-        return m_socket.readLine().chopped(1);
-    }
-
-    // Reads up to and including the empty line that ends a WHATSAT reply.
-    QByteArray readUntilBlankLine()
-    {
-        QByteArray text;
-        for (QByteArray line = readLine(); !line.isNull() && !line.isEmpty(); line = readLine())
-            text += line + '\n';
-        return text;
-    }
-
-private:
-    QTcpSocket m_socket;
-};
-
-// Asks `port` WHATSAT for `clientId` until its stored AT line is `atLine`:
-// how a test outside the process sees a flood arrive. Bounded.
-bool waitUntilKnown(quint16 port, const QByteArray &clientId, const QByteArray &atLine)
-{
-    Client client;
-    if (!client.connectTo(port))
-        return false;
-    QElapsedTimer clock;
-    clock.start();
-    while (clock.elapsed() < Timeout) {
-        const QByteArray first = client.ask("WHATSAT " + clientId + " 10 1");
-        if (first == atLine) {
-            client.readUntilBlankLine(); // the places JSON
-            return true;
-        }
-        if (first.startsWith("AT "))
-            client.readUntilBlankLine(); // an older record, with its places
-        else if (first.isNull() || !first.startsWith("? "))
-            return false;
-        QTest::qWait(20); // polling another process: nothing to signal on
-    }
-    return false;
 }
 
 // The tab-separated log lines of `path` whose kind is `kind`, as fields.
@@ -424,8 +252,8 @@ void TestCli::badCommandLine()
     QVERIFY2(!run.out.contains("listening"), run.out.constData());
     QCOMPARE(run.exitCode, exitCode);
     // Nothing is left listening, and nothing started half-way.
-    QVERIFY(canBind(ports[0]));
-    QVERIFY(canBind(ports[1]));
+    QVERIFY(!listening(ports[0]));
+    QVERIFY(!listening(ports[1]));
     QVERIFY2(!QFileInfo::exists(dir.filePath(u"logs"_s)), "the log directory was created");
 }
 
@@ -437,6 +265,7 @@ void TestCli::portInUse()
         QTcpServer occupier;
         QVERIFY(occupier.listen(QHostAddress::LocalHost, 0));
         const quint16 busy = occupier.serverPort();
+        QVERIFY(listening(busy)); // the helper sees a listener, so its "no" below means something
         const QList<quint16> free = freePorts(1);
         QCOMPARE(free.size(), 1);
         // Alford comes first in the herd file, so it has started when Parker
@@ -454,7 +283,7 @@ void TestCli::portInUse()
         QVERIFY2(err.contains(u"Parker"_s) && err.contains(QString::number(busy)), qPrintable(err));
         QCOMPARE(run.err.trimmed().count('\n'), 0); // one line
         QVERIFY2(!run.out.contains("listening"), run.out.constData());
-        QVERIFY(canBind(free[0]));
+        QVERIFY(!listening(free[0]));
         return;
     }
     QFAIL("the free port was taken twice");

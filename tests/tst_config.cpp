@@ -152,6 +152,16 @@ void TestConfig::fails_data()
     QTest::addColumn<QStringList>("fragments");
 
     QTest::newRow("unknown top-level key") << herd(TwoNodes, R"(, "colour": "blue")") << QStringList{u"colour"_s, u"unknown key"_s};
+    QTest::newRow("auth short secret") << herd(TwoNodes, R"(, "auth": {"secret": "short"})")
+                                       << QStringList{u"auth.secret"_s, u"at least 16 characters"_s};
+    QTest::newRow("auth two keys") << herd(TwoNodes, R"(, "auth": {"secret": "0123456789abcdef", "secretEnv": "X"})")
+                                   << QStringList{u"auth"_s, u"secretEnv"_s};
+    QTest::newRow("auth env unset")
+        << herd(TwoNodes, R"(, "auth": {"secretEnv": "HERD_TEST_SURELY_UNSET"})")
+        << QStringList{u"auth.secretEnv"_s, u"HERD_TEST_SURELY_UNSET"_s, u"not set"_s};
+    QTest::newRow("resync not a bool") << herd(TwoNodes, R"(, "resync": "yes")") << QStringList{u"resync"_s, u"true or false"_s};
+    QTest::newRow("unknown protocol")
+        << herd(R"("A": {"port": 1, "protocol": "http"})") << QStringList{u"nodes.A.protocol"_s, u"plain"_s};
     QTest::newRow("unknown node key") << herd(R"("A": {"port": 1, "colour": 3})") << QStringList{u"nodes.A.colour"_s};
     QTest::newRow("node not an object") << herd(R"("A": 13000)") << QStringList{u"nodes.A"_s};
     QTest::newRow("missing port") << herd(R"("A": {"host": "127.0.0.1"})") << QStringList{u"nodes.A"_s, u"port"_s};
@@ -391,6 +401,9 @@ void TestConfig::roundTrip_data()
                               "maxWhatsatPerNode": 8},
                    "reconnect": {"initialMs": 7, "maxMs": 70})");
     QTest::newRow("geojson") << herd(R"("A": {"port": 5})", R"(, "places": {"source": "geojson", "file": "/tmp/p.geojson"})");
+    QTest::newRow("auth secret") << herd(R"("A": {"port": 5})", R"(, "auth": {"secret": "0123456789abcdef"})");
+    QTest::newRow("resync off, a plain node")
+        << herd(R"("A": {"port": 5}, "B": {"port": 6, "protocol": "plain"})", R"(, "links": [["A", "B"]], "resync": false)");
     QTest::newRow("minimal") << herd(R"("A": {"port": 5})");
 }
 
@@ -411,6 +424,19 @@ void TestConfig::roundTrip()
 
 void TestConfig::neighboursAndSettings()
 {
+    {
+        // A secret from the environment is read at load; a save names the
+        // variable, never the secret.
+        qputenv("HERD_TEST_SECRET", "from the environment, long enough");
+        QString why;
+        const std::optional<HerdConfig> secured = HerdConfig::fromJson(
+            R"({"nodes": {"A": {"port": 1}}, "auth": {"secretEnv": "HERD_TEST_SECRET"}})", &why);
+        QVERIFY2(secured, qPrintable(why));
+        QCOMPARE(secured->settingsFor(secured->nodes[0]).peerSecret, QByteArray("from the environment, long enough"));
+        QVERIFY(!secured->toJson().contains("long enough"));
+        QVERIFY(secured->toJson().contains("HERD_TEST_SECRET"));
+        qunsetenv("HERD_TEST_SECRET");
+    }
     QString error;
     const std::optional<HerdConfig> config = HerdConfig::preset(u"alford"_s, &error);
     QVERIFY2(config, qPrintable(error));
@@ -430,12 +456,15 @@ void TestConfig::neighboursAndSettings()
     tuned.maxPendingReplyBytes = 5555;
     tuned.maxWhatsatPerConnection = 3;
     tuned.maxWhatsatPerNode = 9;
+    QVERIFY(tuned.resync); // on unless the herd file says otherwise
+    tuned.resync = false;
     const Herd::NodeSettings settings = tuned.settingsFor(*tuned.node(u"Powell"_s));
     QCOMPARE(settings.name, u"Powell"_s);
     QCOMPARE(settings.port, quint16(13004));
     QCOMPARE(settings.host, u"127.0.0.1"_s);
     QCOMPARE(settings.reconnectInitialMs, 20);
     QCOMPARE(settings.reconnectMaxMs, 200);
+    QVERIFY(!settings.resync);
     QCOMPARE(settings.maxLineBytes, qsizetype(999));
     QCOMPARE(settings.maxConnections, 7);
     QCOMPARE(settings.idleTimeoutMs, 1234);

@@ -16,6 +16,7 @@
 #include "herdfixture.h"
 #include "node.h"
 #include "partition.h"
+#include "processsupport.h"
 #include "protocol.h"
 #include "scenario.h"
 #include "scenarioreport.h"
@@ -24,10 +25,6 @@
 using namespace Herd;
 using namespace Herd::Test;
 using namespace Qt::StringLiterals;
-
-#ifndef HERD_BINARY
-#error "HERD_BINARY must name the herd executable"
-#endif
 
 namespace {
 
@@ -73,7 +70,7 @@ Run runHerd(const QStringList &arguments,
 {
     QProcess process;
     process.setProcessEnvironment(environment);
-    process.start(QString::fromLocal8Bit(HERD_BINARY), arguments);
+    process.start(ProcessSupport::herdBinary(), arguments);
     Run run;
     if (!process.waitForStarted(Timeout))
         return run;
@@ -154,7 +151,7 @@ private:
 void TestScenario::initTestCase()
 {
     QVERIFY(m_dir.isValid());
-    QVERIFY2(QFileInfo(QString::fromLocal8Bit(HERD_BINARY)).isExecutable(), HERD_BINARY);
+    QVERIFY2(QFileInfo(ProcessSupport::herdBinary()).isExecutable(), qPrintable(ProcessSupport::herdBinary()));
 }
 
 void TestScenario::parsesEveryStepKind()

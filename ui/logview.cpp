@@ -75,6 +75,7 @@ QString kindDescription(Herd::EventKind kind)
     case K::PeerRetrying: return LogView::tr("peer link retrying");
     case K::SendSkipped: return LogView::tr("send skipped");
     case K::LinkChanged: return LogView::tr("link cut, restored or delayed");
+    case K::Resynced: return LogView::tr("resynchronised with a neighbour");
     case K::Refused: return LogView::tr("refused");
     case K::Error: return LogView::tr("error");
     }

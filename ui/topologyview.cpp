@@ -332,7 +332,9 @@ void TopologyView::onEvent(const Herd::Event &event)
     using Herd::EventKind;
     switch (event.kind) {
     case EventKind::LineSent:
-        if (event.viaPeerLink && !event.peer.isEmpty())
+        // Updates travel as tokens; the resync digest lines (SYNC ...) do not:
+        // the records they bring over arrive as AT lines and are shown.
+        if (event.viaPeerLink && !event.peer.isEmpty() && event.line.startsWith("AT "))
             m_animator->lineSent(event.node, event.peer, atClient(event.line), m_wall.elapsed());
         break;
     case EventKind::RecordStored:

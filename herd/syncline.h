@@ -1,0 +1,49 @@
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+
+#include <optional>
+#include <utility>
+
+namespace Herd {
+
+// The lines Herd nodes add to PROTOCOL.md to resynchronise (resyncer.h).
+// They are only ever sent to neighbours known to be Herd nodes; a course
+// server would answer each with "?".
+//
+//   SYNC SUM <from> <i>/<n> <bucket>:<hash hex> ...     line i of n: the sender's non-empty buckets
+//   SYNC HAVE <from> <bucket> [<client> <time ns>]...   what the sender holds in a bucket that differs
+//   SYNC DONE <from>                                    no more HAVE lines for this summary
+//   SYNC WANT <from> <client>...                        send me these records
+//
+// A long list is split over several lines of the same kind, each at most
+// `maxBytes` long, so no line passes a neighbour's line limit.
+struct SyncLine
+{
+    enum class Kind { Sum, Have, Done, Want };
+    Kind kind = Kind::Sum;
+    QByteArray from;
+    int part = 1;                                     // Sum: line `part` of `parts`
+    int parts = 1;
+    QList<std::pair<int, quint64>> buckets;           // Sum: bucket, hash
+    int bucket = 0;                                   // Have
+    QList<std::pair<QByteArray, qint64>> entries;     // Have: client, time
+    QList<QByteArray> clients;                        // Want
+
+    static bool looksLikeSync(const QByteArray &line) { return line.startsWith("SYNC "); }
+    // The sender's name, or empty if the line is too short to have one.
+    static QByteArray senderOf(const QByteArray &line);
+    // Nullopt, with the reason, for a malformed line.
+    static std::optional<SyncLine> parse(const QByteArray &line, QString *error);
+
+    static QList<QByteArray> sum(const QByteArray &from, const QList<std::pair<int, quint64>> &buckets,
+                                 qsizetype maxBytes);
+    static QList<QByteArray> have(const QByteArray &from, int bucket,
+                                  const QList<std::pair<QByteArray, qint64>> &entries, qsizetype maxBytes);
+    static QByteArray done(const QByteArray &from);
+    static QList<QByteArray> want(const QByteArray &from, const QList<QByteArray> &clients, qsizetype maxBytes);
+};
+
+} // namespace Herd

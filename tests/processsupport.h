@@ -1,0 +1,82 @@
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QProcess>
+#include <QString>
+#include <QStringList>
+#include <QTcpSocket>
+
+#include <utility>
+
+// Helpers for suites that run the herd executable itself (tst_cli,
+// tst_multiprocess): free ports, herd files, a child herd process read as it
+// goes, and a blocking client. Every wait is bounded; none is a sleep, except
+// where another process must be polled and nothing can be signalled on.
+namespace ProcessSupport {
+
+constexpr int Timeout = 10'000; // ms, for any one wait
+
+QString herdBinary();
+
+// `count` distinct ports the OS says are free now: all bound at once on
+// port 0, read, then closed, so none repeats.
+QList<quint16> freePorts(int count);
+bool canBind(quint16 port);
+// Whether any socket on this machine listens on `port` (/proc/net/tcp and
+// tcp6). Use it, not canBind(), to check that nothing was left listening: on
+// a shared machine another process's outgoing connection may hold the same
+// number as its local port, which makes bind() fail with nothing listening
+// (a flaky tst_cli in a clean-clone CI run).
+bool listening(quint16 port);
+
+using Nodes = QList<std::pair<QString, quint16>>;
+using Links = QList<std::pair<QString, QString>>;
+// A herd file on 127.0.0.1 with a short reconnect back-off; the path, or
+// empty if it could not be written.
+QString writeHerdFile(const QString &path, const Nodes &nodes, const Links &links);
+
+// A headless herd running in a child process, its stdout read as it comes.
+class HerdServer
+{
+public:
+    ~HerdServer();
+
+    void start(const QStringList &arguments);
+    // Reads stdout until it contains `needle` `times` times, the process
+    // ends, or `timeoutMs` pass.
+    bool waitForOutput(const QByteArray &needle, int times = 1, int timeoutMs = Timeout);
+    // Sends SIGTERM and waits for the exit.
+    bool terminate();
+    bool waitForExit() { return m_process.waitForFinished(Timeout); }
+
+    QProcess &process() { return m_process; }
+    const QByteArray &out() const { return m_out; }
+    QByteArray err() { return m_err += m_process.readAllStandardError(); }
+
+private:
+    QProcess m_process;
+    QByteArray m_out;
+    QByteArray m_err;
+};
+
+// A blocking client: the herd lives in another process.
+class Client
+{
+public:
+    bool connectTo(quint16 port);
+    // Sends a line, returns the first reply line (without "\n").
+    QByteArray ask(const QByteArray &line);
+    QByteArray readLine();
+    // Reads up to and including the empty line that ends a WHATSAT reply.
+    QByteArray readUntilBlankLine();
+
+private:
+    QTcpSocket m_socket;
+};
+
+// Asks `port` WHATSAT for `clientId` until its stored AT line is `atLine`:
+// how a test outside the process sees a flood arrive. Bounded.
+bool waitUntilKnown(quint16 port, const QByteArray &clientId, const QByteArray &atLine, int timeoutMs = Timeout);
+
+} // namespace ProcessSupport
