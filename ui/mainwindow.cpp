@@ -522,8 +522,13 @@ void MainWindow::onEvent(const Herd::Event &event)
 {
     if (event.kind == Herd::EventKind::LineSent && event.viaPeerLink)
         ++m_peerMessages;
-    if (event.kind == Herd::EventKind::NodeStarted || event.kind == Herd::EventKind::NodeStopped)
+    using K = Herd::EventKind;
+    if (event.kind == K::NodeStarted || event.kind == K::NodeStopped)
         updateActions();
+    // Nodes and cut links in the status bar change at once, not at the next
+    // tick of the rate timer (those events are rare, so this costs nothing).
+    if (event.kind == K::NodeStarted || event.kind == K::NodeStopped || event.kind == K::LinkChanged)
+        m_status->setText(statusText());
 }
 
 void MainWindow::updateActions()
