@@ -435,7 +435,8 @@ int main(int argc, char *argv[])
                 break;
             }
             case Herd::EventKind::LineSent:
-                peerLinesSent += event.viaPeerLink ? 1 : 0;
+                // AT lines only: links also carry resync digests (SYNC).
+                peerLinesSent += event.viaPeerLink && event.line.startsWith("AT ") ? 1 : 0;
                 break;
             case Herd::EventKind::LineReceived:
                 // AT lines a node's session read from a neighbour (a peer
@@ -507,6 +508,7 @@ int main(int argc, char *argv[])
                 clients, window);
     std::printf("  all %lld links up (both ways) %lld ms after start; RSS %.1f MiB before start, %.1f MiB with the herd up\n",
                 static_cast<long long>(2 * edges), static_cast<long long>(linksMs), rssEmpty / 1048576.0, rssLinked / 1048576.0);
+    std::fflush(stdout); // a phase can take minutes: show where it is
 
     std::vector<quint16> ports;
     for (const Herd::Node *node : nodes)
