@@ -4,6 +4,7 @@
 
 #include "herdconfig.h"
 #include "options.h"
+#include "scenariomode.h"
 #include "servermode.h"
 #ifdef HERD_HAVE_GUI
 #include "guimode.h"
@@ -63,6 +64,8 @@ int main(int argc, char **argv)
         return 0;
     case Options::Mode::ListPresets:
         return listPresets();
+    case Options::Mode::Scenario:
+        return runScenario(*options);
     case Options::Mode::Gui:
 #ifdef HERD_HAVE_GUI
         std::fputs("herd: no display here; running the headless herd (as --server)\n", stdout);

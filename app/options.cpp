@@ -21,6 +21,7 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
     QCommandLineParser parser;
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     const QCommandLineOption server = option({QStringLiteral("server")});
+    const QCommandLineOption scenario = option({QStringLiteral("scenario")}, "FILE");
     const QCommandLineOption preset = option({QStringLiteral("preset")}, "NAME");
     const QCommandLineOption config = option({QStringLiteral("config")}, "FILE");
     const QCommandLineOption node = option({QStringLiteral("node")}, "NAME");
@@ -33,7 +34,7 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
     const QCommandLineOption verbose = option({QStringLiteral("verbose")});
     const QCommandLineOption help = option({QStringLiteral("h"), QStringLiteral("help")});
     const QCommandLineOption version = option({QStringLiteral("version")});
-    parser.addOptions({server, preset, config, node, logDir, placesUrl, placesApi, placesFile,
+    parser.addOptions({server, scenario, preset, config, node, logDir, placesUrl, placesApi, placesFile,
                        placesTimeout, listPresets, verbose, help, version});
 
     auto fail = [error](const QString &message) -> std::optional<Options> {
@@ -56,12 +57,26 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
     else if (parser.isSet(server))
         options.mode = Options::Mode::Server;
 
-    for (const QCommandLineOption *single : {&preset, &config, &logDir, &placesUrl, &placesApi, &placesFile, &placesTimeout}) {
+    for (const QCommandLineOption *single : {&scenario, &preset, &config, &logDir, &placesUrl, &placesApi, &placesFile, &placesTimeout}) {
         if (parser.values(*single).size() > 1)
             return fail(QStringLiteral("--%1 is given more than once").arg(single->names().constFirst()));
     }
     if (parser.isSet(preset) && parser.isSet(config))
         return fail(QStringLiteral("give --preset or --config, not both"));
+    if (parser.isSet(scenario)) {
+        // Decided here, before any application object exists: a scenario
+        // always runs headless, even where a display would allow the GUI.
+        for (const QCommandLineOption *other : {&server, &preset, &config, &node}) {
+            if (parser.isSet(*other))
+                return fail(QStringLiteral("--scenario runs the herd its file names, in this process; drop --%1")
+                                .arg(other->names().constFirst()));
+        }
+        options.scenarioFile = parser.value(scenario);
+        if (options.scenarioFile.isEmpty())
+            return fail(QStringLiteral("--scenario needs a scenario file"));
+        if (options.mode == Options::Mode::Gui)
+            options.mode = Options::Mode::Scenario;
+    }
     options.preset = parser.value(preset);
     if (!options.preset.isEmpty() && !Herd::HerdConfig::presetNames().contains(options.preset))
         return fail(QStringLiteral("--preset: no built-in herd named \"%1\" (built-in: %2)")
@@ -99,6 +114,8 @@ QString helpText()
   herd --server [--preset NAME | --config FILE]   run the herd headless
        [--node NAME]... [--log-dir DIR] [--places-url URL] [--places-api API]
        [--places-file FILE] [--places-timeout MS] [--verbose]
+  herd --scenario FILE [--log-dir DIR] [--verbose] [places options]
+                                                  run a scripted scenario headless
   herd --list-presets | --help | --version
 
 Herd runs a CS 131 proxy herd: TCP servers that take IAMAT location reports,
@@ -117,6 +134,13 @@ Running headless:
                      file gives, so one herd file can span several machines
   --log-dir DIR      one log per node, DIR/<Name>.log (default: logs)
   --verbose          also print every event on standard output
+
+Scenarios (scripted faults with checked outcomes; see the README):
+  --scenario FILE    run the scenario FILE (JSON) against the herd it names,
+                     in this process, every node on 127.0.0.1 with a port the
+                     OS picks; never opens a window. Prints a report as the
+                     steps run. Labs to try: resources/labs/*.json
+                     Works with --log-dir, --verbose and the places options.
 
 Places (answers to WHATSAT):
   by default, offline: GeoNames cities embedded in Herd, no network needed
@@ -149,18 +173,26 @@ Other:
 
 Exit status: 0 after a clean stop; 2 for a bad command line or herd file;
 1 when the herd cannot start (a port in use, a log directory not writable).
+With --scenario: 0 when every step passed (every expectation held), 1 when
+any failed, 2 for a bad scenario file or command line.
 )");
 }
 
 std::optional<Herd::HerdConfig> herdConfigFor(const Options &options, QString *error)
 {
-    using Herd::PlacesSettings;
     std::optional<Herd::HerdConfig> config =
         options.configFile.isEmpty()
             ? Herd::HerdConfig::preset(options.preset.isEmpty() ? Herd::HerdConfig::defaultPreset() : options.preset, error)
             : Herd::HerdConfig::fromFile(options.configFile, error);
     if (!config)
         return std::nullopt;
+    applyPlacesOptions(options, &*config);
+    return config;
+}
+
+void applyPlacesOptions(const Options &options, Herd::HerdConfig *config)
+{
+    using Herd::PlacesSettings;
     PlacesSettings &places = config->places;
     if (!options.placesFile.isEmpty()) {
         places.source = PlacesSettings::Source::GeoJson;
@@ -175,5 +207,4 @@ std::optional<Herd::HerdConfig> herdConfigFor(const Options &options, QString *e
     }
     if (options.placesTimeoutMs > 0)
         places.timeoutMs = options.placesTimeoutMs;
-    return config;
 }

@@ -9,10 +9,11 @@
 // exists, because it decides between the GUI and the headless server.
 struct Options
 {
-    enum class Mode { Gui, Server, ListPresets, Help, Version };
+    enum class Mode { Gui, Server, Scenario, ListPresets, Help, Version };
     Mode mode = Mode::Gui;
     QString preset;     // empty: the default preset, unless configFile is set
     QString configFile;
+    QString scenarioFile; // --scenario: the scenario brings its own herd
     QStringList nodes;  // --node, repeatable; empty: all
     QString logDir = QStringLiteral("logs");
     QString placesUrl;
@@ -31,3 +32,5 @@ namespace Herd { struct HerdConfig; }
 // The herd the options name (preset, file or the default), with the places
 // flags applied over the herd file's own settings.
 std::optional<Herd::HerdConfig> herdConfigFor(const Options &options, QString *error);
+// The places flags applied over a herd's own places settings.
+void applyPlacesOptions(const Options &options, Herd::HerdConfig *config);

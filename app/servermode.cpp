@@ -1,13 +1,8 @@
 #include "servermode.h"
 
-#include <csignal>
 #include <cstdio>
 
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <QCoreApplication>
-#include <QSocketNotifier>
 
 #include "cluster.h"
 #include "herdconfig.h"
@@ -15,42 +10,14 @@
 #include "node.h"
 #include "options.h"
 #include "placesfactory.h"
+#include "termination.h"
 
 namespace {
-
-int s_signalPipe[2] = {-1, -1};
-
-void onSignal(int signal)
-{
-    const char byte = char(signal);
-    [[maybe_unused]] const ssize_t ignored = ::write(s_signalPipe[1], &byte, 1);
-}
 
 void printLine(FILE *stream, const QString &text)
 {
     std::fputs(qPrintable(text + u'\n'), stream);
     std::fflush(stream);
-}
-
-// A Unix signal handler may only do async-signal-safe things, so it writes a
-// byte to a socket pair and the event loop quits when that becomes readable.
-bool quitOnTerminationSignals(QCoreApplication &app)
-{
-    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, s_signalPipe) != 0)
-        return false;
-    auto *notifier = new QSocketNotifier(s_signalPipe[0], QSocketNotifier::Read, &app);
-    QObject::connect(notifier, &QSocketNotifier::activated, &app, [notifier] {
-        char byte = 0;
-        [[maybe_unused]] const ssize_t ignored = ::read(s_signalPipe[0], &byte, 1);
-        notifier->setEnabled(false);
-        printLine(stdout, QStringLiteral("herd: %1, stopping").arg(byte == SIGINT ? QStringLiteral("SIGINT") : QStringLiteral("SIGTERM")));
-        QCoreApplication::quit();
-    });
-    struct sigaction action {};
-    action.sa_handler = onSignal;
-    sigemptyset(&action.sa_mask);
-    action.sa_flags = SA_RESTART;
-    return ::sigaction(SIGINT, &action, nullptr) == 0 && ::sigaction(SIGTERM, &action, nullptr) == 0;
 }
 
 } // namespace
@@ -81,7 +48,7 @@ int runServer(const Options &options)
         return 1;
     }
     QCoreApplication &app = *QCoreApplication::instance();
-    if (!quitOnTerminationSignals(app)) {
+    if (!quitOnTerminationSignals(app, [] { printLine(stdout, QStringLiteral("herd: %1, stopping").arg(terminationSignalName())); })) {
         printLine(stderr, QStringLiteral("herd: cannot install signal handlers"));
         return 1;
     }

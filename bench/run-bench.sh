@@ -2,8 +2,15 @@
 # Herd benchmark: one run, side by side, on 127.0.0.1 only.
 #   redis-server inline PING (the ceiling of a one-thread line server),
 #   IAMAT/s on a 5-node herd, WHATSAT latency (offline places), flood
-#   convergence to the farthest node. Writes bench/results.md and prints it.
-# Usage: bench/run-bench.sh [BUILD_DIR]   (env: DURATION=5 CONNECTIONS=100 FLOOD_SAMPLES=500)
+#   convergence to the farthest node; memory per idle connection (herd-idle,
+#   10,000 connections to one `herd --server` node); a random 100-node herd
+#   taking 100,000 clients (herd-scale: time to converge, AT lines per update
+#   against 2E, RSS at 10k/30k/100k clients). Writes bench/results.md and
+#   prints it.
+# Usage: bench/run-bench.sh [BUILD_DIR]
+#   env: DURATION=5 CONNECTIONS=100 FLOOD_SAMPLES=500 IDLE_CONNECTIONS=10000
+#        SCALE_NODES=100 SCALE_CLIENTS=100000 (SCALE_CLIENTS=0 skips herd-scale:
+#        it takes minutes and about 4.5 GB of memory)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -12,12 +19,19 @@ build=${1:-$root/build}
 duration=${DURATION:-5}
 connections=${CONNECTIONS:-100}
 floodSamples=${FLOOD_SAMPLES:-500}
+idleConnections=${IDLE_CONNECTIONS:-10000}
+scaleNodes=${SCALE_NODES:-100}
+scaleClients=${SCALE_CLIENTS:-100000}
 
-if [[ ! -x $build/bin/herd || ! -x $build/bin/herd-load ]]; then
-    echo "run-bench: building herd and herd-load in $build"
-    [[ -f $build/build.ninja || -f $build/Makefile ]] || cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
-    cmake --build "$build" --target herd herd-load
-fi
+tools=(herd herd-load herd-idle herd-scale)
+for tool in "${tools[@]}"; do
+    if [[ ! -x $build/bin/$tool ]]; then
+        echo "run-bench: building ${tools[*]} in $build"
+        [[ -f $build/build.ninja || -f $build/Makefile ]] || cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+        cmake --build "$build" --target "${tools[@]}"
+        break
+    fi
+done
 herd=$build/bin/herd
 load=$build/bin/herd-load
 command -v python3 >/dev/null || { echo "run-bench: needs python3 (to read the JSON reports)"; exit 2; }
@@ -113,11 +127,24 @@ runLoad herd-iamat "$herdPid" --port "$herdPorts" --connections "$connections" -
 runLoad herd-whatsat-1 "$herdPid" --port "${ports[2]}" --connections 1 --duration 3 --mix iamat=20,whatsat=80 --clients 100
 runLoad herd-flood "$herdPid" --flood-check "${ports[2]},${ports[0]},${ports[1]},${ports[3]},${ports[4]}" --flood-samples "$floodSamples"
 
+# Each of these starts its own herd: a one-node `herd --server`, and a random
+# herd inside herd-scale. The 5-node herd above stays idle meanwhile.
+echo "== herd-idle" >&2
+"$build/bin/herd-idle" --connections "$idleConnections" --herd "$herd" --json "$work/idle.json" >&2
+haveScale=0
+if ((scaleClients > 0)); then
+    echo "== herd-scale" >&2
+    checkpoints=$(python3 -c "import sys; n=int(sys.argv[1]); print(','.join(str(c) for c in sorted({max(1, n//10), max(1, 3*n//10), n})))" "$scaleClients")
+    "$build/bin/herd-scale" --nodes "$scaleNodes" --clients "$scaleClients" --checkpoints "$checkpoints" \
+        --json "$work/scale.json" >&2 || echo "run-bench: herd-scale reported a failure" >&2
+    haveScale=1
+fi
+
 machine="$(nproc) CPU(s), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(uname -sr)"
 redisVersion=$( ((haveRedis)) && redis-server --version | awk '{print $3}' | sed 's/^v=//' || echo none)
-python3 - "$work" "$haveRedis" "$machine" "$redisVersion" "$connections" "$duration" >"$here/results.md" <<'PY'
+python3 - "$work" "$haveRedis" "$machine" "$redisVersion" "$connections" "$duration" "$haveScale" >"$here/results.md" <<'PY'
 import json, sys, os, datetime
-work, have_redis, machine, redis_version, conns, duration = sys.argv[1:]
+work, have_redis, machine, redis_version, conns, duration, have_scale = sys.argv[1:]
 def load(name):
     with open(os.path.join(work, name + ".json")) as f:
         return json.load(f)
@@ -150,11 +177,35 @@ rows.append(("flood to farthest node (3 hops), p50", "%.1f us" % flood["p50_us"]
              "p50 <= 300 us: " + ok(flood["p50_us"] <= 300), "%d samples, %d failed" % (flood["count"], flood["failed"])))
 rows.append(("flood to farthest node (3 hops), p99", "%.1f us" % flood["p99_us"], "-",
              "p99 <= 2000 us: " + ok(flood["p99_us"] <= 2000), "max %.0f us" % flood["max_us"]))
+idle = load("idle")
+rows.append(("herd memory per idle connection, %d conns, 1 node" % idle["connections"],
+             "%.0f B" % idle["bytes_per_connection"], "-",
+             "<= 8192 B: " + ok(idle["bytes_per_connection"] <= 8192),
+             "RSS %.1f -> %.1f MiB (VmRSS; kernel socket buffers not counted); opening them took %.0f s" % (
+                 idle["rss_before_bytes"] / 1048576, idle["rss_after_bytes"] / 1048576, idle["open_seconds"])))
+if have_scale == "1":
+    scale = load("scale")
+    last = scale["checkpoints"][-1]
+    rows.append(("%d-node random herd (E=%d), %d clients: time to converge" % (scale["nodes"], scale["links"], scale["clients"]),
+                 "%.1f s" % scale["seconds"], "-", "converges: " + ok(scale["ok"]),
+                 "%.1f s CPU (herd and client threads); %.0f updates/s; one update to all nodes p50 %.0f ms, "
+                 "p99 %.0f ms in the last phase (%d updates in flight)" % (
+                     scale["cpu_seconds"], scale["clients"] / scale["seconds"], last["update_p50_ms"],
+                     last["update_p99_ms"], scale["window"])))
+    rows.append(("same run: AT lines between nodes per update", "%.1f" % scale["lines_per_update"],
+                 "%.2f" % (scale["lines_per_update"] / scale["bound_2e"]),
+                 "<= 2E = %d: %s" % (scale["bound_2e"], ok(scale["lines_per_update"] <= scale["bound_2e"])),
+                 "ratio to 2E; flooding with no echo to sender or origin sends 2E-(N-1) = %d" % scale["bound_2e_minus_tree"]))
+    def count(n): return "%gk" % (n / 1000) if n >= 1000 else "%d" % n
+    rss = ", ".join("%s: %.0f MiB" % (count(c["clients"]), c["rss_bytes"] / 1048576) for c in scale["checkpoints"])
+    per = ", ".join("%.0f" % c["bytes_per_record_since_previous"] for c in scale["checkpoints"])
+    rows.append(("same run: RSS at %s clients" % "/".join(count(c["clients"]) for c in scale["checkpoints"]),
+                 rss, "-", "linear in clients", "bytes per record held (client x node) between checkpoints: %s" % per))
 print("# Herd benchmark results\n")
 print("Measured %s UTC on %s; redis-server %s; %s s per throughput run; loopback only." % (
     datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M"), machine, redis_version, duration))
 print()
-print("| figure | measured | ratio | issue 5 target | notes |")
+print("| figure | measured | ratio | target | notes |")
 print("|---|---|---|---|---|")
 for row in rows:
     print("| " + " | ".join(row) + " |")

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -126,17 +127,30 @@ std::vector<Expected> model(const QByteArray &stream, bool halfClose)
 // A non-blocking client socket connected to 127.0.0.1:port.
 int connectTo(quint16 port)
 {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        fail("socket() failed");
     sockaddr_in address {};
     address.sin_family = AF_INET;
     address.sin_port = htons(port);
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) != 0)
-        fail("connect() to the node failed");
-    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
-    return fd;
+    // Loopback ports can run short while other programs (or this one's
+    // TIME_WAIT sockets) hold many: that is the machine, not a finding, so
+    // try again, with a fresh socket, until the deadline.
+    QDeadlineTimer deadline(DeadlineMs);
+    for (;;) {
+        const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+            fail("socket() failed");
+        if (::connect(fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) == 0) {
+            ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+            return fd;
+        }
+        const int error = errno;
+        ::close(fd);
+        if ((error != EADDRNOTAVAIL && error != EAGAIN && error != EINTR) || deadline.hasExpired()) {
+            std::fprintf(stderr, "fuzz_node: connect(): %s\n", std::strerror(error));
+            fail("connect() to the node failed");
+        }
+        ::usleep(1000);
+    }
 }
 
 void sendAll(int fd, const char *data, qsizetype size)

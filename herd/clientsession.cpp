@@ -300,7 +300,7 @@ void ClientSession::fillSlot(qint64 sequence, QByteArray text)
     const qint64 index = sequence - m_firstSequence;
     if (index < 0 || index >= qint64(m_slots.size()))
         return;
-    Slot &slot = m_slots[size_t(index)];
+    Slot &slot = m_slots[qsizetype(index)];
     slot.text = std::move(text);
     slot.ready = true;
     sendReady();

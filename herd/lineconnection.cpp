@@ -31,10 +31,7 @@ LineConnection::LineConnection(qintptr descriptor, qsizetype maxLineBytes, QObje
     peerOf(descriptor, &m_peerAddress, &m_peerPort);
     m_sinceInput.start();
     m_readNotifier = new QSocketNotifier(m_fd, QSocketNotifier::Read, this);
-    m_writeNotifier = new QSocketNotifier(m_fd, QSocketNotifier::Write, this);
-    m_writeNotifier->setEnabled(false);
     connect(m_readNotifier, &QSocketNotifier::activated, this, &LineConnection::onReadable);
-    connect(m_writeNotifier, &QSocketNotifier::activated, this, &LineConnection::onWritable);
 }
 
 LineConnection::~LineConnection()
@@ -206,7 +203,7 @@ void LineConnection::flush()
             continue;
         }
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            m_writeNotifier->setEnabled(true);
+            waitUntilWritable();
             return;
         }
         if (n < 0 && errno == EINTR)
@@ -217,10 +214,20 @@ void LineConnection::flush()
     m_out.clear();
     m_outOffset = 0;
     if (m_fd >= 0) {
-        m_writeNotifier->setEnabled(false);
+        if (m_writeNotifier)
+            m_writeNotifier->setEnabled(false);
         if (m_closeWhenFlushed)
             closeWith(QStringLiteral("closed by server"));
     }
+}
+
+void LineConnection::waitUntilWritable()
+{
+    if (!m_writeNotifier) {
+        m_writeNotifier = new QSocketNotifier(m_fd, QSocketNotifier::Write, this);
+        connect(m_writeNotifier, &QSocketNotifier::activated, this, &LineConnection::onWritable);
+    }
+    m_writeNotifier->setEnabled(true);
 }
 
 void LineConnection::onWritable()
@@ -255,7 +262,8 @@ void LineConnection::closeWith(const QString &reason)
     if (m_fd < 0)
         return;
     m_readNotifier->setEnabled(false);
-    m_writeNotifier->setEnabled(false);
+    if (m_writeNotifier)
+        m_writeNotifier->setEnabled(false);
     ::close(m_fd);
     m_fd = -1;
     m_out.clear();

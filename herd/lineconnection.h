@@ -79,6 +79,7 @@ private:
     void flush();
     void resumeReadingIfDrained();
     void updateReadNotifier();
+    void waitUntilWritable();
     void closeWith(const QString &reason);
 
     int m_fd = -1;
@@ -86,7 +87,9 @@ private:
     QHostAddress m_peerAddress;
     quint16 m_peerPort = 0;
     QSocketNotifier *m_readNotifier = nullptr;  // owned (child)
-    QSocketNotifier *m_writeNotifier = nullptr; // owned (child)
+    // Made the first time the kernel will not take all output at once: most
+    // connections never need one, and a notifier costs about 300 bytes.
+    QSocketNotifier *m_writeNotifier = nullptr; // owned (child), or null
     QByteArray m_in;
     QByteArray m_out;
     qsizetype m_outOffset = 0;

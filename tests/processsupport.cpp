@@ -44,6 +44,24 @@ bool canBind(quint16 port)
     return server.listen(QHostAddress::LocalHost, port);
 }
 
+bool listening(quint16 port)
+{
+    // Rows read "sl local_address rem_address st ...", the local address as
+    // hex "ADDR:PORT"; state 0A is LISTEN.
+    const QByteArray wanted = ':' + QByteArray::number(port, 16).toUpper().rightJustified(4, '0');
+    for (const QString &table : {u"/proc/net/tcp"_s, u"/proc/net/tcp6"_s}) {
+        QFile file(table);
+        if (!file.open(QIODevice::ReadOnly))
+            continue;
+        for (const QByteArray &row : file.readAll().split('\n')) {
+            const QList<QByteArray> fields = row.simplified().split(' ');
+            if (fields.size() > 3 && fields[1].endsWith(wanted) && fields[3] == "0A")
+                return true;
+        }
+    }
+    return false;
+}
+
 QString writeHerdFile(const QString &path, const Nodes &nodes, const Links &links)
 {
     QJsonObject nodeObjects;

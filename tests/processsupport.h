@@ -23,6 +23,12 @@ QString herdBinary();
 // port 0, read, then closed, so none repeats.
 QList<quint16> freePorts(int count);
 bool canBind(quint16 port);
+// Whether any socket on this machine listens on `port` (/proc/net/tcp and
+// tcp6). Use it, not canBind(), to check that nothing was left listening: on
+// a shared machine another process's outgoing connection may hold the same
+// number as its local port, which makes bind() fail with nothing listening
+// (a flaky tst_cli in a clean-clone CI run).
+bool listening(quint16 port);
 
 using Nodes = QList<std::pair<QString, quint16>>;
 using Links = QList<std::pair<QString, QString>>;

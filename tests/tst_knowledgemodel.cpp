@@ -426,7 +426,7 @@ void tst_KnowledgeModel::realHerd()
     HerdUi::NodeInspector inspector(&cluster);
     inspector.setNode(u"Hamilton"_s);
     QCOMPARE(inspector.neighboursTable()->rowCount(), 1); // Parker
-    QCOMPARE(inspector.neighboursTable()->item(0, 2)->text(), u"connected"_s);
+    QCOMPARE(inspector.neighboursTable()->item(0, HerdUi::NodeInspector::LinkState)->text(), u"connected"_s);
 
     QTcpSocket client;
     client.connectToHost(QHostAddress::LocalHost, cluster.node(u"Alford"_s)->port());

@@ -2,15 +2,23 @@
 // person takes change both the core and what is drawn, and a busy window
 // renders to a PNG.
 
+#include <QAbstractItemModelTester>
 #include <QAction>
+#include <QApplication>
 #include <QFile>
+#include <QInputDialog>
+#include <QUndoStack>
+#include <QMenu>
+#include <QMenuBar>
 #include <QSignalSpy>
 #include <QTabWidget>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include "clientconsole.h"
 #include "eventlogmodel.h"
+#include "faultactions.h"
 #include "cluster.h"
 #include "herdstats.h"
 #include "knowledgemodel.h"
@@ -20,9 +28,18 @@
 #include "logview.h"
 #include "mainwindow.h"
 #include "node.h"
+#include "nodeinspector.h"
 #include "nodeitem.h"
+#include "partition.h"
+#include "partitionpreview.h"
+#include "scenario.h"
+#include "scenariopanel.h"
+#include "scenariorunner.h"
+#include "scenariostepmodel.h"
 #include "peerlink.h"
 #include "simulatedclients.h"
+#include "spacetimecanvas.h"
+#include "spacetimeview.h"
 #include "topologyview.h"
 
 using namespace HerdUi;
@@ -60,6 +77,53 @@ QAction *action(const MainWindow &window, const QString &text)
             return candidate;
     }
     return nullptr;
+}
+
+QSet<QString> asSet(const QStringList &names)
+{
+    return QSet<QString>(names.cbegin(), names.cend());
+}
+
+QString linkName(const QString &a, const QString &b)
+{
+    return a < b ? a + u'-' + b : b + u'-' + a;
+}
+
+QSet<QString> linkSet(const QList<std::pair<QString, QString>> &links)
+{
+    QSet<QString> result;
+    for (const auto &[a, b] : links)
+        result.insert(linkName(a, b));
+    return result;
+}
+
+// The text of `column` in the inspector's row for `neighbour`.
+QString neighbourCell(const NodeInspector *inspector, const QString &neighbour, int column)
+{
+    const QTableWidget *table = inspector->neighboursTable();
+    for (int row = 0; row < table->rowCount(); ++row) {
+        const QTableWidgetItem *name = table->item(row, NodeInspector::NeighbourName);
+        if (name && name->text() == neighbour)
+            return table->item(row, column) ? table->item(row, column)->text() : QString();
+    }
+    return {};
+}
+
+// Answers the next number dialog (a fault's dialog) with `value` as soon
+// as it is shown, as a person would.
+void answerNextDialog(int value)
+{
+    auto *poll = new QTimer(qApp);
+    poll->setInterval(10);
+    QObject::connect(poll, &QTimer::timeout, poll, [poll, value] {
+        if (auto *dialog = qobject_cast<QInputDialog *>(QApplication::activeModalWidget())) {
+            dialog->setIntValue(value);
+            dialog->accept();
+            poll->deleteLater();
+        }
+    });
+    poll->start();
+    QTimer::singleShot(Timeout, poll, &QObject::deleteLater); // never left behind
 }
 
 } // namespace
@@ -181,8 +245,382 @@ private slots:
             QVERIFY(node.position.has_value());
     }
 
+    // An arrow picked in the space-time diagram lights up its update's hops
+    // in the topology; a node picked in the topology takes over.
+    void pickingAMessageHighlightsItsHopsInTheTopology()
+    {
+        SpaceTimeView *diagram = m_window->spaceTime();
+        TopologyView *topology = m_window->topology();
+        QVERIFY(diagram && diagram->isVisible());
+        m_window->console()->setNode(u"Alford"_s);
+        m_window->console()->send(u"IAMAT pick.test +34.068930-118.445127 1700000000.5"_s);
+        const QByteArray update = "pick.test 1700000000.5";
+        // Alford -> Parker and Powell, on to Bolden and Hamilton: every node stores it.
+        auto storedEverywhere = [this] {
+            for (const Herd::Node *node : m_window->cluster()->nodes()) {
+                if (!node->store().find("pick.test"))
+                    return false;
+            }
+            return true;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(storedEverywhere(), Timeout);
+        QTRY_COMPARE_WITH_TIMEOUT(diagram->history().openSends(), 0, Timeout);
+        quint64 alfordToParker = 0;
+        for (const HerdUi::SpaceTimeMessage &message : diagram->history().messages()) {
+            if (message.update == update && message.from == u"Alford" && message.to == u"Parker")
+                alfordToParker = message.id;
+        }
+        QVERIFY(alfordToParker != 0);
+
+        // Click the arrow as drawn.
+        diagram->setLive(false);
+        diagram->refresh();
+        // Alford's arrows to Parker and Powell may overlap: whichever is
+        // under the mouse is the one picked.
+        const QPoint point = diagram->canvas()->arrow(*diagram->history().message(alfordToParker)).pointAt(0.5).toPoint();
+        const quint64 underMouse = diagram->canvas()->messageAt(point);
+        QVERIFY(underMouse != 0);
+        QSignalSpy selected(diagram, &SpaceTimeView::messageSelected);
+        QTest::mouseClick(diagram->canvas(), Qt::LeftButton, {}, point);
+        QCOMPARE(selected.count(), 1);
+        QCOMPARE(diagram->selectedMessage(), underMouse);
+        const HerdUi::SpaceTimeSelection selection = diagram->selection(); // a copy: it is cleared below
+        QCOMPARE(selection.update, update);
+        QVERIFY(selection.hops.contains(std::pair{u"Alford"_s, u"Parker"_s}));
+        QVERIFY(selection.hops.contains(std::pair{u"Parker"_s, u"Hamilton"_s}));
+
+        auto highlight = [topology](const QString &from, const QString &to) {
+            const LinkItem *link = topology->linkItem(from, to);
+            return link->highlight(link->nodeA()->name() == from);
+        };
+        QCOMPARE(highlight(selection.from, selection.to), LinkItem::Highlight::Primary);
+        for (const auto &[from, to] : selection.hops) {
+            if (std::pair{from, to} != std::pair{selection.from, selection.to})
+                QCOMPARE(highlight(from, to), LinkItem::Highlight::Hop);
+        }
+        // Hamilton is a leaf: the update never went from it to Parker.
+        QCOMPARE(highlight(u"Hamilton"_s, u"Parker"_s), LinkItem::Highlight::None);
+
+        // Picking a node in the topology replaces the diagram's pick and
+        // makes that node's messages stand out there.
+        topology->nodeItem(u"Bolden"_s)->setSelected(true);
+        QCOMPARE(diagram->selectedMessage(), quint64(0));
+        QCOMPARE(highlight(selection.from, selection.to), LinkItem::Highlight::None);
+        int emphasised = 0;
+        for (const HerdUi::SpaceTimeMessage &message : diagram->history().messages()) {
+            const bool touchesBolden = message.from == u"Bolden" || message.to == u"Bolden";
+            QCOMPARE(diagram->canvas()->emphasises(message), touchesBolden);
+            emphasised += touchesBolden ? 1 : 0;
+        }
+        QVERIFY(emphasised > 0);
+        // And a link: its two directions.
+        topology->scene()->clearSelection();
+        topology->linkItem(u"Alford"_s, u"Parker"_s)->setSelected(true);
+        for (const HerdUi::SpaceTimeMessage &message : diagram->history().messages()) {
+            const bool onLink = (message.from == u"Alford" && message.to == u"Parker")
+                                || (message.from == u"Parker" && message.to == u"Alford");
+            QCOMPARE(diagram->canvas()->emphasises(message), onLink);
+        }
+    }
+
+    // The Node tab's table follows each outgoing link as it is cut,
+    // restored, loses its neighbour and waits on a delay.
+    void inspectorShowsLinkStateLive()
+    {
+        Herd::Cluster *cluster = m_window->cluster();
+        NodeInspector *inspector = m_window->inspector();
+        const QString alford = u"Alford"_s;
+        const QString parker = u"Parker"_s;
+        inspector->setNode(alford);
+        auto parkerCell = [inspector, &parker](int column) { return neighbourCell(inspector, parker, column); };
+        QTRY_COMPARE_WITH_TIMEOUT(parkerCell(NodeInspector::LinkState), u"connected"_s, Timeout);
+        QCOMPARE(parkerCell(NodeInspector::FailedAttempts), u"0"_s);
+
+        QVERIFY(cluster->setLinkCut(alford, parker, true));
+        QTRY_COMPARE_WITH_TIMEOUT(parkerCell(NodeInspector::LinkState), u"cut"_s, Timeout);
+        QCOMPARE(neighbourCell(inspector, u"Powell"_s, NodeInspector::LinkState), u"connected"_s);
+        QVERIFY(cluster->setLinkCut(alford, parker, false));
+        QTRY_COMPARE_WITH_TIMEOUT(parkerCell(NodeInspector::LinkState), u"connected"_s, Timeout);
+
+        // Parker dies: Alford backs off and counts its failed attempts.
+        QVERIFY(cluster->kill(parker));
+        QTRY_COMPARE_WITH_TIMEOUT(parkerCell(NodeInspector::LinkState), u"backing off"_s, Timeout);
+        QTRY_VERIFY_WITH_TIMEOUT(parkerCell(NodeInspector::FailedAttempts).toInt() >= 2, Timeout);
+        // The topology draws that direction as backing off, not connecting.
+        const LinkItem *link = m_window->topology()->linkItem(alford, parker);
+        const bool alfordIsA = link->nodeA()->name() == alford;
+        QTRY_COMPARE_WITH_TIMEOUT(link->look(alfordIsA), TopologyStyle::LinkLook::BackingOff, Timeout);
+        QString error;
+        QVERIFY2(cluster->restart(parker, &error), qPrintable(error));
+        QTRY_COMPARE_WITH_TIMEOUT(parkerCell(NodeInspector::LinkState), u"connected"_s, Timeout);
+        QCOMPARE(parkerCell(NodeInspector::FailedAttempts), u"0"_s);
+
+        // A delayed link holds the line it was handed: queued 1, then 0.
+        QVERIFY(cluster->setLinkDelay(alford, parker, 1500));
+        QTRY_COMPARE_WITH_TIMEOUT(parkerCell(NodeInspector::LinkDelay), u"1500 ms"_s, Timeout);
+        m_window->console()->setNode(alford);
+        m_window->console()->send(u"IAMAT queued.test +34.068930-118.445127 1700000000.5"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(parkerCell(NodeInspector::QueuedLines), u"1"_s, Timeout);
+        QTRY_COMPARE_WITH_TIMEOUT(parkerCell(NodeInspector::QueuedLines), u"0"_s, Timeout);
+        QVERIFY(cluster->node(parker)->store().find("queued.test"));
+    }
+
+    // Hovering a partition action shades the groups it would leave and
+    // marks the nodes that would go stale; applying it clears that.
+    void partitionPreviewBeforeApplying()
+    {
+        Herd::Cluster *cluster = m_window->cluster();
+        TopologyView *topology = m_window->topology();
+        const Herd::HerdConfig &config = cluster->config();
+        QAction *split = action(*m_window, QStringLiteral("Split in Two"));
+        QVERIFY(split);
+        QVERIFY(!topology->hasPartitionPreview());
+
+        split->hover();
+        QVERIFY(topology->hasPartitionPreview());
+        const QList<QStringList> halves = Herd::Partition::halves(config);
+        QCOMPARE(halves.size(), 2);
+        const QStringList &larger = halves[0].size() >= halves[1].size() ? halves[0] : halves[1];
+        const QStringList &smaller = halves[0].size() >= halves[1].size() ? halves[1] : halves[0];
+        const HerdUi::PartitionPreview preview = topology->partitionPreview();
+        QCOMPARE(preview.components.size(), 2);
+        QCOMPARE(asSet(preview.components[0]), asSet(larger));
+        QCOMPARE(asSet(preview.components[1]), asSet(smaller));
+        QCOMPARE(asSet(preview.staleNodes), asSet(smaller));
+        QCOMPARE(linkSet(preview.newCuts), linkSet(Herd::Partition::crossingLinks(config, halves)));
+        QVERIFY(topology->partitionPreviewCaption().contains(u"would go stale"));
+        QVERIFY(topology->partitionPreviewCaption().contains(smaller.first()));
+        // Only a preview: nothing is cut yet.
+        for (const auto &[a, b] : config.links)
+            QVERIFY(!cluster->isLinkCut(a, b));
+        const QString target = qEnvironmentVariable("HERD_SCREENSHOT");
+        if (!target.isEmpty()) {
+            // The links drawn as they are (the view refreshes per frame).
+            const LinkItem *link = topology->linkItem(u"Alford"_s, u"Parker"_s);
+            QTRY_VERIFY_WITH_TIMEOUT(link->look(true) == TopologyStyle::LinkLook::Up, Timeout);
+            QVERIFY(m_window->grab().save(QString(target).replace(u".png"_s, u"-preview.png"_s)));
+        }
+
+        // Hovering another action in the menu takes the preview away.
+        QMenu *herdMenu = nullptr;
+        for (QAction *menuAction : m_window->menuBar()->actions()) {
+            if (menuAction->menu() && menuAction->menu()->actions().contains(split))
+                herdMenu = menuAction->menu();
+        }
+        QVERIFY(herdMenu);
+        emit herdMenu->hovered(action(*m_window, QStringLiteral("Heal All")));
+        QVERIFY(!topology->hasPartitionPreview());
+
+        // Applying clears it and cuts exactly the previewed links.
+        split->hover();
+        QVERIFY(topology->hasPartitionPreview());
+        split->trigger();
+        QVERIFY(!topology->hasPartitionPreview());
+        const QSet<QString> previewedCuts = linkSet(preview.newCuts);
+        for (const auto &[a, b] : config.links)
+            QCOMPARE(cluster->isLinkCut(a, b), previewedCuts.contains(linkName(a, b)));
+
+        // Isolate needs a node, and counts the cuts already made: isolating
+        // a node of the smaller half leaves three groups.
+        QAction *isolate = action(*m_window, QStringLiteral("Isolate Node"));
+        QVERIFY(isolate);
+        isolate->hover();
+        QVERIFY(!topology->hasPartitionPreview());
+        const QString lone = smaller.first();
+        topology->nodeItem(lone)->setSelected(true);
+        QVERIFY(isolate->isEnabled());
+        isolate->hover();
+        QVERIFY(topology->hasPartitionPreview());
+        const HerdUi::PartitionPreview isolated = topology->partitionPreview();
+        QCOMPARE(asSet(isolated.components.constFirst()), asSet(larger));
+        QVERIFY(isolated.components.contains(QStringList{lone}));
+        QVERIFY(isolated.staleNodes.contains(lone));
+        QVERIFY(!isolated.staleNodes.contains(larger.first()));
+        m_window->faults()->clearPreview();
+        QVERIFY(!topology->hasPartitionPreview());
+        action(*m_window, QStringLiteral("Heal All"))->trigger();
+    }
+
+    // Jitter, flaky links, clock skew and the new partitions from the
+    // menus; Clear All Faults; each one undoable.
+    void faultActionsAndUndo()
+    {
+        Herd::Cluster *cluster = m_window->cluster();
+        TopologyView *topology = m_window->topology();
+        const Herd::HerdConfig &config = cluster->config();
+        const QString alford = u"Alford"_s;
+        const QString parker = u"Parker"_s;
+        QUndoStack *undo = m_window->faults()->undoStack();
+        QCOMPARE(undo->count(), 0);
+
+        topology->linkItem(alford, parker)->setSelected(true);
+        answerNextDialog(250);
+        action(*m_window, u"Set Link Jitter..."_s)->trigger();
+        QCOMPARE(cluster->linkJitter(alford, parker), 250);
+        QCOMPARE(cluster->linkJitter(parker, alford), 250);
+        answerNextDialog(3000);
+        action(*m_window, u"Make Link Flaky..."_s)->trigger();
+        QCOMPARE(cluster->linkFlaky(alford, parker), 3000);
+        // The view redraws per frame: wait for the label to say both.
+        QTRY_VERIFY_WITH_TIMEOUT(topology->linkItem(alford, parker)->labelText().contains(u"±250 ms · flaky"), Timeout);
+
+        topology->scene()->clearSelection();
+        topology->nodeItem(u"Bolden"_s)->setSelected(true);
+        answerNextDialog(-1500);
+        action(*m_window, u"Set Node Clock Skew..."_s)->trigger();
+        QCOMPARE(cluster->clockSkew(u"Bolden"_s), -1500);
+        QTRY_COMPARE_WITH_TIMEOUT(topology->nodeItem(u"Bolden"_s)->clockSkew(), -1500, Timeout);
+        QCOMPARE(undo->count(), 3);
+
+        // The bridge node's partition: previewed, then applied.
+        QAction *bridge = action(*m_window, u"Cut Around Bridge Node"_s);
+        QVERIFY(bridge && bridge->isEnabled());
+        const QList<QStringList> bridgeGroups = Herd::Partition::bridge(config);
+        QVERIFY(!bridgeGroups.isEmpty());
+        const QString bridgeNode = bridgeGroups.constFirst().constFirst();
+        QVERIFY(m_window->faults()->previewPartition(bridge));
+        QVERIFY(topology->partitionPreview().staleNodes.contains(bridgeNode));
+        QCOMPARE(topology->partitionPreview().components.size(), bridgeGroups.size());
+        bridge->trigger();
+        QVERIFY(!topology->hasPartitionPreview());
+        for (const QString &neighbour : config.neighboursOf(bridgeNode))
+            QVERIFY(cluster->isLinkCut(bridgeNode, neighbour) && cluster->isLinkCut(neighbour, bridgeNode));
+        if (const QString target = qEnvironmentVariable("HERD_SCREENSHOT"); !target.isEmpty()) {
+            const LinkItem *bridgeLink = topology->linkItem(bridgeNode, config.neighboursOf(bridgeNode).constFirst());
+            QTRY_VERIFY_WITH_TIMEOUT(bridgeLink->isFullyCut(), Timeout);
+            QVERIFY(m_window->grab().save(QString(target).replace(u".png"_s, u"-faults.png"_s)));
+        }
+
+        // The majorities ring, on top of that: the preview counts both.
+        QAction *ring = action(*m_window, u"Majorities Ring"_s);
+        QVERIFY(m_window->faults()->previewPartition(ring));
+        QList<Herd::Partition::Link> allCuts = Herd::Partition::majoritiesRing(config);
+        allCuts += Herd::Partition::crossingLinks(config, bridgeGroups);
+        QCOMPARE(topology->partitionPreview().components.size(), Herd::Partition::components(config, allCuts).size());
+        m_window->faults()->clearPreview();
+
+        // Clear All Faults, then undo it: everything is back, then gone again.
+        auto faultCount = [cluster, &config] {
+            int faults = 0;
+            for (const auto &[a, b] : config.links) {
+                for (const auto &[from, to] : {std::pair{a, b}, std::pair{b, a}})
+                    faults += (cluster->isLinkCut(from, to) ? 1 : 0) + (cluster->linkJitter(from, to) > 0 ? 1 : 0)
+                              + (cluster->linkFlaky(from, to) > 0 ? 1 : 0);
+            }
+            for (const Herd::Node *node : cluster->nodes())
+                faults += node->clockSkewMs() != 0 ? 1 : 0;
+            return faults;
+        };
+        const int before = faultCount();
+        QVERIFY(before > 0);
+        action(*m_window, u"Clear All Faults"_s)->trigger();
+        QCOMPARE(faultCount(), 0);
+        QVERIFY(m_window->faults()->undoAction()->isEnabled());
+        m_window->faults()->undoAction()->trigger();
+        QCOMPARE(faultCount(), before);
+        QCOMPARE(cluster->clockSkew(u"Bolden"_s), -1500);
+        QCOMPARE(cluster->linkJitter(alford, parker), 250);
+        m_window->faults()->redoAction()->trigger();
+        QCOMPARE(faultCount(), 0);
+        // Back through every step to where the herd started.
+        while (undo->canUndo())
+            undo->undo();
+        QCOMPARE(faultCount(), 0);
+        QCOMPARE(cluster->linkJitter(alford, parker), 0);
+
+        // Slow Motion is undoable too, and its check mark follows.
+        QAction *slow = action(*m_window, u"Slow Motion"_s);
+        slow->trigger();
+        QVERIFY(slow->isChecked());
+        QCOMPARE(cluster->linkDelay(alford, parker), FaultActions::SlowMotionDelayMs);
+        undo->undo();
+        QVERIFY(!slow->isChecked());
+        QCOMPARE(cluster->linkDelay(alford, parker), 0);
+        QTRY_VERIFY_WITH_TIMEOUT(allLinksConnected(cluster), Timeout);
+    }
+
+    // A lab runs on the window's herd: Step holds after one step, Play runs
+    // the rest, every step ends done or held, and the diagram shows the
+    // path the lab is about. Run Again starts over on a fresh herd. With
+    // HERD_SCREENSHOT set, the finished lab is the README's picture.
+    void labRunsInTheWindow()
+    {
+        using State = ScenarioStepModel::State;
+        QString error;
+        const auto lab = Herd::Scenario::lab(u"flood-path"_s, &error);
+        QVERIFY2(lab, qPrintable(error));
+        QVERIFY2(m_window->openScenario(*lab, &error), qPrintable(error));
+        ScenarioPanel *panel = m_window->scenarioPanel();
+        QVERIFY(panel->hasScenario());
+        QTRY_VERIFY_WITH_TIMEOUT(panel->isVisible(), Timeout);
+        ScenarioStepModel *model = panel->model();
+        QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QCOMPARE(model->rowCount(), lab->steps.size());
+        QCOMPARE(model->count(State::Pending), model->rowCount());
+        Herd::Cluster *cluster = m_window->cluster();
+
+        // Step: the first step (a delay) runs once the links are up, then
+        // the run holds with the second one pending.
+        panel->step();
+        QTRY_COMPARE_WITH_TIMEOUT(model->state(0), State::Done, Timeout);
+        QVERIFY(panel->runner()->isPaused());
+        QCOMPARE(model->state(1), State::Pending);
+        QCOMPARE(cluster->linkDelay(u"Hamilton"_s, u"Parker"_s), 400);
+        QVERIFY(panel->stateText().startsWith(u"paused before step 2"));
+
+        QSignalSpy finished(panel, &ScenarioPanel::finished);
+        panel->play();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 30'000);
+        QVERIFY2(finished.first().first().toBool(), qPrintable(panel->stateText()));
+        int checks = 0;
+        for (int row = 0; row < model->rowCount(); ++row) {
+            const State state = model->state(row);
+            QVERIFY2(state == State::Done || state == State::Held, qPrintable(QString::number(row)));
+            QCOMPARE(state == State::Held, lab->steps.at(row).isCheck());
+            checks += lab->steps.at(row).isCheck() ? 1 : 0;
+        }
+        QCOMPARE(model->count(State::Held), checks);
+        QVERIFY(panel->stateText().startsWith(u"PASSED"));
+
+        // The diagram drew the slow first hop: sent by Hamilton, held 400 ms
+        // on the link, stored by Parker.
+        bool slowHop = false;
+        for (const HerdUi::SpaceTimeMessage &message : m_window->spaceTime()->history().messages()) {
+            if (message.from == u"Hamilton" && message.to == u"Parker" && message.client == "kiwi.cs.ucla.edu"
+                && message.outcome == HerdUi::SpaceTimeMessage::Outcome::Stored && message.writtenNs >= 0)
+                slowHop = slowHop || message.writtenNs - message.sentNs >= 300'000'000;
+        }
+        QVERIFY(slowHop);
+        if (const QString target = qEnvironmentVariable("HERD_SCREENSHOT"); !target.isEmpty()) {
+            // The README's picture: the lab's first update picked in the
+            // diagram, its hops lit in the topology.
+            SpaceTimeView *diagram = m_window->spaceTime();
+            for (const HerdUi::SpaceTimeMessage &message : diagram->history().messages()) {
+                if (message.from == u"Hamilton" && message.to == u"Parker") {
+                    QVERIFY(diagram->selectMessage(message.id));
+                    break;
+                }
+            }
+            diagram->showAll();
+            diagram->refresh();
+            QVERIFY(m_window->grab().save(target));
+            // The same on the Lamport clock, for a look.
+            diagram->setAxis(SpaceTimeView::Axis::Lamport);
+            diagram->showAll();
+            QVERIFY(m_window->grab().save(QString(target).replace(u".png"_s, u"-lamport.png"_s)));
+        }
+
+        // Run Again: a fresh herd, every step pending again.
+        QSignalSpy again(panel, &ScenarioPanel::runAgainRequested);
+        QMetaObject::invokeMethod(panel, &ScenarioPanel::runAgainRequested);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->scenarioPanel() != panel && m_window->scenarioPanel(), Timeout);
+        QVERIFY(m_window->cluster() != cluster);
+        QCOMPARE(m_window->scenarioPanel()->model()->count(State::Pending), lab->steps.size());
+        QVERIFY(m_window->windowTitle().contains(u"flood-path"));
+    }
+
     // A busy window, as a class would see it mid-demo. With HERD_SCREENSHOT
-    // set, the picture is kept there (the README's screenshot).
+    // set, the picture is kept beside it (-busy.png), with the other tabs.
     void rendersBusyWindow()
     {
         Herd::Cluster *cluster = m_window->cluster();
@@ -192,12 +630,27 @@ private slots:
         cluster->setLinkDelay(QStringLiteral("Alford"), QStringLiteral("Parker"), 400);
         QTRY_VERIFY_WITH_TIMEOUT(m_window->simulation()->answered() >= 8, Timeout);
         QTRY_VERIFY_WITH_TIMEOUT(m_window->topology()->tokensInFlight() > 0, Timeout);
+        // Pick the newest update that travelled several hops: the topology
+        // lights them up, as after a click on its arrow.
+        SpaceTimeView *diagram = m_window->spaceTime();
+        const auto pickable = [diagram]() -> quint64 {
+            const auto &messages = diagram->history().messages();
+            for (auto it = messages.crbegin(); it != messages.crend(); ++it) {
+                if (it->outcome == HerdUi::SpaceTimeMessage::Outcome::Stored
+                    && diagram->history().messagesOfUpdate(it->update).size() >= 3)
+                    return it->id;
+            }
+            return 0;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(pickable() != 0, Timeout);
+        QVERIFY(diagram->selectMessage(pickable()));
+        diagram->showAll();
         const QImage image = m_window->grab().toImage();
         QVERIFY(!image.isNull());
         QVERIFY(image.width() >= 1000);
         const QString target = qEnvironmentVariable("HERD_SCREENSHOT");
         if (!target.isEmpty()) {
-            QVERIFY(image.save(target));
+            QVERIFY(image.save(QString(target).replace(u".png"_s, u"-busy.png"_s)));
             // The other tabs, for a look at them too.
             auto *tabs = m_window->findChild<QTabWidget *>();
             for (int i = 1; tabs && i < tabs->count(); ++i) {

@@ -7,6 +7,14 @@ packages=(
     qt6-base-dev qt6-base-dev-tools libgl1-mesa-dev
     libqcustomplot-dev libqcustomplot2.1-qt6
     libqt6svg6 netcat-openbsd python3
+    # The sanitizer and fuzz builds (tools/test-all.sh): clang for libFuzzer,
+    # libclang-rt-14-dev for its runtime and clang's sanitizer runtimes, llvm
+    # for llvm-symbolizer (file:line in sanitizer reports). GCC's libasan and
+    # libubsan come with g++.
+    clang libclang-rt-14-dev llvm
+    # Not needed, but test-all.sh uses it when present: a rerun recompiles
+    # only what changed.
+    ccache
 )
 missing=()
 for p in "${packages[@]}"; do

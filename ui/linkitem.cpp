@@ -68,6 +68,35 @@ void LinkItem::setLook(bool fromA, LinkLook look, int delayMs)
     refreshLabel();
 }
 
+void LinkItem::setFaults(bool fromA, int jitterMs, int flakyMs)
+{
+    int &jitter = fromA ? m_jitterAB : m_jitterBA;
+    int &flaky = fromA ? m_flakyAB : m_flakyBA;
+    if (jitter == jitterMs && flaky == flakyMs)
+        return;
+    jitter = jitterMs;
+    flaky = flakyMs;
+    refreshLabel();
+}
+
+QString LinkItem::slowText(bool fromA) const
+{
+    if (look(fromA) == LinkLook::Cut)
+        return {};
+    QStringList parts;
+    const int delay = delayMs(fromA);
+    const int jitter = jitterMs(fromA);
+    if (delay > 0 && jitter > 0)
+        parts << QStringLiteral("%1 ms ±%2").arg(delay).arg(jitter);
+    else if (delay > 0)
+        parts << QStringLiteral("%1 ms").arg(delay);
+    else if (jitter > 0)
+        parts << QStringLiteral("±%1 ms").arg(jitter);
+    if (flakyMs(fromA) > 0)
+        parts << QStringLiteral("flaky");
+    return parts.join(QStringLiteral(" · "));
+}
+
 bool LinkItem::isCut() const
 {
     return m_lookAB == LinkLook::Cut || m_lookBA == LinkLook::Cut;
@@ -92,6 +121,15 @@ void LinkItem::setTraffic(double ab, double ba)
     m_trafficBA = ba;
     update();
     refreshLabel();
+}
+
+void LinkItem::setHighlight(bool fromA, Highlight highlight)
+{
+    Highlight &current = fromA ? m_highlightAB : m_highlightBA;
+    if (current == highlight)
+        return;
+    current = highlight;
+    update();
 }
 
 void LinkItem::setLabel(LinkLabelItem *label)
@@ -143,15 +181,16 @@ QString LinkItem::labelText() const
         parts << QStringLiteral("cut ") + ab;
     else if (m_lookBA == LinkLook::Cut)
         parts << QStringLiteral("cut ") + ba;
-    const bool delayAB = m_delayAB > 0 && m_lookAB != LinkLook::Cut;
-    const bool delayBA = m_delayBA > 0 && m_lookBA != LinkLook::Cut;
-    if (delayAB && delayBA && m_delayAB == m_delayBA)
-        parts << QStringLiteral("%1 ms").arg(m_delayAB);
+    // Delay, jitter and flakiness: once when both directions agree.
+    const QString slowAB = slowText(true);
+    const QString slowBA = slowText(false);
+    if (!slowAB.isEmpty() && slowAB == slowBA)
+        parts << slowAB;
     else {
-        if (delayAB)
-            parts << QStringLiteral("%1 ms ").arg(m_delayAB) + ab;
-        if (delayBA)
-            parts << QStringLiteral("%1 ms ").arg(m_delayBA) + ba;
+        if (!slowAB.isEmpty())
+            parts << slowAB + u' ' + ab;
+        if (!slowBA.isEmpty())
+            parts << slowBA + u' ' + ba;
     }
     const double traffic = m_trafficAB + m_trafficBA;
     if (traffic > 0)
@@ -166,7 +205,7 @@ void LinkItem::refreshLabel()
     QColor accent = labelText();
     if (isCut())
         accent = linkColor(LinkLook::Cut);
-    else if (m_delayAB > 0 || m_delayBA > 0)
+    else if (!slowText(true).isEmpty() || !slowText(false).isEmpty())
         accent = linkColor(LinkLook::Delayed);
     else if (m_trafficAB + m_trafficBA > 0)
         accent = trafficGlow().darker(140);
@@ -175,7 +214,8 @@ void LinkItem::refreshLabel()
 
 QRectF LinkItem::boundingRect() const
 {
-    const qreal margin = 12 + std::min(18.0, 4 + std::max(m_trafficAB, m_trafficBA) / 15);
+    // Room for the widest of the traffic glow and the highlight band.
+    const qreal margin = std::max(20.0, 12 + std::min(18.0, 4 + std::max(m_trafficAB, m_trafficBA) / 15));
     return QRectF(m_pa, m_pb).normalized().adjusted(-margin, -margin, margin, margin);
 }
 
@@ -220,6 +260,23 @@ void LinkItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidge
         const QPointF side = laneLine.p1() - centre.p1();
         const qreal sideLength = std::hypot(side.x(), side.y());
         painter->drawLine(sideLength > 0 ? centre.translated(side / sideLength * (width / 2 + 1)) : laneLine);
+    }
+
+    // A highlighted direction: a band in its lane with an arrow, under the
+    // line so the link's own style still reads.
+    for (const bool fromA : {true, false}) {
+        const Highlight level = highlight(fromA);
+        if (level == Highlight::None)
+            continue;
+        QColor band = TopologyStyle::highlight();
+        band.setAlpha(level == Highlight::Primary ? 170 : 95);
+        const QLineF laneLine = lane(fromA);
+        const QPointF shift = laneLine.p1() - (fromA ? line.p1() : line.p2());
+        const QLineF banded = (fromA ? line : QLineF(line.p2(), line.p1())).translated(shift * 1.6);
+        painter->setPen(QPen(band, level == Highlight::Primary ? 13 : 9, Qt::SolidLine, Qt::FlatCap));
+        painter->drawLine(banded);
+        const QColor head = TopologyStyle::highlight().darker(level == Highlight::Primary ? 150 : 115);
+        drawArrow(painter, banded, 0.5, head);
     }
 
     const bool same = m_lookAB == m_lookBA && m_delayAB == m_delayBA;

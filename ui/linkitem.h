@@ -37,11 +37,21 @@ public:
     void setLook(bool fromA, TopologyStyle::LinkLook look, int delayMs);
     TopologyStyle::LinkLook look(bool fromA) const { return fromA ? m_lookAB : m_lookBA; }
     int delayMs(bool fromA) const { return fromA ? m_delayAB : m_delayBA; }
+    // Per direction: jitter (+- ms) and a flaky connection's mean up time (0: off).
+    void setFaults(bool fromA, int jitterMs, int flakyMs);
+    int jitterMs(bool fromA) const { return fromA ? m_jitterAB : m_jitterBA; }
+    int flakyMs(bool fromA) const { return fromA ? m_flakyAB : m_flakyBA; }
     bool isCut() const; // either direction
     bool isFullyCut() const;
     // Messages per second, per direction; 0 switches the glow off.
     void setTraffic(double ab, double ba);
     double traffic(bool fromA) const { return fromA ? m_trafficAB : m_trafficBA; }
+
+    // A message picked in the space-time diagram, per direction: Primary
+    // on the message's own direction, Hop on the other hops of its update.
+    enum class Highlight { None, Hop, Primary };
+    void setHighlight(bool fromA, Highlight highlight);
+    Highlight highlight(bool fromA) const { return fromA ? m_highlightAB : m_highlightBA; }
 
     void setLabel(LinkLabelItem *label);
     LinkLabelItem *label() const { return m_label; }
@@ -59,6 +69,8 @@ public:
 
 private:
     void refreshLabel();
+    // "400 ms ±50 · flaky" for one direction; empty when it has no slow fault.
+    QString slowText(bool fromA) const;
     QLineF borderLine() const;
 
     NodeItem *m_a;                       // borrowed (scene)
@@ -70,8 +82,14 @@ private:
     TopologyStyle::LinkLook m_lookBA = TopologyStyle::LinkLook::Connecting;
     int m_delayAB = 0;
     int m_delayBA = 0;
+    int m_jitterAB = 0;
+    int m_jitterBA = 0;
+    int m_flakyAB = 0;
+    int m_flakyBA = 0;
     double m_trafficAB = 0;
     double m_trafficBA = 0;
+    Highlight m_highlightAB = Highlight::None;
+    Highlight m_highlightBA = Highlight::None;
 };
 
 // The pill at a link's middle: "cut" with a scissors mark, "500 ms",

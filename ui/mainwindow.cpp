@@ -20,6 +20,7 @@
 #include <cmath>
 
 #include "clientconsole.h"
+#include "faultactions.h"
 #include "cluster.h"
 #include "herdstats.h"
 #include "knowledgemodel.h"
@@ -27,19 +28,21 @@
 #include "logview.h"
 #include "node.h"
 #include "nodeinspector.h"
-#include "partition.h"
 #include "peerlink.h"
 #include "placesfactory.h"
 #include "placessource.h"
 #include "plotsview.h"
+#include "scenariopanel.h"
 #include "simulatedclients.h"
+#include "spacetimeview.h"
 #include "topologyview.h"
+
+using namespace Qt::StringLiterals;
 
 namespace HerdUi {
 
 namespace {
 
-constexpr int SlowMotionDelayMs = 800;
 constexpr int StatusIntervalMs = 500;
 
 } // namespace
@@ -50,6 +53,8 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     setWindowIcon(QIcon(QStringLiteral(":/icons/herd.svg")));
     resize(1400, 900);
     m_simulation = new Herd::SimulatedClients(this);
+    m_faults = new FaultActions(this);
+    connect(m_faults, &FaultActions::errorOccurred, this, &MainWindow::showError);
     buildActions();
     buildMenus();
     buildToolBar();
@@ -76,37 +81,31 @@ void MainWindow::buildActions()
         return action;
     };
     m_openAction = make(tr("&Open Herd File..."), QKeySequence::Open, tr("Run the herd described by a herd file"));
+    m_openScenarioAction
+        = make(tr("Open S&cenario..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O),
+               tr("Run a scenario file: a herd, and timed steps that break it and check it"));
     m_saveAction = make(tr("&Save Herd File As..."), QKeySequence::SaveAs, tr("Save this herd, with node positions, to a herd file"));
     m_killAction = make(tr("&Kill Node"), QKeySequence(Qt::Key_K), tr("Kill the selected node: its sockets close and its memory is lost"));
     m_restartAction = make(tr("&Restart Node"), QKeySequence(Qt::Key_R), tr("Restart the selected node on its port, knowing nothing"));
-    m_isolateAction = make(tr("&Isolate Node"), QKeySequence(Qt::Key_I), tr("Cut every link of the selected node"));
-    m_cutAction = make(tr("&Cut Link"), QKeySequence(Qt::Key_C), tr("Cut the selected link in both directions"));
-    m_restoreAction = make(tr("Res&tore Link"), QKeySequence(Qt::SHIFT | Qt::Key_C), tr("Restore the selected link"));
-    m_delayAction = make(tr("Set Link &Delay..."), QKeySequence(Qt::Key_D), tr("Delay every message on the selected link"));
-    m_splitAction = make(tr("S&plit in Two"), QKeySequence(Qt::Key_S), tr("Cut the herd into two halves"));
-    m_healAction = make(tr("&Heal All"), QKeySequence(Qt::Key_H), tr("Restore every cut link"));
-    m_slowAction = make(tr("Slow &Motion"), QKeySequence(Qt::Key_M), tr("Delay every link by %1 ms so an update can be followed hop by hop").arg(SlowMotionDelayMs));
-    m_slowAction->setCheckable(true);
     m_pauseAction = make(tr("&Pause Animation"), QKeySequence(Qt::Key_Space), tr("Freeze the animation (the herd keeps running)"));
     m_pauseAction->setCheckable(true);
     m_fitAction = make(tr("Zoom to &Fit"), QKeySequence(Qt::Key_F), tr("Show the whole herd"));
     m_trafficAction = make(tr("Simulated &Clients"), QKeySequence(Qt::Key_T), tr("Start or stop simulated phones reporting to random nodes"));
     m_trafficAction->setCheckable(true);
+    m_legendAction
+        = make(tr("&Legend"), QKeySequence(Qt::Key_L), tr("Show or hide the key to the topology's drawing"));
+    m_legendAction->setCheckable(true);
+    m_legendAction->setChecked(true);
+    connect(m_legendAction, &QAction::toggled, this, [this](bool on) {
+        if (m_topology)
+            m_topology->setLegendVisible(on);
+    });
 
     connect(m_openAction, &QAction::triggered, this, &MainWindow::openFile);
+    connect(m_openScenarioAction, &QAction::triggered, this, &MainWindow::openScenarioFile);
     connect(m_saveAction, &QAction::triggered, this, &MainWindow::saveFileAs);
     connect(m_killAction, &QAction::triggered, this, &MainWindow::killSelected);
     connect(m_restartAction, &QAction::triggered, this, &MainWindow::restartSelected);
-    connect(m_isolateAction, &QAction::triggered, this, &MainWindow::isolateSelected);
-    connect(m_cutAction, &QAction::triggered, this, [this] { cutSelected(true); });
-    connect(m_restoreAction, &QAction::triggered, this, [this] { cutSelected(false); });
-    connect(m_delayAction, &QAction::triggered, this, [this] {
-        if (const auto link = m_topology ? m_topology->selectedLink() : std::nullopt)
-            askDelay(link->first, link->second);
-    });
-    connect(m_splitAction, &QAction::triggered, this, &MainWindow::splitInTwo);
-    connect(m_healAction, &QAction::triggered, this, &MainWindow::heal);
-    connect(m_slowAction, &QAction::toggled, this, &MainWindow::setSlowMotion);
     connect(m_pauseAction, &QAction::toggled, this, [this](bool paused) {
         if (m_topology)
             m_topology->setPaused(paused);
@@ -139,18 +138,36 @@ void MainWindow::buildMenus()
     file->addAction(m_openAction);
     file->addAction(m_saveAction);
     file->addSeparator();
+    file->addAction(m_openScenarioAction);
+    QMenu *labs = file->addMenu(tr("&Labs"));
+    for (const QString &name : Herd::Scenario::labNames()) {
+        QAction *lab = labs->addAction(name, this, [this, name] { openLab(name); });
+        // The lab's own description says what it teaches.
+        if (const auto scenario = Herd::Scenario::lab(name, nullptr)) {
+            lab->setStatusTip(scenario->description.section(u". "_s, 0, 0) + u'.');
+            lab->setToolTip(scenario->description);
+        }
+    }
+    labs->setToolTipsVisible(true);
+    file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    edit->addActions({m_faults->undoAction(), m_faults->redoAction()});
     QMenu *herd = menuBar()->addMenu(tr("&Herd"));
     QMenu *presets = herd->addMenu(tr("Built-in &Herds"));
     presets->addActions(m_presetGroup->actions());
     herd->addSeparator();
-    herd->addActions({m_killAction, m_restartAction, m_isolateAction});
+    herd->addActions({m_killAction, m_restartAction, m_faults->isolateAction(), m_faults->clockSkewAction()});
     herd->addSeparator();
-    herd->addActions({m_cutAction, m_restoreAction, m_delayAction});
+    herd->addActions({m_faults->cutAction(), m_faults->restoreAction(), m_faults->delayAction(),
+                      m_faults->jitterAction(), m_faults->flakyAction()});
     herd->addSeparator();
-    herd->addActions({m_splitAction, m_healAction, m_slowAction});
+    herd->addActions({m_faults->splitAction(), m_faults->bridgeAction(), m_faults->ringAction()});
+    herd->addSeparator();
+    herd->addActions({m_faults->healAction(), m_faults->clearAction(), m_faults->slowMotionAction()});
+    m_faults->watchMenu(herd);
     QMenu *view = menuBar()->addMenu(tr("&View"));
-    view->addActions({m_pauseAction, m_fitAction});
+    view->addActions({m_pauseAction, m_fitAction, m_legendAction});
     QMenu *traffic = menuBar()->addMenu(tr("&Traffic"));
     traffic->addAction(m_trafficAction);
 }
@@ -161,11 +178,11 @@ void MainWindow::buildToolBar()
     bar->setObjectName(QStringLiteral("herdToolBar"));
     bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
     bar->setMovable(false);
-    bar->addActions({m_killAction, m_restartAction, m_isolateAction});
+    bar->addActions({m_killAction, m_restartAction, m_faults->isolateAction()});
     bar->addSeparator();
-    bar->addActions({m_cutAction, m_restoreAction, m_delayAction});
+    bar->addActions({m_faults->cutAction(), m_faults->restoreAction(), m_faults->delayAction()});
     bar->addSeparator();
-    bar->addActions({m_splitAction, m_healAction, m_slowAction});
+    bar->addActions({m_faults->splitAction(), m_faults->healAction(), m_faults->slowMotionAction()});
     bar->addSeparator();
     bar->addAction(m_pauseAction);
     bar->addWidget(new QLabel(tr(" Speed "), bar));
@@ -192,6 +209,7 @@ void MainWindow::buildToolBar()
     bar->addWidget(m_trafficClients);
     bar->addWidget(m_trafficRate);
     bar->addAction(m_trafficAction);
+    m_faults->watchToolBar(bar);
 }
 
 void MainWindow::buildViews()
@@ -207,19 +225,45 @@ void MainWindow::buildViews()
     m_plots = new PlotsView(m_stats, this);
     m_log = new LogView(this);
     m_log->setNodes(m_config.nodeNames());
+    m_spaceTime = new SpaceTimeView(m_config.nodeNames(), this);
+    m_scenarioPanel = new ScenarioPanel(this);
+    connect(m_scenarioPanel, &ScenarioPanel::runAgainRequested, this, [this] {
+        if (!m_scenario)
+            return;
+        // Queued: this panel goes with the old herd's views.
+        QTimer::singleShot(0, this, [this] {
+            if (!m_scenario)
+                return;
+            const Herd::Scenario scenario = *m_scenario; // openScenario replaces m_scenario
+            QString error;
+            if (!openScenario(scenario, &error))
+                showError(tr("Cannot run the scenario"), error);
+        });
+    });
 
     // Plots and the inspector would otherwise claim half the screen's width
     // as their minimum; they lay out fine narrower.
-    for (QWidget *page : {static_cast<QWidget *>(m_plots), static_cast<QWidget *>(m_inspector)})
+    for (QWidget *page : std::initializer_list<QWidget *>{m_plots, m_inspector, m_scenarioPanel})
         page->setMinimumWidth(320);
     m_tabs = new QTabWidget(this);
     m_tabs->addTab(m_knowledge, tr("What Nodes Know"));
     m_tabs->addTab(m_console, tr("Client Console"));
     m_tabs->addTab(m_inspector, tr("Node"));
     m_tabs->addTab(m_plots, tr("Plots"));
+    m_tabs->addTab(m_scenarioPanel, tr("Scenario"));
+
+    // The topology over the space-time diagram: both read left to right
+    // and the diagram wants the width.
+    auto *left = new QSplitter(Qt::Vertical, this);
+    left->addWidget(m_topology);
+    left->addWidget(m_spaceTime);
+    left->setStretchFactor(0, 3);
+    left->setStretchFactor(1, 2);
+    left->setSizes({420, 260});
+    m_topology->setLegendVisible(m_legendAction->isChecked());
 
     auto *split = new QSplitter(Qt::Horizontal, this);
-    split->addWidget(m_topology);
+    split->addWidget(left);
     split->addWidget(m_tabs);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
@@ -234,12 +278,21 @@ void MainWindow::buildViews()
     vertical->addWidget(m_log);
     vertical->setStretchFactor(0, 3);
     vertical->setStretchFactor(1, 1);
-    vertical->setSizes({640, 260}); // enough log rows to read at a glance
+    vertical->setSizes({700, 200}); // enough log rows to read at a glance
     setCentralWidget(vertical);
 
     connect(cluster, &Herd::Cluster::eventOccurred, this, &MainWindow::onEvent);
     connect(cluster, &Herd::Cluster::eventOccurred, m_topology, &TopologyView::onEvent);
     connect(cluster, &Herd::Cluster::eventOccurred, m_log, &LogView::append);
+    connect(cluster, &Herd::Cluster::eventOccurred, m_spaceTime, &SpaceTimeView::onEvent);
+
+    // A message picked in the diagram: its hops in the topology. A node or
+    // link picked in the topology: its messages in the diagram.
+    connect(m_spaceTime, &SpaceTimeView::messageSelected, this, [this](const SpaceTimeSelection &selection) {
+        m_topology->setHighlightedHops(selection.hops, {selection.from, selection.to});
+    });
+    connect(m_spaceTime, &SpaceTimeView::selectionCleared, m_topology, &TopologyView::clearHighlights);
+    connect(m_topology, &TopologyView::linkSelected, this, &MainWindow::onTopologySelection);
 
     connect(m_topology, &TopologyView::killRequested, this, [this](const QString &node) { m_cluster->kill(node); });
     connect(m_topology, &TopologyView::restartRequested, this, [this](const QString &node) {
@@ -247,16 +300,16 @@ void MainWindow::buildViews()
         if (!m_cluster->restart(node, &error))
             showError(tr("Restart"), error);
     });
-    connect(m_topology, &TopologyView::isolateRequested, this, [this](const QString &node) {
-        m_cluster->partition(Herd::Partition::isolate(m_config, node));
-    });
-    connect(m_topology, &TopologyView::cutRequested, this, [this](const QString &a, const QString &b, bool cut) {
-        m_cluster->setLinkCut(a, b, cut);
-    });
-    connect(m_topology, &TopologyView::delayRequested, this, &MainWindow::askDelay);
+    connect(m_topology, &TopologyView::isolateRequested, m_faults, &FaultActions::isolate);
+    connect(m_topology, &TopologyView::cutRequested, m_faults, &FaultActions::setLinkCut);
+    connect(m_topology, &TopologyView::delayRequested, m_faults, &FaultActions::askDelay);
+    connect(m_topology, &TopologyView::jitterRequested, m_faults, &FaultActions::askJitter);
+    connect(m_topology, &TopologyView::flakyRequested, m_faults, &FaultActions::askFlaky);
+    connect(m_topology, &TopologyView::clockSkewRequested, m_faults, &FaultActions::askClockSkew);
     connect(m_topology, &TopologyView::nodeSelected, this, [this](const QString &node) {
         m_inspector->setNode(node);
         m_console->setNode(node);
+        onTopologySelection();
         updateActions();
     });
     connect(m_topology->scene(), &QGraphicsScene::selectionChanged, this, &MainWindow::updateActions);
@@ -268,6 +321,7 @@ void MainWindow::tearDown()
 {
     m_simulation->stop();
     m_trafficAction->setChecked(false);
+    m_faults->setHerd(nullptr, nullptr);
     // Views hold borrowed pointers into the cluster: they go first.
     delete centralWidget();
     setCentralWidget(nullptr);
@@ -277,6 +331,8 @@ void MainWindow::tearDown()
     m_knowledge = nullptr;
     m_inspector = nullptr;
     m_plots = nullptr;
+    m_spaceTime = nullptr;
+    m_scenarioPanel = nullptr;
     m_tabs = nullptr;
     delete m_stats;
     m_stats = nullptr;
@@ -299,7 +355,7 @@ bool MainWindow::openHerd(const Herd::HerdConfig &config, QString *error)
     }
     // Views read the state as it is now and follow the events from here on.
     buildViews();
-    m_slowAction->setChecked(false);
+    m_faults->setHerd(m_cluster.get(), m_topology);
     setWindowTitle(tr("Herd — %1").arg(config.name.isEmpty() ? config.nodeNames().join(u", ") : config.name));
     for (QAction *action : m_presetGroup->actions()) {
         const auto preset = Herd::HerdConfig::preset(action->data().toString(), nullptr);
@@ -312,6 +368,7 @@ bool MainWindow::openHerd(const Herd::HerdConfig &config, QString *error)
 
 bool MainWindow::openHerdInteractively(const Herd::HerdConfig &config, bool interactive)
 {
+    m_scenario.reset(); // a herd of its own, not a scenario's
     QString error;
     if (openHerd(config, &error))
         return true;
@@ -366,6 +423,44 @@ void MainWindow::openFile()
         showError(tr("Cannot open the herd file"), error);
 }
 
+bool MainWindow::openScenario(const Herd::Scenario &scenario, QString *error)
+{
+    Herd::HerdConfig config = scenario.herd;
+    for (Herd::NodeConfig &node : config.nodes) {
+        node.host = QStringLiteral("127.0.0.1");
+        node.port = 0;
+    }
+    if (!openHerd(config, error)) {
+        m_scenario.reset();
+        return false;
+    }
+    m_scenario = scenario;
+    m_scenarioPanel->setScenario(scenario, m_cluster.get());
+    m_tabs->setCurrentWidget(m_scenarioPanel);
+    setWindowTitle(tr("Herd — scenario %1").arg(scenario.name));
+    return true;
+}
+
+void MainWindow::openScenarioFile()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open Scenario"), {},
+                                                      tr("Scenario files (*.json);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    const auto scenario = Herd::Scenario::fromFile(path, &error);
+    if (!scenario || !openScenario(*scenario, &error))
+        showError(tr("Cannot open the scenario"), error);
+}
+
+void MainWindow::openLab(const QString &name)
+{
+    QString error;
+    const auto scenario = Herd::Scenario::lab(name, &error);
+    if (!scenario || !openScenario(*scenario, &error))
+        showError(tr("Cannot open the lab"), error);
+}
+
 void MainWindow::saveFileAs()
 {
     const QString path = QFileDialog::getSaveFileName(this, tr("Save Herd File"), QStringLiteral("herd.json"), tr("Herd files (*.json)"));
@@ -391,46 +486,9 @@ void MainWindow::restartSelected()
         showError(tr("Restart"), error);
 }
 
-void MainWindow::isolateSelected()
-{
-    if (m_topology && !m_topology->selectedNode().isEmpty())
-        m_cluster->partition(Herd::Partition::isolate(m_config, m_topology->selectedNode()));
-}
-
-void MainWindow::cutSelected(bool cut)
-{
-    if (const auto link = m_topology ? m_topology->selectedLink() : std::nullopt)
-        m_cluster->setLinkCut(link->first, link->second, cut);
-}
-
-void MainWindow::askDelay(const QString &a, const QString &b)
-{
-    bool ok = false;
-    const int delay = QInputDialog::getInt(this, tr("Link Delay"),
-                                           tr("Delay every message between %1 and %2 by (ms, 0 for none):").arg(a, b),
-                                           m_cluster->linkDelay(a, b), 0, 60'000, 100, &ok);
-    if (ok)
-        m_cluster->setLinkDelay(a, b, delay);
-}
-
-void MainWindow::splitInTwo()
-{
-    m_cluster->partition(Herd::Partition::halves(m_config));
-}
-
-void MainWindow::heal()
-{
-    m_cluster->heal();
-}
-
 void MainWindow::setSlowMotion(bool on)
 {
-    if (!m_cluster)
-        return;
-    for (const auto &[a, b] : m_config.links)
-        m_cluster->setLinkDelay(a, b, on ? SlowMotionDelayMs : 0);
-    if (m_slowAction->isChecked() != on)
-        m_slowAction->setChecked(on);
+    m_faults->setSlowMotion(on);
 }
 
 void MainWindow::startTraffic(int clients, double perSecond)
@@ -464,8 +522,13 @@ void MainWindow::onEvent(const Herd::Event &event)
 {
     if (event.kind == Herd::EventKind::LineSent && event.viaPeerLink)
         ++m_peerMessages;
-    if (event.kind == Herd::EventKind::NodeStarted || event.kind == Herd::EventKind::NodeStopped)
+    using K = Herd::EventKind;
+    if (event.kind == K::NodeStarted || event.kind == K::NodeStopped)
         updateActions();
+    // Nodes and cut links in the status bar change at once, not at the next
+    // tick of the rate timer (those events are rare, so this costs nothing).
+    if (event.kind == K::NodeStarted || event.kind == K::NodeStopped || event.kind == K::LinkChanged)
+        m_status->setText(statusText());
 }
 
 void MainWindow::updateActions()
@@ -475,13 +538,8 @@ void MainWindow::updateActions()
     const Herd::Node *selected = haveHerd && !node.isEmpty() ? m_cluster->node(node) : nullptr;
     m_killAction->setEnabled(selected && selected->isRunning());
     m_restartAction->setEnabled(selected && !selected->isRunning());
-    m_isolateAction->setEnabled(selected != nullptr);
-    const auto link = m_topology ? m_topology->selectedLink() : std::nullopt;
-    const bool linkCut = link && m_cluster->isLinkCut(link->first, link->second);
-    m_cutAction->setEnabled(link && !linkCut);
-    m_restoreAction->setEnabled(link && linkCut);
-    m_delayAction->setEnabled(link.has_value());
-    for (QAction *action : {m_splitAction, m_healAction, m_slowAction, m_pauseAction, m_fitAction, m_trafficAction, m_saveAction})
+    m_faults->updateActions();
+    for (QAction *action : {m_pauseAction, m_fitAction, m_trafficAction, m_saveAction})
         action->setEnabled(haveHerd);
 }
 
@@ -526,6 +584,19 @@ void MainWindow::showError(const QString &title, const QString &message)
     statusBar()->showMessage(message, 10'000);
     if (QApplication::platformName() != u"offscreen")
         QMessageBox::warning(this, title, message);
+}
+
+void MainWindow::onTopologySelection()
+{
+    if (!m_topology || !m_spaceTime)
+        return;
+    // A new pick in the topology replaces the one made in the diagram.
+    m_spaceTime->clearSelection();
+    const QString node = m_topology->selectedNode();
+    if (const auto link = m_topology->selectedLink())
+        m_spaceTime->setEmphasis(link->first, link->second);
+    else
+        m_spaceTime->setEmphasis(node);
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

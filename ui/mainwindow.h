@@ -4,12 +4,15 @@
 #include <QTimer>
 
 #include <memory>
+#include <optional>
 
 #include "herdconfig.h"
+#include "scenario.h"
 
 class QAction;
 class QActionGroup;
 class QLabel;
+class QMenu;
 class QSlider;
 class QSpinBox;
 class QTabWidget;
@@ -25,16 +28,26 @@ struct Event;
 namespace HerdUi {
 
 class ClientConsole;
+class FaultActions;
 class KnowledgeView;
 class LogView;
 class NodeInspector;
 class PlotsView;
+class ScenarioPanel;
+class SpaceTimeView;
 class TopologyView;
 
 // The desktop window over one herd that runs inside this process: the
-// topology with its flood animation in the middle, a console, what each
-// node knows and the plots beside it, the event log below. Every action
-// goes through the Cluster's API, so what the window does a test can do.
+// topology with its flood animation and, under it, the space-time diagram;
+// a console, what each node knows and the plots beside them, the event log
+// below. Every action goes through the Cluster's API, so what the window
+// does a test can do.
+//
+// The views never know each other: the window wires them. A message picked
+// in the space-time diagram highlights its hops in the topology; a node or
+// link selected in the topology makes its messages stand out in the
+// diagram. The fault actions (with undo and partition previews) live in
+// FaultActions.
 //
 // Owns the herd (places source, cluster, simulated clients) and rebuilds
 // its views whenever another herd is opened.
@@ -55,6 +68,10 @@ public:
     // tries) to run on free ports when the herd's own are taken.
     bool openHerdInteractively(const Herd::HerdConfig &config, bool interactive = true);
     bool saveHerdFile(const QString &path, QString *error) const;
+    // Opens the scenario's herd (loopback, ports the system picks, so it
+    // never clashes with a herd already running) and shows the scenario,
+    // ready to play, in the Scenario tab.
+    bool openScenario(const Herd::Scenario &scenario, QString *error);
 
     Herd::Cluster *cluster() const { return m_cluster.get(); }
     Herd::SimulatedClients *simulation() const { return m_simulation; }
@@ -63,6 +80,10 @@ public:
     ClientConsole *console() const { return m_console; }
     KnowledgeView *knowledge() const { return m_knowledge; }
     PlotsView *plots() const { return m_plots; }
+    SpaceTimeView *spaceTime() const { return m_spaceTime; }
+    FaultActions *faults() const { return m_faults; }
+    ScenarioPanel *scenarioPanel() const { return m_scenarioPanel; }
+    NodeInspector *inspector() const { return m_inspector; }
     Herd::HerdStats *stats() const { return m_stats; }
     QString statusText() const;
 
@@ -83,16 +104,14 @@ private:
     void updateActions();
     void updateStatus();
     void showError(const QString &title, const QString &message);
+    void onTopologySelection();
 
     void openFile();
+    void openScenarioFile();
+    void openLab(const QString &name);
     void saveFileAs();
     void killSelected();
     void restartSelected();
-    void isolateSelected();
-    void cutSelected(bool cut);
-    void askDelay(const QString &a, const QString &b);
-    void splitInTwo();
-    void heal();
     void toggleTraffic(bool on);
 
     Herd::HerdConfig m_config;
@@ -100,6 +119,7 @@ private:
     std::unique_ptr<Herd::Cluster> m_cluster;
     Herd::SimulatedClients *m_simulation = nullptr; // owned (child)
     Herd::HerdStats *m_stats = nullptr;             // owned (child), per herd
+    FaultActions *m_faults = nullptr;               // owned (child)
 
     // Views, rebuilt per herd; owned by the widget tree.
     TopologyView *m_topology = nullptr;
@@ -108,22 +128,20 @@ private:
     KnowledgeView *m_knowledge = nullptr;
     NodeInspector *m_inspector = nullptr;
     PlotsView *m_plots = nullptr;
+    SpaceTimeView *m_spaceTime = nullptr;
+    ScenarioPanel *m_scenarioPanel = nullptr;
     QTabWidget *m_tabs = nullptr;
+    std::optional<Herd::Scenario> m_scenario; // the one shown, for Run Again
 
     QAction *m_killAction = nullptr;
     QAction *m_restartAction = nullptr;
-    QAction *m_isolateAction = nullptr;
-    QAction *m_cutAction = nullptr;
-    QAction *m_restoreAction = nullptr;
-    QAction *m_delayAction = nullptr;
-    QAction *m_splitAction = nullptr;
-    QAction *m_healAction = nullptr;
-    QAction *m_slowAction = nullptr;
     QAction *m_pauseAction = nullptr;
     QAction *m_fitAction = nullptr;
     QAction *m_trafficAction = nullptr;
     QAction *m_openAction = nullptr;
+    QAction *m_openScenarioAction = nullptr;
     QAction *m_saveAction = nullptr;
+    QAction *m_legendAction = nullptr;
     QActionGroup *m_presetGroup = nullptr;
     QSlider *m_speed = nullptr;
     QSpinBox *m_trafficClients = nullptr;

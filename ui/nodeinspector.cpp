@@ -39,8 +39,24 @@ QString linkStateText(const Herd::PeerLink &link)
     case State::Idle: return QObject::tr("idle");
     case State::Connecting: return QObject::tr("connecting");
     case State::Connected: return QObject::tr("connected");
-    case State::BackingOff: return QObject::tr("retrying");
+    case State::BackingOff: return QObject::tr("backing off");
     case State::Cut: return QObject::tr("cut");
+    }
+    return {};
+}
+
+QString linkStateTip(const Herd::PeerLink &link)
+{
+    using State = Herd::PeerLink::State;
+    switch (link.state()) {
+    case State::Idle: return QObject::tr("Not started: the node is not running");
+    case State::Connecting: return QObject::tr("A connection attempt is under way");
+    case State::Connected: return QObject::tr("Connected: updates flow to this neighbour");
+    case State::BackingOff:
+        return QObject::tr("The last attempt failed; the next one comes after a back-off that "
+                           "doubles each time (capped, jittered). Updates sent meanwhile are lost "
+                           "for this neighbour.");
+    case State::Cut: return QObject::tr("Cut by the user: no connection until restored");
     }
     return {};
 }
@@ -51,8 +67,8 @@ QColor linkStateColour(const Herd::PeerLink &link)
     switch (link.state()) {
     case State::Connected: return QColor(0x2e, 0x7d, 0x32);
     case State::Cut: return QColor(0xc6, 0x28, 0x28);
-    case State::BackingOff: return QColor(0xe6, 0x51, 0x00);
-    case State::Connecting:
+    case State::BackingOff: return QColor(0xc2, 0x41, 0x0c);
+    case State::Connecting: return QColor(0xb4, 0x53, 0x09);
     case State::Idle: return QColor(0x75, 0x75, 0x75);
     }
     return {};
@@ -182,12 +198,27 @@ NodeInspector::NodeInspector(Herd::Cluster *cluster, QWidget *parent)
     auto *neighboursCaption = new QLabel(tr("Neighbours (this node's outgoing peer links)"), this);
     neighboursCaption->setStyleSheet(u"font-weight: bold;"_s);
     layout->addWidget(neighboursCaption);
-    m_neighbours->setColumnCount(5);
-    m_neighbours->setHorizontalHeaderLabels(
-        {tr("Neighbour"), tr("Address"), tr("Link"), tr("Delay"), tr("Failed attempts")});
+    m_neighbours->setColumnCount(NeighbourColumns);
+    QStringList headers(NeighbourColumns);
+    headers[NeighbourName] = tr("Neighbour");
+    headers[LinkState] = tr("Link");
+    headers[FailedAttempts] = tr("Failed");
+    headers[LinkDelay] = tr("Delay");
+    headers[QueuedLines] = tr("Queued");
+    headers[NeighbourAddress] = tr("Address");
+    m_neighbours->setHorizontalHeaderLabels(headers);
+    auto headerTip = [this](int column, const QString &tip) {
+        m_neighbours->horizontalHeaderItem(column)->setToolTip(tip);
+    };
+    headerTip(LinkState, tr("This node's outgoing link to the neighbour"));
+    headerTip(FailedAttempts, tr("Reconnect attempts that failed since the link was last connected"));
+    headerTip(LinkDelay, tr("Delay, jitter (±) and flakiness of the link"));
+    headerTip(QueuedLines, tr("AT lines waiting on the link (delayed, or behind a slow socket)"));
     m_neighbours->setFont(tableFont);
     m_neighbours->verticalHeader()->setVisible(false);
-    m_neighbours->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    // Short columns fit their contents; the address takes what is left.
+    m_neighbours->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_neighbours->horizontalHeader()->setSectionResizeMode(NeighbourAddress, QHeaderView::Stretch);
     m_neighbours->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_neighbours->setSelectionMode(QAbstractItemView::NoSelection);
     m_neighbours->setMaximumHeight(QFontMetrics(tableFont).height() * 7);
@@ -219,6 +250,11 @@ NodeInspector::NodeInspector(Herd::Cluster *cluster, QWidget *parent)
     m_refreshTimer.setSingleShot(true);
     m_refreshTimer.setInterval(RefreshDelayMs);
     connect(&m_refreshTimer, &QTimer::timeout, this, &NodeInspector::refresh);
+    m_linksTimer.setSingleShot(true);
+    m_linksTimer.setInterval(RefreshDelayMs / 3);
+    connect(&m_linksTimer, &QTimer::timeout, this, &NodeInspector::refreshLinks);
+    m_queuePoll.setInterval(QueuePollMs);
+    connect(&m_queuePoll, &QTimer::timeout, this, &NodeInspector::refreshLinks);
     connect(m_nodeBox, &QComboBox::currentTextChanged, this, &NodeInspector::setNode);
     if (cluster)
         connect(cluster, &Herd::Cluster::eventOccurred, this, &NodeInspector::onEvent);
@@ -259,6 +295,7 @@ void NodeInspector::setNode(const QString &name)
         return;
     m_node = name;
     refillNodeList();
+    watchLinks();
     {
         const QSignalBlocker blocker(m_nodeBox);
         m_nodeBox->setCurrentText(name);
@@ -267,24 +304,52 @@ void NodeInspector::setNode(const QString &name)
     emit nodeChanged(name);
 }
 
+void NodeInspector::watchLinks()
+{
+    for (const QMetaObject::Connection &watch : std::as_const(m_linkWatches))
+        disconnect(watch);
+    m_linkWatches.clear();
+    const Herd::Node *node = m_cluster ? m_cluster->node(m_node) : nullptr;
+    if (!node)
+        return;
+    for (Herd::PeerLink *link : node->links())
+        m_linkWatches.append(
+            connect(link, &Herd::PeerLink::stateChanged, this, &NodeInspector::refreshLinks));
+}
+
 void NodeInspector::onEvent(const Herd::Event &event)
 {
     using Herd::EventKind;
+    if (event.node != m_node && !(event.kind == EventKind::LinkChanged && event.peer == m_node))
+        return;
+    if (event.kind == EventKind::LinkChanged && event.peer.isEmpty()) {
+        // The node's own clock: the state line says it.
+        if (!m_refreshTimer.isActive())
+            m_refreshTimer.start();
+        return;
+    }
     switch (event.kind) {
-    case EventKind::RecordStored:
+    case EventKind::RecordStored: // its sends may have queued on delayed links
     case EventKind::NodeStarted:
     case EventKind::NodeStopped:
+        if (event.kind == EventKind::NodeStarted)
+            watchLinks(); // a restart may bring new links
+        if (!m_refreshTimer.isActive())
+            m_refreshTimer.start();
+        break;
     case EventKind::PeerConnected:
     case EventKind::PeerDisconnected:
     case EventKind::PeerRetrying:
     case EventKind::LinkChanged:
+    case EventKind::LineSent:
+    case EventKind::SendSkipped:
+        if (event.kind != EventKind::LineSent || event.viaPeerLink) {
+            if (!m_linksTimer.isActive())
+                m_linksTimer.start();
+        }
         break;
     default:
-        return;
-    }
-    if (event.node == m_node || (event.kind == EventKind::LinkChanged && event.peer == m_node)) {
-        if (!m_refreshTimer.isActive())
-            m_refreshTimer.start();
+        break;
     }
 }
 
@@ -299,11 +364,73 @@ QString NodeInspector::stateText() const
         return tr("%1: killed (down); port %2; it holds no records").arg(m_node).arg(node->port());
     const qsizetype known = node->store().size();
     const int open = node->clientCount();
-    return tr("%1: running on %2:%3, %4 known, %5 open (clients and neighbours' links)")
-        .arg(m_node, node->settings().host)
-        .arg(node->port())
-        .arg(known == 1 ? tr("1 client") : tr("%1 clients").arg(known))
-        .arg(open == 1 ? tr("1 connection") : tr("%1 connections").arg(open));
+    QString text = tr("%1: running on %2:%3, %4 known, %5 open (clients and neighbours' links)")
+                       .arg(m_node, node->settings().host)
+                       .arg(node->port())
+                       .arg(known == 1 ? tr("1 client") : tr("%1 clients").arg(known))
+                       .arg(open == 1 ? tr("1 connection") : tr("%1 connections").arg(open));
+    if (node->clockSkewMs() != 0)
+        text += tr("; its clock runs %1 ms %2")
+                    .arg(qAbs(node->clockSkewMs()))
+                    .arg(node->clockSkewMs() > 0 ? tr("ahead") : tr("behind"));
+    return text;
+}
+
+void NodeInspector::refreshLinks()
+{
+    m_linksTimer.stop();
+    const Herd::Node *node = m_cluster ? m_cluster->node(m_node) : nullptr;
+    const bool running = node && node->isRunning();
+    const QStringList neighbourNames = m_cluster ? m_cluster->config().neighboursOf(m_node) : QStringList();
+    m_neighbours->setRowCount(int(neighbourNames.size()));
+    bool waiting = false;
+    for (int row = 0; row < neighbourNames.size(); ++row) {
+        const QString &name = neighbourNames.at(row);
+        const Herd::PeerLink *link = node ? node->link(name) : nullptr;
+        const Herd::Node *other = m_cluster->node(name);
+        const Herd::NodeConfig *config = m_cluster->config().node(name);
+        const QString address = link ? u"%1:%2"_s.arg(link->neighbour().host).arg(link->neighbour().port)
+                                : config ? u"%1:%2"_s.arg(config->host).arg(other ? other->port() : config->port)
+                                         : QString();
+        QString state = !running ? tr("\u2014 (this node is down)")
+                        : link   ? linkStateText(*link)
+                                 : tr("no link");
+        if (link && link->isCut() && link->state() != Herd::PeerLink::State::Cut)
+            state += tr(" (cut)");
+        const int queued = link ? link->queuedCount() : 0;
+        waiting = waiting || (running && link && (queued > 0 || link->delayMs() > 0));
+        QStringList cells(NeighbourColumns);
+        cells[NeighbourName] = name;
+        cells[NeighbourAddress] = address;
+        cells[LinkState] = state;
+        cells[FailedAttempts] = link ? QString::number(link->failedAttempts()) : QString();
+        QStringList slow;
+        if (link && link->delayMs() > 0)
+            slow << tr("%1 ms").arg(link->delayMs());
+        if (link && link->jitterMs() > 0)
+            slow << tr("±%1 ms").arg(link->jitterMs());
+        if (link && link->flakyMeanMs() > 0)
+            slow << tr("flaky (up ~%1 ms)").arg(link->flakyMeanMs());
+        cells[LinkDelay] = slow.isEmpty() ? tr("none") : slow.join(u", ");
+        cells[QueuedLines] = link ? QString::number(queued) : QString();
+        for (int column = 0; column < cells.size(); ++column) {
+            auto *item = m_neighbours->item(row, column);
+            if (!item) {
+                item = new QTableWidgetItem;
+                m_neighbours->setItem(row, column, item);
+            }
+            item->setText(cells.at(column));
+            if (column == LinkState) {
+                item->setForeground(link && running ? linkStateColour(*link) : QColor(0x75, 0x75, 0x75));
+                item->setToolTip(link && running ? linkStateTip(*link) : QString());
+            }
+        }
+    }
+    // A queued line makes no event until it leaves: poll while any may wait.
+    if (waiting && !m_queuePoll.isActive())
+        m_queuePoll.start();
+    else if (!waiting)
+        m_queuePoll.stop();
 }
 
 void NodeInspector::refresh()
@@ -314,36 +441,7 @@ void NodeInspector::refresh()
     const QString dot = !node ? u"#9e9e9e"_s : node->isRunning() ? u"#2e7d32"_s : u"#c62828"_s;
     m_state->setText(u"<span style='color:%1'>\u25cf</span> "_s.arg(dot) + stateText().toHtmlEscaped());
 
-    // Neighbours and the state of the links to them.
-    const QStringList neighbourNames = m_cluster ? m_cluster->config().neighboursOf(m_node) : QStringList();
-    m_neighbours->setRowCount(int(neighbourNames.size()));
-    for (int row = 0; row < neighbourNames.size(); ++row) {
-        const QString &name = neighbourNames.at(row);
-        const Herd::PeerLink *link = node ? node->link(name) : nullptr;
-        const Herd::Node *other = m_cluster->node(name);
-        const Herd::NodeConfig *config = m_cluster->config().node(name);
-        const QString address = link ? u"%1:%2"_s.arg(link->neighbour().host).arg(link->neighbour().port)
-                                : config ? u"%1:%2"_s.arg(config->host).arg(other ? other->port() : config->port)
-                                         : QString();
-        QString state = !node || !node->isRunning() ? tr("\u2014 (this node is down)")
-                        : link                      ? linkStateText(*link)
-                                                    : tr("no link");
-        if (link && link->isCut() && link->state() != Herd::PeerLink::State::Cut)
-            state += tr(" (cut)");
-        const QStringList cells{name, address, state,
-                                link && link->delayMs() > 0 ? tr("%1 ms").arg(link->delayMs()) : tr("none"),
-                                link ? QString::number(link->failedAttempts()) : QString()};
-        for (int column = 0; column < cells.size(); ++column) {
-            auto *item = m_neighbours->item(row, column);
-            if (!item) {
-                item = new QTableWidgetItem;
-                m_neighbours->setItem(row, column, item);
-            }
-            item->setText(cells.at(column));
-            if (column == 2)
-                item->setForeground(link && node && node->isRunning() ? linkStateColour(*link) : QColor(0x75, 0x75, 0x75));
-        }
-    }
+    refreshLinks();
 
     // Records: the newest client times when the store is large.
     QList<Herd::Record> records;

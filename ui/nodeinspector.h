@@ -20,12 +20,15 @@ namespace HerdUi {
 class NodeRecordsModel; // nodeinspector.cpp
 
 // One node up close: whether it runs and where, its neighbours with the
-// state of each outgoing peer link (connected, backing off, cut, delayed),
-// and the records it holds (client, position, client time in UTC, the
-// node that got the IAMAT, the stored AT line).
+// state of each outgoing peer link (connected, connecting, backing off,
+// cut, idle), its failed reconnect attempts, delay and lines queued, and
+// the records it holds (client, position, client time in UTC, the node
+// that got the IAMAT, the stored AT line).
 //
-// Reads the node's store and links (never changes them) when the node's
-// events say something changed, coalesced by a short timer. At most
+// Reads the node's store and links (never changes them). The links' table
+// follows PeerLink::stateChanged at once; the node's events schedule the
+// rest, coalesced by a short timer, and while lines wait on a delayed
+// link the queue is polled (a queued line makes no event). At most
 // MaxRecordsShown records are listed (the newest client times); the header
 // says when the store holds more.
 //
@@ -38,6 +41,16 @@ class NodeInspector final : public QWidget
 public:
     static constexpr int MaxRecordsShown = 5000;
     static constexpr int RefreshDelayMs = 150;
+    static constexpr int QueuePollMs = 250;
+    enum NeighbourColumn {
+        NeighbourName,
+        LinkState,
+        FailedAttempts,
+        LinkDelay,
+        QueuedLines,
+        NeighbourAddress,
+        NeighbourColumns
+    };
 
     explicit NodeInspector(Herd::Cluster *cluster, QWidget *parent = nullptr);
     ~NodeInspector() override;
@@ -52,6 +65,8 @@ public slots:
     void setNode(const QString &name);
     // Re-reads the node now (events schedule this).
     void refresh();
+    // Re-reads only the links' table.
+    void refreshLinks();
 
 signals:
     void nodeChanged(const QString &name);
@@ -59,6 +74,7 @@ signals:
 private:
     void onEvent(const Herd::Event &event);
     void refillNodeList();
+    void watchLinks();
 
     QPointer<Herd::Cluster> m_cluster;  // borrowed
     QString m_node;
@@ -70,6 +86,9 @@ private:
     QSortFilterProxyModel *m_proxy;     // owned (child)
     QTableView *m_records;              // owned (child)
     QTimer m_refreshTimer;
+    QTimer m_linksTimer; // coalesces link events
+    QTimer m_queuePoll;  // runs while lines wait on this node's links
+    QList<QMetaObject::Connection> m_linkWatches;
 };
 
 } // namespace HerdUi

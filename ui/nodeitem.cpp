@@ -59,6 +59,14 @@ void NodeItem::setFlash(qreal stored, qreal stale)
     update();
 }
 
+void NodeItem::setClockSkew(qint64 skewMs)
+{
+    if (skewMs == m_skewMs)
+        return;
+    m_skewMs = skewMs;
+    update();
+}
+
 QRectF NodeItem::cardRect()
 {
     return {-kNodeWidth / 2, -kNodeHeight / 2, kNodeWidth, kNodeHeight};
@@ -183,6 +191,22 @@ void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidge
         painter->setPen(QPen(Qt::white, 3.5, Qt::SolidLine, Qt::RoundCap));
         painter->drawLine(c + QPointF(-5, -5), c + QPointF(5, 5));
         painter->drawLine(c + QPointF(-5, 5), c + QPointF(5, -5));
+    }
+    if (m_skewMs != 0) {
+        // A clock tag on the top-left corner: this node's "now" is off.
+        const QString sign = m_skewMs > 0 ? QStringLiteral("+") : QString();
+        const QString text = std::abs(m_skewMs) < 1000
+            ? QStringLiteral("clock %1%2 ms").arg(sign).arg(m_skewMs)
+            : QStringLiteral("clock %1%2 s").arg(sign).arg(double(m_skewMs) / 1000, 0, 'g', 3);
+        painter->setFont(tokenFont());
+        const qreal width = painter->fontMetrics().horizontalAdvance(text) + 14;
+        const QRectF tag(card.left() - 8, card.top() - 20, width, 18);
+        const QColor accent = linkColor(LinkLook::Delayed);
+        painter->setPen(QPen(accent, 1.2));
+        painter->setBrush(QColor(0xf5, 0xf3, 0xff));
+        painter->drawRoundedRect(tag, 9, 9);
+        painter->setPen(accent.darker(120));
+        painter->drawText(tag, Qt::AlignCenter, text);
     }
     if (m_staleFlash > 0) {
         // A small "stale" tag: the update arrived but was not newer.

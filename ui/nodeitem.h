@@ -35,6 +35,9 @@ public:
     void setPort(quint16 port);
     quint16 port() const { return m_port; }
     void setClientCount(qsizetype count);
+    // The node's clock error in ms (0: none), shown as a tag on the card.
+    void setClockSkew(qint64 skewMs);
+    qint64 clockSkew() const { return m_skewMs; }
     qsizetype clientCount() const { return m_clients; }
     // 0..1 each; 0 is off. Stored: a green halo; stale: a grey ring and tag.
     void setFlash(qreal stored, qreal stale);
@@ -65,6 +68,7 @@ private:
     QString m_name;
     quint16 m_port = 0;
     qsizetype m_clients = 0;
+    qint64 m_skewMs = 0;
     TopologyStyle::NodeLook m_look = TopologyStyle::NodeLook::Running;
     qreal m_storedFlash = 0;
     qreal m_staleFlash = 0;

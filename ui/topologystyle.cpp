@@ -1,5 +1,6 @@
 #include "topologystyle.h"
 
+#include <QObject>
 #include <QtGlobal>
 
 #include "node.h"
@@ -25,10 +26,11 @@ LinkLook linkLook(const Herd::PeerLink *link, bool senderRunning)
         return LinkLook::Down;
     switch (link->state()) {
     case Herd::PeerLink::State::Connected:
-        return link->delayMs() > 0 ? LinkLook::Delayed : LinkLook::Up;
+        return link->delayMs() > 0 || link->jitterMs() > 0 ? LinkLook::Delayed : LinkLook::Up;
     case Herd::PeerLink::State::Connecting:
-    case Herd::PeerLink::State::BackingOff:
         return LinkLook::Connecting;
+    case Herd::PeerLink::State::BackingOff:
+        return LinkLook::BackingOff;
     case Herd::PeerLink::State::Cut:
         return LinkLook::Cut;
     case Herd::PeerLink::State::Idle:
@@ -46,10 +48,31 @@ QString linkLookName(LinkLook look)
         return QStringLiteral("delayed");
     case LinkLook::Connecting:
         return QStringLiteral("connecting");
+    case LinkLook::BackingOff:
+        return QStringLiteral("backing off");
     case LinkLook::Cut:
         return QStringLiteral("cut");
     case LinkLook::Down:
         return QStringLiteral("down");
+    }
+    return {};
+}
+
+QString linkLookDescription(LinkLook look)
+{
+    switch (look) {
+    case LinkLook::Up:
+        return QObject::tr("connected");
+    case LinkLook::Delayed:
+        return QObject::tr("connected, delayed or jittery");
+    case LinkLook::Connecting:
+        return QObject::tr("connecting");
+    case LinkLook::BackingOff:
+        return QObject::tr("backing off (retry soon)");
+    case LinkLook::Cut:
+        return QObject::tr("cut");
+    case LinkLook::Down:
+        return QObject::tr("sender down");
     }
     return {};
 }
@@ -112,6 +135,8 @@ QColor linkColor(LinkLook look)
         return QColor(0x7c, 0x3a, 0xed);
     case LinkLook::Connecting:
         return QColor(0xd9, 0x77, 0x06);
+    case LinkLook::BackingOff:
+        return QColor(0xb4, 0x53, 0x09);
     case LinkLook::Cut:
         return QColor(0xdc, 0x26, 0x26);
     case LinkLook::Down:
@@ -131,6 +156,12 @@ QPen linkPen(LinkLook look, bool selected)
     case LinkLook::Down:
         pen.setStyle(Qt::DotLine);
         break;
+    case LinkLook::BackingOff:
+        // Round dots far apart: "waiting", unlike the dense dashes of a
+        // connection attempt and the red dashes of a cut.
+        pen.setCapStyle(Qt::RoundCap);
+        pen.setDashPattern({0.01, 2.6});
+        break;
     case LinkLook::Cut:
         pen.setCapStyle(Qt::FlatCap);
         pen.setDashPattern({3.0, 2.0});
@@ -143,6 +174,15 @@ QColor trafficGlow() { return QColor(0xf5, 0x9e, 0x0b); }
 QColor labelBackground() { return QColor(255, 255, 255, 235); }
 QColor labelBorder() { return QColor(0xcb, 0xd5, 0xe1); }
 QColor labelText() { return QColor(0x1e, 0x29, 0x3b); }
+QColor highlight() { return QColor(0x06, 0xb6, 0xd4); }
+QColor staleTag() { return QColor(0x7c, 0x2d, 0x12); }
+
+QColor groupTint(int group)
+{
+    // Light enough to sit under the blue cards, apart from every link colour.
+    static const QRgb tints[] = {0x14b8a6, 0xf59e0b, 0xa855f7, 0xec4899, 0x84cc16, 0x0ea5e9};
+    return QColor(tints[size_t(group) % (sizeof(tints) / sizeof(tints[0]))]);
+}
 
 QColor tokenColor(const QByteArray &clientId)
 {

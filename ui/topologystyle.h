@@ -25,16 +25,21 @@ enum class NodeLook { Running, Killed, Remote };
 // What one direction (sender -> receiver) of a link looks like.
 enum class LinkLook {
     Up,         // connected
-    Delayed,    // connected, with an artificial delay
-    Connecting, // connecting or backing off
+    Delayed,    // connected, with an artificial delay or jitter
+    Connecting, // a connection attempt under way
+    BackingOff, // the last attempt failed; waiting to retry
     Cut,        // cut by the user
     Down,       // sender not running (or not in this process)
 };
+inline constexpr LinkLook kAllLinkLooks[] = {LinkLook::Up,  LinkLook::Delayed, LinkLook::Connecting,
+                                             LinkLook::BackingOff, LinkLook::Cut, LinkLook::Down};
 
 NodeLook nodeLook(const Herd::Node *node);
 // `link` may be null (sender not running here).
 LinkLook linkLook(const Herd::PeerLink *link, bool senderRunning);
 QString linkLookName(LinkLook look);
+// For the legend: what the look means, in a few words.
+QString linkLookDescription(LinkLook look);
 
 // Scene geometry.
 inline constexpr qreal kNodeWidth = 138;
@@ -63,6 +68,11 @@ QColor trafficGlow();
 QColor labelBackground();
 QColor labelBorder();
 QColor labelText();
+// A message picked in the space-time diagram: its link, and its update's other hops.
+QColor highlight();
+// Partition preview: one tint per resulting group, and the "will go stale" mark.
+QColor groupTint(int group);
+QColor staleTag();
 
 // A stable, readable colour per client id (the same on every run).
 QColor tokenColor(const QByteArray &clientId);

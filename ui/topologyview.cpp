@@ -15,10 +15,13 @@
 
 #include "cluster.h"
 #include "floodanimator.h"
+#include "partition.h"
 #include "linkitem.h"
 #include "node.h"
 #include "nodeitem.h"
+#include "partitionpreviewitem.h"
 #include "peerlink.h"
+#include "topologylegend.h"
 #include "topologystyle.h"
 
 using namespace Qt::StringLiterals;
@@ -113,6 +116,7 @@ TopologyView::TopologyView(Herd::Cluster *cluster, QWidget *parent)
         m_scene->addItem(layer);
         return layer;
     };
+    m_previewLayer = addLayer(-1);
     m_linkLayer = addLayer(0);
     m_nodeLayer = addLayer(1);
     m_tokenLayer = addLayer(2);
@@ -133,6 +137,19 @@ TopologyView::TopologyView(Herd::Cluster *cluster, QWidget *parent)
     m_banner->setFont(bannerFont());
     m_banner->hide();
 
+    auto nodeLookup = [this](const QString &name) { return m_nodes.value(name); };
+    using PreviewLayer = PartitionPreviewItem::Layer;
+    m_previewGroups = new PartitionPreviewItem(PreviewLayer::Groups, nodeLookup, m_previewLayer);
+    m_previewMarks = new PartitionPreviewItem(PreviewLayer::Marks, nodeLookup, m_labelLayer);
+    m_previewBanner = new QLabel(this);
+    m_previewBanner->setAttribute(Qt::WA_TransparentForMouseEvents);
+    m_previewBanner->setStyleSheet(u"QLabel { background: rgba(255,251,235,242); color: #78350f;"
+                                   " border: 2px solid #f59e0b; border-radius: 12px; padding: 6px 14px; }"_s);
+    m_previewBanner->setFont(bannerFont());
+    m_previewBanner->hide();
+    m_legend = new TopologyLegend(this);
+    connect(m_legend, &TopologyLegend::foldedChanged, this, &TopologyView::placeOverlays);
+
     m_wall.start();
     m_frameTimer.setTimerType(Qt::PreciseTimer);
     m_frameTimer.setInterval(kFrameMs);
@@ -152,7 +169,9 @@ TopologyView::~TopologyView()
     // The animator only borrows items; drop it, then the scene and its
     // items while the maps and callbacks they use still exist.
     m_animator.reset();
-    m_scene->disconnect(this);
+    // Deleting a selected item changes the selection: nobody (this view,
+    // the main window) may hear that from a scene being torn down.
+    m_scene->disconnect();
     setScene(nullptr);
     delete std::exchange(m_scene, nullptr);
 }
@@ -335,8 +354,13 @@ void TopologyView::onEvent(const Herd::Event &event)
     case EventKind::PeerConnected:
     case EventKind::PeerDisconnected:
     case EventKind::PeerRetrying:
-    case EventKind::LinkChanged:
         markLinkDirty(event.node, event.peer);
+        break;
+    case EventKind::LinkChanged:
+        if (event.peer.isEmpty())
+            m_dirtyNodes.insert(event.node); // a fault of the node itself (its clock)
+        else
+            markLinkDirty(event.node, event.peer);
         break;
     default:
         return;
@@ -371,8 +395,10 @@ void TopologyView::refreshNode(const QString &name)
     if (node) {
         item->setPort(node->port());
         item->setClientCount(node->isRunning() ? node->store().size() : 0);
+        item->setClockSkew(node->clockSkewMs());
     } else {
         item->setClientCount(0);
+        item->setClockSkew(0);
     }
 }
 
@@ -384,6 +410,7 @@ void TopologyView::refreshLink(LinkItem *link)
         const Herd::Node *sender = m_cluster ? m_cluster->node(from) : nullptr;
         const Herd::PeerLink *peerLink = sender ? sender->link(to) : nullptr;
         link->setLook(fromA, linkLook(peerLink, sender && sender->isRunning()), peerLink ? peerLink->delayMs() : 0);
+        link->setFaults(fromA, peerLink ? peerLink->jitterMs() : 0, peerLink ? peerLink->flakyMeanMs() : 0);
     }
 }
 
@@ -523,6 +550,7 @@ void TopologyView::wheelEvent(QWheelEvent *event)
 void TopologyView::resizeEvent(QResizeEvent *event)
 {
     QGraphicsView::resizeEvent(event);
+    placeOverlays();
     if (m_autoFit)
         zoomToFit();
 }
@@ -552,11 +580,102 @@ void TopologyView::onSelectionChanged()
         if (link->label())
             link->label()->update();
     }
+    const auto link = selectedLink();
+    if (link != m_lastSelectedLink) {
+        m_lastSelectedLink = link;
+        emit linkSelected(link ? link->first : QString(), link ? link->second : QString());
+    }
     const QString node = selectedNode();
     if (node == m_lastSelectedNode)
         return;
     m_lastSelectedNode = node;
     emit nodeSelected(node);
+}
+
+void TopologyView::setHighlightedHops(const QList<std::pair<QString, QString>> &hops,
+                                      const std::pair<QString, QString> &primary)
+{
+    clearHighlights();
+    auto mark = [this](const QString &from, const QString &to, LinkItem::Highlight level) {
+        LinkItem *link = linkItem(from, to);
+        if (!link)
+            return;
+        const bool fromA = link->nodeA()->name() == from;
+        if (link->highlight(fromA) < level)
+            link->setHighlight(fromA, level);
+    };
+    for (const auto &[from, to] : hops)
+        mark(from, to, LinkItem::Highlight::Hop);
+    mark(primary.first, primary.second, LinkItem::Highlight::Primary);
+}
+
+void TopologyView::clearHighlights()
+{
+    for (LinkItem *link : std::as_const(m_links)) {
+        link->setHighlight(true, LinkItem::Highlight::None);
+        link->setHighlight(false, LinkItem::Highlight::None);
+    }
+}
+
+void TopologyView::showPartitionPreview(const PartitionPreview &preview)
+{
+    if (!m_cluster || preview.isEmpty()) {
+        clearPartitionPreview();
+        return;
+    }
+    m_preview = preview;
+    // The links that still carry updates afterwards hold each group together.
+    QList<PartitionPreview::Link> kept;
+    for (const auto &link : m_cluster->config().links) {
+        const bool cutNow
+            = m_cluster->isLinkCut(link.first, link.second) && m_cluster->isLinkCut(link.second, link.first);
+        const bool cutNext = preview.newCuts.contains(link)
+                             || preview.newCuts.contains(PartitionPreview::Link{link.second, link.first});
+        if (!cutNow && !cutNext)
+            kept.append(link);
+    }
+    m_previewGroups->setPreview(preview, kept);
+    m_previewMarks->setPreview(preview, kept);
+    m_previewBanner->setText(preview.caption());
+    m_previewBanner->setToolTip(preview.description());
+    m_previewBanner->show();
+    placeOverlays();
+}
+
+void TopologyView::clearPartitionPreview()
+{
+    if (m_preview.isEmpty())
+        return;
+    m_preview = {};
+    m_previewGroups->setPreview({}, {});
+    m_previewMarks->setPreview({}, {});
+    m_previewBanner->hide();
+}
+
+QString TopologyView::partitionPreviewCaption() const
+{
+    return m_previewBanner->isVisible() ? m_previewBanner->text() : QString();
+}
+
+void TopologyView::setLegendVisible(bool visible)
+{
+    m_legend->setVisible(visible);
+    placeOverlays();
+}
+
+void TopologyView::placeOverlays()
+{
+    const QRect area = viewport()->geometry();
+    m_legend->resize(m_legend->sizeHint());
+    m_legend->move(area.left() + 10, area.bottom() - m_legend->height() - 9);
+    if (m_previewBanner->isVisible()) {
+        // One line at the top (zoomToFit leaves room there), under the
+        // busy/paused banner when that shows.
+        m_previewBanner->adjustSize();
+        const int top = m_banner->isVisible() ? m_banner->geometry().bottom() + 8 : 12;
+        m_previewBanner->move(area.left() + 12, area.top() + top);
+        m_previewBanner->raise();
+    }
 }
 
 void TopologyView::contextMenuEvent(QContextMenuEvent *event)
@@ -584,8 +703,24 @@ void TopologyView::contextMenuEvent(QContextMenuEvent *event)
         QAction *restart = menu.addAction(tr("Restart %1").arg(name), this, [this, name] { emit restartRequested(name); });
         restart->setEnabled(local && node->isKilled());
         menu.addSeparator();
-        QAction *isolate = menu.addAction(tr("Isolate (cut all its links)"), this, [this, name] { emit isolateRequested(name); });
+        QAction *isolate = menu.addAction(tr("Isolate (cut all its links)"), this, [this, name] {
+            clearPartitionPreview();
+            emit isolateRequested(name);
+        });
         isolate->setEnabled(local && !node->links().isEmpty());
+        QAction *skew
+            = menu.addAction(tr("Set clock skew…"), this, [this, name] { emit clockSkewRequested(name); });
+        skew->setEnabled(local);
+        // Hovering the partition shows what it would leave.
+        connect(&menu, &QMenu::hovered, this, [this, isolate, name](QAction *hovered) {
+            if (hovered == isolate && m_cluster) {
+                const auto groups = Herd::Partition::isolate(m_cluster->config(), name);
+                const QString title = tr("Isolate %1").arg(name);
+                showPartitionPreview(PartitionPreview::forGroups(*m_cluster, title, groups));
+            }
+            else
+                clearPartitionPreview();
+        });
     } else if (link) {
         const QString a = link->nodeA()->name();
         const QString b = link->nodeB()->name();
@@ -596,11 +731,14 @@ void TopologyView::contextMenuEvent(QContextMenuEvent *event)
         restore->setEnabled(link->isCut());
         menu.addSeparator();
         menu.addAction(tr("Set delay…"), this, [this, a, b] { emit delayRequested(a, b); });
+        menu.addAction(tr("Set jitter…"), this, [this, a, b] { emit jitterRequested(a, b); });
+        menu.addAction(tr("Make flaky…"), this, [this, a, b] { emit flakyRequested(a, b); });
     } else {
         menu.addAction(tr("Zoom to fit"), this, &TopologyView::zoomToFit);
         menu.addAction(tr("Automatic layout"), this, &TopologyView::relayout);
     }
     menu.exec(event->globalPos());
+    clearPartitionPreview();
     event->accept();
 }
 

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "event.h"
+#include "partitionpreview.h"
 
 class QLabel;
 
@@ -24,6 +25,8 @@ namespace HerdUi {
 class FloodAnimator;
 class LinkItem;
 class NodeItem;
+class PartitionPreviewItem;
+class TopologyLegend;
 
 // The herd as a diagram: nodes as cards, links as lines whose style shows
 // each direction's state, and every update as a token travelling the link
@@ -66,6 +69,10 @@ public:
     // Mean cost of one frame's update (refresh + animation step), in ms.
     double meanFrameCostMs() const { return m_frameCostMs; }
     bool isFrameTimerActive() const { return m_frameTimer.isActive(); }
+    TopologyLegend *legend() const { return m_legend; }
+    bool hasPartitionPreview() const { return !m_preview.isEmpty(); }
+    const PartitionPreview &partitionPreview() const { return m_preview; }
+    QString partitionPreviewCaption() const;
 
 public slots:
     void onEvent(const Herd::Event &event);
@@ -73,6 +80,16 @@ public slots:
     void setPaused(bool paused);           // freezes tokens in place; new events queue (bounded)
     void relayout();
     void zoomToFit();
+    // Marks the directions (from, to) an update travelled, `primary` the
+    // most; replaces any earlier highlight. Drawn until cleared.
+    void setHighlightedHops(const QList<std::pair<QString, QString>> &hops,
+                            const std::pair<QString, QString> &primary);
+    void clearHighlights();
+    // Shades what a partition would leave before it is applied (see
+    // PartitionPreview); cleared by clearPartitionPreview() or a new one.
+    void showPartitionPreview(const HerdUi::PartitionPreview &preview);
+    void clearPartitionPreview();
+    void setLegendVisible(bool visible);
 
 signals:
     void killRequested(const QString &node);
@@ -80,8 +97,14 @@ signals:
     void isolateRequested(const QString &node);
     void cutRequested(const QString &a, const QString &b, bool cut); // both directions
     void delayRequested(const QString &a, const QString &b);         // main window asks for the ms
+    void jitterRequested(const QString &a, const QString &b);
+    void flakyRequested(const QString &a, const QString &b);
+    void clockSkewRequested(const QString &node);
     // On a new selection; an empty name when no node is selected any more.
     void nodeSelected(const QString &node);
+    // On a new link selection, ends in herd-file link order; empty strings
+    // when no link is selected any more.
+    void linkSelected(const QString &a, const QString &b);
     // After the user dragged nodes, or relayout().
     void positionsChanged();
 
@@ -106,6 +129,7 @@ private:
     void onSelectionChanged();
     void updateBanner();
     void updateSceneRect();
+    void placeOverlays();
 
     QPointer<Herd::Cluster> m_cluster;    // borrowed
     QGraphicsScene *m_scene = nullptr;    // owned (child)
@@ -113,6 +137,10 @@ private:
     QGraphicsItem *m_nodeLayer = nullptr;
     QGraphicsItem *m_tokenLayer = nullptr;
     QGraphicsItem *m_labelLayer = nullptr;
+    QGraphicsItem *m_previewLayer = nullptr; // under the links
+    PartitionPreviewItem *m_previewGroups = nullptr; // in m_previewLayer
+    PartitionPreviewItem *m_previewMarks = nullptr;  // in m_labelLayer
+    PartitionPreview m_preview;
     QHash<QString, NodeItem *> m_nodes;
     QList<LinkItem *> m_links;
     QHash<QString, LinkItem *> m_linkIndex; // "a>b" and "b>a"
@@ -123,6 +151,9 @@ private:
     QSet<QString> m_dirtyNodes;
     QSet<LinkItem *> m_dirtyLinks;
     QLabel *m_banner = nullptr; // owned (child)
+    QLabel *m_previewBanner = nullptr; // owned (child)
+    TopologyLegend *m_legend = nullptr; // owned (child)
+    std::optional<std::pair<QString, QString>> m_lastSelectedLink;
     QString m_bannerText;
     qint64 m_lastBannerMs = -1;
     QString m_lastSelectedNode;

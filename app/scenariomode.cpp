@@ -1,0 +1,101 @@
+#include "scenariomode.h"
+
+#include <cstdio>
+
+#include <QCoreApplication>
+
+#include "cluster.h"
+#include "herdconfig.h"
+#include "logwriter.h"
+#include "options.h"
+#include "placesfactory.h"
+#include "scenario.h"
+#include "scenarioreport.h"
+#include "scenariorunner.h"
+#include "termination.h"
+
+namespace {
+
+void print(FILE *stream, const QString &text)
+{
+    std::fputs(qPrintable(text), stream);
+    std::fflush(stream);
+}
+
+} // namespace
+
+int runScenario(const Options &options)
+{
+    QString error;
+    const std::optional<Herd::Scenario> scenario = Herd::Scenario::fromFile(options.scenarioFile, &error);
+    if (!scenario) {
+        print(stderr, u"herd: " + error + u'\n');
+        return 2;
+    }
+    Herd::HerdConfig config = scenario->herd;
+    applyPlacesOptions(options, &config);
+    // The herd lives in this process only: loopback, and ports the OS picks,
+    // so a scenario never clashes with a herd already running here.
+    for (Herd::NodeConfig &node : config.nodes) {
+        node.host = QStringLiteral("127.0.0.1");
+        node.port = 0;
+    }
+    std::unique_ptr<Herd::PlacesSource> places = Herd::makePlacesSource(config.places, &error);
+    if (!places) {
+        print(stderr, u"herd: places: " + error + u'\n');
+        return 2;
+    }
+    Herd::LogWriter logs(options.logDir);
+    if (!logs.open(&error)) {
+        print(stderr, u"herd: " + error + u'\n');
+        return 1;
+    }
+    QCoreApplication &app = *QCoreApplication::instance();
+    bool interrupted = false;
+    if (!quitOnTerminationSignals(app, [&interrupted] { interrupted = true; })) {
+        print(stderr, QStringLiteral("herd: cannot install signal handlers\n"));
+        return 1;
+    }
+
+    Herd::Cluster cluster(config, places.get());
+    QObject::connect(&cluster, &Herd::Cluster::eventOccurred, &logs, &Herd::LogWriter::write);
+    const bool verbose = options.verbose;
+    QObject::connect(&cluster, &Herd::Cluster::eventOccurred, &app, [verbose](const Herd::Event &event) {
+        if (verbose)
+            print(stdout, QString::fromUtf8(Herd::LogWriter::formatLine(event)));
+        else if (event.kind == Herd::EventKind::Error)
+            print(stderr, QStringLiteral("%1: %2\n").arg(event.node, event.detail));
+    });
+    Herd::ScenarioReport report(*scenario, config);
+    print(stdout, report.header());
+    if (!cluster.start({}, &error)) {
+        print(stderr, u"herd: " + error + u'\n');
+        return 1;
+    }
+    print(stdout, QStringLiteral("Logs: %1/<node>.log\n").arg(options.logDir));
+
+    Herd::ScenarioRunner runner(*scenario, &cluster);
+    QObject::connect(&runner, &Herd::ScenarioRunner::started, &app, [&report](const QStringList &linksDown) {
+        print(stdout, report.startedLine(linksDown));
+    });
+    QObject::connect(&runner, &Herd::ScenarioRunner::stepFinished, &app,
+                     [&report](int index, const Herd::StepResult &result) {
+                         print(stdout, report.stepLine(index, result));
+                     });
+    QObject::connect(&runner, &Herd::ScenarioRunner::finished, &app, [] { QCoreApplication::quit(); });
+    runner.start();
+    app.exec();
+
+    if (interrupted) {
+        print(stdout,
+              QStringLiteral("herd: %1, stopping%2\n")
+                  .arg(terminationSignalName(),
+                       runner.currentStep() >= 0
+                           ? QStringLiteral(" during step %1").arg(runner.currentStep() + 1)
+                           : QString()));
+    }
+    print(stdout, report.summary(runner.clockMs()));
+    cluster.stop();
+    logs.flush();
+    return report.passed() && !interrupted ? 0 : 1;
+}

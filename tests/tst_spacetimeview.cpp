@@ -1,0 +1,394 @@
+// The space-time diagram: arrows matched from sends and receipts (synthetic
+// events and a real herd's), their outcomes, Lamport clocks, the bounded
+// ring, and picking an arrow with the mouse.
+
+#include <QSignalSpy>
+#include <QTest>
+
+#include <memory>
+
+#include "clock.h"
+#include "cluster.h"
+#include "herdfixture.h"
+#include "lineclient.h"
+#include "spacetimecanvas.h"
+#include "spacetimehistory.h"
+#include "spacetimeview.h"
+
+using namespace Qt::StringLiterals;
+using Herd::Event;
+using Herd::EventKind;
+using HerdUi::SpaceTimeHistory;
+using HerdUi::SpaceTimeMark;
+using HerdUi::SpaceTimeMessage;
+using HerdUi::SpaceTimeSelection;
+using HerdUi::SpaceTimeView;
+using Outcome = SpaceTimeMessage::Outcome;
+
+namespace {
+
+constexpr int Timeout = 10'000;
+
+QByteArray atLine(const QByteArray &origin, const QByteArray &client, int seconds)
+{
+    return "AT " + origin + " +0.000100000 " + client + " +34.068930-118.445127 " + QByteArray::number(seconds)
+           + ".000000000";
+}
+
+Event sent(qint64 t, const QString &from, const QString &to, const QByteArray &line)
+{
+    Event event;
+    event.timeNs = t;
+    event.node = from;
+    event.kind = EventKind::LineSent;
+    event.peer = to;
+    event.line = line;
+    event.viaPeerLink = true;
+    return event;
+}
+
+Event received(qint64 t, const QString &at, const QString &from, const QByteArray &line)
+{
+    Event event;
+    event.timeNs = t;
+    event.node = at;
+    event.kind = EventKind::LineReceived;
+    event.peer = from;
+    event.line = line;
+    event.viaPeerLink = line.startsWith("AT ");
+    return event;
+}
+
+Event outcome(qint64 t, const QString &at, const QString &from, const QByteArray &client, bool stored)
+{
+    Event event;
+    event.timeNs = t;
+    event.node = at;
+    event.kind = stored ? EventKind::RecordStored : EventKind::RecordDropped;
+    event.peer = from;
+    event.client = client;
+    event.detail = stored ? u"flood"_s : u"not newer than the record held"_s;
+    return event;
+}
+
+Event nodeEvent(qint64 t, const QString &node, EventKind kind)
+{
+    Event event;
+    event.timeNs = t;
+    event.node = node;
+    event.kind = kind;
+    event.detail = kind == EventKind::NodeStopped ? u"killed"_s : u"listening"_s;
+    return event;
+}
+
+} // namespace
+
+class TestSpaceTimeView : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void matchesReceiptsToSendsFifo();
+    void receiptWithoutSenderNameTakesOldestSend();
+    void iamatIsAMarkWithItsOutcome();
+    void killLosesLinesInFlightAndMarksDowntime();
+    void ringIsBounded();
+    void realHerdFloodBecomesArrows();
+    void clickingAnArrowSelectsItsUpdate();
+    void emphasisFollowsNodeAndLink();
+    void busyStreamIsDrawnSimplified();
+};
+
+void TestSpaceTimeView::matchesReceiptsToSendsFifo()
+{
+    SpaceTimeHistory history({u"A"_s, u"B"_s});
+    const QByteArray line = atLine("A", "kiwi", 100);
+    // The same line twice on one link: TCP keeps order, so the first receipt
+    // closes the first send.
+    QVERIFY(history.addEvent(sent(1000, u"A"_s, u"B"_s, line)));
+    QVERIFY(history.addEvent(sent(2000, u"A"_s, u"B"_s, line)));
+    QCOMPARE(history.openSends(), 2);
+    QVERIFY(history.addEvent(received(5000, u"B"_s, u"A"_s, line)));
+    QVERIFY(history.addEvent(outcome(5001, u"B"_s, u"A"_s, "kiwi", true)));
+    QVERIFY(history.addEvent(received(6000, u"B"_s, u"A"_s, line)));
+    QVERIFY(history.addEvent(outcome(6001, u"B"_s, u"A"_s, "kiwi", false)));
+
+    QCOMPARE(history.messages().size(), size_t(2));
+    QCOMPARE(history.openSends(), 0);
+    const SpaceTimeMessage &first = history.messages().at(0);
+    const SpaceTimeMessage &second = history.messages().at(1);
+    QCOMPARE(first.sentNs, 1000);
+    QCOMPARE(first.receivedNs, 5000);
+    QCOMPARE(first.outcome, Outcome::Stored);
+    QCOMPARE(second.sentNs, 2000);
+    QCOMPARE(second.receivedNs, 6000);
+    QCOMPARE(second.outcome, Outcome::Dropped);
+    QCOMPARE(first.client, QByteArray("kiwi"));
+    QCOMPARE(first.update, QByteArray("kiwi 100.000000000"));
+    QCOMPARE(first.update, second.update);
+    // Lamport: a receipt comes after its send, and after what B did before.
+    QVERIFY(first.receivedTick > first.sentTick);
+    QVERIFY(second.receivedTick > first.receivedTick);
+    QVERIFY(second.receivedTick > second.sentTick);
+    QCOMPARE(history.unmatchedReceives(), 0);
+    QCOMPARE(first.writtenNs, -1);
+
+    // A line that waited on a delayed link starts when the sender stored
+    // the record; one sent for another reason (a resync) starts when sent.
+    const QByteArray slow = atLine("A", "pear", 7);
+    Event stored = outcome(10'000, u"A"_s, QString(), "pear", true);
+    stored.line = slow;
+    QVERIFY(history.addEvent(stored));
+    Event delayed = sent(410'000, u"A"_s, u"B"_s, slow);
+    delayed.detail = u"delayed"_s;
+    QVERIFY(history.addEvent(delayed));
+    QCOMPARE(history.messages().back().sentNs, 10'000);
+    QCOMPARE(history.messages().back().writtenNs, 410'000);
+    Event resent = sent(900'000, u"A"_s, u"B"_s, slow);
+    resent.detail = u"resync"_s;
+    QVERIFY(history.addEvent(resent));
+    QCOMPARE(history.messages().back().sentNs, 900'000);
+    QCOMPARE(history.messages().back().writtenNs, -1);
+    QCOMPARE(history.messages().back().note, u"resync"_s);
+}
+
+void TestSpaceTimeView::receiptWithoutSenderNameTakesOldestSend()
+{
+    SpaceTimeHistory history({u"A"_s, u"B"_s, u"C"_s});
+    const QByteArray line = atLine("A", "kiwi", 100);
+    history.addEvent(sent(1000, u"C"_s, u"B"_s, line));
+    history.addEvent(sent(2000, u"A"_s, u"B"_s, line));
+    // B could not name the sender (its address only): the oldest open send
+    // of this line to B is C's.
+    history.addEvent(received(3000, u"B"_s, u"127.0.0.1:40000"_s, line));
+    QCOMPARE(history.messages().at(0).receivedNs, 3000);
+    QVERIFY(!history.messages().at(1).isReceived());
+    QCOMPARE(history.openSends(), 1);
+
+    // A receipt nobody sent here (a sender in another process): an arrival
+    // without a send.
+    history.addEvent(received(4000, u"A"_s, u"C"_s, atLine("C", "other", 5)));
+    QCOMPARE(history.unmatchedReceives(), 1);
+    QCOMPARE(history.messages().back().from, u"C"_s);
+    QVERIFY(!history.messages().back().sendSeen);
+    QVERIFY(history.messages().back().isReceived());
+}
+
+void TestSpaceTimeView::iamatIsAMarkWithItsOutcome()
+{
+    SpaceTimeHistory history({u"A"_s, u"B"_s});
+    Event iamat = received(1000, u"A"_s, u"127.0.0.1:5000"_s, "IAMAT kiwi +34.068930-118.445127 100.5");
+    QVERIFY(history.addEvent(iamat));
+    Event stored = outcome(1001, u"A"_s, QString(), "kiwi", true);
+    stored.detail = u"iamat"_s;
+    history.addEvent(stored);
+    iamat.timeNs = 2000;
+    history.addEvent(iamat);
+    history.addEvent(outcome(2001, u"A"_s, QString(), "kiwi", false));
+
+    QCOMPARE(history.marks().size(), size_t(2));
+    QCOMPARE(history.marks().at(0).kind, SpaceTimeMark::Kind::Iamat);
+    QCOMPARE(history.marks().at(0).client, QByteArray("kiwi"));
+    QCOMPARE(history.marks().at(0).update, QByteArray("kiwi 100.5"));
+    QVERIFY(!history.marks().at(0).stale);
+    QVERIFY(history.marks().at(1).stale);
+    // A WHATSAT is not part of the diagram.
+    QVERIFY(!history.addEvent(received(3000, u"A"_s, u"127.0.0.1:5000"_s, "WHATSAT kiwi 10 5")));
+}
+
+void TestSpaceTimeView::killLosesLinesInFlightAndMarksDowntime()
+{
+    SpaceTimeHistory history({u"A"_s, u"B"_s});
+    history.addEvent(sent(1000, u"A"_s, u"B"_s, atLine("A", "kiwi", 1)));
+    history.addEvent(nodeEvent(2000, u"B"_s, EventKind::NodeStopped));
+    QCOMPARE(history.messages().front().outcome, Outcome::Lost);
+    QCOMPARE(history.openSends(), 0);
+    QCOMPARE(history.downtimes(u"B"_s).size(), 1);
+    QCOMPARE(history.downtimes(u"B"_s).front().toNs, -1);
+    history.addEvent(nodeEvent(3000, u"B"_s, EventKind::NodeStarted));
+    QCOMPARE(history.downtimes(u"B"_s).front().fromNs, 2000);
+    QCOMPARE(history.downtimes(u"B"_s).front().toNs, 3000);
+    QCOMPARE(history.marks().size(), size_t(2));
+    QCOMPARE(history.marks().at(0).kind, SpaceTimeMark::Kind::Killed);
+    QCOMPARE(history.marks().at(1).kind, SpaceTimeMark::Kind::Started);
+
+    // A line that was never sent is a stub, not an open send.
+    Event skipped = sent(4000, u"A"_s, u"B"_s, atLine("A", "kiwi", 2));
+    skipped.kind = EventKind::SendSkipped;
+    skipped.detail = u"link cut"_s;
+    QVERIFY(history.addEvent(skipped));
+    QCOMPARE(history.messages().back().outcome, Outcome::NotSent);
+    QCOMPARE(history.messages().back().note, u"link cut"_s);
+    QCOMPARE(history.openSends(), 0);
+}
+
+void TestSpaceTimeView::ringIsBounded()
+{
+    SpaceTimeHistory history({u"A"_s, u"B"_s});
+    history.setCapacity(50, 20);
+    for (int i = 0; i < 1000; ++i) {
+        const QByteArray line = atLine("A", "c" + QByteArray::number(i % 7), i);
+        history.addEvent(sent(i * 10, u"A"_s, u"B"_s, line));
+        if (i % 2 == 0) // half of them arrive
+            history.addEvent(received(i * 10 + 5, u"B"_s, u"A"_s, line));
+        history.addEvent(received(i * 10 + 6, u"A"_s, u"x:1"_s, "IAMAT c +34.068930-118.445127 " + QByteArray::number(i)));
+    }
+    QCOMPARE(history.messages().size(), size_t(50));
+    QCOMPARE(history.marks().size(), size_t(20));
+    QCOMPARE(history.evictedMessages(), 950);
+    // Evicted open sends left the index with them: only the ring's remain.
+    QCOMPARE(history.openSends(), 25);
+    QCOMPARE(history.messages().back().id - history.messages().front().id, quint64(49));
+    QVERIFY(history.message(history.messages().front().id - 1) == nullptr);
+    QCOMPARE(history.message(history.messages().back().id)->sentNs, 9990);
+}
+
+void TestSpaceTimeView::realHerdFloodBecomesArrows()
+{
+    // A triangle: the IAMAT at A goes to B and C (stored), then B and C
+    // each forward it to the other, who already has it (stale).
+    Herd::Test::HerdFixture herd;
+    QString error;
+    const QStringList names{u"A"_s, u"B"_s, u"C"_s};
+    QVERIFY2(herd.start(Herd::Test::HerdFixture::config(names, {{u"A"_s, u"B"_s}, {u"B"_s, u"C"_s}, {u"A"_s, u"C"_s}}), &error),
+             qPrintable(error));
+    QVERIFY(herd.waitForLinks(Timeout));
+    SpaceTimeView view(names);
+    connect(herd.cluster(), &Herd::Cluster::eventOccurred, &view, &SpaceTimeView::onEvent);
+
+    Herd::Test::LineClient client;
+    QVERIFY(client.connectTo(herd.port(u"A"_s)));
+    client.send("IAMAT kiwi.cs.ucla.edu +34.068930-118.445127 1621464827.959498503\n");
+    QVERIFY(herd.waitUntilAllStore("kiwi.cs.ucla.edu", -1, Timeout));
+    const SpaceTimeHistory &history = view.history();
+    QTRY_COMPARE_WITH_TIMEOUT(int(history.messages().size()), 4, Timeout);
+    QTRY_COMPARE_WITH_TIMEOUT(history.openSends(), 0, Timeout);
+    int stored = 0;
+    int dropped = 0;
+    QSet<QString> directions;
+    for (const SpaceTimeMessage &message : history.messages()) {
+        QVERIFY(message.isReceived());
+        QVERIFY(message.receivedNs >= message.sentNs);
+        QVERIFY(message.receivedTick > message.sentTick);
+        QCOMPARE(message.update, QByteArray("kiwi.cs.ucla.edu 1621464827.959498503"));
+        stored += message.outcome == Outcome::Stored ? 1 : 0;
+        dropped += message.outcome == Outcome::Dropped ? 1 : 0;
+        directions.insert(message.from + u'>' + message.to);
+    }
+    QCOMPARE(stored, 2);
+    QCOMPARE(dropped, 2);
+    QCOMPARE(directions, (QSet<QString>{u"A>B"_s, u"A>C"_s, u"B>C"_s, u"C>B"_s}));
+    // The stored ones left A; the stale ones crossed between B and C.
+    for (const SpaceTimeMessage &message : history.messages())
+        QCOMPARE(message.outcome == Outcome::Stored, message.from == u"A"_s);
+    QCOMPARE(history.marks().size(), size_t(1));
+    QCOMPARE(history.marks().front().node, u"A"_s);
+    QCOMPARE(history.unmatchedReceives(), 0);
+}
+
+void TestSpaceTimeView::clickingAnArrowSelectsItsUpdate()
+{
+    SpaceTimeView view({u"A"_s, u"B"_s, u"C"_s});
+    view.resize(900, 300);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    view.setLive(false);
+    view.setAxis(SpaceTimeView::Axis::Lamport);
+
+    // One update, A -> B -> C, and another client's A -> C.
+    const QByteArray kiwi = atLine("A", "kiwi", 1);
+    const QByteArray pear = atLine("A", "pear", 2);
+    view.onEvent(sent(1000, u"A"_s, u"B"_s, kiwi));
+    view.onEvent(received(1100, u"B"_s, u"A"_s, kiwi));
+    view.onEvent(outcome(1101, u"B"_s, u"A"_s, "kiwi", true));
+    view.onEvent(sent(1200, u"B"_s, u"C"_s, kiwi));
+    view.onEvent(received(1300, u"C"_s, u"B"_s, kiwi));
+    view.onEvent(outcome(1301, u"C"_s, u"B"_s, "kiwi", true));
+    view.onEvent(sent(1400, u"A"_s, u"C"_s, pear));
+    view.onEvent(received(1500, u"C"_s, u"A"_s, pear));
+    view.showAll();
+    view.refresh();
+
+    const SpaceTimeMessage &second = view.history().messages().at(1); // B -> C, kiwi
+    const QLineF arrow = view.canvas()->arrow(second);
+    QVERIFY(view.canvas()->rect().contains(arrow.pointAt(0.5).toPoint()));
+    QCOMPARE(view.canvas()->messageAt(arrow.pointAt(0.5)), second.id);
+
+    QSignalSpy selected(&view, &SpaceTimeView::messageSelected);
+    QSignalSpy cleared(&view, &SpaceTimeView::selectionCleared);
+    QTest::mouseClick(view.canvas(), Qt::LeftButton, {}, arrow.pointAt(0.5).toPoint());
+    QCOMPARE(selected.count(), 1);
+    const auto selection = selected.first().first().value<SpaceTimeSelection>();
+    QCOMPARE(selection.message, second.id);
+    QCOMPARE(selection.from, u"B"_s);
+    QCOMPARE(selection.to, u"C"_s);
+    QCOMPARE(selection.client, QByteArray("kiwi"));
+    // Every hop of kiwi's update, and not pear's.
+    QCOMPARE(selection.hops.size(), 2);
+    QVERIFY(selection.hops.contains(std::pair{u"A"_s, u"B"_s}));
+    QVERIFY(selection.hops.contains(std::pair{u"B"_s, u"C"_s}));
+    QCOMPARE(view.selectedMessage(), second.id);
+
+    // Empty space clears it.
+    QTest::mouseClick(view.canvas(), Qt::LeftButton, {}, QPoint(view.canvas()->width() - 20, 4));
+    QCOMPARE(cleared.count(), 1);
+    QCOMPARE(view.selectedMessage(), quint64(0));
+    // Clearing again says nothing.
+    view.clearSelection();
+    QCOMPARE(cleared.count(), 1);
+}
+
+void TestSpaceTimeView::emphasisFollowsNodeAndLink()
+{
+    SpaceTimeView view({u"A"_s, u"B"_s, u"C"_s});
+    view.onEvent(sent(1000, u"A"_s, u"B"_s, atLine("A", "kiwi", 1)));
+    view.onEvent(sent(1100, u"B"_s, u"C"_s, atLine("A", "kiwi", 1)));
+    view.onEvent(sent(1200, u"C"_s, u"A"_s, atLine("C", "pear", 1)));
+    const auto &messages = view.history().messages();
+    auto emphasised = [&] {
+        QStringList result;
+        for (const SpaceTimeMessage &message : messages) {
+            if (view.canvas()->emphasises(message))
+                result << message.from + u'>' + message.to;
+        }
+        return result;
+    };
+    view.setEmphasis(u"B"_s);
+    QCOMPARE(emphasised(), (QStringList{u"A>B"_s, u"B>C"_s}));
+    view.setEmphasis(u"A"_s, u"C"_s);
+    QCOMPARE(emphasised(), (QStringList{u"C>A"_s}));
+    view.setEmphasis({});
+    QVERIFY(emphasised().isEmpty());
+}
+
+void TestSpaceTimeView::busyStreamIsDrawnSimplified()
+{
+    // Thousands of messages in a moment: the view says it is busy, and the
+    // canvas takes its batched path for all of them.
+    const QStringList nodes{u"A"_s, u"B"_s, u"C"_s};
+    SpaceTimeView view(nodes);
+    view.resize(900, 260);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    const qint64 now = Herd::wallClockNs();
+    const int count = 3000;
+    for (int i = 0; i < count; ++i) {
+        const QByteArray line = atLine("A", "c" + QByteArray::number(i % 50), i);
+        const QString &from = nodes[i % 3];
+        const QString &to = nodes[(i + 1) % 3];
+        view.onEvent(sent(now - 200'000'000 + i * 10'000, from, to, line));
+        view.onEvent(received(now - 200'000'000 + i * 10'000 + 5'000, to, from, line));
+    }
+    QVERIFY(view.summaryText().contains(u"busy"));
+    view.setLive(false);
+    view.refresh();
+    view.canvas()->repaint();
+    QCOMPARE(view.canvas()->visibleMessages(), count);
+    QVERIFY(count > HerdUi::SpaceTimeCanvas::SimpleDrawingAbove);
+    // Picking still works on the dense picture.
+    const SpaceTimeMessage &last = view.history().messages().back();
+    QVERIFY(view.canvas()->messageAt(view.canvas()->arrow(last).pointAt(0.5)) != 0);
+}
+
+QTEST_MAIN(TestSpaceTimeView)
+#include "tst_spacetimeview.moc"
