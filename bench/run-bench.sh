@@ -9,8 +9,8 @@
 #   prints it.
 # Usage: bench/run-bench.sh [BUILD_DIR]
 #   env: DURATION=5 CONNECTIONS=100 FLOOD_SAMPLES=500 IDLE_CONNECTIONS=10000
-#        SCALE_NODES=100 SCALE_CLIENTS=100000 (SCALE_CLIENTS=0 skips herd-scale:
-#        it takes minutes and about 4.5 GB of memory)
+#        SCALE_NODES=100 SCALE_CLIENTS=100000 (IDLE_CONNECTIONS=0 skips herd-idle,
+#        SCALE_CLIENTS=0 skips herd-scale: it takes minutes and about 4.5 GB)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -129,8 +129,12 @@ runLoad herd-flood "$herdPid" --flood-check "${ports[2]},${ports[0]},${ports[1]}
 
 # Each of these starts its own herd: a one-node `herd --server`, and a random
 # herd inside herd-scale. The 5-node herd above stays idle meanwhile.
-echo "== herd-idle" >&2
-"$build/bin/herd-idle" --connections "$idleConnections" --herd "$herd" --json "$work/idle.json" >&2
+haveIdle=0
+if ((idleConnections > 0)); then
+    echo "== herd-idle" >&2
+    "$build/bin/herd-idle" --connections "$idleConnections" --herd "$herd" --json "$work/idle.json" >&2
+    haveIdle=1
+fi
 haveScale=0
 if ((scaleClients > 0)); then
     echo "== herd-scale" >&2
@@ -142,9 +146,9 @@ fi
 
 machine="$(nproc) CPU(s), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(uname -sr)"
 redisVersion=$( ((haveRedis)) && redis-server --version | awk '{print $3}' | sed 's/^v=//' || echo none)
-python3 - "$work" "$haveRedis" "$machine" "$redisVersion" "$connections" "$duration" "$haveScale" >"$here/results.md" <<'PY'
+python3 - "$work" "$haveRedis" "$machine" "$redisVersion" "$connections" "$duration" "$haveScale" "$haveIdle" >"$here/results.md" <<'PY'
 import json, sys, os, datetime
-work, have_redis, machine, redis_version, conns, duration, have_scale = sys.argv[1:]
+work, have_redis, machine, redis_version, conns, duration, have_scale, have_idle = sys.argv[1:]
 def load(name):
     with open(os.path.join(work, name + ".json")) as f:
         return json.load(f)
@@ -177,12 +181,13 @@ rows.append(("flood to farthest node (3 hops), p50", "%.1f us" % flood["p50_us"]
              "p50 <= 300 us: " + ok(flood["p50_us"] <= 300), "%d samples, %d failed" % (flood["count"], flood["failed"])))
 rows.append(("flood to farthest node (3 hops), p99", "%.1f us" % flood["p99_us"], "-",
              "p99 <= 2000 us: " + ok(flood["p99_us"] <= 2000), "max %.0f us" % flood["max_us"]))
-idle = load("idle")
-rows.append(("herd memory per idle connection, %d conns, 1 node" % idle["connections"],
-             "%.0f B" % idle["bytes_per_connection"], "-",
-             "<= 8192 B: " + ok(idle["bytes_per_connection"] <= 8192),
-             "RSS %.1f -> %.1f MiB (VmRSS; kernel socket buffers not counted); opening them took %.0f s" % (
-                 idle["rss_before_bytes"] / 1048576, idle["rss_after_bytes"] / 1048576, idle["open_seconds"])))
+if have_idle == "1":
+    idle = load("idle")
+    rows.append(("herd memory per idle connection, %d conns, 1 node" % idle["connections"],
+               "%.0f B" % idle["bytes_per_connection"], "-",
+               "<= 8192 B: " + ok(idle["bytes_per_connection"] <= 8192),
+               "RSS %.1f -> %.1f MiB (VmRSS; kernel socket buffers not counted); opening them took %.0f s" % (
+                   idle["rss_before_bytes"] / 1048576, idle["rss_after_bytes"] / 1048576, idle["open_seconds"])))
 if have_scale == "1":
     scale = load("scale")
     last = scale["checkpoints"][-1]
