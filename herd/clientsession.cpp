@@ -24,7 +24,7 @@ QByteArray withoutCr(const QByteArray &line)
 ClientSession::ClientSession(qintptr descriptor, Node *node)
     : QObject(node),
       m_node(node),
-      m_connection(new LineConnection(descriptor, node->settings().maxLineBytes, this))
+      m_connection(new LineConnection(descriptor, node->settings().maxLineBytes, node->poller(), this))
 {
     m_peer = m_connection->peer();
     m_connection->setMaxPendingBytes(node->settings().maxPendingReplyBytes);

@@ -9,8 +9,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <QSocketNotifier>
-
 namespace Herd {
 
 namespace {
@@ -24,20 +22,31 @@ constexpr qsizetype PauseReadingAbove = 1024 * 1024;
 constexpr qsizetype ResumeReadingBelow = 256 * 1024;
 } // namespace
 
-LineConnection::LineConnection(qintptr descriptor, qsizetype maxLineBytes, QObject *parent)
-    : QObject(parent), m_fd(int(descriptor)), m_maxLineBytes(maxLineBytes)
+LineConnection::LineConnection(qintptr descriptor, qsizetype maxLineBytes, SocketPoller *poller,
+                               QObject *parent)
+    : QObject(parent), m_fd(int(descriptor)), m_maxLineBytes(maxLineBytes), m_poller(poller)
 {
     ::fcntl(m_fd, F_SETFL, ::fcntl(m_fd, F_GETFL) | O_NONBLOCK);
     peerOf(descriptor, &m_peerAddress, &m_peerPort);
     m_sinceInput.start();
-    m_readNotifier = new QSocketNotifier(m_fd, QSocketNotifier::Read, this);
-    connect(m_readNotifier, &QSocketNotifier::activated, this, &LineConnection::onReadable);
+    m_watch = m_poller->add(m_fd, SocketPoller::Read, this);
 }
 
 LineConnection::~LineConnection()
 {
-    if (m_fd >= 0)
+    if (m_fd >= 0) {
+        m_poller->remove(m_watch);
         ::close(m_fd);
+    }
+}
+
+void LineConnection::socketReady(bool readable, bool writable)
+{
+    // Writable first: sending what waits may resume reading.
+    if (writable)
+        onWritable();
+    if (readable && m_fd >= 0)
+        onReadable();
 }
 
 QString LineConnection::peerOf(qintptr descriptor, QHostAddress *address, quint16 *port)
@@ -83,7 +92,7 @@ void LineConnection::write(const QByteArray &data)
     }
     if (pendingBytes() > PauseReadingAbove && !m_readPaused) {
         m_readPaused = true;
-        updateReadNotifier();
+        updateInterest();
     }
     if (!m_inBatch) {
         flush();
@@ -96,7 +105,7 @@ void LineConnection::closeWhenFlushed()
     if (m_fd < 0)
         return;
     m_closeWhenFlushed = true;
-    m_readNotifier->setEnabled(false);
+    updateInterest();
     if (pendingBytes() == 0)
         closeWith(QStringLiteral("closed by server"));
 }
@@ -125,7 +134,7 @@ void LineConnection::onReadable()
         }
         if (n == 0) {
             m_inputDone = true;
-            m_readNotifier->setEnabled(false);
+            updateInterest();
             if (!m_in.isEmpty() && !m_discarding)
                 emit lineReceived(std::exchange(m_in, {}));
             m_in = {};
@@ -203,7 +212,10 @@ void LineConnection::flush()
             continue;
         }
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            waitUntilWritable();
+            if (!m_waitingWritable) {
+                m_waitingWritable = true;
+                updateInterest();
+            }
             return;
         }
         if (n < 0 && errno == EINTR)
@@ -214,20 +226,13 @@ void LineConnection::flush()
     m_out.clear();
     m_outOffset = 0;
     if (m_fd >= 0) {
-        if (m_writeNotifier)
-            m_writeNotifier->setEnabled(false);
+        if (m_waitingWritable) {
+            m_waitingWritable = false;
+            updateInterest();
+        }
         if (m_closeWhenFlushed)
             closeWith(QStringLiteral("closed by server"));
     }
-}
-
-void LineConnection::waitUntilWritable()
-{
-    if (!m_writeNotifier) {
-        m_writeNotifier = new QSocketNotifier(m_fd, QSocketNotifier::Write, this);
-        connect(m_writeNotifier, &QSocketNotifier::activated, this, &LineConnection::onWritable);
-    }
-    m_writeNotifier->setEnabled(true);
 }
 
 void LineConnection::onWritable()
@@ -241,29 +246,29 @@ void LineConnection::resumeReadingIfDrained()
     if (!m_readPaused || pendingBytes() >= ResumeReadingBelow || m_fd < 0)
         return;
     m_readPaused = false;
-    updateReadNotifier();
+    updateInterest();
 }
 
 void LineConnection::setReadingHeld(bool held)
 {
     m_readingHeld = held;
-    updateReadNotifier();
+    updateInterest();
 }
 
-void LineConnection::updateReadNotifier()
+void LineConnection::updateInterest()
 {
-    if (m_fd >= 0)
-        m_readNotifier->setEnabled(!m_readPaused && !m_readingHeld && !m_inputDone
-                                   && !m_closeWhenFlushed);
+    if (m_fd < 0)
+        return;
+    const bool reading = !m_readPaused && !m_readingHeld && !m_inputDone && !m_closeWhenFlushed;
+    m_poller->change(m_watch, (reading ? SocketPoller::Read : SocketPoller::None)
+                                  | (m_waitingWritable ? SocketPoller::Write : SocketPoller::None));
 }
 
 void LineConnection::closeWith(const QString &reason)
 {
     if (m_fd < 0)
         return;
-    m_readNotifier->setEnabled(false);
-    if (m_writeNotifier)
-        m_writeNotifier->setEnabled(false);
+    m_poller->remove(m_watch);
     ::close(m_fd);
     m_fd = -1;
     m_out.clear();

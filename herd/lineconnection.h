@@ -5,7 +5,7 @@
 #include <QHostAddress>
 #include <QObject>
 
-class QSocketNotifier;
+#include "socketpoller.h"
 
 namespace Herd {
 
@@ -22,15 +22,19 @@ namespace Herd {
 //
 // Lifecycle:  open --(EOF)--> input finished --closeWhenFlushed()--> closed
 //               \--(error / reset / abort())------------------------> closed
-// Thread affinity: the creating thread. Never deletes itself.
-class LineConnection final : public QObject
+// Readiness comes from the node's SocketPoller (one epoll set for all its
+// connections), not from a QSocketNotifier each: see socketpoller.h.
+// Thread affinity: the creating thread, the poller's. Never deletes itself.
+class LineConnection final : public QObject, private SocketPoller::Watcher
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(LineConnection)
 
 public:
-    // Takes ownership of `descriptor`, a connected stream socket.
-    LineConnection(qintptr descriptor, qsizetype maxLineBytes, QObject *parent = nullptr);
+    // Takes ownership of `descriptor`, a connected stream socket. `poller`
+    // must outlive the connection.
+    LineConnection(qintptr descriptor, qsizetype maxLineBytes, SocketPoller *poller,
+                   QObject *parent = nullptr);
     ~LineConnection() override;
 
     QHostAddress peerAddress() const { return m_peerAddress; }
@@ -72,24 +76,23 @@ signals:
     void closed(const QString &reason);
 
 private:
+    void socketReady(bool readable, bool writable) override;
     void onReadable();
     void onWritable();
     void consume(QByteArrayView chunk);
     void keepTail(QByteArrayView tail);
     void flush();
     void resumeReadingIfDrained();
-    void updateReadNotifier();
-    void waitUntilWritable();
+    void updateInterest();
     void closeWith(const QString &reason);
 
     int m_fd = -1;
     qsizetype m_maxLineBytes;
     QHostAddress m_peerAddress;
     quint16 m_peerPort = 0;
-    QSocketNotifier *m_readNotifier = nullptr;  // owned (child)
-    // Made the first time the kernel will not take all output at once: most
-    // connections never need one, and a notifier costs about 300 bytes.
-    QSocketNotifier *m_writeNotifier = nullptr; // owned (child), or null
+    SocketPoller *m_poller; // borrowed
+    quint64 m_watch = 0;    // m_poller's token for m_fd
+    bool m_waitingWritable = false; // the kernel took only part of the output
     QByteArray m_in;
     QByteArray m_out;
     qsizetype m_outOffset = 0;

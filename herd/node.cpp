@@ -7,6 +7,7 @@
 #include "lineconnection.h"
 #include "listener.h"
 #include "peerlink.h"
+#include "socketpoller.h"
 
 namespace Herd {
 
@@ -15,6 +16,7 @@ Node::Node(const NodeSettings &settings, PlacesSource *places, QObject *parent)
       m_settings(settings),
       m_places(places),
       m_listener(new Listener(this)),
+      m_poller(new SocketPoller(this)),
       m_nameUtf8(settings.name.toUtf8())
 {
     connect(m_listener, &Listener::accepted, this, &Node::onAccepted);
@@ -23,6 +25,9 @@ Node::Node(const NodeSettings &settings, PlacesSource *places, QObject *parent)
 Node::~Node()
 {
     // Sessions and links are children; closing happens in their destructors.
+    // Sessions go first, stopped ones waiting for deleteLater() too: their
+    // connections leave the poller, which ~QObject may delete before them.
+    qDeleteAll(findChildren<ClientSession *>(Qt::FindDirectChildrenOnly));
 }
 
 bool Node::isRunning() const

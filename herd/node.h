@@ -18,6 +18,7 @@ namespace Herd {
 
 class ClientSession;
 class Listener;
+class SocketPoller;
 class PeerLink;
 class PlacesSource;
 
@@ -44,6 +45,8 @@ public:
 
     QString name() const { return m_settings.name; }
     const NodeSettings &settings() const { return m_settings; }
+    // The epoll set of this node's client connections (socketpoller.h).
+    SocketPoller *poller() const { return m_poller; }
     // The port it listens on (the OS's choice after a start with port 0).
     quint16 port() const { return m_settings.port; }
     bool isRunning() const;
@@ -95,6 +98,7 @@ private:
     NodeSettings m_settings;
     PlacesSource *m_places;                  // borrowed: shared by the herd
     Listener *m_listener = nullptr;          // owned (child)
+    SocketPoller *m_poller = nullptr;        // owned (child): readiness of every session's socket
     QHash<QString, PeerLink *> m_links;      // owned (children), by neighbour name
     // The same links in the herd file's order, with each neighbour's name as
     // it appears in AT lines: what a flood walks, for every record stored.

@@ -5,7 +5,10 @@
 #include <QRandomGenerator>
 #include <QTcpSocket>
 
+#include <sys/socket.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -99,6 +102,7 @@ void PeerLink::closeSocket()
         m_socket->deleteLater();
         m_socket = nullptr;
     }
+    m_outgoing.clear();
     if (wasConnected)
         report(EventKind::PeerDisconnected, m_cut ? QStringLiteral("link cut") : QStringLiteral("link stopped"));
 }
@@ -229,7 +233,7 @@ void PeerLink::writeDue()
 
 bool PeerLink::backlogged() const
 {
-    return m_socket && m_socket->bytesToWrite() > MaxSocketBacklog;
+    return m_socket && m_socket->bytesToWrite() + m_outgoing.size() > MaxSocketBacklog;
 }
 
 void PeerLink::dropDelayed(const QString &reason)
@@ -243,9 +247,11 @@ void PeerLink::dropDelayed(const QString &reason)
 
 void PeerLink::write(const QByteArray &line, const QString &detail)
 {
-    QByteArray data = m_sealer ? m_sealer->seal(line) : line;
-    data.append('\n');
-    m_socket->write(data);
+    if (m_sealer)
+        m_outgoing.append(m_sealer->seal(line));
+    else
+        m_outgoing.append(line);
+    m_outgoing.append('\n');
     flushBeforeWaiting();
     report(EventKind::LineSent, detail, line);
 }
@@ -255,11 +261,17 @@ void PeerLink::flushBeforeWaiting()
     if (m_flushQueued)
         return;
     QAbstractEventDispatcher *dispatcher = QAbstractEventDispatcher::instance();
-    if (!dispatcher)
-        return; // no event loop here: the socket's write notifier sends it
+    if (!dispatcher) {
+        flushOutgoing(); // no event loop here to wait for
+        return;
+    }
     if (t_written.dispatcher != dispatcher) {
         t_written.dispatcher = dispatcher;
+        // aboutToBlock alone is not enough: a loop driven by processEvents()
+        // without WaitForMoreEvents (QTest::qWait, a GUI's busy loop) never
+        // emits it, but emits awake on each pass.
         connect(dispatcher, &QAbstractEventDispatcher::aboutToBlock, dispatcher, &PeerLink::flushWritten);
+        connect(dispatcher, &QAbstractEventDispatcher::awake, dispatcher, &PeerLink::flushWritten);
     }
     m_flushQueued = true;
     t_written.links.push_back(this);
@@ -273,9 +285,34 @@ void PeerLink::flushWritten()
         PeerLink *link = t_written.links.back();
         t_written.links.pop_back();
         link->m_flushQueued = false;
-        if (link->m_socket)
-            link->m_socket->flush();
+        link->flushOutgoing();
     }
+}
+
+void PeerLink::flushOutgoing()
+{
+    if (m_outgoing.isEmpty() || !m_socket)
+        return;
+    // Straight to the kernel while the socket holds nothing older: QTcpSocket
+    // would enable its write notifier for every write and disable it again
+    // once sent, and GLib wakes the event loop (an eventfd write and read)
+    // each time. What the kernel will not take, and any error, is left to
+    // QTcpSocket, which keeps the order and reports the error as usual.
+    qsizetype sent = 0;
+    if (m_socket->bytesToWrite() == 0 && m_socket->socketDescriptor() >= 0) {
+        const int fd = int(m_socket->socketDescriptor());
+        while (sent < m_outgoing.size()) {
+            const ssize_t n = ::send(fd, m_outgoing.constData() + sent, size_t(m_outgoing.size() - sent),
+                                     MSG_NOSIGNAL);
+            if (n > 0)
+                sent += n;
+            else if (!(n < 0 && errno == EINTR))
+                break;
+        }
+    }
+    if (sent < m_outgoing.size())
+        m_socket->write(m_outgoing.constData() + sent, m_outgoing.size() - sent);
+    m_outgoing.clear();
 }
 
 void PeerLink::retryNow()
@@ -288,6 +325,7 @@ void PeerLink::retryNow()
 
 void PeerLink::connectNow()
 {
+    m_outgoing.clear(); // lines for the connection that went, like those in its socket
     if (m_socket) {
         m_socket->disconnect(this);
         m_socket->deleteLater();

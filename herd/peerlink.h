@@ -44,10 +44,11 @@ namespace Herd {
 // first queueing holds) and the older one is reported as SendSkipped; a
 // flood storm then queues at most one line per client. coalescedCount()
 // counts the lines replaced.
-// Lines go into the socket as they are sent; the socket is flushed, one
-// write for all the lines of an event-loop pass, just before the loop next
-// waits (QAbstractEventDispatcher::aboutToBlock) rather than when its write
-// notifier fires a pass later, so a flood hop costs one pass, not two.
+// Lines sent are gathered and go out in one send() for all the lines of an
+// event-loop pass, just before the loop next waits
+// (QAbstractEventDispatcher::aboutToBlock, or awake in a loop that never
+// blocks) rather than when a write notifier fires a pass later, so a flood
+// hop costs one pass, not two.
 // Lines sent while not Connected are dropped and reported; resync
 // (resyncer.h) brings the neighbour up to date once the link is back.
 // In a herd with a secret the link is Connected only once the neighbour has
@@ -114,6 +115,7 @@ private:
     void write(const QByteArray &line, const QString &detail);
     void flushBeforeWaiting();
     static void flushWritten();
+    void flushOutgoing();
     void onConnected();
     void onAuthenticated();
     void onReadyRead();
@@ -124,6 +126,7 @@ private:
     Neighbour m_neighbour;
     NodeSettings m_settings;
     QTcpSocket *m_socket = nullptr; // owned; recreated for each attempt
+    QByteArray m_outgoing;          // lines written since the last flush, sealed, with their '\n'
     bool m_flushQueued = false;     // in this thread's list of links to flush before waiting
     std::optional<PeerSealer> m_sealer; // this connection's, in a herd with a secret
     QTimer m_retryTimer;
