@@ -8,7 +8,7 @@
 #   against 2E, RSS at 10k/30k/100k clients). Writes bench/results.md and
 #   prints it.
 # Usage: bench/run-bench.sh [BUILD_DIR]
-#   env: DURATION=5 CONNECTIONS=100 FLOOD_SAMPLES=500 IDLE_CONNECTIONS=10000
+#   env: ROUNDS=5 DURATION=5 CONNECTIONS=100 FLOOD_SAMPLES=500 IDLE_CONNECTIONS=10000
 #        SCALE_NODES=100 SCALE_CLIENTS=100000 (IDLE_CONNECTIONS=0 skips herd-idle,
 #        SCALE_CLIENTS=0 skips herd-scale: it takes minutes and about 4.5 GB)
 set -euo pipefail
@@ -19,6 +19,7 @@ build=${1:-$root/build}
 duration=${DURATION:-5}
 connections=${CONNECTIONS:-100}
 floodSamples=${FLOOD_SAMPLES:-500}
+rounds=${ROUNDS:-5}
 idleConnections=${IDLE_CONNECTIONS:-10000}
 scaleNodes=${SCALE_NODES:-100}
 scaleClients=${SCALE_CLIENTS:-100000}
@@ -119,17 +120,25 @@ runLoad() { # name pid-to-watch args...
     python3 -c "import sys; print((($c1-$c0)/$hz)/($t1-$t0))" >"$work/$name.cpu"
 }
 
-if ((haveRedis)); then
-    runLoad redis-ping "$redisPid" --port "$redisPort" --raw PING --connections "$connections" --duration "$duration"
-    runLoad redis-ping-1 "$redisPid" --port "$redisPort" --raw PING --connections 1 --duration 2
-fi
-runLoad herd-iamat "$herdPid" --port "$herdPorts" --connections "$connections" --duration "$duration" --mix iamat=100 --clients 1000
-runLoad herd-whatsat-1 "$herdPid" --port "${ports[2]}" --connections 1 --duration 3 --mix iamat=20,whatsat=80 --clients 100
-# Hamilton to Powell only: each poll costs the herd's one thread a receive
-# and a reply, so polling all four other nodes would slow the flood it
-# measures. The all-nodes run follows, for the note.
-runLoad herd-flood "$herdPid" --flood-check "${ports[2]},${ports[4]}" --flood-samples "$floodSamples"
-runLoad herd-flood-all "$herdPid" --flood-check "${ports[2]},${ports[0]},${ports[1]},${ports[3]},${ports[4]}" --flood-samples "$floodSamples"
+# Rounds: the machines this runs on are shared and noisy, so each figure is
+# measured in every round, ratios are taken within a round (side by side),
+# and the table gives the median round and the range.
+for round in $(seq "$rounds"); do
+    if ((haveRedis)); then
+        runLoad "redis-ping.$round" "$redisPid" --port "$redisPort" --raw PING --connections "$connections" --duration "$duration"
+        runLoad "redis-ping-1.$round" "$redisPid" --port "$redisPort" --raw PING --connections 1 --duration 2
+    fi
+    runLoad "herd-iamat.$round" "$herdPid" --port "$herdPorts" --connections "$connections" --duration "$duration" \
+        --mix iamat=100 --clients 1000
+    runLoad "herd-whatsat-1.$round" "$herdPid" --port "${ports[2]}" --connections 1 --duration 3 \
+        --mix iamat=20,whatsat=80 --clients 100
+    # Hamilton to Powell only: each poll costs the herd's one thread a receive
+    # and a reply, so polling all four other nodes would slow the flood it
+    # measures. The all-nodes run follows, for the note.
+    runLoad "herd-flood.$round" "$herdPid" --flood-check "${ports[2]},${ports[4]}" --flood-samples "$floodSamples"
+    runLoad "herd-flood-all.$round" "$herdPid" --flood-check "${ports[2]},${ports[0]},${ports[1]},${ports[3]},${ports[4]}" \
+        --flood-samples "$floodSamples"
+done
 
 # Each of these starts its own herd: a one-node `herd --server`, and a random
 # herd inside herd-scale. The 5-node herd above stays idle meanwhile.
@@ -150,45 +159,65 @@ fi
 
 machine="$(nproc) CPU(s), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(uname -sr)"
 redisVersion=$( ((haveRedis)) && redis-server --version | awk '{print $3}' | sed 's/^v=//' || echo none)
-python3 - "$work" "$haveRedis" "$machine" "$redisVersion" "$connections" "$duration" "$haveScale" "$haveIdle" >"$here/results.md" <<'PY'
+python3 - "$work" "$haveRedis" "$machine" "$redisVersion" "$connections" "$duration" "$haveScale" "$haveIdle" "$rounds" "$floodSamples" >"$here/results.md" <<'PY'
 import json, sys, os, datetime
-work, have_redis, machine, redis_version, conns, duration, have_scale, have_idle = sys.argv[1:]
+work, have_redis, machine, redis_version, conns, duration, have_scale, have_idle, rounds, flood_samples = sys.argv[1:]
 def load(name):
     with open(os.path.join(work, name + ".json")) as f:
         return json.load(f)
 def cpu(name):
     with open(os.path.join(work, name + ".cpu")) as f:
         return float(f.read())
-iamat = load("herd-iamat")["load"]
-whatsat = load("herd-whatsat-1")["load"]
-flood = load("herd-flood")["flood"]
-floodAll = load("herd-flood-all")["flood"]
-redis = load("redis-ping")["load"] if have_redis == "1" else None
-redis1 = load("redis-ping-1")["load"] if have_redis == "1" else None
+import statistics
+rounds = int(rounds)
+def each(name, get):
+    return [get(load("%s.%d" % (name, i))) for i in range(1, rounds + 1)]
+def median(values): return statistics.median(values)
+def spread(values, fmt):
+    return "median of %d rounds, range %s-%s" % (len(values), fmt % min(values), fmt % max(values)) if len(values) > 1 else "1 round"
 def ok(cond): return "met" if cond else "**missed**"
 rows = []
-if redis:
-    rows.append(("redis-server PING/s, %s conns (ceiling)" % conns, "%.0f/s" % redis["throughput_per_s"], "1.00",
-                 "-", "server CPU %.0f%%, errors %d" % (100 * cpu("redis-ping"), redis["errors"]["total"])))
-r = iamat["throughput_per_s"] / redis["throughput_per_s"] if redis else None
-rows.append(("herd IAMAT/s, 5 nodes, flooding, %s conns" % conns, "%.0f/s" % iamat["throughput_per_s"],
-             "%.2f" % r if r is not None else "n/a",
-             ("ratio >= 0.5: " + ok(r >= 0.5)) if r is not None else "ratio >= 0.5: no ceiling measured",
-             "p50 %.0f us, p99 %.0f us; herd CPU %.0f%%, errors %d" % (iamat["latency"]["p50_us"], iamat["latency"]["p99_us"],
-                                                           100 * cpu("herd-iamat"), iamat["errors"]["total"])))
-w = whatsat["latency_whatsat"]
-floor = redis1["latency"]["p50_us"] if redis1 else None
-rows.append(("herd WHATSAT p50, offline places, 1 conn", "%.1f us" % w["p50_us"],
-             "%.2f" % (w["p50_us"] / floor) if floor else "n/a",
-             "p50 <= 100 us: " + ok(w["p50_us"] <= 100),
-             "p99 %.0f us; ratio to redis PING p50 on 1 conn (%s)" % (w["p99_us"], "%.1f us" % floor if floor else "n/a")))
-rows.append(("flood to farthest node (3 hops), p50", "%.1f us" % flood["p50_us"], "-",
-             "p50 <= 300 us: " + ok(flood["p50_us"] <= 300),
-             "%d samples, %d failed; polling all 4 other nodes at once: p50 %.0f us" % (
-                 flood["count"], flood["failed"], floodAll["p50_us"])))
-rows.append(("flood to farthest node (3 hops), p99", "%.1f us" % flood["p99_us"], "-",
-             "p99 <= 2000 us: " + ok(flood["p99_us"] <= 2000),
-             "max %.0f us; polling all 4 other nodes at once: p99 %.0f us" % (flood["max_us"], floodAll["p99_us"])))
+iamatRate = each("herd-iamat", lambda j: j["load"]["throughput_per_s"])
+iamatCpu = [cpu("herd-iamat.%d" % i) for i in range(1, rounds + 1)]
+if have_redis == "1":
+    redisRate = each("redis-ping", lambda j: j["load"]["throughput_per_s"])
+    redisCpu = [cpu("redis-ping.%d" % i) for i in range(1, rounds + 1)]
+    rows.append(("redis-server PING/s, %s conns (ceiling)" % conns, "%.0f/s" % median(redisRate), "1.00", "-",
+                 "%s; server CPU %.0f%%" % (spread(redisRate, "%.0f"), 100 * median(redisCpu))))
+    ratios = [h / r for h, r in zip(iamatRate, redisRate)]
+    r = median(ratios)
+    rows.append(("herd IAMAT/s, 5 nodes, flooding, %s conns" % conns, "%.0f/s" % median(iamatRate), "%.2f" % r,
+                 "ratio >= 0.5: " + ok(r >= 0.5),
+                 "%s; ratio range %.2f-%.2f; p50 %.0f us, p99 %.0f us; herd CPU %.0f%%" % (
+                     spread(iamatRate, "%.0f"), min(ratios), max(ratios),
+                     median(each("herd-iamat", lambda j: j["load"]["latency"]["p50_us"])),
+                     median(each("herd-iamat", lambda j: j["load"]["latency"]["p99_us"])), 100 * median(iamatCpu))))
+else:
+    rows.append(("herd IAMAT/s, 5 nodes, flooding, %s conns" % conns, "%.0f/s" % median(iamatRate), "n/a",
+                 "ratio >= 0.5: no ceiling measured", spread(iamatRate, "%.0f")))
+whatsatP50 = each("herd-whatsat-1", lambda j: j["load"]["latency_whatsat"]["p50_us"])
+whatsatP99 = each("herd-whatsat-1", lambda j: j["load"]["latency_whatsat"]["p99_us"])
+if have_redis == "1":
+    floors = each("redis-ping-1", lambda j: j["load"]["latency"]["p50_us"])
+    whatsatRatio = "%.2f" % median([w / f for w, f in zip(whatsatP50, floors)])
+    floorNote = "ratio to redis PING p50 on 1 conn (%.1f us), the loopback round trip" % median(floors)
+else:
+    whatsatRatio, floorNote = "n/a", "no redis floor measured"
+rows.append(("herd WHATSAT p50, offline places, 1 conn", "%.1f us" % median(whatsatP50), whatsatRatio,
+             "p50 <= 100 us: " + ok(median(whatsatP50) <= 100),
+             "%s; p99 %.0f us; %s" % (spread(whatsatP50, "%.0f"), median(whatsatP99), floorNote)))
+floodP50 = each("herd-flood", lambda j: j["flood"]["p50_us"])
+floodP99 = each("herd-flood", lambda j: j["flood"]["p99_us"])
+floodFailed = sum(each("herd-flood", lambda j: j["flood"]["failed"]))
+allP50 = each("herd-flood-all", lambda j: j["flood"]["p50_us"])
+allP99 = each("herd-flood-all", lambda j: j["flood"]["p99_us"])
+rows.append(("flood to farthest node (3 hops), p50", "%.1f us" % median(floodP50), "-",
+             "p50 <= 300 us: " + ok(median(floodP50) <= 300),
+             "%s; %s samples a round, %d failed; polling all 4 other nodes at once: p50 %.0f us" % (
+                 spread(floodP50, "%.0f"), flood_samples, floodFailed, median(allP50))))
+rows.append(("flood to farthest node (3 hops), p99", "%.1f us" % median(floodP99), "-",
+             "p99 <= 2000 us: " + ok(median(floodP99) <= 2000),
+             "%s; polling all 4 other nodes at once: p99 %.0f us" % (spread(floodP99, "%.0f"), median(allP99))))
 if have_idle == "1":
     idle = load("idle")
     rows.append(("herd memory per idle connection, %d conns, 1 node" % idle["connections"],
@@ -223,8 +252,11 @@ print("|---|---|---|---|---|")
 for row in rows:
     print("| " + " | ".join(row) + " |")
 print()
-print("Ratio: herd IAMAT/s / redis PING/s (same client, same run); WHATSAT p50 / redis PING p50 on one connection.")
-print("Load generator CPU (one thread): %.0f%% in the redis run, %.0f%% in the herd run." % (
-    100 * redis["client_cpu_per_thread"] if redis else float("nan"), 100 * iamat["client_cpu_per_thread"]))
+print("Ratio: herd IAMAT/s / redis PING/s, and WHATSAT p50 / redis PING p50 on one connection, each taken within")
+print("one round (same client, one after the other), then the median over rounds.")
+loadCpu = median(each("herd-iamat", lambda j: j["load"]["client_cpu_per_thread"]))
+redisLoadCpu = median(each("redis-ping", lambda j: j["load"]["client_cpu_per_thread"])) if have_redis == "1" else float("nan")
+print("Load generator CPU (one thread), median: %.0f%% in the redis runs, %.0f%% in the herd runs." % (
+    100 * redisLoadCpu, 100 * loadCpu))
 PY
 cat "$here/results.md"
