@@ -193,21 +193,54 @@ void HerdStats::onLinkChanged(const Event &event)
         else
             closeWindow(u"cut:"_s + key, event.timeNs);
     } else if (event.detail.startsWith(u"delay"_s)) {
+        // "delay 300 ms"
         const int ms = event.detail.section(u' ', 1, 1).toInt();
-        for (const QString &direction : std::as_const(directions)) {
-            if (ms > 0)
-                m_linkDelays.insert(direction, ms);
-            else
-                m_linkDelays.remove(direction);
-        }
-        const int delay = std::max(m_linkDelays.value(from + u'>' + to),
-                                   m_linkDelays.value(to + u'>' + from));
-        // A new delay is a new window: the label names the delay.
-        closeWindow(u"delay:"_s + key, event.timeNs);
-        if (delay > 0)
-            openWindow(u"delay:"_s + key, FaultWindow::Kind::LinkDelay,
-                       pairLabel(from, to) + u" +%1 ms"_s.arg(delay), event.timeNs);
+        setLinkLevel(m_linkDelays, directions, ms, u"delay:"_s + key, FaultWindow::Kind::LinkDelay, event.timeNs,
+                     [&](int delay) -> QString { return pairLabel(from, to) + u" +%1 ms"_s.arg(delay); });
+    } else if (event.detail.startsWith(u"jitter"_s)) {
+        // "jitter +-50 ms"
+        const int ms = event.detail.section(u' ', 1, 1).remove(u"+-"_s).toInt();
+        setLinkLevel(m_linkJitters, directions, ms, u"jitter:"_s + key, FaultWindow::Kind::LinkJitter, event.timeNs,
+                     [&](int jitter) -> QString { return pairLabel(from, to) + u" ±%1 ms"_s.arg(jitter); });
+    } else if (event.detail.startsWith(u"flaky"_s)) {
+        // "flaky, mean up time 800 ms" or "flaky off"
+        const int ms = event.detail.startsWith(u"flaky off"_s) ? 0 : event.detail.section(u' ', 4, 4).toInt();
+        setLinkLevel(m_linkFlaky, directions, ms, u"flaky:"_s + key, FaultWindow::Kind::LinkFlaky, event.timeNs,
+                     [&](int mean) -> QString { return pairLabel(from, to) + u" flaky, up ~%1 ms"_s.arg(mean); });
+    } else if (event.detail.startsWith(u"clock skew"_s)) {
+        // "clock skew +500 ms (clock runs ahead)", on a node: no peer
+        const qint64 ms = event.detail.section(u' ', 2, 2).toLongLong();
+        const QString skewKey = u"skew:"_s + from;
+        // A new skew is a new window: the label names the skew.
+        closeWindow(skewKey, event.timeNs);
+        if (ms != 0)
+            openWindow(skewKey, FaultWindow::Kind::ClockSkew,
+                       from + u" clock %1%2 ms"_s.arg(ms > 0 ? u"+"_s : QString()).arg(ms), event.timeNs);
     }
+}
+
+void HerdStats::setLinkLevel(QHash<QString, int> &levels, const QList<QString> &directions, int value,
+                             const QString &windowKey, FaultWindow::Kind kind, qint64 ns,
+                             const std::function<QString(int)> &label)
+{
+    // Either direction counts for the pair; both set, the larger one.
+    const QString &first = directions.constFirst();
+    const QString reverse = first.section(u'>', 1) + u'>' + first.section(u'>', 0, 0);
+    const auto pairLevel = [&] { return std::max(levels.value(first), levels.value(reverse)); };
+    const int before = pairLevel();
+    for (const QString &direction : directions) {
+        if (value > 0)
+            levels.insert(direction, value);
+        else
+            levels.remove(direction);
+    }
+    const int level = pairLevel();
+    if (level == before)
+        return;
+    // A new level is a new window: the label names the level.
+    closeWindow(windowKey, ns);
+    if (level > 0)
+        openWindow(windowKey, kind, label(level), ns);
 }
 
 void HerdStats::openWindow(const QString &key, FaultWindow::Kind kind, const QString &label, qint64 ns)

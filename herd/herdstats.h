@@ -11,6 +11,7 @@
 #include <QTimer>
 
 #include <deque>
+#include <functional>
 #include <utility>
 
 #include "event.h"
@@ -66,10 +67,12 @@ public:
 
     struct FaultWindow
     {
-        enum class Kind { NodeDown, LinkCut, LinkDelay };
+        enum class Kind { NodeDown, LinkCut, LinkDelay, LinkJitter, LinkFlaky, ClockSkew };
         quint64 id = 0; // stable while the window is kept
         Kind kind = Kind::NodeDown;
-        QString label; // "Hamilton down", "Alford–Parker cut", "Bolden–Powell +300 ms"
+        // "Hamilton down", "Alford–Parker cut", "Bolden–Powell +300 ms",
+        // "Bolden–Powell ±50 ms", "Alford–Powell flaky, up ~800 ms", "Parker clock +500 ms"
+        QString label;
         double startSeconds = 0;
         double endSeconds = 0; // the latest sample time while open
         bool open = true;
@@ -146,6 +149,12 @@ private:
     void onLinkChanged(const Event &event);
     void openWindow(const QString &key, FaultWindow::Kind kind, const QString &label, qint64 ns);
     void closeWindow(const QString &key, qint64 ns);
+    // A per-direction level of a link fault (delay, jitter, flaky) changed
+    // to `value` (0: off) on `directions`; the pair's window follows the
+    // larger of its two directions.
+    void setLinkLevel(QHash<QString, int> &levels, const QList<QString> &directions, int value,
+                      const QString &windowKey, FaultWindow::Kind kind, qint64 ns,
+                      const std::function<QString(int)> &label);
     void trim();
 
     QPointer<Cluster> m_cluster; // borrowed; may be null
@@ -162,6 +171,8 @@ private:
     std::deque<FaultWindow> m_windows;
     QHash<QString, quint64> m_openWindows; // key ("node:X", "cut:A|B") -> id
     QHash<QString, int> m_linkDelays;      // "A>B" -> ms
+    QHash<QString, int> m_linkJitters;     // "A>B" -> ms either way
+    QHash<QString, int> m_linkFlaky;       // "A>B" -> mean up time, ms
     QSet<QString> m_cutDirections;         // "A>B"
     quint64 m_nextWindowId = 1;
 

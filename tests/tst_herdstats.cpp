@@ -90,6 +90,7 @@ private slots:
     void seriesChangedOnlyWhenNodesChange();
     void faultWindows();
     void faultWindowsAreBounded();
+    void jitterFlakyAndSkewWindowsFromTheCluster();
     void realHerd();
 };
 
@@ -342,6 +343,51 @@ void tst_HerdStats::faultWindowsAreBounded()
     stats->tickAt(T0 + 41 * S);
     QCOMPARE(stats->faultWindows().size(), 1);
     QVERIFY(stats->faultWindows().constFirst().open);
+}
+
+// The window labels are read from the Cluster's own LinkChanged details, so
+// a change to their wording would show here.
+void tst_HerdStats::jitterFlakyAndSkewWindowsFromTheCluster()
+{
+    QString error;
+    std::optional<Herd::HerdConfig> config = Herd::HerdConfig::preset(u"alford"_s, &error);
+    QVERIFY2(config, qPrintable(error));
+    for (Herd::NodeConfig &node : config->nodes)
+        node.port = 0;
+    std::unique_ptr<Herd::OfflinePlaces> places = Herd::OfflinePlaces::fromEmbedded(&error);
+    QVERIFY2(places, qPrintable(error));
+    Herd::Cluster cluster(*config, places.get());
+    HerdStats stats(&cluster);
+    stats.setAutoSample(false);
+    QVERIFY2(cluster.start({}, &error), qPrintable(error));
+
+    using Kind = HerdStats::FaultWindow::Kind;
+    QVERIFY(cluster.setLinkJitter(u"Bolden"_s, u"Powell"_s, 50));
+    QVERIFY(cluster.setLinkFlaky(u"Alford"_s, u"Powell"_s, 800, Herd::Cluster::Direction::OneWay));
+    QVERIFY(cluster.setClockSkew(u"Parker"_s, -250));
+    QList<HerdStats::FaultWindow> windows = stats.faultWindows();
+    QCOMPARE(windows.size(), 3);
+    QCOMPARE(windows.at(0).kind, Kind::LinkJitter);
+    QCOMPARE(windows.at(0).label, u"Bolden\u2013Powell \u00b150 ms"_s);
+    QCOMPARE(windows.at(1).kind, Kind::LinkFlaky);
+    QCOMPARE(windows.at(1).label, u"Alford\u2013Powell flaky, up ~800 ms"_s);
+    QCOMPARE(windows.at(2).kind, Kind::ClockSkew);
+    QCOMPARE(windows.at(2).label, u"Parker clock -250 ms"_s);
+    for (const HerdStats::FaultWindow &window : std::as_const(windows))
+        QVERIFY(window.open);
+
+    // A new level is a new window; the old one ends.
+    QVERIFY(cluster.setLinkJitter(u"Bolden"_s, u"Powell"_s, 120));
+    windows = stats.faultWindows();
+    QCOMPARE(windows.size(), 4);
+    QVERIFY(!windows.at(0).open);
+    QCOMPARE(windows.at(3).label, u"Bolden\u2013Powell \u00b1120 ms"_s);
+
+    cluster.clearFaults();
+    windows = stats.faultWindows();
+    QCOMPARE(windows.size(), 4);
+    for (const HerdStats::FaultWindow &window : std::as_const(windows))
+        QVERIFY2(!window.open, qPrintable(window.label));
 }
 
 void tst_HerdStats::realHerd()
