@@ -32,6 +32,7 @@
 #include "nodeitem.h"
 #include "partition.h"
 #include "partitionpreview.h"
+#include "plotsview.h"
 #include "scenario.h"
 #include "scenariopanel.h"
 #include "scenariorunner.h"
@@ -452,6 +453,7 @@ private slots:
         const QString parker = u"Parker"_s;
         QUndoStack *undo = m_window->faults()->undoStack();
         QCOMPARE(undo->count(), 0);
+        const int shadesBefore = m_window->plots()->faultShadeCount();
 
         topology->linkItem(alford, parker)->setSelected(true);
         answerNextDialog(250);
@@ -471,6 +473,19 @@ private slots:
         QCOMPARE(cluster->clockSkew(u"Bolden"_s), -1500);
         QTRY_COMPARE_WITH_TIMEOUT(topology->nodeItem(u"Bolden"_s)->clockSkew(), -1500, Timeout);
         QCOMPARE(undo->count(), 3);
+        // Jitter, flaky and skew each shade the plots (on their next sample).
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->plots()->faultShadeCount() >= shadesBefore + 3, Timeout);
+        if (const QString target = qEnvironmentVariable("HERD_SCREENSHOT"); !target.isEmpty()) {
+            auto *tabs = m_window->findChild<QTabWidget *>();
+            QVERIFY(tabs);
+            QWidget *shown = tabs->currentWidget();
+            tabs->setCurrentWidget(m_window->plots());
+            // A few samples, so the windows have some width in the picture.
+            QSignalSpy sampled(m_window->stats(), &Herd::HerdStats::sampled);
+            QTRY_VERIFY_WITH_TIMEOUT(sampled.count() >= 3, Timeout);
+            QVERIFY(m_window->grab().save(QString(target).replace(u".png"_s, u"-fault-plots.png"_s)));
+            tabs->setCurrentWidget(shown);
+        }
 
         // The bridge node's partition: previewed, then applied.
         QAction *bridge = action(*m_window, u"Cut Around Bridge Node"_s);

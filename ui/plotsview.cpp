@@ -223,9 +223,10 @@ PlotsView::PlotsView(Herd::HerdStats *stats, QWidget *parent)
 
     auto *splitter = new QSplitter(Qt::Vertical, this);
     splitter->setChildrenCollapsible(false);
-    m_messages = makePlot(tr("Messages per second, per node (lines in + out)"), tr("lines / s"));
-    m_convergence = makePlot(tr("Time for each update to reach every running node"),
-                             tr("ms"));
+    // Short titles: the plots often get a third of the window's width, and a
+    // title wider than its plot is cut at both ends.
+    m_messages = makePlot(tr("Lines per second, per node"), tr("lines in + out / s"));
+    m_convergence = makePlot(tr("Time for an update to reach all"), tr("ms"));
     m_clients = makePlot(tr("Known clients, per node"), tr("clients"));
     m_clients->xAxis->setLabel(tr("time since start (min:s)"));
     // Clients come in whole numbers: ticks at integer multiples only.
