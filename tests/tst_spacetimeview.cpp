@@ -5,6 +5,7 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include <algorithm>
 #include <memory>
 
 #include "clock.h"
@@ -89,6 +90,7 @@ class TestSpaceTimeView : public QObject
 
 private slots:
     void matchesReceiptsToSendsFifo();
+    void syncLinesAreResyncArrowsWithoutOutcome();
     void receiptWithoutSenderNameTakesOldestSend();
     void iamatIsAMarkWithItsOutcome();
     void killLosesLinesInFlightAndMarksDowntime();
@@ -150,6 +152,42 @@ void TestSpaceTimeView::matchesReceiptsToSendsFifo()
     QCOMPARE(history.messages().back().sentNs, 900'000);
     QCOMPARE(history.messages().back().writtenNs, -1);
     QCOMPARE(history.messages().back().note, u"resync"_s);
+}
+
+void TestSpaceTimeView::syncLinesAreResyncArrowsWithoutOutcome()
+{
+    SpaceTimeHistory history({u"A"_s, u"B"_s});
+    const QByteArray summary = "SYNC SUM A 1/1 17:00000000000000ff";
+    const QByteArray line = atLine("A", "kiwi", 100);
+    QVERIFY(history.addEvent(sent(1000, u"A"_s, u"B"_s, summary)));
+    QVERIFY(history.addEvent(sent(1500, u"A"_s, u"B"_s, line)));
+    Event summaryIn = received(3000, u"B"_s, u"A"_s, summary);
+    summaryIn.viaPeerLink = true;
+    QVERIFY(history.addEvent(summaryIn));
+    QVERIFY(history.addEvent(received(4000, u"B"_s, u"A"_s, line)));
+    QVERIFY(history.addEvent(outcome(4001, u"B"_s, u"A"_s, "kiwi", true)));
+
+    QCOMPARE(history.messages().size(), size_t(2));
+    QCOMPARE(history.openSends(), 0);
+    const SpaceTimeMessage &sync = history.messages().at(0);
+    const SpaceTimeMessage &at = history.messages().at(1);
+    QVERIFY(sync.resync);
+    QCOMPARE(sync.outcome, Outcome::Received);
+    QCOMPARE(sync.receivedNs, 3000);
+    QVERIFY(sync.client.isEmpty() && sync.update.isEmpty());
+    // The record's outcome goes to the AT line, never to the SYNC line.
+    QVERIFY(!at.resync);
+    QCOMPARE(at.outcome, Outcome::Stored);
+
+    // A SYNC line the link could not send is drawn as not sent, like an AT line.
+    Event skipped = sent(5000, u"A"_s, u"B"_s, "SYNC DONE A");
+    skipped.kind = EventKind::SendSkipped;
+    skipped.detail = u"link down"_s;
+    QVERIFY(history.addEvent(skipped));
+    QVERIFY(history.messages().back().resync);
+    QCOMPARE(history.messages().back().outcome, Outcome::NotSent);
+    // Other lines between nodes (AUTH, ? replies) are not drawn.
+    QVERIFY(!history.addEvent(sent(6000, u"A"_s, u"B"_s, "AUTH HELLO A 00ff")));
 }
 
 void TestSpaceTimeView::receiptWithoutSenderNameTakesOldestSend()
@@ -261,13 +299,24 @@ void TestSpaceTimeView::realHerdFloodBecomesArrows()
     client.send("IAMAT kiwi.cs.ucla.edu +34.068930-118.445127 1621464827.959498503\n");
     QVERIFY(herd.waitUntilAllStore("kiwi.cs.ucla.edu", -1, Timeout));
     const SpaceTimeHistory &history = view.history();
-    QTRY_COMPARE_WITH_TIMEOUT(int(history.messages().size()), 4, Timeout);
+    // The resync exchanges of the links coming up may still be under way:
+    // their SYNC lines are arrows too, apart from the flood's.
+    const auto floodArrows = [&history] {
+        return std::count_if(history.messages().cbegin(), history.messages().cend(),
+                             [](const SpaceTimeMessage &message) { return !message.resync; });
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(int(floodArrows()), 4, Timeout);
     QTRY_COMPARE_WITH_TIMEOUT(history.openSends(), 0, Timeout);
     int stored = 0;
     int dropped = 0;
     QSet<QString> directions;
     for (const SpaceTimeMessage &message : history.messages()) {
         QVERIFY(message.isReceived());
+        if (message.resync) { // some were sent before the view was connected
+            QVERIFY(message.line.startsWith("SYNC "));
+            QCOMPARE(message.outcome, Outcome::Received);
+            continue;
+        }
         QVERIFY(message.receivedNs >= message.sentNs);
         QVERIFY(message.receivedTick > message.sentTick);
         QCOMPARE(message.update, QByteArray("kiwi.cs.ucla.edu 1621464827.959498503"));
@@ -279,11 +328,18 @@ void TestSpaceTimeView::realHerdFloodBecomesArrows()
     QCOMPARE(dropped, 2);
     QCOMPARE(directions, (QSet<QString>{u"A>B"_s, u"A>C"_s, u"B>C"_s, u"C>B"_s}));
     // The stored ones left A; the stale ones crossed between B and C.
-    for (const SpaceTimeMessage &message : history.messages())
-        QCOMPARE(message.outcome == Outcome::Stored, message.from == u"A"_s);
+    for (const SpaceTimeMessage &message : history.messages()) {
+        if (!message.resync)
+            QCOMPARE(message.outcome == Outcome::Stored, message.from == u"A"_s);
+    }
     QCOMPARE(history.marks().size(), size_t(1));
     QCOMPARE(history.marks().front().node, u"A"_s);
-    QCOMPARE(history.unmatchedReceives(), 0);
+    // Only SYNC lines sent before the view was connected lack their send.
+    const auto resyncArrivals = std::count_if(history.messages().cbegin(), history.messages().cend(),
+                                              [](const SpaceTimeMessage &message) {
+                                                  return message.resync && !message.sendSeen;
+                                              });
+    QCOMPARE(history.unmatchedReceives(), int(resyncArrivals));
 }
 
 void TestSpaceTimeView::clickingAnArrowSelectsItsUpdate()

@@ -40,6 +40,10 @@ QColor subTextColour()
 {
     return QColor(0x64, 0x74, 0x8b);
 }
+QColor resyncColour()
+{
+    return QColor(0x8a, 0x94, 0xa6);
+}
 QColor restoredColour()
 {
     return QColor(0x16, 0xa3, 0x4a);
@@ -485,6 +489,20 @@ void SpaceTimeCanvas::paintMessages(QPainter &painter, const QRectF &plot)
             painter.drawLine(line);
         }
         const double width = selected ? 3 : (focused && !faded) ? 2.4 : 1.6;
+        if (message.resync) {
+            // Bookkeeping, not a record: thin and grey under the updates.
+            QColor grey = resyncColour();
+            grey.setAlpha(faded ? 45 : 200);
+            const bool travelled = message.outcome != Outcome::NotSent && message.outcome != Outcome::Lost;
+            painter.setPen(QPen(grey, selected ? 2.4 : 1.1, travelled ? Qt::DashDotLine : Qt::DotLine,
+                                Qt::FlatCap));
+            painter.drawLine(line);
+            if (travelled)
+                drawHead(painter, line, grey, true);
+            else
+                drawCross(painter, line.p2(), grey);
+            return;
+        }
         switch (message.outcome) {
         case Outcome::Stored:
         case Outcome::Received:
@@ -547,10 +565,12 @@ void SpaceTimeCanvas::paintMany(QPainter &painter)
     auto add = [this](const std::vector<Drawn> &list, bool faded) {
         for (const Drawn &drawn : list) {
             const SpaceTimeMessage &message = *drawn.message;
-            const quint64 style = message.outcome == Outcome::Dropped                     ? 1
+            const quint64 style = message.resync                                          ? 3
+                : message.outcome == Outcome::Dropped                                     ? 1
                 : message.outcome == Outcome::NotSent || message.outcome == Outcome::Lost ? 2
                                                                                           : 0;
-            const quint64 key = (quint64(clientColour(message.client)) << 8) | (style << 1) | (faded ? 1 : 0);
+            const QRgb rgb = message.resync ? resyncColour().rgb() : clientColour(message.client);
+            const quint64 key = (quint64(rgb) << 8) | (style << 1) | (faded ? 1 : 0);
             const quint64 pixels = (quint64(quint16(qRound(drawn.line.x1()))) << 32)
                 | (quint64(quint16(qRound(drawn.line.x2()))) << 16) | (quint64(message.fromLane & 0xff) << 8)
                 | quint64(message.toLane & 0xff);
@@ -571,7 +591,11 @@ void SpaceTimeCanvas::paintMany(QPainter &painter)
             colour = colour.lighter(135);
         colour.setAlpha(faded ? 45 : style == 0 ? 255 : 200);
         // Width 1 is a cosmetic pen: the raster engine's fast line path.
-        QPen pen(colour, 1, style == 0 ? Qt::SolidLine : style == 1 ? Qt::DashLine : Qt::DotLine);
+        const Qt::PenStyle penStyle = style == 0 ? Qt::SolidLine
+            : style == 1                         ? Qt::DashLine
+            : style == 2                         ? Qt::DotLine
+                                                 : Qt::DashDotLine;
+        QPen pen(colour, 1, penStyle);
         pen.setCosmetic(true);
         painter.setPen(pen);
         painter.drawLines(it.value().constData(), int(it.value().size()));
@@ -585,7 +609,7 @@ void SpaceTimeCanvas::paintEmpty(QPainter &painter, const QRectF &plot) const
     painter.setPen(subTextColour());
     painter.drawText(plot, Qt::AlignCenter | Qt::TextWordWrap,
         tr("No messages yet. Send an IAMAT from the Client Console or start Simulated Clients:\n"
-           "each AT line between two nodes becomes an arrow here."));
+           "each AT line between two nodes becomes an arrow here (and each SYNC line of a resync, in grey)."));
 }
 
 // ---------------------------------------------------------------------------
@@ -683,7 +707,10 @@ QString SpaceTimeCanvas::tooltipAt(const QPointF &pos) const
         case Outcome::Dropped:
             outcome = tr("stale: %1 held this or a newer record; the flood stops").arg(message->to);
             break;
-        case Outcome::Received: outcome = tr("received"); break;
+        case Outcome::Received:
+            outcome = message->resync ? tr("received: part of the resync digest exchange, no record")
+                                      : tr("received");
+            break;
         case Outcome::InFlight: outcome = tr("in flight"); break;
         case Outcome::NotSent: outcome = tr("not sent: %1").arg(message->note); break;
         case Outcome::Lost: outcome = message->note; break;

@@ -37,6 +37,13 @@ void appendLane(QByteArray &key, int lane)
     key.append(char(lane & 0xff)).append(char((lane >> 8) & 0xff));
 }
 
+// What travels between nodes and is drawn as an arrow: AT lines, and the
+// SYNC lines of the resync digest exchange.
+bool isPeerMessage(const QByteArray &line)
+{
+    return line.startsWith("AT ") || line.startsWith("SYNC ");
+}
+
 } // namespace
 
 SpaceTimeHistory::SpaceTimeHistory(const QStringList &nodes)
@@ -210,12 +217,12 @@ bool SpaceTimeHistory::addEvent(const Herd::Event &event)
     switch (event.kind) {
     case EventKind::LineSent:
         if (!event.viaPeerLink || !m_lane.contains(event.peer) || event.peer == event.node
-            || !event.line.startsWith("AT "))
+            || !isPeerMessage(event.line))
             return false;
         onSent(event);
         break;
     case EventKind::SendSkipped:
-        if (!m_lane.contains(event.peer) || !event.line.startsWith("AT "))
+        if (!m_lane.contains(event.peer) || !isPeerMessage(event.line))
             return false;
         onSkipped(event);
         break;
@@ -223,7 +230,7 @@ bool SpaceTimeHistory::addEvent(const Herd::Event &event)
         // Whatever came before is settled: the core reports a record's
         // outcome in the same call as the line that carried it.
         m_awaiting.remove(event.node);
-        if (!event.line.startsWith("AT ") && !event.line.startsWith("IAMAT "))
+        if (!isPeerMessage(event.line) && !event.line.startsWith("IAMAT "))
             return false;
         onReceived(event);
         break;
@@ -290,6 +297,7 @@ void SpaceTimeHistory::onSent(const Herd::Event &event)
     message.from = event.node;
     message.to = event.peer;
     message.line = event.line;
+    message.resync = event.line.startsWith("SYNC ");
     message.update = updateKey(event.line, &message.client);
     message.sentNs = event.timeNs;
     // PeerLink reports a line that waited on the link (a delay, or a socket
@@ -321,6 +329,7 @@ void SpaceTimeHistory::onSkipped(const Herd::Event &event)
     message.from = event.node;
     message.to = event.peer;
     message.line = event.line;
+    message.resync = event.line.startsWith("SYNC ");
     message.update = updateKey(event.line, &message.client);
     message.sentNs = event.timeNs;
     message.sentTick = tick(event.node);
@@ -398,14 +407,19 @@ void SpaceTimeHistory::onReceived(const Herd::Event &event)
         arrival.receivedTick = arrival.sentTick;
         arrival.outcome = SpaceTimeMessage::Outcome::Received;
         arrival.sendSeen = false;
+        arrival.resync = event.line.startsWith("SYNC ");
+        const bool resync = arrival.resync;
         push(std::move(arrival));
-        m_awaiting.insert(to, { m_messages.back().id, 0 });
+        if (!resync)
+            m_awaiting.insert(to, { m_messages.back().id, 0 });
         return;
     }
     message->receivedNs = event.timeNs;
     message->receivedTick = tick(to, message->sentTick);
     message->outcome = SpaceTimeMessage::Outcome::Received;
-    m_awaiting.insert(to, { message->id, 0 });
+    // A SYNC line has no outcome to wait for: no record travels in it.
+    if (!message->resync)
+        m_awaiting.insert(to, { message->id, 0 });
 }
 
 void SpaceTimeHistory::onOutcome(const Herd::Event &event, bool stored)

@@ -49,6 +49,9 @@ struct SpaceTimeMessage
     // Why it was not sent or was lost; for a line sent, why it was sent
     // when the sender said (a resync).
     QString note;
+    // A SYNC line of the resync digest exchange: it carries no record, so
+    // it has no client, no update and no stored/stale outcome.
+    bool resync = false;
 
     bool isReceived() const { return receivedNs >= 0; }
 };

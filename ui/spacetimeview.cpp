@@ -77,12 +77,14 @@ SpaceTimeView::SpaceTimeView(const QStringList &nodes, QWidget *parent)
     legend->setText(tr("<span style='color:#2563eb'>━━▶</span> stored &nbsp;"
                        "<span style='color:#7fa6f5'>╍╍┤</span> stale &nbsp;"
                        "<span style='color:#dc2626'>┈✕</span> not sent &nbsp;"
+                       "<span style='color:#8a94a6'>─·▷</span> resync &nbsp;"
                        "<span style='color:#2563eb'>●</span> IAMAT &nbsp;"
                        "<span style='color:#dc2626'>┆</span> cut &nbsp;"
                        "<span style='color:#16a34a'>┆</span> restored"));
     legend->setToolTip(
         tr("Arrows take the client's colour; a cross ends a line that was never sent (link cut or "
-           "down) or was lost (its receiver stopped). Click an arrow to follow its update in the topology."));
+           "down) or was lost (its receiver stopped). Grey dash-dotted arrows are SYNC lines of a resync: "
+           "digests and requests, no record. Click an arrow to follow its update in the topology."));
     bar->addWidget(legend);
     bar->addStretch(1);
     m_summary->setStyleSheet(u"color: #64748b;"_s);
