@@ -407,10 +407,11 @@ void PeerLink::onDropped(const QString &reason)
                                      m_settings.reconnectMaxMs);
     const double jitter = 0.75 + 0.5 * QRandomGenerator::global()->generateDouble();
     const int delayMs = qMax(1, int(double(base) * jitter));
+    // The timer first: whoever hears of the new state can ask msUntilRetry().
+    m_retryTimer.start(delayMs);
     setState(State::BackingOff);
     report(EventKind::PeerRetrying, QStringLiteral("attempt %1 failed (%2); retrying in %3 ms")
                                         .arg(m_failedAttempts).arg(reason).arg(delayMs));
-    m_retryTimer.start(delayMs);
 }
 
 void PeerLink::setState(State state)

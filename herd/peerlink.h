@@ -70,6 +70,8 @@ public:
     void setNeighbour(const Neighbour &neighbour);
     State state() const { return m_state; }
     int failedAttempts() const { return m_failedAttempts; }
+    // While BackingOff, milliseconds until the next attempt; otherwise -1.
+    int msUntilRetry() const { return m_state == State::BackingOff ? m_retryTimer.remainingTime() : -1; }
     quint16 localPort() const;
 
     void start();

@@ -10,6 +10,7 @@
 #include <QUndoStack>
 #include <QMenu>
 #include <QMenuBar>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTableWidget>
@@ -345,7 +346,10 @@ private slots:
 
         // Parker dies: Alford backs off and counts its failed attempts.
         QVERIFY(cluster->kill(parker));
-        QTRY_COMPARE_WITH_TIMEOUT(parkerCell(NodeInspector::LinkState), u"backing off"_s, Timeout);
+        // It says when it tries next: "backing off, retry in 37 ms".
+        const QRegularExpression countdown(u"^backing off, retry in \\d+(\\.\\d)? m?s$"_s);
+        QTRY_VERIFY2_WITH_TIMEOUT(countdown.match(parkerCell(NodeInspector::LinkState)).hasMatch(),
+                                  qPrintable(parkerCell(NodeInspector::LinkState)), Timeout);
         QTRY_VERIFY_WITH_TIMEOUT(parkerCell(NodeInspector::FailedAttempts).toInt() >= 2, Timeout);
         // The topology draws that direction as backing off, not connecting.
         const LinkItem *link = m_window->topology()->linkItem(alford, parker);

@@ -397,8 +397,14 @@ void NodeInspector::refreshLinks()
                                  : tr("no link");
         if (link && link->isCut() && link->state() != Herd::PeerLink::State::Cut)
             state += tr(" (cut)");
+        const int retryMs = link && running ? link->msUntilRetry() : -1;
+        if (retryMs >= 0)
+            state += retryMs < 1000 ? tr(", retry in %1 ms").arg(retryMs)
+                                    : tr(", retry in %1 s").arg(retryMs / 1000.0, 0, 'f', 1);
         const int queued = link ? link->queuedCount() : 0;
-        waiting = waiting || (running && link && (queued > 0 || link->delayMs() > 0));
+        // Polled while something changes without an event: a queued line
+        // leaving, or a back-off counting down.
+        waiting = waiting || (running && link && (queued > 0 || link->delayMs() > 0 || retryMs >= 0));
         QStringList cells(NeighbourColumns);
         cells[NeighbourName] = name;
         cells[NeighbourAddress] = address;
