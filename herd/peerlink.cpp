@@ -35,7 +35,7 @@ QByteArray clientOf(const QByteArray &line)
 }
 
 // The links of this thread that wrote since its event loop last waited, and
-// the dispatcher whose aboutToBlock flushes them.
+// the dispatcher whose aboutToBlock (or awake) flushes them.
 struct WrittenLinks
 {
     std::vector<PeerLink *> links;
