@@ -629,13 +629,17 @@ private slots:
             QVERIFY(m_window->grab().save(QString(target).replace(u".png"_s, u"-lamport.png"_s)));
         }
 
-        // Run Again: a fresh herd, every step pending again.
+        // Run Again: a fresh herd, every step pending again, its nodes
+        // where the user moved them.
+        const QPointF moved = m_window->topology()->nodePositions().value(u"Hamilton"_s) + QPointF(-60, 25);
+        m_window->topology()->nodeItem(u"Hamilton"_s)->setPos(moved);
         QSignalSpy again(panel, &ScenarioPanel::runAgainRequested);
         QMetaObject::invokeMethod(panel, &ScenarioPanel::runAgainRequested);
         QTRY_VERIFY_WITH_TIMEOUT(m_window->scenarioPanel() != panel && m_window->scenarioPanel(), Timeout);
         QVERIFY(m_window->cluster() != cluster);
         QCOMPARE(m_window->scenarioPanel()->model()->count(State::Pending), lab->steps.size());
         QVERIFY(m_window->windowTitle().contains(u"flood-path"));
+        QCOMPARE(m_window->topology()->nodePositions().value(u"Hamilton"_s), moved);
     }
 
     // A busy window, as a class would see it mid-demo. With HERD_SCREENSHOT

@@ -10,6 +10,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSaveFile>
+#include <QSet>
 #include <QSlider>
 #include <QSpinBox>
 #include <QSplitter>
@@ -392,16 +393,21 @@ bool MainWindow::openHerdInteractively(const Herd::HerdConfig &config, bool inte
     return false;
 }
 
+void MainWindow::takePositionsShown(Herd::HerdConfig &config) const
+{
+    if (!m_topology)
+        return;
+    const QHash<QString, QPointF> positions = m_topology->nodePositions();
+    for (Herd::NodeConfig &node : config.nodes) {
+        if (const auto it = positions.constFind(node.name); it != positions.cend())
+            node.position = std::pair{it->x(), it->y()};
+    }
+}
+
 bool MainWindow::saveHerdFile(const QString &path, QString *error) const
 {
     Herd::HerdConfig config = m_config;
-    if (m_topology) {
-        const QHash<QString, QPointF> positions = m_topology->nodePositions();
-        for (Herd::NodeConfig &node : config.nodes) {
-            if (positions.contains(node.name))
-                node.position = std::pair{positions.value(node.name).x(), positions.value(node.name).y()};
-        }
-    }
+    takePositionsShown(config);
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(config.toJson()) < 0 || !file.commit()) {
         if (error)
@@ -430,6 +436,12 @@ bool MainWindow::openScenario(const Herd::Scenario &scenario, QString *error)
         node.host = QStringLiteral("127.0.0.1");
         node.port = 0;
     }
+    // The same nodes as on screen (Run Again, or another lab on this herd):
+    // they stay where the user put them.
+    const QStringList shown = m_config.nodeNames();
+    const QStringList wanted = config.nodeNames();
+    if (QSet<QString>(shown.cbegin(), shown.cend()) == QSet<QString>(wanted.cbegin(), wanted.cend()))
+        takePositionsShown(config);
     if (!openHerd(config, error)) {
         m_scenario.reset();
         return false;

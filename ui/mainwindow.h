@@ -95,6 +95,9 @@ protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
+    // Sets the position of each of `config`'s nodes shown in the topology
+    // to where it is on screen.
+    void takePositionsShown(Herd::HerdConfig &config) const;
     void buildActions();
     void buildMenus();
     void buildToolBar();
