@@ -392,6 +392,22 @@ void TestSpaceTimeView::clickingAnArrowSelectsItsUpdate()
     // Clearing again says nothing.
     view.clearSelection();
     QCOMPARE(cleared.count(), 1);
+
+    // A SYNC line drawn over kiwi's arrow (sent and received with it, on the
+    // wall clock): the click still picks the record's arrow.
+    view.setAxis(SpaceTimeView::Axis::WallClock);
+    Event syncIn = received(1100, u"B"_s, u"A"_s, "SYNC DONE A");
+    syncIn.viaPeerLink = true;
+    view.onEvent(sent(1000, u"A"_s, u"B"_s, "SYNC DONE A"));
+    view.onEvent(syncIn);
+    view.showAll();
+    view.refresh();
+    const SpaceTimeMessage &first = view.history().messages().at(0); // A -> B, kiwi
+    const SpaceTimeMessage &sync = view.history().messages().back();
+    QVERIFY(sync.resync);
+    const QPointF middle = view.canvas()->arrow(first).pointAt(0.5);
+    QCOMPARE(view.canvas()->arrow(sync).pointAt(0.5), middle);
+    QCOMPARE(view.canvas()->messageAt(middle), first.id);
 }
 
 void TestSpaceTimeView::emphasisFollowsNodeAndLink()

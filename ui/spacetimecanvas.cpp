@@ -228,8 +228,10 @@ QLineF SpaceTimeCanvas::arrow(const SpaceTimeMessage &message) const
 
 quint64 SpaceTimeCanvas::messageAt(const QPointF &pos) const
 {
-    quint64 best = 0;
-    double bestDistance = kHitPixels;
+    // A record's arrow wins over a SYNC line's within reach: SYNC lines are
+    // drawn beneath, and what a click is for is following an update.
+    quint64 best[2] = {0, 0}; // [resync]
+    double bestDistance[2] = {kHitPixels, kHitPixels};
     const QRectF plot = plotRect();
     const Geometry g = geometry();
     for (const SpaceTimeMessage &message : m_history->messages()) {
@@ -237,12 +239,13 @@ quint64 SpaceTimeCanvas::messageAt(const QPointF &pos) const
         if (std::max(line.x1(), line.x2()) < plot.left() || std::min(line.x1(), line.x2()) > plot.right())
             continue;
         const double distance = distanceToSegment(pos, line);
-        if (distance <= bestDistance) { // the newest of equals: it is drawn on top
-            bestDistance = distance;
-            best = message.id;
+        const int kind = message.resync ? 1 : 0;
+        if (distance <= bestDistance[kind]) { // the newest of equals: it is drawn on top
+            bestDistance[kind] = distance;
+            best[kind] = message.id;
         }
     }
-    return best;
+    return best[0] ? best[0] : best[1];
 }
 
 // ---------------------------------------------------------------------------
@@ -536,10 +539,17 @@ void SpaceTimeCanvas::paintMessages(QPainter &painter, const QRectF &plot)
         }
         }
     };
-    for (const Drawn &drawn : m_dim)
-        draw(drawn, true);
-    for (const Drawn &drawn : m_strong)
-        draw(drawn, false);
+    // SYNC lines first, beneath the records' arrows.
+    for (const bool resync : {true, false}) {
+        for (const Drawn &drawn : m_dim) {
+            if (drawn.message->resync == resync)
+                draw(drawn, true);
+        }
+        for (const Drawn &drawn : m_strong) {
+            if (drawn.message->resync == resync)
+                draw(drawn, false);
+        }
+    }
 }
 
 QRgb SpaceTimeCanvas::clientColour(const QByteArray &client) const
