@@ -9,6 +9,7 @@
 
 #include "cluster.h"
 #include "herdconfig.h"
+#include "herdfixture.h"
 #include "herdstats.h"
 #include "node.h"
 #include "offlineplaces.h"
@@ -350,16 +351,13 @@ void tst_HerdStats::faultWindowsAreBounded()
 void tst_HerdStats::jitterFlakyAndSkewWindowsFromTheCluster()
 {
     QString error;
-    std::optional<Herd::HerdConfig> config = Herd::HerdConfig::preset(u"alford"_s, &error);
-    QVERIFY2(config, qPrintable(error));
-    for (Herd::NodeConfig &node : config->nodes)
-        node.port = 0;
-    std::unique_ptr<Herd::OfflinePlaces> places = Herd::OfflinePlaces::fromEmbedded(&error);
-    QVERIFY2(places, qPrintable(error));
-    Herd::Cluster cluster(*config, places.get());
+    const std::optional<Herd::HerdConfig> preset = Herd::HerdConfig::preset(u"alford"_s, &error);
+    QVERIFY2(preset, qPrintable(error));
+    Herd::Test::HerdFixture herd;
+    QVERIFY2(herd.start(*preset, &error), qPrintable(error));
+    Herd::Cluster &cluster = *herd.cluster();
     HerdStats stats(&cluster);
     stats.setAutoSample(false);
-    QVERIFY2(cluster.start({}, &error), qPrintable(error));
 
     using Kind = HerdStats::FaultWindow::Kind;
     QVERIFY(cluster.setLinkJitter(u"Bolden"_s, u"Powell"_s, 50));
