@@ -10,6 +10,8 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
+# shellcheck source=bench/benchherd.sh
+source "$here/benchherd.sh"
 build=${1:-$root/build}
 requests=${REQUESTS:-5000}
 connections=${CONNECTIONS:-100}
@@ -27,29 +29,8 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-read -r -a ports <<<"$(python3 - <<'PY'
-import socket
-socks = []
-for _ in range(5):
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); socks.append(s)
-print(" ".join(str(s.getsockname()[1]) for s in socks))
-PY
-)"
-cat >"$work/herd.json" <<JSON
-{
-  "name": "profile: the CS 131 five on free loopback ports",
-  "nodes": {
-    "Alford":   {"host": "127.0.0.1", "port": ${ports[0]}},
-    "Bolden":   {"host": "127.0.0.1", "port": ${ports[1]}},
-    "Hamilton": {"host": "127.0.0.1", "port": ${ports[2]}},
-    "Parker":   {"host": "127.0.0.1", "port": ${ports[3]}},
-    "Powell":   {"host": "127.0.0.1", "port": ${ports[4]}}
-  },
-  "links": [["Alford", "Parker"], ["Alford", "Powell"], ["Bolden", "Parker"],
-            ["Bolden", "Powell"], ["Hamilton", "Parker"]],
-  "places": {"source": "offline"}
-}
-JSON
+read -r -a ports <<<"$(freePorts 5)"
+writeBenchHerd "$work/herd.json" "profile: the CS 131 five on free loopback ports" "${ports[@]:0:5}"
 
 valgrind --tool=callgrind --callgrind-out-file="$out/callgrind.out.%p" \
     "$herd" --server --config "$work/herd.json" --log-dir "$work/logs" >"$work/herd.out" 2>"$work/valgrind.err" &

@@ -15,6 +15,8 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
+# shellcheck source=bench/benchherd.sh
+source "$here/benchherd.sh"
 build=${1:-$root/build}
 duration=${DURATION:-5}
 connections=${CONNECTIONS:-100}
@@ -47,31 +49,8 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 # Free loopback ports: bound to 0 by the kernel, then released.
-read -r -a ports <<<"$(python3 - <<'PY'
-import socket
-socks = []
-for _ in range(6):
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); socks.append(s)
-print(" ".join(str(s.getsockname()[1]) for s in socks))
-PY
-)"
-names=(Alford Bolden Hamilton Parker Powell)
-# The CS 131 topology; Hamilton to Powell is 3 hops (the herd's diameter).
-cat >"$work/bench-herd.json" <<JSON
-{
-  "name": "bench: the CS 131 five on free loopback ports",
-  "nodes": {
-    "Alford":   {"host": "127.0.0.1", "port": ${ports[0]}},
-    "Bolden":   {"host": "127.0.0.1", "port": ${ports[1]}},
-    "Hamilton": {"host": "127.0.0.1", "port": ${ports[2]}},
-    "Parker":   {"host": "127.0.0.1", "port": ${ports[3]}},
-    "Powell":   {"host": "127.0.0.1", "port": ${ports[4]}}
-  },
-  "links": [["Alford", "Parker"], ["Alford", "Powell"], ["Bolden", "Parker"],
-            ["Bolden", "Powell"], ["Hamilton", "Parker"]],
-  "places": {"source": "offline"}
-}
-JSON
+read -r -a ports <<<"$(freePorts 6)"
+writeBenchHerd "$work/bench-herd.json" "bench: the CS 131 five on free loopback ports" "${ports[@]:0:5}"
 herdPorts=$(IFS=,; echo "${ports[*]:0:5}")
 redisPort=${ports[5]}
 
