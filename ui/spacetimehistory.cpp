@@ -44,6 +44,30 @@ bool isPeerMessage(const QByteArray &line)
     return line.startsWith("AT ") || line.startsWith("SYNC ");
 }
 
+// A message of `line` from `from` to `to`, sent at `ns` as far as is known.
+SpaceTimeMessage messageOf(const QString &from, const QString &to, const QByteArray &line, qint64 ns)
+{
+    SpaceTimeMessage message;
+    message.from = from;
+    message.to = to;
+    message.line = line;
+    message.resync = line.startsWith("SYNC ");
+    message.update = SpaceTimeHistory::updateKey(line, &message.client);
+    message.sentNs = ns;
+    return message;
+}
+
+// The key of a record's hand-off to the links: the storing node's lane, then
+// the AT line.
+QByteArray handOffKey(int lane, const QByteArray &line)
+{
+    QByteArray key;
+    key.reserve(line.size() + 2);
+    appendLane(key, lane);
+    key.append(line);
+    return key;
+}
+
 } // namespace
 
 SpaceTimeHistory::SpaceTimeHistory(const QStringList &nodes)
@@ -275,10 +299,7 @@ void SpaceTimeHistory::addMark(SpaceTimeMark mark)
 
 void SpaceTimeHistory::rememberHandOff(const Herd::Event &event)
 {
-    QByteArray key;
-    key.reserve(event.line.size() + 2);
-    appendLane(key, laneOf(event.node));
-    key.append(event.line);
+    const QByteArray key = handOffKey(laneOf(event.node), event.line);
     const quint64 serial = ++m_handOffSerial;
     m_handOffs.insert(key, { event.timeNs, serial });
     m_handOffOrder.emplace_back(key, serial);
@@ -293,22 +314,13 @@ void SpaceTimeHistory::rememberHandOff(const Herd::Event &event)
 
 void SpaceTimeHistory::onSent(const Herd::Event &event)
 {
-    SpaceTimeMessage message;
-    message.from = event.node;
-    message.to = event.peer;
-    message.line = event.line;
-    message.resync = event.line.startsWith("SYNC ");
-    message.update = updateKey(event.line, &message.client);
-    message.sentNs = event.timeNs;
+    SpaceTimeMessage message = messageOf(event.node, event.peer, event.line, event.timeNs);
     // PeerLink reports a line that waited on the link (a delay, or a socket
     // behind) as "delayed" or "queued" when it is written at last: it left
     // the node when the node stored the record. Any other detail says why
     // it was sent (a resync handing over an old record): kept for the tooltip.
     if (event.detail == u"delayed"_s || event.detail == u"queued"_s) {
-        QByteArray key;
-        key.reserve(event.line.size() + 2);
-        appendLane(key, laneOf(event.node));
-        const auto handOff = m_handOffs.constFind(key.append(event.line));
+        const auto handOff = m_handOffs.constFind(handOffKey(laneOf(event.node), event.line));
         if (handOff != m_handOffs.cend() && handOff->timeNs <= event.timeNs) {
             message.sentNs = handOff->timeNs;
             message.writtenNs = event.timeNs;
@@ -325,13 +337,7 @@ void SpaceTimeHistory::onSent(const Herd::Event &event)
 
 void SpaceTimeHistory::onSkipped(const Herd::Event &event)
 {
-    SpaceTimeMessage message;
-    message.from = event.node;
-    message.to = event.peer;
-    message.line = event.line;
-    message.resync = event.line.startsWith("SYNC ");
-    message.update = updateKey(event.line, &message.client);
-    message.sentNs = event.timeNs;
+    SpaceTimeMessage message = messageOf(event.node, event.peer, event.line, event.timeNs);
     message.sentTick = tick(event.node);
     message.outcome = SpaceTimeMessage::Outcome::NotSent;
     message.note = event.detail;
@@ -396,18 +402,12 @@ void SpaceTimeHistory::onReceived(const Herd::Event &event)
         ++m_unmatched;
         if (!m_lane.contains(event.peer))
             return;
-        SpaceTimeMessage arrival;
-        arrival.from = event.peer;
-        arrival.to = to;
-        arrival.line = event.line;
-        arrival.update = updateKey(event.line, &arrival.client);
-        arrival.sentNs = event.timeNs;
+        SpaceTimeMessage arrival = messageOf(event.peer, to, event.line, event.timeNs);
         arrival.sentTick = tick(to);
         arrival.receivedNs = event.timeNs;
         arrival.receivedTick = arrival.sentTick;
         arrival.outcome = SpaceTimeMessage::Outcome::Received;
         arrival.sendSeen = false;
-        arrival.resync = event.line.startsWith("SYNC ");
         const bool resync = arrival.resync;
         push(std::move(arrival));
         if (!resync)
