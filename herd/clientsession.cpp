@@ -4,6 +4,7 @@
 
 #include "lineconnection.h"
 #include "node.h"
+#include "peerlink.h"
 #include "placesjson.h"
 #include "peerauth.h"
 #include "placessource.h"
@@ -38,6 +39,8 @@ ClientSession::ClientSession(qintptr descriptor, Node *node)
         connect(m_idleTimer, &QTimer::timeout, this, &ClientSession::onIdleTimer);
         m_idleTimer->start(node->settings().idleTimeoutMs);
     }
+    // A reply may acknowledge an update: its flood leaves first (PeerLink::sendWritten).
+    connect(m_connection, &LineConnection::aboutToSend, this, &PeerLink::sendWritten);
     connect(m_connection, &LineConnection::lineReceived, this, &ClientSession::onLine);
     connect(m_connection, &LineConnection::lineTooLong, this, &ClientSession::onLineTooLong);
     connect(m_connection, &LineConnection::inputFinished, this, &ClientSession::onInputFinished);

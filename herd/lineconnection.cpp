@@ -204,6 +204,8 @@ void LineConnection::keepTail(QByteArrayView tail)
 
 void LineConnection::flush()
 {
+    if (m_fd >= 0 && pendingBytes() > 0)
+        emit aboutToSend();
     while (m_fd >= 0 && pendingBytes() > 0) {
         const ssize_t n = ::send(m_fd, m_out.constData() + m_outOffset, size_t(pendingBytes()),
                                  MSG_NOSIGNAL);

@@ -73,6 +73,9 @@ signals:
     void inputFinished();
     // Unsent output passed setMaxPendingBytes(); closed() follows at once.
     void outputOverflowed(qsizetype pendingBytes);
+    // Output is about to go to the kernel: whatever must leave before these
+    // replies (a node's flood of the updates they acknowledge) goes now.
+    void aboutToSend();
     void closed(const QString &reason);
 
 private:

@@ -270,14 +270,14 @@ void PeerLink::flushBeforeWaiting()
         // aboutToBlock alone is not enough: a loop driven by processEvents()
         // without WaitForMoreEvents (QTest::qWait, a GUI's busy loop) never
         // emits it, but emits awake on each pass.
-        connect(dispatcher, &QAbstractEventDispatcher::aboutToBlock, dispatcher, &PeerLink::flushWritten);
-        connect(dispatcher, &QAbstractEventDispatcher::awake, dispatcher, &PeerLink::flushWritten);
+        connect(dispatcher, &QAbstractEventDispatcher::aboutToBlock, dispatcher, &PeerLink::sendWritten);
+        connect(dispatcher, &QAbstractEventDispatcher::awake, dispatcher, &PeerLink::sendWritten);
     }
     m_flushQueued = true;
     t_written.links.push_back(this);
 }
 
-void PeerLink::flushWritten()
+void PeerLink::sendWritten()
 {
     // One at a time from the live list: a flush can report events, and a
     // receiver may write more lines or delete a link meanwhile.

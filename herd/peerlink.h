@@ -48,7 +48,8 @@ namespace Herd {
 // event-loop pass, just before the loop next waits
 // (QAbstractEventDispatcher::aboutToBlock, or awake in a loop that never
 // blocks) rather than when a write notifier fires a pass later, so a flood
-// hop costs one pass, not two.
+// hop costs one pass, not two. They go sooner when a client's answer is about
+// to leave (sendWritten()), so no update is answered before it is flooded.
 // Lines sent while not Connected are dropped and reported; resync
 // (resyncer.h) brings the neighbour up to date once the link is back.
 // In a herd with a secret the link is Connected only once the neighbour has
@@ -97,6 +98,14 @@ public:
     qint64 coalescedCount() const { return m_coalesced; }
     int queuedCount() const { return int(m_delayed.size()); }
 
+    // Hands the lines written on this thread's links to the kernel now,
+    // rather than just before its event loop next waits. Client connections
+    // call it before their replies go out, so an update's flood leaves
+    // before its acknowledgement: a node killed the moment after answering
+    // has already passed the update on. (Not so for lines held by a slow
+    // link or queued behind a neighbour that does not keep up.)
+    static void sendWritten();
+
 signals:
     void stateChanged(Herd::PeerLink::State state);
     // The neighbour answered one of our SYNC lines with "?".
@@ -116,7 +125,6 @@ private:
     bool backlogged() const;
     void write(const QByteArray &line, const QString &detail);
     void flushBeforeWaiting();
-    static void flushWritten();
     void flushOutgoing();
     void onConnected();
     void onAuthenticated();

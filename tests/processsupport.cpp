@@ -62,11 +62,15 @@ bool listening(quint16 port)
     return false;
 }
 
-QString writeHerdFile(const QString &path, const Nodes &nodes, const Links &links)
+QString writeHerdFile(const QString &path, const Nodes &nodes, const Links &links, const QStringList &plain)
 {
     QJsonObject nodeObjects;
-    for (const auto &[name, port] : nodes)
-        nodeObjects.insert(name, QJsonObject{{u"host"_s, u"127.0.0.1"_s}, {u"port"_s, port}});
+    for (const auto &[name, port] : nodes) {
+        QJsonObject node{{u"host"_s, u"127.0.0.1"_s}, {u"port"_s, port}};
+        if (plain.contains(name))
+            node.insert(u"protocol"_s, u"plain"_s);
+        nodeObjects.insert(name, node);
+    }
     QJsonArray linkArray;
     for (const auto &[a, b] : links)
         linkArray.append(QJsonArray{a, b});
@@ -150,7 +154,8 @@ QByteArray Client::readUntilBlankLine()
     return text;
 }
 
-bool waitUntilKnown(quint16 port, const QByteArray &clientId, const QByteArray &atLine, int timeoutMs)
+bool waitUntilKnown(quint16 port, const QByteArray &clientId, const QByteArray &atLine, int timeoutMs,
+                    QByteArray *lastSeen)
 {
     Client client;
     if (!client.connectTo(port))
@@ -159,6 +164,8 @@ bool waitUntilKnown(quint16 port, const QByteArray &clientId, const QByteArray &
     clock.start();
     while (clock.elapsed() < timeoutMs) {
         const QByteArray first = client.ask("WHATSAT " + clientId + " 10 1");
+        if (lastSeen)
+            *lastSeen = first;
         if (first == atLine) {
             client.readUntilBlankLine(); // the places JSON
             return true;

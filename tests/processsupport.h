@@ -33,8 +33,10 @@ bool listening(quint16 port);
 using Nodes = QList<std::pair<QString, quint16>>;
 using Links = QList<std::pair<QString, QString>>;
 // A herd file on 127.0.0.1 with a short reconnect back-off; the path, or
-// empty if it could not be written.
-QString writeHerdFile(const QString &path, const Nodes &nodes, const Links &links);
+// empty if it could not be written. Nodes named in `plain` are marked
+// "protocol": "plain" (sent AT lines only, never SYNC).
+QString writeHerdFile(const QString &path, const Nodes &nodes, const Links &links,
+                      const QStringList &plain = {});
 
 // A headless herd running in a child process, its stdout read as it comes.
 class HerdServer
@@ -76,7 +78,9 @@ private:
 };
 
 // Asks `port` WHATSAT for `clientId` until its stored AT line is `atLine`:
-// how a test outside the process sees a flood arrive. Bounded.
-bool waitUntilKnown(quint16 port, const QByteArray &clientId, const QByteArray &atLine, int timeoutMs = Timeout);
+// how a test outside the process sees a flood arrive. Bounded. `lastSeen`,
+// if given, gets the node's last answer's first line (for failure messages).
+bool waitUntilKnown(quint16 port, const QByteArray &clientId, const QByteArray &atLine, int timeoutMs = Timeout,
+                    QByteArray *lastSeen = nullptr);
 
 } // namespace ProcessSupport

@@ -5,11 +5,18 @@
 // of clients that went quiet while it was down.
 
 #include <QElapsedTimer>
+#include <QFile>
+#include <QSet>
+#include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <poll.h>
+#include <signal.h>
+
 #include <memory>
+#include <vector>
 
 #include "herdconfig.h"
 #include "processsupport.h"
@@ -100,6 +107,7 @@ class TestMultiprocess final : public QObject
 
 private slots:
     void sigkillAndRestartLosesNothing();
+    void answeredUpdatesLeaveBeforeTheAnswers();
 };
 
 void TestMultiprocess::sigkillAndRestartLosesNothing()
@@ -197,14 +205,112 @@ void TestMultiprocess::sigkillAndRestartLosesNothing()
     for (const auto &phone : phones) {
         QVERIFY(phone->lastAcknowledged().startsWith("AT "));
         for (qsizetype i = 0; i < names.size(); ++i) {
-            QVERIFY2(waitUntilKnown(ports[i], phone->id(), phone->lastAcknowledged()),
-                     qPrintable(names[i] + u" lacks "_s + QString::fromUtf8(phone->lastAcknowledged())));
+            QByteArray held;
+            QVERIFY2(waitUntilKnown(ports[i], phone->id(), phone->lastAcknowledged(), Timeout, &held),
+                     qPrintable(names[i] + u" lacks "_s + QString::fromUtf8(phone->lastAcknowledged())
+                                + u"; it answers "_s + QString::fromUtf8(held)));
         }
     }
     qInfo("%d updates acknowledged; all %lld nodes agreed within %lld ms of the last", acknowledged(),
           qlonglong(names.size()), clock.elapsed());
     for (auto &[name, server] : servers)
         QVERIFY2(server->terminate(), qPrintable(name));
+}
+
+// What sigkillAndRestartLosesNothing relies on, pinned down: by the time a
+// client reads the answer to its IAMAT, the node has handed the update's
+// flood to the kernel, so a node killed right after answering has passed on
+// everything it answered. The neighbour is played by this test (a plain node)
+// and sees exactly what the node sent before it died. The node is stopped
+// (SIGSTOP) while fifty phones each send an update, so that it answers them
+// all in one pass once it continues; it is killed the moment the first
+// answer arrives.
+void TestMultiprocess::answeredUpdatesLeaveBeforeTheAnswers()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QTcpServer watcher;
+    QVERIFY(watcher.listen(QHostAddress::LocalHost, 0));
+    HerdServer server;
+    quint16 port = 0;
+    // The node's port is picked free just before use; if it is taken meanwhile, try once more.
+    for (int attempt = 0; attempt < 2 && !port; ++attempt) {
+        const QList<quint16> ports = freePorts(1);
+        QCOMPARE(ports.size(), 1);
+        const QString file = writeHerdFile(dir.filePath(u"herd.json"_s),
+                                           {{u"Solo"_s, ports[0]}, {u"Watcher"_s, watcher.serverPort()}},
+                                           {{u"Solo"_s, u"Watcher"_s}}, {u"Watcher"_s});
+        QVERIFY(!file.isEmpty());
+        server.start({u"--server"_s, u"--config"_s, file, u"--node"_s, u"Solo"_s});
+        if (server.waitForOutput(" listening on "))
+            port = ports[0];
+        else
+            server.waitForExit();
+    }
+    QVERIFY2(port, "the herd process did not start twice in a row");
+    QVERIFY(watcher.waitForNewConnection(Timeout));
+    const std::unique_ptr<QTcpSocket> fromSolo(watcher.nextPendingConnection());
+    QVERIFY(server.waitForOutput("Solo: link to Watcher up"));
+
+    auto iamat = [](int phone, int round) -> QByteArray {
+        return "IAMAT phone" + QByteArray::number(phone) + " +34.068930-118.445127 1700000000."
+               + QByteArray::number(round) + '\n';
+    };
+    auto readLine = [](QTcpSocket &socket) {
+        while (!socket.canReadLine() && socket.waitForReadyRead(Timeout)) {
+        }
+        return socket.readLine();
+    };
+    // A first update each, answered: the node has accepted every connection.
+    constexpr int PhoneCount = 50;
+    std::vector<std::unique_ptr<QTcpSocket>> phones;
+    for (int i = 0; i < PhoneCount; ++i) {
+        auto phone = std::make_unique<QTcpSocket>();
+        phone->connectToHost(QHostAddress::LocalHost, port);
+        QVERIFY(phone->waitForConnected(Timeout));
+        phone->write(iamat(i, 1));
+        QVERIFY(readLine(*phone).startsWith("AT "));
+        phones.push_back(std::move(phone));
+    }
+
+    const auto pid = pid_t(server.process().processId());
+    auto state = [pid] {
+        // /proc/<pid>/stat: "pid (name) S ...", the state after the name.
+        QFile stat(u"/proc/%1/stat"_s.arg(pid));
+        const QByteArray text = stat.open(QIODevice::ReadOnly) ? stat.readAll() : QByteArray();
+        const qsizetype close = text.lastIndexOf(')');
+        return close >= 0 && close + 2 < text.size() ? text[close + 2] : '?';
+    };
+    QCOMPARE(::kill(pid, SIGSTOP), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(state(), 'T', Timeout); // polling another process: nothing to signal on
+    for (int i = 0; i < PhoneCount; ++i) {
+        phones[size_t(i)]->write(iamat(i, 2));
+        QVERIFY(phones[size_t(i)]->waitForBytesWritten(Timeout));
+    }
+    std::vector<pollfd> fds;
+    for (const auto &phone : phones)
+        fds.push_back({int(phone->socketDescriptor()), POLLIN, 0});
+    QCOMPARE(::kill(pid, SIGCONT), 0);
+    QVERIFY(::poll(fds.data(), fds.size(), Timeout) > 0);
+    QCOMPARE(::kill(pid, SIGKILL), 0);
+    QVERIFY(server.waitForExit());
+
+    QList<QByteArray> answered;
+    for (const auto &phone : phones) {
+        const QByteArray line = readLine(*phone).trimmed();
+        if (line.startsWith("AT ") && line.endsWith(" 1700000000.2"))
+            answered.append(line);
+    }
+    QVERIFY(!answered.isEmpty());
+    while (fromSolo->state() == QAbstractSocket::ConnectedState && fromSolo->waitForReadyRead(Timeout)) {
+    }
+    QSet<QByteArray> flooded;
+    for (const QByteArray &line : fromSolo->readAll().split('\n'))
+        flooded.insert(line);
+    for (const QByteArray &line : std::as_const(answered))
+        QVERIFY2(flooded.contains(line), qPrintable(u"answered but never flooded: "_s + QString::fromUtf8(line)));
+    qInfo("killed after answering %lld of %d updates; each had reached the neighbour", qlonglong(answered.size()),
+          PhoneCount);
 }
 
 QTEST_GUILESS_MAIN(TestMultiprocess)
