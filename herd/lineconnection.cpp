@@ -149,6 +149,14 @@ void LineConnection::onReadable()
         return;
     }
     m_inBatch = false;
+    if (m_fd >= 0 && pendingBytes() > 0)
+        m_poller->callAfterPass(m_watch);
+    else
+        resumeReadingIfDrained();
+}
+
+void LineConnection::afterPass()
+{
     flush();
     resumeReadingIfDrained();
 }

@@ -18,7 +18,10 @@ namespace Herd {
 // the input; output stays open until closeWhenFlushed().
 //
 // Lines are delivered without their "\n". Replies written while a read batch
-// is being handled go out in one send() after the batch.
+// is being handled go out in one send() at the end of the poller's pass,
+// after every connection ready in it was handled, each send preceded by
+// aboutToSend(): a node's sessions flood a whole pass's updates first, in
+// one send per link, and only then answer them.
 //
 // Lifecycle:  open --(EOF)--> input finished --closeWhenFlushed()--> closed
 //               \--(error / reset / abort())------------------------> closed
@@ -80,6 +83,7 @@ signals:
 
 private:
     void socketReady(bool readable, bool writable) override;
+    void afterPass() override;
     void onReadable();
     void onWritable();
     void consume(QByteArrayView chunk);

@@ -3,6 +3,7 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 #include <sys/epoll.h>
 #include <unistd.h>
@@ -89,6 +90,16 @@ void SocketPoller::dispatch()
         if (readable || writable)
             it->watcher->socketReady(readable, writable);
     }
+    for (const quint64 token : std::exchange(m_afterPass, {})) {
+        const auto it = m_watches.constFind(token); // removed meanwhile: not called
+        if (it != m_watches.cend())
+            it->watcher->afterPass();
+    }
+}
+
+void SocketPoller::callAfterPass(quint64 token)
+{
+    m_afterPass.push_back(token);
 }
 
 } // namespace Herd

@@ -3,6 +3,8 @@
 #include <QHash>
 #include <QObject>
 
+#include <vector>
+
 class QSocketNotifier;
 
 namespace Herd {
@@ -34,6 +36,8 @@ public:
     {
     public:
         virtual void socketReady(bool readable, bool writable) = 0;
+        // Asked for with callAfterPass().
+        virtual void afterPass() {}
 
     protected:
         ~Watcher() = default;
@@ -50,6 +54,11 @@ public:
     // again, even for readiness already collected in the same pass.
     void remove(quint64 token);
     qsizetype size() const { return m_watches.size(); }
+    // From inside a watcher's socketReady(): calls its afterPass() once every
+    // descriptor ready in this pass has been handled. Connections send their
+    // replies then, so whatever the pass's requests caused elsewhere (a
+    // node's floods) can leave first, together, and before the replies.
+    void callAfterPass(quint64 token);
 
 private:
     struct Watch
@@ -64,6 +73,7 @@ private:
     int m_epoll = -1;
     QSocketNotifier *m_notifier = nullptr; // owned (child)
     QHash<quint64, Watch> m_watches;       // by token
+    std::vector<quint64> m_afterPass;      // tokens, in the order asked
     quint64 m_nextToken = 1;
 };
 
