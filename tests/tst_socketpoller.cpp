@@ -14,6 +14,7 @@
 #include "socketpoller.h"
 
 using Herd::SocketPoller;
+using namespace Qt::StringLiterals;
 
 namespace {
 
@@ -58,12 +59,18 @@ struct Recorder final : SocketPoller::Watcher
     int readable = 0;
     int writable = 0;
     std::function<void()> onReady;
+    std::function<void()> onAfterPass;
     void socketReady(bool r, bool w) override
     {
         readable += r;
         writable += w;
         if (onReady)
             onReady();
+    }
+    void afterPass() override
+    {
+        if (onAfterPass)
+            onAfterPass();
     }
 };
 
@@ -78,6 +85,7 @@ private slots:
     void waitingForNothingHidesHangUps();
     void removedDuringDispatchIsNotCalled();
     void writableOnlyWhenAsked();
+    void afterPassFollowsEveryReadyWatcher();
 };
 
 void TestSocketPoller::reportsReadableUntilDrained()
@@ -184,6 +192,41 @@ void TestSocketPoller::writableOnlyWhenAsked()
     const int readable = ra.readable;
     QTRY_VERIFY_WITH_TIMEOUT(ra.readable > readable, 5000);
     QCOMPARE(ra.writable, writable);
+}
+
+// What a node's answers rely on: every watcher ready in a pass is called
+// before any afterPass(), and those come in the order asked. One that is
+// removed in the meantime is not called.
+void TestSocketPoller::afterPassFollowsEveryReadyWatcher()
+{
+    SocketPoller poller;
+    Pair pairs[3];
+    Recorder recorders[3];
+    quint64 tokens[3] = {};
+    QStringList calls;
+    for (int i = 0; i < 3; ++i) {
+        recorders[i].onReady = [&, i] {
+            pairs[i].drain();
+            calls << u"ready %1"_s.arg(i);
+            poller.callAfterPass(tokens[i]);
+        };
+        recorders[i].onAfterPass = [&, i] {
+            calls << u"after %1"_s.arg(i);
+            // The first one called ends the others, as a session closing others would.
+            for (int j = 0; j < 3; ++j) {
+                if (j != i && tokens[j])
+                    poller.remove(std::exchange(tokens[j], 0));
+            }
+        };
+        tokens[i] = poller.add(pairs[i].mine, SocketPoller::Read, &recorders[i]);
+    }
+    for (const Pair &pair : pairs)
+        pair.send('x'); // all three ready before the loop runs: one pass
+    QTRY_COMPARE_WITH_TIMEOUT(calls.size(), 4, 5000);
+    for (int i = 0; i < 3; ++i)
+        QVERIFY2(calls[i].startsWith(u"ready "), qPrintable(calls.join(u", ")));
+    QCOMPARE(calls[3], u"after "_s + calls[0].sliced(6));
+    QCOMPARE(poller.size(), 1);
 }
 
 QTEST_GUILESS_MAIN(TestSocketPoller)
