@@ -26,6 +26,7 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
     const QCommandLineOption config = option({QStringLiteral("config")}, "FILE");
     const QCommandLineOption node = option({QStringLiteral("node")}, "NAME");
     const QCommandLineOption logDir = option({QStringLiteral("log-dir")}, "DIR");
+    const QCommandLineOption log = option({QStringLiteral("log")}, "WHAT");
     const QCommandLineOption placesUrl = option({QStringLiteral("places-url")}, "URL");
     const QCommandLineOption placesApi = option({QStringLiteral("places-api")}, "API");
     const QCommandLineOption placesFile = option({QStringLiteral("places-file")}, "FILE");
@@ -34,7 +35,7 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
     const QCommandLineOption verbose = option({QStringLiteral("verbose")});
     const QCommandLineOption help = option({QStringLiteral("h"), QStringLiteral("help")});
     const QCommandLineOption version = option({QStringLiteral("version")});
-    parser.addOptions({server, scenario, preset, config, node, logDir, placesUrl, placesApi, placesFile,
+    parser.addOptions({server, scenario, preset, config, node, logDir, log, placesUrl, placesApi, placesFile,
                        placesTimeout, listPresets, verbose, help, version});
 
     auto fail = [error](const QString &message) -> std::optional<Options> {
@@ -57,7 +58,7 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
     else if (parser.isSet(server))
         options.mode = Options::Mode::Server;
 
-    for (const QCommandLineOption *single : {&scenario, &preset, &config, &logDir, &placesUrl, &placesApi, &placesFile, &placesTimeout}) {
+    for (const QCommandLineOption *single : {&scenario, &preset, &config, &logDir, &log, &placesUrl, &placesApi, &placesFile, &placesTimeout}) {
         if (parser.values(*single).size() > 1)
             return fail(QStringLiteral("--%1 is given more than once").arg(single->names().constFirst()));
     }
@@ -90,6 +91,17 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
         if (options.logDir.isEmpty())
             return fail(QStringLiteral("--log-dir needs a directory"));
     }
+    if (parser.isSet(log)) {
+        const QString what = parser.value(log);
+        if (what == u"all")
+            options.log = Options::Log::All;
+        else if (what == u"changes")
+            options.log = Options::Log::Changes;
+        else if (what == u"none")
+            options.log = Options::Log::None;
+        else
+            return fail(QStringLiteral("--log must be \"all\", \"changes\" or \"none\", not \"%1\"").arg(what));
+    }
     options.placesUrl = parser.value(placesUrl);
     options.placesApi = parser.value(placesApi);
     if (!options.placesApi.isEmpty() && options.placesApi != u"legacy" && options.placesApi != u"new")
@@ -112,9 +124,9 @@ QString helpText()
     return QStringLiteral(R"(Usage:
   herd [--preset NAME | --config FILE]            open the desktop GUI on a herd
   herd --server [--preset NAME | --config FILE]   run the herd headless
-       [--node NAME]... [--log-dir DIR] [--places-url URL] [--places-api API]
-       [--places-file FILE] [--places-timeout MS] [--verbose]
-  herd --scenario FILE [--log-dir DIR] [--verbose] [places options]
+       [--node NAME]... [--log-dir DIR] [--log WHAT] [--places-url URL]
+       [--places-api API] [--places-file FILE] [--places-timeout MS] [--verbose]
+  herd --scenario FILE [--log-dir DIR] [--log WHAT] [--verbose] [places options]
                                                   run a scripted scenario headless
   herd --list-presets | --help | --version
 
@@ -133,6 +145,11 @@ Running headless:
                      to run in other processes, at the host and port the herd
                      file gives, so one herd file can span several machines
   --log-dir DIR      one log per node, DIR/<Name>.log (default: logs)
+  --log WHAT         what the logs hold: "all" (default: every event, each
+                     line in and out included), "changes" (all but the lines
+                     in and out: connections, records stored and dropped,
+                     invalid lines, links, refusals, errors; about half
+                     the bytes, and a busy herd serves more), or "none"
   --verbose          also print every event on standard output
 
 Scenarios (scripted faults with checked outcomes; see the README):
@@ -140,7 +157,8 @@ Scenarios (scripted faults with checked outcomes; see the README):
                      in this process, every node on 127.0.0.1 with a port the
                      OS picks; never opens a window. Prints a report as the
                      steps run. Labs to try: resources/labs/*.json
-                     Works with --log-dir, --verbose and the places options.
+                     Works with --log-dir, --log, --verbose and the places
+                     options.
 
 Places (answers to WHATSAT):
   by default, offline: GeoNames cities embedded in Herd, no network needed

@@ -16,6 +16,8 @@ struct Options
     QString scenarioFile; // --scenario: the scenario brings its own herd
     QStringList nodes;  // --node, repeatable; empty: all
     QString logDir = QStringLiteral("logs");
+    enum class Log { All, Changes, None }; // --log: what the per-node logs hold
+    Log log = Log::All;
     QString placesUrl;
     QString placesApi;  // "legacy" or "new"; empty: as the herd file says
     QString placesFile;

@@ -6,6 +6,7 @@
 
 #include "cluster.h"
 #include "herdconfig.h"
+#include "logsetup.h"
 #include "logwriter.h"
 #include "options.h"
 #include "placesfactory.h"
@@ -45,8 +46,8 @@ int runScenario(const Options &options)
         print(stderr, u"herd: places: " + error + u'\n');
         return 2;
     }
-    Herd::LogWriter logs(options.logDir);
-    if (!logs.open(&error)) {
+    std::unique_ptr<Herd::LogWriter> logs;
+    if (!openLogs(options, &logs, &error)) {
         print(stderr, u"herd: " + error + u'\n');
         return 1;
     }
@@ -58,7 +59,8 @@ int runScenario(const Options &options)
     }
 
     Herd::Cluster cluster(config, places.get());
-    QObject::connect(&cluster, &Herd::Cluster::eventOccurred, &logs, &Herd::LogWriter::write);
+    if (logs)
+        QObject::connect(&cluster, &Herd::Cluster::eventOccurred, logs.get(), &Herd::LogWriter::write);
     const bool verbose = options.verbose;
     QObject::connect(&cluster, &Herd::Cluster::eventOccurred, &app, [verbose](const Herd::Event &event) {
         if (verbose)
@@ -72,7 +74,7 @@ int runScenario(const Options &options)
         print(stderr, u"herd: " + error + u'\n');
         return 1;
     }
-    print(stdout, QStringLiteral("Logs: %1/<node>.log\n").arg(options.logDir));
+    print(stdout, logs ? QStringLiteral("Logs: %1/<node>.log\n").arg(options.logDir) : QStringLiteral("Logs: off\n"));
 
     Herd::ScenarioRunner runner(*scenario, &cluster);
     QObject::connect(&runner, &Herd::ScenarioRunner::started, &app, [&report](const QStringList &linksDown) {
@@ -96,6 +98,7 @@ int runScenario(const Options &options)
     }
     print(stdout, report.summary(runner.clockMs()));
     cluster.stop();
-    logs.flush();
+    if (logs)
+        logs->flush();
     return report.passed() && !interrupted ? 0 : 1;
 }

@@ -6,6 +6,7 @@
 
 #include "cluster.h"
 #include "herdconfig.h"
+#include "logsetup.h"
 #include "logwriter.h"
 #include "node.h"
 #include "options.h"
@@ -42,8 +43,8 @@ int runServer(const Options &options)
         printLine(stderr, u"herd: places: " + error);
         return 2;
     }
-    Herd::LogWriter logs(options.logDir);
-    if (!logs.open(&error)) {
+    std::unique_ptr<Herd::LogWriter> logs;
+    if (!openLogs(options, &logs, &error)) {
         printLine(stderr, u"herd: " + error);
         return 1;
     }
@@ -54,7 +55,8 @@ int runServer(const Options &options)
     }
 
     Herd::Cluster cluster(*config, places.get());
-    QObject::connect(&cluster, &Herd::Cluster::eventOccurred, &logs, &Herd::LogWriter::write);
+    if (logs)
+        QObject::connect(&cluster, &Herd::Cluster::eventOccurred, logs.get(), &Herd::LogWriter::write);
     const bool verbose = options.verbose;
     QObject::connect(&cluster, &Herd::Cluster::eventOccurred, &app, [verbose](const Herd::Event &event) {
         using Herd::EventKind;
@@ -78,14 +80,19 @@ int runServer(const Options &options)
         printLine(stdout, QStringLiteral("%1 listening on %2:%3, neighbours: %4, log: %5")
                               .arg(node->name(), node->settings().host)
                               .arg(node->port())
-                              .arg(config->neighboursOf(node->name()).join(u", "), logs.pathFor(node->name())));
+                              .arg(config->neighboursOf(node->name()).join(u", "),
+                                   logs ? logs->pathFor(node->name()) : QStringLiteral("off")));
     }
     printLine(stdout, QStringLiteral("herd: %1 node(s) running; places: %2; stop with Ctrl-C")
                           .arg(cluster.nodes().size())
                           .arg(places->description()));
     const int status = app.exec();
     cluster.stop();
-    logs.flush();
-    printLine(stdout, QStringLiteral("herd: stopped; logs flushed to %1").arg(options.logDir));
+    if (logs) {
+        logs->flush();
+        printLine(stdout, QStringLiteral("herd: stopped; logs flushed to %1").arg(options.logDir));
+    } else {
+        printLine(stdout, QStringLiteral("herd: stopped"));
+    }
     return status;
 }

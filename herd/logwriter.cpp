@@ -260,6 +260,8 @@ LogWriter::NodeLog &LogWriter::logFor(const QString &node)
 
 void LogWriter::write(const Event &event)
 {
+    if (m_detail == Detail::Changes && (event.kind == EventKind::LineReceived || event.kind == EventKind::LineSent))
+        return;
     NodeLog &log = logFor(event.node);
     if (!log.file.isOpen())
         return;

@@ -88,6 +88,8 @@ private slots:
     void badCommandLine();
     void portInUse();
     void headlessRun();
+    void logDetail_data();
+    void logDetail();
     void herdOverTwoProcesses();
 
 private:
@@ -206,6 +208,8 @@ void TestCli::badCommandLine_data()
     row("missing --places-file", {server, u"--config"_s, u"@GOOD@"_s, u"--places-file"_s, u"@DIR@/none.geojson"_s, logDir, logs},
         {u"none.geojson"_s});
     row("empty --log-dir", {server, u"--config"_s, u"@GOOD@"_s, logDir, QString()}, {u"--log-dir"_s});
+    row("bogus --log", {server, u"--config"_s, u"@GOOD@"_s, u"--log"_s, u"lines"_s, logDir, logs},
+        {u"--log"_s, u"lines"_s, u"changes"_s});
     row("--scenario with --server", {server, u"--scenario"_s, u"@DIR@/s.json"_s, logDir, logs}, {u"--scenario"_s, u"--server"_s});
     row("--scenario with --config", {u"--scenario"_s, u"@DIR@/s.json"_s, u"--config"_s, u"@GOOD@"_s, logDir, logs},
         {u"--scenario"_s, u"--config"_s});
@@ -362,6 +366,66 @@ void TestCli::headlessRun()
         stored = stored || (fields.at(4) == "kiwi.cs.ucla.edu" && fields.at(5) == at);
     QVERIFY2(stored, "Powell.log lacks the flooded record");
     QVERIFY(!logLines(logDir + u"/Parker.log"_s, "peer-up").isEmpty());
+}
+
+void TestCli::logDetail_data()
+{
+    QTest::addColumn<QString>("what");
+    QTest::addColumn<bool>("logged");      // a log file at all
+    QTest::addColumn<bool>("linesLogged"); // the lines in and out
+    QTest::newRow("all") << u"all"_s << true << true;
+    QTest::newRow("changes") << u"changes"_s << true << false;
+    QTest::newRow("none") << u"none"_s << false << false;
+}
+
+void TestCli::logDetail()
+{
+    QFETCH(QString, what);
+    QFETCH(bool, logged);
+    QFETCH(bool, linesLogged);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString logDir = dir.filePath(u"logs"_s);
+    std::unique_ptr<HerdServer> herd;
+    quint16 port = 0;
+    for (int attempt = 0; attempt < 2 && !herd; ++attempt) {
+        const QList<quint16> ports = freePorts(1);
+        QCOMPARE(ports.size(), 1);
+        port = ports[0];
+        const QString file = writeHerdFile(dir.filePath(u"herd.json"_s), {{u"Alford"_s, port}}, {});
+        herd = std::make_unique<HerdServer>();
+        herd->start({u"--server"_s, u"--config"_s, file, u"--log-dir"_s, logDir, u"--log"_s, what});
+        if (!herd->waitForOutput(" listening on ")) {
+            herd->waitForExit();
+            QVERIFY2(attempt == 0 && herd->process().exitCode() == 1, herd->err().constData());
+            herd.reset(); // the port was taken meanwhile; pick again
+        }
+    }
+    QVERIFY(herd);
+    QCOMPARE(herd->out().contains(", log: off"), !logged);
+
+    Client client;
+    QVERIFY(client.connectTo(port));
+    const QByteArray at = client.ask("IAMAT kiwi.cs.ucla.edu +34.068930-118.445127 1621464827.959498503");
+    QVERIFY2(at.startsWith("AT Alford "), at.constData());
+    QCOMPARE(client.ask("HELLO there"), QByteArray("? HELLO there"));
+    QVERIFY(herd->terminate());
+    QCOMPARE(herd->process().exitCode(), 0);
+
+    const QString log = logDir + u"/Alford.log"_s;
+    QCOMPARE(QFileInfo::exists(log), logged);
+    QCOMPARE(QFileInfo::exists(logDir), logged); // "none" makes no directory either
+    if (!logged)
+        return;
+    QCOMPARE(logLines(log, "in").isEmpty(), !linesLogged);
+    QCOMPARE(logLines(log, "out").isEmpty(), !linesLogged);
+    // Whatever the detail, what changed and what went wrong are logged.
+    QCOMPARE(logLines(log, "started").size(), 1);
+    QCOMPARE(logLines(log, "connected").size(), 1);
+    const QList<QByteArrayList> stored = logLines(log, "stored");
+    QCOMPARE(stored.size(), 1);
+    QCOMPARE(stored[0].at(5), at);
+    QCOMPARE(logLines(log, "invalid").size(), 1);
 }
 
 void TestCli::herdOverTwoProcesses()
