@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Herd benchmark: one run, side by side, on 127.0.0.1 only.
 #   redis-server inline PING (the ceiling of a one-thread line server),
-#   IAMAT/s on a 5-node herd, WHATSAT latency (offline places), flood
+#   IAMAT/s on a 5-node herd (logging every line, as by default, and again
+#   with --log changes and --log none), WHATSAT latency (offline places), flood
 #   convergence to the farthest node; memory per idle connection (herd-idle,
 #   10,000 connections to one `herd --server` node); a random 100-node herd
 #   taking 100,000 clients (herd-scale: time to converge, AT lines per update
@@ -49,10 +50,16 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 # Free loopback ports: bound to 0 by the kernel, then released.
-read -r -a ports <<<"$(freePorts 6)"
+read -r -a ports <<<"$(freePorts 16)"
 writeBenchHerd "$work/bench-herd.json" "bench: the CS 131 five on free loopback ports" "${ports[@]:0:5}"
 herdPorts=$(IFS=,; echo "${ports[*]:0:5}")
 redisPort=${ports[5]}
+# The same herd twice more, on ports of their own, with less logging
+# (--log changes, --log none): idle except while their own IAMAT runs.
+writeBenchHerd "$work/bench-herd-changes.json" "bench: --log changes" "${ports[@]:6:5}"
+writeBenchHerd "$work/bench-herd-none.json" "bench: --log none" "${ports[@]:11:5}"
+changesPorts=$(IFS=,; echo "${ports[*]:6:5}")
+nonePorts=$(IFS=,; echo "${ports[*]:11:5}")
 
 waitPort() { # port seconds
     local deadline=$((SECONDS + $2))
@@ -66,11 +73,22 @@ cpuTicks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 "$herd" --server --config "$work/bench-herd.json" --log-dir "$work/logs" >"$work/herd.out" 2>&1 &
 herdPid=$!
 pids+=("$herdPid")
-for p in "${ports[@]:0:5}"; do waitPort "$p" 10 || { cat "$work/herd.out"; echo "run-bench: herd did not listen"; exit 1; }; done
-# Links come up on their own (reconnect back-off); wait for all five.
-for _ in $(seq 50); do
-    (($(grep -c ' up$' "$work/herd.out" || true) >= 10)) && break
-    sleep 0.1
+"$herd" --server --config "$work/bench-herd-changes.json" --log-dir "$work/logs-changes" --log changes \
+    >"$work/herd-changes.out" 2>&1 &
+changesPid=$!
+pids+=("$changesPid")
+"$herd" --server --config "$work/bench-herd-none.json" --log none >"$work/herd-none.out" 2>&1 &
+nonePid=$!
+pids+=("$nonePid")
+for p in "${ports[@]:0:5}" "${ports[@]:6:10}"; do
+    waitPort "$p" 10 || { cat "$work"/herd*.out; echo "run-bench: herd did not listen"; exit 1; }
+done
+# Links come up on their own (reconnect back-off); wait for all five of each.
+for out in herd herd-changes herd-none; do
+    for _ in $(seq 50); do
+        (($(grep -c ' up$' "$work/$out.out" || true) >= 10)) && break
+        sleep 0.1
+    done
 done
 
 haveRedis=0
@@ -109,6 +127,10 @@ for round in $(seq "$rounds"); do
     fi
     runLoad "herd-iamat.$round" "$herdPid" --port "$herdPorts" --connections "$connections" --duration "$duration" \
         --mix iamat=100 --clients 1000
+    runLoad "herd-iamat-changes.$round" "$changesPid" --port "$changesPorts" --connections "$connections" \
+        --duration "$duration" --mix iamat=100 --clients 1000
+    runLoad "herd-iamat-none.$round" "$nonePid" --port "$nonePorts" --connections "$connections" \
+        --duration "$duration" --mix iamat=100 --clients 1000
     runLoad "herd-whatsat-1.$round" "$herdPid" --port "${ports[2]}" --connections 1 --duration 3 \
         --mix iamat=20,whatsat=80 --clients 100
     # Hamilton to Powell only: each poll costs the herd's one thread a receive
@@ -171,6 +193,15 @@ if have_redis == "1":
                      spread(iamatRate, "%.0f"), min(ratios), max(ratios),
                      median(each("herd-iamat", lambda j: j["load"]["latency"]["p50_us"])),
                      median(each("herd-iamat", lambda j: j["load"]["latency"]["p99_us"])), 100 * median(iamatCpu))))
+    for level in ("changes", "none"):
+        rates = each("herd-iamat-" + level, lambda j: j["load"]["throughput_per_s"])
+        levelRatios = [h / r for h, r in zip(rates, redisRate)]
+        r = median(levelRatios)
+        rows.append(("same, herd run with --log %s" % level, "%.0f/s" % median(rates), "%.2f" % r,
+                     "ratio >= 0.5: " + ok(r >= 0.5),
+                     "%s; ratio range %.2f-%.2f; herd CPU %.0f%%" % (
+                         spread(rates, "%.0f"), min(levelRatios), max(levelRatios),
+                         100 * median([cpu("herd-iamat-%s.%d" % (level, i)) for i in range(1, rounds + 1)]))))
 else:
     rows.append(("herd IAMAT/s, 5 nodes, flooding, %s conns" % conns, "%.0f/s" % median(iamatRate), "n/a",
                  "ratio >= 0.5: no ceiling measured", spread(iamatRate, "%.0f")))
