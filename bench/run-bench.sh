@@ -178,31 +178,26 @@ def spread(values, fmt):
     return "median of %d rounds, range %s-%s" % (len(values), fmt % min(values), fmt % max(values)) if len(values) > 1 else "1 round"
 def ok(cond): return "met" if cond else "**missed**"
 rows = []
-iamatRate = each("herd-iamat", lambda j: j["load"]["throughput_per_s"])
-iamatCpu = [cpu("herd-iamat.%d" % i) for i in range(1, rounds + 1)]
 if have_redis == "1":
     redisRate = each("redis-ping", lambda j: j["load"]["throughput_per_s"])
     redisCpu = [cpu("redis-ping.%d" % i) for i in range(1, rounds + 1)]
     rows.append(("redis-server PING/s, %s conns (ceiling)" % conns, "%.0f/s" % median(redisRate), "1.00", "-",
                  "%s; server CPU %.0f%%" % (spread(redisRate, "%.0f"), 100 * median(redisCpu))))
-    ratios = [h / r for h, r in zip(iamatRate, redisRate)]
-    r = median(ratios)
-    rows.append(("herd IAMAT/s, 5 nodes, flooding, %s conns" % conns, "%.0f/s" % median(iamatRate), "%.2f" % r,
-                 "ratio >= 0.5: " + ok(r >= 0.5),
-                 "%s; ratio range %.2f-%.2f; p50 %.0f us, p99 %.0f us; herd CPU %.0f%%" % (
-                     spread(iamatRate, "%.0f"), min(ratios), max(ratios),
-                     median(each("herd-iamat", lambda j: j["load"]["latency"]["p50_us"])),
-                     median(each("herd-iamat", lambda j: j["load"]["latency"]["p99_us"])), 100 * median(iamatCpu))))
-    for level in ("changes", "none"):
-        rates = each("herd-iamat-" + level, lambda j: j["load"]["throughput_per_s"])
-        levelRatios = [h / r for h, r in zip(rates, redisRate)]
-        r = median(levelRatios)
-        rows.append(("same, herd run with --log %s" % level, "%.0f/s" % median(rates), "%.2f" % r,
-                     "ratio >= 0.5: " + ok(r >= 0.5),
-                     "%s; ratio range %.2f-%.2f; herd CPU %.0f%%" % (
-                         spread(rates, "%.0f"), min(levelRatios), max(levelRatios),
-                         100 * median([cpu("herd-iamat-%s.%d" % (level, i)) for i in range(1, rounds + 1)]))))
+    def iamatRow(name, label):
+        rates = each(name, lambda j: j["load"]["throughput_per_s"])
+        ratios = [h / r for h, r in zip(rates, redisRate)]
+        r = median(ratios)
+        rows.append((label, "%.0f/s" % median(rates), "%.2f" % r, "ratio >= 0.5: " + ok(r >= 0.5),
+                     "%s; ratio range %.2f-%.2f; p50 %.0f us, p99 %.0f us; herd CPU %.0f%%" % (
+                         spread(rates, "%.0f"), min(ratios), max(ratios),
+                         median(each(name, lambda j: j["load"]["latency"]["p50_us"])),
+                         median(each(name, lambda j: j["load"]["latency"]["p99_us"])),
+                         100 * median([cpu("%s.%d" % (name, i)) for i in range(1, rounds + 1)]))))
+    iamatRow("herd-iamat", "herd IAMAT/s, 5 nodes, flooding, %s conns" % conns)
+    iamatRow("herd-iamat-changes", "same, herd run with --log changes")
+    iamatRow("herd-iamat-none", "same, herd run with --log none")
 else:
+    iamatRate = each("herd-iamat", lambda j: j["load"]["throughput_per_s"])
     rows.append(("herd IAMAT/s, 5 nodes, flooding, %s conns" % conns, "%.0f/s" % median(iamatRate), "n/a",
                  "ratio >= 0.5: no ceiling measured", spread(iamatRate, "%.0f")))
 whatsatP50 = each("herd-whatsat-1", lambda j: j["load"]["latency_whatsat"]["p50_us"])
