@@ -4,9 +4,9 @@
 
 #include "lineconnection.h"
 #include "node.h"
+#include "peerauth.h"
 #include "peerlink.h"
 #include "placesjson.h"
-#include "peerauth.h"
 #include "placessource.h"
 #include "syncline.h"
 
@@ -14,18 +14,16 @@ namespace Herd {
 
 namespace {
 
-// "as received, without its line ending": a "\r\n" ending loses its "\r" too.
-QByteArray withoutCr(const QByteArray &line)
-{
-    return line.endsWith('\r') ? line.chopped(1) : line;
-}
+const QString NotAuthenticated = QStringLiteral("not from an authenticated neighbour (the herd has a secret)");
+const QString OwedReplies = QStringLiteral("a neighbour's line on a client connection that is owed replies");
 
 } // namespace
 
-ClientSession::ClientSession(qintptr descriptor, Node *node)
+ClientSession::ClientSession(qintptr descriptor, Node *node, bool probation)
     : QObject(node),
       m_node(node),
-      m_connection(new LineConnection(descriptor, node->settings().maxLineBytes, node->poller(), this))
+      m_connection(new LineConnection(descriptor, node->settings().maxLineBytes, node->poller(), this)),
+      m_probation(probation)
 {
     m_peer = m_connection->peer();
     m_connection->setMaxPendingBytes(node->settings().maxPendingReplyBytes);
@@ -33,14 +31,15 @@ ClientSession::ClientSession(qintptr descriptor, Node *node)
         refuse(QStringLiteral("disconnected: %1 unsent reply bytes passed limits.maxPendingReplyBytes (%2)")
                    .arg(pending).arg(m_node->settings().maxPendingReplyBytes));
     });
-    if (node->settings().idleTimeoutMs > 0) {
+    const int timeoutMs = probation ? ProbationMs : node->settings().idleTimeoutMs;
+    if (timeoutMs > 0) {
         m_idleTimer = new QTimer(this);
         m_idleTimer->setSingleShot(true);
         connect(m_idleTimer, &QTimer::timeout, this, &ClientSession::onIdleTimer);
-        m_idleTimer->start(node->settings().idleTimeoutMs);
+        m_idleTimer->start(timeoutMs);
     }
-    // A reply may acknowledge an update: its flood leaves first (PeerLink::sendWritten).
-    connect(m_connection, &LineConnection::aboutToSend, this, &PeerLink::sendWritten);
+    connect(m_connection, &LineConnection::aboutToSend, this, &ClientSession::onAboutToSend);
+    connect(m_connection, &LineConnection::outputDrained, this, &ClientSession::resumeLater);
     connect(m_connection, &LineConnection::lineReceived, this, &ClientSession::onLine);
     connect(m_connection, &LineConnection::lineTooLong, this, &ClientSession::onLineTooLong);
     connect(m_connection, &LineConnection::inputFinished, this, &ClientSession::onInputFinished);
@@ -62,21 +61,25 @@ ClientSession::~ClientSession() = default;
 void ClientSession::abort()
 {
     m_slots.clear();
-    m_connection->abort();
+    m_waitingFloods = 0;
+    if (m_connection)
+        m_connection->abort();
 }
 
-void ClientSession::onLine(const QByteArray &rawLine)
+void ClientSession::onLine(const QByteArray &line)
 {
-    if (!m_heldLines.empty() || whatsatCapped()) {
-        m_heldLines.push_back(rawLine);
+    if (!m_heldLines.empty() || mustHold()) {
+        m_heldLines.push_back(line);
         m_connection->setReadingHeld(true);
-        if (!whatsatCapped())
-            resumeLater();
-        else if (m_whatsatInFlight < m_node->settings().maxWhatsatPerConnection)
-            m_node->waitForWhatsatRoom(this); // the node's cap, not ours
+        resumeLater();
         return;
     }
-    handleLine(rawLine);
+    handleLine(line);
+}
+
+bool ClientSession::mustHold() const
+{
+    return whatsatCapped() || m_connection->isCongested() || m_slots.size() >= MaxWaitingReplies;
 }
 
 bool ClientSession::whatsatCapped() const
@@ -87,8 +90,17 @@ bool ClientSession::whatsatCapped() const
 
 void ClientSession::resumeLater()
 {
-    if (m_resumeQueued)
+    if (m_resumeQueued || !m_connection || m_heldLines.empty())
         return;
+    if (mustHold()) {
+        // Each brake has its own way back: a WHATSAT answered (ours, or the
+        // node's next), output drained, or replies sent (sendReady()).
+        if (whatsatCapped() && m_whatsatInFlight < m_node->settings().maxWhatsatPerConnection)
+            m_node->waitForWhatsatRoom(this);
+        if (m_connection->isCongested())
+            m_connection->notifyWhenDrained();
+        return;
+    }
     m_resumeQueued = true;
     QMetaObject::invokeMethod(this, &ClientSession::resumeHeld, Qt::QueuedConnection);
 }
@@ -96,14 +108,15 @@ void ClientSession::resumeLater()
 void ClientSession::resumeHeld()
 {
     m_resumeQueued = false;
-    while (!m_heldLines.empty() && !whatsatCapped() && m_connection->isOpen()) {
+    while (m_connection && !m_heldLines.empty() && !mustHold() && m_connection->isOpen()) {
         const QByteArray line = std::move(m_heldLines.front());
         m_heldLines.pop_front();
         handleLine(line);
     }
+    if (!m_connection)
+        return; // handed over meanwhile
     if (!m_heldLines.empty()) {
-        if (m_whatsatInFlight < m_node->settings().maxWhatsatPerConnection)
-            m_node->waitForWhatsatRoom(this);
+        resumeLater();
         return;
     }
     if (m_connection->isOpen())
@@ -113,8 +126,16 @@ void ClientSession::resumeHeld()
 
 void ClientSession::onIdleTimer()
 {
-    if (m_isPeer || m_inputFinished || !m_connection->isOpen())
+    if (!m_connection || m_inputFinished || !m_connection->isOpen())
         return;
+    if (m_probation) {
+        refuse(QStringLiteral("connection closed: no neighbour's line within %1 ms after maxConnections (%2) was "
+                              "reached (limits.maxConnections)")
+                   .arg(ProbationMs)
+                   .arg(m_node->settings().maxConnections));
+        abort();
+        return;
+    }
     const int idleMs = m_node->settings().idleTimeoutMs;
     // A client still owed a reply is waiting on us, not idle.
     const bool owed = !m_slots.empty() || !m_heldLines.empty() || m_connection->pendingBytes() > 0;
@@ -136,82 +157,66 @@ void ClientSession::refuse(const QString &detail)
     m_node->report(std::move(event));
 }
 
-void ClientSession::handleLine(const QByteArray &rawLine)
+bool ClientSession::isNeighbourLine(const QByteArray &line, const Message &message) const
 {
-    const QByteArray line = withoutCr(rawLine);
-    if (PeerAuth::looksLikeAuth(line) && !m_node->settings().peerSecret.isEmpty()) {
-        handleSealed(line);
-        return;
-    }
-    dispatch(line, false);
+    const NodeSettings &settings = m_node->settings();
+    if (!settings.peerSecret.isEmpty())
+        return line.startsWith("AUTH HELLO ");
+    return message.command == Command::At || (settings.resync && SyncLine::looksLikeSync(line));
 }
 
-void ClientSession::handleSealed(const QByteArray &line)
+void ClientSession::handleLine(const QByteArray &line)
 {
-    m_isPeer = true;
-    if (!m_gate)
-        m_gate = std::make_unique<PeerGate>(m_node->settings().peerSecret, m_node->name().toUtf8());
-    const PeerGate::Outcome outcome = m_gate->accept(line);
-    switch (outcome.kind) {
-    case PeerGate::Outcome::Kind::Reply: {
-        Event received;
-        received.kind = EventKind::LineReceived;
-        received.peer = QString::fromUtf8(m_gate->neighbour());
-        received.line = line;
-        received.viaPeerLink = true;
-        m_node->report(std::move(received));
-        reply(outcome.text);
-        return;
-    }
-    case PeerGate::Outcome::Kind::Line:
-        m_peerName = QString::fromUtf8(m_gate->neighbour());
-        dispatch(outcome.text, true);
-        return;
-    case PeerGate::Outcome::Kind::Refused:
-        refuse(QStringLiteral("sealed peer line refused: %1").arg(outcome.why));
-        rejectLine(line, outcome.why);
-        return;
-    }
-}
-
-void ClientSession::dispatch(const QByteArray &line, bool authenticated)
-{
-    // With a secret, only a neighbour that proved it knows it may flood.
-    const bool closed = !m_node->settings().peerSecret.isEmpty() && !authenticated;
-    if (SyncLine::looksLikeSync(line) && m_node->settings().resync) {
-        if (closed)
-            refusePeerLine(line);
-        else
-            handleSync(line);
-        return;
-    }
+    const NodeSettings &settings = m_node->settings();
+    const bool secret = !settings.peerSecret.isEmpty();
     const Message message = parseLine(line);
-    const bool fromPeer = message.command == Command::At;
-    if (fromPeer && closed) {
-        refusePeerLine(line);
+    if (isNeighbourLine(line, message)) {
+        if (!m_slots.empty() || m_whatsatInFlight > 0) {
+            refusePeerLine(line, OwedReplies);
+            return;
+        }
+        if (m_idleTimer)
+            m_idleTimer->stop();
+        m_finished = true;
+        m_connection->disconnect(this);
+        LineConnection *connection = std::exchange(m_connection, nullptr);
+        QList<QByteArray> lines = std::exchange(m_heldLines, {});
+        lines.prepend(line);
+        emit handOver(this, connection, lines);
         return;
     }
-    m_isPeer = m_isPeer || fromPeer;
-    if (fromPeer && m_peerName.isEmpty())
-        m_peerName = m_node->resolveSender(m_connection->peerAddress(), m_connection->peerPort());
+    if (secret && PeerAuth::looksLikeAuth(line)) {
+        refusePeerLine(line, QStringLiteral("a sealed line before AUTH HELLO"));
+        return;
+    }
+    if (message.command == Command::At || (settings.resync && SyncLine::looksLikeSync(line))) {
+        refusePeerLine(line, NotAuthenticated);
+        return;
+    }
+    if (m_probation) {
+        refuse(QStringLiteral("connection closed: %1 connections already (limits.maxConnections)")
+                   .arg(m_node->clientCount()));
+        abort();
+        return;
+    }
 
     Event received;
     received.kind = EventKind::LineReceived;
-    received.peer = fromPeer && !m_peerName.isEmpty() ? m_peerName : m_peer;
+    received.peer = m_peer;
     received.line = line;
-    received.viaPeerLink = fromPeer;
     m_node->report(std::move(received));
 
     switch (message.command) {
-    case Command::Iamat:
-        reply(m_node->acceptIamat(message));
+    case Command::Iamat: {
+        FloodTicket flood;
+        QByteArray at = m_node->acceptIamat(message, &flood);
+        reply(std::move(at), std::move(flood));
         return;
+    }
     case Command::Whatsat:
         answerWhatsat(message, line);
         return;
-    case Command::At:
-        m_node->acceptAt(message, m_peerName);
-        return;
+    case Command::At: // a neighbour's line: handed over above
     case Command::Invalid:
         rejectLine(line, message.problem);
         return;
@@ -220,7 +225,7 @@ void ClientSession::dispatch(const QByteArray &line, bool authenticated)
 
 void ClientSession::onLineTooLong(const QByteArray &head)
 {
-    rejectLine(withoutCr(head), Problem::TooLong);
+    rejectLine(head.endsWith('\r') ? head.chopped(1) : head, Problem::TooLong);
 }
 
 void ClientSession::rejectLine(const QByteArray &line, Problem problem)
@@ -239,25 +244,10 @@ void ClientSession::rejectLine(const QByteArray &line, const QString &why)
     reply(invalidReply(line));
 }
 
-void ClientSession::refusePeerLine(const QByteArray &line)
+void ClientSession::refusePeerLine(const QByteArray &line, const QString &why)
 {
-    const QString why = QStringLiteral("not from an authenticated neighbour (the herd has a secret)");
     refuse(QStringLiteral("peer line refused: %1").arg(why));
     rejectLine(line, why);
-}
-
-void ClientSession::handleSync(const QByteArray &line)
-{
-    m_isPeer = true;
-    Event received;
-    received.kind = EventKind::LineReceived;
-    received.peer = QString::fromUtf8(SyncLine::senderOf(line));
-    received.line = line;
-    received.viaPeerLink = true;
-    m_node->report(std::move(received));
-    const QString refused = m_node->acceptSync(line);
-    if (!refused.isEmpty())
-        rejectLine(line, refused);
 }
 
 void ClientSession::answerWhatsat(const Message &message, const QByteArray &line)
@@ -282,13 +272,12 @@ void ClientSession::answerWhatsat(const Message &message, const QByteArray &line
     m_node->places()->search(query, [guard, node, sequence, atLine, bound](const QJsonObject &response) {
         if (node)
             node->whatsatFinished(); // counted even when the client has left
-        if (!guard)
+        if (!guard || !guard->m_connection)
             return; // the client left (or its node was killed) while we waited
         --guard->m_whatsatInFlight;
-        if (!guard->m_heldLines.empty())
-            guard->resumeLater();
         guard->fillSlot(sequence, atLine + '\n' + formatPlacesJson(trimResults(response, bound))
                                       + "\n\n");
+        guard->resumeLater();
     });
 }
 
@@ -309,24 +298,60 @@ void ClientSession::fillSlot(qint64 sequence, QByteArray text)
     sendReady();
 }
 
-void ClientSession::reply(QByteArray text)
+void ClientSession::reply(QByteArray text, FloodTicket flood)
 {
-    if (m_slots.empty()) {
+    text.append('\n');
+    if (m_slots.empty() && flood.isEmpty()) {
         // The common case: nothing waits ahead of this reply.
         Event event;
         event.kind = EventKind::LineSent;
         event.peer = m_peer;
-        event.line = text;
+        event.line = text.chopped(1);
         m_node->report(std::move(event));
-        text.append('\n');
         m_connection->write(text);
         return;
     }
-    fillSlot(reserveSlot(), text + '\n');
+    Slot slot;
+    slot.text = std::move(text);
+    slot.ready = flood.isEmpty();
+    if (!slot.ready) {
+        slot.flood = std::move(flood);
+        if (m_waitingFloods++ == 0)
+            m_node->waitForFloods(this);
+        // Its flood is about to be handed to the kernel with the rest of
+        // this pass's; whether it made it is looked at then.
+        m_connection->requestSend();
+    }
+    m_slots.push_back(std::move(slot));
+}
+
+void ClientSession::onAboutToSend()
+{
+    // A reply may acknowledge an update: its flood leaves first.
+    PeerLink::sendWritten();
+    floodsFlushed();
+}
+
+void ClientSession::floodsFlushed()
+{
+    if (m_waitingFloods == 0 || !m_connection)
+        return;
+    for (Slot &slot : m_slots) {
+        if (slot.ready || slot.flood.isEmpty() || !m_node->floodLeft(slot.flood))
+            continue;
+        slot.ready = true;
+        slot.flood = {};
+        --m_waitingFloods;
+    }
+    if (m_waitingFloods == 0)
+        m_node->stopWaitingForFloods(this);
+    sendReady();
 }
 
 void ClientSession::sendReady()
 {
+    if (!m_connection)
+        return;
     while (!m_slots.empty() && m_slots.front().ready) {
         QByteArray text = std::move(m_slots.front().text);
         m_slots.pop_front();
@@ -338,6 +363,7 @@ void ClientSession::sendReady()
         m_node->report(std::move(event));
         m_connection->write(text);
     }
+    resumeLater();
     closeIfDone();
 }
 
@@ -349,7 +375,7 @@ void ClientSession::onInputFinished()
 
 void ClientSession::closeIfDone()
 {
-    if (m_inputFinished && m_slots.empty() && m_heldLines.empty())
+    if (m_connection && m_inputFinished && m_slots.empty() && m_heldLines.empty())
         m_connection->closeWhenFlushed();
 }
 

@@ -18,7 +18,7 @@ constexpr std::size_t ReadChunk = 64 * 1024;
 constexpr int MaxReadsPerWakeup = 4;
 // A client that sends faster than it reads is not read further until its
 // replies drain: memory per connection stays bounded without dropping lines.
-constexpr qsizetype PauseReadingAbove = 1024 * 1024;
+constexpr qsizetype PauseReadingAbove = LineConnection::CongestedAbove;
 constexpr qsizetype ResumeReadingBelow = 256 * 1024;
 } // namespace
 
@@ -94,10 +94,21 @@ void LineConnection::write(const QByteArray &data)
         m_readPaused = true;
         updateInterest();
     }
-    if (!m_inBatch) {
+    if (!m_inBatch && !m_sending) {
         flush();
         resumeReadingIfDrained();
     }
+}
+
+void LineConnection::requestSend()
+{
+    if (m_fd < 0)
+        return;
+    m_sendRequested = true;
+    if (m_inBatch || m_sending)
+        return; // onReadable() asks for afterPass(), or flush() is under way
+    flush();
+    resumeReadingIfDrained();
 }
 
 void LineConnection::closeWhenFlushed()
@@ -136,7 +147,7 @@ void LineConnection::onReadable()
             m_inputDone = true;
             updateInterest();
             if (!m_in.isEmpty() && !m_discarding)
-                emit lineReceived(std::exchange(m_in, {}));
+                emit lineReceived(std::exchange(m_in, {})); // no ending to strip: it ended by EOF
             m_in = {};
             if (m_fd >= 0)
                 emit inputFinished();
@@ -149,7 +160,7 @@ void LineConnection::onReadable()
         return;
     }
     m_inBatch = false;
-    if (m_fd >= 0 && pendingBytes() > 0)
+    if (m_fd >= 0 && (pendingBytes() > 0 || m_sendRequested))
         m_poller->callAfterPass(m_watch);
     else
         resumeReadingIfDrained();
@@ -179,7 +190,7 @@ void LineConnection::consume(QByteArrayView chunk)
             if (line.size() > m_maxLineBytes)
                 emit lineTooLong(line.first(m_maxLineBytes));
             else
-                emit lineReceived(line);
+                deliver(line);
         }
         start = newline + 1;
     }
@@ -191,11 +202,16 @@ void LineConnection::consume(QByteArrayView chunk)
         if (length > m_maxLineBytes)
             emit lineTooLong(chunk.sliced(start, m_maxLineBytes).toByteArray());
         else
-            emit lineReceived(chunk.sliced(start, length).toByteArray());
+            deliver(chunk.sliced(start, length));
         start = newline + 1;
     }
     if (start < chunk.size())
         keepTail(chunk.sliced(start));
+}
+
+void LineConnection::deliver(QByteArrayView line)
+{
+    emit lineReceived((line.endsWith('\r') ? line.chopped(1) : line).toByteArray());
 }
 
 void LineConnection::keepTail(QByteArrayView tail)
@@ -212,8 +228,12 @@ void LineConnection::keepTail(QByteArrayView tail)
 
 void LineConnection::flush()
 {
-    if (m_fd >= 0 && pendingBytes() > 0)
+    if (m_fd >= 0 && (pendingBytes() > 0 || m_sendRequested)) {
+        m_sendRequested = false;
+        m_sending = true;
         emit aboutToSend();
+        m_sending = false;
+    }
     while (m_fd >= 0 && pendingBytes() > 0) {
         const ssize_t n = ::send(m_fd, m_out.constData() + m_outOffset, size_t(pendingBytes()),
                                  MSG_NOSIGNAL);
@@ -240,8 +260,12 @@ void LineConnection::flush()
             m_waitingWritable = false;
             updateInterest();
         }
-        if (m_closeWhenFlushed)
+        if (m_closeWhenFlushed) {
             closeWith(QStringLiteral("closed by server"));
+            return;
+        }
+        if (std::exchange(m_drainAwaited, false))
+            emit outputDrained();
     }
 }
 

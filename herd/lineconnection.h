@@ -17,7 +17,9 @@ namespace Herd {
 // replies the client is waiting for could never be sent. Here EOF only ends
 // the input; output stays open until closeWhenFlushed().
 //
-// Lines are delivered without their "\n". Replies written while a read batch
+// Lines are delivered without their ending ("\n" or "\r\n"); a last line
+// ended by the peer's half-close instead is delivered as it came, a final
+// "\r" and all. Replies written while a read batch
 // is being handled go out in one send() at the end of the poller's pass,
 // after every connection ready in it was handled, each send preceded by
 // aboutToSend(): a node's sessions flood a whole pass's updates first, in
@@ -45,6 +47,10 @@ public:
     QString peer() const; // "127.0.0.1:53422"
     bool isOpen() const { return m_fd >= 0; }
     qsizetype pendingBytes() const { return m_out.size() - m_outOffset; }
+    // Past this many unsent bytes a session stops taking more work from
+    // this connection until outputDrained(); reading pauses here too.
+    static constexpr qsizetype CongestedAbove = 1024 * 1024;
+    bool isCongested() const { return pendingBytes() > CongestedAbove; }
     // Above this many unsent bytes the connection closes and emits
     // outputOverflowed(): reading already pauses at 1 MiB, so only a client
     // that never reads gets there. Default: no limit.
@@ -61,6 +67,11 @@ public:
                           quint16 *port = nullptr);
 
     void write(const QByteArray &data);
+    // aboutToSend() at the end of this pass (or now, outside one) even with
+    // nothing written: the owner has output that waits on it.
+    void requestSend();
+    // outputDrained() once nothing is left unsent.
+    void notifyWhenDrained() { m_drainAwaited = true; }
     // Stop reading; close once everything written so far has been sent.
     void closeWhenFlushed();
     // Close now, dropping unsent data.
@@ -79,6 +90,9 @@ signals:
     // Output is about to go to the kernel: whatever must leave before these
     // replies (a node's flood of the updates they acknowledge) goes now.
     void aboutToSend();
+    // Everything written so far has gone to the kernel, after
+    // notifyWhenDrained() asked.
+    void outputDrained();
     void closed(const QString &reason);
 
 private:
@@ -87,6 +101,7 @@ private:
     void onReadable();
     void onWritable();
     void consume(QByteArrayView chunk);
+    void deliver(QByteArrayView line);
     void keepTail(QByteArrayView tail);
     void flush();
     void resumeReadingIfDrained();
@@ -105,6 +120,9 @@ private:
     qsizetype m_outOffset = 0;
     bool m_discarding = false; // inside a too-long line, until its newline
     bool m_inBatch = false;
+    bool m_sending = false;       // inside flush()'s aboutToSend(): writes only append
+    bool m_sendRequested = false; // requestSend()
+    bool m_drainAwaited = false;  // notifyWhenDrained()
     bool m_readPaused = false; // too many replies wait for a client that does not read
     bool m_readingHeld = false; // setReadingHeld()
     qsizetype m_maxPendingBytes = -1;

@@ -7,9 +7,18 @@
 #include "lineconnection.h"
 #include "listener.h"
 #include "peerlink.h"
+#include "peersession.h"
 #include "socketpoller.h"
+#include "syncline.h"
 
 namespace Herd {
+
+namespace {
+constexpr int ListenBacklog = 4096;
+// Connections past maxConnections kept at once until their first line says
+// whether they are a neighbour's link; more are closed at once.
+constexpr int MaxOnProbation = 64;
+} // namespace
 
 Node::Node(const NodeSettings &settings, PlacesSource *places, QObject *parent)
     : QObject(parent),
@@ -28,6 +37,7 @@ Node::~Node()
     // Sessions go first, stopped ones waiting for deleteLater() too: their
     // connections leave the poller, which ~QObject may delete before them.
     qDeleteAll(findChildren<ClientSession *>(Qt::FindDirectChildrenOnly));
+    qDeleteAll(findChildren<PeerSession *>(Qt::FindDirectChildrenOnly));
 }
 
 bool Node::isRunning() const
@@ -44,6 +54,7 @@ void Node::setNeighbours(const QList<Neighbour> &neighbours)
 {
     QHash<QString, PeerLink *> kept;
     m_floodTargets.clear();
+    ++m_linkGeneration; // tickets naming links that may go now count as left
     for (const Neighbour &neighbour : neighbours) {
         PeerLink *link = m_links.take(neighbour.name);
         if (link) {
@@ -58,6 +69,9 @@ void Node::setNeighbours(const QList<Neighbour> &neighbours)
                     m_resyncer.linkDown(link->neighbour().name);
             });
             connect(link, &PeerLink::syncRefused, this, [this, link] { onSyncRefused(link); });
+            connect(link, &PeerLink::answerReceived, this,
+                    [this, link](const QByteArray &line) { onLinkAnswer(link, line); });
+            connect(link, &PeerLink::flushed, this, &Node::onLinkFlushed);
             if (isRunning())
                 link->start();
         }
@@ -83,6 +97,10 @@ bool Node::start(QString *error)
             return false;
         }
     }
+    // Qt's default backlog of 50 fills within a millisecond when a class or
+    // a grader connects at once; each connection dropped then waits a full
+    // SYN retransmission (1 s). The kernel caps this at net.core.somaxconn.
+    m_listener->setListenBacklogSize(ListenBacklog);
     if (!m_listener->listen(address, m_settings.port)) {
         if (error)
             *error = QStringLiteral("%1: cannot listen on %2:%3: %4")
@@ -109,8 +127,13 @@ void Node::stop(const QString &reason)
     for (PeerLink *link : std::as_const(m_links))
         link->stop();
     m_waitingForRoom.clear();
-    const QSet<ClientSession *> sessions = std::exchange(m_sessions, {});
-    for (ClientSession *session : sessions) {
+    m_floodWaiters.clear();
+    for (ClientSession *session : std::exchange(m_sessions, {}) + std::exchange(m_probation, {})) {
+        session->disconnect(this);
+        session->abort();
+        session->deleteLater();
+    }
+    for (PeerSession *session : std::exchange(m_peerSessions, {})) {
         session->disconnect(this);
         session->abort();
         session->deleteLater();
@@ -125,7 +148,11 @@ void Node::stop(const QString &reason)
 
 void Node::onAccepted(qintptr descriptor)
 {
-    if (clientCount() >= m_settings.maxConnections) {
+    // Past the limit a connection may still be a neighbour's link, which
+    // must never be locked out by clients: it is kept on probation until its
+    // first line says which it is (clientsession.h).
+    const bool full = clientCount() >= m_settings.maxConnections;
+    if (full && m_probation.size() >= MaxOnProbation) {
         // Accepted and closed at once: the backlog never fills with clients
         // that wait forever, and the refusal is seen at once as EOF.
         Event event;
@@ -137,20 +164,92 @@ void Node::onAccepted(qintptr descriptor)
         report(std::move(event));
         return;
     }
-    auto *session = new ClientSession(descriptor, this);
-    m_sessions.insert(session);
+    auto *session = new ClientSession(descriptor, this, full);
+    (full ? m_probation : m_sessions).insert(session);
     connect(session, &ClientSession::finished, this, [this](ClientSession *finished) {
         m_sessions.remove(finished);
+        m_probation.remove(finished);
         m_waitingForRoom.remove(finished);
+        m_floodWaiters.remove(finished);
         finished->deleteLater();
     });
+    connect(session, &ClientSession::handOver, this, &Node::onHandOver);
     Event event;
     event.kind = EventKind::ClientConnected;
     event.peer = session->peer();
     report(std::move(event));
 }
 
-QByteArray Node::acceptIamat(const Message &iamat)
+void Node::onHandOver(ClientSession *session, LineConnection *connection, const QList<QByteArray> &lines)
+{
+    m_sessions.remove(session);
+    m_probation.remove(session);
+    m_waitingForRoom.remove(session);
+    m_floodWaiters.remove(session);
+    session->disconnect(this);
+    session->deleteLater();
+    auto *peer = new PeerSession(connection, lines, this);
+    // It may have finished already, if its first lines closed it.
+    if (!connection->isOpen()) {
+        peer->deleteLater();
+        return;
+    }
+    m_peerSessions.insert(peer);
+    connect(peer, &PeerSession::finished, this, [this](PeerSession *finished) {
+        m_peerSessions.remove(finished);
+        finished->deleteLater();
+    });
+}
+
+void Node::onLinkAnswer(PeerLink *link, const QByteArray &line)
+{
+    const QString &neighbour = link->neighbour().name;
+    auto refuse = [&](const QString &why) {
+        Event event;
+        event.kind = EventKind::LineInvalid;
+        event.peer = neighbour;
+        event.line = line;
+        event.detail = why;
+        event.viaPeerLink = true;
+        report(std::move(event));
+    };
+    if (SyncLine::looksLikeSync(line)) {
+        QString error;
+        const std::optional<SyncLine> sync = SyncLine::parse(line, &error);
+        if (!sync)
+            refuse(error);
+        else if (const QString why = m_resyncer.handleAnswer(link, *sync); !why.isEmpty())
+            refuse(why);
+        return;
+    }
+    const Message message = parseLine(line);
+    if (message.command != Command::At) {
+        refuse(QString::fromLatin1(problemName(message.problem)));
+        return;
+    }
+    acceptAt(message, neighbour);
+}
+
+void Node::onLinkFlushed()
+{
+    if (m_floodWaiters.isEmpty())
+        return;
+    for (ClientSession *session : QSet<ClientSession *>(m_floodWaiters))
+        session->floodsFlushed();
+}
+
+bool Node::floodLeft(const FloodTicket &flood) const
+{
+    if (flood.generation != m_linkGeneration)
+        return true;
+    for (const auto &[link, sequence] : flood.links) {
+        if (link->flushedSequence() < sequence)
+            return false;
+    }
+    return true;
+}
+
+QByteArray Node::acceptIamat(const Message &iamat, FloodTicket *flood)
 {
     Record record;
     record.clientId = iamat.clientId;
@@ -161,7 +260,7 @@ QByteArray Node::acceptIamat(const Message &iamat)
     record.timeNs = iamat.timeNs;
     // The node's own clock, skew included: a skewed server reports skewed diffs.
     record.atLine = formatAt(m_nameUtf8, nowNs(), iamat);
-    storeAndFlood(record, {}, QStringLiteral("iamat"));
+    storeAndFlood(record, {}, QStringLiteral("iamat"), flood);
     return record.atLine;
 }
 
@@ -181,7 +280,8 @@ void Node::acceptAt(const Message &at, const QString &fromNeighbour)
     storeAndFlood(record, fromNeighbour, QStringLiteral("flood"));
 }
 
-void Node::storeAndFlood(const Record &record, const QString &fromNeighbour, const QString &how)
+void Node::storeAndFlood(const Record &record, const QString &fromNeighbour, const QString &how,
+                         FloodTicket *flood)
 {
     Event event;
     event.client = record.clientId;
@@ -202,7 +302,12 @@ void Node::storeAndFlood(const Record &record, const QString &fromNeighbour, con
         if (target.nameUtf8 == record.server || target.link->neighbour().name == fromNeighbour)
             continue;
         target.link->send(record.atLine);
+        if (flood && !target.link->holdsOnPurpose()
+            && target.link->flushedSequence() < target.link->lastSequence())
+            flood->links.append({target.link, target.link->lastSequence()});
     }
+    if (flood)
+        flood->generation = m_linkGeneration;
 }
 
 void Node::onSyncRefused(PeerLink *link)

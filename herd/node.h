@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "event.h"
+#include "floodticket.h"
 #include "nodesettings.h"
 #include "protocol.h"
 #include "resyncer.h"
@@ -17,7 +18,9 @@
 namespace Herd {
 
 class ClientSession;
+class LineConnection;
 class Listener;
+class PeerSession;
 class SocketPoller;
 class PeerLink;
 class PlacesSource;
@@ -52,7 +55,9 @@ public:
     bool isRunning() const;
     const Store &store() const { return m_store; }
     PlacesSource *places() const { return m_places; }
+    // Client connections (a neighbour's link, peersession.h, is not one).
     int clientCount() const { return int(m_sessions.size()); }
+    int neighbourLinkCount() const { return int(m_peerSessions.size()); }
 
     // The machine's clock error: this node's "now" is the wall clock plus the
     // skew (negative: its clock runs behind). It belongs to the machine, not
@@ -72,12 +77,16 @@ public:
     bool start(QString *error = nullptr);
     void stop(const QString &reason = QStringLiteral("stopped"));
 
-    // Used by ClientSession.
-    QByteArray acceptIamat(const Message &iamat);
+    // Used by the sessions. `flood`, if given, says where the update's flood
+    // stands once it is stored (floodticket.h).
+    QByteArray acceptIamat(const Message &iamat, FloodTicket *flood = nullptr);
     void acceptAt(const Message &at, const QString &fromNeighbour);
-    // A resync line (syncline.h): why it was refused, or an empty string.
-    QString acceptSync(const QByteArray &line) { return m_resyncer.handle(line); }
+    Resyncer &resyncer() { return m_resyncer; }
     QString resolveSender(const QHostAddress &address, quint16 port) const;
+    bool floodLeft(const FloodTicket &flood) const;
+    // `session` has IAMAT replies waiting for their floods: told when links move on.
+    void waitForFloods(ClientSession *session) { m_floodWaiters.insert(session); }
+    void stopWaitingForFloods(ClientSession *session) { m_floodWaiters.remove(session); }
     void report(Event event);
     // WHATSATs waiting for places over all sessions (maxWhatsatPerNode).
     void whatsatStarted() { ++m_whatsatInFlight; }
@@ -92,8 +101,12 @@ signals:
 
 private:
     void onAccepted(qintptr descriptor);
+    void onHandOver(ClientSession *session, LineConnection *connection, const QList<QByteArray> &lines);
+    void onLinkAnswer(PeerLink *link, const QByteArray &line);
+    void onLinkFlushed();
     void onSyncRefused(PeerLink *link);
-    void storeAndFlood(const Record &record, const QString &fromNeighbour, const QString &how);
+    void storeAndFlood(const Record &record, const QString &fromNeighbour, const QString &how,
+                       FloodTicket *flood = nullptr);
 
     NodeSettings m_settings;
     PlacesSource *m_places;                  // borrowed: shared by the herd
@@ -109,7 +122,11 @@ private:
     };
     std::vector<FloodTarget> m_floodTargets;
     QSet<ClientSession *> m_sessions;        // owned (children)
+    QSet<ClientSession *> m_probation;       // owned (children): accepted past maxConnections
+    QSet<PeerSession *> m_peerSessions;      // owned (children)
     QSet<ClientSession *> m_waitingForRoom;  // borrowed: a subset of m_sessions
+    QSet<ClientSession *> m_floodWaiters;    // borrowed: a subset of m_sessions
+    quint64 m_linkGeneration = 1;            // FloodTicket::generation: bumped when links change
     int m_whatsatInFlight = 0;
     Store m_store;
     Resyncer m_resyncer{*this};

@@ -26,6 +26,11 @@ struct NodeSettings
     // When a link to a neighbour comes up, exchange a digest and send each
     // other what the other lacks (herd file "resync").
     bool resync = true;
+    // With resync on: how often each link asks its neighbour whether they
+    // hold the same records (one SYNC ROOT line; an exchange only if not), so
+    // nodes that disagree for any reason agree again within about this long.
+    // 0: only when a link comes up.
+    int antiEntropyMs = 5000;
     // Non-empty: neighbours authenticate and seal their lines (peerauth.h),
     // and an AT or SYNC line from anyone else is refused (herd file "auth").
     QByteArray peerSecret;
@@ -36,7 +41,7 @@ struct Neighbour
     QString name;
     QString host;
     quint16 port = 0;
-    bool plain = false; // speaks only PROTOCOL.md: sent AT lines, never resync lines
+    bool plain = false; // speaks only the course's protocol: sent AT lines, never resync lines
 };
 
 } // namespace Herd

@@ -63,6 +63,36 @@ QByteArray lineMac(const QByteArray &key, qint64 sequence, const QByteArray &lin
     return hmac(key, QByteArray::number(sequence) + ' ' + line).toHex().left(MacHexLength);
 }
 
+QByteArray answerKey(const QByteArray &sessionKey)
+{
+    return hmac(sessionKey, "herd-answer");
+}
+
+QByteArray sealLine(const QByteArray &key, qint64 sequence, const QByteArray &line)
+{
+    return "AUTH " + QByteArray::number(sequence) + ' ' + lineMac(key, sequence, line) + ' ' + line;
+}
+
+std::optional<QByteArray> openLine(const QByteArray &key, qint64 due, const QByteArray &sealed, QString *why)
+{
+    const QList<QByteArray> fields = fieldsOf(sealed, 4);
+    bool ok = false;
+    const qint64 sequence = fields.size() == 4 && fields[0] == "AUTH" ? fields[1].toLongLong(&ok) : 0;
+    if (!ok) {
+        *why = QStringLiteral("a sealed line is AUTH <sequence> <mac> <line>");
+        return std::nullopt;
+    }
+    if (!sameMac(fields[2], lineMac(key, sequence, fields[3]))) {
+        *why = QStringLiteral("wrong MAC");
+        return std::nullopt;
+    }
+    if (sequence != due) {
+        *why = QStringLiteral("sequence %1 where %2 was due: a replayed or lost line").arg(sequence).arg(due);
+        return std::nullopt;
+    }
+    return fields[3];
+}
+
 bool sameMac(const QByteArray &a, const QByteArray &b)
 {
     if (a.size() != b.size())
@@ -103,14 +133,21 @@ bool PeerSealer::acceptChallenge(const QByteArray &line, QString *why)
         return false;
     }
     m_key = PeerAuth::sessionKey(m_secret, m_self, m_neighbour, m_nonce, fields[3]);
+    m_answerKey = PeerAuth::answerKey(m_key);
     return true;
 }
 
 QByteArray PeerSealer::seal(const QByteArray &line)
 {
-    ++m_sequence;
-    return "AUTH " + QByteArray::number(m_sequence) + ' ' + PeerAuth::lineMac(m_key, m_sequence, line) + ' '
-           + line;
+    return PeerAuth::sealLine(m_key, ++m_sequence, line);
+}
+
+std::optional<QByteArray> PeerSealer::open(const QByteArray &line, QString *why)
+{
+    std::optional<QByteArray> opened = PeerAuth::openLine(m_answerKey, m_answerSequence + 1, line, why);
+    if (opened)
+        ++m_answerSequence;
+    return opened;
 }
 
 PeerGate::PeerGate(const QByteArray &secret, const QByteArray &self) : m_secret(secret), m_self(self) {}
@@ -131,6 +168,7 @@ PeerGate::Outcome PeerGate::accept(const QByteArray &line)
         m_neighbour = fields[2];
         const QByteArray nonce = PeerAuth::newNonce();
         m_key = PeerAuth::sessionKey(m_secret, m_neighbour, m_self, fields[3], nonce);
+        m_answerKey = PeerAuth::answerKey(m_key);
         outcome.kind = Outcome::Kind::Reply;
         outcome.text = "AUTH CHALLENGE " + m_self + ' ' + nonce + ' '
                        + PeerAuth::challengeMac(m_secret, m_neighbour, m_self, fields[3], nonce);
@@ -140,27 +178,18 @@ PeerGate::Outcome PeerGate::accept(const QByteArray &line)
         outcome.why = QStringLiteral("a sealed line before AUTH HELLO");
         return outcome;
     }
-    const QList<QByteArray> fields = fieldsOf(line, 4);
-    bool ok = false;
-    const qint64 sequence = fields.size() == 4 ? fields[1].toLongLong(&ok) : 0;
-    if (!ok) {
-        outcome.why = QStringLiteral("a sealed line is AUTH <sequence> <mac> <line>");
+    std::optional<QByteArray> opened = PeerAuth::openLine(m_key, m_sequence + 1, line, &outcome.why);
+    if (!opened)
         return outcome;
-    }
-    if (!PeerAuth::sameMac(fields[2], PeerAuth::lineMac(m_key, sequence, fields[3]))) {
-        outcome.why = QStringLiteral("wrong MAC");
-        return outcome;
-    }
-    if (sequence != m_sequence + 1) {
-        outcome.why = QStringLiteral("sequence %1 where %2 was due: a replayed or lost line")
-                          .arg(sequence)
-                          .arg(m_sequence + 1);
-        return outcome;
-    }
-    m_sequence = sequence;
+    ++m_sequence;
     outcome.kind = Outcome::Kind::Line;
-    outcome.text = fields[3];
+    outcome.text = std::move(*opened);
     return outcome;
+}
+
+QByteArray PeerGate::seal(const QByteArray &line)
+{
+    return PeerAuth::sealLine(m_answerKey, ++m_answerSequence, line);
 }
 
 } // namespace Herd

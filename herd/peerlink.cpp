@@ -102,7 +102,7 @@ void PeerLink::closeSocket()
         m_socket->deleteLater();
         m_socket = nullptr;
     }
-    m_outgoing.clear();
+    forgetUnsent();
     if (wasConnected)
         report(EventKind::PeerDisconnected, m_cut ? QStringLiteral("link cut") : QStringLiteral("link stopped"));
 }
@@ -182,7 +182,7 @@ void PeerLink::send(const QByteArray &line, const QString &detail)
         return;
     }
     if (!slow() && m_delayed.empty() && !backlogged()) {
-        write(line, detail);
+        write(line, detail, ++m_lastSequence);
         return;
     }
     const QByteArray client = clientOf(line);
@@ -204,7 +204,7 @@ void PeerLink::send(const QByteArray &line, const QString &detail)
     qint64 dueMs = m_clock.elapsed() + holdMs();
     if (!m_delayed.empty())
         dueMs = qMax(dueMs, m_delayed.back().dueMs); // due no earlier than the line ahead: FIFO, as TCP
-    m_delayed.push_back({dueMs, line, detail});
+    m_delayed.push_back({dueMs, line, detail, ++m_lastSequence});
     if (!m_delayTimer.isActive())
         m_delayTimer.start(int(qMax<qint64>(0, m_delayed.front().dueMs - m_clock.elapsed())));
 }
@@ -217,13 +217,14 @@ void PeerLink::writeDue()
             return; // bytesWritten calls again; no timer spinning meanwhile
         const QByteArray line = std::move(m_delayed.front().line);
         QString detail = std::move(m_delayed.front().detail);
+        const qint64 sequence = m_delayed.front().sequence;
         m_delayed.pop_front();
         m_delayedClient.remove(clientOf(line));
         ++m_firstDelayed;
         if (detail.isEmpty())
             detail = slow() ? QStringLiteral("delayed") : QStringLiteral("queued");
         if (m_state == State::Connected)
-            write(line, detail);
+            write(line, detail, sequence);
         else
             report(EventKind::SendSkipped, QStringLiteral("link went down while the line was delayed"), line);
     }
@@ -245,15 +246,46 @@ void PeerLink::dropDelayed(const QString &reason)
         report(EventKind::SendSkipped, reason, delayed.line);
 }
 
-void PeerLink::write(const QByteArray &line, const QString &detail)
+void PeerLink::write(const QByteArray &line, const QString &detail, qint64 sequence)
 {
-    if (m_sealer)
-        m_outgoing.append(m_sealer->seal(line));
-    else
-        m_outgoing.append(line);
-    m_outgoing.append('\n');
+    append(m_sealer ? m_sealer->seal(line) : line, sequence);
     flushBeforeWaiting();
     report(EventKind::LineSent, detail, line);
+}
+
+void PeerLink::append(const QByteArray &bytes, qint64 sequence)
+{
+    m_outgoing.append(bytes);
+    m_outgoing.append('\n');
+    m_bytesAppended += bytes.size() + 1;
+    if (sequence > 0)
+        m_marks.push_back({sequence, m_bytesAppended});
+}
+
+void PeerLink::movedToKernel(qint64 bytes)
+{
+    m_bytesInKernel += bytes;
+    const qint64 before = m_flushedSequence;
+    while (!m_marks.empty() && m_marks.front().end <= m_bytesInKernel) {
+        m_flushedSequence = m_marks.front().sequence;
+        m_marks.pop_front();
+    }
+    if (m_flushedSequence != before)
+        emit flushed();
+}
+
+void PeerLink::forgetUnsent()
+{
+    // What this connection held unsent is gone with it: resync carries it
+    // once the link is back, so nobody waits for it any longer.
+    m_outgoing.clear();
+    m_marks.clear();
+    m_bytesAppended = 0;
+    m_bytesInKernel = 0;
+    if (m_flushedSequence != m_lastSequence) {
+        m_flushedSequence = m_lastSequence;
+        emit flushed();
+    }
 }
 
 void PeerLink::flushBeforeWaiting()
@@ -313,6 +345,12 @@ void PeerLink::flushOutgoing()
     if (sent < m_outgoing.size())
         m_socket->write(m_outgoing.constData() + sent, m_outgoing.size() - sent);
     m_outgoing.clear();
+    movedToKernel(sent);
+    // Lines queued behind a backlog go on as soon as there is room. The
+    // kernel took what was sent above straight away, so no bytesWritten()
+    // will come for it: waiting for one would strand the queue.
+    if (!m_delayed.empty() && !backlogged())
+        writeDue();
 }
 
 void PeerLink::retryNow()
@@ -325,7 +363,7 @@ void PeerLink::retryNow()
 
 void PeerLink::connectNow()
 {
-    m_outgoing.clear(); // lines for the connection that went, like those in its socket
+    forgetUnsent(); // lines for the connection that went, like those in its socket
     if (m_socket) {
         m_socket->disconnect(this);
         m_socket->deleteLater();
@@ -337,7 +375,8 @@ void PeerLink::connectNow()
             [this] { onDropped(QStringLiteral("connection closed")); });
     connect(m_socket, &QTcpSocket::errorOccurred, this,
             [this] { onDropped(m_socket->errorString()); });
-    connect(m_socket, &QTcpSocket::bytesWritten, this, [this] {
+    connect(m_socket, &QTcpSocket::bytesWritten, this, [this](qint64 bytes) {
+        movedToKernel(bytes);
         if (!m_delayed.empty())
             writeDue();
     });
@@ -348,12 +387,13 @@ void PeerLink::connectNow()
 
 void PeerLink::onReadyRead()
 {
-    // A neighbour has nothing to say on this link but its AUTH CHALLENGE and
-    // "?" to a line it does not speak; log what it says anyway.
+    // The neighbour says AUTH CHALLENGE, "?" to a line it does not speak, and
+    // the AT and SYNC lines that answer a resync exchange of ours.
     while (m_socket && m_socket->canReadLine()) {
-        QByteArray line = m_socket->readLine().trimmed();
-        report(EventKind::LineReceived, {}, line);
+        QByteArray line = m_socket->readLine();
+        line.chop(line.endsWith("\r\n") ? 2 : 1);
         if (m_sealer && !m_sealer->isReady()) {
+            report(EventKind::LineReceived, {}, line);
             QString why;
             if (m_sealer->acceptChallenge(line, &why)) {
                 onAuthenticated();
@@ -365,11 +405,40 @@ void PeerLink::onReadyRead()
             m_socket->abort();
             return;
         }
+        if (m_sealer) {
+            QString why;
+            std::optional<QByteArray> opened = m_sealer->open(line, &why);
+            if (!opened) {
+                report(EventKind::LineReceived, {}, line);
+                report(EventKind::Error, QStringLiteral("a line from %1 failed its seal (%2): connection dropped")
+                                             .arg(m_neighbour.name, why));
+                m_socket->disconnect(this);
+                m_socket->abort();
+                onDropped(QStringLiteral("a line failed its seal"));
+                return;
+            }
+            line = std::move(*opened);
+        }
+        handleLine(line);
+    }
+    if (m_socket && m_socket->bytesAvailable() > m_settings.maxLineBytes) {
+        report(EventKind::Error, QStringLiteral("%1 sent a line over %2 bytes on our link: discarded")
+                                     .arg(m_neighbour.name)
+                                     .arg(m_settings.maxLineBytes));
+        m_socket->readAll();
+    }
+}
+
+void PeerLink::handleLine(const QByteArray &line)
+{
+    report(EventKind::LineReceived, {}, line);
+    if (line.startsWith("? ")) {
         if (line.startsWith("? SYNC ") && !m_neighbour.plain)
             emit syncRefused();
+        return;
     }
-    if (m_socket && m_socket->bytesAvailable() > m_settings.maxLineBytes)
-        m_socket->readAll();
+    if (line.startsWith("AT ") || line.startsWith("SYNC "))
+        emit answerReceived(line);
 }
 
 void PeerLink::onConnected()
@@ -378,7 +447,8 @@ void PeerLink::onConnected()
     if (!m_settings.peerSecret.isEmpty() && !m_neighbour.plain) {
         m_sealer.emplace(m_settings.peerSecret, m_settings.name.toUtf8(), m_neighbour.name.toUtf8());
         const QByteArray hello = m_sealer->hello();
-        m_socket->write(hello + '\n');
+        append(hello, 0);
+        flushOutgoing();
         report(EventKind::LineSent, QStringLiteral("authenticating"), hello);
         return; // Connected once the challenge checks out
     }
@@ -399,6 +469,7 @@ void PeerLink::onDropped(const QString &reason)
     if (m_state == State::BackingOff || m_state == State::Idle || m_state == State::Cut)
         return;
     dropDelayed(QStringLiteral("link dropped while the line was delayed")); // errorOccurred and disconnected both fire for one drop
+    forgetUnsent();
     if (m_state == State::Connected)
         report(EventKind::PeerDisconnected, reason);
     ++m_failedAttempts;

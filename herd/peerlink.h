@@ -52,8 +52,19 @@ namespace Herd {
 // to leave (sendWritten()), so no update is answered before it is flooded.
 // Lines sent while not Connected are dropped and reported; resync
 // (resyncer.h) brings the neighbour up to date once the link is back.
+// A resync exchange this node starts runs on this connection both ways: the
+// neighbour answers on it (peersession.h), and answerReceived() hands each
+// AT or SYNC line it answers with to the node.
 // In a herd with a secret the link is Connected only once the neighbour has
-// answered our AUTH HELLO with a valid challenge; every line is then sealed.
+// answered our AUTH HELLO with a valid challenge; every line is then sealed,
+// both ways.
+//
+// Sequence numbers say when a line has left Herd's own buffers: every line
+// taken while Connected gets the next lastSequence(); flushedSequence()
+// passes it once the line is with the kernel, or the connection it was
+// meant for is gone (resync then carries what it held). A client's IAMAT is
+// answered only once its flood has left (clientsession.h), so a node killed
+// after answering has already passed the update on.
 // Thread affinity: the owning node's thread.
 class PeerLink final : public QObject
 {
@@ -97,6 +108,12 @@ public:
     void markPlain() { m_neighbour.plain = true; }
     qint64 coalescedCount() const { return m_coalesced; }
     int queuedCount() const { return int(m_delayed.size()); }
+    // A delay or jitter fault stands for time on the wire: lines it holds
+    // count as gone for whoever waits on flushedSequence() (the node's
+    // flood tickets skip such a link).
+    bool holdsOnPurpose() const { return slow(); }
+    qint64 lastSequence() const { return m_lastSequence; }
+    qint64 flushedSequence() const { return m_flushedSequence; }
 
     // Hands the lines written on this thread's links to the kernel now,
     // rather than just before its event loop next waits. Client connections
@@ -110,6 +127,11 @@ signals:
     void stateChanged(Herd::PeerLink::State state);
     // The neighbour answered one of our SYNC lines with "?".
     void syncRefused();
+    // An AT or SYNC line the neighbour answered a resync exchange with,
+    // unsealed and logged already.
+    void answerReceived(const QByteArray &line);
+    // flushedSequence() moved on.
+    void flushed();
     // Events for the owning node to stamp and publish.
     void eventOccurred(const Herd::Event &event);
 
@@ -123,9 +145,13 @@ private:
     void dropFlaky();
     void dropDelayed(const QString &reason);
     bool backlogged() const;
-    void write(const QByteArray &line, const QString &detail);
+    void write(const QByteArray &line, const QString &detail, qint64 sequence);
+    void append(const QByteArray &bytes, qint64 sequence);
     void flushBeforeWaiting();
     void flushOutgoing();
+    void movedToKernel(qint64 bytes);
+    void forgetUnsent();
+    void handleLine(const QByteArray &line);
     void onConnected();
     void onAuthenticated();
     void onReadyRead();
@@ -153,7 +179,20 @@ private:
         qint64 dueMs;
         QByteArray line;
         QString detail;
+        qint64 sequence;
     };
+    // Where each written line ends in this connection's byte stream, until
+    // the kernel has it.
+    struct Mark
+    {
+        qint64 sequence;
+        qint64 end;
+    };
+    std::deque<Mark> m_marks;
+    qint64 m_bytesAppended = 0; // this connection's bytes put into m_outgoing
+    qint64 m_bytesInKernel = 0; // and of those, handed to the kernel
+    qint64 m_lastSequence = 0;
+    qint64 m_flushedSequence = 0;
     std::deque<Delayed> m_delayed;
     qint64 m_firstDelayed = 0;                 // sequence number of m_delayed.front()
     QHash<QByteArray, qint64> m_delayedClient; // client id -> sequence of its queued line

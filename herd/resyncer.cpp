@@ -5,6 +5,8 @@
 #include "peerlink.h"
 #include "syncline.h"
 
+#include <QSet>
+
 namespace Herd {
 
 namespace {
@@ -13,29 +15,27 @@ const QString Resync = QStringLiteral("resync");
 
 } // namespace
 
+Resyncer::Resyncer(Node &node) : m_node(node)
+{
+    QObject::connect(&m_antiEntropy, &QTimer::timeout, &node, [this] { checkRoots(); });
+}
+
 void Resyncer::linkUp(PeerLink *link)
 {
     if (!m_node.settings().resync)
         return;
-    const QString &neighbour = link->neighbour().name;
     if (link->neighbour().plain) {
         pushAll(link);
         return;
     }
-    Peer &peer = m_peers[neighbour];
-    if (peer.summaryComplete) {
-        // Their summary came while our link was down: answering it covers
-        // both directions, so a second exchange would only repeat it.
-        answerSummary(link, peer);
-        return;
-    }
     sendSummary(link);
+    if (m_node.settings().antiEntropyMs > 0 && !m_antiEntropy.isActive())
+        m_antiEntropy.start(m_node.settings().antiEntropyMs);
 }
 
 void Resyncer::linkDown(const QString &neighbour)
 {
-    // Our exchange, cut short, starts again whole when the link is back. A
-    // summary of theirs stays: it is answered then.
+    // Our exchange, cut short, starts again whole when the link is back.
     const auto peer = m_peers.find(neighbour);
     if (peer != m_peers.end()) {
         peer->awaitingHave = false;
@@ -43,50 +43,51 @@ void Resyncer::linkDown(const QString &neighbour)
     }
 }
 
-QString Resyncer::handle(const QByteArray &line)
+void Resyncer::clear()
 {
-    QString error;
-    const std::optional<SyncLine> sync = SyncLine::parse(line, &error);
-    if (!sync)
-        return error;
-    const QString from = QString::fromUtf8(sync->from);
-    PeerLink *link = m_node.link(from);
-    if (!link)
-        return QStringLiteral("\"%1\" is not a neighbour of %2").arg(from, m_node.name());
-    // Hearing from a neighbour means it is up: no need to wait out a back-off.
-    link->retryNow();
-    Peer &peer = m_peers[from];
-    switch (sync->kind) {
-    case SyncLine::Kind::Sum:
-        if (sync->part == 1)
-            peer.theirBuckets.clear(); // a summary cut short earlier is void
-        for (const auto &[bucket, hash] : sync->buckets)
-            peer.theirBuckets.insert(bucket, hash);
-        if (sync->part != sync->parts)
-            break;
-        if (peer.awaitingHave && m_node.name() < from) {
-            report(from, QStringLiteral("summaries crossed; %1 answers ours").arg(from));
-            peer.theirBuckets.clear();
-            break;
-        }
-        peer.awaitingHave = false;
-        peer.summaryComplete = true;
-        if (link->state() == PeerLink::State::Connected)
-            answerSummary(link, peer);
-        break;
+    m_peers.clear();
+    m_antiEntropy.stop();
+}
+
+QString Resyncer::handleAnswer(PeerLink *link, const SyncLine &sync)
+{
+    Peer &peer = m_peers[link->neighbour().name];
+    switch (sync.kind) {
     case SyncLine::Kind::Have:
         if (peer.awaitingHave)
-            peer.theirEntries[sync->bucket].append(sync->entries);
-        break;
+            peer.theirEntries[sync.bucket].append(sync.entries);
+        return {};
     case SyncLine::Kind::Done:
         if (peer.awaitingHave)
             finishExchange(link, peer);
-        break;
+        return {};
+    case SyncLine::Kind::Differ:
+        if (!peer.awaitingHave)
+            sendSummary(link);
+        return {};
+    case SyncLine::Kind::Sum:
     case SyncLine::Kind::Want:
-        sendWanted(link, sync->clients);
+    case SyncLine::Kind::Root:
         break;
     }
-    return {};
+    return QStringLiteral("a neighbour asks on its own link, not on ours");
+}
+
+void Resyncer::checkRoots()
+{
+    const Store &store = m_node.store();
+    const QByteArray root = SyncLine::rootLine(m_node.name().toUtf8(), store.size(), store.rootHash());
+    for (PeerLink *link : m_node.links()) {
+        if (link->state() != PeerLink::State::Connected || link->neighbour().plain)
+            continue;
+        if (!m_peers.value(link->neighbour().name).awaitingHave)
+            link->send(root, Resync);
+    }
+}
+
+bool Resyncer::yieldsTo(const QString &asker) const
+{
+    return m_node.name() < asker && m_peers.value(asker).awaitingHave;
 }
 
 void Resyncer::sendSummary(PeerLink *link)
@@ -103,49 +104,59 @@ void Resyncer::sendSummary(PeerLink *link)
     send(link, SyncLine::sum(m_node.name().toUtf8(), buckets, maxLineBytes()));
 }
 
-void Resyncer::answerSummary(PeerLink *link, Peer &peer)
+Resyncer::Answer Resyncer::answerSummary(const QString &asker, const QHash<int, quint64> &theirBuckets)
 {
     const Store &store = m_node.store();
     QSet<int> differing;
     for (int bucket = 0; bucket < Digest::Buckets; ++bucket) {
-        if (store.bucketHash(bucket) != peer.theirBuckets.value(bucket, 0))
+        if (store.bucketHash(bucket) != theirBuckets.value(bucket, 0))
             differing.insert(bucket);
     }
-    // One pass over the store: records in buckets the neighbour lacks go
-    // as they are; the others are listed so it can tell what it lacks.
+    // One pass over the store: records in buckets the asker lacks go as
+    // they are; the others are listed so it can tell what it lacks.
+    Answer answer;
     QHash<int, QList<std::pair<QByteArray, qint64>>> listed;
-    qsizetype pushed = 0;
     for (const Record &record : store.records()) {
         const int bucket = Digest::bucketOf(Digest::clientHash(record.clientId));
         if (!differing.contains(bucket))
             continue;
-        if (!peer.theirBuckets.contains(bucket)) {
-            link->send(record.atLine, Resync);
-            ++pushed;
-        } else {
+        if (!theirBuckets.contains(bucket))
+            answer.clients.append(record.clientId);
+        else
             listed[bucket].append({record.clientId, record.timeNs});
-        }
     }
     const QByteArray name = m_node.name().toUtf8();
     qsizetype entries = 0;
     for (const int bucket : std::as_const(differing)) {
-        if (!peer.theirBuckets.contains(bucket))
+        if (!theirBuckets.contains(bucket))
             continue;
         const QList<std::pair<QByteArray, qint64>> mine = listed.value(bucket);
         entries += mine.size();
-        send(link, SyncLine::have(name, bucket, mine, maxLineBytes()));
+        answer.lines.append(SyncLine::have(name, bucket, mine, maxLineBytes()));
     }
-    send(link, {SyncLine::done(name)});
-    report(link->neighbour().name,
-           QStringLiteral("answered %1's summary: %2 of %3 buckets differ; sent %4 records it lacked a bucket "
-                          "of, listed %5 (client, time) pairs")
-               .arg(link->neighbour().name)
-               .arg(differing.size())
-               .arg(Digest::Buckets)
-               .arg(pushed)
-               .arg(entries));
-    peer.summaryComplete = false;
-    peer.theirBuckets.clear();
+    answer.lines.append(SyncLine::done(name));
+    answer.summary = QStringLiteral("answered %1's summary: %2 of %3 buckets differ; sending %4 records it "
+                                    "lacked a bucket of, listing %5 (client, time) pairs")
+                         .arg(asker)
+                         .arg(differing.size())
+                         .arg(Digest::Buckets)
+                         .arg(answer.clients.size())
+                         .arg(entries);
+    return answer;
+}
+
+Resyncer::Answer Resyncer::answerWant(const QString &asker, const QList<QByteArray> &clients)
+{
+    Answer answer;
+    for (const QByteArray &client : clients) {
+        if (m_node.store().find(client))
+            answer.clients.append(client);
+    }
+    answer.summary = QStringLiteral("sending %1 of the %2 records %3 asked for")
+                         .arg(answer.clients.size())
+                         .arg(clients.size())
+                         .arg(asker);
+    return answer;
 }
 
 void Resyncer::finishExchange(PeerLink *link, Peer &peer)
@@ -185,24 +196,12 @@ void Resyncer::finishExchange(PeerLink *link, Peer &peer)
     peer.theirEntries.clear();
 }
 
-void Resyncer::sendWanted(PeerLink *link, const QList<QByteArray> &clients)
-{
-    qsizetype sent = 0;
-    for (const QByteArray &client : clients) {
-        if (const Record *record = m_node.store().find(client)) {
-            link->send(record->atLine, Resync);
-            ++sent;
-        }
-    }
-    report(link->neighbour().name,
-           QStringLiteral("sent %1 of the %2 records %3 asked for").arg(sent).arg(clients.size()).arg(link->neighbour().name));
-}
-
 void Resyncer::pushAll(PeerLink *link)
 {
     for (const Record &record : m_node.store().records())
         link->send(record.atLine, Resync);
-    report(link->neighbour().name, QStringLiteral("sent all %1 records as AT lines (%2 speaks only PROTOCOL.md)")
+    report(link->neighbour().name, QStringLiteral("sent all %1 records as AT lines (%2 speaks only the course's "
+                                                  "protocol)")
                                        .arg(m_node.store().size())
                                        .arg(link->neighbour().name));
 }

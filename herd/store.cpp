@@ -16,10 +16,14 @@ bool Store::offer(const Record &record)
     if (it == m_records.end()) {
         m_records.insert(record.clientId, record);
     } else {
-        bucket ^= Digest::recordHash(client, it->timeNs);
+        const quint64 old = Digest::recordHash(client, it->timeNs);
+        bucket ^= old;
+        m_rootHash ^= old;
         *it = record;
     }
-    bucket ^= Digest::recordHash(client, record.timeNs);
+    const quint64 added = Digest::recordHash(client, record.timeNs);
+    bucket ^= added;
+    m_rootHash ^= added;
     return true;
 }
 
@@ -33,6 +37,7 @@ void Store::clear()
 {
     m_records.clear();
     m_bucketHashes.clear();
+    m_rootHash = 0;
 }
 
 quint64 Store::bucketHash(int bucket) const

@@ -35,10 +35,14 @@ public:
 
     // XOR of the record hashes in one bucket; 0 when it holds none.
     quint64 bucketHash(int bucket) const;
+    // XOR of every record hash: equal stores have equal roots, and two
+    // nodes compare this before anything costlier (resyncer.h).
+    quint64 rootHash() const { return m_rootHash; }
 
 private:
     QHash<QByteArray, Record> m_records;
     std::vector<quint64> m_bucketHashes; // Digest::Buckets once anything is stored
+    quint64 m_rootHash = 0;
 };
 
 } // namespace Herd

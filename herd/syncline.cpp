@@ -112,8 +112,22 @@ std::optional<SyncLine> SyncLine::parse(const QByteArray &line, QString *error)
     } else if (kind == "WANT") {
         sync.kind = Kind::Want;
         sync.clients = fields.mid(3);
+    } else if (kind == "ROOT") {
+        sync.kind = Kind::Root;
+        bool countOk = false;
+        bool rootOk = false;
+        if (fields.size() == 5) {
+            sync.records = fields[3].toLongLong(&countOk);
+            sync.root = fields[4].toULongLong(&rootOk, 16);
+        }
+        if (!countOk || !rootOk || sync.records < 0)
+            return fail(QStringLiteral("SYNC ROOT takes the sender, a record count and a hex hash"));
+    } else if (kind == "DIFFER") {
+        sync.kind = Kind::Differ;
+        if (fields.size() != 3)
+            return fail(QStringLiteral("SYNC DIFFER takes only the sender"));
     } else {
-        return fail(QStringLiteral("unknown SYNC kind \"%1\" (expected SUM, HAVE, DONE or WANT)")
+        return fail(QStringLiteral("unknown SYNC kind \"%1\" (expected SUM, HAVE, DONE, WANT, ROOT or DIFFER)")
                         .arg(QString::fromUtf8(kind.left(40))));
     }
     return sync;
@@ -147,6 +161,16 @@ QList<QByteArray> SyncLine::have(const QByteArray &from, int bucket,
 QByteArray SyncLine::done(const QByteArray &from)
 {
     return "SYNC DONE " + from;
+}
+
+QByteArray SyncLine::rootLine(const QByteArray &from, qint64 records, quint64 root)
+{
+    return "SYNC ROOT " + from + ' ' + QByteArray::number(records) + ' ' + QByteArray::number(root, 16);
+}
+
+QByteArray SyncLine::differ(const QByteArray &from)
+{
+    return "SYNC DIFFER " + from;
 }
 
 QList<QByteArray> SyncLine::want(const QByteArray &from, const QList<QByteArray> &clients, qsizetype maxBytes)

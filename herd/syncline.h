@@ -9,7 +9,8 @@
 
 namespace Herd {
 
-// The lines Herd nodes add to PROTOCOL.md to resynchronise (resyncer.h).
+// The lines Herd nodes add to the course's protocol to resynchronise
+// (resyncer.h, docs/protocol.md).
 // They are only ever sent to neighbours known to be Herd nodes; a course
 // server would answer each with "?".
 //
@@ -17,12 +18,14 @@ namespace Herd {
 //   SYNC HAVE <from> <bucket> [<client> <time ns>]...   what the sender holds in a bucket that differs
 //   SYNC DONE <from>                                    no more HAVE lines for this summary
 //   SYNC WANT <from> <client>...                        send me these records
+//   SYNC ROOT <from> <records> <root hash hex>          do we hold the same? (anti-entropy)
+//   SYNC DIFFER <from>                                  no: send me your summary
 //
 // A long list is split over several lines of the same kind, each at most
 // `maxBytes` long, so no line passes a neighbour's line limit.
 struct SyncLine
 {
-    enum class Kind { Sum, Have, Done, Want };
+    enum class Kind { Sum, Have, Done, Want, Root, Differ };
     Kind kind = Kind::Sum;
     QByteArray from;
     int part = 1;                                     // Sum: line `part` of `parts`
@@ -31,6 +34,8 @@ struct SyncLine
     int bucket = 0;                                   // Have
     QList<std::pair<QByteArray, qint64>> entries;     // Have: client, time
     QList<QByteArray> clients;                        // Want
+    qint64 records = 0;                               // Root: the sender's record count
+    quint64 root = 0;                                 // Root: the sender's Store::rootHash()
 
     static bool looksLikeSync(const QByteArray &line) { return line.startsWith("SYNC "); }
     // The sender's name, or empty if the line is too short to have one.
@@ -43,6 +48,8 @@ struct SyncLine
     static QList<QByteArray> have(const QByteArray &from, int bucket,
                                   const QList<std::pair<QByteArray, qint64>> &entries, qsizetype maxBytes);
     static QByteArray done(const QByteArray &from);
+    static QByteArray rootLine(const QByteArray &from, qint64 records, quint64 root);
+    static QByteArray differ(const QByteArray &from);
     static QList<QByteArray> want(const QByteArray &from, const QList<QByteArray> &clients, qsizetype maxBytes);
 };
 

@@ -363,7 +363,7 @@ QString NodeInspector::stateText() const
     if (!node->isRunning())
         return tr("%1: killed (down); port %2; it holds no records").arg(m_node).arg(node->port());
     const qsizetype known = node->store().size();
-    const int open = node->clientCount();
+    const int open = node->clientCount() + node->neighbourLinkCount();
     QString text = tr("%1: running on %2:%3, %4 known, %5 open (clients and neighbours' links)")
                        .arg(m_node, node->settings().host)
                        .arg(node->port())
