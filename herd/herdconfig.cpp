@@ -1,12 +1,13 @@
 #include "herdconfig.h"
 
 #include <QDir>
-#include <QFile>
 #include <QHostAddress>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSet>
+
+#include "boundedfile.h"
 
 using namespace Qt::StringLiterals;
 
@@ -339,14 +340,11 @@ std::optional<HerdConfig> HerdConfig::fromJson(const QByteArray &json, QString *
 
 std::optional<HerdConfig> HerdConfig::fromFile(const QString &path, QString *error)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        if (error)
-            *error = QStringLiteral("%1: cannot read: %2").arg(path, file.errorString());
+    const std::optional<QByteArray> json = readBoundedFile(path, MaxHerdFileBytes, error);
+    if (!json)
         return std::nullopt;
-    }
     QString problem;
-    auto config = fromJson(file.readAll(), &problem);
+    auto config = fromJson(*json, &problem);
     if (!config && error)
         *error = path + u": " + problem;
     return config;

@@ -1,7 +1,6 @@
 #include "scenario.h"
 
 #include <QDir>
-#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -10,6 +9,7 @@
 
 #include <cmath>
 
+#include "boundedfile.h"
 #include "partition.h"
 #include "protocol.h"
 
@@ -614,14 +614,11 @@ std::optional<Scenario> Scenario::fromJson(const QByteArray &json, const QString
 
 std::optional<Scenario> Scenario::fromFile(const QString &path, QString *error)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        if (error)
-            *error = QStringLiteral("%1: cannot read: %2").arg(path, file.errorString());
+    const std::optional<QByteArray> json = readBoundedFile(path, MaxHerdFileBytes, error);
+    if (!json)
         return std::nullopt;
-    }
     QString problem;
-    std::optional<Scenario> scenario = fromJson(file.readAll(), QFileInfo(path).absolutePath(), &problem);
+    std::optional<Scenario> scenario = fromJson(*json, QFileInfo(path).absolutePath(), &problem);
     if (!scenario && error)
         *error = path + u": " + problem;
     return scenario;

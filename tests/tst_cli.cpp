@@ -18,6 +18,8 @@
 
 #include <memory>
 
+#include <sys/stat.h>
+
 #include "herdconfig.h"
 #include "processsupport.h"
 
@@ -166,7 +168,9 @@ void TestCli::listPresets()
 void TestCli::badCommandLine_data()
 {
     // @DIR@: a fresh directory; @GOOD@: a good herd file on free ports;
-    // @BAD@: a herd file with an unknown key; @NOTJSON@: not JSON at all.
+    // @BAD@: a herd file with an unknown key; @NOTJSON@: not JSON at all;
+    // @FIFO@: a named pipe nobody writes to; @HUGE@: a sparse file of 256 MiB
+    // and one byte.
     QTest::addColumn<QStringList>("arguments");
     QTest::addColumn<QStringList>("fragments"); // each must be in stderr's first line
     QTest::addColumn<int>("exitCode");
@@ -214,6 +218,23 @@ void TestCli::badCommandLine_data()
     row("--scenario with --config", {u"--scenario"_s, u"@DIR@/s.json"_s, u"--config"_s, u"@GOOD@"_s, logDir, logs},
         {u"--scenario"_s, u"--config"_s});
     row("missing scenario file", {u"--scenario"_s, u"@DIR@/s.json"_s, logDir, logs}, {u"s.json"_s, u"cannot read"_s});
+    // Files that never end: each would hang (a pipe) or grow until memory
+    // runs out (a device), so they are refused before they are opened.
+    const QString pipe = u"not a regular file (a named pipe)"_s;
+    const QString device = u"not a regular file (a character device)"_s;
+    row("config a named pipe", {server, u"--config"_s, u"@FIFO@"_s, logDir, logs}, {u"fifo"_s, pipe});
+    row("config /dev/zero", {server, u"--config"_s, u"/dev/zero"_s, logDir, logs}, {u"/dev/zero"_s, device});
+    row("config over 16 MiB", {server, u"--config"_s, u"@HUGE@"_s, logDir, logs},
+        {u"huge"_s, u"larger than 16 MiB"_s});
+    row("scenario a named pipe", {u"--scenario"_s, u"@FIFO@"_s, logDir, logs}, {u"fifo"_s, pipe});
+    row("scenario /dev/zero", {u"--scenario"_s, u"/dev/zero"_s, logDir, logs}, {u"/dev/zero"_s, device});
+    row("--places-file a named pipe", {server, u"--config"_s, u"@GOOD@"_s, u"--places-file"_s, u"@FIFO@"_s, logDir, logs},
+        {u"fifo"_s, pipe});
+    row("--places-file /dev/zero", {server, u"--config"_s, u"@GOOD@"_s, u"--places-file"_s, u"/dev/zero"_s, logDir, logs},
+        {u"/dev/zero"_s, device});
+    row("--places-file over 256 MiB",
+        {server, u"--config"_s, u"@GOOD@"_s, u"--places-file"_s, u"@HUGE@"_s, logDir, logs},
+        {u"huge"_s, u"larger than 256 MiB"_s});
 }
 
 void TestCli::badCommandLine()
@@ -237,10 +258,20 @@ void TestCli::badCommandLine()
     QVERIFY(notJson.open(QIODevice::WriteOnly));
     notJson.write("nodes: Alford\n");
     notJson.close();
+    const QString fifo = dir.filePath(u"fifo"_s);
+    QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+    QFile huge(dir.filePath(u"huge"_s));
+    if (arguments.contains(u"@HUGE@"_s)) {
+        QVERIFY(huge.open(QIODevice::WriteOnly));
+        QVERIFY(huge.resize(256 * 1024 * 1024 + 1)); // sparse: nothing is written
+        huge.close();
+    }
     for (QString &argument : arguments) {
         argument.replace(u"@GOOD@"_s, good)
             .replace(u"@BAD@"_s, bad.fileName())
             .replace(u"@NOTJSON@"_s, notJson.fileName())
+            .replace(u"@FIFO@"_s, fifo)
+            .replace(u"@HUGE@"_s, huge.fileName())
             .replace(u"@DIR@"_s, dir.path());
     }
 

@@ -5,6 +5,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <sys/stat.h>
+
+#include "boundedfile.h"
 #include "herdconfig.h"
 
 using Herd::HerdConfig;
@@ -86,6 +89,9 @@ private slots:
     void fails();
     void invalidJsonNamesLineAndColumn();
     void fromFile();
+    void fromFileRefusesWhatNeverEnds_data();
+    void fromFileRefusesWhatNeverEnds();
+    void boundedFileCap();
     void presetNames();
     void presets_data();
     void presets();
@@ -291,6 +297,61 @@ void TestConfig::fromFile()
     const std::optional<HerdConfig> config = HerdConfig::fromFile(good, &error);
     QVERIFY2(config, qPrintable(error));
     QCOMPARE(config->neighboursOf(u"A"_s), QStringList{u"B"_s});
+}
+
+void TestConfig::fromFileRefusesWhatNeverEnds_data()
+{
+    // @DIR@: a fresh directory holding fifo.json, a named pipe nobody writes
+    // to, and big.json, one byte over 16 MiB.
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QString>("reason");
+    QTest::newRow("a named pipe") << u"@DIR@/fifo.json"_s << u"not a regular file (a named pipe)"_s;
+    QTest::newRow("/dev/zero") << u"/dev/zero"_s << u"not a regular file (a character device)"_s;
+    QTest::newRow("a directory") << u"@DIR@"_s << u"not a regular file (a directory)"_s;
+    QTest::newRow("over 16 MiB") << u"@DIR@/big.json"_s << u"larger than 16 MiB"_s;
+}
+
+void TestConfig::fromFileRefusesWhatNeverEnds()
+{
+    QFETCH(QString, path);
+    QFETCH(QString, reason);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QCOMPARE(::mkfifo(QFile::encodeName(dir.filePath(u"fifo.json"_s)).constData(), 0600), 0);
+    QFile big(dir.filePath(u"big.json"_s));
+    QVERIFY(big.open(QIODevice::WriteOnly));
+    QVERIFY(big.resize(16 * 1024 * 1024 + 1)); // sparse: no 16 MiB written
+    big.close();
+    path.replace(u"@DIR@"_s, dir.path());
+
+    QString error;
+    QVERIFY(!HerdConfig::fromFile(path, &error));
+    QCOMPARE(error, path + u": cannot read: "_s + reason);
+}
+
+void TestConfig::boundedFileCap()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QFile ten(dir.filePath(u"ten"_s));
+    QVERIFY(ten.open(QIODevice::WriteOnly));
+    ten.write("0123456789");
+    ten.close();
+    QString error;
+    QCOMPARE(Herd::readBoundedFile(ten.fileName(), 10, &error), std::optional<QByteArray>("0123456789"));
+    QVERIFY(!Herd::readBoundedFile(ten.fileName(), 9, &error));
+    QCOMPARE(error, ten.fileName() + u": cannot read: larger than 9 bytes"_s);
+    QVERIFY(!Herd::readBoundedFile(ten.fileName(), 9, nullptr));
+
+    QFile empty(dir.filePath(u"empty"_s));
+    QVERIFY(empty.open(QIODevice::WriteOnly));
+    empty.close();
+    QCOMPARE(Herd::readBoundedFile(empty.fileName(), 0, &error), std::optional<QByteArray>(QByteArray()));
+
+    // The built-in herds are Qt resources, read under the same cap.
+    QVERIFY(Herd::readBoundedFile(u":/herds/alford.json"_s, Herd::MaxHerdFileBytes, &error));
+    QVERIFY(!Herd::readBoundedFile(u":/herds/alford.json"_s, 512, &error));
+    QCOMPARE(error, u":/herds/alford.json: cannot read: larger than 512 bytes"_s);
 }
 
 void TestConfig::presetNames()
