@@ -8,6 +8,7 @@
 #include <QSet>
 
 #include "boundedfile.h"
+#include "jsonkeys.h"
 
 using namespace Qt::StringLiterals;
 
@@ -289,6 +290,10 @@ std::optional<HerdConfig> HerdConfig::fromJson(const QByteArray &json, QString *
     }
     if (!document.isObject()) {
         problems.fail({}, QStringLiteral("the herd file must hold a JSON object"));
+        return failed();
+    }
+    if (const std::optional<DuplicateKey> duplicate = findDuplicateKey(json)) {
+        problems.fail(duplicate->path, duplicate->describe());
         return failed();
     }
     const QJsonObject root = document.object();

@@ -10,6 +10,7 @@
 #include <cmath>
 
 #include "boundedfile.h"
+#include "jsonkeys.h"
 #include "partition.h"
 #include "protocol.h"
 
@@ -553,6 +554,8 @@ std::optional<Scenario> Scenario::fromJson(const QByteArray &json, const QString
         return failed(describeJsonError(json, parseError));
     if (!document.isObject())
         return failed(u"a scenario file must hold a JSON object"_s);
+    if (const std::optional<DuplicateKey> duplicate = findDuplicateKey(json))
+        return failed(quoted(duplicate->path) + u": " + duplicate->describe());
     const QJsonObject root = document.object();
     const QStringList topKeys{u"name"_s, u"description"_s, u"herd"_s, u"herdFile"_s, u"resync"_s, u"steps"_s};
     for (auto it = root.begin(); it != root.end(); ++it) {

@@ -88,6 +88,7 @@ private slots:
     void fails_data();
     void fails();
     void invalidJsonNamesLineAndColumn();
+    void duplicateKeyNamesLineAndColumn();
     void fromFile();
     void fromFileRefusesWhatNeverEnds_data();
     void fromFileRefusesWhatNeverEnds();
@@ -234,6 +235,20 @@ void TestConfig::fails_data()
     }
     QTest::newRow("limits unknown key") << herd(TwoNodes, R"(, "limits": {"maxClients": 5})")
                                         << QStringList{u"limits.maxClients"_s, u"maxConnections"_s};
+    // QJsonDocument keeps the last of two equal keys; a herd file may not
+    // have any, at any depth.
+    QTest::newRow("nodes twice") << QByteArray(R"({"nodes": {"A": {"port": 1}}, "nodes": {"B": {"port": 2}}})")
+                                 << QStringList{u"nodes: duplicate key at line 1, column 31 (first at line 1, column 2)"_s};
+    QTest::newRow("a node twice") << herd(R"("Alford": {"port": 1}, "Alford": {"port": 2})")
+                                  << QStringList{u"nodes.Alford: duplicate key"_s};
+    QTest::newRow("a node's key twice") << herd(R"("A": {"port": 1, "port": 2})")
+                                        << QStringList{u"nodes.A.port: duplicate key"_s};
+    QTest::newRow("a key twice, one escaped") << herd(R"("A": {"port": 1, "p\u006frt": 2})")
+                                              << QStringList{u"nodes.A.port: duplicate key"_s};
+    QTest::newRow("a limit twice") << herd(TwoNodes, R"(, "limits": {"maxLineBytes": 1024, "maxLineBytes": 2048})")
+                                   << QStringList{u"limits.maxLineBytes: duplicate key"_s};
+    QTest::newRow("the secret twice") << herd(TwoNodes, R"(, "auth": {"secret": "0123456789abcdef", "secret": "fedcba9876543210"})")
+                                      << QStringList{u"auth.secret: duplicate key"_s};
     QTest::newRow("name not a string") << herd(TwoNodes, R"(, "name": 5)") << QStringList{u"name"_s};
     QTest::newRow("not an object") << QByteArray("[1, 2]") << QStringList{u"object"_s};
     QTest::newRow("empty file") << QByteArray("") << QStringList{u"JSON"_s};
@@ -270,6 +285,25 @@ void TestConfig::invalidJsonNamesLineAndColumn()
 
     QVERIFY(!HerdConfig::fromJson("{\"nodes\": ", &error));
     QVERIFY2(error.contains(u"line 1"_s), qPrintable(error));
+}
+
+void TestConfig::duplicateKeyNamesLineAndColumn()
+{
+    const QByteArray json = "{\n"
+                            "  \"nodes\": {\n"
+                            "    \"Alford\": {\"port\": 13000},\n"
+                            "    \"Parker\": {\"port\": 13001},\n"
+                            "    \"Alford\": {\"port\": 13002}\n"
+                            "  }\n"
+                            "}\n";
+    QString error;
+    QVERIFY(!HerdConfig::fromJson(json, &error));
+    QCOMPARE(error, u"nodes.Alford: duplicate key at line 5, column 5 (first at line 3, column 5)"_s);
+    // Equal keys in different objects are not duplicates.
+    QVERIFY2(HerdConfig::fromJson(herd(R"("A": {"port": 1, "x": 0, "y": 0}, "B": {"port": 2, "x": 0, "y": 0})",
+                                       R"(, "links": [["A", "B"]], "places": {"source": "offline"})"),
+                                  &error),
+             qPrintable(error));
 }
 
 void TestConfig::fromFile()
