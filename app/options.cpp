@@ -184,6 +184,9 @@ Limits (herd file keys, under "limits"; each refusal is logged with the peer):
                          WHATSATs waiting for places; at the cap the node
                          stops reading that connection until answers return
                          (defaults 64 and 1024)
+  maxClientTimeAheadMs   an IAMAT whose client time is further than this
+                         ahead of the node's clock is answered as invalid
+                         (default 0: off)
 
 Other:
   --help             show this help

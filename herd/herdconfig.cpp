@@ -198,6 +198,7 @@ bool readLimits(const QJsonObject &root, HerdConfig *config, Problems &problems)
             {u"maxPendingReplyBytes"_s, 1024, qint64(1) << 32, config->maxPendingReplyBytes},
             {u"maxWhatsatPerConnection"_s, 1, 1'000'000, config->maxWhatsatPerConnection},
             {u"maxWhatsatPerNode"_s, 1, 1'000'000, config->maxWhatsatPerNode},
+            {u"maxClientTimeAheadMs"_s, 0, 86'400'000, config->maxClientTimeAheadMs},
         };
         QStringList keys;
         for (const Limit &limit : table)
@@ -214,6 +215,7 @@ bool readLimits(const QJsonObject &root, HerdConfig *config, Problems &problems)
         config->maxPendingReplyBytes = table[3].value;
         config->maxWhatsatPerConnection = int(table[4].value);
         config->maxWhatsatPerNode = int(table[5].value);
+        config->maxClientTimeAheadMs = table[6].value;
     }
     if (root.contains(u"reconnect")) {
         if (!root.value(u"reconnect").isObject())
@@ -418,6 +420,8 @@ QByteArray HerdConfig::toJson() const
         limits.insert(u"maxWhatsatPerConnection", maxWhatsatPerConnection);
     if (maxWhatsatPerNode != defaults.maxWhatsatPerNode)
         limits.insert(u"maxWhatsatPerNode", maxWhatsatPerNode);
+    if (maxClientTimeAheadMs != defaults.maxClientTimeAheadMs)
+        limits.insert(u"maxClientTimeAheadMs", maxClientTimeAheadMs);
     if (!limits.isEmpty())
         root.insert(u"limits", limits);
     if (reconnectInitialMs != NodeSettings{}.reconnectInitialMs || reconnectMaxMs != NodeSettings{}.reconnectMaxMs)
@@ -472,6 +476,7 @@ NodeSettings HerdConfig::settingsFor(const NodeConfig &node) const
     settings.maxPendingReplyBytes = maxPendingReplyBytes;
     settings.maxWhatsatPerConnection = maxWhatsatPerConnection;
     settings.maxWhatsatPerNode = maxWhatsatPerNode;
+    settings.maxClientTimeAheadMs = maxClientTimeAheadMs;
     settings.reconnectInitialMs = reconnectInitialMs;
     settings.reconnectMaxMs = reconnectMaxMs;
     settings.resync = resync;

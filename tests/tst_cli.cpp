@@ -127,7 +127,7 @@ void TestCli::help()
     }
     // Every herd-file limit is documented too.
     for (const char *limit : {"maxLineBytes", "maxConnections", "idleTimeoutMs", "maxPendingReplyBytes",
-                              "maxWhatsatPerConnection", "maxWhatsatPerNode"}) {
+                              "maxWhatsatPerConnection", "maxWhatsatPerNode", "maxClientTimeAheadMs"}) {
         QVERIFY2(run.out.contains(limit), limit);
     }
     QVERIFY(run.out.contains("Usage"));

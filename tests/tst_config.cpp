@@ -69,7 +69,7 @@ bool sameConfig(const HerdConfig &a, const HerdConfig &b, QString *why)
     if (a.maxLineBytes != b.maxLineBytes || a.maxConnections != b.maxConnections
         || a.idleTimeoutMs != b.idleTimeoutMs || a.maxPendingReplyBytes != b.maxPendingReplyBytes
         || a.maxWhatsatPerConnection != b.maxWhatsatPerConnection
-        || a.maxWhatsatPerNode != b.maxWhatsatPerNode)
+        || a.maxWhatsatPerNode != b.maxWhatsatPerNode || a.maxClientTimeAheadMs != b.maxClientTimeAheadMs)
         return differ(u"limits"_s);
     if (a.reconnectInitialMs != b.reconnectInitialMs || a.reconnectMaxMs != b.reconnectMaxMs)
         return differ(u"reconnect"_s);
@@ -100,6 +100,8 @@ private slots:
     void roundTrip_data();
     void roundTrip();
     void neighboursAndSettings();
+    void clientTimeAheadLimit_data();
+    void clientTimeAheadLimit();
 };
 
 void TestConfig::loads_data()
@@ -136,6 +138,8 @@ void TestConfig::loads_data()
         << herd(R"("A": {"port": 1})", R"(, "limits": {"maxLineBytes": 1024, "maxConnections": 5, "idleTimeoutMs": 30000,
                 "maxPendingReplyBytes": 65536, "maxWhatsatPerConnection": 2, "maxWhatsatPerNode": 3})")
         << QStringList{u"A"_s} << 0;
+    QTest::newRow("client time ahead limit")
+        << herd(R"("A": {"port": 1})", R"(, "limits": {"maxClientTimeAheadMs": 5000})") << QStringList{u"A"_s} << 0;
     QTest::newRow("unicode node name") << herd(R"("Zoë": {"port": 1})") << QStringList{u"Zoë"_s} << 0;
 }
 
@@ -226,12 +230,15 @@ void TestConfig::fails_data()
     for (const char *bad : {R"("maxConnections": 0)", R"("maxConnections": 2.5)", R"("idleTimeoutMs": -1)",
                             R"("idleTimeoutMs": "soon")", R"("maxPendingReplyBytes": 10)",
                             R"("maxWhatsatPerConnection": 0)", R"("maxWhatsatPerNode": 0)",
-                            R"("maxWhatsatPerNode": 1e9)"}) {
+                            R"("maxWhatsatPerNode": 1e9)", R"("maxClientTimeAheadMs": -1)",
+                            R"("maxClientTimeAheadMs": 1.5)", R"("maxClientTimeAheadMs": "5s")",
+                            R"("maxClientTimeAheadMs": 86400001)"}) {
         const QByteArray entry(bad);
         const QString key = QString::fromLatin1(entry.mid(1, entry.indexOf('"', 1) - 1));
         const QByteArray rest = ", \"limits\": {" + entry + "}";
+        // "must be": refused for its value, not as an unknown key.
         QTest::newRow(bad) << herd(TwoNodes, rest.constData())
-                           << QStringList{u"limits."_s + key};
+                           << QStringList{u"limits."_s + key + u": must be"_s};
     }
     QTest::newRow("limits unknown key") << herd(TwoNodes, R"(, "limits": {"maxClients": 5})")
                                         << QStringList{u"limits.maxClients"_s, u"maxConnections"_s};
@@ -493,7 +500,7 @@ void TestConfig::roundTrip_data()
                    "places": {"source": "google-new", "url": "http://127.0.0.1:9/p", "timeoutMs": 1234},
                    "limits": {"maxLineBytes": 4096, "maxConnections": 9, "idleTimeoutMs": 500,
                               "maxPendingReplyBytes": 2048, "maxWhatsatPerConnection": 4,
-                              "maxWhatsatPerNode": 8},
+                              "maxWhatsatPerNode": 8, "maxClientTimeAheadMs": 2500},
                    "reconnect": {"initialMs": 7, "maxMs": 70})");
     QTest::newRow("geojson") << herd(R"("A": {"port": 5})", R"(, "places": {"source": "geojson", "file": "/tmp/p.geojson"})");
     QTest::newRow("auth secret") << herd(R"("A": {"port": 5})", R"(, "auth": {"secret": "0123456789abcdef"})");
@@ -551,6 +558,8 @@ void TestConfig::neighboursAndSettings()
     tuned.maxPendingReplyBytes = 5555;
     tuned.maxWhatsatPerConnection = 3;
     tuned.maxWhatsatPerNode = 9;
+    QCOMPARE(tuned.maxClientTimeAheadMs, qint64(0)); // off unless the herd file says otherwise
+    tuned.maxClientTimeAheadMs = 750;
     QVERIFY(tuned.resync); // on unless the herd file says otherwise
     tuned.resync = false;
     const Herd::NodeSettings settings = tuned.settingsFor(*tuned.node(u"Powell"_s));
@@ -566,6 +575,32 @@ void TestConfig::neighboursAndSettings()
     QCOMPARE(settings.maxPendingReplyBytes, qsizetype(5555));
     QCOMPARE(settings.maxWhatsatPerConnection, 3);
     QCOMPARE(settings.maxWhatsatPerNode, 9);
+    QCOMPARE(settings.maxClientTimeAheadMs, qint64(750));
+}
+
+void TestConfig::clientTimeAheadLimit_data()
+{
+    QTest::addColumn<QByteArray>("limits"); // the "limits" object, or empty for none
+    QTest::addColumn<qint64>("aheadMs");
+    QTest::newRow("absent") << QByteArray() << qint64(0);
+    QTest::newRow("other limits only") << QByteArray(R"({"maxLineBytes": 1024})") << qint64(0);
+    QTest::newRow("0: off") << QByteArray(R"({"maxClientTimeAheadMs": 0})") << qint64(0);
+    QTest::newRow("5 s") << QByteArray(R"({"maxClientTimeAheadMs": 5000})") << qint64(5000);
+    QTest::newRow("a day, the most") << QByteArray(R"({"maxClientTimeAheadMs": 86400000})") << qint64(86'400'000);
+}
+
+void TestConfig::clientTimeAheadLimit()
+{
+    QFETCH(QByteArray, limits);
+    QFETCH(qint64, aheadMs);
+    const QByteArray rest = limits.isEmpty() ? QByteArray() : ", \"limits\": " + limits;
+    QString error;
+    const std::optional<HerdConfig> config = HerdConfig::fromJson(herd(TwoNodes, rest.constData()), &error);
+    QVERIFY2(config, qPrintable(error));
+    QCOMPARE(config->maxClientTimeAheadMs, aheadMs);
+    QCOMPARE(config->settingsFor(config->nodes[0]).maxClientTimeAheadMs, aheadMs);
+    // Written back only when set, so a course herd file stays as it was.
+    QCOMPARE(config->toJson().contains("maxClientTimeAheadMs"), aheadMs != 0);
 }
 
 QTEST_GUILESS_MAIN(TestConfig)
