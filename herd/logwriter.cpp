@@ -54,6 +54,17 @@ char *appendHexByte(char *out, unsigned char byte)
     return out;
 }
 
+// Whether the valid UTF-8 sequence `s` of `length` bytes (2 or 3) is a
+// character isEscapedCharacter() names. They all start 0xc2 or 0xe2.
+bool isEscapedSequence(const unsigned char *s, qsizetype length)
+{
+    if (length == 2 && s[0] == 0xc2)
+        return isEscapedCharacter(char32_t(((s[0] & 0x1f) << 6) | (s[1] & 0x3f)));
+    if (length == 3 && s[0] == 0xe2)
+        return isEscapedCharacter(char32_t(((s[0] & 0x0f) << 12) | ((s[1] & 0x3f) << 6) | (s[2] & 0x3f)));
+    return false;
+}
+
 // The escaping of formatLine(), at `out`, which has room for 4 bytes per
 // byte of `field` (the worst case, \xNN); returns the end of what it wrote.
 // Plain bytes are the common case and cost a table look-up each; only the
@@ -98,8 +109,13 @@ char *appendEscaped(char *out, QByteArrayView field)
                 const QByteArrayView sequence = field.sliced(i - 1, length);
                 [[maybe_unused]] const QString decoded = check->decode(sequence);
                 if (!check->hasError()) {
-                    std::memcpy(out, sequence.data(), size_t(length));
-                    out += length;
+                    if (isEscapedSequence(bytes + i - 1, length)) {
+                        for (const char c : sequence)
+                            out = appendHexByte(out, static_cast<unsigned char>(c));
+                    } else {
+                        std::memcpy(out, sequence.data(), size_t(length));
+                        out += length;
+                    }
                     i += length - 1;
                     continue;
                 }

@@ -12,15 +12,30 @@ class QFile;
 
 namespace Herd {
 
+// Characters a client id or line may hold that the logs (and the JSON
+// export) escape although they are valid text: the C1 controls
+// U+0080-U+009F (NEL, U+0085, among them) and the line and paragraph
+// separators U+2028, U+2029, which some readers take for line ends, and the
+// bidi embeddings and overrides U+202A-U+202E and isolates U+2066-U+2069,
+// which reorder what a terminal or editor shows ("kiwi\u202Egpj.exe" reads
+// "kiwiexe.jpg").
+constexpr bool isEscapedCharacter(char32_t c)
+{
+    return (c >= 0x80 && c <= 0x9f) || (c >= 0x2028 && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+}
+
 // Writes each node's events to DIR/<node>.log, one line per event:
 //
 //   time <TAB> node <TAB> kind <TAB> peer <TAB> client <TAB> line <TAB> detail
 //
 // time is UTC ISO 8601 with nanoseconds; kind is eventKindName(); empty
 // fields stay empty. Tabs, newlines and backslashes inside fields are
-// escaped as \t, \n, \r and \\, and bytes that are not UTF-8 as \xNN, so one
-// event is always one line: `grep -P '\tin\t'` finds every line received,
-// and splitting on tabs parses it.
+// escaped as \t, \n, \r and \\, other control bytes and bytes that are not
+// UTF-8 as \xNN, so one event is always one line: `grep -P '\tin\t'` finds
+// every line received, and splitting on tabs parses it. The characters of
+// isEscapedCharacter() are valid UTF-8 but break a line for some readers or
+// reorder it on screen, so they are escaped too, each byte of their UTF-8 as
+// \xNN: U+0085 is \xc2\x85, U+202E is \xe2\x80\xae.
 //
 // Every line in and out of every node is logged, so this is on the hot path
 // of every request: each event is formatted straight into its node's buffer
