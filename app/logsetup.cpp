@@ -1,12 +1,13 @@
 #include "logsetup.h"
 
-bool openLogs(const Options &options, std::unique_ptr<Herd::LogWriter> *logs, QString *error)
+bool openLogs(const Options &options, const QStringList &nodes, std::unique_ptr<Herd::LogWriter> *logs,
+              QString *error)
 {
     logs->reset();
     if (options.log == Options::Log::None)
         return true;
     auto writer = std::make_unique<Herd::LogWriter>(options.logDir);
-    if (!writer->open(error))
+    if (!writer->open(nodes, error))
         return false;
     writer->setDetail(options.log == Options::Log::Changes ? Herd::LogWriter::Detail::Changes
                                                            : Herd::LogWriter::Detail::All);

@@ -184,13 +184,17 @@ Limits (herd file keys, under "limits"; each refusal is logged with the peer):
                          WHATSATs waiting for places; at the cap the node
                          stops reading that connection until answers return
                          (defaults 64 and 1024)
+  maxClientTimeAheadMs   an IAMAT whose client time is further than this
+                         ahead of the node's clock is answered as invalid
+                         (default 0: off)
 
 Other:
   --help             show this help
   --version          show Herd's version
 
 Exit status: 0 after a clean stop; 2 for a bad command line or herd file;
-1 when the herd cannot start (a port in use, a log directory not writable).
+1 when the herd cannot start (a port in use, a log that cannot be written),
+or when a log write failed while it ran (reported on stderr as it happened).
 With --scenario: 0 when every step passed (every expectation held), 1 when
 any failed, 2 for a bad scenario file or command line.
 )");

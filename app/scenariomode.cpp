@@ -47,7 +47,7 @@ int runScenario(const Options &options)
         return 2;
     }
     std::unique_ptr<Herd::LogWriter> logs;
-    if (!openLogs(options, &logs, &error)) {
+    if (!openLogs(options, config.nodeNames(), &logs, &error)) {
         print(stderr, u"herd: " + error + u'\n');
         return 1;
     }
@@ -59,8 +59,13 @@ int runScenario(const Options &options)
     }
 
     Herd::Cluster cluster(config, places.get());
-    if (logs)
+    if (logs) {
         QObject::connect(&cluster, &Herd::Cluster::eventOccurred, logs.get(), &Herd::LogWriter::write);
+        QObject::connect(logs.get(), &Herd::LogWriter::writeFailed, &app,
+                         [](const QString &node, const QString &message) {
+                             print(stderr, QStringLiteral("%1: %2\n").arg(node, message));
+                         });
+    }
     const bool verbose = options.verbose;
     QObject::connect(&cluster, &Herd::Cluster::eventOccurred, &app, [verbose](const Herd::Event &event) {
         if (verbose)
@@ -100,5 +105,7 @@ int runScenario(const Options &options)
     cluster.stop();
     if (logs)
         logs->flush();
-    return report.passed() && !interrupted ? 0 : 1;
+    // Lost log events fail the run too; stderr named each log as it failed.
+    const bool logsWritten = !logs || !logs->failed();
+    return report.passed() && !interrupted && logsWritten ? 0 : 1;
 }

@@ -44,7 +44,7 @@ int runServer(const Options &options)
         return 2;
     }
     std::unique_ptr<Herd::LogWriter> logs;
-    if (!openLogs(options, &logs, &error)) {
+    if (!openLogs(options, options.nodes.isEmpty() ? config->nodeNames() : options.nodes, &logs, &error)) {
         printLine(stderr, u"herd: " + error);
         return 1;
     }
@@ -55,8 +55,14 @@ int runServer(const Options &options)
     }
 
     Herd::Cluster cluster(*config, places.get());
-    if (logs)
+    if (logs) {
         QObject::connect(&cluster, &Herd::Cluster::eventOccurred, logs.get(), &Herd::LogWriter::write);
+        // As the nodes' own errors are reported, below.
+        QObject::connect(logs.get(), &Herd::LogWriter::writeFailed, &app,
+                         [](const QString &node, const QString &message) {
+                             printLine(stderr, QStringLiteral("%1: %2").arg(node, message));
+                         });
+    }
     const bool verbose = options.verbose;
     QObject::connect(&cluster, &Herd::Cluster::eventOccurred, &app, [verbose](const Herd::Event &event) {
         using Herd::EventKind;
@@ -90,6 +96,12 @@ int runServer(const Options &options)
     cluster.stop();
     if (logs) {
         logs->flush();
+        if (logs->failed()) {
+            // Events were lost; each lost log was named on stderr as it failed.
+            printLine(stdout, QStringLiteral("herd: stopped; logs in %1 flushed, but some could not be written")
+                                  .arg(options.logDir));
+            return status != 0 ? status : 1;
+        }
         printLine(stdout, QStringLiteral("herd: stopped; logs flushed to %1").arg(options.logDir));
     } else {
         printLine(stdout, QStringLiteral("herd: stopped"));

@@ -394,7 +394,7 @@ int main(int argc, char *argv[])
     if (parser.isSet(logOption)) {
         logs = std::make_unique<Herd::LogWriter>(parser.value(logOption));
         QString error;
-        if (!logs->open(&error))
+        if (!logs->open(config.nodeNames(), &error))
             die(error);
         QObject::connect(&cluster, &Herd::Cluster::eventOccurred, logs.get(), &Herd::LogWriter::write);
     }

@@ -1,12 +1,14 @@
 #include "herdconfig.h"
 
 #include <QDir>
-#include <QFile>
 #include <QHostAddress>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSet>
+
+#include "boundedfile.h"
+#include "jsonkeys.h"
 
 using namespace Qt::StringLiterals;
 
@@ -196,6 +198,7 @@ bool readLimits(const QJsonObject &root, HerdConfig *config, Problems &problems)
             {u"maxPendingReplyBytes"_s, 1024, qint64(1) << 32, config->maxPendingReplyBytes},
             {u"maxWhatsatPerConnection"_s, 1, 1'000'000, config->maxWhatsatPerConnection},
             {u"maxWhatsatPerNode"_s, 1, 1'000'000, config->maxWhatsatPerNode},
+            {u"maxClientTimeAheadMs"_s, 0, 86'400'000, config->maxClientTimeAheadMs},
         };
         QStringList keys;
         for (const Limit &limit : table)
@@ -212,6 +215,7 @@ bool readLimits(const QJsonObject &root, HerdConfig *config, Problems &problems)
         config->maxPendingReplyBytes = table[3].value;
         config->maxWhatsatPerConnection = int(table[4].value);
         config->maxWhatsatPerNode = int(table[5].value);
+        config->maxClientTimeAheadMs = table[6].value;
     }
     if (root.contains(u"reconnect")) {
         if (!root.value(u"reconnect").isObject())
@@ -290,6 +294,10 @@ std::optional<HerdConfig> HerdConfig::fromJson(const QByteArray &json, QString *
         problems.fail({}, QStringLiteral("the herd file must hold a JSON object"));
         return failed();
     }
+    if (const std::optional<DuplicateKey> duplicate = findDuplicateKey(json)) {
+        problems.fail(duplicate->path, duplicate->describe());
+        return failed();
+    }
     const QJsonObject root = document.object();
     if (!onlyKeys(root, {u"name"_s, u"nodes"_s, u"links"_s, u"places"_s, u"limits"_s, u"reconnect"_s, u"resync"_s, u"auth"_s}, {},
                   problems))
@@ -339,14 +347,11 @@ std::optional<HerdConfig> HerdConfig::fromJson(const QByteArray &json, QString *
 
 std::optional<HerdConfig> HerdConfig::fromFile(const QString &path, QString *error)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        if (error)
-            *error = QStringLiteral("%1: cannot read: %2").arg(path, file.errorString());
+    const std::optional<QByteArray> json = readBoundedFile(path, MaxHerdFileBytes, error);
+    if (!json)
         return std::nullopt;
-    }
     QString problem;
-    auto config = fromJson(file.readAll(), &problem);
+    auto config = fromJson(*json, &problem);
     if (!config && error)
         *error = path + u": " + problem;
     return config;
@@ -415,6 +420,8 @@ QByteArray HerdConfig::toJson() const
         limits.insert(u"maxWhatsatPerConnection", maxWhatsatPerConnection);
     if (maxWhatsatPerNode != defaults.maxWhatsatPerNode)
         limits.insert(u"maxWhatsatPerNode", maxWhatsatPerNode);
+    if (maxClientTimeAheadMs != defaults.maxClientTimeAheadMs)
+        limits.insert(u"maxClientTimeAheadMs", maxClientTimeAheadMs);
     if (!limits.isEmpty())
         root.insert(u"limits", limits);
     if (reconnectInitialMs != NodeSettings{}.reconnectInitialMs || reconnectMaxMs != NodeSettings{}.reconnectMaxMs)
@@ -469,6 +476,7 @@ NodeSettings HerdConfig::settingsFor(const NodeConfig &node) const
     settings.maxPendingReplyBytes = maxPendingReplyBytes;
     settings.maxWhatsatPerConnection = maxWhatsatPerConnection;
     settings.maxWhatsatPerNode = maxWhatsatPerNode;
+    settings.maxClientTimeAheadMs = maxClientTimeAheadMs;
     settings.reconnectInitialMs = reconnectInitialMs;
     settings.reconnectMaxMs = reconnectMaxMs;
     settings.resync = resync;

@@ -46,6 +46,7 @@ struct HerdConfig
     qsizetype maxPendingReplyBytes = NodeSettings{}.maxPendingReplyBytes;
     int maxWhatsatPerConnection = NodeSettings{}.maxWhatsatPerConnection;
     int maxWhatsatPerNode = NodeSettings{}.maxWhatsatPerNode;
+    qint64 maxClientTimeAheadMs = NodeSettings{}.maxClientTimeAheadMs;
     int reconnectInitialMs = NodeSettings{}.reconnectInitialMs;
     int reconnectMaxMs = NodeSettings{}.reconnectMaxMs;
     // Off: the course's behaviour, where a node that missed updates while

@@ -46,11 +46,14 @@ ValidUtf8 validUtf8(const QByteArray &bytes)
     return {decoded.toUtf8(), false};
 }
 
-// A JSON string literal for valid UTF-8 text (RFC 8259 section 7).
+// A JSON string literal for valid UTF-8 text (RFC 8259 section 7). The
+// characters the logs escape (isEscapedCharacter()) become \uXXXX here, which
+// keeps the text exact.
 void appendJsonString(QByteArray &out, QByteArrayView utf8)
 {
     out.append('"');
-    for (const char c : utf8) {
+    for (qsizetype i = 0; i < utf8.size(); ++i) {
+        const char c = utf8[i];
         switch (c) {
         case '"': out.append("\\\""); continue;
         case '\\': out.append("\\\\"); continue;
@@ -65,6 +68,16 @@ void appendJsonString(QByteArray &out, QByteArrayView utf8)
         if (byte < 0x20) {
             out.append("\\u00").append(QByteArray::number(byte, 16).rightJustified(2, '0'));
             continue;
+        }
+        // All of them are two bytes from 0xc2 or three from 0xe2.
+        const qsizetype length = byte == 0xc2 ? 2 : byte == 0xe2 ? 3 : 0;
+        if (length && i + length <= utf8.size()) {
+            const QString text = QString::fromUtf8(utf8.sliced(i, length));
+            if (text.size() == 1 && isEscapedCharacter(text.at(0).unicode())) {
+                out.append("\\u").append(QByteArray::number(text.at(0).unicode(), 16).rightJustified(4, '0'));
+                i += length - 1;
+                continue;
+            }
         }
         out.append(c);
     }

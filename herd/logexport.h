@@ -22,7 +22,9 @@ namespace Herd {
 //    time is UTC ISO 8601 with nanoseconds; timeNs is an exact 64-bit
 //    integer (readers with only doubles, like JavaScript, should use `time`).
 //    `line` and `client` are bytes off the wire: when they are valid UTF-8
-//    they appear as they are; otherwise every invalid byte becomes U+FFFD in
+//    they appear as they are (but for the characters of isEscapedCharacter(),
+//    C1 controls, line separators and bidi controls, written \uXXXX in every
+//    string); otherwise every invalid byte becomes U+FFFD in
 //    the string, and an extra member "lineBase64" / "clientBase64" carries
 //    the exact bytes, so the file is always valid JSON and nothing is lost.
 //
@@ -30,7 +32,8 @@ namespace Herd {
 //    detail,viaPeerLink), CRLF record ends, and fields holding a quote, a
 //    comma, CR or LF are quoted with inner quotes doubled. Invalid UTF-8 in
 //    `line` and `client` becomes U+FFFD (CSV has no room for the exact
-//    bytes; use JSON Lines or Text for that).
+//    bytes; use JSON Lines or Text for that). CSV has no escapes, so the
+//    characters the other formats escape appear as they are.
 //
 //  - Text: exactly LogWriter's per-node log format (LogWriter::formatLine),
 //    tabs between fields and \t \n \r \\ \xNN escapes inside them, so the

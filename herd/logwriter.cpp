@@ -6,9 +6,13 @@
 #include <QStringDecoder>
 
 #include <array>
+#include <cerrno>
 #include <cstring>
 #include <limits>
 #include <optional>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace Herd {
 
@@ -52,6 +56,17 @@ char *appendHexByte(char *out, unsigned char byte)
     *out++ = Digits[byte >> 4];
     *out++ = Digits[byte & 0xf];
     return out;
+}
+
+// Whether the valid UTF-8 sequence `s` of `length` bytes (2 or 3) is a
+// character isEscapedCharacter() names. They all start 0xc2 or 0xe2.
+bool isEscapedSequence(const unsigned char *s, qsizetype length)
+{
+    if (length == 2 && s[0] == 0xc2)
+        return isEscapedCharacter(char32_t(((s[0] & 0x1f) << 6) | (s[1] & 0x3f)));
+    if (length == 3 && s[0] == 0xe2)
+        return isEscapedCharacter(char32_t(((s[0] & 0x0f) << 12) | ((s[1] & 0x3f) << 6) | (s[2] & 0x3f)));
+    return false;
 }
 
 // The escaping of formatLine(), at `out`, which has room for 4 bytes per
@@ -98,8 +113,13 @@ char *appendEscaped(char *out, QByteArrayView field)
                 const QByteArrayView sequence = field.sliced(i - 1, length);
                 [[maybe_unused]] const QString decoded = check->decode(sequence);
                 if (!check->hasError()) {
-                    std::memcpy(out, sequence.data(), size_t(length));
-                    out += length;
+                    if (isEscapedSequence(bytes + i - 1, length)) {
+                        for (const char c : sequence)
+                            out = appendHexByte(out, static_cast<unsigned char>(c));
+                    } else {
+                        std::memcpy(out, sequence.data(), size_t(length));
+                        out += length;
+                    }
                     i += length - 1;
                     continue;
                 }
@@ -201,10 +221,22 @@ void appendLine(QByteArray &out, const Event &event, QByteArrayView escapedNode 
 
 struct LogWriter::NodeLog
 {
+    NodeLog() = default;
+    Q_DISABLE_COPY_MOVE(NodeLog)
+    ~NodeLog()
+    {
+        if (fd >= 0)
+            ::close(fd);
+    }
+
     QString node;
     QByteArray escapedNode;
-    QFile file;
-    QByteArray pending; // formatted lines not yet written to `file`
+    QString path;
+    // The open log, appended to; -1 if it could not be opened or a write
+    // failed, and the node's events are dropped.
+    int fd = -1;
+    QString openError; // the system's reason, when the open failed
+    QByteArray pending; // formatted lines not yet written to `fd`
 };
 
 LogWriter::LogWriter(const QString &directory, QObject *parent)
@@ -216,16 +248,27 @@ LogWriter::LogWriter(const QString &directory, QObject *parent)
 
 LogWriter::~LogWriter()
 {
+    // Whoever would hear of a failure is going away too.
+    blockSignals(true);
     flush();
 }
 
-bool LogWriter::open(QString *error)
+bool LogWriter::open(const QStringList &nodes, QString *error)
 {
     if (!QDir().mkpath(m_directory)) {
         if (error)
             *error = QStringLiteral("cannot create log directory %1").arg(m_directory);
         return false;
     }
+    for (const QString &node : nodes) {
+        const NodeLog &log = logFor(node);
+        if (log.fd < 0) {
+            if (error)
+                *error = QStringLiteral("cannot write log %1: %2").arg(log.path, log.openError);
+            return false;
+        }
+    }
+    m_opened = true;
     m_flushTimer.start();
     return true;
 }
@@ -247,11 +290,13 @@ LogWriter::NodeLog &LogWriter::logFor(const QString &node)
         log->node = node;
         log->escapedNode = escapeField(node.toUtf8());
         log->pending.reserve(WriteOutBytes + 4096);
-        log->file.setFileName(pathFor(node));
+        log->path = pathFor(node);
         // Unbuffered: `pending` is the buffer, written in one piece.
-        if (!log->file.open(QIODevice::Append | QIODevice::WriteOnly | QIODevice::Unbuffered)) {
-            qWarning("herd: cannot write log %s: %s", qPrintable(log->file.fileName()),
-                     qPrintable(log->file.errorString()));
+        log->fd = ::open(QFile::encodeName(log->path).constData(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+        if (log->fd < 0) {
+            log->openError = qt_error_string(errno);
+            if (m_opened) // open() has returned, so no one else will say so
+                fail(*log, log->openError);
         }
     }
     m_last = log.get();
@@ -263,7 +308,7 @@ void LogWriter::write(const Event &event)
     if (m_detail == Detail::Changes && (event.kind == EventKind::LineReceived || event.kind == EventKind::LineSent))
         return;
     NodeLog &log = logFor(event.node);
-    if (!log.file.isOpen())
+    if (log.fd < 0)
         return;
     appendLine(log.pending, event, log.escapedNode);
     if (log.pending.size() >= WriteOutBytes)
@@ -274,9 +319,31 @@ void LogWriter::writeOut(NodeLog &log)
 {
     if (log.pending.isEmpty())
         return;
-    if (log.file.isOpen())
-        log.file.write(log.pending);
+    const char *data = log.pending.constData();
+    qsizetype left = log.pending.size();
+    while (log.fd >= 0 && left > 0) {
+        const ssize_t written = ::write(log.fd, data, size_t(left));
+        if (written > 0) {
+            data += written;
+            left -= written;
+        } else if (written < 0 && errno == EINTR) {
+            continue;
+        } else {
+            fail(log, written < 0 ? qt_error_string(errno) : QStringLiteral("nothing was written"));
+        }
+    }
     log.pending.resize(0); // keeps its capacity
+}
+
+void LogWriter::fail(NodeLog &log, const QString &reason)
+{
+    if (log.fd >= 0) {
+        ::close(log.fd);
+        log.fd = -1;
+    }
+    m_failed = true;
+    emit writeFailed(log.node, QStringLiteral("cannot write log %1: %2; its events are no longer logged")
+                                   .arg(log.path, reason));
 }
 
 void LogWriter::flush()

@@ -21,6 +21,10 @@ struct NodeSettings
     qsizetype maxPendingReplyBytes = 4 * 1024 * 1024; // unsent replies before a non-reader is dropped
     int maxWhatsatPerConnection = 64;                 // in flight; reading pauses while reached
     int maxWhatsatPerNode = 1024;                     // in flight over all connections; same
+    // An IAMAT whose client time is further than this ahead of the node's
+    // clock is answered as invalid (herd file "limits.maxClientTimeAheadMs").
+    // 0, the default, is off: the course's servers take any time.
+    qint64 maxClientTimeAheadMs = 0;
     int reconnectInitialMs = 100;
     int reconnectMaxMs = 3000;
     // When a link to a neighbour comes up, exchange a digest and send each

@@ -21,6 +21,7 @@
 #include <QJsonDocument>
 #include <QJsonParseError>
 
+#include "boundedfile.h"
 #include "geoindex.h"
 
 using namespace Qt::StringLiterals;
@@ -310,13 +311,14 @@ QString readFeature(const QJsonValue &value, qsizetype i, GeoJsonData &data, std
 
 std::shared_ptr<const OfflinePlaces::Data> loadGeoJson(const QString &path, QString *error)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        *error = u"cannot read GeoJSON file %1: %2"_s.arg(path, file.errorString());
+    QString unreadable;
+    const std::optional<QByteArray> json = readBoundedFile(path, MaxPlacesFileBytes, &unreadable);
+    if (!json) {
+        *error = u"GeoJSON file "_s + unreadable;
         return {};
     }
     QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &parseError);
+    const QJsonDocument document = QJsonDocument::fromJson(*json, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
         *error = u"%1 is not JSON: %2 at offset %3"_s.arg(path, parseError.errorString())
                      .arg(parseError.offset);

@@ -1,7 +1,6 @@
 #include "scenario.h"
 
 #include <QDir>
-#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -10,6 +9,8 @@
 
 #include <cmath>
 
+#include "boundedfile.h"
+#include "jsonkeys.h"
 #include "partition.h"
 #include "protocol.h"
 
@@ -553,6 +554,8 @@ std::optional<Scenario> Scenario::fromJson(const QByteArray &json, const QString
         return failed(describeJsonError(json, parseError));
     if (!document.isObject())
         return failed(u"a scenario file must hold a JSON object"_s);
+    if (const std::optional<DuplicateKey> duplicate = findDuplicateKey(json))
+        return failed(quoted(duplicate->path) + u": " + duplicate->describe());
     const QJsonObject root = document.object();
     const QStringList topKeys{u"name"_s, u"description"_s, u"herd"_s, u"herdFile"_s, u"resync"_s, u"steps"_s};
     for (auto it = root.begin(); it != root.end(); ++it) {
@@ -614,14 +617,11 @@ std::optional<Scenario> Scenario::fromJson(const QByteArray &json, const QString
 
 std::optional<Scenario> Scenario::fromFile(const QString &path, QString *error)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        if (error)
-            *error = QStringLiteral("%1: cannot read: %2").arg(path, file.errorString());
+    const std::optional<QByteArray> json = readBoundedFile(path, MaxHerdFileBytes, error);
+    if (!json)
         return std::nullopt;
-    }
     QString problem;
-    std::optional<Scenario> scenario = fromJson(file.readAll(), QFileInfo(path).absolutePath(), &problem);
+    std::optional<Scenario> scenario = fromJson(*json, QFileInfo(path).absolutePath(), &problem);
     if (!scenario && error)
         *error = path + u": " + problem;
     return scenario;

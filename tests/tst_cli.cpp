@@ -18,6 +18,8 @@
 
 #include <memory>
 
+#include <sys/stat.h>
+
 #include "herdconfig.h"
 #include "processsupport.h"
 
@@ -90,6 +92,10 @@ private slots:
     void headlessRun();
     void logDetail_data();
     void logDetail();
+    void unwritableLog_data();
+    void unwritableLog();
+    void logWriteFails();
+    void logWriteFailsInScenario();
     void herdOverTwoProcesses();
 
 private:
@@ -125,7 +131,7 @@ void TestCli::help()
     }
     // Every herd-file limit is documented too.
     for (const char *limit : {"maxLineBytes", "maxConnections", "idleTimeoutMs", "maxPendingReplyBytes",
-                              "maxWhatsatPerConnection", "maxWhatsatPerNode"}) {
+                              "maxWhatsatPerConnection", "maxWhatsatPerNode", "maxClientTimeAheadMs"}) {
         QVERIFY2(run.out.contains(limit), limit);
     }
     QVERIFY(run.out.contains("Usage"));
@@ -166,7 +172,9 @@ void TestCli::listPresets()
 void TestCli::badCommandLine_data()
 {
     // @DIR@: a fresh directory; @GOOD@: a good herd file on free ports;
-    // @BAD@: a herd file with an unknown key; @NOTJSON@: not JSON at all.
+    // @BAD@: a herd file with an unknown key; @NOTJSON@: not JSON at all;
+    // @FIFO@: a named pipe nobody writes to; @HUGE@: a sparse file of 256 MiB
+    // and one byte.
     QTest::addColumn<QStringList>("arguments");
     QTest::addColumn<QStringList>("fragments"); // each must be in stderr's first line
     QTest::addColumn<int>("exitCode");
@@ -214,6 +222,23 @@ void TestCli::badCommandLine_data()
     row("--scenario with --config", {u"--scenario"_s, u"@DIR@/s.json"_s, u"--config"_s, u"@GOOD@"_s, logDir, logs},
         {u"--scenario"_s, u"--config"_s});
     row("missing scenario file", {u"--scenario"_s, u"@DIR@/s.json"_s, logDir, logs}, {u"s.json"_s, u"cannot read"_s});
+    // Files that never end: each would hang (a pipe) or grow until memory
+    // runs out (a device), so they are refused before they are opened.
+    const QString pipe = u"not a regular file (a named pipe)"_s;
+    const QString device = u"not a regular file (a character device)"_s;
+    row("config a named pipe", {server, u"--config"_s, u"@FIFO@"_s, logDir, logs}, {u"fifo"_s, pipe});
+    row("config /dev/zero", {server, u"--config"_s, u"/dev/zero"_s, logDir, logs}, {u"/dev/zero"_s, device});
+    row("config over 16 MiB", {server, u"--config"_s, u"@HUGE@"_s, logDir, logs},
+        {u"huge"_s, u"larger than 16 MiB"_s});
+    row("scenario a named pipe", {u"--scenario"_s, u"@FIFO@"_s, logDir, logs}, {u"fifo"_s, pipe});
+    row("scenario /dev/zero", {u"--scenario"_s, u"/dev/zero"_s, logDir, logs}, {u"/dev/zero"_s, device});
+    row("--places-file a named pipe", {server, u"--config"_s, u"@GOOD@"_s, u"--places-file"_s, u"@FIFO@"_s, logDir, logs},
+        {u"fifo"_s, pipe});
+    row("--places-file /dev/zero", {server, u"--config"_s, u"@GOOD@"_s, u"--places-file"_s, u"/dev/zero"_s, logDir, logs},
+        {u"/dev/zero"_s, device});
+    row("--places-file over 256 MiB",
+        {server, u"--config"_s, u"@GOOD@"_s, u"--places-file"_s, u"@HUGE@"_s, logDir, logs},
+        {u"huge"_s, u"larger than 256 MiB"_s});
 }
 
 void TestCli::badCommandLine()
@@ -237,10 +262,20 @@ void TestCli::badCommandLine()
     QVERIFY(notJson.open(QIODevice::WriteOnly));
     notJson.write("nodes: Alford\n");
     notJson.close();
+    const QString fifo = dir.filePath(u"fifo"_s);
+    QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+    QFile huge(dir.filePath(u"huge"_s));
+    if (arguments.contains(u"@HUGE@"_s)) {
+        QVERIFY(huge.open(QIODevice::WriteOnly));
+        QVERIFY(huge.resize(256 * 1024 * 1024 + 1)); // sparse: nothing is written
+        huge.close();
+    }
     for (QString &argument : arguments) {
         argument.replace(u"@GOOD@"_s, good)
             .replace(u"@BAD@"_s, bad.fileName())
             .replace(u"@NOTJSON@"_s, notJson.fileName())
+            .replace(u"@FIFO@"_s, fifo)
+            .replace(u"@HUGE@"_s, huge.fileName())
             .replace(u"@DIR@"_s, dir.path());
     }
 
@@ -426,6 +461,129 @@ void TestCli::logDetail()
     QCOMPARE(stored.size(), 1);
     QCOMPARE(stored[0].at(5), at);
     QCOMPARE(logLines(log, "invalid").size(), 1);
+}
+
+void TestCli::unwritableLog_data()
+{
+    // @GOOD@: a herd of Alford and Parker on free ports; @SCENARIO@: a
+    // scenario on an inline herd of A and B; @LOGS@: the log directory, in
+    // which `log` is made a directory, so it cannot be opened for writing.
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("log");
+    const QString server = u"--server"_s;
+    const QString config = u"--config"_s;
+    const QString logDir = u"--log-dir"_s;
+    QTest::newRow("--server, the first node's log")
+        << QStringList{server, config, u"@GOOD@"_s, logDir, u"@LOGS@"_s} << u"Alford.log"_s;
+    QTest::newRow("--server, the last node's log")
+        << QStringList{server, config, u"@GOOD@"_s, logDir, u"@LOGS@"_s} << u"Parker.log"_s;
+    QTest::newRow("--server --node, its log")
+        << QStringList{server, config, u"@GOOD@"_s, u"--node"_s, u"Parker"_s, logDir, u"@LOGS@"_s} << u"Parker.log"_s;
+    QTest::newRow("--server --log changes")
+        << QStringList{server, config, u"@GOOD@"_s, u"--log"_s, u"changes"_s, logDir, u"@LOGS@"_s} << u"Parker.log"_s;
+    QTest::newRow("--scenario") << QStringList{u"--scenario"_s, u"@SCENARIO@"_s, logDir, u"@LOGS@"_s} << u"B.log"_s;
+}
+
+void TestCli::unwritableLog()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, log);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QList<quint16> ports = freePorts(2);
+    QCOMPARE(ports.size(), 2);
+    const QString good = writeHerdFile(dir.filePath(u"good.json"_s), {{u"Alford"_s, ports[0]}, {u"Parker"_s, ports[1]}},
+                                       {{u"Alford"_s, u"Parker"_s}});
+    QVERIFY(!good.isEmpty());
+    QFile scenario(dir.filePath(u"scenario.json"_s));
+    QVERIFY(scenario.open(QIODevice::WriteOnly));
+    scenario.write(R"({"name": "s", "herd": {"nodes": {"A": {"port": 0}, "B": {"port": 0}}, "links": [["A", "B"]]},
+                       "steps": [{"do": "iamat", "node": "A", "client": "kiwi", "position": "+34-118"}]})");
+    scenario.close();
+    const QString logs = dir.filePath(u"logs"_s);
+    QVERIFY(QDir().mkpath(logs + u'/' + log));
+    for (QString &argument : arguments)
+        argument.replace(u"@GOOD@"_s, good).replace(u"@SCENARIO@"_s, scenario.fileName()).replace(u"@LOGS@"_s, logs);
+
+    const Finished run = runHerd(arguments, dir.path());
+    QVERIFY2(run.finished, "herd kept running with a log it cannot write");
+    QCOMPARE(run.exitStatus, QProcess::NormalExit);
+    // One line naming the file and the system's reason; nothing started.
+    QCOMPARE(QString::fromLocal8Bit(run.err), u"herd: cannot write log "_s + logs + u'/' + log + u": Is a directory\n"_s);
+    QCOMPARE(run.exitCode, 1);
+    QVERIFY2(!run.out.contains("listening") && !run.out.contains("Links up"), run.out.constData());
+    QVERIFY(!listening(ports[0]));
+    QVERIFY(!listening(ports[1]));
+}
+
+void TestCli::logWriteFails()
+{
+    // Alford's log is /dev/full: it opens, and every write fails with ENOSPC,
+    // as on a full disk. Parker's log is a plain file.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString logDir = dir.filePath(u"logs"_s);
+    QVERIFY(QDir().mkpath(logDir));
+    QVERIFY(QFile::link(u"/dev/full"_s, logDir + u"/Alford.log"_s));
+    std::unique_ptr<HerdServer> herd;
+    quint16 port = 0;
+    for (int attempt = 0; attempt < 2 && !herd; ++attempt) {
+        const QList<quint16> ports = freePorts(2);
+        QCOMPARE(ports.size(), 2);
+        port = ports[0];
+        const QString file = writeHerdFile(dir.filePath(u"herd.json"_s), {{u"Alford"_s, ports[0]}, {u"Parker"_s, ports[1]}},
+                                           {{u"Alford"_s, u"Parker"_s}});
+        herd = std::make_unique<HerdServer>();
+        herd->start({u"--server"_s, u"--config"_s, file, u"--log-dir"_s, logDir});
+        if (!herd->waitForOutput(" listening on ", 2)) {
+            herd->waitForExit();
+            QVERIFY2(attempt == 0 && herd->process().exitCode() == 1, herd->err().constData());
+            herd.reset(); // a port was taken meanwhile; pick again
+        }
+    }
+    QVERIFY(herd);
+    Client client;
+    QVERIFY(client.connectTo(port));
+    const QByteArray at = client.ask("IAMAT kiwi.cs.ucla.edu +34.068930-118.445127 1621464827.959498503");
+    QVERIFY2(at.startsWith("AT Alford "), at.constData());
+    QVERIFY(herd->terminate());
+    QCOMPARE(herd->process().exitStatus(), QProcess::NormalExit);
+
+    // Said once, on stderr, naming the node, the file and the reason; and
+    // the exit status says something was lost.
+    const QString err = QString::fromLocal8Bit(herd->err());
+    QCOMPARE(err.count(u"cannot write log"_s), 1);
+    QVERIFY2(err.startsWith(u"Alford: cannot write log "_s + logDir + u"/Alford.log: No space left on device"_s),
+             qPrintable(err));
+    QCOMPARE(herd->process().exitCode(), 1);
+    QVERIFY2(!herd->out().contains("logs flushed to"), herd->out().constData());
+    // The other node's log is whole.
+    QCOMPARE(logLines(logDir + u"/Parker.log"_s, "started").size(), 1);
+    QCOMPARE(logLines(logDir + u"/Parker.log"_s, "stopped").size(), 1);
+}
+
+void TestCli::logWriteFailsInScenario()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString logDir = dir.filePath(u"logs"_s);
+    QVERIFY(QDir().mkpath(logDir));
+    QVERIFY(QFile::link(u"/dev/full"_s, logDir + u"/B.log"_s));
+    QFile scenario(dir.filePath(u"scenario.json"_s));
+    QVERIFY(scenario.open(QIODevice::WriteOnly));
+    scenario.write(R"({"name": "s", "herd": {"nodes": {"A": {"port": 0}, "B": {"port": 0}}, "links": [["A", "B"]]},
+                       "steps": [{"do": "iamat", "node": "A", "client": "kiwi", "position": "+34-118"},
+                                 {"do": "expect", "agree": true, "withinMs": 5000}]})");
+    scenario.close();
+    const Finished run = runHerd({u"--scenario"_s, scenario.fileName(), u"--log-dir"_s, logDir}, dir.path());
+    QVERIFY(run.finished);
+    QCOMPARE(run.exitStatus, QProcess::NormalExit);
+    const QString err = QString::fromLocal8Bit(run.err);
+    QCOMPARE(err.count(u"cannot write log"_s), 1);
+    QVERIFY2(err.startsWith(u"B: cannot write log "_s + logDir + u"/B.log: No space left on device"_s), qPrintable(err));
+    QVERIFY2(run.out.contains("all 1 expectation(s) held"), run.out.constData());
+    QCOMPARE(run.exitCode, 1); // the steps passed, but events were lost
+    QVERIFY(QFileInfo(logDir + u"/A.log"_s).size() > 0);
 }
 
 void TestCli::herdOverTwoProcesses()

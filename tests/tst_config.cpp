@@ -5,6 +5,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <sys/stat.h>
+
+#include "boundedfile.h"
 #include "herdconfig.h"
 
 using Herd::HerdConfig;
@@ -66,7 +69,7 @@ bool sameConfig(const HerdConfig &a, const HerdConfig &b, QString *why)
     if (a.maxLineBytes != b.maxLineBytes || a.maxConnections != b.maxConnections
         || a.idleTimeoutMs != b.idleTimeoutMs || a.maxPendingReplyBytes != b.maxPendingReplyBytes
         || a.maxWhatsatPerConnection != b.maxWhatsatPerConnection
-        || a.maxWhatsatPerNode != b.maxWhatsatPerNode)
+        || a.maxWhatsatPerNode != b.maxWhatsatPerNode || a.maxClientTimeAheadMs != b.maxClientTimeAheadMs)
         return differ(u"limits"_s);
     if (a.reconnectInitialMs != b.reconnectInitialMs || a.reconnectMaxMs != b.reconnectMaxMs)
         return differ(u"reconnect"_s);
@@ -85,7 +88,11 @@ private slots:
     void fails_data();
     void fails();
     void invalidJsonNamesLineAndColumn();
+    void duplicateKeyNamesLineAndColumn();
     void fromFile();
+    void fromFileRefusesWhatNeverEnds_data();
+    void fromFileRefusesWhatNeverEnds();
+    void boundedFileCap();
     void presetNames();
     void presets_data();
     void presets();
@@ -93,6 +100,8 @@ private slots:
     void roundTrip_data();
     void roundTrip();
     void neighboursAndSettings();
+    void clientTimeAheadLimit_data();
+    void clientTimeAheadLimit();
 };
 
 void TestConfig::loads_data()
@@ -129,6 +138,8 @@ void TestConfig::loads_data()
         << herd(R"("A": {"port": 1})", R"(, "limits": {"maxLineBytes": 1024, "maxConnections": 5, "idleTimeoutMs": 30000,
                 "maxPendingReplyBytes": 65536, "maxWhatsatPerConnection": 2, "maxWhatsatPerNode": 3})")
         << QStringList{u"A"_s} << 0;
+    QTest::newRow("client time ahead limit")
+        << herd(R"("A": {"port": 1})", R"(, "limits": {"maxClientTimeAheadMs": 5000})") << QStringList{u"A"_s} << 0;
     QTest::newRow("unicode node name") << herd(R"("Zoë": {"port": 1})") << QStringList{u"Zoë"_s} << 0;
 }
 
@@ -219,15 +230,32 @@ void TestConfig::fails_data()
     for (const char *bad : {R"("maxConnections": 0)", R"("maxConnections": 2.5)", R"("idleTimeoutMs": -1)",
                             R"("idleTimeoutMs": "soon")", R"("maxPendingReplyBytes": 10)",
                             R"("maxWhatsatPerConnection": 0)", R"("maxWhatsatPerNode": 0)",
-                            R"("maxWhatsatPerNode": 1e9)"}) {
+                            R"("maxWhatsatPerNode": 1e9)", R"("maxClientTimeAheadMs": -1)",
+                            R"("maxClientTimeAheadMs": 1.5)", R"("maxClientTimeAheadMs": "5s")",
+                            R"("maxClientTimeAheadMs": 86400001)"}) {
         const QByteArray entry(bad);
         const QString key = QString::fromLatin1(entry.mid(1, entry.indexOf('"', 1) - 1));
         const QByteArray rest = ", \"limits\": {" + entry + "}";
+        // "must be": refused for its value, not as an unknown key.
         QTest::newRow(bad) << herd(TwoNodes, rest.constData())
-                           << QStringList{u"limits."_s + key};
+                           << QStringList{u"limits."_s + key + u": must be"_s};
     }
     QTest::newRow("limits unknown key") << herd(TwoNodes, R"(, "limits": {"maxClients": 5})")
                                         << QStringList{u"limits.maxClients"_s, u"maxConnections"_s};
+    // QJsonDocument keeps the last of two equal keys; a herd file may not
+    // have any, at any depth.
+    QTest::newRow("nodes twice") << QByteArray(R"({"nodes": {"A": {"port": 1}}, "nodes": {"B": {"port": 2}}})")
+                                 << QStringList{u"nodes: duplicate key at line 1, column 31 (first at line 1, column 2)"_s};
+    QTest::newRow("a node twice") << herd(R"("Alford": {"port": 1}, "Alford": {"port": 2})")
+                                  << QStringList{u"nodes.Alford: duplicate key"_s};
+    QTest::newRow("a node's key twice") << herd(R"("A": {"port": 1, "port": 2})")
+                                        << QStringList{u"nodes.A.port: duplicate key"_s};
+    QTest::newRow("a key twice, one escaped") << herd(R"("A": {"port": 1, "p\u006frt": 2})")
+                                              << QStringList{u"nodes.A.port: duplicate key"_s};
+    QTest::newRow("a limit twice") << herd(TwoNodes, R"(, "limits": {"maxLineBytes": 1024, "maxLineBytes": 2048})")
+                                   << QStringList{u"limits.maxLineBytes: duplicate key"_s};
+    QTest::newRow("the secret twice") << herd(TwoNodes, R"(, "auth": {"secret": "0123456789abcdef", "secret": "fedcba9876543210"})")
+                                      << QStringList{u"auth.secret: duplicate key"_s};
     QTest::newRow("name not a string") << herd(TwoNodes, R"(, "name": 5)") << QStringList{u"name"_s};
     QTest::newRow("not an object") << QByteArray("[1, 2]") << QStringList{u"object"_s};
     QTest::newRow("empty file") << QByteArray("") << QStringList{u"JSON"_s};
@@ -266,6 +294,25 @@ void TestConfig::invalidJsonNamesLineAndColumn()
     QVERIFY2(error.contains(u"line 1"_s), qPrintable(error));
 }
 
+void TestConfig::duplicateKeyNamesLineAndColumn()
+{
+    const QByteArray json = "{\n"
+                            "  \"nodes\": {\n"
+                            "    \"Alford\": {\"port\": 13000},\n"
+                            "    \"Parker\": {\"port\": 13001},\n"
+                            "    \"Alford\": {\"port\": 13002}\n"
+                            "  }\n"
+                            "}\n";
+    QString error;
+    QVERIFY(!HerdConfig::fromJson(json, &error));
+    QCOMPARE(error, u"nodes.Alford: duplicate key at line 5, column 5 (first at line 3, column 5)"_s);
+    // Equal keys in different objects are not duplicates.
+    QVERIFY2(HerdConfig::fromJson(herd(R"("A": {"port": 1, "x": 0, "y": 0}, "B": {"port": 2, "x": 0, "y": 0})",
+                                       R"(, "links": [["A", "B"]], "places": {"source": "offline"})"),
+                                  &error),
+             qPrintable(error));
+}
+
 void TestConfig::fromFile()
 {
     QTemporaryDir dir;
@@ -291,6 +338,61 @@ void TestConfig::fromFile()
     const std::optional<HerdConfig> config = HerdConfig::fromFile(good, &error);
     QVERIFY2(config, qPrintable(error));
     QCOMPARE(config->neighboursOf(u"A"_s), QStringList{u"B"_s});
+}
+
+void TestConfig::fromFileRefusesWhatNeverEnds_data()
+{
+    // @DIR@: a fresh directory holding fifo.json, a named pipe nobody writes
+    // to, and big.json, one byte over 16 MiB.
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QString>("reason");
+    QTest::newRow("a named pipe") << u"@DIR@/fifo.json"_s << u"not a regular file (a named pipe)"_s;
+    QTest::newRow("/dev/zero") << u"/dev/zero"_s << u"not a regular file (a character device)"_s;
+    QTest::newRow("a directory") << u"@DIR@"_s << u"not a regular file (a directory)"_s;
+    QTest::newRow("over 16 MiB") << u"@DIR@/big.json"_s << u"larger than 16 MiB"_s;
+}
+
+void TestConfig::fromFileRefusesWhatNeverEnds()
+{
+    QFETCH(QString, path);
+    QFETCH(QString, reason);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QCOMPARE(::mkfifo(QFile::encodeName(dir.filePath(u"fifo.json"_s)).constData(), 0600), 0);
+    QFile big(dir.filePath(u"big.json"_s));
+    QVERIFY(big.open(QIODevice::WriteOnly));
+    QVERIFY(big.resize(16 * 1024 * 1024 + 1)); // sparse: no 16 MiB written
+    big.close();
+    path.replace(u"@DIR@"_s, dir.path());
+
+    QString error;
+    QVERIFY(!HerdConfig::fromFile(path, &error));
+    QCOMPARE(error, path + u": cannot read: "_s + reason);
+}
+
+void TestConfig::boundedFileCap()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QFile ten(dir.filePath(u"ten"_s));
+    QVERIFY(ten.open(QIODevice::WriteOnly));
+    ten.write("0123456789");
+    ten.close();
+    QString error;
+    QCOMPARE(Herd::readBoundedFile(ten.fileName(), 10, &error), std::optional<QByteArray>("0123456789"));
+    QVERIFY(!Herd::readBoundedFile(ten.fileName(), 9, &error));
+    QCOMPARE(error, ten.fileName() + u": cannot read: larger than 9 bytes"_s);
+    QVERIFY(!Herd::readBoundedFile(ten.fileName(), 9, nullptr));
+
+    QFile empty(dir.filePath(u"empty"_s));
+    QVERIFY(empty.open(QIODevice::WriteOnly));
+    empty.close();
+    QCOMPARE(Herd::readBoundedFile(empty.fileName(), 0, &error), std::optional<QByteArray>(QByteArray()));
+
+    // The built-in herds are Qt resources, read under the same cap.
+    QVERIFY(Herd::readBoundedFile(u":/herds/alford.json"_s, Herd::MaxHerdFileBytes, &error));
+    QVERIFY(!Herd::readBoundedFile(u":/herds/alford.json"_s, 512, &error));
+    QCOMPARE(error, u":/herds/alford.json: cannot read: larger than 512 bytes"_s);
 }
 
 void TestConfig::presetNames()
@@ -398,7 +500,7 @@ void TestConfig::roundTrip_data()
                    "places": {"source": "google-new", "url": "http://127.0.0.1:9/p", "timeoutMs": 1234},
                    "limits": {"maxLineBytes": 4096, "maxConnections": 9, "idleTimeoutMs": 500,
                               "maxPendingReplyBytes": 2048, "maxWhatsatPerConnection": 4,
-                              "maxWhatsatPerNode": 8},
+                              "maxWhatsatPerNode": 8, "maxClientTimeAheadMs": 2500},
                    "reconnect": {"initialMs": 7, "maxMs": 70})");
     QTest::newRow("geojson") << herd(R"("A": {"port": 5})", R"(, "places": {"source": "geojson", "file": "/tmp/p.geojson"})");
     QTest::newRow("auth secret") << herd(R"("A": {"port": 5})", R"(, "auth": {"secret": "0123456789abcdef"})");
@@ -456,6 +558,8 @@ void TestConfig::neighboursAndSettings()
     tuned.maxPendingReplyBytes = 5555;
     tuned.maxWhatsatPerConnection = 3;
     tuned.maxWhatsatPerNode = 9;
+    QCOMPARE(tuned.maxClientTimeAheadMs, qint64(0)); // off unless the herd file says otherwise
+    tuned.maxClientTimeAheadMs = 750;
     QVERIFY(tuned.resync); // on unless the herd file says otherwise
     tuned.resync = false;
     const Herd::NodeSettings settings = tuned.settingsFor(*tuned.node(u"Powell"_s));
@@ -471,6 +575,32 @@ void TestConfig::neighboursAndSettings()
     QCOMPARE(settings.maxPendingReplyBytes, qsizetype(5555));
     QCOMPARE(settings.maxWhatsatPerConnection, 3);
     QCOMPARE(settings.maxWhatsatPerNode, 9);
+    QCOMPARE(settings.maxClientTimeAheadMs, qint64(750));
+}
+
+void TestConfig::clientTimeAheadLimit_data()
+{
+    QTest::addColumn<QByteArray>("limits"); // the "limits" object, or empty for none
+    QTest::addColumn<qint64>("aheadMs");
+    QTest::newRow("absent") << QByteArray() << qint64(0);
+    QTest::newRow("other limits only") << QByteArray(R"({"maxLineBytes": 1024})") << qint64(0);
+    QTest::newRow("0: off") << QByteArray(R"({"maxClientTimeAheadMs": 0})") << qint64(0);
+    QTest::newRow("5 s") << QByteArray(R"({"maxClientTimeAheadMs": 5000})") << qint64(5000);
+    QTest::newRow("a day, the most") << QByteArray(R"({"maxClientTimeAheadMs": 86400000})") << qint64(86'400'000);
+}
+
+void TestConfig::clientTimeAheadLimit()
+{
+    QFETCH(QByteArray, limits);
+    QFETCH(qint64, aheadMs);
+    const QByteArray rest = limits.isEmpty() ? QByteArray() : ", \"limits\": " + limits;
+    QString error;
+    const std::optional<HerdConfig> config = HerdConfig::fromJson(herd(TwoNodes, rest.constData()), &error);
+    QVERIFY2(config, qPrintable(error));
+    QCOMPARE(config->maxClientTimeAheadMs, aheadMs);
+    QCOMPARE(config->settingsFor(config->nodes[0]).maxClientTimeAheadMs, aheadMs);
+    // Written back only when set, so a course herd file stays as it was.
+    QCOMPARE(config->toJson().contains("maxClientTimeAheadMs"), aheadMs != 0);
 }
 
 QTEST_GUILESS_MAIN(TestConfig)

@@ -74,6 +74,7 @@ private slots:
     void setCapacityShrinks();
     void clearResets();
     void displayAndRoles();
+    void displayEscapesLineSeparatorsAndBidi();
     void filterByNode();
     void filterByKind();
     void filterByText();
@@ -306,6 +307,23 @@ void TestEventLogModel::displayAndRoles()
     QVERIFY(EventLogModel::colorFor(EventKind::PeerConnected).isValid());
     QVERIFY(EventLogModel::colorFor(EventKind::PeerDisconnected).isValid());
     QVERIFY(EventLogModel::colorFor(EventKind::Error).isValid());
+}
+
+void TestEventLogModel::displayEscapesLineSeparatorsAndBidi()
+{
+    // As in the node logs: U+202E would show "kiwiexe.jpg", U+2028 and
+    // U+0085 break a cell's line, whether off the wire or in the node's text.
+    EventLogModel model;
+    Event event = makeEvent(1);
+    event.client = "kiwi\xe2\x80\xaegpj.exe";
+    event.peer = u"127.0.0.1:1\u2028"_s;
+    event.detail = u"unknown client kiwi\u202egpj.exe\u0085"_s;
+    model.append(event);
+    model.flushNow();
+    QCOMPARE(model.index(0, EventLogModel::Client).data().toString(), u"kiwi\\xe2\\x80\\xaegpj.exe"_s);
+    QCOMPARE(model.index(0, EventLogModel::Peer).data().toString(), u"127.0.0.1:1\\xe2\\x80\\xa8"_s);
+    QCOMPARE(model.index(0, EventLogModel::Detail).data().toString(),
+             u"unknown client kiwi\\xe2\\x80\\xaegpj.exe\\xc2\\x85"_s);
 }
 
 void TestEventLogModel::filterByNode()

@@ -133,6 +133,8 @@ private slots:
     void csvRoundTrip();
     void textIsLogWriterFormat();
     void escapeFieldMatchesLogLines();
+    void escapesInvisibleLineBreaksAndBidi_data();
+    void escapesInvisibleLineBreaksAndBidi();
     void logLineIsExact();
     void emptyList();
     void replacesExistingFile();
@@ -361,6 +363,73 @@ void TestLogExport::escapeFieldMatchesLogLines()
     QCOMPARE(Herd::LogWriter::escapeField("a\tb\nc\rd\\e"), QByteArray("a\\tb\\nc\\rd\\\\e"));
     QCOMPARE(Herd::LogWriter::escapeField("caf\xc3\xa9 \xff"), QByteArray("caf\xc3\xa9 \\xff"));
     QCOMPARE(Herd::LogWriter::escapeField(QByteArrayView("\x01", 1)), QByteArray("\\x01"));
+}
+
+void TestLogExport::escapesInvisibleLineBreaksAndBidi_data()
+{
+    // C1 controls (U+0080-U+009F, NEL among them), the Unicode line and
+    // paragraph separators, and the bidi embeddings, overrides and isolates
+    // would break a log line for some readers or show it reordered: a client
+    // id "kiwi\u202Egpj.exe" reads as "kiwiexe.jpg". Each is escaped byte by
+    // byte, as a stray byte is; the characters around them stay as they are.
+    QTest::addColumn<QByteArray>("field");
+    QTest::addColumn<QByteArray>("escaped"); // in the log
+    QTest::addColumn<QByteArray>("json");    // the JSON string's text, between the quotes
+    auto row = [](const char *name, const QByteArray &field, const QByteArray &escaped, const QByteArray &json) {
+        QTest::newRow(name) << field << escaped << json;
+    };
+    row("U+0080", "a\xc2\x80" "b", "a\\xc2\\x80b", "a\\u0080b");
+    row("U+0085 next line", "a\xc2\x85" "b", "a\\xc2\\x85b", "a\\u0085b");
+    row("U+009F", "\xc2\x9f", "\\xc2\\x9f", "\\u009f");
+    row("U+2028 line separator", "a\xe2\x80\xa8" "b", "a\\xe2\\x80\\xa8b", "a\\u2028b");
+    row("U+2029 paragraph separator", "\xe2\x80\xa9", "\\xe2\\x80\\xa9", "\\u2029");
+    row("U+202A left-to-right embedding", "\xe2\x80\xaa", "\\xe2\\x80\\xaa", "\\u202a");
+    row("U+202E right-to-left override", "kiwi\xe2\x80\xaegpj.exe", "kiwi\\xe2\\x80\\xaegpj.exe",
+        "kiwi\\u202egpj.exe");
+    row("U+2066 left-to-right isolate", "\xe2\x81\xa6", "\\xe2\\x81\\xa6", "\\u2066");
+    row("U+2069 pop directional isolate", "x\xe2\x81\xa9", "x\\xe2\\x81\\xa9", "x\\u2069");
+    row("two in a row", "\xe2\x80\xae\xc2\x85", "\\xe2\\x80\\xae\\xc2\\x85", "\\u202e\\u0085");
+    // Their neighbours are ordinary text.
+    row("U+00A0 stays", "\xc2\xa0", "\xc2\xa0", "\xc2\xa0");
+    row("U+00E9 stays", "caf\xc3\xa9", "caf\xc3\xa9", "caf\xc3\xa9");
+    row("U+2027 stays", "\xe2\x80\xa7", "\xe2\x80\xa7", "\xe2\x80\xa7");
+    row("U+202F stays", "\xe2\x80\xaf", "\xe2\x80\xaf", "\xe2\x80\xaf");
+    row("U+206A stays", "\xe2\x81\xaa", "\xe2\x81\xaa", "\xe2\x81\xaa");
+    row("U+20AC stays", "\xe2\x82\xac", "\xe2\x82\xac", "\xe2\x82\xac");
+}
+
+void TestLogExport::escapesInvisibleLineBreaksAndBidi()
+{
+    QFETCH(QByteArray, field);
+    QFETCH(QByteArray, escaped);
+    QFETCH(QByteArray, json);
+    QCOMPARE(Herd::LogWriter::escapeField(field), escaped);
+
+    // In a log line, from the wire (client, line) and from text (peer,
+    // detail: the node's own words may quote a client).
+    Event event;
+    event.timeNs = BaseNs;
+    event.node = u"Hill"_s;
+    event.kind = EventKind::LineInvalid;
+    event.peer = QString::fromUtf8(field);
+    event.client = field;
+    event.line = "IAMAT " + field;
+    event.detail = u"bad id "_s + QString::fromUtf8(field);
+    const QByteArray expectedLine = "2024-05-01T12:34:56.123456789Z\tHill\tinvalid\t" + escaped + '\t' + escaped
+                                    + "\tIAMAT " + escaped + "\tbad id " + escaped + '\n';
+    QCOMPARE(Herd::LogWriter::formatLine(event), expectedLine);
+    QCOMPARE(Herd::exportRecord(event, ExportFormat::Text), expectedLine);
+
+    // JSON Lines: \u escapes, which keep the exact text.
+    const QByteArray record = Herd::exportRecord(event, ExportFormat::JsonLines);
+    QVERIFY2(record.contains(QByteArray("\"client\":\"" + json + '"')), record.constData());
+    QVERIFY2(!record.contains("clientBase64"), record.constData());
+    QJsonParseError parseError;
+    const QJsonObject object = QJsonDocument::fromJson(record, &parseError).object();
+    QCOMPARE(parseError.error, QJsonParseError::NoError);
+    QCOMPARE(object.value(u"client"_s).toString().toUtf8(), field);
+    QCOMPARE(object.value(u"line"_s).toString().toUtf8(), "IAMAT " + field);
+    QCOMPARE(object.value(u"detail"_s).toString(), event.detail);
 }
 
 void TestLogExport::emptyList()

@@ -337,6 +337,13 @@ void TestScenario::badFiles_data()
     // The file as a whole
     row("not JSON", R"({"name": "t",)", u"not valid JSON at line 1, column 14: unterminated object"_s);
     row("not an object", "[]", u"a scenario file must hold a JSON object"_s);
+    row("a key twice", R"({"name": "t", "name": "u", "herd": "alford", "steps": [{"do": "heal"}]})",
+        u"\"name\": duplicate key at line 1, column 15 (first at line 1, column 2)"_s);
+    row("a step's key twice", onAlford(R"({"do": "kill", "node": "Alford", "node": "Parker"})"),
+        u"\"steps[0].node\": duplicate key at line 1, column 76 (first at line 1, column 58)"_s);
+    row("a node twice in the herd",
+        R"({"name": "t", "herd": {"nodes": {"A": {"port": 0}, "A": {"port": 0}}}, "steps": [{"do": "heal"}]})",
+        u"\"herd.nodes.A\": duplicate key at line 1, column 52 (first at line 1, column 34)"_s);
     row("unknown top-level key", R"({"name": "t", "herd": "alford", "steps": [{"do": "heal"}], "step": []})",
         u"\"step\": unknown key (expected one of: name, description, herd, herdFile, resync, steps)"_s);
     row("no name", R"({"herd": "alford", "steps": [{"do": "heal"}]})",

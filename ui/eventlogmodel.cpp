@@ -21,9 +21,13 @@ namespace {
 constexpr qint64 NsPerMs = 1'000'000;
 constexpr int MinimumRingGrowth = 1024;
 
+// Also the characters the logs escape although they are text (line
+// separators, bidi controls: Herd::isEscapedCharacter()).
 bool hasControlChar(const QString &text)
 {
-    return std::any_of(text.cbegin(), text.cend(), [](QChar c) { return c.unicode() < 0x20; });
+    return std::any_of(text.cbegin(), text.cend(), [](QChar c) {
+        return c.unicode() < 0x20 || Herd::isEscapedCharacter(c.unicode());
+    });
 }
 
 // Bytes shown the way the node logs show them (\t, \n, \xNN ...), so one
