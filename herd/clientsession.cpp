@@ -208,6 +208,12 @@ void ClientSession::handleLine(const QByteArray &line)
 
     switch (message.command) {
     case Command::Iamat: {
+        const qint64 aheadMs = m_node->settings().maxClientTimeAheadMs;
+        if (aheadMs > 0 && message.timeNs > m_node->nowNs() + aheadMs * 1'000'000) {
+            rejectLine(line, QStringLiteral("client time more than %1 ms ahead of the node's clock "
+                                            "(limits.maxClientTimeAheadMs)").arg(aheadMs));
+            return;
+        }
         FloodTicket flood;
         QByteArray at = m_node->acceptIamat(message, &flood);
         reply(std::move(at), std::move(flood));

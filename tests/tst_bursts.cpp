@@ -2,6 +2,7 @@
 // stranded, and nobody but a neighbour drives a neighbour's link. Each test
 // here first failed on the code it guards against.
 
+#include <QDateTime>
 #include <QSet>
 #include <QTest>
 
@@ -143,6 +144,7 @@ private slots:
     void pipelinedWhatsatsWaitForASlowReader();
     void finalCarriageReturnIsEchoed();
     void antiEntropyHealsAForgedLine();
+    void clientTimeFarAheadIsRefusedWhenLimited();
 };
 
 void TestBursts::burstReachesTheNeighbour()
@@ -369,6 +371,39 @@ void TestBursts::antiEntropyHealsAForgedLine()
     QVERIFY(stranger.connectTo(herd.port(u"A"_s)));
     stranger.send("AT B +0.000000001 forged +34.068930-118.445127 1700000000.5\n");
     QVERIFY(herd.waitUntilAllStore("forged", -1, 3 * Timeout));
+}
+
+void TestBursts::clientTimeFarAheadIsRefusedWhenLimited()
+{
+    // Newer wins, so an IAMAT dated 2255 would freeze its client for good.
+    // Off by default (the course's servers take any time); with the limit,
+    // it is answered as invalid and neither stored nor flooded.
+    HerdConfig config = HerdFixture::config({u"A"_s});
+    config.maxClientTimeAheadMs = 60'000;
+    HerdFixture herd;
+    QString error;
+    QVERIFY2(herd.start(config, &error), qPrintable(error));
+    LineClient client;
+    QVERIFY(client.connectTo(herd.port(u"A"_s)));
+    const QByteArray future = "IAMAT frozen +34.068930-118.445127 9000000000.0";
+    const QByteArray soon = "IAMAT frozen +34.068930-118.445127 "
+                            + QByteArray::number(QDateTime::currentSecsSinceEpoch() + 30) + ".0";
+    client.send(future + '\n' + soon + '\n');
+    QVERIFY(client.waitForLines(2));
+    QCOMPARE(client.lines()[0], "? " + future);
+    QVERIFY2(client.lines()[1].startsWith("AT A -"), client.lines()[1].constData());
+    QCOMPARE(herd.node(u"A"_s)->store().size(), qsizetype(1));
+    const QList<Event> invalid = herd.events(EventKind::LineInvalid, u"A"_s);
+    QCOMPARE(invalid.size(), 1);
+    QVERIFY2(invalid[0].detail.contains(u"limits.maxClientTimeAheadMs"), qPrintable(invalid[0].detail));
+
+    HerdFixture open; // the default: any time goes
+    QVERIFY2(open.start(HerdFixture::config({u"A"_s}), &error), qPrintable(error));
+    LineClient other;
+    QVERIFY(other.connectTo(open.port(u"A"_s)));
+    other.send(future + '\n');
+    QVERIFY(other.waitForLines(1));
+    QVERIFY(other.lines()[0].startsWith("AT A -"));
 }
 
 QTEST_MAIN(TestBursts)
