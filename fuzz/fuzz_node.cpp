@@ -1,7 +1,7 @@
 // libFuzzer target for a whole node: each input is a byte stream that a
 // client writes over a real loopback TCP connection, in a few chunks, with an
 // optional half-close. The node's replies are checked against a model of
-// PROTOCOL.md, and the node must still serve a fresh client afterwards.
+// docs/protocol.md, and the node must still serve a fresh client afterwards.
 //
 // Input layout: byte 0 is control (bit 0: half-close after the last chunk;
 // bits 1-2: chunks - 1), then one split byte per extra chunk, then the
@@ -87,7 +87,7 @@ QByteArray withoutCr(QByteArray line)
     return line;
 }
 
-// The replies PROTOCOL.md asks for, in order, for the stream's lines. The
+// The replies docs/protocol.md asks for, in order, for the stream's lines. The
 // last, unterminated piece counts only with a half-close (or when too long).
 std::vector<Expected> model(const QByteArray &stream, bool halfClose)
 {
@@ -316,7 +316,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
             : e.eitherAt          ? (heads[i].startsWith("AT ") || heads[i] == e.exact)
                                   : heads[i] == e.exact;
         if (!ok)
-            fail("a reply differs from what PROTOCOL.md asks for", heads[i]);
+            fail("a reply differs from what docs/protocol.md asks for", heads[i]);
     }
     if (!received.isEmpty() && !received.endsWith('\n'))
         fail("the reply stream ends inside a line", received);

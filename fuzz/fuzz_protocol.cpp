@@ -1,6 +1,6 @@
 // libFuzzer target for the line parser (herd/protocol.h): arbitrary bytes go
 // to Herd::parseLine, whole and split on '\n', and every result is held to
-// the invariants PROTOCOL.md states. See fuzz/README.md.
+// the invariants docs/protocol.md states. See fuzz/README.md.
 
 #include <cinttypes>
 #include <cstdint>

@@ -110,7 +110,7 @@ bool readNode(const QString &name, const QJsonValue &value, NodeConfig *node, Pr
         if (protocol != u"herd" && protocol != u"plain")
             return problems.fail(where + u".protocol",
                                  QStringLiteral("must be \"herd\" (a Herd node, the default) or \"plain\" "
-                                                "(speaks only PROTOCOL.md)"));
+                                                "(speaks only the course's protocol, docs/protocol.md)"));
         node->plain = protocol == u"plain";
     }
     return true;

@@ -27,7 +27,7 @@ struct NodeConfig
     QString host = QStringLiteral("127.0.0.1");
     quint16 port = 0;
     std::optional<std::pair<double, double>> position; // where the GUI draws it
-    // Speaks only PROTOCOL.md (a course server, say): neighbours send it AT
+    // Speaks only docs/protocol.md (a course server, say): neighbours send it AT
     // lines and nothing else. Herd nodes also speak the resync lines.
     bool plain = false;
 };

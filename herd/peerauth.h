@@ -25,7 +25,7 @@ namespace Herd {
 // of their own and with their own sequence, so a line cannot be reflected
 // back to the side that sealed it.
 // Without a secret none of this is used: the herd stays open to any node
-// that speaks PROTOCOL.md.
+// that speaks docs/protocol.md.
 
 // The connecting side of one connection (a PeerLink).
 class PeerSealer final

@@ -103,7 +103,7 @@ public:
     void send(const QByteArray &line, const QString &detail = {});
     // While backing off, tries again now: the neighbour was heard from.
     void retryNow();
-    // The neighbour turned out to speak only PROTOCOL.md (it answered a
+    // The neighbour turned out to speak only docs/protocol.md (it answered a
     // SYNC line with "?"): from now on it is sent AT lines only.
     void markPlain() { m_neighbour.plain = true; }
     qint64 coalescedCount() const { return m_coalesced; }

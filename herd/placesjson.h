@@ -5,7 +5,7 @@
 
 namespace Herd {
 
-// Text helpers for the body of a WHATSAT reply (PROTOCOL.md). Pure
+// Text helpers for the body of a WHATSAT reply (docs/protocol.md). Pure
 // functions, so the exact bytes a client sees can be tested without a node.
 
 // Serialises `response` the way Google's servers pretty-print a Nearby

@@ -5,7 +5,7 @@
 
 namespace Herd {
 
-// Pure functions for the line protocol of PROTOCOL.md: no sockets, no event
+// Pure functions for the line protocol of docs/protocol.md: no sockets, no event
 // loop, so tests can feed them tables of lines. Times are integer
 // nanoseconds since the POSIX epoch; positions keep their original text so
 // replies copy the client's bytes exactly.
@@ -68,7 +68,7 @@ constexpr bool isProtocolSpace(char c)
     return c == ' ' || static_cast<unsigned char>(c - '\t') <= '\r' - '\t';
 }
 
-// Each parses one field exactly as PROTOCOL.md defines it; false if invalid.
+// Each parses one field exactly as docs/protocol.md defines it; false if invalid.
 bool parsePosition(QByteArrayView text, double *latitude, double *longitude, Problem *problem);
 bool parseTime(QByteArrayView text, qint64 *ns);
 

@@ -17,7 +17,7 @@ class Cluster;
 }
 
 // Helpers for the flooding and command-line suites: a raw line client, a
-// "foreign" node that only speaks PROTOCOL.md, an event recorder, and ports
+// "foreign" node that only speaks docs/protocol.md, an event recorder, and ports
 // picked by the OS. Everything here is driven by the test's event loop
 // (QTRY_*), never by sleeps.
 namespace FloodSupport {

@@ -1,4 +1,4 @@
-// The herd executable seen from outside (DESIGN.md, "The command line"):
+// The herd executable seen from outside (README.md, "The command line"):
 // help, version, presets, every bad command line, a port in use, a clean
 // headless run with logs, and one herd split over two processes. Runs the
 // real binary with QProcess; every wait is bounded, none is a sleep.

@@ -1,4 +1,4 @@
-// The herd file (DESIGN.md, "The herd file") and the built-in presets: what
+// The herd file (docs/herd-file.md) and the built-in presets: what
 // loads, what fails and how the error names the key, node or link at fault.
 
 #include <QSet>

@@ -1,4 +1,4 @@
-// The pure line parser and formatters of PROTOCOL.md, fed tables of lines.
+// The pure line parser and formatters of docs/protocol.md, fed tables of lines.
 // No sockets, no event loop.
 
 #include <QSet>

@@ -1,6 +1,6 @@
 // Resynchronisation: a node that was down or cut off learns what it missed
 // once its links are back, with a digest first so that nothing the other
-// side holds is sent again; neighbours that speak only PROTOCOL.md are sent
+// side holds is sent again; neighbours that speak only docs/protocol.md are sent
 // AT lines and nothing else.
 
 #include <QElapsedTimer>
@@ -83,7 +83,7 @@ QHash<QByteArray, qint64> knowledge(const Node *node)
     return times;
 }
 
-// A neighbour written to PROTOCOL.md alone: it records every line its
+// A neighbour written to docs/protocol.md alone: it records every line its
 // neighbours send and, like a course server, answers "?" to anything that
 // is not IAMAT, WHATSAT or AT (when `answers` is set).
 class PlainNode final : public QObject

@@ -1,4 +1,4 @@
-// One node served over real loopback TCP: what a client of PROTOCOL.md sees,
+// One node served over real loopback TCP: what a client of docs/protocol.md sees,
 // byte for byte, including pipelining, half-close, slow places sources, many
 // clients at once and over-long lines. Every wait is bounded; no fixed ports;
 // no sleeps.

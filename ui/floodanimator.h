@@ -31,7 +31,7 @@ private:
     qint64 m_bucket = -1; // index (nowMs / 100) of the newest bucket
 };
 
-// Replays the herd's flood as animation, "non-holding" (STYLE.md, end):
+// Replays the herd's flood as animation, "non-holding":
 // the herd runs at full speed and is never paused; its timestamped events
 // are replayed on an animation clock of their own, slightly behind, with
 // each hop taking a fixed on-screen time.
