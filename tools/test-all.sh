@@ -2,9 +2,10 @@
 # Installs, builds and runs every test of Herd: the README's test command,
 # and what CI runs (.ci/run calls this and nothing else).
 #
-#   0. links       tools/check-links.sh --outside-refs: every relative link in the
-#                  docs resolves, and no file names one outside the repository
 #   1. deps        tools/install-deps.sh (Debian packages only)
+#      links       tools/check-links.sh --outside-refs (python3, from deps): every
+#                  relative link in the docs resolves, and no file names one
+#                  outside the repository
 #   2. build       the normal build (RelWithDebInfo, build/)
 #   3. test        every CTest suite
 #   4. asan-build  the "asan" preset: Debug, AddressSanitizer + UBSan (build-asan/)
@@ -108,8 +109,8 @@ fuzzAll() {
     fuzzOne fuzz_node node -timeout=10
 }
 
-stage links tools/check-links.sh --outside-refs
 stage deps tools/install-deps.sh
+stage links tools/check-links.sh --outside-refs
 stage build bash -c "cmake -S . -B build -G Ninja ${launcher[*]} && cmake --build build -j $jobs"
 stage test ctest --test-dir build --output-on-failure -j "$jobs"
 stage asan-build bash -c "cmake --preset asan ${launcher[*]} && cmake --build --preset asan -j $jobs"
