@@ -8,6 +8,9 @@
 #                  outside the repository
 #   2. build       the normal build (RelWithDebInfo, build/)
 #   3. test        every CTest suite
+#      torture     herd-torture for TORTURE_SECONDS (default 60): five herd
+#                  processes under bursts, kills, stops, cuts, storms and a
+#                  stranger; every acknowledged update must survive (bench/README.md)
 #   4. asan-build  the "asan" preset: Debug, AddressSanitizer + UBSan (build-asan/)
 #   5. asan-test   every CTest suite again under the sanitizers
 #   6. fuzz-build  the "fuzz" preset: clang, libFuzzer targets (build-fuzz/)
@@ -17,7 +20,7 @@
 #                  reproducer path is printed
 #
 # Prints how long each stage took. Stops at the first failing stage.
-# Environment: FUZZ_SECONDS (per fuzzer), JOBS (build and test parallelism,
+# Environment: FUZZ_SECONDS (per fuzzer), TORTURE_SECONDS, JOBS (build and test parallelism,
 # default 2: the machines this runs on have 2 cores).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -113,6 +116,7 @@ stage deps tools/install-deps.sh
 stage links tools/check-links.sh --outside-refs
 stage build bash -c "cmake -S . -B build -G Ninja ${launcher[*]} && cmake --build build -j $jobs"
 stage test ctest --test-dir build --output-on-failure -j "$jobs"
+stage torture build/bin/herd-torture --seconds "${TORTURE_SECONDS:-60}"
 stage asan-build bash -c "cmake --preset asan ${launcher[*]} && cmake --build --preset asan -j $jobs"
 stage asan-test ctest --preset asan -j "$jobs"
 stage fuzz-build bash -c "cmake --preset fuzz ${launcher[*]} && cmake --build --preset fuzz -j $jobs --target fuzz_protocol fuzz_node"
