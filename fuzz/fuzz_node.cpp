@@ -88,10 +88,16 @@ QByteArray withoutCr(QByteArray line)
 }
 
 // The replies docs/protocol.md asks for, in order, for the stream's lines. The
-// last, unterminated piece counts only with a half-close (or when too long).
+// last, unterminated piece counts only with a half-close (or when too long),
+// and keeps a final "\r": it has no line ending to strip.
+// A valid AT line or a SYNC line turns the connection into a neighbour's link
+// (nothing is ever owed here: offline places answer at once). From then on
+// AT lines are stored silently and everything else is answered "?": the node
+// has no neighbours, so every SYNC line names a stranger.
 std::vector<Expected> model(const QByteArray &stream, bool halfClose)
 {
     std::vector<Expected> out;
+    bool neighbourLink = false;
     qsizetype start = 0;
     while (start < stream.size()) {
         const qsizetype newline = stream.indexOf('\n', start);
@@ -100,16 +106,25 @@ std::vector<Expected> model(const QByteArray &stream, bool halfClose)
         const QByteArray raw = stream.sliced(start, end - start);
         start = end + 1;
         if (raw.size() > MaxLineBytes) {
-            out.push_back({ QByteArray("? ") + withoutCr(raw.first(MaxLineBytes)), false, false });
+            const QByteArray head = raw.first(MaxLineBytes);
+            out.push_back({ QByteArray("? ") + (neighbourLink ? head : withoutCr(head)), false, false });
             continue;
         }
         if (!terminated && (!halfClose || raw.isEmpty()))
             break;
-        const QByteArray line = withoutCr(raw);
+        const QByteArray line = terminated ? withoutCr(raw) : raw;
         const Herd::Message m = Herd::parseLine(line);
+        const bool sync = line.startsWith("SYNC ");
+        if (m.command == Herd::Command::At || sync)
+            neighbourLink = true;
+        if (neighbourLink) {
+            if (m.command != Herd::Command::At || sync)
+                out.push_back({ QByteArray("? ") + line, false, false });
+            continue;
+        }
         switch (m.command) {
         case Herd::Command::At:
-            break; // stored silently
+            break; // a neighbour's link: above
         case Herd::Command::Iamat:
             out.push_back({ {}, true, false });
             break;
