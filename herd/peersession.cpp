@@ -34,8 +34,8 @@ PeerSession::PeerSession(LineConnection *connection, const QList<QByteArray> &li
     });
     connect(m_connection, &LineConnection::outputDrained, this, &PeerSession::pump);
     connect(m_connection, &LineConnection::inputFinished, this, [this] {
-        if (m_answerClients.empty() && m_answerLines.empty())
-            m_connection->closeWhenFlushed();
+        m_inputFinished = true;
+        closeIfDone();
     });
     connect(m_connection, &LineConnection::closed, this, [this](const QString &reason) {
         report(EventKind::ClientDisconnected, {}, reason);
@@ -231,6 +231,14 @@ void PeerSession::pump()
     }
     if (m_held.empty() && m_connection->isOpen())
         m_connection->setReadingHeld(false);
+    closeIfDone();
+}
+
+void PeerSession::closeIfDone()
+{
+    // A half-closed asker still gets its whole answer, then the close.
+    if (m_inputFinished && m_held.empty() && m_answerClients.empty() && m_answerLines.empty())
+        m_connection->closeWhenFlushed();
 }
 
 void PeerSession::send(const QByteArray &line, const QString &detail)

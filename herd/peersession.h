@@ -56,6 +56,7 @@ private:
     void handleSync(const QByteArray &line);
     void answer(std::deque<QByteArray> clients, const QList<QByteArray> &lines, const QString &summary);
     void pump();
+    void closeIfDone();
     void send(const QByteArray &line, const QString &detail);
     void reject(const QByteArray &line, const QString &why);
     void refuse(const QString &detail);
@@ -73,6 +74,7 @@ private:
     std::deque<QByteArray> m_answerLines;
     QString m_answerSummary;
     std::deque<QByteArray> m_held; // lines read while an answer goes out
+    bool m_inputFinished = false;
     bool m_finished = false;
 };
 

@@ -143,6 +143,7 @@ private slots:
     void neighbourGetsInPastTheConnectionLimit();
     void pipelinedWhatsatsWaitForASlowReader();
     void finalCarriageReturnIsEchoed();
+    void halfClosedAskerGetsItsAnswerThenTheClose();
     void antiEntropyHealsAForgedLine();
     void clientTimeFarAheadIsRefusedWhenLimited();
 };
@@ -219,7 +220,7 @@ void TestBursts::listenBacklogHoldsAStorm()
     // its own; with a 50-deep backlog the rest would wait for SYN retries.
     HerdFixture herd;
     QString error;
-    QVERIFY2(herd.start(HerdFixture::config({u"A"_s})), qPrintable(error));
+    QVERIFY2(herd.start(HerdFixture::config({u"A"_s}), &error), qPrintable(error));
     const quint16 port = herd.port(u"A"_s);
     constexpr int Storm = 600;
     std::vector<std::unique_ptr<RawSocket>> sockets;
@@ -313,7 +314,7 @@ void TestBursts::pipelinedWhatsatsWaitForASlowReader()
     // every answer; it is never dropped for the replies piling up.
     HerdFixture herd;
     QString error;
-    QVERIFY2(herd.start(HerdFixture::config({u"A"_s})), qPrintable(error));
+    QVERIFY2(herd.start(HerdFixture::config({u"A"_s}), &error), qPrintable(error));
     LineClient feeder;
     QVERIFY(feeder.connectTo(herd.port(u"A"_s)));
     feeder.send("IAMAT kiwi +34.068930-118.445127 1700000000.5\n");
@@ -346,13 +347,36 @@ void TestBursts::finalCarriageReturnIsEchoed()
     // client's half-close has no ending, so its "\r" is part of it.
     HerdFixture herd;
     QString error;
-    QVERIFY2(herd.start(HerdFixture::config({u"A"_s})), qPrintable(error));
+    QVERIFY2(herd.start(HerdFixture::config({u"A"_s}), &error), qPrintable(error));
     RawLineClient client;
     QVERIFY(client.connectTo(herd.port(u"A"_s)));
     client.send("HELLO\r\nIAMAT bad\r");
     client.shutdownWrite();
     QVERIFY(client.waitForEof(Timeout));
     QCOMPARE(client.received(), QByteArray("? HELLO\n? IAMAT bad\r\n"));
+}
+
+void TestBursts::halfClosedAskerGetsItsAnswerThenTheClose()
+{
+    // As for a client: whoever half-closes after asking gets the whole
+    // answer and then the end of the connection, not a wait forever.
+    HerdFixture herd;
+    QString error;
+    QVERIFY2(herd.start(quick(HerdFixture::config({u"A"_s, u"B"_s}, {{u"A"_s, u"B"_s}})), &error),
+             qPrintable(error));
+    LineClient feeder;
+    QVERIFY(feeder.connectTo(herd.port(u"A"_s)));
+    // More than the 256 KiB an answer may have unsent: still going out when
+    // the end of the asker's input is read.
+    feeder.send(burst("known", 4000));
+    QVERIFY(feeder.waitForLines(4000, Timeout));
+    RawLineClient asker;
+    QVERIFY(asker.connectTo(herd.port(u"A"_s)));
+    asker.send("SYNC SUM B 1/1\n");
+    asker.shutdownWrite();
+    QVERIFY(asker.waitForEof(Timeout));
+    QCOMPARE(asker.lines().size(), 4001);
+    QCOMPARE(asker.lines().constLast(), QByteArray("SYNC DONE A"));
 }
 
 void TestBursts::antiEntropyHealsAForgedLine()
