@@ -1,12 +1,12 @@
-#include "guimode.h"
+#include "app/guimode.h"
 
 #include <cstdio>
 
 #include <QApplication>
 
-#include "herdconfig.h"
-#include "mainwindow.h"
-#include "options.h"
+#include "herd/config/herdconfig.h"
+#include "ui/mainwindow.h"
+#include "app/options.h"
 
 bool canShowGui()
 {

@@ -1,4 +1,4 @@
-#include "logsetup.h"
+#include "app/logsetup.h"
 
 bool openLogs(const Options &options, const QStringList &nodes, std::unique_ptr<Herd::LogWriter> *logs,
               QString *error)

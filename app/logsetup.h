@@ -5,8 +5,8 @@
 
 #include <memory>
 
-#include "logwriter.h"
-#include "options.h"
+#include "herd/log/logwriter.h"
+#include "app/options.h"
 
 // The per-node logs that --log-dir and --log ask for, shared by the server
 // and scenario modes. On success `logs` holds an open writer with the log of

@@ -2,12 +2,12 @@
 
 #include <QCoreApplication>
 
-#include "herdconfig.h"
-#include "options.h"
-#include "scenariomode.h"
-#include "servermode.h"
+#include "herd/config/herdconfig.h"
+#include "app/options.h"
+#include "app/scenariomode.h"
+#include "app/servermode.h"
 #ifdef HERD_HAVE_GUI
-#include "guimode.h"
+#include "app/guimode.h"
 #endif
 
 namespace {

@@ -1,8 +1,8 @@
-#include "options.h"
+#include "app/options.h"
 
 #include <QCommandLineParser>
 
-#include "herdconfig.h"
+#include "herd/config/herdconfig.h"
 
 namespace {
 

@@ -1,19 +1,19 @@
-#include "scenariomode.h"
+#include "app/scenariomode.h"
 
 #include <cstdio>
 
 #include <QCoreApplication>
 
-#include "cluster.h"
-#include "herdconfig.h"
-#include "logsetup.h"
-#include "logwriter.h"
-#include "options.h"
-#include "placesfactory.h"
-#include "scenario.h"
-#include "scenarioreport.h"
-#include "scenariorunner.h"
-#include "termination.h"
+#include "herd/cluster.h"
+#include "herd/config/herdconfig.h"
+#include "app/logsetup.h"
+#include "herd/log/logwriter.h"
+#include "app/options.h"
+#include "herd/places/placesfactory.h"
+#include "herd/scenario/scenario.h"
+#include "herd/scenario/scenarioreport.h"
+#include "herd/scenario/scenariorunner.h"
+#include "app/termination.h"
 
 namespace {
 

@@ -1,17 +1,17 @@
-#include "servermode.h"
+#include "app/servermode.h"
 
 #include <cstdio>
 
 #include <QCoreApplication>
 
-#include "cluster.h"
-#include "herdconfig.h"
-#include "logsetup.h"
-#include "logwriter.h"
-#include "node.h"
-#include "options.h"
-#include "placesfactory.h"
-#include "termination.h"
+#include "herd/cluster.h"
+#include "herd/config/herdconfig.h"
+#include "app/logsetup.h"
+#include "herd/log/logwriter.h"
+#include "herd/node/node.h"
+#include "app/options.h"
+#include "herd/places/placesfactory.h"
+#include "app/termination.h"
 
 namespace {
 

@@ -16,9 +16,9 @@
 #include <cstdio>
 #include <vector>
 
-#include "cluster.h"
-#include "mainwindow.h"
-#include "simulatedclients.h"
+#include "herd/cluster.h"
+#include "ui/mainwindow.h"
+#include "herd/clients/simulatedclients.h"
 
 int main(int argc, char **argv)
 {

@@ -39,7 +39,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
-#include "loadstats.h"
+#include "bench/loadstats.h"
 
 namespace {
 

@@ -58,12 +58,12 @@
 #include <QJsonObject>
 #include <QTimer>
 
-#include "cluster.h"
-#include "herdconfig.h"
-#include "logwriter.h"
-#include "node.h"
-#include "peerlink.h"
-#include "placessource.h"
+#include "herd/cluster.h"
+#include "herd/config/herdconfig.h"
+#include "herd/log/logwriter.h"
+#include "herd/node/node.h"
+#include "herd/node/peerlink_p.h"
+#include "herd/places/placessource.h"
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "loadstats.h"
+#include "bench/loadstats.h"
 
 #include <algorithm>
 #include <cmath>

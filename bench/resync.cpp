@@ -15,11 +15,11 @@
 #include <cstdio>
 #include <functional>
 
-#include "cluster.h"
-#include "node.h"
-#include "offlineplaces.h"
-#include "peerlink.h"
-#include "protocol.h"
+#include "herd/cluster.h"
+#include "herd/node/node.h"
+#include "herd/places/offlineplaces.h"
+#include "herd/node/peerlink_p.h"
+#include "herd/wire/protocol.h"
 
 using namespace Herd;
 using namespace Qt::StringLiterals;

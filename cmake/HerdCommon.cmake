@@ -17,3 +17,7 @@ target_compile_definitions(herd_common INTERFACE
     QT_DISABLE_DEPRECATED_BEFORE=0x060400
     $<$<NOT:$<CONFIG:Debug>>:QT_NO_DEBUG_OUTPUT>)
 option(HERD_WERROR "Treat warnings as errors" OFF)
+
+# First-party includes name their folder from the source root
+# ("herd/node/node.h", "tests/lineclient.h").
+target_include_directories(herd_common INTERFACE ${PROJECT_SOURCE_DIR})

@@ -30,9 +30,9 @@
 #include <QSocketNotifier>
 #include <QTimer>
 
-#include "node.h"
-#include "placessource.h"
-#include "protocol.h"
+#include "herd/node/node.h"
+#include "herd/places/placessource.h"
+#include "herd/wire/protocol.h"
 
 namespace {
 

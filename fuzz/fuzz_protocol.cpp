@@ -1,4 +1,4 @@
-// libFuzzer target for the line parser (herd/protocol.h): arbitrary bytes go
+// libFuzzer target for the line parser (herd/wire/protocol.h): arbitrary bytes go
 // to Herd::parseLine, whole and split on '\n', and every result is held to
 // the invariants docs/protocol.md states. See fuzz/README.md.
 
@@ -13,7 +13,7 @@
 #include <QByteArrayView>
 #include <QString> // QStringBuilder: operator+ on QByteArray
 
-#include "protocol.h"
+#include "herd/wire/protocol.h"
 
 namespace {
 

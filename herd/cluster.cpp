@@ -1,8 +1,8 @@
-#include "cluster.h"
+#include "herd/cluster.h"
 
-#include "clock.h"
-#include "node.h"
-#include "peerlink.h"
+#include "herd/wire/clock.h"
+#include "herd/node/node.h"
+#include "herd/node/peerlink_p.h"
 
 using namespace Qt::StringLiterals;
 

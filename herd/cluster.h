@@ -4,9 +4,9 @@
 #include <QObject>
 #include <QStringList>
 
-#include "event.h"
-#include "herdconfig.h"
-#include "partition.h"
+#include "herd/event.h"
+#include "herd/config/herdconfig.h"
+#include "herd/partition.h"
 
 namespace Herd {
 

@@ -1,4 +1,4 @@
-#include "event.h"
+#include "herd/event.h"
 
 namespace Herd {
 

@@ -1,4 +1,4 @@
-#include "partition.h"
+#include "herd/partition.h"
 
 #include <QHash>
 #include <QQueue>

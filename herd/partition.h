@@ -6,7 +6,7 @@
 #include <optional>
 #include <utility>
 
-#include "herdconfig.h"
+#include "herd/config/herdconfig.h"
 
 namespace Herd {
 

@@ -1,4 +1,4 @@
-#include "fakegoogle.h"
+#include "tests/fakegoogle.h"
 
 #include <QHostAddress>
 #include <QTcpSocket>

@@ -1,9 +1,9 @@
-#include "floodsupport.h"
+#include "tests/floodsupport.h"
 
-#include "cluster.h"
-#include "logwriter.h"
-#include "node.h"
-#include "peerlink.h"
+#include "herd/cluster.h"
+#include "herd/log/logwriter.h"
+#include "herd/node/node.h"
+#include "herd/node/peerlink_p.h"
 
 namespace FloodSupport {
 

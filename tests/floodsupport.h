@@ -9,8 +9,8 @@
 
 #include <functional>
 
-#include "event.h"
-#include "herdconfig.h"
+#include "herd/event.h"
+#include "herd/config/herdconfig.h"
 
 namespace Herd {
 class Cluster;

@@ -1,11 +1,11 @@
-#include "herdfixture.h"
+#include "tests/herdfixture.h"
 
 #include <QTest>
 
-#include "cluster.h"
-#include "node.h"
-#include "offlineplaces.h"
-#include "peerlink.h"
+#include "herd/cluster.h"
+#include "herd/node/node.h"
+#include "herd/places/offlineplaces.h"
+#include "herd/node/peerlink_p.h"
 
 using namespace Qt::StringLiterals;
 

@@ -8,8 +8,8 @@
 #include <memory>
 #include <utility>
 
-#include "event.h"
-#include "herdconfig.h"
+#include "herd/event.h"
+#include "herd/config/herdconfig.h"
 
 namespace Herd {
 class Cluster;

@@ -1,4 +1,4 @@
-#include "lineclient.h"
+#include "tests/lineclient.h"
 
 #include <cerrno>
 

@@ -1,4 +1,4 @@
-#include "processsupport.h"
+#include "tests/processsupport.h"
 
 #include <QElapsedTimer>
 #include <QFile>

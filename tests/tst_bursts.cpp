@@ -15,12 +15,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "cluster.h"
-#include "herdfixture.h"
-#include "lineclient.h"
-#include "node.h"
-#include "peerlink.h"
-#include "syncline.h"
+#include "herd/cluster.h"
+#include "tests/herdfixture.h"
+#include "tests/lineclient.h"
+#include "herd/node/node.h"
+#include "herd/node/peerlink_p.h"
+#include "herd/wire/syncline_p.h"
 
 using namespace Herd;
 using namespace Herd::Test;

@@ -20,8 +20,8 @@
 
 #include <sys/stat.h>
 
-#include "herdconfig.h"
-#include "processsupport.h"
+#include "herd/config/herdconfig.h"
+#include "tests/processsupport.h"
 
 using namespace Qt::StringLiterals;
 using namespace ProcessSupport;

@@ -7,8 +7,8 @@
 
 #include <sys/stat.h>
 
-#include "boundedfile.h"
-#include "herdconfig.h"
+#include "herd/config/boundedfile.h"
+#include "herd/config/herdconfig.h"
 
 using Herd::HerdConfig;
 using Herd::PlacesSettings;

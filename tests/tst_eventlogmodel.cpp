@@ -14,12 +14,12 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "event.h"
-#include "eventfiltermodel.h"
-#include "eventlogmodel.h"
-#include "logexport.h"
-#include "logview.h"
-#include "logwriter.h"
+#include "herd/event.h"
+#include "ui/log/eventfiltermodel.h"
+#include "ui/log/eventlogmodel.h"
+#include "herd/log/logexport.h"
+#include "ui/log/logview.h"
+#include "herd/log/logwriter.h"
 
 using namespace Qt::StringLiterals;
 using Herd::Event;

@@ -17,13 +17,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "clock.h"
-#include "cluster.h"
-#include "herdfixture.h"
-#include "lineclient.h"
-#include "node.h"
-#include "partition.h"
-#include "peerlink.h"
+#include "herd/wire/clock.h"
+#include "herd/cluster.h"
+#include "tests/herdfixture.h"
+#include "tests/lineclient.h"
+#include "herd/node/node.h"
+#include "herd/partition.h"
+#include "herd/node/peerlink_p.h"
 
 using namespace Herd;
 using namespace Herd::Test;

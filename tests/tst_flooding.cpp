@@ -9,12 +9,12 @@
 
 #include <memory>
 
-#include "cluster.h"
-#include "floodsupport.h"
-#include "herdconfig.h"
-#include "node.h"
-#include "offlineplaces.h"
-#include "peerlink.h"
+#include "herd/cluster.h"
+#include "tests/floodsupport.h"
+#include "herd/config/herdconfig.h"
+#include "herd/node/node.h"
+#include "herd/places/offlineplaces.h"
+#include "herd/node/peerlink_p.h"
 
 using namespace FloodSupport;
 using namespace Qt::StringLiterals;

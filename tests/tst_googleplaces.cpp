@@ -7,8 +7,8 @@
 
 #include <memory>
 
-#include "fakegoogle.h"
-#include "googleplaces.h"
+#include "tests/fakegoogle.h"
+#include "herd/places/googleplaces.h"
 
 using namespace Qt::StringLiterals;
 using Herd::FakeGoogle;

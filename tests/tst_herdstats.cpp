@@ -7,13 +7,13 @@
 
 #include <memory>
 
-#include "cluster.h"
-#include "herdconfig.h"
-#include "herdfixture.h"
-#include "herdstats.h"
-#include "node.h"
-#include "offlineplaces.h"
-#include "peerlink.h"
+#include "herd/cluster.h"
+#include "herd/config/herdconfig.h"
+#include "tests/herdfixture.h"
+#include "ui/plots/herdstats.h"
+#include "herd/node/node.h"
+#include "herd/places/offlineplaces.h"
+#include "herd/node/peerlink_p.h"
 
 using namespace Qt::StringLiterals;
 using Herd::Event;

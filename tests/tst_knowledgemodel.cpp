@@ -19,16 +19,16 @@
 
 #include <memory>
 
-#include "cluster.h"
-#include "herdconfig.h"
-#include "herdstats.h"
-#include "knowledgemodel.h"
-#include "knowledgeview.h"
-#include "node.h"
-#include "nodeinspector.h"
-#include "offlineplaces.h"
-#include "peerlink.h"
-#include "plotsview.h"
+#include "herd/cluster.h"
+#include "herd/config/herdconfig.h"
+#include "ui/plots/herdstats.h"
+#include "ui/knowledge/knowledgemodel.h"
+#include "ui/knowledge/knowledgeview.h"
+#include "herd/node/node.h"
+#include "ui/knowledge/nodeinspector.h"
+#include "herd/places/offlineplaces.h"
+#include "herd/node/peerlink_p.h"
+#include "ui/plots/plotsview.h"
 
 using namespace Qt::StringLiterals;
 using Herd::Event;

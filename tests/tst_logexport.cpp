@@ -6,9 +6,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "event.h"
-#include "logexport.h"
-#include "logwriter.h"
+#include "herd/event.h"
+#include "herd/log/logexport.h"
+#include "herd/log/logwriter.h"
 
 using namespace Qt::StringLiterals;
 using Herd::Event;

@@ -18,8 +18,8 @@
 #include <memory>
 #include <vector>
 
-#include "herdconfig.h"
-#include "processsupport.h"
+#include "herd/config/herdconfig.h"
+#include "tests/processsupport.h"
 
 using namespace Qt::StringLiterals;
 using namespace ProcessSupport;

@@ -16,8 +16,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "geoindex.h"
-#include "offlineplaces.h"
+#include "herd/places/geoindex.h"
+#include "herd/places/offlineplaces.h"
 
 using namespace Qt::StringLiterals;
 using Herd::GeoIndex;

@@ -6,9 +6,9 @@
 
 #include <QTest>
 
-#include "herdconfig.h"
-#include "herdfixture.h"
-#include "partition.h"
+#include "herd/config/herdconfig.h"
+#include "tests/herdfixture.h"
+#include "herd/partition.h"
 
 using namespace Herd;
 using namespace Herd::Test;

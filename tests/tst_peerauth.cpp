@@ -4,12 +4,12 @@
 
 #include <QTest>
 
-#include "cluster.h"
-#include "herdfixture.h"
-#include "lineclient.h"
-#include "node.h"
-#include "peerauth.h"
-#include "peerlink.h"
+#include "herd/cluster.h"
+#include "tests/herdfixture.h"
+#include "tests/lineclient.h"
+#include "herd/node/node.h"
+#include "herd/wire/peerauth_p.h"
+#include "herd/node/peerlink_p.h"
 
 using namespace Herd;
 using namespace Herd::Test;

@@ -3,7 +3,7 @@
 #include <QJsonObject>
 #include <QTest>
 
-#include "placesjson.h"
+#include "herd/places/placesjson.h"
 
 using namespace Qt::StringLiterals;
 

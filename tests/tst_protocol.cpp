@@ -6,7 +6,7 @@
 
 #include <limits>
 
-#include "protocol.h"
+#include "herd/wire/protocol.h"
 
 using namespace Qt::StringLiterals;
 using Herd::Command;

@@ -9,15 +9,15 @@
 #include <QTcpSocket>
 #include <QTest>
 
-#include "cluster.h"
-#include "digest.h"
-#include "herdfixture.h"
-#include "lineclient.h"
-#include "node.h"
-#include "partition.h"
-#include "peerlink.h"
-#include "store.h"
-#include "syncline.h"
+#include "herd/cluster.h"
+#include "herd/node/digest_p.h"
+#include "tests/herdfixture.h"
+#include "tests/lineclient.h"
+#include "herd/node/node.h"
+#include "herd/partition.h"
+#include "herd/node/peerlink_p.h"
+#include "herd/node/store.h"
+#include "herd/wire/syncline_p.h"
 
 using namespace Herd;
 using namespace Herd::Test;

@@ -11,16 +11,16 @@
 #include <QProcessEnvironment>
 #include <QTemporaryDir>
 
-#include "clock.h"
-#include "cluster.h"
-#include "herdfixture.h"
-#include "node.h"
-#include "partition.h"
-#include "processsupport.h"
-#include "protocol.h"
-#include "scenario.h"
-#include "scenarioreport.h"
-#include "scenariorunner.h"
+#include "herd/wire/clock.h"
+#include "herd/cluster.h"
+#include "tests/herdfixture.h"
+#include "herd/node/node.h"
+#include "herd/partition.h"
+#include "tests/processsupport.h"
+#include "herd/wire/protocol.h"
+#include "herd/scenario/scenario.h"
+#include "herd/scenario/scenarioreport.h"
+#include "herd/scenario/scenariorunner.h"
 
 using namespace Herd;
 using namespace Herd::Test;

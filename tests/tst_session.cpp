@@ -23,17 +23,17 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
-#include "clock.h"
-#include "cluster.h"
-#include "event.h"
-#include "fakegoogle.h"
-#include "googleplaces.h"
-#include "herdfixture.h"
-#include "lineclient.h"
-#include "node.h"
-#include "offlineplaces.h"
-#include "placessource.h"
-#include "store.h"
+#include "herd/wire/clock.h"
+#include "herd/cluster.h"
+#include "herd/event.h"
+#include "tests/fakegoogle.h"
+#include "herd/places/googleplaces.h"
+#include "tests/herdfixture.h"
+#include "tests/lineclient.h"
+#include "herd/node/node.h"
+#include "herd/places/offlineplaces.h"
+#include "herd/places/placessource.h"
+#include "herd/node/store.h"
 
 using namespace Qt::StringLiterals;
 using Herd::Event;

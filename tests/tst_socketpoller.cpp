@@ -1,4 +1,4 @@
-// SocketPoller: one epoll set for many descriptors (herd/socketpoller.h).
+// SocketPoller: one epoll set for many descriptors (herd/net/socketpoller_p.h).
 // Socket pairs stand in for connections: what is tested is readiness, not
 // the network. "Not reported" is checked without sleeping: a second pair is
 // made ready and waited for, and epoll reports every ready descriptor in
@@ -11,7 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "socketpoller.h"
+#include "herd/net/socketpoller_p.h"
 
 using Herd::SocketPoller;
 using namespace Qt::StringLiterals;

@@ -8,13 +8,13 @@
 #include <algorithm>
 #include <memory>
 
-#include "clock.h"
-#include "cluster.h"
-#include "herdfixture.h"
-#include "lineclient.h"
-#include "spacetimecanvas.h"
-#include "spacetimehistory.h"
-#include "spacetimeview.h"
+#include "herd/wire/clock.h"
+#include "herd/cluster.h"
+#include "tests/herdfixture.h"
+#include "tests/lineclient.h"
+#include "ui/spacetime/spacetimecanvas.h"
+#include "ui/spacetime/spacetimehistory.h"
+#include "ui/spacetime/spacetimeview.h"
 
 using namespace Qt::StringLiterals;
 using Herd::Event;

@@ -10,15 +10,15 @@
 
 #include <memory>
 
-#include "cluster.h"
-#include "floodanimator.h"
-#include "herdconfig.h"
-#include "linkitem.h"
-#include "node.h"
-#include "nodeitem.h"
-#include "offlineplaces.h"
-#include "peerlink.h"
-#include "topologyview.h"
+#include "herd/cluster.h"
+#include "ui/topology/floodanimator.h"
+#include "herd/config/herdconfig.h"
+#include "ui/topology/linkitem.h"
+#include "herd/node/node.h"
+#include "ui/topology/nodeitem.h"
+#include "herd/places/offlineplaces.h"
+#include "herd/node/peerlink_p.h"
+#include "ui/topology/topologyview.h"
 
 using namespace Qt::StringLiterals;
 using Herd::Cluster;

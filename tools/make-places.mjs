@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Regenerates resources/places/geonames-cities.bin, the offline places data
-// set behind WHATSAT (read by herd/offlineplaces.cpp). Run from the repo root:
+// set behind WHATSAT (read by herd/places/offlineplaces.cpp). Run from the repo root:
 //
 //     node tools/make-places.mjs [--package-dir DIR]
 //

@@ -1,4 +1,4 @@
-#include "clientconsole.h"
+#include "ui/clientconsole.h"
 
 #include <QComboBox>
 #include <QFontDatabase>
@@ -10,9 +10,9 @@
 #include <QTcpSocket>
 #include <QVBoxLayout>
 
-#include "clock.h"
-#include "cluster.h"
-#include "node.h"
+#include "herd/wire/clock.h"
+#include "herd/cluster.h"
+#include "herd/node/node.h"
 
 namespace HerdUi {
 

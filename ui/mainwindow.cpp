@@ -1,4 +1,4 @@
-#include "mainwindow.h"
+#include "ui/mainwindow.h"
 
 #include <QActionGroup>
 #include <QApplication>
@@ -20,23 +20,23 @@
 
 #include <cmath>
 
-#include "clientconsole.h"
-#include "faultactions.h"
-#include "cluster.h"
-#include "herdstats.h"
-#include "knowledgemodel.h"
-#include "knowledgeview.h"
-#include "logview.h"
-#include "node.h"
-#include "nodeinspector.h"
-#include "peerlink.h"
-#include "placesfactory.h"
-#include "placessource.h"
-#include "plotsview.h"
-#include "scenariopanel.h"
-#include "simulatedclients.h"
-#include "spacetimeview.h"
-#include "topologyview.h"
+#include "ui/clientconsole.h"
+#include "ui/faults/faultactions.h"
+#include "herd/cluster.h"
+#include "ui/plots/herdstats.h"
+#include "ui/knowledge/knowledgemodel.h"
+#include "ui/knowledge/knowledgeview.h"
+#include "ui/log/logview.h"
+#include "herd/node/node.h"
+#include "ui/knowledge/nodeinspector.h"
+#include "herd/node/peerlink_p.h"
+#include "herd/places/placesfactory.h"
+#include "herd/places/placessource.h"
+#include "ui/plots/plotsview.h"
+#include "ui/scenario/scenariopanel.h"
+#include "herd/clients/simulatedclients.h"
+#include "ui/spacetime/spacetimeview.h"
+#include "ui/topology/topologyview.h"
 
 using namespace Qt::StringLiterals;
 

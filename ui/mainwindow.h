@@ -6,8 +6,8 @@
 #include <memory>
 #include <optional>
 
-#include "herdconfig.h"
-#include "scenario.h"
+#include "herd/config/herdconfig.h"
+#include "herd/scenario/scenario.h"
 
 class QAction;
 class QActionGroup;

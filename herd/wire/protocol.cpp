@@ -1,0 +1,376 @@
+#include "herd/wire/protocol.h"
+
+#include <array>
+#include <charconv>
+#include <cstring>
+#include <limits>
+
+#include <QStringDecoder>
+
+namespace Herd {
+
+namespace {
+
+constexpr qint64 NsPerSecond = 1'000'000'000;
+constexpr int MaxFields = 7; // one more than the longest message, to detect extras
+
+struct Fields
+{
+    std::array<QByteArrayView, MaxFields> at;
+    int count = 0; // capped at MaxFields
+};
+
+Fields splitFields(QByteArrayView line)
+{
+    Fields fields;
+    qsizetype i = 0;
+    const qsizetype n = line.size();
+    while (i < n && fields.count < MaxFields) {
+        while (i < n && isProtocolSpace(line[i]))
+            ++i;
+        if (i == n)
+            break;
+        const qsizetype start = i;
+        while (i < n && !isProtocolSpace(line[i]))
+            ++i;
+        fields.at[fields.count++] = line.sliced(start, i - start);
+    }
+    return fields;
+}
+
+bool isDigit(char c) { return c >= '0' && c <= '9'; }
+
+// True if none of the eight bytes of `word` is below 0x20 or at or above
+// 0x7f (SWAR byte tests): printable ASCII only, certainly text.
+bool allPrintableAscii(quint64 word)
+{
+    constexpr quint64 Ones = 0x0101010101010101;
+    constexpr quint64 Highs = 0x8080808080808080;
+    const quint64 below20 = (word - Ones * 0x20) & ~word;
+    const quint64 above7e = (word + Ones) | word;
+    return ((below20 | above7e) & Highs) == 0;
+}
+
+bool isText(QByteArrayView line)
+{
+    // Eight printable ASCII bytes at a time first: the usual line is all
+    // printable but its spaces, which are printable too.
+    qsizetype start = 0;
+    while (start + 8 <= line.size()) {
+        quint64 word;
+        std::memcpy(&word, line.data() + start, 8);
+        if (!allPrintableAscii(word))
+            break;
+        start += 8;
+    }
+    line = line.sliced(start);
+    bool ascii = true;
+    for (const char ch : line) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c >= 0x80) {
+            ascii = false;
+            continue;
+        }
+        if ((c < 0x20 && !isProtocolSpace(ch)) || c == 0x7f)
+            return false;
+    }
+    if (ascii)
+        return true;
+    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+    [[maybe_unused]] const QString decoded = decoder.decode(line);
+    return !decoder.hasError();
+}
+
+bool allZero(QByteArrayView digits)
+{
+    for (const char c : digits) {
+        if (c != '0')
+            return false;
+    }
+    return true;
+}
+
+// An unsigned decimal "digits[.digits]", split so that range checks can be
+// exact instead of trusting a rounded double.
+struct Decimal
+{
+    QByteArrayView whole;
+    QByteArrayView fraction; // empty when there is no '.'
+    double value = 0;
+};
+
+enum class Value { Wanted, Unused };
+
+// Reads a decimal starting at `text[pos]`, advancing `pos` past it. Its
+// double is computed only when wanted: times and diffs are checked digit by
+// digit and never need one.
+bool readDecimal(QByteArrayView text, qsizetype &pos, Decimal *out, Value value = Value::Wanted)
+{
+    const qsizetype start = pos;
+    while (pos < text.size() && isDigit(text[pos]))
+        ++pos;
+    if (pos == start)
+        return false;
+    out->whole = text.sliced(start, pos - start);
+    out->fraction = {};
+    if (pos < text.size() && text[pos] == '.') {
+        const qsizetype fracStart = ++pos;
+        while (pos < text.size() && isDigit(text[pos]))
+            ++pos;
+        if (pos == fracStart)
+            return false;
+        out->fraction = text.sliced(fracStart, pos - fracStart);
+    }
+    if (value == Value::Unused)
+        return true;
+    const char *first = text.data() + start;
+    const auto result = std::from_chars(first, text.data() + pos, out->value);
+    if (result.ec == std::errc::result_out_of_range) {
+        // The text is a valid decimal; only the double cannot hold it. The
+        // exact range checks below work on the digits, not on this value.
+        out->value = allZero(out->whole) ? 0.0 : std::numeric_limits<double>::max();
+        return true;
+    }
+    return result.ec == std::errc();
+}
+
+// Compares the decimal's exact value with a whole-number limit.
+int compareWith(const Decimal &d, unsigned limit)
+{
+    qsizetype firstNonZero = 0;
+    while (firstNonZero < d.whole.size() && d.whole[firstNonZero] == '0')
+        ++firstNonZero;
+    const QByteArrayView significant = d.whole.sliced(firstNonZero);
+    if (significant.size() > 9)
+        return 1;
+    unsigned whole = 0;
+    for (const char c : significant)
+        whole = whole * 10 + unsigned(c - '0');
+    if (whole != limit)
+        return whole < limit ? -1 : 1;
+    return allZero(d.fraction) ? 0 : 1;
+}
+
+bool readSignedCoordinate(QByteArrayView text, qsizetype &pos, unsigned limit, double *value,
+                          bool *inRange)
+{
+    if (pos >= text.size() || (text[pos] != '+' && text[pos] != '-'))
+        return false;
+    const bool negative = text[pos] == '-';
+    ++pos;
+    Decimal d;
+    if (!readDecimal(text, pos, &d))
+        return false;
+    *value = negative ? -d.value : d.value;
+    *inRange = compareWith(d, limit) <= 0;
+    return true;
+}
+
+bool parseRadius(QByteArrayView text, double *km, Problem *problem)
+{
+    qsizetype pos = 0;
+    Decimal d;
+    if (!readDecimal(text, pos, &d) || pos != text.size()) {
+        *problem = Problem::BadRadius;
+        return false;
+    }
+    if ((allZero(d.whole) && allZero(d.fraction)) || compareWith(d, 50) > 0) {
+        *problem = Problem::RadiusRange;
+        return false;
+    }
+    *km = d.value;
+    return true;
+}
+
+bool parseBound(QByteArrayView text, int *bound, Problem *problem)
+{
+    if (text.isEmpty()) {
+        *problem = Problem::BadBound;
+        return false;
+    }
+    for (const char c : text) {
+        if (!isDigit(c)) {
+            *problem = Problem::BadBound;
+            return false;
+        }
+    }
+    Decimal d;
+    d.whole = text;
+    if (allZero(text) || compareWith(d, 20) > 0) {
+        *problem = Problem::BoundRange;
+        return false;
+    }
+    int value = 0;
+    for (const char c : text)
+        value = value * 10 + (c - '0');
+    *bound = value;
+    return true;
+}
+
+bool isDiff(QByteArrayView text)
+{
+    qsizetype pos = 0;
+    if (pos < text.size() && (text[pos] == '+' || text[pos] == '-'))
+        ++pos;
+    Decimal d;
+    return readDecimal(text, pos, &d, Value::Unused) && pos == text.size();
+}
+
+Message invalid(Problem problem)
+{
+    Message m;
+    m.problem = problem;
+    return m;
+}
+
+bool readClientFields(const Fields &f, int first, Message *m)
+{
+    m->clientId = f.at[first].toByteArray();
+    if (!parsePosition(f.at[first + 1], &m->latitude, &m->longitude, &m->problem))
+        return false;
+    if (!parseTime(f.at[first + 2], &m->timeNs)) {
+        m->problem = Problem::BadTime;
+        return false;
+    }
+    m->position = f.at[first + 1].toByteArray();
+    m->time = f.at[first + 2].toByteArray();
+    return true;
+}
+
+} // namespace
+
+const char *problemName(Problem problem)
+{
+    switch (problem) {
+    case Problem::None: return "none";
+    case Problem::Empty: return "empty line";
+    case Problem::NotText: return "bytes that are not text";
+    case Problem::UnknownCommand: return "unknown command";
+    case Problem::FieldCount: return "wrong number of fields";
+    case Problem::BadPosition: return "bad position";
+    case Problem::LatitudeRange: return "latitude out of range";
+    case Problem::LongitudeRange: return "longitude out of range";
+    case Problem::BadTime: return "bad time";
+    case Problem::BadRadius: return "bad radius";
+    case Problem::RadiusRange: return "radius out of range";
+    case Problem::BadBound: return "bad bound";
+    case Problem::BoundRange: return "bound out of range";
+    case Problem::BadDiff: return "bad time difference";
+    case Problem::UnknownClient: return "unknown client";
+    case Problem::TooLong: return "line too long";
+    }
+    return "?";
+}
+
+bool parsePosition(QByteArrayView text, double *latitude, double *longitude, Problem *problem)
+{
+    qsizetype pos = 0;
+    bool latOk = false;
+    bool lngOk = false;
+    if (!readSignedCoordinate(text, pos, 90, latitude, &latOk)
+        || !readSignedCoordinate(text, pos, 180, longitude, &lngOk) || pos != text.size()) {
+        *problem = Problem::BadPosition;
+        return false;
+    }
+    if (!latOk) {
+        *problem = Problem::LatitudeRange;
+        return false;
+    }
+    if (!lngOk) {
+        *problem = Problem::LongitudeRange;
+        return false;
+    }
+    return true;
+}
+
+bool parseTime(QByteArrayView text, qint64 *ns)
+{
+    qsizetype pos = 0;
+    Decimal d;
+    if (!readDecimal(text, pos, &d, Value::Unused) || pos != text.size() || d.fraction.size() > 9)
+        return false;
+    qint64 seconds = 0;
+    for (const char c : d.whole) {
+        seconds = seconds * 10 + (c - '0');
+        if (seconds > std::numeric_limits<qint64>::max() / NsPerSecond - 1)
+            return false;
+    }
+    qint64 fraction = 0;
+    for (qsizetype i = 0; i < 9; ++i)
+        fraction = fraction * 10 + (i < d.fraction.size() ? d.fraction[i] - '0' : 0);
+    *ns = seconds * NsPerSecond + fraction;
+    return true;
+}
+
+Message parseLine(QByteArrayView line)
+{
+    if (!isText(line))
+        return invalid(Problem::NotText);
+    const Fields f = splitFields(line);
+    if (f.count == 0)
+        return invalid(Problem::Empty);
+
+    const QByteArrayView command = f.at[0];
+    Message m;
+    if (command == "IAMAT") {
+        if (f.count != 4)
+            return invalid(Problem::FieldCount);
+        if (!readClientFields(f, 1, &m))
+            return invalid(m.problem);
+        m.command = Command::Iamat;
+        return m;
+    }
+    if (command == "WHATSAT") {
+        if (f.count != 4)
+            return invalid(Problem::FieldCount);
+        if (!parseRadius(f.at[2], &m.radiusKm, &m.problem) || !parseBound(f.at[3], &m.bound, &m.problem))
+            return invalid(m.problem);
+        m.clientId = f.at[1].toByteArray();
+        m.command = Command::Whatsat;
+        return m;
+    }
+    if (command == "AT") {
+        if (f.count != 6)
+            return invalid(Problem::FieldCount);
+        if (!isDiff(f.at[2]))
+            return invalid(Problem::BadDiff);
+        if (!readClientFields(f, 3, &m))
+            return invalid(m.problem);
+        m.server = f.at[1].toByteArray();
+        m.diff = f.at[2].toByteArray();
+        m.command = Command::At;
+        return m;
+    }
+    return invalid(Problem::UnknownCommand);
+}
+
+QByteArray formatDiff(qint64 diffNs)
+{
+    // |diff| may be near 2^63; work in unsigned to negate safely.
+    const bool negative = diffNs < 0;
+    const quint64 magnitude = negative ? quint64(0) - quint64(diffNs) : quint64(diffNs);
+    QByteArray fraction = QByteArray::number(magnitude % NsPerSecond);
+    fraction.prepend(QByteArray(9 - fraction.size(), '0'));
+    return (negative ? "-" : "+") + QByteArray::number(magnitude / NsPerSecond) + '.' + fraction;
+}
+
+QByteArray formatAt(QByteArrayView server, qint64 receivedNs, const Message &iamat)
+{
+    const QByteArray diff = formatDiff(receivedNs - iamat.timeNs);
+    QByteArray line;
+    line.reserve(8 + server.size() + diff.size() + iamat.clientId.size() + iamat.position.size()
+                 + iamat.time.size());
+    line.append("AT ").append(server).append(' ').append(diff).append(' ').append(iamat.clientId)
+        .append(' ').append(iamat.position).append(' ').append(iamat.time);
+    return line;
+}
+
+QByteArray invalidReply(QByteArrayView line)
+{
+    QByteArray reply;
+    reply.reserve(line.size() + 2);
+    reply.append("? ").append(line);
+    return reply;
+}
+
+} // namespace Herd

@@ -1,0 +1,500 @@
+#include "ui/knowledge/knowledgemodel.h"
+
+#include <QBrush>
+#include <QColor>
+#include <QDateTime>
+#include <QFont>
+#include <QTimeZone>
+
+#include <algorithm>
+#include <cmath>
+
+#include "herd/cluster.h"
+#include "herd/event.h"
+#include "herd/node/node.h"
+#include "herd/wire/protocol.h"
+
+using namespace Qt::StringLiterals;
+
+namespace HerdUi {
+
+namespace {
+
+// Light theme, readable on a projector: pale fills, dark text.
+const QColor NewestFill(0xc8, 0xe6, 0xc9);
+const QColor NewestText(0x1b, 0x5e, 0x20);
+const QColor StaleNearFill(0xff, 0xe0, 0x82); // amber: just behind
+const QColor StaleFarFill(0xef, 0x9a, 0x9a);  // red: 10 s or more behind
+const QColor StaleText(0x5d, 0x2a, 0x00);
+const QColor MissingFill(0xee, 0xee, 0xee);
+const QColor MissingText(0x9e, 0x9e, 0x9e);
+const QColor DownFill(0xcf, 0xcf, 0xcf);
+const QColor DownText(0x75, 0x75, 0x75);
+
+QColor staleFill(qint64 ns)
+{
+    // Log scale: 1 ms behind is amber, 10 s behind (or more) is red.
+    const double ms = std::max(1.0, double(ns) / 1e6);
+    const double f = std::clamp(std::log10(ms) / 4.0, 0.0, 1.0);
+    const auto mix = [f](int a, int b) { return int(std::lround(a + (b - a) * f)); };
+    return QColor(mix(StaleNearFill.red(), StaleFarFill.red()),
+                  mix(StaleNearFill.green(), StaleFarFill.green()),
+                  mix(StaleNearFill.blue(), StaleFarFill.blue()));
+}
+
+QString formatClientTime(qint64 ns)
+{
+    const QDateTime time = QDateTime::fromMSecsSinceEpoch(ns / 1'000'000, QTimeZone::utc());
+    return time.toString(u"yyyy-MM-dd hh:mm:ss.zzz"_s) + u" UTC"_s;
+}
+
+} // namespace
+
+KnowledgeModel::KnowledgeModel(const QStringList &nodes, QObject *parent)
+    : QAbstractTableModel(parent)
+{
+    m_nodes = nodes;
+    m_flushTimer.setSingleShot(true);
+    m_flushTimer.setInterval(FlushIntervalMs);
+    connect(&m_flushTimer, &QTimer::timeout, this, &KnowledgeModel::flush);
+}
+
+KnowledgeModel::KnowledgeModel(Herd::Cluster *cluster, QObject *parent)
+    : KnowledgeModel(QStringList(), parent)
+{
+    m_cluster = cluster;
+    if (!cluster)
+        return;
+    seed(*cluster);
+    connect(cluster, &Herd::Cluster::eventOccurred, this, &KnowledgeModel::record);
+}
+
+KnowledgeModel::~KnowledgeModel() = default;
+
+void KnowledgeModel::seed(const Herd::Cluster &cluster)
+{
+    const QList<Herd::Node *> nodes = cluster.nodes();
+    for (const Herd::Node *node : nodes) {
+        m_nodes.append(node->name());
+        if (!node->isRunning())
+            m_down.insert(node->name());
+    }
+    for (int column = 0; column < m_nodes.size(); ++column) {
+        const Herd::Node *node = nodes.at(column);
+        if (!node->isRunning())
+            continue;
+        for (const Herd::Record &record : node->store().records())
+            setTime(record.clientId, column, record.timeNs);
+    }
+    // No view can be attached yet: take the queue as the initial rows.
+    for (Row &row : m_pending) {
+        m_rowOf.insert(row.client, int(m_rows.size()));
+        m_rows.append(std::move(row));
+    }
+    m_pending.clear();
+    m_pendingOf.clear();
+    m_dirtyRows.clear();
+    m_flushTimer.stop();
+    evictIfNeeded();
+}
+
+int KnowledgeModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int KnowledgeModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : FixedColumnCount + int(m_nodes.size());
+}
+
+int KnowledgeModel::columnOf(const QString &node) const
+{
+    const qsizetype index = m_nodes.indexOf(node);
+    return index < 0 ? -1 : FixedColumnCount + int(index);
+}
+
+KnowledgeModel::CellState KnowledgeModel::cellState(int row, int nodeIndex) const
+{
+    if (m_down.contains(m_nodes.at(nodeIndex)))
+        return CellState::NodeDown;
+    const Row &r = m_rows.at(row);
+    const qint64 held = r.times.at(nodeIndex);
+    if (held == NoRecord)
+        return CellState::Missing;
+    return held >= r.newest ? CellState::Newest : CellState::Stale;
+}
+
+qint64 KnowledgeModel::staleness(int row, int nodeIndex) const
+{
+    const Row &r = m_rows.at(row);
+    const qint64 held = r.times.at(nodeIndex);
+    return held == NoRecord ? MissingStaleness : r.newest - held;
+}
+
+QString KnowledgeModel::formatStaleness(qint64 ns)
+{
+    const double ms = double(ns) / 1e6;
+    if (ms < 1000)
+        return u"\u2212%1 ms"_s.arg(ms < 10 ? QString::number(ms, 'f', 1) : QString::number(std::lround(ms)));
+    if (ms < 60'000)
+        return u"\u2212%1 s"_s.arg(QString::number(ms / 1000, 'f', 1));
+    if (ms < 3'600'000)
+        return u"\u2212%1 min"_s.arg(QString::number(ms / 60'000, 'f', 0));
+    return u"\u2212%1 h"_s.arg(QString::number(ms / 3'600'000, 'f', 0));
+}
+
+QVariant KnowledgeModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const Row &row = m_rows.at(index.row());
+    if (index.column() == ClientColumn) {
+        switch (role) {
+        case Qt::DisplayRole:
+        case RawRole:
+            return QString::fromUtf8(row.client);
+        case Qt::ToolTipRole:
+            return row.newest == NoRecord
+                       ? u"%1: no running node holds a record"_s.arg(QString::fromUtf8(row.client))
+                       : u"%1: newest client time %2"_s.arg(QString::fromUtf8(row.client),
+                                                            formatClientTime(row.newest));
+        default:
+            return {};
+        }
+    }
+
+    const int nodeIndex = index.column() - FixedColumnCount;
+    const QString &node = m_nodes.at(nodeIndex);
+    const CellState state = cellState(index.row(), nodeIndex);
+    const qint64 stale = staleness(index.row(), nodeIndex);
+    switch (role) {
+    case Qt::DisplayRole:
+        switch (state) {
+        case CellState::Newest: return u"\u2713 newest"_s;
+        case CellState::Stale: return formatStaleness(stale);
+        case CellState::Missing: return u"\u2014"_s;
+        case CellState::NodeDown: return u"down"_s;
+        }
+        return {};
+    case RawRole:
+        return state == CellState::Newest ? qint64(0) : stale;
+    case StateRole:
+        return int(state);
+    case ClientTimeRole:
+        return row.times.at(nodeIndex) == NoRecord ? QVariant() : QVariant(row.times.at(nodeIndex));
+    case Qt::TextAlignmentRole:
+        return int(Qt::AlignCenter);
+    case Qt::BackgroundRole:
+        switch (state) {
+        case CellState::Newest: return QBrush(NewestFill);
+        case CellState::Stale: return QBrush(staleFill(stale));
+        case CellState::Missing: return QBrush(MissingFill);
+        case CellState::NodeDown: return QBrush(DownFill);
+        }
+        return {};
+    case Qt::ForegroundRole:
+        switch (state) {
+        case CellState::Newest: return QBrush(NewestText);
+        case CellState::Stale: return QBrush(StaleText);
+        case CellState::Missing: return QBrush(MissingText);
+        case CellState::NodeDown: return QBrush(DownText);
+        }
+        return {};
+    case Qt::ToolTipRole: {
+        const QString client = QString::fromUtf8(row.client);
+        switch (state) {
+        case CellState::Newest:
+            return u"%1 holds the newest record of %2 (client time %3)"_s.arg(node, client,
+                                                                            formatClientTime(row.newest));
+        case CellState::Stale:
+            return u"%1 holds an older record of %2: client time %3, %4 behind the newest (%5)"_s.arg(
+                node, client, formatClientTime(row.times.at(nodeIndex)), formatStaleness(stale),
+                formatClientTime(row.newest));
+        case CellState::Missing:
+            return u"%1 holds no record of %2"_s.arg(node, client);
+        case CellState::NodeDown:
+            return u"%1 is down: a killed node forgets every record"_s.arg(node);
+        }
+        return {};
+    }
+    default:
+        return {};
+    }
+}
+
+QVariant KnowledgeModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || section < 0 || section >= columnCount())
+        return QAbstractTableModel::headerData(section, orientation, role);
+    if (section == ClientColumn) {
+        switch (role) {
+        case Qt::DisplayRole: return u"Client"_s;
+        case Qt::ToolTipRole:
+            return u"Client id (one row per client; the %1 most recently updated are shown)"_s.arg(
+                m_maxClients);
+        default: return {};
+        }
+    }
+    const int nodeIndex = section - FixedColumnCount;
+    const QString &node = m_nodes.at(nodeIndex);
+    const bool down = m_down.contains(node);
+    switch (role) {
+    case Qt::DisplayRole:
+        return down ? node + u" (down)"_s : node;
+    case Qt::ForegroundRole:
+        return down ? QBrush(DownText) : QVariant();
+    case Qt::ToolTipRole: {
+        if (down)
+            return u"%1 is down (killed): it holds nothing until it restarts and learns again"_s.arg(node);
+        int held = 0;
+        int newest = 0;
+        for (const Row &row : m_rows) {
+            const qint64 time = row.times.at(nodeIndex);
+            held += time != NoRecord ? 1 : 0;
+            newest += time != NoRecord && time >= row.newest ? 1 : 0;
+        }
+        return u"%1 is running: holds records of %2 of %3 clients, the newest for %4"_s.arg(node)
+            .arg(held)
+            .arg(m_rows.size())
+            .arg(newest);
+    }
+    default:
+        return {};
+    }
+}
+
+int KnowledgeModel::divergentClients() const
+{
+    int divergent = 0;
+    for (const Row &row : m_rows) {
+        if (row.newest == NoRecord)
+            continue;
+        for (int i = 0; i < m_nodes.size(); ++i) {
+            if (!m_down.contains(m_nodes.at(i)) && row.times.at(i) < row.newest) {
+                ++divergent;
+                break;
+            }
+        }
+    }
+    return divergent;
+}
+
+QList<KnowledgeModel::Lag> KnowledgeModel::lags(int limit) const
+{
+    QList<const Row *> rows;
+    for (const Row &row : m_rows)
+        rows.append(&row);
+    std::sort(rows.begin(), rows.end(), [](const Row *a, const Row *b) { return a->touched > b->touched; });
+    QList<Lag> result;
+    for (const Row *row : std::as_const(rows)) {
+        if (row->newest == NoRecord)
+            continue;
+        for (int i = 0; i < m_nodes.size() && result.size() < limit; ++i) {
+            if (m_down.contains(m_nodes.at(i)) || row->times.at(i) >= row->newest)
+                continue;
+            const qint64 held = row->times.at(i);
+            result.append({m_nodes.at(i), row->client, held == NoRecord ? MissingStaleness : row->newest - held});
+        }
+        if (result.size() >= limit)
+            break;
+    }
+    return result;
+}
+
+void KnowledgeModel::setMaxClients(int clients)
+{
+    m_maxClients = std::max(1, clients);
+    flush(); // signals what is queued first, then evicts
+}
+
+void KnowledgeModel::addNode(const QString &node)
+{
+    const int column = columnCount();
+    beginInsertColumns({}, column, column);
+    m_nodes.append(node);
+    for (Row &row : m_rows)
+        row.times.append(NoRecord);
+    for (Row &row : m_pending)
+        row.times.append(NoRecord);
+    endInsertColumns();
+}
+
+KnowledgeModel::Row *KnowledgeModel::findRow(const QByteArray &client)
+{
+    if (const auto it = m_rowOf.constFind(client); it != m_rowOf.cend())
+        return &m_rows[*it];
+    if (const auto it = m_pendingOf.constFind(client); it != m_pendingOf.cend())
+        return &m_pending[*it];
+    return nullptr;
+}
+
+void KnowledgeModel::setTime(const QByteArray &client, int nodeIndex, qint64 timeNs)
+{
+    Row *row = findRow(client);
+    if (!row) {
+        Row fresh;
+        fresh.client = client;
+        fresh.times = QList<qint64>(m_nodes.size(), NoRecord);
+        m_pendingOf.insert(client, int(m_pending.size()));
+        m_pending.append(std::move(fresh));
+        row = &m_pending.last();
+    }
+    row->times[nodeIndex] = timeNs;
+    row->newest = std::max(row->newest, timeNs);
+    row->touched = ++m_sequence;
+    if (const int visible = m_rowOf.value(client, -1); visible >= 0)
+        markDirty(visible);
+    scheduleFlush();
+}
+
+void KnowledgeModel::recomputeNewest(Row &row)
+{
+    row.newest = NoRecord;
+    for (const qint64 time : std::as_const(row.times))
+        row.newest = std::max(row.newest, time);
+}
+
+void KnowledgeModel::markDirty(int row)
+{
+    m_dirtyRows.insert(row);
+}
+
+void KnowledgeModel::scheduleFlush()
+{
+    if (!m_flushTimer.isActive())
+        m_flushTimer.start();
+}
+
+void KnowledgeModel::record(const Herd::Event &event)
+{
+    if (event.node.isEmpty())
+        return;
+    using Herd::EventKind;
+    if (event.kind != EventKind::RecordStored && event.kind != EventKind::NodeStopped
+        && event.kind != EventKind::NodeStarted)
+        return;
+    if (!m_nodes.contains(event.node))
+        addNode(event.node);
+    const int nodeIndex = int(m_nodes.indexOf(event.node));
+
+    switch (event.kind) {
+    case EventKind::RecordStored: {
+        const Herd::Message at = Herd::parseLine(event.line);
+        if (at.command != Herd::Command::At)
+            return;
+        setTime(event.client.isEmpty() ? at.clientId : event.client, nodeIndex, at.timeNs);
+        break;
+    }
+    case EventKind::NodeStopped: {
+        m_down.insert(event.node);
+        for (int i = 0; i < m_rows.size(); ++i) {
+            Row &row = m_rows[i];
+            if (row.times.at(nodeIndex) == NoRecord)
+                continue;
+            row.times[nodeIndex] = NoRecord;
+            recomputeNewest(row);
+            markDirty(i);
+        }
+        for (Row &row : m_pending) {
+            row.times[nodeIndex] = NoRecord;
+            recomputeNewest(row);
+        }
+        // The whole column turns grey, records or not.
+        m_headerDirty = true;
+        scheduleFlush();
+        break;
+    }
+    case EventKind::NodeStarted:
+        if (m_down.remove(event.node)) {
+            m_headerDirty = true;
+            scheduleFlush();
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+void KnowledgeModel::flush()
+{
+    m_flushTimer.stop();
+    const bool changed = m_headerDirty || !m_dirtyRows.isEmpty() || !m_pending.isEmpty();
+    const int lastColumn = columnCount() - 1;
+    if (m_headerDirty) {
+        m_headerDirty = false;
+        emit headerDataChanged(Qt::Horizontal, 0, lastColumn);
+        // A column going down or up changes every one of its cells.
+        if (!m_rows.isEmpty())
+            emit dataChanged(index(0, 0), index(int(m_rows.size()) - 1, lastColumn));
+        m_dirtyRows.clear();
+    }
+    if (!m_dirtyRows.isEmpty()) {
+        QList<int> rows(m_dirtyRows.cbegin(), m_dirtyRows.cend());
+        m_dirtyRows.clear();
+        std::sort(rows.begin(), rows.end());
+        // One signal per run of adjacent rows.
+        qsizetype start = 0;
+        for (qsizetype i = 1; i <= rows.size(); ++i) {
+            if (i == rows.size() || rows.at(i) != rows.at(i - 1) + 1) {
+                emit dataChanged(index(rows.at(start), 0), index(rows.at(i - 1), lastColumn));
+                start = i;
+            }
+        }
+    }
+    if (!m_pending.isEmpty()) {
+        const int first = int(m_rows.size());
+        const int last = first + int(m_pending.size()) - 1; // inclusive
+        beginInsertRows({}, first, last);
+        for (Row &row : m_pending) {
+            m_rowOf.insert(row.client, int(m_rows.size()));
+            m_rows.append(std::move(row));
+        }
+        m_pending.clear();
+        m_pendingOf.clear();
+        endInsertRows();
+    }
+    evictIfNeeded();
+    if (changed)
+        emit flushed();
+}
+
+void KnowledgeModel::evictIfNeeded()
+{
+    if (m_rows.size() <= m_maxClients)
+        return;
+    // Drop to 90 % of the cap so eviction is rare, least recently updated first.
+    const qsizetype keep = std::max<qsizetype>(1, m_maxClients - m_maxClients / 10);
+    QList<int> order(m_rows.size());
+    for (int i = 0; i < order.size(); ++i)
+        order[i] = i;
+    const qsizetype drop = m_rows.size() - keep;
+    std::nth_element(order.begin(), order.begin() + (drop - 1), order.end(),
+                     [this](int a, int b) { return m_rows.at(a).touched < m_rows.at(b).touched; });
+    QList<int> victims(order.begin(), order.begin() + drop);
+    std::sort(victims.begin(), victims.end(), std::greater<int>());
+    // Remove from the bottom up, one signal pair per run of adjacent rows.
+    qsizetype i = 0;
+    while (i < victims.size()) {
+        qsizetype j = i;
+        while (j + 1 < victims.size() && victims.at(j + 1) == victims.at(j) - 1)
+            ++j;
+        const int last = victims.at(i);
+        const int first = victims.at(j);
+        beginRemoveRows({}, first, last);
+        for (int row = first; row <= last; ++row)
+            m_rowOf.remove(m_rows.at(row).client);
+        m_rows.remove(first, last - first + 1);
+        endRemoveRows();
+        i = j + 1;
+    }
+    m_evicted += drop;
+    m_rowOf.clear();
+    for (int row = 0; row < m_rows.size(); ++row)
+        m_rowOf.insert(m_rows.at(row).client, row);
+    // Dirty row numbers referred to the old order; the survivors' cells are
+    // current already, so nothing is lost by forgetting them.
+    m_dirtyRows.clear();
+}
+
+} // namespace HerdUi

@@ -1,0 +1,142 @@
+#include "ui/knowledge/knowledgeview.h"
+
+#include <QHash>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLocale>
+#include <QSortFilterProxyModel>
+#include <QTableView>
+#include <QVBoxLayout>
+
+#include "ui/knowledge/knowledgemodel.h"
+
+using namespace Qt::StringLiterals;
+
+namespace HerdUi {
+
+namespace {
+
+constexpr int MaxLagsNamed = 4;
+
+QString lagText(const KnowledgeModel::Lag &lag)
+{
+    const QString client = QString::fromUtf8(lag.client);
+    if (lag.stalenessNs == KnowledgeModel::MissingStaleness)
+        return u"%1 (none)"_s.arg(client);
+    return u"%1 (%2)"_s.arg(client, KnowledgeModel::formatStaleness(lag.stalenessNs));
+}
+
+// "Hamilton is behind on kiwi (−3.2 s), lime (none); Bolden is behind on fig (−1.0 s)"
+QString lagsText(const QList<KnowledgeModel::Lag> &lags)
+{
+    QStringList nodes;
+    QHash<QString, QStringList> clients;
+    for (const KnowledgeModel::Lag &lag : lags) {
+        if (!clients.contains(lag.node))
+            nodes.append(lag.node);
+        clients[lag.node].append(lagText(lag));
+    }
+    QStringList parts;
+    for (const QString &node : std::as_const(nodes))
+        parts.append(u"%1 is behind on %2"_s.arg(node, clients.value(node).join(u", "_s)));
+    return parts.join(u"; "_s);
+}
+
+} // namespace
+
+KnowledgeView::KnowledgeView(KnowledgeModel *model, QWidget *parent)
+    : QWidget(parent),
+      m_model(model),
+      m_proxy(new QSortFilterProxyModel(this)),
+      m_summary(new QLabel(this)),
+      m_capNote(new QLabel(this)),
+      m_table(new QTableView(this))
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 6);
+    layout->setSpacing(4);
+
+    QFont big = font();
+    big.setPointSizeF(big.pointSizeF() * 1.5);
+    m_summary->setFont(big);
+    m_summary->setWordWrap(true);
+    m_summary->setTextFormat(Qt::RichText);
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(m_summary);
+
+    m_capNote->setStyleSheet(u"color: #666666;"_s);
+    m_capNote->setVisible(false);
+    layout->addWidget(m_capNote);
+
+    m_proxy->setSourceModel(model);
+    m_proxy->setSortRole(KnowledgeModel::RawRole);
+    m_proxy->setDynamicSortFilter(true);
+    m_table->setModel(m_proxy);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(KnowledgeModel::ClientColumn, Qt::AscendingOrder);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setWordWrap(false);
+    m_table->setShowGrid(true);
+    m_table->setStyleSheet(u"QTableView { gridline-color: #ffffff; }"_s);
+    QFont tableFont = font();
+    tableFont.setPointSizeF(tableFont.pointSizeF() * 1.2);
+    m_table->setFont(tableFont);
+    m_table->horizontalHeader()->setFont(tableFont);
+    m_table->verticalHeader()->setVisible(false);
+    // Compact rows: the font's height and a little air.
+    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_table->verticalHeader()->setDefaultSectionSize(QFontMetrics(tableFont).height() + 6);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    m_table->horizontalHeader()->setHighlightSections(false);
+    m_table->horizontalHeader()->setMinimumSectionSize(QFontMetrics(tableFont).horizontalAdvance(u"Hamilton (down)"_s) + 12);
+    layout->addWidget(m_table, 1);
+
+    connect(model, &KnowledgeModel::flushed, this, &KnowledgeView::updateSummary);
+    connect(model, &QAbstractItemModel::modelReset, this, &KnowledgeView::updateSummary);
+    updateSummary();
+}
+
+KnowledgeView::~KnowledgeView() = default;
+
+void KnowledgeView::updateSummary()
+{
+    const QLocale locale;
+    const int clients = m_model->rowCount();
+    const int running = m_model->runningNodeCount();
+    const int nodes = int(m_model->nodes().size());
+    const int divergent = m_model->divergentClients();
+    const QString clientsText = clients == 1 ? u"1 client"_s : u"%1 clients"_s.arg(locale.toString(clients));
+    const QString nodesText = running == 1 ? u"the 1 running node"_s
+                                           : u"all %1 running nodes"_s.arg(running);
+    QString downText;
+    if (running < nodes)
+        downText = u" (%1 of %2 nodes down)"_s.arg(nodes - running).arg(nodes);
+
+    QString plain;
+    QString html;
+    if (clients == 0) {
+        plain = u"No clients yet: send an IAMAT to any node."_s;
+        html = plain.toHtmlEscaped();
+    } else if (divergent == 0) {
+        plain = nodesText.left(1).toUpper() + nodesText.mid(1) + u" agree on "_s + clientsText + downText;
+        html = u"<span style='color:#2e7d32'>\u2714</span> "_s + plain.toHtmlEscaped();
+    } else {
+        const QList<KnowledgeModel::Lag> found = m_model->lags(MaxLagsNamed + 1);
+        const QString lags = lagsText(found.mid(0, MaxLagsNamed));
+        const QString more = found.size() > MaxLagsNamed ? u", \u2026"_s : QString();
+        plain = u"%1 of %2 diverge: %3%4"_s.arg(locale.toString(divergent), clientsText, lags, more) + downText;
+        html = u"<span style='color:#e65100'>\u26a0</span> <b>%1 of %2 diverge</b>: %3%4%5"_s.arg(
+            locale.toString(divergent), clientsText, lags.toHtmlEscaped(), more, downText.toHtmlEscaped());
+    }
+    m_summaryPlain = plain;
+    m_summary->setText(html);
+
+    const bool capped = m_model->evictedClients() > 0;
+    m_capNote->setVisible(capped);
+    if (capped)
+        m_capNote->setText(u"Showing the %1 most recently updated clients; %2 older ones were dropped from this table."_s
+                               .arg(locale.toString(m_model->maxClients()), locale.toString(m_model->evictedClients())));
+}
+
+} // namespace HerdUi

@@ -1,0 +1,101 @@
+#pragma once
+
+#include <QAbstractTableModel>
+#include <QColor>
+#include <QList>
+#include <QTimer>
+
+#include <vector>
+
+#include "herd/event.h"
+
+namespace HerdUi {
+
+// The event log as a table: the newest `capacity()` events of the herd, one
+// row each, oldest first.
+//
+// Events arrive at thousands a second, so append() only queues; a short
+// single-shot timer (flushInterval(), ~100 ms) moves the queue into the table
+// with one beginInsertRows/endInsertRows pair. The rows are a bounded ring:
+// when a flush would overflow it, the oldest rows are removed first (one
+// beginRemoveRows/endRemoveRows for rows 0..k-1), then the new ones are
+// inserted at the end, so the model never holds more than capacity() rows.
+// The queue is bounded by capacity() as well; events pushed out of it or out
+// of the ring are counted in evictedCount().
+//
+// Colours are chosen here (never in herd/), per kind, with lighter variants
+// on a dark palette.
+//
+// Thread affinity: the GUI thread.
+class EventLogModel final : public QAbstractTableModel
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(EventLogModel)
+
+public:
+    enum Column { Time, Node, Kind, Peer, Client, Line, Detail, ColumnCount };
+    Q_ENUM(Column)
+
+    enum Role {
+        // The unformatted value, for sorting and filtering: Time -> qint64
+        // ns since the epoch, Kind -> int(EventKind), Client and Line ->
+        // QByteArray, the others -> QString.
+        RawRole = Qt::UserRole,
+    };
+
+    static constexpr int DefaultCapacity = 100'000;
+    static constexpr int DefaultFlushIntervalMs = 100;
+
+    explicit EventLogModel(QObject *parent = nullptr);
+    ~EventLogModel() override;
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+    int capacity() const { return m_capacity; }
+    // Flushes, then drops the oldest rows beyond the new capacity (>= 1).
+    void setCapacity(int capacity);
+    int flushInterval() const { return m_flushTimer.interval(); }
+    void setFlushInterval(int ms) { m_flushTimer.setInterval(ms); }
+
+    // Queues the event; it becomes a row at the next flush.
+    void append(const Herd::Event &event);
+    void appendEvents(const QList<Herd::Event> &events);
+    // Moves every queued event into the table now (tests, exports).
+    void flushNow();
+    int pendingCount() const { return int(m_pending.size()); }
+    // Events dropped to keep the bound, since construction or clear().
+    qint64 evictedCount() const { return m_evicted; }
+
+    // The rows, oldest first (queued events are not rows yet: flushNow()).
+    QList<Herd::Event> events() const;
+    // The event in `row`, 0 <= row < rowCount().
+    const Herd::Event &eventAt(int row) const;
+
+    // Removes every row and drops the queue.
+    void clear();
+
+    // The text colour of a kind's rows; invalid when the palette's text
+    // colour is right (ordinary traffic).
+    static QColor colorFor(Herd::EventKind kind, bool darkPalette = false);
+    // Local wall-clock time with microseconds: "14:03:27.123456".
+    static QString displayTime(qint64 timeNs);
+
+private:
+    void flush();
+    int slot(int row) const;
+
+    // Ring storage. m_ring grows up to m_capacity; until it reaches it,
+    // m_start is 0, so growing never reorders rows.
+    std::vector<Herd::Event> m_ring;
+    int m_start = 0; // slot of row 0
+    int m_count = 0; // rows
+    int m_capacity = DefaultCapacity;
+    QList<Herd::Event> m_pending; // queued, oldest first, at most m_capacity
+    qint64 m_evicted = 0;
+    QTimer m_flushTimer;
+};
+
+} // namespace HerdUi

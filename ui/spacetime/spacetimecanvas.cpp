@@ -1,0 +1,759 @@
+#include "ui/spacetime/spacetimecanvas.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QHelpEvent>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QPainterPath>
+#include <QToolTip>
+#include <QWheelEvent>
+
+#include <algorithm>
+#include <cmath>
+
+#include "ui/spacetime/spacetimehistory.h"
+#include "ui/topology/topologystyle.h"
+
+using namespace Qt::StringLiterals;
+
+namespace HerdUi {
+
+namespace {
+
+using Outcome = SpaceTimeMessage::Outcome;
+using MarkKind = SpaceTimeMark::Kind;
+
+constexpr double kHitPixels = 6;
+constexpr double kStubFraction = 0.38; // of the way to the receiver's line
+constexpr int kMaxMarkLabels = 40;     // more marks than this: no text beside them
+
+QColor laneColour()
+{
+    return QColor(0x94, 0xa3, 0xb8);
+}
+QColor textColour()
+{
+    return QColor(0x1e, 0x29, 0x3b);
+}
+QColor subTextColour()
+{
+    return QColor(0x64, 0x74, 0x8b);
+}
+QColor resyncColour()
+{
+    return QColor(0x8a, 0x94, 0xa6);
+}
+QColor restoredColour()
+{
+    return QColor(0x16, 0xa3, 0x4a);
+}
+
+QFont smallFont(int pixels, bool bold = false)
+{
+    QFont font(u"DejaVu Sans"_s);
+    font.setStyleHint(QFont::SansSerif);
+    font.setPixelSize(pixels);
+    font.setBold(bold);
+    return font;
+}
+
+QString wallText(qint64 ns, bool withMicros = true)
+{
+    const QDateTime time = QDateTime::fromMSecsSinceEpoch(ns / 1'000'000);
+    QString text = time.toString(u"hh:mm:ss.zzz"_s);
+    if (withMicros)
+        text += u"%1"_s.arg((ns / 1000) % 1000, 3, 10, QLatin1Char('0'));
+    return text;
+}
+
+QString durationText(qint64 ns)
+{
+    if (ns < 1'000'000)
+        return u"%1 µs"_s.arg(double(ns) / 1e3, 0, 'f', 0);
+    if (ns < 1'000'000'000)
+        return u"%1 ms"_s.arg(double(ns) / 1e6, 0, 'f', ns < 10'000'000 ? 2 : 0);
+    return u"%1 s"_s.arg(double(ns) / 1e9, 0, 'f', 2);
+}
+
+double distanceToSegment(const QPointF &p, const QLineF &line)
+{
+    const QPointF d = line.p2() - line.p1();
+    const double length2 = d.x() * d.x() + d.y() * d.y();
+    double t = 0;
+    if (length2 > 1e-9)
+        t = std::clamp(((p.x() - line.x1()) * d.x() + (p.y() - line.y1()) * d.y()) / length2, 0.0, 1.0);
+    const QPointF nearest = line.p1() + t * d;
+    return std::hypot(p.x() - nearest.x(), p.y() - nearest.y());
+}
+
+void drawHead(QPainter &painter, const QLineF &line, const QColor &colour, bool hollow)
+{
+    const double length = line.length();
+    if (length < 8)
+        return;
+    const QPointF dir = (line.p2() - line.p1()) / length;
+    const QPointF normal(-dir.y(), dir.x());
+    const QPointF tip = line.p2();
+    QPolygonF head;
+    head << tip << tip - dir * 9 + normal * 4.2 << tip - dir * 9 - normal * 4.2;
+    painter.setPen(QPen(colour, 1.3));
+    painter.setBrush(hollow ? QBrush(Qt::white) : QBrush(colour));
+    painter.drawPolygon(head);
+}
+
+// A short bar across the tip: the receiver had something newer.
+void drawStaleBar(QPainter &painter, const QLineF &line, const QColor &colour)
+{
+    const double length = line.length();
+    if (length < 8)
+        return;
+    const QPointF dir = (line.p2() - line.p1()) / length;
+    const QPointF normal(-dir.y(), dir.x());
+    painter.setPen(QPen(colour, 2, Qt::SolidLine, Qt::FlatCap));
+    painter.drawLine(line.p2() + normal * 6, line.p2() - normal * 6);
+}
+
+void drawCross(QPainter &painter, const QPointF &at, const QColor &colour)
+{
+    painter.setPen(QPen(colour, 2, Qt::SolidLine, Qt::RoundCap));
+    painter.drawLine(at + QPointF(-4, -4), at + QPointF(4, 4));
+    painter.drawLine(at + QPointF(-4, 4), at + QPointF(4, -4));
+}
+
+} // namespace
+
+SpaceTimeCanvas::SpaceTimeCanvas(const SpaceTimeHistory *history, QWidget *parent)
+    : QWidget(parent)
+    , m_history(history)
+{
+    setMouseTracking(true);
+    setMinimumHeight(120);
+    setAttribute(Qt::WA_OpaquePaintEvent);
+    setCursor(Qt::OpenHandCursor);
+}
+
+void SpaceTimeCanvas::setAxis(Axis axis)
+{
+    m_axis = axis;
+    update();
+}
+
+void SpaceTimeCanvas::setWindow(double end, double span)
+{
+    if (end == m_end && span == m_span)
+        return;
+    m_end = end;
+    m_span = std::max(span, 1.0);
+    update();
+}
+
+void SpaceTimeCanvas::setSelection(quint64 id, const QByteArray &updateKey)
+{
+    m_selected = id;
+    m_selectedUpdate = updateKey;
+    update();
+}
+
+void SpaceTimeCanvas::setEmphasis(const QString &node, const QString &peer)
+{
+    m_emphasisNode = node;
+    m_emphasisPeer = peer;
+    update();
+}
+
+bool SpaceTimeCanvas::emphasises(const SpaceTimeMessage &message) const
+{
+    if (m_emphasisNode.isEmpty())
+        return false;
+    if (m_emphasisPeer.isEmpty())
+        return message.from == m_emphasisNode || message.to == m_emphasisNode;
+    return (message.from == m_emphasisNode && message.to == m_emphasisPeer)
+        || (message.from == m_emphasisPeer && message.to == m_emphasisNode);
+}
+
+QRectF SpaceTimeCanvas::plotRect() const
+{
+    return QRectF(NameWidth, AxisHeight, std::max(10, width() - NameWidth - 14),
+        std::max(10, height() - AxisHeight - 6));
+}
+
+double SpaceTimeCanvas::laneY(int lane) const
+{
+    const QRectF plot = plotRect();
+    const int lanes = std::max<int>(1, int(m_history->nodes().size()));
+    return plot.top() + plot.height() * (lane + 0.5) / lanes;
+}
+
+double SpaceTimeCanvas::xOf(double time) const
+{
+    const QRectF plot = plotRect();
+    return plot.right() - (m_end - time) / m_span * plot.width();
+}
+
+double SpaceTimeCanvas::timeAt(double x) const
+{
+    const QRectF plot = plotRect();
+    return m_end - (plot.right() - x) / plot.width() * m_span;
+}
+
+SpaceTimeCanvas::Geometry SpaceTimeCanvas::geometry() const
+{
+    const QRectF plot = plotRect();
+    const int lanes = std::max<int>(1, int(m_history->nodes().size()));
+    return { plot.right(), plot.width() / m_span, m_end, plot.top(), plot.height() / lanes,
+        m_axis == Axis::WallClock };
+}
+
+QLineF SpaceTimeCanvas::arrow(const Geometry &g, const SpaceTimeMessage &message)
+{
+    const double yFrom = g.laneY(message.fromLane);
+    const double yTo = g.laneY(message.toLane);
+    const double sent = g.wall ? double(message.sentNs) : double(message.sentTick);
+    if (!message.isReceived()) {
+        // Never arrived (or not yet): a stub part of the way, leaning forward.
+        const QPointF start(g.x(sent), yFrom);
+        return { start, start + QPointF(10, (yTo - yFrom) * kStubFraction) };
+    }
+    const QPointF end(g.x(g.wall ? double(message.receivedNs) : double(message.receivedTick)), yTo);
+    if (!message.sendSeen)
+        return { end - QPointF(10, (yTo - yFrom) * kStubFraction), end };
+    return { QPointF(g.x(sent), yFrom), end };
+}
+
+QLineF SpaceTimeCanvas::arrow(const SpaceTimeMessage &message) const
+{
+    return arrow(geometry(), message);
+}
+
+quint64 SpaceTimeCanvas::messageAt(const QPointF &pos) const
+{
+    // A record's arrow wins over a SYNC line's within reach: SYNC lines are
+    // drawn beneath, and what a click is for is following an update.
+    quint64 best[2] = {0, 0}; // [resync]
+    double bestDistance[2] = {kHitPixels, kHitPixels};
+    const QRectF plot = plotRect();
+    const Geometry g = geometry();
+    for (const SpaceTimeMessage &message : m_history->messages()) {
+        const QLineF line = arrow(g, message);
+        if (std::max(line.x1(), line.x2()) < plot.left() || std::min(line.x1(), line.x2()) > plot.right())
+            continue;
+        const double distance = distanceToSegment(pos, line);
+        const int kind = message.resync ? 1 : 0;
+        if (distance <= bestDistance[kind]) { // the newest of equals: it is drawn on top
+            bestDistance[kind] = distance;
+            best[kind] = message.id;
+        }
+    }
+    return best[0] ? best[0] : best[1];
+}
+
+// ---------------------------------------------------------------------------
+// Painting
+
+void SpaceTimeCanvas::paintEvent(QPaintEvent *)
+{
+    QPainter painter(this);
+    painter.fillRect(rect(), QColor(0xfb, 0xfc, 0xfd));
+    const QRectF plot = plotRect();
+    painter.setRenderHint(QPainter::Antialiasing);
+    paintGrid(painter, plot);
+    paintLanes(painter, plot);
+    painter.save();
+    painter.setClipRect(plot.adjusted(-2, -AxisHeight, 12, 6));
+    paintMarks(painter, plot);
+    paintMessages(painter, plot);
+    painter.restore();
+    if (m_history->messages().empty() && m_history->marks().empty())
+        paintEmpty(painter, plot);
+}
+
+void SpaceTimeCanvas::paintGrid(QPainter &painter, const QRectF &plot) const
+{
+    // A step of 1, 2 or 5 times a power of ten, at least ~110 px apart.
+    const double minStep = m_span * 110 / plot.width();
+    double step = std::pow(10.0, std::floor(std::log10(std::max(minStep, 1.0))));
+    for (const double factor : { 1.0, 2.0, 5.0, 10.0 }) {
+        if (step * factor >= minStep) {
+            step *= factor;
+            break;
+        }
+    }
+    painter.setFont(smallFont(11));
+    const double first = std::ceil(timeAt(plot.left()) / step) * step;
+    for (double t = first; t <= m_end; t += step) {
+        const double x = xOf(t);
+        painter.setPen(QPen(QColor(0xe2, 0xe8, 0xf0), 1));
+        painter.drawLine(QPointF(x, plot.top() - 4), QPointF(x, plot.bottom()));
+        QString label;
+        if (m_axis == Axis::WallClock) {
+            const qint64 ns = qint64(t);
+            label = step >= 1e9 ? QDateTime::fromMSecsSinceEpoch(ns / 1'000'000).toString(u"hh:mm:ss"_s)
+                : step >= 1e6   ? QDateTime::fromMSecsSinceEpoch(ns / 1'000'000).toString(u"mm:ss.zzz"_s)
+                                : wallText(ns).mid(3);
+        } else {
+            label = QString::number(qint64(t));
+        }
+        painter.setPen(subTextColour());
+        painter.drawText(QRectF(x - 60, 2, 120, AxisHeight - 6), Qt::AlignCenter, label);
+    }
+    painter.setPen(subTextColour());
+    painter.drawText(QRectF(6, 2, NameWidth - 10, AxisHeight - 6), Qt::AlignLeft | Qt::AlignVCenter,
+        m_axis == Axis::WallClock ? tr("wall clock") : tr("Lamport clock"));
+}
+
+void SpaceTimeCanvas::paintLanes(QPainter &painter, const QRectF &plot) const
+{
+    const QStringList &nodes = m_history->nodes();
+    for (int lane = 0; lane < nodes.size(); ++lane) {
+        const double y = laneY(lane);
+        painter.setPen(QPen(laneColour(), 1.6));
+        painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y));
+        bool downNow = false;
+        for (const SpaceTimeDowntime &down : m_history->downtimes(nodes.at(lane))) {
+            const double from = m_axis == Axis::WallClock ? double(down.fromNs) : double(down.fromTick);
+            const double to = down.toNs < 0 ? m_end
+                : m_axis == Axis::WallClock ? double(down.toNs)
+                                            : double(down.toTick);
+            downNow = down.toNs < 0;
+            const double x1 = std::max(plot.left(), xOf(from));
+            const double x2 = std::min(plot.right(), xOf(to));
+            if (x2 <= x1)
+                continue;
+            // A killed node: a pale band and no line, it hears nothing.
+            painter.fillRect(QRectF(x1, y - 7, x2 - x1, 14), QColor(0xfe, 0xe2, 0xe2));
+            painter.setPen(QPen(TopologyStyle::killedMark(), 1.6, Qt::DashLine));
+            painter.drawLine(QPointF(x1, y), QPointF(x2, y));
+        }
+        // The name, with a dot saying whether it runs now.
+        painter.setPen(Qt::NoPen);
+        painter.setBrush(downNow ? TopologyStyle::killedMark()
+                                 : TopologyStyle::nodeBrush(TopologyStyle::NodeLook::Running).color());
+        painter.drawEllipse(QPointF(12, y), 4.5, 4.5);
+        painter.setFont(smallFont(13, true));
+        painter.setPen(textColour());
+        painter.drawText(QRectF(22, y - 10, NameWidth - 26, 20), Qt::AlignLeft | Qt::AlignVCenter,
+            painter.fontMetrics().elidedText(nodes.at(lane), Qt::ElideRight, NameWidth - 26));
+    }
+}
+
+void SpaceTimeCanvas::paintMarks(QPainter &painter, const QRectF &plot) const
+{
+    int visibleMarks = 0;
+    for (const SpaceTimeMark &mark : m_history->marks()) {
+        const double x = xOf(m_axis == Axis::WallClock ? double(mark.timeNs) : double(mark.tick));
+        visibleMarks += x >= plot.left() && x <= plot.right() ? 1 : 0;
+    }
+    const bool labels = visibleMarks <= kMaxMarkLabels;
+    painter.setFont(smallFont(10, true));
+    // Marks made at one moment (a partition cuts several links at once)
+    // would print their labels over each other: each takes the first free
+    // spot a line above or below.
+    QList<std::pair<QRectF, QString>> taken;
+    auto label = [&painter, &taken, &plot](QPointF at, const QString &rawText, const QColor &colour) {
+        const QString text = QString(rawText).replace(u"+-"_s, u"±"_s);
+        QRectF box = painter.fontMetrics().boundingRect(text).translated(at.toPoint());
+        if (box.right() > plot.right() + 8) {
+            // Near "now": write it on the left of the mark instead.
+            const double shift = box.width() + 12;
+            at.rx() -= shift;
+            box.translate(-shift, 0);
+        }
+        // The same words right beside them already (Clear All Faults
+        // resets many links at once): once is enough.
+        const auto said
+            = std::find_if(taken.cbegin(), taken.cend(), [&](const std::pair<QRectF, QString> &t) {
+                  return t.second == text && std::abs(t.first.left() - box.left()) < 40;
+              });
+        if (said != taken.cend())
+            return;
+        for (const double dy : { 0.0, 12.0, -12.0, 24.0, -24.0, 36.0 }) {
+            const QRectF moved = box.translated(0, dy);
+            if (std::none_of(taken.cbegin(), taken.cend(),
+                    [&moved](const std::pair<QRectF, QString> &t) { return t.first.intersects(moved); })) {
+                taken.append({ moved, text });
+                painter.setPen(colour);
+                painter.drawText(at + QPointF(0, dy), text);
+                return;
+            }
+        }
+    };
+    // Hundreds of IAMATs at once (simulated phones): small squares, one
+    // fillRect each, no outlines, no antialiasing.
+    const bool manyMarks = visibleMarks > SimpleDrawingAbove / 3;
+    if (manyMarks)
+        painter.setRenderHint(QPainter::Antialiasing, false);
+    for (const SpaceTimeMark &mark : m_history->marks()) {
+        const double x = xOf(m_axis == Axis::WallClock ? double(mark.timeNs) : double(mark.tick));
+        if (x < plot.left() - 10 || x > plot.right() + 10)
+            continue;
+        const int lane = m_history->laneOf(mark.node);
+        const double y = laneY(lane);
+        if (manyMarks && mark.kind == MarkKind::Iamat) {
+            painter.fillRect(QRectF(x - 2.5, y - 2.5, 5, 5), QColor::fromRgb(clientColour(mark.client)));
+            continue;
+        }
+        switch (mark.kind) {
+        case MarkKind::Iamat: {
+            const QColor colour = TopologyStyle::tokenColor(mark.client);
+            const bool strong = m_selectedUpdate.isEmpty() || mark.update == m_selectedUpdate;
+            QColor fill = mark.stale ? QColor(Qt::white) : colour;
+            QColor edge = colour;
+            if (!strong) {
+                fill.setAlpha(60);
+                edge.setAlpha(60);
+            }
+            painter.setPen(QPen(edge, 2));
+            painter.setBrush(fill);
+            painter.drawEllipse(QPointF(x, y), 5, 5);
+            break;
+        }
+        case MarkKind::Killed:
+            drawCross(painter, QPointF(x, y), TopologyStyle::killedMark());
+            if (labels)
+                label(QPointF(x + 6, y - 6), tr("killed"), TopologyStyle::killedMark());
+            break;
+        case MarkKind::Started:
+            painter.setPen(QPen(restoredColour(), 2.5, Qt::SolidLine, Qt::RoundCap));
+            painter.drawLine(QPointF(x, y - 7), QPointF(x, y + 7));
+            if (labels)
+                label(QPointF(x + 5, y - 6), tr("restarted"), restoredColour());
+            break;
+        case MarkKind::ClockChanged: {
+            // A diamond on the node's line: its clock was set ahead or behind.
+            const QColor colour = TopologyStyle::linkColor(TopologyStyle::LinkLook::Delayed);
+            QPolygonF diamond;
+            diamond << QPointF(x, y - 6) << QPointF(x + 6, y) << QPointF(x, y + 6) << QPointF(x - 6, y);
+            painter.setPen(QPen(Qt::white, 1.5));
+            painter.setBrush(colour);
+            painter.drawPolygon(diamond);
+            if (labels)
+                label(QPointF(x + 7, y - 7), mark.detail.section(u" ("_s, 0, 0), colour);
+            break;
+        }
+        case MarkKind::LinkCut:
+        case MarkKind::LinkRestored:
+        case MarkKind::LinkChanged: {
+            const double y2 = laneY(m_history->laneOf(mark.peer));
+            const QColor colour = mark.kind == MarkKind::LinkCut
+                ? TopologyStyle::linkColor(TopologyStyle::LinkLook::Cut)
+                : mark.kind == MarkKind::LinkRestored
+                ? restoredColour()
+                : TopologyStyle::linkColor(TopologyStyle::LinkLook::Delayed);
+            painter.setPen(QPen(colour, 1.8, Qt::DashLine, Qt::FlatCap));
+            painter.drawLine(QPointF(x, y), QPointF(x, y2));
+            painter.setPen(Qt::NoPen);
+            painter.setBrush(colour);
+            painter.drawEllipse(QPointF(x, y), 3, 3);
+            painter.drawEllipse(QPointF(x, y2), 3, 3);
+            if (labels) {
+                const QString text = mark.kind == MarkKind::LinkCut ? tr("✂ cut")
+                    : mark.kind == MarkKind::LinkRestored           ? tr("restored")
+                                                                    : mark.detail;
+                label(QPointF(x + 4, (y + y2) / 2 + 4), text, colour);
+            }
+            break;
+        }
+        }
+    }
+    painter.setRenderHint(QPainter::Antialiasing);
+}
+
+void SpaceTimeCanvas::paintMessages(QPainter &painter, const QRectF &plot)
+{
+    // Visible messages, the ones that stand out last so they are on top.
+    const bool focused = m_selected != 0 || !m_selectedUpdate.isEmpty() || !m_emphasisNode.isEmpty();
+    const Geometry g = geometry();
+    m_dim.clear();
+    m_strong.clear();
+    for (const SpaceTimeMessage &message : m_history->messages()) {
+        const QLineF line = arrow(g, message);
+        if (std::max(line.x1(), line.x2()) < plot.left() || std::min(line.x1(), line.x2()) > plot.right())
+            continue;
+        const bool stands = message.id == m_selected
+            || (!m_selectedUpdate.isEmpty() && message.update == m_selectedUpdate) || emphasises(message);
+        (focused && !stands ? m_dim : m_strong).push_back({ &message, line });
+    }
+    m_visible = int(m_dim.size() + m_strong.size());
+    if (m_visible > SimpleDrawingAbove) {
+        paintMany(painter);
+        return;
+    }
+
+    auto draw = [&](const Drawn &drawn, bool faded) {
+        const SpaceTimeMessage &message = *drawn.message;
+        const QLineF &line = drawn.line;
+        QColor colour = QColor::fromRgb(clientColour(message.client));
+        const bool selected = message.id == m_selected;
+        if (selected) {
+            QColor halo = TopologyStyle::selection();
+            halo.setAlpha(70);
+            painter.setPen(QPen(halo, 9, Qt::SolidLine, Qt::RoundCap));
+            painter.drawLine(line);
+        }
+        const double width = selected ? 3 : (focused && !faded) ? 2.4 : 1.6;
+        if (message.resync) {
+            // Bookkeeping, not a record: thin and grey under the updates.
+            QColor grey = resyncColour();
+            grey.setAlpha(faded ? 45 : 200);
+            const bool travelled = message.outcome != Outcome::NotSent && message.outcome != Outcome::Lost;
+            painter.setPen(QPen(grey, selected ? 2.4 : 1.1, travelled ? Qt::DashDotLine : Qt::DotLine,
+                                Qt::FlatCap));
+            painter.drawLine(line);
+            if (travelled)
+                drawHead(painter, line, grey, true);
+            else
+                drawCross(painter, line.p2(), grey);
+            return;
+        }
+        switch (message.outcome) {
+        case Outcome::Stored:
+        case Outcome::Received:
+        case Outcome::InFlight: {
+            if (faded)
+                colour.setAlpha(55);
+            QPen pen(colour, width, message.outcome == Outcome::InFlight ? Qt::DotLine : Qt::SolidLine,
+                Qt::RoundCap);
+            painter.setPen(pen);
+            painter.drawLine(line);
+            drawHead(painter, line, colour, message.outcome != Outcome::Stored);
+            break;
+        }
+        case Outcome::Dropped: {
+            colour = colour.lighter(135);
+            colour.setAlpha(faded ? 45 : 200);
+            painter.setPen(QPen(colour, width, Qt::DashLine, Qt::FlatCap));
+            painter.drawLine(line);
+            drawStaleBar(painter, line, colour);
+            break;
+        }
+        case Outcome::NotSent:
+        case Outcome::Lost: {
+            QColor red = TopologyStyle::killedMark();
+            colour.setAlpha(faded ? 45 : 220);
+            red.setAlpha(faded ? 45 : 230);
+            painter.setPen(QPen(colour, width, Qt::DotLine, Qt::FlatCap));
+            painter.drawLine(line);
+            drawCross(painter, line.p2(), red);
+            break;
+        }
+        }
+    };
+    // SYNC lines first, beneath the records' arrows.
+    for (const bool resync : {true, false}) {
+        for (const Drawn &drawn : m_dim) {
+            if (drawn.message->resync == resync)
+                draw(drawn, true);
+        }
+        for (const Drawn &drawn : m_strong) {
+            if (drawn.message->resync == resync)
+                draw(drawn, false);
+        }
+    }
+}
+
+QRgb SpaceTimeCanvas::clientColour(const QByteArray &client) const
+{
+    // Hashed once per client, not once per arrow and frame.
+    const auto it = m_colours.constFind(client);
+    if (it != m_colours.cend())
+        return *it;
+    if (m_colours.size() > 4096)
+        m_colours.clear();
+    return *m_colours.insert(client, TopologyStyle::tokenColor(client).rgb());
+}
+
+void SpaceTimeCanvas::paintMany(QPainter &painter)
+{
+    // Thousands of arrows: no heads, no antialiasing, cosmetic pens, one
+    // drawLines() per colour and style instead of a pen per arrow, and an
+    // arrow that would land on the very pixels of one already drawn in its
+    // style is skipped. A busy herd then costs a few milliseconds a frame.
+    painter.setRenderHint(QPainter::Antialiasing, false);
+    m_batches.clear();
+    m_drawnPixels.clear();
+    auto add = [this](const std::vector<Drawn> &list, bool faded) {
+        for (const Drawn &drawn : list) {
+            const SpaceTimeMessage &message = *drawn.message;
+            const quint64 style = message.resync                                          ? 3
+                : message.outcome == Outcome::Dropped                                     ? 1
+                : message.outcome == Outcome::NotSent || message.outcome == Outcome::Lost ? 2
+                                                                                          : 0;
+            const QRgb rgb = message.resync ? resyncColour().rgb() : clientColour(message.client);
+            const quint64 key = (quint64(rgb) << 8) | (style << 1) | (faded ? 1 : 0);
+            const quint64 pixels = (quint64(quint16(qRound(drawn.line.x1()))) << 32)
+                | (quint64(quint16(qRound(drawn.line.x2()))) << 16) | (quint64(message.fromLane & 0xff) << 8)
+                | quint64(message.toLane & 0xff);
+            const std::pair<quint64, quint64> spot { pixels, key };
+            if (m_drawnPixels.contains(spot))
+                continue;
+            m_drawnPixels.insert(spot);
+            m_batches[key].append(drawn.line);
+        }
+    };
+    add(m_dim, true);
+    add(m_strong, false);
+    for (auto it = m_batches.cbegin(); it != m_batches.cend(); ++it) {
+        const bool faded = it.key() & 1;
+        const int style = int((it.key() >> 1) & 3);
+        QColor colour = QColor::fromRgb(QRgb(it.key() >> 8));
+        if (style == 1)
+            colour = colour.lighter(135);
+        colour.setAlpha(faded ? 45 : style == 0 ? 255 : 200);
+        // Width 1 is a cosmetic pen: the raster engine's fast line path.
+        const Qt::PenStyle penStyle = style == 0 ? Qt::SolidLine
+            : style == 1                         ? Qt::DashLine
+            : style == 2                         ? Qt::DotLine
+                                                 : Qt::DashDotLine;
+        QPen pen(colour, 1, penStyle);
+        pen.setCosmetic(true);
+        painter.setPen(pen);
+        painter.drawLines(it.value().constData(), int(it.value().size()));
+    }
+    painter.setRenderHint(QPainter::Antialiasing);
+}
+
+void SpaceTimeCanvas::paintEmpty(QPainter &painter, const QRectF &plot) const
+{
+    painter.setFont(smallFont(13));
+    painter.setPen(subTextColour());
+    painter.drawText(plot, Qt::AlignCenter | Qt::TextWordWrap,
+        tr("No messages yet. Send an IAMAT from the Client Console or start Simulated Clients:\n"
+           "each AT line between two nodes becomes an arrow here (and each SYNC line of a resync, in grey)."));
+}
+
+// ---------------------------------------------------------------------------
+// Mouse
+
+void SpaceTimeCanvas::mousePressEvent(QMouseEvent *event)
+{
+    if (event->button() != Qt::LeftButton) {
+        QWidget::mousePressEvent(event);
+        return;
+    }
+    m_pressPos = event->position();
+    m_lastDragX = event->position().x();
+    m_dragging = false;
+    event->accept();
+}
+
+void SpaceTimeCanvas::mouseMoveEvent(QMouseEvent *event)
+{
+    if (!(event->buttons() & Qt::LeftButton))
+        return;
+    if (!m_dragging && std::abs(event->position().x() - m_pressPos.x()) > 4) {
+        m_dragging = true;
+        setCursor(Qt::ClosedHandCursor);
+    }
+    if (m_dragging) {
+        emit dragged(event->position().x() - m_lastDragX);
+        m_lastDragX = event->position().x();
+    }
+}
+
+void SpaceTimeCanvas::mouseReleaseEvent(QMouseEvent *event)
+{
+    if (event->button() != Qt::LeftButton)
+        return;
+    if (m_dragging) {
+        m_dragging = false;
+        setCursor(Qt::OpenHandCursor);
+        return;
+    }
+    emit clicked(messageAt(event->position()));
+}
+
+void SpaceTimeCanvas::wheelEvent(QWheelEvent *event)
+{
+    const int delta = event->angleDelta().y();
+    if (delta == 0) {
+        event->ignore();
+        return;
+    }
+    emit zoomRequested(std::pow(0.9985, delta), event->position().x());
+    event->accept();
+}
+
+bool SpaceTimeCanvas::event(QEvent *event)
+{
+    if (event->type() == QEvent::ToolTip) {
+        auto *help = static_cast<QHelpEvent *>(event);
+        const QString text = tooltipAt(help->pos());
+        if (text.isEmpty())
+            QToolTip::hideText();
+        else
+            QToolTip::showText(help->globalPos(), text, this);
+        return true;
+    }
+    return QWidget::event(event);
+}
+
+QString SpaceTimeCanvas::tooltipAt(const QPointF &pos) const
+{
+    if (const SpaceTimeMessage *message = m_history->message(messageAt(pos))) {
+        QString text = u"<b>%1 → %2</b>&nbsp; %3<br>"_s.arg(message->from.toHtmlEscaped(),
+            message->to.toHtmlEscaped(), QString::fromUtf8(message->client).toHtmlEscaped());
+        text += tr("sent %1 (Lamport %2)").arg(wallText(message->sentNs)).arg(message->sentTick);
+        const bool travelled
+            = message->outcome != Outcome::NotSent && message->outcome != Outcome::Lost;
+        if (travelled && !message->note.isEmpty())
+            text += u" ("_s + message->note.toHtmlEscaped() + u')';
+        if (message->writtenNs >= 0)
+            text += u"<br>"_s
+                + tr("held %1 on the link (delay or backlog), then written")
+                      .arg(durationText(message->writtenNs - message->sentNs));
+        if (message->isReceived()) {
+            text += u"<br>"_s
+                + (message->sendSeen ? tr("received %1 later (Lamport %2)")
+                                           .arg(durationText(message->receivedNs - message->sentNs))
+                                           .arg(message->receivedTick)
+                                     : tr("received; sent from outside this process"));
+        }
+        QString outcome;
+        switch (message->outcome) {
+        case Outcome::Stored:
+            outcome = tr("stored: newer than what %1 held; it floods on").arg(message->to);
+            break;
+        case Outcome::Dropped:
+            outcome = tr("stale: %1 held this or a newer record; the flood stops").arg(message->to);
+            break;
+        case Outcome::Received:
+            outcome = message->resync ? tr("received: part of the resync digest exchange, no record")
+                                      : tr("received");
+            break;
+        case Outcome::InFlight: outcome = tr("in flight"); break;
+        case Outcome::NotSent: outcome = tr("not sent: %1").arg(message->note); break;
+        case Outcome::Lost: outcome = message->note; break;
+        }
+        text += u"<br><i>"_s + outcome.toHtmlEscaped() + u"</i><br><tt>"_s
+            + QString::fromUtf8(message->line).toHtmlEscaped() + u"</tt>"_s;
+        return text;
+    }
+    for (auto it = m_history->marks().crbegin(); it != m_history->marks().crend(); ++it) {
+        const SpaceTimeMark &mark = *it;
+        const double x = xOf(m_axis == Axis::WallClock ? double(mark.timeNs) : double(mark.tick));
+        const double y = laneY(m_history->laneOf(mark.node));
+        if (std::hypot(pos.x() - x, pos.y() - y) > 8)
+            continue;
+        const QString when = wallText(mark.timeNs);
+        switch (mark.kind) {
+        case MarkKind::Iamat:
+            return tr("IAMAT from %1 at %2, %3: %4")
+                .arg(QString::fromUtf8(mark.client), mark.node, when,
+                    mark.stale ? tr("stale (it held a newer record)") : tr("stored"))
+                .toHtmlEscaped();
+        case MarkKind::Killed:
+            return tr("%1 stopped at %2 (%3)").arg(mark.node, when, mark.detail).toHtmlEscaped();
+        case MarkKind::Started: return tr("%1 started at %2").arg(mark.node, when).toHtmlEscaped();
+        case MarkKind::LinkCut:
+        case MarkKind::LinkRestored:
+        case MarkKind::LinkChanged:
+            return tr("%1 → %2: %3 at %4").arg(mark.node, mark.peer, mark.detail, when).toHtmlEscaped();
+        case MarkKind::ClockChanged:
+            return tr("%1: %2 at %3").arg(mark.node, mark.detail, when).toHtmlEscaped();
+        }
+    }
+    return {};
+}
+
+} // namespace HerdUi

@@ -1,0 +1,332 @@
+#include "ui/spacetime/spacetimeview.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLocale>
+#include <QScrollBar>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+
+#include "herd/wire/clock.h"
+#include "herd/event.h"
+
+using namespace Qt::StringLiterals;
+
+namespace HerdUi {
+
+namespace {
+
+// Room right of the newest event, as a share of the window, so arrows
+// arriving now are not drawn on the border.
+constexpr double kRightMargin = 0.04;
+constexpr int kSummaryEveryFrames = 6;
+
+double unitOf(SpaceTimeCanvas::Axis axis)
+{
+    return axis == SpaceTimeCanvas::Axis::WallClock ? 1e6 : 1; // scroll bar steps: ms or ticks
+}
+
+} // namespace
+
+SpaceTimeView::SpaceTimeView(const QStringList &nodes, QWidget *parent)
+    : QWidget(parent)
+    , m_history(nodes)
+    , m_canvas(new SpaceTimeCanvas(&m_history, this))
+    , m_scroll(new QScrollBar(Qt::Horizontal, this))
+    , m_liveButton(new QToolButton(this))
+    , m_axisBox(new QComboBox(this))
+    , m_summary(new QLabel(this))
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+
+    auto *bar = new QHBoxLayout;
+    bar->setContentsMargins(6, 3, 6, 3);
+    auto *title = new QLabel(tr("<b>Space-time</b>"), this);
+    bar->addWidget(title);
+    m_liveButton->setCheckable(true);
+    m_liveButton->setChecked(true);
+    m_liveButton->setText(tr("Live"));
+    m_liveButton->setToolTip(
+        tr("Follow the herd as it runs; off, the diagram stays where it is (the history keeps filling)"));
+    bar->addWidget(m_liveButton);
+    m_axisBox->addItem(tr("Wall clock"));
+    m_axisBox->addItem(tr("Lamport clock"));
+    m_axisBox->setToolTip(
+        tr("Wall clock: when things happened. Lamport clock: only what happened before what"));
+    bar->addWidget(m_axisBox);
+    auto addButton = [this, bar](const QString &text, const QString &tip, auto slot) {
+        auto *button = new QToolButton(this);
+        button->setText(text);
+        button->setToolTip(tip);
+        button->setAutoRaise(true);
+        connect(button, &QToolButton::clicked, this, slot);
+        bar->addWidget(button);
+        return button;
+    };
+    addButton(u"−"_s, tr("Show more time (or use the wheel)"), [this] { zoom(1.5); });
+    addButton(u"+"_s, tr("Show less time (or use the wheel)"), [this] { zoom(1 / 1.5); });
+    addButton(tr("Fit"), tr("Show the whole history"), [this] { showAll(); });
+    auto *legend = new QLabel(this);
+    legend->setTextFormat(Qt::RichText);
+    legend->setText(tr("<span style='color:#2563eb'>━━▶</span> stored &nbsp;"
+                       "<span style='color:#7fa6f5'>╍╍┤</span> stale &nbsp;"
+                       "<span style='color:#dc2626'>┈✕</span> not sent &nbsp;"
+                       "<span style='color:#8a94a6'>─·▷</span> resync &nbsp;"
+                       "<span style='color:#2563eb'>●</span> IAMAT &nbsp;"
+                       "<span style='color:#dc2626'>┆</span> cut &nbsp;"
+                       "<span style='color:#16a34a'>┆</span> restored"));
+    legend->setToolTip(
+        tr("Arrows take the client's colour; a cross ends a line that was never sent (link cut or "
+           "down) or was lost (its receiver stopped). Grey dash-dotted arrows are SYNC lines of a resync: "
+           "digests and requests, no record. Click an arrow to follow its update in the topology."));
+    bar->addWidget(legend);
+    bar->addStretch(1);
+    m_summary->setStyleSheet(u"color: #64748b;"_s);
+    bar->addWidget(m_summary);
+    layout->addLayout(bar);
+    layout->addWidget(m_canvas, 1);
+    layout->addWidget(m_scroll);
+
+    connect(m_liveButton, &QToolButton::toggled, this, &SpaceTimeView::setLive);
+    connect(m_axisBox, &QComboBox::currentIndexChanged, this,
+        [this](int index) { setAxis(index == 1 ? Axis::Lamport : Axis::WallClock); });
+    connect(m_scroll, &QScrollBar::actionTriggered, this,
+        [this] { QTimer::singleShot(0, this, &SpaceTimeView::onScrolled); });
+    connect(m_scroll, &QScrollBar::sliderMoved, this, &SpaceTimeView::onScrolled);
+    connect(m_canvas, &SpaceTimeCanvas::clicked, this, [this](quint64 id) {
+        if (id == 0)
+            clearSelection();
+        else
+            selectMessage(id);
+    });
+    connect(m_canvas, &SpaceTimeCanvas::dragged, this, &SpaceTimeView::pan);
+    connect(m_canvas, &SpaceTimeCanvas::zoomRequested, this, &SpaceTimeView::zoom);
+
+    m_wall.start();
+    m_frameTimer.setInterval(FrameMs);
+    connect(&m_frameTimer, &QTimer::timeout, this, &SpaceTimeView::onFrame);
+    m_frameTimer.start();
+    refresh();
+}
+
+SpaceTimeView::~SpaceTimeView() = default;
+
+void SpaceTimeView::onEvent(const Herd::Event &event)
+{
+    if (!m_history.addEvent(event))
+        return;
+    m_dirty = true;
+    if (event.kind == Herd::EventKind::LineSent)
+        m_rate.add(m_wall.elapsed());
+}
+
+bool SpaceTimeView::isBusy()
+{
+    return m_rate.perSecond(m_wall.elapsed()) > BusyRate;
+}
+
+double &SpaceTimeView::span()
+{
+    return axis() == Axis::WallClock ? m_spanNs : m_spanTicks;
+}
+
+double SpaceTimeView::liveEnd() const
+{
+    const double span = axis() == Axis::WallClock ? m_spanNs : m_spanTicks;
+    if (axis() == Axis::Lamport)
+        return double(m_history.latestTick()) + span * kRightMargin;
+    return double(std::max(Herd::wallClockNs(), m_history.latestNs())) + span * kRightMargin;
+}
+
+void SpaceTimeView::setLive(bool live)
+{
+    if (live == m_live)
+        return;
+    m_live = live;
+    if (!live)
+        m_end = m_canvas->windowEnd();
+    {
+        const QSignalBlocker blocker(m_liveButton);
+        m_liveButton->setChecked(live);
+    }
+    refresh();
+    emit liveChanged(live);
+}
+
+void SpaceTimeView::setAxis(Axis axis)
+{
+    if (axis == this->axis())
+        return;
+    m_canvas->setAxis(axis);
+    {
+        const QSignalBlocker blocker(m_axisBox);
+        m_axisBox->setCurrentIndex(axis == Axis::Lamport ? 1 : 0);
+    }
+    m_end = liveEnd();
+    refresh();
+}
+
+void SpaceTimeView::zoom(double factor, double x)
+{
+    const double limitLow = axis() == Axis::WallClock ? 1e6 : 5;       // 1 ms, 5 ticks
+    const double limitHigh = axis() == Axis::WallClock ? 1800e9 : 1e6; // 30 min
+    const double oldSpan = span();
+    const double newSpan = std::clamp(oldSpan * factor, limitLow, limitHigh);
+    if (!m_live && x >= 0) {
+        // Keep the time under the pointer where it is.
+        const double anchor = m_canvas->timeAt(x);
+        m_end = anchor + (m_end - anchor) * newSpan / oldSpan;
+    }
+    span() = newSpan;
+    refresh();
+}
+
+void SpaceTimeView::showAll()
+{
+    const double earliest
+        = axis() == Axis::WallClock ? double(m_history.earliestNs()) : double(m_history.earliestTick());
+    const double latest
+        = axis() == Axis::WallClock ? double(m_history.latestNs()) : double(m_history.latestTick());
+    if (latest > earliest)
+        span()
+            = std::max((latest - earliest) * (1 + 2 * kRightMargin), axis() == Axis::WallClock ? 1e6 : 5.0);
+    m_end = latest + span() * kRightMargin;
+    refresh();
+}
+
+void SpaceTimeView::pan(double dx)
+{
+    setLive(false);
+    m_end -= dx * span() / std::max(1.0, double(m_canvas->width() - SpaceTimeCanvas::NameWidth - 14));
+    refresh();
+}
+
+void SpaceTimeView::onScrolled()
+{
+    setLive(false);
+    const double unit = unitOf(axis());
+    const double earliest
+        = axis() == Axis::WallClock ? double(m_history.earliestNs()) : double(m_history.earliestTick());
+    m_end = earliest + double(m_scroll->sliderPosition()) * unit;
+    // Back at the newest end: follow again.
+    if (m_scroll->sliderPosition() >= m_scroll->maximum()) {
+        setLive(true);
+        return;
+    }
+    refresh();
+}
+
+void SpaceTimeView::updateScrollBar()
+{
+    const double unit = unitOf(axis());
+    const double earliest
+        = axis() == Axis::WallClock ? double(m_history.earliestNs()) : double(m_history.earliestTick());
+    const double end = m_canvas->windowEnd();
+    const double latestEnd = m_live ? end : std::max(end, liveEnd());
+    const int maximum = int(std::clamp((latestEnd - earliest) / unit, 0.0, 2e9));
+    const int minimum = std::min(maximum, int(std::clamp(span() / unit, 0.0, 2e9)));
+    const QSignalBlocker blocker(m_scroll);
+    m_scroll->setRange(minimum, maximum);
+    m_scroll->setPageStep(std::max(1, int(std::clamp(span() / unit, 1.0, 2e9))));
+    m_scroll->setSingleStep(std::max(1, m_scroll->pageStep() / 10));
+    m_scroll->setValue(int(std::clamp((end - earliest) / unit, double(minimum), double(maximum))));
+}
+
+void SpaceTimeView::refresh()
+{
+    m_canvas->setWindow(m_live ? liveEnd() : m_end, span());
+    m_canvas->update();
+    updateScrollBar();
+    m_summary->setText(summaryText());
+    m_dirty = false;
+}
+
+void SpaceTimeView::onFrame()
+{
+    if (!isVisible())
+        return;
+    // Live on the wall clock, time itself moves the picture.
+    const bool moving = m_live && axis() == Axis::WallClock && !m_history.messages().empty();
+    if (!m_dirty && !moving)
+        return;
+    // Thousands of messages a second: a picture that dense does not need 25
+    // frames a second, and the herd's events need the loop more.
+    ++m_frame;
+    if (isBusy()) {
+        const qint64 now = m_wall.elapsed();
+        if (m_lastBusyRedrawMs >= 0 && now - m_lastBusyRedrawMs < BusyRedrawMs)
+            return;
+        m_lastBusyRedrawMs = now;
+    }
+    m_canvas->setWindow(m_live ? liveEnd() : m_end, span());
+    m_canvas->update();
+    if (m_dirty || m_frame % kSummaryEveryFrames == 0) {
+        updateScrollBar();
+        m_summary->setText(summaryText());
+    }
+    m_dirty = false;
+}
+
+QString SpaceTimeView::summaryText() const
+{
+    const QLocale locale;
+    QString text = tr("%1 messages").arg(locale.toString(qulonglong(m_history.messages().size())));
+    const double rate = m_rate.perSecond(m_wall.elapsed());
+    if (rate > BusyRate)
+        text = tr("busy: %1 messages/s, redrawn twice a second").arg(locale.toString(qRound64(rate)))
+            + u" · "_s + text;
+    if (m_history.openSends() > 0)
+        text += tr(" · %1 in flight").arg(locale.toString(m_history.openSends()));
+    if (m_history.evictedMessages() > 0)
+        text += tr(" · keeps the newest %1").arg(locale.toString(m_history.messageCapacity()));
+    return text;
+}
+
+bool SpaceTimeView::selectMessage(quint64 id)
+{
+    const SpaceTimeMessage *message = m_history.message(id);
+    if (!message)
+        return false;
+    SpaceTimeSelection selection;
+    selection.message = id;
+    selection.from = message->from;
+    selection.to = message->to;
+    selection.client = message->client;
+    selection.update = message->update;
+    for (const quint64 hopId : m_history.messagesOfUpdate(message->update)) {
+        const SpaceTimeMessage *hop = m_history.message(hopId);
+        if (!hop || hop->outcome == SpaceTimeMessage::Outcome::NotSent)
+            continue; // it never travelled
+        const std::pair<QString, QString> direction { hop->from, hop->to };
+        if (!selection.hops.contains(direction))
+            selection.hops.append(direction);
+    }
+    if (selection.hops.isEmpty())
+        selection.hops.append({ message->from, message->to });
+    m_selection = selection;
+    m_canvas->setSelection(id, selection.update);
+    emit messageSelected(m_selection);
+    return true;
+}
+
+void SpaceTimeView::clearSelection()
+{
+    if (m_selection.message == 0)
+        return;
+    m_selection = {};
+    m_canvas->setSelection(0, {});
+    emit selectionCleared();
+}
+
+void SpaceTimeView::setEmphasis(const QString &node, const QString &peer)
+{
+    m_canvas->setEmphasis(node, peer);
+}
+
+} // namespace HerdUi

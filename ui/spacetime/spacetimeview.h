@@ -1,0 +1,138 @@
+#pragma once
+
+#include <QList>
+#include <QElapsedTimer>
+#include <QMetaType>
+#include <QTimer>
+#include <QWidget>
+
+#include <utility>
+
+#include "ui/topology/floodanimator.h"
+#include "ui/spacetime/spacetimecanvas.h"
+#include "ui/spacetime/spacetimehistory.h"
+
+class QComboBox;
+class QLabel;
+class QScrollBar;
+class QToolButton;
+
+namespace Herd {
+struct Event;
+}
+
+namespace HerdUi {
+
+// What the user picked in the diagram: one message, and every hop of the
+// update it carried (the directions it was sent over, in the history).
+struct SpaceTimeSelection
+{
+    quint64 message = 0;
+    QString from;
+    QString to;
+    QByteArray client;
+    QByteArray update;                       // client id and client time
+    QList<std::pair<QString, QString>> hops; // (from, to), each once
+};
+
+// The space-time (Lamport) diagram of the herd: one line per node, every AT
+// line between nodes an arrow, IAMATs, kills, restarts and cuts marked (see
+// SpaceTimeCanvas for the drawing and SpaceTimeHistory for the data).
+//
+// Live, the right edge is now and the diagram scrolls with time; paused
+// (the Live button, or dragging, or the scroll bar), it stays put while the
+// history keeps filling. The wheel zooms; Fit shows the whole history. The
+// axis is wall clock or Lamport clock.
+//
+// Clicking an arrow selects it and emits messageSelected() with every hop of
+// its update; the main window forwards that to the topology. The other way
+// round, setEmphasis() makes one node's or one link's messages stand out.
+// The view knows nothing of other views.
+//
+// Events only update the history and set a flag; a 25 Hz timer repaints,
+// and only while the widget is visible, so a heavy event stream costs a
+// few hash lookups per event here. Above BusyRate messages a second the
+// picture is redrawn twice a second, and simplified (see SpaceTimeCanvas).
+//
+// Thread affinity: the GUI thread.
+class SpaceTimeView final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(SpaceTimeView)
+
+public:
+    using Axis = SpaceTimeCanvas::Axis;
+    static constexpr int FrameMs = 40;
+    // More messages a second than this: too many to read one by one; the
+    // diagram is redrawn only every BusyRedrawMs (the history keeps all).
+    static constexpr double BusyRate = 1000;
+    static constexpr int BusyRedrawMs = 500;
+    static constexpr double DefaultSpanNs = 10e9;
+    static constexpr double DefaultSpanTicks = 80;
+
+    explicit SpaceTimeView(const QStringList &nodes, QWidget *parent = nullptr);
+    ~SpaceTimeView() override;
+
+    SpaceTimeHistory &history() { return m_history; }
+    const SpaceTimeHistory &history() const { return m_history; }
+    SpaceTimeCanvas *canvas() const { return m_canvas; }
+    bool isLive() const { return m_live; }
+    Axis axis() const { return m_canvas->axis(); }
+    quint64 selectedMessage() const { return m_selection.message; }
+    const SpaceTimeSelection &selection() const { return m_selection; }
+    QString summaryText() const;
+
+public slots:
+    void onEvent(const Herd::Event &event);
+    void setLive(bool live);
+    void setAxis(HerdUi::SpaceTimeView::Axis axis);
+    // Multiplies the time shown by `factor`, keeping the time under x (the
+    // right edge when live) in place.
+    void zoom(double factor, double x = -1);
+    // The whole history in the window.
+    void showAll();
+    // Selects the message and emits messageSelected(); false if it is no
+    // longer in the history.
+    bool selectMessage(quint64 id);
+    // Emits selectionCleared() if something was selected.
+    void clearSelection();
+    void setEmphasis(const QString &node, const QString &peer = {});
+    // Repaints now (tests; the timer does this otherwise).
+    void refresh();
+
+signals:
+    void messageSelected(const HerdUi::SpaceTimeSelection &selection);
+    void selectionCleared();
+    void liveChanged(bool live);
+
+private:
+    void onFrame();
+    void onScrolled();
+    void pan(double dx);
+    double liveEnd() const;
+    double &span();
+    void updateScrollBar();
+
+    SpaceTimeHistory m_history;
+    SpaceTimeCanvas *m_canvas; // owned (child)
+    QScrollBar *m_scroll;      // owned (child)
+    QToolButton *m_liveButton; // owned (child)
+    QComboBox *m_axisBox;      // owned (child)
+    QLabel *m_summary;         // owned (child)
+    QTimer m_frameTimer;
+    bool m_live = true;
+    bool m_dirty = true;
+    double m_spanNs = DefaultSpanNs;
+    double m_spanTicks = DefaultSpanTicks;
+    double m_end = 0; // right edge while paused
+    int m_frame = 0;
+    mutable RateMeter m_rate; // messages between nodes (reading it ages its buckets)
+    QElapsedTimer m_wall;     // for m_rate and busy redraws
+    qint64 m_lastBusyRedrawMs = -1;
+    bool isBusy();
+    SpaceTimeSelection m_selection;
+};
+
+} // namespace HerdUi
+
+Q_DECLARE_METATYPE(HerdUi::SpaceTimeSelection)

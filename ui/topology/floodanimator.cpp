@@ -1,0 +1,346 @@
+#include "ui/topology/floodanimator.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+#include "ui/topology/linkitem.h"
+#include "ui/topology/nodeitem.h"
+#include "ui/topology/tokenitem.h"
+#include "ui/topology/topologystyle.h"
+
+namespace HerdUi {
+
+// ---------------------------------------------------------------------------
+// RateMeter
+
+void RateMeter::advance(qint64 nowMs)
+{
+    const qint64 bucket = nowMs / 100;
+    if (m_bucket < 0) {
+        m_bucket = bucket;
+        return;
+    }
+    if (bucket <= m_bucket)
+        return;
+    const qint64 steps = std::min<qint64>(bucket - m_bucket, qint64(m_buckets.size()));
+    for (qint64 i = 1; i <= steps; ++i)
+        m_buckets[size_t((m_bucket + i) % qint64(m_buckets.size()))] = 0;
+    m_bucket = bucket;
+}
+
+void RateMeter::add(qint64 nowMs, int count)
+{
+    advance(nowMs);
+    m_buckets[size_t(m_bucket % qint64(m_buckets.size()))] += count;
+}
+
+double RateMeter::perSecond(qint64 nowMs)
+{
+    advance(nowMs);
+    int sum = 0;
+    for (const int n : m_buckets)
+        sum += n;
+    return sum; // ten buckets of 100 ms: one second
+}
+
+// ---------------------------------------------------------------------------
+// FloodAnimator
+
+namespace {
+
+// Eases in and out a little: smooth, yet tokens in a stream stay apart.
+double ease(double t)
+{
+    t = std::clamp(t, 0.0, 1.0);
+    return 0.6 * t + 0.4 * t * t * (3 - 2 * t);
+}
+
+// 1 at `at`, falling linearly to 0 after `length`.
+double fade(double now, double at, double length)
+{
+    const double age = now - at;
+    if (age < 0 || age >= length)
+        return 0;
+    return 1 - age / length;
+}
+
+} // namespace
+
+FloodAnimator::FloodAnimator(Hooks hooks) : m_hooks(std::move(hooks)) {}
+
+FloodAnimator::~FloodAnimator() = default; // items belong to the scene
+
+QString FloodAnimator::key(const QString &a, const QString &b)
+{
+    return a + u'>' + b;
+}
+
+void FloodAnimator::setSpeed(double factor)
+{
+    m_speed = std::clamp(factor, 0.1, 10.0);
+}
+
+void FloodAnimator::lineSent(const QString &from, const QString &to, const QByteArray &client, qint64 wallMs)
+{
+    m_rate.add(wallMs);
+    m_linkRates[key(from, to)].add(wallMs);
+    if (!m_aggregating) {
+        const bool tooFast = m_rate.perSecond(wallMs) > kAggregateRate;
+        const bool tooMany = !m_paused && int(m_hops.size()) >= kMaxTokens;
+        if (tooFast || tooMany)
+            enterAggregation(wallMs);
+    }
+    if (m_aggregating)
+        return;
+    if (!m_hooks.link(from, to))
+        return;
+
+    if (int(m_hops.size()) >= kMaxQueued) {
+        // Drop the oldest hop still waiting; a playing one keeps its token.
+        auto oldest = std::find_if(m_hops.begin(), m_hops.end(),
+                                   [](const Hop &hop) { return hop.state == HopState::Pending; });
+        if (oldest == m_hops.end())
+            return;
+        m_hops.erase(oldest);
+        ++m_dropped;
+    }
+    Hop hop;
+    hop.from = from;
+    hop.to = to;
+    hop.client = client;
+    const QString linkKey = key(from, to);
+    hop.startMs = std::max({m_now, m_knownAt.value(from + u'|' + QString::fromUtf8(client), m_now),
+                            m_lastStart.value(linkKey, m_now - kSpacingMs) + kSpacingMs});
+    m_lastStart.insert(linkKey, hop.startMs);
+    m_hops.push_back(std::move(hop));
+}
+
+FloodAnimator::Hop *FloodAnimator::findUnresolved(const QString &to, const QString &from, const QByteArray &client)
+{
+    for (Hop &hop : m_hops) {
+        if (hop.outcome == Outcome::Unknown && hop.to == to && hop.client == client
+            && (from.isEmpty() || hop.from == from))
+            return &hop;
+    }
+    return nullptr;
+}
+
+void FloodAnimator::resolve(const QString &node, const QString &fromPeer, const QByteArray &client, Outcome outcome)
+{
+    Hop *hop = m_aggregating ? nullptr : findUnresolved(node, fromPeer, client);
+    const QString known = node + u'|' + QString::fromUtf8(client);
+    if (hop) {
+        hop->outcome = outcome;
+        if (outcome == Outcome::Stored)
+            m_knownAt.insert(known, hop->startMs + kHopMs);
+        return;
+    }
+    // No token carries it (aggregating, or the sender is not ours): show it now.
+    NodeEffects &fx = m_effects[node];
+    if (outcome == Outcome::Stored) {
+        fx.storedAt = m_now;
+        m_knownAt.insert(known, m_now);
+    } else {
+        fx.staleAt = m_now;
+    }
+}
+
+void FloodAnimator::recordStored(const QString &node, const QString &fromPeer, const QByteArray &client, bool iamat)
+{
+    if (m_knownAt.size() > 4096) {
+        for (auto it = m_knownAt.begin(); it != m_knownAt.end();)
+            it = it.value() <= m_now ? m_knownAt.erase(it) : std::next(it);
+    }
+    if (iamat) {
+        NodeEffects &fx = m_effects[node];
+        fx.badgeAt = m_now;
+        fx.storedAt = m_now;
+        if (!fx.badge && m_hooks.labelLayer) {
+            fx.badge = new ClientBadgeItem(m_hooks.labelLayer);
+        }
+        if (fx.badge)
+            fx.badge->setClient(client);
+        m_knownAt.insert(node + u'|' + QString::fromUtf8(client), m_now + (m_aggregating ? 0 : kIamatLeadMs));
+        return;
+    }
+    resolve(node, fromPeer, client, Outcome::Stored);
+}
+
+void FloodAnimator::recordDropped(const QString &node, const QString &fromPeer, const QByteArray &client)
+{
+    resolve(node, fromPeer, client, Outcome::Dropped);
+}
+
+void FloodAnimator::nodeStopped(const QString &node)
+{
+    const QString prefix = node + u'|';
+    for (auto it = m_knownAt.begin(); it != m_knownAt.end();)
+        it = it.key().startsWith(prefix) ? m_knownAt.erase(it) : std::next(it);
+}
+
+void FloodAnimator::enterAggregation(qint64 wallMs)
+{
+    m_aggregating = true;
+    m_aggregatingSince = wallMs;
+    m_lastTrafficUpdate = -1;
+    // Waiting hops are summarised by the traffic display; playing ones land.
+    std::erase_if(m_hops, [](const Hop &hop) { return hop.state == HopState::Pending; });
+    m_knownAt.clear();
+    m_lastStart.clear();
+}
+
+void FloodAnimator::leaveAggregation()
+{
+    m_aggregating = false;
+    if (m_trafficShown && m_hooks.allLinks) {
+        for (LinkItem *link : m_hooks.allLinks())
+            link->setTraffic(0, 0);
+    }
+    m_trafficShown = false;
+}
+
+void FloodAnimator::updateTraffic(qint64 wallMs)
+{
+    if (!m_hooks.allLinks)
+        return;
+    if (m_lastTrafficUpdate >= 0 && wallMs - m_lastTrafficUpdate < 250)
+        return;
+    m_lastTrafficUpdate = wallMs;
+    for (LinkItem *link : m_hooks.allLinks()) {
+        const QString a = link->nodeA()->name();
+        const QString b = link->nodeB()->name();
+        auto rate = [&](const QString &k) {
+            auto it = m_linkRates.find(k);
+            return it == m_linkRates.end() ? 0.0 : it->perSecond(wallMs);
+        };
+        link->setTraffic(rate(key(a, b)), rate(key(b, a)));
+    }
+    m_trafficShown = true;
+}
+
+TokenItem *FloodAnimator::takeToken()
+{
+    if (!m_freeTokens.isEmpty())
+        return m_freeTokens.takeLast();
+    if (m_tokenItems >= kMaxTokenItems || !m_hooks.tokenLayer)
+        return nullptr;
+    ++m_tokenItems;
+    return new TokenItem(m_hooks.tokenLayer);
+}
+
+void FloodAnimator::releaseToken(TokenItem *token)
+{
+    if (!token)
+        return;
+    token->setVisible(false);
+    m_freeTokens.append(token);
+}
+
+void FloodAnimator::finish(Hop &hop)
+{
+    if (hop.state == HopState::Playing)
+        --m_playing;
+    hop.state = HopState::Finished;
+    releaseToken(std::exchange(hop.token, nullptr));
+    NodeEffects &fx = m_effects[hop.to];
+    if (hop.outcome == Outcome::Stored)
+        fx.storedAt = m_now;
+    else if (hop.outcome == Outcome::Dropped)
+        fx.staleAt = m_now;
+}
+
+void FloodAnimator::updateEffects()
+{
+    for (auto it = m_effects.begin(); it != m_effects.end(); ++it) {
+        NodeItem *node = m_hooks.node(it.key());
+        if (!node)
+            continue;
+        NodeEffects &fx = it.value();
+        node->setFlash(fade(m_now, fx.storedAt, kStoredFlashMs), fade(m_now, fx.staleAt, kStaleFlashMs));
+        if (fx.badge) {
+            const double age = m_now - fx.badgeAt;
+            const bool visible = age >= 0 && age < kBadgeMs;
+            fx.badge->setVisible(visible);
+            if (visible) {
+                // Pop in, then fade out over the last third.
+                const double pop = age < 300 ? 1 + 0.25 * std::sin(std::numbers::pi * age / 300) : 1;
+                fx.badge->setScale(pop);
+                fx.badge->setOpacity(std::min(1.0, (kBadgeMs - age) / (kBadgeMs / 3)));
+                // Beside the node, in the widest gap between its links.
+                const QPointF dir = node->freeDirection();
+                const QPointF edge = NodeItem::borderPoint(node->pos(), dir);
+                const QSizeF size = fx.badge->size();
+                const qreal reach = std::abs(dir.x()) * size.width() / 2 + std::abs(dir.y()) * size.height() / 2;
+                fx.badge->setPos(edge + dir * (reach + 6));
+            }
+        }
+    }
+}
+
+bool FloodAnimator::tick(qint64 wallMs)
+{
+    const qint64 elapsed = m_lastWall < 0 ? 0 : std::clamp<qint64>(wallMs - m_lastWall, 0, 250);
+    m_lastWall = wallMs;
+    if (!m_paused)
+        m_now += double(elapsed) * m_speed;
+
+    for (Hop &hop : m_hops) {
+        if (hop.state == HopState::Pending && hop.startMs <= m_now) {
+            hop.state = HopState::Playing;
+            ++m_playing;
+            hop.token = takeToken();
+            if (hop.token)
+                hop.token->setClient(hop.client);
+        }
+        if (hop.state != HopState::Playing)
+            continue;
+        const double progress = (m_now - hop.startMs) / kHopMs;
+        LinkItem *link = m_hooks.link(hop.from, hop.to);
+        if (progress >= 1 || !link) {
+            finish(hop);
+            continue;
+        }
+        if (hop.token) {
+            const bool fromA = link->nodeA()->name() == hop.from;
+            hop.token->setPos(link->lane(fromA).pointAt(ease(progress)));
+            hop.token->setVisible(true);
+        }
+    }
+    std::erase_if(m_hops, [](const Hop &hop) { return hop.state == HopState::Finished; });
+
+    updateEffects();
+
+    bool trafficBusy = false;
+    if (m_aggregating) {
+        if (!m_paused)
+            updateTraffic(wallMs);
+        if (m_rate.perSecond(wallMs) < kLeaveRate && wallMs - m_aggregatingSince > kLeaveHoldMs)
+            leaveAggregation();
+        trafficBusy = true;
+    }
+
+    bool effectsBusy = false;
+    for (const NodeEffects &fx : std::as_const(m_effects)) {
+        if (m_now - fx.storedAt < kStoredFlashMs || m_now - fx.staleAt < kStaleFlashMs || m_now - fx.badgeAt < kBadgeMs) {
+            effectsBusy = true;
+            break;
+        }
+    }
+    if (!effectsBusy && !trafficBusy && m_hops.empty())
+        m_lastWall = -1; // the next tick after idling starts a fresh frame
+    return effectsBusy || trafficBusy || !m_hops.empty();
+}
+
+void FloodAnimator::clear()
+{
+    for (Hop &hop : m_hops)
+        releaseToken(std::exchange(hop.token, nullptr));
+    m_hops.clear();
+    m_lastStart.clear();
+    m_playing = 0;
+    m_knownAt.clear();
+    leaveAggregation();
+}
+
+} // namespace HerdUi

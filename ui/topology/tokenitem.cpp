@@ -1,0 +1,122 @@
+#include "ui/topology/tokenitem.h"
+
+#include <QFontMetricsF>
+#include <QPainter>
+
+#include "ui/topology/topologystyle.h"
+
+namespace HerdUi {
+
+using namespace TopologyStyle;
+
+namespace {
+
+constexpr int kMaxLabelChars = 14;
+
+QString shortLabel(const QByteArray &clientId)
+{
+    QString label = QString::fromUtf8(clientId);
+    if (label.size() > kMaxLabelChars)
+        label = label.left(kMaxLabelChars - 1) + QChar(0x2026);
+    return label;
+}
+
+} // namespace
+
+void ClientMark::set(const QByteArray &clientId, const QFont &font)
+{
+    client = clientId;
+    label = shortLabel(clientId);
+    color = tokenColor(clientId);
+    labelWidth = QFontMetricsF(font).horizontalAdvance(label);
+}
+
+TokenItem::TokenItem(QGraphicsItem *parent) : QGraphicsItem(parent)
+{
+    setAcceptedMouseButtons(Qt::NoButton);
+    // The same small picture is drawn at many places: cache it per item.
+    setCacheMode(DeviceCoordinateCache);
+}
+
+void TokenItem::setClient(const QByteArray &clientId)
+{
+    if (clientId == m_mark.client)
+        return;
+    prepareGeometryChange();
+    m_mark.set(clientId, tokenFont());
+    update();
+}
+
+QRectF TokenItem::boundingRect() const
+{
+    const qreal r = kTokenRadius + 3;
+    const qreal labelHalf = m_mark.labelWidth / 2 + 8;
+    return QRectF(-std::max(r, labelHalf), -r - 22, 2 * std::max(r, labelHalf), r * 2 + 22);
+}
+
+void TokenItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidget *)
+{
+    painter->setRenderHint(QPainter::Antialiasing);
+    painter->setPen(QPen(Qt::white, 2.5));
+    painter->setBrush(m_mark.color);
+    painter->drawEllipse(QPointF(0, 0), kTokenRadius, kTokenRadius);
+    if (m_mark.label.isEmpty())
+        return;
+    const QRectF pill(-m_mark.labelWidth / 2 - 6, -kTokenRadius - 21, m_mark.labelWidth + 12, 17);
+    QColor fill = m_mark.color;
+    fill.setAlpha(235);
+    painter->setPen(Qt::NoPen);
+    painter->setBrush(fill);
+    painter->drawRoundedRect(pill, 8.5, 8.5);
+    painter->setFont(tokenFont());
+    painter->setPen(Qt::white);
+    painter->drawText(pill, Qt::AlignCenter, m_mark.label);
+}
+
+// ---------------------------------------------------------------------------
+
+ClientBadgeItem::ClientBadgeItem(QGraphicsItem *parent) : QGraphicsItem(parent)
+{
+    setAcceptedMouseButtons(Qt::NoButton);
+    setVisible(false);
+}
+
+void ClientBadgeItem::setClient(const QByteArray &clientId)
+{
+    if (clientId == m_mark.client)
+        return;
+    prepareGeometryChange();
+    m_mark.set(clientId, labelFont());
+    update();
+}
+
+QRectF ClientBadgeItem::boundingRect() const
+{
+    // Centred on pos().
+    const qreal width = m_mark.labelWidth + 46;
+    return {-width / 2 - 2, -17, width + 4, 34};
+}
+
+void ClientBadgeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidget *)
+{
+    painter->setRenderHint(QPainter::Antialiasing);
+    const qreal width = m_mark.labelWidth + 46;
+    const QRectF pill(-width / 2, -15, width, 30);
+    painter->setPen(QPen(m_mark.color, 2));
+    painter->setBrush(QColor(255, 255, 255, 240));
+    painter->drawRoundedRect(pill, 15, 15);
+    // A phone: a rounded body with a screen and a button.
+    const QRectF phone(pill.left() + 10, -10, 13, 20);
+    painter->setPen(Qt::NoPen);
+    painter->setBrush(m_mark.color);
+    painter->drawRoundedRect(phone, 3, 3);
+    painter->setBrush(Qt::white);
+    painter->drawRect(phone.adjusted(2, 3, -2, -6));
+    painter->drawEllipse(QPointF(phone.center().x(), phone.bottom() - 2.8), 1.4, 1.4);
+    painter->setFont(labelFont());
+    painter->setPen(labelText());
+    painter->drawText(QRectF(phone.right() + 6, pill.top(), m_mark.labelWidth + 4, pill.height()),
+                      Qt::AlignVCenter | Qt::AlignLeft, m_mark.label);
+}
+
+} // namespace HerdUi

@@ -1,0 +1,763 @@
+#include "ui/topology/topologyview.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <numeric>
+
+#include <QContextMenuEvent>
+#include <QGraphicsScene>
+#include <QLabel>
+#include <QLocale>
+#include <QMenu>
+#include <QScrollBar>
+#include <QWheelEvent>
+
+#include "herd/cluster.h"
+#include "ui/topology/floodanimator.h"
+#include "herd/partition.h"
+#include "ui/topology/linkitem.h"
+#include "herd/node/node.h"
+#include "ui/topology/nodeitem.h"
+#include "ui/topology/partitionpreviewitem.h"
+#include "herd/node/peerlink_p.h"
+#include "ui/topology/topologylegend.h"
+#include "ui/topology/topologystyle.h"
+
+using namespace Qt::StringLiterals;
+
+namespace HerdUi {
+
+using namespace TopologyStyle;
+
+namespace {
+
+// A z-ordered container: every item of one kind is its child, so the
+// layers stack as links < nodes < tokens < labels whatever order the items
+// were made in (OMNeT++ Qtenv's GraphicsLayer).
+class LayerItem final : public QGraphicsItem
+{
+public:
+    explicit LayerItem(qreal z)
+    {
+        setZValue(z);
+        setFlag(ItemHasNoContents);
+    }
+    QRectF boundingRect() const override { return {}; }
+    void paint(QPainter *, const QStyleOptionGraphicsItem *, QWidget *) override {}
+};
+
+constexpr int kFrameMs = 16;
+
+// Field 4 of "AT server diff client position time", split on any white space.
+QByteArray atClient(const QByteArray &line)
+{
+    const auto isSpace = [](char c) { return c == ' ' || (c >= '\t' && c <= '\r'); };
+    int field = 0;
+    qsizetype i = 0;
+    const qsizetype n = line.size();
+    while (i < n) {
+        while (i < n && isSpace(line[i]))
+            ++i;
+        const qsizetype start = i;
+        while (i < n && !isSpace(line[i]))
+            ++i;
+        if (start < i) {
+            if (field == 3)
+                return line.mid(start, i - start);
+            ++field;
+        }
+    }
+    return {};
+}
+
+// Chords (i, j) and (k, l) of a circle cross when exactly one of k, l lies
+// strictly between i and j.
+int crossings(const QList<int> &slotOf, const QList<std::pair<int, int>> &edges)
+{
+    int count = 0;
+    for (qsizetype e = 0; e < edges.size(); ++e) {
+        int a = slotOf[edges[e].first], b = slotOf[edges[e].second];
+        if (a > b)
+            std::swap(a, b);
+        for (qsizetype f = e + 1; f < edges.size(); ++f) {
+            const int c = slotOf[edges[f].first], d = slotOf[edges[f].second];
+            if (c == a || c == b || d == a || d == b)
+                continue;
+            const bool cIn = c > a && c < b;
+            const bool dIn = d > a && d < b;
+            if (cIn != dIn)
+                ++count;
+        }
+    }
+    return count;
+}
+
+} // namespace
+
+TopologyView::TopologyView(Herd::Cluster *cluster, QWidget *parent)
+    : QGraphicsView(parent), m_cluster(cluster), m_scene(new QGraphicsScene(this))
+{
+    setScene(m_scene);
+    setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing | QPainter::SmoothPixmapTransform);
+    setDragMode(ScrollHandDrag);
+    setTransformationAnchor(AnchorUnderMouse);
+    setResizeAnchor(AnchorViewCenter);
+    setViewportUpdateMode(SmartViewportUpdate);
+    setCacheMode(CacheBackground);
+    setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    setFrameShape(QFrame::NoFrame);
+    setMinimumSize(320, 240);
+    m_scene->setItemIndexMethod(QGraphicsScene::NoIndex); // items move every frame
+
+    auto addLayer = [this](qreal z) {
+        auto *layer = new LayerItem(z);
+        m_scene->addItem(layer);
+        return layer;
+    };
+    m_previewLayer = addLayer(-1);
+    m_linkLayer = addLayer(0);
+    m_nodeLayer = addLayer(1);
+    m_tokenLayer = addLayer(2);
+    m_labelLayer = addLayer(3);
+
+    FloodAnimator::Hooks hooks;
+    hooks.node = [this](const QString &name) { return m_nodes.value(name); };
+    hooks.link = [this](const QString &a, const QString &b) { return linkItem(a, b); };
+    hooks.allLinks = [this] { return m_links; };
+    hooks.tokenLayer = m_tokenLayer;
+    hooks.labelLayer = m_labelLayer;
+    m_animator = std::make_unique<FloodAnimator>(std::move(hooks));
+
+    m_banner = new QLabel(this);
+    m_banner->setAttribute(Qt::WA_TransparentForMouseEvents);
+    m_banner->setStyleSheet(u"QLabel { background: rgba(255,255,255,235); color: #1e293b;"
+                            " border: 1px solid #cbd5e1; border-radius: 12px; padding: 6px 14px; }"_s);
+    m_banner->setFont(bannerFont());
+    m_banner->hide();
+
+    auto nodeLookup = [this](const QString &name) { return m_nodes.value(name); };
+    using PreviewLayer = PartitionPreviewItem::Layer;
+    m_previewGroups = new PartitionPreviewItem(PreviewLayer::Groups, nodeLookup, m_previewLayer);
+    m_previewMarks = new PartitionPreviewItem(PreviewLayer::Marks, nodeLookup, m_labelLayer);
+    m_previewBanner = new QLabel(this);
+    m_previewBanner->setAttribute(Qt::WA_TransparentForMouseEvents);
+    m_previewBanner->setStyleSheet(u"QLabel { background: rgba(255,251,235,242); color: #78350f;"
+                                   " border: 2px solid #f59e0b; border-radius: 12px; padding: 6px 14px; }"_s);
+    m_previewBanner->setFont(bannerFont());
+    m_previewBanner->hide();
+    m_legend = new TopologyLegend(this);
+    connect(m_legend, &TopologyLegend::foldedChanged, this, &TopologyView::placeOverlays);
+
+    m_wall.start();
+    m_frameTimer.setTimerType(Qt::PreciseTimer);
+    m_frameTimer.setInterval(kFrameMs);
+    connect(&m_frameTimer, &QTimer::timeout, this, &TopologyView::onFrame);
+    m_reconcileTimer.setInterval(1000);
+    connect(&m_reconcileTimer, &QTimer::timeout, this, &TopologyView::refreshAll);
+    m_reconcileTimer.start();
+    connect(m_scene, &QGraphicsScene::selectionChanged, this, &TopologyView::onSelectionChanged);
+
+    buildItems();
+}
+
+TopologyView::~TopologyView()
+{
+    m_frameTimer.stop();
+    m_reconcileTimer.stop();
+    // The animator only borrows items; drop it, then the scene and its
+    // items while the maps and callbacks they use still exist.
+    m_animator.reset();
+    // Deleting a selected item changes the selection: nobody (this view,
+    // the main window) may hear that from a scene being torn down.
+    m_scene->disconnect();
+    setScene(nullptr);
+    delete std::exchange(m_scene, nullptr);
+}
+
+void TopologyView::buildItems()
+{
+    if (!m_cluster)
+        return;
+    const Herd::HerdConfig &config = m_cluster->config();
+    for (const Herd::NodeConfig &nodeConfig : config.nodes) {
+        auto *item = new NodeItem(nodeConfig.name, m_nodeLayer);
+        item->setPort(nodeConfig.port);
+        item->setMovedCallback([this] { m_positionsDirty = true; });
+        m_nodes.insert(nodeConfig.name, item);
+    }
+    for (const auto &[a, b] : config.links) {
+        NodeItem *na = m_nodes.value(a);
+        NodeItem *nb = m_nodes.value(b);
+        if (!na || !nb || linkItem(a, b))
+            continue;
+        auto *link = new LinkItem(na, nb, m_linkLayer);
+        link->setLabel(new LinkLabelItem(link, m_labelLayer));
+        m_links.append(link);
+        m_linkIndex.insert(a + u'>' + b, link);
+        m_linkIndex.insert(b + u'>' + a, link);
+    }
+
+    const bool allPlaced = std::all_of(config.nodes.cbegin(), config.nodes.cend(),
+                                       [](const Herd::NodeConfig &n) { return n.position.has_value(); });
+    if (allPlaced) {
+        QHash<QString, QPointF> positions;
+        for (const Herd::NodeConfig &n : config.nodes)
+            positions.insert(n.name, QPointF(n.position->first, n.position->second));
+        setNodePositions(positions);
+    } else {
+        setNodePositions(automaticLayout());
+    }
+    m_positionsDirty = false;
+    refreshAll();
+}
+
+QHash<QString, QPointF> TopologyView::automaticLayout() const
+{
+    QHash<QString, QPointF> positions;
+    if (!m_cluster)
+        return positions;
+    const Herd::HerdConfig &config = m_cluster->config();
+    const QStringList names = config.nodeNames();
+    const int n = int(names.size());
+    if (n == 0)
+        return positions;
+    if (n == 1) {
+        positions.insert(names.first(), {0, 0});
+        return positions;
+    }
+    QList<std::pair<int, int>> edges;
+    for (const auto &[a, b] : config.links) {
+        const int i = int(names.indexOf(a)), j = int(names.indexOf(b));
+        if (i >= 0 && j >= 0 && i != j)
+            edges.append({i, j});
+    }
+    // Place the nodes on a circle, in the order with the fewest crossing
+    // links: every order for small herds, pairwise swaps for larger ones.
+    QList<int> order(n);
+    std::iota(order.begin(), order.end(), 0);
+    auto slotsFor = [n](const QList<int> &o) {
+        QList<int> slotOf(n);
+        for (int s = 0; s < n; ++s)
+            slotOf[o[s]] = s;
+        return slotOf;
+    };
+    int best = crossings(slotsFor(order), edges);
+    if (n <= 8) {
+        QList<int> candidate = order;
+        while (best > 0 && std::next_permutation(candidate.begin() + 1, candidate.end())) {
+            const int c = crossings(slotsFor(candidate), edges);
+            if (c < best) {
+                best = c;
+                order = candidate;
+            }
+        }
+    } else {
+        for (int round = 0; round < 4 && best > 0; ++round) {
+            for (int i = 0; i < n; ++i) {
+                for (int j = i + 1; j < n; ++j) {
+                    std::swap(order[i], order[j]);
+                    const int c = crossings(slotsFor(order), edges);
+                    if (c < best)
+                        best = c;
+                    else
+                        std::swap(order[i], order[j]);
+                }
+            }
+        }
+    }
+    // Neighbours on the circle about 250 px apart, centre to centre.
+    const double radius = std::max(190.0, 250.0 * n / (2 * std::numbers::pi));
+    for (int s = 0; s < n; ++s) {
+        const double angle = -std::numbers::pi / 2 + 2 * std::numbers::pi * s / n;
+        positions.insert(names[order[s]], QPointF(std::round(radius * std::cos(angle) * 1.25),
+                                                   std::round(radius * std::sin(angle))));
+    }
+    return positions;
+}
+
+QHash<QString, QPointF> TopologyView::nodePositions() const
+{
+    QHash<QString, QPointF> positions;
+    for (auto it = m_nodes.cbegin(); it != m_nodes.cend(); ++it)
+        positions.insert(it.key(), it.value()->pos());
+    return positions;
+}
+
+void TopologyView::setNodePositions(const QHash<QString, QPointF> &positions)
+{
+    for (auto it = positions.cbegin(); it != positions.cend(); ++it) {
+        if (NodeItem *item = m_nodes.value(it.key()))
+            item->setPos(it.value());
+    }
+    updateSceneRect();
+}
+
+LinkItem *TopologyView::linkItem(const QString &a, const QString &b) const
+{
+    return m_linkIndex.value(a + u'>' + b);
+}
+
+QString TopologyView::selectedNode() const
+{
+    for (QGraphicsItem *item : m_scene->selectedItems()) {
+        if (auto *node = qgraphicsitem_cast<NodeItem *>(item))
+            return node->name();
+    }
+    return {};
+}
+
+std::optional<std::pair<QString, QString>> TopologyView::selectedLink() const
+{
+    for (QGraphicsItem *item : m_scene->selectedItems()) {
+        if (auto *link = qgraphicsitem_cast<LinkItem *>(item))
+            return std::pair{link->nodeA()->name(), link->nodeB()->name()};
+    }
+    return std::nullopt;
+}
+
+int TopologyView::tokensInFlight() const { return m_animator->tokensInFlight(); }
+int TopologyView::tokensPlaying() const { return m_animator->tokensPlaying(); }
+bool TopologyView::isAggregating() const { return m_animator->isAggregating(); }
+qint64 TopologyView::droppedUpdates() const { return m_animator->droppedCount(); }
+double TopologyView::animationSpeed() const { return m_animator->speed(); }
+bool TopologyView::isPaused() const { return m_animator->isPaused(); }
+
+// ---------------------------------------------------------------------------
+// Events and refresh
+
+void TopologyView::onEvent(const Herd::Event &event)
+{
+    using Herd::EventKind;
+    switch (event.kind) {
+    case EventKind::LineSent:
+        // Updates travel as tokens; the resync digest lines (SYNC ...) do not:
+        // the records they bring over arrive as AT lines and are shown.
+        if (event.viaPeerLink && !event.peer.isEmpty() && event.line.startsWith("AT "))
+            m_animator->lineSent(event.node, event.peer, atClient(event.line), m_wall.elapsed());
+        break;
+    case EventKind::RecordStored:
+        m_dirtyNodes.insert(event.node);
+        m_animator->recordStored(event.node, event.peer, event.client, event.detail == "iamat"_L1);
+        break;
+    case EventKind::RecordDropped:
+        m_animator->recordDropped(event.node, event.peer, event.client);
+        break;
+    case EventKind::NodeStarted:
+        markNodeDirty(event.node, true);
+        break;
+    case EventKind::NodeStopped:
+        markNodeDirty(event.node, true);
+        m_animator->nodeStopped(event.node);
+        break;
+    case EventKind::PeerConnected:
+    case EventKind::PeerDisconnected:
+    case EventKind::PeerRetrying:
+        markLinkDirty(event.node, event.peer);
+        break;
+    case EventKind::LinkChanged:
+        if (event.peer.isEmpty())
+            m_dirtyNodes.insert(event.node); // a fault of the node itself (its clock)
+        else
+            markLinkDirty(event.node, event.peer);
+        break;
+    default:
+        return;
+    }
+    startFrames();
+}
+
+void TopologyView::markNodeDirty(const QString &name, bool withLinks)
+{
+    m_dirtyNodes.insert(name);
+    if (!withLinks)
+        return;
+    if (NodeItem *item = m_nodes.value(name)) {
+        for (LinkItem *link : item->links())
+            m_dirtyLinks.insert(link);
+    }
+}
+
+void TopologyView::markLinkDirty(const QString &a, const QString &b)
+{
+    if (LinkItem *link = linkItem(a, b))
+        m_dirtyLinks.insert(link);
+}
+
+void TopologyView::refreshNode(const QString &name)
+{
+    NodeItem *item = m_nodes.value(name);
+    if (!item)
+        return;
+    const Herd::Node *node = m_cluster ? m_cluster->node(name) : nullptr;
+    item->setLook(nodeLook(node));
+    if (node) {
+        item->setPort(node->port());
+        item->setClientCount(node->isRunning() ? node->store().size() : 0);
+        item->setClockSkew(node->clockSkewMs());
+    } else {
+        item->setClientCount(0);
+        item->setClockSkew(0);
+    }
+}
+
+void TopologyView::refreshLink(LinkItem *link)
+{
+    for (const bool fromA : {true, false}) {
+        const QString from = (fromA ? link->nodeA() : link->nodeB())->name();
+        const QString to = (fromA ? link->nodeB() : link->nodeA())->name();
+        const Herd::Node *sender = m_cluster ? m_cluster->node(from) : nullptr;
+        const Herd::PeerLink *peerLink = sender ? sender->link(to) : nullptr;
+        link->setLook(fromA, linkLook(peerLink, sender && sender->isRunning()), peerLink ? peerLink->delayMs() : 0);
+        link->setFaults(fromA, peerLink ? peerLink->jitterMs() : 0, peerLink ? peerLink->flakyMeanMs() : 0);
+    }
+}
+
+void TopologyView::refreshAll()
+{
+    for (auto it = m_nodes.cbegin(); it != m_nodes.cend(); ++it)
+        refreshNode(it.key());
+    for (LinkItem *link : std::as_const(m_links))
+        refreshLink(link);
+}
+
+void TopologyView::startFrames()
+{
+    if (!m_frameTimer.isActive())
+        m_frameTimer.start();
+}
+
+void TopologyView::onFrame()
+{
+    QElapsedTimer cost;
+    cost.start();
+    for (const QString &name : std::as_const(m_dirtyNodes))
+        refreshNode(name);
+    m_dirtyNodes.clear();
+    for (LinkItem *link : std::as_const(m_dirtyLinks))
+        refreshLink(link);
+    m_dirtyLinks.clear();
+
+    const bool busy = m_animator->tick(m_wall.elapsed());
+    updateBanner();
+    if (!busy && !m_animator->isPaused())
+        m_frameTimer.stop();
+    const double ms = double(cost.nsecsElapsed()) / 1e6;
+    m_frameCostMs = m_frameCostMs == 0 ? ms : 0.9 * m_frameCostMs + 0.1 * ms;
+}
+
+void TopologyView::updateBanner()
+{
+    const qint64 now = m_wall.elapsed();
+    if (m_lastBannerMs >= 0 && now - m_lastBannerMs < 250)
+        return;
+    m_lastBannerMs = now;
+    QStringList parts;
+    const QLocale locale;
+    if (m_animator->isPaused()) {
+        parts << tr("Paused: %n update(s) waiting", nullptr, m_animator->tokensInFlight());
+    }
+    if (m_animator->isAggregating()) {
+        parts << tr("Busy: %1 messages/s between nodes, shown as traffic per link")
+                     .arg(locale.toString(qRound64(m_animator->messageRate(now))));
+    }
+    if (m_animator->droppedCount() > 0)
+        parts << tr("%1 not animated (queue full)").arg(locale.toString(m_animator->droppedCount()));
+    const QString text = parts.join(u"  ·  "_s);
+    if (text == m_bannerText)
+        return;
+    m_bannerText = text;
+    m_banner->setText(text);
+    m_banner->setVisible(!text.isEmpty());
+    m_banner->adjustSize();
+    m_banner->move(12, 12);
+}
+
+// ---------------------------------------------------------------------------
+// Controls
+
+void TopologyView::setAnimationSpeed(double factor)
+{
+    m_animator->setSpeed(factor);
+}
+
+void TopologyView::setPaused(bool paused)
+{
+    m_animator->setPaused(paused);
+    m_lastBannerMs = -1;
+    startFrames();
+}
+
+void TopologyView::relayout()
+{
+    setNodePositions(automaticLayout());
+    m_positionsDirty = false;
+    zoomToFit();
+    emit positionsChanged();
+}
+
+void TopologyView::updateSceneRect()
+{
+    // Generous room around the herd so the background can be dragged.
+    QRectF bounds;
+    for (const NodeItem *node : std::as_const(m_nodes))
+        bounds |= node->sceneBoundingRect();
+    if (bounds.isNull())
+        bounds = QRectF(-200, -200, 400, 400);
+    m_scene->setSceneRect(bounds.adjusted(-3000, -3000, 3000, 3000));
+}
+
+void TopologyView::zoomToFit()
+{
+    QRectF bounds;
+    for (const NodeItem *node : std::as_const(m_nodes))
+        bounds |= node->sceneBoundingRect();
+    for (const LinkItem *link : std::as_const(m_links)) {
+        if (link->label() && link->label()->isVisible())
+            bounds |= link->label()->sceneBoundingRect();
+    }
+    if (bounds.isNull())
+        return;
+    bounds.adjust(-150, -70, 150, 50); // room for client badges beside nodes, and the banner
+    fitInView(bounds, Qt::KeepAspectRatio);
+    // Never blow a small herd up to poster size.
+    const qreal scale = transform().m11();
+    if (scale > 1.6) {
+        const qreal shrink = 1.6 / scale;
+        this->scale(shrink, shrink);
+        centerOn(bounds.center());
+    }
+    m_autoFit = true;
+}
+
+void TopologyView::wheelEvent(QWheelEvent *event)
+{
+    const int delta = event->angleDelta().y();
+    if (delta == 0) {
+        QGraphicsView::wheelEvent(event);
+        return;
+    }
+    const qreal factor = std::pow(1.0015, delta);
+    const qreal current = transform().m11();
+    const qreal target = std::clamp(current * factor, 0.15, 6.0);
+    setTransformationAnchor(AnchorUnderMouse);
+    scale(target / current, target / current);
+    m_autoFit = false;
+    event->accept();
+}
+
+void TopologyView::resizeEvent(QResizeEvent *event)
+{
+    QGraphicsView::resizeEvent(event);
+    placeOverlays();
+    if (m_autoFit)
+        zoomToFit();
+}
+
+void TopologyView::showEvent(QShowEvent *event)
+{
+    QGraphicsView::showEvent(event);
+    if (!m_shown) {
+        m_shown = true;
+        zoomToFit();
+    }
+}
+
+void TopologyView::mouseReleaseEvent(QMouseEvent *event)
+{
+    QGraphicsView::mouseReleaseEvent(event);
+    if (m_positionsDirty) {
+        m_positionsDirty = false;
+        updateSceneRect();
+        emit positionsChanged();
+    }
+}
+
+void TopologyView::onSelectionChanged()
+{
+    for (const LinkItem *link : std::as_const(m_links)) {
+        if (link->label())
+            link->label()->update();
+    }
+    const auto link = selectedLink();
+    if (link != m_lastSelectedLink) {
+        m_lastSelectedLink = link;
+        emit linkSelected(link ? link->first : QString(), link ? link->second : QString());
+    }
+    const QString node = selectedNode();
+    if (node == m_lastSelectedNode)
+        return;
+    m_lastSelectedNode = node;
+    emit nodeSelected(node);
+}
+
+void TopologyView::setHighlightedHops(const QList<std::pair<QString, QString>> &hops,
+                                      const std::pair<QString, QString> &primary)
+{
+    clearHighlights();
+    auto mark = [this](const QString &from, const QString &to, LinkItem::Highlight level) {
+        LinkItem *link = linkItem(from, to);
+        if (!link)
+            return;
+        const bool fromA = link->nodeA()->name() == from;
+        if (link->highlight(fromA) < level)
+            link->setHighlight(fromA, level);
+    };
+    for (const auto &[from, to] : hops)
+        mark(from, to, LinkItem::Highlight::Hop);
+    mark(primary.first, primary.second, LinkItem::Highlight::Primary);
+}
+
+void TopologyView::clearHighlights()
+{
+    for (LinkItem *link : std::as_const(m_links)) {
+        link->setHighlight(true, LinkItem::Highlight::None);
+        link->setHighlight(false, LinkItem::Highlight::None);
+    }
+}
+
+void TopologyView::showPartitionPreview(const PartitionPreview &preview)
+{
+    if (!m_cluster || preview.isEmpty()) {
+        clearPartitionPreview();
+        return;
+    }
+    m_preview = preview;
+    // The links that still carry updates afterwards hold each group together.
+    QList<PartitionPreview::Link> kept;
+    for (const auto &link : m_cluster->config().links) {
+        const bool cutNow
+            = m_cluster->isLinkCut(link.first, link.second) && m_cluster->isLinkCut(link.second, link.first);
+        const bool cutNext = preview.newCuts.contains(link)
+                             || preview.newCuts.contains(PartitionPreview::Link{link.second, link.first});
+        if (!cutNow && !cutNext)
+            kept.append(link);
+    }
+    m_previewGroups->setPreview(preview, kept);
+    m_previewMarks->setPreview(preview, kept);
+    m_previewBanner->setText(preview.caption());
+    m_previewBanner->setToolTip(preview.description());
+    m_previewBanner->show();
+    placeOverlays();
+}
+
+void TopologyView::clearPartitionPreview()
+{
+    if (m_preview.isEmpty())
+        return;
+    m_preview = {};
+    m_previewGroups->setPreview({}, {});
+    m_previewMarks->setPreview({}, {});
+    m_previewBanner->hide();
+}
+
+QString TopologyView::partitionPreviewCaption() const
+{
+    return m_previewBanner->isVisible() ? m_previewBanner->text() : QString();
+}
+
+void TopologyView::setLegendVisible(bool visible)
+{
+    m_legend->setVisible(visible);
+    placeOverlays();
+}
+
+void TopologyView::placeOverlays()
+{
+    const QRect area = viewport()->geometry();
+    m_legend->resize(m_legend->sizeHint());
+    m_legend->move(area.left() + 10, area.bottom() - m_legend->height() - 9);
+    if (m_previewBanner->isVisible()) {
+        // One line at the top (zoomToFit leaves room there), under the
+        // busy/paused banner when that shows.
+        m_previewBanner->adjustSize();
+        const int top = m_banner->isVisible() ? m_banner->geometry().bottom() + 8 : 12;
+        m_previewBanner->move(area.left() + 12, area.top() + top);
+        m_previewBanner->raise();
+    }
+}
+
+void TopologyView::contextMenuEvent(QContextMenuEvent *event)
+{
+    NodeItem *node = nullptr;
+    LinkItem *link = nullptr;
+    for (QGraphicsItem *item : items(event->pos())) {
+        if ((node = qgraphicsitem_cast<NodeItem *>(item)))
+            break;
+        if ((link = qgraphicsitem_cast<LinkItem *>(item)))
+            break;
+        if (auto *label = qgraphicsitem_cast<LinkLabelItem *>(item)) {
+            link = label->link();
+            break;
+        }
+    }
+    QMenu menu(this);
+    if (node) {
+        const QString name = node->name();
+        refreshNode(name);
+        const bool local = node->look() != NodeLook::Remote;
+        menu.setTitle(name);
+        QAction *kill = menu.addAction(tr("Kill %1").arg(name), this, [this, name] { emit killRequested(name); });
+        kill->setEnabled(local && node->isRunning());
+        QAction *restart = menu.addAction(tr("Restart %1").arg(name), this, [this, name] { emit restartRequested(name); });
+        restart->setEnabled(local && node->isKilled());
+        menu.addSeparator();
+        QAction *isolate = menu.addAction(tr("Isolate (cut all its links)"), this, [this, name] {
+            clearPartitionPreview();
+            emit isolateRequested(name);
+        });
+        isolate->setEnabled(local && !node->links().isEmpty());
+        QAction *skew
+            = menu.addAction(tr("Set clock skew…"), this, [this, name] { emit clockSkewRequested(name); });
+        skew->setEnabled(local);
+        // Hovering the partition shows what it would leave.
+        connect(&menu, &QMenu::hovered, this, [this, isolate, name](QAction *hovered) {
+            if (hovered == isolate && m_cluster) {
+                const auto groups = Herd::Partition::isolate(m_cluster->config(), name);
+                const QString title = tr("Isolate %1").arg(name);
+                showPartitionPreview(PartitionPreview::forGroups(*m_cluster, title, groups));
+            }
+            else
+                clearPartitionPreview();
+        });
+    } else if (link) {
+        const QString a = link->nodeA()->name();
+        const QString b = link->nodeB()->name();
+        refreshLink(link);
+        QAction *cut = menu.addAction(tr("Cut %1 ↔ %2").arg(a, b), this, [this, a, b] { emit cutRequested(a, b, true); });
+        cut->setEnabled(!link->isFullyCut());
+        QAction *restore = menu.addAction(tr("Restore %1 ↔ %2").arg(a, b), this, [this, a, b] { emit cutRequested(a, b, false); });
+        restore->setEnabled(link->isCut());
+        menu.addSeparator();
+        menu.addAction(tr("Set delay…"), this, [this, a, b] { emit delayRequested(a, b); });
+        menu.addAction(tr("Set jitter…"), this, [this, a, b] { emit jitterRequested(a, b); });
+        menu.addAction(tr("Make flaky…"), this, [this, a, b] { emit flakyRequested(a, b); });
+    } else {
+        menu.addAction(tr("Zoom to fit"), this, &TopologyView::zoomToFit);
+        menu.addAction(tr("Automatic layout"), this, &TopologyView::relayout);
+    }
+    menu.exec(event->globalPos());
+    clearPartitionPreview();
+    event->accept();
+}
+
+void TopologyView::drawBackground(QPainter *painter, const QRectF &rect)
+{
+    painter->fillRect(rect, background());
+    // A faint dot grid, skipped when zoomed out so far it would be noise.
+    constexpr qreal step = 40;
+    if (transform().m11() * step < 14)
+        return;
+    painter->setPen(QPen(gridDot(), 2.5, Qt::SolidLine, Qt::RoundCap));
+    QList<QPointF> dots;
+    const qreal left = std::floor(rect.left() / step) * step;
+    const qreal top = std::floor(rect.top() / step) * step;
+    for (qreal x = left; x < rect.right(); x += step) {
+        for (qreal y = top; y < rect.bottom(); y += step)
+            dots.append({x, y});
+    }
+    painter->drawPoints(dots.constData(), int(dots.size()));
+}
+
+} // namespace HerdUi
