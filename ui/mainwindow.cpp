@@ -91,6 +91,7 @@ void MainWindow::buildActions()
     m_pauseAction = make(tr("&Pause Animation"), QKeySequence(Qt::Key_Space), tr("Freeze the animation (the herd keeps running)"));
     m_pauseAction->setCheckable(true);
     m_fitAction = make(tr("Zoom to &Fit"), QKeySequence(Qt::Key_F), tr("Show the whole herd"));
+    m_layoutAction = make(tr("Automatic &Layout"), {}, tr("Place every node again, as for a herd file without positions"));
     m_trafficAction = make(tr("Simulated &Clients"), QKeySequence(Qt::Key_T), tr("Start or stop simulated phones reporting to random nodes"));
     m_trafficAction->setCheckable(true);
     m_legendAction
@@ -114,6 +115,10 @@ void MainWindow::buildActions()
     connect(m_fitAction, &QAction::triggered, this, [this] {
         if (m_topology)
             m_topology->zoomToFit();
+    });
+    connect(m_layoutAction, &QAction::triggered, this, [this] {
+        if (m_topology)
+            m_topology->relayout();
     });
     connect(m_trafficAction, &QAction::toggled, this, &MainWindow::toggleTraffic);
 
@@ -168,9 +173,25 @@ void MainWindow::buildMenus()
     herd->addActions({m_faults->healAction(), m_faults->clearAction(), m_faults->slowMotionAction()});
     m_faults->watchMenu(herd);
     QMenu *view = menuBar()->addMenu(tr("&View"));
-    view->addActions({m_pauseAction, m_fitAction, m_legendAction});
+    view->addActions({m_pauseAction, m_fitAction, m_layoutAction, m_legendAction});
     QMenu *traffic = menuBar()->addMenu(tr("&Traffic"));
     traffic->addAction(m_trafficAction);
+
+    // The topology's context menus: the same actions, on the node or link
+    // right-clicked (the topology selects it first).
+    m_nodeMenu = new QMenu(this);
+    m_nodeMenu->addActions({m_killAction, m_restartAction});
+    m_nodeMenu->addSeparator();
+    m_nodeMenu->addActions({m_faults->isolateAction(), m_faults->clockSkewAction()});
+    m_faults->watchMenu(m_nodeMenu);
+    m_linkMenu = new QMenu(this);
+    m_linkMenu->addActions({m_faults->cutAction(), m_faults->restoreAction()});
+    m_linkMenu->addSeparator();
+    m_linkMenu->addActions({m_faults->delayAction(), m_faults->jitterAction(), m_faults->flakyAction()});
+    for (QMenu *menu : {m_nodeMenu, m_linkMenu})
+        connect(menu, &QMenu::aboutToShow, this, &MainWindow::updateActions);
+    m_backgroundMenu = new QMenu(this);
+    m_backgroundMenu->addActions({m_fitAction, m_layoutAction});
 }
 
 void MainWindow::buildToolBar()
@@ -295,18 +316,7 @@ void MainWindow::buildViews()
     connect(m_spaceTime, &SpaceTimeView::selectionCleared, m_topology, &TopologyView::clearHighlights);
     connect(m_topology, &TopologyView::linkSelected, this, &MainWindow::onTopologySelection);
 
-    connect(m_topology, &TopologyView::killRequested, this, [this](const QString &node) { m_cluster->kill(node); });
-    connect(m_topology, &TopologyView::restartRequested, this, [this](const QString &node) {
-        QString error;
-        if (!m_cluster->restart(node, &error))
-            showError(tr("Restart"), error);
-    });
-    connect(m_topology, &TopologyView::isolateRequested, m_faults, &FaultActions::isolate);
-    connect(m_topology, &TopologyView::cutRequested, m_faults, &FaultActions::setLinkCut);
-    connect(m_topology, &TopologyView::delayRequested, m_faults, &FaultActions::askDelay);
-    connect(m_topology, &TopologyView::jitterRequested, m_faults, &FaultActions::askJitter);
-    connect(m_topology, &TopologyView::flakyRequested, m_faults, &FaultActions::askFlaky);
-    connect(m_topology, &TopologyView::clockSkewRequested, m_faults, &FaultActions::askClockSkew);
+    m_topology->setContextMenus(m_nodeMenu, m_linkMenu, m_backgroundMenu);
     connect(m_topology, &TopologyView::nodeSelected, this, [this](const QString &node) {
         m_inspector->setNode(node);
         m_console->setNode(node);
@@ -551,7 +561,7 @@ void MainWindow::updateActions()
     m_killAction->setEnabled(selected && selected->isRunning());
     m_restartAction->setEnabled(selected && !selected->isRunning());
     m_faults->updateActions();
-    for (QAction *action : {m_pauseAction, m_fitAction, m_trafficAction, m_saveAction})
+    for (QAction *action : {m_pauseAction, m_fitAction, m_layoutAction, m_trafficAction, m_saveAction})
         action->setEnabled(haveHerd);
 }
 

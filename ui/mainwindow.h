@@ -140,12 +140,16 @@ private:
     QAction *m_restartAction = nullptr;
     QAction *m_pauseAction = nullptr;
     QAction *m_fitAction = nullptr;
+    QAction *m_layoutAction = nullptr;
     QAction *m_trafficAction = nullptr;
     QAction *m_openAction = nullptr;
     QAction *m_openScenarioAction = nullptr;
     QAction *m_saveAction = nullptr;
     QAction *m_legendAction = nullptr;
     QActionGroup *m_presetGroup = nullptr;
+    QMenu *m_nodeMenu = nullptr; // the topology's context menus
+    QMenu *m_linkMenu = nullptr;
+    QMenu *m_backgroundMenu = nullptr;
     QSlider *m_speed = nullptr;
     QSpinBox *m_trafficClients = nullptr;
     QSpinBox *m_trafficRate = nullptr;

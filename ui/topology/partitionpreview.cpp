@@ -88,10 +88,4 @@ PartitionPreview PartitionPreview::forCuts(
     return preview;
 }
 
-PartitionPreview PartitionPreview::forGroups(
-    const Herd::Cluster &cluster, const QString &title, const QList<QStringList> &groups)
-{
-    return forCuts(cluster, title, Herd::Partition::crossingLinks(cluster.config(), groups));
-}
-
 } // namespace HerdUi

@@ -40,9 +40,6 @@ struct PartitionPreview
     // The preview of cutting `cuts` (both directions) on `cluster`'s herd.
     static PartitionPreview forCuts(
         const Herd::Cluster &cluster, const QString &title, const QList<Link> &cuts);
-    // The preview of cutting every link between `groups`.
-    static PartitionPreview forGroups(
-        const Herd::Cluster &cluster, const QString &title, const QList<QStringList> &groups);
     // The groups left when `cuts` are added to the links already cut (both
     // ways; a link still open one way still carries updates), largest first.
     static QList<QStringList> componentsAfter(const Herd::Cluster &cluster, const QList<Link> &cuts);

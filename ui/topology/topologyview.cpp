@@ -13,7 +13,6 @@
 
 #include "herd/cluster.h"
 #include "ui/topology/floodanimator.h"
-#include "herd/partition.h"
 #include "ui/topology/linkitem.h"
 #include "herd/node/node.h"
 #include "ui/topology/nodeitem.h"
@@ -583,6 +582,13 @@ void TopologyView::setLegendVisible(bool visible)
     placeOverlays();
 }
 
+void TopologyView::setContextMenus(QMenu *node, QMenu *link, QMenu *background)
+{
+    m_nodeMenu = node;
+    m_linkMenu = link;
+    m_backgroundMenu = background;
+}
+
 void TopologyView::placeOverlays()
 {
     const QRect area = viewport()->geometry();
@@ -612,53 +618,15 @@ void TopologyView::contextMenuEvent(QContextMenuEvent *event)
             break;
         }
     }
-    QMenu menu(this);
-    if (node) {
-        const QString name = node->name();
-        refreshNode(name);
-        const bool local = node->look() != NodeLook::Remote;
-        menu.setTitle(name);
-        QAction *kill = menu.addAction(tr("Kill %1").arg(name), this, [this, name] { emit killRequested(name); });
-        kill->setEnabled(local && node->isRunning());
-        QAction *restart = menu.addAction(tr("Restart %1").arg(name), this, [this, name] { emit restartRequested(name); });
-        restart->setEnabled(local && node->isKilled());
-        menu.addSeparator();
-        QAction *isolate = menu.addAction(tr("Isolate (cut all its links)"), this, [this, name] {
-            clearPartitionPreview();
-            emit isolateRequested(name);
-        });
-        isolate->setEnabled(local && !node->links().isEmpty());
-        QAction *skew
-            = menu.addAction(tr("Set clock skew…"), this, [this, name] { emit clockSkewRequested(name); });
-        skew->setEnabled(local);
-        // Hovering the partition shows what it would leave.
-        connect(&menu, &QMenu::hovered, this, [this, isolate, name](QAction *hovered) {
-            if (hovered == isolate && m_cluster) {
-                const auto groups = Herd::Partition::isolate(m_cluster->config(), name);
-                const QString title = tr("Isolate %1").arg(name);
-                showPartitionPreview(PartitionPreview::forGroups(*m_cluster, title, groups));
-            }
-            else
-                clearPartitionPreview();
-        });
-    } else if (link) {
-        const QString a = link->nodeA()->name();
-        const QString b = link->nodeB()->name();
-        refreshLink(link);
-        QAction *cut = menu.addAction(tr("Cut %1 ↔ %2").arg(a, b), this, [this, a, b] { emit cutRequested(a, b, true); });
-        cut->setEnabled(!link->isFullyCut());
-        QAction *restore = menu.addAction(tr("Restore %1 ↔ %2").arg(a, b), this, [this, a, b] { emit cutRequested(a, b, false); });
-        restore->setEnabled(link->isCut());
-        menu.addSeparator();
-        menu.addAction(tr("Set delay…"), this, [this, a, b] { emit delayRequested(a, b); });
-        menu.addAction(tr("Set jitter…"), this, [this, a, b] { emit jitterRequested(a, b); });
-        menu.addAction(tr("Make flaky…"), this, [this, a, b] { emit flakyRequested(a, b); });
-    } else {
-        menu.addAction(tr("Zoom to fit"), this, &TopologyView::zoomToFit);
-        menu.addAction(tr("Automatic layout"), this, &TopologyView::relayout);
+    // The menus' actions work on the selection: it becomes what was
+    // clicked, and only that.
+    QGraphicsItem *target = node ? static_cast<QGraphicsItem *>(node) : link;
+    if (target && !(target->isSelected() && m_scene->selectedItems().size() == 1)) {
+        m_scene->clearSelection();
+        target->setSelected(true);
     }
-    menu.exec(event->globalPos());
-    clearPartitionPreview();
+    if (QMenu *menu = node ? m_nodeMenu : link ? m_linkMenu : m_backgroundMenu)
+        menu->exec(event->globalPos());
     event->accept();
 }
 
