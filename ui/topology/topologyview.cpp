@@ -6,13 +6,13 @@
 #include <QContextMenuEvent>
 #include <QGraphicsScene>
 #include <QLabel>
-#include <QLocale>
 #include <QMenu>
 #include <QScrollBar>
 #include <QWheelEvent>
 
 #include "herd/cluster.h"
 #include "ui/topology/floodanimator.h"
+#include "ui/topology/floodbanner.h"
 #include "ui/topology/linkitem.h"
 #include "herd/node/node.h"
 #include "ui/topology/nodeitem.h"
@@ -106,12 +106,7 @@ TopologyView::TopologyView(Herd::Cluster *cluster, QWidget *parent)
     hooks.labelLayer = m_labelLayer;
     m_animator = std::make_unique<FloodAnimator>(std::move(hooks));
 
-    m_banner = new QLabel(this);
-    m_banner->setAttribute(Qt::WA_TransparentForMouseEvents);
-    m_banner->setStyleSheet(u"QLabel { background: rgba(255,255,255,235); color: #1e293b;"
-                            " border: 1px solid #cbd5e1; border-radius: 12px; padding: 6px 14px; }"_s);
-    m_banner->setFont(bannerFont());
-    m_banner->hide();
+    m_banner = new FloodBanner(this);
 
     auto nodeLookup = [this](const QString &name) { return m_nodes.value(name); };
     using PreviewLayer = PartitionPreviewItem::Layer;
@@ -359,38 +354,11 @@ void TopologyView::onFrame()
     m_dirtyLinks.clear();
 
     const bool busy = m_animator->tick(m_wall.elapsed());
-    updateBanner();
+    m_banner->refresh(*m_animator, m_wall.elapsed());
     if (!busy && !m_animator->isPaused())
         m_frameTimer.stop();
     const double ms = double(cost.nsecsElapsed()) / 1e6;
     m_frameCostMs = m_frameCostMs == 0 ? ms : 0.9 * m_frameCostMs + 0.1 * ms;
-}
-
-void TopologyView::updateBanner()
-{
-    const qint64 now = m_wall.elapsed();
-    if (m_lastBannerMs >= 0 && now - m_lastBannerMs < 250)
-        return;
-    m_lastBannerMs = now;
-    QStringList parts;
-    const QLocale locale;
-    if (m_animator->isPaused()) {
-        parts << tr("Paused: %n update(s) waiting", nullptr, m_animator->tokensInFlight());
-    }
-    if (m_animator->isAggregating()) {
-        parts << tr("Busy: %1 messages/s between nodes, shown as traffic per link")
-                     .arg(locale.toString(qRound64(m_animator->messageRate(now))));
-    }
-    if (m_animator->droppedCount() > 0)
-        parts << tr("%1 not animated (queue full)").arg(locale.toString(m_animator->droppedCount()));
-    const QString text = parts.join(u"  ·  "_s);
-    if (text == m_bannerText)
-        return;
-    m_bannerText = text;
-    m_banner->setText(text);
-    m_banner->setVisible(!text.isEmpty());
-    m_banner->adjustSize();
-    m_banner->move(12, 12);
 }
 
 // ---------------------------------------------------------------------------
@@ -404,7 +372,7 @@ void TopologyView::setAnimationSpeed(double factor)
 void TopologyView::setPaused(bool paused)
 {
     m_animator->setPaused(paused);
-    m_lastBannerMs = -1;
+    m_banner->refreshNow();
     startFrames();
 }
 

@@ -24,6 +24,7 @@ class Cluster;
 namespace HerdUi {
 
 class FloodAnimator;
+class FloodBanner;
 class LinkItem;
 class NodeItem;
 class PartitionPreviewItem;
@@ -124,7 +125,6 @@ private:
     void startFrames();
     void onFrame();
     void onSelectionChanged();
-    void updateBanner();
     void updateSceneRect();
     void placeOverlays();
 
@@ -147,15 +147,13 @@ private:
     QElapsedTimer m_wall;
     QSet<QString> m_dirtyNodes;
     QSet<LinkItem *> m_dirtyLinks;
-    QLabel *m_banner = nullptr; // owned (child)
+    FloodBanner *m_banner = nullptr; // owned (child)
     QLabel *m_previewBanner = nullptr; // owned (child)
     TopologyLegend *m_legend = nullptr; // owned (child)
     QPointer<QMenu> m_nodeMenu;       // borrowed, like the two below
     QPointer<QMenu> m_linkMenu;
     QPointer<QMenu> m_backgroundMenu;
     std::optional<std::pair<QString, QString>> m_lastSelectedLink;
-    QString m_bannerText;
-    qint64 m_lastBannerMs = -1;
     QString m_lastSelectedNode;
     bool m_autoFit = true;
     bool m_positionsDirty = false;
