@@ -26,6 +26,7 @@ struct PartitionPreview
 
     QString title;                 // the action, e.g. "Split in Two"
     QList<Link> newCuts;           // links this would cut (not cut yet)
+    QList<Link> keptLinks;         // links that still carry updates afterwards
     QList<QStringList> components; // after applying, largest first
     QStringList staleNodes;        // every node outside components.first()
 

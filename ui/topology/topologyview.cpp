@@ -511,18 +511,8 @@ void TopologyView::showPartitionPreview(const PartitionPreview &preview)
         return;
     }
     m_preview = preview;
-    // The links that still carry updates afterwards hold each group together.
-    QList<PartitionPreview::Link> kept;
-    for (const auto &link : m_cluster->config().links) {
-        const bool cutNow
-            = m_cluster->isLinkCut(link.first, link.second) && m_cluster->isLinkCut(link.second, link.first);
-        const bool cutNext = preview.newCuts.contains(link)
-                             || preview.newCuts.contains(PartitionPreview::Link{link.second, link.first});
-        if (!cutNow && !cutNext)
-            kept.append(link);
-    }
-    m_previewGroups->setPreview(preview, kept);
-    m_previewMarks->setPreview(preview, kept);
+    m_previewGroups->setPreview(preview);
+    m_previewMarks->setPreview(preview);
     m_previewBanner->setText(preview.caption());
     m_previewBanner->setToolTip(preview.description());
     m_previewBanner->show();
@@ -534,8 +524,8 @@ void TopologyView::clearPartitionPreview()
     if (m_preview.isEmpty())
         return;
     m_preview = {};
-    m_previewGroups->setPreview({}, {});
-    m_previewMarks->setPreview({}, {});
+    m_previewGroups->setPreview({});
+    m_previewMarks->setPreview({});
     m_previewBanner->hide();
 }
 
