@@ -5,6 +5,8 @@
 #include <QAbstractItemModelTester>
 #include <QAction>
 #include <QApplication>
+#include <QContextMenuEvent>
+#include <QGraphicsScene>
 #include <QFile>
 #include <QInputDialog>
 #include <QUndoStack>
@@ -159,6 +161,60 @@ private slots:
         QVERIFY2(cluster->restart(QStringLiteral("Hamilton"), &error), qPrintable(error));
         QTRY_VERIFY_WITH_TIMEOUT(m_window->topology()->nodeItem(QStringLiteral("Hamilton"))->isRunning(), Timeout);
         QTRY_VERIFY_WITH_TIMEOUT(allLinksConnected(cluster), Timeout);
+    }
+
+    // A right-click selects the node or link under it and opens a menu of
+    // the window's own actions, which then act on it; the background's menu
+    // holds the view's actions.
+    void contextMenusOfferTheWindowActions()
+    {
+        TopologyView *topology = m_window->topology();
+        Herd::Cluster *cluster = m_window->cluster();
+        // Right-clicks at `scenePos`; returns the actions of the menu shown,
+        // after it closes (an empty list when none opened).
+        const auto rightClick = [this, topology](const QPointF &scenePos) {
+            QList<QAction *> shown;
+            QTimer::singleShot(0, this, [&shown] {
+                if (auto *menu = qobject_cast<QMenu *>(QApplication::activePopupWidget())) {
+                    shown = menu->actions();
+                    menu->close();
+                }
+            });
+            const QPoint pos = topology->mapFromScene(scenePos);
+            QContextMenuEvent event(QContextMenuEvent::Mouse, pos, topology->viewport()->mapToGlobal(pos));
+            QApplication::sendEvent(topology->viewport(), &event);
+            return shown;
+        };
+        const QString bolden = u"Bolden"_s;
+        topology->nodeItem(u"Alford"_s)->setSelected(true);
+        QList<QAction *> shown = rightClick(topology->nodeItem(bolden)->pos());
+        QCOMPARE(topology->selectedNode(), bolden);
+        QCOMPARE(topology->scene()->selectedItems().size(), 1);
+        QAction *kill = action(*m_window, u"Kill Node"_s);
+        for (const QString &text : {u"Kill Node"_s, u"Restart Node"_s, u"Isolate Node"_s, u"Set Node Clock Skew..."_s})
+            QVERIFY2(shown.contains(action(*m_window, text)), qPrintable(text));
+        QVERIFY(kill->isEnabled());
+        QVERIFY(!action(*m_window, u"Restart Node"_s)->isEnabled());
+        kill->trigger();
+        QVERIFY(!cluster->node(bolden)->isRunning());
+
+        LinkItem *link = topology->linkItem(u"Alford"_s, u"Parker"_s);
+        QVERIFY(cluster->setLinkCut(link->nodeB()->name(), link->nodeA()->name(), true, Herd::Cluster::Direction::OneWay));
+        shown = rightClick(link->lane(true).center());
+        QCOMPARE(topology->selectedNode(), QString());
+        QCOMPARE(topology->selectedLink(), std::pair(link->nodeA()->name(), link->nodeB()->name()));
+        for (const QString &text : {u"Cut Link"_s, u"Restore Link"_s, u"Set Link Delay..."_s, u"Set Link Jitter..."_s,
+                                    u"Make Link Flaky..."_s})
+            QVERIFY2(shown.contains(action(*m_window, text)), qPrintable(text));
+        // Cut one way: both cutting the other way and restoring apply.
+        QVERIFY(action(*m_window, u"Cut Link"_s)->isEnabled());
+        QVERIFY(action(*m_window, u"Restore Link"_s)->isEnabled());
+        action(*m_window, u"Restore Link"_s)->trigger();
+        QVERIFY(!cluster->isLinkCut(link->nodeB()->name(), link->nodeA()->name()));
+
+        shown = rightClick(topology->mapToScene(QPoint(5, 5)));
+        QCOMPARE(shown, (QList<QAction *>{action(*m_window, u"Zoom to Fit"_s), action(*m_window, u"Automatic Layout"_s)}));
+        QCOMPARE(topology->selectedLink(), std::pair(link->nodeA()->name(), link->nodeB()->name()));
     }
 
     void cutRestoreAndPartitionPresets()

@@ -18,6 +18,7 @@
 #include "ui/topology/nodeitem.h"
 #include "herd/places/offlineplaces.h"
 #include "herd/node/peerlink_p.h"
+#include "ui/topology/topologylayout.h"
 #include "ui/topology/topologyview.h"
 
 using namespace Qt::StringLiterals;
@@ -39,6 +40,7 @@ private slots:
 
     void buildsItemsAtConfigPositions();
     void automaticLayoutForFreshHerd();
+    void automaticLayoutAlone();
     void iamatFloodsAsTokens();
     void killedNodeLooksKilled();
     void cutLinkLooksCut();
@@ -160,6 +162,52 @@ void TestTopologyView::automaticLayoutForFreshHerd()
             const QPointF d = points[i] - points[j];
             QVERIFY2(std::abs(d.x()) > Style::kNodeWidth || std::abs(d.y()) > Style::kNodeHeight,
                      "two nodes overlap");
+        }
+    }
+}
+
+// The layout without a view: every node gets a place of its own near the
+// origin, the same one each time, and a small ring listed in a scrambled
+// order is drawn without crossing links.
+void TestTopologyView::automaticLayoutAlone()
+{
+    QCOMPARE(HerdUi::automaticLayout({}, {}).size(), 0);
+    QCOMPARE(HerdUi::automaticLayout({u"Lone"_s}, {}), (QHash<QString, QPointF>{{u"Lone"_s, QPointF(0, 0)}}));
+
+    for (const int size : {5, 8, 12}) {
+        // Listed even nodes first: in that order every link of the ring
+        // would cross another.
+        QStringList names;
+        for (const int parity : {0, 1}) {
+            for (int i = parity; i < size; i += 2)
+                names.append(u"N%1"_s.arg(i));
+        }
+        QList<std::pair<QString, QString>> links;
+        for (int i = 0; i < size; ++i)
+            links.append({u"N%1"_s.arg(i), u"N%1"_s.arg((i + 1) % size)});
+        const QHash<QString, QPointF> positions
+            = HerdUi::automaticLayout(names, links + QList{std::pair{u"N0"_s, u"Stranger"_s}});
+        QCOMPARE(positions.size(), size); // the stranger is not placed
+        QCOMPARE(HerdUi::automaticLayout(names, links), positions); // nor does its link count
+        const double bound = 100.0 * size; // around the origin, not flung far off
+        for (const QString &name : std::as_const(names)) {
+            QVERIFY(std::abs(positions[name].x()) <= bound && std::abs(positions[name].y()) <= bound);
+            for (const QString &other : std::as_const(names)) {
+                const QPointF d = positions[name] - positions[other];
+                QVERIFY2(name == other || std::abs(d.x()) > Style::kNodeWidth || std::abs(d.y()) > Style::kNodeHeight,
+                         qPrintable(name + u" overlaps "_s + other));
+            }
+        }
+        if (size > 8)
+            continue; // larger herds get a good order, not always the best
+        for (const auto &[a, b] : std::as_const(links)) {
+            for (const auto &[c, d] : std::as_const(links)) {
+                if (a == c || a == d || b == c || b == d)
+                    continue;
+                const QLineF first(positions[a], positions[b]);
+                QVERIFY2(first.intersects(QLineF(positions[c], positions[d]), nullptr) != QLineF::BoundedIntersection,
+                         qPrintable(a + u'-' + b + u" crosses "_s + c + u'-' + d));
+            }
         }
     }
 }

@@ -3,9 +3,8 @@
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
-#include <QDockWidget>
 #include <QFileDialog>
-#include <QInputDialog>
+#include <QGraphicsScene>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -13,29 +12,20 @@
 #include <QSet>
 #include <QSlider>
 #include <QSpinBox>
-#include <QSplitter>
 #include <QStatusBar>
-#include <QTabWidget>
 #include <QToolBar>
 
 #include <cmath>
+#include <utility>
 
-#include "ui/clientconsole.h"
 #include "ui/faults/faultactions.h"
 #include "herd/cluster.h"
 #include "ui/plots/herdstats.h"
-#include "ui/knowledge/knowledgemodel.h"
-#include "ui/knowledge/knowledgeview.h"
-#include "ui/log/logview.h"
 #include "herd/node/node.h"
-#include "ui/knowledge/nodeinspector.h"
-#include "herd/node/peerlink_p.h"
 #include "herd/places/placesfactory.h"
 #include "herd/places/placessource.h"
-#include "ui/plots/plotsview.h"
 #include "ui/scenario/scenariopanel.h"
 #include "herd/clients/simulatedclients.h"
-#include "ui/spacetime/spacetimeview.h"
 #include "ui/topology/topologyview.h"
 
 using namespace Qt::StringLiterals;
@@ -91,6 +81,7 @@ void MainWindow::buildActions()
     m_pauseAction = make(tr("&Pause Animation"), QKeySequence(Qt::Key_Space), tr("Freeze the animation (the herd keeps running)"));
     m_pauseAction->setCheckable(true);
     m_fitAction = make(tr("Zoom to &Fit"), QKeySequence(Qt::Key_F), tr("Show the whole herd"));
+    m_layoutAction = make(tr("Automatic &Layout"), {}, tr("Place every node again, as for a herd file without positions"));
     m_trafficAction = make(tr("Simulated &Clients"), QKeySequence(Qt::Key_T), tr("Start or stop simulated phones reporting to random nodes"));
     m_trafficAction->setCheckable(true);
     m_legendAction
@@ -98,8 +89,8 @@ void MainWindow::buildActions()
     m_legendAction->setCheckable(true);
     m_legendAction->setChecked(true);
     connect(m_legendAction, &QAction::toggled, this, [this](bool on) {
-        if (m_topology)
-            m_topology->setLegendVisible(on);
+        if (topology())
+            topology()->setLegendVisible(on);
     });
 
     connect(m_openAction, &QAction::triggered, this, &MainWindow::openFile);
@@ -108,12 +99,16 @@ void MainWindow::buildActions()
     connect(m_killAction, &QAction::triggered, this, &MainWindow::killSelected);
     connect(m_restartAction, &QAction::triggered, this, &MainWindow::restartSelected);
     connect(m_pauseAction, &QAction::toggled, this, [this](bool paused) {
-        if (m_topology)
-            m_topology->setPaused(paused);
+        if (topology())
+            topology()->setPaused(paused);
     });
     connect(m_fitAction, &QAction::triggered, this, [this] {
-        if (m_topology)
-            m_topology->zoomToFit();
+        if (topology())
+            topology()->zoomToFit();
+    });
+    connect(m_layoutAction, &QAction::triggered, this, [this] {
+        if (topology())
+            topology()->relayout();
     });
     connect(m_trafficAction, &QAction::toggled, this, &MainWindow::toggleTraffic);
 
@@ -168,9 +163,25 @@ void MainWindow::buildMenus()
     herd->addActions({m_faults->healAction(), m_faults->clearAction(), m_faults->slowMotionAction()});
     m_faults->watchMenu(herd);
     QMenu *view = menuBar()->addMenu(tr("&View"));
-    view->addActions({m_pauseAction, m_fitAction, m_legendAction});
+    view->addActions({m_pauseAction, m_fitAction, m_layoutAction, m_legendAction});
     QMenu *traffic = menuBar()->addMenu(tr("&Traffic"));
     traffic->addAction(m_trafficAction);
+
+    // The topology's context menus: the same actions, on the node or link
+    // right-clicked (the topology selects it first).
+    m_nodeMenu = new QMenu(this);
+    m_nodeMenu->addActions({m_killAction, m_restartAction});
+    m_nodeMenu->addSeparator();
+    m_nodeMenu->addActions({m_faults->isolateAction(), m_faults->clockSkewAction()});
+    m_faults->watchMenu(m_nodeMenu);
+    m_linkMenu = new QMenu(this);
+    m_linkMenu->addActions({m_faults->cutAction(), m_faults->restoreAction()});
+    m_linkMenu->addSeparator();
+    m_linkMenu->addActions({m_faults->delayAction(), m_faults->jitterAction(), m_faults->flakyAction()});
+    for (QMenu *menu : {m_nodeMenu, m_linkMenu})
+        connect(menu, &QMenu::aboutToShow, this, &MainWindow::updateActions);
+    m_backgroundMenu = new QMenu(this);
+    m_backgroundMenu->addActions({m_fitAction, m_layoutAction});
 }
 
 void MainWindow::buildToolBar()
@@ -193,8 +204,8 @@ void MainWindow::buildToolBar()
     m_speed->setFixedWidth(110);
     m_speed->setToolTip(tr("Animation speed"));
     connect(m_speed, &QSlider::valueChanged, this, [this](int value) {
-        if (m_topology)
-            m_topology->setAnimationSpeed(std::pow(2.0, value / 5.0));
+        if (topology())
+            topology()->setAnimationSpeed(std::pow(2.0, value / 5.0));
     });
     bar->addWidget(m_speed);
     bar->addSeparator();
@@ -215,20 +226,14 @@ void MainWindow::buildToolBar()
 
 void MainWindow::buildViews()
 {
-    Herd::Cluster *cluster = m_cluster.get();
-    m_topology = new TopologyView(cluster, this);
-    m_console = new ClientConsole(cluster, this);
-    m_stats = new Herd::HerdStats(cluster, this);
-    auto *knowledgeModel = new KnowledgeModel(cluster);
-    m_knowledge = new KnowledgeView(knowledgeModel, this);
-    knowledgeModel->setParent(m_knowledge);
-    m_inspector = new NodeInspector(cluster, this);
-    m_plots = new PlotsView(m_stats, this);
-    m_log = new LogView(this);
-    m_log->setNodes(m_config.nodeNames());
-    m_spaceTime = new SpaceTimeView(m_config.nodeNames(), this);
-    m_scenarioPanel = new ScenarioPanel(this);
-    connect(m_scenarioPanel, &ScenarioPanel::runAgainRequested, this, [this] {
+    m_stats = new Herd::HerdStats(m_cluster.get(), this);
+    m_views = new HerdViews(m_cluster.get(), m_stats, this);
+    setCentralWidget(m_views);
+    m_views->topology()->setLegendVisible(m_legendAction->isChecked());
+    m_views->topology()->setContextMenus(m_nodeMenu, m_linkMenu, m_backgroundMenu);
+    connect(m_cluster.get(), &Herd::Cluster::eventOccurred, this, &MainWindow::onEvent);
+    connect(m_views->topology()->scene(), &QGraphicsScene::selectionChanged, this, &MainWindow::updateActions);
+    connect(m_views->scenarioPanel(), &ScenarioPanel::runAgainRequested, this, [this] {
         if (!m_scenario)
             return;
         // Queued: this panel goes with the old herd's views.
@@ -241,81 +246,6 @@ void MainWindow::buildViews()
                 showError(tr("Cannot run the scenario"), error);
         });
     });
-
-    // Plots and the inspector would otherwise claim half the screen's width
-    // as their minimum; they lay out fine narrower.
-    for (QWidget *page : std::initializer_list<QWidget *>{m_plots, m_inspector, m_scenarioPanel})
-        page->setMinimumWidth(320);
-    m_tabs = new QTabWidget(this);
-    m_tabs->addTab(m_knowledge, tr("What Nodes Know"));
-    m_tabs->addTab(m_console, tr("Client Console"));
-    m_tabs->addTab(m_inspector, tr("Node"));
-    m_tabs->addTab(m_plots, tr("Plots"));
-    m_tabs->addTab(m_scenarioPanel, tr("Scenario"));
-
-    // The topology over the space-time diagram: both read left to right
-    // and the diagram wants the width.
-    auto *left = new QSplitter(Qt::Vertical, this);
-    left->addWidget(m_topology);
-    left->addWidget(m_spaceTime);
-    left->setStretchFactor(0, 3);
-    left->setStretchFactor(1, 2);
-    left->setSizes({420, 260});
-    m_topology->setLegendVisible(m_legendAction->isChecked());
-
-    auto *split = new QSplitter(Qt::Horizontal, this);
-    split->addWidget(left);
-    split->addWidget(m_tabs);
-    split->setStretchFactor(0, 3);
-    split->setStretchFactor(1, 2);
-    // The topology is what the room looks at: give it most of the width once
-    // the window has its real size.
-    QTimer::singleShot(0, split, [split] {
-        const int width = split->width();
-        split->setSizes({width * 3 / 5, width - width * 3 / 5});
-    });
-    auto *vertical = new QSplitter(Qt::Vertical, this);
-    vertical->addWidget(split);
-    vertical->addWidget(m_log);
-    vertical->setStretchFactor(0, 3);
-    vertical->setStretchFactor(1, 1);
-    vertical->setSizes({700, 200}); // enough log rows to read at a glance
-    setCentralWidget(vertical);
-
-    connect(cluster, &Herd::Cluster::eventOccurred, this, &MainWindow::onEvent);
-    connect(cluster, &Herd::Cluster::eventOccurred, m_topology, &TopologyView::onEvent);
-    connect(cluster, &Herd::Cluster::eventOccurred, m_log, &LogView::append);
-    connect(cluster, &Herd::Cluster::eventOccurred, m_spaceTime, &SpaceTimeView::onEvent);
-
-    // A message picked in the diagram: its hops in the topology. A node or
-    // link picked in the topology: its messages in the diagram.
-    connect(m_spaceTime, &SpaceTimeView::messageSelected, this, [this](const SpaceTimeSelection &selection) {
-        m_topology->setHighlightedHops(selection.hops, {selection.from, selection.to});
-    });
-    connect(m_spaceTime, &SpaceTimeView::selectionCleared, m_topology, &TopologyView::clearHighlights);
-    connect(m_topology, &TopologyView::linkSelected, this, &MainWindow::onTopologySelection);
-
-    connect(m_topology, &TopologyView::killRequested, this, [this](const QString &node) { m_cluster->kill(node); });
-    connect(m_topology, &TopologyView::restartRequested, this, [this](const QString &node) {
-        QString error;
-        if (!m_cluster->restart(node, &error))
-            showError(tr("Restart"), error);
-    });
-    connect(m_topology, &TopologyView::isolateRequested, m_faults, &FaultActions::isolate);
-    connect(m_topology, &TopologyView::cutRequested, m_faults, &FaultActions::setLinkCut);
-    connect(m_topology, &TopologyView::delayRequested, m_faults, &FaultActions::askDelay);
-    connect(m_topology, &TopologyView::jitterRequested, m_faults, &FaultActions::askJitter);
-    connect(m_topology, &TopologyView::flakyRequested, m_faults, &FaultActions::askFlaky);
-    connect(m_topology, &TopologyView::clockSkewRequested, m_faults, &FaultActions::askClockSkew);
-    connect(m_topology, &TopologyView::nodeSelected, this, [this](const QString &node) {
-        m_inspector->setNode(node);
-        m_console->setNode(node);
-        onTopologySelection();
-        updateActions();
-    });
-    connect(m_topology->scene(), &QGraphicsScene::selectionChanged, this, &MainWindow::updateActions);
-    if (!m_config.nodes.isEmpty())
-        m_inspector->setNode(m_config.nodes.constFirst().name);
 }
 
 void MainWindow::tearDown()
@@ -324,17 +254,8 @@ void MainWindow::tearDown()
     m_trafficAction->setChecked(false);
     m_faults->setHerd(nullptr, nullptr);
     // Views hold borrowed pointers into the cluster: they go first.
-    delete centralWidget();
+    delete std::exchange(m_views, nullptr);
     setCentralWidget(nullptr);
-    m_topology = nullptr;
-    m_log = nullptr;
-    m_console = nullptr;
-    m_knowledge = nullptr;
-    m_inspector = nullptr;
-    m_plots = nullptr;
-    m_spaceTime = nullptr;
-    m_scenarioPanel = nullptr;
-    m_tabs = nullptr;
     delete m_stats;
     m_stats = nullptr;
     m_cluster.reset();
@@ -356,7 +277,7 @@ bool MainWindow::openHerd(const Herd::HerdConfig &config, QString *error)
     }
     // Views read the state as it is now and follow the events from here on.
     buildViews();
-    m_faults->setHerd(m_cluster.get(), m_topology);
+    m_faults->setHerd(m_cluster.get(), topology());
     setWindowTitle(tr("Herd — %1").arg(config.name.isEmpty() ? config.nodeNames().join(u", ") : config.name));
     for (QAction *action : m_presetGroup->actions()) {
         const auto preset = Herd::HerdConfig::preset(action->data().toString(), nullptr);
@@ -395,9 +316,9 @@ bool MainWindow::openHerdInteractively(const Herd::HerdConfig &config, bool inte
 
 void MainWindow::takePositionsShown(Herd::HerdConfig &config) const
 {
-    if (!m_topology)
+    if (!topology())
         return;
-    const QHash<QString, QPointF> positions = m_topology->nodePositions();
+    const QHash<QString, QPointF> positions = topology()->nodePositions();
     for (Herd::NodeConfig &node : config.nodes) {
         if (const auto it = positions.constFind(node.name); it != positions.cend())
             node.position = std::pair{it->x(), it->y()};
@@ -447,8 +368,7 @@ bool MainWindow::openScenario(const Herd::Scenario &scenario, QString *error)
         return false;
     }
     m_scenario = scenario;
-    m_scenarioPanel->setScenario(scenario, m_cluster.get());
-    m_tabs->setCurrentWidget(m_scenarioPanel);
+    m_views->showScenario(scenario);
     setWindowTitle(tr("Herd — scenario %1").arg(scenario.name));
     return true;
 }
@@ -485,16 +405,16 @@ void MainWindow::saveFileAs()
 
 void MainWindow::killSelected()
 {
-    if (m_topology && !m_topology->selectedNode().isEmpty())
-        m_cluster->kill(m_topology->selectedNode());
+    if (topology() && !topology()->selectedNode().isEmpty())
+        m_cluster->kill(topology()->selectedNode());
 }
 
 void MainWindow::restartSelected()
 {
-    if (!m_topology || m_topology->selectedNode().isEmpty())
+    if (!topology() || topology()->selectedNode().isEmpty())
         return;
     QString error;
-    if (!m_cluster->restart(m_topology->selectedNode(), &error))
+    if (!m_cluster->restart(topology()->selectedNode(), &error))
         showError(tr("Restart"), error);
 }
 
@@ -546,12 +466,12 @@ void MainWindow::onEvent(const Herd::Event &event)
 void MainWindow::updateActions()
 {
     const bool haveHerd = m_cluster != nullptr;
-    const QString node = m_topology ? m_topology->selectedNode() : QString();
+    const QString node = topology() ? topology()->selectedNode() : QString();
     const Herd::Node *selected = haveHerd && !node.isEmpty() ? m_cluster->node(node) : nullptr;
     m_killAction->setEnabled(selected && selected->isRunning());
     m_restartAction->setEnabled(selected && !selected->isRunning());
     m_faults->updateActions();
-    for (QAction *action : {m_pauseAction, m_fitAction, m_trafficAction, m_saveAction})
+    for (QAction *action : {m_pauseAction, m_fitAction, m_layoutAction, m_trafficAction, m_saveAction})
         action->setEnabled(haveHerd);
 }
 
@@ -596,19 +516,6 @@ void MainWindow::showError(const QString &title, const QString &message)
     statusBar()->showMessage(message, 10'000);
     if (QApplication::platformName() != u"offscreen")
         QMessageBox::warning(this, title, message);
-}
-
-void MainWindow::onTopologySelection()
-{
-    if (!m_topology || !m_spaceTime)
-        return;
-    // A new pick in the topology replaces the one made in the diagram.
-    m_spaceTime->clearSelection();
-    const QString node = m_topology->selectedNode();
-    if (const auto link = m_topology->selectedLink())
-        m_spaceTime->setEmphasis(link->first, link->second);
-    else
-        m_spaceTime->setEmphasis(node);
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

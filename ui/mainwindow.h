@@ -8,6 +8,7 @@
 
 #include "herd/config/herdconfig.h"
 #include "herd/scenario/scenario.h"
+#include "ui/herdviews.h"
 
 class QAction;
 class QActionGroup;
@@ -15,7 +16,6 @@ class QLabel;
 class QMenu;
 class QSlider;
 class QSpinBox;
-class QTabWidget;
 
 namespace Herd {
 class Cluster;
@@ -27,27 +27,17 @@ struct Event;
 
 namespace HerdUi {
 
-class ClientConsole;
 class FaultActions;
-class KnowledgeView;
-class LogView;
-class NodeInspector;
-class PlotsView;
-class ScenarioPanel;
-class SpaceTimeView;
-class TopologyView;
 
 // The desktop window over one herd that runs inside this process: the
 // topology with its flood animation and, under it, the space-time diagram;
 // a console, what each node knows and the plots beside them, the event log
-// below. Every action goes through the Cluster's API, so what the window
-// does a test can do.
+// below (HerdViews lays them out and wires them). Every action goes
+// through the Cluster's API, so what the window does a test can do.
 //
-// The views never know each other: the window wires them. A message picked
-// in the space-time diagram highlights its hops in the topology; a node or
-// link selected in the topology makes its messages stand out in the
-// diagram. The fault actions (with undo and partition previews) live in
-// FaultActions.
+// The window's actions act on the topology's selection; they are in the
+// menus, on the tool bar and in the topology's context menus. The fault
+// actions (with undo and partition previews) live in FaultActions.
 //
 // Owns the herd (places source, cluster, simulated clients) and rebuilds
 // its views whenever another herd is opened.
@@ -75,15 +65,16 @@ public:
 
     Herd::Cluster *cluster() const { return m_cluster.get(); }
     Herd::SimulatedClients *simulation() const { return m_simulation; }
-    TopologyView *topology() const { return m_topology; }
-    LogView *logView() const { return m_log; }
-    ClientConsole *console() const { return m_console; }
-    KnowledgeView *knowledge() const { return m_knowledge; }
-    PlotsView *plots() const { return m_plots; }
-    SpaceTimeView *spaceTime() const { return m_spaceTime; }
+    // The views of the herd running; null without one.
+    TopologyView *topology() const { return m_views ? m_views->topology() : nullptr; }
+    LogView *logView() const { return m_views ? m_views->logView() : nullptr; }
+    ClientConsole *console() const { return m_views ? m_views->console() : nullptr; }
+    KnowledgeView *knowledge() const { return m_views ? m_views->knowledge() : nullptr; }
+    PlotsView *plots() const { return m_views ? m_views->plots() : nullptr; }
+    SpaceTimeView *spaceTime() const { return m_views ? m_views->spaceTime() : nullptr; }
+    ScenarioPanel *scenarioPanel() const { return m_views ? m_views->scenarioPanel() : nullptr; }
+    NodeInspector *inspector() const { return m_views ? m_views->inspector() : nullptr; }
     FaultActions *faults() const { return m_faults; }
-    ScenarioPanel *scenarioPanel() const { return m_scenarioPanel; }
-    NodeInspector *inspector() const { return m_inspector; }
     Herd::HerdStats *stats() const { return m_stats; }
     QString statusText() const;
 
@@ -107,7 +98,6 @@ private:
     void updateActions();
     void updateStatus();
     void showError(const QString &title, const QString &message);
-    void onTopologySelection();
 
     void openFile();
     void openScenarioFile();
@@ -124,28 +114,23 @@ private:
     Herd::HerdStats *m_stats = nullptr;             // owned (child), per herd
     FaultActions *m_faults = nullptr;               // owned (child)
 
-    // Views, rebuilt per herd; owned by the widget tree.
-    TopologyView *m_topology = nullptr;
-    LogView *m_log = nullptr;
-    ClientConsole *m_console = nullptr;
-    KnowledgeView *m_knowledge = nullptr;
-    NodeInspector *m_inspector = nullptr;
-    PlotsView *m_plots = nullptr;
-    SpaceTimeView *m_spaceTime = nullptr;
-    ScenarioPanel *m_scenarioPanel = nullptr;
-    QTabWidget *m_tabs = nullptr;
+    HerdViews *m_views = nullptr; // owned (central widget), rebuilt per herd
     std::optional<Herd::Scenario> m_scenario; // the one shown, for Run Again
 
     QAction *m_killAction = nullptr;
     QAction *m_restartAction = nullptr;
     QAction *m_pauseAction = nullptr;
     QAction *m_fitAction = nullptr;
+    QAction *m_layoutAction = nullptr;
     QAction *m_trafficAction = nullptr;
     QAction *m_openAction = nullptr;
     QAction *m_openScenarioAction = nullptr;
     QAction *m_saveAction = nullptr;
     QAction *m_legendAction = nullptr;
     QActionGroup *m_presetGroup = nullptr;
+    QMenu *m_nodeMenu = nullptr; // the topology's context menus
+    QMenu *m_linkMenu = nullptr;
+    QMenu *m_backgroundMenu = nullptr;
     QSlider *m_speed = nullptr;
     QSpinBox *m_trafficClients = nullptr;
     QSpinBox *m_trafficRate = nullptr;

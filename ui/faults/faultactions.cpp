@@ -136,10 +136,13 @@ void FaultActions::updateActions()
     const bool local = haveHerd && !node.isEmpty() && m_cluster->node(node);
     m_isolate->setEnabled(local);
     m_clockSkew->setEnabled(local);
+    // Cut and Restore change both directions: each applies while one is
+    // left to change.
     const auto link = selectedLink();
-    const bool cut = link && haveHerd && m_cluster->isLinkCut(link->first, link->second);
-    m_cut->setEnabled(link && !cut);
-    m_restore->setEnabled(link && cut);
+    const bool cutThere = link && haveHerd && m_cluster->isLinkCut(link->first, link->second);
+    const bool cutBack = link && haveHerd && m_cluster->isLinkCut(link->second, link->first);
+    m_cut->setEnabled(link && !(cutThere && cutBack));
+    m_restore->setEnabled(cutThere || cutBack);
     for (QAction *action : { m_delay, m_jitter, m_flaky })
         action->setEnabled(link.has_value());
     for (QAction *action : { m_split, m_ring, m_heal, m_clear, m_slow })
@@ -165,17 +168,6 @@ void FaultActions::setLinkCut(const QString &a, const QString &b, bool cut)
 {
     apply(cut ? tr("Cut %1 ↔ %2").arg(a, b) : tr("Restore %1 ↔ %2").arg(a, b),
         [this, a, b, cut] { m_cluster->setLinkCut(a, b, cut); });
-}
-
-void FaultActions::isolate(const QString &node)
-{
-    if (!m_cluster)
-        return;
-    clearPreview();
-    apply(tr("Isolate %1").arg(node), [this, node] {
-        m_cluster->cutLinks(Herd::Partition::crossingLinks(
-            m_cluster->config(), Herd::Partition::isolate(m_cluster->config(), node)));
-    });
 }
 
 void FaultActions::askDelay(const QString &a, const QString &b)

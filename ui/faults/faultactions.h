@@ -88,15 +88,6 @@ public:
     // Leaving a partition action's button ends a preview.
     void watchToolBar(QToolBar *bar);
 
-public slots:
-    // The topology's context menus and the actions land here.
-    void setLinkCut(const QString &a, const QString &b, bool cut);
-    void isolate(const QString &node);
-    void askDelay(const QString &a, const QString &b);
-    void askJitter(const QString &a, const QString &b);
-    void askFlaky(const QString &a, const QString &b);
-    void askClockSkew(const QString &node);
-
 signals:
     // Something went wrong worth telling the user (a preset that cannot apply).
     void errorOccurred(const QString &title, const QString &message);
@@ -106,6 +97,11 @@ protected:
 
 private:
     QAction *make(const QString &text, const QKeySequence &shortcut, const QString &tip);
+    void setLinkCut(const QString &a, const QString &b, bool cut);
+    void askDelay(const QString &a, const QString &b);
+    void askJitter(const QString &a, const QString &b);
+    void askFlaky(const QString &a, const QString &b);
+    void askClockSkew(const QString &node);
     void applyPartition(QAction *action);
     std::optional<Link> selectedLink() const;
     QString selectedNode() const;

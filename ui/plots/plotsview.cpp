@@ -12,6 +12,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ui/plots/faultshade.h"
+#include "ui/plots/graphseries.h"
 #include "ui/plots/herdstats.h"
 
 using namespace Qt::StringLiterals;
@@ -20,29 +22,8 @@ namespace HerdUi {
 
 namespace {
 
-const QString FaultLayer = u"faults"_s;
 const QColor AxisText(0x33, 0x33, 0x33);
 const QColor GridColour(0xdd, 0xdd, 0xdd);
-
-struct FaultStyle
-{
-    QColor fill;
-    QColor text;
-};
-
-FaultStyle faultStyle(Herd::HerdStats::FaultWindow::Kind kind)
-{
-    using Kind = Herd::HerdStats::FaultWindow::Kind;
-    switch (kind) {
-    case Kind::NodeDown: return {QColor(229, 57, 53, 38), QColor(0xb7, 0x1c, 0x1c)};
-    case Kind::LinkCut: return {QColor(251, 140, 0, 45), QColor(0xbf, 0x5b, 0x00)};
-    case Kind::LinkDelay: return {QColor(30, 136, 229, 35), QColor(0x0d, 0x47, 0xa1)};
-    case Kind::LinkJitter: return {QColor(142, 36, 170, 30), QColor(0x6a, 0x1b, 0x9a)};
-    case Kind::LinkFlaky: return {QColor(0, 137, 123, 35), QColor(0x00, 0x69, 0x5c)};
-    case Kind::ClockSkew: return {QColor(109, 76, 65, 30), QColor(0x4e, 0x34, 0x2e)};
-    }
-    return {QColor(0, 0, 0, 30), QColor(Qt::black)};
-}
 
 // A round upper bound for a value axis: 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^n.
 double niceCeiling(double value)
@@ -72,119 +53,6 @@ void sortLegend(QCustomPlot *plot, const QStringList &order)
 }
 
 } // namespace
-
-// One QCPGraph, created, styled and removed with this object (STYLE 16).
-class GraphSeries final
-{
-public:
-    enum class Style { Line, Step, Scatter, Cross };
-
-    GraphSeries(QCustomPlot *plot, const QString &name, const QColor &colour, Style style)
-        : m_plot(plot), m_graph(plot->addGraph())
-    {
-        m_graph->setName(name);
-        QPen pen(colour);
-        pen.setWidthF(style == Style::Scatter ? 1.5 : 2.5);
-        m_graph->setPen(pen);
-        switch (style) {
-        case Style::Line:
-            m_graph->setLineStyle(QCPGraph::lsLine);
-            break;
-        case Style::Step:
-            m_graph->setLineStyle(QCPGraph::lsStepLeft);
-            break;
-        case Style::Cross:
-            m_graph->setLineStyle(QCPGraph::lsNone);
-            m_graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCross, colour, 8));
-            break;
-        case Style::Scatter: {
-            m_graph->setLineStyle(QCPGraph::lsNone);
-            QColor fill = colour;
-            fill.setAlpha(150);
-            m_graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, colour, fill, 8));
-            break;
-        }
-        }
-        m_graph->setAdaptiveSampling(true);
-    }
-    ~GraphSeries()
-    {
-        if (m_plot)
-            m_plot->removeGraph(m_graph);
-    }
-    GraphSeries(const GraphSeries &) = delete;
-    GraphSeries &operator=(const GraphSeries &) = delete;
-
-    QCPGraph *graph() const { return m_graph; }
-    void setData(const QList<double> &keys, const QList<double> &values)
-    {
-        m_graph->setData(keys, values, true);
-    }
-
-private:
-    QPointer<QCustomPlot> m_plot;
-    QCPGraph *m_graph; // owned by the plot, removed by us
-};
-
-// The shading of one fault window in one plot: a translucent rectangle over
-// the window's time span, full height, below the graphs, and a small label.
-class FaultShade final
-{
-public:
-    FaultShade(QCustomPlot *plot, const Herd::HerdStats::FaultWindow &window)
-        : m_plot(plot), m_rect(new QCPItemRect(plot)), m_label(new QCPItemText(plot))
-    {
-        const FaultStyle style = faultStyle(window.kind);
-        m_rect->setLayer(FaultLayer);
-        m_rect->setPen(Qt::NoPen);
-        m_rect->setBrush(style.fill);
-        m_rect->setSelectable(false);
-        m_rect->topLeft->setTypeY(QCPItemPosition::ptAxisRectRatio);
-        m_rect->bottomRight->setTypeY(QCPItemPosition::ptAxisRectRatio);
-
-        m_label->setLayer(FaultLayer);
-        m_label->setSelectable(false);
-        m_label->setText(window.label);
-        m_label->setColor(style.text);
-        QFont font = plot->font();
-        font.setPointSizeF(font.pointSizeF() * 0.95);
-        m_label->setFont(font);
-        m_label->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
-        m_label->setPadding(QMargins(4, 2, 4, 2));
-        m_label->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
-        update(window, 0);
-    }
-    ~FaultShade()
-    {
-        if (m_plot) {
-            m_plot->removeItem(m_rect);
-            m_plot->removeItem(m_label);
-        }
-    }
-    FaultShade(const FaultShade &) = delete;
-    FaultShade &operator=(const FaultShade &) = delete;
-
-    // `level` stacks the labels of overlapping windows. The label stays
-    // inside the visible part of the plot: at the window's start, or at the
-    // left edge when the start has scrolled away, or pulled left so that it
-    // is not cut at the right edge.
-    void update(const Herd::HerdStats::FaultWindow &window, int level)
-    {
-        m_rect->topLeft->setCoords(window.startSeconds, 0);
-        m_rect->bottomRight->setCoords(window.endSeconds, 1);
-        const QCPAxis *x = m_plot->xAxis;
-        const QRect area = m_plot->axisRect()->rect();
-        const double width = QFontMetricsF(m_label->font()).horizontalAdvance(window.label) + 10;
-        double left = std::max(x->coordToPixel(window.startSeconds), double(area.left()));
-        left = std::min(left, area.right() - width);
-        m_label->position->setCoords(x->pixelToCoord(left), 0.01 + 0.1 * level);
-    }
-
-private:
-    QPointer<QCustomPlot> m_plot;
-    QCPItemRect *m_rect;  // owned by the plot, removed by us
-    QCPItemText *m_label; // owned by the plot, removed by us
-};
 
 PlotsView::PlotsView(Herd::HerdStats *stats, QWidget *parent)
     : QWidget(parent),
@@ -336,7 +204,7 @@ QCustomPlot *PlotsView::makePlot(const QString &title, const QString &yLabel)
                                           0, 0, 0));
 
     // Faults go between the grid and the graphs.
-    plot->addLayer(FaultLayer, plot->layer(u"grid"_s), QCustomPlot::limAbove);
+    plot->addLayer(FaultShade::layerName(), plot->layer(u"grid"_s), QCustomPlot::limAbove);
 
     connect(plot, &QCustomPlot::mousePress, this, [this] { setFollow(false); });
     connect(plot, &QCustomPlot::mouseWheel, this, [this] { setFollow(false); });

@@ -19,8 +19,8 @@ class HerdStats;
 
 namespace HerdUi {
 
-class GraphSeries; // one owned QCPGraph (plotsview.cpp)
-class FaultShade;  // one owned shaded rectangle and its label (plotsview.cpp)
+class FaultShade;
+class GraphSeries;
 
 // Three stacked time plots over a HerdStats: messages per second per node,
 // convergence time per update (one scatter series per node that got the

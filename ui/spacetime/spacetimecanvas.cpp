@@ -1,7 +1,6 @@
 #include "ui/spacetime/spacetimecanvas.h"
 
 #include <QDateTime>
-#include <QHash>
 #include <QHelpEvent>
 #include <QMouseEvent>
 #include <QPainter>
@@ -39,10 +38,6 @@ QColor textColour()
 QColor subTextColour()
 {
     return QColor(0x64, 0x74, 0x8b);
-}
-QColor resyncColour()
-{
-    return QColor(0x8a, 0x94, 0xa6);
 }
 QColor restoredColour()
 {
@@ -85,40 +80,6 @@ double distanceToSegment(const QPointF &p, const QLineF &line)
         t = std::clamp(((p.x() - line.x1()) * d.x() + (p.y() - line.y1()) * d.y()) / length2, 0.0, 1.0);
     const QPointF nearest = line.p1() + t * d;
     return std::hypot(p.x() - nearest.x(), p.y() - nearest.y());
-}
-
-void drawHead(QPainter &painter, const QLineF &line, const QColor &colour, bool hollow)
-{
-    const double length = line.length();
-    if (length < 8)
-        return;
-    const QPointF dir = (line.p2() - line.p1()) / length;
-    const QPointF normal(-dir.y(), dir.x());
-    const QPointF tip = line.p2();
-    QPolygonF head;
-    head << tip << tip - dir * 9 + normal * 4.2 << tip - dir * 9 - normal * 4.2;
-    painter.setPen(QPen(colour, 1.3));
-    painter.setBrush(hollow ? QBrush(Qt::white) : QBrush(colour));
-    painter.drawPolygon(head);
-}
-
-// A short bar across the tip: the receiver had something newer.
-void drawStaleBar(QPainter &painter, const QLineF &line, const QColor &colour)
-{
-    const double length = line.length();
-    if (length < 8)
-        return;
-    const QPointF dir = (line.p2() - line.p1()) / length;
-    const QPointF normal(-dir.y(), dir.x());
-    painter.setPen(QPen(colour, 2, Qt::SolidLine, Qt::FlatCap));
-    painter.drawLine(line.p2() + normal * 6, line.p2() - normal * 6);
-}
-
-void drawCross(QPainter &painter, const QPointF &at, const QColor &colour)
-{
-    painter.setPen(QPen(colour, 2, Qt::SolidLine, Qt::RoundCap));
-    painter.drawLine(at + QPointF(-4, -4), at + QPointF(4, 4));
-    painter.drawLine(at + QPointF(-4, 4), at + QPointF(4, -4));
 }
 
 } // namespace
@@ -390,7 +351,7 @@ void SpaceTimeCanvas::paintMarks(QPainter &painter, const QRectF &plot) const
         const int lane = m_history->laneOf(mark.node);
         const double y = laneY(lane);
         if (manyMarks && mark.kind == MarkKind::Iamat) {
-            painter.fillRect(QRectF(x - 2.5, y - 2.5, 5, 5), QColor::fromRgb(clientColour(mark.client)));
+            painter.fillRect(QRectF(x - 2.5, y - 2.5, 5, 5), QColor::fromRgb(m_arrows.clientColour(mark.client)));
             continue;
         }
         switch (mark.kind) {
@@ -409,7 +370,7 @@ void SpaceTimeCanvas::paintMarks(QPainter &painter, const QRectF &plot) const
             break;
         }
         case MarkKind::Killed:
-            drawCross(painter, QPointF(x, y), TopologyStyle::killedMark());
+            SpaceTimeArrows::drawCross(painter, QPointF(x, y), TopologyStyle::killedMark());
             if (labels)
                 label(QPointF(x + 6, y - 6), tr("killed"), TopologyStyle::killedMark());
             break;
@@ -475,142 +436,10 @@ void SpaceTimeCanvas::paintMessages(QPainter &painter, const QRectF &plot)
         (focused && !stands ? m_dim : m_strong).push_back({ &message, line });
     }
     m_visible = int(m_dim.size() + m_strong.size());
-    if (m_visible > SimpleDrawingAbove) {
-        paintMany(painter);
-        return;
-    }
-
-    auto draw = [&](const Drawn &drawn, bool faded) {
-        const SpaceTimeMessage &message = *drawn.message;
-        const QLineF &line = drawn.line;
-        QColor colour = QColor::fromRgb(clientColour(message.client));
-        const bool selected = message.id == m_selected;
-        if (selected) {
-            QColor halo = TopologyStyle::selection();
-            halo.setAlpha(70);
-            painter.setPen(QPen(halo, 9, Qt::SolidLine, Qt::RoundCap));
-            painter.drawLine(line);
-        }
-        const double width = selected ? 3 : (focused && !faded) ? 2.4 : 1.6;
-        if (message.resync) {
-            // Bookkeeping, not a record: thin and grey under the updates.
-            QColor grey = resyncColour();
-            grey.setAlpha(faded ? 45 : 200);
-            const bool travelled = message.outcome != Outcome::NotSent && message.outcome != Outcome::Lost;
-            painter.setPen(QPen(grey, selected ? 2.4 : 1.1, travelled ? Qt::DashDotLine : Qt::DotLine,
-                                Qt::FlatCap));
-            painter.drawLine(line);
-            if (travelled)
-                drawHead(painter, line, grey, true);
-            else
-                drawCross(painter, line.p2(), grey);
-            return;
-        }
-        switch (message.outcome) {
-        case Outcome::Stored:
-        case Outcome::Received:
-        case Outcome::InFlight: {
-            if (faded)
-                colour.setAlpha(55);
-            QPen pen(colour, width, message.outcome == Outcome::InFlight ? Qt::DotLine : Qt::SolidLine,
-                Qt::RoundCap);
-            painter.setPen(pen);
-            painter.drawLine(line);
-            drawHead(painter, line, colour, message.outcome != Outcome::Stored);
-            break;
-        }
-        case Outcome::Dropped: {
-            colour = colour.lighter(135);
-            colour.setAlpha(faded ? 45 : 200);
-            painter.setPen(QPen(colour, width, Qt::DashLine, Qt::FlatCap));
-            painter.drawLine(line);
-            drawStaleBar(painter, line, colour);
-            break;
-        }
-        case Outcome::NotSent:
-        case Outcome::Lost: {
-            QColor red = TopologyStyle::killedMark();
-            colour.setAlpha(faded ? 45 : 220);
-            red.setAlpha(faded ? 45 : 230);
-            painter.setPen(QPen(colour, width, Qt::DotLine, Qt::FlatCap));
-            painter.drawLine(line);
-            drawCross(painter, line.p2(), red);
-            break;
-        }
-        }
-    };
-    // SYNC lines first, beneath the records' arrows.
-    for (const bool resync : {true, false}) {
-        for (const Drawn &drawn : m_dim) {
-            if (drawn.message->resync == resync)
-                draw(drawn, true);
-        }
-        for (const Drawn &drawn : m_strong) {
-            if (drawn.message->resync == resync)
-                draw(drawn, false);
-        }
-    }
-}
-
-QRgb SpaceTimeCanvas::clientColour(const QByteArray &client) const
-{
-    // Hashed once per client, not once per arrow and frame.
-    const auto it = m_colours.constFind(client);
-    if (it != m_colours.cend())
-        return *it;
-    if (m_colours.size() > 4096)
-        m_colours.clear();
-    return *m_colours.insert(client, TopologyStyle::tokenColor(client).rgb());
-}
-
-void SpaceTimeCanvas::paintMany(QPainter &painter)
-{
-    // Thousands of arrows: no heads, no antialiasing, cosmetic pens, one
-    // drawLines() per colour and style instead of a pen per arrow, and an
-    // arrow that would land on the very pixels of one already drawn in its
-    // style is skipped. A busy herd then costs a few milliseconds a frame.
-    painter.setRenderHint(QPainter::Antialiasing, false);
-    m_batches.clear();
-    m_drawnPixels.clear();
-    auto add = [this](const std::vector<Drawn> &list, bool faded) {
-        for (const Drawn &drawn : list) {
-            const SpaceTimeMessage &message = *drawn.message;
-            const quint64 style = message.resync                                          ? 3
-                : message.outcome == Outcome::Dropped                                     ? 1
-                : message.outcome == Outcome::NotSent || message.outcome == Outcome::Lost ? 2
-                                                                                          : 0;
-            const QRgb rgb = message.resync ? resyncColour().rgb() : clientColour(message.client);
-            const quint64 key = (quint64(rgb) << 8) | (style << 1) | (faded ? 1 : 0);
-            const quint64 pixels = (quint64(quint16(qRound(drawn.line.x1()))) << 32)
-                | (quint64(quint16(qRound(drawn.line.x2()))) << 16) | (quint64(message.fromLane & 0xff) << 8)
-                | quint64(message.toLane & 0xff);
-            const std::pair<quint64, quint64> spot { pixels, key };
-            if (m_drawnPixels.contains(spot))
-                continue;
-            m_drawnPixels.insert(spot);
-            m_batches[key].append(drawn.line);
-        }
-    };
-    add(m_dim, true);
-    add(m_strong, false);
-    for (auto it = m_batches.cbegin(); it != m_batches.cend(); ++it) {
-        const bool faded = it.key() & 1;
-        const int style = int((it.key() >> 1) & 3);
-        QColor colour = QColor::fromRgb(QRgb(it.key() >> 8));
-        if (style == 1)
-            colour = colour.lighter(135);
-        colour.setAlpha(faded ? 45 : style == 0 ? 255 : 200);
-        // Width 1 is a cosmetic pen: the raster engine's fast line path.
-        const Qt::PenStyle penStyle = style == 0 ? Qt::SolidLine
-            : style == 1                         ? Qt::DashLine
-            : style == 2                         ? Qt::DotLine
-                                                 : Qt::DashDotLine;
-        QPen pen(colour, 1, penStyle);
-        pen.setCosmetic(true);
-        painter.setPen(pen);
-        painter.drawLines(it.value().constData(), int(it.value().size()));
-    }
-    painter.setRenderHint(QPainter::Antialiasing);
+    if (m_visible > SimpleDrawingAbove)
+        m_arrows.drawMany(painter, m_dim, m_strong);
+    else
+        m_arrows.draw(painter, m_dim, m_strong, m_selected, focused);
 }
 
 void SpaceTimeCanvas::paintEmpty(QPainter &painter, const QRectF &plot) const

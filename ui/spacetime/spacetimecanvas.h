@@ -1,13 +1,13 @@
 #pragma once
 
-#include <QColor>
-#include <QHash>
+#include <QByteArray>
 #include <QLineF>
-#include <QList>
-#include <QSet>
+#include <QString>
 #include <QWidget>
 
 #include <vector>
+
+#include "ui/spacetime/spacetimearrows.h"
 
 namespace HerdUi {
 
@@ -91,8 +91,6 @@ private:
     void paintLanes(QPainter &painter, const QRectF &plot) const;
     void paintMarks(QPainter &painter, const QRectF &plot) const;
     void paintMessages(QPainter &painter, const QRectF &plot);
-    void paintMany(QPainter &painter);
-    QRgb clientColour(const QByteArray &client) const;
 
     // The time axis and the lanes for one frame, so thousands of arrows do
     // not each work out the plot rectangle again.
@@ -120,17 +118,10 @@ private:
     QString m_emphasisNode;
     QString m_emphasisPeer;
     int m_visible = 0;
+    SpaceTimeArrows m_arrows;
     // Per frame, kept to reuse their memory.
-    struct Drawn
-    {
-        const SpaceTimeMessage *message;
-        QLineF line;
-    };
-    std::vector<Drawn> m_dim;
-    std::vector<Drawn> m_strong;
-    QHash<quint64, QList<QLineF>> m_batches;         // colour, style, fading -> lines
-    QSet<std::pair<quint64, quint64>> m_drawnPixels; // (pixels, batch) already drawn
-    mutable QHash<QByteArray, QRgb> m_colours;
+    std::vector<SpaceTimeArrows::Arrow> m_dim;
+    std::vector<SpaceTimeArrows::Arrow> m_strong;
     QPointF m_pressPos;
     double m_lastDragX = 0;
     bool m_dragging = false;

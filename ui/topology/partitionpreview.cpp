@@ -82,16 +82,17 @@ PartitionPreview PartitionPreview::forCuts(
         if (!cluster.isLinkCut(link.first, link.second) || !cluster.isLinkCut(link.second, link.first))
             preview.newCuts.append(link);
     }
+    // The links that still carry updates afterwards hold each group together.
+    for (const Link &link : cluster.config().links) {
+        const bool cutNow = cluster.isLinkCut(link.first, link.second) && cluster.isLinkCut(link.second, link.first);
+        const bool cutNext = preview.newCuts.contains(link) || preview.newCuts.contains(Link{link.second, link.first});
+        if (!cutNow && !cutNext)
+            preview.keptLinks.append(link);
+    }
     preview.components = componentsAfter(cluster, preview.newCuts);
     for (int i = 1; i < preview.components.size(); ++i)
         preview.staleNodes += preview.components.at(i);
     return preview;
-}
-
-PartitionPreview PartitionPreview::forGroups(
-    const Herd::Cluster &cluster, const QString &title, const QList<QStringList> &groups)
-{
-    return forCuts(cluster, title, Herd::Partition::crossingLinks(cluster.config(), groups));
 }
 
 } // namespace HerdUi

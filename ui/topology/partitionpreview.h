@@ -26,6 +26,7 @@ struct PartitionPreview
 
     QString title;                 // the action, e.g. "Split in Two"
     QList<Link> newCuts;           // links this would cut (not cut yet)
+    QList<Link> keptLinks;         // links that still carry updates afterwards
     QList<QStringList> components; // after applying, largest first
     QStringList staleNodes;        // every node outside components.first()
 
@@ -40,9 +41,6 @@ struct PartitionPreview
     // The preview of cutting `cuts` (both directions) on `cluster`'s herd.
     static PartitionPreview forCuts(
         const Herd::Cluster &cluster, const QString &title, const QList<Link> &cuts);
-    // The preview of cutting every link between `groups`.
-    static PartitionPreview forGroups(
-        const Herd::Cluster &cluster, const QString &title, const QList<QStringList> &groups);
     // The groups left when `cuts` are added to the links already cut (both
     // ways; a link still open one way still carries updates), largest first.
     static QList<QStringList> componentsAfter(const Herd::Cluster &cluster, const QList<Link> &cuts);

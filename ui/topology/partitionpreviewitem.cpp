@@ -28,12 +28,10 @@ PartitionPreviewItem::PartitionPreviewItem(Layer layer, NodeLookup nodes, QGraph
     setVisible(false);
 }
 
-void PartitionPreviewItem::setPreview(
-    const PartitionPreview &preview, const QList<PartitionPreview::Link> &keptLinks)
+void PartitionPreviewItem::setPreview(const PartitionPreview &preview)
 {
     prepareGeometryChange();
     m_preview = preview;
-    m_keptLinks = keptLinks;
     // Every node's card with room for tags below: nodes do not move while
     // a menu is open, and a new preview recomputes this.
     m_bounds = {};
@@ -76,7 +74,7 @@ void PartitionPreviewItem::paintGroups(QPainter *painter) const
         }
         // Along the links that keep the group together, so it reads as one.
         QPainterPath spine;
-        for (const auto &[a, b] : m_keptLinks) {
+        for (const auto &[a, b] : std::as_const(m_preview.keptLinks)) {
             if (!component.contains(a) || !component.contains(b))
                 continue;
             const NodeItem *na = m_nodes(a);

@@ -28,7 +28,7 @@ public:
     PartitionPreviewItem(Layer layer, NodeLookup nodes, QGraphicsItem *parent = nullptr);
 
     int type() const override { return Type; }
-    void setPreview(const PartitionPreview &preview, const QList<PartitionPreview::Link> &keptLinks);
+    void setPreview(const PartitionPreview &preview);
     const PartitionPreview &preview() const { return m_preview; }
 
     QRectF boundingRect() const override;
@@ -41,7 +41,6 @@ private:
     Layer m_layer;
     NodeLookup m_nodes;
     PartitionPreview m_preview;
-    QList<PartitionPreview::Link> m_keptLinks; // links that still carry updates afterwards
     QRectF m_bounds;
 };
 

@@ -2,25 +2,23 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numbers>
-#include <numeric>
 
 #include <QContextMenuEvent>
 #include <QGraphicsScene>
 #include <QLabel>
-#include <QLocale>
 #include <QMenu>
 #include <QScrollBar>
 #include <QWheelEvent>
 
 #include "herd/cluster.h"
 #include "ui/topology/floodanimator.h"
-#include "herd/partition.h"
+#include "ui/topology/floodbanner.h"
 #include "ui/topology/linkitem.h"
 #include "herd/node/node.h"
 #include "ui/topology/nodeitem.h"
 #include "ui/topology/partitionpreviewitem.h"
 #include "herd/node/peerlink_p.h"
+#include "ui/topology/topologylayout.h"
 #include "ui/topology/topologylegend.h"
 #include "ui/topology/topologystyle.h"
 
@@ -71,28 +69,6 @@ QByteArray atClient(const QByteArray &line)
     return {};
 }
 
-// Chords (i, j) and (k, l) of a circle cross when exactly one of k, l lies
-// strictly between i and j.
-int crossings(const QList<int> &slotOf, const QList<std::pair<int, int>> &edges)
-{
-    int count = 0;
-    for (qsizetype e = 0; e < edges.size(); ++e) {
-        int a = slotOf[edges[e].first], b = slotOf[edges[e].second];
-        if (a > b)
-            std::swap(a, b);
-        for (qsizetype f = e + 1; f < edges.size(); ++f) {
-            const int c = slotOf[edges[f].first], d = slotOf[edges[f].second];
-            if (c == a || c == b || d == a || d == b)
-                continue;
-            const bool cIn = c > a && c < b;
-            const bool dIn = d > a && d < b;
-            if (cIn != dIn)
-                ++count;
-        }
-    }
-    return count;
-}
-
 } // namespace
 
 TopologyView::TopologyView(Herd::Cluster *cluster, QWidget *parent)
@@ -130,12 +106,7 @@ TopologyView::TopologyView(Herd::Cluster *cluster, QWidget *parent)
     hooks.labelLayer = m_labelLayer;
     m_animator = std::make_unique<FloodAnimator>(std::move(hooks));
 
-    m_banner = new QLabel(this);
-    m_banner->setAttribute(Qt::WA_TransparentForMouseEvents);
-    m_banner->setStyleSheet(u"QLabel { background: rgba(255,255,255,235); color: #1e293b;"
-                            " border: 1px solid #cbd5e1; border-radius: 12px; padding: 6px 14px; }"_s);
-    m_banner->setFont(bannerFont());
-    m_banner->hide();
+    m_banner = new FloodBanner(this);
 
     auto nodeLookup = [this](const QString &name) { return m_nodes.value(name); };
     using PreviewLayer = PartitionPreviewItem::Layer;
@@ -215,66 +186,9 @@ void TopologyView::buildItems()
 
 QHash<QString, QPointF> TopologyView::automaticLayout() const
 {
-    QHash<QString, QPointF> positions;
     if (!m_cluster)
-        return positions;
-    const Herd::HerdConfig &config = m_cluster->config();
-    const QStringList names = config.nodeNames();
-    const int n = int(names.size());
-    if (n == 0)
-        return positions;
-    if (n == 1) {
-        positions.insert(names.first(), {0, 0});
-        return positions;
-    }
-    QList<std::pair<int, int>> edges;
-    for (const auto &[a, b] : config.links) {
-        const int i = int(names.indexOf(a)), j = int(names.indexOf(b));
-        if (i >= 0 && j >= 0 && i != j)
-            edges.append({i, j});
-    }
-    // Place the nodes on a circle, in the order with the fewest crossing
-    // links: every order for small herds, pairwise swaps for larger ones.
-    QList<int> order(n);
-    std::iota(order.begin(), order.end(), 0);
-    auto slotsFor = [n](const QList<int> &o) {
-        QList<int> slotOf(n);
-        for (int s = 0; s < n; ++s)
-            slotOf[o[s]] = s;
-        return slotOf;
-    };
-    int best = crossings(slotsFor(order), edges);
-    if (n <= 8) {
-        QList<int> candidate = order;
-        while (best > 0 && std::next_permutation(candidate.begin() + 1, candidate.end())) {
-            const int c = crossings(slotsFor(candidate), edges);
-            if (c < best) {
-                best = c;
-                order = candidate;
-            }
-        }
-    } else {
-        for (int round = 0; round < 4 && best > 0; ++round) {
-            for (int i = 0; i < n; ++i) {
-                for (int j = i + 1; j < n; ++j) {
-                    std::swap(order[i], order[j]);
-                    const int c = crossings(slotsFor(order), edges);
-                    if (c < best)
-                        best = c;
-                    else
-                        std::swap(order[i], order[j]);
-                }
-            }
-        }
-    }
-    // Neighbours on the circle about 250 px apart, centre to centre.
-    const double radius = std::max(190.0, 250.0 * n / (2 * std::numbers::pi));
-    for (int s = 0; s < n; ++s) {
-        const double angle = -std::numbers::pi / 2 + 2 * std::numbers::pi * s / n;
-        positions.insert(names[order[s]], QPointF(std::round(radius * std::cos(angle) * 1.25),
-                                                   std::round(radius * std::sin(angle))));
-    }
-    return positions;
+        return {};
+    return HerdUi::automaticLayout(m_cluster->config().nodeNames(), m_cluster->config().links);
 }
 
 QHash<QString, QPointF> TopologyView::nodePositions() const
@@ -440,38 +354,11 @@ void TopologyView::onFrame()
     m_dirtyLinks.clear();
 
     const bool busy = m_animator->tick(m_wall.elapsed());
-    updateBanner();
+    m_banner->refresh(*m_animator, m_wall.elapsed());
     if (!busy && !m_animator->isPaused())
         m_frameTimer.stop();
     const double ms = double(cost.nsecsElapsed()) / 1e6;
     m_frameCostMs = m_frameCostMs == 0 ? ms : 0.9 * m_frameCostMs + 0.1 * ms;
-}
-
-void TopologyView::updateBanner()
-{
-    const qint64 now = m_wall.elapsed();
-    if (m_lastBannerMs >= 0 && now - m_lastBannerMs < 250)
-        return;
-    m_lastBannerMs = now;
-    QStringList parts;
-    const QLocale locale;
-    if (m_animator->isPaused()) {
-        parts << tr("Paused: %n update(s) waiting", nullptr, m_animator->tokensInFlight());
-    }
-    if (m_animator->isAggregating()) {
-        parts << tr("Busy: %1 messages/s between nodes, shown as traffic per link")
-                     .arg(locale.toString(qRound64(m_animator->messageRate(now))));
-    }
-    if (m_animator->droppedCount() > 0)
-        parts << tr("%1 not animated (queue full)").arg(locale.toString(m_animator->droppedCount()));
-    const QString text = parts.join(u"  ·  "_s);
-    if (text == m_bannerText)
-        return;
-    m_bannerText = text;
-    m_banner->setText(text);
-    m_banner->setVisible(!text.isEmpty());
-    m_banner->adjustSize();
-    m_banner->move(12, 12);
 }
 
 // ---------------------------------------------------------------------------
@@ -485,7 +372,7 @@ void TopologyView::setAnimationSpeed(double factor)
 void TopologyView::setPaused(bool paused)
 {
     m_animator->setPaused(paused);
-    m_lastBannerMs = -1;
+    m_banner->refreshNow();
     startFrames();
 }
 
@@ -624,18 +511,8 @@ void TopologyView::showPartitionPreview(const PartitionPreview &preview)
         return;
     }
     m_preview = preview;
-    // The links that still carry updates afterwards hold each group together.
-    QList<PartitionPreview::Link> kept;
-    for (const auto &link : m_cluster->config().links) {
-        const bool cutNow
-            = m_cluster->isLinkCut(link.first, link.second) && m_cluster->isLinkCut(link.second, link.first);
-        const bool cutNext = preview.newCuts.contains(link)
-                             || preview.newCuts.contains(PartitionPreview::Link{link.second, link.first});
-        if (!cutNow && !cutNext)
-            kept.append(link);
-    }
-    m_previewGroups->setPreview(preview, kept);
-    m_previewMarks->setPreview(preview, kept);
+    m_previewGroups->setPreview(preview);
+    m_previewMarks->setPreview(preview);
     m_previewBanner->setText(preview.caption());
     m_previewBanner->setToolTip(preview.description());
     m_previewBanner->show();
@@ -647,8 +524,8 @@ void TopologyView::clearPartitionPreview()
     if (m_preview.isEmpty())
         return;
     m_preview = {};
-    m_previewGroups->setPreview({}, {});
-    m_previewMarks->setPreview({}, {});
+    m_previewGroups->setPreview({});
+    m_previewMarks->setPreview({});
     m_previewBanner->hide();
 }
 
@@ -661,6 +538,13 @@ void TopologyView::setLegendVisible(bool visible)
 {
     m_legend->setVisible(visible);
     placeOverlays();
+}
+
+void TopologyView::setContextMenus(QMenu *node, QMenu *link, QMenu *background)
+{
+    m_nodeMenu = node;
+    m_linkMenu = link;
+    m_backgroundMenu = background;
 }
 
 void TopologyView::placeOverlays()
@@ -692,53 +576,15 @@ void TopologyView::contextMenuEvent(QContextMenuEvent *event)
             break;
         }
     }
-    QMenu menu(this);
-    if (node) {
-        const QString name = node->name();
-        refreshNode(name);
-        const bool local = node->look() != NodeLook::Remote;
-        menu.setTitle(name);
-        QAction *kill = menu.addAction(tr("Kill %1").arg(name), this, [this, name] { emit killRequested(name); });
-        kill->setEnabled(local && node->isRunning());
-        QAction *restart = menu.addAction(tr("Restart %1").arg(name), this, [this, name] { emit restartRequested(name); });
-        restart->setEnabled(local && node->isKilled());
-        menu.addSeparator();
-        QAction *isolate = menu.addAction(tr("Isolate (cut all its links)"), this, [this, name] {
-            clearPartitionPreview();
-            emit isolateRequested(name);
-        });
-        isolate->setEnabled(local && !node->links().isEmpty());
-        QAction *skew
-            = menu.addAction(tr("Set clock skew…"), this, [this, name] { emit clockSkewRequested(name); });
-        skew->setEnabled(local);
-        // Hovering the partition shows what it would leave.
-        connect(&menu, &QMenu::hovered, this, [this, isolate, name](QAction *hovered) {
-            if (hovered == isolate && m_cluster) {
-                const auto groups = Herd::Partition::isolate(m_cluster->config(), name);
-                const QString title = tr("Isolate %1").arg(name);
-                showPartitionPreview(PartitionPreview::forGroups(*m_cluster, title, groups));
-            }
-            else
-                clearPartitionPreview();
-        });
-    } else if (link) {
-        const QString a = link->nodeA()->name();
-        const QString b = link->nodeB()->name();
-        refreshLink(link);
-        QAction *cut = menu.addAction(tr("Cut %1 ↔ %2").arg(a, b), this, [this, a, b] { emit cutRequested(a, b, true); });
-        cut->setEnabled(!link->isFullyCut());
-        QAction *restore = menu.addAction(tr("Restore %1 ↔ %2").arg(a, b), this, [this, a, b] { emit cutRequested(a, b, false); });
-        restore->setEnabled(link->isCut());
-        menu.addSeparator();
-        menu.addAction(tr("Set delay…"), this, [this, a, b] { emit delayRequested(a, b); });
-        menu.addAction(tr("Set jitter…"), this, [this, a, b] { emit jitterRequested(a, b); });
-        menu.addAction(tr("Make flaky…"), this, [this, a, b] { emit flakyRequested(a, b); });
-    } else {
-        menu.addAction(tr("Zoom to fit"), this, &TopologyView::zoomToFit);
-        menu.addAction(tr("Automatic layout"), this, &TopologyView::relayout);
+    // The menus' actions work on the selection: it becomes what was
+    // clicked, and only that.
+    QGraphicsItem *target = node ? static_cast<QGraphicsItem *>(node) : link;
+    if (target && !(target->isSelected() && m_scene->selectedItems().size() == 1)) {
+        m_scene->clearSelection();
+        target->setSelected(true);
     }
-    menu.exec(event->globalPos());
-    clearPartitionPreview();
+    if (QMenu *menu = node ? m_nodeMenu : link ? m_linkMenu : m_backgroundMenu)
+        menu->exec(event->globalPos());
     event->accept();
 }
 

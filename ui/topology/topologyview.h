@@ -15,6 +15,7 @@
 #include "ui/topology/partitionpreview.h"
 
 class QLabel;
+class QMenu;
 
 namespace Herd {
 class Cluster;
@@ -23,6 +24,7 @@ class Cluster;
 namespace HerdUi {
 
 class FloodAnimator;
+class FloodBanner;
 class LinkItem;
 class NodeItem;
 class PartitionPreviewItem;
@@ -35,8 +37,8 @@ class TopologyLegend;
 // Owns its scene, the layer items (links < nodes < tokens < labels) and the
 // maps from node names and links to items. Herd events mark items dirty;
 // one frame timer refreshes the dirty ones and advances the animation, and
-// stops when nothing moves. The view never changes the herd: its menus
-// emit requests that the main window carries out.
+// stops when nothing moves. The view never changes the herd: its context
+// menus are the main window's (setContextMenus()).
 //
 // Thread affinity: the GUI thread.
 class TopologyView final : public QGraphicsView
@@ -90,16 +92,12 @@ public slots:
     void showPartitionPreview(const HerdUi::PartitionPreview &preview);
     void clearPartitionPreview();
     void setLegendVisible(bool visible);
+    // The menus a right-click on a node, on a link or on the background
+    // opens (borrowed; null for none). A node or link clicked becomes the
+    // selection first, so actions that work on the selection apply to it.
+    void setContextMenus(QMenu *node, QMenu *link, QMenu *background);
 
 signals:
-    void killRequested(const QString &node);
-    void restartRequested(const QString &node);
-    void isolateRequested(const QString &node);
-    void cutRequested(const QString &a, const QString &b, bool cut); // both directions
-    void delayRequested(const QString &a, const QString &b);         // main window asks for the ms
-    void jitterRequested(const QString &a, const QString &b);
-    void flakyRequested(const QString &a, const QString &b);
-    void clockSkewRequested(const QString &node);
     // On a new selection; an empty name when no node is selected any more.
     void nodeSelected(const QString &node);
     // On a new link selection, ends in herd-file link order; empty strings
@@ -127,7 +125,6 @@ private:
     void startFrames();
     void onFrame();
     void onSelectionChanged();
-    void updateBanner();
     void updateSceneRect();
     void placeOverlays();
 
@@ -150,12 +147,13 @@ private:
     QElapsedTimer m_wall;
     QSet<QString> m_dirtyNodes;
     QSet<LinkItem *> m_dirtyLinks;
-    QLabel *m_banner = nullptr; // owned (child)
+    FloodBanner *m_banner = nullptr; // owned (child)
     QLabel *m_previewBanner = nullptr; // owned (child)
     TopologyLegend *m_legend = nullptr; // owned (child)
+    QPointer<QMenu> m_nodeMenu;       // borrowed, like the two below
+    QPointer<QMenu> m_linkMenu;
+    QPointer<QMenu> m_backgroundMenu;
     std::optional<std::pair<QString, QString>> m_lastSelectedLink;
-    QString m_bannerText;
-    qint64 m_lastBannerMs = -1;
     QString m_lastSelectedNode;
     bool m_autoFit = true;
     bool m_positionsDirty = false;

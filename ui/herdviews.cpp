@@ -1,0 +1,110 @@
+#include "ui/herdviews.h"
+
+#include <QTabWidget>
+#include <QTimer>
+
+#include "herd/cluster.h"
+#include "ui/clientconsole.h"
+#include "ui/knowledge/knowledgemodel.h"
+#include "ui/knowledge/knowledgeview.h"
+#include "ui/knowledge/nodeinspector.h"
+#include "ui/log/logview.h"
+#include "ui/plots/plotsview.h"
+#include "ui/scenario/scenariopanel.h"
+#include "ui/spacetime/spacetimeview.h"
+#include "ui/topology/topologyview.h"
+
+namespace HerdUi {
+
+HerdViews::HerdViews(Herd::Cluster *cluster, Herd::HerdStats *stats, QWidget *parent)
+    : QSplitter(Qt::Vertical, parent)
+    , m_cluster(cluster)
+{
+    const Herd::HerdConfig &config = cluster->config();
+    m_topology = new TopologyView(cluster, this);
+    m_console = new ClientConsole(cluster, this);
+    auto *knowledgeModel = new KnowledgeModel(cluster);
+    m_knowledge = new KnowledgeView(knowledgeModel, this);
+    knowledgeModel->setParent(m_knowledge);
+    m_inspector = new NodeInspector(cluster, this);
+    m_plots = new PlotsView(stats, this);
+    m_log = new LogView(this);
+    m_log->setNodes(config.nodeNames());
+    m_spaceTime = new SpaceTimeView(config.nodeNames(), this);
+    m_scenarioPanel = new ScenarioPanel(this);
+
+    // Plots and the inspector would otherwise claim half the screen's width
+    // as their minimum; they lay out fine narrower.
+    for (QWidget *page : std::initializer_list<QWidget *>{m_plots, m_inspector, m_scenarioPanel})
+        page->setMinimumWidth(320);
+    m_tabs = new QTabWidget(this);
+    m_tabs->addTab(m_knowledge, tr("What Nodes Know"));
+    m_tabs->addTab(m_console, tr("Client Console"));
+    m_tabs->addTab(m_inspector, tr("Node"));
+    m_tabs->addTab(m_plots, tr("Plots"));
+    m_tabs->addTab(m_scenarioPanel, tr("Scenario"));
+
+    // The topology over the space-time diagram: both read left to right
+    // and the diagram wants the width.
+    auto *left = new QSplitter(Qt::Vertical, this);
+    left->addWidget(m_topology);
+    left->addWidget(m_spaceTime);
+    left->setStretchFactor(0, 3);
+    left->setStretchFactor(1, 2);
+    left->setSizes({420, 260});
+
+    auto *split = new QSplitter(Qt::Horizontal, this);
+    split->addWidget(left);
+    split->addWidget(m_tabs);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    // The topology is what the room looks at: give it most of the width once
+    // the window has its real size.
+    QTimer::singleShot(0, split, [split] {
+        const int width = split->width();
+        split->setSizes({width * 3 / 5, width - width * 3 / 5});
+    });
+    addWidget(split);
+    addWidget(m_log);
+    setStretchFactor(0, 3);
+    setStretchFactor(1, 1);
+    setSizes({700, 200}); // enough log rows to read at a glance
+
+    connect(cluster, &Herd::Cluster::eventOccurred, m_topology, &TopologyView::onEvent);
+    connect(cluster, &Herd::Cluster::eventOccurred, m_log, &LogView::append);
+    connect(cluster, &Herd::Cluster::eventOccurred, m_spaceTime, &SpaceTimeView::onEvent);
+
+    // A message picked in the diagram: its hops in the topology. A node or
+    // link picked in the topology: its messages in the diagram.
+    connect(m_spaceTime, &SpaceTimeView::messageSelected, this, [this](const SpaceTimeSelection &selection) {
+        m_topology->setHighlightedHops(selection.hops, {selection.from, selection.to});
+    });
+    connect(m_spaceTime, &SpaceTimeView::selectionCleared, m_topology, &TopologyView::clearHighlights);
+    connect(m_topology, &TopologyView::linkSelected, this, &HerdViews::onTopologySelection);
+    connect(m_topology, &TopologyView::nodeSelected, this, [this](const QString &node) {
+        m_inspector->setNode(node);
+        m_console->setNode(node);
+        onTopologySelection();
+    });
+    if (!config.nodes.isEmpty())
+        m_inspector->setNode(config.nodes.constFirst().name);
+}
+
+void HerdViews::showScenario(const Herd::Scenario &scenario)
+{
+    m_scenarioPanel->setScenario(scenario, m_cluster);
+    m_tabs->setCurrentWidget(m_scenarioPanel);
+}
+
+void HerdViews::onTopologySelection()
+{
+    // A new pick in the topology replaces the one made in the diagram.
+    m_spaceTime->clearSelection();
+    const QString node = m_topology->selectedNode();
+    if (const auto link = m_topology->selectedLink())
+        m_spaceTime->setEmphasis(link->first, link->second);
+    else
+        m_spaceTime->setEmphasis(node);
+}
+
+} // namespace HerdUi

@@ -1,0 +1,71 @@
+#pragma once
+
+#include <QSplitter>
+
+namespace Herd {
+class Cluster;
+class HerdStats;
+struct Scenario;
+}
+
+class QTabWidget;
+
+namespace HerdUi {
+
+class ClientConsole;
+class KnowledgeView;
+class LogView;
+class NodeInspector;
+class PlotsView;
+class ScenarioPanel;
+class SpaceTimeView;
+class TopologyView;
+
+// The views of one running herd, laid out: the topology over the
+// space-time diagram; beside them, in tabs, what each node knows, a client
+// console, the selected node, the plots and the scenario player; the event
+// log below. The main window's central widget, made anew for every herd.
+//
+// The views never know each other: this wires them. A message picked in
+// the space-time diagram highlights its hops in the topology; a node or
+// link selected in the topology makes its messages stand out in the
+// diagram, and a node becomes the one the inspector and the console show.
+//
+// The cluster and the stats are borrowed and must outlive this widget.
+class HerdViews final : public QSplitter
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(HerdViews)
+
+public:
+    HerdViews(Herd::Cluster *cluster, Herd::HerdStats *stats, QWidget *parent = nullptr);
+
+    TopologyView *topology() const { return m_topology; }
+    LogView *logView() const { return m_log; }
+    ClientConsole *console() const { return m_console; }
+    KnowledgeView *knowledge() const { return m_knowledge; }
+    NodeInspector *inspector() const { return m_inspector; }
+    PlotsView *plots() const { return m_plots; }
+    SpaceTimeView *spaceTime() const { return m_spaceTime; }
+    ScenarioPanel *scenarioPanel() const { return m_scenarioPanel; }
+
+    // Shows `scenario`, played on this herd, in the Scenario tab.
+    void showScenario(const Herd::Scenario &scenario);
+
+private:
+    void onTopologySelection();
+
+    Herd::Cluster *m_cluster; // borrowed
+    // All owned (children, in the splitters).
+    TopologyView *m_topology;
+    LogView *m_log;
+    ClientConsole *m_console;
+    KnowledgeView *m_knowledge;
+    NodeInspector *m_inspector;
+    PlotsView *m_plots;
+    SpaceTimeView *m_spaceTime;
+    ScenarioPanel *m_scenarioPanel;
+    QTabWidget *m_tabs;
+};
+
+} // namespace HerdUi
