@@ -1,25 +1,14 @@
 #include "app/placesservermode.h"
 
-#include <cstdio>
-
 #include <QCoreApplication>
 #include <QHostAddress>
 
+#include "app/console.h"
 #include "app/options.h"
 #include "app/termination.h"
 #include "herd/config/herdconfig.h"
 #include "herd/places/placesfactory.h"
 #include "http/placesserver.h"
-
-namespace {
-
-void printLine(FILE *stream, const QString &text)
-{
-    std::fputs(qPrintable(text + u'\n'), stream);
-    std::fflush(stream);
-}
-
-} // namespace
 
 int runPlacesServer(const Options &options)
 {
@@ -34,10 +23,8 @@ int runPlacesServer(const Options &options)
         return 2;
     }
     QCoreApplication &app = *QCoreApplication::instance();
-    if (!quitOnTerminationSignals(app, [] { printLine(stdout, QStringLiteral("herd: %1, stopping").arg(terminationSignalName())); })) {
-        printLine(stderr, QStringLiteral("herd: cannot install signal handlers"));
+    if (!stopOnTerminationSignals(app))
         return 1;
-    }
 
     Herd::PlacesServer server(places.get());
     if (!server.listen(QHostAddress(options.placesServerAddress), options.placesServerPort, &error)) {

@@ -118,22 +118,8 @@ PlacesServer::PlacesServer(PlacesSource *places, QObject *parent)
         return true;
     }();
 
-    const QString legacyPath = QString::fromLatin1(LegacyPath);
-    m_http.route(legacyPath, [this, legacyPath](const QHttpServerRequest &request,
-                                                QHttpServerResponder &&responder) {
-        if (request.method() == QHttpServerRequest::Method::Get)
-            answerLegacy(request, std::move(responder));
-        else
-            wrongMethod(legacyPath, "GET").write(std::move(responder));
-    });
-    const QString placesNewPath = QString::fromLatin1(PlacesNewPath);
-    m_http.route(placesNewPath, [this, placesNewPath](const QHttpServerRequest &request,
-                                                      QHttpServerResponder &&responder) {
-        if (request.method() == QHttpServerRequest::Method::Post)
-            answerPlacesNew(request, std::move(responder));
-        else
-            wrongMethod(placesNewPath, "POST").write(std::move(responder));
-    });
+    serve(LegacyPath, QHttpServerRequest::Method::Get, "GET", &PlacesServer::answerLegacy);
+    serve(PlacesNewPath, QHttpServerRequest::Method::Post, "POST", &PlacesServer::answerPlacesNew);
     // Not the path in the message: a client may have put its key in it.
     m_http.setMissingHandler([](const QHttpServerRequest &, QHttpServerResponder &&responder) {
         googleError(StatusCode::NotFound, u"NOT_FOUND"_s,
@@ -144,6 +130,20 @@ PlacesServer::PlacesServer(PlacesSource *places, QObject *parent)
 }
 
 PlacesServer::~PlacesServer() = default;
+
+void PlacesServer::serve(const char *path, QHttpServerRequest::Method method, const char *methodName,
+                         Answer answer)
+{
+    // Every method is routed here, so that a wrong one gets a 405, not the
+    // 404 of an unknown path.
+    m_http.route(QString::fromLatin1(path), [=, this](const QHttpServerRequest &request,
+                                                      QHttpServerResponder &&responder) {
+        if (request.method() == method)
+            (this->*answer)(request, std::move(responder));
+        else
+            wrongMethod(QString::fromLatin1(path), methodName).write(std::move(responder));
+    });
+}
 
 bool PlacesServer::listen(const QHostAddress &address, quint16 port, QString *error)
 {

@@ -2,10 +2,10 @@
 
 #include <QHostAddress>
 #include <QHttpServer>
+#include <QHttpServerRequest>
 #include <QObject>
 #include <QString>
 
-class QHttpServerRequest;
 class QHttpServerResponder;
 class QTcpServer;
 
@@ -51,8 +51,8 @@ public:
     explicit PlacesServer(PlacesSource *places, QObject *parent = nullptr);
     ~PlacesServer() override;
 
-    // Port 0 picks a free one. False, with the reason in *error, if the
-    // address cannot be listened on.
+    // Call once. Port 0 picks a free one. False, with the reason in *error,
+    // if the address cannot be listened on.
     bool listen(const QHostAddress &address, quint16 port, QString *error);
     QHostAddress address() const;
     quint16 port() const;
@@ -60,6 +60,11 @@ public:
     QString url() const;
 
 private:
+    using Answer = void (PlacesServer::*)(const QHttpServerRequest &request,
+                                          QHttpServerResponder &&responder);
+    // `path` answered by `answer` for `method` (named `methodName`), and
+    // with 405 for any other method.
+    void serve(const char *path, QHttpServerRequest::Method method, const char *methodName, Answer answer);
     void answerLegacy(const QHttpServerRequest &request, QHttpServerResponder &&responder);
     void answerPlacesNew(const QHttpServerRequest &request, QHttpServerResponder &&responder);
 

@@ -25,6 +25,7 @@
 #include "tests/httpclient.h"
 #include "tests/lineclient.h"
 #include "tests/placesserversupport.h"
+#include "tests/secretwatch.h"
 
 using namespace Qt::StringLiterals;
 using Herd::PlacesQuery;
@@ -41,17 +42,6 @@ const QString Legacy = QString::fromLatin1(PlacesServer::LegacyPath);
 const QString PlacesNew = QString::fromLatin1(PlacesServer::PlacesNewPath);
 
 using Headers = HttpClient::Headers;
-
-// Every log line of the run passes here, so a key in a log fails the suite.
-QtMessageHandler previousHandler = nullptr;
-bool keyLogged = false;
-
-void watchForKey(QtMsgType type, const QMessageLogContext &context, const QString &message)
-{
-    if (message.contains(Key))
-        keyLogged = true;
-    previousHandler(type, context, message);
-}
 
 } // namespace
 
@@ -109,11 +99,13 @@ private:
     std::unique_ptr<Herd::OfflinePlaces> m_offline;
     std::unique_ptr<PlacesServer> m_server;
     HttpClient m_http;
+    std::optional<Herd::Test::SecretWatch> m_keyWatch;
 };
 
 void TestPlacesServer::initTestCase()
 {
-    previousHandler = qInstallMessageHandler(watchForKey);
+    // Every log line of the run is watched, so a key in a log fails the suite.
+    m_keyWatch.emplace(Key);
     // Qt's HTTP server would print each request, key and all; the server
     // keeps that off even when asked for.
     QLoggingCategory::setFilterRules(u"qt.httpserver.debug=true\nqt.httpserver.*.debug=true"_s);
@@ -128,7 +120,8 @@ void TestPlacesServer::initTestCase()
 
 void TestPlacesServer::cleanupTestCase()
 {
-    qInstallMessageHandler(previousHandler);
+    const bool keyLogged = m_keyWatch->seen();
+    m_keyWatch.reset();
     QVERIFY2(!keyLogged, "the key was logged");
 }
 
@@ -468,7 +461,7 @@ void TestPlacesServer::keyNeverShown()
         for (const auto &[name, value] : reply->headers)
             QVERIFY2(!name.contains(key) && !value.contains(key), value.constData());
     }
-    QVERIFY(!keyLogged);
+    QVERIFY(!m_keyWatch->seen());
 }
 
 // ---- a source that answers later -------------------------------------------
@@ -609,7 +602,7 @@ void TestPlacesServer::endToEnd()
         offline.insert(u"results"_s, withoutReference);
     }
     QCOMPARE(viaServer, offline);
-    QVERIFY(!keyLogged);
+    QVERIFY(!m_keyWatch->seen());
 }
 
 QTEST_GUILESS_MAIN(TestPlacesServer)
