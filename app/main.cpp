@@ -4,6 +4,7 @@
 
 #include "herd/config/herdconfig.h"
 #include "app/options.h"
+#include "app/placesservermode.h"
 #include "app/scenariomode.h"
 #include "app/servermode.h"
 #ifdef HERD_HAVE_GUI
@@ -66,6 +67,8 @@ int main(int argc, char **argv)
         return listPresets();
     case Options::Mode::Scenario:
         return runScenario(*options);
+    case Options::Mode::PlacesServer:
+        return runPlacesServer(*options);
     case Options::Mode::Gui:
 #ifdef HERD_HAVE_GUI
         std::fputs("herd: no display here; running the headless herd (as --server)\n", stdout);

@@ -1,6 +1,7 @@
 #include "app/options.h"
 
 #include <QCommandLineParser>
+#include <QHostAddress>
 
 #include "herd/config/herdconfig.h"
 
@@ -12,6 +13,24 @@ QCommandLineOption option(const QStringList &names, const char *valueName = null
     if (valueName)
         result.setValueName(QString::fromLatin1(valueName));
     return result;
+}
+
+// "[ADDR:]PORT", ADDR an IP address (an IPv6 one may be in brackets), by
+// default 127.0.0.1.
+bool readListenAddress(const QString &text, Options *options)
+{
+    const qsizetype colon = text.lastIndexOf(u':');
+    QString host = colon < 0 ? options->placesServerAddress : text.first(colon);
+    if (host.startsWith(u'[') && host.endsWith(u']'))
+        host = host.sliced(1, host.size() - 2);
+    QHostAddress address;
+    bool ok = false;
+    const uint port = text.sliced(colon + 1).toUInt(&ok);
+    if (!ok || port > 65535 || !address.setAddress(host))
+        return false;
+    options->placesServerAddress = address.toString();
+    options->placesServerPort = quint16(port);
+    return true;
 }
 
 } // namespace
@@ -31,12 +50,13 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
     const QCommandLineOption placesApi = option({QStringLiteral("places-api")}, "API");
     const QCommandLineOption placesFile = option({QStringLiteral("places-file")}, "FILE");
     const QCommandLineOption placesTimeout = option({QStringLiteral("places-timeout")}, "MS");
+    const QCommandLineOption placesServer = option({QStringLiteral("places-server")}, "[ADDR:]PORT");
     const QCommandLineOption listPresets = option({QStringLiteral("list-presets")});
     const QCommandLineOption verbose = option({QStringLiteral("verbose")});
     const QCommandLineOption help = option({QStringLiteral("h"), QStringLiteral("help")});
     const QCommandLineOption version = option({QStringLiteral("version")});
     parser.addOptions({server, scenario, preset, config, node, logDir, log, placesUrl, placesApi, placesFile,
-                       placesTimeout, listPresets, verbose, help, version});
+                       placesTimeout, placesServer, listPresets, verbose, help, version});
 
     auto fail = [error](const QString &message) -> std::optional<Options> {
         if (error)
@@ -55,12 +75,30 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
         options.mode = Options::Mode::Version;
     else if (parser.isSet(listPresets))
         options.mode = Options::Mode::ListPresets;
+    else if (parser.isSet(placesServer))
+        options.mode = Options::Mode::PlacesServer;
     else if (parser.isSet(server))
         options.mode = Options::Mode::Server;
 
-    for (const QCommandLineOption *single : {&scenario, &preset, &config, &logDir, &log, &placesUrl, &placesApi, &placesFile, &placesTimeout}) {
+    for (const QCommandLineOption *single : {&scenario, &preset, &config, &logDir, &log, &placesUrl, &placesApi, &placesFile, &placesTimeout, &placesServer}) {
         if (parser.values(*single).size() > 1)
             return fail(QStringLiteral("--%1 is given more than once").arg(single->names().constFirst()));
+    }
+    if (parser.isSet(placesServer)) {
+        for (const QCommandLineOption *other : {&server, &scenario, &preset, &config, &node, &logDir, &log, &verbose}) {
+            if (parser.isSet(*other))
+                return fail(QStringLiteral("--places-server runs only the places server, no herd; drop --%1")
+                                .arg(other->names().constFirst()));
+        }
+        for (const QCommandLineOption *google : {&placesUrl, &placesApi, &placesTimeout}) {
+            if (parser.isSet(*google))
+                return fail(QStringLiteral("--places-server serves offline places (built in, or --places-file); drop --%1")
+                                .arg(google->names().constFirst()));
+        }
+        if (!readListenAddress(parser.value(placesServer), &options))
+            return fail(QStringLiteral("--places-server: \"%1\" is not [ADDR:]PORT (ADDR an IP address such as "
+                                       "127.0.0.1 or 0.0.0.0, PORT a number from 0 to 65535)")
+                            .arg(parser.value(placesServer)));
     }
     if (parser.isSet(preset) && parser.isSet(config))
         return fail(QStringLiteral("give --preset or --config, not both"));
@@ -128,6 +166,8 @@ QString helpText()
        [--places-api API] [--places-file FILE] [--places-timeout MS] [--verbose]
   herd --scenario FILE [--log-dir DIR] [--log WHAT] [--verbose] [places options]
                                                   run a scripted scenario headless
+  herd --places-server [ADDR:]PORT [--places-file FILE]
+                                                  serve Google's places endpoints
   herd --list-presets | --help | --version
 
 Herd runs a CS 131 proxy herd: TCP servers that take IAMAT location reports,
@@ -171,6 +211,16 @@ Places (answers to WHATSAT):
   The key is read from the environment variable HERD_PLACES_KEY (or
   GOOGLE_PLACES_API_KEY) and never written to logs.
 
+Places server (Google's places endpoints for servers written for Google):
+  --places-server [ADDR:]PORT
+                     serve the offline places (or --places-file) over HTTP
+                     on ADDR (default 127.0.0.1), PORT (0: one the OS picks),
+                     at Google's paths: GET /maps/api/place/nearbysearch/json
+                     (legacy Nearby Search) and POST /v1/places:searchNearby
+                     (Places API (New)); any key is accepted, and never
+                     written anywhere. Runs no herd; stops on SIGINT or
+                     SIGTERM.
+
 Limits (herd file keys, under "limits"; each refusal is logged with the peer):
   maxLineBytes           longest line; longer ones get "? " and a cut copy
                          (default 16384)
@@ -193,8 +243,9 @@ Other:
   --version          show Herd's version
 
 Exit status: 0 after a clean stop; 2 for a bad command line or herd file;
-1 when the herd cannot start (a port in use, a log that cannot be written),
-or when a log write failed while it ran (reported on stderr as it happened).
+1 when the herd or the places server cannot start (a port in use, a log that
+cannot be written), or when a log write failed while it ran (reported on
+stderr as it happened).
 With --scenario: 0 when every step passed (every expectation held), 1 when
 any failed, 2 for a bad scenario file or command line.
 )");

@@ -9,7 +9,7 @@
 // exists, because it decides between the GUI and the headless server.
 struct Options
 {
-    enum class Mode { Gui, Server, Scenario, ListPresets, Help, Version };
+    enum class Mode { Gui, Server, Scenario, PlacesServer, ListPresets, Help, Version };
     Mode mode = Mode::Gui;
     QString preset;     // empty: the default preset, unless configFile is set
     QString configFile;
@@ -22,6 +22,8 @@ struct Options
     QString placesApi;  // "legacy" or "new"; empty: as the herd file says
     QString placesFile;
     int placesTimeoutMs = 0; // 0: as the herd file says
+    QString placesServerAddress = QStringLiteral("127.0.0.1"); // --places-server [ADDR:]PORT
+    quint16 placesServerPort = 0; // 0: one the OS picks
     bool verbose = false;
 };
 

@@ -6,22 +6,13 @@
 
 #include "herd/cluster.h"
 #include "herd/config/herdconfig.h"
+#include "app/console.h"
 #include "app/logsetup.h"
 #include "herd/log/logwriter.h"
 #include "herd/node/node.h"
 #include "app/options.h"
 #include "herd/places/placesfactory.h"
 #include "app/termination.h"
-
-namespace {
-
-void printLine(FILE *stream, const QString &text)
-{
-    std::fputs(qPrintable(text + u'\n'), stream);
-    std::fflush(stream);
-}
-
-} // namespace
 
 int runServer(const Options &options)
 {
@@ -49,10 +40,8 @@ int runServer(const Options &options)
         return 1;
     }
     QCoreApplication &app = *QCoreApplication::instance();
-    if (!quitOnTerminationSignals(app, [] { printLine(stdout, QStringLiteral("herd: %1, stopping").arg(terminationSignalName())); })) {
-        printLine(stderr, QStringLiteral("herd: cannot install signal handlers"));
+    if (!stopOnTerminationSignals(app))
         return 1;
-    }
 
     Herd::Cluster cluster(*config, places.get());
     if (logs) {

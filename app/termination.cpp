@@ -8,6 +8,8 @@
 #include <QCoreApplication>
 #include <QSocketNotifier>
 
+#include "app/console.h"
+
 namespace {
 
 int s_signalPipe[2] = {-1, -1};
@@ -49,4 +51,12 @@ bool quitOnTerminationSignals(QCoreApplication &app, std::function<void()> onSig
 QString terminationSignalName()
 {
     return s_signal == SIGINT ? QStringLiteral("SIGINT") : QStringLiteral("SIGTERM");
+}
+
+bool stopOnTerminationSignals(QCoreApplication &app)
+{
+    if (quitOnTerminationSignals(app, [] { printLine(stdout, QStringLiteral("herd: %1, stopping").arg(terminationSignalName())); }))
+        return true;
+    printLine(stderr, QStringLiteral("herd: cannot install signal handlers"));
+    return false;
 }

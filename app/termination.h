@@ -13,3 +13,7 @@ class QCoreApplication;
 bool quitOnTerminationSignals(QCoreApplication &app, std::function<void()> onSignal);
 // "SIGINT" or "SIGTERM": the signal that arrived, once one has.
 QString terminationSignalName();
+// quitOnTerminationSignals() for the long-running modes: prints "herd:
+// SIGTERM, stopping" (or SIGINT) when one arrives. False, having said so on
+// stderr, if the handlers could not be installed.
+bool stopOnTerminationSignals(QCoreApplication &app);

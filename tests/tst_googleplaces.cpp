@@ -6,8 +6,10 @@
 #include <QTest>
 
 #include <memory>
+#include <optional>
 
 #include "tests/fakegoogle.h"
+#include "tests/secretwatch.h"
 #include "herd/places/googleplaces.h"
 
 using namespace Qt::StringLiterals;
@@ -86,17 +88,6 @@ void verifyFailure(const QJsonObject &answer, const QString &status)
     QVERIFY2(!message.contains(Key), qPrintable(message));
 }
 
-// Every log line of the run passes here, so a key in a log fails the suite.
-QtMessageHandler previousHandler = nullptr;
-bool keyLogged = false;
-
-void watchForKey(QtMsgType type, const QMessageLogContext &context, const QString &message)
-{
-    if (message.contains(Key))
-        keyLogged = true;
-    previousHandler(type, context, message);
-}
-
 void addApiRows()
 {
     QTest::addColumn<GoogleApi>("api");
@@ -111,7 +102,8 @@ class TestGooglePlaces : public QObject
     Q_OBJECT
 
 private slots:
-    void initTestCase() { previousHandler = qInstallMessageHandler(watchForKey); }
+    // Every log line of the run is watched, so a key in a log fails the suite.
+    void initTestCase() { m_keyWatch.emplace(Key); }
     void init();
     void cleanupTestCase();
 
@@ -150,11 +142,13 @@ private slots:
 
 private:
     std::unique_ptr<FakeGoogle> m_fake;
+    std::optional<Herd::Test::SecretWatch> m_keyWatch;
 };
 
 void TestGooglePlaces::cleanupTestCase()
 {
-    qInstallMessageHandler(previousHandler);
+    const bool keyLogged = m_keyWatch->seen();
+    m_keyWatch.reset();
     QVERIFY(!keyLogged);
 }
 

@@ -5,6 +5,8 @@ set -euo pipefail
 packages=(
     cmake ninja-build g++ pkg-config
     qt6-base-dev qt6-base-dev-tools libgl1-mesa-dev
+    # Qt's HTTP server, for herd --places-server (http/)
+    qt6-httpserver-dev
     libqcustomplot-dev libqcustomplot2.1-qt6
     libqt6svg6 netcat-openbsd python3
     # The sanitizer and fuzz builds (tools/test-all.sh): clang for libFuzzer,

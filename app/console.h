@@ -1,0 +1,9 @@
+#pragma once
+
+#include <QString>
+
+#include <cstdio>
+
+// Writes `text` and a newline to `stream` (stdout or stderr) at once: the
+// headless modes' lines are read by people and by scripts as they come.
+void printLine(FILE *stream, const QString &text);

@@ -1,0 +1,7 @@
+#pragma once
+
+struct Options;
+
+// Runs only the places server (--places-server) until SIGINT or SIGTERM.
+// Needs a QCoreApplication. Returns the process exit status.
+int runPlacesServer(const Options &options);
