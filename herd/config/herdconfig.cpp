@@ -225,12 +225,13 @@ bool readAuth(const JsonFields &root, HerdConfig *config)
 bool readHerd(const JsonFields &root, HerdConfig *config)
 {
     if (!root.onlyKeys({u"name"_s, u"nodes"_s, u"links"_s, u"places"_s, u"limits"_s, u"reconnect"_s, u"resync"_s,
-                        u"auth"_s})
+                        u"antiEntropyMs"_s, u"auth"_s})
         || !root.string(u"name"_s, &config->name))
         return false;
     if (!root.value(u"nodes"_s).isObject() || root.value(u"nodes"_s).toObject().isEmpty())
         return root.fail(u"nodes"_s, QStringLiteral("must be an object with at least one node"));
     return root.boolean(u"resync"_s, &config->resync)
+        && root.integer(u"antiEntropyMs"_s, 0, 86'400'000, &config->antiEntropyMs)
         && (!root.has(u"auth"_s) || readAuth(root, config)) && readNodes(root, config)
         && (!root.has(u"links"_s) || readLinks(root, config))
         && (!root.has(u"places"_s) || readPlaces(root, &config->places))
@@ -329,6 +330,8 @@ QByteArray HerdConfig::toJson() const
         root.insert(u"reconnect", QJsonObject{{u"initialMs"_s, reconnectInitialMs}, {u"maxMs"_s, reconnectMaxMs}});
     if (resync != NodeSettings{}.resync)
         root.insert(u"resync", resync);
+    if (antiEntropyMs != NodeSettings{}.antiEntropyMs)
+        root.insert(u"antiEntropyMs", antiEntropyMs);
     if (!peerSecretEnv.isEmpty())
         root.insert(u"auth", QJsonObject{{u"secretEnv"_s, peerSecretEnv}});
     else if (!peerSecret.isEmpty())
@@ -381,6 +384,7 @@ NodeSettings HerdConfig::settingsFor(const NodeConfig &node) const
     settings.reconnectInitialMs = reconnectInitialMs;
     settings.reconnectMaxMs = reconnectMaxMs;
     settings.resync = resync;
+    settings.antiEntropyMs = antiEntropyMs;
     settings.peerSecret = peerSecret;
     return settings;
 }
