@@ -67,7 +67,7 @@ private:
 class JsonFields
 {
 public:
-    enum Need { Optional, Required };
+    enum Need { Optional, Required }; // may the field be absent?
 
     // `path` names this object in messages ("nodes.Alford", "holds");
     // `context` goes before it ("step 4 (cut)").
@@ -91,6 +91,7 @@ public:
     bool string(const QString &key, QString *out) const;
     // `example` says what is expected: "a node name".
     bool nonEmptyString(const QString &key, QString *out, Need need, const QString &example) const;
+    // A whole number from `min` to `max`.
     bool integer(const QString &key, qint64 min, qint64 max, qint64 *out, Need need = Optional) const;
     bool integer(const QString &key, qint64 min, qint64 max, int *out, Need need = Optional) const;
 
