@@ -73,6 +73,8 @@ bool sameConfig(const HerdConfig &a, const HerdConfig &b, QString *why)
         return differ(u"limits"_s);
     if (a.reconnectInitialMs != b.reconnectInitialMs || a.reconnectMaxMs != b.reconnectMaxMs)
         return differ(u"reconnect"_s);
+    if (a.antiEntropyMs != b.antiEntropyMs)
+        return differ(u"antiEntropyMs"_s);
     return true;
 }
 
@@ -102,6 +104,8 @@ private slots:
     void neighboursAndSettings();
     void clientTimeAheadLimit_data();
     void clientTimeAheadLimit();
+    void antiEntropyPeriod_data();
+    void antiEntropyPeriod();
 };
 
 void TestConfig::loads_data()
@@ -171,6 +175,14 @@ void TestConfig::fails_data()
         << herd(TwoNodes, R"(, "auth": {"secretEnv": "HERD_TEST_SURELY_UNSET"})")
         << QStringList{u"auth.secretEnv"_s, u"HERD_TEST_SURELY_UNSET"_s, u"not set"_s};
     QTest::newRow("resync not a bool") << herd(TwoNodes, R"(, "resync": "yes")") << QStringList{u"resync"_s, u"true or false"_s};
+    QTest::newRow("antiEntropyMs -1") << herd(TwoNodes, R"(, "antiEntropyMs": -1)")
+                                      << QStringList{u"antiEntropyMs: must be between 0 and 86400000"_s};
+    QTest::newRow("antiEntropyMs over a day") << herd(TwoNodes, R"(, "antiEntropyMs": 86400001)")
+                                              << QStringList{u"antiEntropyMs: must be between 0 and 86400000"_s};
+    QTest::newRow("antiEntropyMs 1.5") << herd(TwoNodes, R"(, "antiEntropyMs": 1.5)")
+                                       << QStringList{u"antiEntropyMs: must be a whole number"_s};
+    QTest::newRow("antiEntropyMs text") << herd(TwoNodes, R"(, "antiEntropyMs": "5s")")
+                                        << QStringList{u"antiEntropyMs: must be a whole number"_s};
     QTest::newRow("unknown protocol")
         << herd(R"("A": {"port": 1, "protocol": "http"})") << QStringList{u"nodes.A.protocol"_s, u"plain"_s};
     QTest::newRow("unknown node key") << herd(R"("A": {"port": 1, "colour": 3})") << QStringList{u"nodes.A.colour"_s};
@@ -501,7 +513,7 @@ void TestConfig::roundTrip_data()
                    "limits": {"maxLineBytes": 4096, "maxConnections": 9, "idleTimeoutMs": 500,
                               "maxPendingReplyBytes": 2048, "maxWhatsatPerConnection": 4,
                               "maxWhatsatPerNode": 8, "maxClientTimeAheadMs": 2500},
-                   "reconnect": {"initialMs": 7, "maxMs": 70})");
+                   "reconnect": {"initialMs": 7, "maxMs": 70}, "antiEntropyMs": 2500)");
     QTest::newRow("geojson") << herd(R"("A": {"port": 5})", R"(, "places": {"source": "geojson", "file": "/tmp/p.geojson"})");
     QTest::newRow("auth secret") << herd(R"("A": {"port": 5})", R"(, "auth": {"secret": "0123456789abcdef"})");
     QTest::newRow("resync off, a plain node")
@@ -562,6 +574,7 @@ void TestConfig::neighboursAndSettings()
     tuned.maxClientTimeAheadMs = 750;
     QVERIFY(tuned.resync); // on unless the herd file says otherwise
     tuned.resync = false;
+    tuned.antiEntropyMs = 250;
     const Herd::NodeSettings settings = tuned.settingsFor(*tuned.node(u"Powell"_s));
     QCOMPARE(settings.name, u"Powell"_s);
     QCOMPARE(settings.port, quint16(13004));
@@ -569,6 +582,7 @@ void TestConfig::neighboursAndSettings()
     QCOMPARE(settings.reconnectInitialMs, 20);
     QCOMPARE(settings.reconnectMaxMs, 200);
     QVERIFY(!settings.resync);
+    QCOMPARE(settings.antiEntropyMs, 250);
     QCOMPARE(settings.maxLineBytes, qsizetype(999));
     QCOMPARE(settings.maxConnections, 7);
     QCOMPARE(settings.idleTimeoutMs, 1234);
@@ -601,6 +615,29 @@ void TestConfig::clientTimeAheadLimit()
     QCOMPARE(config->settingsFor(config->nodes[0]).maxClientTimeAheadMs, aheadMs);
     // Written back only when set, so a course herd file stays as it was.
     QCOMPARE(config->toJson().contains("maxClientTimeAheadMs"), aheadMs != 0);
+}
+
+void TestConfig::antiEntropyPeriod_data()
+{
+    QTest::addColumn<QByteArray>("rest"); // after "nodes"
+    QTest::addColumn<int>("periodMs");
+    QTest::newRow("absent: 5 s") << QByteArray() << 5000;
+    QTest::newRow("0: only when a link comes up") << QByteArray(R"(, "antiEntropyMs": 0)") << 0;
+    QTest::newRow("250 ms") << QByteArray(R"(, "antiEntropyMs": 250)") << 250;
+    QTest::newRow("a day, the most") << QByteArray(R"(, "antiEntropyMs": 86400000)") << 86'400'000;
+}
+
+void TestConfig::antiEntropyPeriod()
+{
+    QFETCH(QByteArray, rest);
+    QFETCH(int, periodMs);
+    QString error;
+    const std::optional<HerdConfig> config = HerdConfig::fromJson(herd(TwoNodes, rest.constData()), &error);
+    QVERIFY2(config, qPrintable(error));
+    QCOMPARE(config->antiEntropyMs, periodMs);
+    QCOMPARE(config->settingsFor(config->nodes[0]).antiEntropyMs, periodMs);
+    // Written back only when not the default.
+    QCOMPARE(config->toJson().contains("antiEntropyMs"), periodMs != 5000);
 }
 
 QTEST_GUILESS_MAIN(TestConfig)

@@ -52,6 +52,7 @@ struct HerdConfig
     // Off: the course's behaviour, where a node that missed updates while
     // down or cut off never learns them.
     bool resync = NodeSettings{}.resync;
+    int antiEntropyMs = NodeSettings{}.antiEntropyMs;
     // "auth": the shared secret, given in the file or read at load from the
     // environment variable named by secretEnv (kept, so a save writes the
     // name, not the secret).

@@ -33,7 +33,7 @@ struct NodeSettings
     // With resync on: how often each link asks its neighbour whether they
     // hold the same records (one SYNC ROOT line; an exchange only if not), so
     // nodes that disagree for any reason agree again within about this long.
-    // 0: only when a link comes up.
+    // 0: only when a link comes up (herd file "antiEntropyMs").
     int antiEntropyMs = 5000;
     // Non-empty: neighbours authenticate and seal their lines (peerauth.h),
     // and an AT or SYNC line from anyone else is refused (herd file "auth").

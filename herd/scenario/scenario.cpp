@@ -9,8 +9,7 @@
 
 #include <cmath>
 
-#include "herd/config/boundedfile.h"
-#include "herd/config/jsonkeys.h"
+#include "herd/config/jsonreader.h"
 #include "herd/partition.h"
 #include "herd/wire/protocol.h"
 
@@ -21,8 +20,10 @@ namespace Herd {
 namespace {
 
 using Kind = ScenarioStep::Kind;
+using enum JsonFields::Need;
 
-constexpr auto LabDir = ":/labs";
+const QString LabDir = QStringLiteral(":/labs");
+const QString NotAnObject = QStringLiteral("a scenario file must hold a JSON object");
 constexpr qint64 MaxMs = 3'600'000; // an hour: longer is a typo, not a lab
 
 struct KindInfo
@@ -44,240 +45,160 @@ QString quoted(const QString &text)
     return u'"' + text + u'"';
 }
 
-QString describeJsonError(const QByteArray &json, const QJsonParseError &error)
+// A client id, or any other protocol field: text without white space.
+bool field(const JsonFields &r, const QString &key, QByteArray *out, const QString &example)
 {
-    const QByteArray before = json.left(error.offset);
-    const qsizetype line = before.count('\n') + 1;
-    const qsizetype column = error.offset - (before.lastIndexOf('\n') + 1) + 1;
-    return QStringLiteral("not valid JSON at line %1, column %2: %3")
-        .arg(line)
-        .arg(column)
-        .arg(error.errorString());
+    QString text;
+    if (!r.nonEmptyString(key, &text, Required, example))
+        return false;
+    for (const QChar c : std::as_const(text)) {
+        if (c.isSpace())
+            return r.fail(key, quoted(text) + u" contains white space, which would split it into two fields");
+    }
+    *out = text.toUtf8();
+    return true;
 }
 
-// Reads the fields of one JSON object of a step (the step itself, or an
-// object inside it such as "holds") and reports the first problem as
-// `step 4 (cut): "to": unknown node "Hamiltn"`. Every read returns false
-// once something is wrong, so callers just chain them.
-class FieldReader
+// A number sent as a WHATSAT field: written the way JSON gave it, so 10
+// stays "10" and 0.5 stays "0.5".
+bool number(const JsonFields &r, const QString &key, QByteArray *out, const QString &example)
+{
+    if (!r.has(key))
+        return r.fail(key, u"missing (" + example + u')');
+    const QJsonValue v = r.value(key);
+    if (!v.isDouble())
+        return r.fail(key, u"must be a number (" + example + u')');
+    const double number = v.toDouble();
+    *out = number == std::floor(number) && std::fabs(number) < 1e15 ? QByteArray::number(qint64(number))
+                                                                    : QByteArray::number(number, 'g', 15);
+    return true;
+}
+
+bool clientTime(const JsonFields &r, const QString &key, QByteArray *text, qint64 *ns)
+{
+    QString given;
+    if (!r.nonEmptyString(key, &given, Optional, u"POSIX seconds, like \"1621464827.959498503\""_s))
+        return false;
+    if (!r.has(key) || given == u"now")
+        return true;
+    const QByteArray utf8 = given.toUtf8();
+    if (!parseTime(utf8, ns))
+        return r.fail(key, quoted(given) + u" is not POSIX seconds like \"1621464827.959498503\""_s);
+    *text = utf8;
+    return true;
+}
+
+// Reads the steps of a scenario, in order, and names a problem's step
+// ("step 4 (cut)"). Remembers what earlier steps said: the clients they
+// reported, and the last "at", which a later one may not go back before.
+class StepReader
 {
 public:
-    FieldReader(const QJsonObject &object, const QString &where, const QString &path, const HerdConfig &herd,
-                QString *error)
-        : m_object(object), m_where(where), m_path(path), m_herd(herd), m_error(error)
-    {
-    }
+    StepReader(const HerdConfig &herd, JsonReader *reader) : m_herd(herd), m_reader(reader) { }
 
-    FieldReader nested(const QString &key, const QJsonObject &object) const
+    bool read(const QJsonValue &value, qsizetype index, ScenarioStep *step)
     {
-        return FieldReader(object, m_where, m_path + key + u'.', m_herd, m_error);
-    }
-
-    bool fail(const QString &key, const QString &what) const
-    {
-        if (m_error->isEmpty())
-            *m_error = m_where + u": " + (key.isEmpty() ? what : quoted(m_path + key) + u": " + what);
-        return false;
-    }
-    bool has(const QString &key) const { return m_object.contains(key); }
-    QJsonValue value(const QString &key) const { return m_object.value(key); }
-
-    bool onlyKeys(const QStringList &allowed) const
-    {
-        for (auto it = m_object.begin(); it != m_object.end(); ++it) {
-            if (!allowed.contains(it.key()))
-                return fail(it.key(), u"unknown key (expected one of: " + allowed.join(u", ") + u')');
-        }
-        return true;
-    }
-
-    bool string(const QString &key, QString *out, bool required, const QString &example) const
-    {
-        if (!has(key))
-            return !required || fail(key, u"missing (" + example + u')');
-        const QJsonValue v = value(key);
-        if (!v.isString() || v.toString().isEmpty())
-            return fail(key, u"must be a non-empty string (" + example + u')');
-        *out = v.toString();
-        return true;
-    }
-
-    // A client id, or any other protocol field: text without white space.
-    bool field(const QString &key, QByteArray *out, bool required, const QString &example) const
-    {
-        QString text;
-        if (!string(key, &text, required, example))
+        const QString number = QStringLiteral("step %1").arg(index + 1);
+        if (!value.isObject())
+            return m_reader->fail(number, {}, u"must be an object like {\"do\": \"kill\", \"node\": \"Alford\"}"_s);
+        const JsonFields object(value.toObject(), m_reader, {}, number);
+        const QString kinds = ScenarioStep::kindNames().join(u", ");
+        if (!object.has(u"do"_s))
+            return object.fail({}, u"missing \"do\" (one of: " + kinds + u')');
+        const QJsonValue kind = object.value(u"do"_s);
+        const qsizetype kindIndex = ScenarioStep::kindNames().indexOf(kind.toString());
+        if (!kind.isString() || kindIndex < 0)
+            return object.fail(u"do"_s, u"unknown step kind " + quoted(kind.toVariant().toString())
+                                   + u" (expected one of: " + kinds + u')');
+        step->kind = Kinds[kindIndex].kind;
+        const JsonFields fields(value.toObject(), m_reader, {},
+                                number + u" (" + ScenarioStep::kindName(step->kind) + u')');
+        if (!timing(fields, step) || !parse(fields, step))
             return false;
-        for (const QChar c : std::as_const(text)) {
-            if (c.isSpace())
-                return fail(key,
-                            quoted(text) + u" contains white space, which would split it into two fields");
-        }
-        *out = text.toUtf8();
+        if (step->kind == Kind::Iamat)
+            m_clientsSoFar.insert(step->client);
         return true;
     }
-
-    bool node(const QString &key, QString *out, bool required = true) const
-    {
-        if (!string(key, out, required, u"a node name"_s))
-            return false;
-        if (has(key) && !m_herd.node(*out))
-            return fail(key,
-                        QStringLiteral("unknown node %1 (nodes: %2)")
-                            .arg(quoted(*out), m_herd.nodeNames().join(u", ")));
-        return true;
-    }
-
-    bool integer(const QString &key, qint64 min, qint64 max, qint64 *out, bool required) const
-    {
-        if (!has(key))
-            return !required
-                || fail(key, QStringLiteral("missing (a whole number from %1 to %2)").arg(min).arg(max));
-        const QJsonValue v = value(key);
-        const double number = v.toDouble();
-        if (!v.isDouble() || number != std::floor(number) || number < double(min) || number > double(max))
-            return fail(key, QStringLiteral("must be a whole number from %1 to %2").arg(min).arg(max));
-        *out = qint64(number);
-        return true;
-    }
-
-    bool integer(const QString &key, qint64 min, qint64 max, int *out, bool required) const
-    {
-        qint64 wide = *out;
-        if (!integer(key, min, max, &wide, required))
-            return false;
-        *out = int(wide);
-        return true;
-    }
-
-    bool boolean(const QString &key, bool *out) const
-    {
-        if (!has(key))
-            return true;
-        if (!value(key).isBool())
-            return fail(key, u"must be true or false"_s);
-        *out = value(key).toBool();
-        return true;
-    }
-
-    // A number sent as a WHATSAT field: written the way JSON gave it, so
-    // 10 stays "10" and 0.5 stays "0.5".
-    bool number(const QString &key, QByteArray *out, const QString &example) const
-    {
-        if (!has(key))
-            return fail(key, u"missing (" + example + u')');
-        const QJsonValue v = value(key);
-        if (!v.isDouble())
-            return fail(key, u"must be a number (" + example + u')');
-        const double number = v.toDouble();
-        *out = number == std::floor(number) && std::fabs(number) < 1e15 ? QByteArray::number(qint64(number))
-                                                                        : QByteArray::number(number, 'g', 15);
-        return true;
-    }
-
-    bool clientTime(const QString &key, QByteArray *text, qint64 *ns) const
-    {
-        QString given;
-        if (!string(key, &given, false, u"POSIX seconds, like \"1621464827.959498503\""_s))
-            return false;
-        if (!has(key) || given == u"now")
-            return true;
-        const QByteArray utf8 = given.toUtf8();
-        if (!parseTime(utf8, ns))
-            return fail(key, quoted(given) + u" is not POSIX seconds like \"1621464827.959498503\""_s);
-        *text = utf8;
-        return true;
-    }
-
-    // Both ends must be nodes and linked in the herd.
-    bool link(QString *from, QString *to) const
-    {
-        if (!node(u"from"_s, from) || !node(u"to"_s, to))
-            return false;
-        for (const auto &[a, b] : m_herd.links) {
-            if ((a == *from && b == *to) || (a == *to && b == *from))
-                return true;
-        }
-        return fail(u"to"_s,
-                    QStringLiteral("%1 and %2 are not linked (%1's neighbours: %3)")
-                        .arg(*from, *to, m_herd.neighboursOf(*from).join(u", ")));
-    }
-
-    const HerdConfig &herd() const { return m_herd; }
 
 private:
-    QJsonObject m_object;
-    QString m_where; // "step 4 (cut)"
-    QString m_path;  // "" or "holds."
-    const HerdConfig &m_herd;
-    QString *m_error;
-};
-
-// What each kind of step reads beyond "do", "at", "after" and "note".
-class StepParser
-{
-public:
-    StepParser(const HerdConfig &herd, const QSet<QByteArray> &clientsSoFar)
-        : m_herd(herd), m_clientsSoFar(clientsSoFar)
+    bool timing(const JsonFields &r, ScenarioStep *step)
     {
+        if (r.has(u"at"_s) && r.has(u"after"_s))
+            return r.fail({}, u"give \"at\" or \"after\", not both"_s);
+        if (r.has(u"at"_s)) {
+            step->timing = ScenarioStep::Timing::At;
+            if (!r.integer(u"at"_s, 0, MaxMs, &step->timingMs, Required))
+                return false;
+            if (step->timingMs < m_lastAt)
+                return r.fail(u"at"_s,
+                              QStringLiteral("%1 ms is before an earlier step's \"at\" (%2 ms)")
+                                  .arg(step->timingMs)
+                                  .arg(m_lastAt));
+            m_lastAt = step->timingMs;
+        } else if (r.has(u"after"_s)) {
+            step->timing = ScenarioStep::Timing::After;
+            if (!r.integer(u"after"_s, 0, MaxMs, &step->timingMs, Required))
+                return false;
+        }
+        return r.nonEmptyString(u"note"_s, &step->note, Optional, u"text for the report"_s);
     }
 
-    bool parse(const FieldReader &r, ScenarioStep *step) const
+    // What each kind of step reads beyond "do", "at", "after" and "note".
+    bool parse(const JsonFields &r, ScenarioStep *step) const
     {
         switch (step->kind) {
         case Kind::Iamat:
             return r.onlyKeys(keys({u"node"_s, u"client"_s, u"position"_s, u"time"_s}))
-                && r.node(u"node"_s, &step->node)
-                && r.field(u"client"_s, &step->client, true, u"the client's id, like \"kiwi.cs.ucla.edu\""_s)
-                && position(r, step) && r.clientTime(u"time"_s, &step->time, &step->timeNs);
+                && node(r, u"node"_s, &step->node)
+                && field(r, u"client"_s, &step->client, u"the client's id, like \"kiwi.cs.ucla.edu\""_s)
+                && position(r, step) && clientTime(r, u"time"_s, &step->time, &step->timeNs);
         case Kind::Whatsat:
             return r.onlyKeys(keys({u"node"_s, u"client"_s, u"radius"_s, u"bound"_s, u"expect"_s}))
-                && r.node(u"node"_s, &step->node)
-                && r.field(u"client"_s, &step->client, true, u"the client asked about"_s)
-                && r.number(u"radius"_s, &step->radius, u"kilometres, like 10"_s)
-                && r.number(u"bound"_s, &step->bound, u"at most this many places, like 5"_s)
+                && node(r, u"node"_s, &step->node)
+                && field(r, u"client"_s, &step->client, u"the client asked about"_s)
+                && number(r, u"radius"_s, &step->radius, u"kilometres, like 10"_s)
+                && number(r, u"bound"_s, &step->bound, u"at most this many places, like 5"_s)
                 && whatsatExpect(r, step);
         case Kind::Kill:
         case Kind::Restart:
-            return r.onlyKeys(keys({u"node"_s})) && r.node(u"node"_s, &step->node);
+            return r.onlyKeys(keys({u"node"_s})) && node(r, u"node"_s, &step->node);
         case Kind::Cut:
         case Kind::Restore:
-            return r.onlyKeys(keys({u"from"_s, u"to"_s, u"oneWay"_s})) && r.link(&step->from, &step->to)
+            return r.onlyKeys(keys({u"from"_s, u"to"_s, u"oneWay"_s})) && link(r, &step->from, &step->to)
                 && r.boolean(u"oneWay"_s, &step->oneWay);
         case Kind::Delay:
             return r.onlyKeys(keys({u"from"_s, u"to"_s, u"ms"_s, u"jitterMs"_s, u"oneWay"_s}))
-                && r.link(&step->from, &step->to) && r.integer(u"ms"_s, 0, 60'000, &step->ms, true)
-                && r.integer(u"jitterMs"_s, 0, 60'000, &step->jitterMs, false)
+                && link(r, &step->from, &step->to) && r.integer(u"ms"_s, 0, 60'000, &step->ms, Required)
+                && r.integer(u"jitterMs"_s, 0, 60'000, &step->jitterMs, Optional)
                 && r.boolean(u"oneWay"_s, &step->oneWay);
         case Kind::Flaky:
             return r.onlyKeys(keys({u"from"_s, u"to"_s, u"meanMs"_s, u"oneWay"_s}))
-                && r.link(&step->from, &step->to) && r.integer(u"meanMs"_s, 0, MaxMs, &step->meanMs, true)
+                && link(r, &step->from, &step->to) && r.integer(u"meanMs"_s, 0, MaxMs, &step->meanMs, Required)
                 && r.boolean(u"oneWay"_s, &step->oneWay);
         case Kind::Skew:
-            return r.onlyKeys(keys({u"node"_s, u"ms"_s})) && r.node(u"node"_s, &step->node)
-                && r.integer(u"ms"_s, -86'400'000, 86'400'000, &step->ms, true);
+            return r.onlyKeys(keys({u"node"_s, u"ms"_s})) && node(r, u"node"_s, &step->node)
+                && r.integer(u"ms"_s, -86'400'000, 86'400'000, &step->ms, Required);
         case Kind::Partition:
             return partition(r, step);
         case Kind::Heal:
         case Kind::Clear:
             return r.onlyKeys(keys({}));
         case Kind::Wait:
-            return r.onlyKeys(keys({u"ms"_s})) && r.integer(u"ms"_s, 0, MaxMs, &step->ms, true);
+            return r.onlyKeys(keys({u"ms"_s})) && r.integer(u"ms"_s, 0, MaxMs, &step->ms, Required);
         case Kind::Expect:
             return expect(r, step);
         }
         return false;
     }
 
-private:
     static QStringList keys(QStringList own)
     {
         return QStringList{u"do"_s} << own << u"at"_s << u"after"_s << u"note"_s;
     }
 
-    static bool position(const FieldReader &r, ScenarioStep *step)
+    static bool position(const JsonFields &r, ScenarioStep *step)
     {
-        if (!r.field(u"position"_s, &step->position, true, u"ISO 6709, like \"+34.068930-118.445127\""_s))
+        if (!field(r, u"position"_s, &step->position, u"ISO 6709, like \"+34.068930-118.445127\""_s))
             return false;
         double latitude = 0;
         double longitude = 0;
@@ -294,21 +215,21 @@ private:
         return true;
     }
 
-    static bool whatsatExpect(const FieldReader &r, ScenarioStep *step)
+    static bool whatsatExpect(const JsonFields &r, ScenarioStep *step)
     {
         if (!r.has(u"expect"_s))
             return true;
         if (!r.value(u"expect"_s).isObject())
             return r.fail(u"expect"_s,
                           u"must be an object: {\"contains\": \"text\"} or {\"invalid\": true}"_s);
-        const FieldReader e = r.nested(u"expect"_s, r.value(u"expect"_s).toObject());
+        const JsonFields e = *r.object(u"expect"_s);
         if (!e.onlyKeys({u"contains"_s, u"invalid"_s}))
             return false;
         if (e.has(u"contains"_s) == e.has(u"invalid"_s))
             return r.fail(u"expect"_s, u"give one of \"contains\" or \"invalid\""_s);
         if (e.has(u"contains"_s)) {
             step->reply = ScenarioStep::Reply::Contains;
-            return e.string(u"contains"_s, &step->replyText, true, u"text the reply must contain"_s);
+            return e.nonEmptyString(u"contains"_s, &step->replyText, Required, u"text the reply must contain"_s);
         }
         if (e.value(u"invalid"_s) != QJsonValue(true))
             return e.fail(u"invalid"_s, u"must be true (the node answers \"? ...\")"_s);
@@ -316,7 +237,7 @@ private:
         return true;
     }
 
-    bool partition(const FieldReader &r, ScenarioStep *step) const
+    bool partition(const JsonFields &r, ScenarioStep *step) const
     {
         const QString presets = Partition::presetNames().join(u", ");
         if (!r.onlyKeys(keys({u"preset"_s, u"node"_s, u"groups"_s})))
@@ -331,7 +252,7 @@ private:
             step->links = Partition::crossingLinks(m_herd, step->groups);
             return true;
         }
-        if (!r.string(u"preset"_s, &step->preset, true, presets))
+        if (!r.nonEmptyString(u"preset"_s, &step->preset, Required, presets))
             return false;
         if (!Partition::presetNames().contains(step->preset))
             return r.fail(
@@ -339,7 +260,7 @@ private:
                 QStringLiteral("unknown preset %1 (expected one of: %2)").arg(quoted(step->preset), presets));
         // Only "isolate" reads a node; one given to another preset is a slip.
         const bool isolate = step->preset == u"isolate";
-        if (isolate && !r.node(u"node"_s, &step->node))
+        if (isolate && !node(r, u"node"_s, &step->node))
             return false;
         if (!isolate && r.has(u"node"_s))
             return r.fail(u"node"_s, u"goes with \"preset\": \"isolate\" only"_s);
@@ -352,7 +273,7 @@ private:
         return true;
     }
 
-    static bool groups(const FieldReader &r, ScenarioStep *step)
+    bool groups(const JsonFields &r, ScenarioStep *step) const
     {
         const QString example
             = u"an array of groups of node names, like [[\"Alford\", \"Parker\"], [\"Bolden\"]]"_s;
@@ -372,10 +293,10 @@ private:
                 const QString name = group.at(j).toString();
                 if (!group.at(j).isString())
                     return r.fail(at, u"must be a node name"_s);
-                if (!r.herd().node(name))
+                if (!m_herd.node(name))
                     return r.fail(at,
                                   QStringLiteral("unknown node %1 (nodes: %2)")
-                                      .arg(quoted(name), r.herd().nodeNames().join(u", ")));
+                                      .arg(quoted(name), m_herd.nodeNames().join(u", ")));
                 if (groupOf.contains(name))
                     return r.fail(at,
                                   QStringLiteral("%1 is in groups[%2] already")
@@ -389,7 +310,7 @@ private:
         return true;
     }
 
-    bool expect(const FieldReader &r, ScenarioStep *step) const
+    bool expect(const JsonFields &r, ScenarioStep *step) const
     {
         using Check = ScenarioStep::Check;
         if (!r.onlyKeys(keys({u"holds"_s, u"agree"_s, u"stale"_s, u"withinMs"_s, u"forMs"_s})))
@@ -403,7 +324,7 @@ private:
                 return r.fail(u"withinMs"_s,
                               u"goes with \"holds\" and \"agree\"; \"stale\" lasts \"forMs\""_s);
             return clientAtNode(r, u"stale"_s, step, false)
-                && r.integer(u"forMs"_s, 1, MaxMs, &step->windowMs, true);
+                && r.integer(u"forMs"_s, 1, MaxMs, &step->windowMs, Required);
         }
         if (r.has(u"forMs"_s))
             return r.fail(u"forMs"_s, u"goes with \"stale\"; \"holds\" and \"agree\" wait \"withinMs\""_s);
@@ -419,96 +340,133 @@ private:
             if (!clientAtNode(r, u"holds"_s, step, true))
                 return false;
         }
-        return r.integer(u"withinMs"_s, 0, MaxMs, &step->windowMs, true);
+        return r.integer(u"withinMs"_s, 0, MaxMs, &step->windowMs, Required);
     }
 
     // {"node": X, "client": C} (and "time" when `withTime`).
-    bool clientAtNode(const FieldReader &r, const QString &key, ScenarioStep *step, bool withTime) const
+    bool clientAtNode(const JsonFields &r, const QString &key, ScenarioStep *step, bool withTime) const
     {
-        if (!r.value(key).isObject())
-            return r.fail(
-                key, u"must be an object like {\"node\": \"Bolden\", \"client\": \"kiwi.cs.ucla.edu\"}"_s);
-        const FieldReader o = r.nested(key, r.value(key).toObject());
+        const std::optional<JsonFields> o
+            = r.object(key, u"{\"node\": \"Bolden\", \"client\": \"kiwi.cs.ucla.edu\"}"_s);
+        if (!o)
+            return false;
         QStringList allowed{u"node"_s, u"client"_s};
         if (withTime)
             allowed.append(u"time"_s);
-        if (!o.onlyKeys(allowed) || !o.node(u"node"_s, &step->node)
-            || !o.field(u"client"_s, &step->client, true, u"a client id"_s)
-            || (withTime && !o.clientTime(u"time"_s, &step->time, &step->timeNs)))
+        if (!o->onlyKeys(allowed) || !node(*o, u"node"_s, &step->node)
+            || !field(*o, u"client"_s, &step->client, u"a client id"_s)
+            || (withTime && !clientTime(*o, u"time"_s, &step->time, &step->timeNs)))
             return false;
         if (step->time.isEmpty() && !m_clientsSoFar.contains(step->client))
-            return o.fail(u"client"_s,
+            return o->fail(u"client"_s,
                           QStringLiteral("no earlier iamat step reports %1, so it has no newest time%2")
                               .arg(quoted(QString::fromUtf8(step->client)),
                                    withTime ? u" (give \"time\")"_s : QString()));
         return true;
     }
 
+    bool node(const JsonFields &r, const QString &key, QString *out) const
+    {
+        if (!r.nonEmptyString(key, out, Required, u"a node name"_s))
+            return false;
+        if (!m_herd.node(*out))
+            return r.fail(key,
+                          QStringLiteral("unknown node %1 (nodes: %2)")
+                              .arg(quoted(*out), m_herd.nodeNames().join(u", ")));
+        return true;
+    }
+
+    // Both ends must be nodes and linked in the herd.
+    bool link(const JsonFields &r, QString *from, QString *to) const
+    {
+        if (!node(r, u"from"_s, from) || !node(r, u"to"_s, to))
+            return false;
+        for (const auto &[a, b] : m_herd.links) {
+            if ((a == *from && b == *to) || (a == *to && b == *from))
+                return true;
+        }
+        return r.fail(u"to"_s,
+                      QStringLiteral("%1 and %2 are not linked (%1's neighbours: %3)")
+                          .arg(*from, *to, m_herd.neighboursOf(*from).join(u", ")));
+    }
+
     const HerdConfig &m_herd;
-    const QSet<QByteArray> &m_clientsSoFar;
+    JsonReader *m_reader;
+    QSet<QByteArray> m_clientsSoFar;
+    qint64 m_lastAt = 0;
 };
 
-bool readTiming(const FieldReader &r, ScenarioStep *step, qint64 *lastAt)
+bool readHerd(const JsonFields &root, const QString &baseDir, Scenario *scenario)
 {
-    if (r.has(u"at"_s) && r.has(u"after"_s))
-        return r.fail({}, u"give \"at\" or \"after\", not both"_s);
-    if (r.has(u"at"_s)) {
-        step->timing = ScenarioStep::Timing::At;
-        if (!r.integer(u"at"_s, 0, MaxMs, &step->timingMs, true))
-            return false;
-        if (step->timingMs < *lastAt)
-            return r.fail(u"at"_s,
-                          QStringLiteral("%1 ms is before an earlier step's \"at\" (%2 ms)")
-                              .arg(step->timingMs)
-                              .arg(*lastAt));
-        *lastAt = step->timingMs;
-    } else if (r.has(u"after"_s)) {
-        step->timing = ScenarioStep::Timing::After;
-        if (!r.integer(u"after"_s, 0, MaxMs, &step->timingMs, true))
-            return false;
-    }
-    if (r.has(u"note"_s) && !r.string(u"note"_s, &step->note, false, u"text for the report"_s))
-        return false;
-    return true;
-}
-
-std::optional<HerdConfig> readHerd(const QJsonObject &root, const QString &baseDir, QString *herdSource,
-                                   QString *error)
-{
-    const bool inline_ = root.contains(u"herd");
-    if (inline_ == root.contains(u"herdFile")) {
-        *error = inline_ ? u"give \"herd\" or \"herdFile\", not both"_s
-                         : u"missing \"herd\" (a built-in herd's name or a herd object) or \"herdFile\""_s;
-        return std::nullopt;
-    }
+    const bool inline_ = root.has(u"herd"_s);
+    if (inline_ == root.has(u"herdFile"_s))
+        return root.fail({}, inline_ ? u"give \"herd\" or \"herdFile\", not both"_s
+                                     : u"missing \"herd\" (a built-in herd's name or a herd object) or \"herdFile\""_s);
     QString problem;
     std::optional<HerdConfig> herd;
     if (inline_) {
-        const QJsonValue value = root.value(u"herd");
+        const QJsonValue value = root.value(u"herd"_s);
         if (value.isString()) {
             herd = HerdConfig::preset(value.toString(), &problem);
-            *herdSource = u"built-in " + quoted(value.toString());
+            scenario->herdSource = u"built-in " + quoted(value.toString());
         } else if (value.isObject()) {
             herd = HerdConfig::fromJson(QJsonDocument(value.toObject()).toJson(), &problem);
-            *herdSource = u"inline"_s;
+            scenario->herdSource = u"inline"_s;
         } else {
             problem = u"must be a built-in herd's name (" + HerdConfig::presetNames().join(u", ")
                 + u") or a herd object"_s;
         }
-        if (!herd)
-            *error = u"\"herd\": " + problem;
-        return herd;
+    } else {
+        const QJsonValue file = root.value(u"herdFile"_s);
+        if (!file.isString() || file.toString().isEmpty())
+            return root.fail(u"herdFile"_s, u"must be a path, relative to the scenario file"_s);
+        herd = HerdConfig::fromFile(QDir(baseDir).filePath(file.toString()), &problem);
+        scenario->herdSource = file.toString();
     }
-    const QJsonValue file = root.value(u"herdFile");
-    if (!file.isString() || file.toString().isEmpty()) {
-        *error = u"\"herdFile\": must be a path, relative to the scenario file"_s;
-        return std::nullopt;
-    }
-    herd = HerdConfig::fromFile(QDir(baseDir).filePath(file.toString()), &problem);
-    *herdSource = file.toString();
     if (!herd)
-        *error = u"\"herdFile\": " + problem;
-    return herd;
+        return root.fail(inline_ ? u"herd"_s : u"herdFile"_s, problem);
+    scenario->herd = *herd;
+    return true;
+}
+
+bool readScenario(const JsonFields &root, const QString &baseDir, JsonReader *reader, Scenario *scenario)
+{
+    if (!root.onlyKeys({u"name"_s, u"description"_s, u"herd"_s, u"herdFile"_s, u"resync"_s, u"steps"_s}))
+        return false;
+    if (!root.value(u"name"_s).isString() || root.value(u"name"_s).toString().isEmpty())
+        return root.fail(u"name"_s, u"must be a non-empty string"_s);
+    scenario->name = root.value(u"name"_s).toString();
+    if (!root.string(u"description"_s, &scenario->description) || !readHerd(root, baseDir, scenario))
+        return false;
+    bool resync = scenario->herd.resync;
+    if (!root.boolean(u"resync"_s, &resync))
+        return false;
+    if (root.has(u"resync"_s))
+        scenario->resync = scenario->herd.resync = resync;
+
+    const QJsonArray steps = root.value(u"steps"_s).toArray();
+    if (!root.value(u"steps"_s).isArray() || steps.isEmpty())
+        return root.fail(u"steps"_s,
+                         u"must be a non-empty array of steps like {\"do\": \"kill\", \"node\": \"Alford\"}"_s);
+    StepReader stepReader(scenario->herd, reader);
+    for (qsizetype i = 0; i < steps.size(); ++i) {
+        ScenarioStep step;
+        if (!stepReader.read(steps.at(i), i, &step))
+            return false;
+        scenario->steps.append(step);
+    }
+    return true;
+}
+
+std::optional<Scenario> scenarioFrom(JsonReader &reader, const std::optional<JsonFields> &root, const QString &baseDir,
+                                     QString *error)
+{
+    Scenario scenario;
+    if (root && readScenario(*root, baseDir, &reader, &scenario))
+        return scenario;
+    if (error)
+        *error = reader.message();
+    return std::nullopt;
 }
 
 } // namespace
@@ -542,99 +500,19 @@ QList<QByteArray> Scenario::clients() const
 
 std::optional<Scenario> Scenario::fromJson(const QByteArray &json, const QString &baseDir, QString *error)
 {
-    QString problem;
-    auto failed = [&](const QString &message) -> std::optional<Scenario> {
-        if (error)
-            *error = message;
-        return std::nullopt;
-    };
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
-    if (parseError.error != QJsonParseError::NoError)
-        return failed(describeJsonError(json, parseError));
-    if (!document.isObject())
-        return failed(u"a scenario file must hold a JSON object"_s);
-    if (const std::optional<DuplicateKey> duplicate = findDuplicateKey(json))
-        return failed(quoted(duplicate->path) + u": " + duplicate->describe());
-    const QJsonObject root = document.object();
-    const QStringList topKeys{u"name"_s, u"description"_s, u"herd"_s, u"herdFile"_s, u"resync"_s, u"steps"_s};
-    for (auto it = root.begin(); it != root.end(); ++it) {
-        if (!topKeys.contains(it.key()))
-            return failed(quoted(it.key()) + u": unknown key (expected one of: " + topKeys.join(u", ")
-                          + u')');
-    }
-
-    Scenario scenario;
-    if (!root.value(u"name").isString() || root.value(u"name").toString().isEmpty())
-        return failed(u"\"name\": must be a non-empty string"_s);
-    scenario.name = root.value(u"name").toString();
-    if (root.contains(u"description") && !root.value(u"description").isString())
-        return failed(u"\"description\": must be a string"_s);
-    scenario.description = root.value(u"description").toString();
-    std::optional<HerdConfig> herd = readHerd(root, baseDir, &scenario.herdSource, &problem);
-    if (!herd)
-        return failed(problem);
-    scenario.herd = *herd;
-    if (root.contains(u"resync")) {
-        if (!root.value(u"resync").isBool())
-            return failed(u"\"resync\": must be true or false"_s);
-        scenario.resync = root.value(u"resync").toBool();
-        scenario.herd.resync = *scenario.resync;
-    }
-
-    const QJsonArray steps = root.value(u"steps").toArray();
-    if (!root.value(u"steps").isArray() || steps.isEmpty())
-        return failed(
-            u"\"steps\": must be a non-empty array of steps like {\"do\": \"kill\", \"node\": \"Alford\"}"_s);
-    QSet<QByteArray> clientsSoFar;
-    qint64 lastAt = 0;
-    for (qsizetype i = 0; i < steps.size(); ++i) {
-        const QString number = QStringLiteral("step %1").arg(i + 1);
-        if (!steps.at(i).isObject())
-            return failed(number + u": must be an object like {\"do\": \"kill\", \"node\": \"Alford\"}");
-        const QJsonObject object = steps.at(i).toObject();
-        const QJsonValue kindValue = object.value(u"do");
-        if (!object.contains(u"do"))
-            return failed(number + u": missing \"do\" (one of: " + ScenarioStep::kindNames().join(u", ")
-                          + u')');
-        const qsizetype kindIndex = ScenarioStep::kindNames().indexOf(kindValue.toString());
-        if (!kindValue.isString() || kindIndex < 0)
-            return failed(number + u": \"do\": unknown step kind " + quoted(kindValue.toVariant().toString())
-                          + u" (expected one of: " + ScenarioStep::kindNames().join(u", ") + u')');
-        ScenarioStep step;
-        step.kind = Kinds[kindIndex].kind;
-        const FieldReader reader(object, number + u" (" + ScenarioStep::kindName(step.kind) + u')', {},
-                                 scenario.herd, &problem);
-        if (!readTiming(reader, &step, &lastAt)
-            || !StepParser(scenario.herd, clientsSoFar).parse(reader, &step))
-            return failed(problem);
-        if (step.kind == ScenarioStep::Kind::Iamat)
-            clientsSoFar.insert(step.client);
-        scenario.steps.append(step);
-    }
-    return scenario;
+    JsonReader reader(JsonReader::Wording::Scenario);
+    return scenarioFrom(reader, reader.read(json, NotAnObject), baseDir, error);
 }
 
 std::optional<Scenario> Scenario::fromFile(const QString &path, QString *error)
 {
-    const std::optional<QByteArray> json = readBoundedFile(path, MaxHerdFileBytes, error);
-    if (!json)
-        return std::nullopt;
-    QString problem;
-    std::optional<Scenario> scenario = fromJson(*json, QFileInfo(path).absolutePath(), &problem);
-    if (!scenario && error)
-        *error = path + u": " + problem;
-    return scenario;
+    JsonReader reader(JsonReader::Wording::Scenario);
+    return scenarioFrom(reader, reader.readFile(path, NotAnObject), QFileInfo(path).absolutePath(), error);
 }
 
 QStringList Scenario::labNames()
 {
-    QStringList names;
-    const QStringList files
-        = QDir(QString::fromLatin1(LabDir)).entryList({u"*.json"_s}, QDir::Files, QDir::Name);
-    for (const QString &file : files)
-        names.append(file.chopped(5));
-    return names;
+    return jsonFileNames(LabDir);
 }
 
 std::optional<Scenario> Scenario::lab(const QString &name, QString *error)
@@ -644,7 +522,7 @@ std::optional<Scenario> Scenario::lab(const QString &name, QString *error)
             *error = QStringLiteral("no lab named \"%1\" (labs: %2)").arg(name, labNames().join(u", "));
         return std::nullopt;
     }
-    return fromFile(QString::fromLatin1(LabDir) + u'/' + name + u".json", error);
+    return fromFile(LabDir + u'/' + name + u".json", error);
 }
 
 } // namespace Herd
