@@ -58,12 +58,15 @@
 #include <QJsonObject>
 #include <QTimer>
 
+#include "bench/benchsupport.h"
 #include "herd/cluster.h"
 #include "herd/config/herdconfig.h"
 #include "herd/log/logwriter.h"
 #include "herd/node/node.h"
 #include "herd/node/peerlink_p.h"
 #include "herd/places/placessource.h"
+
+using Bench::monoNs;
 
 namespace {
 
@@ -72,13 +75,6 @@ namespace {
     std::fprintf(stderr, "herd-scale: %s\n", qPrintable(what));
     std::fflush(stdout);
     std::_Exit(status); // the herd's sockets and threads are not worth a clean stop here
-}
-
-std::int64_t monoNs()
-{
-    timespec ts {};
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return std::int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
 }
 
 qint64 rssBytes()
@@ -314,28 +310,19 @@ Percentiles percentiles(std::vector<std::int64_t> ns)
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
-    QCoreApplication::setApplicationName(QStringLiteral("herd-scale"));
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
+    Bench::CommandLine parser("herd-scale", QStringLiteral(
         "A random herd in one process, N clients over TCP: time to converge, AT lines per update against the\n"
         "2E bound of flooding, and RSS at checkpoints."));
-    parser.addHelpOption();
-    const auto option = [&parser](const char *name, const char *help, const char *value, const char *def) {
-        QCommandLineOption o(QString::fromLatin1(name), QString::fromLatin1(help), QString::fromLatin1(value),
-                             def ? QString::fromLatin1(def) : QString());
-        parser.addOption(o);
-        return o;
-    };
-    const auto nodesOption = option("nodes", "nodes in the herd (default 100)", "N", "100");
-    const auto degreeOption = option("degree", "average degree (default 3)", "D", "3");
-    const auto clientsOption = option("clients", "clients, one IAMAT each (default 100000)", "K", "100000");
-    const auto checkpointsOption = option("checkpoints", "client counts at which to wait for convergence and read RSS "
+    const auto nodesOption = parser.option("nodes", "nodes in the herd (default 100)", "N", "100");
+    const auto degreeOption = parser.option("degree", "average degree (default 3)", "D", "3");
+    const auto clientsOption = parser.option("clients", "clients, one IAMAT each (default 100000)", "K", "100000");
+    const auto checkpointsOption = parser.option("checkpoints", "client counts at which to wait for convergence and read RSS "
                                                          "(default 10000,30000,100000)", "LIST", "10000,30000,100000");
-    const auto windowOption = option("window", "updates in flight at most (default 500)", "W", "500");
-    const auto seedOption = option("seed", "random seed for the herd and the clients' nodes (default 1)", "S", "1");
-    const auto timeoutOption = option("timeout", "seconds a phase may take before the run fails (default 1800)", "S", "1800");
-    const auto logOption = option("log-dir", "also write the nodes' logs there (default: no logs)", "DIR", nullptr);
-    const auto jsonOption = option("json", "also write the result as JSON to FILE", "FILE", nullptr);
+    const auto windowOption = parser.option("window", "updates in flight at most (default 500)", "W", "500");
+    const auto seedOption = parser.option("seed", "random seed for the herd and the clients' nodes (default 1)", "S", "1");
+    const auto timeoutOption = parser.option("timeout", "seconds a phase may take before the run fails (default 1800)", "S", "1800");
+    const auto logOption = parser.option("log-dir", "also write the nodes' logs there (default: no logs)", "DIR", nullptr);
+    const auto jsonOption = parser.option("json", "also write the result as JSON to FILE", "FILE", nullptr);
     parser.process(app);
 
     bool ok = false;

@@ -1,7 +1,6 @@
 #include "bench/loadstats.h"
 
 #include <algorithm>
-#include <cmath>
 
 void LatencySamples::merge(const LatencySamples &other)
 {
@@ -19,11 +18,7 @@ LatencySamples::Summary LatencySamples::summarize()
         std::sort(m_ns.begin(), m_ns.end());
         m_sorted = true;
     }
-    const auto at = [this](double q) {
-        const auto rank = static_cast<std::size_t>(std::ceil(q * static_cast<double>(m_ns.size())));
-        const std::size_t index = rank == 0 ? 0 : std::min(rank - 1, m_ns.size() - 1);
-        return static_cast<double>(m_ns[index]) / 1000.0;
-    };
+    const auto at = [this](double q) { return static_cast<double>(nearestRank(m_ns, q)) / 1000.0; };
     long double sum = 0;
     for (const std::int64_t v : m_ns)
         sum += static_cast<long double>(v);

@@ -1,7 +1,18 @@
 #pragma once
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <vector>
+
+// The nearest-rank quantile `q` (0 to 1) of `sorted`, ascending; 0 if empty.
+template <typename T> T nearestRank(const std::vector<T> &sorted, double q)
+{
+    if (sorted.empty())
+        return 0;
+    const auto rank = static_cast<std::size_t>(std::ceil(q * static_cast<double>(sorted.size())));
+    return sorted[rank == 0 ? 0 : std::min(rank - 1, sorted.size() - 1)];
+}
 
 // Latency samples of one load run, in nanoseconds. Every sample is kept (a
 // sorted vector gives exact percentiles; 10 million samples cost 80 MB, far

@@ -6,6 +6,8 @@
 
 #include <functional>
 
+#include <netinet/in.h>
+
 class QSocketNotifier;
 class QTcpSocket;
 
@@ -106,5 +108,13 @@ private:
     int m_fd = -1;
     QSocketNotifier *m_notifier = nullptr; // owned (child)
 };
+
+// 127.0.0.1:port, for ::connect() and ::bind().
+sockaddr_in loopbackAddress(quint16 port);
+
+// A blocking TCP socket with a receive buffer of about 4 KiB, so that a
+// peer writing to it soon fills it; -1 if none could be made. The caller
+// closes it.
+int smallWindowSocket();
 
 } // namespace Herd::Test

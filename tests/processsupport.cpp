@@ -78,11 +78,37 @@ QString writeHerdFile(const QString &path, const Nodes &nodes, const Links &link
                            {u"nodes"_s, nodeObjects},
                            {u"links"_s, linkArray},
                            {u"reconnect"_s, QJsonObject{{u"initialMs"_s, 20}, {u"maxMs"_s, 200}}}};
+    return writeFile(path, QJsonDocument(root).toJson());
+}
+
+QString writeFile(const QString &path, const QByteArray &contents)
+{
     QFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
+    if (!file.open(QIODevice::WriteOnly) || file.write(contents) != contents.size())
         return {};
-    file.write(QJsonDocument(root).toJson());
     return path;
+}
+
+Finished runHerd(const QStringList &arguments, const QString &workingDirectory,
+                 const QProcessEnvironment &environment, int timeoutMs)
+{
+    QProcess process;
+    process.setWorkingDirectory(workingDirectory);
+    process.setProcessEnvironment(environment);
+    process.start(herdBinary(), arguments);
+    Finished result;
+    if (!process.waitForStarted(timeoutMs))
+        return result;
+    result.finished = process.waitForFinished(timeoutMs);
+    if (!result.finished) {
+        process.kill();
+        process.waitForFinished(timeoutMs);
+    }
+    result.exitCode = process.exitCode();
+    result.exitStatus = process.exitStatus();
+    result.out = process.readAllStandardOutput();
+    result.err = process.readAllStandardError();
+    return result;
 }
 
 HerdServer::~HerdServer()
@@ -119,6 +145,34 @@ bool HerdServer::terminate()
     const bool finished = m_process.waitForFinished(Timeout);
     m_out += m_process.readAllStandardOutput();
     return finished;
+}
+
+std::unique_ptr<HerdServer> startHerdServer(const QString &dir, const QStringList &names, const Links &links,
+                                            const QStringList &arguments, QList<quint16> *ports)
+{
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        *ports = freePorts(int(names.size()));
+        if (ports->size() != names.size())
+            return nullptr;
+        Nodes nodes;
+        for (qsizetype i = 0; i < names.size(); ++i)
+            nodes.append({names[i], ports->at(i)});
+        const QString file = writeHerdFile(dir + u"/herd.json"_s, nodes, links);
+        if (file.isEmpty())
+            return nullptr;
+        auto herd = std::make_unique<HerdServer>();
+        herd->process().setWorkingDirectory(dir);
+        herd->start(QStringList{u"--server"_s, u"--config"_s, file} + arguments);
+        if (herd->waitForOutput(" listening on ", int(names.size())))
+            return herd;
+        herd->waitForExit();
+        // Exit status 1 is a port it could not bind: taken meanwhile.
+        if (attempt > 0 || herd->process().exitCode() != 1) {
+            qWarning("herd did not start: %s", herd->err().constData());
+            return nullptr;
+        }
+    }
+    return nullptr;
 }
 
 bool Client::connectTo(quint16 port)

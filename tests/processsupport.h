@@ -3,15 +3,17 @@
 #include <QByteArray>
 #include <QList>
 #include <QProcess>
+#include <QProcessEnvironment>
 #include <QString>
 #include <QStringList>
 #include <QTcpSocket>
 
+#include <memory>
 #include <utility>
 
 // Helpers for suites that run the herd executable itself (tst_cli,
-// tst_multiprocess): free ports, herd files, a child herd process read as it
-// goes, and a blocking client. Every wait is bounded; none is a sleep, except
+// tst_multiprocess, tst_scenario_cli): free ports, herd files, a herd run to
+// its end, a child herd process read as it goes, and a blocking client. Every wait is bounded; none is a sleep, except
 // where another process must be polled and nothing can be signalled on.
 namespace ProcessSupport {
 
@@ -37,6 +39,24 @@ using Links = QList<std::pair<QString, QString>>;
 // "protocol": "plain" (sent AT lines only, never SYNC).
 QString writeHerdFile(const QString &path, const Nodes &nodes, const Links &links,
                       const QStringList &plain = {});
+// Writes `contents` to `path`: the path, or empty if it could not be written.
+QString writeFile(const QString &path, const QByteArray &contents);
+
+// What a herd run to its end left.
+struct Finished
+{
+    bool finished = false;
+    int exitCode = -1;
+    QProcess::ExitStatus exitStatus = QProcess::CrashExit;
+    QByteArray out;
+    QByteArray err;
+};
+
+// Runs herd in `workingDirectory` to completion, or kills it once
+// `timeoutMs` pass.
+Finished runHerd(const QStringList &arguments, const QString &workingDirectory,
+                 const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment(),
+                 int timeoutMs = Timeout);
 
 // A headless herd running in a child process, its stdout read as it comes.
 class HerdServer
@@ -61,6 +81,14 @@ private:
     QByteArray m_out;
     QByteArray m_err;
 };
+
+// `herd --server --config <dir>/herd.json` followed by `arguments`, run in
+// `dir`, on a herd of `names` linked as `links`, with ports picked free just
+// before (in `ports`, in the order of `names`); returned once every node
+// listens. A port taken meanwhile makes it pick again, once. Null (and a
+// warning with herd's stderr) if it did not start.
+std::unique_ptr<HerdServer> startHerdServer(const QString &dir, const QStringList &names, const Links &links,
+                                            const QStringList &arguments, QList<quint16> *ports);
 
 // A blocking client: the herd lives in another process.
 class Client

@@ -4,15 +4,10 @@
 // real binary with QProcess; every wait is bounded, none is a sleep.
 
 #include <QDir>
-#include <QElapsedTimer>
 #include <QFile>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTcpServer>
-#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -28,35 +23,15 @@ using namespace ProcessSupport;
 
 namespace {
 
-struct Finished
+// A herd file of Alford and Parker, linked, on two ports free now, in
+// `dir`: its path, or empty. `ports` gets the ports.
+QString writeAlfordParker(const QTemporaryDir &dir, QList<quint16> *ports)
 {
-    bool finished = false;
-    int exitCode = -1;
-    QProcess::ExitStatus exitStatus = QProcess::CrashExit;
-    QByteArray out;
-    QByteArray err;
-};
-
-// Runs herd to completion (or kills it after the timeout).
-Finished runHerd(const QStringList &arguments, const QString &workingDirectory = {})
-{
-    QProcess process;
-    if (!workingDirectory.isEmpty())
-        process.setWorkingDirectory(workingDirectory);
-    process.start(herdBinary(), arguments);
-    Finished result;
-    if (!process.waitForStarted(Timeout))
-        return result;
-    result.finished = process.waitForFinished(Timeout);
-    if (!result.finished) {
-        process.kill();
-        process.waitForFinished(Timeout);
-    }
-    result.exitCode = process.exitCode();
-    result.exitStatus = process.exitStatus();
-    result.out = process.readAllStandardOutput();
-    result.err = process.readAllStandardError();
-    return result;
+    *ports = freePorts(2);
+    if (ports->size() != 2)
+        return {};
+    return writeHerdFile(dir.filePath(u"good.json"_s), {{u"Alford"_s, ports->at(0)}, {u"Parker"_s, ports->at(1)}},
+                         {{u"Alford"_s, u"Parker"_s}});
 }
 
 // The tab-separated log lines of `path` whose kind is `kind`, as fields.
@@ -253,19 +228,13 @@ void TestCli::badCommandLine()
 
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    const QList<quint16> ports = freePorts(2);
-    QCOMPARE(ports.size(), 2);
-    const QString good = writeHerdFile(dir.filePath(u"good.json"_s), {{u"Alford"_s, ports[0]}, {u"Parker"_s, ports[1]}},
-                                       {{u"Alford"_s, u"Parker"_s}});
+    QList<quint16> ports;
+    const QString good = writeAlfordParker(dir, &ports);
     QVERIFY(!good.isEmpty());
-    QFile bad(dir.filePath(u"bad.json"_s));
-    QVERIFY(bad.open(QIODevice::WriteOnly));
-    bad.write(R"({"nodes": {"A": {"port": 1}}, "colour": "blue"})");
-    bad.close();
-    QFile notJson(dir.filePath(u"notjson.json"_s));
-    QVERIFY(notJson.open(QIODevice::WriteOnly));
-    notJson.write("nodes: Alford\n");
-    notJson.close();
+    const QString bad = writeFile(dir.filePath(u"bad.json"_s), R"({"nodes": {"A": {"port": 1}}, "colour": "blue"})");
+    QVERIFY(!bad.isEmpty());
+    const QString notJson = writeFile(dir.filePath(u"notjson.json"_s), "nodes: Alford\n");
+    QVERIFY(!notJson.isEmpty());
     const QString fifo = dir.filePath(u"fifo"_s);
     QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
     QFile huge(dir.filePath(u"huge"_s));
@@ -276,8 +245,8 @@ void TestCli::badCommandLine()
     }
     for (QString &argument : arguments) {
         argument.replace(u"@GOOD@"_s, good)
-            .replace(u"@BAD@"_s, bad.fileName())
-            .replace(u"@NOTJSON@"_s, notJson.fileName())
+            .replace(u"@BAD@"_s, bad)
+            .replace(u"@NOTJSON@"_s, notJson)
             .replace(u"@FIFO@"_s, fifo)
             .replace(u"@HUGE@"_s, huge.fileName())
             .replace(u"@DIR@"_s, dir.path());
@@ -337,23 +306,10 @@ void TestCli::headlessRun()
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString logDir = dir.filePath(u"logs"_s);
-    std::unique_ptr<HerdServer> herd;
     QList<quint16> ports;
-    for (int attempt = 0; attempt < 2 && !herd; ++attempt) {
-        ports = freePorts(3);
-        QCOMPARE(ports.size(), 3);
-        const QString file = writeHerdFile(dir.filePath(u"herd.json"_s),
-                                           {{u"Alford"_s, ports[0]}, {u"Parker"_s, ports[1]}, {u"Powell"_s, ports[2]}},
-                                           {{u"Alford"_s, u"Parker"_s}, {u"Alford"_s, u"Powell"_s}});
-        herd = std::make_unique<HerdServer>();
-        herd->process().setWorkingDirectory(dir.path());
-        herd->start({u"--server"_s, u"--config"_s, file, u"--log-dir"_s, logDir});
-        if (!herd->waitForOutput(" listening on ", 3)) {
-            herd->waitForExit();
-            QVERIFY2(attempt == 0 && herd->process().exitCode() == 1, herd->err().constData());
-            herd.reset(); // a port was taken meanwhile; pick again
-        }
-    }
+    const std::unique_ptr<HerdServer> herd
+        = startHerdServer(dir.path(), {u"Alford"_s, u"Parker"_s, u"Powell"_s},
+                          {{u"Alford"_s, u"Parker"_s}, {u"Alford"_s, u"Powell"_s}}, {u"--log-dir"_s, logDir}, &ports);
     QVERIFY(herd);
     const QByteArray out = herd->out();
     for (const auto &[name, port] : {std::pair{"Alford", ports[0]}, std::pair{"Parker", ports[1]}, std::pair{"Powell", ports[2]}})
@@ -425,22 +381,11 @@ void TestCli::logDetail()
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString logDir = dir.filePath(u"logs"_s);
-    std::unique_ptr<HerdServer> herd;
-    quint16 port = 0;
-    for (int attempt = 0; attempt < 2 && !herd; ++attempt) {
-        const QList<quint16> ports = freePorts(1);
-        QCOMPARE(ports.size(), 1);
-        port = ports[0];
-        const QString file = writeHerdFile(dir.filePath(u"herd.json"_s), {{u"Alford"_s, port}}, {});
-        herd = std::make_unique<HerdServer>();
-        herd->start({u"--server"_s, u"--config"_s, file, u"--log-dir"_s, logDir, u"--log"_s, what});
-        if (!herd->waitForOutput(" listening on ")) {
-            herd->waitForExit();
-            QVERIFY2(attempt == 0 && herd->process().exitCode() == 1, herd->err().constData());
-            herd.reset(); // the port was taken meanwhile; pick again
-        }
-    }
+    QList<quint16> ports;
+    const std::unique_ptr<HerdServer> herd
+        = startHerdServer(dir.path(), {u"Alford"_s}, {}, {u"--log-dir"_s, logDir, u"--log"_s, what}, &ports);
     QVERIFY(herd);
+    const quint16 port = ports[0];
     QCOMPARE(herd->out().contains(", log: off"), !logged);
 
     Client client;
@@ -494,20 +439,18 @@ void TestCli::unwritableLog()
     QFETCH(QString, log);
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    const QList<quint16> ports = freePorts(2);
-    QCOMPARE(ports.size(), 2);
-    const QString good = writeHerdFile(dir.filePath(u"good.json"_s), {{u"Alford"_s, ports[0]}, {u"Parker"_s, ports[1]}},
-                                       {{u"Alford"_s, u"Parker"_s}});
+    QList<quint16> ports;
+    const QString good = writeAlfordParker(dir, &ports);
     QVERIFY(!good.isEmpty());
-    QFile scenario(dir.filePath(u"scenario.json"_s));
-    QVERIFY(scenario.open(QIODevice::WriteOnly));
-    scenario.write(R"({"name": "s", "herd": {"nodes": {"A": {"port": 0}, "B": {"port": 0}}, "links": [["A", "B"]]},
-                       "steps": [{"do": "iamat", "node": "A", "client": "kiwi", "position": "+34-118"}]})");
-    scenario.close();
+    const QString scenario = writeFile(
+        dir.filePath(u"scenario.json"_s),
+        R"({"name": "s", "herd": {"nodes": {"A": {"port": 0}, "B": {"port": 0}}, "links": [["A", "B"]]},
+            "steps": [{"do": "iamat", "node": "A", "client": "kiwi", "position": "+34-118"}]})");
+    QVERIFY(!scenario.isEmpty());
     const QString logs = dir.filePath(u"logs"_s);
     QVERIFY(QDir().mkpath(logs + u'/' + log));
     for (QString &argument : arguments)
-        argument.replace(u"@GOOD@"_s, good).replace(u"@SCENARIO@"_s, scenario.fileName()).replace(u"@LOGS@"_s, logs);
+        argument.replace(u"@GOOD@"_s, good).replace(u"@SCENARIO@"_s, scenario).replace(u"@LOGS@"_s, logs);
 
     const Finished run = runHerd(arguments, dir.path());
     QVERIFY2(run.finished, "herd kept running with a log it cannot write");
@@ -529,25 +472,12 @@ void TestCli::logWriteFails()
     const QString logDir = dir.filePath(u"logs"_s);
     QVERIFY(QDir().mkpath(logDir));
     QVERIFY(QFile::link(u"/dev/full"_s, logDir + u"/Alford.log"_s));
-    std::unique_ptr<HerdServer> herd;
-    quint16 port = 0;
-    for (int attempt = 0; attempt < 2 && !herd; ++attempt) {
-        const QList<quint16> ports = freePorts(2);
-        QCOMPARE(ports.size(), 2);
-        port = ports[0];
-        const QString file = writeHerdFile(dir.filePath(u"herd.json"_s), {{u"Alford"_s, ports[0]}, {u"Parker"_s, ports[1]}},
-                                           {{u"Alford"_s, u"Parker"_s}});
-        herd = std::make_unique<HerdServer>();
-        herd->start({u"--server"_s, u"--config"_s, file, u"--log-dir"_s, logDir});
-        if (!herd->waitForOutput(" listening on ", 2)) {
-            herd->waitForExit();
-            QVERIFY2(attempt == 0 && herd->process().exitCode() == 1, herd->err().constData());
-            herd.reset(); // a port was taken meanwhile; pick again
-        }
-    }
+    QList<quint16> ports;
+    const std::unique_ptr<HerdServer> herd = startHerdServer(dir.path(), {u"Alford"_s, u"Parker"_s},
+                                                             {{u"Alford"_s, u"Parker"_s}}, {u"--log-dir"_s, logDir}, &ports);
     QVERIFY(herd);
     Client client;
-    QVERIFY(client.connectTo(port));
+    QVERIFY(client.connectTo(ports[0]));
     const QByteArray at = client.ask("IAMAT kiwi.cs.ucla.edu +34.068930-118.445127 1621464827.959498503");
     QVERIFY2(at.startsWith("AT Alford "), at.constData());
     QVERIFY(herd->terminate());
@@ -573,13 +503,13 @@ void TestCli::logWriteFailsInScenario()
     const QString logDir = dir.filePath(u"logs"_s);
     QVERIFY(QDir().mkpath(logDir));
     QVERIFY(QFile::link(u"/dev/full"_s, logDir + u"/B.log"_s));
-    QFile scenario(dir.filePath(u"scenario.json"_s));
-    QVERIFY(scenario.open(QIODevice::WriteOnly));
-    scenario.write(R"({"name": "s", "herd": {"nodes": {"A": {"port": 0}, "B": {"port": 0}}, "links": [["A", "B"]]},
-                       "steps": [{"do": "iamat", "node": "A", "client": "kiwi", "position": "+34-118"},
-                                 {"do": "expect", "agree": true, "withinMs": 5000}]})");
-    scenario.close();
-    const Finished run = runHerd({u"--scenario"_s, scenario.fileName(), u"--log-dir"_s, logDir}, dir.path());
+    const QString scenario = writeFile(
+        dir.filePath(u"scenario.json"_s),
+        R"({"name": "s", "herd": {"nodes": {"A": {"port": 0}, "B": {"port": 0}}, "links": [["A", "B"]]},
+            "steps": [{"do": "iamat", "node": "A", "client": "kiwi", "position": "+34-118"},
+                      {"do": "expect", "agree": true, "withinMs": 5000}]})");
+    QVERIFY(!scenario.isEmpty());
+    const Finished run = runHerd({u"--scenario"_s, scenario, u"--log-dir"_s, logDir}, dir.path());
     QVERIFY(run.finished);
     QCOMPARE(run.exitStatus, QProcess::NormalExit);
     const QString err = QString::fromLocal8Bit(run.err);

@@ -1,66 +1,24 @@
+// EventLogModel, the log's bounded ring of events, under
+// QAbstractItemModelTester while it appends and wraps: batched flushes,
+// capacity, what each column shows, and EventFilterModel's filters and sort.
+
 #include <QAbstractItemModelTester>
-#include <QApplication>
 #include <QBrush>
-#include <QComboBox>
-#include <QDir>
-#include <QFile>
-#include <QLabel>
-#include <QLineEdit>
-#include <QPushButton>
 #include <QRegularExpression>
-#include <QScrollBar>
 #include <QSignalSpy>
-#include <QTableView>
-#include <QTemporaryDir>
 #include <QTest>
 
 #include "herd/event.h"
+#include "tests/eventsamples.h"
 #include "ui/log/eventfiltermodel.h"
 #include "ui/log/eventlogmodel.h"
-#include "herd/log/logexport.h"
-#include "ui/log/logview.h"
-#include "herd/log/logwriter.h"
 
 using namespace Qt::StringLiterals;
 using Herd::Event;
 using Herd::EventKind;
 using HerdUi::EventFilterModel;
 using HerdUi::EventLogModel;
-using HerdUi::LogView;
-
-namespace {
-
-constexpr qint64 BaseNs = 1'714'566'896'000'000'000;
-const QStringList Nodes{u"Bailey"_s, u"Bona"_s, u"Campbell"_s, u"Clark"_s, u"Jaquez"_s};
-constexpr EventKind Kinds[] = {EventKind::LineReceived, EventKind::LineSent, EventKind::RecordStored,
-                               EventKind::RecordDropped, EventKind::LineInvalid, EventKind::PeerConnected};
-
-// Event number `i`: its time and line carry i, so order is checkable.
-Event makeEvent(int i)
-{
-    Event event;
-    event.timeNs = BaseNs + qint64(i) * 1'000'000;
-    event.node = Nodes[i % Nodes.size()];
-    event.kind = Kinds[i % std::size(Kinds)];
-    event.peer = u"127.0.0.1:%1"_s.arg(40000 + i % 7);
-    event.client = "client" + QByteArray::number(i % 3);
-    event.line = "IAMAT client" + QByteArray::number(i % 3) + " +34.068930-118.445127 " + QByteArray::number(i);
-    event.detail = i % 10 == 0 ? u"Round ten"_s : QString();
-    return event;
-}
-
-int numberOf(const Event &event)
-{
-    return int((event.timeNs - BaseNs) / 1'000'000);
-}
-
-QByteArray readAll(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
-} // namespace
+using namespace EventSamples;
 
 class TestEventLogModel : public QObject
 {
@@ -80,10 +38,6 @@ private slots:
     void filterByText();
     void filterFollowsRing();
     void sortByRawValues();
-    void logViewCountsAndNodes();
-    void logViewExportShown();
-    void fiftyThousandAppends();
-    void renderForReview();
 };
 
 void TestEventLogModel::testerWhileAppendingAndWrapping()
@@ -458,152 +412,6 @@ void TestEventLogModel::sortByRawValues()
     QCOMPARE(order, (QList<int>{10, 1000, 2000, 3000, 4000, 5000}));
     filter.sort(-1); // back to arrival order
     QCOMPARE(numberOf(model.eventAt(filter.mapToSource(filter.index(0, 0)).row())), 5000);
-}
-
-void TestEventLogModel::logViewCountsAndNodes()
-{
-    LogView view;
-    view.setNodes({u"Jaquez"_s, u"Bailey"_s});
-    QAbstractItemModelTester tester(view.filter(), QAbstractItemModelTester::FailureReportingMode::QtTest);
-    for (int i = 0; i < 1234; ++i)
-        view.append(makeEvent(i));
-    view.model()->flushNow();
-    QCOMPARE(view.countText(), u"1,234 events"_s);
-
-    // The node list: the given order first, then the others as seen.
-    QCOMPARE(view.nodes(), (QStringList{u"Jaquez"_s, u"Bailey"_s, u"Bona"_s, u"Campbell"_s, u"Clark"_s}));
-    auto *combo = view.findChild<QComboBox *>(u"logNodeFilter"_s);
-    QVERIFY(combo);
-    QCOMPARE(combo->count(), 6); // "All nodes" and five
-    combo->setCurrentIndex(combo->findData(u"Clark"_s));
-    QCOMPARE(view.filter()->node(), u"Clark"_s);
-    QCOMPARE(view.countText(), u"247 of 1,234 events"_s);
-    auto *label = view.findChild<QLabel *>(u"logCount"_s);
-    QVERIFY(label);
-    QTRY_COMPARE(label->text(), u"247 of 1,234 events"_s);
-
-    // setNodes keeps the selection and the nodes already seen.
-    view.setNodes({u"Clark"_s});
-    QCOMPARE(view.filter()->node(), u"Clark"_s);
-    QCOMPARE(view.nodes().first(), u"Clark"_s);
-    QCOMPARE(view.nodes().size(), 5);
-
-    // The search box filters after a short pause.
-    auto *search = view.findChild<QLineEdit *>(u"logSearch"_s);
-    QVERIFY(search);
-    search->setText(u"client0"_s);
-    QTRY_COMPARE(view.filter()->text(), u"client0"_s);
-}
-
-void TestEventLogModel::logViewExportShown()
-{
-    LogView view;
-    for (int i = 0; i < 300; ++i)
-        view.append(makeEvent(i));
-    // Not flushed yet: the exports flush first.
-    view.filter()->setNode(u"Campbell"_s);                   // i % 5 == 2
-    view.filter()->setKinds({EventKind::RecordStored});      // i % 6 == 2
-    view.filter()->setText(u"client2"_s);                    // i % 3 == 2
-
-    // The filter bar shows filters set from code.
-    auto *kindButton = view.findChild<QPushButton *>(u"logKindFilter"_s);
-    QVERIFY(kindButton);
-    QCOMPARE(kindButton->text(), u"Kinds: 1 of %1"_s.arg(int(EventKind::Error) + 1));
-    auto *combo = view.findChild<QComboBox *>(u"logNodeFilter"_s);
-    QVERIFY(combo);
-    QCOMPARE(combo->currentData().toString(), u"Campbell"_s);
-    auto *search = view.findChild<QLineEdit *>(u"logSearch"_s);
-    QVERIFY(search);
-    QCOMPARE(search->text(), u"client2"_s);
-
-    QList<Event> expected;
-    for (int i = 0; i < 300; ++i) {
-        if (i % 30 == 2)
-            expected.append(makeEvent(i));
-    }
-    QCOMPARE(expected.size(), 10);
-
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    QString error;
-    const QString shownPath = dir.filePath(u"shown.log"_s);
-    QVERIFY2(view.exportShown(shownPath, Herd::ExportFormat::Text, &error), qPrintable(error));
-    QByteArray text;
-    for (const Event &event : std::as_const(expected))
-        text += Herd::LogWriter::formatLine(event);
-    QCOMPARE(readAll(shownPath), text);
-
-    const QString csvPath = dir.filePath(u"shown.csv"_s);
-    QVERIFY2(view.exportShown(csvPath, Herd::ExportFormat::Csv, &error), qPrintable(error));
-    QCOMPARE(readAll(csvPath).count('\n'), 11); // the header and ten rows
-
-    const QString allPath = dir.filePath(u"all.jsonl"_s);
-    QVERIFY2(view.exportAll(allPath, Herd::ExportFormat::JsonLines, &error), qPrintable(error));
-    const QByteArray all = readAll(allPath);
-    QCOMPARE(all.count('\n'), 300);
-    QVERIFY(all.startsWith("{\"time\":\"2024-05-01T12:34:56.000000000Z\""));
-
-    QVERIFY(!view.exportShown(dir.filePath(u"missing/x.log"_s), Herd::ExportFormat::Text, &error));
-    QVERIFY(error.contains(u"missing"));
-}
-
-void TestEventLogModel::fiftyThousandAppends()
-{
-    LogView view;
-    view.resize(900, 500);
-    view.show();
-    view.filter()->setText(u"client1"_s);
-    for (int i = 0; i < 50'000; ++i)
-        view.append(makeEvent(i));
-    view.model()->flushNow();
-    QCOMPARE(view.model()->rowCount(), 50'000);
-    QCOMPARE(view.filter()->rowCount(), 16'667);
-    QCOMPARE(numberOf(view.model()->eventAt(49'999)), 49'999);
-    QCoreApplication::processEvents();
-    // Following: the newest row ends up in view.
-    QScrollBar *bar = view.tableView()->verticalScrollBar();
-    QTRY_COMPARE(bar->value(), bar->maximum());
-}
-
-// Set HERD_LOGVIEW_PNG=/tmp/logview.png to render a populated view for a
-// human to look at.
-void TestEventLogModel::renderForReview()
-{
-    const QString path = qEnvironmentVariable("HERD_LOGVIEW_PNG");
-    if (path.isEmpty())
-        QSKIP("set HERD_LOGVIEW_PNG to render the view");
-    LogView view;
-    view.resize(1100, 520);
-    view.setNodes(Nodes);
-    static constexpr EventKind all[] = {
-        EventKind::NodeStarted,   EventKind::ClientConnected, EventKind::LineReceived,  EventKind::RecordStored,
-        EventKind::LineSent,      EventKind::RecordDropped,   EventKind::LineInvalid,   EventKind::PeerConnected,
-        EventKind::PeerDisconnected, EventKind::PeerRetrying, EventKind::SendSkipped,   EventKind::LinkChanged,
-        EventKind::Refused,       EventKind::Error,           EventKind::ClientDisconnected, EventKind::NodeStopped};
-    for (int i = 0; i < 400; ++i) {
-        Event event = makeEvent(i);
-        event.kind = all[i % std::size(all)];
-        if (event.kind == EventKind::LineInvalid) {
-            event.line = "IAMAT\tbad line\nwith \xff bytes";
-            event.detail = u"expected 4 fields"_s;
-        }
-        if (event.kind == EventKind::RecordDropped)
-            event.detail = u"not newer than the stored record"_s;
-        if (event.kind == EventKind::PeerConnected || event.kind == EventKind::PeerDisconnected) {
-            event.peer = Nodes[(i + 1) % Nodes.size()];
-            event.line.clear();
-        }
-        view.append(event);
-    }
-    view.filter()->setKinds({EventKind::NodeStarted, EventKind::ClientConnected, EventKind::LineReceived,
-                             EventKind::RecordStored, EventKind::LineSent, EventKind::RecordDropped,
-                             EventKind::LineInvalid, EventKind::PeerConnected, EventKind::PeerDisconnected,
-                             EventKind::PeerRetrying, EventKind::SendSkipped, EventKind::LinkChanged,
-                             EventKind::Refused, EventKind::Error, EventKind::NodeStopped});
-    view.show();
-    view.model()->flushNow();
-    QTest::qWait(400); // the follow timer
-    QVERIFY(view.grab().save(path));
 }
 
 QTEST_MAIN(TestEventLogModel)

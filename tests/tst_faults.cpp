@@ -306,14 +306,10 @@ private slots:
     {
         // A listening socket never accepted: the kernel completes the
         // handshake, nobody reads. Small buffers so it fills soon.
-        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        const int fd = Herd::Test::smallWindowSocket();
         QVERIFY(fd >= 0);
         const auto closeFd = qScopeGuard([fd] { ::close(fd); });
-        const int small = 4096;
-        ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        sockaddr_in address = Herd::Test::loopbackAddress(0);
         QCOMPARE(::bind(fd, reinterpret_cast<sockaddr *>(&address), sizeof(address)), 0);
         QCOMPARE(::listen(fd, 4), 0);
         socklen_t length = sizeof(address);

@@ -9,6 +9,7 @@
 
 #include "herd/cluster.h"
 #include "herd/config/herdconfig.h"
+#include "tests/herdevents.h"
 #include "tests/herdfixture.h"
 #include "ui/plots/herdstats.h"
 #include "herd/node/node.h"
@@ -19,50 +20,14 @@ using namespace Qt::StringLiterals;
 using Herd::Event;
 using Herd::EventKind;
 using Herd::HerdStats;
+using namespace HerdEvents;
 
 namespace {
 
-constexpr qint64 T0 = 1'700'000'000'000'000'000; // ns
-constexpr qint64 Ms = 1'000'000;
-constexpr qint64 S = 1'000'000'000;
-
-Event makeEvent(EventKind kind, const QString &node, qint64 timeNs)
-{
-    Event e;
-    e.kind = kind;
-    e.node = node;
-    e.timeNs = timeNs;
-    return e;
-}
-
 Event line(EventKind kind, const QString &node, qint64 timeNs = T0)
 {
-    Event e = makeEvent(kind, node, timeNs);
+    Event e = nodeEvent(kind, node, timeNs);
     e.line = "IAMAT kiwi +34.068930-118.445127 1621464827.959498503";
-    return e;
-}
-
-// An AT line for `client` at client time `clientSeconds`, made by `origin`.
-QByteArray atLine(const QByteArray &origin, const QByteArray &client, const QByteArray &clientSeconds)
-{
-    return "AT " + origin + " +0.000100000 " + client + " +34.068930-118.445127 " + clientSeconds;
-}
-
-Event stored(const QString &node, const QByteArray &origin, const QByteArray &client,
-             const QByteArray &clientSeconds, qint64 timeNs)
-{
-    Event e = makeEvent(EventKind::RecordStored, node, timeNs);
-    e.client = client;
-    e.line = atLine(origin, client, clientSeconds);
-    e.detail = node.toUtf8() == origin ? u"iamat"_s : u"flood"_s;
-    return e;
-}
-
-Event linkChanged(const QString &from, const QString &to, const QString &what, qint64 timeNs)
-{
-    Event e = makeEvent(EventKind::LinkChanged, from, timeNs);
-    e.peer = to;
-    e.detail = what;
     return e;
 }
 
@@ -104,7 +69,7 @@ void tst_HerdStats::ratesPerNode()
     for (int i = 0; i < 5; ++i)
         stats->record(line(EventKind::LineReceived, u"Bolden"_s));
     // Not lines: they must not count.
-    stats->record(makeEvent(EventKind::ClientConnected, u"Bolden"_s, T0));
+    stats->record(nodeEvent(EventKind::ClientConnected, u"Bolden"_s, T0));
     stats->record(stored(u"Bolden"_s, "Bolden", "kiwi", "1.0", T0));
     stats->tickAt(T0 + S);
 
@@ -147,13 +112,13 @@ void tst_HerdStats::knownClientsFollowStoresAndKills()
     QCOMPARE(stats->knownClients(u"Bolden"_s), QList<double>{1.0});
     QCOMPARE(stats->knownClients(u"Hamilton"_s), QList<double>{0.0});
 
-    stats->record(makeEvent(EventKind::NodeStopped, u"Alford"_s, T0 + S + 1));
+    stats->record(nodeEvent(EventKind::NodeStopped, u"Alford"_s, T0 + S + 1));
     QVERIFY(!stats->isRunning(u"Alford"_s));
     stats->tickAt(T0 + 2 * S);
     QCOMPARE(stats->knownClients(u"Alford"_s), (QList<double>{2.0, 0.0}));
     QCOMPARE(stats->knownClients(u"Bolden"_s), (QList<double>{1.0, 1.0}));
 
-    stats->record(makeEvent(EventKind::NodeStarted, u"Alford"_s, T0 + 2 * S + 1));
+    stats->record(nodeEvent(EventKind::NodeStarted, u"Alford"_s, T0 + 2 * S + 1));
     QVERIFY(stats->isRunning(u"Alford"_s));
     stats->record(stored(u"Alford"_s, "Alford", "kiwi", "3.0", T0 + 2 * S + 2));
     stats->tickAt(T0 + 3 * S);
@@ -196,7 +161,7 @@ void tst_HerdStats::convergenceIsLastStoreMinusFirst()
 void tst_HerdStats::convergenceExcludesKilledNodes()
 {
     auto stats = makeStats();
-    stats->record(makeEvent(EventKind::NodeStopped, u"Hamilton"_s, T0 + 10 * Ms));
+    stats->record(nodeEvent(EventKind::NodeStopped, u"Hamilton"_s, T0 + 10 * Ms));
     stats->record(stored(u"Alford"_s, "Alford", "kiwi", "7", T0 + 100 * Ms));
     stats->record(stored(u"Bolden"_s, "Alford", "kiwi", "7", T0 + 125 * Ms));
     HerdStats::Update kiwi = stats->updates().constFirst();
@@ -208,8 +173,8 @@ void tst_HerdStats::convergenceExcludesKilledNodes()
     // A node killed after storing an update no longer holds it.
     stats->record(stored(u"Alford"_s, "Alford", "lime", "7", T0 + 200 * Ms));
     stats->record(stored(u"Bolden"_s, "Alford", "lime", "7", T0 + 210 * Ms));
-    stats->record(makeEvent(EventKind::NodeStopped, u"Bolden"_s, T0 + 300 * Ms));
-    stats->record(makeEvent(EventKind::NodeStarted, u"Hamilton"_s, T0 + 400 * Ms));
+    stats->record(nodeEvent(EventKind::NodeStopped, u"Bolden"_s, T0 + 300 * Ms));
+    stats->record(nodeEvent(EventKind::NodeStarted, u"Hamilton"_s, T0 + 400 * Ms));
     stats->record(stored(u"Hamilton"_s, "Alford", "lime", "7", T0 + 450 * Ms));
     const HerdStats::Update lime = stats->updates().constLast();
     QCOMPARE(lime.convergenceMs(), 250.0);
@@ -286,7 +251,7 @@ void tst_HerdStats::faultWindows()
 {
     auto stats = makeStats();
     stats->tickAt(T0 + S);
-    stats->record(makeEvent(EventKind::NodeStopped, u"Hamilton"_s, T0 + 2 * S));
+    stats->record(nodeEvent(EventKind::NodeStopped, u"Hamilton"_s, T0 + 2 * S));
     stats->tickAt(T0 + 3 * S);
     QList<HerdStats::FaultWindow> windows = stats->faultWindows();
     QCOMPARE(windows.size(), 1);
@@ -296,7 +261,7 @@ void tst_HerdStats::faultWindows()
     QCOMPARE(windows.at(0).endSeconds, 3.0); // open: runs to the newest sample
     QVERIFY(windows.at(0).open);
 
-    stats->record(makeEvent(EventKind::NodeStarted, u"Hamilton"_s, T0 + 4 * S));
+    stats->record(nodeEvent(EventKind::NodeStarted, u"Hamilton"_s, T0 + 4 * S));
     // Two-way cut, then a heal that restores each direction separately.
     stats->record(linkChanged(u"Parker"_s, u"Alford"_s, u"cut"_s, T0 + 5 * S));
     stats->record(linkChanged(u"Alford"_s, u"Parker"_s, u"restored (one way)"_s, T0 + 6 * S));
@@ -329,10 +294,10 @@ void tst_HerdStats::faultWindowsAreBounded()
     auto stats = makeStats();
     stats->setMaxFaultWindows(4);
     for (int i = 0; i < 10; ++i) {
-        stats->record(makeEvent(EventKind::NodeStopped, u"Bolden"_s, T0 + (2 * i) * S));
-        stats->record(makeEvent(EventKind::NodeStarted, u"Bolden"_s, T0 + (2 * i + 1) * S));
+        stats->record(nodeEvent(EventKind::NodeStopped, u"Bolden"_s, T0 + (2 * i) * S));
+        stats->record(nodeEvent(EventKind::NodeStarted, u"Bolden"_s, T0 + (2 * i + 1) * S));
     }
-    stats->record(makeEvent(EventKind::NodeStopped, u"Alford"_s, T0 + 30 * S));
+    stats->record(nodeEvent(EventKind::NodeStopped, u"Alford"_s, T0 + 30 * S));
     const QList<HerdStats::FaultWindow> windows = stats->faultWindows();
     QCOMPARE(windows.size(), 4);
     QCOMPARE(windows.constLast().label, u"Alford down"_s);

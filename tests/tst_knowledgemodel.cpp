@@ -1,12 +1,8 @@
 // KnowledgeModel (who knows what) under QAbstractItemModelTester, from
 // synthetic events and from a real five-node herd; KnowledgeView's summary;
-// PlotsView's series over a HerdStats; NodeInspector over a real node.
-//
-// With HERD_SCREENSHOT_DIR set, renderScreenshots() also writes plots.png
-// and knowledge.png there (realistic data, offscreen grab).
+// NodeInspector over that herd's nodes.
 
 #include <QAbstractItemModelTester>
-#include <QDir>
 #include <QHeaderView>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
@@ -15,64 +11,28 @@
 #include <QTcpSocket>
 #include <QTest>
 
-#include <qcustomplot.h>
-
 #include <memory>
 
 #include "herd/cluster.h"
 #include "herd/config/herdconfig.h"
-#include "ui/plots/herdstats.h"
 #include "ui/knowledge/knowledgemodel.h"
 #include "ui/knowledge/knowledgeview.h"
 #include "herd/node/node.h"
 #include "ui/knowledge/nodeinspector.h"
 #include "herd/places/offlineplaces.h"
 #include "herd/node/peerlink_p.h"
-#include "ui/plots/plotsview.h"
+#include "tests/herdevents.h"
 
 using namespace Qt::StringLiterals;
 using Herd::Event;
 using Herd::EventKind;
 using HerdUi::KnowledgeModel;
 using State = HerdUi::KnowledgeModel::CellState;
+using namespace HerdEvents;
 
 namespace {
 
-constexpr qint64 T0 = 1'700'000'000'000'000'000;
-constexpr qint64 Ms = 1'000'000;
-constexpr qint64 S = 1'000'000'000;
-
 const QStringList Nodes{u"Alford"_s, u"Bolden"_s, u"Hamilton"_s};
-
-Event stored(const QString &node, const QByteArray &origin, const QByteArray &client,
-             const QByteArray &clientSeconds, qint64 timeNs = T0)
-{
-    Event e;
-    e.kind = EventKind::RecordStored;
-    e.node = node;
-    e.timeNs = timeNs;
-    e.client = client;
-    e.line = "AT " + origin + " +0.000100000 " + client + " +34.068930-118.445127 " + clientSeconds;
-    e.detail = node.toUtf8() == origin ? u"iamat"_s : u"flood"_s;
-    return e;
-}
-
-Event nodeEvent(EventKind kind, const QString &node, qint64 timeNs = T0)
-{
-    Event e;
-    e.kind = kind;
-    e.node = node;
-    e.timeNs = timeNs;
-    return e;
-}
-
-Event linkEvent(const QString &from, const QString &to, const QString &what, qint64 timeNs)
-{
-    Event e = nodeEvent(EventKind::LinkChanged, from, timeNs);
-    e.peer = to;
-    e.detail = what;
-    return e;
-}
 
 struct TestedModel
 {
@@ -148,8 +108,6 @@ private slots:
     void stalenessText();
     void viewSummary();
     void realHerd();
-    void plotsViewSeries();
-    void renderScreenshots();
 };
 
 void tst_KnowledgeModel::emptyModel()
@@ -445,10 +403,6 @@ void tst_KnowledgeModel::realHerd()
     QCOMPARE(model.divergentClients(), 0);
 
     QTRY_COMPARE(inspector.recordsView()->model()->rowCount(), 1);
-    if (const QString dir = qEnvironmentVariable("HERD_SCREENSHOT_DIR"); !dir.isEmpty()) {
-        inspector.resize(1000, 420);
-        QVERIFY(inspector.grab().save(QDir(dir).filePath(u"inspector.png"_s)));
-    }
     const QAbstractItemModel *records = inspector.recordsView()->model();
     QCOMPARE(records->index(0, 0).data().toString(), u"kiwi.cs.ucla.edu"_s);
     QCOMPARE(records->index(0, 1).data().toString(), u"+34.068930-118.445127"_s);
@@ -462,163 +416,6 @@ void tst_KnowledgeModel::realHerd()
     QTRY_COMPARE(state(model, "kiwi.cs.ucla.edu", u"Hamilton"_s), State::NodeDown);
     QTRY_COMPARE(inspector.recordsView()->model()->rowCount(), 0);
     QVERIFY(inspector.stateText().contains(u"killed"_s));
-}
-
-void tst_KnowledgeModel::plotsViewSeries()
-{
-    Herd::HerdStats stats(QStringList{u"Alford"_s, u"Bolden"_s, u"Hamilton"_s});
-    stats.setAutoSample(false);
-    stats.setStartTimeNs(T0);
-    HerdUi::PlotsView view(&stats);
-    QCOMPARE(view.messagesPlot()->graphCount(), 3);
-    QCOMPARE(view.clientsPlot()->graphCount(), 3);
-    QCOMPARE(view.convergencePlot()->graphCount(), 0);
-
-    for (int i = 1; i <= 7; ++i) {
-        Event sent = nodeEvent(EventKind::LineSent, u"Alford"_s, T0 + i * S);
-        stats.record(sent);
-        const QByteArray time = QByteArray::number(i);
-        stats.record(stored(u"Alford"_s, "Alford", "kiwi", time, T0 + i * S));
-        stats.record(stored(u"Bolden"_s, "Alford", "kiwi", time, T0 + i * S + 5 * Ms));
-        stats.record(stored(u"Hamilton"_s, "Alford", "kiwi", time, T0 + i * S + 9 * Ms));
-        if (i % 2 == 0)
-            stats.record(stored(u"Hamilton"_s, "Hamilton", "lime", time, T0 + i * S + 10 * Ms));
-        stats.tickAt(T0 + i * S + 500 * Ms);
-    }
-    stats.record(nodeEvent(EventKind::NodeStopped, u"Hamilton"_s, T0 + 3 * S));
-    stats.record(linkEvent(u"Alford"_s, u"Bolden"_s, u"cut"_s, T0 + 4 * S));
-    view.refresh();
-
-    for (int i = 0; i < 3; ++i) {
-        QCOMPARE(view.messagesPlot()->graph(i)->dataCount(), 7);
-        QCOMPARE(view.clientsPlot()->graph(i)->dataCount(), 7);
-    }
-    QCOMPARE(view.messagesPlot()->graph(0)->name(), u"Alford"_s);
-    QCOMPARE(view.messagesPlot()->graph(0)->data()->at(0)->value, 1.0 / 1.5);
-    QCOMPARE(view.clientsPlot()->graph(1)->data()->at(6)->value, 1.0);
-    QCOMPARE(view.clientsPlot()->graph(2)->data()->at(6)->value, 2.0);
-    // A scatter series per node that got the IAMAT (Alford: 7 updates that
-    // reached all three), and one for updates that did not reach every
-    // running node (Hamilton's 3, stored only there).
-    QCOMPARE(view.convergencePlot()->graphCount(), 2);
-    QHash<QString, int> points;
-    for (int i = 0; i < 2; ++i)
-        points.insert(view.convergencePlot()->graph(i)->name(), view.convergencePlot()->graph(i)->dataCount());
-    QCOMPARE(points.value(u"Alford"_s), 7);
-    QCOMPARE(points.value(u"not all nodes"_s), 3);
-    QCOMPARE(view.convergencePlot()->graph(0)->data()->at(0)->value, 9.0);
-    QCOMPARE(view.faultShadeCount(), 2);
-    QCOMPARE(view.messagesPlot()->itemCount(), 4); // a rectangle and a label each
-
-    // Follow shows the newest window; a new node rebuilds the series.
-    QVERIFY(view.follow());
-    QCOMPARE(view.messagesPlot()->xAxis->range().upper, view.windowSeconds());
-    stats.record(nodeEvent(EventKind::NodeStarted, u"Parker"_s, T0 + 8 * S));
-    QCOMPARE(view.messagesPlot()->graphCount(), 4);
-    view.setFollow(false);
-    QVERIFY(!view.follow());
-}
-
-void tst_KnowledgeModel::renderScreenshots()
-{
-    const QString dir = qEnvironmentVariable("HERD_SCREENSHOT_DIR");
-    const QStringList nodes{u"Alford"_s, u"Bolden"_s, u"Hamilton"_s, u"Parker"_s, u"Powell"_s};
-
-    // Four minutes of a lively herd, with a kill and a cut.
-    Herd::HerdStats stats(nodes);
-    stats.setAutoSample(false);
-    stats.setStartTimeNs(T0);
-    KnowledgeModel model(nodes);
-    const auto feed = [&](const Event &event) {
-        stats.record(event);
-        model.record(event);
-    };
-    quint32 seed = 12345;
-    const auto random = [&seed](int bound) {
-        seed = seed * 1103515245u + 12345u;
-        return int((seed >> 16) % quint32(bound));
-    };
-    const QList<QByteArray> clients{"kiwi.cs.ucla.edu", "lime.cs.ucla.edu", "fig.cs.ucla.edu", "plum.cs.ucla.edu",
-                                    "pear.cs.ucla.edu", "date.cs.ucla.edu", "yuzu.cs.ucla.edu", "sloe.cs.ucla.edu",
-                                    "quince.cs.ucla.edu", "mango.cs.ucla.edu", "guava.cs.ucla.edu", "olive.cs.ucla.edu"};
-    bool hamiltonDown = false;
-    QSet<QString> isolated; // nodes whose every link is cut
-    for (int second = 1; second <= 240; ++second) {
-        const qint64 base = T0 + qint64(second) * S;
-        if (second == 95) {
-            feed(nodeEvent(EventKind::NodeStopped, u"Hamilton"_s, base));
-            hamiltonDown = true;
-        }
-        if (second == 140) {
-            feed(nodeEvent(EventKind::NodeStarted, u"Hamilton"_s, base));
-            hamiltonDown = false;
-        }
-        if (second == 170) {
-            feed(linkEvent(u"Bolden"_s, u"Powell"_s, u"cut"_s, base));
-            feed(linkEvent(u"Bolden"_s, u"Parker"_s, u"cut"_s, base));
-            isolated.insert(u"Bolden"_s);
-        }
-        if (second == 205) {
-            feed(linkEvent(u"Bolden"_s, u"Powell"_s, u"restored"_s, base));
-            feed(linkEvent(u"Bolden"_s, u"Parker"_s, u"restored"_s, base));
-            isolated.remove(u"Bolden"_s);
-        }
-        if (second == 230) {
-            feed(linkEvent(u"Hamilton"_s, u"Parker"_s, u"cut"_s, base));
-            isolated.insert(u"Hamilton"_s);
-        }
-        const int updates = 2 + random(4) + (second > 60 && second < 120 ? 4 : 0);
-        for (int u = 0; u < updates; ++u) {
-            const QByteArray client = clients.at(random(int(clients.size())));
-            const QString origin = nodes.at(random(int(nodes.size())));
-            if ((origin == u"Hamilton"_s && hamiltonDown))
-                continue;
-            const QByteArray time = QByteArray::number(1716159227 + second) + '.' + QByteArray::number(100 + u * 37);
-            qint64 at = base + qint64(random(400)) * Ms;
-            for (const QString &node : nodes) {
-                if (node == u"Hamilton"_s && hamiltonDown)
-                    continue;
-                const bool cutOff = node != origin && (isolated.contains(node) || isolated.contains(origin));
-                if (cutOff)
-                    continue;
-                if (node != origin)
-                    at += qint64(1 + random(6)) * Ms + (node == u"Hamilton"_s ? 3 * Ms : 0);
-                feed(stored(node, origin.toUtf8(), client, time, at));
-                if (node == origin) {
-                    feed(nodeEvent(EventKind::LineReceived, node, at));
-                    feed(nodeEvent(EventKind::LineSent, node, at));
-                }
-                for (int l = 0; l < 2; ++l) {
-                    Event line = nodeEvent(l ? EventKind::LineSent : EventKind::LineReceived, node, at);
-                    feed(line);
-                }
-            }
-        }
-        stats.tickAt(base + 999 * Ms);
-    }
-    model.flush();
-
-    HerdUi::PlotsView plots(&stats);
-    plots.resize(1280, 900);
-    // Lay the widgets and plots out once, as showing them would, so the
-    // fault labels are placed in real pixels; then draw the final state.
-    (void)plots.grab();
-    plots.refresh();
-    for (QCustomPlot *plot : {plots.messagesPlot(), plots.convergencePlot(), plots.clientsPlot()})
-        plot->replot();
-    const QPixmap plotsShot = plots.grab();
-    QVERIFY(!plotsShot.isNull());
-
-    HerdUi::KnowledgeView knowledge(&model);
-    knowledge.resize(1100, 560);
-    const QPixmap knowledgeShot = knowledge.grab();
-    QVERIFY(!knowledgeShot.isNull());
-    QVERIFY(model.divergentClients() > 0); // the last cut left Hamilton behind
-
-    if (!dir.isEmpty()) {
-        QVERIFY(plotsShot.save(QDir(dir).filePath(u"plots.png"_s)));
-        QVERIFY(knowledgeShot.save(QDir(dir).filePath(u"knowledge.png"_s)));
-    }
 }
 
 QTEST_MAIN(tst_KnowledgeModel)

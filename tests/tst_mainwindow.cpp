@@ -1,6 +1,6 @@
 // The whole window over a live in-process herd (offscreen): the actions a
 // person takes change both the core and what is drawn, and a busy window
-// renders to a PNG.
+// still renders. (Its pictures come from tools/screenshots.)
 
 #include <QAbstractItemModelTester>
 #include <QAction>
@@ -14,7 +14,6 @@
 #include <QMenuBar>
 #include <QRegularExpression>
 #include <QSignalSpy>
-#include <QTabWidget>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -454,13 +453,6 @@ private slots:
         // Only a preview: nothing is cut yet.
         for (const auto &[a, b] : config.links)
             QVERIFY(!cluster->isLinkCut(a, b));
-        const QString target = qEnvironmentVariable("HERD_SCREENSHOT");
-        if (!target.isEmpty()) {
-            // The links drawn as they are (the view refreshes per frame).
-            const LinkItem *link = topology->linkItem(u"Alford"_s, u"Parker"_s);
-            QTRY_VERIFY_WITH_TIMEOUT(link->look(true) == TopologyStyle::LinkLook::Up, Timeout);
-            QVERIFY(m_window->grab().save(QString(target).replace(u".png"_s, u"-preview.png"_s)));
-        }
 
         // Hovering another action in the menu takes the preview away.
         QMenu *herdMenu = nullptr;
@@ -535,17 +527,6 @@ private slots:
         QCOMPARE(undo->count(), 3);
         // Jitter, flaky and skew each shade the plots (on their next sample).
         QTRY_VERIFY_WITH_TIMEOUT(m_window->plots()->faultShadeCount() >= shadesBefore + 3, Timeout);
-        if (const QString target = qEnvironmentVariable("HERD_SCREENSHOT"); !target.isEmpty()) {
-            auto *tabs = m_window->findChild<QTabWidget *>();
-            QVERIFY(tabs);
-            QWidget *shown = tabs->currentWidget();
-            tabs->setCurrentWidget(m_window->plots());
-            // A few samples, so the windows have some width in the picture.
-            QSignalSpy sampled(m_window->stats(), &Herd::HerdStats::sampled);
-            QTRY_VERIFY_WITH_TIMEOUT(sampled.count() >= 3, Timeout);
-            QVERIFY(m_window->grab().save(QString(target).replace(u".png"_s, u"-fault-plots.png"_s)));
-            tabs->setCurrentWidget(shown);
-        }
 
         // The bridge node's partition: previewed, then applied.
         QAction *bridge = action(*m_window, u"Cut Around Bridge Node"_s);
@@ -560,11 +541,6 @@ private slots:
         QVERIFY(!topology->hasPartitionPreview());
         for (const QString &neighbour : config.neighboursOf(bridgeNode))
             QVERIFY(cluster->isLinkCut(bridgeNode, neighbour) && cluster->isLinkCut(neighbour, bridgeNode));
-        if (const QString target = qEnvironmentVariable("HERD_SCREENSHOT"); !target.isEmpty()) {
-            const LinkItem *bridgeLink = topology->linkItem(bridgeNode, config.neighboursOf(bridgeNode).constFirst());
-            QTRY_VERIFY_WITH_TIMEOUT(bridgeLink->isFullyCut(), Timeout);
-            QVERIFY(m_window->grab().save(QString(target).replace(u".png"_s, u"-faults.png"_s)));
-        }
 
         // The majorities ring, on top of that: the preview counts both.
         QAction *ring = action(*m_window, u"Majorities Ring"_s);
@@ -616,8 +592,7 @@ private slots:
 
     // A lab runs on the window's herd: Step holds after one step, Play runs
     // the rest, every step ends done or held, and the diagram shows the
-    // path the lab is about. Run Again starts over on a fresh herd. With
-    // HERD_SCREENSHOT set, the finished lab is the README's picture.
+    // path the lab is about. Run Again starts over on a fresh herd.
     void labRunsInTheWindow()
     {
         using State = ScenarioStepModel::State;
@@ -666,24 +641,6 @@ private slots:
                 slowHop = slowHop || message.writtenNs - message.sentNs >= 300'000'000;
         }
         QVERIFY(slowHop);
-        if (const QString target = qEnvironmentVariable("HERD_SCREENSHOT"); !target.isEmpty()) {
-            // The README's picture: the lab's first update picked in the
-            // diagram, its hops lit in the topology.
-            SpaceTimeView *diagram = m_window->spaceTime();
-            for (const HerdUi::SpaceTimeMessage &message : diagram->history().messages()) {
-                if (message.from == u"Hamilton" && message.to == u"Parker") {
-                    QVERIFY(diagram->selectMessage(message.id));
-                    break;
-                }
-            }
-            diagram->showAll();
-            diagram->refresh();
-            QVERIFY(m_window->grab().save(target));
-            // The same on the Lamport clock, for a look.
-            diagram->setAxis(SpaceTimeView::Axis::Lamport);
-            diagram->showAll();
-            QVERIFY(m_window->grab().save(QString(target).replace(u".png"_s, u"-lamport.png"_s)));
-        }
 
         // Run Again: a fresh herd, every step pending again, its nodes
         // where the user moved them.
@@ -698,8 +655,7 @@ private slots:
         QCOMPARE(m_window->topology()->nodePositions().value(u"Hamilton"_s), moved);
     }
 
-    // A busy window, as a class would see it mid-demo. With HERD_SCREENSHOT
-    // set, the picture is kept beside it (-busy.png), with the other tabs.
+    // A busy window, as a class would see it mid-demo, renders.
     void rendersBusyWindow()
     {
         Herd::Cluster *cluster = m_window->cluster();
@@ -727,16 +683,6 @@ private slots:
         const QImage image = m_window->grab().toImage();
         QVERIFY(!image.isNull());
         QVERIFY(image.width() >= 1000);
-        const QString target = qEnvironmentVariable("HERD_SCREENSHOT");
-        if (!target.isEmpty()) {
-            QVERIFY(image.save(QString(target).replace(u".png"_s, u"-busy.png"_s)));
-            // The other tabs, for a look at them too.
-            auto *tabs = m_window->findChild<QTabWidget *>();
-            for (int i = 1; tabs && i < tabs->count(); ++i) {
-                tabs->setCurrentIndex(i);
-                QVERIFY(m_window->grab().save(QString(target).replace(u".png"_s, u"-tab%1.png"_s.arg(i))));
-            }
-        }
         m_window->stopTraffic();
     }
 

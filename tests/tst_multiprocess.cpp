@@ -124,7 +124,7 @@ void TestMultiprocess::sigkillAndRestartLosesNothing()
     QString file;
     auto startNode = [&](const QString &name) {
         auto server = std::make_unique<HerdServer>();
-        server->start({u"--server"_s, u"--config"_s, file, u"--node"_s, name});
+        server->start({u"--server"_s, u"--config"_s, file, u"--node"_s, name, u"--log-dir"_s, dir.filePath(u"logs"_s)});
         servers[name] = std::move(server);
     };
     // Ports are picked free just before use; if one is taken meanwhile, try once more.
@@ -241,7 +241,8 @@ void TestMultiprocess::answeredUpdatesLeaveBeforeTheAnswers()
                                            {{u"Solo"_s, ports[0]}, {u"Watcher"_s, watcher.serverPort()}},
                                            {{u"Solo"_s, u"Watcher"_s}}, {u"Watcher"_s});
         QVERIFY(!file.isEmpty());
-        server.start({u"--server"_s, u"--config"_s, file, u"--node"_s, u"Solo"_s});
+        server.start({u"--server"_s, u"--config"_s, file, u"--node"_s, u"Solo"_s, u"--log-dir"_s,
+                      dir.filePath(u"logs"_s)});
         if (server.waitForOutput(" listening on "))
             port = ports[0];
         else
