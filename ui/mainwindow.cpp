@@ -29,7 +29,6 @@
 #include "ui/log/logview.h"
 #include "herd/node/node.h"
 #include "ui/knowledge/nodeinspector.h"
-#include "herd/node/peerlink_p.h"
 #include "herd/places/placesfactory.h"
 #include "herd/places/placessource.h"
 #include "ui/plots/plotsview.h"

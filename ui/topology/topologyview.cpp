@@ -20,7 +20,6 @@
 #include "herd/node/node.h"
 #include "ui/topology/nodeitem.h"
 #include "ui/topology/partitionpreviewitem.h"
-#include "herd/node/peerlink_p.h"
 #include "ui/topology/topologylegend.h"
 #include "ui/topology/topologystyle.h"
 
@@ -408,9 +407,9 @@ void TopologyView::refreshLink(LinkItem *link)
         const QString from = (fromA ? link->nodeA() : link->nodeB())->name();
         const QString to = (fromA ? link->nodeB() : link->nodeA())->name();
         const Herd::Node *sender = m_cluster ? m_cluster->node(from) : nullptr;
-        const Herd::PeerLink *peerLink = sender ? sender->link(to) : nullptr;
-        link->setLook(fromA, linkLook(peerLink, sender && sender->isRunning()), peerLink ? peerLink->delayMs() : 0);
-        link->setFaults(fromA, peerLink ? peerLink->jitterMs() : 0, peerLink ? peerLink->flakyMeanMs() : 0);
+        const std::optional<Herd::LinkState> state = sender ? sender->linkState(to) : std::nullopt;
+        link->setLook(fromA, linkLook(state, sender && sender->isRunning()), state ? state->delayMs : 0);
+        link->setFaults(fromA, state ? state->jitterMs : 0, state ? state->flakyMeanMs : 0);
     }
 }
 
