@@ -175,6 +175,11 @@ void TestFlooding::everyNodeLearnsEveryUpdate()
     QTRY_VERIFY_WITH_TIMEOUT(everyNodeHolds(clientId, at), Timeout);
     // The flood is over when every AT line written on a link was read.
     QTRY_COMPARE_WITH_TIMEOUT(m_log->receivedOnLinks(at), m_log->sentOnLinks(at), Timeout);
+    // Every event about the update names its client: the IAMAT in, its
+    // answer, the AT lines between nodes, the records.
+    const auto aboutIt = [&](const Herd::Event &e) { return e.line == iamat || e.line == at; };
+    QVERIFY(m_log->count(aboutIt) > m_log->sentOnLinks(at));
+    QCOMPARE(m_log->count([&](const Herd::Event &e) { return aboutIt(e) && e.client != clientId; }), 0);
 
     const int sent = m_log->sentOnLinks(at);
     QVERIFY2(sent <= 2 * links, qPrintable(QStringLiteral("%1 AT lines on %2 links").arg(sent).arg(links)));

@@ -67,6 +67,8 @@ private slots:
     void parseTime();
     void parsePosition_data();
     void parsePosition();
+    void updateClient_data();
+    void updateClient();
     void formatDiff_data();
     void formatDiff();
     void formatDiffIsExact_data();
@@ -463,6 +465,31 @@ void tst_Protocol::parsePosition()
         QVERIFY(near(lat, latitude));
         QVERIFY(near(lng, longitude));
     }
+}
+
+void tst_Protocol::updateClient_data()
+{
+    QTest::addColumn<QByteArray>("line");
+    QTest::addColumn<QByteArray>("client");
+
+    QTest::newRow("IAMAT") << "IAMAT kiwi +34-118 1621464827.9"_ba << "kiwi"_ba;
+    QTest::newRow("AT") << "AT Hill +0.263873386 kiwi +34-118 1621464827.9"_ba << "kiwi"_ba;
+    QTest::newRow("any white space") << " AT\tHill +0.1\vkiwi +34-118 1\r"_ba << "kiwi"_ba;
+    QTest::newRow("invalid fields") << "IAMAT kiwi here now"_ba << "kiwi"_ba;
+    QTest::newRow("IAMAT without a time") << "IAMAT kiwi +34-118"_ba << ""_ba;
+    QTest::newRow("AT without a time") << "AT Hill +0.1 kiwi +34-118"_ba << ""_ba;
+    QTest::newRow("WHATSAT") << "WHATSAT kiwi 10 5"_ba << ""_ba;
+    QTest::newRow("SYNC") << "SYNC SUM A 1/1 0:1 1:2 2:3 3:4"_ba << ""_ba;
+    QTest::newRow("invalid reply") << "? IAMAT kiwi +34-118 1"_ba << ""_ba;
+    QTest::newRow("lower case") << "iamat kiwi +34-118 1"_ba << ""_ba;
+    QTest::newRow("empty") << ""_ba << ""_ba;
+}
+
+void tst_Protocol::updateClient()
+{
+    QFETCH(QByteArray, line);
+    QFETCH(QByteArray, client);
+    QCOMPARE(Herd::updateClient(line), client);
 }
 
 // ---- formatting ----------------------------------------------------------

@@ -376,6 +376,12 @@ void Node::report(Event event)
     // in the AT diff.
     event.timeNs = wallClockNs();
     event.node = m_settings.name;
+    // Every reader of the stream learns which client a line's update is
+    // about without parsing the line again.
+    const bool lineOnItsWay = event.kind == EventKind::LineReceived || event.kind == EventKind::LineSent
+                              || event.kind == EventKind::SendSkipped;
+    if (lineOnItsWay && event.client.isEmpty())
+        event.client = updateClient(event.line);
     emit eventOccurred(event);
 }
 

@@ -344,6 +344,16 @@ Message parseLine(QByteArrayView line)
     return invalid(Problem::UnknownCommand);
 }
 
+QByteArray updateClient(QByteArrayView line)
+{
+    const Fields f = splitFields(line);
+    if (f.count >= 4 && f.at[0] == "IAMAT")
+        return f.at[1].toByteArray();
+    if (f.count >= 6 && f.at[0] == "AT")
+        return f.at[3].toByteArray();
+    return {};
+}
+
 QByteArray formatDiff(qint64 diffNs)
 {
     // |diff| may be near 2^63; work in unsigned to negate safely.

@@ -60,6 +60,11 @@ struct Message
 // `line` excludes its "\n" (a trailing "\r" is white space and ignored).
 Message parseLine(QByteArrayView line);
 
+// The client an IAMAT or AT line is about (its second or fourth field), or
+// empty for any other line and for one too short to name a time. Only the
+// shape is looked at: the line may still be invalid.
+QByteArray updateClient(QByteArrayView line);
+
 // Splits on the protocol's white space (space, \t, \r, \n, \f, \v).
 // Inline: the parser asks it for every byte of every line.
 constexpr bool isProtocolSpace(char c)

@@ -383,7 +383,7 @@ void KnowledgeModel::record(const Herd::Event &event)
         const Herd::Message at = Herd::parseLine(event.line);
         if (at.command != Herd::Command::At)
             return;
-        setTime(event.client.isEmpty() ? at.clientId : event.client, nodeIndex, at.timeNs);
+        setTime(event.client, nodeIndex, at.timeNs);
         break;
     }
     case EventKind::NodeStopped: {

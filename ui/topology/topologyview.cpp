@@ -48,28 +48,6 @@ public:
 
 constexpr int kFrameMs = 16;
 
-// Field 4 of "AT server diff client position time", split on any white space.
-QByteArray atClient(const QByteArray &line)
-{
-    const auto isSpace = [](char c) { return c == ' ' || (c >= '\t' && c <= '\r'); };
-    int field = 0;
-    qsizetype i = 0;
-    const qsizetype n = line.size();
-    while (i < n) {
-        while (i < n && isSpace(line[i]))
-            ++i;
-        const qsizetype start = i;
-        while (i < n && !isSpace(line[i]))
-            ++i;
-        if (start < i) {
-            if (field == 3)
-                return line.mid(start, i - start);
-            ++field;
-        }
-    }
-    return {};
-}
-
 // Chords (i, j) and (k, l) of a circle cross when exactly one of k, l lies
 // strictly between i and j.
 int crossings(const QList<int> &slotOf, const QList<std::pair<int, int>> &edges)
@@ -334,7 +312,7 @@ void TopologyView::onEvent(const Herd::Event &event)
         // Updates travel as tokens; the resync digest lines (SYNC ...) do not:
         // the records they bring over arrive as AT lines and are shown.
         if (event.viaPeerLink && !event.peer.isEmpty() && event.line.startsWith("AT "))
-            m_animator->lineSent(event.node, event.peer, atClient(event.line), m_wall.elapsed());
+            m_animator->lineSent(event.node, event.peer, event.client, m_wall.elapsed());
         break;
     case EventKind::RecordStored:
         m_dirtyNodes.insert(event.node);
