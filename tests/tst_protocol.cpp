@@ -69,6 +69,8 @@ private slots:
     void parsePosition();
     void updateClient_data();
     void updateClient();
+    void formatTime_data();
+    void formatTime();
     void formatDiff_data();
     void formatDiff();
     void formatDiffIsExact_data();
@@ -493,6 +495,29 @@ void tst_Protocol::updateClient()
 }
 
 // ---- formatting ----------------------------------------------------------
+
+void tst_Protocol::formatTime_data()
+{
+    QTest::addColumn<qint64>("ns");
+    QTest::addColumn<QByteArray>("text");
+
+    QTest::newRow("zero") << qint64(0) << "0.000000000"_ba;
+    QTest::newRow("1 ns") << qint64(1) << "0.000000001"_ba;
+    QTest::newRow("whole seconds") << 1700000000 * Ns << "1700000000.000000000"_ba;
+    QTest::newRow("spec") << qint64(1621464827959498503) << "1621464827.959498503"_ba;
+    QTest::newRow("latest time parseTime takes") << qint64(9223372035999999999) << "9223372035.999999999"_ba;
+}
+
+void tst_Protocol::formatTime()
+{
+    QFETCH(qint64, ns);
+    QFETCH(QByteArray, text);
+    QCOMPARE(Herd::formatTime(ns), text);
+    // What it writes reads back exactly.
+    qint64 back = -1;
+    QVERIFY(Herd::parseTime(text, &back));
+    QCOMPARE(back, ns);
+}
 
 void tst_Protocol::formatDiff_data()
 {

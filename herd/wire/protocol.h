@@ -77,6 +77,10 @@ constexpr bool isProtocolSpace(char c)
 bool parsePosition(QByteArrayView text, double *latitude, double *longitude, Problem *problem);
 bool parseTime(QByteArrayView text, qint64 *ns);
 
+// "1621464827.959498503": POSIX seconds and exactly nine fraction digits,
+// as an IAMAT's time. Protocol times are never negative.
+QByteArray formatTime(qint64 ns);
+
 // "+0.263873386": always signed, exactly nine fraction digits.
 QByteArray formatDiff(qint64 diffNs);
 

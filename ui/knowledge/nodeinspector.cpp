@@ -2,7 +2,6 @@
 
 #include <QAbstractTableModel>
 #include <QComboBox>
-#include <QDateTime>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -10,7 +9,6 @@
 #include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QTableWidget>
-#include <QTimeZone>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -18,18 +16,13 @@
 #include "herd/cluster.h"
 #include "herd/event.h"
 #include "herd/node/node.h"
+#include "ui/timetext.h"
 
 using namespace Qt::StringLiterals;
 
 namespace HerdUi {
 
 namespace {
-
-QString utcText(qint64 ns)
-{
-    const QDateTime time = QDateTime::fromMSecsSinceEpoch(ns / 1'000'000, QTimeZone::utc());
-    return time.toString(u"yyyy-MM-dd hh:mm:ss.zzz"_s) + u" UTC"_s;
-}
 
 QString linkStateText(const Herd::LinkState &link)
 {
