@@ -63,7 +63,6 @@
 #include "herd/config/herdconfig.h"
 #include "herd/log/logwriter.h"
 #include "herd/node/node.h"
-#include "herd/node/peerlink_p.h"
 #include "herd/places/placessource.h"
 
 using Bench::monoNs;
@@ -477,9 +476,9 @@ int main(int argc, char *argv[])
     linkClock.start();
     waitFor("links", [&] { return linksUp >= 2 * edges; });
     for (Herd::Node *node : nodes) {
-        for (const Herd::PeerLink *link : node->links()) {
-            if (link->state() != Herd::PeerLink::State::Connected)
-                die(QStringLiteral("%1 -> %2 is not connected after every link reported up").arg(node->name(), link->neighbour().name));
+        for (const QString &neighbour : node->neighbourNames()) {
+            if (node->linkState(neighbour)->state != Herd::LinkState::State::Connected)
+                die(QStringLiteral("%1 -> %2 is not connected after every link reported up").arg(node->name(), neighbour));
         }
     }
     const qint64 linksMs = linkClock.elapsed();

@@ -18,7 +18,6 @@
 #include "herd/cluster.h"
 #include "herd/node/node.h"
 #include "herd/places/offlineplaces.h"
-#include "herd/node/peerlink_p.h"
 #include "herd/wire/protocol.h"
 
 using namespace Herd;
@@ -122,8 +121,8 @@ int main(int argc, char *argv[])
     Node *a = cluster.node(u"A"_s);
     Node *b = cluster.node(u"B"_s);
     auto linked = [&] {
-        return a->link(u"B"_s)->state() == PeerLink::State::Connected
-               && b->link(u"A"_s)->state() == PeerLink::State::Connected;
+        return a->linkState(u"B"_s)->state == LinkState::State::Connected
+               && b->linkState(u"A"_s)->state == LinkState::State::Connected;
     };
     runUntil(linked, 5000);
 

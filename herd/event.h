@@ -38,7 +38,9 @@ struct Event
     QString node;
     EventKind kind = EventKind::Error;
     QString peer;      // address:port of a client, or a neighbour's name
-    QByteArray client; // client id, for record events
+    // The client an update is about: for record events, and for IAMAT and AT
+    // lines received, sent or skipped (updateClient() in wire/protocol.h).
+    QByteArray client;
     QByteArray line;   // protocol line, without its ending
     QString detail;
     bool viaPeerLink = false; // the line travelled between two nodes

@@ -3,7 +3,6 @@
 #include "herd/cluster.h"
 #include "herd/log/logwriter.h"
 #include "herd/node/node.h"
-#include "herd/node/peerlink_p.h"
 
 namespace FloodSupport {
 
@@ -24,19 +23,6 @@ Herd::HerdConfig withOsPorts(Herd::HerdConfig config, int reconnectInitialMs, in
     config.reconnectInitialMs = reconnectInitialMs;
     config.reconnectMaxMs = reconnectMaxMs;
     return config;
-}
-
-bool allLinksConnected(const Herd::Cluster &cluster)
-{
-    for (const Herd::Node *node : cluster.nodes()) {
-        if (!node->isRunning())
-            continue;
-        for (const Herd::PeerLink *link : node->links()) {
-            if (link->state() != Herd::PeerLink::State::Connected)
-                return false;
-        }
-    }
-    return true;
 }
 
 QByteArray iamatLine(const QByteArray &clientId, const QByteArray &time, const QByteArray &position)

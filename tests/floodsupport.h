@@ -31,9 +31,6 @@ quint16 freePort();
 Herd::HerdConfig withOsPorts(Herd::HerdConfig config, int reconnectInitialMs = 20,
                              int reconnectMaxMs = 200);
 
-// True when every outgoing peer link of every running node is connected.
-bool allLinksConnected(const Herd::Cluster &cluster);
-
 QByteArray iamatLine(const QByteArray &clientId, const QByteArray &time,
                      const QByteArray &position = QByteArrayLiteral("+34.068930-118.445127"));
 

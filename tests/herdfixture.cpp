@@ -5,11 +5,23 @@
 #include "herd/cluster.h"
 #include "herd/node/node.h"
 #include "herd/places/offlineplaces.h"
-#include "herd/node/peerlink_p.h"
 
 using namespace Qt::StringLiterals;
 
 namespace Herd::Test {
+
+bool allLinksConnected(const Cluster &cluster)
+{
+    for (const Node *node : cluster.nodes()) {
+        if (!node->isRunning())
+            continue;
+        for (const QString &neighbour : node->neighbourNames()) {
+            if (node->linkState(neighbour)->state != LinkState::State::Connected)
+                return false;
+        }
+    }
+    return true;
+}
 
 HerdFixture::HerdFixture(PlacesSource *places, QObject *parent) : QObject(parent), m_places(places)
 {
@@ -97,14 +109,14 @@ void HerdFixture::onEvent(const Event &event)
 
 bool HerdFixture::allLinksConnected() const
 {
-    if (!m_cluster)
+    // The events must agree with the links' states.
+    if (!m_cluster || !Test::allLinksConnected(*m_cluster))
         return false;
     for (const Node *n : m_cluster->nodes()) {
         if (!n->isRunning())
             continue;
-        for (const PeerLink *link : n->links()) {
-            if (!m_upLinks.contains(n->name() + u'>' + link->neighbour().name)
-                || link->state() != PeerLink::State::Connected)
+        for (const QString &neighbour : n->neighbourNames()) {
+            if (!m_upLinks.contains(n->name() + u'>' + neighbour))
                 return false;
         }
     }

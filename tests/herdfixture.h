@@ -19,6 +19,9 @@ class PlacesSource;
 
 namespace Herd::Test {
 
+// True when every outgoing link of every running node of `cluster` is Connected.
+bool allLinksConnected(const Cluster &cluster);
+
 // A herd in this process for tests: every node on 127.0.0.1 with an
 // OS-picked port, the cluster's merged event stream recorded, and bounded
 // waits for the states tests care about (links up, a record everywhere).

@@ -19,7 +19,6 @@
 #include "tests/herdfixture.h"
 #include "tests/lineclient.h"
 #include "herd/node/node.h"
-#include "herd/node/peerlink_p.h"
 #include "herd/wire/syncline_p.h"
 
 using namespace Herd;
@@ -182,7 +181,7 @@ void TestBursts::acknowledgedMeansFlooded()
     QString error;
     QVERIFY2(cluster.start({u"A"_s}, &error), qPrintable(error));
     Node *a = cluster.node(u"A"_s);
-    QTRY_COMPARE_WITH_TIMEOUT(a->link(u"Sink"_s)->state(), PeerLink::State::Connected, Timeout);
+    QTRY_COMPARE_WITH_TIMEOUT(a->linkState(u"Sink"_s)->state, LinkState::State::Connected, Timeout);
 
     LineClient client;
     QVERIFY(client.connectTo(a->port()));

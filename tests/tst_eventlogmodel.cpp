@@ -12,6 +12,9 @@
 #include "tests/eventsamples.h"
 #include "ui/log/eventfiltermodel.h"
 #include "ui/log/eventlogmodel.h"
+#include "herd/log/logexport.h"
+#include "ui/timetext.h"
+#include "herd/log/logwriter.h"
 
 using namespace Qt::StringLiterals;
 using Herd::Event;
@@ -231,7 +234,7 @@ void TestEventLogModel::displayAndRoles()
     const QModelIndex time = model.index(0, EventLogModel::Time);
     const QString shown = time.data().toString();
     QVERIFY2(QRegularExpression(u"^\\d\\d:\\d\\d:\\d\\d\\.123456$"_s).match(shown).hasMatch(), qPrintable(shown));
-    QCOMPARE(shown, EventLogModel::displayTime(odd.timeNs));
+    QCOMPARE(shown, HerdUi::localTimeText(odd.timeNs));
     QCOMPARE(time.data(EventLogModel::RawRole).toLongLong(), odd.timeNs);
     QVERIFY(time.data(Qt::ToolTipRole).toString().contains(u"12:34:56.123456789"));
 

@@ -184,9 +184,15 @@ private slots:
     void cutBothWaysStopsFloodsUntilRestored()
     {
         Cluster *cluster = m_herd->cluster();
+        QCOMPARE(cluster->node(u"B"_s)->neighbourNames(), (QStringList{u"A"_s, u"C"_s}));
+        QVERIFY(!cluster->node(u"A"_s)->linkState(u"C"_s)); // not a neighbour
+        QSignalSpy changed(cluster->node(u"A"_s), &Node::linkStateChanged);
         QVERIFY(cluster->setLinkCut(u"A"_s, u"B"_s, true));
-        QCOMPARE(cluster->node(u"A"_s)->link(u"B"_s)->state(), PeerLink::State::Cut);
-        QCOMPARE(cluster->node(u"B"_s)->link(u"A"_s)->state(), PeerLink::State::Cut);
+        QCOMPARE(cluster->node(u"A"_s)->linkState(u"B"_s)->state, LinkState::State::Cut);
+        QCOMPARE(cluster->node(u"B"_s)->linkState(u"A"_s)->state, LinkState::State::Cut);
+        QVERIFY(cluster->node(u"A"_s)->linkState(u"B"_s)->cut);
+        QCOMPARE(changed.size(), 1);
+        QCOMPARE(changed.at(0).at(0).toString(), u"B"_s);
 
         QVERIFY(report(*m_herd, u"A"_s, "kiwi", 1));
         QVERIFY(report(*m_herd, u"C"_s, "lime", 1));

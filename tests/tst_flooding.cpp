@@ -12,9 +12,9 @@
 #include "herd/cluster.h"
 #include "tests/floodsupport.h"
 #include "herd/config/herdconfig.h"
+#include "tests/herdfixture.h"
 #include "herd/node/node.h"
 #include "herd/places/offlineplaces.h"
-#include "herd/node/peerlink_p.h"
 
 using namespace FloodSupport;
 using namespace Qt::StringLiterals;
@@ -108,7 +108,7 @@ bool TestFlooding::startHerd(const HerdConfig &config, const QStringList &only)
         if (!node->isRunning() || node->port() == 0)
             return false;
     }
-    return QTest::qWaitFor([this] { return allLinksConnected(*m_cluster); }, Timeout);
+    return QTest::qWaitFor([this] { return Herd::Test::allLinksConnected(*m_cluster); }, Timeout);
 }
 
 LineClient *TestFlooding::clientOf(const QString &name)
@@ -163,7 +163,7 @@ void TestFlooding::everyNodeLearnsEveryUpdate()
     // Both ends of every link hold an outgoing connection.
     int outgoing = 0;
     for (const Herd::Node *node : m_cluster->nodes())
-        outgoing += int(node->links().size());
+        outgoing += int(node->neighbourNames().size());
     QCOMPARE(outgoing, 2 * links);
 
     const QByteArray clientId = "kiwi-" + origin.toUtf8() + ".cs.ucla.edu";
@@ -175,6 +175,11 @@ void TestFlooding::everyNodeLearnsEveryUpdate()
     QTRY_VERIFY_WITH_TIMEOUT(everyNodeHolds(clientId, at), Timeout);
     // The flood is over when every AT line written on a link was read.
     QTRY_COMPARE_WITH_TIMEOUT(m_log->receivedOnLinks(at), m_log->sentOnLinks(at), Timeout);
+    // Every event about the update names its client: the IAMAT in, its
+    // answer, the AT lines between nodes, the records.
+    const auto aboutIt = [&](const Herd::Event &e) { return e.line == iamat || e.line == at; };
+    QVERIFY(m_log->count(aboutIt) > m_log->sentOnLinks(at));
+    QCOMPARE(m_log->count([&](const Herd::Event &e) { return aboutIt(e) && e.client != clientId; }), 0);
 
     const int sent = m_log->sentOnLinks(at);
     QVERIFY2(sent <= 2 * links, qPrintable(QStringLiteral("%1 AT lines on %2 links").arg(sent).arg(links)));
@@ -354,7 +359,7 @@ void TestFlooding::killedNeighbourComesBack()
     QVERIFY2(m_cluster->restart(u"Parker"_s, &error), qPrintable(error));
     QCOMPARE(m_cluster->node(u"Parker"_s)->port(), parkerPort);
     QVERIFY(m_cluster->node(u"Parker"_s)->store().records().isEmpty()); // a restart forgets
-    QTRY_VERIFY_WITH_TIMEOUT(allLinksConnected(*m_cluster), Timeout);
+    QTRY_VERIFY_WITH_TIMEOUT(Herd::Test::allLinksConnected(*m_cluster), Timeout);
     auto reconnected = [&](const QString &from, const QString &to) {
         for (qsizetype i = before; i < m_log->events().size(); ++i) {
             const Herd::Event &e = m_log->events().at(i);

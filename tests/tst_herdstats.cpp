@@ -14,7 +14,6 @@
 #include "ui/plots/herdstats.h"
 #include "herd/node/node.h"
 #include "herd/places/offlineplaces.h"
-#include "herd/node/peerlink_p.h"
 
 using namespace Qt::StringLiterals;
 using Herd::Event;
@@ -372,18 +371,7 @@ void tst_HerdStats::realHerd()
     QCOMPARE(stats.nodes(), config->nodeNames());
     QCOMPARE(changed.count(), 5);
 
-    const auto allConnected = [&cluster] {
-        const QList<Herd::Node *> nodes = cluster.nodes();
-        for (const Herd::Node *node : nodes) {
-            const QList<Herd::PeerLink *> links = node->links();
-            for (const Herd::PeerLink *link : links) {
-                if (link->state() != Herd::PeerLink::State::Connected)
-                    return false;
-            }
-        }
-        return true;
-    };
-    QTRY_VERIFY(allConnected());
+    QTRY_VERIFY(Herd::Test::allLinksConnected(cluster));
 
     QTcpSocket client;
     client.connectToHost(QHostAddress::LocalHost, cluster.node(u"Hamilton"_s)->port());

@@ -15,12 +15,12 @@
 
 #include "herd/cluster.h"
 #include "herd/config/herdconfig.h"
+#include "tests/herdfixture.h"
 #include "ui/knowledge/knowledgemodel.h"
 #include "ui/knowledge/knowledgeview.h"
 #include "herd/node/node.h"
 #include "ui/knowledge/nodeinspector.h"
 #include "herd/places/offlineplaces.h"
-#include "herd/node/peerlink_p.h"
 #include "tests/herdevents.h"
 
 using namespace Qt::StringLiterals;
@@ -70,21 +70,6 @@ std::optional<Herd::HerdConfig> alfordOnOsPorts(QString *error)
     config->reconnectInitialMs = 20;
     config->reconnectMaxMs = 200;
     return config;
-}
-
-bool allLinksConnected(const Herd::Cluster &cluster)
-{
-    const QList<Herd::Node *> nodes = cluster.nodes();
-    for (const Herd::Node *node : nodes) {
-        if (!node->isRunning())
-            continue;
-        const QList<Herd::PeerLink *> links = node->links();
-        for (const Herd::PeerLink *link : links) {
-            if (link->state() != Herd::PeerLink::State::Connected)
-                return false;
-        }
-    }
-    return true;
 }
 
 } // namespace
@@ -375,7 +360,7 @@ void tst_KnowledgeModel::realHerd()
     QVERIFY2(places, qPrintable(error));
     Herd::Cluster cluster(*config, places.get());
     QVERIFY2(cluster.start({}, &error), qPrintable(error));
-    QTRY_VERIFY(allLinksConnected(cluster));
+    QTRY_VERIFY(Herd::Test::allLinksConnected(cluster));
 
     // Made after the start: columns from the cluster's nodes.
     KnowledgeModel model(&cluster);

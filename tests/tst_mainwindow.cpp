@@ -22,6 +22,7 @@
 #include "ui/log/eventlogmodel.h"
 #include "ui/faults/faultactions.h"
 #include "herd/cluster.h"
+#include "tests/herdfixture.h"
 #include "ui/plots/herdstats.h"
 #include "ui/knowledge/knowledgemodel.h"
 #include "ui/knowledge/knowledgeview.h"
@@ -39,7 +40,6 @@
 #include "ui/scenario/scenariopanel.h"
 #include "herd/scenario/scenariorunner.h"
 #include "ui/scenario/scenariostepmodel.h"
-#include "herd/node/peerlink_p.h"
 #include "herd/clients/simulatedclients.h"
 #include "ui/spacetime/spacetimecanvas.h"
 #include "ui/spacetime/spacetimeview.h"
@@ -60,17 +60,6 @@ Herd::HerdConfig freePortHerd()
     config->reconnectInitialMs = 20;
     config->reconnectMaxMs = 200;
     return *config;
-}
-
-bool allLinksConnected(const Herd::Cluster *cluster)
-{
-    for (const Herd::Node *node : cluster->nodes()) {
-        for (const Herd::PeerLink *link : node->links()) {
-            if (node->isRunning() && link->state() != Herd::PeerLink::State::Connected)
-                return false;
-        }
-    }
-    return true;
 }
 
 QAction *action(const MainWindow &window, const QString &text)
@@ -143,7 +132,7 @@ private slots:
         m_window->show();
         QString error;
         QVERIFY2(m_window->openHerd(freePortHerd(), &error), qPrintable(error));
-        QTRY_VERIFY_WITH_TIMEOUT(allLinksConnected(m_window->cluster()), Timeout);
+        QTRY_VERIFY_WITH_TIMEOUT(Herd::Test::allLinksConnected(*m_window->cluster()), Timeout);
     }
 
     void cleanup() { m_window.reset(); }
@@ -159,7 +148,7 @@ private slots:
         QString error;
         QVERIFY2(cluster->restart(QStringLiteral("Hamilton"), &error), qPrintable(error));
         QTRY_VERIFY_WITH_TIMEOUT(m_window->topology()->nodeItem(QStringLiteral("Hamilton"))->isRunning(), Timeout);
-        QTRY_VERIFY_WITH_TIMEOUT(allLinksConnected(cluster), Timeout);
+        QTRY_VERIFY_WITH_TIMEOUT(Herd::Test::allLinksConnected(*cluster), Timeout);
     }
 
     // A right-click selects the node or link under it and opens a menu of
@@ -240,7 +229,7 @@ private slots:
         QVERIFY(cut > 0);
         QTRY_VERIFY_WITH_TIMEOUT(m_window->statusText().contains(QStringLiteral("%1 cut").arg(cut)), Timeout);
         heal->trigger();
-        QTRY_VERIFY_WITH_TIMEOUT(allLinksConnected(cluster), Timeout);
+        QTRY_VERIFY_WITH_TIMEOUT(Herd::Test::allLinksConnected(*cluster), Timeout);
     }
 
     void consoleIamatReachesLogKnowledgeAndPlots()
@@ -587,7 +576,7 @@ private slots:
         undo->undo();
         QVERIFY(!slow->isChecked());
         QCOMPARE(cluster->linkDelay(alford, parker), 0);
-        QTRY_VERIFY_WITH_TIMEOUT(allLinksConnected(cluster), Timeout);
+        QTRY_VERIFY_WITH_TIMEOUT(Herd::Test::allLinksConnected(*cluster), Timeout);
     }
 
     // A lab runs on the window's herd: Step holds after one step, Play runs

@@ -9,7 +9,6 @@
 #include "tests/lineclient.h"
 #include "herd/node/node.h"
 #include "herd/wire/peerauth_p.h"
-#include "herd/node/peerlink_p.h"
 
 using namespace Herd;
 using namespace Herd::Test;
@@ -202,7 +201,7 @@ void TestPeerAuth::neighbourWithAnotherSecretNeverConnects()
     QVERIFY2(cluster.start({u"A"_s}, &error), qPrintable(error));
     QTRY_VERIFY_WITH_TIMEOUT(errors.size() >= 2, Timeout); // it keeps trying, and keeps failing
     QCOMPARE(errors[0].detail, u"authentication failed: the challenge's MAC is wrong: the neighbour has another secret"_s);
-    QVERIFY(cluster.node(u"A"_s)->link(u"B"_s)->state() != PeerLink::State::Connected);
+    QVERIFY(cluster.node(u"A"_s)->linkState(u"B"_s)->state != LinkState::State::Connected);
 }
 
 void TestPeerAuth::openHerdAnswersAuthLikeACourseServer()

@@ -67,6 +67,10 @@ private slots:
     void parseTime();
     void parsePosition_data();
     void parsePosition();
+    void updateClient_data();
+    void updateClient();
+    void formatTime_data();
+    void formatTime();
     void formatDiff_data();
     void formatDiff();
     void formatDiffIsExact_data();
@@ -465,7 +469,55 @@ void tst_Protocol::parsePosition()
     }
 }
 
+void tst_Protocol::updateClient_data()
+{
+    QTest::addColumn<QByteArray>("line");
+    QTest::addColumn<QByteArray>("client");
+
+    QTest::newRow("IAMAT") << "IAMAT kiwi +34-118 1621464827.9"_ba << "kiwi"_ba;
+    QTest::newRow("AT") << "AT Hill +0.263873386 kiwi +34-118 1621464827.9"_ba << "kiwi"_ba;
+    QTest::newRow("any white space") << " AT\tHill +0.1\vkiwi +34-118 1\r"_ba << "kiwi"_ba;
+    QTest::newRow("invalid fields") << "IAMAT kiwi here now"_ba << "kiwi"_ba;
+    QTest::newRow("IAMAT without a time") << "IAMAT kiwi +34-118"_ba << ""_ba;
+    QTest::newRow("AT without a time") << "AT Hill +0.1 kiwi +34-118"_ba << ""_ba;
+    QTest::newRow("WHATSAT") << "WHATSAT kiwi 10 5"_ba << ""_ba;
+    QTest::newRow("SYNC") << "SYNC SUM A 1/1 0:1 1:2 2:3 3:4"_ba << ""_ba;
+    QTest::newRow("invalid reply") << "? IAMAT kiwi +34-118 1"_ba << ""_ba;
+    QTest::newRow("lower case") << "iamat kiwi +34-118 1"_ba << ""_ba;
+    QTest::newRow("empty") << ""_ba << ""_ba;
+}
+
+void tst_Protocol::updateClient()
+{
+    QFETCH(QByteArray, line);
+    QFETCH(QByteArray, client);
+    QCOMPARE(Herd::updateClient(line), client);
+}
+
 // ---- formatting ----------------------------------------------------------
+
+void tst_Protocol::formatTime_data()
+{
+    QTest::addColumn<qint64>("ns");
+    QTest::addColumn<QByteArray>("text");
+
+    QTest::newRow("zero") << qint64(0) << "0.000000000"_ba;
+    QTest::newRow("1 ns") << qint64(1) << "0.000000001"_ba;
+    QTest::newRow("whole seconds") << 1700000000 * Ns << "1700000000.000000000"_ba;
+    QTest::newRow("spec") << qint64(1621464827959498503) << "1621464827.959498503"_ba;
+    QTest::newRow("latest time parseTime takes") << qint64(9223372035999999999) << "9223372035.999999999"_ba;
+}
+
+void tst_Protocol::formatTime()
+{
+    QFETCH(qint64, ns);
+    QFETCH(QByteArray, text);
+    QCOMPARE(Herd::formatTime(ns), text);
+    // What it writes reads back exactly.
+    qint64 back = -1;
+    QVERIFY(Herd::parseTime(text, &back));
+    QCOMPARE(back, ns);
+}
 
 void tst_Protocol::formatDiff_data()
 {

@@ -10,6 +10,7 @@
 
 #include "herd/wire/clock.h"
 #include "herd/cluster.h"
+#include "herd/wire/protocol.h"
 #include "tests/herdfixture.h"
 #include "tests/lineclient.h"
 #include "ui/spacetime/spacetimecanvas.h"
@@ -43,6 +44,7 @@ Event sent(qint64 t, const QString &from, const QString &to, const QByteArray &l
     event.node = from;
     event.kind = EventKind::LineSent;
     event.peer = to;
+    event.client = Herd::updateClient(line); // as the node reports it
     event.line = line;
     event.viaPeerLink = true;
     return event;
@@ -55,6 +57,7 @@ Event received(qint64 t, const QString &at, const QString &from, const QByteArra
     event.node = at;
     event.kind = EventKind::LineReceived;
     event.peer = from;
+    event.client = Herd::updateClient(line);
     event.line = line;
     event.viaPeerLink = line.startsWith("AT ");
     return event;

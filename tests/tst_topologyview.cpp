@@ -14,11 +14,11 @@
 #include "herd/cluster.h"
 #include "ui/topology/floodanimator.h"
 #include "herd/config/herdconfig.h"
+#include "tests/herdfixture.h"
 #include "ui/topology/linkitem.h"
 #include "herd/node/node.h"
 #include "ui/topology/nodeitem.h"
 #include "herd/places/offlineplaces.h"
-#include "herd/node/peerlink_p.h"
 #include "ui/topology/topologylayout.h"
 #include "ui/topology/topologyview.h"
 
@@ -52,7 +52,6 @@ private slots:
     void frameCostWithManyTokens();
 
 private:
-    bool allLinksConnected() const;
     void sendIamats(const QString &node, int count, const QByteArray &prefix = "client");
     std::unique_ptr<TopologyView> makeView();
 
@@ -78,7 +77,7 @@ void TestTopologyView::init()
         node.port = 0;
     m_cluster = std::make_unique<Cluster>(*config, m_places.get());
     QVERIFY2(m_cluster->start({}, &error), qPrintable(error));
-    QTRY_VERIFY_WITH_TIMEOUT(allLinksConnected(), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(Herd::Test::allLinksConnected(*m_cluster), 10000);
 }
 
 void TestTopologyView::cleanup()
@@ -86,17 +85,6 @@ void TestTopologyView::cleanup()
     qDeleteAll(m_clients);
     m_clients.clear();
     m_cluster.reset();
-}
-
-bool TestTopologyView::allLinksConnected() const
-{
-    for (const Herd::Node *node : m_cluster->nodes()) {
-        for (const Herd::PeerLink *link : node->links()) {
-            if (link->state() != Herd::PeerLink::State::Connected)
-                return false;
-        }
-    }
-    return true;
 }
 
 std::unique_ptr<TopologyView> TestTopologyView::makeView()

@@ -13,6 +13,7 @@
 #include "herd/wire/clock.h"
 #include "herd/cluster.h"
 #include "herd/node/node.h"
+#include "herd/wire/protocol.h"
 
 namespace HerdUi {
 
@@ -78,10 +79,8 @@ QString ClientConsole::transcript() const
 void ClientConsole::fillIamat()
 {
     const qint64 now = Herd::wallClockNs();
-    m_input->setText(QStringLiteral("IAMAT %1 +34.068930-118.445127 %2.%3")
-                         .arg(m_clientId->text())
-                         .arg(now / 1'000'000'000)
-                         .arg(now % 1'000'000'000, 9, 10, QLatin1Char('0')));
+    m_input->setText(QStringLiteral("IAMAT %1 +34.068930-118.445127 %2")
+                         .arg(m_clientId->text(), QString::fromLatin1(Herd::formatTime(now))));
     m_input->setFocus();
 }
 

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "herd/wire/clock.h"
+#include "herd/wire/protocol.h"
 
 namespace Herd {
 
@@ -23,12 +24,6 @@ constexpr double MaxOwedSeconds = 0.25;
 QByteArray coordinate(double value)
 {
     return (value < 0 ? "-" : "+") + QByteArray::number(std::fabs(value), 'f', 6);
-}
-
-QByteArray timeText(qint64 ns)
-{
-    return QByteArray::number(ns / 1'000'000'000) + '.'
-           + QByteArray::number(ns % 1'000'000'000).rightJustified(9, '0');
 }
 
 } // namespace
@@ -109,7 +104,7 @@ void SimulatedClients::sendOne()
         return;
     }
     const QByteArray line = "IAMAT " + phone.id + ' ' + coordinate(phone.latitude)
-                            + coordinate(phone.longitude) + ' ' + timeText(wallClockNs()) + '\n';
+                            + coordinate(phone.longitude) + ' ' + formatTime(wallClockNs()) + '\n';
     socket->write(line);
     ++m_sent;
 }

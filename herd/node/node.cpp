@@ -67,6 +67,7 @@ void Node::setNeighbours(const QList<Neighbour> &neighbours)
                     m_resyncer.linkUp(link);
                 else
                     m_resyncer.linkDown(link->neighbour().name);
+                emit linkStateChanged(link->neighbour().name);
             });
             connect(link, &PeerLink::syncRefused, this, [this, link] { onSyncRefused(link); });
             connect(link, &PeerLink::answerReceived, this,
@@ -80,6 +81,34 @@ void Node::setNeighbours(const QList<Neighbour> &neighbours)
     }
     qDeleteAll(m_links);
     m_links = kept;
+}
+
+QStringList Node::neighbourNames() const
+{
+    QStringList names;
+    names.reserve(qsizetype(m_floodTargets.size()));
+    for (const FloodTarget &target : m_floodTargets)
+        names.append(target.link->neighbour().name);
+    return names;
+}
+
+std::optional<LinkState> Node::linkState(const QString &neighbour) const
+{
+    const PeerLink *link = m_links.value(neighbour);
+    if (!link)
+        return std::nullopt;
+    LinkState state;
+    state.state = link->state();
+    state.host = link->neighbour().host;
+    state.port = link->neighbour().port;
+    state.cut = link->isCut();
+    state.delayMs = link->delayMs();
+    state.jitterMs = link->jitterMs();
+    state.flakyMeanMs = link->flakyMeanMs();
+    state.failedAttempts = link->failedAttempts();
+    state.msUntilRetry = link->msUntilRetry();
+    state.queuedLines = link->queuedCount();
+    return state;
 }
 
 bool Node::start(QString *error)
@@ -347,6 +376,12 @@ void Node::report(Event event)
     // in the AT diff.
     event.timeNs = wallClockNs();
     event.node = m_settings.name;
+    // Every reader of the stream learns which client a line's update is
+    // about without parsing the line again.
+    const bool lineOnItsWay = event.kind == EventKind::LineReceived || event.kind == EventKind::LineSent
+                              || event.kind == EventKind::SendSkipped;
+    if (lineOnItsWay && event.client.isEmpty())
+        event.client = updateClient(event.line);
     emit eventOccurred(event);
 }
 

@@ -4,11 +4,14 @@
 #include <QHostAddress>
 #include <QObject>
 #include <QSet>
+#include <QStringList>
 
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "herd/event.h"
+#include "herd/linkstate.h"
 #include "herd/node/floodticket_p.h"
 #include "herd/node/nodesettings.h"
 #include "herd/wire/protocol.h"
@@ -69,6 +72,12 @@ public:
     qint64 nowNs() const;
 
     void setNeighbours(const QList<Neighbour> &neighbours);
+    // In the herd file's order.
+    QStringList neighbourNames() const;
+    // The outgoing link to `neighbour` as it stands now; nothing if it is not
+    // a neighbour.
+    std::optional<LinkState> linkState(const QString &neighbour) const;
+    // herdcore's own: front ends read linkState().
     QList<PeerLink *> links() const { return m_links.values(); }
     PeerLink *link(const QString &neighbour) const { return m_links.value(neighbour); }
     void setSenderResolver(SenderResolver resolver) { m_resolveSender = std::move(resolver); }
@@ -98,6 +107,8 @@ public:
 
 signals:
     void eventOccurred(const Herd::Event &event);
+    // The link to `neighbour` changed state (LinkState::state).
+    void linkStateChanged(const QString &neighbour);
 
 private:
     void onAccepted(qintptr descriptor);

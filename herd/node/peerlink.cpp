@@ -13,12 +13,12 @@
 #include <limits>
 #include <vector>
 
+#include "herd/wire/protocol.h"
+
 namespace Herd {
 
 namespace {
 
-// The client id of an AT line ("AT server diff client position time"), or
-// empty for anything else, which is then never coalesced.
 // A neighbour that reads slower than we flood: past this many bytes in the
 // socket's buffer, lines wait in the coalescing queue instead, so the
 // memory a link holds is bounded by one line per client.
@@ -27,12 +27,6 @@ constexpr qint64 MaxSocketBacklog = 64 * 1024;
 // A flaky link stays up at least this long, so a tiny mean still lets a
 // connection be seen up (and carry a line) before it drops.
 constexpr qint64 MinFlakyUpMs = 5;
-
-QByteArray clientOf(const QByteArray &line)
-{
-    const QList<QByteArray> fields = line.split(' ');
-    return fields.size() == 6 && fields[0] == "AT" ? fields[3] : QByteArray();
-}
 
 // The links of this thread that wrote since its event loop last waited, and
 // the dispatcher whose aboutToBlock (or awake) flushes them.
@@ -185,7 +179,8 @@ void PeerLink::send(const QByteArray &line, const QString &detail)
         write(line, detail, ++m_lastSequence);
         return;
     }
-    const QByteArray client = clientOf(line);
+    // Only an AT line names a client; any other line is never coalesced.
+    const QByteArray client = updateClient(line);
     if (!client.isEmpty()) {
         const auto queued = m_delayedClient.constFind(client);
         if (queued != m_delayedClient.cend()) {
@@ -219,7 +214,7 @@ void PeerLink::writeDue()
         QString detail = std::move(m_delayed.front().detail);
         const qint64 sequence = m_delayed.front().sequence;
         m_delayed.pop_front();
-        m_delayedClient.remove(clientOf(line));
+        m_delayedClient.remove(updateClient(line));
         ++m_firstDelayed;
         if (detail.isEmpty())
             detail = slow() ? QStringLiteral("delayed") : QStringLiteral("queued");

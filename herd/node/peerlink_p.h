@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "herd/event.h"
+#include "herd/linkstate.h"
 #include "herd/node/nodesettings.h"
 #include "herd/wire/peerauth_p.h"
 
@@ -19,14 +20,8 @@ namespace Herd {
 // A node's outgoing connection to one neighbour, used to flood AT lines.
 // It keeps trying to connect while the neighbour is away, with exponential
 // back-off (capped, with jitter so a restarted herd does not reconnect in
-// lock-step).
-//
-//   Idle --start()--> Connecting --connected--> Connected
-//                        ^   |                     |
-//                        |   v  (failed)           | (dropped)
-//                      BackingOff <----------------+
-//   any --stop()--> Idle        any --setCut(true)--> Cut --setCut(false)--> Connecting
-//   Connected --(flaky timer)--> BackingOff   (the flaky fault, below)
+// lock-step). Its states, and how it moves between them, are
+// LinkState::State's (linkstate.h).
 //
 // A delay holds each line for that long before it is written (a slow
 // link, for slow-motion demos); lines keep their order. Jitter adds a
@@ -72,8 +67,7 @@ class PeerLink final : public QObject
     Q_DISABLE_COPY_MOVE(PeerLink)
 
 public:
-    enum class State { Idle, Connecting, Connected, BackingOff, Cut };
-    Q_ENUM(State)
+    using State = LinkState::State;
 
     PeerLink(const Neighbour &neighbour, const NodeSettings &settings, QObject *parent = nullptr);
     ~PeerLink() override;
@@ -124,7 +118,7 @@ public:
     static void sendWritten();
 
 signals:
-    void stateChanged(Herd::PeerLink::State state);
+    void stateChanged(Herd::LinkState::State state);
     // The neighbour answered one of our SYNC lines with "?".
     void syncRefused();
     // An AT or SYNC line the neighbour answered a resync exchange with,

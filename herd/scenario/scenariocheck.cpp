@@ -4,6 +4,7 @@
 
 #include "herd/cluster.h"
 #include "herd/node/node.h"
+#include "herd/wire/protocol.h"
 
 using namespace Qt::StringLiterals;
 
@@ -67,20 +68,12 @@ Seen agree(const Cluster &cluster, const QMap<QByteArray, qint64> &newest)
 
 QString shortTime(qint64 ns)
 {
-    QString text = QString::fromLatin1(timeField(ns));
+    QString text = QString::fromLatin1(formatTime(ns));
     while (text.endsWith(u'0'))
         text.chop(1);
     if (text.endsWith(u'.'))
         text.chop(1);
     return text;
-}
-
-QByteArray timeField(qint64 ns)
-{
-    // Client times in a scenario are after 1970, so both parts are >= 0.
-    const qint64 seconds = ns / 1'000'000'000;
-    const qint64 fraction = ns % 1'000'000'000;
-    return QByteArray::number(seconds) + '.' + QByteArray::number(fraction).rightJustified(9, '0');
 }
 
 } // namespace Herd::ScenarioCheck

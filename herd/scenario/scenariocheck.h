@@ -29,8 +29,6 @@ Seen agree(const Cluster &cluster, const QMap<QByteArray, qint64> &newest);
 
 // POSIX seconds, trailing zeros of the fraction dropped: "1621464830.1".
 QString shortTime(qint64 ns);
-// POSIX seconds with all nine fraction digits, as an IAMAT field.
-QByteArray timeField(qint64 ns);
 
 } // namespace ScenarioCheck
 } // namespace Herd

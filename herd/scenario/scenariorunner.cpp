@@ -284,7 +284,7 @@ void ScenarioRunner::runIamat(const ScenarioStep &step, Node *node)
         finishStep(false, QStringLiteral("%1 is down: the IAMAT was not sent").arg(step.node));
         return;
     }
-    const QByteArray time = step.time.isEmpty() ? ScenarioCheck::timeField(node->nowNs()) : step.time;
+    const QByteArray time = step.time.isEmpty() ? formatTime(node->nowNs()) : step.time;
     request(node, "IAMAT " + step.client + ' ' + step.position + ' ' + time, false);
 }
 

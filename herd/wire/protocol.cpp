@@ -40,6 +40,13 @@ Fields splitFields(QByteArrayView line)
 
 bool isDigit(char c) { return c >= '0' && c <= '9'; }
 
+// "seconds.nnnnnnnnn", all nine digits of the fraction.
+QByteArray secondsText(quint64 ns)
+{
+    return QByteArray::number(ns / NsPerSecond) + '.'
+           + QByteArray::number(ns % NsPerSecond).rightJustified(9, '0');
+}
+
 // True if none of the eight bytes of `word` is below 0x20 or at or above
 // 0x7f (SWAR byte tests): printable ASCII only, certainly text.
 bool allPrintableAscii(quint64 word)
@@ -344,14 +351,27 @@ Message parseLine(QByteArrayView line)
     return invalid(Problem::UnknownCommand);
 }
 
+QByteArray updateClient(QByteArrayView line)
+{
+    const Fields f = splitFields(line);
+    if (f.count >= 4 && f.at[0] == "IAMAT")
+        return f.at[1].toByteArray();
+    if (f.count >= 6 && f.at[0] == "AT")
+        return f.at[3].toByteArray();
+    return {};
+}
+
+QByteArray formatTime(qint64 ns)
+{
+    return secondsText(quint64(ns));
+}
+
 QByteArray formatDiff(qint64 diffNs)
 {
     // |diff| may be near 2^63; work in unsigned to negate safely.
     const bool negative = diffNs < 0;
     const quint64 magnitude = negative ? quint64(0) - quint64(diffNs) : quint64(diffNs);
-    QByteArray fraction = QByteArray::number(magnitude % NsPerSecond);
-    fraction.prepend(QByteArray(9 - fraction.size(), '0'));
-    return (negative ? "-" : "+") + QByteArray::number(magnitude / NsPerSecond) + '.' + fraction;
+    return (negative ? "-" : "+") + secondsText(magnitude);
 }
 
 QByteArray formatAt(QByteArrayView server, qint64 receivedNs, const Message &iamat)

@@ -60,6 +60,11 @@ struct Message
 // `line` excludes its "\n" (a trailing "\r" is white space and ignored).
 Message parseLine(QByteArrayView line);
 
+// The client an IAMAT or AT line is about (its second or fourth field), or
+// empty for any other line and for one too short to name a time. Only the
+// shape is looked at: the line may still be invalid.
+QByteArray updateClient(QByteArrayView line);
+
 // Splits on the protocol's white space (space, \t, \r, \n, \f, \v).
 // Inline: the parser asks it for every byte of every line.
 constexpr bool isProtocolSpace(char c)
@@ -71,6 +76,10 @@ constexpr bool isProtocolSpace(char c)
 // Each parses one field exactly as docs/protocol.md defines it; false if invalid.
 bool parsePosition(QByteArrayView text, double *latitude, double *longitude, Problem *problem);
 bool parseTime(QByteArrayView text, qint64 *ns);
+
+// "1621464827.959498503": POSIX seconds and exactly nine fraction digits,
+// as an IAMAT's time. Protocol times are never negative.
+QByteArray formatTime(qint64 ns);
 
 // "+0.263873386": always signed, exactly nine fraction digits.
 QByteArray formatDiff(qint64 diffNs);

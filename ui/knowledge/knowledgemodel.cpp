@@ -2,9 +2,7 @@
 
 #include <QBrush>
 #include <QColor>
-#include <QDateTime>
 #include <QFont>
-#include <QTimeZone>
 
 #include <algorithm>
 #include <cmath>
@@ -13,6 +11,7 @@
 #include "herd/event.h"
 #include "herd/node/node.h"
 #include "herd/wire/protocol.h"
+#include "ui/timetext.h"
 
 using namespace Qt::StringLiterals;
 
@@ -40,12 +39,6 @@ QColor staleFill(qint64 ns)
     return QColor(mix(StaleNearFill.red(), StaleFarFill.red()),
                   mix(StaleNearFill.green(), StaleFarFill.green()),
                   mix(StaleNearFill.blue(), StaleFarFill.blue()));
-}
-
-QString formatClientTime(qint64 ns)
-{
-    const QDateTime time = QDateTime::fromMSecsSinceEpoch(ns / 1'000'000, QTimeZone::utc());
-    return time.toString(u"yyyy-MM-dd hh:mm:ss.zzz"_s) + u" UTC"_s;
 }
 
 } // namespace
@@ -134,14 +127,7 @@ qint64 KnowledgeModel::staleness(int row, int nodeIndex) const
 
 QString KnowledgeModel::formatStaleness(qint64 ns)
 {
-    const double ms = double(ns) / 1e6;
-    if (ms < 1000)
-        return u"\u2212%1 ms"_s.arg(ms < 10 ? QString::number(ms, 'f', 1) : QString::number(std::lround(ms)));
-    if (ms < 60'000)
-        return u"\u2212%1 s"_s.arg(QString::number(ms / 1000, 'f', 1));
-    if (ms < 3'600'000)
-        return u"\u2212%1 min"_s.arg(QString::number(ms / 60'000, 'f', 0));
-    return u"\u2212%1 h"_s.arg(QString::number(ms / 3'600'000, 'f', 0));
+    return u"\u2212"_s + durationText(ns);
 }
 
 QVariant KnowledgeModel::data(const QModelIndex &index, int role) const
@@ -158,7 +144,7 @@ QVariant KnowledgeModel::data(const QModelIndex &index, int role) const
             return row.newest == NoRecord
                        ? u"%1: no running node holds a record"_s.arg(QString::fromUtf8(row.client))
                        : u"%1: newest client time %2"_s.arg(QString::fromUtf8(row.client),
-                                                            formatClientTime(row.newest));
+                                                            utcText(row.newest));
         default:
             return {};
         }
@@ -206,11 +192,11 @@ QVariant KnowledgeModel::data(const QModelIndex &index, int role) const
         switch (state) {
         case CellState::Newest:
             return u"%1 holds the newest record of %2 (client time %3)"_s.arg(node, client,
-                                                                            formatClientTime(row.newest));
+                                                                            utcText(row.newest));
         case CellState::Stale:
             return u"%1 holds an older record of %2: client time %3, %4 behind the newest (%5)"_s.arg(
-                node, client, formatClientTime(row.times.at(nodeIndex)), formatStaleness(stale),
-                formatClientTime(row.newest));
+                node, client, utcText(row.times.at(nodeIndex)), formatStaleness(stale),
+                utcText(row.newest));
         case CellState::Missing:
             return u"%1 holds no record of %2"_s.arg(node, client);
         case CellState::NodeDown:
@@ -383,7 +369,7 @@ void KnowledgeModel::record(const Herd::Event &event)
         const Herd::Message at = Herd::parseLine(event.line);
         if (at.command != Herd::Command::At)
             return;
-        setTime(event.client.isEmpty() ? at.clientId : event.client, nodeIndex, at.timeNs);
+        setTime(event.client, nodeIndex, at.timeNs);
         break;
     }
     case EventKind::NodeStopped: {

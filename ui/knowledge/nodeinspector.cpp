@@ -2,7 +2,6 @@
 
 #include <QAbstractTableModel>
 #include <QComboBox>
-#include <QDateTime>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -10,7 +9,6 @@
 #include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QTableWidget>
-#include <QTimeZone>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -18,7 +16,7 @@
 #include "herd/cluster.h"
 #include "herd/event.h"
 #include "herd/node/node.h"
-#include "herd/node/peerlink_p.h"
+#include "ui/timetext.h"
 
 using namespace Qt::StringLiterals;
 
@@ -26,16 +24,10 @@ namespace HerdUi {
 
 namespace {
 
-QString utcText(qint64 ns)
+QString linkStateText(const Herd::LinkState &link)
 {
-    const QDateTime time = QDateTime::fromMSecsSinceEpoch(ns / 1'000'000, QTimeZone::utc());
-    return time.toString(u"yyyy-MM-dd hh:mm:ss.zzz"_s) + u" UTC"_s;
-}
-
-QString linkStateText(const Herd::PeerLink &link)
-{
-    using State = Herd::PeerLink::State;
-    switch (link.state()) {
+    using State = Herd::LinkState::State;
+    switch (link.state) {
     case State::Idle: return QObject::tr("idle");
     case State::Connecting: return QObject::tr("connecting");
     case State::Connected: return QObject::tr("connected");
@@ -45,10 +37,10 @@ QString linkStateText(const Herd::PeerLink &link)
     return {};
 }
 
-QString linkStateTip(const Herd::PeerLink &link)
+QString linkStateTip(const Herd::LinkState &link)
 {
-    using State = Herd::PeerLink::State;
-    switch (link.state()) {
+    using State = Herd::LinkState::State;
+    switch (link.state) {
     case State::Idle: return QObject::tr("Not started: the node is not running");
     case State::Connecting: return QObject::tr("A connection attempt is under way");
     case State::Connected: return QObject::tr("Connected: updates flow to this neighbour");
@@ -61,10 +53,10 @@ QString linkStateTip(const Herd::PeerLink &link)
     return {};
 }
 
-QColor linkStateColour(const Herd::PeerLink &link)
+QColor linkStateColour(const Herd::LinkState &link)
 {
-    using State = Herd::PeerLink::State;
-    switch (link.state()) {
+    using State = Herd::LinkState::State;
+    switch (link.state) {
     case State::Connected: return QColor(0x2e, 0x7d, 0x32);
     case State::Cut: return QColor(0xc6, 0x28, 0x28);
     case State::BackingOff: return QColor(0xc2, 0x41, 0x0c);
@@ -306,15 +298,9 @@ void NodeInspector::setNode(const QString &name)
 
 void NodeInspector::watchLinks()
 {
-    for (const QMetaObject::Connection &watch : std::as_const(m_linkWatches))
-        disconnect(watch);
-    m_linkWatches.clear();
-    const Herd::Node *node = m_cluster ? m_cluster->node(m_node) : nullptr;
-    if (!node)
-        return;
-    for (Herd::PeerLink *link : node->links())
-        m_linkWatches.append(
-            connect(link, &Herd::PeerLink::stateChanged, this, &NodeInspector::refreshLinks));
+    disconnect(m_linkWatch);
+    if (const Herd::Node *node = m_cluster ? m_cluster->node(m_node) : nullptr)
+        m_linkWatch = connect(node, &Herd::Node::linkStateChanged, this, &NodeInspector::refreshLinks);
 }
 
 void NodeInspector::onEvent(const Herd::Event &event)
@@ -333,7 +319,7 @@ void NodeInspector::onEvent(const Herd::Event &event)
     case EventKind::NodeStarted:
     case EventKind::NodeStopped:
         if (event.kind == EventKind::NodeStarted)
-            watchLinks(); // a restart may bring new links
+            watchLinks(); // the node may be new: the herd started (again)
         if (!m_refreshTimer.isActive())
             m_refreshTimer.start();
         break;
@@ -386,37 +372,37 @@ void NodeInspector::refreshLinks()
     bool waiting = false;
     for (int row = 0; row < neighbourNames.size(); ++row) {
         const QString &name = neighbourNames.at(row);
-        const Herd::PeerLink *link = node ? node->link(name) : nullptr;
+        const std::optional<Herd::LinkState> link = node ? node->linkState(name) : std::nullopt;
         const Herd::Node *other = m_cluster->node(name);
         const Herd::NodeConfig *config = m_cluster->config().node(name);
-        const QString address = link ? u"%1:%2"_s.arg(link->neighbour().host).arg(link->neighbour().port)
+        const QString address = link ? u"%1:%2"_s.arg(link->host).arg(link->port)
                                 : config ? u"%1:%2"_s.arg(config->host).arg(other ? other->port() : config->port)
                                          : QString();
         QString state = !running ? tr("\u2014 (this node is down)")
                         : link   ? linkStateText(*link)
                                  : tr("no link");
-        if (link && link->isCut() && link->state() != Herd::PeerLink::State::Cut)
+        if (link && link->cut && link->state != Herd::LinkState::State::Cut)
             state += tr(" (cut)");
-        const int retryMs = link && running ? link->msUntilRetry() : -1;
+        const int retryMs = link && running ? link->msUntilRetry : -1;
         if (retryMs >= 0)
             state += retryMs < 1000 ? tr(", retry in %1 ms").arg(retryMs)
                                     : tr(", retry in %1 s").arg(retryMs / 1000.0, 0, 'f', 1);
-        const int queued = link ? link->queuedCount() : 0;
+        const int queued = link ? link->queuedLines : 0;
         // Polled while something changes without an event: a queued line
         // leaving, or a back-off counting down.
-        waiting = waiting || (running && link && (queued > 0 || link->delayMs() > 0 || retryMs >= 0));
+        waiting = waiting || (running && link && (queued > 0 || link->delayMs > 0 || retryMs >= 0));
         QStringList cells(NeighbourColumns);
         cells[NeighbourName] = name;
         cells[NeighbourAddress] = address;
         cells[LinkState] = state;
-        cells[FailedAttempts] = link ? QString::number(link->failedAttempts()) : QString();
+        cells[FailedAttempts] = link ? QString::number(link->failedAttempts) : QString();
         QStringList slow;
-        if (link && link->delayMs() > 0)
-            slow << tr("%1 ms").arg(link->delayMs());
-        if (link && link->jitterMs() > 0)
-            slow << tr("±%1 ms").arg(link->jitterMs());
-        if (link && link->flakyMeanMs() > 0)
-            slow << tr("flaky (up ~%1 ms)").arg(link->flakyMeanMs());
+        if (link && link->delayMs > 0)
+            slow << tr("%1 ms").arg(link->delayMs);
+        if (link && link->jitterMs > 0)
+            slow << tr("±%1 ms").arg(link->jitterMs);
+        if (link && link->flakyMeanMs > 0)
+            slow << tr("flaky (up ~%1 ms)").arg(link->flakyMeanMs);
         cells[LinkDelay] = slow.isEmpty() ? tr("none") : slow.join(u", ");
         cells[QueuedLines] = link ? QString::number(queued) : QString();
         for (int column = 0; column < cells.size(); ++column) {

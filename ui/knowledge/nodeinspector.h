@@ -26,7 +26,7 @@ class NodeRecordsModel; // nodeinspector.cpp
 // that got the IAMAT, the stored AT line).
 //
 // Reads the node's store and links (never changes them). The links' table
-// follows PeerLink::stateChanged at once; the node's events schedule the
+// follows Node::linkStateChanged at once; the node's events schedule the
 // rest, coalesced by a short timer, and while lines wait on a delayed
 // link the queue is polled (a queued line makes no event). At most
 // MaxRecordsShown records are listed (the newest client times); the header
@@ -88,7 +88,7 @@ private:
     QTimer m_refreshTimer;
     QTimer m_linksTimer; // coalesces link events
     QTimer m_queuePoll;  // runs while lines wait on this node's links
-    QList<QMetaObject::Connection> m_linkWatches;
+    QMetaObject::Connection m_linkWatch; // the node's linkStateChanged
 };
 
 } // namespace HerdUi

@@ -5,12 +5,12 @@
 #include <algorithm>
 
 #include <QBrush>
-#include <QDateTime>
 #include <QFont>
 #include <QGuiApplication>
 #include <QPalette>
 
 #include "herd/log/logexport.h"
+#include "ui/timetext.h"
 
 using namespace Qt::StringLiterals;
 
@@ -18,7 +18,6 @@ namespace HerdUi {
 
 namespace {
 
-constexpr qint64 NsPerMs = 1'000'000;
 constexpr int MinimumRingGrowth = 1024;
 
 // Also the characters the logs escape although they are text (line
@@ -85,7 +84,7 @@ QVariant EventLogModel::data(const QModelIndex &index, int role) const
     switch (role) {
     case Qt::DisplayRole:
         switch (column) {
-        case Time: return displayTime(event.timeNs);
+        case Time: return localTimeText(event.timeNs);
         case Node: return event.node;
         case Kind: return QString::fromLatin1(Herd::eventKindName(event.kind));
         case Peer: return escapedText(event.peer);
@@ -312,19 +311,6 @@ QColor EventLogModel::colorFor(Herd::EventKind kind, bool dark)
     case K::LineSent: break;
     }
     return {};
-}
-
-QString EventLogModel::displayTime(qint64 timeNs)
-{
-    qint64 ms = timeNs / NsPerMs;
-    qint64 subMs = timeNs % NsPerMs;
-    if (subMs < 0) {
-        subMs += NsPerMs;
-        --ms;
-    }
-    const qint64 micros = subMs / 1000;
-    return QDateTime::fromMSecsSinceEpoch(ms, Qt::LocalTime).toString(u"HH:mm:ss.zzz"_s)
-           + QString::number(micros).rightJustified(3, u'0');
 }
 
 } // namespace HerdUi

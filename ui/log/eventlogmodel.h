@@ -80,8 +80,6 @@ public:
     // The text colour of a kind's rows; invalid when the palette's text
     // colour is right (ordinary traffic).
     static QColor colorFor(Herd::EventKind kind, bool darkPalette = false);
-    // Local wall-clock time with microseconds: "14:03:27.123456".
-    static QString displayTime(qint64 timeNs);
 
 private:
     void flush();

@@ -15,6 +15,7 @@
 #include "ui/plots/faultshade.h"
 #include "ui/plots/graphseries.h"
 #include "ui/plots/herdstats.h"
+#include "ui/timetext.h"
 
 using namespace Qt::StringLiterals;
 
@@ -326,11 +327,10 @@ void PlotsView::refresh()
     } else {
         std::sort(visible.begin(), visible.end());
         const double median = visible.at(visible.size() / 2);
-        const auto ms = [](double value) { return QString::number(value, 'f', value < 10 ? 1 : 0); };
         m_note->setText(visible.size() == 1
-                            ? tr("1 update in view; convergence %1 ms").arg(ms(median))
+                            ? tr("1 update in view; convergence %1 ms").arg(msText(median))
                             : tr("%1 updates in view; convergence median %2 ms, max %3 ms")
-                                  .arg(QString::number(visible.size()), ms(median), ms(visible.constLast())));
+                                  .arg(QString::number(visible.size()), msText(median), msText(visible.constLast())));
     }
 
     for (QCustomPlot *plot : {m_messages, m_convergence, m_clients})

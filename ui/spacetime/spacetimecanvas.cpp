@@ -12,6 +12,7 @@
 #include <cmath>
 
 #include "ui/spacetime/spacetimehistory.h"
+#include "ui/timetext.h"
 #include "ui/topology/topologystyle.h"
 
 using namespace Qt::StringLiterals;
@@ -51,24 +52,6 @@ QFont smallFont(int pixels, bool bold = false)
     font.setPixelSize(pixels);
     font.setBold(bold);
     return font;
-}
-
-QString wallText(qint64 ns, bool withMicros = true)
-{
-    const QDateTime time = QDateTime::fromMSecsSinceEpoch(ns / 1'000'000);
-    QString text = time.toString(u"hh:mm:ss.zzz"_s);
-    if (withMicros)
-        text += u"%1"_s.arg((ns / 1000) % 1000, 3, 10, QLatin1Char('0'));
-    return text;
-}
-
-QString durationText(qint64 ns)
-{
-    if (ns < 1'000'000)
-        return u"%1 µs"_s.arg(double(ns) / 1e3, 0, 'f', 0);
-    if (ns < 1'000'000'000)
-        return u"%1 ms"_s.arg(double(ns) / 1e6, 0, 'f', ns < 10'000'000 ? 2 : 0);
-    return u"%1 s"_s.arg(double(ns) / 1e9, 0, 'f', 2);
 }
 
 double distanceToSegment(const QPointF &p, const QLineF &line)
@@ -251,7 +234,7 @@ void SpaceTimeCanvas::paintGrid(QPainter &painter, const QRectF &plot) const
             const qint64 ns = qint64(t);
             label = step >= 1e9 ? QDateTime::fromMSecsSinceEpoch(ns / 1'000'000).toString(u"hh:mm:ss"_s)
                 : step >= 1e6   ? QDateTime::fromMSecsSinceEpoch(ns / 1'000'000).toString(u"mm:ss.zzz"_s)
-                                : wallText(ns).mid(3);
+                                : localTimeText(ns).mid(3);
         } else {
             label = QString::number(qint64(t));
         }
@@ -522,7 +505,7 @@ QString SpaceTimeCanvas::tooltipAt(const QPointF &pos) const
     if (const SpaceTimeMessage *message = m_history->message(messageAt(pos))) {
         QString text = u"<b>%1 → %2</b>&nbsp; %3<br>"_s.arg(message->from.toHtmlEscaped(),
             message->to.toHtmlEscaped(), QString::fromUtf8(message->client).toHtmlEscaped());
-        text += tr("sent %1 (Lamport %2)").arg(wallText(message->sentNs)).arg(message->sentTick);
+        text += tr("sent %1 (Lamport %2)").arg(localTimeText(message->sentNs)).arg(message->sentTick);
         const bool travelled
             = message->outcome != Outcome::NotSent && message->outcome != Outcome::Lost;
         if (travelled && !message->note.isEmpty())
@@ -530,11 +513,11 @@ QString SpaceTimeCanvas::tooltipAt(const QPointF &pos) const
         if (message->writtenNs >= 0)
             text += u"<br>"_s
                 + tr("held %1 on the link (delay or backlog), then written")
-                      .arg(durationText(message->writtenNs - message->sentNs));
+                      .arg(preciseDurationText(message->writtenNs - message->sentNs));
         if (message->isReceived()) {
             text += u"<br>"_s
                 + (message->sendSeen ? tr("received %1 later (Lamport %2)")
-                                           .arg(durationText(message->receivedNs - message->sentNs))
+                                           .arg(preciseDurationText(message->receivedNs - message->sentNs))
                                            .arg(message->receivedTick)
                                      : tr("received; sent from outside this process"));
         }
@@ -564,7 +547,7 @@ QString SpaceTimeCanvas::tooltipAt(const QPointF &pos) const
         const double y = laneY(m_history->laneOf(mark.node));
         if (std::hypot(pos.x() - x, pos.y() - y) > 8)
             continue;
-        const QString when = wallText(mark.timeNs);
+        const QString when = localTimeText(mark.timeNs);
         switch (mark.kind) {
         case MarkKind::Iamat:
             return tr("IAMAT from %1 at %2, %3: %4")

@@ -44,16 +44,18 @@ bool isPeerMessage(const QByteArray &line)
     return line.startsWith("AT ") || line.startsWith("SYNC ");
 }
 
-// A message of `line` from `from` to `to`, sent at `ns` as far as is known.
-SpaceTimeMessage messageOf(const QString &from, const QString &to, const QByteArray &line, qint64 ns)
+// The message `event` reports, from `from` to `to`, sent at the event's time
+// as far as is known.
+SpaceTimeMessage messageOf(const QString &from, const QString &to, const Herd::Event &event)
 {
     SpaceTimeMessage message;
     message.from = from;
     message.to = to;
-    message.line = line;
-    message.resync = line.startsWith("SYNC ");
-    message.update = SpaceTimeHistory::updateKey(line, &message.client);
-    message.sentNs = ns;
+    message.line = event.line;
+    message.resync = event.line.startsWith("SYNC ");
+    message.update = SpaceTimeHistory::updateKey(event.line);
+    message.client = event.client;
+    message.sentNs = event.timeNs;
     return message;
 }
 
@@ -135,7 +137,7 @@ void SpaceTimeHistory::clear()
     m_latestTick = 0;
 }
 
-QByteArray SpaceTimeHistory::updateKey(const QByteArray &line, QByteArray *client)
+QByteArray SpaceTimeHistory::updateKey(const QByteArray &line)
 {
     QByteArrayView parts[6];
     const int count = fields(line, parts, 6);
@@ -150,8 +152,6 @@ QByteArray SpaceTimeHistory::updateKey(const QByteArray &line, QByteArray *clien
     } else {
         return {};
     }
-    if (client)
-        *client = parts[clientField].toByteArray();
     QByteArray key;
     key.reserve(parts[clientField].size() + 1 + parts[timeField].size());
     return key.append(parts[clientField]).append(' ').append(parts[timeField]);
@@ -314,8 +314,8 @@ void SpaceTimeHistory::rememberHandOff(const Herd::Event &event)
 
 void SpaceTimeHistory::onSent(const Herd::Event &event)
 {
-    SpaceTimeMessage message = messageOf(event.node, event.peer, event.line, event.timeNs);
-    // PeerLink reports a line that waited on the link (a delay, or a socket
+    SpaceTimeMessage message = messageOf(event.node, event.peer, event);
+    // A peer link reports a line that waited on the link (a delay, or a socket
     // behind) as "delayed" or "queued" when it is written at last: it left
     // the node when the node stored the record. Any other detail says why
     // it was sent (a resync handing over an old record): kept for the tooltip.
@@ -337,7 +337,7 @@ void SpaceTimeHistory::onSent(const Herd::Event &event)
 
 void SpaceTimeHistory::onSkipped(const Herd::Event &event)
 {
-    SpaceTimeMessage message = messageOf(event.node, event.peer, event.line, event.timeNs);
+    SpaceTimeMessage message = messageOf(event.node, event.peer, event);
     message.sentTick = tick(event.node);
     message.outcome = SpaceTimeMessage::Outcome::NotSent;
     message.note = event.detail;
@@ -353,7 +353,8 @@ void SpaceTimeHistory::onReceived(const Herd::Event &event)
         SpaceTimeMark mark;
         mark.kind = SpaceTimeMark::Kind::Iamat;
         mark.node = to;
-        mark.update = updateKey(event.line, &mark.client);
+        mark.update = updateKey(event.line);
+        mark.client = event.client;
         mark.timeNs = event.timeNs;
         mark.tick = tick(to);
         addMark(std::move(mark));
@@ -402,7 +403,7 @@ void SpaceTimeHistory::onReceived(const Herd::Event &event)
         ++m_unmatched;
         if (!m_lane.contains(event.peer))
             return;
-        SpaceTimeMessage arrival = messageOf(event.peer, to, event.line, event.timeNs);
+        SpaceTimeMessage arrival = messageOf(event.peer, to, event);
         arrival.sentTick = tick(to);
         arrival.receivedNs = event.timeNs;
         arrival.receivedTick = arrival.sentTick;

@@ -152,7 +152,7 @@ public:
     qint64 earliestTick() const;
 
     // "client time" from an AT or IAMAT line; empty if it is neither.
-    static QByteArray updateKey(const QByteArray &line, QByteArray *client = nullptr);
+    static QByteArray updateKey(const QByteArray &line);
 
 private:
     SpaceTimeMessage *find(quint64 id);

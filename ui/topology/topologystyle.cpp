@@ -4,7 +4,6 @@
 #include <QtGlobal>
 
 #include "herd/node/node.h"
-#include "herd/node/peerlink_p.h"
 
 namespace HerdUi::TopologyStyle {
 
@@ -15,25 +14,25 @@ NodeLook nodeLook(const Herd::Node *node)
     return node->isRunning() ? NodeLook::Running : NodeLook::Killed;
 }
 
-LinkLook linkLook(const Herd::PeerLink *link, bool senderRunning)
+LinkLook linkLook(const std::optional<Herd::LinkState> &link, bool senderRunning)
 {
     if (!link)
         return LinkLook::Down;
     // A cut is the user's decision and holds while the sender is down too.
-    if (link->isCut())
+    if (link->cut)
         return LinkLook::Cut;
     if (!senderRunning)
         return LinkLook::Down;
-    switch (link->state()) {
-    case Herd::PeerLink::State::Connected:
-        return link->delayMs() > 0 || link->jitterMs() > 0 ? LinkLook::Delayed : LinkLook::Up;
-    case Herd::PeerLink::State::Connecting:
+    switch (link->state) {
+    case Herd::LinkState::State::Connected:
+        return link->delayMs > 0 || link->jitterMs > 0 ? LinkLook::Delayed : LinkLook::Up;
+    case Herd::LinkState::State::Connecting:
         return LinkLook::Connecting;
-    case Herd::PeerLink::State::BackingOff:
+    case Herd::LinkState::State::BackingOff:
         return LinkLook::BackingOff;
-    case Herd::PeerLink::State::Cut:
+    case Herd::LinkState::State::Cut:
         return LinkLook::Cut;
-    case Herd::PeerLink::State::Idle:
+    case Herd::LinkState::State::Idle:
         break;
     }
     return LinkLook::Down;

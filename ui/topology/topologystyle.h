@@ -5,9 +5,12 @@
 #include <QFont>
 #include <QPen>
 
+#include <optional>
+
+#include "herd/linkstate.h"
+
 namespace Herd {
 class Node;
-class PeerLink;
 } // namespace Herd
 
 namespace HerdUi {
@@ -35,8 +38,8 @@ inline constexpr LinkLook kAllLinkLooks[] = {LinkLook::Up,  LinkLook::Delayed, L
                                              LinkLook::BackingOff, LinkLook::Cut, LinkLook::Down};
 
 NodeLook nodeLook(const Herd::Node *node);
-// `link` may be null (sender not running here).
-LinkLook linkLook(const Herd::PeerLink *link, bool senderRunning);
+// `link` may be empty (sender not running here).
+LinkLook linkLook(const std::optional<Herd::LinkState> &link, bool senderRunning);
 QString linkLookName(LinkLook look);
 // For the legend: what the look means, in a few words.
 QString linkLookDescription(LinkLook look);

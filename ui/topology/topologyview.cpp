@@ -17,7 +17,6 @@
 #include "herd/node/node.h"
 #include "ui/topology/nodeitem.h"
 #include "ui/topology/partitionpreviewitem.h"
-#include "herd/node/peerlink_p.h"
 #include "ui/topology/topologylayout.h"
 #include "ui/topology/topologylegend.h"
 #include "ui/topology/topologystyle.h"
@@ -46,28 +45,6 @@ public:
 };
 
 constexpr int kFrameMs = 16;
-
-// Field 4 of "AT server diff client position time", split on any white space.
-QByteArray atClient(const QByteArray &line)
-{
-    const auto isSpace = [](char c) { return c == ' ' || (c >= '\t' && c <= '\r'); };
-    int field = 0;
-    qsizetype i = 0;
-    const qsizetype n = line.size();
-    while (i < n) {
-        while (i < n && isSpace(line[i]))
-            ++i;
-        const qsizetype start = i;
-        while (i < n && !isSpace(line[i]))
-            ++i;
-        if (start < i) {
-            if (field == 3)
-                return line.mid(start, i - start);
-            ++field;
-        }
-    }
-    return {};
-}
 
 } // namespace
 
@@ -249,7 +226,7 @@ void TopologyView::onEvent(const Herd::Event &event)
         // Updates travel as tokens; the resync digest lines (SYNC ...) do not:
         // the records they bring over arrive as AT lines and are shown.
         if (event.viaPeerLink && !event.peer.isEmpty() && event.line.startsWith("AT "))
-            m_animator->lineSent(event.node, event.peer, atClient(event.line), m_wall.elapsed());
+            m_animator->lineSent(event.node, event.peer, event.client, m_wall.elapsed());
         break;
     case EventKind::RecordStored:
         m_dirtyNodes.insert(event.node);
@@ -322,9 +299,9 @@ void TopologyView::refreshLink(LinkItem *link)
         const QString from = (fromA ? link->nodeA() : link->nodeB())->name();
         const QString to = (fromA ? link->nodeB() : link->nodeA())->name();
         const Herd::Node *sender = m_cluster ? m_cluster->node(from) : nullptr;
-        const Herd::PeerLink *peerLink = sender ? sender->link(to) : nullptr;
-        link->setLook(fromA, linkLook(peerLink, sender && sender->isRunning()), peerLink ? peerLink->delayMs() : 0);
-        link->setFaults(fromA, peerLink ? peerLink->jitterMs() : 0, peerLink ? peerLink->flakyMeanMs() : 0);
+        const std::optional<Herd::LinkState> state = sender ? sender->linkState(to) : std::nullopt;
+        link->setLook(fromA, linkLook(state, sender && sender->isRunning()), state ? state->delayMs : 0);
+        link->setFaults(fromA, state ? state->jitterMs : 0, state ? state->flakyMeanMs : 0);
     }
 }
 
