@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/console.h"
 
 void printLine(FILE *stream, const QString &text)

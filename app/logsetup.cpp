@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/logsetup.h"
 
 bool openLogs(const Options &options, const QStringList &nodes, std::unique_ptr<Herd::LogWriter> *logs,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Shared by bench/run-bench.sh and bench/profile.sh (sourced, not run).
 
 # freePorts N: N loopback ports the kernel picked and released, on one line.

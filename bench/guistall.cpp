@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // How long does the window's event loop stall while the herd it shows
 // takes 2,000 updates a second? Opens the main window (offscreen unless a
 // display is set) on the default herd with OS-picked ports, drives it with

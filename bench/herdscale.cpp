@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // herd-scale: does a large random herd converge, and what does it cost?
 //
 // Builds a random connected herd in this process (--nodes 100, average

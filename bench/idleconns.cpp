@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // herd-idle: what does one idle client connection cost a node in memory?
 //
 // Starts `herd --server` on a one-node herd (127.0.0.1, a port the OS picks),

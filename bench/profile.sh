@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Instructions per request on the 5-node bench herd, under callgrind: the
 # figure to compare changes by, since it does not depend on the machine's load.
 #   bench/profile.sh [BUILD_DIR]   (env: REQUESTS=5000 CONNECTIONS=100 MIX=iamat=100 OUT=DIR)

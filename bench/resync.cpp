@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // herd-resync: what resynchronisation costs with many clients. Two nodes in
 // this process, linked over loopback, both holding N clients; while their
 // link is cut, D of them move on at one node only. When the link is restored

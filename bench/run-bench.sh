@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Herd benchmark: one run, side by side, on 127.0.0.1 only.
 #   redis-server inline PING (the ceiling of a one-thread line server),
 #   IAMAT/s on a 5-node herd (logging every line, as by default, and again

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Settings every first-party target links: the language level, warnings and
 # the Qt defines that keep string handling explicit. Third-party code
 # (QCustomPlot) never links this, so its warnings cannot break our build.

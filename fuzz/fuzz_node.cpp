@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // libFuzzer target for a whole node: each input is a byte stream that a
 // client writes over a real loopback TCP connection, in a few chunks, with an
 // optional half-close. The node's replies are checked against a model of

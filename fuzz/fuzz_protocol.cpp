@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // libFuzzer target for the line parser (herd/wire/protocol.h): arbitrary bytes go
 // to Herd::parseLine, whole and split on '\n', and every result is held to
 // the invariants docs/protocol.md states. See fuzz/README.md.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Runs one lab as a CTest test: `herd --scenario LAB`, logging into a fresh
 # temporary folder that is removed afterwards. Fails when herd exits with
 # anything but 0 (an expectation failed, or the lab could not run).

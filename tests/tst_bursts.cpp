@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Bursts, strangers and connection storms: what a node acknowledged is never
 // stranded, and nobody but a neighbour drives a neighbour's link. Each test
 // here first failed on the code it guards against.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The herd executable seen from outside (README.md, "The command line"):
 // help, version, presets, every bad command line, a port in use, a clean
 // headless run with logs, and one herd split over two processes. Runs the

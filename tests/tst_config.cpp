@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The herd file (docs/herd-file.md) and the built-in presets: what
 // loads, what fails and how the error names the key, node or link at fault.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // EventLogModel, the log's bounded ring of events, under
 // QAbstractItemModelTester while it appends and wraps: batched flushes,
 // capacity, what each column shows, and EventFilterModel's filters and sort.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Link faults and partitions in the core, as the GUI and scenarios use
 // them: a cut stops one direction or both until restored, a delay holds
 // lines back and keeps their order, jitter spreads the holds but not the

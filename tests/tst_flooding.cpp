@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Flooding between the nodes of a herd (docs/protocol.md, "Between nodes: flooding"), on
 // real TCP over 127.0.0.1 with OS-picked ports: every built-in herd, each
 // node as the origin; stale and out-of-order updates; a node killed and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // HerdStats: rates, known clients, convergence times and fault windows from
 // synthetic events, sampled with an injected clock, plus one real herd.
 

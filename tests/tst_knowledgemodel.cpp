@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // KnowledgeModel (who knows what) under QAbstractItemModelTester, from
 // synthetic events and from a real five-node herd; KnowledgeView's summary;
 // NodeInspector over that herd's nodes.

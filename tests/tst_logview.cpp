@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // LogView, the window's log: its node filter and count, the filter bar
 // following filters set from code, exports of what is shown and of
 // everything, and fifty thousand events appended while it follows.

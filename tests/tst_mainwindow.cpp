@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The whole window over a live in-process herd (offscreen): the actions a
 // person takes change both the core and what is drawn, and a busy window
 // still renders. (Its pictures come from tools/screenshots.)

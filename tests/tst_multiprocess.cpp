@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A real herd across processes: five `herd --server --node X` children on
 // loopback, clients sending all along; one is killed with SIGKILL (no
 // clean-up, memory gone), restarted, and every node must end up holding

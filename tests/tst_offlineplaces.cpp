@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Tests the offline WHATSAT places source: the embedded GeoNames set, GeoJSON
 // loading and its errors, and the spatial index against a brute-force scan,
 // with queries at the poles and across the antimeridian.

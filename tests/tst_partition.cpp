@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Named partitions on the herd's own graph (herd/partition.h): pure
 // functions of a HerdConfig, so every answer is checked exactly, on the
 // built-in herds and on small graphs made to show one rule each.

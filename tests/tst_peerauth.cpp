@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Peer authentication: with a shared secret, neighbours prove they know it
 // and seal each line (HMAC-SHA256, fresh per connection, numbered), and an
 // AT or SYNC line from anyone else is answered "?" and logged.

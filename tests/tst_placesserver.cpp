@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The places server (docs/places.md, "Places server") over real loopback
 // TCP: its legacy and Places API (New) answers against the offline source it
 // serves, the field mask, every documented error, a source that answers

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // PlotsView's series over a HerdStats fed synthetic events: a graph per
 // node, the convergence scatter, fault shading, following the newest window
 // and rebuilding when a node appears.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The pure line parser and formatters of docs/protocol.md, fed tables of lines.
 // No sockets, no event loop.
 

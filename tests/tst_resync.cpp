@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Resynchronisation: a node that was down or cut off learns what it missed
 // once its links are back, with a digest first so that nothing the other
 // side holds is sent again; neighbours that speak only docs/protocol.md are sent

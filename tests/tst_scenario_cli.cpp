@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // `herd --scenario`: its exit codes (passed, failed, bad file, bad command
 // line), that it never opens a window, and its logs and --verbose output.
 // Runs the real binary; every wait is bounded.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The scenario file format (docs/scenarios.md): every step kind, timing,
 // partition presets worked out on the herd, where the herd comes from, every
 // bad file with the exact message naming its step and field, and the labs.

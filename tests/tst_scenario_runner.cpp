@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The scenario runner against a real herd on loopback (passing, failing,
 // actions that cannot be done, paused and stepped), and the report it
 // prints. Waits are bounded and on signals; none is a sleep.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Half-close, the course grader's way: the client writes its last line
 // (maybe without a newline), shuts down its sending side and reads to EOF;
 // the node answers everything, pending WHATSATs included, then closes.

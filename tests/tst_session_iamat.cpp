@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // IAMAT over real loopback TCP, as a client of docs/protocol.md sees it: the
 // AT reply byte for byte (time forms, odd ids and positions, white space),
 // older reports answered but not stored, the events each line makes, and the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Invalid input and how lines arrive: every bad line echoed as "? <line>",
 // white space and line endings, several lines in one write, one line byte by
 // byte, a megabyte without a newline, and the line length limit.

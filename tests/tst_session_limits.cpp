@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Load and the node's limits (docs/herd-file.md): many clients at once,
 // connections refused past maxConnections, idle clients closed, readers too
 // slow for their replies dropped, and WHATSATs held at their caps.

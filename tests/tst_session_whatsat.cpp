@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // WHATSAT over real loopback TCP: the places reply (the AT line, Google's
 // JSON, the empty line), unknown clients, a fake Google behind it, and the
 // order of replies while a slow places source keeps a WHATSAT waiting.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // SocketPoller: one epoll set for many descriptors (herd/net/socketpoller_p.h).
 // Socket pairs stand in for connections: what is tested is readiness, not
 // the network. "Not reported" is checked without sleeping: a second pair is

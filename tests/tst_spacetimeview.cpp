@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The space-time diagram: arrows matched from sends and receipts (synthetic
 // events and a real herd's), their outcomes, Lamport clocks, the bounded
 // ring, and picking an arrow with the mouse.

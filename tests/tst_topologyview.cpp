@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The topology view over a live herd: items for every node and link, flood
 // tokens that appear and land, killed nodes and cut links shown by style,
 // positions that round-trip, aggregation under a burst, and the cost of a

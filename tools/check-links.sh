@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Checks the links of Herd's Markdown files, so the docs stay walkable.
 #
 #   tools/check-links.sh                 links only

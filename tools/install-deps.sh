@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Installs what Herd needs to build, run and test on Debian 12, from Debian's
 # own packages. Safe to run again: apt-get skips what is already there.
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Regenerates resources/places/geonames-cities.bin, the offline places data
 // set behind WHATSAT (read by herd/places/offlineplaces.cpp). Run from the repo root:
 //

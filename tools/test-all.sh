@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Installs, builds and runs every test of Herd: the README's test command,
 # and what CI runs (.ci/run calls this and nothing else).
 #

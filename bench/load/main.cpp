@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // herd-load: a load generator for the herd protocol (and for any server that
 // answers one line per line, such as redis-server's inline PING).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The end of a run: heal everything, poll every node for every client
 // until they agree with the history (or the deadline passes), then stop the
 // herd.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The fault phase: the workload starts, and every 0.5 to 2 s a fault drawn
 // from --seed: a kill, a stop, a cut, a connection storm or a stranger.
 

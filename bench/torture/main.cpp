@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // herd-torture: a herd of `herd --server` processes under faults and load,
 // judged only by what can be seen from outside it.
 //

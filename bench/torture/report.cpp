@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The report: what happened, and each check that failed with an example;
 // also as JSON with --json. Sets the exit status and ends the event loop.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "herd/node/peersession_p.h"
 
 #include "herd/net/lineconnection_p.h"

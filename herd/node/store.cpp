@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "herd/node/store.h"
 
 #include "herd/node/digest_p.h"

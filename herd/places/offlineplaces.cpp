@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The embedded data set (made by tools/make-places.mjs) is, as qUncompress()
 // reads it: a 4-byte big-endian length, then a zlib stream of UTF-8 text:
 //   "# herd places v1\t<source>\t<count>\n"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "herd/places/placesfactory.h"
 
 #include "herd/places/googleplaces.h"

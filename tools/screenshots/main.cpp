@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // herd-screenshots: renders pictures of Herd's window and views offscreen,
 // into a folder, for the docs (docs/window.md) and for a human to look at.
 // It checks nothing: the test suites do.

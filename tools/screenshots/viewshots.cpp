@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Pictures of single views: the topology diagram over a live herd (faults,
 // a burst, many tokens), the plots and the knowledge table over four minutes
 // of a lively made-up herd, the node inspector, and the log.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Pictures of the whole window over a live herd in this process: the
 // README's picture (a lab run to its end), a partition previewed, faults
 // applied, and a busy window with each of its tabs.
