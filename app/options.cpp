@@ -81,25 +81,30 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
     else if (parser.isSet(server))
         options.mode = Options::Mode::Server;
 
-    for (const QCommandLineOption *single : {&scenario, &preset, &config, &logDir, &log, &placesUrl, &placesApi, &placesFile, &placesTimeout, &placesServer}) {
+    for (const QCommandLineOption *single : {&scenario, &preset, &config, &logDir, &log, &placesUrl,
+                                             &placesApi, &placesFile, &placesTimeout, &placesServer}) {
         if (parser.values(*single).size() > 1)
             return fail(QStringLiteral("--%1 is given more than once").arg(single->names().constFirst()));
     }
     if (parser.isSet(placesServer)) {
-        for (const QCommandLineOption *other : {&server, &scenario, &preset, &config, &node, &logDir, &log, &verbose}) {
+        for (const QCommandLineOption *other :
+             {&server, &scenario, &preset, &config, &node, &logDir, &log, &verbose}) {
             if (parser.isSet(*other))
                 return fail(QStringLiteral("--places-server runs only the places server, no herd; drop --%1")
                                 .arg(other->names().constFirst()));
         }
         for (const QCommandLineOption *google : {&placesUrl, &placesApi, &placesTimeout}) {
             if (parser.isSet(*google))
-                return fail(QStringLiteral("--places-server serves offline places (built in, or --places-file); drop --%1")
-                                .arg(google->names().constFirst()));
+                return fail(
+                    QStringLiteral(
+                        "--places-server serves offline places (built in, or --places-file); drop --%1")
+                        .arg(google->names().constFirst()));
         }
         if (!readListenAddress(parser.value(placesServer), &options))
-            return fail(QStringLiteral("--places-server: \"%1\" is not [ADDR:]PORT (ADDR an IP address such as "
-                                       "127.0.0.1 or 0.0.0.0, PORT a number from 0 to 65535)")
-                            .arg(parser.value(placesServer)));
+            return fail(
+                QStringLiteral("--places-server: \"%1\" is not [ADDR:]PORT (ADDR an IP address such as "
+                               "127.0.0.1 or 0.0.0.0, PORT a number from 0 to 65535)")
+                    .arg(parser.value(placesServer)));
     }
     if (parser.isSet(preset) && parser.isSet(config))
         return fail(QStringLiteral("give --preset or --config, not both"));
@@ -108,8 +113,9 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
         // always runs headless, even where a display would allow the GUI.
         for (const QCommandLineOption *other : {&server, &preset, &config, &node}) {
             if (parser.isSet(*other))
-                return fail(QStringLiteral("--scenario runs the herd its file names, in this process; drop --%1")
-                                .arg(other->names().constFirst()));
+                return fail(
+                    QStringLiteral("--scenario runs the herd its file names, in this process; drop --%1")
+                        .arg(other->names().constFirst()));
         }
         options.scenarioFile = parser.value(scenario);
         if (options.scenarioFile.isEmpty())
@@ -139,12 +145,14 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
         else if (what == u"none")
             options.log = Options::Log::None;
         else
-            return fail(QStringLiteral("--log must be \"all\", \"changes\" or \"none\", not \"%1\"").arg(what));
+            return fail(
+                QStringLiteral("--log must be \"all\", \"changes\" or \"none\", not \"%1\"").arg(what));
     }
     options.placesUrl = parser.value(placesUrl);
     options.placesApi = parser.value(placesApi);
     if (!options.placesApi.isEmpty() && options.placesApi != u"legacy" && options.placesApi != u"new")
-        return fail(QStringLiteral("--places-api must be \"legacy\" or \"new\", not \"%1\"").arg(options.placesApi));
+        return fail(
+            QStringLiteral("--places-api must be \"legacy\" or \"new\", not \"%1\"").arg(options.placesApi));
     options.placesFile = parser.value(placesFile);
     if (!options.placesFile.isEmpty() && (!options.placesUrl.isEmpty() || !options.placesApi.isEmpty()))
         return fail(QStringLiteral("--places-file (offline points) cannot be combined with Google options"));
@@ -152,7 +160,8 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
         bool ok = false;
         options.placesTimeoutMs = parser.value(placesTimeout).toInt(&ok);
         if (!ok || options.placesTimeoutMs < 1 || options.placesTimeoutMs > 600'000)
-            return fail(QStringLiteral("--places-timeout must be a whole number of milliseconds from 1 to 600000"));
+            return fail(
+                QStringLiteral("--places-timeout must be a whole number of milliseconds from 1 to 600000"));
     }
     options.verbose = parser.isSet(verbose);
     return options;
@@ -254,10 +263,10 @@ any failed, 2 for a bad scenario file or command line.
 
 std::optional<Herd::HerdConfig> herdConfigFor(const Options &options, QString *error)
 {
-    std::optional<Herd::HerdConfig> config =
-        options.configFile.isEmpty()
-            ? Herd::HerdConfig::preset(options.preset.isEmpty() ? Herd::HerdConfig::defaultPreset() : options.preset, error)
-            : Herd::HerdConfig::fromFile(options.configFile, error);
+    std::optional<Herd::HerdConfig> config = options.configFile.isEmpty()
+        ? Herd::HerdConfig::preset(
+            options.preset.isEmpty() ? Herd::HerdConfig::defaultPreset() : options.preset, error)
+        : Herd::HerdConfig::fromFile(options.configFile, error);
     if (!config)
         return std::nullopt;
     applyPlacesOptions(options, &*config);
@@ -274,7 +283,7 @@ void applyPlacesOptions(const Options &options, Herd::HerdConfig *config)
     }
     if (!options.placesUrl.isEmpty() || !options.placesApi.isEmpty()) {
         const bool isNew = options.placesApi == u"new"
-                           || (options.placesApi.isEmpty() && places.source == PlacesSettings::Source::GoogleNew);
+            || (options.placesApi.isEmpty() && places.source == PlacesSettings::Source::GoogleNew);
         places.source = isNew ? PlacesSettings::Source::GoogleNew : PlacesSettings::Source::Google;
         if (!options.placesUrl.isEmpty())
             places.url = options.placesUrl;

@@ -12,19 +12,19 @@ struct Options
 {
     enum class Mode { Gui, Server, Scenario, PlacesServer, ListPresets, Help, Version };
     Mode mode = Mode::Gui;
-    QString preset;     // empty: the default preset, unless configFile is set
+    QString preset; // empty: the default preset, unless configFile is set
     QString configFile;
     QString scenarioFile; // --scenario: the scenario brings its own herd
-    QStringList nodes;  // --node, repeatable; empty: all
+    QStringList nodes;    // --node, repeatable; empty: all
     QString logDir = QStringLiteral("logs");
     enum class Log { All, Changes, None }; // --log: what the per-node logs hold
     Log log = Log::All;
     QString placesUrl;
-    QString placesApi;  // "legacy" or "new"; empty: as the herd file says
+    QString placesApi; // "legacy" or "new"; empty: as the herd file says
     QString placesFile;
-    int placesTimeoutMs = 0; // 0: as the herd file says
+    int placesTimeoutMs = 0;                                   // 0: as the herd file says
     QString placesServerAddress = QStringLiteral("127.0.0.1"); // --places-server [ADDR:]PORT
-    quint16 placesServerPort = 0; // 0: one the OS picks
+    quint16 placesServerPort = 0;                              // 0: one the OS picks
     bool verbose = false;
 };
 
@@ -32,7 +32,9 @@ struct Options
 std::optional<Options> parseOptions(const QStringList &arguments, QString *error);
 QString helpText();
 
-namespace Herd { struct HerdConfig; }
+namespace Herd {
+struct HerdConfig;
+}
 
 // The herd the options name (preset, file or the default), with the places
 // flags applied over the herd file's own settings.

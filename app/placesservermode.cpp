@@ -29,15 +29,17 @@ int runPlacesServer(const Options &options)
 
     Herd::PlacesServer server(places.get());
     if (!server.listen(QHostAddress(options.placesServerAddress), options.placesServerPort, &error)) {
-        printLine(stderr, QStringLiteral("herd: places server: cannot listen on %1:%2: %3")
-                              .arg(options.placesServerAddress)
-                              .arg(options.placesServerPort)
-                              .arg(error));
+        printLine(stderr,
+                  QStringLiteral("herd: places server: cannot listen on %1:%2: %3")
+                      .arg(options.placesServerAddress)
+                      .arg(options.placesServerPort)
+                      .arg(error));
         return 1;
     }
-    printLine(stdout, QStringLiteral("herd: places server on %1 (legacy: %2, new: %3); places: %4; stop with Ctrl-C")
-                          .arg(server.url(), QString::fromLatin1(Herd::PlacesServer::LegacyPath),
-                               QString::fromLatin1(Herd::PlacesServer::PlacesNewPath), places->description()));
+    printLine(stdout,
+              QStringLiteral("herd: places server on %1 (legacy: %2, new: %3); places: %4; stop with Ctrl-C")
+                  .arg(server.url(), QString::fromLatin1(Herd::PlacesServer::LegacyPath),
+                       QString::fromLatin1(Herd::PlacesServer::PlacesNewPath), places->description()));
     const int status = app.exec();
     printLine(stdout, QStringLiteral("herd: places server stopped"));
     return status;

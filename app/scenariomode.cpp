@@ -80,7 +80,8 @@ int runScenario(const Options &options)
         print(stderr, u"herd: " + error + u'\n');
         return 1;
     }
-    print(stdout, logs ? QStringLiteral("Logs: %1/<node>.log\n").arg(options.logDir) : QStringLiteral("Logs: off\n"));
+    print(stdout,
+          logs ? QStringLiteral("Logs: %1/<node>.log\n").arg(options.logDir) : QStringLiteral("Logs: off\n"));
 
     Herd::ScenarioRunner runner(*scenario, &cluster);
     QObject::connect(&runner, &Herd::ScenarioRunner::started, &app, [&report](const QStringList &linksDown) {

@@ -25,8 +25,9 @@ int runServer(const Options &options)
     }
     for (const QString &name : options.nodes) {
         if (!config->node(name)) {
-            printLine(stderr, QStringLiteral("herd: --node: no node named \"%1\" in the herd (nodes: %2)")
-                                  .arg(name, config->nodeNames().join(u", ")));
+            printLine(stderr,
+                      QStringLiteral("herd: --node: no node named \"%1\" in the herd (nodes: %2)")
+                          .arg(name, config->nodeNames().join(u", ")));
             return 2;
         }
     }
@@ -62,8 +63,12 @@ int runServer(const Options &options)
             return;
         }
         if (event.kind == EventKind::PeerConnected || event.kind == EventKind::PeerDisconnected) {
-            printLine(stdout, QStringLiteral("%1: link to %2 %3").arg(event.node, event.peer,
-                      event.kind == EventKind::PeerConnected ? QStringLiteral("up") : QStringLiteral("down (") + event.detail + u')'));
+            printLine(stdout,
+                      QStringLiteral("%1: link to %2 %3")
+                          .arg(event.node, event.peer,
+                               event.kind == EventKind::PeerConnected
+                                   ? QStringLiteral("up")
+                                   : QStringLiteral("down (") + event.detail + u')'));
         } else if (event.kind == EventKind::Error) {
             printLine(stderr, QStringLiteral("%1: %2").arg(event.node, event.detail));
         }
@@ -73,23 +78,26 @@ int runServer(const Options &options)
         return 1;
     }
     for (const Herd::Node *node : cluster.nodes()) {
-        printLine(stdout, QStringLiteral("%1 listening on %2:%3, neighbours: %4, log: %5")
-                              .arg(node->name(), node->settings().host)
-                              .arg(node->port())
-                              .arg(config->neighboursOf(node->name()).join(u", "),
-                                   logs ? logs->pathFor(node->name()) : QStringLiteral("off")));
+        printLine(stdout,
+                  QStringLiteral("%1 listening on %2:%3, neighbours: %4, log: %5")
+                      .arg(node->name(), node->settings().host)
+                      .arg(node->port())
+                      .arg(config->neighboursOf(node->name()).join(u", "),
+                           logs ? logs->pathFor(node->name()) : QStringLiteral("off")));
     }
-    printLine(stdout, QStringLiteral("herd: %1 node(s) running; places: %2; stop with Ctrl-C")
-                          .arg(cluster.nodes().size())
-                          .arg(places->description()));
+    printLine(stdout,
+              QStringLiteral("herd: %1 node(s) running; places: %2; stop with Ctrl-C")
+                  .arg(cluster.nodes().size())
+                  .arg(places->description()));
     const int status = app.exec();
     cluster.stop();
     if (logs) {
         logs->flush();
         if (logs->failed()) {
             // Events were lost; each lost log was named on stderr as it failed.
-            printLine(stdout, QStringLiteral("herd: stopped; logs in %1 flushed, but some could not be written")
-                                  .arg(options.logDir));
+            printLine(stdout,
+                      QStringLiteral("herd: stopped; logs in %1 flushed, but some could not be written")
+                          .arg(options.logDir));
             return status != 0 ? status : 1;
         }
         printLine(stdout, QStringLiteral("herd: stopped; logs flushed to %1").arg(options.logDir));

@@ -41,8 +41,7 @@ bool quitOnTerminationSignals(QCoreApplication &app, std::function<void()> onSig
         QCoreApplication::quit();
     });
     struct sigaction action
-    {
-    };
+    {};
     action.sa_handler = onSignal;
     sigemptyset(&action.sa_mask);
     action.sa_flags = SA_RESTART;
@@ -56,7 +55,9 @@ QString terminationSignalName()
 
 bool stopOnTerminationSignals(QCoreApplication &app)
 {
-    if (quitOnTerminationSignals(app, [] { printLine(stdout, QStringLiteral("herd: %1, stopping").arg(terminationSignalName())); }))
+    if (quitOnTerminationSignals(app, [] {
+            printLine(stdout, QStringLiteral("herd: %1, stopping").arg(terminationSignalName()));
+        }))
         return true;
     printLine(stderr, QStringLiteral("herd: cannot install signal handlers"));
     return false;

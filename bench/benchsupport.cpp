@@ -30,7 +30,8 @@ std::int64_t realNs()
     return clockNs(CLOCK_REALTIME);
 }
 
-CommandLine::CommandLine(const char *name, const QString &description) : m_name(QString::fromLatin1(name))
+CommandLine::CommandLine(const char *name, const QString &description)
+    : m_name(QString::fromLatin1(name))
 {
     QCoreApplication::setApplicationName(m_name);
     setApplicationDescription(description);

@@ -28,9 +28,12 @@ int main(int argc, char **argv)
     QApplication app(argc, argv);
     QCommandLineParser parser;
     parser.addHelpOption();
-    const QCommandLineOption rate(QStringLiteral("rate"), QStringLiteral("Updates per second."), QStringLiteral("N"), QStringLiteral("2000"));
-    const QCommandLineOption seconds(QStringLiteral("seconds"), QStringLiteral("How long to drive it."), QStringLiteral("S"), QStringLiteral("5"));
-    const QCommandLineOption phones(QStringLiteral("phones"), QStringLiteral("Simulated clients."), QStringLiteral("P"), QStringLiteral("200"));
+    const QCommandLineOption rate(QStringLiteral("rate"), QStringLiteral("Updates per second."),
+                                  QStringLiteral("N"), QStringLiteral("2000"));
+    const QCommandLineOption seconds(QStringLiteral("seconds"), QStringLiteral("How long to drive it."),
+                                     QStringLiteral("S"), QStringLiteral("5"));
+    const QCommandLineOption phones(QStringLiteral("phones"), QStringLiteral("Simulated clients."),
+                                    QStringLiteral("P"), QStringLiteral("200"));
     parser.addOptions({rate, seconds, phones});
     parser.process(app);
 
@@ -76,7 +79,8 @@ int main(int argc, char **argv)
     std::sort(gaps.begin(), gaps.end());
     auto at = [&gaps](double q) { return gaps.empty() ? 0.0 : gaps[size_t(q * double(gaps.size() - 1))]; };
     std::printf("updates sent: %llu in %s s (%.0f/s asked), event-loop probe every 5 ms\n",
-                static_cast<unsigned long long>(sent), qPrintable(parser.value(seconds)), parser.value(rate).toDouble());
+                static_cast<unsigned long long>(sent), qPrintable(parser.value(seconds)),
+                parser.value(rate).toDouble());
     std::printf("gap between probe ticks: median %.2f ms, p99 %.2f ms, longest %.2f ms (%zu samples)\n",
                 at(0.5), at(0.99), gaps.empty() ? 0.0 : gaps.back(), gaps.size());
     return 0;

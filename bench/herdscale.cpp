@@ -93,7 +93,8 @@ double cpuSeconds()
 {
     rusage usage {};
     ::getrusage(RUSAGE_SELF, &usage);
-    return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+    return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+        + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
 }
 
 // WHATSAT is not part of this bench: every search finds nothing.
@@ -153,15 +154,15 @@ int clientIndex(const QByteArray &id)
 // client thread (which sends while fewer than `window` updates are in flight).
 struct Shared
 {
-    std::vector<std::int64_t> sentAtNs;   // written by the client before the send
+    std::vector<std::int64_t> sentAtNs; // written by the client before the send
     std::atomic<std::int64_t> converged {0};
-    int wakeFd = -1;                      // eventfd: the client waits on it for room
+    int wakeFd = -1; // eventfd: the client waits on it for room
 };
 
 // The client thread of one phase: IAMATs for clients [from, to), each to its
 // node, on one connection per node; returns the number of bad replies.
-std::int64_t sendPhase(const std::vector<quint16> &ports, const std::vector<int> &origin, int from, int to, int window,
-                       Shared &shared)
+std::int64_t sendPhase(const std::vector<quint16> &ports, const std::vector<int> &origin, int from, int to,
+                       int window, Shared &shared)
 {
     struct Conn
     {
@@ -181,7 +182,9 @@ std::int64_t sendPhase(const std::vector<quint16> &ports, const std::vector<int>
         address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
         if (fd < 0 || ::connect(fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) != 0)
             die(QStringLiteral("client: cannot connect to node %1 on port %2: %3")
-                    .arg(nodeName(int(i))).arg(ports[i]).arg(QString::fromLocal8Bit(std::strerror(errno))));
+                    .arg(nodeName(int(i)))
+                    .arg(ports[i])
+                    .arg(QString::fromLocal8Bit(std::strerror(errno))));
         const int one = 1;
         ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
         ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
@@ -233,8 +236,9 @@ std::int64_t sendPhase(const std::vector<quint16> &ports, const std::vector<int>
             // Each client reports once, from near UCLA, at a time that is
             // its own index (any time will do: it is the only report).
             char line[128];
-            const int n = std::snprintf(line, sizeof line, "IAMAT %s %+.6f%+.6f 1700000000.%09d\n", clientId(next).c_str(),
-                                        34.068930 + 0.0001 * (next % 997), -118.445127 + 0.0001 * (next % 991), next);
+            const int n = std::snprintf(line, sizeof line, "IAMAT %s %+.6f%+.6f 1700000000.%09d\n",
+                                        clientId(next).c_str(), 34.068930 + 0.0001 * (next % 997),
+                                        -118.445127 + 0.0001 * (next % 991), next);
             shared.sentAtNs[std::size_t(next)] = monoNs();
             conns[std::size_t(node)].out.append(line, std::size_t(n));
             dirty[std::size_t(node)] = 1;
@@ -298,7 +302,9 @@ Percentiles percentiles(std::vector<std::int64_t> ns)
     if (ns.empty())
         return result;
     std::sort(ns.begin(), ns.end());
-    const auto rank = [&](double p) { return double(ns[std::min(ns.size() - 1, std::size_t(p * double(ns.size())))]) / 1e6; };
+    const auto rank = [&](double p) {
+        return double(ns[std::min(ns.size() - 1, std::size_t(p * double(ns.size())))]) / 1e6;
+    };
     result.p50Ms = rank(0.50);
     result.p99Ms = rank(0.99);
     result.maxMs = double(ns.back()) / 1e6;
@@ -310,18 +316,27 @@ Percentiles percentiles(std::vector<std::int64_t> ns)
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
-    Bench::CommandLine parser("herd-scale", QStringLiteral(
-        "A random herd in one process, N clients over TCP: time to converge, AT lines per update against the\n"
-        "2E bound of flooding, and RSS at checkpoints."));
+    Bench::CommandLine parser(
+        "herd-scale",
+        QStringLiteral(
+            "A random herd in one process, N clients over TCP: time to converge, AT lines per update against the\n"
+            "2E bound of flooding, and RSS at checkpoints."));
     const auto nodesOption = parser.option("nodes", "nodes in the herd (default 100)", "N", "100");
     const auto degreeOption = parser.option("degree", "average degree (default 3)", "D", "3");
-    const auto clientsOption = parser.option("clients", "clients, one IAMAT each (default 100000)", "K", "100000");
-    const auto checkpointsOption = parser.option("checkpoints", "client counts at which to wait for convergence and read RSS "
-                                                         "(default 10000,30000,100000)", "LIST", "10000,30000,100000");
+    const auto clientsOption =
+        parser.option("clients", "clients, one IAMAT each (default 100000)", "K", "100000");
+    const auto checkpointsOption =
+        parser.option("checkpoints",
+                      "client counts at which to wait for convergence and read RSS "
+                      "(default 10000,30000,100000)",
+                      "LIST", "10000,30000,100000");
     const auto windowOption = parser.option("window", "updates in flight at most (default 500)", "W", "500");
-    const auto seedOption = parser.option("seed", "random seed for the herd and the clients' nodes (default 1)", "S", "1");
-    const auto timeoutOption = parser.option("timeout", "seconds a phase may take before the run fails (default 1800)", "S", "1800");
-    const auto logOption = parser.option("log-dir", "also write the nodes' logs there (default: no logs)", "DIR", nullptr);
+    const auto seedOption =
+        parser.option("seed", "random seed for the herd and the clients' nodes (default 1)", "S", "1");
+    const auto timeoutOption =
+        parser.option("timeout", "seconds a phase may take before the run fails (default 1800)", "S", "1800");
+    const auto logOption =
+        parser.option("log-dir", "also write the nodes' logs there (default: no logs)", "DIR", nullptr);
     const auto jsonOption = parser.option("json", "also write the result as JSON to FILE", "FILE", nullptr);
     parser.process(app);
 
@@ -329,7 +344,11 @@ int main(int argc, char *argv[])
     const auto positive = [&](const QCommandLineOption &o, int minimum) {
         const int value = parser.value(o).toInt(&ok);
         if (!ok || value < minimum)
-            die(QStringLiteral("--%1 must be a number >= %2, not \"%3\"").arg(o.names().constFirst()).arg(minimum).arg(parser.value(o)), 2);
+            die(QStringLiteral("--%1 must be a number >= %2, not \"%3\"")
+                    .arg(o.names().constFirst())
+                    .arg(minimum)
+                    .arg(parser.value(o)),
+                2);
         return value;
     };
     const int nodeCount = positive(nodesOption, 2);
@@ -345,7 +364,8 @@ int main(int argc, char *argv[])
         const int value = part.toInt(&ok);
         if (!ok || value < 1 || value > clients || (!checkpoints.empty() && value <= checkpoints.back()))
             die(QStringLiteral("--checkpoints must be increasing client counts in 1..--clients, not \"%1\"")
-                    .arg(parser.value(checkpointsOption)), 2);
+                    .arg(parser.value(checkpointsOption)),
+                2);
         checkpoints.push_back(value);
     }
     if (checkpoints.empty() || checkpoints.back() != clients)
@@ -372,7 +392,12 @@ int main(int argc, char *argv[])
         files.rlim_cur = std::min(files.rlim_max, neededFiles);
         if (::setrlimit(RLIMIT_NOFILE, &files) != 0 || files.rlim_cur < neededFiles)
             die(QStringLiteral("a herd of %1 nodes and %2 links needs %3 open files; the hard limit "
-                               "(RLIMIT_NOFILE, `ulimit -Hn`) is %4").arg(nodeCount).arg(edges).arg(neededFiles).arg(files.rlim_max), 2);
+                               "(RLIMIT_NOFILE, `ulimit -Hn`) is %4")
+                    .arg(nodeCount)
+                    .arg(edges)
+                    .arg(neededFiles)
+                    .arg(files.rlim_max),
+                2);
     }
 
     NoPlaces places;
@@ -397,7 +422,8 @@ int main(int argc, char *argv[])
     shared.wakeFd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     std::vector<std::uint16_t> storedBy(std::size_t(clients), 0);
     std::vector<std::int64_t> convergeNs(std::size_t(clients), 0);
-    std::int64_t linksUp = 0, peerLinesSent = 0, peerLinesReceived = 0, dropped = 0, skipped = 0, linksDown = 0, foreign = 0;
+    std::int64_t linksUp = 0, peerLinesSent = 0, peerLinesReceived = 0, dropped = 0, skipped = 0,
+                 linksDown = 0, foreign = 0;
     std::int64_t converged = 0;
     QEventLoop loop;
     std::function<void()> check; // the wait in progress: quits `loop` when met
@@ -466,7 +492,11 @@ int main(int argc, char *argv[])
         timeout.setSingleShot(true);
         QObject::connect(&timeout, &QTimer::timeout, &loop, [&] {
             die(QStringLiteral("%1: not done after %2 s (%3 of %4 clients stored everywhere, %5 links up)")
-                    .arg(QLatin1String(what)).arg(timeoutS).arg(converged).arg(clients).arg(linksUp));
+                    .arg(QLatin1String(what))
+                    .arg(timeoutS)
+                    .arg(converged)
+                    .arg(clients)
+                    .arg(linksUp));
         });
         timeout.start(timeoutS * 1000);
         loop.exec();
@@ -479,7 +509,8 @@ int main(int argc, char *argv[])
     for (Herd::Node *node : nodes) {
         for (const QString &neighbour : node->neighbourNames()) {
             if (node->linkState(neighbour)->state != Herd::LinkState::State::Connected)
-                die(QStringLiteral("%1 -> %2 is not connected after every link reported up").arg(node->name(), neighbour));
+                die(QStringLiteral("%1 -> %2 is not connected after every link reported up")
+                        .arg(node->name(), neighbour));
         }
     }
     const qint64 linksMs = linkClock.elapsed();
@@ -490,11 +521,14 @@ int main(int argc, char *argv[])
         ++degreeOf[std::size_t(a)];
         ++degreeOf[std::size_t(b)];
     }
-    std::printf("herd-scale: %d nodes, %lld links (average degree %.2f, max %d), seed %d; %d clients, window %d\n", nodeCount,
-                static_cast<long long>(edges), 2.0 * double(edges) / nodeCount, *std::max_element(degreeOf.begin(), degreeOf.end()), seed,
-                clients, window);
-    std::printf("  all %lld links up (both ways) %lld ms after start; RSS %.1f MiB before start, %.1f MiB with the herd up\n",
-                static_cast<long long>(2 * edges), static_cast<long long>(linksMs), rssEmpty / 1048576.0, rssLinked / 1048576.0);
+    std::printf(
+        "herd-scale: %d nodes, %lld links (average degree %.2f, max %d), seed %d; %d clients, window %d\n",
+        nodeCount, static_cast<long long>(edges), 2.0 * double(edges) / nodeCount,
+        *std::max_element(degreeOf.begin(), degreeOf.end()), seed, clients, window);
+    std::printf(
+        "  all %lld links up (both ways) %lld ms after start; RSS %.1f MiB before start, %.1f MiB with the herd up\n",
+        static_cast<long long>(2 * edges), static_cast<long long>(linksMs), rssEmpty / 1048576.0,
+        rssLinked / 1048576.0);
     std::fflush(stdout); // a phase can take minutes: show where it is
 
     std::vector<quint16> ports;
@@ -527,10 +561,13 @@ int main(int argc, char *argv[])
             phaseBad = sendPhase(ports, origin, from, target, window, shared);
             clientDone.store(true, std::memory_order_release);
             // Wake the herd's loop so it sees the client is done.
-            QMetaObject::invokeMethod(&loop, [&] {
-                if (check)
-                    check();
-            }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                &loop,
+                [&] {
+                    if (check)
+                        check();
+                },
+                Qt::QueuedConnection);
         });
         std::int64_t convergedAt = 0;
         waitFor("convergence", [&] {
@@ -539,7 +576,7 @@ int main(int argc, char *argv[])
             // Then the last duplicates still on the wire arrive, so that
             // every AT line sent is counted in this phase.
             return converged >= target && clientDone.load(std::memory_order_acquire)
-                   && peerLinesReceived == peerLinesSent;
+                && peerLinesReceived == peerLinesSent;
         });
         client.join();
         badReplies += phaseBad;
@@ -547,41 +584,50 @@ int main(int argc, char *argv[])
         sent = target;
         for (const Herd::Node *node : nodes) {
             if (node->store().size() != target)
-                die(QStringLiteral("%1 holds %2 records, expected %3").arg(node->name()).arg(node->store().size()).arg(target));
+                die(QStringLiteral("%1 holds %2 records, expected %3")
+                        .arg(node->name())
+                        .arg(node->store().size())
+                        .arg(target));
         }
         const std::vector<std::int64_t> phaseNs(convergeNs.begin() + from, convergeNs.begin() + target);
-        results.push_back({target, double(convergedAt - phaseStart) / 1e9, cpuSeconds() - cpuBefore, rssBytes(),
-                           peerLinesReceived - peerLinesBefore, percentiles(phaseNs)});
+        results.push_back({target, double(convergedAt - phaseStart) / 1e9, cpuSeconds() - cpuBefore,
+                           rssBytes(), peerLinesReceived - peerLinesBefore, percentiles(phaseNs)});
         const Checkpoint &c = results.back();
-        std::printf("  %7d clients: +%d converged in %.2f s (%.0f updates/s, herd CPU %.0f%%), update to all nodes p50 %.1f ms "
-                    "p99 %.1f ms max %.1f ms; %.1f AT lines/update; RSS %.1f MiB\n",
-                    target, target - from, c.seconds, (target - from) / c.seconds, 100 * c.cpuSeconds / c.seconds,
-                    c.convergence.p50Ms, c.convergence.p99Ms, c.convergence.maxMs, double(c.peerLines) / (target - from),
-                    c.rss / 1048576.0);
+        std::printf(
+            "  %7d clients: +%d converged in %.2f s (%.0f updates/s, herd CPU %.0f%%), update to all nodes p50 %.1f ms "
+            "p99 %.1f ms max %.1f ms; %.1f AT lines/update; RSS %.1f MiB\n",
+            target, target - from, c.seconds, (target - from) / c.seconds, 100 * c.cpuSeconds / c.seconds,
+            c.convergence.p50Ms, c.convergence.p99Ms, c.convergence.maxMs,
+            double(c.peerLines) / (target - from), c.rss / 1048576.0);
         std::fflush(stdout);
     }
     const double totalSeconds = double(monoNs() - runStart) / 1e9;
     const double perUpdate = double(peerLinesReceived) / clients;
     const std::int64_t tightBound = 2 * edges - (nodeCount - 1);
-    std::printf("  total: %d updates stored on all %d nodes in %.2f s; AT lines between nodes %lld sent, %lld received: "
-                "%.1f per update (2E bound %lld, %.2f of it; flooding needs at least N-1 = %d)\n",
-                clients, nodeCount, totalSeconds, static_cast<long long>(peerLinesSent), static_cast<long long>(peerLinesReceived),
-                perUpdate, static_cast<long long>(2 * edges), perUpdate / double(2 * edges), nodeCount - 1);
+    std::printf(
+        "  total: %d updates stored on all %d nodes in %.2f s; AT lines between nodes %lld sent, %lld received: "
+        "%.1f per update (2E bound %lld, %.2f of it; flooding needs at least N-1 = %d)\n",
+        clients, nodeCount, totalSeconds, static_cast<long long>(peerLinesSent),
+        static_cast<long long>(peerLinesReceived), perUpdate, static_cast<long long>(2 * edges),
+        perUpdate / double(2 * edges), nodeCount - 1);
     double cpuTotal = 0;
     for (const Checkpoint &c : results)
         cpuTotal += c.cpuSeconds;
-    std::printf("  CPU time (herd and client threads): %.1f s, %.2f ms per update; wall time depends on what else runs\n", cpuTotal,
-                1000 * cpuTotal / clients);
-    std::printf("  duplicates dropped %lld, sends skipped %lld, links dropped %lld, bad replies %lld\n", static_cast<long long>(dropped),
-                static_cast<long long>(skipped), static_cast<long long>(linksDown), static_cast<long long>(badReplies));
+    std::printf(
+        "  CPU time (herd and client threads): %.1f s, %.2f ms per update; wall time depends on what else runs\n",
+        cpuTotal, 1000 * cpuTotal / clients);
+    std::printf("  duplicates dropped %lld, sends skipped %lld, links dropped %lld, bad replies %lld\n",
+                static_cast<long long>(dropped), static_cast<long long>(skipped),
+                static_cast<long long>(linksDown), static_cast<long long>(badReplies));
     // Linear growth: bytes per stored record (one client on one node) between checkpoints.
     QJsonArray jsonCheckpoints;
     qint64 previousRss = rssLinked;
     int previousClients = 0;
     for (const Checkpoint &c : results) {
-        const double perRecord = double(c.rss - previousRss) / (double(c.clients - previousClients) * nodeCount);
-        std::printf("  RSS %7d clients: %8.1f MiB (+%.0f bytes per record held, %d..%d clients x %d nodes)\n", c.clients,
-                    c.rss / 1048576.0, perRecord, previousClients, c.clients, nodeCount);
+        const double perRecord =
+            double(c.rss - previousRss) / (double(c.clients - previousClients) * nodeCount);
+        std::printf("  RSS %7d clients: %8.1f MiB (+%.0f bytes per record held, %d..%d clients x %d nodes)\n",
+                    c.clients, c.rss / 1048576.0, perRecord, previousClients, c.clients, nodeCount);
         jsonCheckpoints.append(QJsonObject {{QStringLiteral("clients"), c.clients},
                                             {QStringLiteral("seconds"), c.seconds},
                                             {QStringLiteral("cpu_seconds"), c.cpuSeconds},
@@ -594,7 +640,8 @@ int main(int argc, char *argv[])
         previousRss = c.rss;
         previousClients = c.clients;
     }
-    const bool failed = badReplies > 0 || linksDown > 0 || skipped > 0 || foreign > 0 || perUpdate > double(2 * edges);
+    const bool failed =
+        badReplies > 0 || linksDown > 0 || skipped > 0 || foreign > 0 || perUpdate > double(2 * edges);
     if (parser.isSet(jsonOption)) {
         QFile json(parser.value(jsonOption));
         if (!json.open(QIODevice::WriteOnly | QIODevice::Truncate))

@@ -98,12 +98,17 @@ void raiseFileLimit(rlim_t needed)
                            "but the hard limit (RLIMIT_NOFILE, `ulimit -Hn`) is %3. Raise it (as root: "
                            "`ulimit -Hn %2`, or `nofile` in /etc/security/limits.conf) or ask for at most "
                            "--connections %4.")
-                .arg(needed - SpareFiles).arg(needed).arg(limit.rlim_max).arg(limit.rlim_max - SpareFiles),
+                .arg(needed - SpareFiles)
+                .arg(needed)
+                .arg(limit.rlim_max)
+                .arg(limit.rlim_max - SpareFiles),
             2);
     }
     limit.rlim_cur = needed;
     if (::setrlimit(RLIMIT_NOFILE, &limit) != 0)
-        die(QStringLiteral("setrlimit(RLIMIT_NOFILE, %1): %2").arg(needed).arg(QString::fromLocal8Bit(std::strerror(errno))));
+        die(QStringLiteral("setrlimit(RLIMIT_NOFILE, %1): %2")
+                .arg(needed)
+                .arg(QString::fromLocal8Bit(std::strerror(errno))));
 }
 
 int socketTo(quint16 port)
@@ -115,8 +120,11 @@ int socketTo(quint16 port)
     address.sin_family = AF_INET;
     address.sin_port = htons(port);
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) != 0 && errno != EINPROGRESS)
-        die(QStringLiteral("connect(127.0.0.1:%1): %2").arg(port).arg(QString::fromLocal8Bit(std::strerror(errno))));
+    if (::connect(fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) != 0
+        && errno != EINPROGRESS)
+        die(QStringLiteral("connect(127.0.0.1:%1): %2")
+                .arg(port)
+                .arg(QString::fromLocal8Bit(std::strerror(errno))));
     return fd;
 }
 
@@ -166,7 +174,8 @@ std::vector<int> openIdle(quint16 port, int count, const QDeadlineTimer &deadlin
             ++started;
         }
         epoll_event events[ConnectWindow];
-        const int n = ::epoll_wait(epoll, events, ConnectWindow, int(std::max<qint64>(0, deadline.remainingTime())));
+        const int n =
+            ::epoll_wait(epoll, events, ConnectWindow, int(std::max<qint64>(0, deadline.remainingTime())));
         if (n == 0 || deadline.hasExpired())
             die(QStringLiteral("only %1 of %2 connections opened in time").arg(open.size()).arg(count));
         for (int i = 0; i < n; ++i) {
@@ -175,7 +184,9 @@ std::vector<int> openIdle(quint16 port, int count, const QDeadlineTimer &deadlin
             socklen_t length = sizeof error;
             ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length);
             if (error != 0)
-                die(QStringLiteral("connection %1 failed: %2").arg(open.size() + 1).arg(QString::fromLocal8Bit(std::strerror(error))));
+                die(QStringLiteral("connection %1 failed: %2")
+                        .arg(open.size() + 1)
+                        .arg(QString::fromLocal8Bit(std::strerror(error))));
             ::epoll_ctl(epoll, EPOLL_CTL_DEL, fd, nullptr);
             --connecting;
             open.push_back(fd);
@@ -209,31 +220,44 @@ int main(int argc, char *argv[])
         "Memory per idle client connection of one herd node: RSS of `herd --server` before and after N\n"
         "connections that send nothing. Raises the open-file limit up to the hard limit."));
     parser.addHelpOption();
-    const QCommandLineOption connectionsOption(QStringLiteral("connections"), QStringLiteral("idle connections to open (default 10000)"),
+    const QCommandLineOption connectionsOption(QStringLiteral("connections"),
+                                               QStringLiteral("idle connections to open (default 10000)"),
                                                QStringLiteral("N"), QStringLiteral("10000"));
-    const QCommandLineOption herdOption(QStringLiteral("herd"), QStringLiteral("the herd executable (default: next to this one)"),
+    const QCommandLineOption herdOption(QStringLiteral("herd"),
+                                        QStringLiteral("the herd executable (default: next to this one)"),
                                         QStringLiteral("PATH"));
-    const QCommandLineOption pidOption(QStringLiteral("pid"), QStringLiteral("measure this running server instead (with --port)"),
+    const QCommandLineOption pidOption(QStringLiteral("pid"),
+                                       QStringLiteral("measure this running server instead (with --port)"),
                                        QStringLiteral("PID"));
-    const QCommandLineOption portOption(QStringLiteral("port"), QStringLiteral("its node's port on 127.0.0.1 (with --pid)"),
+    const QCommandLineOption portOption(QStringLiteral("port"),
+                                        QStringLiteral("its node's port on 127.0.0.1 (with --pid)"),
                                         QStringLiteral("PORT"));
-    const QCommandLineOption timeoutOption(QStringLiteral("timeout"), QStringLiteral("seconds to open them all before giving up (default 600)"),
-                                           QStringLiteral("S"), QStringLiteral("600"));
-    const QCommandLineOption holdOption(QStringLiteral("hold"), QStringLiteral("keep the connections open this many seconds after "
-                                                                               "measuring (to load the node meanwhile, e.g. with herd-load)"),
-                                        QStringLiteral("S"), QStringLiteral("0"));
-    const QCommandLineOption jsonOption(QStringLiteral("json"), QStringLiteral("also write the result as JSON to FILE"),
+    const QCommandLineOption timeoutOption(
+        QStringLiteral("timeout"), QStringLiteral("seconds to open them all before giving up (default 600)"),
+        QStringLiteral("S"), QStringLiteral("600"));
+    const QCommandLineOption holdOption(
+        QStringLiteral("hold"),
+        QStringLiteral("keep the connections open this many seconds after "
+                       "measuring (to load the node meanwhile, e.g. with herd-load)"),
+        QStringLiteral("S"), QStringLiteral("0"));
+    const QCommandLineOption jsonOption(QStringLiteral("json"),
+                                        QStringLiteral("also write the result as JSON to FILE"),
                                         QStringLiteral("FILE"));
-    parser.addOptions({connectionsOption, herdOption, pidOption, portOption, timeoutOption, holdOption, jsonOption});
+    parser.addOptions(
+        {connectionsOption, herdOption, pidOption, portOption, timeoutOption, holdOption, jsonOption});
     parser.process(app);
 
     bool ok = false;
     const int connections = parser.value(connectionsOption).toInt(&ok);
     if (!ok || connections < 1)
-        die(QStringLiteral("--connections must be a positive number, not \"%1\"").arg(parser.value(connectionsOption)), 2);
+        die(QStringLiteral("--connections must be a positive number, not \"%1\"")
+                .arg(parser.value(connectionsOption)),
+            2);
     const int timeoutS = parser.value(timeoutOption).toInt(&ok);
     if (!ok || timeoutS < 1)
-        die(QStringLiteral("--timeout must be a positive number of seconds, not \"%1\"").arg(parser.value(timeoutOption)), 2);
+        die(QStringLiteral("--timeout must be a positive number of seconds, not \"%1\"")
+                .arg(parser.value(timeoutOption)),
+            2);
     if (parser.isSet(pidOption) != parser.isSet(portOption))
         die(QStringLiteral("--pid and --port go together"), 2);
     // Our connections and, when we start it, the server's accepted ones.
@@ -251,8 +275,9 @@ int main(int argc, char *argv[])
         if (!ok || port == 0)
             die(QStringLiteral("bad --port \"%1\"").arg(parser.value(portOption)), 2);
     } else {
-        const QString program = parser.isSet(herdOption) ? parser.value(herdOption)
-                                                         : QCoreApplication::applicationDirPath() + QStringLiteral("/herd");
+        const QString program = parser.isSet(herdOption)
+            ? parser.value(herdOption)
+            : QCoreApplication::applicationDirPath() + QStringLiteral("/herd");
         if (!QFileInfo::exists(program))
             die(QStringLiteral("no herd executable at %1 (build it, or give --herd PATH)").arg(program), 2);
         if (!work.isValid())
@@ -263,21 +288,24 @@ int main(int argc, char *argv[])
         QFile file(config);
         if (!file.open(QIODevice::WriteOnly))
             die(QStringLiteral("cannot write %1").arg(config));
-        file.write(QJsonDocument(QJsonObject {
-                                     {QStringLiteral("name"), QStringLiteral("herd-idle: one node")},
-                                     {QStringLiteral("nodes"),
-                                      QJsonObject {{QStringLiteral("Solo"),
-                                                    QJsonObject {{QStringLiteral("host"), QStringLiteral("127.0.0.1")},
-                                                                 {QStringLiteral("port"), 0}}}}},
-                                     {QStringLiteral("links"), QJsonArray {}},
-                                     {QStringLiteral("limits"), QJsonObject {{QStringLiteral("maxConnections"), connections + 16}}},
-                                 })
+        file.write(QJsonDocument(
+                       QJsonObject {
+                           {QStringLiteral("name"), QStringLiteral("herd-idle: one node")},
+                           {QStringLiteral("nodes"),
+                            QJsonObject {{QStringLiteral("Solo"),
+                                          QJsonObject {{QStringLiteral("host"), QStringLiteral("127.0.0.1")},
+                                                       {QStringLiteral("port"), 0}}}}},
+                           {QStringLiteral("links"), QJsonArray {}},
+                           {QStringLiteral("limits"),
+                            QJsonObject {{QStringLiteral("maxConnections"), connections + 16}}},
+                       })
                        .toJson());
         file.close();
         g_herd = &herd;
         herd.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        herd.start(program, {QStringLiteral("--server"), QStringLiteral("--config"), config, QStringLiteral("--log-dir"),
-                             work.filePath(QStringLiteral("logs"))});
+        herd.start(program,
+                   {QStringLiteral("--server"), QStringLiteral("--config"), config,
+                    QStringLiteral("--log-dir"), work.filePath(QStringLiteral("logs"))});
         if (!herd.waitForStarted(10'000))
             die(QStringLiteral("cannot start %1: %2").arg(program, herd.errorString()));
         pid = herd.processId();
@@ -286,8 +314,10 @@ int main(int argc, char *argv[])
         QByteArray output;
         const QDeadlineTimer started(20'000);
         while (port == 0) {
-            if (!herd.canReadLine() && !herd.waitForReadyRead(int(std::max<qint64>(1, started.remainingTime()))))
-                die(QStringLiteral("herd did not say it was listening:\n%1").arg(QString::fromLocal8Bit(output)));
+            if (!herd.canReadLine()
+                && !herd.waitForReadyRead(int(std::max<qint64>(1, started.remainingTime()))))
+                die(QStringLiteral("herd did not say it was listening:\n%1")
+                        .arg(QString::fromLocal8Bit(output)));
             output += herd.readAll();
             const QRegularExpressionMatch match = listening.match(QString::fromLocal8Bit(output));
             if (match.hasMatch())
@@ -309,11 +339,12 @@ int main(int argc, char *argv[])
         die(QStringLiteral("%1 of %2 connections were closed by the node").arg(closed).arg(connections));
 
     const double perConnection = double(after - before) / connections;
-    std::printf("herd-idle: %d idle connections to one node (pid %lld, port %u)\n", connections, static_cast<long long>(pid),
-                unsigned(port));
-    std::printf("  RSS before %.1f MiB, after %.1f MiB: %.0f bytes per connection (target <= 8192)\n", before / 1048576.0,
-                after / 1048576.0, perConnection);
-    std::printf("  opening and accepting them took %.1f s (%d connecting at once)\n", openSeconds, ConnectWindow);
+    std::printf("herd-idle: %d idle connections to one node (pid %lld, port %u)\n", connections,
+                static_cast<long long>(pid), unsigned(port));
+    std::printf("  RSS before %.1f MiB, after %.1f MiB: %.0f bytes per connection (target <= 8192)\n",
+                before / 1048576.0, after / 1048576.0, perConnection);
+    std::printf("  opening and accepting them took %.1f s (%d connecting at once)\n", openSeconds,
+                ConnectWindow);
     std::fflush(stdout);
     if (const int holdS = parser.value(holdOption).toInt(); holdS > 0) {
         // Holding, not synchronising: the connections stay idle while

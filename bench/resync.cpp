@@ -45,7 +45,8 @@ QByteArray clientId(int i)
 
 void report(Node *node, int client, qint64 seconds)
 {
-    const QByteArray line = "IAMAT " + clientId(client) + " +34.068930-118.445127 " + QByteArray::number(seconds);
+    const QByteArray line =
+        "IAMAT " + clientId(client) + " +34.068930-118.445127 " + QByteArray::number(seconds);
     const Message iamat = parseLine(line);
     node->acceptIamat(iamat);
 }
@@ -78,8 +79,9 @@ int main(int argc, char *argv[])
     parser.setApplicationDescription(u"Measures what resynchronisation sends with many clients."_s);
     parser.addHelpOption();
     parser.addOption({u"clients"_s, u"Clients both nodes know (default 100000)."_s, u"N"_s, u"100000"_s});
-    parser.addOption({u"differ"_s, u"Clients that move on at one node while the link is cut (default 1000)."_s,
-                      u"D"_s, u"1000"_s});
+    parser.addOption({u"differ"_s,
+                      u"Clients that move on at one node while the link is cut (default 1000)."_s, u"D"_s,
+                      u"1000"_s});
     parser.process(app);
     bool okN = false;
     bool okD = false;
@@ -123,7 +125,7 @@ int main(int argc, char *argv[])
     Node *b = cluster.node(u"B"_s);
     auto linked = [&] {
         return a->linkState(u"B"_s)->state == LinkState::State::Connected
-               && b->linkState(u"A"_s)->state == LinkState::State::Connected;
+            && b->linkState(u"A"_s)->state == LinkState::State::Connected;
     };
     runUntil(linked, 5000);
 
@@ -171,20 +173,25 @@ int main(int argc, char *argv[])
     traffic.clear();
     cluster.kill(u"B"_s);
     cluster.restart(u"B"_s, &error);
-    const qint64 restartMs = runUntil([&] { return b->store().size() == a->store().size() && agree(); }, 120'000);
+    const qint64 restartMs =
+        runUntil([&] { return b->store().size() == a->store().size() && agree(); }, 120'000);
     const Traffic afterRestart = traffic;
 
-    std::printf("herd-resync: 2 nodes, %d clients, %d moved on at A while the link was cut\n", clients, differ);
-    std::printf("  store of %d records, AT lines %.1f MB in all; RSS %lld KiB empty, %lld KiB filled (both nodes)\n",
-                clients, double(atLineBytes) / 1e6, rssEmpty, rssFilled);
-    std::printf("  after the cut is restored: agree in %lld ms; SYNC lines %lld (%.1f KB), records sent %lld (%.1f KB)"
-                "; RSS %lld KiB\n",
-                healMs, afterHeal.syncLines, double(afterHeal.syncBytes) / 1e3, afterHeal.pushedLines,
-                double(afterHeal.pushedBytes) / 1e3, rssAfterHeal);
+    std::printf("herd-resync: 2 nodes, %d clients, %d moved on at A while the link was cut\n", clients,
+                differ);
+    std::printf(
+        "  store of %d records, AT lines %.1f MB in all; RSS %lld KiB empty, %lld KiB filled (both nodes)\n",
+        clients, double(atLineBytes) / 1e6, rssEmpty, rssFilled);
+    std::printf(
+        "  after the cut is restored: agree in %lld ms; SYNC lines %lld (%.1f KB), records sent %lld (%.1f KB)"
+        "; RSS %lld KiB\n",
+        healMs, afterHeal.syncLines, double(afterHeal.syncBytes) / 1e3, afterHeal.pushedLines,
+        double(afterHeal.pushedBytes) / 1e3, rssAfterHeal);
     std::printf("    bytes on the link: %.1f KB, against %.1f MB for sending every record\n",
                 double(afterHeal.syncBytes + afterHeal.pushedBytes) / 1e3, double(atLineBytes) / 1e6);
-    std::printf("  after B restarts empty: agree in %lld ms; SYNC lines %lld (%.1f KB), records sent %lld (%.1f MB)\n",
-                restartMs, afterRestart.syncLines, double(afterRestart.syncBytes) / 1e3, afterRestart.pushedLines,
-                double(afterRestart.pushedBytes) / 1e6);
+    std::printf(
+        "  after B restarts empty: agree in %lld ms; SYNC lines %lld (%.1f KB), records sent %lld (%.1f MB)\n",
+        restartMs, afterRestart.syncLines, double(afterRestart.syncBytes) / 1e3, afterRestart.pushedLines,
+        double(afterRestart.pushedBytes) / 1e6);
     return healMs < 0 || restartMs < 0 ? 1 : 0;
 }

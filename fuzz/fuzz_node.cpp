@@ -38,25 +38,25 @@
 namespace {
 
 constexpr qsizetype MaxLineBytes = 128; // small, so inputs reach the too-long paths
-constexpr int DeadlineMs = 3000; // a hang longer than this is a finding
+constexpr int DeadlineMs = 3000;        // a hang longer than this is a finding
 
 // Answers every search at once (before search() returns), with one place.
-class StubPlaces final : public Herd::PlacesSource {
+class StubPlaces final : public Herd::PlacesSource
+{
 public:
     QString description() const override { return QStringLiteral("fuzz stub"); }
     void search(const Herd::PlacesQuery &query, Callback done) override
     {
-        QJsonObject location { { QStringLiteral("lat"), query.latitude },
-            { QStringLiteral("lng"), query.longitude } };
-        QJsonObject place { { QStringLiteral("geometry"),
-                                QJsonObject { { QStringLiteral("location"), location } } },
-            { QStringLiteral("name"), QStringLiteral("Stub\n\nAT x") },
-            { QStringLiteral("place_id"), QStringLiteral("stub") },
-            { QStringLiteral("types"), QJsonArray { QStringLiteral("point_of_interest") } },
-            { QStringLiteral("vicinity"), QStringLiteral("here") } };
-        done(QJsonObject { { QStringLiteral("html_attributions"), QJsonArray {} },
-            { QStringLiteral("results"), QJsonArray { place, place } },
-            { QStringLiteral("status"), QStringLiteral("OK") } });
+        QJsonObject location {{QStringLiteral("lat"), query.latitude},
+                              {QStringLiteral("lng"), query.longitude}};
+        QJsonObject place {{QStringLiteral("geometry"), QJsonObject {{QStringLiteral("location"), location}}},
+                           {QStringLiteral("name"), QStringLiteral("Stub\n\nAT x")},
+                           {QStringLiteral("place_id"), QStringLiteral("stub")},
+                           {QStringLiteral("types"), QJsonArray {QStringLiteral("point_of_interest")}},
+                           {QStringLiteral("vicinity"), QStringLiteral("here")}};
+        done(QJsonObject {{QStringLiteral("html_attributions"), QJsonArray {}},
+                          {QStringLiteral("results"), QJsonArray {place, place}},
+                          {QStringLiteral("status"), QStringLiteral("OK")}});
     }
 };
 
@@ -75,9 +75,10 @@ StubPlaces *g_places = nullptr;
 }
 
 // What the client must see for one line: the first line of its reply.
-struct Expected {
-    QByteArray exact; // "? <line>" for a line that is invalid for sure
-    bool atReply = false; // an AT line (IAMAT, or WHATSAT of a known client)
+struct Expected
+{
+    QByteArray exact;      // "? <line>" for a line that is invalid for sure
+    bool atReply = false;  // an AT line (IAMAT, or WHATSAT of a known client)
     bool eitherAt = false; // WHATSAT: AT if the client is known, else exact
 };
 
@@ -108,7 +109,7 @@ std::vector<Expected> model(const QByteArray &stream, bool halfClose)
         start = end + 1;
         if (raw.size() > MaxLineBytes) {
             const QByteArray head = raw.first(MaxLineBytes);
-            out.push_back({ QByteArray("? ") + (neighbourLink ? head : withoutCr(head)), false, false });
+            out.push_back({QByteArray("? ") + (neighbourLink ? head : withoutCr(head)), false, false});
             continue;
         }
         if (!terminated && (!halfClose || raw.isEmpty()))
@@ -120,20 +121,20 @@ std::vector<Expected> model(const QByteArray &stream, bool halfClose)
             neighbourLink = true;
         if (neighbourLink) {
             if (m.command != Herd::Command::At || sync)
-                out.push_back({ QByteArray("? ") + line, false, false });
+                out.push_back({QByteArray("? ") + line, false, false});
             continue;
         }
         switch (m.command) {
         case Herd::Command::At:
             break; // a neighbour's link: above
         case Herd::Command::Iamat:
-            out.push_back({ {}, true, false });
+            out.push_back({{}, true, false});
             break;
         case Herd::Command::Whatsat:
-            out.push_back({ QByteArray("? ") + line, false, true });
+            out.push_back({QByteArray("? ") + line, false, true});
             break;
         case Herd::Command::Invalid:
-            out.push_back({ QByteArray("? ") + line, false, false });
+            out.push_back({QByteArray("? ") + line, false, false});
             break;
         }
     }
@@ -213,8 +214,8 @@ template <typename Done> QByteArray receive(int fd, Done done)
             loop.quit();
     };
     QObject::connect(&notifier, &QSocketNotifier::activated, &loop, drain);
-    QTimer::singleShot(
-        DeadlineMs, &loop, [&] { fail("no end to the reply stream within the deadline", received); });
+    QTimer::singleShot(DeadlineMs, &loop,
+                       [&] { fail("no end to the reply stream within the deadline", received); });
     drain();
     if (!done(received, eof))
         loop.exec();

@@ -21,7 +21,7 @@ namespace {
 [[noreturn]] void fail(const char *what, QByteArrayView line)
 {
     std::fprintf(stderr, "fuzz_protocol: invariant broken: %s\n  line (%lld bytes): ", what,
-        static_cast<long long>(line.size()));
+                 static_cast<long long>(line.size()));
     for (const char c : line)
         std::fprintf(stderr, "\\x%02x", static_cast<unsigned char>(c));
     std::fprintf(stderr, "\n");
@@ -39,11 +39,11 @@ QByteArray referenceDiff(std::int64_t ns)
 {
     const bool negative = ns < 0;
     // -(ns + 1) + 1 avoids negating INT64_MIN in signed arithmetic.
-    const std::uint64_t magnitude
-        = negative ? static_cast<std::uint64_t>(-(ns + 1)) + 1u : static_cast<std::uint64_t>(ns);
+    const std::uint64_t magnitude =
+        negative ? static_cast<std::uint64_t>(-(ns + 1)) + 1u : static_cast<std::uint64_t>(ns);
     char text[64];
     std::snprintf(text, sizeof text, "%c%" PRIu64 ".%09" PRIu64, negative ? '-' : '+',
-        magnitude / 1000000000u, magnitude % 1000000000u);
+                  magnitude / 1000000000u, magnitude % 1000000000u);
     return QByteArray(text);
 }
 
@@ -73,15 +73,15 @@ QByteArray canonicalTime(QByteArrayView text)
 void checkClientFields(const Herd::Message &m, QByteArrayView line)
 {
     check(!m.clientId.isEmpty() && !m.position.isEmpty() && !m.time.isEmpty(),
-        "a valid message has an empty field", line);
+          "a valid message has an empty field", line);
     check(m.latitude >= -90.0 && m.latitude <= 90.0, "latitude out of [-90, 90] accepted", line);
     check(m.longitude >= -180.0 && m.longitude <= 180.0, "longitude out of [-180, 180] accepted", line);
     check(m.timeNs >= 0, "negative client time", line);
     char text[48];
     std::snprintf(text, sizeof text, "%lld.%09lld", static_cast<long long>(m.timeNs / 1000000000),
-        static_cast<long long>(m.timeNs % 1000000000));
+                  static_cast<long long>(m.timeNs % 1000000000));
     check(canonicalTime(m.time) == QByteArray(text), "timeNs differs from the time field's digits", line);
-    for (const QByteArray *field : { &m.clientId, &m.position, &m.time }) {
+    for (const QByteArray *field : {&m.clientId, &m.position, &m.time}) {
         for (const char c : *field)
             check(!Herd::isProtocolSpace(c), "a field contains white space", line);
     }
@@ -95,23 +95,23 @@ void checkLine(QByteArrayView line)
         check(m.problem != Herd::Problem::None, "an invalid line without a problem", line);
         const QByteArray reply = Herd::invalidReply(line);
         check(reply.startsWith("? ") && QByteArrayView(reply).sliced(2) == line,
-            "invalidReply is not \"? \" + the line", line);
+              "invalidReply is not \"? \" + the line", line);
         return;
     }
     case Herd::Command::Iamat: {
         check(m.problem == Herd::Problem::None, "a valid IAMAT with a problem", line);
         checkClientFields(m, line);
         // The AT reply, for a few receive times, parses back with the same fields.
-        const std::int64_t receivedTimes[]
-            = { m.timeNs, 1'621'464'828'223'372'036, std::numeric_limits<std::int64_t>::max() / 2 };
+        const std::int64_t receivedTimes[] = {m.timeNs, 1'621'464'828'223'372'036,
+                                              std::numeric_limits<std::int64_t>::max() / 2};
         for (const std::int64_t received : receivedTimes) {
             const QByteArray at = Herd::formatAt("Fuzz", received, m);
             const Herd::Message back = Herd::parseLine(at);
             check(back.command == Herd::Command::At, "formatAt's line does not parse as AT", at);
             check(back.server == "Fuzz" && back.clientId == m.clientId && back.position == m.position
-                    && back.time == m.time && back.timeNs == m.timeNs && back.latitude == m.latitude
-                    && back.longitude == m.longitude,
-                "formatAt's line does not round-trip", at);
+                      && back.time == m.time && back.timeNs == m.timeNs && back.latitude == m.latitude
+                      && back.longitude == m.longitude,
+                  "formatAt's line does not round-trip", at);
             check(back.diff == referenceDiff(received - m.timeNs), "formatAt's diff is wrong", at);
         }
         return;
@@ -157,8 +157,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
 extern "C" int LLVMFuzzerInitialize(int *, char ***)
 {
     // Fixed extremes once, so a broken formatDiff shows on the first run.
-    for (const std::int64_t ns : { std::int64_t(0), std::int64_t(-1), std::int64_t(1),
-             std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max() })
+    for (const std::int64_t ns :
+         {std::int64_t(0), std::int64_t(-1), std::int64_t(1), std::numeric_limits<std::int64_t>::min(),
+          std::numeric_limits<std::int64_t>::max()})
         checkDiff(ns, "init");
     return 0;
 }

@@ -19,9 +19,10 @@ QString oneWaySuffix(Cluster::Direction direction)
 } // namespace
 
 Cluster::Cluster(const HerdConfig &config, PlacesSource *places, QObject *parent)
-    : QObject(parent), m_config(config), m_places(places)
-{
-}
+    : QObject(parent)
+    , m_config(config)
+    , m_places(places)
+{}
 
 Cluster::~Cluster()
 {
@@ -134,9 +135,9 @@ bool Cluster::setLinkDelay(const QString &from, const QString &to, int delayMs, 
     for (PeerLink *link : links)
         link->setDelayMs(delayMs);
     if (!links.isEmpty())
-        reportLinkChange(from, to, QStringLiteral("delay %1 ms%2")
-                                       .arg(links.constFirst()->delayMs())
-                                       .arg(oneWaySuffix(direction)));
+        reportLinkChange(
+            from, to,
+            QStringLiteral("delay %1 ms%2").arg(links.constFirst()->delayMs()).arg(oneWaySuffix(direction)));
     return !links.isEmpty();
 }
 
@@ -146,9 +147,10 @@ bool Cluster::setLinkJitter(const QString &from, const QString &to, int jitterMs
     for (PeerLink *link : links)
         link->setJitterMs(jitterMs);
     if (!links.isEmpty())
-        reportLinkChange(from, to, QStringLiteral("jitter +-%1 ms%2")
-                                       .arg(links.constFirst()->jitterMs())
-                                       .arg(oneWaySuffix(direction)));
+        reportLinkChange(from, to,
+                         QStringLiteral("jitter +-%1 ms%2")
+                             .arg(links.constFirst()->jitterMs())
+                             .arg(oneWaySuffix(direction)));
     return !links.isEmpty();
 }
 
@@ -228,7 +230,7 @@ void Cluster::partition(const QList<QStringList> &groups)
 void Cluster::heal()
 {
     for (const auto &[a, b] : m_config.links) {
-        for (const auto &[from, to] : {std::pair{a, b}, std::pair{b, a}}) {
+        for (const auto &[from, to] : {std::pair {a, b}, std::pair {b, a}}) {
             if (isLinkCut(from, to))
                 setLinkCut(from, to, false, Direction::OneWay);
         }
@@ -240,7 +242,7 @@ void Cluster::clearFaults()
     heal();
     // Only what is set is reset, so the event stream lists what changed.
     for (const auto &[a, b] : m_config.links) {
-        for (const auto &[from, to] : {std::pair{a, b}, std::pair{b, a}}) {
+        for (const auto &[from, to] : {std::pair {a, b}, std::pair {b, a}}) {
             if (linkDelay(from, to) != 0)
                 setLinkDelay(from, to, 0, Direction::OneWay);
             if (linkJitter(from, to) != 0)

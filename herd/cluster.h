@@ -57,7 +57,8 @@ public:
     //    then reconnects with the usual back-off (see PeerLink).
     enum class Direction { Both, OneWay };
     bool setLinkCut(const QString &from, const QString &to, bool cut, Direction direction = Direction::Both);
-    bool setLinkDelay(const QString &from, const QString &to, int delayMs, Direction direction = Direction::Both);
+    bool setLinkDelay(const QString &from, const QString &to, int delayMs,
+                      Direction direction = Direction::Both);
     bool setLinkJitter(const QString &from, const QString &to, int jitterMs,
                        Direction direction = Direction::Both);
     bool setLinkFlaky(const QString &from, const QString &to, int meanUpMs,
@@ -93,9 +94,9 @@ private:
     static QString senderKey(const QString &receiver, quint16 senderPort);
 
     HerdConfig m_config;
-    PlacesSource *m_places;        // borrowed
+    PlacesSource *m_places;         // borrowed
     QHash<QString, Node *> m_nodes; // owned (children)
-    QStringList m_order;           // node names in herd-file order
+    QStringList m_order;            // node names in herd-file order
     // Local endpoint of each connected outgoing peer link -> its node, so a
     // node can tell which neighbour an incoming AT line came from.
     QHash<QString, QString> m_linkSenders; // "receiver|port" -> sender

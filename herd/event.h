@@ -38,11 +38,11 @@ struct Event
     qint64 timeNs = 0; // wall clock, ns since the POSIX epoch
     QString node;
     EventKind kind = EventKind::Error;
-    QString peer;      // address:port of a client, or a neighbour's name
+    QString peer; // address:port of a client, or a neighbour's name
     // The client an update is about: for record events, and for IAMAT and AT
     // lines received, sent or skipped (updateClient() in wire/protocol.h).
     QByteArray client;
-    QByteArray line;   // protocol line, without its ending
+    QByteArray line; // protocol line, without its ending
     QString detail;
     bool viaPeerLink = false; // the line travelled between two nodes
 };

@@ -86,7 +86,7 @@ QList<QStringList> halves(const HerdConfig &config)
             start = name;
     }
     QStringList order;
-    QSet<QString> seen{start};
+    QSet<QString> seen {start};
     QQueue<QString> queue;
     queue.enqueue(start);
     while (order.size() < names.size()) {

@@ -57,13 +57,13 @@ QJsonObject placesNewPlace(const QJsonObject &result)
 {
     const QString id = result.value("place_id"_L1).toString();
     const QJsonObject location = result.value("geometry"_L1).toObject().value("location"_L1).toObject();
-    QJsonObject place{
+    QJsonObject place {
         {u"id"_s, id},
         {u"name"_s, QString(u"places/"_s + id)},
         // Herd's places have one name each, given as the data set has it.
-        {u"displayName"_s, QJsonObject{{u"text"_s, result.value("name"_L1)}, {u"languageCode"_s, u"en"_s}}},
-        {u"location"_s, QJsonObject{{u"latitude"_s, location.value("lat"_L1)},
-                                    {u"longitude"_s, location.value("lng"_L1)}}},
+        {u"displayName"_s, QJsonObject {{u"text"_s, result.value("name"_L1)}, {u"languageCode"_s, u"en"_s}}},
+        {u"location"_s,
+         QJsonObject {{u"latitude"_s, location.value("lat"_L1)}, {u"longitude"_s, location.value("lng"_L1)}}},
         {u"types"_s, result.value("types"_L1).toArray()},
     };
     if (const QString vicinity = result.value("vicinity"_L1).toString(); !vicinity.isEmpty()) {
@@ -89,18 +89,20 @@ std::optional<PlacesQuery> legacyNearbyQuery(const QUrlQuery &query, QString *er
     const std::optional<double> longitude = number(degrees.value(1));
     if (degrees.size() != 2 || !latitude || !longitude || !validLatitude(*latitude)
         || !validLongitude(*longitude)) {
-        return refuse(error, u"Invalid request. Invalid 'location' parameter: expected LAT,LNG in "
-                             u"degrees, latitude from -90 to 90, longitude from -180 to 180."_s);
+        return refuse(error,
+                      u"Invalid request. Invalid 'location' parameter: expected LAT,LNG in "
+                      u"degrees, latitude from -90 to 90, longitude from -180 to 180."_s);
     }
     const std::optional<QString> radiusText = parameter(u"radius"_s);
     if (!radiusText)
         return refuse(error, u"Invalid request. Missing the 'radius' parameter."_s);
     const std::optional<double> radius = number(*radiusText);
     if (!radius || !validRadius(*radius)) {
-        return refuse(error, u"Invalid request. Invalid 'radius' parameter: expected metres, "
-                             u"more than 0 and at most 50000."_s);
+        return refuse(error,
+                      u"Invalid request. Invalid 'radius' parameter: expected metres, "
+                      u"more than 0 and at most 50000."_s);
     }
-    return PlacesQuery{*latitude, *longitude, *radius / 1000, MaxNearbyResults};
+    return PlacesQuery {*latitude, *longitude, *radius / 1000, MaxNearbyResults};
 }
 
 std::optional<PlacesQuery> placesNewNearbyQuery(const QByteArray &body, QString *error)
@@ -108,9 +110,9 @@ std::optional<PlacesQuery> placesNewNearbyQuery(const QByteArray &body, QString 
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
-        return refuse(error, u"Invalid JSON payload received: %1 at offset %2."_s
-                                 .arg(parseError.errorString())
-                                 .arg(parseError.offset));
+        return refuse(error,
+                      u"Invalid JSON payload received: %1 at offset %2."_s.arg(parseError.errorString())
+                          .arg(parseError.offset));
     }
     if (!document.isObject())
         return refuse(error, u"Invalid JSON payload received: expected an object."_s);
@@ -118,23 +120,27 @@ std::optional<PlacesQuery> placesNewNearbyQuery(const QByteArray &body, QString 
     const QJsonObject request = document.object();
     const QJsonValue circle = request.value("locationRestriction"_L1)["circle"_L1];
     if (!circle.isObject()) {
-        return refuse(error, u"locationRestriction.circle is required: a center "
-                             u"{latitude, longitude} in degrees and a radius in metres."_s);
+        return refuse(error,
+                      u"locationRestriction.circle is required: a center "
+                      u"{latitude, longitude} in degrees and a radius in metres."_s);
     }
     const std::optional<double> latitude = number(circle["center"_L1]["latitude"_L1]);
     if (!latitude || !validLatitude(*latitude)) {
-        return refuse(error, u"Invalid locationRestriction.circle.center.latitude: "
-                             u"expected degrees from -90 to 90."_s);
+        return refuse(error,
+                      u"Invalid locationRestriction.circle.center.latitude: "
+                      u"expected degrees from -90 to 90."_s);
     }
     const std::optional<double> longitude = number(circle["center"_L1]["longitude"_L1]);
     if (!longitude || !validLongitude(*longitude)) {
-        return refuse(error, u"Invalid locationRestriction.circle.center.longitude: "
-                             u"expected degrees from -180 to 180."_s);
+        return refuse(error,
+                      u"Invalid locationRestriction.circle.center.longitude: "
+                      u"expected degrees from -180 to 180."_s);
     }
     const std::optional<double> radius = number(circle["radius"_L1]);
     if (!radius || !validRadius(*radius)) {
-        return refuse(error, u"Invalid locationRestriction.circle.radius: expected metres, "
-                             u"more than 0 and at most 50000."_s);
+        return refuse(error,
+                      u"Invalid locationRestriction.circle.radius: expected metres, "
+                      u"more than 0 and at most 50000."_s);
     }
     int bound = MaxNearbyResults;
     if (request.contains("maxResultCount"_L1)) {
@@ -143,7 +149,7 @@ std::optional<PlacesQuery> placesNewNearbyQuery(const QByteArray &body, QString 
             return refuse(error, u"Invalid maxResultCount: expected a whole number from 1 to 20."_s);
         bound = int(*count);
     }
-    return PlacesQuery{*latitude, *longitude, *radius / 1000, bound};
+    return PlacesQuery {*latitude, *longitude, *radius / 1000, bound};
 }
 
 QJsonObject placesNewAnswer(const QJsonObject &legacyAnswer, const FieldMask &mask)
@@ -153,7 +159,7 @@ QJsonObject placesNewAnswer(const QJsonObject &legacyAnswer, const FieldMask &ma
         places.append(placesNewPlace(result.toObject()));
     if (places.isEmpty())
         return {};
-    return mask.apply(QJsonObject{{u"places"_s, places}});
+    return mask.apply(QJsonObject {{u"places"_s, places}});
 }
 
 } // namespace Herd

@@ -36,15 +36,15 @@ QHttpServerResponse json(const QByteArray &body, StatusCode status = StatusCode:
 // Google's error JSON, as the Places API (New) and Google's front end answer.
 QHttpServerResponse googleError(StatusCode code, const QString &status, const QString &message)
 {
-    const QJsonObject error{{u"code"_s, int(code)}, {u"message"_s, message}, {u"status"_s, status}};
-    return json(QJsonDocument(QJsonObject{{u"error"_s, error}}).toJson(), code);
+    const QJsonObject error {{u"code"_s, int(code)}, {u"message"_s, message}, {u"status"_s, status}};
+    return json(QJsonDocument(QJsonObject {{u"error"_s, error}}).toJson(), code);
 }
 
 QHttpServerResponse wrongMethod(const QString &path, const char *allowed)
 {
-    QHttpServerResponse response = googleError(
-        StatusCode::MethodNotAllowed, u"METHOD_NOT_ALLOWED"_s,
-        u"%1 answers %2 requests only."_s.arg(path, QString::fromLatin1(allowed)));
+    QHttpServerResponse response =
+        googleError(StatusCode::MethodNotAllowed, u"METHOD_NOT_ALLOWED"_s,
+                    u"%1 answers %2 requests only."_s.arg(path, QString::fromLatin1(allowed)));
     response.addHeader(QByteArrayLiteral("Allow"), QByteArray(allowed));
     return response;
 }
@@ -56,7 +56,7 @@ QHttpServerResponse legacyResponse(const QJsonObject &answer)
 
 QHttpServerResponse legacyInvalidRequest(const QString &message)
 {
-    return legacyResponse(QJsonObject{
+    return legacyResponse(QJsonObject {
         {u"error_message"_s, message},
         {u"html_attributions"_s, QJsonArray()},
         {u"results"_s, QJsonArray()},
@@ -71,8 +71,8 @@ QHttpServerResponse placesNewResponse(const QJsonObject &answer, const FieldMask
     const QString status = answer.value("status"_L1).toString();
     if (status == "OK"_L1 || status == "ZERO_RESULTS"_L1)
         return json(QJsonDocument(placesNewAnswer(answer, mask)).toJson());
-    const QString message = u"the places source answered %1: %2"_s.arg(
-        status, answer.value("error_message"_L1).toString());
+    const QString message =
+        u"the places source answered %1: %2"_s.arg(status, answer.value("error_message"_L1).toString());
     if (status == "INVALID_REQUEST"_L1)
         return googleError(StatusCode::BadRequest, u"INVALID_ARGUMENT"_s, message);
     if (status == "REQUEST_DENIED"_L1)
@@ -85,8 +85,8 @@ QHttpServerResponse placesNewResponse(const QJsonObject &answer, const FieldMask
 // Answers once `places` has found the places, in the shape `shape` makes. A
 // source may answer on a later turn of the event loop: a client gone by then
 // is skipped (its socket, and the responder's pointer to it, are gone).
-void answerWhenFound(PlacesSource &places, const PlacesQuery &query,
-                     QHttpServerResponder &&responder, Shape shape)
+void answerWhenFound(PlacesSource &places, const PlacesQuery &query, QHttpServerResponder &&responder,
+                     Shape shape)
 {
     const QPointer<QTcpSocket> socket = responder.socket();
     auto pending = std::make_shared<QHttpServerResponder>(std::move(responder));
@@ -112,7 +112,8 @@ void keepHttpServerDebugOff(QLoggingCategory *category)
 } // namespace
 
 PlacesServer::PlacesServer(PlacesSource *places, QObject *parent)
-    : QObject(parent), m_places(places)
+    : QObject(parent)
+    , m_places(places)
 {
     [[maybe_unused]] static const bool filtered = [] {
         s_previousFilter = QLoggingCategory::installFilter(keepHttpServerDebugOff);
@@ -137,13 +138,13 @@ void PlacesServer::serve(const char *path, QHttpServerRequest::Method method, co
 {
     // Every method is routed here, so that a wrong one gets a 405, not the
     // 404 of an unknown path.
-    m_http.route(QString::fromLatin1(path), [=, this](const QHttpServerRequest &request,
-                                                      QHttpServerResponder &&responder) {
-        if (request.method() == method)
-            (this->*answer)(request, std::move(responder));
-        else
-            wrongMethod(QString::fromLatin1(path), methodName).write(std::move(responder));
-    });
+    m_http.route(QString::fromLatin1(path),
+                 [=, this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+                     if (request.method() == method)
+                         (this->*answer)(request, std::move(responder));
+                     else
+                         wrongMethod(QString::fromLatin1(path), methodName).write(std::move(responder));
+                 });
 }
 
 bool PlacesServer::listen(const QHostAddress &address, quint16 port, QString *error)
@@ -175,9 +176,8 @@ QString PlacesServer::url() const
     if (!m_listener)
         return {};
     const QHostAddress host = address();
-    const QString name = host.protocol() == QAbstractSocket::IPv6Protocol
-        ? u'[' + host.toString() + u']'
-        : host.toString();
+    const QString name =
+        host.protocol() == QAbstractSocket::IPv6Protocol ? u'[' + host.toString() + u']' : host.toString();
     return u"http://%1:%2"_s.arg(name).arg(port());
 }
 

@@ -11,7 +11,7 @@ namespace EventSamples {
 
 namespace {
 
-constexpr EventKind Kinds[] = {EventKind::LineReceived, EventKind::LineSent, EventKind::RecordStored,
+constexpr EventKind Kinds[] = {EventKind::LineReceived,  EventKind::LineSent,    EventKind::RecordStored,
                                EventKind::RecordDropped, EventKind::LineInvalid, EventKind::PeerConnected};
 
 } // namespace
@@ -24,7 +24,8 @@ Event makeEvent(int i)
     event.kind = Kinds[i % std::size(Kinds)];
     event.peer = u"127.0.0.1:%1"_s.arg(40000 + i % 7);
     event.client = "client" + QByteArray::number(i % 3);
-    event.line = "IAMAT client" + QByteArray::number(i % 3) + " +34.068930-118.445127 " + QByteArray::number(i);
+    event.line =
+        "IAMAT client" + QByteArray::number(i % 3) + " +34.068930-118.445127 " + QByteArray::number(i);
     event.detail = i % 10 == 0 ? u"Round ten"_s : QString();
     return event;
 }

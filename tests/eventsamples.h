@@ -11,8 +11,8 @@
 namespace EventSamples {
 
 constexpr qint64 BaseNs = 1'714'566'896'000'000'000;
-inline const QStringList Nodes{QStringLiteral("Bailey"), QStringLiteral("Bona"), QStringLiteral("Campbell"),
-                               QStringLiteral("Clark"), QStringLiteral("Jaquez")};
+inline const QStringList Nodes {QStringLiteral("Bailey"), QStringLiteral("Bona"), QStringLiteral("Campbell"),
+                                QStringLiteral("Clark"), QStringLiteral("Jaquez")};
 
 // Event number `i`.
 Herd::Event makeEvent(int i);

@@ -16,21 +16,31 @@ constexpr qsizetype MaxHeadBytes = 64 * 1024;
 QByteArray reasonPhrase(int status)
 {
     switch (status) {
-    case 200: return "OK";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
-    default: return "Status";
+    case 200:
+        return "OK";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 429:
+        return "Too Many Requests";
+    case 500:
+        return "Internal Server Error";
+    case 503:
+        return "Service Unavailable";
+    default:
+        return "Status";
     }
 }
 
 } // namespace
 
-FakeGoogle::FakeGoogle(QObject *parent) : QObject(parent)
+FakeGoogle::FakeGoogle(QObject *parent)
+    : QObject(parent)
 {
     setResponse(200, R"({"html_attributions":[],"results":[],"status":"ZERO_RESULTS"})");
     connect(&m_server, &QTcpServer::newConnection, this, &FakeGoogle::accept);
@@ -127,9 +137,8 @@ void FakeGoogle::answer(QTcpSocket *socket, const FakeRequest &request)
         socket->write("\x01\x02 this is not HTTP at all \xff\xfe\r\n\r\n");
         break;
     case FakeResponse::Kind::Http:
-        socket->write("HTTP/1.1 " + QByteArray::number(response.status) + ' '
-                      + reasonPhrase(response.status) + "\r\n"
-                      + "Content-Type: " + response.contentType + "\r\n"
+        socket->write("HTTP/1.1 " + QByteArray::number(response.status) + ' ' + reasonPhrase(response.status)
+                      + "\r\n" + "Content-Type: " + response.contentType + "\r\n"
                       + "Content-Length: " + QByteArray::number(response.body.size()) + "\r\n"
                       + "Connection: close\r\n\r\n" + response.body);
         break;

@@ -19,8 +19,8 @@ namespace Herd {
 // One HTTP request as the fake saw it.
 struct FakeRequest
 {
-    QByteArray method;                   // "GET", "POST"
-    QByteArray target;                   // path and query, as sent: "/json?location=..."
+    QByteArray method;                     // "GET", "POST"
+    QByteArray target;                     // path and query, as sent: "/json?location=..."
     QHash<QByteArray, QByteArray> headers; // names lower-cased
     QByteArray body;
 

@@ -31,7 +31,8 @@ QByteArray iamatLine(const QByteArray &clientId, const QByteArray &time, const Q
     return "IAMAT " + clientId + ' ' + position + ' ' + time;
 }
 
-EventLog::EventLog(Herd::Cluster *cluster, QObject *parent) : QObject(parent)
+EventLog::EventLog(Herd::Cluster *cluster, QObject *parent)
+    : QObject(parent)
 {
     connect(cluster, &Herd::Cluster::eventOccurred, this,
             [this](const Herd::Event &event) { m_events.append(event); });
@@ -49,7 +50,7 @@ int EventLog::count(Herd::EventKind kind, const QByteArray &line, const QString 
 {
     return count([&](const Herd::Event &event) {
         return event.kind == kind && (line.isNull() || event.line == line)
-               && (node.isEmpty() || event.node == node);
+            && (node.isEmpty() || event.node == node);
     });
 }
 
@@ -63,8 +64,7 @@ int EventLog::sentOnLinks(const QByteArray &line) const
 int EventLog::receivedOnLinks(const QByteArray &line) const
 {
     return count([&](const Herd::Event &event) {
-        return event.kind == Herd::EventKind::LineReceived && event.viaPeerLink
-               && event.line == line;
+        return event.kind == Herd::EventKind::LineReceived && event.viaPeerLink && event.line == line;
     });
 }
 
@@ -76,9 +76,13 @@ QByteArray EventLog::dump() const
     return out;
 }
 
-LineClient::LineClient(QObject *parent) : LineClient(new QTcpSocket, parent) {}
+LineClient::LineClient(QObject *parent)
+    : LineClient(new QTcpSocket, parent)
+{}
 
-LineClient::LineClient(QTcpSocket *adopted, QObject *parent) : QObject(parent), m_socket(adopted)
+LineClient::LineClient(QTcpSocket *adopted, QObject *parent)
+    : QObject(parent)
+    , m_socket(adopted)
 {
     m_socket->setParent(this);
     connect(m_socket, &QTcpSocket::readyRead, this, &LineClient::onReadyRead);
@@ -106,7 +110,8 @@ void LineClient::onReadyRead()
     }
 }
 
-ForeignNode::ForeignNode(QObject *parent) : QObject(parent)
+ForeignNode::ForeignNode(QObject *parent)
+    : QObject(parent)
 {
     connect(&m_server, &QTcpServer::newConnection, this, [this] {
         while (QTcpSocket *socket = m_server.nextPendingConnection())

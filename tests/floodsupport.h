@@ -29,8 +29,7 @@ quint16 freePort();
 
 // The same herd with every node on port 0 (the OS picks at start) and a
 // short reconnect back-off, so tests never depend on fixed ports or wait.
-Herd::HerdConfig withOsPorts(Herd::HerdConfig config, int reconnectInitialMs = 20,
-                             int reconnectMaxMs = 200);
+Herd::HerdConfig withOsPorts(Herd::HerdConfig config, int reconnectInitialMs = 20, int reconnectMaxMs = 200);
 
 QByteArray iamatLine(const QByteArray &clientId, const QByteArray &time,
                      const QByteArray &position = QByteArrayLiteral("+34.068930-118.445127"));

@@ -24,7 +24,9 @@ bool allLinksConnected(const Cluster &cluster)
     return true;
 }
 
-HerdFixture::HerdFixture(PlacesSource *places, QObject *parent) : QObject(parent), m_places(places)
+HerdFixture::HerdFixture(PlacesSource *places, QObject *parent)
+    : QObject(parent)
+    , m_places(places)
 {
     if (!m_places) {
         m_ownPlaces = OfflinePlaces::fromEmbedded();
@@ -37,8 +39,7 @@ HerdFixture::~HerdFixture()
     stop();
 }
 
-HerdConfig HerdFixture::config(const QStringList &names,
-                               const QList<std::pair<QString, QString>> &links)
+HerdConfig HerdFixture::config(const QStringList &names, const QList<std::pair<QString, QString>> &links)
 {
     HerdConfig config;
     config.name = u"test herd"_s;
@@ -146,7 +147,7 @@ bool HerdFixture::allStore(const QByteArray &clientId, qint64 timeNs) const
 bool HerdFixture::waitUntilAllStore(const QByteArray &clientId, qint64 timeNs, int timeoutMs)
 {
     return allStore(clientId, timeNs)
-           || QTest::qWaitFor([&] { return allStore(clientId, timeNs); }, timeoutMs);
+        || QTest::qWaitFor([&] { return allStore(clientId, timeNs); }, timeoutMs);
 }
 
 } // namespace Herd::Test

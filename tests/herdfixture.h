@@ -40,8 +40,7 @@ public:
     ~HerdFixture() override;
 
     // A herd of `names` linked as `links`, all ports 0 on 127.0.0.1, offline places.
-    static HerdConfig config(const QStringList &names,
-                             const QList<std::pair<QString, QString>> &links = {});
+    static HerdConfig config(const QStringList &names, const QList<std::pair<QString, QString>> &links = {});
 
     // Starts every node of `config` (ports forced to 0, hosts to 127.0.0.1).
     bool start(HerdConfig config, QString *error = nullptr);

@@ -17,7 +17,7 @@ QJsonObject HttpReply::json() const
 QNetworkReply *HttpClient::send(const QByteArray &method, const QString &url, const QByteArray &body,
                                 const Headers &headers)
 {
-    QNetworkRequest request{QUrl(url)};
+    QNetworkRequest request {QUrl(url)};
     for (const auto &[name, value] : headers)
         request.setRawHeader(name, value);
     return m_network.sendCustomRequest(request, method, body);
@@ -28,8 +28,8 @@ std::optional<HttpReply> HttpClient::finish(QNetworkReply *sent, int timeoutMs)
     const std::unique_ptr<QNetworkReply> reply(sent);
     if (!QTest::qWaitFor([&reply] { return reply->isFinished(); }, timeoutMs))
         return std::nullopt;
-    return HttpReply{reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), reply->readAll(),
-                     reply->rawHeaderPairs()};
+    return HttpReply {reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), reply->readAll(),
+                      reply->rawHeaderPairs()};
 }
 
 } // namespace Herd::Test

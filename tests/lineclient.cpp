@@ -51,8 +51,7 @@ bool ClientBase::waitForBytes(qsizetype count, int timeoutMs)
 
 bool ClientBase::waitForText(const QByteArray &needle, int times, int timeoutMs)
 {
-    return waitUntil([this, needle, times] { return m_received.count(needle) >= times; },
-                     timeoutMs);
+    return waitUntil([this, needle, times] { return m_received.count(needle) >= times; }, timeoutMs);
 }
 
 bool ClientBase::waitForEof(int timeoutMs)
@@ -78,7 +77,9 @@ void ClientBase::markEof()
 
 // ---- LineClient ----------------------------------------------------------
 
-LineClient::LineClient(QObject *parent) : ClientBase(parent), m_socket(new QTcpSocket(this))
+LineClient::LineClient(QObject *parent)
+    : ClientBase(parent)
+    , m_socket(new QTcpSocket(this))
 {
     const auto drain = [this] {
         if (m_socket->isOpen())
@@ -102,8 +103,7 @@ LineClient::~LineClient() = default;
 bool LineClient::connectTo(quint16 port, int timeoutMs)
 {
     m_socket->connectToHost(QHostAddress::LocalHost, port);
-    return waitUntil([this] { return m_socket->state() == QAbstractSocket::ConnectedState; },
-                     timeoutMs);
+    return waitUntil([this] { return m_socket->state() == QAbstractSocket::ConnectedState; }, timeoutMs);
 }
 
 void LineClient::send(const QByteArray &bytes)
@@ -118,7 +118,9 @@ bool LineClient::isConnected() const
 
 // ---- RawLineClient -------------------------------------------------------
 
-RawLineClient::RawLineClient(QObject *parent) : ClientBase(parent) {}
+RawLineClient::RawLineClient(QObject *parent)
+    : ClientBase(parent)
+{}
 
 RawLineClient::~RawLineClient()
 {
@@ -148,8 +150,8 @@ void RawLineClient::send(const QByteArray &bytes)
     qsizetype offset = 0;
     const auto trySend = [this, &bytes, &offset] {
         while (m_fd >= 0 && offset < bytes.size()) {
-            const ssize_t n = ::send(m_fd, bytes.constData() + offset,
-                                     size_t(bytes.size() - offset), MSG_NOSIGNAL);
+            const ssize_t n =
+                ::send(m_fd, bytes.constData() + offset, size_t(bytes.size() - offset), MSG_NOSIGNAL);
             if (n > 0) {
                 offset += n;
                 continue;
@@ -203,7 +205,7 @@ void RawLineClient::onReadable()
 
 sockaddr_in loopbackAddress(quint16 port)
 {
-    sockaddr_in address{};
+    sockaddr_in address {};
     address.sin_family = AF_INET;
     address.sin_port = htons(port);
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);

@@ -30,7 +30,9 @@ class ClientBase : public QObject
     Q_DISABLE_COPY_MOVE(ClientBase)
 
 public:
-    explicit ClientBase(QObject *parent = nullptr) : QObject(parent) {}
+    explicit ClientBase(QObject *parent = nullptr)
+        : QObject(parent)
+    {}
     ~ClientBase() override = default;
 
     virtual bool connectTo(quint16 port, int timeoutMs = 5000) = 0;

@@ -46,7 +46,7 @@ private:
 struct HeldServer
 {
     HeldPlaces places;
-    Herd::PlacesServer server{&places};
+    Herd::PlacesServer server {&places};
 };
 
 } // namespace PlacesServerSupport

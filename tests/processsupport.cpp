@@ -67,18 +67,18 @@ QString writeHerdFile(const QString &path, const Nodes &nodes, const Links &link
 {
     QJsonObject nodeObjects;
     for (const auto &[name, port] : nodes) {
-        QJsonObject node{{u"host"_s, u"127.0.0.1"_s}, {u"port"_s, port}};
+        QJsonObject node {{u"host"_s, u"127.0.0.1"_s}, {u"port"_s, port}};
         if (plain.contains(name))
             node.insert(u"protocol"_s, u"plain"_s);
         nodeObjects.insert(name, node);
     }
     QJsonArray linkArray;
     for (const auto &[a, b] : links)
-        linkArray.append(QJsonArray{a, b});
-    const QJsonObject root{{u"name"_s, u"test herd"_s},
-                           {u"nodes"_s, nodeObjects},
-                           {u"links"_s, linkArray},
-                           {u"reconnect"_s, QJsonObject{{u"initialMs"_s, 20}, {u"maxMs"_s, 200}}}};
+        linkArray.append(QJsonArray {a, b});
+    const QJsonObject root {{u"name"_s, u"test herd"_s},
+                            {u"nodes"_s, nodeObjects},
+                            {u"links"_s, linkArray},
+                            {u"reconnect"_s, QJsonObject {{u"initialMs"_s, 20}, {u"maxMs"_s, 200}}}};
     return writeFile(path, QJsonDocument(root).toJson());
 }
 
@@ -163,7 +163,7 @@ std::unique_ptr<HerdServer> startHerdServer(const QString &dir, const QStringLis
             return nullptr;
         auto herd = std::make_unique<HerdServer>();
         herd->process().setWorkingDirectory(dir);
-        herd->start(QStringList{u"--server"_s, u"--config"_s, file} + arguments);
+        herd->start(QStringList {u"--server"_s, u"--config"_s, file} + arguments);
         if (herd->waitForOutput(" listening on ", int(names.size())))
             return herd;
         herd->waitForExit();

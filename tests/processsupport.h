@@ -14,8 +14,8 @@
 
 // Helpers for suites that run the herd executable itself (tst_cli,
 // tst_multiprocess, tst_scenario_cli): free ports, herd files, a herd run to
-// its end, a child herd process read as it goes, and a blocking client. Every wait is bounded; none is a sleep, except
-// where another process must be polled and nothing can be signalled on.
+// its end, a child herd process read as it goes, and a blocking client. Every wait is bounded; none is a
+// sleep, except where another process must be polled and nothing can be signalled on.
 namespace ProcessSupport {
 
 constexpr int Timeout = 10'000; // ms, for any one wait
@@ -109,7 +109,7 @@ private:
 // Asks `port` WHATSAT for `clientId` until its stored AT line is `atLine`:
 // how a test outside the process sees a flood arrive. Bounded. `lastSeen`,
 // if given, gets the node's last answer's first line (for failure messages).
-bool waitUntilKnown(quint16 port, const QByteArray &clientId, const QByteArray &atLine, int timeoutMs = Timeout,
-                    QByteArray *lastSeen = nullptr);
+bool waitUntilKnown(quint16 port, const QByteArray &clientId, const QByteArray &atLine,
+                    int timeoutMs = Timeout, QByteArray *lastSeen = nullptr);
 
 } // namespace ProcessSupport

@@ -22,7 +22,7 @@ Herd::Scenario parsed(const QByteArray &json)
     std::optional<Herd::Scenario> scenario = Herd::Scenario::fromJson(json, NoDir, &error);
     if (!scenario)
         qWarning("%s", qPrintable(error));
-    return scenario.value_or(Herd::Scenario{});
+    return scenario.value_or(Herd::Scenario {});
 }
 
 } // namespace ScenarioSupport

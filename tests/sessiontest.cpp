@@ -44,16 +44,16 @@ QJsonObject placesAnswer(int results, const QString &prefix)
 {
     QJsonArray array;
     for (int i = 0; i < results; ++i) {
-        const QJsonObject location{{u"lat"_s, 34.0 + i / 100.0}, {u"lng"_s, -118.4}};
-        array.append(QJsonObject{{u"geometry"_s, QJsonObject{{u"location"_s, location}}},
-                                 {u"name"_s, u"%1 %2"_s.arg(prefix).arg(i)},
-                                 {u"place_id"_s, u"id%1"_s.arg(i)},
-                                 {u"types"_s, QJsonArray{u"cafe"_s}},
-                                 {u"vicinity"_s, u"Street %1"_s.arg(i)}});
+        const QJsonObject location {{u"lat"_s, 34.0 + i / 100.0}, {u"lng"_s, -118.4}};
+        array.append(QJsonObject {{u"geometry"_s, QJsonObject {{u"location"_s, location}}},
+                                  {u"name"_s, u"%1 %2"_s.arg(prefix).arg(i)},
+                                  {u"place_id"_s, u"id%1"_s.arg(i)},
+                                  {u"types"_s, QJsonArray {u"cafe"_s}},
+                                  {u"vicinity"_s, u"Street %1"_s.arg(i)}});
     }
-    return QJsonObject{{u"html_attributions"_s, QJsonArray{}},
-                       {u"results"_s, array},
-                       {u"status"_s, results ? u"OK"_s : u"ZERO_RESULTS"_s}};
+    return QJsonObject {{u"html_attributions"_s, QJsonArray {}},
+                        {u"results"_s, array},
+                        {u"status"_s, results ? u"OK"_s : u"ZERO_RESULTS"_s}};
 }
 
 std::optional<qint64> parseDiff(const QByteArray &text)

@@ -43,7 +43,7 @@ QByteArray burst(const QByteArray &prefix, int count, qint64 firstSecond = 1'700
     QByteArray lines;
     for (int i = 0; i < count; ++i)
         lines += "IAMAT " + prefix + QByteArray::number(i) + " +34.068930-118.445127 "
-                 + QByteArray::number(firstSecond + i) + ".5\n";
+            + QByteArray::number(firstSecond + i) + ".5\n";
     return lines;
 }
 
@@ -59,7 +59,9 @@ QByteArray paddedBurst(const QByteArray &prefix, int count, qsizetype padding)
 class RawSocket
 {
 public:
-    RawSocket() : m_fd(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) {}
+    RawSocket()
+        : m_fd(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0))
+    {}
     ~RawSocket()
     {
         if (m_fd >= 0)
@@ -73,11 +75,12 @@ public:
     bool listen()
     {
         sockaddr_in address = loopback(0);
-        return ::bind(m_fd, reinterpret_cast<sockaddr *>(&address), sizeof address) == 0 && ::listen(m_fd, 8) == 0;
+        return ::bind(m_fd, reinterpret_cast<sockaddr *>(&address), sizeof address) == 0
+            && ::listen(m_fd, 8) == 0;
     }
     quint16 port() const
     {
-        sockaddr_in address{};
+        sockaddr_in address {};
         socklen_t length = sizeof address;
         ::getsockname(m_fd, reinterpret_cast<sockaddr *>(&address), &length);
         return ntohs(address.sin_port);
@@ -86,20 +89,24 @@ public:
     bool startConnect(quint16 port)
     {
         sockaddr_in address = loopback(port);
-        return ::connect(m_fd, reinterpret_cast<sockaddr *>(&address), sizeof address) == 0 || errno == EINPROGRESS;
+        return ::connect(m_fd, reinterpret_cast<sockaddr *>(&address), sizeof address) == 0
+            || errno == EINPROGRESS;
     }
     bool sendAll(const QByteArray &bytes)
     {
         qsizetype sent = 0;
-        return QTest::qWaitFor([&] {
-            while (sent < bytes.size()) {
-                const ssize_t n = ::send(m_fd, bytes.constData() + sent, size_t(bytes.size() - sent), MSG_NOSIGNAL);
-                if (n <= 0)
-                    return false;
-                sent += n;
-            }
-            return true;
-        }, Timeout);
+        return QTest::qWaitFor(
+            [&] {
+                while (sent < bytes.size()) {
+                    const ssize_t n =
+                        ::send(m_fd, bytes.constData() + sent, size_t(bytes.size() - sent), MSG_NOSIGNAL);
+                    if (n <= 0)
+                        return false;
+                    sent += n;
+                }
+                return true;
+            },
+            Timeout);
     }
     // Reads what there is now; false once the peer closed.
     bool readSome(QByteArray *into)
@@ -119,7 +126,7 @@ public:
 private:
     static sockaddr_in loopback(quint16 port)
     {
-        sockaddr_in address{};
+        sockaddr_in address {};
         address.sin_family = AF_INET;
         address.sin_port = htons(port);
         address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -330,11 +337,13 @@ void TestBursts::pipelinedWhatsatsWaitForASlowReader()
     QVERIFY(slow.sendAll(requests));
     QTest::qWait(1000); // the scenario: the client reads a second later
     QByteArray received;
-    const bool all = QTest::qWaitFor([&] {
-        if (!slow.readSome(&received))
-            return true; // closed: fails below
-        return received.count("}\n\n") >= Requests;
-    }, 4 * Timeout);
+    const bool all = QTest::qWaitFor(
+        [&] {
+            if (!slow.readSome(&received))
+                return true; // closed: fails below
+            return received.count("}\n\n") >= Requests;
+        },
+        4 * Timeout);
     QVERIFY(all);
     QCOMPARE(received.count("}\n\n"), Requests);
     QCOMPARE(received.count("AT A "), Requests);
@@ -384,7 +393,8 @@ void TestBursts::antiEntropyHealsAForgedLine()
     // An AT line that names B as its origin, sent to A by a stranger: A
     // floods it everywhere but to B, which never hears of it by flooding.
     // Anti-entropy finds the difference and heals it.
-    HerdConfig config = quick(HerdFixture::config({u"A"_s, u"B"_s, u"C"_s}, {{u"A"_s, u"B"_s}, {u"A"_s, u"C"_s}}));
+    HerdConfig config =
+        quick(HerdFixture::config({u"A"_s, u"B"_s, u"C"_s}, {{u"A"_s, u"B"_s}, {u"A"_s, u"C"_s}}));
     HerdFixture herd;
     QString error;
     QVERIFY2(herd.start(config, &error), qPrintable(error));
@@ -411,7 +421,7 @@ void TestBursts::clientTimeFarAheadIsRefusedWhenLimited()
     QVERIFY(client.connectTo(herd.port(u"A"_s)));
     const QByteArray future = "IAMAT frozen +34.068930-118.445127 9000000000.0";
     const QByteArray soon = "IAMAT frozen +34.068930-118.445127 "
-                            + QByteArray::number(QDateTime::currentSecsSinceEpoch() + 30) + ".0";
+        + QByteArray::number(QDateTime::currentSecsSinceEpoch() + 30) + ".0";
     client.send(future + '\n' + soon + '\n');
     QVERIFY(client.waitForLines(2));
     QCOMPARE(client.lines()[0], "? " + future);

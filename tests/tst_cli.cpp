@@ -34,7 +34,8 @@ QString writeAlfordParker(const QTemporaryDir &dir, QList<quint16> *ports)
     *ports = freePorts(2);
     if (ports->size() != 2)
         return {};
-    return writeHerdFile(dir.filePath(u"good.json"_s), {{u"Alford"_s, ports->at(0)}, {u"Parker"_s, ports->at(1)}},
+    return writeHerdFile(dir.filePath(u"good.json"_s),
+                         {{u"Alford"_s, ports->at(0)}, {u"Parker"_s, ports->at(1)}},
                          {{u"Alford"_s, u"Parker"_s}});
 }
 
@@ -107,9 +108,9 @@ void TestCli::help()
     QCOMPARE(run.exitCode, 0);
     QVERIFY2(run.err.isEmpty(), run.err.constData());
     // Every option the parser knows is documented.
-    for (const char *option : {"--server", "--scenario", "--preset", "--config", "--node", "--log-dir", "--places-url",
-                               "--places-api", "--places-file", "--places-timeout", "--list-presets",
-                               "--verbose", "--help", "--version"}) {
+    for (const char *option : {"--server", "--scenario", "--preset", "--config", "--node", "--log-dir",
+                               "--places-url", "--places-api", "--places-file", "--places-timeout",
+                               "--list-presets", "--verbose", "--help", "--version"}) {
         QVERIFY2(run.out.contains(option), option);
     }
     // Every herd-file limit is documented too.
@@ -162,9 +163,8 @@ void TestCli::badCommandLine_data()
     QTest::addColumn<QStringList>("fragments"); // each must be in stderr's first line
     QTest::addColumn<int>("exitCode");
 
-    auto row = [](const char *name, const QStringList &arguments, const QStringList &fragments, int exitCode = 2) {
-        QTest::newRow(name) << arguments << fragments << exitCode;
-    };
+    auto row = [](const char *name, const QStringList &arguments, const QStringList &fragments,
+                  int exitCode = 2) { QTest::newRow(name) << arguments << fragments << exitCode; };
     const QString server = u"--server"_s;
     const QString logDir = u"--log-dir"_s;
     const QString logs = u"@DIR@/logs"_s;
@@ -186,25 +186,32 @@ void TestCli::badCommandLine_data()
         {u"Nobody"_s});
     row("--node without --server", {u"--config"_s, u"@GOOD@"_s, u"--node"_s, u"Alford"_s, logDir, logs},
         {u"--node"_s, u"--server"_s});
-    row("bogus --places-api", {server, u"--config"_s, u"@GOOD@"_s, u"--places-api"_s, u"bogus"_s, logDir, logs},
+    row("bogus --places-api",
+        {server, u"--config"_s, u"@GOOD@"_s, u"--places-api"_s, u"bogus"_s, logDir, logs},
         {u"--places-api"_s, u"bogus"_s});
-    row("--places-timeout 0", {server, u"--config"_s, u"@GOOD@"_s, u"--places-timeout"_s, u"0"_s, logDir, logs},
+    row("--places-timeout 0",
+        {server, u"--config"_s, u"@GOOD@"_s, u"--places-timeout"_s, u"0"_s, logDir, logs},
         {u"--places-timeout"_s});
-    row("--places-timeout soon", {server, u"--config"_s, u"@GOOD@"_s, u"--places-timeout"_s, u"soon"_s, logDir, logs},
+    row("--places-timeout soon",
+        {server, u"--config"_s, u"@GOOD@"_s, u"--places-timeout"_s, u"soon"_s, logDir, logs},
         {u"--places-timeout"_s});
     row("--places-file with --places-url",
         {server, u"--config"_s, u"@GOOD@"_s, u"--places-file"_s, u"@DIR@/p.geojson"_s, u"--places-url"_s,
          u"http://127.0.0.1:9/x"_s, logDir, logs},
         {u"--places-file"_s});
-    row("missing --places-file", {server, u"--config"_s, u"@GOOD@"_s, u"--places-file"_s, u"@DIR@/none.geojson"_s, logDir, logs},
+    row("missing --places-file",
+        {server, u"--config"_s, u"@GOOD@"_s, u"--places-file"_s, u"@DIR@/none.geojson"_s, logDir, logs},
         {u"none.geojson"_s});
     row("empty --log-dir", {server, u"--config"_s, u"@GOOD@"_s, logDir, QString()}, {u"--log-dir"_s});
     row("bogus --log", {server, u"--config"_s, u"@GOOD@"_s, u"--log"_s, u"lines"_s, logDir, logs},
         {u"--log"_s, u"lines"_s, u"changes"_s});
-    row("--scenario with --server", {server, u"--scenario"_s, u"@DIR@/s.json"_s, logDir, logs}, {u"--scenario"_s, u"--server"_s});
-    row("--scenario with --config", {u"--scenario"_s, u"@DIR@/s.json"_s, u"--config"_s, u"@GOOD@"_s, logDir, logs},
+    row("--scenario with --server", {server, u"--scenario"_s, u"@DIR@/s.json"_s, logDir, logs},
+        {u"--scenario"_s, u"--server"_s});
+    row("--scenario with --config",
+        {u"--scenario"_s, u"@DIR@/s.json"_s, u"--config"_s, u"@GOOD@"_s, logDir, logs},
         {u"--scenario"_s, u"--config"_s});
-    row("missing scenario file", {u"--scenario"_s, u"@DIR@/s.json"_s, logDir, logs}, {u"s.json"_s, u"cannot read"_s});
+    row("missing scenario file", {u"--scenario"_s, u"@DIR@/s.json"_s, logDir, logs},
+        {u"s.json"_s, u"cannot read"_s});
     // Files that never end: each would hang (a pipe) or grow until memory
     // runs out (a device), so they are refused before they are opened.
     const QString pipe = u"not a regular file (a named pipe)"_s;
@@ -215,9 +222,11 @@ void TestCli::badCommandLine_data()
         {u"huge"_s, u"larger than 16 MiB"_s});
     row("scenario a named pipe", {u"--scenario"_s, u"@FIFO@"_s, logDir, logs}, {u"fifo"_s, pipe});
     row("scenario /dev/zero", {u"--scenario"_s, u"/dev/zero"_s, logDir, logs}, {u"/dev/zero"_s, device});
-    row("--places-file a named pipe", {server, u"--config"_s, u"@GOOD@"_s, u"--places-file"_s, u"@FIFO@"_s, logDir, logs},
+    row("--places-file a named pipe",
+        {server, u"--config"_s, u"@GOOD@"_s, u"--places-file"_s, u"@FIFO@"_s, logDir, logs},
         {u"fifo"_s, pipe});
-    row("--places-file /dev/zero", {server, u"--config"_s, u"@GOOD@"_s, u"--places-file"_s, u"/dev/zero"_s, logDir, logs},
+    row("--places-file /dev/zero",
+        {server, u"--config"_s, u"@GOOD@"_s, u"--places-file"_s, u"/dev/zero"_s, logDir, logs},
         {u"/dev/zero"_s, device});
     row("--places-file over 256 MiB",
         {server, u"--config"_s, u"@GOOD@"_s, u"--places-file"_s, u"@HUGE@"_s, logDir, logs},
@@ -235,7 +244,8 @@ void TestCli::badCommandLine()
     QList<quint16> ports;
     const QString good = writeAlfordParker(dir, &ports);
     QVERIFY(!good.isEmpty());
-    const QString bad = writeFile(dir.filePath(u"bad.json"_s), R"({"nodes": {"A": {"port": 1}}, "colour": "blue"})");
+    const QString bad =
+        writeFile(dir.filePath(u"bad.json"_s), R"({"nodes": {"A": {"port": 1}}, "colour": "blue"})");
     QVERIFY(!bad.isEmpty());
     const QString notJson = writeFile(dir.filePath(u"notjson.json"_s), "nodes: Alford\n");
     QVERIFY(!notJson.isEmpty());
@@ -286,10 +296,11 @@ void TestCli::portInUse()
         QCOMPARE(free.size(), 1);
         // Alford comes first in the herd file, so it has started when Parker
         // fails: all or nothing means it must not be left running.
-        const QString file = writeHerdFile(dir.filePath(u"herd.json"_s), {{u"Alford"_s, free[0]}, {u"Parker"_s, busy}},
-                                           {{u"Alford"_s, u"Parker"_s}});
-        const Finished run = runHerd({u"--server"_s, u"--config"_s, file, u"--log-dir"_s, dir.filePath(u"logs"_s)},
-                                     dir.path());
+        const QString file =
+            writeHerdFile(dir.filePath(u"herd.json"_s), {{u"Alford"_s, free[0]}, {u"Parker"_s, busy}},
+                          {{u"Alford"_s, u"Parker"_s}});
+        const Finished run = runHerd(
+            {u"--server"_s, u"--config"_s, file, u"--log-dir"_s, dir.filePath(u"logs"_s)}, dir.path());
         QVERIFY2(run.finished, "herd kept running with a port in use");
         QCOMPARE(run.exitStatus, QProcess::NormalExit);
         const QString err = QString::fromLocal8Bit(run.err);
@@ -311,13 +322,16 @@ void TestCli::headlessRun()
     QVERIFY(dir.isValid());
     const QString logDir = dir.filePath(u"logs"_s);
     QList<quint16> ports;
-    const std::unique_ptr<HerdServer> herd
-        = startHerdServer(dir.path(), {u"Alford"_s, u"Parker"_s, u"Powell"_s},
-                          {{u"Alford"_s, u"Parker"_s}, {u"Alford"_s, u"Powell"_s}}, {u"--log-dir"_s, logDir}, &ports);
+    const std::unique_ptr<HerdServer> herd = startHerdServer(
+        dir.path(), {u"Alford"_s, u"Parker"_s, u"Powell"_s},
+        {{u"Alford"_s, u"Parker"_s}, {u"Alford"_s, u"Powell"_s}}, {u"--log-dir"_s, logDir}, &ports);
     QVERIFY(herd);
     const QByteArray out = herd->out();
-    for (const auto &[name, port] : {std::pair{"Alford", ports[0]}, std::pair{"Parker", ports[1]}, std::pair{"Powell", ports[2]}})
-        QVERIFY2(out.contains(QByteArray(QByteArray(name) + " listening on 127.0.0.1:" + QByteArray::number(port))), out.constData());
+    for (const auto &[name, port] :
+         {std::pair {"Alford", ports[0]}, std::pair {"Parker", ports[1]}, std::pair {"Powell", ports[2]}})
+        QVERIFY2(out.contains(
+                     QByteArray(QByteArray(name) + " listening on 127.0.0.1:" + QByteArray::number(port))),
+                 out.constData());
     // Four outgoing links: both ends of two links.
     QVERIFY2(herd->waitForOutput(" up", 4), herd->out().constData());
     QVERIFY(herd->out().contains("Alford: link to Parker up"));
@@ -327,10 +341,12 @@ void TestCli::headlessRun()
     QVERIFY(client.connectTo(ports[0]));
     const QByteArray iamat = "IAMAT kiwi.cs.ucla.edu +34.068930-118.445127 1621464827.959498503";
     const QByteArray at = client.ask(iamat);
-    QVERIFY2(QRegularExpression(u"^AT Alford [+-]\\d+\\.\\d{9} kiwi\\.cs\\.ucla\\.edu \\+34\\.068930-118\\.445127 1621464827\\.959498503$"_s)
-                 .match(QString::fromUtf8(at))
-                 .hasMatch(),
-             at.constData());
+    QVERIFY2(
+        QRegularExpression(
+            u"^AT Alford [+-]\\d+\\.\\d{9} kiwi\\.cs\\.ucla\\.edu \\+34\\.068930-118\\.445127 1621464827\\.959498503$"_s)
+            .match(QString::fromUtf8(at))
+            .hasMatch(),
+        at.constData());
     QCOMPARE(client.ask("HELLO there"), QByteArray("? HELLO there"));
     // Flooded to Powell, which answers WHATSAT with Alford's line.
     QVERIFY(waitUntilKnown(ports[2], "kiwi.cs.ucla.edu", at));
@@ -386,8 +402,8 @@ void TestCli::logDetail()
     QVERIFY(dir.isValid());
     const QString logDir = dir.filePath(u"logs"_s);
     QList<quint16> ports;
-    const std::unique_ptr<HerdServer> herd
-        = startHerdServer(dir.path(), {u"Alford"_s}, {}, {u"--log-dir"_s, logDir, u"--log"_s, what}, &ports);
+    const std::unique_ptr<HerdServer> herd =
+        startHerdServer(dir.path(), {u"Alford"_s}, {}, {u"--log-dir"_s, logDir, u"--log"_s, what}, &ports);
     QVERIFY(herd);
     const quint16 port = ports[0];
     QCOMPARE(herd->out().contains(", log: off"), !logged);
@@ -427,14 +443,17 @@ void TestCli::unwritableLog_data()
     const QString config = u"--config"_s;
     const QString logDir = u"--log-dir"_s;
     QTest::newRow("--server, the first node's log")
-        << QStringList{server, config, u"@GOOD@"_s, logDir, u"@LOGS@"_s} << u"Alford.log"_s;
+        << QStringList {server, config, u"@GOOD@"_s, logDir, u"@LOGS@"_s} << u"Alford.log"_s;
     QTest::newRow("--server, the last node's log")
-        << QStringList{server, config, u"@GOOD@"_s, logDir, u"@LOGS@"_s} << u"Parker.log"_s;
+        << QStringList {server, config, u"@GOOD@"_s, logDir, u"@LOGS@"_s} << u"Parker.log"_s;
     QTest::newRow("--server --node, its log")
-        << QStringList{server, config, u"@GOOD@"_s, u"--node"_s, u"Parker"_s, logDir, u"@LOGS@"_s} << u"Parker.log"_s;
+        << QStringList {server, config, u"@GOOD@"_s, u"--node"_s, u"Parker"_s, logDir, u"@LOGS@"_s}
+        << u"Parker.log"_s;
     QTest::newRow("--server --log changes")
-        << QStringList{server, config, u"@GOOD@"_s, u"--log"_s, u"changes"_s, logDir, u"@LOGS@"_s} << u"Parker.log"_s;
-    QTest::newRow("--scenario") << QStringList{u"--scenario"_s, u"@SCENARIO@"_s, logDir, u"@LOGS@"_s} << u"B.log"_s;
+        << QStringList {server, config, u"@GOOD@"_s, u"--log"_s, u"changes"_s, logDir, u"@LOGS@"_s}
+        << u"Parker.log"_s;
+    QTest::newRow("--scenario") << QStringList {u"--scenario"_s, u"@SCENARIO@"_s, logDir, u"@LOGS@"_s}
+                                << u"B.log"_s;
 }
 
 void TestCli::unwritableLog()
@@ -460,7 +479,8 @@ void TestCli::unwritableLog()
     QVERIFY2(run.finished, "herd kept running with a log it cannot write");
     QCOMPARE(run.exitStatus, QProcess::NormalExit);
     // One line naming the file and the system's reason; nothing started.
-    QCOMPARE(QString::fromLocal8Bit(run.err), u"herd: cannot write log "_s + logs + u'/' + log + u": Is a directory\n"_s);
+    QCOMPARE(QString::fromLocal8Bit(run.err),
+             u"herd: cannot write log "_s + logs + u'/' + log + u": Is a directory\n"_s);
     QCOMPARE(run.exitCode, 1);
     QVERIFY2(!run.out.contains("listening") && !run.out.contains("Links up"), run.out.constData());
     QVERIFY(!listening(ports[0]));
@@ -477,8 +497,9 @@ void TestCli::logWriteFails()
     QVERIFY(QDir().mkpath(logDir));
     QVERIFY(QFile::link(u"/dev/full"_s, logDir + u"/Alford.log"_s));
     QList<quint16> ports;
-    const std::unique_ptr<HerdServer> herd = startHerdServer(dir.path(), {u"Alford"_s, u"Parker"_s},
-                                                             {{u"Alford"_s, u"Parker"_s}}, {u"--log-dir"_s, logDir}, &ports);
+    const std::unique_ptr<HerdServer> herd =
+        startHerdServer(dir.path(), {u"Alford"_s, u"Parker"_s}, {{u"Alford"_s, u"Parker"_s}},
+                        {u"--log-dir"_s, logDir}, &ports);
     QVERIFY(herd);
     Client client;
     QVERIFY(client.connectTo(ports[0]));
@@ -491,8 +512,9 @@ void TestCli::logWriteFails()
     // the exit status says something was lost.
     const QString err = QString::fromLocal8Bit(herd->err());
     QCOMPARE(err.count(u"cannot write log"_s), 1);
-    QVERIFY2(err.startsWith(u"Alford: cannot write log "_s + logDir + u"/Alford.log: No space left on device"_s),
-             qPrintable(err));
+    QVERIFY2(
+        err.startsWith(u"Alford: cannot write log "_s + logDir + u"/Alford.log: No space left on device"_s),
+        qPrintable(err));
     QCOMPARE(herd->process().exitCode(), 1);
     QVERIFY2(!herd->out().contains("logs flushed to"), herd->out().constData());
     // The other node's log is whole.
@@ -518,7 +540,8 @@ void TestCli::logWriteFailsInScenario()
     QCOMPARE(run.exitStatus, QProcess::NormalExit);
     const QString err = QString::fromLocal8Bit(run.err);
     QCOMPARE(err.count(u"cannot write log"_s), 1);
-    QVERIFY2(err.startsWith(u"B: cannot write log "_s + logDir + u"/B.log: No space left on device"_s), qPrintable(err));
+    QVERIFY2(err.startsWith(u"B: cannot write log "_s + logDir + u"/B.log: No space left on device"_s),
+             qPrintable(err));
     QVERIFY2(run.out.contains("all 1 expectation(s) held"), run.out.constData());
     QCOMPARE(run.exitCode, 1); // the steps passed, but events were lost
     QVERIFY(QFileInfo(logDir + u"/A.log"_s).size() > 0);
@@ -535,9 +558,10 @@ void TestCli::herdOverTwoProcesses()
         first.reset();
         ports = freePorts(3);
         QCOMPARE(ports.size(), 3);
-        const QString file = writeHerdFile(dir.filePath(u"herd.json"_s),
-                                           {{u"Alford"_s, ports[0]}, {u"Parker"_s, ports[1]}, {u"Powell"_s, ports[2]}},
-                                           {{u"Alford"_s, u"Parker"_s}, {u"Alford"_s, u"Powell"_s}, {u"Parker"_s, u"Powell"_s}});
+        const QString file = writeHerdFile(
+            dir.filePath(u"herd.json"_s),
+            {{u"Alford"_s, ports[0]}, {u"Parker"_s, ports[1]}, {u"Powell"_s, ports[2]}},
+            {{u"Alford"_s, u"Parker"_s}, {u"Alford"_s, u"Powell"_s}, {u"Parker"_s, u"Powell"_s}});
         first = std::make_unique<HerdServer>();
         first->process().setWorkingDirectory(dir.path());
         first->start({u"--server"_s, u"--config"_s, file, u"--node"_s, u"Alford"_s, u"--node"_s, u"Parker"_s,
@@ -610,16 +634,17 @@ void TestCli::placesServer()
     QByteArray answer;
     const auto complete = [&answer] {
         const qsizetype headEnd = answer.indexOf("\r\n\r\n");
-        const QRegularExpressionMatch length = QRegularExpression(u"\r\ncontent-length: *(\\d+)"_s,
-                                                                  QRegularExpression::CaseInsensitiveOption)
-                                                   .match(QString::fromLatin1(answer.first(qMax(headEnd, 0))));
+        const QRegularExpressionMatch length =
+            QRegularExpression(u"\r\ncontent-length: *(\\d+)"_s, QRegularExpression::CaseInsensitiveOption)
+                .match(QString::fromLatin1(answer.first(qMax(headEnd, 0))));
         return length.hasMatch() && answer.size() >= headEnd + 4 + length.captured(1).toInt();
     };
     while (!complete() && socket.waitForReadyRead(Timeout))
         answer += socket.readAll();
     QVERIFY2(complete(), answer.constData());
     QVERIFY2(answer.startsWith("HTTP/1.1 200 "), answer.constData());
-    const QJsonObject places = QJsonDocument::fromJson(answer.sliced(answer.indexOf("\r\n\r\n") + 4)).object();
+    const QJsonObject places =
+        QJsonDocument::fromJson(answer.sliced(answer.indexOf("\r\n\r\n") + 4)).object();
     QCOMPARE(places.value("status"_L1).toString(), u"OK"_s);
     QVERIFY(!places.value("results"_L1).toArray().isEmpty());
 
@@ -648,7 +673,7 @@ void TestCli::placesServerBadCommandLine_data()
     QTest::addColumn<int>("exitCode");
 
     auto row = [](const char *name, const QStringList &more, const QStringList &fragments, int exitCode = 2) {
-        QTest::newRow(name) << QStringList{u"--places-server"_s} + more << fragments << exitCode;
+        QTest::newRow(name) << QStringList {u"--places-server"_s} + more << fragments << exitCode;
     };
     const QString option = u"--places-server"_s;
     row("port too large", {u"70000"_s}, {option, u"\"70000\""_s, u"[ADDR:]PORT"_s});
@@ -661,10 +686,12 @@ void TestCli::placesServerBadCommandLine_data()
     row("with --scenario", {u"0"_s, u"--scenario"_s, u"@DIR@/s.json"_s}, {option, u"--scenario"_s});
     row("with --config", {u"0"_s, u"--config"_s, u"@DIR@/herd.json"_s}, {option, u"--config"_s});
     row("with --log-dir", {u"0"_s, u"--log-dir"_s, u"@DIR@/logs"_s}, {option, u"--log-dir"_s});
-    row("with --places-url", {u"0"_s, u"--places-url"_s, u"http://127.0.0.1:9/x"_s}, {option, u"--places-url"_s});
+    row("with --places-url", {u"0"_s, u"--places-url"_s, u"http://127.0.0.1:9/x"_s},
+        {option, u"--places-url"_s});
     row("with --places-api", {u"0"_s, u"--places-api"_s, u"new"_s}, {option, u"--places-api"_s});
     row("missing --places-file", {u"0"_s, u"--places-file"_s, u"@DIR@/none.geojson"_s}, {u"none.geojson"_s});
-    row("port in use", {u"127.0.0.1:@BUSY@"_s}, {u"places server"_s, u"cannot listen on 127.0.0.1:@BUSY@"_s}, 1);
+    row("port in use", {u"127.0.0.1:@BUSY@"_s}, {u"places server"_s, u"cannot listen on 127.0.0.1:@BUSY@"_s},
+        1);
 }
 
 void TestCli::placesServerBadCommandLine()

@@ -23,7 +23,8 @@ QByteArray herd(const char *nodes, const char *rest = "")
     return QByteArray("{\"nodes\": {") + nodes + '}' + rest + '}';
 }
 
-const char *const TwoNodes = R"("A": {"host": "127.0.0.1", "port": 13000}, "B": {"host": "127.0.0.1", "port": 13001})";
+const char *const TwoNodes =
+    R"("A": {"host": "127.0.0.1", "port": 13000}, "B": {"host": "127.0.0.1", "port": 13001})";
 
 using LinkSet = QSet<QString>;
 
@@ -64,8 +65,8 @@ bool sameConfig(const HerdConfig &a, const HerdConfig &b, QString *why)
     }
     if (linkSet(a.links) != linkSet(b.links) || a.links.size() != b.links.size())
         return differ(u"links"_s);
-    if (a.places.source != b.places.source || a.places.url != b.places.url
-        || a.places.file != b.places.file || a.places.timeoutMs != b.places.timeoutMs)
+    if (a.places.source != b.places.source || a.places.url != b.places.url || a.places.file != b.places.file
+        || a.places.timeoutMs != b.places.timeoutMs)
         return differ(u"places"_s);
     if (a.maxLineBytes != b.maxLineBytes || a.maxConnections != b.maxConnections
         || a.idleTimeoutMs != b.idleTimeoutMs || a.maxPendingReplyBytes != b.maxPendingReplyBytes
@@ -115,37 +116,45 @@ void TestConfig::loads_data()
     QTest::addColumn<QStringList>("nodes");
     QTest::addColumn<int>("links");
 
-    QTest::newRow("one node, no links") << herd(R"("A": {"port": 13000})") << QStringList{u"A"_s} << 0;
+    QTest::newRow("one node, no links") << herd(R"("A": {"port": 13000})") << QStringList {u"A"_s} << 0;
     QTest::newRow("two nodes, one link")
-        << herd(TwoNodes, R"(, "links": [["A", "B"]])") << QStringList{u"A"_s, u"B"_s} << 1;
-    QTest::newRow("name and places")
-        << herd(TwoNodes, R"(, "name": "Mine", "links": [["B", "A"]], "places": {"source": "offline"})")
-        << QStringList{u"A"_s, u"B"_s} << 1;
-    QTest::newRow("localhost") << herd(R"("A": {"host": "localhost", "port": 1})") << QStringList{u"A"_s} << 0;
-    QTest::newRow("IPv6") << herd(R"("A": {"host": "::1", "port": 65535})") << QStringList{u"A"_s} << 0;
+        << herd(TwoNodes, R"(, "links": [["A", "B"]])") << QStringList {u"A"_s, u"B"_s} << 1;
+    QTest::newRow("name and places") << herd(
+        TwoNodes, R"(, "name": "Mine", "links": [["B", "A"]], "places": {"source": "offline"})")
+                                     << QStringList {u"A"_s, u"B"_s} << 1;
+    QTest::newRow("localhost") << herd(R"("A": {"host": "localhost", "port": 1})") << QStringList {u"A"_s}
+                               << 0;
+    QTest::newRow("IPv6") << herd(R"("A": {"host": "::1", "port": 65535})") << QStringList {u"A"_s} << 0;
     QTest::newRow("port 0 twice (the OS picks)")
-        << herd(R"("A": {"port": 0}, "B": {"port": 0})") << QStringList{u"A"_s, u"B"_s} << 0;
+        << herd(R"("A": {"port": 0}, "B": {"port": 0})") << QStringList {u"A"_s, u"B"_s} << 0;
     QTest::newRow("same port, other hosts")
         << herd(R"("A": {"host": "127.0.0.1", "port": 13000}, "B": {"host": "127.0.0.2", "port": 13000})")
-        << QStringList{u"A"_s, u"B"_s} << 0;
-    QTest::newRow("positions") << herd(R"("A": {"port": 1, "x": -1.5, "y": 20})") << QStringList{u"A"_s} << 0;
-    QTest::newRow("google places")
-        << herd(R"("A": {"port": 1})", R"(, "places": {"source": "google", "url": "http://127.0.0.1:1/x", "timeoutMs": 500})")
-        << QStringList{u"A"_s} << 0;
-    QTest::newRow("google-new places") << herd(R"("A": {"port": 1})", R"(, "places": {"source": "google-new"})")
-                                       << QStringList{u"A"_s} << 0;
-    QTest::newRow("geojson places") << herd(R"("A": {"port": 1})", R"(, "places": {"source": "geojson", "file": "p.geojson"})")
-                                    << QStringList{u"A"_s} << 0;
+        << QStringList {u"A"_s, u"B"_s} << 0;
+    QTest::newRow("positions") << herd(R"("A": {"port": 1, "x": -1.5, "y": 20})") << QStringList {u"A"_s}
+                               << 0;
+    QTest::newRow("google places") << herd(
+        R"("A": {"port": 1})",
+        R"(, "places": {"source": "google", "url": "http://127.0.0.1:1/x", "timeoutMs": 500})")
+                                   << QStringList {u"A"_s} << 0;
+    QTest::newRow("google-new places")
+        << herd(R"("A": {"port": 1})", R"(, "places": {"source": "google-new"})") << QStringList {u"A"_s}
+        << 0;
+    QTest::newRow("geojson places") << herd(R"("A": {"port": 1})",
+                                            R"(, "places": {"source": "geojson", "file": "p.geojson"})")
+                                    << QStringList {u"A"_s} << 0;
     QTest::newRow("limits and reconnect")
-        << herd(R"("A": {"port": 1})", R"(, "limits": {"maxLineBytes": 1024}, "reconnect": {"initialMs": 10, "maxMs": 10})")
-        << QStringList{u"A"_s} << 0;
-    QTest::newRow("every limit")
-        << herd(R"("A": {"port": 1})", R"(, "limits": {"maxLineBytes": 1024, "maxConnections": 5, "idleTimeoutMs": 30000,
+        << herd(R"("A": {"port": 1})",
+                R"(, "limits": {"maxLineBytes": 1024}, "reconnect": {"initialMs": 10, "maxMs": 10})")
+        << QStringList {u"A"_s} << 0;
+    QTest::newRow("every limit") << herd(
+        R"("A": {"port": 1})",
+        R"(, "limits": {"maxLineBytes": 1024, "maxConnections": 5, "idleTimeoutMs": 30000,
                 "maxPendingReplyBytes": 65536, "maxWhatsatPerConnection": 2, "maxWhatsatPerNode": 3})")
-        << QStringList{u"A"_s} << 0;
+                                 << QStringList {u"A"_s} << 0;
     QTest::newRow("client time ahead limit")
-        << herd(R"("A": {"port": 1})", R"(, "limits": {"maxClientTimeAheadMs": 5000})") << QStringList{u"A"_s} << 0;
-    QTest::newRow("unicode node name") << herd(R"("Zoë": {"port": 1})") << QStringList{u"Zoë"_s} << 0;
+        << herd(R"("A": {"port": 1})", R"(, "limits": {"maxClientTimeAheadMs": 5000})")
+        << QStringList {u"A"_s} << 0;
+    QTest::newRow("unicode node name") << herd(R"("Zoë": {"port": 1})") << QStringList {u"Zoë"_s} << 0;
 }
 
 void TestConfig::loads()
@@ -167,111 +176,132 @@ void TestConfig::fails_data()
     QTest::addColumn<QByteArray>("json");
     QTest::addColumn<QStringList>("fragments");
 
-    QTest::newRow("unknown top-level key") << herd(TwoNodes, R"(, "colour": "blue")") << QStringList{u"colour"_s, u"unknown key"_s};
+    QTest::newRow("unknown top-level key")
+        << herd(TwoNodes, R"(, "colour": "blue")") << QStringList {u"colour"_s, u"unknown key"_s};
     QTest::newRow("auth short secret") << herd(TwoNodes, R"(, "auth": {"secret": "short"})")
-                                       << QStringList{u"auth.secret"_s, u"at least 16 characters"_s};
-    QTest::newRow("auth two keys") << herd(TwoNodes, R"(, "auth": {"secret": "0123456789abcdef", "secretEnv": "X"})")
-                                   << QStringList{u"auth"_s, u"secretEnv"_s};
-    QTest::newRow("auth env unset")
-        << herd(TwoNodes, R"(, "auth": {"secretEnv": "HERD_TEST_SURELY_UNSET"})")
-        << QStringList{u"auth.secretEnv"_s, u"HERD_TEST_SURELY_UNSET"_s, u"not set"_s};
-    QTest::newRow("resync not a bool") << herd(TwoNodes, R"(, "resync": "yes")") << QStringList{u"resync"_s, u"true or false"_s};
+                                       << QStringList {u"auth.secret"_s, u"at least 16 characters"_s};
+    QTest::newRow("auth two keys") << herd(TwoNodes,
+                                           R"(, "auth": {"secret": "0123456789abcdef", "secretEnv": "X"})")
+                                   << QStringList {u"auth"_s, u"secretEnv"_s};
+    QTest::newRow("auth env unset") << herd(TwoNodes, R"(, "auth": {"secretEnv": "HERD_TEST_SURELY_UNSET"})")
+                                    << QStringList {u"auth.secretEnv"_s, u"HERD_TEST_SURELY_UNSET"_s,
+                                                    u"not set"_s};
+    QTest::newRow("resync not a bool")
+        << herd(TwoNodes, R"(, "resync": "yes")") << QStringList {u"resync"_s, u"true or false"_s};
     QTest::newRow("antiEntropyMs -1") << herd(TwoNodes, R"(, "antiEntropyMs": -1)")
-                                      << QStringList{u"antiEntropyMs: must be between 0 and 86400000"_s};
-    QTest::newRow("antiEntropyMs over a day") << herd(TwoNodes, R"(, "antiEntropyMs": 86400001)")
-                                              << QStringList{u"antiEntropyMs: must be between 0 and 86400000"_s};
+                                      << QStringList {u"antiEntropyMs: must be between 0 and 86400000"_s};
+    QTest::newRow("antiEntropyMs over a day")
+        << herd(TwoNodes, R"(, "antiEntropyMs": 86400001)")
+        << QStringList {u"antiEntropyMs: must be between 0 and 86400000"_s};
     QTest::newRow("antiEntropyMs 1.5") << herd(TwoNodes, R"(, "antiEntropyMs": 1.5)")
-                                       << QStringList{u"antiEntropyMs: must be a whole number"_s};
+                                       << QStringList {u"antiEntropyMs: must be a whole number"_s};
     QTest::newRow("antiEntropyMs text") << herd(TwoNodes, R"(, "antiEntropyMs": "5s")")
-                                        << QStringList{u"antiEntropyMs: must be a whole number"_s};
+                                        << QStringList {u"antiEntropyMs: must be a whole number"_s};
     QTest::newRow("unknown protocol")
-        << herd(R"("A": {"port": 1, "protocol": "http"})") << QStringList{u"nodes.A.protocol"_s, u"plain"_s};
-    QTest::newRow("unknown node key") << herd(R"("A": {"port": 1, "colour": 3})") << QStringList{u"nodes.A.colour"_s};
-    QTest::newRow("node not an object") << herd(R"("A": 13000)") << QStringList{u"nodes.A"_s};
-    QTest::newRow("missing port") << herd(R"("A": {"host": "127.0.0.1"})") << QStringList{u"nodes.A"_s, u"port"_s};
-    QTest::newRow("port 70000") << herd(R"("A": {"port": 70000})") << QStringList{u"nodes.A.port"_s, u"65535"_s};
-    QTest::newRow("port -1") << herd(R"("A": {"port": -1})") << QStringList{u"nodes.A.port"_s};
-    QTest::newRow("port 'x'") << herd(R"("A": {"port": "x"})") << QStringList{u"nodes.A.port"_s};
-    QTest::newRow("port '13000' as text") << herd(R"("A": {"port": "13000"})") << QStringList{u"nodes.A.port"_s};
-    QTest::newRow("port 1.5") << herd(R"("A": {"port": 1.5})") << QStringList{u"nodes.A.port"_s, u"whole"_s};
+        << herd(R"("A": {"port": 1, "protocol": "http"})") << QStringList {u"nodes.A.protocol"_s, u"plain"_s};
+    QTest::newRow("unknown node key")
+        << herd(R"("A": {"port": 1, "colour": 3})") << QStringList {u"nodes.A.colour"_s};
+    QTest::newRow("node not an object") << herd(R"("A": 13000)") << QStringList {u"nodes.A"_s};
+    QTest::newRow("missing port") << herd(R"("A": {"host": "127.0.0.1"})")
+                                  << QStringList {u"nodes.A"_s, u"port"_s};
+    QTest::newRow("port 70000") << herd(R"("A": {"port": 70000})")
+                                << QStringList {u"nodes.A.port"_s, u"65535"_s};
+    QTest::newRow("port -1") << herd(R"("A": {"port": -1})") << QStringList {u"nodes.A.port"_s};
+    QTest::newRow("port 'x'") << herd(R"("A": {"port": "x"})") << QStringList {u"nodes.A.port"_s};
+    QTest::newRow("port '13000' as text")
+        << herd(R"("A": {"port": "13000"})") << QStringList {u"nodes.A.port"_s};
+    QTest::newRow("port 1.5") << herd(R"("A": {"port": 1.5})") << QStringList {u"nodes.A.port"_s, u"whole"_s};
     QTest::newRow("host not an IP") << herd(R"("A": {"host": "example.com", "port": 1})")
-                                    << QStringList{u"nodes.A.host"_s, u"example.com"_s};
-    QTest::newRow("host a number") << herd(R"("A": {"host": 127, "port": 1})") << QStringList{u"nodes.A.host"_s};
-    QTest::newRow("node name with a space") << herd(R"("Al ford": {"port": 1})") << QStringList{u"nodes.Al ford"_s};
-    QTest::newRow("empty node name") << herd(R"("": {"port": 1})") << QStringList{u"nodes."_s, u"name"_s};
-    QTest::newRow("x without y") << herd(R"("A": {"port": 1, "x": 3})") << QStringList{u"nodes.A"_s, u"\"y\""_s};
-    QTest::newRow("empty nodes") << herd("") << QStringList{u"nodes"_s};
-    QTest::newRow("no nodes") << QByteArray(R"({"links": []})") << QStringList{u"nodes"_s};
-    QTest::newRow("nodes an array") << QByteArray(R"({"nodes": [{"port": 1}]})") << QStringList{u"nodes"_s};
-    QTest::newRow("links not an array") << herd(TwoNodes, R"(, "links": {"A": "B"})") << QStringList{u"links"_s, u"array"_s};
-    QTest::newRow("link not a pair") << herd(TwoNodes, R"(, "links": [["A", "B", "A"]])") << QStringList{u"links[0]"_s};
-    QTest::newRow("link a string") << herd(TwoNodes, R"(, "links": ["A-B"])") << QStringList{u"links[0]"_s};
+                                    << QStringList {u"nodes.A.host"_s, u"example.com"_s};
+    QTest::newRow("host a number") << herd(R"("A": {"host": 127, "port": 1})")
+                                   << QStringList {u"nodes.A.host"_s};
+    QTest::newRow("node name with a space")
+        << herd(R"("Al ford": {"port": 1})") << QStringList {u"nodes.Al ford"_s};
+    QTest::newRow("empty node name") << herd(R"("": {"port": 1})") << QStringList {u"nodes."_s, u"name"_s};
+    QTest::newRow("x without y") << herd(R"("A": {"port": 1, "x": 3})")
+                                 << QStringList {u"nodes.A"_s, u"\"y\""_s};
+    QTest::newRow("empty nodes") << herd("") << QStringList {u"nodes"_s};
+    QTest::newRow("no nodes") << QByteArray(R"({"links": []})") << QStringList {u"nodes"_s};
+    QTest::newRow("nodes an array") << QByteArray(R"({"nodes": [{"port": 1}]})") << QStringList {u"nodes"_s};
+    QTest::newRow("links not an array")
+        << herd(TwoNodes, R"(, "links": {"A": "B"})") << QStringList {u"links"_s, u"array"_s};
+    QTest::newRow("link not a pair") << herd(TwoNodes, R"(, "links": [["A", "B", "A"]])")
+                                     << QStringList {u"links[0]"_s};
+    QTest::newRow("link a string") << herd(TwoNodes, R"(, "links": ["A-B"])") << QStringList {u"links[0]"_s};
     QTest::newRow("link to an unknown node") << herd(TwoNodes, R"(, "links": [["A", "B"], ["A", "Zed"]])")
-                                             << QStringList{u"links[1]"_s, u"Zed"_s};
-    QTest::newRow("self link") << herd(TwoNodes, R"(, "links": [["B", "B"]])") << QStringList{u"links[0]"_s, u"\"B\""_s, u"itself"_s};
+                                             << QStringList {u"links[1]"_s, u"Zed"_s};
+    QTest::newRow("self link") << herd(TwoNodes, R"(, "links": [["B", "B"]])")
+                               << QStringList {u"links[0]"_s, u"\"B\""_s, u"itself"_s};
     QTest::newRow("duplicate link") << herd(TwoNodes, R"(, "links": [["A", "B"], ["A", "B"]])")
-                                    << QStringList{u"links[1]"_s, u"twice"_s};
+                                    << QStringList {u"links[1]"_s, u"twice"_s};
     QTest::newRow("duplicate link, other order") << herd(TwoNodes, R"(, "links": [["A", "B"], ["B", "A"]])")
-                                                 << QStringList{u"links[1]"_s, u"twice"_s};
+                                                 << QStringList {u"links[1]"_s, u"twice"_s};
     QTest::newRow("duplicate host:port")
         << herd(R"("A": {"host": "127.0.0.1", "port": 13000}, "B": {"host": "127.0.0.1", "port": 13000})")
-        << QStringList{u"nodes.B"_s, u"127.0.0.1:13000"_s, u"\"A\""_s};
-    QTest::newRow("places not an object") << herd(TwoNodes, R"(, "places": "offline")") << QStringList{u"places"_s};
-    QTest::newRow("bad places source") << herd(TwoNodes, R"(, "places": {"source": "bing"})")
-                                       << QStringList{u"places.source"_s, u"bing"_s};
-    QTest::newRow("unknown places key") << herd(TwoNodes, R"(, "places": {"source": "offline", "key": "secret"})")
-                                        << QStringList{u"places.key"_s};
-    QTest::newRow("geojson without file") << herd(TwoNodes, R"(, "places": {"source": "geojson"})")
-                                          << QStringList{u"places.file"_s};
-    QTest::newRow("places url not a string") << herd(TwoNodes, R"(, "places": {"source": "google", "url": 5})")
-                                             << QStringList{u"places.url"_s};
-    QTest::newRow("places timeout 0") << herd(TwoNodes, R"(, "places": {"timeoutMs": 0})")
-                                      << QStringList{u"places.timeoutMs"_s};
-    QTest::newRow("reconnect initialMs 0") << herd(TwoNodes, R"(, "reconnect": {"initialMs": 0})")
-                                           << QStringList{u"reconnect.initialMs"_s};
+        << QStringList {u"nodes.B"_s, u"127.0.0.1:13000"_s, u"\"A\""_s};
+    QTest::newRow("places not an object")
+        << herd(TwoNodes, R"(, "places": "offline")") << QStringList {u"places"_s};
+    QTest::newRow("bad places source")
+        << herd(TwoNodes, R"(, "places": {"source": "bing"})") << QStringList {u"places.source"_s, u"bing"_s};
+    QTest::newRow("unknown places key")
+        << herd(TwoNodes, R"(, "places": {"source": "offline", "key": "secret"})")
+        << QStringList {u"places.key"_s};
+    QTest::newRow("geojson without file")
+        << herd(TwoNodes, R"(, "places": {"source": "geojson"})") << QStringList {u"places.file"_s};
+    QTest::newRow("places url not a string")
+        << herd(TwoNodes, R"(, "places": {"source": "google", "url": 5})") << QStringList {u"places.url"_s};
+    QTest::newRow("places timeout 0")
+        << herd(TwoNodes, R"(, "places": {"timeoutMs": 0})") << QStringList {u"places.timeoutMs"_s};
+    QTest::newRow("reconnect initialMs 0")
+        << herd(TwoNodes, R"(, "reconnect": {"initialMs": 0})") << QStringList {u"reconnect.initialMs"_s};
     QTest::newRow("reconnect initialMs text") << herd(TwoNodes, R"(, "reconnect": {"initialMs": "fast"})")
-                                              << QStringList{u"reconnect.initialMs"_s};
-    QTest::newRow("reconnect maxMs below initialMs") << herd(TwoNodes, R"(, "reconnect": {"initialMs": 500, "maxMs": 100})")
-                                                     << QStringList{u"reconnect.maxMs"_s, u"initialMs"_s};
-    QTest::newRow("reconnect maxMs huge") << herd(TwoNodes, R"(, "reconnect": {"maxMs": 100000000})")
-                                          << QStringList{u"reconnect.maxMs"_s};
-    QTest::newRow("reconnect unknown key") << herd(TwoNodes, R"(, "reconnect": {"delay": 5})")
-                                           << QStringList{u"reconnect.delay"_s};
-    QTest::newRow("reconnect not an object") << herd(TwoNodes, R"(, "reconnect": 5)") << QStringList{u"reconnect"_s};
-    QTest::newRow("limits maxLineBytes tiny") << herd(TwoNodes, R"(, "limits": {"maxLineBytes": 10})")
-                                              << QStringList{u"limits.maxLineBytes"_s};
-    for (const char *bad : {R"("maxConnections": 0)", R"("maxConnections": 2.5)", R"("idleTimeoutMs": -1)",
-                            R"("idleTimeoutMs": "soon")", R"("maxPendingReplyBytes": 10)",
-                            R"("maxWhatsatPerConnection": 0)", R"("maxWhatsatPerNode": 0)",
-                            R"("maxWhatsatPerNode": 1e9)", R"("maxClientTimeAheadMs": -1)",
-                            R"("maxClientTimeAheadMs": 1.5)", R"("maxClientTimeAheadMs": "5s")",
-                            R"("maxClientTimeAheadMs": 86400001)"}) {
+                                              << QStringList {u"reconnect.initialMs"_s};
+    QTest::newRow("reconnect maxMs below initialMs")
+        << herd(TwoNodes, R"(, "reconnect": {"initialMs": 500, "maxMs": 100})")
+        << QStringList {u"reconnect.maxMs"_s, u"initialMs"_s};
+    QTest::newRow("reconnect maxMs huge")
+        << herd(TwoNodes, R"(, "reconnect": {"maxMs": 100000000})") << QStringList {u"reconnect.maxMs"_s};
+    QTest::newRow("reconnect unknown key")
+        << herd(TwoNodes, R"(, "reconnect": {"delay": 5})") << QStringList {u"reconnect.delay"_s};
+    QTest::newRow("reconnect not an object")
+        << herd(TwoNodes, R"(, "reconnect": 5)") << QStringList {u"reconnect"_s};
+    QTest::newRow("limits maxLineBytes tiny")
+        << herd(TwoNodes, R"(, "limits": {"maxLineBytes": 10})") << QStringList {u"limits.maxLineBytes"_s};
+    for (const char *bad :
+         {R"("maxConnections": 0)", R"("maxConnections": 2.5)", R"("idleTimeoutMs": -1)",
+          R"("idleTimeoutMs": "soon")", R"("maxPendingReplyBytes": 10)", R"("maxWhatsatPerConnection": 0)",
+          R"("maxWhatsatPerNode": 0)", R"("maxWhatsatPerNode": 1e9)", R"("maxClientTimeAheadMs": -1)",
+          R"("maxClientTimeAheadMs": 1.5)", R"("maxClientTimeAheadMs": "5s")",
+          R"("maxClientTimeAheadMs": 86400001)"}) {
         const QByteArray entry(bad);
         const QString key = QString::fromLatin1(entry.mid(1, entry.indexOf('"', 1) - 1));
         const QByteArray rest = ", \"limits\": {" + entry + "}";
         // "must be": refused for its value, not as an unknown key.
         QTest::newRow(bad) << herd(TwoNodes, rest.constData())
-                           << QStringList{u"limits."_s + key + u": must be"_s};
+                           << QStringList {u"limits."_s + key + u": must be"_s};
     }
     QTest::newRow("limits unknown key") << herd(TwoNodes, R"(, "limits": {"maxClients": 5})")
-                                        << QStringList{u"limits.maxClients"_s, u"maxConnections"_s};
+                                        << QStringList {u"limits.maxClients"_s, u"maxConnections"_s};
     // QJsonDocument keeps the last of two equal keys; a herd file may not
     // have any, at any depth.
-    QTest::newRow("nodes twice") << QByteArray(R"({"nodes": {"A": {"port": 1}}, "nodes": {"B": {"port": 2}}})")
-                                 << QStringList{u"nodes: duplicate key at line 1, column 31 (first at line 1, column 2)"_s};
+    QTest::newRow("nodes twice")
+        << QByteArray(R"({"nodes": {"A": {"port": 1}}, "nodes": {"B": {"port": 2}}})")
+        << QStringList {u"nodes: duplicate key at line 1, column 31 (first at line 1, column 2)"_s};
     QTest::newRow("a node twice") << herd(R"("Alford": {"port": 1}, "Alford": {"port": 2})")
-                                  << QStringList{u"nodes.Alford: duplicate key"_s};
-    QTest::newRow("a node's key twice") << herd(R"("A": {"port": 1, "port": 2})")
-                                        << QStringList{u"nodes.A.port: duplicate key"_s};
-    QTest::newRow("a key twice, one escaped") << herd(R"("A": {"port": 1, "p\u006frt": 2})")
-                                              << QStringList{u"nodes.A.port: duplicate key"_s};
-    QTest::newRow("a limit twice") << herd(TwoNodes, R"(, "limits": {"maxLineBytes": 1024, "maxLineBytes": 2048})")
-                                   << QStringList{u"limits.maxLineBytes: duplicate key"_s};
-    QTest::newRow("the secret twice") << herd(TwoNodes, R"(, "auth": {"secret": "0123456789abcdef", "secret": "fedcba9876543210"})")
-                                      << QStringList{u"auth.secret: duplicate key"_s};
-    QTest::newRow("name not a string") << herd(TwoNodes, R"(, "name": 5)") << QStringList{u"name"_s};
-    QTest::newRow("not an object") << QByteArray("[1, 2]") << QStringList{u"object"_s};
-    QTest::newRow("empty file") << QByteArray("") << QStringList{u"JSON"_s};
+                                  << QStringList {u"nodes.Alford: duplicate key"_s};
+    QTest::newRow("a node's key twice")
+        << herd(R"("A": {"port": 1, "port": 2})") << QStringList {u"nodes.A.port: duplicate key"_s};
+    QTest::newRow("a key twice, one escaped")
+        << herd(R"("A": {"port": 1, "p\u006frt": 2})") << QStringList {u"nodes.A.port: duplicate key"_s};
+    QTest::newRow("a limit twice") << herd(TwoNodes,
+                                           R"(, "limits": {"maxLineBytes": 1024, "maxLineBytes": 2048})")
+                                   << QStringList {u"limits.maxLineBytes: duplicate key"_s};
+    QTest::newRow("the secret twice")
+        << herd(TwoNodes, R"(, "auth": {"secret": "0123456789abcdef", "secret": "fedcba9876543210"})")
+        << QStringList {u"auth.secret: duplicate key"_s};
+    QTest::newRow("name not a string") << herd(TwoNodes, R"(, "name": 5)") << QStringList {u"name"_s};
+    QTest::newRow("not an object") << QByteArray("[1, 2]") << QStringList {u"object"_s};
+    QTest::newRow("empty file") << QByteArray("") << QStringList {u"JSON"_s};
 }
 
 void TestConfig::fails()
@@ -320,10 +350,11 @@ void TestConfig::duplicateKeyNamesLineAndColumn()
     QVERIFY(!HerdConfig::fromJson(json, &error));
     QCOMPARE(error, u"nodes.Alford: duplicate key at line 5, column 5 (first at line 3, column 5)"_s);
     // Equal keys in different objects are not duplicates.
-    QVERIFY2(HerdConfig::fromJson(herd(R"("A": {"port": 1, "x": 0, "y": 0}, "B": {"port": 2, "x": 0, "y": 0})",
-                                       R"(, "links": [["A", "B"]], "places": {"source": "offline"})"),
-                                  &error),
-             qPrintable(error));
+    QVERIFY2(
+        HerdConfig::fromJson(herd(R"("A": {"port": 1, "x": 0, "y": 0}, "B": {"port": 2, "x": 0, "y": 0})",
+                                  R"(, "links": [["A", "B"]], "places": {"source": "offline"})"),
+                             &error),
+        qPrintable(error));
 }
 
 void TestConfig::fromFile()
@@ -350,7 +381,7 @@ void TestConfig::fromFile()
     goodFile.close();
     const std::optional<HerdConfig> config = HerdConfig::fromFile(good, &error);
     QVERIFY2(config, qPrintable(error));
-    QCOMPARE(config->neighboursOf(u"A"_s), QStringList{u"B"_s});
+    QCOMPARE(config->neighboursOf(u"A"_s), QStringList {u"B"_s});
 }
 
 void TestConfig::fromFileRefusesWhatNeverEnds_data()
@@ -410,7 +441,7 @@ void TestConfig::boundedFileCap()
 
 void TestConfig::presetNames()
 {
-    QCOMPARE(HerdConfig::presetNames(), (QStringList{u"alford"_s, u"blake"_s, u"goloman"_s, u"riley"_s}));
+    QCOMPARE(HerdConfig::presetNames(), (QStringList {u"alford"_s, u"blake"_s, u"goloman"_s, u"riley"_s}));
     QCOMPARE(HerdConfig::defaultPreset(), u"alford"_s);
     QVERIFY(HerdConfig::presetNames().contains(HerdConfig::defaultPreset()));
 }
@@ -423,25 +454,25 @@ void TestConfig::presets_data()
     QTest::addColumn<QList<int>>("ports"); // in the order of `nodes`; empty: not fixed by the spec
 
     QTest::newRow("alford") << u"alford"_s
-                            << QStringList{u"Alford"_s, u"Bolden"_s, u"Hamilton"_s, u"Parker"_s, u"Powell"_s}
-                            << QStringList{u"Alford-Parker"_s, u"Alford-Powell"_s, u"Bolden-Parker"_s,
-                                           u"Bolden-Powell"_s, u"Hamilton-Parker"_s}
-                            << QList<int>{13000, 13001, 13002, 13003, 13004};
+                            << QStringList {u"Alford"_s, u"Bolden"_s, u"Hamilton"_s, u"Parker"_s, u"Powell"_s}
+                            << QStringList {u"Alford-Parker"_s, u"Alford-Powell"_s, u"Bolden-Parker"_s,
+                                            u"Bolden-Powell"_s, u"Hamilton-Parker"_s}
+                            << QList<int> {13000, 13001, 13002, 13003, 13004};
     QTest::newRow("blake") << u"blake"_s
-                           << QStringList{u"Blake"_s, u"Bryant"_s, u"Gasol"_s, u"Howard"_s, u"Metta"_s}
-                           << QStringList{u"Blake-Bryant"_s, u"Blake-Howard"_s, u"Gasol-Bryant"_s,
-                                          u"Gasol-Howard"_s, u"Metta-Bryant"_s}
-                           << QList<int>{};
+                           << QStringList {u"Blake"_s, u"Bryant"_s, u"Gasol"_s, u"Howard"_s, u"Metta"_s}
+                           << QStringList {u"Blake-Bryant"_s, u"Blake-Howard"_s, u"Gasol-Bryant"_s,
+                                           u"Gasol-Howard"_s, u"Metta-Bryant"_s}
+                           << QList<int> {};
     QTest::newRow("goloman") << u"goloman"_s
-                             << QStringList{u"Goloman"_s, u"Hands"_s, u"Holiday"_s, u"Welsh"_s, u"Wilkes"_s}
-                             << QStringList{u"Goloman-Hands"_s, u"Goloman-Holiday"_s, u"Goloman-Wilkes"_s,
-                                            u"Hands-Wilkes"_s, u"Holiday-Welsh"_s, u"Holiday-Wilkes"_s}
-                             << QList<int>{};
+                             << QStringList {u"Goloman"_s, u"Hands"_s, u"Holiday"_s, u"Welsh"_s, u"Wilkes"_s}
+                             << QStringList {u"Goloman-Hands"_s, u"Goloman-Holiday"_s, u"Goloman-Wilkes"_s,
+                                             u"Hands-Wilkes"_s,  u"Holiday-Welsh"_s,   u"Holiday-Wilkes"_s}
+                             << QList<int> {};
     QTest::newRow("riley") << u"riley"_s
-                           << QStringList{u"Riley"_s, u"Jaquez"_s, u"Juzang"_s, u"Campbell"_s, u"Bernard"_s}
-                           << QStringList{u"Riley-Jaquez"_s, u"Riley-Juzang"_s, u"Bernard-Jaquez"_s,
-                                          u"Bernard-Juzang"_s, u"Bernard-Campbell"_s, u"Juzang-Campbell"_s}
-                           << QList<int>{};
+                           << QStringList {u"Riley"_s, u"Jaquez"_s, u"Juzang"_s, u"Campbell"_s, u"Bernard"_s}
+                           << QStringList {u"Riley-Jaquez"_s,   u"Riley-Juzang"_s,     u"Bernard-Jaquez"_s,
+                                           u"Bernard-Juzang"_s, u"Bernard-Campbell"_s, u"Juzang-Campbell"_s}
+                           << QList<int> {};
 }
 
 void TestConfig::presets()
@@ -478,8 +509,8 @@ void TestConfig::presets()
     // The course's herds all run offline places by default.
     QCOMPARE(config->places.source, PlacesSettings::Source::Offline);
     // Every node can reach every other (the herd is connected).
-    QSet<QString> reached{nodes.constFirst()};
-    QStringList frontier{nodes.constFirst()};
+    QSet<QString> reached {nodes.constFirst()};
+    QStringList frontier {nodes.constFirst()};
     while (!frontier.isEmpty()) {
         for (const QString &next : config->neighboursOf(frontier.takeFirst())) {
             if (!reached.contains(next)) {
@@ -507,18 +538,21 @@ void TestConfig::roundTrip_data()
         QVERIFY(file.open(QIODevice::ReadOnly));
         QTest::addRow("preset %s", qPrintable(preset)) << file.readAll();
     }
-    QTest::newRow("everything set")
-        << herd(R"("A": {"host": "::1", "port": 1, "x": 1.25, "y": -3}, "B": {"host": "localhost", "port": 0}, "C": {"port": 65535})",
-                R"(, "name": "Full", "links": [["A", "B"], ["C", "B"]],
+    QTest::newRow("everything set") << herd(
+        R"("A": {"host": "::1", "port": 1, "x": 1.25, "y": -3}, "B": {"host": "localhost", "port": 0}, "C": {"port": 65535})",
+        R"(, "name": "Full", "links": [["A", "B"], ["C", "B"]],
                    "places": {"source": "google-new", "url": "http://127.0.0.1:9/p", "timeoutMs": 1234},
                    "limits": {"maxLineBytes": 4096, "maxConnections": 9, "idleTimeoutMs": 500,
                               "maxPendingReplyBytes": 2048, "maxWhatsatPerConnection": 4,
                               "maxWhatsatPerNode": 8, "maxClientTimeAheadMs": 2500},
                    "reconnect": {"initialMs": 7, "maxMs": 70}, "antiEntropyMs": 2500)");
-    QTest::newRow("geojson") << herd(R"("A": {"port": 5})", R"(, "places": {"source": "geojson", "file": "/tmp/p.geojson"})");
-    QTest::newRow("auth secret") << herd(R"("A": {"port": 5})", R"(, "auth": {"secret": "0123456789abcdef"})");
+    QTest::newRow("geojson") << herd(R"("A": {"port": 5})",
+                                     R"(, "places": {"source": "geojson", "file": "/tmp/p.geojson"})");
+    QTest::newRow("auth secret") << herd(R"("A": {"port": 5})",
+                                         R"(, "auth": {"secret": "0123456789abcdef"})");
     QTest::newRow("resync off, a plain node")
-        << herd(R"("A": {"port": 5}, "B": {"port": 6, "protocol": "plain"})", R"(, "links": [["A", "B"]], "resync": false)");
+        << herd(R"("A": {"port": 5}, "B": {"port": 6, "protocol": "plain"})",
+                R"(, "links": [["A", "B"]], "resync": false)");
     QTest::newRow("minimal") << herd(R"("A": {"port": 5})");
 }
 
@@ -532,7 +566,8 @@ void TestConfig::roundTrip()
     const std::optional<HerdConfig> again = HerdConfig::fromJson(written, &error);
     QVERIFY2(again, qPrintable(error + u"\n"_s + QString::fromUtf8(written)));
     QString why;
-    QVERIFY2(sameConfig(*original, *again, &why), qPrintable(why + u" differs in\n"_s + QString::fromUtf8(written)));
+    QVERIFY2(sameConfig(*original, *again, &why),
+             qPrintable(why + u" differs in\n"_s + QString::fromUtf8(written)));
     // Writing is stable: a second round gives the same text.
     QCOMPARE(again->toJson(), written);
 }
@@ -547,7 +582,8 @@ void TestConfig::neighboursAndSettings()
         const std::optional<HerdConfig> secured = HerdConfig::fromJson(
             R"({"nodes": {"A": {"port": 1}}, "auth": {"secretEnv": "HERD_TEST_SECRET"}})", &why);
         QVERIFY2(secured, qPrintable(why));
-        QCOMPARE(secured->settingsFor(secured->nodes[0]).peerSecret, QByteArray("from the environment, long enough"));
+        QCOMPARE(secured->settingsFor(secured->nodes[0]).peerSecret,
+                 QByteArray("from the environment, long enough"));
         QVERIFY(!secured->toJson().contains("long enough"));
         QVERIFY(secured->toJson().contains("HERD_TEST_SECRET"));
         qunsetenv("HERD_TEST_SECRET");
@@ -557,8 +593,8 @@ void TestConfig::neighboursAndSettings()
     QVERIFY2(config, qPrintable(error));
     QStringList parker = config->neighboursOf(u"Parker"_s);
     parker.sort();
-    QCOMPARE(parker, (QStringList{u"Alford"_s, u"Bolden"_s, u"Hamilton"_s}));
-    QCOMPARE(config->neighboursOf(u"Hamilton"_s), QStringList{u"Parker"_s});
+    QCOMPARE(parker, (QStringList {u"Alford"_s, u"Bolden"_s, u"Hamilton"_s}));
+    QCOMPARE(config->neighboursOf(u"Hamilton"_s), QStringList {u"Parker"_s});
     QVERIFY(config->neighboursOf(u"Nobody"_s).isEmpty());
     QVERIFY(!config->node(u"Nobody"_s));
 
@@ -601,7 +637,8 @@ void TestConfig::clientTimeAheadLimit_data()
     QTest::newRow("other limits only") << QByteArray(R"({"maxLineBytes": 1024})") << qint64(0);
     QTest::newRow("0: off") << QByteArray(R"({"maxClientTimeAheadMs": 0})") << qint64(0);
     QTest::newRow("5 s") << QByteArray(R"({"maxClientTimeAheadMs": 5000})") << qint64(5000);
-    QTest::newRow("a day, the most") << QByteArray(R"({"maxClientTimeAheadMs": 86400000})") << qint64(86'400'000);
+    QTest::newRow("a day, the most") << QByteArray(R"({"maxClientTimeAheadMs": 86400000})")
+                                     << qint64(86'400'000);
 }
 
 void TestConfig::clientTimeAheadLimit()

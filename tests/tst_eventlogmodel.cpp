@@ -57,7 +57,8 @@ void TestEventLogModel::testerWhileAppendingAndWrapping()
 
     QAbstractItemModelTester modelTester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     QAbstractItemModelTester filterTester(&filter, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    QAbstractItemModelTester sortedTester(&unfiltered, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester sortedTester(&unfiltered,
+                                          QAbstractItemModelTester::FailureReportingMode::QtTest);
 
     int next = 0;
     for (int batch = 0; batch < 20; ++batch) {
@@ -126,7 +127,7 @@ void TestEventLogModel::ringKeepsNewest()
     QCOMPARE(inserted.size(), 2);
     QCOMPARE(inserted[1][1].toInt(), 30);
     QCOMPARE(inserted[1][2].toInt(), 99);
-    QCOMPARE(rowCountsAtInsert, (QList<int>{0, 30})); // never above the capacity
+    QCOMPARE(rowCountsAtInsert, (QList<int> {0, 30})); // never above the capacity
     QCOMPARE(model.rowCount(), 100);
     QCOMPARE(model.evictedCount(), 50);
 
@@ -234,7 +235,8 @@ void TestEventLogModel::displayAndRoles()
 
     const QModelIndex time = model.index(0, EventLogModel::Time);
     const QString shown = time.data().toString();
-    QVERIFY2(QRegularExpression(u"^\\d\\d:\\d\\d:\\d\\d\\.123456$"_s).match(shown).hasMatch(), qPrintable(shown));
+    QVERIFY2(QRegularExpression(u"^\\d\\d:\\d\\d:\\d\\d\\.123456$"_s).match(shown).hasMatch(),
+             qPrintable(shown));
     QCOMPARE(shown, HerdUi::localTimeText(odd.timeNs));
     QCOMPARE(time.data(EventLogModel::RawRole).toLongLong(), odd.timeNs);
     QVERIFY(time.data(Qt::ToolTipRole).toString().contains(u"12:34:56.123456789"));
@@ -320,10 +322,11 @@ void TestEventLogModel::filterByKind()
     QVERIFY(filter.allKindsShown());
     filter.setKinds({EventKind::RecordStored, EventKind::LineInvalid});
     QCOMPARE(filter.rowCount(), 40);
-    QCOMPARE(filter.kinds(), (QSet<EventKind>{EventKind::RecordStored, EventKind::LineInvalid}));
+    QCOMPARE(filter.kinds(), (QSet<EventKind> {EventKind::RecordStored, EventKind::LineInvalid}));
     QVERIFY(!filter.allKindsShown());
     for (int row = 0; row < filter.rowCount(); ++row) {
-        const auto kind = EventKind(filter.index(row, EventLogModel::Kind).data(EventLogModel::RawRole).toInt());
+        const auto kind =
+            EventKind(filter.index(row, EventLogModel::Kind).data(EventLogModel::RawRole).toInt());
         QVERIFY(kind == EventKind::RecordStored || kind == EventKind::LineInvalid);
     }
     filter.setKinds({});
@@ -332,9 +335,9 @@ void TestEventLogModel::filterByKind()
     QCOMPARE(filter.rowCount(), 120);
 
     // Together with the node: both must match.
-    filter.setNode(u"Bailey"_s);          // i % 5 == 0
+    filter.setNode(u"Bailey"_s);                // i % 5 == 0
     filter.setKinds({EventKind::LineReceived}); // i % 6 == 0
-    QCOMPARE(filter.rowCount(), 4);       // i % 30 == 0 below 120
+    QCOMPARE(filter.rowCount(), 4);             // i % 30 == 0 below 120
 }
 
 void TestEventLogModel::filterByText()
@@ -413,7 +416,7 @@ void TestEventLogModel::sortByRawValues()
     QList<int> order;
     for (int row = 0; row < filter.rowCount(); ++row)
         order.append(numberOf(model.eventAt(filter.mapToSource(filter.index(row, 0)).row())));
-    QCOMPARE(order, (QList<int>{10, 1000, 2000, 3000, 4000, 5000}));
+    QCOMPARE(order, (QList<int> {10, 1000, 2000, 3000, 4000, 5000}));
     filter.sort(-1); // back to arrival order
     QCOMPARE(numberOf(model.eventAt(filter.mapToSource(filter.index(0, 0)).row())), 5000);
 }

@@ -36,7 +36,8 @@ constexpr int Timeout = 5000;
 
 QByteArray iamat(const QByteArray &client, int second)
 {
-    return "IAMAT " + client + " +34.068930-118.445127 " + QByteArray::number(1'700'000'000 + second) + ".0\n";
+    return "IAMAT " + client + " +34.068930-118.445127 " + QByteArray::number(1'700'000'000 + second)
+        + ".0\n";
 }
 
 // Sends an IAMAT to `node` and waits for its AT reply.
@@ -59,7 +60,7 @@ QByteArray iamatNow(const QByteArray &client)
 {
     const qint64 now = wallClockNs();
     return "IAMAT " + client + " +34.068930-118.445127 " + QByteArray::number(now / 1'000'000'000) + '.'
-           + QByteArray::number(now % 1'000'000'000).rightJustified(9, '0') + '\n';
+        + QByteArray::number(now % 1'000'000'000).rightJustified(9, '0') + '\n';
 }
 
 // The AT reply's time difference, in seconds (field 3), or NaN for no reply.
@@ -105,7 +106,7 @@ private:
 QByteArray atLine(int client)
 {
     return "AT A +0.000000001 c" + QByteArray::number(client) + " +1+1 "
-           + QByteArray::number(1'700'000'000 + client) + ".0";
+        + QByteArray::number(1'700'000'000 + client) + ".0";
 }
 
 // A PeerLink from node "A" to a LineSink, with the time each line was
@@ -170,7 +171,8 @@ private:
     {
         // A - B - C: B is the bridge.
         m_herd = std::make_unique<HerdFixture>();
-        HerdConfig config = HerdFixture::config({u"A"_s, u"B"_s, u"C"_s}, {{u"A"_s, u"B"_s}, {u"B"_s, u"C"_s}});
+        HerdConfig config =
+            HerdFixture::config({u"A"_s, u"B"_s, u"C"_s}, {{u"A"_s, u"B"_s}, {u"B"_s, u"C"_s}});
         config.reconnectInitialMs = 10;
         config.reconnectMaxMs = 100;
         QString error;
@@ -185,7 +187,7 @@ private slots:
     void cutBothWaysStopsFloodsUntilRestored()
     {
         Cluster *cluster = m_herd->cluster();
-        QCOMPARE(cluster->node(u"B"_s)->neighbourNames(), (QStringList{u"A"_s, u"C"_s}));
+        QCOMPARE(cluster->node(u"B"_s)->neighbourNames(), (QStringList {u"A"_s, u"C"_s}));
         QVERIFY(!cluster->node(u"A"_s)->linkState(u"C"_s)); // not a neighbour
         QSignalSpy changed(cluster->node(u"A"_s), &Node::linkStateChanged);
         QVERIFY(cluster->setLinkCut(u"A"_s, u"B"_s, true));
@@ -322,7 +324,7 @@ private slots:
         socklen_t length = sizeof(address);
         ::getsockname(fd, reinterpret_cast<sockaddr *>(&address), &length);
 
-        Neighbour sink{u"Sink"_s, u"127.0.0.1"_s, ntohs(address.sin_port)};
+        Neighbour sink {u"Sink"_s, u"127.0.0.1"_s, ntohs(address.sin_port)};
         NodeSettings settings;
         settings.name = u"A"_s;
         PeerLink link(sink, settings);
@@ -332,13 +334,15 @@ private slots:
         constexpr int Clients = 5;
         const QByteArray padding(200, 'p');
         qint64 second = 0;
-        const bool queued = QTest::qWaitFor([&] {
-            for (int i = 0; i < 2000; ++i, ++second) {
-                link.send("AT A +0.000000001 c" + QByteArray::number(second % Clients) + padding + " +1+1 "
-                          + QByteArray::number(1'700'000'000 + second) + ".0");
-            }
-            return link.coalescedCount() > 0;
-        }, 4 * Timeout);
+        const bool queued = QTest::qWaitFor(
+            [&] {
+                for (int i = 0; i < 2000; ++i, ++second) {
+                    link.send("AT A +0.000000001 c" + QByteArray::number(second % Clients) + padding
+                              + " +1+1 " + QByteArray::number(1'700'000'000 + second) + ".0");
+                }
+                return link.coalescedCount() > 0;
+            },
+            4 * Timeout);
         QVERIFY(queued);
         QVERIFY2(link.queuedCount() <= Clients, qPrintable(QString::number(link.queuedCount())));
         QVERIFY(link.queuedCount() > 0);
@@ -433,7 +437,8 @@ private slots:
         QList<Event> toB;
         for (const Event &event : m_herd->events(EventKind::LineSent, u"A"_s)) {
             // Only the update: resync may send its own lines on the link.
-            if (event.viaPeerLink && event.peer == u"B" && event.line.startsWith("AT ") && event.line.contains(" kiwi "))
+            if (event.viaPeerLink && event.peer == u"B" && event.line.startsWith("AT ")
+                && event.line.contains(" kiwi "))
                 toB.append(event);
         }
         QCOMPARE(toB.size(), 1);
@@ -466,12 +471,15 @@ private slots:
         QCOMPARE(cluster->linkFlaky(u"A"_s, u"B"_s), 40);
         QCOMPARE(cluster->linkFlaky(u"B"_s, u"A"_s), 40);
         QCOMPARE(cluster->linkFlaky(u"B"_s, u"C"_s), 0);
-        QCOMPARE(countEvents(*m_herd, EventKind::LinkChanged, u"A"_s, u"B"_s, u"flaky, mean up time 40 ms"_s), 1);
+        QCOMPARE(countEvents(*m_herd, EventKind::LinkChanged, u"A"_s, u"B"_s, u"flaky, mean up time 40 ms"_s),
+                 1);
 
         const auto flakyDrops = [this] {
             return countEvents(*m_herd, EventKind::PeerDisconnected, u"A"_s, u"B"_s, u"flaky fault"_s);
         };
-        const auto reconnects = [this] { return countEvents(*m_herd, EventKind::PeerConnected, u"A"_s, u"B"_s); };
+        const auto reconnects = [this] {
+            return countEvents(*m_herd, EventKind::PeerConnected, u"A"_s, u"B"_s);
+        };
         QTRY_VERIFY_WITH_TIMEOUT(flakyDrops() >= 3 && reconnects() >= 3, 4 * Timeout);
         // Every drop went through back-off, and only the flaky fault dropped it.
         QVERIFY(countEvents(*m_herd, EventKind::PeerRetrying, u"A"_s, u"B"_s, u"flaky fault"_s) >= 3);
@@ -514,7 +522,8 @@ private slots:
         QCOMPARE(cluster->node(u"A"_s)->clockSkewMs(), qint64(-3'000));
         QCOMPARE(cluster->clockSkew(u"B"_s), qint64(0));
         QVERIFY(!cluster->setClockSkew(u"Nobody"_s, 1));
-        QCOMPARE(countEvents(*m_herd, EventKind::LinkChanged, u"A"_s, QString(), u"clock skew -3000 ms"_s), 1);
+        QCOMPARE(countEvents(*m_herd, EventKind::LinkChanged, u"A"_s, QString(), u"clock skew -3000 ms"_s),
+                 1);
 
         const qint64 skewNs = cluster->node(u"A"_s)->nowNs() - wallClockNs();
         QVERIFY2(qAbs(skewNs + 3'000'000'000LL) < 100'000'000LL, qPrintable(QString::number(skewNs)));
@@ -554,7 +563,7 @@ private slots:
         QCOMPARE(links->size(), 2); // B is the chain's bridge node
         m_herd->clearEvents();
         cluster->cutLinks(*links);
-        for (const auto &[from, to] : {std::pair{u"A"_s, u"B"_s}, std::pair{u"B"_s, u"C"_s}}) {
+        for (const auto &[from, to] : {std::pair {u"A"_s, u"B"_s}, std::pair {u"B"_s, u"C"_s}}) {
             QVERIFY(cluster->isLinkCut(from, to));
             QVERIFY(cluster->isLinkCut(to, from));
         }
@@ -589,9 +598,10 @@ private slots:
         for (const Event &event : m_herd->events(EventKind::LinkChanged))
             changes.append(event.node + u'>' + event.peer + u": " + event.detail);
         changes.sort();
-        QCOMPARE(changes, (QStringList{u"A>B: restored (one way)"_s, u"B>A: flaky off (one way)"_s,
-                                       u"B>C: delay 0 ms (one way)"_s, u"C>: clock skew 0 ms"_s,
-                                       u"C>B: delay 0 ms (one way)"_s, u"C>B: jitter +-0 ms (one way)"_s}));
+        QCOMPARE(changes,
+                 (QStringList {u"A>B: restored (one way)"_s, u"B>A: flaky off (one way)"_s,
+                               u"B>C: delay 0 ms (one way)"_s, u"C>: clock skew 0 ms"_s,
+                               u"C>B: delay 0 ms (one way)"_s, u"C>B: jitter +-0 ms (one way)"_s}));
 
         QVERIFY(m_herd->waitForLinks());
         QVERIFY(report(*m_herd, u"A"_s, "kiwi", 1));

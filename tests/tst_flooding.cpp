@@ -171,7 +171,8 @@ void TestFlooding::everyNodeLearnsEveryUpdate()
     const QByteArray iamat = iamatLine(clientId, "1621464827.959498503");
     const QByteArray at = ask(origin, iamat);
     QVERIFY2(at.startsWith(QByteArray("AT " + origin.toUtf8() + ' ')), at.constData());
-    QVERIFY2(at.endsWith(QByteArray(' ' + clientId + " +34.068930-118.445127 1621464827.959498503")), at.constData());
+    QVERIFY2(at.endsWith(QByteArray(' ' + clientId + " +34.068930-118.445127 1621464827.959498503")),
+             at.constData());
 
     QTRY_VERIFY_WITH_TIMEOUT(everyNodeHolds(clientId, at), Timeout);
     // The flood is over when every AT line written on a link was read.
@@ -199,8 +200,8 @@ void TestFlooding::everyNodeLearnsEveryUpdate()
     // The origin never gets its own update back over a link from a neighbour
     // that knows where it came from.
     QCOMPARE(m_log->count([&](const Herd::Event &e) {
-                 return e.kind == EventKind::LineSent && e.viaPeerLink && e.line == at && e.peer == origin;
-             }),
+        return e.kind == EventKind::LineSent && e.viaPeerLink && e.line == at && e.peer == origin;
+    }),
              0);
 }
 
@@ -245,18 +246,20 @@ void TestFlooding::atLinesFromNeighbour_data()
     // order; which of them are newer than what Parker holds by then.
     QTest::addColumn<QByteArrayList>("times");
     QTest::addColumn<QList<bool>>("stored");
-    QTest::newRow("older after newer") << QByteArrayList{"1621464900", "1621464800"} << QList<bool>{true, false};
-    QTest::newRow("newer after older") << QByteArrayList{"1621464800", "1621464900"} << QList<bool>{true, true};
-    QTest::newRow("same time, other text") << QByteArrayList{"1621464800.5", "1621464800.500000000"}
-                                           << QList<bool>{true, false};
-    QTest::newRow("1 ns newer") << QByteArrayList{"1621464800.000000001", "1621464800.000000002"}
-                                << QList<bool>{true, true};
-    QTest::newRow("1 ns older") << QByteArrayList{"1621464800.000000002", "1621464800.000000001"}
-                                << QList<bool>{true, false};
+    QTest::newRow("older after newer")
+        << QByteArrayList {"1621464900", "1621464800"} << QList<bool> {true, false};
+    QTest::newRow("newer after older")
+        << QByteArrayList {"1621464800", "1621464900"} << QList<bool> {true, true};
+    QTest::newRow("same time, other text")
+        << QByteArrayList {"1621464800.5", "1621464800.500000000"} << QList<bool> {true, false};
+    QTest::newRow("1 ns newer") << QByteArrayList {"1621464800.000000001", "1621464800.000000002"}
+                                << QList<bool> {true, true};
+    QTest::newRow("1 ns older") << QByteArrayList {"1621464800.000000002", "1621464800.000000001"}
+                                << QList<bool> {true, false};
     QTest::newRow("newest in the middle")
-        << QByteArrayList{"1621464700", "1621464900", "1621464800"} << QList<bool>{true, true, false};
-    QTest::newRow("exact duplicate") << QByteArrayList{"1621464827.959498503", "1621464827.959498503"}
-                                     << QList<bool>{true, false};
+        << QByteArrayList {"1621464700", "1621464900", "1621464800"} << QList<bool> {true, true, false};
+    QTest::newRow("exact duplicate") << QByteArrayList {"1621464827.959498503", "1621464827.959498503"}
+                                     << QList<bool> {true, false};
 }
 
 void TestFlooding::atLinesFromNeighbour()
@@ -322,7 +325,7 @@ void TestFlooding::killedNeighbourComesBack()
     // Parker is Hamilton's only neighbour, and Alford's and Bolden's too.
     const QStringList parkersNeighbours = config->neighboursOf(u"Parker"_s);
     QCOMPARE(QSet<QString>(parkersNeighbours.begin(), parkersNeighbours.end()),
-             (QSet<QString>{u"Alford"_s, u"Bolden"_s, u"Hamilton"_s}));
+             (QSet<QString> {u"Alford"_s, u"Bolden"_s, u"Hamilton"_s}));
     const quint16 parkerPort = m_cluster->node(u"Parker"_s)->port();
 
     QVERIFY(m_cluster->kill(u"Parker"_s));
@@ -330,14 +333,12 @@ void TestFlooding::killedNeighbourComesBack()
     QVERIFY(!m_cluster->kill(u"Parker"_s)); // already dead
     for (const QString &name : parkersNeighbours) {
         QTRY_VERIFY_WITH_TIMEOUT(m_log->count([&](const Herd::Event &e) {
-                                     return e.kind == EventKind::PeerDisconnected && e.node == name
-                                            && e.peer == u"Parker";
-                                 }) == 1,
+            return e.kind == EventKind::PeerDisconnected && e.node == name && e.peer == u"Parker";
+        }) == 1,
                                  Timeout);
         QTRY_VERIFY_WITH_TIMEOUT(m_log->count([&](const Herd::Event &e) {
-                                     return e.kind == EventKind::PeerRetrying && e.node == name
-                                            && e.peer == u"Parker";
-                                 }) >= 2,
+            return e.kind == EventKind::PeerRetrying && e.node == name && e.peer == u"Parker";
+        }) >= 2,
                                  Timeout);
     }
     QVERIFY(m_log->count(EventKind::NodeStopped, {}, u"Parker"_s) == 1);
@@ -401,7 +402,9 @@ void TestFlooding::foreignNeighbour()
         },
         "links": [["Alford", "Parker"], ["Alford", "Powell"], ["Parker", "Stranger"]],
         "reconnect": {"initialMs": 20, "maxMs": 200}
-    })").arg(foreign.port()).toUtf8();
+    })")
+                                .arg(foreign.port())
+                                .toUtf8();
     QString error;
     const std::optional<HerdConfig> config = HerdConfig::fromJson(json, &error);
     QVERIFY2(config, qPrintable(error));
@@ -413,7 +416,7 @@ void TestFlooding::foreignNeighbour()
     // A new IAMAT reaches the stranger as the plain AT line its origin made.
     const QByteArray at = ask(u"Powell"_s, iamatLine("to.stranger", "1621464827.5"));
     QVERIFY(at.startsWith("AT Powell "));
-    QTRY_COMPARE_WITH_TIMEOUT(foreign.received(), QList<QByteArray>{at}, Timeout);
+    QTRY_COMPARE_WITH_TIMEOUT(foreign.received(), QList<QByteArray> {at}, Timeout);
 
     // The stranger's own update, sent as a neighbour sends it, is stored and
     // flooded by Parker to its other neighbours.
@@ -426,7 +429,7 @@ void TestFlooding::foreignNeighbour()
     // Parker does not echo the stranger's own update back to it: a barrier
     // from Alford arrives, with nothing before it.
     const QByteArray barrier = ask(u"Alford"_s, iamatLine("barrier", "1621464831"));
-    QTRY_COMPARE_WITH_TIMEOUT(foreign.received(), (QList<QByteArray>{at, barrier}), Timeout);
+    QTRY_COMPARE_WITH_TIMEOUT(foreign.received(), (QList<QByteArray> {at, barrier}), Timeout);
     QVERIFY(stranger->lines().isEmpty());
 
     // Its WHATSAT answers on any node carry the stranger's line as sent.

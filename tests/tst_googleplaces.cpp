@@ -40,7 +40,7 @@ Herd::GooglePlacesOptions optionsFor(GoogleApi api, const FakeGoogle &fake, cons
 
 Herd::PlacesQuery query(double radiusKm = 10.5871263, int bound = 2)
 {
-    return Herd::PlacesQuery{34.068930, -118.445127, radiusKm, bound};
+    return Herd::PlacesQuery {34.068930, -118.445127, radiusKm, bound};
 }
 
 GooglePlaces::Callback collectInto(QList<QJsonObject> &answers)
@@ -52,17 +52,17 @@ QByteArray legacyBody(int results)
 {
     QJsonArray array;
     for (int i = 0; i < results; ++i) {
-        const QJsonObject location{{u"lat"_s, 34.0 + i / 100.0}, {u"lng"_s, -118.4}};
-        array.append(QJsonObject{{u"geometry"_s, QJsonObject{{u"location"_s, location}}},
-                                 {u"name"_s, u"Place %1"_s.arg(i)},
-                                 {u"place_id"_s, u"id%1"_s.arg(i)},
-                                 {u"types"_s, QJsonArray{u"cafe"_s}},
-                                 {u"vicinity"_s, u"Street %1"_s.arg(i)}});
+        const QJsonObject location {{u"lat"_s, 34.0 + i / 100.0}, {u"lng"_s, -118.4}};
+        array.append(QJsonObject {{u"geometry"_s, QJsonObject {{u"location"_s, location}}},
+                                  {u"name"_s, u"Place %1"_s.arg(i)},
+                                  {u"place_id"_s, u"id%1"_s.arg(i)},
+                                  {u"types"_s, QJsonArray {u"cafe"_s}},
+                                  {u"vicinity"_s, u"Street %1"_s.arg(i)}});
     }
-    const QJsonObject body{{u"html_attributions"_s, QJsonArray{u"attr"_s}},
-                           {u"next_page_token"_s, u"NEXT"_s},
-                           {u"results"_s, array},
-                           {u"status"_s, u"OK"_s}};
+    const QJsonObject body {{u"html_attributions"_s, QJsonArray {u"attr"_s}},
+                            {u"next_page_token"_s, u"NEXT"_s},
+                            {u"results"_s, array},
+                            {u"status"_s, u"OK"_s}};
     return QJsonDocument(body).toJson();
 }
 
@@ -178,7 +178,7 @@ void TestGooglePlaces::legacyRequestAndAnswer()
 
     const QJsonObject answer = answers.first();
     QCOMPARE(answer.value("status"_L1).toString(), u"OK"_s);
-    QCOMPARE(answer.value("html_attributions"_L1).toArray(), QJsonArray{u"attr"_s});
+    QCOMPARE(answer.value("html_attributions"_L1).toArray(), QJsonArray {u"attr"_s});
     QCOMPARE(answer.value("next_page_token"_L1).toString(), u"NEXT"_s);
     const QJsonArray results = answer.value("results"_L1).toArray();
     QCOMPARE(results.size(), 2);
@@ -260,13 +260,13 @@ void TestGooglePlaces::newRequestAndAnswer()
              "places.id,places.displayName,places.location,places.types,"
              "places.shortFormattedAddress"_ba);
     const QJsonObject body = QJsonDocument::fromJson(request.body).object();
-    const QJsonObject expectedBody{
+    const QJsonObject expectedBody {
         {u"maxResultCount"_s, 2},
         {u"locationRestriction"_s,
-         QJsonObject{{u"circle"_s,
-                      QJsonObject{{u"center"_s, QJsonObject{{u"latitude"_s, 34.06893},
-                                                            {u"longitude"_s, -118.445127}}},
-                                  {u"radius"_s, 10587.126}}}}},
+         QJsonObject {{u"circle"_s,
+                       QJsonObject {{u"center"_s,
+                                     QJsonObject {{u"latitude"_s, 34.06893}, {u"longitude"_s, -118.445127}}},
+                                    {u"radius"_s, 10587.126}}}}},
     };
     QCOMPARE(body, expectedBody);
 
@@ -279,7 +279,8 @@ void TestGooglePlaces::newRequestAndAnswer()
             {"geometry": {"location": {"lat": 34.07, "lng": -118.44}},
              "name": "B", "place_id": "ChIJb", "types": [], "vicinity": "2 B Street"}
         ],
-        "status": "OK"})").object();
+        "status": "OK"})")
+                                     .object();
     QCOMPARE(answers.first(), expected);
 }
 
@@ -298,9 +299,9 @@ void TestGooglePlaces::newZeroResults()
     QList<QJsonObject> answers;
     places.search(query(), collectInto(answers));
     QTRY_COMPARE_WITH_TIMEOUT(answers.size(), 1, Wait);
-    const QJsonObject expected{{u"html_attributions"_s, QJsonArray()},
-                               {u"results"_s, QJsonArray()},
-                               {u"status"_s, u"ZERO_RESULTS"_s}};
+    const QJsonObject expected {{u"html_attributions"_s, QJsonArray()},
+                                {u"results"_s, QJsonArray()},
+                                {u"status"_s, u"ZERO_RESULTS"_s}};
     QCOMPARE(answers.first(), expected);
 }
 
@@ -315,18 +316,18 @@ void TestGooglePlaces::httpErrors_data()
         "status": "PERMISSION_DENIED"}})";
     for (const GoogleApi api : {GoogleApi::Legacy, GoogleApi::PlacesNew}) {
         const char *name = api == GoogleApi::Legacy ? "legacy" : "new";
-        QTest::addRow("%s 400", name) << api << 400 << "oops"_ba << u"INVALID_REQUEST"_s
-                                      << u"HTTP 400 Bad Request"_s;
-        QTest::addRow("%s 401", name) << api << 401 << ""_ba << u"REQUEST_DENIED"_s
-                                      << u"HTTP 401 Unauthorized"_s;
-        QTest::addRow("%s 403", name) << api << 403 << newError << u"REQUEST_DENIED"_s
-                                      << u"HTTP 403 Forbidden"_s;
-        QTest::addRow("%s 404", name) << api << 404 << "<html>"_ba << u"UNKNOWN_ERROR"_s
-                                      << u"HTTP 404 Not Found"_s;
-        QTest::addRow("%s 429", name) << api << 429 << ""_ba << u"OVER_QUERY_LIMIT"_s
-                                      << u"HTTP 429 Too Many Requests"_s;
-        QTest::addRow("%s 500", name) << api << 500 << "{}"_ba << u"UNKNOWN_ERROR"_s
-                                      << u"HTTP 500 Internal Server Error"_s;
+        QTest::addRow("%s 400", name)
+            << api << 400 << "oops"_ba << u"INVALID_REQUEST"_s << u"HTTP 400 Bad Request"_s;
+        QTest::addRow("%s 401", name)
+            << api << 401 << ""_ba << u"REQUEST_DENIED"_s << u"HTTP 401 Unauthorized"_s;
+        QTest::addRow("%s 403", name)
+            << api << 403 << newError << u"REQUEST_DENIED"_s << u"HTTP 403 Forbidden"_s;
+        QTest::addRow("%s 404", name)
+            << api << 404 << "<html>"_ba << u"UNKNOWN_ERROR"_s << u"HTTP 404 Not Found"_s;
+        QTest::addRow("%s 429", name)
+            << api << 429 << ""_ba << u"OVER_QUERY_LIMIT"_s << u"HTTP 429 Too Many Requests"_s;
+        QTest::addRow("%s 500", name)
+            << api << 500 << "{}"_ba << u"UNKNOWN_ERROR"_s << u"HTTP 500 Internal Server Error"_s;
     }
 }
 
@@ -352,7 +353,7 @@ void TestGooglePlaces::httpErrors()
 void TestGooglePlaces::timeout()
 {
     QFETCH(GoogleApi, api);
-    m_fake->setResponse(FakeResponse{FakeResponse::Kind::Silent, 200, {}, {}});
+    m_fake->setResponse(FakeResponse {FakeResponse::Kind::Silent, 200, {}, {}});
     Herd::GooglePlacesOptions options = optionsFor(api, *m_fake);
     options.timeoutMs = 200;
     GooglePlaces places(options);
@@ -371,13 +372,13 @@ void TestGooglePlaces::badBody_data()
     QTest::addColumn<QString>("message");
     for (const GoogleApi api : {GoogleApi::Legacy, GoogleApi::PlacesNew}) {
         const char *name = api == GoogleApi::Legacy ? "legacy" : "new";
-        QTest::addRow("%s not json", name) << api << "<html>nope</html>"_ba
-                                           << u"invalid JSON from upstream: "_s;
-        QTest::addRow("%s truncated", name) << api << R"({"results": [)"_ba
-                                            << u"invalid JSON from upstream: "_s;
+        QTest::addRow("%s not json", name)
+            << api << "<html>nope</html>"_ba << u"invalid JSON from upstream: "_s;
+        QTest::addRow("%s truncated", name)
+            << api << R"({"results": [)"_ba << u"invalid JSON from upstream: "_s;
         QTest::addRow("%s empty", name) << api << ""_ba << u"invalid JSON from upstream: "_s;
-        QTest::addRow("%s array", name) << api << "[1, 2]"_ba
-                                        << u"invalid JSON from upstream: not an object"_s;
+        QTest::addRow("%s array", name)
+            << api << "[1, 2]"_ba << u"invalid JSON from upstream: not an object"_s;
     }
 }
 
@@ -418,7 +419,7 @@ void TestGooglePlaces::connectionRefused()
 void TestGooglePlaces::garbage()
 {
     QFETCH(GoogleApi, api);
-    m_fake->setResponse(FakeResponse{FakeResponse::Kind::Garbage, 200, {}, {}});
+    m_fake->setResponse(FakeResponse {FakeResponse::Kind::Garbage, 200, {}, {}});
     GooglePlaces places(optionsFor(api, *m_fake));
     QList<QJsonObject> answers;
     places.search(query(), collectInto(answers));
@@ -436,16 +437,14 @@ void TestGooglePlaces::concurrent()
             latitude = request.query().queryItemValue(u"location"_s).section(u',', 0, 0).toDouble();
         } else {
             const QJsonObject body = QJsonDocument::fromJson(request.body).object();
-            latitude = body["locationRestriction"_L1]["circle"_L1]["center"_L1]["latitude"_L1]
-                           .toDouble();
+            latitude = body["locationRestriction"_L1]["circle"_L1]["center"_L1]["latitude"_L1].toDouble();
         }
         const QString name = QString::number(latitude);
         const QByteArray body = api == GoogleApi::Legacy
-            ? QByteArray(R"({"html_attributions": [], "status": "OK", "results": [{"name": ")"
-                         + name.toUtf8() + R"("}]})")
-            : QByteArray(R"({"places": [{"displayName": {"text": ")" + name.toUtf8()
-                         + R"("}}]})");
-        return FakeResponse{FakeResponse::Kind::Http, 200, body, "application/json"};
+            ? QByteArray(R"({"html_attributions": [], "status": "OK", "results": [{"name": ")" + name.toUtf8()
+                         + R"("}]})")
+            : QByteArray(R"({"places": [{"displayName": {"text": ")" + name.toUtf8() + R"("}}]})");
+        return FakeResponse {FakeResponse::Kind::Http, 200, body, "application/json"};
     });
 
     constexpr int Count = 40;
@@ -488,7 +487,7 @@ void TestGooglePlaces::callbackStartsSearch()
 void TestGooglePlaces::destroyedWhileInFlight()
 {
     QFETCH(GoogleApi, api);
-    m_fake->setResponse(FakeResponse{FakeResponse::Kind::Silent, 200, {}, {}});
+    m_fake->setResponse(FakeResponse {FakeResponse::Kind::Silent, 200, {}, {}});
     int calls = 0;
     {
         auto places = std::make_unique<GooglePlaces>(optionsFor(api, *m_fake));
@@ -518,14 +517,12 @@ void TestGooglePlaces::descriptionHidesKey()
 
 void TestGooglePlaces::defaults()
 {
-    const GooglePlaces legacy(Herd::GooglePlacesOptions{});
-    QCOMPARE(legacy.url(),
-             QUrl(u"https://maps.googleapis.com/maps/api/place/nearbysearch/json"_s));
+    const GooglePlaces legacy(Herd::GooglePlacesOptions {});
+    QCOMPARE(legacy.url(), QUrl(u"https://maps.googleapis.com/maps/api/place/nearbysearch/json"_s));
     QCOMPARE(legacy.timeoutMs(), 10'000);
     Herd::GooglePlacesOptions options;
     options.api = GoogleApi::PlacesNew;
-    QCOMPARE(GooglePlaces(options).url(),
-             QUrl(u"https://places.googleapis.com/v1/places:searchNearby"_s));
+    QCOMPARE(GooglePlaces(options).url(), QUrl(u"https://places.googleapis.com/v1/places:searchNearby"_s));
 }
 
 void TestGooglePlaces::keyFromEnvironment()

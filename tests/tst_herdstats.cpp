@@ -74,17 +74,17 @@ void tst_HerdStats::ratesPerNode()
     stats->tickAt(T0 + S);
 
     QCOMPARE(sampled.count(), 1);
-    QCOMPARE(stats->sampleTimes(), QList<double>{1.0});
-    QCOMPARE(stats->messageRates(u"Alford"_s), QList<double>{10.0});
-    QCOMPARE(stats->messageRates(u"Bolden"_s), QList<double>{5.0});
-    QCOMPARE(stats->messageRates(u"Hamilton"_s), QList<double>{0.0});
+    QCOMPARE(stats->sampleTimes(), QList<double> {1.0});
+    QCOMPARE(stats->messageRates(u"Alford"_s), QList<double> {10.0});
+    QCOMPARE(stats->messageRates(u"Bolden"_s), QList<double> {5.0});
+    QCOMPARE(stats->messageRates(u"Hamilton"_s), QList<double> {0.0});
     QVERIFY(stats->messageRates(u"Nobody"_s).isEmpty());
 
     // The counters start again for the next sample.
     stats->record(line(EventKind::LineSent, u"Hamilton"_s));
     stats->tickAt(T0 + 2 * S);
-    QCOMPARE(stats->messageRates(u"Alford"_s), (QList<double>{10.0, 0.0}));
-    QCOMPARE(stats->messageRates(u"Hamilton"_s), (QList<double>{0.0, 1.0}));
+    QCOMPARE(stats->messageRates(u"Alford"_s), (QList<double> {10.0, 0.0}));
+    QCOMPARE(stats->messageRates(u"Hamilton"_s), (QList<double> {0.0, 1.0}));
     QCOMPARE(sampled.count(), 2);
 }
 
@@ -96,7 +96,7 @@ void tst_HerdStats::ratesUseTheRealInterval()
         stats->record(line(EventKind::LineReceived, u"Alford"_s));
     // A late timer: two seconds passed, so 4 lines are 2 per second.
     stats->tickAt(T0 + 3 * S);
-    QCOMPARE(stats->sampleTimes(), (QList<double>{1.0, 3.0}));
+    QCOMPARE(stats->sampleTimes(), (QList<double> {1.0, 3.0}));
     QCOMPARE(stats->messageRates(u"Alford"_s).constLast(), 2.0);
 }
 
@@ -108,15 +108,15 @@ void tst_HerdStats::knownClientsFollowStoresAndKills()
     stats->record(stored(u"Alford"_s, "Alford", "lime", "1.0", T0));
     stats->record(stored(u"Bolden"_s, "Alford", "kiwi", "2.0", T0));
     stats->tickAt(T0 + S);
-    QCOMPARE(stats->knownClients(u"Alford"_s), QList<double>{2.0});
-    QCOMPARE(stats->knownClients(u"Bolden"_s), QList<double>{1.0});
-    QCOMPARE(stats->knownClients(u"Hamilton"_s), QList<double>{0.0});
+    QCOMPARE(stats->knownClients(u"Alford"_s), QList<double> {2.0});
+    QCOMPARE(stats->knownClients(u"Bolden"_s), QList<double> {1.0});
+    QCOMPARE(stats->knownClients(u"Hamilton"_s), QList<double> {0.0});
 
     stats->record(nodeEvent(EventKind::NodeStopped, u"Alford"_s, T0 + S + 1));
     QVERIFY(!stats->isRunning(u"Alford"_s));
     stats->tickAt(T0 + 2 * S);
-    QCOMPARE(stats->knownClients(u"Alford"_s), (QList<double>{2.0, 0.0}));
-    QCOMPARE(stats->knownClients(u"Bolden"_s), (QList<double>{1.0, 1.0}));
+    QCOMPARE(stats->knownClients(u"Alford"_s), (QList<double> {2.0, 0.0}));
+    QCOMPARE(stats->knownClients(u"Bolden"_s), (QList<double> {1.0, 1.0}));
 
     stats->record(nodeEvent(EventKind::NodeStarted, u"Alford"_s, T0 + 2 * S + 1));
     QVERIFY(stats->isRunning(u"Alford"_s));
@@ -203,8 +203,8 @@ void tst_HerdStats::historyIsBoundedAndKeepsTheNewest()
 
     // Shrinking drops the oldest.
     stats->setHistoryCapacity(3);
-    QCOMPARE(stats->sampleTimes(), (QList<double>{23.0, 24.0, 25.0}));
-    QCOMPARE(stats->messageRates(u"Bolden"_s), (QList<double>{23.0, 24.0, 25.0}));
+    QCOMPARE(stats->sampleTimes(), (QList<double> {23.0, 24.0, 25.0}));
+    QCOMPARE(stats->messageRates(u"Bolden"_s), (QList<double> {23.0, 24.0, 25.0}));
 }
 
 void tst_HerdStats::updatesAreBoundedAndKeepTheNewest()
@@ -239,10 +239,10 @@ void tst_HerdStats::seriesChangedOnlyWhenNodesChange()
 
     stats->record(line(EventKind::LineSent, u"Bolden"_s));
     QCOMPARE(changed.count(), 1);
-    QCOMPARE(stats->nodes(), (QStringList{u"Alford"_s, u"Bolden"_s}));
+    QCOMPARE(stats->nodes(), (QStringList {u"Alford"_s, u"Bolden"_s}));
     stats->tickAt(T0 + 2 * S);
     // The late node's history is as long as everyone's.
-    QCOMPARE(stats->messageRates(u"Bolden"_s), (QList<double>{0.0, 1.0}));
+    QCOMPARE(stats->messageRates(u"Bolden"_s), (QList<double> {0.0, 1.0}));
     stats->record(line(EventKind::LineSent, u"Bolden"_s));
     QCOMPARE(changed.count(), 1);
 }
@@ -387,7 +387,7 @@ void tst_HerdStats::realHerd()
     QVERIFY(update.convergenceMs() < 5000);
 
     stats.tick();
-    QCOMPARE(stats.knownClients(u"Powell"_s), QList<double>{1.0});
+    QCOMPARE(stats.knownClients(u"Powell"_s), QList<double> {1.0});
     QVERIFY(stats.messageRates(u"Hamilton"_s).constFirst() > 0);
 }
 

@@ -33,7 +33,7 @@ using namespace HerdEvents;
 
 namespace {
 
-const QStringList Nodes{u"Alford"_s, u"Bolden"_s, u"Hamilton"_s};
+const QStringList Nodes {u"Alford"_s, u"Bolden"_s, u"Hamilton"_s};
 
 struct TestedModel
 {
@@ -53,7 +53,8 @@ TestedModel makeModel(const QStringList &nodes = Nodes)
 State state(const KnowledgeModel &model, const QByteArray &client, const QString &node)
 {
     return KnowledgeModel::CellState(
-        model.data(model.index(model.rowOf(client), model.columnOf(node)), KnowledgeModel::StateRole).toInt());
+        model.data(model.index(model.rowOf(client), model.columnOf(node)), KnowledgeModel::StateRole)
+            .toInt());
 }
 
 QString text(const KnowledgeModel &model, const QByteArray &client, const QString &node)
@@ -165,7 +166,8 @@ void tst_KnowledgeModel::missingRecords()
     t.model->flush();
     QCOMPARE(state(*t.model, "lime", u"Alford"_s), State::Missing);
     QCOMPARE(text(*t.model, "lime", u"Alford"_s), u"\u2014"_s);
-    QCOMPARE(t.model->index(0, 1).data(KnowledgeModel::RawRole).toLongLong(), KnowledgeModel::MissingStaleness);
+    QCOMPARE(t.model->index(0, 1).data(KnowledgeModel::RawRole).toLongLong(),
+             KnowledgeModel::MissingStaleness);
     QCOMPARE(t.model->divergentClients(), 1);
     QCOMPARE(t.model->lags(10).size(), 2);
     QCOMPARE(t.model->lags(1).size(), 1);
@@ -330,7 +332,7 @@ void tst_KnowledgeModel::stalenessText()
 
 void tst_KnowledgeModel::viewSummary()
 {
-    const QStringList five{u"Alford"_s, u"Bolden"_s, u"Hamilton"_s, u"Parker"_s, u"Powell"_s};
+    const QStringList five {u"Alford"_s, u"Bolden"_s, u"Hamilton"_s, u"Parker"_s, u"Powell"_s};
     KnowledgeModel model(five);
     HerdUi::KnowledgeView view(&model);
     QCOMPARE(view.summaryText(), u"No clients yet: send an IAMAT to any node."_s);
@@ -343,8 +345,9 @@ void tst_KnowledgeModel::viewSummary()
 
     model.record(stored(u"Alford"_s, "Alford", "kiwi", "4.2"));
     model.flush();
-    QVERIFY2(view.summaryText().startsWith(u"1 of 2 clients diverge: Bolden is behind on kiwi (\u22123.2 s)"_s),
-             qPrintable(view.summaryText()));
+    QVERIFY2(
+        view.summaryText().startsWith(u"1 of 2 clients diverge: Bolden is behind on kiwi (\u22123.2 s)"_s),
+        qPrintable(view.summaryText()));
 
     model.record(nodeEvent(EventKind::NodeStopped, u"Powell"_s));
     model.flush();
@@ -395,7 +398,8 @@ void tst_KnowledgeModel::realHerd()
     QCOMPARE(records->index(0, 2).data().toString(), u"2021-05-19 22:53:47.959 UTC"_s);
     QCOMPARE(records->index(0, 3).data().toString(), u"Alford"_s);
     QVERIFY(records->index(0, 4).data().toString().startsWith(u"AT Alford "_s));
-    QVERIFY2(inspector.stateText().startsWith(u"Hamilton: running on 127.0.0.1:"_s), qPrintable(inspector.stateText()));
+    QVERIFY2(inspector.stateText().startsWith(u"Hamilton: running on 127.0.0.1:"_s),
+             qPrintable(inspector.stateText()));
 
     // Killing a node greys its column and empties the inspector.
     QVERIFY(cluster.kill(u"Hamilton"_s));

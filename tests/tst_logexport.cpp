@@ -30,7 +30,7 @@ QList<Event> sampleEvents()
     plain.peer = u"127.0.0.1:50123"_s;
     plain.line = "IAMAT kiwi.cs.ucla.edu +34.068930-118.445127 1621464827.959498503";
 
-    Event awkward; // every character a format has to escape
+    Event awkward;                   // every character a format has to escape
     awkward.timeNs = BaseNs + 1'000; // one microsecond later
     awkward.node = u"Jaquez"_s;
     awkward.kind = EventKind::LineInvalid;
@@ -191,13 +191,15 @@ void TestLogExport::jsonLinesExact()
         R"({"time":"2024-05-01T12:34:56.123457789Z","timeNs":1714566896123457789,"node":"Jaquez","kind":"invalid",)"
         R"("peer":"127.0.0.1:50124","client":"a,b",)"
         "\"line\":\"say \\\"hi\\\",\\tthen\\nbye\\\\ caf\xc3\xa9 \xef\xbf\xbd\xef\xbf\xbd end\","
-        "\"lineBase64\":\"" + QByteArray("say \"hi\",\tthen\nbye\\ caf\xc3\xa9 \xff\xfe end").toBase64() + "\","
-        R"("detail":"unknown command \"say\"","viaPeerLink":false})"
-        "\n"
-        R"({"time":"2024-05-01T12:34:58.123456789Z","timeNs":1714566898123456789,"node":"Smith","kind":"stored",)"
-        R"("peer":"Hill","client":"kiwi","line":"AT Hill +0.263873386 kiwi +34.068930-118.445127 1621464827.959498503",)"
-        R"("detail":"flood","viaPeerLink":true})"
-        "\n";
+        "\"lineBase64\":\""
+        + QByteArray("say \"hi\",\tthen\nbye\\ caf\xc3\xa9 \xff\xfe end").toBase64()
+        + "\","
+          R"("detail":"unknown command \"say\"","viaPeerLink":false})"
+          "\n"
+          R"({"time":"2024-05-01T12:34:58.123456789Z","timeNs":1714566898123456789,"node":"Smith","kind":"stored",)"
+          R"("peer":"Hill","client":"kiwi","line":"AT Hill +0.263873386 kiwi +34.068930-118.445127 1621464827.959498503",)"
+          R"("detail":"flood","viaPeerLink":true})"
+          "\n";
     QCOMPARE(readAll(path), expected);
 }
 
@@ -302,8 +304,9 @@ void TestLogExport::csvRoundTrip()
     const QList<QList<QByteArray>> records = parseCsv(readAll(path), &ok);
     QVERIFY(ok);
     QCOMPARE(records.size(), events.size() + 1);
-    QCOMPARE(records[0], (QList<QByteArray>{"time", "timeNs", "node", "kind", "peer", "client", "line", "detail",
-                                            "viaPeerLink"}));
+    QCOMPARE(records[0],
+             (QList<QByteArray> {"time", "timeNs", "node", "kind", "peer", "client", "line", "detail",
+                                 "viaPeerLink"}));
     for (int i = 0; i < events.size(); ++i) {
         const QList<QByteArray> &record = records[i + 1];
         const Event &event = events[i];
@@ -338,9 +341,10 @@ void TestLogExport::textIsLogWriterFormat()
 
     // And the format itself, spelled out for the awkward event.
     const QList<QByteArray> lines = readAll(path).split('\n');
-    QCOMPARE(lines[1], QByteArray("2024-05-01T12:34:56.123457789Z\tJaquez\tinvalid\t127.0.0.1:50124\ta,b\t"
-                                  "say \"hi\",\\tthen\\nbye\\\\ caf\xc3\xa9 \\xff\\xfe end\t"
-                                  "unknown command \"say\""));
+    QCOMPARE(lines[1],
+             QByteArray("2024-05-01T12:34:56.123457789Z\tJaquez\tinvalid\t127.0.0.1:50124\ta,b\t"
+                        "say \"hi\",\\tthen\\nbye\\\\ caf\xc3\xa9 \\xff\\xfe end\t"
+                        "unknown command \"say\""));
 }
 
 void TestLogExport::logLineIsExact()
@@ -351,8 +355,10 @@ void TestLogExport::logLineIsExact()
     event.kind = Herd::EventKind::LineReceived;
     event.peer = QStringLiteral("127.0.0.1:5000");
     event.line = "IAMAT a\tb +1+2 3\\x\xff";
-    QCOMPARE(Herd::LogWriter::formatLine(event),
-             QByteArray("2023-11-14T22:13:20.012345678Z\tAlford\tin\t127.0.0.1:5000\t\tIAMAT a\\tb +1+2 3\\\\x\\xff\t\n"));
+    QCOMPARE(
+        Herd::LogWriter::formatLine(event),
+        QByteArray(
+            "2023-11-14T22:13:20.012345678Z\tAlford\tin\t127.0.0.1:5000\t\tIAMAT a\\tb +1+2 3\\\\x\\xff\t\n"));
     event.timeNs += 1'000'000'000; // the next second: the cached text moves on
     QVERIFY(Herd::LogWriter::formatLine(event).startsWith("2023-11-14T22:13:21.012345678Z\t"));
 }
@@ -376,13 +382,21 @@ void TestLogExport::escapesInvisibleLineBreaksAndBidi_data()
     QTest::addColumn<QByteArray>("field");
     QTest::addColumn<QByteArray>("escaped"); // in the log
     QTest::addColumn<QByteArray>("json");    // the JSON string's text, between the quotes
-    auto row = [](const char *name, const QByteArray &field, const QByteArray &escaped, const QByteArray &json) {
-        QTest::newRow(name) << field << escaped << json;
-    };
-    row("U+0080", "a\xc2\x80" "b", "a\\xc2\\x80b", "a\\u0080b");
-    row("U+0085 next line", "a\xc2\x85" "b", "a\\xc2\\x85b", "a\\u0085b");
+    auto row = [](const char *name, const QByteArray &field, const QByteArray &escaped,
+                  const QByteArray &json) { QTest::newRow(name) << field << escaped << json; };
+    row("U+0080",
+        "a\xc2\x80"
+        "b",
+        "a\\xc2\\x80b", "a\\u0080b");
+    row("U+0085 next line",
+        "a\xc2\x85"
+        "b",
+        "a\\xc2\\x85b", "a\\u0085b");
     row("U+009F", "\xc2\x9f", "\\xc2\\x9f", "\\u009f");
-    row("U+2028 line separator", "a\xe2\x80\xa8" "b", "a\\xe2\\x80\\xa8b", "a\\u2028b");
+    row("U+2028 line separator",
+        "a\xe2\x80\xa8"
+        "b",
+        "a\\xe2\\x80\\xa8b", "a\\u2028b");
     row("U+2029 paragraph separator", "\xe2\x80\xa9", "\\xe2\\x80\\xa9", "\\u2029");
     row("U+202A left-to-right embedding", "\xe2\x80\xaa", "\\xe2\\x80\\xaa", "\\u202a");
     row("U+202E right-to-left override", "kiwi\xe2\x80\xaegpj.exe", "kiwi\\xe2\\x80\\xaegpj.exe",
@@ -416,8 +430,8 @@ void TestLogExport::escapesInvisibleLineBreaksAndBidi()
     event.client = field;
     event.line = "IAMAT " + field;
     event.detail = u"bad id "_s + QString::fromUtf8(field);
-    const QByteArray expectedLine = "2024-05-01T12:34:56.123456789Z\tHill\tinvalid\t" + escaped + '\t' + escaped
-                                    + "\tIAMAT " + escaped + "\tbad id " + escaped + '\n';
+    const QByteArray expectedLine = "2024-05-01T12:34:56.123456789Z\tHill\tinvalid\t" + escaped + '\t'
+        + escaped + "\tIAMAT " + escaped + "\tbad id " + escaped + '\n';
     QCOMPARE(Herd::LogWriter::formatLine(event), expectedLine);
     QCOMPARE(Herd::exportRecord(event, ExportFormat::Text), expectedLine);
 
@@ -462,7 +476,7 @@ void TestLogExport::replacesExistingFile()
     QVERIFY2(Herd::exportEvents(events, ExportFormat::Text, path, &error), qPrintable(error));
     QCOMPARE(readAll(path), Herd::LogWriter::formatLine(events[0]));
     // No temporary file left beside it.
-    QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{u"events.log"_s});
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList {u"events.log"_s});
 }
 
 void TestLogExport::unwritablePath()

@@ -59,7 +59,7 @@ void tst_LogView::logViewCountsAndNodes()
     QCOMPARE(view.countText(), u"1,234 events"_s);
 
     // The node list: the given order first, then the others as seen.
-    QCOMPARE(view.nodes(), (QStringList{u"Jaquez"_s, u"Bailey"_s, u"Bona"_s, u"Campbell"_s, u"Clark"_s}));
+    QCOMPARE(view.nodes(), (QStringList {u"Jaquez"_s, u"Bailey"_s, u"Bona"_s, u"Campbell"_s, u"Clark"_s}));
     auto *combo = view.findChild<QComboBox *>(u"logNodeFilter"_s);
     QVERIFY(combo);
     QCOMPARE(combo->count(), 6); // "All nodes" and five
@@ -89,9 +89,9 @@ void tst_LogView::logViewExportShown()
     for (int i = 0; i < 300; ++i)
         view.append(makeEvent(i));
     // Not flushed yet: the exports flush first.
-    view.filter()->setNode(u"Campbell"_s);                   // i % 5 == 2
-    view.filter()->setKinds({EventKind::RecordStored});      // i % 6 == 2
-    view.filter()->setText(u"client2"_s);                    // i % 3 == 2
+    view.filter()->setNode(u"Campbell"_s);              // i % 5 == 2
+    view.filter()->setKinds({EventKind::RecordStored}); // i % 6 == 2
+    view.filter()->setText(u"client2"_s);               // i % 3 == 2
 
     // The filter bar shows filters set from code.
     auto *kindButton = view.findChild<QPushButton *>(u"logKindFilter"_s);

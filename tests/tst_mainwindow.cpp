@@ -143,12 +143,14 @@ private slots:
         Herd::Cluster *cluster = m_window->cluster();
         QVERIFY(cluster->kill(QStringLiteral("Hamilton")));
         QVERIFY(!cluster->node(QStringLiteral("Hamilton"))->isRunning());
-        QTRY_VERIFY_WITH_TIMEOUT(m_window->topology()->nodeItem(QStringLiteral("Hamilton"))->isKilled(), Timeout);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->topology()->nodeItem(QStringLiteral("Hamilton"))->isKilled(),
+                                 Timeout);
         QVERIFY(m_window->statusText().contains(u"4 of 5 nodes running"));
 
         QString error;
         QVERIFY2(cluster->restart(QStringLiteral("Hamilton"), &error), qPrintable(error));
-        QTRY_VERIFY_WITH_TIMEOUT(m_window->topology()->nodeItem(QStringLiteral("Hamilton"))->isRunning(), Timeout);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->topology()->nodeItem(QStringLiteral("Hamilton"))->isRunning(),
+                                 Timeout);
         QTRY_VERIFY_WITH_TIMEOUT(Herd::Test::allLinksConnected(*cluster), Timeout);
     }
 
@@ -180,7 +182,8 @@ private slots:
         QCOMPARE(topology->selectedNode(), bolden);
         QCOMPARE(topology->scene()->selectedItems().size(), 1);
         QAction *kill = action(*m_window, u"Kill Node"_s);
-        for (const QString &text : {u"Kill Node"_s, u"Restart Node"_s, u"Isolate Node"_s, u"Set Node Clock Skew..."_s})
+        for (const QString &text :
+             {u"Kill Node"_s, u"Restart Node"_s, u"Isolate Node"_s, u"Set Node Clock Skew..."_s})
             QVERIFY2(shown.contains(action(*m_window, text)), qPrintable(text));
         QVERIFY(kill->isEnabled());
         QVERIFY(!action(*m_window, u"Restart Node"_s)->isEnabled());
@@ -188,12 +191,13 @@ private slots:
         QVERIFY(!cluster->node(bolden)->isRunning());
 
         LinkItem *link = topology->linkItem(u"Alford"_s, u"Parker"_s);
-        QVERIFY(cluster->setLinkCut(link->nodeB()->name(), link->nodeA()->name(), true, Herd::Cluster::Direction::OneWay));
+        QVERIFY(cluster->setLinkCut(link->nodeB()->name(), link->nodeA()->name(), true,
+                                    Herd::Cluster::Direction::OneWay));
         shown = rightClick(link->lane(true).center());
         QCOMPARE(topology->selectedNode(), QString());
         QCOMPARE(topology->selectedLink(), std::pair(link->nodeA()->name(), link->nodeB()->name()));
-        for (const QString &text : {u"Cut Link"_s, u"Restore Link"_s, u"Set Link Delay..."_s, u"Set Link Jitter..."_s,
-                                    u"Make Link Flaky..."_s})
+        for (const QString &text : {u"Cut Link"_s, u"Restore Link"_s, u"Set Link Delay..."_s,
+                                    u"Set Link Jitter..."_s, u"Make Link Flaky..."_s})
             QVERIFY2(shown.contains(action(*m_window, text)), qPrintable(text));
         // Cut one way: both cutting the other way and restoring apply.
         QVERIFY(action(*m_window, u"Cut Link"_s)->isEnabled());
@@ -202,7 +206,9 @@ private slots:
         QVERIFY(!cluster->isLinkCut(link->nodeB()->name(), link->nodeA()->name()));
 
         shown = rightClick(topology->mapToScene(QPoint(5, 5)));
-        QCOMPARE(shown, (QList<QAction *>{action(*m_window, u"Zoom to Fit"_s), action(*m_window, u"Automatic Layout"_s)}));
+        QCOMPARE(shown,
+                 (QList<QAction *> {action(*m_window, u"Zoom to Fit"_s),
+                                    action(*m_window, u"Automatic Layout"_s)}));
         QCOMPARE(topology->selectedLink(), std::pair(link->nodeA()->name(), link->nodeB()->name()));
     }
 
@@ -247,7 +253,8 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(knowledge->rowOf("console.test") >= 0, Timeout);
         QTRY_COMPARE_WITH_TIMEOUT(knowledge->divergentClients(), 0, Timeout);
         for (int column = 0; column < 5; ++column)
-            QTRY_COMPARE_WITH_TIMEOUT(knowledge->cellState(knowledge->rowOf("console.test"), column), KnowledgeModel::CellState::Newest, Timeout);
+            QTRY_COMPARE_WITH_TIMEOUT(knowledge->cellState(knowledge->rowOf("console.test"), column),
+                                      KnowledgeModel::CellState::Newest, Timeout);
 
         // The log shows the line in and the AT line stored at Bolden.
         LogView *log = m_window->logView();
@@ -324,7 +331,8 @@ private slots:
         diagram->refresh();
         // Alford's arrows to Parker and Powell may overlap: whichever is
         // under the mouse is the one picked.
-        const QPoint point = diagram->canvas()->arrow(*diagram->history().message(alfordToParker)).pointAt(0.5).toPoint();
+        const QPoint point =
+            diagram->canvas()->arrow(*diagram->history().message(alfordToParker)).pointAt(0.5).toPoint();
         const quint64 underMouse = diagram->canvas()->messageAt(point);
         QVERIFY(underMouse != 0);
         QSignalSpy selected(diagram, &SpaceTimeView::messageSelected);
@@ -333,8 +341,8 @@ private slots:
         QCOMPARE(diagram->selectedMessage(), underMouse);
         const HerdUi::SpaceTimeSelection selection = diagram->selection(); // a copy: it is cleared below
         QCOMPARE(selection.update, update);
-        QVERIFY(selection.hops.contains(std::pair{u"Alford"_s, u"Parker"_s}));
-        QVERIFY(selection.hops.contains(std::pair{u"Parker"_s, u"Hamilton"_s}));
+        QVERIFY(selection.hops.contains(std::pair {u"Alford"_s, u"Parker"_s}));
+        QVERIFY(selection.hops.contains(std::pair {u"Parker"_s, u"Hamilton"_s}));
 
         auto highlight = [topology](const QString &from, const QString &to) {
             const LinkItem *link = topology->linkItem(from, to);
@@ -342,7 +350,7 @@ private slots:
         };
         QCOMPARE(highlight(selection.from, selection.to), LinkItem::Highlight::Primary);
         for (const auto &[from, to] : selection.hops) {
-            if (std::pair{from, to} != std::pair{selection.from, selection.to})
+            if (std::pair {from, to} != std::pair {selection.from, selection.to})
                 QCOMPARE(highlight(from, to), LinkItem::Highlight::Hop);
         }
         // Hamilton is a leaf: the update never went from it to Parker.
@@ -365,7 +373,7 @@ private slots:
         topology->linkItem(u"Alford"_s, u"Parker"_s)->setSelected(true);
         for (const HerdUi::SpaceTimeMessage &message : diagram->history().messages()) {
             const bool onLink = (message.from == u"Alford" && message.to == u"Parker")
-                                || (message.from == u"Parker" && message.to == u"Alford");
+                || (message.from == u"Parker" && message.to == u"Alford");
             QCOMPARE(diagram->canvas()->emphasises(message), onLink);
         }
     }
@@ -379,7 +387,9 @@ private slots:
         const QString alford = u"Alford"_s;
         const QString parker = u"Parker"_s;
         inspector->setNode(alford);
-        auto parkerCell = [inspector, &parker](int column) { return neighbourCell(inspector, parker, column); };
+        auto parkerCell = [inspector, &parker](int column) {
+            return neighbourCell(inspector, parker, column);
+        };
         QTRY_COMPARE_WITH_TIMEOUT(parkerCell(NodeInspector::LinkState), u"connected"_s, Timeout);
         QCOMPARE(parkerCell(NodeInspector::FailedAttempts), u"0"_s);
 
@@ -476,7 +486,7 @@ private slots:
         QVERIFY(topology->hasPartitionPreview());
         const HerdUi::PartitionPreview isolated = topology->partitionPreview();
         QCOMPARE(asSet(isolated.components.constFirst()), asSet(larger));
-        QVERIFY(isolated.components.contains(QStringList{lone}));
+        QVERIFY(isolated.components.contains(QStringList {lone}));
         QVERIFY(isolated.staleNodes.contains(lone));
         QVERIFY(!isolated.staleNodes.contains(larger.first()));
         m_window->faults()->clearPreview();
@@ -506,7 +516,8 @@ private slots:
         action(*m_window, u"Make Link Flaky..."_s)->trigger();
         QCOMPARE(cluster->linkFlaky(alford, parker), 3000);
         // The view redraws per frame: wait for the label to say both.
-        QTRY_VERIFY_WITH_TIMEOUT(topology->linkItem(alford, parker)->labelText().contains(u"±250 ms · flaky"), Timeout);
+        QTRY_VERIFY_WITH_TIMEOUT(topology->linkItem(alford, parker)->labelText().contains(u"±250 ms · flaky"),
+                                 Timeout);
 
         topology->scene()->clearSelection();
         topology->nodeItem(u"Bolden"_s)->setSelected(true);
@@ -537,16 +548,18 @@ private slots:
         QVERIFY(m_window->faults()->previewPartition(ring));
         QList<Herd::Partition::Link> allCuts = Herd::Partition::majoritiesRing(config);
         allCuts += Herd::Partition::crossingLinks(config, bridgeGroups);
-        QCOMPARE(topology->partitionPreview().components.size(), Herd::Partition::components(config, allCuts).size());
+        QCOMPARE(topology->partitionPreview().components.size(),
+                 Herd::Partition::components(config, allCuts).size());
         m_window->faults()->clearPreview();
 
         // Clear All Faults, then undo it: everything is back, then gone again.
         auto faultCount = [cluster, &config] {
             int faults = 0;
             for (const auto &[a, b] : config.links) {
-                for (const auto &[from, to] : {std::pair{a, b}, std::pair{b, a}})
-                    faults += (cluster->isLinkCut(from, to) ? 1 : 0) + (cluster->linkJitter(from, to) > 0 ? 1 : 0)
-                              + (cluster->linkFlaky(from, to) > 0 ? 1 : 0);
+                for (const auto &[from, to] : {std::pair {a, b}, std::pair {b, a}})
+                    faults += (cluster->isLinkCut(from, to) ? 1 : 0)
+                        + (cluster->linkJitter(from, to) > 0 ? 1 : 0)
+                        + (cluster->linkFlaky(from, to) > 0 ? 1 : 0);
             }
             for (const Herd::Node *node : cluster->nodes())
                 faults += node->clockSkewMs() != 0 ? 1 : 0;

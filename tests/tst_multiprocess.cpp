@@ -33,7 +33,10 @@ namespace {
 class Phone final : public QObject
 {
 public:
-    Phone(const QByteArray &id, const QList<quint16> &ports, int first) : m_id(id), m_ports(ports), m_next(first)
+    Phone(const QByteArray &id, const QList<quint16> &ports, int first)
+        : m_id(id)
+        , m_ports(ports)
+        , m_next(first)
     {
         connect(&m_socket, &QTcpSocket::connected, this, &Phone::send);
         connect(&m_socket, &QTcpSocket::readyRead, this, &Phone::onReadyRead);
@@ -66,9 +69,8 @@ private:
             return;
         // Client times strictly increase, so each update is newer than the last.
         ++m_sequence;
-        m_socket.write("IAMAT " + m_id + " +34.068930-118.445127 1700000000." + QByteArray::number(m_sequence)
-                                                                                    .rightJustified(9, '0')
-                       + '\n');
+        m_socket.write("IAMAT " + m_id + " +34.068930-118.445127 1700000000."
+                       + QByteArray::number(m_sequence).rightJustified(9, '0') + '\n');
         m_waiting = true;
     }
 
@@ -125,7 +127,8 @@ void TestMultiprocess::sigkillAndRestartLosesNothing()
     QString file;
     auto startNode = [&](const QString &name) {
         auto server = std::make_unique<HerdServer>();
-        server->start({u"--server"_s, u"--config"_s, file, u"--node"_s, name, u"--log-dir"_s, dir.filePath(u"logs"_s)});
+        server->start(
+            {u"--server"_s, u"--config"_s, file, u"--node"_s, name, u"--log-dir"_s, dir.filePath(u"logs"_s)});
         servers[name] = std::move(server);
     };
     // Ports are picked free just before use; if one is taken meanwhile, try once more.
@@ -161,7 +164,8 @@ void TestMultiprocess::sigkillAndRestartLosesNothing()
     // Ten phones, two starting at each node.
     std::vector<std::unique_ptr<Phone>> phones;
     for (int i = 0; i < 10; ++i)
-        phones.push_back(std::make_unique<Phone>("phone" + QByteArray::number(i), ports, i % int(ports.size())));
+        phones.push_back(
+            std::make_unique<Phone>("phone" + QByteArray::number(i), ports, i % int(ports.size())));
     for (auto &phone : phones)
         phone->start();
     auto acknowledged = [&] {
@@ -196,8 +200,8 @@ void TestMultiprocess::sigkillAndRestartLosesNothing()
 
     for (auto &phone : phones)
         phone->stop();
-    QTRY_VERIFY_WITH_TIMEOUT(std::all_of(phones.begin(), phones.end(), [](const auto &p) { return p->isIdle(); }),
-                             Timeout);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        std::all_of(phones.begin(), phones.end(), [](const auto &p) { return p->isIdle(); }), Timeout);
 
     // Each phone's last acknowledged update is its newest: every node, the
     // restarted one included, must hold exactly that.
@@ -256,11 +260,10 @@ void TestMultiprocess::answeredUpdatesLeaveBeforeTheAnswers()
 
     auto iamat = [](int phone, int round) -> QByteArray {
         return "IAMAT phone" + QByteArray::number(phone) + " +34.068930-118.445127 1700000000."
-               + QByteArray::number(round) + '\n';
+            + QByteArray::number(round) + '\n';
     };
     auto readLine = [](QTcpSocket &socket) {
-        while (!socket.canReadLine() && socket.waitForReadyRead(Timeout)) {
-        }
+        while (!socket.canReadLine() && socket.waitForReadyRead(Timeout)) {}
         return socket.readLine();
     };
     // A first update each, answered: the node has accepted every connection.
@@ -304,15 +307,15 @@ void TestMultiprocess::answeredUpdatesLeaveBeforeTheAnswers()
             answered.append(line);
     }
     QVERIFY(!answered.isEmpty());
-    while (fromSolo->state() == QAbstractSocket::ConnectedState && fromSolo->waitForReadyRead(Timeout)) {
-    }
+    while (fromSolo->state() == QAbstractSocket::ConnectedState && fromSolo->waitForReadyRead(Timeout)) {}
     QSet<QByteArray> flooded;
     for (const QByteArray &line : fromSolo->readAll().split('\n'))
         flooded.insert(line);
     for (const QByteArray &line : std::as_const(answered))
-        QVERIFY2(flooded.contains(line), qPrintable(u"answered but never flooded: "_s + QString::fromUtf8(line)));
-    qInfo("killed after answering %lld of %d updates; each had reached the neighbour", qlonglong(answered.size()),
-          PhoneCount);
+        QVERIFY2(flooded.contains(line),
+                 qPrintable(u"answered but never flooded: "_s + QString::fromUtf8(line)));
+    qInfo("killed after answering %lld of %d updates; each had reached the neighbour",
+          qlonglong(answered.size()), PhoneCount);
 }
 
 QTEST_GUILESS_MAIN(TestMultiprocess)

@@ -35,7 +35,7 @@ double referenceKm(double lat1, double lng1, double lat2, double lng2)
     constexpr double r = 6371.0088;
     constexpr double rad = std::numbers::pi / 180;
     const double a = std::pow(std::sin((lat2 - lat1) * rad / 2), 2)
-                   + std::cos(lat1 * rad) * std::cos(lat2 * rad) * std::pow(std::sin((lng2 - lng1) * rad / 2), 2);
+        + std::cos(lat1 * rad) * std::cos(lat2 * rad) * std::pow(std::sin((lng2 - lng1) * rad / 2), 2);
     return 2 * r * std::atan2(std::sqrt(a), std::sqrt(1 - a));
 }
 
@@ -96,7 +96,7 @@ QJsonObject feature(const QJsonValue &geometry, const QJsonObject &properties = 
 
 QJsonObject point(double lng, double lat)
 {
-    return {{u"type"_s, u"Point"_s}, {u"coordinates"_s, QJsonArray{lng, lat}}};
+    return {{u"type"_s, u"Point"_s}, {u"coordinates"_s, QJsonArray {lng, lat}}};
 }
 
 QJsonObject collection(const QJsonArray &features)
@@ -125,8 +125,8 @@ GeoPoint around(QRandomGenerator &rng, GeoPoint centre, double spread)
 }
 
 const GeoPoint Hotspots[] = {
-    {0, 180}, {0, -180}, {89.8, 0}, {-89.8, 77}, {64, 179.9}, {-18, -179.95},
-    {34.07, -118.44}, {51.5, -0.1}, {0, 0}, {70, 20},
+    {0, 180},       {0, -180},        {89.8, 0},    {-89.8, 77}, {64, 179.9},
+    {-18, -179.95}, {34.07, -118.44}, {51.5, -0.1}, {0, 0},      {70, 20},
 };
 
 } // namespace
@@ -215,13 +215,13 @@ void TestOfflinePlaces::nearUcla()
         names.append(v[u"name"_s].toString());
     // GeoNames 1.1.64 has 15 places in reach, Bel Air (1.6 km) first.
     QCOMPARE(names.size(), 15);
-    QCOMPARE(names.mid(0, 2), (QStringList{u"Bel Air"_s, u"Westwood"_s}));
+    QCOMPARE(names.mid(0, 2), (QStringList {u"Bel Air"_s, u"Westwood"_s}));
     for (const QString &expected : {u"Beverly Hills"_s, u"Santa Monica"_s, u"Culver City"_s})
         QVERIFY2(names.contains(expected), qPrintable(names.join(u", ")));
 
     const QJsonObject westwood = results.at(1).toObject();
     QCOMPARE(westwood[u"vicinity"_s].toString(), u"California, US"_s);
-    QCOMPARE(westwood[u"types"_s].toArray(), (QJsonArray{u"locality"_s, u"political"_s}));
+    QCOMPARE(westwood[u"types"_s].toArray(), (QJsonArray {u"locality"_s, u"political"_s}));
     QCOMPARE(westwood[u"geometry"_s][u"location"_s][u"lat"_s].toDouble(), 34.05612);
     QCOMPARE(westwood[u"geometry"_s][u"location"_s][u"lng"_s].toDouble(), -118.43063);
     QVERIFY(westwood[u"place_id"_s].toString().startsWith(u"geonames:"_s));
@@ -271,9 +271,9 @@ void TestOfflinePlaces::midOceanIsZeroResults()
 
 void TestOfflinePlaces::invalidQuery()
 {
-    for (const PlacesQuery &q : {PlacesQuery{91, 0, 10, 5}, PlacesQuery{0, 181, 10, 5},
-                                 PlacesQuery{0, 0, 0, 5}, PlacesQuery{0, 0, 10, 0},
-                                 PlacesQuery{qQNaN(), 0, 10, 5}}) {
+    for (const PlacesQuery &q :
+         {PlacesQuery {91, 0, 10, 5}, PlacesQuery {0, 181, 10, 5}, PlacesQuery {0, 0, 0, 5},
+          PlacesQuery {0, 0, 10, 0}, PlacesQuery {qQNaN(), 0, 10, 5}}) {
         const QJsonObject answer = m_embedded->answer(q);
         QCOMPARE(answer.value(u"status"_s).toString(), u"INVALID_REQUEST"_s);
         QVERIFY(!answer.value(u"error_message"_s).toString().isEmpty());
@@ -344,17 +344,19 @@ void TestOfflinePlaces::placesFileBad()
     QVERIFY(!OfflinePlaces::fromPlacesFile(writeFile(u"bad.bin"_s, content), &error));
     QVERIFY2(error.contains(expected), qPrintable(error));
 
-    QVERIFY(OfflinePlaces::fromPlacesFile(
-        writeFile(u"good.bin"_s, qCompress("# herd places v1\tx\t0\n")), &error));
+    QVERIFY(OfflinePlaces::fromPlacesFile(writeFile(u"good.bin"_s, qCompress("# herd places v1\tx\t0\n")),
+                                          &error));
     QVERIFY(error.isEmpty());
 }
 
 void TestOfflinePlaces::geoJsonGood()
 {
-    QJsonArray features{
+    QJsonArray features {
         feature(point(-118.4452, 34.0689),
-                {{u"name"_s, u"Royce Hall"_s}, {u"types"_s, QJsonArray{u"university"_s}},
-                 {u"vicinity"_s, u"340 Royce Dr, Los Angeles"_s}, {u"place_id"_s, u"royce"_s}}),
+                {{u"name"_s, u"Royce Hall"_s},
+                 {u"types"_s, QJsonArray {u"university"_s}},
+                 {u"vicinity"_s, u"340 Royce Dr, Los Angeles"_s},
+                 {u"place_id"_s, u"royce"_s}}),
         feature(point(-118.4440, 34.0700), {{u"title"_s, u"Powell Library"_s}}),
         feature(point(-118.4460, 34.0680)),
     };
@@ -376,7 +378,7 @@ void TestOfflinePlaces::geoJsonGood()
     QCOMPARE(results.size(), 4);
     const QJsonObject royce = results.at(0).toObject();
     QCOMPARE(royce[u"name"_s].toString(), u"Royce Hall"_s);
-    QCOMPARE(royce[u"types"_s].toArray(), QJsonArray{u"university"_s});
+    QCOMPARE(royce[u"types"_s].toArray(), QJsonArray {u"university"_s});
     QCOMPARE(royce[u"vicinity"_s].toString(), u"340 Royce Dr, Los Angeles"_s);
     QCOMPARE(royce[u"place_id"_s].toString(), u"royce"_s);
 
@@ -395,8 +397,8 @@ void TestOfflinePlaces::geoJsonGood()
     QVERIFY(reloaded);
     QCOMPARE(ask(*reloaded, 34.0689, -118.4452, 1, 20), answer);
 
-    const auto empty = OfflinePlaces::fromGeoJsonFile(writeFile(u"empty.geojson"_s,
-        QJsonDocument(collection({})).toJson()));
+    const auto empty =
+        OfflinePlaces::fromGeoJsonFile(writeFile(u"empty.geojson"_s, QJsonDocument(collection({})).toJson()));
     QVERIFY(empty);
     QCOMPARE(ask(*empty, 0, 0, 50, 20).value(u"status"_s).toString(), u"ZERO_RESULTS"_s);
 }
@@ -407,28 +409,27 @@ void TestOfflinePlaces::geoJsonBad_data()
     QTest::addColumn<QString>("expected");
 
     const auto json = [](const QJsonObject &o) { return QJsonDocument(o).toJson(); };
-    QTest::newRow("not JSON") << QByteArray("{\"type\": \"FeatureCollection\", ")
-                              << u"is not JSON: "_s;
+    QTest::newRow("not JSON") << QByteArray("{\"type\": \"FeatureCollection\", ") << u"is not JSON: "_s;
     QTest::newRow("JSON error offset") << QByteArray("{\"type\": x}") << u"at offset 9"_s;
     QTest::newRow("array") << QByteArray("[]") << u"is not a GeoJSON FeatureCollection"_s;
     QTest::newRow("wrong type") << json({{u"type"_s, u"Feature"_s}})
                                 << u"is not a GeoJSON FeatureCollection"_s;
     QTest::newRow("no features") << json({{u"type"_s, u"FeatureCollection"_s}})
                                  << u"has no \"features\" array"_s;
-    QTest::newRow("feature not object") << json(collection({feature(point(0, 0)), 7}))
-                                        << u"features[1] is not a GeoJSON Feature"_s;
+    QTest::newRow("feature not object")
+        << json(collection({feature(point(0, 0)), 7})) << u"features[1] is not a GeoJSON Feature"_s;
     QTest::newRow("null geometry") << json(collection({feature(QJsonValue::Null)}))
                                    << u"features[0] has no Point geometry (geometry is null)"_s;
-    QTest::newRow("line string")
-        << json(collection({feature(QJsonObject{{u"type"_s, u"LineString"_s},
-                                     {u"coordinates"_s, QJsonArray{QJsonArray{0, 0}, QJsonArray{1, 1}}}})}))
-        << u"features[0] has no Point geometry (geometry type \"LineString\")"_s;
-    QTest::newRow("one coordinate")
-        << json(collection({feature(QJsonObject{{u"type"_s, u"Point"_s}, {u"coordinates"_s, QJsonArray{1}}})}))
-        << u"features[0] has bad coordinates: expected [longitude, latitude]"_s;
-    QTest::newRow("string coordinates")
-        << json(collection({feature(QJsonObject{{u"type"_s, u"Point"_s}, {u"coordinates"_s, QJsonArray{u"1"_s, u"2"_s}}})}))
-        << u"features[0] has bad coordinates"_s;
+    QTest::newRow("line string") << json(collection(
+        {feature(QJsonObject {{u"type"_s, u"LineString"_s},
+                              {u"coordinates"_s, QJsonArray {QJsonArray {0, 0}, QJsonArray {1, 1}}}})}))
+                                 << u"features[0] has no Point geometry (geometry type \"LineString\")"_s;
+    QTest::newRow("one coordinate") << json(
+        collection({feature(QJsonObject {{u"type"_s, u"Point"_s}, {u"coordinates"_s, QJsonArray {1}}})}))
+                                    << u"features[0] has bad coordinates: expected [longitude, latitude]"_s;
+    QTest::newRow("string coordinates") << json(collection(
+        {feature(QJsonObject {{u"type"_s, u"Point"_s}, {u"coordinates"_s, QJsonArray {u"1"_s, u"2"_s}}})}))
+                                        << u"features[0] has bad coordinates"_s;
     QTest::newRow("latitude range") << json(collection({feature(point(0, 0)), feature(point(10, 95))}))
                                     << u"features[1] has bad coordinates: latitude 95 is outside [-90, 90]"_s;
     QTest::newRow("longitude range") << json(collection({feature(point(-180.5, 0))}))
@@ -454,7 +455,7 @@ void TestOfflinePlaces::antimeridian()
     QVERIFY(!OfflinePlaces::fromGeoJsonFile(m_dir.filePath(u"missing.geojson"_s), &error));
     QVERIFY2(error.contains(u"cannot read"_s) && error.contains(u"missing.geojson"_s), qPrintable(error));
 
-    const QJsonArray features{
+    const QJsonArray features {
         feature(point(179.95, -16.8), {{u"name"_s, u"east"_s}}),
         feature(point(-179.95, -16.8), {{u"name"_s, u"west"_s}}),
         feature(point(180, -16.8), {{u"name"_s, u"plus180"_s}}),
@@ -473,7 +474,7 @@ void TestOfflinePlaces::antimeridian()
         for (const Place &p : placesOf(answer))
             names.append(p.name);
         names.sort();
-        QCOMPARE(names, (QStringList{u"east"_s, u"minus180"_s, u"plus180"_s, u"west"_s}));
+        QCOMPARE(names, (QStringList {u"east"_s, u"minus180"_s, u"plus180"_s, u"west"_s}));
     }
 }
 
@@ -518,18 +519,20 @@ void TestOfflinePlaces::indexMatchesBruteForce()
     QRandomGenerator rng(2024);
     std::vector<GeoPoint> points;
     for (int i = 0; i < 12000; ++i)
-        points.push_back(i % 3 == 0 ? GeoPoint{rng.generateDouble() * 180 - 90, rng.generateDouble() * 360 - 180}
-                                    : around(rng, Hotspots[i % std::size(Hotspots)], 1.5));
+        points.push_back(i % 3 == 0
+                             ? GeoPoint {rng.generateDouble() * 180 - 90, rng.generateDouble() * 360 - 180}
+                             : around(rng, Hotspots[i % std::size(Hotspots)], 1.5));
     // Edge values exactly on the grid's seams and ends.
-    for (const GeoPoint p : {GeoPoint{90, 0}, GeoPoint{-90, 0}, GeoPoint{0, 180}, GeoPoint{0, -180},
-                             GeoPoint{89.5, 180}, GeoPoint{-0.5, -179.5}})
+    for (const GeoPoint p : {GeoPoint {90, 0}, GeoPoint {-90, 0}, GeoPoint {0, 180}, GeoPoint {0, -180},
+                             GeoPoint {89.5, 180}, GeoPoint {-0.5, -179.5}})
         points.push_back(p);
     const GeoIndex index(points, cellDegrees);
     QCOMPARE(index.size(), points.size());
 
     for (int q = 0; q < 2000; ++q) {
-        const GeoPoint c = q % 4 == 0 ? GeoPoint{rng.generateDouble() * 180 - 90, rng.generateDouble() * 360 - 180}
-                                      : around(rng, Hotspots[q % std::size(Hotspots)], 1.5);
+        const GeoPoint c = q % 4 == 0
+            ? GeoPoint {rng.generateDouble() * 180 - 90, rng.generateDouble() * 360 - 180}
+            : around(rng, Hotspots[q % std::size(Hotspots)], 1.5);
         const double radius = q % 10 == 0 ? 50.0 : 0.01 + rng.generateDouble() * 49.99;
         const std::size_t limit = 1 + rng.bounded(25);
 

@@ -21,8 +21,7 @@ using Links = QList<Partition::Link>;
 namespace QTest {
 
 // Readable failures: QCOMPARE prints both sides.
-template <>
-char *toString(const Groups &groups)
+template <> char *toString(const Groups &groups)
 {
     QStringList parts;
     for (const QStringList &group : groups)
@@ -30,8 +29,7 @@ char *toString(const Groups &groups)
     return qstrdup(parts.join(u' ').toUtf8().constData());
 }
 
-template <>
-char *toString(const Links &links)
+template <> char *toString(const Links &links)
 {
     QStringList parts;
     for (const auto &[a, b] : links)
@@ -62,7 +60,7 @@ HerdConfig chain()
 // Every pair of A..E linked, in the order a herd file would list them.
 HerdConfig complete5()
 {
-    const QStringList names{u"A"_s, u"B"_s, u"C"_s, u"D"_s, u"E"_s};
+    const QStringList names {u"A"_s, u"B"_s, u"C"_s, u"D"_s, u"E"_s};
     QList<std::pair<QString, QString>> links;
     for (int i = 0; i < names.size(); ++i) {
         for (int j = i + 1; j < names.size(); ++j)
@@ -86,11 +84,15 @@ private slots:
         QTest::addColumn<QString>("herd");
         QTest::addColumn<Groups>("expected");
         QTest::newRow("alford") << u"alford"_s
-                                << Groups{{u"Parker"_s}, {u"Alford"_s, u"Bolden"_s, u"Powell"_s}, {u"Hamilton"_s}};
+                                << Groups {{u"Parker"_s},
+                                           {u"Alford"_s, u"Bolden"_s, u"Powell"_s},
+                                           {u"Hamilton"_s}};
         QTest::newRow("blake") << u"blake"_s
-                               << Groups{{u"Bryant"_s}, {u"Blake"_s, u"Gasol"_s, u"Howard"_s}, {u"Metta"_s}};
+                               << Groups {{u"Bryant"_s}, {u"Blake"_s, u"Gasol"_s, u"Howard"_s}, {u"Metta"_s}};
         QTest::newRow("goloman") << u"goloman"_s
-                                 << Groups{{u"Holiday"_s}, {u"Goloman"_s, u"Hands"_s, u"Wilkes"_s}, {u"Welsh"_s}};
+                                 << Groups {{u"Holiday"_s},
+                                            {u"Goloman"_s, u"Hands"_s, u"Wilkes"_s},
+                                            {u"Welsh"_s}};
     }
 
     void bridgeOnBuiltInHerds()
@@ -129,22 +131,25 @@ private slots:
     // In A-B-C-D-E, B, C and D are all articulation nodes; C splits most evenly.
     void bridgePicksTheMostBalancedSplit()
     {
-        QCOMPARE(Partition::bridge(chain()), (Groups{{u"C"_s}, {u"A"_s, u"B"_s}, {u"D"_s, u"E"_s}}));
+        QCOMPARE(Partition::bridge(chain()), (Groups {{u"C"_s}, {u"A"_s, u"B"_s}, {u"D"_s, u"E"_s}}));
     }
 
     // A herd already in pieces: only a node that splits a piece counts.
     void bridgeInAHerdAlreadyInPieces()
     {
-        const HerdConfig pieces = HerdFixture::config({u"A"_s, u"B"_s, u"C"_s, u"D"_s},
-                                                      {{u"A"_s, u"B"_s}, {u"B"_s, u"C"_s}});
-        QCOMPARE(Partition::bridge(pieces), (Groups{{u"B"_s}, {u"A"_s}, {u"C"_s}, {u"D"_s}}));
+        const HerdConfig pieces =
+            HerdFixture::config({u"A"_s, u"B"_s, u"C"_s, u"D"_s}, {{u"A"_s, u"B"_s}, {u"B"_s, u"C"_s}});
+        QCOMPARE(Partition::bridge(pieces), (Groups {{u"B"_s}, {u"A"_s}, {u"C"_s}, {u"D"_s}}));
     }
 
     void majoritiesRingOnACompleteHerd()
     {
         const HerdConfig config = complete5();
         const Links cut = Partition::majoritiesRing(config);
-        QCOMPARE(cut, (Links{{u"A"_s, u"C"_s}, {u"A"_s, u"D"_s}, {u"B"_s, u"D"_s}, {u"B"_s, u"E"_s}, {u"C"_s, u"E"_s}}));
+        QCOMPARE(
+            cut,
+            (Links {
+                {u"A"_s, u"C"_s}, {u"A"_s, u"D"_s}, {u"B"_s, u"D"_s}, {u"B"_s, u"E"_s}, {u"C"_s, u"E"_s}}));
         // Each node keeps exactly its two ring neighbours...
         for (const QString &node : config.nodeNames()) {
             int kept = 0;
@@ -155,56 +160,61 @@ private slots:
             QCOMPARE(kept, 2);
         }
         // ...and flooding relays along the ring, so nobody goes stale.
-        QCOMPARE(Partition::components(config, cut), (Groups{config.nodeNames()}));
+        QCOMPARE(Partition::components(config, cut), (Groups {config.nodeNames()}));
     }
 
     // Alford lacks most ring links: there the ring splits the herd for real.
     void majoritiesRingOnAlford()
     {
         const HerdConfig alford = builtIn(u"alford"_s);
-        QCOMPARE(alford.nodeNames(), (QStringList{u"Alford"_s, u"Bolden"_s, u"Hamilton"_s, u"Parker"_s, u"Powell"_s}));
+        QCOMPARE(alford.nodeNames(),
+                 (QStringList {u"Alford"_s, u"Bolden"_s, u"Hamilton"_s, u"Parker"_s, u"Powell"_s}));
         const Links cut = Partition::majoritiesRing(alford);
-        QCOMPARE(cut, (Links{{u"Alford"_s, u"Parker"_s}, {u"Bolden"_s, u"Parker"_s}, {u"Bolden"_s, u"Powell"_s}}));
+        QCOMPARE(
+            cut,
+            (Links {{u"Alford"_s, u"Parker"_s}, {u"Bolden"_s, u"Parker"_s}, {u"Bolden"_s, u"Powell"_s}}));
         QCOMPARE(Partition::components(alford, cut),
-                 (Groups{{u"Alford"_s, u"Powell"_s}, {u"Bolden"_s}, {u"Hamilton"_s, u"Parker"_s}}));
+                 (Groups {{u"Alford"_s, u"Powell"_s}, {u"Bolden"_s}, {u"Hamilton"_s, u"Parker"_s}}));
     }
 
     void majoritiesRingCutsNothingInASmallHerd()
     {
-        const HerdConfig triangle = HerdFixture::config({u"A"_s, u"B"_s, u"C"_s},
-                                                        {{u"A"_s, u"B"_s}, {u"B"_s, u"C"_s}, {u"C"_s, u"A"_s}});
+        const HerdConfig triangle = HerdFixture::config(
+            {u"A"_s, u"B"_s, u"C"_s}, {{u"A"_s, u"B"_s}, {u"B"_s, u"C"_s}, {u"C"_s, u"A"_s}});
         QVERIFY(Partition::majoritiesRing(triangle).isEmpty());
     }
 
     void componentsAfterCuts()
     {
         const HerdConfig config = chain();
-        QCOMPARE(Partition::components(config), (Groups{config.nodeNames()}));
+        QCOMPARE(Partition::components(config), (Groups {config.nodeNames()}));
         // Either orientation of a link names it.
         QCOMPARE(Partition::components(config, {{u"C"_s, u"B"_s}}),
-                 (Groups{{u"A"_s, u"B"_s}, {u"C"_s, u"D"_s, u"E"_s}}));
+                 (Groups {{u"A"_s, u"B"_s}, {u"C"_s, u"D"_s, u"E"_s}}));
         QCOMPARE(Partition::components(config, {{u"A"_s, u"B"_s}, {u"D"_s, u"E"_s}}),
-                 (Groups{{u"A"_s}, {u"B"_s, u"C"_s, u"D"_s}, {u"E"_s}}));
+                 (Groups {{u"A"_s}, {u"B"_s, u"C"_s, u"D"_s}, {u"E"_s}}));
         // Links the herd does not have cut nothing.
-        QCOMPARE(Partition::components(config, {{u"A"_s, u"E"_s}}), (Groups{config.nodeNames()}));
+        QCOMPARE(Partition::components(config, {{u"A"_s, u"E"_s}}), (Groups {config.nodeNames()}));
 
         const HerdConfig alford = builtIn(u"alford"_s);
-        QCOMPARE(Partition::components(alford, Partition::crossingLinks(alford, Partition::isolate(alford, u"Parker"_s))),
-                 (Groups{{u"Alford"_s, u"Bolden"_s, u"Powell"_s}, {u"Hamilton"_s}, {u"Parker"_s}}));
+        QCOMPARE(Partition::components(
+                     alford, Partition::crossingLinks(alford, Partition::isolate(alford, u"Parker"_s))),
+                 (Groups {{u"Alford"_s, u"Bolden"_s, u"Powell"_s}, {u"Hamilton"_s}, {u"Parker"_s}}));
     }
 
     void presetsCutTheirLinks()
     {
         QCOMPARE(Partition::presetNames(),
-                 (QStringList{u"isolate"_s, u"halves"_s, u"bridge"_s, u"majorities-ring"_s}));
+                 (QStringList {u"isolate"_s, u"halves"_s, u"bridge"_s, u"majorities-ring"_s}));
         const HerdConfig alford = builtIn(u"alford"_s);
-        const Links parkersLinks{{u"Alford"_s, u"Parker"_s}, {u"Bolden"_s, u"Parker"_s}, {u"Hamilton"_s, u"Parker"_s}};
+        const Links parkersLinks {
+            {u"Alford"_s, u"Parker"_s}, {u"Bolden"_s, u"Parker"_s}, {u"Hamilton"_s, u"Parker"_s}};
         const auto cutBy = [&alford](const QString &name, const QString &node = {}) {
             QString error;
             const std::optional<Links> links = Partition::preset(alford, name, node, &error);
             if (!links)
                 qWarning("preset %s: %s", qPrintable(name), qPrintable(error));
-            return links.value_or(Links{{u"error"_s, error}});
+            return links.value_or(Links {{u"error"_s, error}});
         };
         QCOMPARE(cutBy(u"isolate"_s, u"Parker"_s), parkersLinks);
         // Parker is also alford's bridge node.
@@ -219,18 +229,19 @@ private slots:
         QTest::addColumn<QString>("preset");
         QTest::addColumn<QString>("node");
         QTest::addColumn<QStringList>("mentions");
-        QTest::newRow("unknown preset")
-            << u"alford"_s << u"quarters"_s << QString()
-            << QStringList{u"unknown partition \"quarters\""_s, u"isolate, halves, bridge, majorities-ring"_s};
+        QTest::newRow("unknown preset") << u"alford"_s << u"quarters"_s << QString()
+                                        << QStringList {u"unknown partition \"quarters\""_s,
+                                                        u"isolate, halves, bridge, majorities-ring"_s};
         QTest::newRow("isolate without a node")
-            << u"alford"_s << u"isolate"_s << QString() << QStringList{u"\"isolate\" needs the node"_s};
+            << u"alford"_s << u"isolate"_s << QString() << QStringList {u"\"isolate\" needs the node"_s};
         QTest::newRow("isolate an unknown node")
             << u"alford"_s << u"isolate"_s << u"Nobody"_s
-            << QStringList{u"no node named \"Nobody\""_s, u"Alford, Bolden, Hamilton, Parker, Powell"_s};
+            << QStringList {u"no node named \"Nobody\""_s, u"Alford, Bolden, Hamilton, Parker, Powell"_s};
         QTest::newRow("bridge without a bridge node")
             << u"riley"_s << u"bridge"_s << QString()
-            << QStringList{u"partition \"bridge\""_s, u"Riley, Jaquez, Juzang, Campbell, Bernard (CS 131 proxy herd)"_s,
-                           u"no bridge node"_s};
+            << QStringList {u"partition \"bridge\""_s,
+                            u"Riley, Jaquez, Juzang, Campbell, Bernard (CS 131 proxy herd)"_s,
+                            u"no bridge node"_s};
     }
 
     void presetErrors()
@@ -242,7 +253,8 @@ private slots:
         QString error;
         QVERIFY(!Partition::preset(builtIn(herd), preset, node, &error));
         for (const QString &mention : std::as_const(mentions))
-            QVERIFY2(error.contains(mention), qPrintable(u"\""_s + error + u"\" lacks \""_s + mention + u'"'));
+            QVERIFY2(error.contains(mention),
+                     qPrintable(u"\""_s + error + u"\" lacks \""_s + mention + u'"'));
     }
 };
 

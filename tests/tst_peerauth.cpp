@@ -151,7 +151,8 @@ void TestPeerAuth::securedHerdFloodsAndResyncs()
     // Resync runs over sealed lines too.
     QVERIFY(herd.cluster()->kill(u"C"_s));
     client.send("IAMAT kiwi +34.068930-118.445127 1700000001\n");
-    QTRY_COMPARE_WITH_TIMEOUT(herd.node(u"B"_s)->store().find("kiwi")->timeNs, 1700000001'000000000LL, Timeout);
+    QTRY_COMPARE_WITH_TIMEOUT(herd.node(u"B"_s)->store().find("kiwi")->timeNs, 1700000001'000000000LL,
+                              Timeout);
     QVERIFY2(herd.cluster()->restart(u"C"_s, &error), qPrintable(error));
     QVERIFY(herd.waitUntilAllStore("kiwi", 1700000001'000000000LL));
 }
@@ -166,12 +167,14 @@ void TestPeerAuth::unauthenticatedPeerLinesAreRefused()
     const QByteArray at = "AT A +0.5 forged +34.068930-118.445127 1700000000";
     intruder.send(at + "\nSYNC WANT A kiwi\nAUTH 1 00000000000000000000000000000000 " + at + '\n');
     QVERIFY(intruder.waitForLines(3));
-    QCOMPARE(intruder.lines(), (QList<QByteArray>{"? " + at, "? SYNC WANT A kiwi",
-                                                  "? AUTH 1 00000000000000000000000000000000 " + at}));
+    QCOMPARE(intruder.lines(),
+             (QList<QByteArray> {"? " + at, "? SYNC WANT A kiwi",
+                                 "? AUTH 1 00000000000000000000000000000000 " + at}));
     QVERIFY(!herd.node(u"B"_s)->store().find("forged"));
     const QList<Event> refused = herd.events(EventKind::Refused, u"B"_s);
     QCOMPARE(refused.size(), 3);
-    QVERIFY2(refused[0].detail.contains(u"not from an authenticated neighbour"), qPrintable(refused[0].detail));
+    QVERIFY2(refused[0].detail.contains(u"not from an authenticated neighbour"),
+             qPrintable(refused[0].detail));
     QVERIFY2(refused[0].peer.startsWith(u"127.0.0.1:"), qPrintable(refused[0].peer));
     QVERIFY2(refused[2].detail.contains(u"before AUTH HELLO"), qPrintable(refused[2].detail));
     // The node still serves its clients.
@@ -201,7 +204,8 @@ void TestPeerAuth::neighbourWithAnotherSecretNeverConnects()
     });
     QVERIFY2(cluster.start({u"A"_s}, &error), qPrintable(error));
     QTRY_VERIFY_WITH_TIMEOUT(errors.size() >= 2, Timeout); // it keeps trying, and keeps failing
-    QCOMPARE(errors[0].detail, u"authentication failed: the challenge's MAC is wrong: the neighbour has another secret"_s);
+    QCOMPARE(errors[0].detail,
+             u"authentication failed: the challenge's MAC is wrong: the neighbour has another secret"_s);
     QVERIFY(cluster.node(u"A"_s)->linkState(u"B"_s)->state != LinkState::State::Connected);
 }
 

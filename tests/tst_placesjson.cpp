@@ -71,7 +71,7 @@ void TestPlacesJson::formatsLikeGoogle()
 void TestPlacesJson::emptyObject()
 {
     QCOMPARE(Herd::formatPlacesJson({}), "{}"_ba);
-    const QJsonObject nested{{u"a"_s, QJsonObject()}, {u"b"_s, QJsonArray()}};
+    const QJsonObject nested {{u"a"_s, QJsonObject()}, {u"b"_s, QJsonArray()}};
     QCOMPARE(Herd::formatPlacesJson(nested), "{\n   \"a\" : {},\n   \"b\" : []\n}"_ba);
 }
 
@@ -118,10 +118,10 @@ void TestPlacesJson::strings()
 
 void TestPlacesJson::roundTrips()
 {
-    const QJsonObject object{
-        {u"results"_s, QJsonArray{QJsonObject{{u"x"_s, 1.0 / 3}, {u"y"_s, u"\u00e9\u0007"_s}}}},
+    const QJsonObject object {
+        {u"results"_s, QJsonArray {QJsonObject {{u"x"_s, 1.0 / 3}, {u"y"_s, u"\u00e9\u0007"_s}}}},
         {u"status"_s, u"OK"_s},
-        {u"deep"_s, QJsonArray{QJsonArray{QJsonArray{}, 1e-7, 1e300}}},
+        {u"deep"_s, QJsonArray {QJsonArray {QJsonArray {}, 1e-7, 1e300}}},
     };
     QJsonParseError error;
     const QJsonDocument back = QJsonDocument::fromJson(Herd::formatPlacesJson(object), &error);
@@ -133,14 +133,22 @@ void TestPlacesJson::squeezeNewlines_data()
 {
     QTest::addColumn<QByteArray>("input");
     QTest::addColumn<QByteArray>("output");
-    QTest::newRow("empty") << ""_ba << ""_ba;
-    QTest::newRow("untouched") << "a\nb"_ba << "a\nb"_ba;
-    QTest::newRow("runs") << "a\n\nb\n\n\n\nc"_ba << "a\nb\nc"_ba;
-    QTest::newRow("trailing") << "a\n"_ba << "a"_ba;
-    QTest::newRow("trailing run") << "a\n\n\n"_ba << "a"_ba;
-    QTest::newRow("only newlines") << "\n\n"_ba << ""_ba;
-    QTest::newRow("leading run") << "\n\na"_ba << "\na"_ba;
-    QTest::newRow("spaces are content") << "a\n \nb"_ba << "a\n \nb"_ba;
+    QTest::newRow("empty") << ""_ba
+                           << ""_ba;
+    QTest::newRow("untouched") << "a\nb"_ba
+                               << "a\nb"_ba;
+    QTest::newRow("runs") << "a\n\nb\n\n\n\nc"_ba
+                          << "a\nb\nc"_ba;
+    QTest::newRow("trailing") << "a\n"_ba
+                              << "a"_ba;
+    QTest::newRow("trailing run") << "a\n\n\n"_ba
+                                  << "a"_ba;
+    QTest::newRow("only newlines") << "\n\n"_ba
+                                   << ""_ba;
+    QTest::newRow("leading run") << "\n\na"_ba
+                                 << "\na"_ba;
+    QTest::newRow("spaces are content") << "a\n \nb"_ba
+                                        << "a\n \nb"_ba;
 }
 
 void TestPlacesJson::squeezeNewlines()
@@ -169,9 +177,8 @@ void TestPlacesJson::trimResults()
     QFETCH(int, kept);
     QJsonArray array;
     for (int i = 0; i < results; ++i)
-        array.append(QJsonObject{{u"name"_s, QString::number(i)}});
-    const QJsonObject input{{u"results"_s, array}, {u"status"_s, u"OK"_s},
-                            {u"next_page_token"_s, u"tok"_s}};
+        array.append(QJsonObject {{u"name"_s, QString::number(i)}});
+    const QJsonObject input {{u"results"_s, array}, {u"status"_s, u"OK"_s}, {u"next_page_token"_s, u"tok"_s}};
 
     const QJsonObject output = Herd::trimResults(input, bound);
     const QJsonArray trimmed = output.value("results"_L1).toArray();

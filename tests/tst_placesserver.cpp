@@ -132,7 +132,8 @@ std::optional<HttpReply> TestPlacesServer::askHeld(HeldServer &held, const QByte
 {
     QNetworkReply *sent = m_http.send(method, held.server.url() + target, body, headers);
     const qsizetype before = held.places.held();
-    if (!QTest::qWaitFor([&held, before] { return held.places.held() > before; }, Wait) || sent->isFinished()) {
+    if (!QTest::qWaitFor([&held, before] { return held.places.held() > before; }, Wait)
+        || sent->isFinished()) {
         delete sent;
         return std::nullopt;
     }
@@ -142,7 +143,7 @@ std::optional<HttpReply> TestPlacesServer::askHeld(HeldServer &held, const QByte
 
 std::optional<HttpReply> TestPlacesServer::searchNearby(const QByteArray &body, const QByteArray &mask)
 {
-    Headers headers{{"Content-Type", "application/json"}, {"X-Goog-Api-Key", Key.toUtf8()}};
+    Headers headers {{"Content-Type", "application/json"}, {"X-Goog-Api-Key", Key.toUtf8()}};
     if (!mask.isNull())
         headers.append({"X-Goog-FieldMask", mask});
     return request("POST", PlacesNew, body, headers);
@@ -156,17 +157,17 @@ void TestPlacesServer::legacyMatchesOffline_data()
     QTest::addColumn<PlacesQuery>("expected"); // what the offline source is asked
     QTest::addColumn<QString>("status");
 
-    const PlacesQuery ucla{34.068930, -118.445127, 5, 20};
+    const PlacesQuery ucla {34.068930, -118.445127, 5, 20};
     QTest::newRow("UCLA, 5 km") << u"location=34.068930,-118.445127&radius=5000&key=%1"_s.arg(Key) << ucla
                                 << u"OK"_s;
     // Python's requests encodes the comma.
     QTest::newRow("encoded comma, fractional radius")
         << u"location=34.068930%2C-118.445127&radius=10587.126"_s
-        << PlacesQuery{34.068930, -118.445127, 10.587126, 20} << u"OK"_s;
+        << PlacesQuery {34.068930, -118.445127, 10.587126, 20} << u"OK"_s;
     QTest::newRow("London, 50 km, other parameters ignored")
         << u"key=%1&type=cafe&location=51.5074,-0.1278&radius=50000&language=en"_s.arg(Key)
-        << PlacesQuery{51.5074, -0.1278, 50, 20} << u"OK"_s;
-    QTest::newRow("far at sea") << u"location=-40,-130&radius=50000"_s << PlacesQuery{-40, -130, 50, 20}
+        << PlacesQuery {51.5074, -0.1278, 50, 20} << u"OK"_s;
+    QTest::newRow("far at sea") << u"location=-40,-130&radius=50000"_s << PlacesQuery {-40, -130, 50, 20}
                                 << u"ZERO_RESULTS"_s;
 }
 
@@ -235,14 +236,14 @@ void TestPlacesServer::placesNewMatchesOffline_data()
     QTest::addColumn<PlacesQuery>("expected");
 
     QTest::newRow("UCLA, 5 km, 5") << nearbyBody(34.068930, -118.445127, 5000, 5)
-                                   << PlacesQuery{34.068930, -118.445127, 5, 5};
-    QTest::newRow("no maxResultCount: 20") << nearbyBody(51.5074, -0.1278, 50000)
-                                           << PlacesQuery{51.5074, -0.1278, 50, 20};
+                                   << PlacesQuery {34.068930, -118.445127, 5, 5};
+    QTest::newRow("no maxResultCount: 20")
+        << nearbyBody(51.5074, -0.1278, 50000) << PlacesQuery {51.5074, -0.1278, 50, 20};
     QTest::newRow("numbers as strings, other members ignored")
         << R"({"maxResultCount": "3", "locationRestriction": {"circle": {"radius": "10587.126",
               "center": {"latitude": "34.068930", "longitude": "-118.445127"}}}, "rankPreference": "DISTANCE"})"_ba
-        << PlacesQuery{34.068930, -118.445127, 10.587126, 3};
-    QTest::newRow("far at sea") << nearbyBody(-40, -130, 50000, 20) << PlacesQuery{-40, -130, 50, 20};
+        << PlacesQuery {34.068930, -118.445127, 10.587126, 3};
+    QTest::newRow("far at sea") << nearbyBody(-40, -130, 50000, 20) << PlacesQuery {-40, -130, 50, 20};
 }
 
 void TestPlacesServer::placesNewMatchesOffline()
@@ -262,7 +263,7 @@ void TestPlacesServer::placesNewMatchesOffline()
     QJsonArray places;
     for (const QJsonValue &result : results)
         places.append(expectedPlace(result.toObject()));
-    const QJsonObject expectedAnswer{{u"places"_s, places}};
+    const QJsonObject expectedAnswer {{u"places"_s, places}};
     QCOMPARE(reply->json(), expectedAnswer);
 }
 
@@ -271,15 +272,15 @@ void TestPlacesServer::fieldMask_data()
     QTest::addColumn<QByteArray>("mask");
     QTest::addColumn<QStringList>("fields"); // of each place
 
-    const QStringList all{u"displayName"_s, u"formattedAddress"_s, u"id"_s, u"location"_s,
-                          u"name"_s, u"shortFormattedAddress"_s, u"types"_s};
-    QTest::newRow("name and location") << "places.displayName,places.location"_ba
-                                       << QStringList{u"displayName"_s, u"location"_s};
+    const QStringList all {u"displayName"_s, u"formattedAddress"_s,      u"id"_s,   u"location"_s,
+                           u"name"_s,        u"shortFormattedAddress"_s, u"types"_s};
+    QTest::newRow("name and location")
+        << "places.displayName,places.location"_ba << QStringList {u"displayName"_s, u"location"_s};
     QTest::newRow("Herd's own mask")
         << "places.id,places.displayName,places.location,places.types,places.shortFormattedAddress"_ba
-        << QStringList{u"displayName"_s, u"id"_s, u"location"_s, u"shortFormattedAddress"_s, u"types"_s};
-    QTest::newRow("spaces") << " places.id , places.types "_ba << QStringList{u"id"_s, u"types"_s};
-    QTest::newRow("a field Herd lacks") << "places.id,places.rating"_ba << QStringList{u"id"_s};
+        << QStringList {u"displayName"_s, u"id"_s, u"location"_s, u"shortFormattedAddress"_s, u"types"_s};
+    QTest::newRow("spaces") << " places.id , places.types "_ba << QStringList {u"id"_s, u"types"_s};
+    QTest::newRow("a field Herd lacks") << "places.id,places.rating"_ba << QStringList {u"id"_s};
     QTest::newRow("*") << "*"_ba << all;
     QTest::newRow("places") << "places"_ba << all;
     QTest::newRow("places.*") << "places.*"_ba << all;
@@ -294,7 +295,7 @@ void TestPlacesServer::fieldMask()
     QVERIFY(reply);
     QCOMPARE(reply->status, 200);
     const QJsonObject answer = reply->json();
-    QCOMPARE(answer.keys(), QStringList{u"places"_s});
+    QCOMPARE(answer.keys(), QStringList {u"places"_s});
     const QJsonArray places = answer.value("places"_L1).toArray();
     const QJsonArray results =
         m_offline->answer({34.068930, -118.445127, 5, 4}).value("results"_L1).toArray();
@@ -310,20 +311,20 @@ void TestPlacesServer::fieldMask()
 
 void TestPlacesServer::fieldMaskSubfield()
 {
-    const std::optional<HttpReply> reply =
-        searchNearby(nearbyBody(34.068930, -118.445127, 5000, 2), "places.displayName.text,places.location.latitude");
+    const std::optional<HttpReply> reply = searchNearby(nearbyBody(34.068930, -118.445127, 5000, 2),
+                                                        "places.displayName.text,places.location.latitude");
     QVERIFY(reply);
     QCOMPARE(reply->status, 200);
     const QJsonArray results =
         m_offline->answer({34.068930, -118.445127, 5, 2}).value("results"_L1).toArray();
     QJsonArray places;
     for (const QJsonValue &result : results) {
-        places.append(QJsonObject{
-            {u"displayName"_s, QJsonObject{{u"text"_s, result["name"_L1]}}},
-            {u"location"_s, QJsonObject{{u"latitude"_s, result["geometry"_L1]["location"_L1]["lat"_L1]}}},
+        places.append(QJsonObject {
+            {u"displayName"_s, QJsonObject {{u"text"_s, result["name"_L1]}}},
+            {u"location"_s, QJsonObject {{u"latitude"_s, result["geometry"_L1]["location"_L1]["lat"_L1]}}},
         });
     }
-    const QJsonObject expectedAnswer{{u"places"_s, places}};
+    const QJsonObject expectedAnswer {{u"places"_s, places}};
     QCOMPARE(reply->json(), expectedAnswer);
 }
 
@@ -339,24 +340,30 @@ void TestPlacesServer::placesNewBadRequest_data()
     QTest::newRow("empty path") << "places..id"_ba << good << u"places..id"_s;
     QTest::newRow("not a name") << "places.id!"_ba << good << u"places.id!"_s;
     QTest::newRow("not under places") << "displayName"_ba << good << u"'displayName'"_s;
-    QTest::newRow("not JSON") << "*"_ba << "{"_ba << u"Invalid JSON payload"_s;
+    QTest::newRow("not JSON") << "*"_ba
+                              << "{"_ba << u"Invalid JSON payload"_s;
     QTest::newRow("empty body") << "*"_ba << QByteArray() << u"Invalid JSON payload"_s;
-    QTest::newRow("an array") << "*"_ba << "[]"_ba << u"Invalid JSON payload"_s;
-    QTest::newRow("no circle") << "*"_ba << "{}"_ba << u"locationRestriction.circle is required"_s;
+    QTest::newRow("an array") << "*"_ba
+                              << "[]"_ba << u"Invalid JSON payload"_s;
+    QTest::newRow("no circle") << "*"_ba
+                               << "{}"_ba << u"locationRestriction.circle is required"_s;
     QTest::newRow("no latitude")
-        << "*"_ba << R"({"locationRestriction": {"circle": {"center": {"longitude": 1}, "radius": 5}}})"_ba
+        << "*"_ba
+        << R"({"locationRestriction": {"circle": {"center": {"longitude": 1}, "radius": 5}}})"_ba
         << u"latitude"_s;
     QTest::newRow("latitude 91") << "*"_ba << nearbyBody(91, 0, 5000) << u"latitude"_s;
     QTest::newRow("longitude 181") << "*"_ba << nearbyBody(0, 181, 5000) << u"longitude"_s;
     QTest::newRow("longitude a word")
-        << "*"_ba << R"({"locationRestriction": {"circle": {"center": {"latitude": 1, "longitude": "east"}, "radius": 5}}})"_ba
+        << "*"_ba
+        << R"({"locationRestriction": {"circle": {"center": {"latitude": 1, "longitude": "east"}, "radius": 5}}})"_ba
         << u"longitude"_s;
     QTest::newRow("radius 0") << "*"_ba << nearbyBody(34, -118, 0) << u"radius"_s;
     QTest::newRow("radius over 50 km") << "*"_ba << nearbyBody(34, -118, 50000.5) << u"radius"_s;
     QTest::newRow("maxResultCount 21") << "*"_ba << nearbyBody(34, -118, 5000, 21) << u"maxResultCount"_s;
     QTest::newRow("maxResultCount 0") << "*"_ba << nearbyBody(34, -118, 5000, 0) << u"maxResultCount"_s;
     QTest::newRow("maxResultCount 2.5") << "*"_ba << nearbyBody(34, -118, 5000, 2.5) << u"maxResultCount"_s;
-    QTest::newRow("maxResultCount a word") << "*"_ba << nearbyBody(34, -118, 5000, u"ten"_s) << u"maxResultCount"_s;
+    QTest::newRow("maxResultCount a word")
+        << "*"_ba << nearbyBody(34, -118, 5000, u"ten"_s) << u"maxResultCount"_s;
 }
 
 void TestPlacesServer::placesNewBadRequest()
@@ -395,8 +402,8 @@ void TestPlacesServer::wrongMethod()
     QFETCH(QString, path);
     QFETCH(QByteArray, allowed);
 
-    const std::optional<HttpReply> reply =
-        request(method, path + u"?location=34,-118&radius=5"_s, nearbyBody(34, -118, 5), {{"X-Goog-FieldMask", "*"}});
+    const std::optional<HttpReply> reply = request(method, path + u"?location=34,-118&radius=5"_s,
+                                                   nearbyBody(34, -118, 5), {{"X-Goog-FieldMask", "*"}});
     QVERIFY(reply);
     QCOMPARE(reply->status, 405);
     QCOMPARE(googleError(*reply).value("code"_L1).toInt(), 405);
@@ -446,7 +453,7 @@ void TestPlacesServer::garbageIsDropped()
 void TestPlacesServer::keyNeverShown()
 {
     const QByteArray key = Key.toUtf8();
-    const QList<std::optional<HttpReply>> replies{
+    const QList<std::optional<HttpReply>> replies {
         get(Legacy + u"?location=34,-118&radius=5000&key="_s + Key),
         get(Legacy + u"?location=34,-118&radius=far&key="_s + Key),
         get(Legacy + u"?key="_s + Key),
@@ -475,17 +482,18 @@ void TestPlacesServer::laterSource()
     const QJsonObject answer = m_offline->answer({34.068930, -118.445127, 5, 20});
     const QJsonArray results = answer.value("results"_L1).toArray();
 
-    const std::optional<HttpReply> legacy = askHeld(held, "GET", Legacy + u"?location=34,-118&radius=5000"_s, answer);
+    const std::optional<HttpReply> legacy =
+        askHeld(held, "GET", Legacy + u"?location=34,-118&radius=5000"_s, answer);
     QVERIFY(legacy);
     QCOMPARE(legacy->json(), answer);
 
-    const std::optional<HttpReply> placesNew = askHeld(held, "POST", PlacesNew, answer, nearbyBody(34, -118, 5000),
-                                                       {{"X-Goog-FieldMask", "places.id"}});
+    const std::optional<HttpReply> placesNew = askHeld(
+        held, "POST", PlacesNew, answer, nearbyBody(34, -118, 5000), {{"X-Goog-FieldMask", "places.id"}});
     QVERIFY(placesNew);
     QCOMPARE(placesNew->status, 200);
     const QJsonArray places = placesNew->json().value("places"_L1).toArray();
     QCOMPARE(places.size(), results.size());
-    const QJsonObject firstId{{u"id"_s, results.first()["place_id"_L1]}};
+    const QJsonObject firstId {{u"id"_s, results.first()["place_id"_L1]}};
     QCOMPARE(places.first().toObject(), firstId);
 }
 
@@ -494,13 +502,14 @@ void TestPlacesServer::laterSourceFailure()
     HeldServer held;
     QString error;
     QVERIFY2(held.server.listen(QHostAddress::LocalHost, 0, &error), qPrintable(error));
-    const QJsonObject failure{{u"html_attributions"_s, QJsonArray()},
-                              {u"results"_s, QJsonArray()},
-                              {u"status"_s, u"OVER_QUERY_LIMIT"_s},
-                              {u"error_message"_s, u"HTTP 429 from upstream"_s}};
+    const QJsonObject failure {{u"html_attributions"_s, QJsonArray()},
+                               {u"results"_s, QJsonArray()},
+                               {u"status"_s, u"OVER_QUERY_LIMIT"_s},
+                               {u"error_message"_s, u"HTTP 429 from upstream"_s}};
 
     // Legacy: passed on as it is.
-    const std::optional<HttpReply> legacy = askHeld(held, "GET", Legacy + u"?location=34,-118&radius=5000"_s, failure);
+    const std::optional<HttpReply> legacy =
+        askHeld(held, "GET", Legacy + u"?location=34,-118&radius=5000"_s, failure);
     QVERIFY(legacy);
     QCOMPARE(legacy->status, 200);
     QCOMPARE(legacy->json(), failure);
@@ -547,11 +556,16 @@ void TestPlacesServer::endToEnd_data()
     QTest::addColumn<QByteArray>("radiusAndBound");
 
     using Source = Herd::PlacesSettings::Source;
-    for (const auto &[name, api] : {std::pair{"legacy", Source::Google}, std::pair{"new", Source::GoogleNew}}) {
-        QTest::addRow("%s, UCLA, 10 km, 5", name) << api << "+34.068930-118.445127"_ba << "10 5"_ba;
-        QTest::addRow("%s, London, 50 km, 20", name) << api << "+51.507400-0.127800"_ba << "50 20"_ba;
-        QTest::addRow("%s, fractional radius", name) << api << "+34.068930-118.445127"_ba << "10.5871263 3"_ba;
-        QTest::addRow("%s, far at sea", name) << api << "-40.000000-130.000000"_ba << "50 20"_ba;
+    for (const auto &[name, api] :
+         {std::pair {"legacy", Source::Google}, std::pair {"new", Source::GoogleNew}}) {
+        QTest::addRow("%s, UCLA, 10 km, 5", name) << api << "+34.068930-118.445127"_ba
+                                                  << "10 5"_ba;
+        QTest::addRow("%s, London, 50 km, 20", name) << api << "+51.507400-0.127800"_ba
+                                                     << "50 20"_ba;
+        QTest::addRow("%s, fractional radius", name) << api << "+34.068930-118.445127"_ba
+                                                     << "10.5871263 3"_ba;
+        QTest::addRow("%s, far at sea", name) << api << "-40.000000-130.000000"_ba
+                                              << "50 20"_ba;
     }
 }
 

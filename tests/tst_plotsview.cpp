@@ -28,7 +28,7 @@ private slots:
 
 void tst_PlotsView::plotsViewSeries()
 {
-    Herd::HerdStats stats(QStringList{u"Alford"_s, u"Bolden"_s, u"Hamilton"_s});
+    Herd::HerdStats stats(QStringList {u"Alford"_s, u"Bolden"_s, u"Hamilton"_s});
     stats.setAutoSample(false);
     stats.setStartTimeNs(T0);
     HerdUi::PlotsView view(&stats);
@@ -65,7 +65,8 @@ void tst_PlotsView::plotsViewSeries()
     QCOMPARE(view.convergencePlot()->graphCount(), 2);
     QHash<QString, int> points;
     for (int i = 0; i < 2; ++i)
-        points.insert(view.convergencePlot()->graph(i)->name(), view.convergencePlot()->graph(i)->dataCount());
+        points.insert(view.convergencePlot()->graph(i)->name(),
+                      view.convergencePlot()->graph(i)->dataCount());
     QCOMPARE(points.value(u"Alford"_s), 7);
     QCOMPARE(points.value(u"not all nodes"_s), 3);
     QCOMPARE(view.convergencePlot()->graph(0)->data()->at(0)->value, 9.0);

@@ -26,10 +26,14 @@ char *toString(const Problem &problem)
 char *toString(const Command &command)
 {
     switch (command) {
-    case Command::Iamat: return qstrdup("IAMAT");
-    case Command::Whatsat: return qstrdup("WHATSAT");
-    case Command::At: return qstrdup("AT");
-    case Command::Invalid: return qstrdup("Invalid");
+    case Command::Iamat:
+        return qstrdup("IAMAT");
+    case Command::Whatsat:
+        return qstrdup("WHATSAT");
+    case Command::At:
+        return qstrdup("AT");
+    case Command::Invalid:
+        return qstrdup("Invalid");
     }
     return qstrdup("?");
 }
@@ -118,48 +122,69 @@ void tst_Protocol::parseIamat_data()
     course("FF between", "IAMAT\fkiwi.cs.ucla.edu\f+34.068930-118.445127\f1621464827.959498503"_ba);
     course("VT between", "IAMAT\vkiwi.cs.ucla.edu\v+34.068930-118.445127\v1621464827.959498503"_ba);
     course("LF between", "IAMAT\nkiwi.cs.ucla.edu\n+34.068930-118.445127\n1621464827.959498503"_ba);
-    course("runs of mixed", "IAMAT \t\r\f\v kiwi.cs.ucla.edu  \t +34.068930-118.445127\v\f1621464827.959498503"_ba);
+    course("runs of mixed",
+           "IAMAT \t\r\f\v kiwi.cs.ucla.edu  \t +34.068930-118.445127\v\f1621464827.959498503"_ba);
     course("leading", " \t\f\vIAMAT kiwi.cs.ucla.edu +34.068930-118.445127 1621464827.959498503"_ba);
     course("trailing", "IAMAT kiwi.cs.ucla.edu +34.068930-118.445127 1621464827.959498503 \t\v\f"_ba);
-    course("trailing CR (CRLF ending)", "IAMAT kiwi.cs.ucla.edu +34.068930-118.445127 1621464827.959498503\r"_ba);
-    course("everything", "\r\n\t IAMAT\v\vkiwi.cs.ucla.edu\f+34.068930-118.445127\t1621464827.959498503\r\r\n"_ba);
+    course("trailing CR (CRLF ending)",
+           "IAMAT kiwi.cs.ucla.edu +34.068930-118.445127 1621464827.959498503\r"_ba);
+    course("everything",
+           "\r\n\t IAMAT\v\vkiwi.cs.ucla.edu\f+34.068930-118.445127\t1621464827.959498503\r\r\n"_ba);
 
-    QTest::newRow("integer degrees and time")
-        << "IAMAT a +34-118 1621464827"_ba << "a"_ba << "+34-118"_ba << "1621464827"_ba
-        << 34.0 << -118.0 << 1621464827 * Ns;
-    QTest::newRow("south east")
-        << "IAMAT b -33.8688+151.2093 1.5"_ba << "b"_ba << "-33.8688+151.2093"_ba << "1.5"_ba
-        << -33.8688 << 151.2093 << Ns + 500'000'000;
-    QTest::newRow("north pole, date line +")
-        << "IAMAT c +90+180 0"_ba << "c"_ba << "+90+180"_ba << "0"_ba << 90.0 << 180.0 << qint64(0);
-    QTest::newRow("south pole, date line -")
-        << "IAMAT c -90.000000-180.000 0.000000001"_ba << "c"_ba << "-90.000000-180.000"_ba
-        << "0.000000001"_ba << -90.0 << -180.0 << qint64(1);
-    QTest::newRow("minus zero")
-        << "IAMAT z -0-0 00"_ba << "z"_ba << "-0-0"_ba << "00"_ba << -0.0 << -0.0 << qint64(0);
-    QTest::newRow("leading zeros kept as text")
-        << "IAMAT z +0034.5-000118.25 0001.100"_ba << "z"_ba << "+0034.5-000118.25"_ba
-        << "0001.100"_ba << 34.5 << -118.25 << Ns + 100'000'000;
-    QTest::newRow("9 fraction digits")
-        << "IAMAT t +1+1 1.999999999"_ba << "t"_ba << "+1+1"_ba << "1.999999999"_ba << 1.0 << 1.0
-        << 2 * Ns - 1;
-    QTest::newRow("largest time")
-        << "IAMAT t +1+1 9223372035.999999999"_ba << "t"_ba << "+1+1"_ba
-        << "9223372035.999999999"_ba << 1.0 << 1.0 << qint64(9223372035999999999);
+    QTest::newRow("integer degrees and time") << "IAMAT a +34-118 1621464827"_ba
+                                              << "a"_ba
+                                              << "+34-118"_ba
+                                              << "1621464827"_ba << 34.0 << -118.0 << 1621464827 * Ns;
+    QTest::newRow("south east") << "IAMAT b -33.8688+151.2093 1.5"_ba
+                                << "b"_ba
+                                << "-33.8688+151.2093"_ba
+                                << "1.5"_ba << -33.8688 << 151.2093 << Ns + 500'000'000;
+    QTest::newRow("north pole, date line +") << "IAMAT c +90+180 0"_ba
+                                             << "c"_ba
+                                             << "+90+180"_ba
+                                             << "0"_ba << 90.0 << 180.0 << qint64(0);
+    QTest::newRow("south pole, date line -") << "IAMAT c -90.000000-180.000 0.000000001"_ba
+                                             << "c"_ba
+                                             << "-90.000000-180.000"_ba
+                                             << "0.000000001"_ba << -90.0 << -180.0 << qint64(1);
+    QTest::newRow("minus zero") << "IAMAT z -0-0 00"_ba
+                                << "z"_ba
+                                << "-0-0"_ba
+                                << "00"_ba << -0.0 << -0.0 << qint64(0);
+    QTest::newRow("leading zeros kept as text") << "IAMAT z +0034.5-000118.25 0001.100"_ba
+                                                << "z"_ba
+                                                << "+0034.5-000118.25"_ba
+                                                << "0001.100"_ba << 34.5 << -118.25 << Ns + 100'000'000;
+    QTest::newRow("9 fraction digits") << "IAMAT t +1+1 1.999999999"_ba
+                                       << "t"_ba
+                                       << "+1+1"_ba
+                                       << "1.999999999"_ba << 1.0 << 1.0 << 2 * Ns - 1;
+    QTest::newRow("largest time") << "IAMAT t +1+1 9223372035.999999999"_ba
+                                  << "t"_ba
+                                  << "+1+1"_ba
+                                  << "9223372035.999999999"_ba << 1.0 << 1.0 << qint64(9223372035999999999);
     QTest::newRow("long fraction degrees")
-        << "IAMAT t +34.06893012345678901234-118.44512700000000000001 5"_ba << "t"_ba
-        << "+34.06893012345678901234-118.44512700000000000001"_ba << "5"_ba << 34.06893012345678901234
-        << -118.44512700000000000001 << 5 * Ns;
+        << "IAMAT t +34.06893012345678901234-118.44512700000000000001 5"_ba
+        << "t"_ba
+        << "+34.06893012345678901234-118.44512700000000000001"_ba
+        << "5"_ba << 34.06893012345678901234 << -118.44512700000000000001 << 5 * Ns;
     // Field 2 is any non-white-space string.
-    QTest::newRow("id: UTF-8") << "IAMAT клиент-😀 +1+1 1"_ba << "клиент-😀"_ba << "+1+1"_ba
+    QTest::newRow("id: UTF-8") << "IAMAT клиент-😀 +1+1 1"_ba
+                               << "клиент-😀"_ba
+                               << "+1+1"_ba
                                << "1"_ba << 1.0 << 1.0 << Ns;
-    QTest::newRow("id: command words") << "IAMAT WHATSAT +1+1 1"_ba << "WHATSAT"_ba << "+1+1"_ba
+    QTest::newRow("id: command words") << "IAMAT WHATSAT +1+1 1"_ba
+                                       << "WHATSAT"_ba
+                                       << "+1+1"_ba
                                        << "1"_ba << 1.0 << 1.0 << Ns;
-    QTest::newRow("id: punctuation") << "IAMAT ?\"{}[]\\<>;'|& +1+1 1"_ba << "?\"{}[]\\<>;'|&"_ba
-                                     << "+1+1"_ba << "1"_ba << 1.0 << 1.0 << Ns;
-    QTest::newRow("id: looks like a position")
-        << "IAMAT +34-118 +34-118 1"_ba << "+34-118"_ba << "+34-118"_ba << "1"_ba << 34.0 << -118.0
-        << Ns;
+    QTest::newRow("id: punctuation") << "IAMAT ?\"{}[]\\<>;'|& +1+1 1"_ba
+                                     << "?\"{}[]\\<>;'|&"_ba
+                                     << "+1+1"_ba
+                                     << "1"_ba << 1.0 << 1.0 << Ns;
+    QTest::newRow("id: looks like a position") << "IAMAT +34-118 +34-118 1"_ba
+                                               << "+34-118"_ba
+                                               << "+34-118"_ba
+                                               << "1"_ba << 34.0 << -118.0 << Ns;
     const QByteArray longId(5000, 'k');
     QTest::newRow("id: 5000 bytes") << "IAMAT " + longId + " +1+1 1" << longId << "+1+1"_ba
                                     << "1"_ba << 1.0 << 1.0 << Ns;
@@ -195,18 +220,30 @@ void tst_Protocol::parseWhatsat_data()
     QTest::addColumn<double>("radiusKm");
     QTest::addColumn<int>("bound");
 
-    QTest::newRow("spec example") << "WHATSAT kiwi.cs.ucla.edu 10 5"_ba << "kiwi.cs.ucla.edu"_ba << 10.0 << 5;
-    QTest::newRow("fraction") << "WHATSAT k 10.5871263 2"_ba << "k"_ba << 10.5871263 << 2;
-    QTest::newRow("tabs") << "WHATSAT\tk\t10\t5"_ba << "k"_ba << 10.0 << 5;
-    QTest::newRow("CR FF VT") << "WHATSAT\rk\f10\v5"_ba << "k"_ba << 10.0 << 5;
-    QTest::newRow("leading and trailing") << "\v\f \tWHATSAT k 10 5 \t\f\v\r"_ba << "k"_ba << 10.0 << 5;
-    QTest::newRow("smallest bound, radius 50") << "WHATSAT k 50 1"_ba << "k"_ba << 50.0 << 1;
-    QTest::newRow("radius 50.000, bound 20") << "WHATSAT k 50.000 20"_ba << "k"_ba << 50.0 << 20;
-    QTest::newRow("tiny radius") << "WHATSAT k 0.0001 3"_ba << "k"_ba << 0.0001 << 3;
-    QTest::newRow("leading zeros") << "WHATSAT k 0050 020"_ba << "k"_ba << 50.0 << 20;
-    QTest::newRow("bound 01") << "WHATSAT k 1 01"_ba << "k"_ba << 1.0 << 1;
-    QTest::newRow("id: UTF-8") << "WHATSAT ñandú 1 1"_ba << "ñandú"_ba << 1.0 << 1;
-    QTest::newRow("id: IAMAT") << "WHATSAT IAMAT 1 1"_ba << "IAMAT"_ba << 1.0 << 1;
+    QTest::newRow("spec example") << "WHATSAT kiwi.cs.ucla.edu 10 5"_ba
+                                  << "kiwi.cs.ucla.edu"_ba << 10.0 << 5;
+    QTest::newRow("fraction") << "WHATSAT k 10.5871263 2"_ba
+                              << "k"_ba << 10.5871263 << 2;
+    QTest::newRow("tabs") << "WHATSAT\tk\t10\t5"_ba
+                          << "k"_ba << 10.0 << 5;
+    QTest::newRow("CR FF VT") << "WHATSAT\rk\f10\v5"_ba
+                              << "k"_ba << 10.0 << 5;
+    QTest::newRow("leading and trailing") << "\v\f \tWHATSAT k 10 5 \t\f\v\r"_ba
+                                          << "k"_ba << 10.0 << 5;
+    QTest::newRow("smallest bound, radius 50") << "WHATSAT k 50 1"_ba
+                                               << "k"_ba << 50.0 << 1;
+    QTest::newRow("radius 50.000, bound 20") << "WHATSAT k 50.000 20"_ba
+                                             << "k"_ba << 50.0 << 20;
+    QTest::newRow("tiny radius") << "WHATSAT k 0.0001 3"_ba
+                                 << "k"_ba << 0.0001 << 3;
+    QTest::newRow("leading zeros") << "WHATSAT k 0050 020"_ba
+                                   << "k"_ba << 50.0 << 20;
+    QTest::newRow("bound 01") << "WHATSAT k 1 01"_ba
+                              << "k"_ba << 1.0 << 1;
+    QTest::newRow("id: UTF-8") << "WHATSAT ñandú 1 1"_ba
+                               << "ñandú"_ba << 1.0 << 1;
+    QTest::newRow("id: IAMAT") << "WHATSAT IAMAT 1 1"_ba
+                               << "IAMAT"_ba << 1.0 << 1;
 }
 
 void tst_Protocol::parseWhatsat()
@@ -238,14 +275,23 @@ void tst_Protocol::parseAt_data()
 
     QTest::newRow("spec example")
         << "AT Alford +0.263873386 kiwi.cs.ucla.edu +34.068930-118.445127 1621464827.959498503"_ba
-        << "Alford"_ba << "+0.263873386"_ba << "kiwi.cs.ucla.edu"_ba << "+34.068930-118.445127"_ba
+        << "Alford"_ba
+        << "+0.263873386"_ba
+        << "kiwi.cs.ucla.edu"_ba
+        << "+34.068930-118.445127"_ba
         << "1621464827.959498503"_ba << qint64(1621464827959498503);
-    QTest::newRow("negative diff, tabs")
-        << "AT\tBolden\t-12.000000001\tk\t-1+2\t3\r"_ba << "Bolden"_ba << "-12.000000001"_ba
-        << "k"_ba << "-1+2"_ba << "3"_ba << 3 * Ns;
-    QTest::newRow("unsigned diff, white space runs")
-        << "  AT \f Hamilton \v 0.5 k +1+2 3  "_ba << "Hamilton"_ba << "0.5"_ba << "k"_ba
-        << "+1+2"_ba << "3"_ba << 3 * Ns;
+    QTest::newRow("negative diff, tabs") << "AT\tBolden\t-12.000000001\tk\t-1+2\t3\r"_ba
+                                         << "Bolden"_ba
+                                         << "-12.000000001"_ba
+                                         << "k"_ba
+                                         << "-1+2"_ba
+                                         << "3"_ba << 3 * Ns;
+    QTest::newRow("unsigned diff, white space runs") << "  AT \f Hamilton \v 0.5 k +1+2 3  "_ba
+                                                     << "Hamilton"_ba
+                                                     << "0.5"_ba
+                                                     << "k"_ba
+                                                     << "+1+2"_ba
+                                                     << "3"_ba << 3 * Ns;
 }
 
 void tst_Protocol::parseAt()
@@ -447,8 +493,10 @@ void tst_Protocol::parsePosition_data()
     QTest::newRow("latitude only") << "+34"_ba << Problem::BadPosition << 0.0 << 0.0;
     QTest::newRow("empty") << ""_ba << Problem::BadPosition << 0.0 << 0.0;
     QTest::newRow("trailing junk") << "+34-118x"_ba << Problem::BadPosition << 0.0 << 0.0;
-    QTest::newRow("lat past 90 by 1e-20") << "+90.00000000000000000001+0"_ba << Problem::LatitudeRange << 0.0 << 0.0;
-    QTest::newRow("lng past 180 by 1e-20") << "+0-180.00000000000000000001"_ba << Problem::LongitudeRange << 0.0 << 0.0;
+    QTest::newRow("lat past 90 by 1e-20")
+        << "+90.00000000000000000001+0"_ba << Problem::LatitudeRange << 0.0 << 0.0;
+    QTest::newRow("lng past 180 by 1e-20")
+        << "+0-180.00000000000000000001"_ba << Problem::LongitudeRange << 0.0 << 0.0;
     QTest::newRow("both out: latitude reported") << "+91+181"_ba << Problem::LatitudeRange << 0.0 << 0.0;
 }
 
@@ -475,17 +523,28 @@ void tst_Protocol::updateClient_data()
     QTest::addColumn<QByteArray>("line");
     QTest::addColumn<QByteArray>("client");
 
-    QTest::newRow("IAMAT") << "IAMAT kiwi +34-118 1621464827.9"_ba << "kiwi"_ba;
-    QTest::newRow("AT") << "AT Hill +0.263873386 kiwi +34-118 1621464827.9"_ba << "kiwi"_ba;
-    QTest::newRow("any white space") << " AT\tHill +0.1\vkiwi +34-118 1\r"_ba << "kiwi"_ba;
-    QTest::newRow("invalid fields") << "IAMAT kiwi here now"_ba << "kiwi"_ba;
-    QTest::newRow("IAMAT without a time") << "IAMAT kiwi +34-118"_ba << ""_ba;
-    QTest::newRow("AT without a time") << "AT Hill +0.1 kiwi +34-118"_ba << ""_ba;
-    QTest::newRow("WHATSAT") << "WHATSAT kiwi 10 5"_ba << ""_ba;
-    QTest::newRow("SYNC") << "SYNC SUM A 1/1 0:1 1:2 2:3 3:4"_ba << ""_ba;
-    QTest::newRow("invalid reply") << "? IAMAT kiwi +34-118 1"_ba << ""_ba;
-    QTest::newRow("lower case") << "iamat kiwi +34-118 1"_ba << ""_ba;
-    QTest::newRow("empty") << ""_ba << ""_ba;
+    QTest::newRow("IAMAT") << "IAMAT kiwi +34-118 1621464827.9"_ba
+                           << "kiwi"_ba;
+    QTest::newRow("AT") << "AT Hill +0.263873386 kiwi +34-118 1621464827.9"_ba
+                        << "kiwi"_ba;
+    QTest::newRow("any white space") << " AT\tHill +0.1\vkiwi +34-118 1\r"_ba
+                                     << "kiwi"_ba;
+    QTest::newRow("invalid fields") << "IAMAT kiwi here now"_ba
+                                    << "kiwi"_ba;
+    QTest::newRow("IAMAT without a time") << "IAMAT kiwi +34-118"_ba
+                                          << ""_ba;
+    QTest::newRow("AT without a time") << "AT Hill +0.1 kiwi +34-118"_ba
+                                       << ""_ba;
+    QTest::newRow("WHATSAT") << "WHATSAT kiwi 10 5"_ba
+                             << ""_ba;
+    QTest::newRow("SYNC") << "SYNC SUM A 1/1 0:1 1:2 2:3 3:4"_ba
+                          << ""_ba;
+    QTest::newRow("invalid reply") << "? IAMAT kiwi +34-118 1"_ba
+                                   << ""_ba;
+    QTest::newRow("lower case") << "iamat kiwi +34-118 1"_ba
+                                << ""_ba;
+    QTest::newRow("empty") << ""_ba
+                           << ""_ba;
 }
 
 void tst_Protocol::updateClient()
@@ -557,18 +616,17 @@ void tst_Protocol::formatDiffIsExact_data()
     QTest::addColumn<qint64>("receivedNs");
     QTest::addColumn<QByteArray>("diff");
 
-    QTest::newRow("spec example")
-        << "1621464827.959498503"_ba << qint64(1621464828223371889) << "+0.263873386"_ba;
+    QTest::newRow("spec example") << "1621464827.959498503"_ba << qint64(1621464828223371889)
+                                  << "+0.263873386"_ba;
     QTest::newRow("negative, seconds")
         << "1682030920.993190389"_ba << qint64(1682030914273577401) << "-6.719612988"_ba;
-    QTest::newRow("1 ns apart")
-        << "1700000000.000000001"_ba << qint64(1700000000000000002) << "+0.000000001"_ba;
-    QTest::newRow("same instant")
-        << "1700000000.123456789"_ba << qint64(1700000000123456789) << "+0.000000000"_ba;
+    QTest::newRow("1 ns apart") << "1700000000.000000001"_ba << qint64(1700000000000000002)
+                                << "+0.000000001"_ba;
+    QTest::newRow("same instant") << "1700000000.123456789"_ba << qint64(1700000000123456789)
+                                  << "+0.000000000"_ba;
     QTest::newRow("client in the future by 1 ns")
         << "1700000000.123456790"_ba << qint64(1700000000123456789) << "-0.000000001"_ba;
-    QTest::newRow("client time 0")
-        << "0"_ba << qint64(1700000000123456789) << "+1700000000.123456789"_ba;
+    QTest::newRow("client time 0") << "0"_ba << qint64(1700000000123456789) << "+1700000000.123456789"_ba;
     QTest::newRow("client time far future")
         << "9223372035.999999999"_ba << qint64(1700000000000000000) << "-7523372035.999999999"_ba;
 }
@@ -601,13 +659,13 @@ void tst_Protocol::formatAt_data()
         << "AT Alford +0.263873386 kiwi.cs.ucla.edu +34.068930-118.445127 1621464827.959498503"_ba;
     // White space between the IAMAT's fields is not copied; the fields are, byte for byte.
     QTest::newRow("odd white space, leading zeros kept")
-        << "Bolden"_ba << 10 * Ns
-        << "\t IAMAT\f\vk  +0034.50-000118.250\t0001.500 \r"_ba
+        << "Bolden"_ba << 10 * Ns << "\t IAMAT\f\vk  +0034.50-000118.250\t0001.500 \r"_ba
         << "AT Bolden +8.500000000 k +0034.50-000118.250 0001.500"_ba;
-    QTest::newRow("UTF-8 names and id")
-        << "Nœud-1"_ba << 3 * Ns << "IAMAT 客户端 -0.0+0.0 3"_ba << "AT Nœud-1 +0.000000000 客户端 -0.0+0.0 3"_ba;
+    QTest::newRow("UTF-8 names and id") << "Nœud-1"_ba << 3 * Ns << "IAMAT 客户端 -0.0+0.0 3"_ba
+                                        << "AT Nœud-1 +0.000000000 客户端 -0.0+0.0 3"_ba;
     QTest::newRow("time 9 digits kept, minus zero kept")
-        << "P"_ba << qint64(1) << "IAMAT c -0-0 0.000000002"_ba << "AT P -0.000000001 c -0-0 0.000000002"_ba;
+        << "P"_ba << qint64(1) << "IAMAT c -0-0 0.000000002"_ba
+        << "AT P -0.000000001 c -0-0 0.000000002"_ba;
 }
 
 void tst_Protocol::formatAt()

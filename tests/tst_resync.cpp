@@ -62,7 +62,8 @@ HerdConfig randomHerd(int nodes, quint32 seed)
         if (a != b && !links.contains({names[b], names[a]}))
             links.insert({names[qMin(a, b)], names[qMax(a, b)]});
     }
-    HerdConfig config = HerdFixture::config(names, QList<std::pair<QString, QString>>(links.begin(), links.end()));
+    HerdConfig config =
+        HerdFixture::config(names, QList<std::pair<QString, QString>>(links.begin(), links.end()));
     return quick(config);
 }
 
@@ -90,7 +91,8 @@ QHash<QByteArray, qint64> knowledge(const Node *node)
 class PlainNode final : public QObject
 {
 public:
-    explicit PlainNode(bool answers) : m_answers(answers)
+    explicit PlainNode(bool answers)
+        : m_answers(answers)
     {
         connect(&m_server, &QTcpServer::newConnection, this, [this] {
             while (QTcpSocket *socket = m_server.nextPendingConnection()) {
@@ -146,7 +148,8 @@ private slots:
 
 private:
     // Sends an IAMAT to `node` and returns its AT reply.
-    QByteArray iamat(HerdFixture &herd, const QString &node, const QByteArray &client, const QByteArray &time);
+    QByteArray iamat(HerdFixture &herd, const QString &node, const QByteArray &client,
+                     const QByteArray &time);
     bool allRunningAgree(const HerdFixture &herd) const;
     bool waitForAgreement(HerdFixture &herd, qint64 *elapsedMs = nullptr);
 };
@@ -212,21 +215,20 @@ void TestResync::syncLinesRoundTrip()
     }
     QCOMPARE(parsedBuckets, buckets);
     // An empty store still sends one summary line, so the other side answers.
-    QCOMPARE(SyncLine::sum("Alford", {}, 1000), QList<QByteArray>{"SYNC SUM Alford 1/1"});
+    QCOMPARE(SyncLine::sum("Alford", {}, 1000), QList<QByteArray> {"SYNC SUM Alford 1/1"});
 
-    const QList<std::pair<QByteArray, qint64>> entries{{"kiwi.cs.ucla.edu", 1621464827959498503},
-                                                       {"b", -5}};
+    const QList<std::pair<QByteArray, qint64>> entries {{"kiwi.cs.ucla.edu", 1621464827959498503}, {"b", -5}};
     const QList<QByteArray> have = SyncLine::have("Bolden", 17, entries, 1000);
-    QCOMPARE(have, QList<QByteArray>{"SYNC HAVE Bolden 17 kiwi.cs.ucla.edu 1621464827959498503 b -5"});
+    QCOMPARE(have, QList<QByteArray> {"SYNC HAVE Bolden 17 kiwi.cs.ucla.edu 1621464827959498503 b -5"});
     const std::optional<SyncLine> parsedHave = SyncLine::parse(have.constFirst(), nullptr);
     QVERIFY(parsedHave);
     QCOMPARE(parsedHave->bucket, 17);
     QCOMPARE(parsedHave->entries, entries);
-    QCOMPARE(SyncLine::have("Bolden", 3, {}, 1000), QList<QByteArray>{"SYNC HAVE Bolden 3"});
+    QCOMPARE(SyncLine::have("Bolden", 3, {}, 1000), QList<QByteArray> {"SYNC HAVE Bolden 3"});
 
     const QList<QByteArray> want = SyncLine::want("Parker", {"a", "b", "c"}, 18);
-    QCOMPARE(want, (QList<QByteArray>{"SYNC WANT Parker a", "SYNC WANT Parker b", "SYNC WANT Parker c"}));
-    QCOMPARE(SyncLine::parse(want[1], nullptr)->clients, QList<QByteArray>{"b"});
+    QCOMPARE(want, (QList<QByteArray> {"SYNC WANT Parker a", "SYNC WANT Parker b", "SYNC WANT Parker c"}));
+    QCOMPARE(SyncLine::parse(want[1], nullptr)->clients, QList<QByteArray> {"b"});
     QCOMPARE(SyncLine::parse(SyncLine::done("Powell"), nullptr)->kind, SyncLine::Kind::Done);
     QCOMPARE(SyncLine::senderOf("SYNC DONE Powell"), QByteArray("Powell"));
 }
@@ -236,8 +238,8 @@ void TestResync::syncLinesRejectMalformed_data()
     QTest::addColumn<QByteArray>("line");
     QTest::addColumn<QString>("error");
     QTest::newRow("no sender") << QByteArray("SYNC SUM") << u"a SYNC line needs a kind and a sender"_s;
-    QTest::newRow("kind") << QByteArray("SYNC HELLO A")
-                          << u"unknown SYNC kind \"HELLO\" (expected SUM, HAVE, DONE, WANT, ROOT or DIFFER)"_s;
+    QTest::newRow("kind") << QByteArray(
+        "SYNC HELLO A") << u"unknown SYNC kind \"HELLO\" (expected SUM, HAVE, DONE, WANT, ROOT or DIFFER)"_s;
     QTest::newRow("sum part") << QByteArray("SYNC SUM A 2 1:ff")
                               << u"SYNC SUM needs <line>/<lines> after the sender, like 1/3"_s;
     QTest::newRow("sum part order") << QByteArray("SYNC SUM A 3/2")
@@ -330,15 +332,16 @@ void TestResync::restartCatchesUp()
     int n = 0;
     for (const QString &other : herd.cluster()->config().nodeNames()) {
         if (other != victim)
-            QVERIFY(!iamat(herd, other, "during." + other.toUtf8(), QByteArray::number(1700000100 + n++)).isEmpty());
+            QVERIFY(!iamat(herd, other, "during." + other.toUtf8(), QByteArray::number(1700000100 + n++))
+                         .isEmpty());
     }
     QVERIFY2(herd.cluster()->restart(victim, &error), qPrintable(error));
     QVERIFY(herd.node(victim)->store().records().isEmpty());
     qint64 elapsedMs = 0;
     QVERIFY2(waitForAgreement(herd, &elapsedMs), "the restarted node did not catch up");
     QCOMPARE(herd.node(victim)->store().size(), qsizetype(n + 1));
-    qInfo("%s: %s caught up %d records in %lld ms after restart", qPrintable(preset), qPrintable(victim), n + 1,
-          elapsedMs);
+    qInfo("%s: %s caught up %d records in %lld ms after restart", qPrintable(preset), qPrintable(victim),
+          n + 1, elapsedMs);
 }
 
 void TestResync::healConverges_data()
@@ -364,7 +367,8 @@ void TestResync::healConverges()
     // Each side hears of its own clients, and of "shared" moving, twice.
     int n = 0;
     for (const QString &node : config.nodeNames())
-        QVERIFY(!iamat(herd, node, "client." + node.toUtf8(), QByteArray::number(1700000100 + n++)).isEmpty());
+        QVERIFY(
+            !iamat(herd, node, "client." + node.toUtf8(), QByteArray::number(1700000100 + n++)).isEmpty());
     QVERIFY(!iamat(herd, halves[0].constFirst(), "shared", "1700000200").isEmpty());
     QVERIFY(!iamat(herd, halves[1].constFirst(), "shared", "1700000300").isEmpty());
     QVERIFY(!allRunningAgree(herd));
@@ -407,7 +411,8 @@ void TestResync::digestSendsOnlyWhatIsLacking()
 {
     HerdFixture herd;
     QString error;
-    QVERIFY2(herd.start(quick(HerdFixture::config({u"A"_s, u"B"_s}, {{u"A"_s, u"B"_s}})), &error), qPrintable(error));
+    QVERIFY2(herd.start(quick(HerdFixture::config({u"A"_s, u"B"_s}, {{u"A"_s, u"B"_s}})), &error),
+             qPrintable(error));
     QVERIFY(herd.waitForLinks());
     // 100 clients both know; then, cut off: 40 only A hears of, 30 only B,
     // and 20 known to both that move on each side, 10 newer at A, 10 at B.
@@ -457,7 +462,8 @@ void TestResync::plainNeighbourGetsOnlyAtLines()
 {
     PlainNode plain(true);
     QVERIFY(plain.listen());
-    HerdConfig config = quick(HerdFixture::config({u"A"_s, u"B"_s}, {{u"A"_s, u"B"_s}, {u"B"_s, u"Course"_s}}));
+    HerdConfig config =
+        quick(HerdFixture::config({u"A"_s, u"B"_s}, {{u"A"_s, u"B"_s}, {u"B"_s, u"Course"_s}}));
     NodeConfig course;
     course.name = u"Course"_s;
     course.port = plain.port();
@@ -469,7 +475,8 @@ void TestResync::plainNeighbourGetsOnlyAtLines()
     QVERIFY2(cluster.start({u"A"_s, u"B"_s}, &error), qPrintable(error));
     PeerLink *link = cluster.node(u"B"_s)->link(u"Course"_s);
     QTRY_COMPARE_WITH_TIMEOUT(link->state(), PeerLink::State::Connected, Timeout);
-    QTRY_COMPARE_WITH_TIMEOUT(cluster.node(u"A"_s)->link(u"B"_s)->state(), PeerLink::State::Connected, Timeout);
+    QTRY_COMPARE_WITH_TIMEOUT(cluster.node(u"A"_s)->link(u"B"_s)->state(), PeerLink::State::Connected,
+                              Timeout);
 
     LineClient client;
     QVERIFY(client.connectTo(cluster.node(u"A"_s)->port()));
@@ -537,12 +544,13 @@ void TestResync::resyncLinesRefusedWhenOff()
     QCOMPARE(client.lines().constFirst(), QByteArray("? SYNC SUM B 1/1"));
 
     HerdFixture on;
-    QVERIFY2(on.start(quick(HerdFixture::config({u"A"_s, u"B"_s}, {{u"A"_s, u"B"_s}})), &error), qPrintable(error));
+    QVERIFY2(on.start(quick(HerdFixture::config({u"A"_s, u"B"_s}, {{u"A"_s, u"B"_s}})), &error),
+             qPrintable(error));
     LineClient other;
     QVERIFY(other.connectTo(on.port(u"A"_s)));
     other.send("SYNC SUM Nobody 1/1\nSYNC SUM B 7\n");
     QVERIFY(other.waitForLines(2));
-    QCOMPARE(other.lines(), (QList<QByteArray>{"? SYNC SUM Nobody 1/1", "? SYNC SUM B 7"}));
+    QCOMPARE(other.lines(), (QList<QByteArray> {"? SYNC SUM Nobody 1/1", "? SYNC SUM B 7"}));
     const QList<Event> invalid = on.events(EventKind::LineInvalid, u"A"_s);
     QCOMPARE(invalid.size(), 2);
     QCOMPARE(invalid[0].detail, u"\"Nobody\" is not a neighbour of A"_s);
@@ -561,14 +569,15 @@ void TestResync::randomFiftyNodeHerd()
     herd.cluster()->partition(halves);
     int n = 0;
     for (const QString &node : config.nodeNames())
-        QVERIFY(!iamat(herd, node, "client." + node.toUtf8(), QByteArray::number(1700000000 + n++)).isEmpty());
+        QVERIFY(
+            !iamat(herd, node, "client." + node.toUtf8(), QByteArray::number(1700000000 + n++)).isEmpty());
     herd.cluster()->heal();
     qint64 healMs = 0;
     QVERIFY2(waitForAgreement(herd, &healMs), "50 nodes did not converge after the heal");
     QCOMPARE(herd.node(config.nodeNames().constLast())->store().size(), qsizetype(50));
 
     // Three nodes crash, updates go on, they come back and catch up.
-    const QStringList victims{u"N07"_s, u"N23"_s, u"N41"_s};
+    const QStringList victims {u"N07"_s, u"N23"_s, u"N41"_s};
     for (const QString &victim : victims)
         QVERIFY(herd.cluster()->kill(victim));
     for (int i = 0; i < 20; ++i)

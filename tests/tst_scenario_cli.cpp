@@ -37,7 +37,8 @@ private:
 void tst_ScenarioCli::initTestCase()
 {
     QVERIFY(m_dir.isValid());
-    QVERIFY2(QFileInfo(ProcessSupport::herdBinary()).isExecutable(), qPrintable(ProcessSupport::herdBinary()));
+    QVERIFY2(QFileInfo(ProcessSupport::herdBinary()).isExecutable(),
+             qPrintable(ProcessSupport::herdBinary()));
 }
 
 Finished tst_ScenarioCli::runHerd(const QStringList &arguments, const QProcessEnvironment &environment) const
@@ -57,8 +58,8 @@ void tst_ScenarioCli::cliExitCodes()
     const QString wrong = write(u"wrong.json"_s, onChain(R"(
         {"do": "iamat", "node": "A", "client": "kiwi", "position": "+34-118", "time": "1700000000.5"},
         {"do": "expect", "holds": {"node": "C", "client": "kiwi", "time": "1700000001"}, "withinMs": 200})"));
-    const QString bad
-        = write(u"bad.json"_s, onChain(R"({"do": "heal"}, {"do": "cut", "from": "A", "to": "Bee"})"));
+    const QString bad =
+        write(u"bad.json"_s, onChain(R"({"do": "heal"}, {"do": "cut", "from": "A", "to": "Bee"})"));
 
     Finished run = runHerd({u"--scenario"_s, good, u"--log-dir"_s, logs});
     QVERIFY(run.finished);
@@ -87,11 +88,11 @@ void tst_ScenarioCli::cliExitCodes()
     QVERIFY(run.out.isEmpty());
 
     // A bad command line is 2 as well, with one line naming the problem.
-    for (const QStringList &arguments : {QStringList{u"--scenario"_s, good, u"--server"_s},
-                                         QStringList{u"--scenario"_s, good, u"--preset"_s, u"blake"_s},
-                                         QStringList{u"--scenario"_s, good, u"--node"_s, u"A"_s},
-                                         QStringList{u"--scenario"_s, good, u"--scenario"_s, good},
-                                         QStringList{u"--scenario"_s, m_dir.filePath(u"missing.json"_s)}}) {
+    for (const QStringList &arguments : {QStringList {u"--scenario"_s, good, u"--server"_s},
+                                         QStringList {u"--scenario"_s, good, u"--preset"_s, u"blake"_s},
+                                         QStringList {u"--scenario"_s, good, u"--node"_s, u"A"_s},
+                                         QStringList {u"--scenario"_s, good, u"--scenario"_s, good},
+                                         QStringList {u"--scenario"_s, m_dir.filePath(u"missing.json"_s)}}) {
         run = runHerd(arguments);
         QVERIFY(run.finished);
         QCOMPARE(run.exitCode, 2);
@@ -114,8 +115,8 @@ void tst_ScenarioCli::cliNeverOpensAWindow()
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.insert(u"QT_QPA_PLATFORM"_s, u"offscreen"_s);
     environment.insert(u"DISPLAY"_s, u":0"_s);
-    const Finished run = runHerd(
-        {u"--scenario"_s, file, u"--log-dir"_s, m_dir.filePath(u"window-logs"_s)}, environment);
+    const Finished run =
+        runHerd({u"--scenario"_s, file, u"--log-dir"_s, m_dir.filePath(u"window-logs"_s)}, environment);
     QVERIFY2(run.finished, "herd --scenario did not exit");
     QCOMPARE(run.exitCode, 0);
     QVERIFY2(run.out.endsWith("PASSED\n"), run.out.constData());

@@ -115,10 +115,10 @@ void tst_ScenarioFile::parsesEveryStepKind()
     QCOMPARE(s[11].ms, -1500);
     QCOMPARE(s[12].preset, u"isolate"_s);
     QCOMPARE(s[12].node, u"Hamilton"_s);
-    QCOMPARE(s[12].links, (QList<std::pair<QString, QString>>{{u"Hamilton"_s, u"Parker"_s}}));
+    QCOMPARE(s[12].links, (QList<std::pair<QString, QString>> {{u"Hamilton"_s, u"Parker"_s}}));
     QCOMPARE(s[13].groups.size(), 2);
     QCOMPARE(s[13].links,
-             (QList<std::pair<QString, QString>>{{u"Alford"_s, u"Parker"_s}, {u"Bolden"_s, u"Powell"_s}}));
+             (QList<std::pair<QString, QString>> {{u"Alford"_s, u"Parker"_s}, {u"Bolden"_s, u"Powell"_s}}));
     QCOMPARE(s[14].kind, Kind::Heal);
     QCOMPARE(s[15].kind, Kind::Clear);
     QCOMPARE(s[16].ms, 250);
@@ -130,7 +130,7 @@ void tst_ScenarioFile::parsesEveryStepKind()
     QCOMPARE(s[19].check, ScenarioStep::Check::Agree);
     QCOMPARE(s[20].check, ScenarioStep::Check::Stale);
     QCOMPARE(s[20].windowMs, 1000);
-    QCOMPARE(scenario->clients(), QList<QByteArray>{"kiwi.cs.ucla.edu"});
+    QCOMPARE(scenario->clients(), QList<QByteArray> {"kiwi.cs.ucla.edu"});
 }
 
 void tst_ScenarioFile::timing()
@@ -157,20 +157,20 @@ void tst_ScenarioFile::partitionPresets()
     QCOMPARE(scenario.steps.size(), 3);
     // Parker is the one node whose loss splits Alford's herd.
     QCOMPARE(scenario.steps[0].links,
-             (Links{{u"Alford"_s, u"Parker"_s}, {u"Bolden"_s, u"Parker"_s}, {u"Hamilton"_s, u"Parker"_s}}));
+             (Links {{u"Alford"_s, u"Parker"_s}, {u"Bolden"_s, u"Parker"_s}, {u"Hamilton"_s, u"Parker"_s}}));
     // Hamilton and Parker against the rest.
-    QCOMPARE(scenario.steps[1].links, (Links{{u"Alford"_s, u"Parker"_s}, {u"Bolden"_s, u"Parker"_s}}));
+    QCOMPARE(scenario.steps[1].links, (Links {{u"Alford"_s, u"Parker"_s}, {u"Bolden"_s, u"Parker"_s}}));
     QCOMPARE(scenario.steps[2].links, Partition::majoritiesRing(scenario.herd));
 }
 
 void tst_ScenarioFile::herdSources()
 {
     // Inline, with the scenario's resync overriding the herd's own switch.
-    Scenario inlineHerd
-        = parsed(R"({"name": "i", "resync": false, "herd": {"nodes": {"X": {"port": 0}}, "resync": true},
+    Scenario inlineHerd =
+        parsed(R"({"name": "i", "resync": false, "herd": {"nodes": {"X": {"port": 0}}, "resync": true},
                                      "steps": [{"do": "kill", "node": "X"}]})");
     QCOMPARE(inlineHerd.herdSource, u"inline"_s);
-    QCOMPARE(inlineHerd.herd.nodeNames(), QStringList{u"X"_s});
+    QCOMPARE(inlineHerd.herd.nodeNames(), QStringList {u"X"_s});
     QCOMPARE(inlineHerd.resync, std::optional<bool>(false));
     QVERIFY(!inlineHerd.herd.resync);
 
@@ -213,10 +213,10 @@ void tst_ScenarioFile::badFiles_data()
     QTest::addColumn<QByteArray>("json");
     QTest::addColumn<QString>("error");
     const QString nodes = u"(nodes: Alford, Bolden, Hamilton, Parker, Powell)"_s;
-    const QString kinds
-        = u"iamat, whatsat, kill, restart, cut, restore, delay, flaky, skew, partition, heal, clear, wait, expect"_s;
-    const QByteArray kiwi
-        = R"({"do": "iamat", "node": "Alford", "client": "kiwi", "position": "+34.068930-118.445127"}, )";
+    const QString kinds =
+        u"iamat, whatsat, kill, restart, cut, restore, delay, flaky, skew, partition, heal, clear, wait, expect"_s;
+    const QByteArray kiwi =
+        R"({"do": "iamat", "node": "Alford", "client": "kiwi", "position": "+34.068930-118.445127"}, )";
     auto row = [](const char *name, const QByteArray &json, const QString &error) {
         QTest::newRow(name) << json << error;
     };

@@ -51,7 +51,6 @@ public:
     std::optional<bool> verdict;
 };
 
-
 } // namespace
 
 class tst_ScenarioRunner : public QObject
@@ -173,9 +172,9 @@ void tst_ScenarioRunner::runnerPasses()
     // "now" is the node's own clock: A's AT diff is tiny although its clock
     // runs 5 s ahead, and B's later report is older by client time, so the
     // herd keeps A's.
-    const QRegularExpressionMatch skewed
-        = QRegularExpression(u"^answered AT A \\+0\\.\\d{9} lime \\+34-118 (\\d+\\.\\d{9})$"_s)
-              .match(r[19].outcome);
+    const QRegularExpressionMatch skewed =
+        QRegularExpression(u"^answered AT A \\+0\\.\\d{9} lime \\+34-118 (\\d+\\.\\d{9})$"_s)
+            .match(r[19].outcome);
     QVERIFY2(skewed.hasMatch(), qPrintable(r[19].outcome));
     qint64 sentNs = 0;
     QVERIFY(parseTime(skewed.captured(1).toLatin1(), &sentNs));
@@ -196,7 +195,7 @@ void tst_ScenarioRunner::runnerPasses()
     QCOMPARE(herd->node(u"B"_s)->store().find("kiwi")->timeNs, 2'000'000'000'000'000'000LL);
     QVERIFY(herd->node(u"C"_s)->isRunning());
     for (const auto &[from, to] :
-         {std::pair{u"A"_s, u"B"_s}, std::pair{u"B"_s, u"C"_s}, std::pair{u"C"_s, u"B"_s}}) {
+         {std::pair {u"A"_s, u"B"_s}, std::pair {u"B"_s, u"C"_s}, std::pair {u"C"_s, u"B"_s}}) {
         QVERIFY(!herd->cluster()->isLinkCut(from, to));
         QCOMPARE(herd->cluster()->linkDelay(from, to), 0);
         QCOMPARE(herd->cluster()->linkJitter(from, to), 0);
@@ -323,7 +322,7 @@ void tst_ScenarioRunner::stepPausesAndResumes()
     runner.step(); // from idle: start, run step 1, pause
     QVERIFY(runner.isPaused());
     QVERIFY(stepFinished.wait(Timeout));
-    QCOMPARE(recorder.order, (QStringList{u"S0"_s, u"F0"_s}));
+    QCOMPARE(recorder.order, (QStringList {u"S0"_s, u"F0"_s}));
     QVERIFY(runner.isPaused());
     QCOMPARE(runner.currentStep(), -1);
     QCOMPARE(runner.nextStep(), 1);
@@ -334,7 +333,7 @@ void tst_ScenarioRunner::stepPausesAndResumes()
 
     runner.step(); // step 2 at once, although it is due at 300 ms
     QVERIFY(stepFinished.wait(Timeout));
-    QCOMPARE(recorder.order, (QStringList{u"S0"_s, u"F0"_s, u"S1"_s, u"F1"_s}));
+    QCOMPARE(recorder.order, (QStringList {u"S0"_s, u"F0"_s, u"S1"_s, u"F1"_s}));
     QVERIFY(runner.isPaused());
     // The clock jumped to the step's own time, so later "at"s keep their meaning.
     QVERIFY2(recorder.results[1].startedMs >= 300 && recorder.results[1].startedMs < 300 + 1000,
@@ -344,8 +343,8 @@ void tst_ScenarioRunner::stepPausesAndResumes()
     QVERIFY(!runner.isPaused());
     QVERIFY(finished.wait(Timeout));
     QCOMPARE(recorder.order,
-             (QStringList{u"S0"_s, u"F0"_s, u"S1"_s, u"F1"_s, u"S2"_s, u"F2"_s, u"S3"_s, u"F3"_s}));
-    QCOMPARE(recorder.pauses, (QList<bool>{true, false}));
+             (QStringList {u"S0"_s, u"F0"_s, u"S1"_s, u"F1"_s, u"S2"_s, u"F2"_s, u"S3"_s, u"F3"_s}));
+    QCOMPARE(recorder.pauses, (QList<bool> {true, false}));
     QCOMPARE(recorder.verdict, std::optional<bool>(true));
     // Finished: stepping and resuming do nothing more.
     runner.step();
@@ -371,7 +370,7 @@ void tst_ScenarioRunner::pauseHoldsTheNextStep()
     runner.start();
     QVERIFY(stepStarted.wait(Timeout));
     QVERIFY(runner.isPaused());
-    QTRY_COMPARE_WITH_TIMEOUT(recorder.order, (QStringList{u"S0"_s, u"F0"_s}), Timeout);
+    QTRY_COMPARE_WITH_TIMEOUT(recorder.order, (QStringList {u"S0"_s, u"F0"_s}), Timeout);
     QVERIFY(recorder.results[0].elapsedMs >= 100); // the wait ran its course
     QVERIFY(!stepStarted.wait(300));
     runner.resume();
@@ -438,7 +437,7 @@ void tst_ScenarioRunner::report()
     for (const ScenarioStep &step : kinds.steps)
         described.append(ScenarioReport::describe(step));
     QCOMPARE(described,
-             (QStringList{
+             (QStringList {
                  u"iamat kiwi at Alford (+34-118, time 1700000000.5)"_s,
                  u"whatsat kiwi 10 5 at Parker (expect \"Bel Air\" in the reply)"_s,
                  u"whatsat kiwi 60 5 at Parker (expect \"? ...\")"_s,

@@ -39,14 +39,20 @@ void tst_SessionHalfClose::halfClose_data()
     QTest::addColumn<QByteArray>("sent");
     QTest::addColumn<QByteArray>("expected");
 
-    QTest::newRow("last line without newline") << "HELLO there"_ba << "? HELLO there\n"_ba;
+    QTest::newRow("last line without newline") << "HELLO there"_ba
+                                               << "? HELLO there\n"_ba;
     // Ended by the half-close, not by "\r\n": the "\r" is part of the line.
-    QTest::newRow("last line ends in CR") << "HELLO\r"_ba << "? HELLO\r\n"_ba;
-    QTest::newRow("complete line") << "HELLO\n"_ba << "? HELLO\n"_ba;
-    QTest::newRow("two lines, last partial") << "ONE\nTWO"_ba << "? ONE\n? TWO\n"_ba;
-    QTest::newRow("unknown client, partial") << "WHATSAT nobody 10 5"_ba << "? WHATSAT nobody 10 5\n"_ba;
+    QTest::newRow("last line ends in CR") << "HELLO\r"_ba
+                                          << "? HELLO\r\n"_ba;
+    QTest::newRow("complete line") << "HELLO\n"_ba
+                                   << "? HELLO\n"_ba;
+    QTest::newRow("two lines, last partial") << "ONE\nTWO"_ba
+                                             << "? ONE\n? TWO\n"_ba;
+    QTest::newRow("unknown client, partial") << "WHATSAT nobody 10 5"_ba
+                                             << "? WHATSAT nobody 10 5\n"_ba;
     QTest::newRow("nothing at all") << QByteArray() << QByteArray();
-    QTest::newRow("only white space, partial") << " \t"_ba << "?  \t\n"_ba;
+    QTest::newRow("only white space, partial") << " \t"_ba
+                                               << "?  \t\n"_ba;
 }
 
 void tst_SessionHalfClose::halfClose()
@@ -143,7 +149,7 @@ void tst_SessionHalfClose::halfCloseWaitsForPendingWhatsat()
     client.send("WHATSAT kiwi 10 3\nWHATSAT kiwi 5 1\nHELLO"_ba);
     client.shutdownWrite();
     // "HELLO" has no newline: the node has seen it only after reading EOF.
-    QTRY_COMPARE_WITH_TIMEOUT(eventLines(EventKind::LineInvalid), QList<QByteArray>{"HELLO"_ba}, Wait);
+    QTRY_COMPARE_WITH_TIMEOUT(eventLines(EventKind::LineInvalid), QList<QByteArray> {"HELLO"_ba}, Wait);
     QCOMPARE(places.pending(), 2);
     QCoreApplication::processEvents();
     QVERIFY(!client.atEof());

@@ -57,16 +57,22 @@ void tst_SessionIamat::iamatReply_data()
     QTest::newRow("half a second ahead") << plain << kiwi << pos << Ns / 2 << 9 << QByteArray();
     QTest::newRow("spec's 2021 time") << plain << kiwi << pos << qint64(0) << 0 << "1621464827.959498503"_ba;
     QTest::newRow("time 0") << plain << kiwi << pos << qint64(0) << 0 << "0"_ba;
-    QTest::newRow("time with leading zeros kept") << plain << kiwi << pos << qint64(0) << 0 << "0001621464827.5"_ba;
-    QTest::newRow("CRLF ending") << "IAMAT <id> <pos> <time>\r\n"_ba << kiwi << pos << qint64(0) << 9 << QByteArray();
+    QTest::newRow("time with leading zeros kept")
+        << plain << kiwi << pos << qint64(0) << 0 << "0001621464827.5"_ba;
+    QTest::newRow("CRLF ending") << "IAMAT <id> <pos> <time>\r\n"_ba << kiwi << pos << qint64(0) << 9
+                                 << QByteArray();
     QTest::newRow("tabs, FF, VT, leading and trailing")
         << "\t\f IAMAT\v<id>\t\t<pos> \f<time> \v\r\n"_ba << kiwi << pos << qint64(0) << 9 << QByteArray();
     QTest::newRow("odd id: UTF-8") << plain << "клиент😀"_ba << pos << qint64(0) << 9 << QByteArray();
-    QTest::newRow("odd id: punctuation") << plain << "?\"{}[]\\<>;'|&%$#"_ba << pos << qint64(0) << 9 << QByteArray();
+    QTest::newRow("odd id: punctuation")
+        << plain << "?\"{}[]\\<>;'|&%$#"_ba << pos << qint64(0) << 9 << QByteArray();
     QTest::newRow("odd id: WHATSAT") << plain << "WHATSAT"_ba << pos << qint64(0) << 9 << QByteArray();
-    QTest::newRow("odd id: 2000 bytes") << plain << QByteArray(2000, 'i') << pos << qint64(0) << 9 << QByteArray();
-    QTest::newRow("position: poles and date line") << plain << kiwi << "-90.000+180.0"_ba << qint64(0) << 9 << QByteArray();
-    QTest::newRow("position: leading zeros kept") << plain << kiwi << "+034.50-0118.250000"_ba << qint64(0) << 9 << QByteArray();
+    QTest::newRow("odd id: 2000 bytes")
+        << plain << QByteArray(2000, 'i') << pos << qint64(0) << 9 << QByteArray();
+    QTest::newRow("position: poles and date line")
+        << plain << kiwi << "-90.000+180.0"_ba << qint64(0) << 9 << QByteArray();
+    QTest::newRow("position: leading zeros kept")
+        << plain << kiwi << "+034.50-0118.250000"_ba << qint64(0) << 9 << QByteArray();
     QTest::newRow("position: integers") << plain << kiwi << "+34-118"_ba << qint64(0) << 9 << QByteArray();
 }
 
@@ -91,8 +97,8 @@ void tst_SessionIamat::iamatReply()
         clientNs = truncated(before + offsetNs, digits);
     } else {
         const QList<QByteArray> parts = time.split('.');
-        clientNs = parts[0].toLongLong() * Ns
-                   + (parts.size() > 1 ? parts[1].leftJustified(9, '0').toLongLong() : 0);
+        clientNs =
+            parts[0].toLongLong() * Ns + (parts.size() > 1 ? parts[1].leftJustified(9, '0').toLongLong() : 0);
     }
     QByteArray request = format;
     request.replace("<id>", clientId).replace("<pos>", position).replace("<time>", time);
@@ -116,7 +122,8 @@ void tst_SessionIamat::iamatReply()
     QVERIFY2(diffNs, diff.constData());
     QVERIFY2(*diffNs >= before - clientNs && *diffNs <= after - clientNs,
              qPrintable(u"diff %1 outside [%2, %3]"_s.arg(QString::fromLatin1(diff))
-                            .arg(before - clientNs).arg(after - clientNs)));
+                            .arg(before - clientNs)
+                            .arg(after - clientNs)));
     if (offsetNs > 0 && fixedTime.isEmpty())
         QVERIFY(diff.startsWith('-'));
 
@@ -137,8 +144,8 @@ void tst_SessionIamat::olderIamatAnsweredNotStored()
     const QByteArray older = timeText(now - 10 * Ns, 9);
 
     client->send(iamatLine("k", "+10+20", newer) + '\n');
-    client->send(iamatLine("k", "+11+21", older) + '\n');      // older: not stored
-    client->send(iamatLine("k", "+12+22", newer) + '\n');      // same time: not newer either
+    client->send(iamatLine("k", "+11+21", older) + '\n'); // older: not stored
+    client->send(iamatLine("k", "+12+22", newer) + '\n'); // same time: not newer either
     client->send("WHATSAT k 1 1\n"_ba);
     QVERIFY(client->waitForText("\n\n", 1, Wait));
     const QList<QByteArray> lines = client->lines();
@@ -181,12 +188,12 @@ void tst_SessionIamat::eventsForLines()
     const QByteArray whatsatReply = all.sliced(atLine.size() + 1, all.size() - atLine.size() - 1 - 7);
 
     QCOMPARE(eventLines(EventKind::LineReceived),
-             (QList<QByteArray>{iamat, "WHATSAT ev 10 2"_ba, "NOPE"_ba}));
+             (QList<QByteArray> {iamat, "WHATSAT ev 10 2"_ba, "NOPE"_ba}));
     // Sent lines without their final newline(s).
     QCOMPARE(eventLines(EventKind::LineSent),
-             (QList<QByteArray>{atLine, whatsatReply.chopped(2), "? NOPE"_ba}));
-    QCOMPARE(eventLines(EventKind::LineInvalid), QList<QByteArray>{"NOPE"_ba});
-    QCOMPARE(eventLines(EventKind::RecordStored), QList<QByteArray>{atLine});
+             (QList<QByteArray> {atLine, whatsatReply.chopped(2), "? NOPE"_ba}));
+    QCOMPARE(eventLines(EventKind::LineInvalid), QList<QByteArray> {"NOPE"_ba});
+    QCOMPARE(eventLines(EventKind::RecordStored), QList<QByteArray> {atLine});
     for (const Event &e : std::as_const(m_events)) {
         QCOMPARE(e.node, QString::fromLatin1(NodeName));
         QVERIFY(e.timeNs > 0);

@@ -75,7 +75,8 @@ void tst_SessionInput::invalidLines_data()
     row("CRLF ending stripped", "HELLO there"_ba, crlf);
     row("leading and trailing white space kept", "  \tHELLO  \f"_ba, lf);
     row("CR inside kept", "HEL\rLO"_ba, crlf);
-    QTest::newRow("CR CR LF: one CR kept") << "HELLO\r\r\n"_ba << "HELLO\r"_ba;
+    QTest::newRow("CR CR LF: one CR kept") << "HELLO\r\r\n"_ba
+                                           << "HELLO\r"_ba;
 }
 
 void tst_SessionInput::invalidLines()
@@ -89,7 +90,7 @@ void tst_SessionInput::invalidLines()
     client->send(sent);
     QVERIFY(client->waitForLines(1, Wait));
     QCOMPARE(client->received(), "? " + echo + '\n');
-    QCOMPARE(eventLines(EventKind::LineInvalid), QList<QByteArray>{echo});
+    QCOMPARE(eventLines(EventKind::LineInvalid), QList<QByteArray> {echo});
 
     // The connection stays open and keeps serving.
     QVERIFY(client->isConnected());
@@ -140,7 +141,7 @@ void tst_SessionInput::oneLineByteByByte()
     QVERIFY(client.waitForLines(1, Wait));
     QCOMPARE(withoutDiff(client.lines().constFirst()),
              "AT Alford <diff> bytewise +34.068930-118.445127 " + t);
-    QCOMPARE(eventLines(EventKind::LineReceived), QList<QByteArray>{line.chopped(2)});
+    QCOMPARE(eventLines(EventKind::LineReceived), QList<QByteArray> {line.chopped(2)});
 
     // A WHATSAT split at every byte, too.
     client.clear();
@@ -164,8 +165,7 @@ void tst_SessionInput::megabyteLineWithoutNewline()
     client->send(huge);
 
     // Either "? " + a cut copy, or the connection closed.
-    QVERIFY(client->waitUntil([&] { return client->received().contains('\n') || client->atEof(); },
-                              Wait));
+    QVERIFY(client->waitUntil([&] { return client->received().contains('\n') || client->atEof(); }, Wait));
     const bool answered = client->received().contains('\n');
     if (answered) {
         QCOMPARE(client->lines().size(), 1);
@@ -202,16 +202,15 @@ void tst_SessionInput::lineLengthLimit_data()
 
     const QByteArray x64(64, 'x');
     const QByteArray x65(65, 'x');
-    QTest::newRow("exactly the limit") << x64 + '\n' << QList<QByteArray>{"? " + x64};
-    QTest::newRow("one past the limit") << x65 + '\n' << QList<QByteArray>{"? " + x64};
-    QTest::newRow("far past, in one write") << QByteArray(5000, 'x') + '\n' << QList<QByteArray>{"? " + x64};
-    QTest::newRow("too long then valid, one write")
-        << QByteArray(300, 'x') + "\nHELLO\n" << QList<QByteArray>{"? " + x64, "? HELLO"_ba};
-    QTest::newRow("two too long in one write")
-        << QByteArray(100, 'x') + '\n' + QByteArray(100, 'x') + '\n'
-        << QList<QByteArray>{"? " + x64, "? " + x64};
+    QTest::newRow("exactly the limit") << x64 + '\n' << QList<QByteArray> {"? " + x64};
+    QTest::newRow("one past the limit") << x65 + '\n' << QList<QByteArray> {"? " + x64};
+    QTest::newRow("far past, in one write") << QByteArray(5000, 'x') + '\n' << QList<QByteArray> {"? " + x64};
+    QTest::newRow("too long then valid, one write") << QByteArray(300, 'x') + "\nHELLO\n"
+                                                    << QList<QByteArray> {"? " + x64, "? HELLO"_ba};
+    QTest::newRow("two too long in one write") << QByteArray(100, 'x') + '\n' + QByteArray(100, 'x') + '\n'
+                                               << QList<QByteArray> {"? " + x64, "? " + x64};
     QByteArray iamat64 = "IAMAT " + QByteArray(64 - 6 - 5 - 2, 'i') + " +1+1 1";
-    QTest::newRow("IAMAT of exactly 64 bytes") << iamat64 + '\n' << QList<QByteArray>{"<AT>"_ba};
+    QTest::newRow("IAMAT of exactly 64 bytes") << iamat64 + '\n' << QList<QByteArray> {"<AT>"_ba};
 }
 
 void tst_SessionInput::lineLengthLimit()

@@ -144,7 +144,7 @@ void tst_SessionLimits::unreadRepliesPastLimitDisconnect()
     sockaddr_in address = Herd::Test::loopbackAddress(m_node->port());
     QCOMPARE(::connect(fd, reinterpret_cast<sockaddr *>(&address), sizeof(address)), 0);
     ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
-    sockaddr_in local{};
+    sockaddr_in local {};
     socklen_t length = sizeof(local);
     ::getsockname(fd, reinterpret_cast<sockaddr *>(&local), &length);
     const QString peer = u"127.0.0.1:%1"_s.arg(ntohs(local.sin_port));
@@ -153,18 +153,20 @@ void tst_SessionLimits::unreadRepliesPastLimitDisconnect()
     const QByteArray line = QByteArray(8 * 1024, 'x') + '\n';
     qsizetype offset = 0;
     bool sendFailed = false;
-    const bool refused = QTest::qWaitFor([&] {
-        while (!sendFailed) {
-            const ssize_t n = ::send(fd, line.constData() + offset, size_t(line.size() - offset),
-                                     MSG_NOSIGNAL);
-            if (n < 0) {
-                sendFailed = errno != EAGAIN && errno != EWOULDBLOCK;
-                break;
+    const bool refused = QTest::qWaitFor(
+        [&] {
+            while (!sendFailed) {
+                const ssize_t n =
+                    ::send(fd, line.constData() + offset, size_t(line.size() - offset), MSG_NOSIGNAL);
+                if (n < 0) {
+                    sendFailed = errno != EAGAIN && errno != EWOULDBLOCK;
+                    break;
+                }
+                offset = (offset + n) % line.size();
             }
-            offset = (offset + n) % line.size();
-        }
-        return !refusals(u"limits.maxPendingReplyBytes"_s).isEmpty();
-    }, 10 * Wait);
+            return !refusals(u"limits.maxPendingReplyBytes"_s).isEmpty();
+        },
+        10 * Wait);
     QVERIFY(refused);
     QCOMPARE(refusals(u"limits.maxPendingReplyBytes"_s)[0].peer, peer);
     QTRY_COMPARE_WITH_TIMEOUT(m_node->clientCount(), 0, Wait);

@@ -138,8 +138,8 @@ void tst_SessionWhatsat::pipelinedOrderWithSlowPlaces()
     const auto client = connectClient();
     QVERIFY(client);
     const QByteArray t = nowText();
-    client->send(iamatLine("a", "+34-118", t) + "\nWHATSAT a 10 2\nbogus\n"
-                 + iamatLine("b", "+35-119", t) + "\nWHATSAT a 20 1\nWHATSAT nobody 1 1\n");
+    client->send(iamatLine("a", "+34-118", t) + "\nWHATSAT a 10 2\nbogus\n" + iamatLine("b", "+35-119", t)
+                 + "\nWHATSAT a 20 1\nWHATSAT nobody 1 1\n");
     QTRY_COMPARE_WITH_TIMEOUT(events(EventKind::LineReceived).size(), 6, Wait);
     QCOMPARE(places.pending(), 2);
     QVERIFY(client->waitForLines(1, Wait));

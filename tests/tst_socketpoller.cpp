@@ -50,8 +50,7 @@ struct Pair
     void drain() const
     {
         char buffer[64];
-        while (::read(mine, buffer, sizeof buffer) > 0) {
-        }
+        while (::read(mine, buffer, sizeof buffer) > 0) {}
     }
 };
 

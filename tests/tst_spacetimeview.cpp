@@ -34,8 +34,8 @@ constexpr int Timeout = 10'000;
 
 QByteArray atLine(const QByteArray &origin, const QByteArray &client, int seconds)
 {
-    return "AT " + origin + " +0.000100000 " + client + " +34.068930-118.445127 " + QByteArray::number(seconds)
-           + ".000000000";
+    return "AT " + origin + " +0.000100000 " + client + " +34.068930-118.445127 "
+        + QByteArray::number(seconds) + ".000000000";
 }
 
 Event sent(qint64 t, const QString &from, const QString &to, const QByteArray &line)
@@ -273,7 +273,8 @@ void TestSpaceTimeView::ringIsBounded()
         history.addEvent(sent(i * 10, u"A"_s, u"B"_s, line));
         if (i % 2 == 0) // half of them arrive
             history.addEvent(received(i * 10 + 5, u"B"_s, u"A"_s, line));
-        history.addEvent(received(i * 10 + 6, u"A"_s, u"x:1"_s, "IAMAT c +34.068930-118.445127 " + QByteArray::number(i)));
+        history.addEvent(
+            received(i * 10 + 6, u"A"_s, u"x:1"_s, "IAMAT c +34.068930-118.445127 " + QByteArray::number(i)));
     }
     QCOMPARE(history.messages().size(), size_t(50));
     QCOMPARE(history.marks().size(), size_t(20));
@@ -291,8 +292,10 @@ void TestSpaceTimeView::realHerdFloodBecomesArrows()
     // each forward it to the other, who already has it (stale).
     Herd::Test::HerdFixture herd;
     QString error;
-    const QStringList names{u"A"_s, u"B"_s, u"C"_s};
-    QVERIFY2(herd.start(Herd::Test::HerdFixture::config(names, {{u"A"_s, u"B"_s}, {u"B"_s, u"C"_s}, {u"A"_s, u"C"_s}}), &error),
+    const QStringList names {u"A"_s, u"B"_s, u"C"_s};
+    QVERIFY2(herd.start(Herd::Test::HerdFixture::config(
+                            names, {{u"A"_s, u"B"_s}, {u"B"_s, u"C"_s}, {u"A"_s, u"C"_s}}),
+                        &error),
              qPrintable(error));
     QVERIFY(herd.waitForLinks(Timeout));
     SpaceTimeView view(names);
@@ -330,7 +333,7 @@ void TestSpaceTimeView::realHerdFloodBecomesArrows()
     }
     QCOMPARE(stored, 2);
     QCOMPARE(dropped, 2);
-    QCOMPARE(directions, (QSet<QString>{u"A>B"_s, u"A>C"_s, u"B>C"_s, u"C>B"_s}));
+    QCOMPARE(directions, (QSet<QString> {u"A>B"_s, u"A>C"_s, u"B>C"_s, u"C>B"_s}));
     // The stored ones left A; the stale ones crossed between B and C.
     for (const SpaceTimeMessage &message : history.messages()) {
         if (!message.resync)
@@ -339,10 +342,9 @@ void TestSpaceTimeView::realHerdFloodBecomesArrows()
     QCOMPARE(history.marks().size(), size_t(1));
     QCOMPARE(history.marks().front().node, u"A"_s);
     // Only SYNC lines sent before the view was connected lack their send.
-    const auto resyncArrivals = std::count_if(history.messages().cbegin(), history.messages().cend(),
-                                              [](const SpaceTimeMessage &message) {
-                                                  return message.resync && !message.sendSeen;
-                                              });
+    const auto resyncArrivals =
+        std::count_if(history.messages().cbegin(), history.messages().cend(),
+                      [](const SpaceTimeMessage &message) { return message.resync && !message.sendSeen; });
     QCOMPARE(history.unmatchedReceives(), int(resyncArrivals));
 }
 
@@ -385,8 +387,8 @@ void TestSpaceTimeView::clickingAnArrowSelectsItsUpdate()
     QCOMPARE(selection.client, QByteArray("kiwi"));
     // Every hop of kiwi's update, and not pear's.
     QCOMPARE(selection.hops.size(), 2);
-    QVERIFY(selection.hops.contains(std::pair{u"A"_s, u"B"_s}));
-    QVERIFY(selection.hops.contains(std::pair{u"B"_s, u"C"_s}));
+    QVERIFY(selection.hops.contains(std::pair {u"A"_s, u"B"_s}));
+    QVERIFY(selection.hops.contains(std::pair {u"B"_s, u"C"_s}));
     QCOMPARE(view.selectedMessage(), second.id);
 
     // Empty space clears it.
@@ -430,9 +432,9 @@ void TestSpaceTimeView::emphasisFollowsNodeAndLink()
         return result;
     };
     view.setEmphasis(u"B"_s);
-    QCOMPARE(emphasised(), (QStringList{u"A>B"_s, u"B>C"_s}));
+    QCOMPARE(emphasised(), (QStringList {u"A>B"_s, u"B>C"_s}));
     view.setEmphasis(u"A"_s, u"C"_s);
-    QCOMPARE(emphasised(), (QStringList{u"C>A"_s}));
+    QCOMPARE(emphasised(), (QStringList {u"C>A"_s}));
     view.setEmphasis({});
     QVERIFY(emphasised().isEmpty());
 }
@@ -441,7 +443,7 @@ void TestSpaceTimeView::busyStreamIsDrawnSimplified()
 {
     // Thousands of messages in a moment: the view says it is busy, and the
     // canvas takes its batched path for all of them.
-    const QStringList nodes{u"A"_s, u"B"_s, u"C"_s};
+    const QStringList nodes {u"A"_s, u"B"_s, u"C"_s};
     SpaceTimeView view(nodes);
     view.resize(900, 260);
     view.show();

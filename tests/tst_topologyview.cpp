@@ -161,7 +161,8 @@ void TestTopologyView::automaticLayoutForFreshHerd()
 void TestTopologyView::automaticLayoutAlone()
 {
     QCOMPARE(HerdUi::automaticLayout({}, {}).size(), 0);
-    QCOMPARE(HerdUi::automaticLayout({u"Lone"_s}, {}), (QHash<QString, QPointF>{{u"Lone"_s, QPointF(0, 0)}}));
+    QCOMPARE(HerdUi::automaticLayout({u"Lone"_s}, {}),
+             (QHash<QString, QPointF> {{u"Lone"_s, QPointF(0, 0)}}));
 
     for (const int size : {5, 8, 12}) {
         // Listed even nodes first: in that order every link of the ring
@@ -174,16 +175,17 @@ void TestTopologyView::automaticLayoutAlone()
         QList<std::pair<QString, QString>> links;
         for (int i = 0; i < size; ++i)
             links.append({u"N%1"_s.arg(i), u"N%1"_s.arg((i + 1) % size)});
-        const QHash<QString, QPointF> positions
-            = HerdUi::automaticLayout(names, links + QList{std::pair{u"N0"_s, u"Stranger"_s}});
-        QCOMPARE(positions.size(), size); // the stranger is not placed
+        const QHash<QString, QPointF> positions =
+            HerdUi::automaticLayout(names, links + QList {std::pair {u"N0"_s, u"Stranger"_s}});
+        QCOMPARE(positions.size(), size);                           // the stranger is not placed
         QCOMPARE(HerdUi::automaticLayout(names, links), positions); // nor does its link count
-        const double bound = 100.0 * size; // around the origin, not flung far off
+        const double bound = 100.0 * size;                          // around the origin, not flung far off
         for (const QString &name : std::as_const(names)) {
             QVERIFY(std::abs(positions[name].x()) <= bound && std::abs(positions[name].y()) <= bound);
             for (const QString &other : std::as_const(names)) {
                 const QPointF d = positions[name] - positions[other];
-                QVERIFY2(name == other || std::abs(d.x()) > Style::kNodeWidth || std::abs(d.y()) > Style::kNodeHeight,
+                QVERIFY2(name == other || std::abs(d.x()) > Style::kNodeWidth
+                             || std::abs(d.y()) > Style::kNodeHeight,
                          qPrintable(name + u" overlaps "_s + other));
             }
         }
@@ -194,7 +196,8 @@ void TestTopologyView::automaticLayoutAlone()
                 if (a == c || a == d || b == c || b == d)
                     continue;
                 const QLineF first(positions[a], positions[b]);
-                QVERIFY2(first.intersects(QLineF(positions[c], positions[d]), nullptr) != QLineF::BoundedIntersection,
+                QVERIFY2(first.intersects(QLineF(positions[c], positions[d]), nullptr)
+                             != QLineF::BoundedIntersection,
                          qPrintable(a + u'-' + b + u" crosses "_s + c + u'-' + d));
             }
         }
@@ -234,7 +237,8 @@ void TestTopologyView::killedNodeLooksKilled()
     QVERIFY(link->labelText().isEmpty() || !link->labelText().contains(u"cut"));
     QVERIFY(m_cluster->restart(u"Parker"_s));
     QTRY_VERIFY(view->nodeItem(u"Parker"_s)->isRunning());
-    QTRY_VERIFY_WITH_TIMEOUT(link->look(true) == Style::LinkLook::Up && link->look(false) == Style::LinkLook::Up, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        link->look(true) == Style::LinkLook::Up && link->look(false) == Style::LinkLook::Up, 10000);
 }
 
 void TestTopologyView::cutLinkLooksCut()
@@ -283,7 +287,7 @@ void TestTopologyView::positionsRoundTrip()
     // Through the herd file: a config with these positions opens the same.
     HerdConfig config = m_cluster->config();
     for (Herd::NodeConfig &node : config.nodes)
-        node.position = std::pair{moved.value(node.name).x(), moved.value(node.name).y()};
+        node.position = std::pair {moved.value(node.name).x(), moved.value(node.name).y()};
     QString error;
     const std::optional<HerdConfig> reloaded = HerdConfig::fromJson(config.toJson(), &error);
     QVERIFY2(reloaded, qPrintable(error));
@@ -316,7 +320,8 @@ void TestTopologyView::burstSwitchesToAggregation()
     // Memory stays bounded whatever the rate.
     QVERIFY(view->tokensInFlight() <= HerdUi::FloodAnimator::kMaxQueued);
     // Links show their traffic.
-    QTRY_VERIFY_WITH_TIMEOUT(view->linkItem(u"Alford"_s, u"Parker"_s)->label()->text().contains(u"/s"_s), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(view->linkItem(u"Alford"_s, u"Parker"_s)->label()->text().contains(u"/s"_s),
+                             5000);
     qInfo("frame cost while aggregating: %.3f ms", view->meanFrameCostMs());
     // And it goes back to tokens when the rate falls.
     QTRY_VERIFY_WITH_TIMEOUT(!view->isAggregating(), 15000);

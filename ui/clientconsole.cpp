@@ -19,7 +19,8 @@
 namespace HerdUi {
 
 ClientConsole::ClientConsole(Herd::Cluster *cluster, QWidget *parent)
-    : QWidget(parent), m_cluster(cluster)
+    : QWidget(parent)
+    , m_cluster(cluster)
 {
     m_nodes = new QComboBox(this);
     for (const Herd::Node *node : cluster->nodes())
@@ -127,23 +128,27 @@ void ClientConsole::ensureConnected()
     });
     connect(m_socket, &QTcpSocket::readyRead, this, &ClientConsole::onReadyRead);
     connect(m_socket, &QTcpSocket::errorOccurred, this, [this] {
-        append(QStringLiteral("✗ %1: %2").arg(m_connectedTo, m_socket->errorString()), QStringLiteral("#b3261e"));
+        append(QStringLiteral("✗ %1: %2").arg(m_connectedTo, m_socket->errorString()),
+               QStringLiteral("#b3261e"));
         m_pending.clear();
     });
     const Herd::Node *node = m_cluster->node(target);
-    m_socket->connectToHost(node ? node->settings().host : QStringLiteral("127.0.0.1"), node ? node->port() : 0);
+    m_socket->connectToHost(node ? node->settings().host : QStringLiteral("127.0.0.1"),
+                            node ? node->port() : 0);
 }
 
 void ClientConsole::onReadyRead()
 {
     const QByteArray text = m_socket->readAll();
-    append(QString::fromUtf8(text).trimmed().prepend(u"← " + m_connectedTo + u":\n"), QStringLiteral("#1b5e20"));
+    append(QString::fromUtf8(text).trimmed().prepend(u"← " + m_connectedTo + u":\n"),
+           QStringLiteral("#1b5e20"));
     emit replyReceived(text);
 }
 
 void ClientConsole::append(const QString &text, const QString &colour)
 {
-    m_output->appendHtml(QStringLiteral("<pre style=\"color:%1; margin:0\">%2</pre>").arg(colour, text.toHtmlEscaped()));
+    m_output->appendHtml(
+        QStringLiteral("<pre style=\"color:%1; margin:0\">%2</pre>").arg(colour, text.toHtmlEscaped()));
 }
 
 } // namespace HerdUi

@@ -42,13 +42,13 @@ private:
     void append(const QString &text, const QString &colour);
     void onReadyRead();
 
-    Herd::Cluster *m_cluster;          // borrowed
-    QComboBox *m_nodes = nullptr;      // children, owned by the widget tree
+    Herd::Cluster *m_cluster;     // borrowed
+    QComboBox *m_nodes = nullptr; // children, owned by the widget tree
     QLineEdit *m_clientId = nullptr;
     QLineEdit *m_input = nullptr;
     QPlainTextEdit *m_output = nullptr;
-    QTcpSocket *m_socket = nullptr;    // owned (child); one per chosen node
-    QStringList m_pending;             // typed before the connection was up
+    QTcpSocket *m_socket = nullptr; // owned (child); one per chosen node
+    QStringList m_pending;          // typed before the connection was up
     QString m_connectedTo;
 };
 

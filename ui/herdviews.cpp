@@ -36,7 +36,7 @@ HerdViews::HerdViews(Herd::Cluster *cluster, Herd::HerdStats *stats, QWidget *pa
 
     // Plots and the inspector would otherwise claim half the screen's width
     // as their minimum; they lay out fine narrower.
-    for (QWidget *page : std::initializer_list<QWidget *>{m_plots, m_inspector, m_scenarioPanel})
+    for (QWidget *page : std::initializer_list<QWidget *> {m_plots, m_inspector, m_scenarioPanel})
         page->setMinimumWidth(320);
     m_tabs = new QTabWidget(this);
     m_tabs->addTab(m_knowledge, tr("What Nodes Know"));

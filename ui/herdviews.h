@@ -7,7 +7,7 @@ namespace Herd {
 class Cluster;
 class HerdStats;
 struct Scenario;
-}
+} // namespace Herd
 
 class QTabWidget;
 

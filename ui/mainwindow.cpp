@@ -39,7 +39,8 @@ constexpr int StatusIntervalMs = 500;
 
 } // namespace
 
-MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent)
 {
     setWindowTitle(tr("Herd"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/herd.svg")));
@@ -68,25 +69,33 @@ void MainWindow::buildActions()
     auto make = [this](const QString &text, const QKeySequence &shortcut, const QString &tip) {
         auto *action = new QAction(text, this);
         action->setShortcut(shortcut);
-        action->setToolTip(shortcut.isEmpty() ? tip : tip + u" (" + shortcut.toString(QKeySequence::NativeText) + u')');
+        action->setToolTip(
+            shortcut.isEmpty() ? tip : tip + u" (" + shortcut.toString(QKeySequence::NativeText) + u')');
         action->setStatusTip(tip);
         return action;
     };
-    m_openAction = make(tr("&Open Herd File..."), QKeySequence::Open, tr("Run the herd described by a herd file"));
-    m_openScenarioAction
-        = make(tr("Open S&cenario..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O),
-               tr("Run a scenario file: a herd, and timed steps that break it and check it"));
-    m_saveAction = make(tr("&Save Herd File As..."), QKeySequence::SaveAs, tr("Save this herd, with node positions, to a herd file"));
-    m_killAction = make(tr("&Kill Node"), QKeySequence(Qt::Key_K), tr("Kill the selected node: its sockets close and its memory is lost"));
-    m_restartAction = make(tr("&Restart Node"), QKeySequence(Qt::Key_R), tr("Restart the selected node on its port, knowing nothing"));
-    m_pauseAction = make(tr("&Pause Animation"), QKeySequence(Qt::Key_Space), tr("Freeze the animation (the herd keeps running)"));
+    m_openAction =
+        make(tr("&Open Herd File..."), QKeySequence::Open, tr("Run the herd described by a herd file"));
+    m_openScenarioAction =
+        make(tr("Open S&cenario..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O),
+             tr("Run a scenario file: a herd, and timed steps that break it and check it"));
+    m_saveAction = make(tr("&Save Herd File As..."), QKeySequence::SaveAs,
+                        tr("Save this herd, with node positions, to a herd file"));
+    m_killAction = make(tr("&Kill Node"), QKeySequence(Qt::Key_K),
+                        tr("Kill the selected node: its sockets close and its memory is lost"));
+    m_restartAction = make(tr("&Restart Node"), QKeySequence(Qt::Key_R),
+                           tr("Restart the selected node on its port, knowing nothing"));
+    m_pauseAction = make(tr("&Pause Animation"), QKeySequence(Qt::Key_Space),
+                         tr("Freeze the animation (the herd keeps running)"));
     m_pauseAction->setCheckable(true);
     m_fitAction = make(tr("Zoom to &Fit"), QKeySequence(Qt::Key_F), tr("Show the whole herd"));
-    m_layoutAction = make(tr("Automatic &Layout"), {}, tr("Place every node again, as for a herd file without positions"));
-    m_trafficAction = make(tr("Simulated &Clients"), QKeySequence(Qt::Key_T), tr("Start or stop simulated phones reporting to random nodes"));
+    m_layoutAction =
+        make(tr("Automatic &Layout"), {}, tr("Place every node again, as for a herd file without positions"));
+    m_trafficAction = make(tr("Simulated &Clients"), QKeySequence(Qt::Key_T),
+                           tr("Start or stop simulated phones reporting to random nodes"));
     m_trafficAction->setCheckable(true);
-    m_legendAction
-        = make(tr("&Legend"), QKeySequence(Qt::Key_L), tr("Show or hide the key to the topology's drawing"));
+    m_legendAction =
+        make(tr("&Legend"), QKeySequence(Qt::Key_L), tr("Show or hide the key to the topology's drawing"));
     m_legendAction->setCheckable(true);
     m_legendAction->setChecked(true);
     connect(m_legendAction, &QAction::toggled, this, [this](bool on) {
@@ -233,7 +242,8 @@ void MainWindow::buildViews()
     m_views->topology()->setLegendVisible(m_legendAction->isChecked());
     m_views->topology()->setContextMenus(m_nodeMenu, m_linkMenu, m_backgroundMenu);
     connect(m_cluster.get(), &Herd::Cluster::eventOccurred, this, &MainWindow::onEvent);
-    connect(m_views->topology()->scene(), &QGraphicsScene::selectionChanged, this, &MainWindow::updateActions);
+    connect(m_views->topology()->scene(), &QGraphicsScene::selectionChanged, this,
+            &MainWindow::updateActions);
     connect(m_views->scenarioPanel(), &ScenarioPanel::runAgainRequested, this, [this] {
         if (!m_scenario)
             return;
@@ -282,7 +292,8 @@ bool MainWindow::openHerd(const Herd::HerdConfig &config, QString *error)
     setWindowTitle(tr("Herd — %1").arg(config.name.isEmpty() ? config.nodeNames().join(u", ") : config.name));
     for (QAction *action : m_presetGroup->actions()) {
         const auto preset = Herd::HerdConfig::preset(action->data().toString(), nullptr);
-        action->setChecked(preset && preset->nodeNames() == config.nodeNames() && preset->links == config.links);
+        action->setChecked(preset && preset->nodeNames() == config.nodeNames()
+                           && preset->links == config.links);
     }
     updateActions();
     updateStatus();
@@ -301,9 +312,10 @@ bool MainWindow::openHerdInteractively(const Herd::HerdConfig &config, bool inte
     }
     // Usually another herd (a headless one, say) holds the preset's ports.
     const bool retry = !interactive
-        || QMessageBox::question(this, tr("Port in use"),
-                                 tr("%1\n\nRun this herd on free ports chosen by the system instead?").arg(error))
-               == QMessageBox::Yes;
+        || QMessageBox::question(
+               this, tr("Port in use"),
+               tr("%1\n\nRun this herd on free ports chosen by the system instead?").arg(error))
+            == QMessageBox::Yes;
     if (!retry)
         return false;
     Herd::HerdConfig freePorts = config;
@@ -322,7 +334,7 @@ void MainWindow::takePositionsShown(Herd::HerdConfig &config) const
     const QHash<QString, QPointF> positions = topology()->nodePositions();
     for (Herd::NodeConfig &node : config.nodes) {
         if (const auto it = positions.constFind(node.name); it != positions.cend())
-            node.position = std::pair{it->x(), it->y()};
+            node.position = std::pair {it->x(), it->y()};
     }
 }
 
@@ -341,7 +353,8 @@ bool MainWindow::saveHerdFile(const QString &path, QString *error) const
 
 void MainWindow::openFile()
 {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open Herd File"), {}, tr("Herd files (*.json);;All files (*)"));
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open Herd File"), {},
+                                                      tr("Herd files (*.json);;All files (*)"));
     if (path.isEmpty())
         return;
     QString error;
@@ -396,7 +409,8 @@ void MainWindow::openLab(const QString &name)
 
 void MainWindow::saveFileAs()
 {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Save Herd File"), QStringLiteral("herd.json"), tr("Herd files (*.json)"));
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save Herd File"), QStringLiteral("herd.json"),
+                                                      tr("Herd files (*.json)"));
     if (path.isEmpty())
         return;
     QString error;
@@ -501,7 +515,10 @@ QString MainWindow::statusText() const
                        .arg(clients)
                        .arg(qRound(m_peerRate));
     if (m_simulation->isRunning())
-        text += tr(" · %1 phones at %2/s, %3 sent").arg(m_simulation->clients()).arg(m_simulation->rate()).arg(m_simulation->sent());
+        text += tr(" · %1 phones at %2/s, %3 sent")
+                    .arg(m_simulation->clients())
+                    .arg(m_simulation->rate())
+                    .arg(m_simulation->sent());
     return text;
 }
 

@@ -24,7 +24,7 @@ class HerdStats;
 class PlacesSource;
 class SimulatedClients;
 struct Event;
-}
+} // namespace Herd
 
 namespace HerdUi {
 
@@ -115,7 +115,7 @@ private:
     Herd::HerdStats *m_stats = nullptr;             // owned (child), per herd
     FaultActions *m_faults = nullptr;               // owned (child)
 
-    HerdViews *m_views = nullptr; // owned (central widget), rebuilt per herd
+    HerdViews *m_views = nullptr;             // owned (central widget), rebuilt per herd
     std::optional<Herd::Scenario> m_scenario; // the one shown, for Run Again
 
     QAction *m_killAction = nullptr;
@@ -137,7 +137,7 @@ private:
     QSpinBox *m_trafficRate = nullptr;
     QLabel *m_status = nullptr;
     QTimer m_statusTimer;
-    quint64 m_peerMessages = 0;  // since the last status update
+    quint64 m_peerMessages = 0; // since the last status update
     double m_peerRate = 0;
 };
 

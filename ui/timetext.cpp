@@ -23,7 +23,7 @@ QString localTimeText(qint64 ns)
     const microseconds micros = floor<microseconds>(nanoseconds(ns));
     const milliseconds ms = floor<milliseconds>(micros);
     return QDateTime::fromMSecsSinceEpoch(ms.count(), Qt::LocalTime).toString(u"HH:mm:ss.zzz"_s)
-           + QString::number((micros - ms).count()).rightJustified(3, u'0');
+        + QString::number((micros - ms).count()).rightJustified(3, u'0');
 }
 
 QString msText(double ms)

@@ -28,7 +28,7 @@ struct Probe
     std::uint16_t port = 0;
     std::string in;
     bool inBody = false;
-    bool waiting = false;    // a WHATSAT is in flight
+    bool waiting = false; // a WHATSAT is in flight
     bool converged = false;
     std::int64_t at = 0;
 
@@ -85,7 +85,8 @@ FloodResult floodCheck(const Config &config)
         probes[i].port = config.floodPorts[i];
         probes[i].fd = connectTo(config.host, probes[i].port, true);
         if (probes[i].fd < 0) {
-            std::fprintf(stderr, "herd-load: flood check: cannot connect to port %u\n", unsigned(probes[i].port));
+            std::fprintf(stderr, "herd-load: flood check: cannot connect to port %u\n",
+                         unsigned(probes[i].port));
             result.failed = config.floodSamples;
             return result;
         }
@@ -97,8 +98,8 @@ FloodResult floodCheck(const Config &config)
         const std::string whatsat = "WHATSAT " + id + " 1 1\n";
         const std::int64_t t = realNs();
         char iamat[256];
-        std::snprintf(iamat, sizeof iamat, "IAMAT %s +34.068930-118.445127 %" PRId64 ".%09" PRId64 "\n", id.c_str(),
-                      t / 1'000'000'000, t % 1'000'000'000);
+        std::snprintf(iamat, sizeof iamat, "IAMAT %s +34.068930-118.445127 %" PRId64 ".%09" PRId64 "\n",
+                      id.c_str(), t / 1'000'000'000, t % 1'000'000'000);
         const std::int64_t t0 = monoNs();
         bool ok = probes[0].send(iamat);
         probes[0].waiting = false;

@@ -56,27 +56,40 @@ std::optional<std::vector<std::uint16_t>> parsePorts(const QStringList &values)
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
-    Bench::CommandLine parser("herd-load", QStringLiteral(
-        "Load generator for the herd protocol (IAMAT/WHATSAT) and for any one-line-per-line server (--raw).\n"
-        "Closed loop: each connection keeps --depth requests in flight. Open loop: --rate requests/s in total,\n"
-        "latency measured from each request's scheduled send time (no coordinated omission)."));
+    Bench::CommandLine parser(
+        "herd-load",
+        QStringLiteral(
+            "Load generator for the herd protocol (IAMAT/WHATSAT) and for any one-line-per-line server (--raw).\n"
+            "Closed loop: each connection keeps --depth requests in flight. Open loop: --rate requests/s in total,\n"
+            "latency measured from each request's scheduled send time (no coordinated omission)."));
     const auto host = parser.option("host", "server address (IPv4)", "ADDR", "127.0.0.1");
-    const auto port = parser.option("port", "server port; repeatable or a comma list; connections are spread over them", "PORTS");
-    const auto connections = parser.option("connections", "concurrent connections, 1..10000 (default 100)", "N", "100");
+    const auto port = parser.option(
+        "port", "server port; repeatable or a comma list; connections are spread over them", "PORTS");
+    const auto connections =
+        parser.option("connections", "concurrent connections, 1..10000 (default 100)", "N", "100");
     const auto duration = parser.option("duration", "seconds to send for (default 5)", "S", "5");
     const auto requests = parser.option("requests", "stop after N requests (default: no limit)", "N", "0");
     const auto mode = parser.option("mode", "closed or open (default closed)", "MODE", "closed");
-    const auto depth = parser.option("depth", "closed loop: requests in flight per connection (default 1)", "N", "1");
-    const auto rate = parser.option("rate", "open loop: total requests per second (default 10000)", "R", "10000");
-    const auto mix = parser.option("mix", "request mix, e.g. iamat=80,whatsat=20 (default iamat=100)", "MIX", "iamat=100");
+    const auto depth =
+        parser.option("depth", "closed loop: requests in flight per connection (default 1)", "N", "1");
+    const auto rate =
+        parser.option("rate", "open loop: total requests per second (default 10000)", "R", "10000");
+    const auto mix =
+        parser.option("mix", "request mix, e.g. iamat=80,whatsat=20 (default iamat=100)", "MIX", "iamat=100");
     const auto clients = parser.option("clients", "distinct moving client ids (default 1000)", "K", "1000");
-    const auto raw = parser.option("raw", "raw line mode: send LINE, expect one line back (e.g. PING for redis)", "LINE");
-    const auto threads = parser.option("threads", "load threads, each with its own epoll set (default 1)", "T", "1");
-    const auto timeout = parser.option("timeout", "ms before an unanswered request counts as a timeout (default 5000)", "MS", "5000");
+    const auto raw =
+        parser.option("raw", "raw line mode: send LINE, expect one line back (e.g. PING for redis)", "LINE");
+    const auto threads =
+        parser.option("threads", "load threads, each with its own epoll set (default 1)", "T", "1");
+    const auto timeout = parser.option(
+        "timeout", "ms before an unanswered request counts as a timeout (default 5000)", "MS", "5000");
     const auto radius = parser.option("radius", "WHATSAT radius in km (default 10)", "KM", "10");
     const auto bound = parser.option("bound", "WHATSAT bound (default 5)", "N", "5");
-    const auto prefix = parser.option("client-prefix", "prefix of the client ids (default: load<pid>)", "TEXT");
-    const auto flood = parser.option("flood-check", "measure flood convergence: IAMAT to the first port, poll the others with WHATSAT", "PORTS");
+    const auto prefix =
+        parser.option("client-prefix", "prefix of the client ids (default: load<pid>)", "TEXT");
+    const auto flood = parser.option(
+        "flood-check", "measure flood convergence: IAMAT to the first port, poll the others with WHATSAT",
+        "PORTS");
     const auto floodSamples = parser.option("flood-samples", "flood check samples (default 200)", "N", "200");
     const auto json = parser.option("json", "also write the report as JSON to FILE", "FILE");
     parser.process(app);
@@ -139,7 +152,8 @@ int main(int argc, char *argv[])
     config.bound = parser.value(bound).toInt(&ok);
     if (!ok || config.bound < 1 || config.bound > 20)
         return parser.fail("bad --bound");
-    config.clientPrefix = parser.isSet(prefix) ? parser.value(prefix).toStdString() : "load" + std::to_string(::getpid());
+    config.clientPrefix =
+        parser.isSet(prefix) ? parser.value(prefix).toStdString() : "load" + std::to_string(::getpid());
     if (parser.isSet(flood)) {
         const auto fp = parsePorts({parser.value(flood)});
         if (!fp || fp->size() < 2)
@@ -158,17 +172,20 @@ int main(int argc, char *argv[])
     if (!config.ports.empty()) {
         const rlim_t wanted = rlim_t(config.connections) + 16 + 64;
         if (const rlim_t limit = Bench::raiseFileLimit(wanted); limit < wanted)
-            std::fprintf(stderr, "herd-load: warning: open-file limit %lu is below %lu\n", static_cast<unsigned long>(limit),
-                         static_cast<unsigned long>(wanted));
+            std::fprintf(stderr, "herd-load: warning: open-file limit %lu is below %lu\n",
+                         static_cast<unsigned long>(limit), static_cast<unsigned long>(wanted));
         std::vector<std::vector<std::uint16_t>> share(std::size_t(config.threads));
         for (int i = 0; i < config.connections; ++i)
-            share[std::size_t(i % config.threads)].push_back(config.ports[std::size_t(i) % config.ports.size()]);
+            share[std::size_t(i % config.threads)].push_back(
+                config.ports[std::size_t(i) % config.ports.size()]);
         std::vector<std::unique_ptr<Worker>> workers;
         for (int t = 0; t < config.threads; ++t) {
             std::int64_t limit = 0;
             if (config.requests > 0)
-                limit = std::max<std::int64_t>(1, config.requests / config.threads + (t < config.requests % config.threads ? 1 : 0));
-            workers.push_back(std::make_unique<Worker>(config, t, share[std::size_t(t)], limit, config.rate / config.threads));
+                limit = std::max<std::int64_t>(
+                    1, config.requests / config.threads + (t < config.requests % config.threads ? 1 : 0));
+            workers.push_back(std::make_unique<Worker>(config, t, share[std::size_t(t)], limit,
+                                                       config.rate / config.threads));
         }
         std::vector<std::thread> running;
         for (auto &w : workers)

@@ -38,5 +38,4 @@ int connectTo(const std::string &host, std::uint16_t port, bool blocking)
     return fd;
 }
 
-
 } // namespace HerdLoad

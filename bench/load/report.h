@@ -16,7 +16,8 @@ struct FloodResult;
 
 // The load run's figures, summed over its threads; `passed` is false when
 // no reply was good or any request failed.
-QJsonObject reportLoad(const Config &config, const std::vector<std::unique_ptr<Worker>> &workers, bool *passed);
+QJsonObject reportLoad(const Config &config, const std::vector<std::unique_ptr<Worker>> &workers,
+                       bool *passed);
 // The flood check's figures; `passed` is false when a sample failed or none
 // was taken.
 QJsonObject reportFlood(const Config &config, FloodResult &floodResult, bool *passed);

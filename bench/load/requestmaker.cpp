@@ -28,12 +28,13 @@ Kind RequestMaker::next(std::string &out)
         return Kind::Raw;
     }
     const int total = m_config.iamatWeight + m_config.whatsatWeight;
-    const bool whatsat = !m_reportedList.empty()
-        && int(rand() % std::uint64_t(total)) >= m_config.iamatWeight;
+    const bool whatsat =
+        !m_reportedList.empty() && int(rand() % std::uint64_t(total)) >= m_config.iamatWeight;
     char buf[256];
     if (whatsat) {
         const std::size_t id = m_reportedList[rand() % m_reportedList.size()];
-        const int n = std::snprintf(buf, sizeof buf, "WHATSAT %s %g %d\n", m_ids[id].c_str(), m_config.radiusKm, m_config.bound);
+        const int n = std::snprintf(buf, sizeof buf, "WHATSAT %s %g %d\n", m_ids[id].c_str(),
+                                    m_config.radiusKm, m_config.bound);
         out.append(buf, std::size_t(n));
         return Kind::Whatsat;
     }
@@ -50,8 +51,8 @@ Kind RequestMaker::next(std::string &out)
     if (now <= m_lastTime)
         now = m_lastTime + 1;
     m_lastTime = now;
-    const int n = std::snprintf(buf, sizeof buf, "IAMAT %s %+.6f%+.6f %" PRId64 ".%09" PRId64 "\n", m_ids[id].c_str(), lat, lng,
-                                now / 1'000'000'000, now % 1'000'000'000);
+    const int n = std::snprintf(buf, sizeof buf, "IAMAT %s %+.6f%+.6f %" PRId64 ".%09" PRId64 "\n",
+                                m_ids[id].c_str(), lat, lng, now / 1'000'000'000, now % 1'000'000'000);
     out.append(buf, std::size_t(n));
     return Kind::Iamat;
 }

@@ -20,10 +20,10 @@ struct Counters
     std::int64_t sent = 0;
     std::int64_t ok = 0;
     std::int64_t okIamat = 0, okWhatsat = 0, okRaw = 0;
-    std::int64_t question = 0;    // replies starting with "? "
-    std::int64_t badReply = 0;    // anything else unexpected
-    std::int64_t closed = 0;      // connections the server closed
-    std::int64_t timeouts = 0;    // requests never answered
+    std::int64_t question = 0; // replies starting with "? "
+    std::int64_t badReply = 0; // anything else unexpected
+    std::int64_t closed = 0;   // connections the server closed
+    std::int64_t timeouts = 0; // requests never answered
     std::int64_t connectFailed = 0;
     std::int64_t bytesOut = 0, bytesIn = 0;
 
@@ -68,14 +68,14 @@ struct Conn
 class Worker
 {
 public:
-    Worker(const Config &config, int index, std::vector<std::uint16_t> connPorts, std::int64_t requestLimit, double rate)
+    Worker(const Config &config, int index, std::vector<std::uint16_t> connPorts, std::int64_t requestLimit,
+           double rate)
         : m_config(config)
         , m_maker(config, index)
         , m_connPorts(std::move(connPorts))
         , m_requestLimit(requestLimit)
         , m_rate(rate)
-    {
-    }
+    {}
 
     void run();
 

@@ -30,7 +30,7 @@ void WorkloadConn::stop()
     m_splitTimer.stop();
     if (!m_socket)
         return;
-    const linger reset { 1, 0 };
+    const linger reset {1, 0};
     ::setsockopt(int(m_socket->socketDescriptor()), SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
     m_socket->abort();
 }
@@ -132,7 +132,7 @@ void WorkloadConn::readReplies()
     QByteArray more;
     m_lines.feed(data, [&](QByteArrayView line) {
         if (m_pending.empty()) {
-            m_torture.wrongReply(m_node, Sent { -1, 0, {} }, line);
+            m_torture.wrongReply(m_node, Sent {-1, 0, {}}, line);
             return;
         }
         const Sent sent = std::move(m_pending.front());
@@ -157,8 +157,7 @@ void WorkloadConn::closed()
     readReplies();
     // A half-closed burst is answered in full before the node closes;
     // other connections are never closed by a node that is up.
-    if (!m_stopped && (m_mode != Mode::Burst || !m_pending.empty())
-        && m_torture.up(m_node, m_incarnation))
+    if (!m_stopped && (m_mode != Mode::Burst || !m_pending.empty()) && m_torture.up(m_node, m_incarnation))
         m_torture.closedWhileUp(m_node, m_mode, m_pending.size());
     m_pending.clear();
     m_splitText.clear();
@@ -180,8 +179,7 @@ Stranger::Stranger(Torture &torture, quint16 port, QByteArray payload)
         if (m_socket.bytesToWrite() == 0)
             ::shutdown(int(m_socket.socketDescriptor()), SHUT_WR);
     });
-    connect(
-        &m_socket, &QTcpSocket::readyRead, this, [this] { m_bytesBack += m_socket.readAll().size(); });
+    connect(&m_socket, &QTcpSocket::readyRead, this, [this] { m_bytesBack += m_socket.readAll().size(); });
     connect(&m_socket, &QTcpSocket::stateChanged, this, [this](QAbstractSocket::SocketState state) {
         if (state == QAbstractSocket::UnconnectedState)
             done();

@@ -19,7 +19,8 @@ namespace HerdTorture {
 // One client connection to one node, for the whole fault phase, reconnecting
 // whenever its node comes back. Every reply is matched, in order, against the
 // IAMAT it answers.
-class WorkloadConn : public QObject {
+class WorkloadConn : public QObject
+{
 public:
     WorkloadConn(Torture &torture, int node, Mode mode);
 
@@ -56,7 +57,8 @@ private:
 
 // A client that sends hostile lines, half-closes, and reads whatever comes
 // back until the node closes or StrangerTimeoutMs pass.
-class Stranger : public QObject {
+class Stranger : public QObject
+{
 public:
     Stranger(Torture &torture, quint16 port, QByteArray payload);
     void stop() { m_socket.abort(); }

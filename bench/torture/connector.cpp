@@ -48,21 +48,24 @@ Connector::~Connector()
 void Connector::connectTo(int node, quint16 port, std::function<void(Result)> done)
 {
     ++m_outstanding;
-    submit(Job { node, port, 0, 0,
-        [this, done = std::move(done)](Result r) {
-            --m_outstanding;
-            done(r);
-        },
-        {} });
+    submit(Job {node,
+                port,
+                0,
+                0,
+                [this, done = std::move(done)](Result r) {
+                    --m_outstanding;
+                    done(r);
+                },
+                {}});
 }
 
 void Connector::storm(int node, quint16 port, int count, int holdMs, std::function<void(StormResult)> done)
 {
     ++m_outstanding;
-    submit(Job { node, port, count, holdMs, {}, [this, done = std::move(done)](StormResult r) {
+    submit(Job {node, port, count, holdMs, {}, [this, done = std::move(done)](StormResult r) {
                     --m_outstanding;
                     done(std::move(r));
-                } });
+                }});
 }
 
 void Connector::submit(Job job)
@@ -91,14 +94,14 @@ void Connector::begin(int node, quint16 port, int storm, std::function<void(Resu
     const qint64 start = monoNs();
     const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
-        finish(-1, Attempt { node, start, epoch, storm, std::move(done) }, errno);
+        finish(-1, Attempt {node, start, epoch, storm, std::move(done)}, errno);
         return;
     }
     sockaddr_in address {};
     address.sin_family = AF_INET;
     address.sin_port = htons(port);
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    Attempt attempt { node, start, epoch, storm, std::move(done) };
+    Attempt attempt {node, start, epoch, storm, std::move(done)};
     if (::connect(fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) == 0) {
         finish(fd, std::move(attempt), 0);
         return;
@@ -126,7 +129,7 @@ void Connector::finish(int fd, Attempt attempt, int error)
         fd = -1;
     }
     if (attempt.storm < 0) {
-        post([done = std::move(attempt.done), r = Result { fd, error, ns, judged }] { done(r); });
+        post([done = std::move(attempt.done), r = Result {fd, error, ns, judged}] { done(r); });
         return;
     }
     Storm &storm = m_storms[std::size_t(attempt.storm)];

@@ -24,7 +24,8 @@ namespace HerdTorture {
 // not stopped, and every change bumps it. A connect is judged only if its
 // node's epoch was even and unchanged from the start of the attempt to its
 // end (written by the main thread, read by the connector thread).
-class Health {
+class Health
+{
 public:
     std::uint64_t epoch(int node) const { return m_epochs[std::size_t(node)].load(); }
     void set(int node, bool up)
@@ -45,19 +46,22 @@ private:
 // Non-blocking connects on a thread of their own, so that the time to
 // "established" is the kernel's and not our busy event loop's. Results come
 // back on the main thread, through the context object's event queue.
-class Connector {
+class Connector
+{
 public:
-    struct Result {
+    struct Result
+    {
         int fd = -1; // ours to close
         int error = 0;
         qint64 ns = 0;
         bool judged = false;
     };
-    struct StormResult {
+    struct StormResult
+    {
         int node = 0;
         std::vector<qint64> judgedNs; // established, node up throughout
-        int excluded = 0; // node stopped or down meanwhile
-        int failed = 0; // refused, reset or given up, node not up throughout
+        int excluded = 0;             // node stopped or down meanwhile
+        int failed = 0;               // refused, reset or given up, node not up throughout
         std::vector<std::pair<int, qint64>> judgedFailures; // error, ns
     };
 
@@ -72,7 +76,8 @@ public:
     int outstanding() const { return m_outstanding; }
 
 private:
-    struct Job {
+    struct Job
+    {
         int node;
         quint16 port;
         int count; // 0: one connect
@@ -80,14 +85,16 @@ private:
         std::function<void(Result)> single;
         std::function<void(StormResult)> stormDone;
     };
-    struct Attempt {
+    struct Attempt
+    {
         int node;
         qint64 startNs;
         std::uint64_t epoch;
         int storm; // index into m_storms, or -1
         std::function<void(Result)> done;
     };
-    struct Storm {
+    struct Storm
+    {
         int pending = 0;
         int holdMs = 0;
         qint64 holdUntilNs = 0; // 0 while connecting
@@ -110,7 +117,7 @@ private:
     const int m_epoll;
     const int m_wake;
     std::thread m_thread;
-    std::atomic<bool> m_stopping { false };
+    std::atomic<bool> m_stopping {false};
     std::mutex m_mutex;
     std::deque<Job> m_jobs;
     // Connector thread only:

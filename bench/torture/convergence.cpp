@@ -121,8 +121,8 @@ void Torture::evaluateRound()
                     lacking[std::size_t(i)].add(
                         QStringLiteral("client %1: newest acknowledged time %2, %3 holds %4")
                             .arg(QString::fromUtf8(m_clientIds[client]),
-                                QString::fromUtf8(timeText(required[client])), m_nodes[std::size_t(i)].name,
-                                describe(line)));
+                                 QString::fromUtf8(timeText(required[client])), m_nodes[std::size_t(i)].name,
+                                 describe(line)));
             }
             if (!same) {
                 QStringList held;
@@ -130,9 +130,9 @@ void Torture::evaluateRound()
                     const QByteArray &line = m_pollers[std::size_t(i)]->answers()[client];
                     const qint64 time = line.isEmpty() ? 0 : atLineTime(line);
                     held.append(m_nodes[std::size_t(i)].name + u' '
-                        + (line.isEmpty()   ? QStringLiteral("nothing")
-                                : time >= 0 ? QString::fromUtf8(timeText(time))
-                                            : QString(u'"' + QString::fromUtf8(line) + u'"')));
+                                + (line.isEmpty()  ? QStringLiteral("nothing")
+                                       : time >= 0 ? QString::fromUtf8(timeText(time))
+                                                   : QString(u'"' + QString::fromUtf8(line) + u'"')));
                 }
                 disagree.add(
                     QStringLiteral("client %1: %2")

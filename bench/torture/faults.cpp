@@ -37,7 +37,7 @@ void Torture::beginFaults()
     say(QStringLiteral("all nodes listening; faults and load for %1 s").arg(m_options.seconds));
     // Several connections per node, each its own way of sending.
     for (int i = 0; i < NodeCount; ++i)
-        for (const Mode mode : { Mode::Burst, Mode::Burst, Mode::Steady, Mode::Split })
+        for (const Mode mode : {Mode::Burst, Mode::Burst, Mode::Steady, Mode::Split})
             m_workload.push_back(new WorkloadConn(*this, i, mode));
     for (WorkloadConn *w : m_workload)
         w->nodeUp();
@@ -193,13 +193,13 @@ bool Torture::faultStorm()
             m_connectsExcluded += r.excluded + r.failed;
             for (const qint64 ns : r.judgedNs)
                 if (ns > ConnectLimitNs)
-                    m_slowConnects.push_back({ ns, r.node, true, atMs, 0 });
+                    m_slowConnects.push_back({ns, r.node, true, atMs, 0});
             for (const auto &[error, ns] : r.judgedFailures) {
                 ++m_connectsFailed;
-                m_slowConnects.push_back({ ns, r.node, true, atMs, error });
+                m_slowConnects.push_back({ns, r.node, true, atMs, error});
             }
-            const qint64 worst
-                = r.judgedNs.empty() ? 0 : *std::max_element(r.judgedNs.begin(), r.judgedNs.end());
+            const qint64 worst =
+                r.judgedNs.empty() ? 0 : *std::max_element(r.judgedNs.begin(), r.judgedNs.end());
             say(QStringLiteral("storm on %1 done: %2 judged, worst %3 ms, %4 not judged, %5 failed")
                     .arg(m_nodes[std::size_t(r.node)].name)
                     .arg(r.judgedNs.size())
@@ -240,8 +240,8 @@ QByteArray Torture::strangerPayload(int i, int *lines)
     QByteArray text;
     *lines = 3 + below(10);
     for (int k = 0; k < *lines; ++k) {
-        const QByteArray neighbour
-            = m_nodes[std::size_t(n.neighbours[below(int(n.neighbours.size()))])].nameUtf8;
+        const QByteArray neighbour =
+            m_nodes[std::size_t(n.neighbours[below(int(n.neighbours.size()))])].nameUtf8;
         switch (below(8)) {
         case 0:
             text += "SYNC SUM " + neighbour + " 1/1";

@@ -14,8 +14,9 @@ QString msText(qint64 ns)
 QByteArray timeText(qint64 ns)
 {
     char buffer[32];
-    const int n = std::snprintf(buffer, sizeof buffer, "%lld.%09lld",
-        static_cast<long long>(ns / 1'000'000'000), static_cast<long long>(ns % 1'000'000'000));
+    const int n =
+        std::snprintf(buffer, sizeof buffer, "%lld.%09lld", static_cast<long long>(ns / 1'000'000'000),
+                      static_cast<long long>(ns % 1'000'000'000));
     return QByteArray(buffer, n);
 }
 

@@ -20,7 +20,8 @@ qint64 parseTime(QByteArrayView text);
 qint64 atLineTime(const QByteArray &line);
 
 // Cuts a byte stream into lines, whatever the reads.
-class LineScan {
+class LineScan
+{
 public:
     template <typename F> void feed(const QByteArray &data, F &&onLine)
     {

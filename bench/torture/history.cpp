@@ -39,7 +39,7 @@ void History::acked(int node, int incarnation, int client, qint64 time, qint64 a
     n.holds[c] = std::max(n.holds[c], time);
     // Had the node heard of a newer record, it would not flood this one.
     if (n.heard[c] < time && time > n.unsent[c].first)
-        n.unsent[c] = { time, atMs };
+        n.unsent[c] = {time, atMs};
 }
 
 void History::sent(int node, int incarnation, int client, qint64 time)
@@ -76,7 +76,7 @@ int History::linkUp(int node, int incarnation, qint64 atMs)
     NodeView &n = m_nodes[std::size_t(node)];
     if (!n.alive || n.incarnation != incarnation)
         return -1;
-    n.links.push_back({ atMs, std::numeric_limits<qint64>::max() });
+    n.links.push_back({atMs, std::numeric_limits<qint64>::max()});
     return int(n.links.size()) - 1;
 }
 
@@ -100,7 +100,7 @@ void History::died(int node, qint64 atMs)
             continue;
         const auto [time, ackedMs] = n.unsent[c];
         if (n.judged && time > kept && time > n.sentMax[c] && linkCovered(n, ackedMs)) {
-            m_losses.push_back({ client, time, node, ackedMs, atMs });
+            m_losses.push_back({client, time, node, ackedMs, atMs});
             m_required[c] = std::max(kept, time);
         } else {
             release(client, m_required[c]);

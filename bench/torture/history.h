@@ -15,9 +15,11 @@
 // every node must hold in the end, and which acknowledged updates were lost.
 namespace HerdTorture {
 
-class History {
+class History
+{
 public:
-    struct Loss {
+    struct Loss
+    {
         int client;
         qint64 time;
         int node;
@@ -65,23 +67,24 @@ public:
     const std::vector<qint64> &releasedMax() const { return m_releasedMax; }
 
 private:
-    struct NodeView {
+    struct NodeView
+    {
         int incarnation = 0;
         bool alive = false;
         qint64 killedMs = std::numeric_limits<qint64>::max();
-        bool judged = true; // its unsent updates count as lost
-        std::vector<qint64> holds; // holds a record at least this new
-        std::vector<qint64> sentMax; // newest seen leaving it
-        std::vector<qint64> heard; // newest seen on its way to it
+        bool judged = true;                            // its unsent updates count as lost
+        std::vector<qint64> holds;                     // holds a record at least this new
+        std::vector<qint64> sentMax;                   // newest seen leaving it
+        std::vector<qint64> heard;                     // newest seen on its way to it
         std::vector<std::pair<qint64, qint64>> unsent; // newest acknowledged (time, at ms) it had to flood
-        std::vector<std::pair<qint64, qint64>> links; // its links carrying its lines, from..to ms
+        std::vector<std::pair<qint64, qint64>> links;  // its links carrying its lines, from..to ms
 
         void clear(int clients)
         {
             holds.assign(std::size_t(clients), 0);
             sentMax.assign(std::size_t(clients), 0);
             heard.assign(std::size_t(clients), 0);
-            unsent.assign(std::size_t(clients), { 0, 0 });
+            unsent.assign(std::size_t(clients), {0, 0});
             links.clear();
             killedMs = std::numeric_limits<qint64>::max();
             judged = true;

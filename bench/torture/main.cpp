@@ -76,26 +76,30 @@ using HerdTorture::Torture;
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
-    Bench::CommandLine parser("herd-torture", QStringLiteral(
-        "Runs the 5-node CS 131 herd as separate `herd --server` processes, its links through relays of its "
-        "own,\n"
-        "under bursts of IAMATs while killing, stopping and restarting nodes, cutting links, opening "
-        "connection\n"
-        "storms and sending hostile lines; then heals everything and checks that every node converged on "
-        "every\n"
-        "acknowledged update, that connects stayed fast, memory bounded, and no node exited on its own.\n"
-        "Exit status: 0 passed, 1 a check failed, 2 bad command line or the herd could not run."));
-    const auto herd = parser.option("herd", "the herd executable (default: the herd next to herd-torture)", "PATH");
+    Bench::CommandLine parser(
+        "herd-torture",
+        QStringLiteral(
+            "Runs the 5-node CS 131 herd as separate `herd --server` processes, its links through relays of its "
+            "own,\n"
+            "under bursts of IAMATs while killing, stopping and restarting nodes, cutting links, opening "
+            "connection\n"
+            "storms and sending hostile lines; then heals everything and checks that every node converged on "
+            "every\n"
+            "acknowledged update, that connects stayed fast, memory bounded, and no node exited on its own.\n"
+            "Exit status: 0 passed, 1 a check failed, 2 bad command line or the herd could not run."));
+    const auto herd =
+        parser.option("herd", "the herd executable (default: the herd next to herd-torture)", "PATH");
     const auto seconds = parser.option("seconds", "seconds of faults and load (default 60)", "N", "60");
-    const auto seed
-        = parser.option("seed", "seed of every random choice (default: from the clock; always printed)", "N");
+    const auto seed =
+        parser.option("seed", "seed of every random choice (default: from the clock; always printed)", "N");
     const auto clients = parser.option("clients", "distinct client ids (default 300)", "N", "300");
-    const auto workDir = parser.option("work-dir",
-        "keep herd files and node output here (default: a temporary directory, kept on failure)", "DIR");
+    const auto workDir = parser.option(
+        "work-dir", "keep herd files and node output here (default: a temporary directory, kept on failure)",
+        "DIR");
     const auto converge = parser.option(
         "converge-seconds", "how long after healing the herd has to converge (default 60)", "N", "60");
-    const auto maxRss
-        = parser.option("max-rss-mb", "bound on every node's peak resident memory (default 512)", "MB", "512");
+    const auto maxRss =
+        parser.option("max-rss-mb", "bound on every node's peak resident memory (default 512)", "MB", "512");
     const auto noFaults = parser.option("no-faults", "load only: no kills, stops, cuts, storms or strangers");
     const auto json = parser.option("json", "also write the summary as JSON to FILE", "FILE");
     const auto verbose = parser.option("verbose", "print every fault and step as it happens");

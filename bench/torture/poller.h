@@ -17,7 +17,8 @@ class Torture;
 
 // One connection to one node; a round is a WHATSAT for every client in one
 // write, each reply read up to its empty line ("? ..." means unknown).
-class Poller : public QObject {
+class Poller : public QObject
+{
 public:
     Poller(Torture &torture, int node, const std::vector<QByteArray> &clients);
     void round();

@@ -20,7 +20,8 @@ namespace HerdTorture {
 // to the history: as sent by one end when read, as held by the other once
 // its kernel took the bytes. Closing either end closes the other after
 // forwarding what was already read.
-class RelayPair : public QObject {
+class RelayPair : public QObject
+{
 public:
     RelayPair(Relay &relay, QTcpSocket *in)
         : QObject(&relay)
@@ -30,7 +31,7 @@ public:
     {
         in->setParent(this);
         m_incarnation[m_forth.sender] = relay.torture().node(relay.from()).incarnation;
-        for (Direction *d : { &m_forth, &m_back }) {
+        for (Direction *d : {&m_forth, &m_back}) {
             d->from->setReadBufferSize(RelayWindowBytes);
             connect(d->from, &QTcpSocket::readyRead, this, [this, d] { forward(*d); });
             connect(d->to, &QTcpSocket::bytesWritten, this, [this, d](qint64 n) { taken(*d, n); });
@@ -57,7 +58,7 @@ public:
     {
         if (!holds(node, incarnation))
             return;
-        for (Direction *d : { &m_forth, &m_back }) {
+        for (Direction *d : {&m_forth, &m_back}) {
             if (d->sender == node && !d->unthrottled) {
                 d->unthrottled = true;
                 d->from->setReadBufferSize(0);
@@ -78,25 +79,25 @@ public:
     // (a stopped receiver may take seconds to take them).
     void creditQueued()
     {
-        for (Direction *d : { &m_forth, &m_back }) {
+        for (Direction *d : {&m_forth, &m_back}) {
             if (d->to->state() != QAbstractSocket::ConnectedState
                 && d->to->state() != QAbstractSocket::ClosingState)
                 continue;
             for (const Direction::Delivery &delivery : d->deliveries)
-                m_relay.torture().history().delivered(
-                    d->receiver, incarnation(d->receiver), delivery.client, delivery.time);
+                m_relay.torture().history().delivered(d->receiver, incarnation(d->receiver), delivery.client,
+                                                      delivery.time);
         }
     }
 
 private:
-    struct Direction {
+    struct Direction
+    {
         Direction(QTcpSocket *source, QTcpSocket *sink, int senderNode, int receiverNode)
             : from(source)
             , to(sink)
             , sender(senderNode)
             , receiver(receiverNode)
-        {
-        }
+        {}
         QTcpSocket *from;
         QTcpSocket *to;
         int sender;
@@ -104,8 +105,9 @@ private:
         bool unthrottled = false;
         LineScan lines;
         qint64 queued = 0; // bytes written to `to`, by Qt or not yet
-        qint64 taken = 0; // bytes `to`'s kernel took
-        struct Delivery {
+        qint64 taken = 0;  // bytes `to`'s kernel took
+        struct Delivery
+        {
             qint64 end; // offset in the stream after its line
             int client;
             qint64 time;
@@ -153,7 +155,7 @@ private:
             history.sent(d.sender, incarnation(d.sender), client, time);
             history.heard(d.receiver, m_relay.torture().node(d.receiver).incarnation, client, time);
             if (deliver)
-                d.deliveries.push_back({ end, client, time });
+                d.deliveries.push_back({end, client, time});
         });
         if (!deliver)
             return;
@@ -172,8 +174,8 @@ private:
     {
         d.taken += n;
         for (; !d.deliveries.empty() && d.deliveries.front().end <= d.taken; d.deliveries.pop_front())
-            m_relay.torture().history().delivered(
-                d.receiver, incarnation(d.receiver), d.deliveries.front().client, d.deliveries.front().time);
+            m_relay.torture().history().delivered(d.receiver, incarnation(d.receiver),
+                                                  d.deliveries.front().client, d.deliveries.front().time);
         forward(d); // room again, maybe
     }
 
@@ -182,8 +184,8 @@ private:
     void maybeLinkUp()
     {
         if (m_link < 0 && !m_closing && m_seenIn && m_forth.to->state() == QAbstractSocket::ConnectedState)
-            m_link = m_relay.torture().history().linkUp(
-                m_forth.sender, incarnation(m_forth.sender), m_relay.torture().nowMs());
+            m_link = m_relay.torture().history().linkUp(m_forth.sender, incarnation(m_forth.sender),
+                                                        m_relay.torture().nowMs());
     }
 
     // Everything `from` sent before now: Qt's buffer, then the kernel's.
@@ -203,9 +205,9 @@ private:
             drain(m_forth);
             drain(m_back);
             m_closing = true;
-            m_relay.torture().history().linkDown(
-                m_forth.sender, incarnation(m_forth.sender), m_link, m_relay.torture().nowMs());
-            for (QTcpSocket *socket : { m_forth.from, m_forth.to }) {
+            m_relay.torture().history().linkDown(m_forth.sender, incarnation(m_forth.sender), m_link,
+                                                 m_relay.torture().nowMs());
+            for (QTcpSocket *socket : {m_forth.from, m_forth.to}) {
                 if (socket->state() == QAbstractSocket::ConnectedState)
                     socket->disconnectFromHost(); // after the pending writes
                 else if (socket->state() != QAbstractSocket::ClosingState)
@@ -220,14 +222,13 @@ private:
     }
 
     Relay &m_relay;
-    Direction m_forth; // from -> to: `from`'s floods and resync questions
-    Direction m_back; // to -> from: the answers on `from`'s connection
+    Direction m_forth;                          // from -> to: `from`'s floods and resync questions
+    Direction m_back;                           // to -> from: the answers on `from`'s connection
     std::unordered_map<int, int> m_incarnation; // of each end, once known
-    QByteArray m_early; // from `from` before `to` connected
+    QByteArray m_early;                         // from `from` before `to` connected
     bool m_seenIn = false, m_closing = false, m_finished = false;
     int m_link = -1;
 };
-
 
 Relay::Relay(Torture &torture, int from, int to, quint16 port, quint16 targetPort)
     : QObject(&torture)
@@ -270,8 +271,8 @@ void Relay::setCut(bool cut)
 
 bool Relay::holds(int node, int incarnation) const
 {
-    return std::any_of(
-        m_pairs.begin(), m_pairs.end(), [&](const RelayPair *p) { return p->holds(node, incarnation); });
+    return std::any_of(m_pairs.begin(), m_pairs.end(),
+                       [&](const RelayPair *p) { return p->holds(node, incarnation); });
 }
 
 void Relay::senderDied(int node, int incarnation)

@@ -16,7 +16,8 @@ class RelayPair;
 // A TCP forwarder standing for node `to` in node `from`'s herd file. It
 // listens only while its link is not cut and `to` is up, as `to` itself
 // would: a cut link or a dead node refuses connections.
-class Relay : public QObject {
+class Relay : public QObject
+{
 public:
     Relay(Torture &torture, int from, int to, quint16 port, quint16 targetPort);
     void setTargetUp(bool up);

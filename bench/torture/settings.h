@@ -11,8 +11,9 @@
 namespace HerdTorture {
 
 constexpr int NodeCount = 5;
-inline constexpr std::array<const char *, NodeCount> NodeNames { "Alford", "Bolden", "Hamilton", "Parker", "Powell" };
-inline constexpr std::array<std::pair<int, int>, 5> Links { { { 0, 3 }, { 0, 4 }, { 1, 3 }, { 1, 4 }, { 2, 3 } } };
+inline constexpr std::array<const char *, NodeCount> NodeNames {"Alford", "Bolden", "Hamilton", "Parker",
+                                                                "Powell"};
+inline constexpr std::array<std::pair<int, int>, 5> Links {{{0, 3}, {0, 4}, {1, 3}, {1, 4}, {2, 3}}};
 
 // A connect slower than this fails the check: a full backlog costs a 1 s
 // SYN retransmission.

@@ -121,15 +121,15 @@ void Torture::start()
     for (const auto &[a, b] : Links) {
         m_relayPorts[std::size_t(a)][std::size_t(b)] = ports[next++];
         m_relayPorts[std::size_t(b)][std::size_t(a)] = ports[next++];
-        m_relays.push_back(new Relay(
-            *this, a, b, m_relayPorts[std::size_t(a)][std::size_t(b)], m_nodes[std::size_t(b)].port));
-        m_relays.push_back(new Relay(
-            *this, b, a, m_relayPorts[std::size_t(b)][std::size_t(a)], m_nodes[std::size_t(a)].port));
+        m_relays.push_back(new Relay(*this, a, b, m_relayPorts[std::size_t(a)][std::size_t(b)],
+                                     m_nodes[std::size_t(b)].port));
+        m_relays.push_back(new Relay(*this, b, a, m_relayPorts[std::size_t(b)][std::size_t(a)],
+                                     m_nodes[std::size_t(a)].port));
     }
     std::printf("herd-torture: seed %llu, %d s of %s, %d clients, herd %s\n",
-        static_cast<unsigned long long>(m_options.seed), m_options.seconds,
-        m_options.faults ? "faults and load" : "load (no faults)", m_options.clients,
-        qPrintable(m_options.herd));
+                static_cast<unsigned long long>(m_options.seed), m_options.seconds,
+                m_options.faults ? "faults and load" : "load (no faults)", m_options.clients,
+                qPrintable(m_options.herd));
     std::printf("  work dir %s\n", qPrintable(m_workDir));
     std::fflush(stdout);
     for (int i = 0; i < NodeCount; ++i) {
@@ -158,20 +158,20 @@ void Torture::writeHerdFile(int i)
             ? m_relayPorts[std::size_t(i)][std::size_t(j)]
             : m_nodes[std::size_t(j)].port;
         nodes.insert(m_nodes[std::size_t(j)].name,
-            QJsonObject {
-                { QStringLiteral("host"), QStringLiteral("127.0.0.1") }, { QStringLiteral("port"), port } });
+                     QJsonObject {{QStringLiteral("host"), QStringLiteral("127.0.0.1")},
+                                  {QStringLiteral("port"), port}});
     }
     QJsonArray links;
     for (const auto &[a, b] : Links)
-        links.append(QJsonArray { m_nodes[std::size_t(a)].name, m_nodes[std::size_t(b)].name });
+        links.append(QJsonArray {m_nodes[std::size_t(a)].name, m_nodes[std::size_t(b)].name});
     const QJsonObject herd {
-        { QStringLiteral("name"),
-            QStringLiteral("herd-torture, as %1 sees it").arg(m_nodes[std::size_t(i)].name) },
-        { QStringLiteral("nodes"), nodes },
-        { QStringLiteral("links"), links },
-        { QStringLiteral("resync"), true },
-        { QStringLiteral("reconnect"),
-            QJsonObject { { QStringLiteral("initialMs"), 50 }, { QStringLiteral("maxMs"), 500 } } },
+        {QStringLiteral("name"),
+         QStringLiteral("herd-torture, as %1 sees it").arg(m_nodes[std::size_t(i)].name)},
+        {QStringLiteral("nodes"), nodes},
+        {QStringLiteral("links"), links},
+        {QStringLiteral("resync"), true},
+        {QStringLiteral("reconnect"),
+         QJsonObject {{QStringLiteral("initialMs"), 50}, {QStringLiteral("maxMs"), 500}}},
     };
     QFile file(QDir(m_workDir).filePath(m_nodes[std::size_t(i)].name + QStringLiteral(".json")));
     if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)
@@ -188,11 +188,12 @@ void Torture::startNode(int i)
         settle(i, true); // what the last one held is gone before this one starts
     auto *process = new QProcess(this);
     process->setProgram(m_options.herd);
-    process->setArguments({ QStringLiteral("--server"), QStringLiteral("--config"),
-        QDir(m_workDir).filePath(n.name + QStringLiteral(".json")), QStringLiteral("--node"), n.name,
-        QStringLiteral("--log"), QStringLiteral("none") });
-    process->setStandardErrorFile(
-        QDir(m_workDir).filePath(n.name + QStringLiteral(".stderr")), QIODevice::Append);
+    process->setArguments({QStringLiteral("--server"), QStringLiteral("--config"),
+                           QDir(m_workDir).filePath(n.name + QStringLiteral(".json")),
+                           QStringLiteral("--node"), n.name, QStringLiteral("--log"),
+                           QStringLiteral("none")});
+    process->setStandardErrorFile(QDir(m_workDir).filePath(n.name + QStringLiteral(".stderr")),
+                                  QIODevice::Append);
     // No node outlives us, whatever ends us. Each node has a process group
     // of its own: were it in ours, the shell that started us exiting while a
     // node is stopped would orphan the group, and the kernel would hang it
@@ -207,8 +208,9 @@ void Torture::startNode(int i)
         n.stdoutLog->open(QIODevice::WriteOnly | QIODevice::Append);
     }
     connect(process, &QProcess::readyReadStandardOutput, this, [this, i, process] { onStdout(i, process); });
-    connect(process, &QProcess::finished, this,
-        [this, i, process](int code, QProcess::ExitStatus status) { onExited(i, process, code, status); });
+    connect(process, &QProcess::finished, this, [this, i, process](int code, QProcess::ExitStatus status) {
+        onExited(i, process, code, status);
+    });
     connect(process, &QProcess::errorOccurred, this, [this, i, process](QProcess::ProcessError error) {
         if (error == QProcess::FailedToStart && process == m_nodes[std::size_t(i)].process)
             fatal(QStringLiteral("cannot run %1: %2").arg(m_options.herd, process->errorString()));
@@ -265,7 +267,7 @@ void Torture::onListening(int i)
     say(QStringLiteral("%1 listening (start %2)").arg(n.name).arg(n.incarnation));
     if (m_phase == Phase::Starting) {
         if (std::all_of(m_nodes.begin(), m_nodes.end(),
-                [](const NodeRun &r) { return r.state == NodeState::Running; }))
+                        [](const NodeRun &r) { return r.state == NodeState::Running; }))
             beginFaults();
         return;
     }
@@ -313,13 +315,13 @@ void Torture::onExited(int i, QProcess *process, int code, QProcess::ExitStatus 
     const QString how = status == QProcess::CrashExit
         ? QStringLiteral("killed by signal %1 (%2)").arg(code).arg(QString::fromLocal8Bit(::strsignal(code)))
         : QStringLiteral("exit status %1").arg(code);
-    const QString exit
-        = QStringLiteral("%1 exited on its own at +%2 s (%3)%4")
-              .arg(n.name)
-              .arg(double(nowMs()) / 1000, 0, 'f', 1)
-              .arg(how,
-                  tail.isEmpty() ? QString()
-                                 : QString(QStringLiteral("; stderr ends: ") + QString::fromUtf8(tail)));
+    const QString exit =
+        QStringLiteral("%1 exited on its own at +%2 s (%3)%4")
+            .arg(n.name)
+            .arg(double(nowMs()) / 1000, 0, 'f', 1)
+            .arg(how,
+                 tail.isEmpty() ? QString()
+                                : QString(QStringLiteral("; stderr ends: ") + QString::fromUtf8(tail)));
     if (m_phase == Phase::Starting) {
         fatal(exit);
         return;
@@ -410,15 +412,15 @@ bool Torture::parseAt(QByteArrayView line, int *client, qint64 *time) const
     // "AT <server> <diff> <client> <position> <time>", single spaces.
     if (!line.startsWith("AT "))
         return false;
-    qsizetype fields[6] = { 0 };
+    qsizetype fields[6] = {0};
     int count = 1;
     for (qsizetype i = 0; i < line.size() && count < 6; ++i)
         if (line[i] == ' ')
             fields[count++] = i + 1;
     if (count != 6 || line.indexOf(' ', fields[5]) >= 0)
         return false;
-    const auto it = m_clientIndex.constFind(
-        QByteArray::fromRawData(line.data() + fields[3], fields[4] - fields[3] - 1));
+    const auto it =
+        m_clientIndex.constFind(QByteArray::fromRawData(line.data() + fields[3], fields[4] - fields[3] - 1));
     if (it == m_clientIndex.cend())
         return false;
     *client = *it;
@@ -434,8 +436,8 @@ void Torture::nextIamat(QByteArray &out, Sent &sent)
     m_lastTime[std::size_t(client)] = time;
     std::uniform_real_distribution<double> step(-0.05, 0.05);
     char position[64];
-    const int n = std::snprintf(
-        position, sizeof position, "%+.6f%+.6f", 34.068930 + step(m_workRng), -118.445127 + step(m_workRng));
+    const int n = std::snprintf(position, sizeof position, "%+.6f%+.6f", 34.068930 + step(m_workRng),
+                                -118.445127 + step(m_workRng));
     sent.client = client;
     sent.time = time;
     sent.tail = m_clientIds[std::size_t(client)] + ' ' + QByteArray(position, n) + ' ' + timeText(time);
@@ -450,10 +452,11 @@ void Torture::acked(int node, int incarnation, const Sent &sent, qint64 atMs, Mo
 
 void Torture::wrongReply(int node, const Sent &sent, QByteArrayView reply)
 {
-    m_wrongReplies.add(QStringLiteral("%1 answered \"%2\" to \"IAMAT %3\"")
-                           .arg(m_nodes[std::size_t(node)].name,
-                               QString::fromUtf8(reply.first(std::min<qsizetype>(reply.size(), 200))),
-                               sent.client < 0 ? QStringLiteral("(nothing)") : QString::fromUtf8(sent.tail)));
+    m_wrongReplies.add(
+        QStringLiteral("%1 answered \"%2\" to \"IAMAT %3\"")
+            .arg(m_nodes[std::size_t(node)].name,
+                 QString::fromUtf8(reply.first(std::min<qsizetype>(reply.size(), 200))),
+                 sent.client < 0 ? QStringLiteral("(nothing)") : QString::fromUtf8(sent.tail)));
 }
 
 void Torture::closedWhileUp(int node, Mode mode, std::size_t unanswered)
@@ -477,7 +480,7 @@ void Torture::recordConnect(int node, const Connector::Result &result)
     else
         m_workloadNs.push_back(result.ns);
     if (result.error != 0 || result.ns > ConnectLimitNs)
-        m_slowConnects.push_back({ result.ns, node, false, nowMs(), result.error });
+        m_slowConnects.push_back({result.ns, node, false, nowMs(), result.error});
 }
 
 void Torture::connectorDone()

@@ -26,7 +26,8 @@ class QFile;
 // report.cpp.
 namespace HerdTorture {
 
-struct Options {
+struct Options
+{
     QString herd;
     int seconds = 60;
     quint64 seed = 0;
@@ -41,10 +42,11 @@ struct Options {
 
 enum class NodeState { Down, Starting, Running, Stopped };
 enum class Mode { Burst, Steady, Split };
-constexpr std::array<const char *, 3> ModeNames { "burst", "steady", "split" };
+constexpr std::array<const char *, 3> ModeNames {"burst", "steady", "split"};
 enum class Phase { Starting, Faults, Healing, Converging, Stopping, Done };
 
-struct NodeRun {
+struct NodeRun
+{
     QString name;
     QByteArray nameUtf8;
     quint16 port = 0;
@@ -63,13 +65,15 @@ struct NodeRun {
 };
 
 // One IAMAT sent, awaiting its reply.
-struct Sent {
+struct Sent
+{
     int client;
     qint64 time;
     QByteArray tail; // "<client> <position> <time>", as the AT reply must echo it
 };
 
-struct Example {
+struct Example
+{
     qint64 count = 0;
     QString first;
     void add(const QString &what)
@@ -85,7 +89,8 @@ class WorkloadConn;
 class Poller;
 class Stranger;
 
-class Torture : public QObject {
+class Torture : public QObject
+{
 public:
     Torture(Options options, QString workDir);
     ~Torture() override;
@@ -172,7 +177,8 @@ private:
     qint64 m_stormConnections = 0, m_strangerLines = 0, m_strangerBytesBack = 0;
     std::vector<qint64> m_stormNs, m_workloadNs;
     qint64 m_connectsExcluded = 0, m_connectsFailed = 0;
-    struct SlowConnect {
+    struct SlowConnect
+    {
         qint64 ns;
         int node;
         bool storm;
@@ -183,7 +189,7 @@ private:
     Example m_wrongReplies, m_closedWhileUp;
     qint64 m_unansweredWhileUp = 0;
     QStringList m_unexpectedExits;
-    QString m_fatal; // the herd could not be run (exit 2)
+    QString m_fatal;        // the herd could not be run (exit 2)
     QString m_restartFault; // a node did not come back (a failed check)
     qint64 m_healStartMs = -1, m_healedMs = -1, m_convergedMs = -1;
     qint64 m_pollRounds = 0;

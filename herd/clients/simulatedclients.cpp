@@ -29,7 +29,8 @@ QByteArray coordinate(double value)
 
 } // namespace
 
-SimulatedClients::SimulatedClients(QObject *parent) : QObject(parent)
+SimulatedClients::SimulatedClients(QObject *parent)
+    : QObject(parent)
 {
     m_timer.setInterval(TickMs);
     connect(&m_timer, &QTimer::timeout, this, &SimulatedClients::tick);
@@ -105,7 +106,7 @@ void SimulatedClients::sendOne()
         return;
     }
     const QByteArray line = "IAMAT " + phone.id + ' ' + coordinate(phone.latitude)
-                            + coordinate(phone.longitude) + ' ' + formatTime(wallClockNs()) + '\n';
+        + coordinate(phone.longitude) + ' ' + formatTime(wallClockNs()) + '\n';
     socket->write(line);
     ++m_sent;
 }

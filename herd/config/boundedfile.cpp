@@ -41,7 +41,9 @@ QString sizeText(qint64 bytes)
 class Descriptor
 {
 public:
-    explicit Descriptor(int fd) : m_fd(fd) {}
+    explicit Descriptor(int fd)
+        : m_fd(fd)
+    {}
     ~Descriptor()
     {
         if (m_fd >= 0)
@@ -77,7 +79,8 @@ std::optional<QByteArray> readBoundedFile(const QString &path, qint64 maxBytes, 
     }
 
     const QByteArray name = QFile::encodeName(path);
-    struct stat info {};
+    struct stat info
+    {};
     if (::stat(name.constData(), &info) != 0)
         return fail(qt_error_string(errno));
     if (!S_ISREG(info.st_mode))

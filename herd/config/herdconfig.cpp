@@ -36,8 +36,9 @@ bool readNode(const JsonFields &object, NodeConfig *node)
     if (object.has(u"host"_s)) {
         node->host = object.value(u"host"_s).toString();
         if (node->host != u"localhost" && QHostAddress(node->host).isNull())
-            return object.fail(u"host"_s, QStringLiteral("\"%1\" is not an IP address or localhost")
-                                              .arg(object.value(u"host"_s).toVariant().toString()));
+            return object.fail(u"host"_s,
+                               QStringLiteral("\"%1\" is not an IP address or localhost")
+                                   .arg(object.value(u"host"_s).toVariant().toString()));
     }
     qint64 port = 0;
     if (!object.integer(u"port"_s, 0, 65535, &port, JsonFields::Required))
@@ -48,7 +49,7 @@ bool readNode(const JsonFields &object, NodeConfig *node)
     if (object.has(u"x"_s)) {
         if (!object.value(u"x"_s).isDouble() || !object.value(u"y"_s).isDouble())
             return object.fail({}, QStringLiteral("\"x\" and \"y\" must be numbers"));
-        node->position = std::pair{object.value(u"x"_s).toDouble(), object.value(u"y"_s).toDouble()};
+        node->position = std::pair {object.value(u"x"_s).toDouble(), object.value(u"y"_s).toDouble()};
     }
     if (object.has(u"protocol"_s)) {
         const QString protocol = object.value(u"protocol"_s).toString();
@@ -68,16 +69,19 @@ bool readNodes(const JsonFields &root, HerdConfig *config)
     for (const QString &name : nodes.keys()) {
         // The path spelt out: an empty name shows as "nodes.".
         if (!isValidName(name))
-            return root.fail(u"nodes." + name, QStringLiteral("a node name must be non-empty, without white space"));
-        const std::optional<JsonFields> object
-            = nodes.object(name, QStringLiteral("{\"host\": \"127.0.0.1\", \"port\": 13000}"));
+            return root.fail(u"nodes." + name,
+                             QStringLiteral("a node name must be non-empty, without white space"));
+        const std::optional<JsonFields> object =
+            nodes.object(name, QStringLiteral("{\"host\": \"127.0.0.1\", \"port\": 13000}"));
         NodeConfig node;
         node.name = name;
         if (!object || !readNode(*object, &node))
             return false;
         const QString endpoint = node.host + u':' + QString::number(node.port);
         if (node.port != 0 && endpoints.contains(endpoint))
-            return nodes.fail(name, QStringLiteral("uses %1, as node \"%2\" does").arg(endpoint, endpoints.value(endpoint)));
+            return nodes.fail(
+                name,
+                QStringLiteral("uses %1, as node \"%2\" does").arg(endpoint, endpoints.value(endpoint)));
         endpoints.insert(endpoint, node.name);
         config->nodes.append(node);
     }
@@ -94,7 +98,8 @@ bool readLinks(const JsonFields &root, HerdConfig *config)
         const QString where = QStringLiteral("links[%1]").arg(i);
         const QJsonArray pair = links.at(i).toArray();
         if (!links.at(i).isArray() || pair.size() != 2 || !pair.at(0).isString() || !pair.at(1).isString())
-            return root.fail(where, QStringLiteral("must be a pair of node names, like [\"Alford\", \"Parker\"]"));
+            return root.fail(where,
+                             QStringLiteral("must be a pair of node names, like [\"Alford\", \"Parker\"]"));
         const QString a = pair.at(0).toString();
         const QString b = pair.at(1).toString();
         for (const QString &end : {a, b}) {
@@ -114,7 +119,8 @@ bool readLinks(const JsonFields &root, HerdConfig *config)
 
 bool readPlaces(const JsonFields &root, PlacesSettings *places)
 {
-    const std::optional<JsonFields> object = root.object(u"places"_s, QStringLiteral("{\"source\": \"offline\"}"));
+    const std::optional<JsonFields> object =
+        root.object(u"places"_s, QStringLiteral("{\"source\": \"offline\"}"));
     if (!object || !object->onlyKeys({u"source"_s, u"url"_s, u"file"_s, u"timeoutMs"_s}))
         return false;
     const QString source = object->value(u"source"_s).toString(u"offline"_s);
@@ -127,7 +133,9 @@ bool readPlaces(const JsonFields &root, PlacesSettings *places)
     else if (source == u"google-new")
         places->source = PlacesSettings::Source::GoogleNew;
     else
-        return object->fail(u"source"_s, QStringLiteral("\"%1\" is not one of offline, geojson, google, google-new").arg(source));
+        return object->fail(
+            u"source"_s,
+            QStringLiteral("\"%1\" is not one of offline, geojson, google, google-new").arg(source));
     if (!object->string(u"url"_s, &places->url) || !object->string(u"file"_s, &places->file))
         return false;
     if (places->source == PlacesSettings::Source::GeoJson && places->file.isEmpty())
@@ -184,7 +192,8 @@ bool readReconnect(const JsonFields &root, HerdConfig *config)
         return false;
     int initial = config->reconnectInitialMs;
     int max = config->reconnectMaxMs;
-    if (!reconnect->integer(u"initialMs"_s, 1, 60'000, &initial) || !reconnect->integer(u"maxMs"_s, 1, 600'000, &max))
+    if (!reconnect->integer(u"initialMs"_s, 1, 60'000, &initial)
+        || !reconnect->integer(u"maxMs"_s, 1, 600'000, &max))
         return false;
     if (max < initial)
         return reconnect->fail(u"maxMs"_s, QStringLiteral("must not be less than initialMs"));
@@ -215,9 +224,10 @@ bool readAuth(const JsonFields &root, HerdConfig *config)
         return auth.fail(u"secretEnv"_s, QStringLiteral("must name an environment variable"));
     const QByteArray secret = qgetenv(name.toLocal8Bit().constData());
     if (secret.size() < 16)
-        return auth.fail(u"secretEnv"_s,
-                         QStringLiteral("environment variable %1 must hold a secret of at least 16 characters%2")
-                             .arg(name, secret.isEmpty() ? QStringLiteral(" (it is not set)") : QString()));
+        return auth.fail(
+            u"secretEnv"_s,
+            QStringLiteral("environment variable %1 must hold a secret of at least 16 characters%2")
+                .arg(name, secret.isEmpty() ? QStringLiteral(" (it is not set)") : QString()));
     config->peerSecret = secret;
     config->peerSecretEnv = name;
     return true;
@@ -225,8 +235,8 @@ bool readAuth(const JsonFields &root, HerdConfig *config)
 
 bool readHerd(const JsonFields &root, HerdConfig *config)
 {
-    if (!root.onlyKeys({u"name"_s, u"nodes"_s, u"links"_s, u"places"_s, u"limits"_s, u"reconnect"_s, u"resync"_s,
-                        u"antiEntropyMs"_s, u"auth"_s})
+    if (!root.onlyKeys({u"name"_s, u"nodes"_s, u"links"_s, u"places"_s, u"limits"_s, u"reconnect"_s,
+                        u"resync"_s, u"antiEntropyMs"_s, u"auth"_s})
         || !root.string(u"name"_s, &config->name))
         return false;
     if (!root.value(u"nodes"_s).isObject() || root.value(u"nodes"_s).toObject().isEmpty())
@@ -240,7 +250,8 @@ bool readHerd(const JsonFields &root, HerdConfig *config)
         && (!root.has(u"reconnect"_s) || readReconnect(root, config));
 }
 
-std::optional<HerdConfig> configFrom(const JsonReader &reader, const std::optional<JsonFields> &root, QString *error)
+std::optional<HerdConfig> configFrom(const JsonReader &reader, const std::optional<JsonFields> &root,
+                                     QString *error)
 {
     HerdConfig config;
     if (root && readHerd(*root, &config))
@@ -273,7 +284,8 @@ std::optional<HerdConfig> HerdConfig::preset(const QString &name, QString *error
 {
     if (!presetNames().contains(name)) {
         if (error)
-            *error = QStringLiteral("no built-in herd named \"%1\" (built-in: %2)").arg(name, presetNames().join(u", "));
+            *error = QStringLiteral("no built-in herd named \"%1\" (built-in: %2)")
+                         .arg(name, presetNames().join(u", "));
         return std::nullopt;
     }
     return fromFile(PresetDir + u'/' + name + u".json", error);
@@ -286,7 +298,7 @@ QByteArray HerdConfig::toJson() const
         root.insert(u"name", name);
     QJsonObject nodeObjects;
     for (const NodeConfig &node : nodes) {
-        QJsonObject object{{u"host"_s, node.host}, {u"port"_s, node.port}};
+        QJsonObject object {{u"host"_s, node.host}, {u"port"_s, node.port}};
         if (node.position) {
             object.insert(u"x", node.position->first);
             object.insert(u"y", node.position->second);
@@ -298,15 +310,15 @@ QByteArray HerdConfig::toJson() const
     root.insert(u"nodes", nodeObjects);
     QJsonArray linkArray;
     for (const auto &[a, b] : links)
-        linkArray.append(QJsonArray{a, b});
+        linkArray.append(QJsonArray {a, b});
     root.insert(u"links", linkArray);
     static const char *const sources[] = {"offline", "geojson", "google", "google-new"};
-    QJsonObject placesObject{{u"source"_s, QString::fromLatin1(sources[int(places.source)])}};
+    QJsonObject placesObject {{u"source"_s, QString::fromLatin1(sources[int(places.source)])}};
     if (!places.url.isEmpty())
         placesObject.insert(u"url", places.url);
     if (!places.file.isEmpty())
         placesObject.insert(u"file", places.file);
-    if (places.timeoutMs != PlacesSettings{}.timeoutMs)
+    if (places.timeoutMs != PlacesSettings {}.timeoutMs)
         placesObject.insert(u"timeoutMs", places.timeoutMs);
     root.insert(u"places", placesObject);
     const NodeSettings defaults;
@@ -327,16 +339,18 @@ QByteArray HerdConfig::toJson() const
         limits.insert(u"maxClientTimeAheadMs", maxClientTimeAheadMs);
     if (!limits.isEmpty())
         root.insert(u"limits", limits);
-    if (reconnectInitialMs != NodeSettings{}.reconnectInitialMs || reconnectMaxMs != NodeSettings{}.reconnectMaxMs)
-        root.insert(u"reconnect", QJsonObject{{u"initialMs"_s, reconnectInitialMs}, {u"maxMs"_s, reconnectMaxMs}});
-    if (resync != NodeSettings{}.resync)
+    if (reconnectInitialMs != NodeSettings {}.reconnectInitialMs
+        || reconnectMaxMs != NodeSettings {}.reconnectMaxMs)
+        root.insert(u"reconnect",
+                    QJsonObject {{u"initialMs"_s, reconnectInitialMs}, {u"maxMs"_s, reconnectMaxMs}});
+    if (resync != NodeSettings {}.resync)
         root.insert(u"resync", resync);
-    if (antiEntropyMs != NodeSettings{}.antiEntropyMs)
+    if (antiEntropyMs != NodeSettings {}.antiEntropyMs)
         root.insert(u"antiEntropyMs", antiEntropyMs);
     if (!peerSecretEnv.isEmpty())
-        root.insert(u"auth", QJsonObject{{u"secretEnv"_s, peerSecretEnv}});
+        root.insert(u"auth", QJsonObject {{u"secretEnv"_s, peerSecretEnv}});
     else if (!peerSecret.isEmpty())
-        root.insert(u"auth", QJsonObject{{u"secret"_s, QString::fromUtf8(peerSecret)}});
+        root.insert(u"auth", QJsonObject {{u"secret"_s, QString::fromUtf8(peerSecret)}});
     return QJsonDocument(root).toJson(QJsonDocument::Indented);
 }
 

@@ -41,19 +41,19 @@ struct HerdConfig
     QList<NodeConfig> nodes;
     QList<std::pair<QString, QString>> links;
     PlacesSettings places;
-    qsizetype maxLineBytes = NodeSettings{}.maxLineBytes;
-    int maxConnections = NodeSettings{}.maxConnections;
-    int idleTimeoutMs = NodeSettings{}.idleTimeoutMs;
-    qsizetype maxPendingReplyBytes = NodeSettings{}.maxPendingReplyBytes;
-    int maxWhatsatPerConnection = NodeSettings{}.maxWhatsatPerConnection;
-    int maxWhatsatPerNode = NodeSettings{}.maxWhatsatPerNode;
-    qint64 maxClientTimeAheadMs = NodeSettings{}.maxClientTimeAheadMs;
-    int reconnectInitialMs = NodeSettings{}.reconnectInitialMs;
-    int reconnectMaxMs = NodeSettings{}.reconnectMaxMs;
+    qsizetype maxLineBytes = NodeSettings {}.maxLineBytes;
+    int maxConnections = NodeSettings {}.maxConnections;
+    int idleTimeoutMs = NodeSettings {}.idleTimeoutMs;
+    qsizetype maxPendingReplyBytes = NodeSettings {}.maxPendingReplyBytes;
+    int maxWhatsatPerConnection = NodeSettings {}.maxWhatsatPerConnection;
+    int maxWhatsatPerNode = NodeSettings {}.maxWhatsatPerNode;
+    qint64 maxClientTimeAheadMs = NodeSettings {}.maxClientTimeAheadMs;
+    int reconnectInitialMs = NodeSettings {}.reconnectInitialMs;
+    int reconnectMaxMs = NodeSettings {}.reconnectMaxMs;
     // Off: the course's behaviour, where a node that missed updates while
     // down or cut off never learns them.
-    bool resync = NodeSettings{}.resync;
-    int antiEntropyMs = NodeSettings{}.antiEntropyMs;
+    bool resync = NodeSettings {}.resync;
+    int antiEntropyMs = NodeSettings {}.antiEntropyMs;
     // "auth": the shared secret, given in the file or read at load from the
     // environment variable named by secretEnv (kept, so a save writes the
     // name, not the secret).

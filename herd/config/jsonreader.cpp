@@ -165,9 +165,11 @@ std::optional<qint64> wholeNumber(const QJsonValue &value)
 
 JsonFields::JsonFields(const QJsonObject &object, JsonReader *reader, const QString &path,
                        const QString &context)
-    : m_object(object), m_reader(reader), m_path(path), m_context(context)
-{
-}
+    : m_object(object)
+    , m_reader(reader)
+    , m_path(path)
+    , m_context(context)
+{}
 
 bool JsonFields::fail(const QString &key, const QString &what) const
 {

@@ -33,7 +33,9 @@ public:
         Scenario,
     };
 
-    explicit JsonReader(Wording wording) : m_wording(wording) { }
+    explicit JsonReader(Wording wording)
+        : m_wording(wording)
+    {}
     Q_DISABLE_COPY_MOVE(JsonReader)
 
     // The top-level object of `json`, or nothing with the problem recorded:

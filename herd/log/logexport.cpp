@@ -56,14 +56,29 @@ void appendJsonString(QByteArray &out, QByteArrayView utf8)
     for (qsizetype i = 0; i < utf8.size(); ++i) {
         const char c = utf8[i];
         switch (c) {
-        case '"': out.append("\\\""); continue;
-        case '\\': out.append("\\\\"); continue;
-        case '\b': out.append("\\b"); continue;
-        case '\f': out.append("\\f"); continue;
-        case '\n': out.append("\\n"); continue;
-        case '\r': out.append("\\r"); continue;
-        case '\t': out.append("\\t"); continue;
-        default: break;
+        case '"':
+            out.append("\\\"");
+            continue;
+        case '\\':
+            out.append("\\\\");
+            continue;
+        case '\b':
+            out.append("\\b");
+            continue;
+        case '\f':
+            out.append("\\f");
+            continue;
+        case '\n':
+            out.append("\\n");
+            continue;
+        case '\r':
+            out.append("\\r");
+            continue;
+        case '\t':
+            out.append("\\t");
+            continue;
+        default:
+            break;
         }
         const auto byte = static_cast<unsigned char>(c);
         if (byte < 0x20) {
@@ -183,9 +198,12 @@ ExportFormat formatForPath(const QString &path)
 QString suffixForFormat(ExportFormat format)
 {
     switch (format) {
-    case ExportFormat::JsonLines: return u"jsonl"_s;
-    case ExportFormat::Csv: return u"csv"_s;
-    case ExportFormat::Text: return u"log"_s;
+    case ExportFormat::JsonLines:
+        return u"jsonl"_s;
+    case ExportFormat::Csv:
+        return u"csv"_s;
+    case ExportFormat::Text:
+        return u"log"_s;
     }
     return u"log"_s;
 }
@@ -199,9 +217,8 @@ QByteArray isoTimeNs(qint64 timeNs)
         nanos += NsPerSecond;
         --seconds;
     }
-    QByteArray out = QDateTime::fromSecsSinceEpoch(seconds, Qt::UTC)
-                         .toString(u"yyyy-MM-ddTHH:mm:ss"_s)
-                         .toLatin1();
+    QByteArray out =
+        QDateTime::fromSecsSinceEpoch(seconds, Qt::UTC).toString(u"yyyy-MM-ddTHH:mm:ss"_s).toLatin1();
     out.append('.').append(QByteArray::number(nanos).rightJustified(9, '0')).append('Z');
     return out;
 }
@@ -216,9 +233,12 @@ QByteArray exportHeader(ExportFormat format)
 QByteArray exportRecord(const Event &event, ExportFormat format)
 {
     switch (format) {
-    case ExportFormat::JsonLines: return jsonRecord(event);
-    case ExportFormat::Csv: return csvRecord(event);
-    case ExportFormat::Text: return LogWriter::formatLine(event);
+    case ExportFormat::JsonLines:
+        return jsonRecord(event);
+    case ExportFormat::Csv:
+        return csvRecord(event);
+    case ExportFormat::Text:
+        return LogWriter::formatLine(event);
     }
     return {};
 }

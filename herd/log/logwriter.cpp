@@ -25,7 +25,7 @@ constexpr qsizetype WriteOutBytes = 64 * 1024;
 
 // Bytes copied as they are: printable ASCII but the backslash.
 constexpr std::array<bool, 256> PlainBytes = [] {
-    std::array<bool, 256> plain{};
+    std::array<bool, 256> plain {};
     for (int c = 0x20; c < 0x7f; ++c)
         plain[size_t(c)] = c != '\\';
     return plain;
@@ -99,11 +99,24 @@ char *appendEscaped(char *out, QByteArrayView field)
             continue;
         }
         switch (byte) {
-        case '\t': *out++ = '\\'; *out++ = 't'; continue;
-        case '\n': *out++ = '\\'; *out++ = 'n'; continue;
-        case '\r': *out++ = '\\'; *out++ = 'r'; continue;
-        case '\\': *out++ = '\\'; *out++ = '\\'; continue;
-        default: break;
+        case '\t':
+            *out++ = '\\';
+            *out++ = 't';
+            continue;
+        case '\n':
+            *out++ = '\\';
+            *out++ = 'n';
+            continue;
+        case '\r':
+            *out++ = '\\';
+            *out++ = 'r';
+            continue;
+        case '\\':
+            *out++ = '\\';
+            *out++ = '\\';
+            continue;
+        default:
+            break;
         }
         if (byte >= 0x80) {
             // Keep a valid UTF-8 sequence as it is; escape stray bytes.
@@ -187,8 +200,8 @@ void appendLine(QByteArray &out, const Event &event, QByteArrayView escapedNode 
     const qsizetype kindLength = qsizetype(std::strlen(kind));
     const qsizetype nodeRoom = escapedNode.data() ? escapedNode.size() : TextRoom * event.node.size();
     const qsizetype room = seconds.size() + 11 + 7 + kindLength + nodeRoom
-                           + TextRoom * (event.peer.size() + event.detail.size())
-                           + 4 * (event.client.size() + event.line.size());
+        + TextRoom * (event.peer.size() + event.detail.size())
+        + 4 * (event.client.size() + event.line.size());
     const qsizetype start = out.size();
     out.resize(start + room);
     char *const begin = out.data() + start;
@@ -236,12 +249,13 @@ struct LogWriter::NodeLog
     // The open log, appended to; -1 if it could not be opened or a write
     // failed, and the node's events are dropped.
     int fd = -1;
-    QString openError; // the system's reason, when the open failed
+    QString openError;  // the system's reason, when the open failed
     QByteArray pending; // formatted lines not yet written to `fd`
 };
 
 LogWriter::LogWriter(const QString &directory, QObject *parent)
-    : QObject(parent), m_directory(directory)
+    : QObject(parent)
+    , m_directory(directory)
 {
     m_flushTimer.setInterval(FlushIntervalMs);
     connect(&m_flushTimer, &QTimer::timeout, this, &LogWriter::flush);
@@ -293,7 +307,8 @@ LogWriter::NodeLog &LogWriter::logFor(const QString &node)
         log->pending.reserve(WriteOutBytes + 4096);
         log->path = pathFor(node);
         // Unbuffered: `pending` is the buffer, written in one piece.
-        log->fd = ::open(QFile::encodeName(log->path).constData(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+        log->fd =
+            ::open(QFile::encodeName(log->path).constData(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
         if (log->fd < 0) {
             log->openError = qt_error_string(errno);
             if (m_opened) // open() has returned, so no one else will say so
@@ -306,7 +321,8 @@ LogWriter::NodeLog &LogWriter::logFor(const QString &node)
 
 void LogWriter::write(const Event &event)
 {
-    if (m_detail == Detail::Changes && (event.kind == EventKind::LineReceived || event.kind == EventKind::LineSent))
+    if (m_detail == Detail::Changes
+        && (event.kind == EventKind::LineReceived || event.kind == EventKind::LineSent))
         return;
     NodeLog &log = logFor(event.node);
     if (log.fd < 0)
@@ -343,8 +359,9 @@ void LogWriter::fail(NodeLog &log, const QString &reason)
         log.fd = -1;
     }
     m_failed = true;
-    emit writeFailed(log.node, QStringLiteral("cannot write log %1: %2; its events are no longer logged")
-                                   .arg(log.path, reason));
+    emit writeFailed(
+        log.node,
+        QStringLiteral("cannot write log %1: %2; its events are no longer logged").arg(log.path, reason));
 }
 
 void LogWriter::flush()

@@ -25,7 +25,10 @@ constexpr qsizetype ResumeReadingBelow = 256 * 1024;
 
 LineConnection::LineConnection(qintptr descriptor, qsizetype maxLineBytes, SocketPoller *poller,
                                QObject *parent)
-    : QObject(parent), m_fd(int(descriptor)), m_maxLineBytes(maxLineBytes), m_poller(poller)
+    : QObject(parent)
+    , m_fd(int(descriptor))
+    , m_maxLineBytes(maxLineBytes)
+    , m_poller(poller)
 {
     ::fcntl(m_fd, F_SETFL, ::fcntl(m_fd, F_GETFL) | O_NONBLOCK);
     peerOf(descriptor, &m_peerAddress, &m_peerPort);
@@ -52,7 +55,7 @@ void LineConnection::socketReady(bool readable, bool writable)
 
 QString LineConnection::peerOf(qintptr descriptor, QHostAddress *address, quint16 *port)
 {
-    sockaddr_storage storage{};
+    sockaddr_storage storage {};
     socklen_t length = sizeof(storage);
     QHostAddress peerAddress;
     quint16 peerPort = 0;
@@ -87,7 +90,8 @@ void LineConnection::write(const QByteArray &data)
             const qsizetype pending = pendingBytes();
             emit outputOverflowed(pending);
             closeWith(QStringLiteral("%1 unsent reply bytes passed the limit of %2")
-                          .arg(pending).arg(m_maxPendingBytes));
+                          .arg(pending)
+                          .arg(m_maxPendingBytes));
             return;
         }
     }
@@ -134,8 +138,7 @@ void LineConnection::onReadable()
     thread_local std::array<char, ReadChunk> buffer;
     m_inBatch = true;
     for (int round = 0;
-         round < MaxReadsPerWakeup && m_fd >= 0 && !m_inputDone && !m_readPaused && !m_readingHeld;
-         ++round) {
+         round < MaxReadsPerWakeup && m_fd >= 0 && !m_inputDone && !m_readPaused && !m_readingHeld; ++round) {
         const ssize_t n = ::recv(m_fd, buffer.data(), buffer.size(), 0);
         if (n > 0) {
             m_sinceInput.restart();
@@ -236,8 +239,7 @@ void LineConnection::flush()
         m_sending = false;
     }
     while (m_fd >= 0 && pendingBytes() > 0) {
-        const ssize_t n = ::send(m_fd, m_out.constData() + m_outOffset, size_t(pendingBytes()),
-                                 MSG_NOSIGNAL);
+        const ssize_t n = ::send(m_fd, m_out.constData() + m_outOffset, size_t(pendingBytes()), MSG_NOSIGNAL);
         if (n > 0) {
             m_outOffset += n;
             continue;
@@ -295,8 +297,9 @@ void LineConnection::updateInterest()
     if (m_fd < 0)
         return;
     const bool reading = !m_readPaused && !m_readingHeld && !m_inputDone && !m_closeWhenFlushed;
-    m_poller->change(m_watch, (reading ? SocketPoller::Read : SocketPoller::None)
-                                  | (m_waitingWritable ? SocketPoller::Write : SocketPoller::None));
+    m_poller->change(m_watch,
+                     (reading ? SocketPoller::Read : SocketPoller::None)
+                         | (m_waitingWritable ? SocketPoller::Write : SocketPoller::None));
 }
 
 void LineConnection::closeWith(const QString &reason)

@@ -64,8 +64,7 @@ public:
     qint64 msSinceInput() const { return m_sinceInput.elapsed(); }
     // "address:port" of a connected descriptor's peer, for connections that
     // are refused before a LineConnection is made.
-    static QString peerOf(qintptr descriptor, QHostAddress *address = nullptr,
-                          quint16 *port = nullptr);
+    static QString peerOf(qintptr descriptor, QHostAddress *address = nullptr, quint16 *port = nullptr);
 
     void write(const QByteArray &data);
     // aboutToSend() at the end of this pass (or now, outside one) even with
@@ -113,8 +112,8 @@ private:
     qsizetype m_maxLineBytes;
     QHostAddress m_peerAddress;
     quint16 m_peerPort = 0;
-    SocketPoller *m_poller; // borrowed
-    quint64 m_watch = 0;    // m_poller's token for m_fd
+    SocketPoller *m_poller;         // borrowed
+    quint64 m_watch = 0;            // m_poller's token for m_fd
     bool m_waitingWritable = false; // the kernel took only part of the output
     QByteArray m_in;
     QByteArray m_out;
@@ -124,8 +123,8 @@ private:
     bool m_sending = false;       // inside flush()'s aboutToSend(): writes only append
     bool m_sendRequested = false; // requestSend()
     bool m_drainAwaited = false;  // notifyWhenDrained()
-    bool m_readPaused = false; // too many replies wait for a client that does not read
-    bool m_readingHeld = false; // setReadingHeld()
+    bool m_readPaused = false;    // too many replies wait for a client that does not read
+    bool m_readingHeld = false;   // setReadingHeld()
     qsizetype m_maxPendingBytes = -1;
     QElapsedTimer m_sinceInput;
     bool m_inputDone = false;

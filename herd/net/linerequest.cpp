@@ -7,7 +7,9 @@ using namespace Qt::StringLiterals;
 
 namespace Herd {
 
-LineRequest::LineRequest(QObject *parent) : QObject(parent), m_socket(new QTcpSocket(this))
+LineRequest::LineRequest(QObject *parent)
+    : QObject(parent)
+    , m_socket(new QTcpSocket(this))
 {
     m_timeout.setSingleShot(true);
     connect(&m_timeout, &QTimer::timeout, this, [this] {

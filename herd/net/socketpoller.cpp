@@ -22,13 +22,14 @@ constexpr int MaxEventsPerPass = 256;
 quint32 epollEvents(quint32 interest)
 {
     return ((interest & SocketPoller::Read) ? quint32(EPOLLIN) : 0u)
-           | ((interest & SocketPoller::Write) ? quint32(EPOLLOUT) : 0u);
+        | ((interest & SocketPoller::Write) ? quint32(EPOLLOUT) : 0u);
 }
 
 } // namespace
 
 SocketPoller::SocketPoller(QObject *parent)
-    : QObject(parent), m_epoll(::epoll_create1(EPOLL_CLOEXEC))
+    : QObject(parent)
+    , m_epoll(::epoll_create1(EPOLL_CLOEXEC))
 {
     if (m_epoll < 0)
         qFatal("herd: epoll_create1 failed: %s", std::strerror(errno));
@@ -57,12 +58,10 @@ void SocketPoller::change(quint64 token, quint32 interest)
     // A descriptor waiting for nothing leaves the set: epoll reports hang-ups
     // and errors whatever was asked, and level-triggered that would fire on
     // every pass for a connection that has paused its reading.
-    epoll_event event{};
+    epoll_event event {};
     event.events = epollEvents(interest);
     event.data.u64 = token;
-    const int op = it->interest == None ? EPOLL_CTL_ADD
-                   : interest == None   ? EPOLL_CTL_DEL
-                                        : EPOLL_CTL_MOD;
+    const int op = it->interest == None ? EPOLL_CTL_ADD : interest == None ? EPOLL_CTL_DEL : EPOLL_CTL_MOD;
     if (::epoll_ctl(m_epoll, op, it->fd, &event) != 0)
         qWarning("herd: epoll_ctl on descriptor %d failed: %s", it->fd, std::strerror(errno));
     it->interest = interest;

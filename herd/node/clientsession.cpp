@@ -15,22 +15,24 @@ namespace Herd {
 
 namespace {
 
-const QString NotAuthenticated = QStringLiteral("not from an authenticated neighbour (the herd has a secret)");
+const QString NotAuthenticated =
+    QStringLiteral("not from an authenticated neighbour (the herd has a secret)");
 const QString OwedReplies = QStringLiteral("a neighbour's line on a client connection that is owed replies");
 
 } // namespace
 
 ClientSession::ClientSession(qintptr descriptor, Node *node, bool probation)
-    : QObject(node),
-      m_node(node),
-      m_connection(new LineConnection(descriptor, node->settings().maxLineBytes, node->poller(), this)),
-      m_probation(probation)
+    : QObject(node)
+    , m_node(node)
+    , m_connection(new LineConnection(descriptor, node->settings().maxLineBytes, node->poller(), this))
+    , m_probation(probation)
 {
     m_peer = m_connection->peer();
     m_connection->setMaxPendingBytes(node->settings().maxPendingReplyBytes);
     connect(m_connection, &LineConnection::outputOverflowed, this, [this](qsizetype pending) {
         refuse(QStringLiteral("disconnected: %1 unsent reply bytes passed limits.maxPendingReplyBytes (%2)")
-                   .arg(pending).arg(m_node->settings().maxPendingReplyBytes));
+                   .arg(pending)
+                   .arg(m_node->settings().maxPendingReplyBytes));
     });
     const int timeoutMs = probation ? ProbationMs : node->settings().idleTimeoutMs;
     if (timeoutMs > 0) {
@@ -85,8 +87,7 @@ bool ClientSession::mustHold() const
 
 bool ClientSession::whatsatCapped() const
 {
-    return m_whatsatInFlight >= m_node->settings().maxWhatsatPerConnection
-           || m_node->whatsatCapped();
+    return m_whatsatInFlight >= m_node->settings().maxWhatsatPerConnection || m_node->whatsatCapped();
 }
 
 void ClientSession::resumeLater()
@@ -130,8 +131,9 @@ void ClientSession::onIdleTimer()
     if (!m_connection || m_inputFinished || !m_connection->isOpen())
         return;
     if (m_probation) {
-        refuse(QStringLiteral("connection closed: no neighbour's line within %1 ms after maxConnections (%2) was "
-                              "reached (limits.maxConnections)")
+        refuse(QStringLiteral(
+                   "connection closed: no neighbour's line within %1 ms after maxConnections (%2) was "
+                   "reached (limits.maxConnections)")
                    .arg(ProbationMs)
                    .arg(m_node->settings().maxConnections));
         abort();
@@ -211,8 +213,10 @@ void ClientSession::handleLine(const QByteArray &line)
     case Command::Iamat: {
         const qint64 aheadMs = m_node->settings().maxClientTimeAheadMs;
         if (aheadMs > 0 && message.timeNs > m_node->nowNs() + aheadMs * 1'000'000) {
-            rejectLine(line, QStringLiteral("client time more than %1 ms ahead of the node's clock "
-                                            "(limits.maxClientTimeAheadMs)").arg(aheadMs));
+            rejectLine(line,
+                       QStringLiteral("client time more than %1 ms ahead of the node's clock "
+                                      "(limits.maxClientTimeAheadMs)")
+                           .arg(aheadMs));
             return;
         }
         FloodTicket flood;
@@ -282,15 +286,14 @@ void ClientSession::answerWhatsat(const Message &message, const QByteArray &line
         if (!guard || !guard->m_connection)
             return; // the client left (or its node was killed) while we waited
         --guard->m_whatsatInFlight;
-        guard->fillSlot(sequence, atLine + '\n' + formatPlacesJson(trimResults(response, bound))
-                                      + "\n\n");
+        guard->fillSlot(sequence, atLine + '\n' + formatPlacesJson(trimResults(response, bound)) + "\n\n");
         guard->resumeLater();
     });
 }
 
 qint64 ClientSession::reserveSlot()
 {
-    m_slots.push_back(Slot{});
+    m_slots.push_back(Slot {});
     return m_firstSequence + qint64(m_slots.size()) - 1;
 }
 

@@ -70,7 +70,8 @@ signals:
     // The connection turned out to be a neighbour's link: the receiver takes
     // `connection` (re-parents it) and handles `lines`, then all that follow.
     // The session is finished then and does not touch it again.
-    void handOver(Herd::ClientSession *session, Herd::LineConnection *connection, const QList<QByteArray> &lines);
+    void handOver(Herd::ClientSession *session, Herd::LineConnection *connection,
+                  const QList<QByteArray> &lines);
 
 private:
     // A reply in order: ready at once for invalid lines, once its flood has
@@ -103,7 +104,7 @@ private:
     void refuse(const QString &detail);
     void closeIfDone();
 
-    Node *m_node; // borrowed: the parent
+    Node *m_node;                 // borrowed: the parent
     LineConnection *m_connection; // owned (child) until handed over
     QString m_peer;
     // QList, not std::deque: an empty QList allocates nothing, while
@@ -112,7 +113,7 @@ private:
     // the front of a QList is O(1) (it moves its begin), and appends reuse
     // the room that leaves.
     QList<Slot> m_slots;
-    qint64 m_firstSequence = 0; // sequence number of m_slots.front()
+    qint64 m_firstSequence = 0;    // sequence number of m_slots.front()
     qsizetype m_waitingFloods = 0; // slots whose reply waits for its flood
     QList<QByteArray> m_heldLines; // read while held; bounded by one read
                                    // wake-up, as reading is held

@@ -17,7 +17,10 @@ namespace Herd::Digest {
 constexpr int Buckets = 4096;
 
 quint64 clientHash(QByteArrayView clientId);
-inline int bucketOf(quint64 clientHash) { return int(clientHash % Buckets); }
+inline int bucketOf(quint64 clientHash)
+{
+    return int(clientHash % Buckets);
+}
 // Never 0 in practice (probability 2^-64), so 0 stands for "no records".
 quint64 recordHash(quint64 clientHash, qint64 timeNs);
 

@@ -22,12 +22,12 @@ constexpr int MaxOnProbation = 64;
 } // namespace
 
 Node::Node(const NodeSettings &settings, PlacesSource *places, QObject *parent)
-    : QObject(parent),
-      m_settings(settings),
-      m_places(places),
-      m_listener(new Listener(this)),
-      m_poller(new SocketPoller(this)),
-      m_nameUtf8(settings.name.toUtf8())
+    : QObject(parent)
+    , m_settings(settings)
+    , m_places(places)
+    , m_listener(new Listener(this))
+    , m_poller(new SocketPoller(this))
+    , m_nameUtf8(settings.name.toUtf8())
 {
     connect(m_listener, &Listener::accepted, this, &Node::onAccepted);
 }
@@ -305,8 +305,7 @@ void Node::acceptAt(const Message &at, const QString &fromNeighbour)
     record.timeNs = at.timeNs;
     // Normalised to single spaces so WHATSAT replies look as the origin made
     // them even if a neighbour used other white space.
-    record.atLine = "AT " + at.server + ' ' + at.diff + ' ' + at.clientId + ' ' + at.position
-                    + ' ' + at.time;
+    record.atLine = "AT " + at.server + ' ' + at.diff + ' ' + at.clientId + ' ' + at.position + ' ' + at.time;
     storeAndFlood(record, fromNeighbour, QStringLiteral("flood"));
 }
 
@@ -380,7 +379,7 @@ void Node::report(Event event)
     // Every reader of the stream learns which client a line's update is
     // about without parsing the line again.
     const bool lineOnItsWay = event.kind == EventKind::LineReceived || event.kind == EventKind::LineSent
-                              || event.kind == EventKind::SendSkipped;
+        || event.kind == EventKind::SendSkipped;
     if (lineOnItsWay && event.client.isEmpty())
         event.client = updateClient(event.line);
     emit eventOccurred(event);

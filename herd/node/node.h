@@ -121,10 +121,10 @@ private:
                        FloodTicket *flood = nullptr);
 
     NodeSettings m_settings;
-    PlacesSource *m_places;                  // borrowed: shared by the herd
-    Listener *m_listener = nullptr;          // owned (child)
-    SocketPoller *m_poller = nullptr;        // owned (child): readiness of every session's socket
-    QHash<QString, PeerLink *> m_links;      // owned (children), by neighbour name
+    PlacesSource *m_places;             // borrowed: shared by the herd
+    Listener *m_listener = nullptr;     // owned (child)
+    SocketPoller *m_poller = nullptr;   // owned (child): readiness of every session's socket
+    QHash<QString, PeerLink *> m_links; // owned (children), by neighbour name
     // The same links in the herd file's order, with each neighbour's name as
     // it appears in AT lines: what a flood walks, for every record stored.
     struct FloodTarget
@@ -133,15 +133,15 @@ private:
         QByteArray nameUtf8;
     };
     std::vector<FloodTarget> m_floodTargets;
-    QSet<ClientSession *> m_sessions;        // owned (children)
-    QSet<ClientSession *> m_probation;       // owned (children): accepted past maxConnections
-    QSet<PeerSession *> m_peerSessions;      // owned (children)
-    QSet<ClientSession *> m_waitingForRoom;  // borrowed: a subset of m_sessions
-    QSet<ClientSession *> m_floodWaiters;    // borrowed: a subset of m_sessions
-    quint64 m_linkGeneration = 1;            // FloodTicket::generation: bumped when links change
+    QSet<ClientSession *> m_sessions;       // owned (children)
+    QSet<ClientSession *> m_probation;      // owned (children): accepted past maxConnections
+    QSet<PeerSession *> m_peerSessions;     // owned (children)
+    QSet<ClientSession *> m_waitingForRoom; // borrowed: a subset of m_sessions
+    QSet<ClientSession *> m_floodWaiters;   // borrowed: a subset of m_sessions
+    quint64 m_linkGeneration = 1;           // FloodTicket::generation: bumped when links change
     int m_whatsatInFlight = 0;
     Store m_store;
-    Resyncer m_resyncer{*this};
+    Resyncer m_resyncer {*this};
     SenderResolver m_resolveSender;
     QByteArray m_nameUtf8;
     qint64 m_clockSkewMs = 0;

@@ -41,7 +41,9 @@ thread_local WrittenLinks t_written;
 } // namespace
 
 PeerLink::PeerLink(const Neighbour &neighbour, const NodeSettings &settings, QObject *parent)
-    : QObject(parent), m_neighbour(neighbour), m_settings(settings)
+    : QObject(parent)
+    , m_neighbour(neighbour)
+    , m_settings(settings)
 {
     m_retryTimer.setSingleShot(true);
     connect(&m_retryTimer, &QTimer::timeout, this, &PeerLink::connectNow);
@@ -99,7 +101,8 @@ void PeerLink::closeSocket()
     }
     forgetUnsent();
     if (wasConnected)
-        report(EventKind::PeerDisconnected, m_cut ? QStringLiteral("link cut") : QStringLiteral("link stopped"));
+        report(EventKind::PeerDisconnected,
+               m_cut ? QStringLiteral("link cut") : QStringLiteral("link stopped"));
 }
 
 void PeerLink::setCut(bool cut)
@@ -173,7 +176,8 @@ void PeerLink::dropFlaky()
 void PeerLink::send(const QByteArray &line, const QString &detail)
 {
     if (m_state != State::Connected) {
-        report(EventKind::SendSkipped, m_cut ? QStringLiteral("link cut") : QStringLiteral("link not connected"), line);
+        report(EventKind::SendSkipped,
+               m_cut ? QStringLiteral("link cut") : QStringLiteral("link not connected"), line);
         return;
     }
     if (!slow() && m_delayed.empty() && !backlogged()) {
@@ -187,10 +191,11 @@ void PeerLink::send(const QByteArray &line, const QString &detail)
         if (queued != m_delayedClient.cend()) {
             Delayed &older = m_delayed[size_t(*queued - m_firstDelayed)];
             ++m_coalesced;
-            report(EventKind::SendSkipped,
-                   QStringLiteral("replaced while queued by a newer record for the same client (%1 coalesced)")
-                       .arg(m_coalesced),
-                   older.line);
+            report(
+                EventKind::SendSkipped,
+                QStringLiteral("replaced while queued by a newer record for the same client (%1 coalesced)")
+                    .arg(m_coalesced),
+                older.line);
             older.line = line;
             older.detail = detail;
             return;
@@ -330,8 +335,8 @@ void PeerLink::flushOutgoing()
     if (m_socket->bytesToWrite() == 0 && m_socket->socketDescriptor() >= 0) {
         const int fd = int(m_socket->socketDescriptor());
         while (sent < m_outgoing.size()) {
-            const ssize_t n = ::send(fd, m_outgoing.constData() + sent, size_t(m_outgoing.size() - sent),
-                                     MSG_NOSIGNAL);
+            const ssize_t n =
+                ::send(fd, m_outgoing.constData() + sent, size_t(m_outgoing.size() - sent), MSG_NOSIGNAL);
             if (n > 0)
                 sent += n;
             else if (!(n < 0 && errno == EINTR))
@@ -369,8 +374,7 @@ void PeerLink::connectNow()
     connect(m_socket, &QTcpSocket::connected, this, &PeerLink::onConnected);
     connect(m_socket, &QTcpSocket::disconnected, this,
             [this] { onDropped(QStringLiteral("connection closed")); });
-    connect(m_socket, &QTcpSocket::errorOccurred, this,
-            [this] { onDropped(m_socket->errorString()); });
+    connect(m_socket, &QTcpSocket::errorOccurred, this, [this] { onDropped(m_socket->errorString()); });
     connect(m_socket, &QTcpSocket::bytesWritten, this, [this](qint64 bytes) {
         movedToKernel(bytes);
         if (!m_delayed.empty())
@@ -406,8 +410,9 @@ void PeerLink::onReadyRead()
             std::optional<QByteArray> opened = m_sealer->open(line, &why);
             if (!opened) {
                 report(EventKind::LineReceived, {}, line);
-                report(EventKind::Error, QStringLiteral("a line from %1 failed its seal (%2): connection dropped")
-                                             .arg(m_neighbour.name, why));
+                report(EventKind::Error,
+                       QStringLiteral("a line from %1 failed its seal (%2): connection dropped")
+                           .arg(m_neighbour.name, why));
                 m_socket->disconnect(this);
                 m_socket->abort();
                 onDropped(QStringLiteral("a line failed its seal"));
@@ -418,9 +423,10 @@ void PeerLink::onReadyRead()
         handleLine(line);
     }
     if (m_socket && m_socket->bytesAvailable() > m_settings.maxLineBytes) {
-        report(EventKind::Error, QStringLiteral("%1 sent a line over %2 bytes on our link: discarded")
-                                     .arg(m_neighbour.name)
-                                     .arg(m_settings.maxLineBytes));
+        report(EventKind::Error,
+               QStringLiteral("%1 sent a line over %2 bytes on our link: discarded")
+                   .arg(m_neighbour.name)
+                   .arg(m_settings.maxLineBytes));
         m_socket->readAll();
     }
 }
@@ -455,8 +461,8 @@ void PeerLink::onAuthenticated()
 {
     m_failedAttempts = 0;
     setState(State::Connected);
-    report(EventKind::PeerConnected, m_socket->peerAddress().toString() + u':'
-                                         + QString::number(m_socket->peerPort()));
+    report(EventKind::PeerConnected,
+           m_socket->peerAddress().toString() + u':' + QString::number(m_socket->peerPort()));
     scheduleFlakyDrop();
 }
 
@@ -464,21 +470,25 @@ void PeerLink::onDropped(const QString &reason)
 {
     if (m_state == State::BackingOff || m_state == State::Idle || m_state == State::Cut)
         return;
-    dropDelayed(QStringLiteral("link dropped while the line was delayed")); // errorOccurred and disconnected both fire for one drop
+    dropDelayed(QStringLiteral(
+        "link dropped while the line was delayed")); // errorOccurred and disconnected both fire for one drop
     forgetUnsent();
     if (m_state == State::Connected)
         report(EventKind::PeerDisconnected, reason);
     ++m_failedAttempts;
     const int exponent = qMin(m_failedAttempts - 1, 20);
-    const qint64 base = qMin<qint64>(qint64(m_settings.reconnectInitialMs) << exponent,
-                                     m_settings.reconnectMaxMs);
+    const qint64 base =
+        qMin<qint64>(qint64(m_settings.reconnectInitialMs) << exponent, m_settings.reconnectMaxMs);
     const double jitter = 0.75 + 0.5 * QRandomGenerator::global()->generateDouble();
     const int delayMs = qMax(1, int(double(base) * jitter));
     // The timer first: whoever hears of the new state can ask msUntilRetry().
     m_retryTimer.start(delayMs);
     setState(State::BackingOff);
-    report(EventKind::PeerRetrying, QStringLiteral("attempt %1 failed (%2); retrying in %3 ms")
-                                        .arg(m_failedAttempts).arg(reason).arg(delayMs));
+    report(EventKind::PeerRetrying,
+           QStringLiteral("attempt %1 failed (%2); retrying in %3 ms")
+               .arg(m_failedAttempts)
+               .arg(reason)
+               .arg(delayMs));
 }
 
 void PeerLink::setState(State state)

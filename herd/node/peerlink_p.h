@@ -156,9 +156,9 @@ private:
 
     Neighbour m_neighbour;
     NodeSettings m_settings;
-    QTcpSocket *m_socket = nullptr; // owned; recreated for each attempt
-    QByteArray m_outgoing;          // lines written since the last flush, sealed, with their '\n'
-    bool m_flushQueued = false;     // in this thread's list of links to flush before waiting
+    QTcpSocket *m_socket = nullptr;     // owned; recreated for each attempt
+    QByteArray m_outgoing;              // lines written since the last flush, sealed, with their '\n'
+    bool m_flushQueued = false;         // in this thread's list of links to flush before waiting
     std::optional<PeerSealer> m_sealer; // this connection's, in a herd with a secret
     QTimer m_retryTimer;
     State m_state = State::Idle;

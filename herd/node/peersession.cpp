@@ -20,7 +20,9 @@ constexpr qsizetype AnswerWindow = 256 * 1024;
 } // namespace
 
 PeerSession::PeerSession(LineConnection *connection, const QList<QByteArray> &lines, Node *node)
-    : QObject(node), m_node(node), m_connection(connection)
+    : QObject(node)
+    , m_node(node)
+    , m_connection(connection)
 {
     m_connection->setParent(this);
     m_address = m_connection->peer();
@@ -113,9 +115,9 @@ void PeerSession::dispatch(const QByteArray &line)
     }
     const Message message = parseLine(line);
     if (message.command != Command::At) {
-        reject(line, message.command == Command::Invalid
-                         ? QString::fromLatin1(problemName(message.problem))
-                         : QStringLiteral("a client's line on a neighbour's link"));
+        reject(line,
+               message.command == Command::Invalid ? QString::fromLatin1(problemName(message.problem))
+                                                   : QStringLiteral("a client's line on a neighbour's link"));
         return;
     }
     report(EventKind::LineReceived, line, {});
@@ -143,7 +145,8 @@ void PeerSession::handleSync(const QByteArray &line)
     // Named as a neighbour only if it proved it is one (or is one in this
     // process); otherwise by its address, saying whom it claims to be.
     report(EventKind::LineReceived, line,
-           m_neighbour.isEmpty() ? QStringLiteral("from %1, which says it is %2").arg(m_address, from) : QString());
+           m_neighbour.isEmpty() ? QStringLiteral("from %1, which says it is %2").arg(m_address, from)
+                                 : QString());
     // Hearing from a neighbour means it is up: no need to wait out a back-off.
     link->retryNow();
     Resyncer &resyncer = m_node->resyncer();
@@ -184,7 +187,8 @@ void PeerSession::handleSync(const QByteArray &line)
     }
 }
 
-void PeerSession::answer(std::deque<QByteArray> clients, const QList<QByteArray> &lines, const QString &summary)
+void PeerSession::answer(std::deque<QByteArray> clients, const QList<QByteArray> &lines,
+                         const QString &summary)
 {
     m_answerSummary = summary;
     m_answerClients = std::move(clients);

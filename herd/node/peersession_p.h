@@ -63,11 +63,11 @@ private:
     void refuse(const QString &detail);
     void report(EventKind kind, const QByteArray &line, const QString &detail);
 
-    Node *m_node; // borrowed: the parent
+    Node *m_node;                 // borrowed: the parent
     LineConnection *m_connection; // owned (child)
     QString m_address;
-    QString m_neighbour; // who it is: its AUTH HELLO, or the node's resolver
-    std::unique_ptr<PeerGate> m_gate; // in a herd with a secret
+    QString m_neighbour;                // who it is: its AUTH HELLO, or the node's resolver
+    std::unique_ptr<PeerGate> m_gate;   // in a herd with a secret
     QHash<int, quint64> m_theirBuckets; // a SYNC SUM being received
     // The answer going out: records (by client id, looked up as they go, so
     // the newest is sent), then SYNC lines.

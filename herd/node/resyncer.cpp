@@ -16,7 +16,8 @@ const QString Resync = QStringLiteral("resync");
 
 } // namespace
 
-Resyncer::Resyncer(Node &node) : m_node(node)
+Resyncer::Resyncer(Node &node)
+    : m_node(node)
 {
     QObject::connect(&m_antiEntropy, &QTimer::timeout, &node, [this] { checkRoots(); });
 }
@@ -187,12 +188,13 @@ void Resyncer::finishExchange(PeerLink *link, Peer &peer)
     }
     if (!wanted.isEmpty())
         send(link, SyncLine::want(m_node.name().toUtf8(), wanted, maxLineBytes()));
-    report(link->neighbour().name, QStringLiteral("%1 buckets differed: sent %2 records %3 lacked or held older; "
-                                                  "asked for %4 it holds newer")
-                                       .arg(peer.theirEntries.size())
-                                       .arg(pushed)
-                                       .arg(link->neighbour().name)
-                                       .arg(wanted.size()));
+    report(link->neighbour().name,
+           QStringLiteral("%1 buckets differed: sent %2 records %3 lacked or held older; "
+                          "asked for %4 it holds newer")
+               .arg(peer.theirEntries.size())
+               .arg(pushed)
+               .arg(link->neighbour().name)
+               .arg(wanted.size()));
     peer.awaitingHave = false;
     peer.theirEntries.clear();
 }
@@ -201,10 +203,11 @@ void Resyncer::pushAll(PeerLink *link)
 {
     for (const Record &record : m_node.store().records())
         link->send(record.atLine, Resync);
-    report(link->neighbour().name, QStringLiteral("sent all %1 records as AT lines (%2 speaks only the course's "
-                                                  "protocol)")
-                                       .arg(m_node.store().size())
-                                       .arg(link->neighbour().name));
+    report(link->neighbour().name,
+           QStringLiteral("sent all %1 records as AT lines (%2 speaks only the course's "
+                          "protocol)")
+               .arg(m_node.store().size())
+               .arg(link->neighbour().name));
 }
 
 void Resyncer::send(PeerLink *link, const QList<QByteArray> &lines)

@@ -76,7 +76,7 @@ public:
 private:
     struct Peer
     {
-        bool awaitingHave = false;                // our SUM went out; HAVE/DONE due
+        bool awaitingHave = false;                                     // our SUM went out; HAVE/DONE due
         QHash<int, QList<std::pair<QByteArray, qint64>>> theirEntries; // their HAVE lines
     };
 

@@ -16,8 +16,8 @@ struct Record
     QByteArray position; // as the client sent it
     double latitude = 0;
     double longitude = 0;
-    qint64 timeNs = 0;   // client time: the newer-wins key
-    QByteArray atLine;   // the AT line exactly as `server` produced it
+    qint64 timeNs = 0; // client time: the newer-wins key
+    QByteArray atLine; // the AT line exactly as `server` produced it
 };
 
 // Newest record per client id. Newer means a strictly larger client time,

@@ -17,8 +17,8 @@ constexpr double BoxSlackDegrees = 1e-9;
 
 bool isValid(GeoPoint p)
 {
-    return std::isfinite(p.latitude) && std::isfinite(p.longitude)
-        && std::abs(p.latitude) <= 90 && std::abs(p.longitude) <= 180;
+    return std::isfinite(p.latitude) && std::isfinite(p.longitude) && std::abs(p.latitude) <= 90
+        && std::abs(p.longitude) <= 180;
 }
 
 } // namespace
@@ -39,7 +39,7 @@ GeoIndex::GeoIndex(const std::vector<GeoPoint> &points, double cellDegrees)
         if (!isValid(points[i]))
             continue;
         const std::size_t cell = std::size_t(rowOf(points[i].latitude)) * std::size_t(m_columns)
-                               + std::size_t(columnOf(points[i].longitude));
+            + std::size_t(columnOf(points[i].longitude));
         cellOf[i] = quint32(cell);
         ++m_offsets[cell + 1];
     }
@@ -110,19 +110,17 @@ void GeoIndex::collect(int row, int column, const Cap &cap, std::vector<Hit> &hi
             if (std::abs(dLng) > cap.halfWidth)
                 continue;
         }
-        const double d = haversineKm(cap.center, cap.cosCenterLatitude, {e.latitude, e.longitude},
-                                     e.cosLatitude);
+        const double d =
+            haversineKm(cap.center, cap.cosCenterLatitude, {e.latitude, e.longitude}, e.cosLatitude);
         if (d <= cap.radiusKm)
             hits.push_back({e.id, d});
     }
 }
 
-std::vector<GeoIndex::Hit> GeoIndex::nearest(GeoPoint center, double radiusKm,
-                                             std::size_t limit) const
+std::vector<GeoIndex::Hit> GeoIndex::nearest(GeoPoint center, double radiusKm, std::size_t limit) const
 {
     std::vector<Hit> hits;
-    if (m_entries.empty() || limit == 0 || !isValid(center) || !(radiusKm >= 0)
-        || !std::isfinite(radiusKm))
+    if (m_entries.empty() || limit == 0 || !isValid(center) || !(radiusKm >= 0) || !std::isfinite(radiusKm))
         return hits;
 
     const double angle = radiusKm / EarthRadiusKm; // radians of arc
@@ -155,8 +153,8 @@ std::vector<GeoIndex::Hit> GeoIndex::nearest(GeoPoint center, double radiusKm,
         }
     }
 
-    const Cap cap{center, std::cos(center.latitude * DegToRad), radiusKm, south, north,
-                  allColumns ? 180.0 : halfWidth};
+    const Cap cap {center, std::cos(center.latitude * DegToRad), radiusKm, south,
+                   north,  allColumns ? 180.0 : halfWidth};
     const int firstRow = rowOf(std::max(south, -90.0));
     const int lastRow = rowOf(std::min(north, 90.0));
     for (int row = firstRow; row <= lastRow; ++row) {

@@ -30,7 +30,7 @@ class GeoIndex final
 public:
     struct Hit
     {
-        quint32 id = 0;         // index of the point in the constructor's vector
+        quint32 id = 0; // index of the point in the constructor's vector
         double distanceKm = 0;
     };
 
@@ -68,8 +68,8 @@ private:
         GeoPoint center;
         double cosCenterLatitude;
         double radiusKm;
-        double south, north;   // degrees
-        double halfWidth;      // degrees of longitude either side; 180 when all are in reach
+        double south, north; // degrees
+        double halfWidth;    // degrees of longitude either side; 180 when all are in reach
     };
 
     int rowOf(double latitude) const;
@@ -79,8 +79,8 @@ private:
     double m_cellDegrees = 0;
     int m_rows = 0;
     int m_columns = 0;
-    std::vector<Entry> m_entries;    // sorted by cell (row-major)
-    std::vector<quint32> m_offsets;  // m_rows * m_columns + 1 starts into m_entries
+    std::vector<Entry> m_entries;   // sorted by cell (row-major)
+    std::vector<quint32> m_offsets; // m_rows * m_columns + 1 starts into m_entries
 };
 
 } // namespace Herd

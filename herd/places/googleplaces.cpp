@@ -57,11 +57,15 @@ QString degreesText(double degrees)
 QString statusForHttp(int code)
 {
     switch (code) {
-    case 400: return u"INVALID_REQUEST"_s;
+    case 400:
+        return u"INVALID_REQUEST"_s;
     case 401:
-    case 403: return u"REQUEST_DENIED"_s;
-    case 429: return u"OVER_QUERY_LIMIT"_s;
-    default: return u"UNKNOWN_ERROR"_s;
+    case 403:
+        return u"REQUEST_DENIED"_s;
+    case 429:
+        return u"OVER_QUERY_LIMIT"_s;
+    default:
+        return u"UNKNOWN_ERROR"_s;
     }
 }
 
@@ -70,15 +74,20 @@ QString statusForHttp(int code)
 QString networkErrorText(QNetworkReply::NetworkError error)
 {
     switch (error) {
-    case QNetworkReply::ConnectionRefusedError: return u"connection refused"_s;
-    case QNetworkReply::RemoteHostClosedError: return u"connection closed by upstream"_s;
-    case QNetworkReply::HostNotFoundError: return u"host not found"_s;
-    case QNetworkReply::TimeoutError: return u"network timeout"_s;
-    case QNetworkReply::SslHandshakeFailedError: return u"TLS handshake failed"_s;
-    case QNetworkReply::ProtocolFailure: return u"malformed HTTP reply"_s;
+    case QNetworkReply::ConnectionRefusedError:
+        return u"connection refused"_s;
+    case QNetworkReply::RemoteHostClosedError:
+        return u"connection closed by upstream"_s;
+    case QNetworkReply::HostNotFoundError:
+        return u"host not found"_s;
+    case QNetworkReply::TimeoutError:
+        return u"network timeout"_s;
+    case QNetworkReply::SslHandshakeFailedError:
+        return u"TLS handshake failed"_s;
+    case QNetworkReply::ProtocolFailure:
+        return u"malformed HTTP reply"_s;
     default:
-        return QString::fromLatin1(
-            QMetaEnum::fromType<QNetworkReply::NetworkError>().valueToKey(error));
+        return QString::fromLatin1(QMetaEnum::fromType<QNetworkReply::NetworkError>().valueToKey(error));
     }
 }
 
@@ -93,13 +102,12 @@ QString upstreamMessage(const QByteArray &body)
 {
     const QJsonObject object = QJsonDocument::fromJson(body).object();
     const QString legacy = object.value("error_message"_L1).toString();
-    return legacy.isEmpty() ? object.value("error"_L1).toObject().value("message"_L1).toString()
-                            : legacy;
+    return legacy.isEmpty() ? object.value("error"_L1).toObject().value("message"_L1).toString() : legacy;
 }
 
 QJsonObject convertPlace(const QJsonObject &place)
 {
-    QJsonObject result{
+    QJsonObject result {
         {u"name"_s, place.value("displayName"_L1).toObject().value("text"_L1).toString()},
         {u"place_id"_s, place.value("id"_L1).toString()},
         {u"types"_s, place.value("types"_L1).toArray()},
@@ -107,11 +115,11 @@ QJsonObject convertPlace(const QJsonObject &place)
     };
     const QJsonValue location = place.value("location"_L1);
     if (location.isObject()) {
-        const QJsonObject latLng{
+        const QJsonObject latLng {
             {u"lat"_s, location["latitude"_L1].toDouble()},
             {u"lng"_s, location["longitude"_L1].toDouble()},
         };
-        result.insert(u"geometry"_s, QJsonObject{{u"location"_s, latLng}});
+        result.insert(u"geometry"_s, QJsonObject {{u"location"_s, latLng}});
     }
     return result;
 }
@@ -126,7 +134,7 @@ GooglePlaces::GooglePlaces(GooglePlacesOptions options, QObject *parent)
     if (m_options.url.isEmpty())
         m_options.url = defaultUrl(m_options.api);
     if (m_options.timeoutMs <= 0)
-        m_options.timeoutMs = GooglePlacesOptions{}.timeoutMs;
+        m_options.timeoutMs = GooglePlacesOptions {}.timeoutMs;
 }
 
 GooglePlaces::~GooglePlaces()
@@ -144,19 +152,17 @@ GooglePlaces::~GooglePlaces()
 
 QString GooglePlaces::description() const
 {
-    const QString flavour = m_options.api == GoogleApi::Legacy ? u"Nearby Search"_s
-                                                               : u"Places API (New)"_s;
-    const QString where = m_options.url.toDisplayString(
-        QUrl::RemoveUserInfo | QUrl::RemoveQuery | QUrl::RemoveFragment);
+    const QString flavour = m_options.api == GoogleApi::Legacy ? u"Nearby Search"_s : u"Places API (New)"_s;
+    const QString where =
+        m_options.url.toDisplayString(QUrl::RemoveUserInfo | QUrl::RemoveQuery | QUrl::RemoveFragment);
     const QString key = m_options.key.isEmpty() ? u"no key"_s : u"key set"_s;
     return hideKey(u"Google "_s + flavour + u" at "_s + where + u", "_s + key);
 }
 
 QUrl GooglePlaces::defaultUrl(GoogleApi api)
 {
-    return api == GoogleApi::Legacy
-        ? QUrl(u"https://maps.googleapis.com/maps/api/place/nearbysearch/json"_s)
-        : QUrl(u"https://places.googleapis.com/v1/places:searchNearby"_s);
+    return api == GoogleApi::Legacy ? QUrl(u"https://maps.googleapis.com/maps/api/place/nearbysearch/json"_s)
+                                    : QUrl(u"https://places.googleapis.com/v1/places:searchNearby"_s);
 }
 
 QString GooglePlaces::keyFromEnvironment()
@@ -169,9 +175,8 @@ QString GooglePlaces::keyFromEnvironment()
 
 void GooglePlaces::search(const PlacesQuery &query, Callback done)
 {
-    QNetworkReply *reply = m_options.api == GoogleApi::Legacy ? sendLegacy(query)
-                                                              : sendPlacesNew(query);
-    m_pending.insert(reply, Pending{std::move(done), query.bound, {}});
+    QNetworkReply *reply = m_options.api == GoogleApi::Legacy ? sendLegacy(query) : sendPlacesNew(query);
+    m_pending.insert(reply, Pending {std::move(done), query.bound, {}});
 
     connect(reply, &QNetworkReply::finished, this, [this, reply] { finish(reply); });
     connect(reply, &QNetworkReply::downloadProgress, this, [this, reply](qint64 received) {
@@ -182,22 +187,21 @@ void GooglePlaces::search(const PlacesQuery &query, Callback done)
     // when no byte moves, so a server that drips would hold a search forever.
     auto *deadline = new QTimer(reply);
     deadline->setSingleShot(true);
-    connect(deadline, &QTimer::timeout, this, [this, reply] {
-        abortWith(reply, u"timed out after %1 ms"_s.arg(m_options.timeoutMs));
-    });
+    connect(deadline, &QTimer::timeout, this,
+            [this, reply] { abortWith(reply, u"timed out after %1 ms"_s.arg(m_options.timeoutMs)); });
     deadline->start(m_options.timeoutMs);
 
     // Defensive: should a reply ever come back finished, finished() is gone.
     if (reply->isFinished())
-        QMetaObject::invokeMethod(this, [this, reply] { finish(reply); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, reply] { finish(reply); }, Qt::QueuedConnection);
 }
 
 QNetworkReply *GooglePlaces::sendLegacy(const PlacesQuery &query)
 {
     QUrl url = m_options.url;
     QUrlQuery params(url);
-    params.addQueryItem(u"location"_s,
-                        degreesText(query.latitude) + u',' + degreesText(query.longitude));
+    params.addQueryItem(u"location"_s, degreesText(query.latitude) + u',' + degreesText(query.longitude));
     params.addQueryItem(u"radius"_s, metresText(radiusMillimetres(query.radiusKm)));
     if (!m_options.key.isEmpty())
         params.addQueryItem(u"key"_s, QString::fromLatin1(QUrl::toPercentEncoding(m_options.key)));
@@ -213,12 +217,12 @@ QNetworkReply *GooglePlaces::sendPlacesNew(const PlacesQuery &query)
         request.setRawHeader("X-Goog-Api-Key", m_options.key.toUtf8());
     request.setRawHeader("X-Goog-FieldMask", FieldMask);
 
-    const QJsonObject center{{u"latitude"_s, query.latitude}, {u"longitude"_s, query.longitude}};
+    const QJsonObject center {{u"latitude"_s, query.latitude}, {u"longitude"_s, query.longitude}};
     const double metres = double(radiusMillimetres(query.radiusKm)) / 1000;
-    const QJsonObject circle{{u"center"_s, center}, {u"radius"_s, metres}};
-    const QJsonObject body{
+    const QJsonObject circle {{u"center"_s, center}, {u"radius"_s, metres}};
+    const QJsonObject body {
         {u"maxResultCount"_s, query.bound},
-        {u"locationRestriction"_s, QJsonObject{{u"circle"_s, circle}}},
+        {u"locationRestriction"_s, QJsonObject {{u"circle"_s, circle}}},
     };
     return m_network->post(request, QJsonDocument(body).toJson(QJsonDocument::Compact));
 }
@@ -245,8 +249,7 @@ void GooglePlaces::finish(QNetworkReply *reply)
     const QJsonObject answer = answerFor(reply, pending);
     const QString status = answer.value("status"_L1).toString();
     if (status != "OK"_L1 && status != "ZERO_RESULTS"_L1)
-        qCDebug(lcGooglePlaces) << "search failed:" << status
-                                << answer.value("error_message"_L1).toString();
+        qCDebug(lcGooglePlaces) << "search failed:" << status << answer.value("error_message"_L1).toString();
     pending.done(answer); // last: it may start new searches
 }
 
@@ -260,9 +263,8 @@ QJsonObject GooglePlaces::answerFor(QNetworkReply *reply, const Pending &pending
     const int http = code.isValid() ? code.toInt() : 0;
     const QByteArray body = reply->readAll();
     if (http != 0 && (http < 200 || http > 299)) {
-        QString message = u"HTTP %1 %2 from %3"_s.arg(http)
-            .arg(reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString(),
-                 upstream);
+        QString message = u"HTTP %1 %2 from %3"_s.arg(http).arg(
+            reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString(), upstream);
         if (const QString why = upstreamMessage(body); !why.isEmpty())
             message += u": "_s + why;
         return failure(statusForHttp(http), message);
@@ -274,8 +276,7 @@ QJsonObject GooglePlaces::answerFor(QNetworkReply *reply, const Pending &pending
     const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
     if (parseError.error != QJsonParseError::NoError)
         return failure(u"UNKNOWN_ERROR"_s,
-                       u"invalid JSON from upstream: %1 at offset %2"_s
-                           .arg(parseError.errorString())
+                       u"invalid JSON from upstream: %1 at offset %2"_s.arg(parseError.errorString())
                            .arg(parseError.offset));
     if (!document.isObject())
         return failure(u"UNKNOWN_ERROR"_s, u"invalid JSON from upstream: not an object"_s);
@@ -305,7 +306,7 @@ QJsonObject GooglePlaces::legacyFromPlacesNew(const QJsonObject &answer, int bou
         results.append(convertPlace(place.toObject()));
     }
     const QString status = results.isEmpty() ? u"ZERO_RESULTS"_s : u"OK"_s;
-    return QJsonObject{
+    return QJsonObject {
         {u"html_attributions"_s, QJsonArray()},
         {u"results"_s, results},
         {u"status"_s, status},
@@ -314,7 +315,7 @@ QJsonObject GooglePlaces::legacyFromPlacesNew(const QJsonObject &answer, int bou
 
 QJsonObject GooglePlaces::failure(const QString &status, const QString &message) const
 {
-    return QJsonObject{
+    return QJsonObject {
         {u"html_attributions"_s, QJsonArray()},
         {u"results"_s, QJsonArray()},
         {u"status"_s, status},

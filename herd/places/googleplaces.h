@@ -21,8 +21,8 @@ enum class GoogleApi {
 struct GooglePlacesOptions
 {
     GoogleApi api = GoogleApi::Legacy;
-    QString key;         // may be empty (a test server or a proxy); then none is sent
-    QUrl url;            // empty: Google's own endpoint for `api`
+    QString key;            // may be empty (a test server or a proxy); then none is sent
+    QUrl url;               // empty: Google's own endpoint for `api`
     int timeoutMs = 10'000; // whole request, connect to last byte
 };
 
@@ -89,8 +89,8 @@ private:
     QString hideKey(QString text) const;
 
     GooglePlacesOptions m_options;
-    QNetworkAccessManager *m_network = nullptr;   // owned (child)
-    QHash<QNetworkReply *, Pending> m_pending;    // replies owned by m_network
+    QNetworkAccessManager *m_network = nullptr; // owned (child)
+    QHash<QNetworkReply *, Pending> m_pending;  // replies owned by m_network
 };
 
 } // namespace Herd

@@ -46,12 +46,12 @@ namespace {
 constexpr auto EmbeddedPath = ":/places/geonames-cities.bin"_L1;
 constexpr QByteArrayView FormatTag = "# herd places v1\t";
 
-QJsonObject makeResult(double latitude, double longitude, const QString &name,
-                       const QString &placeId, const QJsonArray &types, const QString &vicinity)
+QJsonObject makeResult(double latitude, double longitude, const QString &name, const QString &placeId,
+                       const QJsonArray &types, const QString &vicinity)
 {
-    const QJsonObject location{{u"lat"_s, latitude}, {u"lng"_s, longitude}};
-    return QJsonObject{
-        {u"geometry"_s, QJsonObject{{u"location"_s, location}}},
+    const QJsonObject location {{u"lat"_s, latitude}, {u"lng"_s, longitude}};
+    return QJsonObject {
+        {u"geometry"_s, QJsonObject {{u"location"_s, location}}},
         {u"name"_s, name},
         {u"place_id"_s, placeId},
         // Legacy clients of the old Places API still read "reference".
@@ -115,7 +115,7 @@ public:
         return made;
     }
 
-    QByteArray m_text;                // the uncompressed data set
+    QByteArray m_text;                 // the uncompressed data set
     std::vector<quint32> m_lineStarts; // start of each place's line, then one past the end
 
 private:
@@ -139,7 +139,7 @@ private:
         // Hashing the line, not its position, keeps an id when other rows
         // come and go in a newer data set.
         const QByteArray hash = QCryptographicHash::hash(line, QCryptographicHash::Sha1);
-        static const QJsonArray types{u"locality"_s, u"political"_s};
+        static const QJsonArray types {u"locality"_s, u"political"_s};
         return makeResult(latitude, longitude, QString::fromUtf8(f.name),
                           u"geonames:"_s % QString::fromLatin1(hash.left(8).toHex()), types, vicinity);
     }
@@ -190,13 +190,12 @@ std::shared_ptr<const OfflinePlaces::Data> loadPlaces(const QString &path, QStri
     const qsizetype countTab = header.lastIndexOf('\t');
     bool countOk = false;
     const qulonglong expected = header.sliced(countTab + 1).toULongLong(&countOk);
-    if (!header.startsWith(FormatTag) || countTab < FormatTag.size() || !countOk
-        || expected > 0xFFFFFFF0u || qulonglong(text.size()) > 0xFFFFFFF0u) {
+    if (!header.startsWith(FormatTag) || countTab < FormatTag.size() || !countOk || expected > 0xFFFFFFF0u
+        || qulonglong(text.size()) > 0xFFFFFFF0u) {
         *error = u"places data %1 is not in the herd places v1 format"_s.arg(path);
         return {};
     }
-    const QString source =
-        QString::fromUtf8(header.sliced(FormatTag.size(), countTab - FormatTag.size()));
+    const QString source = QString::fromUtf8(header.sliced(FormatTag.size(), countTab - FormatTag.size()));
 
     // A damaged header must not make us reserve gigabytes: a line takes at
     // least 10 bytes.
@@ -213,8 +212,7 @@ std::shared_ptr<const OfflinePlaces::Data> loadPlaces(const QString &path, QStri
         GeoPoint p;
         if (!splitLine(line, f) || !parseCoordinate(f.latitude, 90, p.latitude)
             || !parseCoordinate(f.longitude, 180, p.longitude)) {
-            *error = u"places data %1 is damaged at line %2: \"%3\""_s
-                         .arg(path)
+            *error = u"places data %1 is damaged at line %2: \"%3\""_s.arg(path)
                          .arg(data->m_lineStarts.size() + 2)
                          .arg(QString::fromUtf8(line.first(std::min<qsizetype>(line.size(), 80))));
             return {};
@@ -239,9 +237,10 @@ std::shared_ptr<const OfflinePlaces::Data> loadPlaces(const QString &path, QStri
 
 QString numberText(const QJsonValue &value)
 {
-    return value.isDouble() ? QString::number(value.toDouble(), 'g', 12)
-                            : QString::fromUtf8(QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact)
-                                                    .chopped(1).sliced(1));
+    return value.isDouble()
+        ? QString::number(value.toDouble(), 'g', 12)
+        : QString::fromUtf8(
+            QJsonDocument(QJsonArray {value}).toJson(QJsonDocument::Compact).chopped(1).sliced(1));
 }
 
 // Returns an empty string when the feature is good, else what is wrong with it.
@@ -257,20 +256,20 @@ QString readFeature(const QJsonValue &value, qsizetype i, GeoJsonData &data, std
     const QString geometryType = geometry.value(u"type"_s).toString();
     if (!geometryValue.isObject() || geometryType != u"Point"_s) {
         return where % u" has no Point geometry ("
-             % (geometryValue.isObject() ? QString(u"geometry type \""_s % geometryType % u'"')
-                                         : QString(u"geometry is "_s % numberText(geometryValue)))
-             % u')';
+            % (geometryValue.isObject() ? QString(u"geometry type \""_s % geometryType % u'"')
+                                        : QString(u"geometry is "_s % numberText(geometryValue)))
+            % u')';
     }
     const QJsonArray coordinates = geometry.value(u"coordinates"_s).toArray();
     if (coordinates.size() < 2 || !coordinates.at(0).isDouble() || !coordinates.at(1).isDouble())
         return where % u" has bad coordinates: expected [longitude, latitude] numbers";
-    const GeoPoint p{coordinates.at(1).toDouble(), coordinates.at(0).toDouble()};
+    const GeoPoint p {coordinates.at(1).toDouble(), coordinates.at(0).toDouble()};
     if (!(std::abs(p.longitude) <= 180))
         return where % u" has bad coordinates: longitude " % numberText(coordinates.at(0))
-             % u" is outside [-180, 180]";
+            % u" is outside [-180, 180]";
     if (!(std::abs(p.latitude) <= 90))
         return where % u" has bad coordinates: latitude " % numberText(coordinates.at(1))
-             % u" is outside [-90, 90]";
+            % u" is outside [-90, 90]";
 
     const QJsonObject properties = feature.value(u"properties"_s).toObject();
     QString name = properties.value(u"name"_s).toString();
@@ -279,12 +278,12 @@ QString readFeature(const QJsonValue &value, qsizetype i, GeoJsonData &data, std
     if (name.isEmpty())
         name = u"Place %1"_s.arg(i + 1);
 
-    QJsonArray types{u"point_of_interest"_s};
+    QJsonArray types {u"point_of_interest"_s};
     if (properties.contains(u"types"_s)) {
         const QJsonValue typesValue = properties.value(u"types"_s);
         types = typesValue.toArray();
-        const bool allStrings = std::all_of(types.begin(), types.end(),
-                                            [](const QJsonValue &t) { return t.isString(); });
+        const bool allStrings =
+            std::all_of(types.begin(), types.end(), [](const QJsonValue &t) { return t.isString(); });
         if (!typesValue.isArray() || !allStrings)
             return where % u": properties.types is not an array of strings";
     }
@@ -299,9 +298,9 @@ QString readFeature(const QJsonValue &value, qsizetype i, GeoJsonData &data, std
         placeId = numberText(featureId);
     if (placeId.isEmpty()) {
         const QByteArray key = name.toUtf8() % '\t' % QByteArray::number(p.latitude, 'g', 17) % '\t'
-                             % QByteArray::number(p.longitude, 'g', 17);
+            % QByteArray::number(p.longitude, 'g', 17);
         placeId = u"geojson:"_s
-                % QString::fromLatin1(QCryptographicHash::hash(key, QCryptographicHash::Sha1).left(8).toHex());
+            % QString::fromLatin1(QCryptographicHash::hash(key, QCryptographicHash::Sha1).left(8).toHex());
     }
 
     data.m_results.push_back(makeResult(p.latitude, p.longitude, name, placeId, types,
@@ -321,8 +320,8 @@ std::shared_ptr<const OfflinePlaces::Data> loadGeoJson(const QString &path, QStr
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(*json, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
-        *error = u"%1 is not JSON: %2 at offset %3"_s.arg(path, parseError.errorString())
-                     .arg(parseError.offset);
+        *error =
+            u"%1 is not JSON: %2 at offset %3"_s.arg(path, parseError.errorString()).arg(parseError.offset);
         return {};
     }
     const QJsonObject root = document.object();
@@ -350,14 +349,13 @@ std::shared_ptr<const OfflinePlaces::Data> loadGeoJson(const QString &path, QStr
     }
     data->index = GeoIndex(points);
     data->size = qsizetype(points.size());
-    data->description = u"offline: GeoJSON %1 (%2 places)"_s.arg(QFileInfo(path).fileName())
-                            .arg(data->size);
+    data->description = u"offline: GeoJSON %1 (%2 places)"_s.arg(QFileInfo(path).fileName()).arg(data->size);
     return data;
 }
 
 QJsonObject response(const QJsonArray &results, const QString &status, const QString &message = {})
 {
-    QJsonObject answer{
+    QJsonObject answer {
         {u"html_attributions"_s, QJsonArray()},
         {u"results"_s, results},
         {u"status"_s, status},
@@ -370,9 +368,9 @@ QJsonObject response(const QJsonArray &results, const QString &status, const QSt
 } // namespace
 
 OfflinePlaces::OfflinePlaces(std::shared_ptr<const Data> data, QObject *parent)
-    : PlacesSource(parent), m_data(std::move(data))
-{
-}
+    : PlacesSource(parent)
+    , m_data(std::move(data))
+{}
 
 OfflinePlaces::~OfflinePlaces() = default;
 
@@ -424,13 +422,12 @@ qsizetype OfflinePlaces::size() const
 
 QJsonObject OfflinePlaces::answer(const PlacesQuery &query) const
 {
-    if (!(std::abs(query.latitude) <= 90) || !(std::abs(query.longitude) <= 180)
-        || !(query.radiusKm > 0) || !std::isfinite(query.radiusKm) || query.bound < 1) {
-        return response({}, u"INVALID_REQUEST"_s,
-                        u"position, radius or bound out of range"_s);
+    if (!(std::abs(query.latitude) <= 90) || !(std::abs(query.longitude) <= 180) || !(query.radiusKm > 0)
+        || !std::isfinite(query.radiusKm) || query.bound < 1) {
+        return response({}, u"INVALID_REQUEST"_s, u"position, radius or bound out of range"_s);
     }
-    const std::vector<GeoIndex::Hit> hits = m_data->index.nearest(
-        {query.latitude, query.longitude}, query.radiusKm, std::size_t(query.bound));
+    const std::vector<GeoIndex::Hit> hits =
+        m_data->index.nearest({query.latitude, query.longitude}, query.radiusKm, std::size_t(query.bound));
     QJsonArray results;
     for (const GeoIndex::Hit &hit : hits)
         results.append(m_data->result(hit.id));

@@ -29,13 +29,11 @@ public:
     // (when given) if the resource is missing or damaged.
     static std::unique_ptr<OfflinePlaces> fromEmbedded(QString *error = nullptr);
     // A file in the embedded data set's format, e.g. a regenerated one.
-    static std::unique_ptr<OfflinePlaces> fromPlacesFile(const QString &path,
-                                                         QString *error = nullptr);
+    static std::unique_ptr<OfflinePlaces> fromPlacesFile(const QString &path, QString *error = nullptr);
     // A GeoJSON FeatureCollection of Point features; each feature's
     // properties may give name (or title), types (array of strings),
     // vicinity and place_id.
-    static std::unique_ptr<OfflinePlaces> fromGeoJsonFile(const QString &path,
-                                                          QString *error = nullptr);
+    static std::unique_ptr<OfflinePlaces> fromGeoJsonFile(const QString &path, QString *error = nullptr);
 
     ~OfflinePlaces() override;
 

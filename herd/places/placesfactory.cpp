@@ -18,8 +18,8 @@ std::unique_ptr<PlacesSource> makePlacesSource(const PlacesSettings &settings, Q
         break;
     }
     GooglePlacesOptions options;
-    options.api = settings.source == PlacesSettings::Source::Google ? GoogleApi::Legacy
-                                                                     : GoogleApi::PlacesNew;
+    options.api =
+        settings.source == PlacesSettings::Source::Google ? GoogleApi::Legacy : GoogleApi::PlacesNew;
     options.key = GooglePlaces::keyFromEnvironment();
     options.timeoutMs = settings.timeoutMs;
     if (!settings.url.isEmpty()) {
@@ -31,7 +31,8 @@ std::unique_ptr<PlacesSource> makePlacesSource(const PlacesSettings &settings, Q
         }
     } else if (options.key.isEmpty()) {
         if (error)
-            *error = QStringLiteral("Google places need an API key: set HERD_PLACES_KEY (or give a places URL of your own)");
+            *error = QStringLiteral(
+                "Google places need an API key: set HERD_PLACES_KEY (or give a places URL of your own)");
         return nullptr;
     }
     return std::make_unique<GooglePlaces>(options);

@@ -27,12 +27,24 @@ public:
     {
         switch (value.type()) {
         case QJsonValue::Null:
-        case QJsonValue::Undefined: out += "null"; break;
-        case QJsonValue::Bool: out += value.toBool() ? "true" : "false"; break;
-        case QJsonValue::Double: number(value); break;
-        case QJsonValue::String: string(value.toString()); break;
-        case QJsonValue::Array: array(value.toArray(), depth); break;
-        case QJsonValue::Object: object(value.toObject(), depth); break;
+        case QJsonValue::Undefined:
+            out += "null";
+            break;
+        case QJsonValue::Bool:
+            out += value.toBool() ? "true" : "false";
+            break;
+        case QJsonValue::Double:
+            number(value);
+            break;
+        case QJsonValue::String:
+            string(value.toString());
+            break;
+        case QJsonValue::Array:
+            array(value.toArray(), depth);
+            break;
+        case QJsonValue::Object:
+            object(value.toObject(), depth);
+            break;
         }
     }
 
@@ -68,14 +80,29 @@ private:
     {
         static constexpr char Hex[] = "0123456789abcdef";
         switch (c) {
-        case '"': out += "\\\""; return;
-        case '\\': out += "\\\\"; return;
-        case '\b': out += "\\b"; return;
-        case '\f': out += "\\f"; return;
-        case '\n': out += "\\n"; return;
-        case '\r': out += "\\r"; return;
-        case '\t': out += "\\t"; return;
-        default: break;
+        case '"':
+            out += "\\\"";
+            return;
+        case '\\':
+            out += "\\\\";
+            return;
+        case '\b':
+            out += "\\b";
+            return;
+        case '\f':
+            out += "\\f";
+            return;
+        case '\n':
+            out += "\\n";
+            return;
+        case '\r':
+            out += "\\r";
+            return;
+        case '\t':
+            out += "\\t";
+            return;
+        default:
+            break;
         }
         if (static_cast<unsigned char>(c) < 0x20) {
             out += "\\u00";
@@ -119,8 +146,8 @@ private:
         // toInteger() keeps a large qint64 exact where the double would not.
         constexpr double IntegerLimit = 9.2e18; // below 2^63
         const QByteArray text = d == std::floor(d) && std::fabs(d) < IntegerLimit
-                                    ? QByteArray::number(value.toInteger(static_cast<qint64>(d)))
-                                    : QByteArray::number(d, 'g', QLocale::FloatingPointShortest);
+            ? QByteArray::number(value.toInteger(static_cast<qint64>(d)))
+            : QByteArray::number(d, 'g', QLocale::FloatingPointShortest);
         out.append(text.constData(), size_t(text.size()));
     }
 

@@ -39,7 +39,9 @@ class PlacesSource : public QObject
 public:
     using Callback = std::function<void(const QJsonObject &response)>;
 
-    explicit PlacesSource(QObject *parent = nullptr) : QObject(parent) {}
+    explicit PlacesSource(QObject *parent = nullptr)
+        : QObject(parent)
+    {}
     ~PlacesSource() override = default;
 
     // Short human description for logs and --help, e.g. "offline (GeoNames, 171075 places)".

@@ -95,13 +95,17 @@ bool clientTime(const JsonFields &r, const QString &key, QByteArray *text, qint6
 class StepReader
 {
 public:
-    StepReader(const HerdConfig &herd, JsonReader *reader) : m_herd(herd), m_reader(reader) { }
+    StepReader(const HerdConfig &herd, JsonReader *reader)
+        : m_herd(herd)
+        , m_reader(reader)
+    {}
 
     bool read(const QJsonValue &value, qsizetype index, ScenarioStep *step)
     {
         const QString number = QStringLiteral("step %1").arg(index + 1);
         if (!value.isObject())
-            return m_reader->fail(number, {}, u"must be an object like {\"do\": \"kill\", \"node\": \"Alford\"}"_s);
+            return m_reader->fail(number, {},
+                                  u"must be an object like {\"do\": \"kill\", \"node\": \"Alford\"}"_s);
         const JsonFields object(value.toObject(), m_reader, {}, number);
         const QString kinds = ScenarioStep::kindNames().join(u", ");
         if (!object.has(u"do"_s))
@@ -109,7 +113,8 @@ public:
         const QJsonValue kind = object.value(u"do"_s);
         const qsizetype kindIndex = ScenarioStep::kindNames().indexOf(kind.toString());
         if (!kind.isString() || kindIndex < 0)
-            return object.fail(u"do"_s, u"unknown step kind " + quoted(kind.toVariant().toString())
+            return object.fail(u"do"_s,
+                               u"unknown step kind " + quoted(kind.toVariant().toString())
                                    + u" (expected one of: " + kinds + u')');
         step->kind = Kinds[kindIndex].kind;
         const JsonFields fields(value.toObject(), m_reader, {},
@@ -174,7 +179,8 @@ private:
                 && r.boolean(u"oneWay"_s, &step->oneWay);
         case Kind::Flaky:
             return r.onlyKeys(keys({u"from"_s, u"to"_s, u"meanMs"_s, u"oneWay"_s}))
-                && link(r, &step->from, &step->to) && r.integer(u"meanMs"_s, 0, MaxMs, &step->meanMs, Required)
+                && link(r, &step->from, &step->to)
+                && r.integer(u"meanMs"_s, 0, MaxMs, &step->meanMs, Required)
                 && r.boolean(u"oneWay"_s, &step->oneWay);
         case Kind::Skew:
             return r.onlyKeys(keys({u"node"_s, u"ms"_s})) && node(r, u"node"_s, &step->node)
@@ -194,7 +200,7 @@ private:
 
     static QStringList keys(QStringList own)
     {
-        return QStringList{u"do"_s} << own << u"at"_s << u"after"_s << u"note"_s;
+        return QStringList {u"do"_s} << own << u"at"_s << u"after"_s << u"note"_s;
     }
 
     static bool position(const JsonFields &r, ScenarioStep *step)
@@ -230,7 +236,8 @@ private:
             return r.fail(u"expect"_s, u"give one of \"contains\" or \"invalid\""_s);
         if (e.has(u"contains"_s)) {
             step->reply = ScenarioStep::Reply::Contains;
-            return e.nonEmptyString(u"contains"_s, &step->replyText, Required, u"text the reply must contain"_s);
+            return e.nonEmptyString(u"contains"_s, &step->replyText, Required,
+                                    u"text the reply must contain"_s);
         }
         if (e.value(u"invalid"_s) != QJsonValue(true))
             return e.fail(u"invalid"_s, u"must be true (the node answers \"? ...\")"_s);
@@ -266,8 +273,8 @@ private:
         if (!isolate && r.has(u"node"_s))
             return r.fail(u"node"_s, u"goes with \"preset\": \"isolate\" only"_s);
         QString why;
-        const std::optional<QList<Partition::Link>> links
-            = Partition::preset(m_herd, step->preset, step->node, &why);
+        const std::optional<QList<Partition::Link>> links =
+            Partition::preset(m_herd, step->preset, step->node, &why);
         if (!links)
             return r.fail(u"preset"_s, why);
         step->links = *links;
@@ -276,8 +283,8 @@ private:
 
     bool groups(const JsonFields &r, ScenarioStep *step) const
     {
-        const QString example
-            = u"an array of groups of node names, like [[\"Alford\", \"Parker\"], [\"Bolden\"]]"_s;
+        const QString example =
+            u"an array of groups of node names, like [[\"Alford\", \"Parker\"], [\"Bolden\"]]"_s;
         const QJsonValue value = r.value(u"groups"_s);
         if (!value.isArray() || value.toArray().isEmpty())
             return r.fail(u"groups"_s, u"must be " + example);
@@ -347,11 +354,11 @@ private:
     // {"node": X, "client": C} (and "time" when `withTime`).
     bool clientAtNode(const JsonFields &r, const QString &key, ScenarioStep *step, bool withTime) const
     {
-        const std::optional<JsonFields> o
-            = r.object(key, u"{\"node\": \"Bolden\", \"client\": \"kiwi.cs.ucla.edu\"}"_s);
+        const std::optional<JsonFields> o =
+            r.object(key, u"{\"node\": \"Bolden\", \"client\": \"kiwi.cs.ucla.edu\"}"_s);
         if (!o)
             return false;
-        QStringList allowed{u"node"_s, u"client"_s};
+        QStringList allowed {u"node"_s, u"client"_s};
         if (withTime)
             allowed.append(u"time"_s);
         if (!o->onlyKeys(allowed) || !node(*o, u"node"_s, &step->node)
@@ -360,9 +367,9 @@ private:
             return false;
         if (step->time.isEmpty() && !m_clientsSoFar.contains(step->client))
             return o->fail(u"client"_s,
-                          QStringLiteral("no earlier iamat step reports %1, so it has no newest time%2")
-                              .arg(quoted(QString::fromUtf8(step->client)),
-                                   withTime ? u" (give \"time\")"_s : QString()));
+                           QStringLiteral("no earlier iamat step reports %1, so it has no newest time%2")
+                               .arg(quoted(QString::fromUtf8(step->client)),
+                                    withTime ? u" (give \"time\")"_s : QString()));
         return true;
     }
 
@@ -401,8 +408,10 @@ bool readHerd(const JsonFields &root, const QString &baseDir, Scenario *scenario
 {
     const bool inline_ = root.has(u"herd"_s);
     if (inline_ == root.has(u"herdFile"_s))
-        return root.fail({}, inline_ ? u"give \"herd\" or \"herdFile\", not both"_s
-                                     : u"missing \"herd\" (a built-in herd's name or a herd object) or \"herdFile\""_s);
+        return root.fail(
+            {},
+            inline_ ? u"give \"herd\" or \"herdFile\", not both"_s
+                    : u"missing \"herd\" (a built-in herd's name or a herd object) or \"herdFile\""_s);
     QString problem;
     std::optional<HerdConfig> herd;
     if (inline_) {
@@ -447,8 +456,9 @@ bool readScenario(const JsonFields &root, const QString &baseDir, JsonReader *re
 
     const QJsonArray steps = root.value(u"steps"_s).toArray();
     if (!root.value(u"steps"_s).isArray() || steps.isEmpty())
-        return root.fail(u"steps"_s,
-                         u"must be a non-empty array of steps like {\"do\": \"kill\", \"node\": \"Alford\"}"_s);
+        return root.fail(
+            u"steps"_s,
+            u"must be a non-empty array of steps like {\"do\": \"kill\", \"node\": \"Alford\"}"_s);
     StepReader stepReader(scenario->herd, reader);
     for (qsizetype i = 0; i < steps.size(); ++i) {
         ScenarioStep step;
@@ -459,8 +469,8 @@ bool readScenario(const JsonFields &root, const QString &baseDir, JsonReader *re
     return true;
 }
 
-std::optional<Scenario> scenarioFrom(JsonReader &reader, const std::optional<JsonFields> &root, const QString &baseDir,
-                                     QString *error)
+std::optional<Scenario> scenarioFrom(JsonReader &reader, const std::optional<JsonFields> &root,
+                                     const QString &baseDir, QString *error)
 {
     Scenario scenario;
     if (root && readScenario(*root, baseDir, &reader, &scenario))

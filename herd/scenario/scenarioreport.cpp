@@ -47,7 +47,8 @@ QString link(const ScenarioStep &step)
 
 } // namespace
 
-ScenarioReport::ScenarioReport(const Scenario &scenario, const HerdConfig &herd) : m_scenario(scenario)
+ScenarioReport::ScenarioReport(const Scenario &scenario, const HerdConfig &herd)
+    : m_scenario(scenario)
 {
     m_herdLine = QStringLiteral("Herd: %1: %2; %3 link(s); resync %4")
                      .arg(scenario.herdSource.isEmpty() ? herd.name : scenario.herdSource,
@@ -119,7 +120,7 @@ QString ScenarioReport::summary(qint64 totalMs) const
             failures.append(outcomeLine(it.key(), it.value()));
         }
     }
-    QStringList parts{
+    QStringList parts {
         QStringLiteral("%1 step(s) in %2 s").arg(m_results.size()).arg(double(totalMs) / 1000.0, 0, 'f', 3)};
     if (checks == 0)
         parts.append(u"no expectations"_s);

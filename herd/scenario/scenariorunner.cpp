@@ -29,7 +29,9 @@ QString linkName(const QString &from, const QString &to, bool oneWay)
 } // namespace
 
 ScenarioRunner::ScenarioRunner(const Scenario &scenario, Cluster *cluster, QObject *parent)
-    : QObject(parent), m_scenario(scenario), m_cluster(cluster)
+    : QObject(parent)
+    , m_scenario(scenario)
+    , m_cluster(cluster)
 {
     qRegisterMetaType<Herd::StepResult>();
     for (QTimer *timer : {&m_stepTimer, &m_settleTimer, &m_deadline}) {

@@ -7,7 +7,7 @@ namespace Herd {
 
 qint64 wallClockNs()
 {
-    timespec now{};
+    timespec now {};
     ::clock_gettime(CLOCK_REALTIME, &now);
     return qint64(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
 }

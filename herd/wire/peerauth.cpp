@@ -46,15 +46,17 @@ QByteArray newNonce()
 QByteArray sessionKey(const QByteArray &secret, const QByteArray &connecting, const QByteArray &accepting,
                       const QByteArray &connectingNonce, const QByteArray &acceptingNonce)
 {
-    return hmac(secret, "herd-session " + connecting + ' ' + accepting + ' ' + connectingNonce + ' '
-                            + acceptingNonce);
+    return hmac(secret,
+                "herd-session " + connecting + ' ' + accepting + ' ' + connectingNonce + ' '
+                    + acceptingNonce);
 }
 
 QByteArray challengeMac(const QByteArray &secret, const QByteArray &connecting, const QByteArray &accepting,
                         const QByteArray &connectingNonce, const QByteArray &acceptingNonce)
 {
-    return hmac(secret, "herd-challenge " + connecting + ' ' + accepting + ' ' + connectingNonce + ' '
-                            + acceptingNonce)
+    return hmac(secret,
+                "herd-challenge " + connecting + ' ' + accepting + ' ' + connectingNonce + ' '
+                    + acceptingNonce)
         .toHex()
         .left(MacHexLength);
 }
@@ -107,9 +109,11 @@ bool sameMac(const QByteArray &a, const QByteArray &b)
 } // namespace PeerAuth
 
 PeerSealer::PeerSealer(const QByteArray &secret, const QByteArray &self, const QByteArray &neighbour)
-    : m_secret(secret), m_self(self), m_neighbour(neighbour), m_nonce(PeerAuth::newNonce())
-{
-}
+    : m_secret(secret)
+    , m_self(self)
+    , m_neighbour(neighbour)
+    , m_nonce(PeerAuth::newNonce())
+{}
 
 QByteArray PeerSealer::hello() const
 {
@@ -151,7 +155,10 @@ std::optional<QByteArray> PeerSealer::open(const QByteArray &line, QString *why)
     return opened;
 }
 
-PeerGate::PeerGate(const QByteArray &secret, const QByteArray &self) : m_secret(secret), m_self(self) {}
+PeerGate::PeerGate(const QByteArray &secret, const QByteArray &self)
+    : m_secret(secret)
+    , m_self(self)
+{}
 
 PeerGate::Outcome PeerGate::accept(const QByteArray &line)
 {
@@ -172,7 +179,7 @@ PeerGate::Outcome PeerGate::accept(const QByteArray &line)
         m_answerKey = PeerAuth::answerKey(m_key);
         outcome.kind = Outcome::Kind::Reply;
         outcome.text = "AUTH CHALLENGE " + m_self + ' ' + nonce + ' '
-                       + PeerAuth::challengeMac(m_secret, m_neighbour, m_self, fields[3], nonce);
+            + PeerAuth::challengeMac(m_secret, m_neighbour, m_self, fields[3], nonce);
         return outcome;
     }
     if (m_key.isEmpty()) {

@@ -87,7 +87,10 @@ private:
 };
 
 namespace PeerAuth {
-inline bool looksLikeAuth(const QByteArray &line) { return line.startsWith("AUTH "); }
+inline bool looksLikeAuth(const QByteArray &line)
+{
+    return line.startsWith("AUTH ");
+}
 QByteArray newNonce();
 QByteArray sessionKey(const QByteArray &secret, const QByteArray &connecting, const QByteArray &accepting,
                       const QByteArray &connectingNonce, const QByteArray &acceptingNonce);

@@ -39,13 +39,16 @@ Fields splitFields(QByteArrayView line)
     return fields;
 }
 
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
+bool isDigit(char c)
+{
+    return c >= '0' && c <= '9';
+}
 
 // "seconds.nnnnnnnnn", all nine digits of the fraction.
 QByteArray secondsText(quint64 ns)
 {
     return QByteArray::number(ns / NsPerSecond) + '.'
-           + QByteArray::number(ns % NsPerSecond).rightJustified(9, '0');
+        + QByteArray::number(ns % NsPerSecond).rightJustified(9, '0');
 }
 
 // True if none of the eight bytes of `word` is below 0x20 or at or above
@@ -159,8 +162,7 @@ int compareWith(const Decimal &d, unsigned limit)
     return allZero(d.fraction) ? 0 : 1;
 }
 
-bool readSignedCoordinate(QByteArrayView text, qsizetype &pos, unsigned limit, double *value,
-                          bool *inRange)
+bool readSignedCoordinate(QByteArrayView text, qsizetype &pos, unsigned limit, double *value, bool *inRange)
 {
     if (pos >= text.size() || (text[pos] != '+' && text[pos] != '-'))
         return false;
@@ -250,22 +252,38 @@ bool readClientFields(const Fields &f, int first, Message *m)
 const char *problemName(Problem problem)
 {
     switch (problem) {
-    case Problem::None: return "none";
-    case Problem::Empty: return "empty line";
-    case Problem::NotText: return "bytes that are not text";
-    case Problem::UnknownCommand: return "unknown command";
-    case Problem::FieldCount: return "wrong number of fields";
-    case Problem::BadPosition: return "bad position";
-    case Problem::LatitudeRange: return "latitude out of range";
-    case Problem::LongitudeRange: return "longitude out of range";
-    case Problem::BadTime: return "bad time";
-    case Problem::BadRadius: return "bad radius";
-    case Problem::RadiusRange: return "radius out of range";
-    case Problem::BadBound: return "bad bound";
-    case Problem::BoundRange: return "bound out of range";
-    case Problem::BadDiff: return "bad time difference";
-    case Problem::UnknownClient: return "unknown client";
-    case Problem::TooLong: return "line too long";
+    case Problem::None:
+        return "none";
+    case Problem::Empty:
+        return "empty line";
+    case Problem::NotText:
+        return "bytes that are not text";
+    case Problem::UnknownCommand:
+        return "unknown command";
+    case Problem::FieldCount:
+        return "wrong number of fields";
+    case Problem::BadPosition:
+        return "bad position";
+    case Problem::LatitudeRange:
+        return "latitude out of range";
+    case Problem::LongitudeRange:
+        return "longitude out of range";
+    case Problem::BadTime:
+        return "bad time";
+    case Problem::BadRadius:
+        return "bad radius";
+    case Problem::RadiusRange:
+        return "radius out of range";
+    case Problem::BadBound:
+        return "bad bound";
+    case Problem::BoundRange:
+        return "bound out of range";
+    case Problem::BadDiff:
+        return "bad time difference";
+    case Problem::UnknownClient:
+        return "unknown client";
+    case Problem::TooLong:
+        return "line too long";
     }
     return "?";
 }
@@ -381,8 +399,16 @@ QByteArray formatAt(QByteArrayView server, qint64 receivedNs, const Message &iam
     QByteArray line;
     line.reserve(8 + server.size() + diff.size() + iamat.clientId.size() + iamat.position.size()
                  + iamat.time.size());
-    line.append("AT ").append(server).append(' ').append(diff).append(' ').append(iamat.clientId)
-        .append(' ').append(iamat.position).append(' ').append(iamat.time);
+    line.append("AT ")
+        .append(server)
+        .append(' ')
+        .append(diff)
+        .append(' ')
+        .append(iamat.clientId)
+        .append(' ')
+        .append(iamat.position)
+        .append(' ')
+        .append(iamat.time);
     return line;
 }
 

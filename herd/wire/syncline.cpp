@@ -17,7 +17,7 @@ QList<QByteArray> fieldsOf(const QByteArray &line)
 // Appends `items` to lines that start with `head`, each at most maxBytes
 // long (one item always fits on a line of its own, whatever its size).
 // With no items at all, one line with just the head.
-template<typename Item, typename Write>
+template <typename Item, typename Write>
 QList<QByteArray> chunked(const QByteArray &head, const QList<Item> &items, qsizetype maxBytes, Write write)
 {
     QList<QByteArray> lines;
@@ -128,8 +128,9 @@ std::optional<SyncLine> SyncLine::parse(const QByteArray &line, QString *error)
         if (fields.size() != 3)
             return fail(QStringLiteral("SYNC DIFFER takes only the sender"));
     } else {
-        return fail(QStringLiteral("unknown SYNC kind \"%1\" (expected SUM, HAVE, DONE, WANT, ROOT or DIFFER)")
-                        .arg(QString::fromUtf8(kind.left(40))));
+        return fail(
+            QStringLiteral("unknown SYNC kind \"%1\" (expected SUM, HAVE, DONE, WANT, ROOT or DIFFER)")
+                .arg(QString::fromUtf8(kind.left(40))));
     }
     return sync;
 }
@@ -146,7 +147,8 @@ QList<QByteArray> SyncLine::sum(const QByteArray &from, const QList<std::pair<in
                                       });
     const qsizetype at = 9 + from.size() + 1;
     for (qsizetype i = 0; i < lines.size(); ++i)
-        lines[i].replace(at, 11, QByteArray(QByteArray::number(i + 1) + '/' + QByteArray::number(lines.size())));
+        lines[i].replace(at, 11,
+                         QByteArray(QByteArray::number(i + 1) + '/' + QByteArray::number(lines.size())));
     return lines;
 }
 

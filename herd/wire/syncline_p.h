@@ -29,14 +29,14 @@ struct SyncLine
     enum class Kind { Sum, Have, Done, Want, Root, Differ };
     Kind kind = Kind::Sum;
     QByteArray from;
-    int part = 1;                                     // Sum: line `part` of `parts`
+    int part = 1; // Sum: line `part` of `parts`
     int parts = 1;
-    QList<std::pair<int, quint64>> buckets;           // Sum: bucket, hash
-    int bucket = 0;                                   // Have
-    QList<std::pair<QByteArray, qint64>> entries;     // Have: client, time
-    QList<QByteArray> clients;                        // Want
-    qint64 records = 0;                               // Root: the sender's record count
-    quint64 root = 0;                                 // Root: the sender's Store::rootHash()
+    QList<std::pair<int, quint64>> buckets;       // Sum: bucket, hash
+    int bucket = 0;                               // Have
+    QList<std::pair<QByteArray, qint64>> entries; // Have: client, time
+    QList<QByteArray> clients;                    // Want
+    qint64 records = 0;                           // Root: the sender's record count
+    quint64 root = 0;                             // Root: the sender's Store::rootHash()
 
     static bool looksLikeSync(const QByteArray &line) { return line.startsWith("SYNC "); }
     // The sender's name, or empty if the line is too short to have one.
@@ -51,7 +51,8 @@ struct SyncLine
     static QByteArray done(const QByteArray &from);
     static QByteArray rootLine(const QByteArray &from, qint64 records, quint64 root);
     static QByteArray differ(const QByteArray &from);
-    static QList<QByteArray> want(const QByteArray &from, const QList<QByteArray> &clients, qsizetype maxBytes);
+    static QList<QByteArray> want(const QByteArray &from, const QList<QByteArray> &clients,
+                                  qsizetype maxBytes);
 };
 
 } // namespace Herd

@@ -32,7 +32,9 @@ constexpr int Timeout = 30'000; // ms, for any one wait
 class Album
 {
 public:
-    explicit Album(QString dir) : m_dir(std::move(dir)) {}
+    explicit Album(QString dir)
+        : m_dir(std::move(dir))
+    {}
 
     // Saves `widget` as it is drawn now, as <name>.png.
     bool save(const QString &name, QWidget *widget);

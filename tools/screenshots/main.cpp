@@ -44,8 +44,10 @@ int main(int argc, char *argv[])
     }
     const QStringList wanted = parser.positionalArguments();
     for (const QString &name : wanted) {
-        if (std::none_of(shots.begin(), shots.end(), [&name](const Shots::Shot &s) { return s.name == name; })) {
-            std::fprintf(stderr, "herd-screenshots: no picture named \"%s\" (see --list)\n", qPrintable(name));
+        if (std::none_of(shots.begin(), shots.end(),
+                         [&name](const Shots::Shot &s) { return s.name == name; })) {
+            std::fprintf(stderr, "herd-screenshots: no picture named \"%s\" (see --list)\n",
+                         qPrintable(name));
             return 2;
         }
     }

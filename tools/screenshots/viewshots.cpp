@@ -37,7 +37,7 @@ namespace Shots {
 
 namespace {
 
-const QStringList AlfordNodes{u"Alford"_s, u"Bolden"_s, u"Hamilton"_s, u"Parker"_s, u"Powell"_s};
+const QStringList AlfordNodes {u"Alford"_s, u"Bolden"_s, u"Hamilton"_s, u"Parker"_s, u"Powell"_s};
 
 // A running Alford herd in this process. Members go in reverse order: what
 // watches the herd first, the places last.
@@ -72,7 +72,8 @@ bool showTopology(Album &album, LiveHerd &herd)
     herd.view->show();
     if (!QTest::qWaitForWindowExposed(herd.view.get()))
         return album.fail(u"the topology view was never shown"_s);
-    return waitUntil(album, [&herd] { return linksDrawnUp(*herd.view); }, u"the herd's links up"_s);
+    return waitUntil(
+        album, [&herd] { return linksDrawnUp(*herd.view); }, u"the herd's links up"_s);
 }
 
 // A killed node, a cut link and a slow one, a link picked, and two floods
@@ -91,7 +92,7 @@ bool topology(Album &album)
             album,
             [&view] {
                 return view.nodeItem(u"Hamilton"_s)->isKilled()
-                       && view.linkItem(u"Alford"_s, u"Powell"_s)->isFullyCut();
+                    && view.linkItem(u"Alford"_s, u"Powell"_s)->isFullyCut();
             },
             u"Hamilton drawn killed and Alford-Powell cut"_s))
         return false;
@@ -99,7 +100,8 @@ bool topology(Album &album)
     view.linkItem(u"Bolden"_s, u"Powell"_s)->setSelected(true);
     sendIamats(*herd.cluster, u"Alford"_s, 1, "kiwi.cs.ucla.edu");
     sendIamats(*herd.cluster, u"Bolden"_s, 1, "lavender.ucla.edu");
-    if (!waitUntil(album, [&view] { return view.tokensPlaying() >= 2; }, u"two floods on screen"_s))
+    if (!waitUntil(
+            album, [&view] { return view.tokensPlaying() >= 2; }, u"two floods on screen"_s))
         return false;
     QTest::qWait(450); // the tokens half-way along their links
     return album.save(u"topology"_s, &view);
@@ -117,10 +119,10 @@ bool topologyBusy(Album &album)
                album,
                [&view] {
                    return view.isAggregating()
-                          && view.linkItem(u"Alford"_s, u"Parker"_s)->label()->text().contains(u"/s"_s);
+                       && view.linkItem(u"Alford"_s, u"Parker"_s)->label()->text().contains(u"/s"_s);
                },
                u"the burst drawn as rates"_s)
-           && album.save(u"topology-busy"_s, &view);
+        && album.save(u"topology-busy"_s, &view);
 }
 
 // Nine updates at once, slowed down: many tokens, still one per message.
@@ -132,7 +134,8 @@ bool topologyMany(Album &album)
     HerdUi::TopologyView &view = *herd.view;
     view.setAnimationSpeed(0.25);
     sendIamats(*herd.cluster, u"Alford"_s, 9, "many");
-    if (!waitUntil(album, [&view] { return view.tokensPlaying() >= 12; }, u"a dozen tokens on screen"_s))
+    if (!waitUntil(
+            album, [&view] { return view.tokensPlaying() >= 12; }, u"a dozen tokens on screen"_s))
         return false;
     QTest::qWait(300);
     return album.save(u"topology-many"_s, &view);
@@ -168,9 +171,10 @@ void feedLivelyHerd(Herd::HerdStats &stats, HerdUi::KnowledgeModel &model, qint6
         seed = seed * 1103515245u + 12345u;
         return int((seed >> 16) % quint32(bound));
     };
-    const QList<QByteArray> clients{"kiwi.cs.ucla.edu", "lime.cs.ucla.edu",   "fig.cs.ucla.edu",   "plum.cs.ucla.edu",
-                                    "pear.cs.ucla.edu", "date.cs.ucla.edu",   "yuzu.cs.ucla.edu",  "sloe.cs.ucla.edu",
-                                    "quince.cs.ucla.edu", "mango.cs.ucla.edu", "guava.cs.ucla.edu", "olive.cs.ucla.edu"};
+    const QList<QByteArray> clients {"kiwi.cs.ucla.edu",  "lime.cs.ucla.edu",  "fig.cs.ucla.edu",
+                                     "plum.cs.ucla.edu",  "pear.cs.ucla.edu",  "date.cs.ucla.edu",
+                                     "yuzu.cs.ucla.edu",  "sloe.cs.ucla.edu",  "quince.cs.ucla.edu",
+                                     "mango.cs.ucla.edu", "guava.cs.ucla.edu", "olive.cs.ucla.edu"};
     bool hamiltonDown = false;
     QSet<QString> isolated; // nodes whose every link is cut
     for (int second = 1; second <= 240; ++second) {
@@ -198,7 +202,8 @@ void feedLivelyHerd(Herd::HerdStats &stats, HerdUi::KnowledgeModel &model, qint6
             const QString origin = AlfordNodes.at(random(int(AlfordNodes.size())));
             if (origin == u"Hamilton"_s && hamiltonDown)
                 continue;
-            const QByteArray time = QByteArray::number(1716159227 + second) + '.' + QByteArray::number(100 + u * 37);
+            const QByteArray time =
+                QByteArray::number(1716159227 + second) + '.' + QByteArray::number(100 + u * 37);
             qint64 at = base + qint64(random(400)) * Ms;
             for (const QString &node : AlfordNodes) {
                 if ((node == u"Hamilton"_s && hamiltonDown)
@@ -208,7 +213,8 @@ void feedLivelyHerd(Herd::HerdStats &stats, HerdUi::KnowledgeModel &model, qint6
                     at += qint64(1 + random(6)) * Ms + (node == u"Hamilton"_s ? 3 * Ms : 0);
                 Event stored = event(EventKind::RecordStored, node, at);
                 stored.client = client;
-                stored.line = "AT " + origin.toUtf8() + " +0.000100000 " + client + " +34.068930-118.445127 " + time;
+                stored.line =
+                    "AT " + origin.toUtf8() + " +0.000100000 " + client + " +34.068930-118.445127 " + time;
                 stored.detail = node == origin ? u"iamat"_s : u"flood"_s;
                 feed(stored);
                 const int lines = node == origin ? 2 : 1; // the IAMAT and its reply, then the flood
@@ -270,24 +276,27 @@ bool inspector(Album &album)
     return waitUntil(
                album, [&inspector] { return inspector.recordsView()->model()->rowCount() == 1; },
                u"the update at Hamilton"_s)
-           && album.save(u"inspector"_s, &inspector);
+        && album.save(u"inspector"_s, &inspector);
 }
 
 // The log with four hundred events of every kind, odd lines among them.
 bool logView(Album &album)
 {
     constexpr qint64 StartNs = 1'714'566'896'000'000'000;
-    const QStringList nodes{u"Bailey"_s, u"Bona"_s, u"Campbell"_s, u"Clark"_s, u"Jaquez"_s};
+    const QStringList nodes {u"Bailey"_s, u"Bona"_s, u"Campbell"_s, u"Clark"_s, u"Jaquez"_s};
     static constexpr EventKind kinds[] = {
-        EventKind::NodeStarted,      EventKind::ClientConnected, EventKind::LineReceived, EventKind::RecordStored,
-        EventKind::LineSent,         EventKind::RecordDropped,   EventKind::LineInvalid,  EventKind::PeerConnected,
-        EventKind::PeerDisconnected, EventKind::PeerRetrying,    EventKind::SendSkipped,  EventKind::LinkChanged,
-        EventKind::Refused,          EventKind::Error,           EventKind::ClientDisconnected, EventKind::NodeStopped};
+        EventKind::NodeStarted,  EventKind::ClientConnected, EventKind::LineReceived,
+        EventKind::RecordStored, EventKind::LineSent,        EventKind::RecordDropped,
+        EventKind::LineInvalid,  EventKind::PeerConnected,   EventKind::PeerDisconnected,
+        EventKind::PeerRetrying, EventKind::SendSkipped,     EventKind::LinkChanged,
+        EventKind::Refused,      EventKind::Error,           EventKind::ClientDisconnected,
+        EventKind::NodeStopped};
     HerdUi::LogView view;
     view.resize(1100, 520);
     view.setNodes(nodes);
     for (int i = 0; i < 400; ++i) {
-        Event e = event(kinds[i % std::size(kinds)], nodes[i % nodes.size()], StartNs + qint64(i) * 1'000'000);
+        Event e =
+            event(kinds[i % std::size(kinds)], nodes[i % nodes.size()], StartNs + qint64(i) * 1'000'000);
         e.peer = u"127.0.0.1:%1"_s.arg(40000 + i % 7);
         e.client = "client" + QByteArray::number(i % 3);
         e.line = "IAMAT " + e.client + " +34.068930-118.445127 " + QByteArray::number(i);

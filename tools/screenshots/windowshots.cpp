@@ -43,7 +43,8 @@ std::unique_ptr<MainWindow> openWindow(Album &album)
         album.fail(u"cannot open the herd: "_s + error);
         return nullptr;
     }
-    if (!waitUntil(album, [&window] { return linksDrawnUp(*window->topology()); }, u"the herd's links up"_s))
+    if (!waitUntil(
+            album, [&window] { return linksDrawnUp(*window->topology()); }, u"the herd's links up"_s))
         return nullptr;
     return window;
 }
@@ -66,7 +67,8 @@ std::unique_ptr<MainWindow> finishedLab(Album &album)
     const QObject context; // ends the connection with this function
     QObject::connect(panel, &HerdUi::ScenarioPanel::finished, &context, [&finished] { finished = true; });
     panel->play();
-    if (!waitUntil(album, [&finished] { return finished; }, u"the flood-path lab's end"_s))
+    if (!waitUntil(
+            album, [&finished] { return finished; }, u"the flood-path lab's end"_s))
         return nullptr;
     SpaceTimeView *diagram = window->spaceTime();
     for (const HerdUi::SpaceTimeMessage &message : diagram->history().messages()) {
@@ -134,7 +136,7 @@ bool faultPlots(Album &album)
     return waitUntil(
                album, [&] { return samples >= 3 && window->plots()->faultShadeCount() >= shadesBefore + 3; },
                u"three samples with the faults shaded"_s)
-           && album.save(u"fault-plots"_s, window.get());
+        && album.save(u"fault-plots"_s, window.get());
 }
 
 bool faults(Album &album)
@@ -149,10 +151,11 @@ bool faults(Album &album)
         return album.fail(u"the herd has no bridge node"_s);
     cluster->partition(groups);
     const QString bridgeNode = groups.constFirst().constFirst();
-    const HerdUi::LinkItem *bridgeLink
-        = window->topology()->linkItem(bridgeNode, cluster->config().neighboursOf(bridgeNode).constFirst());
-    return waitUntil(album, [bridgeLink] { return bridgeLink->isFullyCut(); }, u"the bridge node cut off"_s)
-           && album.save(u"faults"_s, window.get());
+    const HerdUi::LinkItem *bridgeLink =
+        window->topology()->linkItem(bridgeNode, cluster->config().neighboursOf(bridgeNode).constFirst());
+    return waitUntil(
+               album, [bridgeLink] { return bridgeLink->isFullyCut(); }, u"the bridge node cut off"_s)
+        && album.save(u"faults"_s, window.get());
 }
 
 // Simulated phones sending, a link cut, a node killed, a slow link, and
@@ -182,7 +185,7 @@ bool busy(Album &album)
             album,
             [&] {
                 return window->simulation()->answered() >= 8 && window->topology()->tokensInFlight() > 0
-                       && pickable() != 0;
+                    && pickable() != 0;
             },
             u"traffic flooding over several hops"_s))
         return false;
@@ -203,10 +206,12 @@ bool busy(Album &album)
 QList<Shot> windowShots()
 {
     return {
-        {u"screenshot"_s, u"the README's picture: the flood-path lab run, its first hop picked"_s, screenshot},
+        {u"screenshot"_s, u"the README's picture: the flood-path lab run, its first hop picked"_s,
+         screenshot},
         {u"lamport"_s, u"the same on the Lamport clock"_s, lamport},
         {u"preview"_s, u"Split in Two hovered: the partition previewed"_s, preview},
-        {u"fault-plots"_s, u"the Plots tab with jitter, a flaky link and a skewed clock shaded"_s, faultPlots},
+        {u"fault-plots"_s, u"the Plots tab with jitter, a flaky link and a skewed clock shaded"_s,
+         faultPlots},
         {u"faults"_s, u"those faults and the bridge node cut off"_s, faults},
         {u"busy"_s, u"a busy window mid-demo, then each other tab (tab1.png, ...)"_s, busy},
     };

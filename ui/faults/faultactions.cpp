@@ -28,28 +28,30 @@ FaultActions::FaultActions(QWidget *window)
     , m_undo(new QUndoStack(this))
 {
     m_isolate = make(tr("&Isolate Node"), QKeySequence(Qt::Key_I), tr("Cut every link of the selected node"));
-    m_clockSkew
-        = make(tr("Set Node C&lock Skew..."), {}, tr("Make the selected node's clock run ahead or behind"));
+    m_clockSkew =
+        make(tr("Set Node C&lock Skew..."), {}, tr("Make the selected node's clock run ahead or behind"));
     m_cut = make(tr("&Cut Link"), QKeySequence(Qt::Key_C), tr("Cut the selected link in both directions"));
-    m_restore
-        = make(tr("Res&tore Link"), QKeySequence(Qt::SHIFT | Qt::Key_C), tr("Restore the selected link"));
-    m_delay = make(
-        tr("Set Link &Delay..."), QKeySequence(Qt::Key_D), tr("Delay every message on the selected link"));
+    m_restore =
+        make(tr("Res&tore Link"), QKeySequence(Qt::SHIFT | Qt::Key_C), tr("Restore the selected link"));
+    m_delay = make(tr("Set Link &Delay..."), QKeySequence(Qt::Key_D),
+                   tr("Delay every message on the selected link"));
     m_jitter = make(tr("Set Link &Jitter..."), QKeySequence(Qt::Key_J),
-        tr("Vary each message's delay on the selected link at random (order kept)"));
+                    tr("Vary each message's delay on the selected link at random (order kept)"));
     m_flaky = make(tr("Make Link Fla&ky..."), {},
-        tr("Drop the selected link's connection now and then; it reconnects with back-off"));
+                   tr("Drop the selected link's connection now and then; it reconnects with back-off"));
     m_split = make(tr("S&plit in Two"), QKeySequence(Qt::Key_S), tr("Cut the herd into two halves"));
     m_bridge = make(tr("Cut Around &Bridge Node"), QKeySequence(Qt::Key_B),
-        tr("Isolate the node whose loss splits the herd most evenly"));
-    m_ring = make(tr("Majorities Rin&g"), QKeySequence(Qt::Key_G),
+                    tr("Isolate the node whose loss splits the herd most evenly"));
+    m_ring = make(
+        tr("Majorities Rin&g"), QKeySequence(Qt::Key_G),
         tr("Keep only the links between ring neighbours (herd-file order): each node sees a majority, no two "
            "the same one"));
     m_heal = make(tr("&Heal All"), QKeySequence(Qt::Key_H), tr("Restore every cut link"));
     m_clear = make(tr("Cl&ear All Faults"), QKeySequence(Qt::SHIFT | Qt::Key_H),
-        tr("Restore every link and remove every delay, jitter, flaky link and clock skew"));
-    m_slow = make(tr("Slow &Motion"), QKeySequence(Qt::Key_M),
-        tr("Delay every link by %1 ms so an update can be followed hop by hop").arg(SlowMotionDelayMs));
+                   tr("Restore every link and remove every delay, jitter, flaky link and clock skew"));
+    m_slow =
+        make(tr("Slow &Motion"), QKeySequence(Qt::Key_M),
+             tr("Delay every link by %1 ms so an update can be followed hop by hop").arg(SlowMotionDelayMs));
     m_slow->setCheckable(true);
     m_undoAction = m_undo->createUndoAction(this, tr("&Undo"));
     m_undoAction->setShortcut(QKeySequence::Undo);
@@ -90,10 +92,10 @@ FaultActions::FaultActions(QWidget *window)
         if (const auto link = selectedLink())
             askFlaky(link->first, link->second);
     });
-    connect(
-        m_heal, &QAction::triggered, this, [this] { apply(tr("Heal All"), [this] { m_cluster->heal(); }); });
+    connect(m_heal, &QAction::triggered, this,
+            [this] { apply(tr("Heal All"), [this] { m_cluster->heal(); }); });
     connect(m_clear, &QAction::triggered, this,
-        [this] { apply(tr("Clear All Faults"), [this] { m_cluster->clearFaults(); }); });
+            [this] { apply(tr("Clear All Faults"), [this] { m_cluster->clearFaults(); }); });
     connect(m_slow, &QAction::toggled, this, &FaultActions::setSlowMotion);
     // Undo and redo change delays behind Slow Motion's back.
     connect(m_undo, &QUndoStack::indexChanged, this, &FaultActions::syncSlowMotion);
@@ -105,8 +107,8 @@ QAction *FaultActions::make(const QString &text, const QKeySequence &shortcut, c
 {
     auto *action = new QAction(text, this);
     action->setShortcut(shortcut);
-    action->setToolTip(
-        shortcut.isEmpty() ? tip : tip + u" (" + shortcut.toString(QKeySequence::NativeText) + u')');
+    action->setToolTip(shortcut.isEmpty() ? tip
+                                          : tip + u" (" + shortcut.toString(QKeySequence::NativeText) + u')');
     action->setStatusTip(tip);
     return action;
 }
@@ -144,9 +146,9 @@ void FaultActions::updateActions()
     const bool cutBack = link && haveHerd && m_cluster->isLinkCut(link->second, link->first);
     m_cut->setEnabled(link && !(cutThere && cutBack));
     m_restore->setEnabled(cutThere || cutBack);
-    for (QAction *action : { m_delay, m_jitter, m_flaky })
+    for (QAction *action : {m_delay, m_jitter, m_flaky})
         action->setEnabled(link.has_value());
-    for (QAction *action : { m_split, m_ring, m_heal, m_clear, m_slow })
+    for (QAction *action : {m_split, m_ring, m_heal, m_clear, m_slow})
         action->setEnabled(haveHerd);
     QString error;
     m_bridge->setEnabled(haveHerd && partitionCuts(m_bridge, &error).has_value());
@@ -168,7 +170,7 @@ void FaultActions::apply(const QString &text, const std::function<void()> &chang
 void FaultActions::setLinkCut(const QString &a, const QString &b, bool cut)
 {
     apply(cut ? tr("Cut %1 ↔ %2").arg(a, b) : tr("Restore %1 ↔ %2").arg(a, b),
-        [this, a, b, cut] { m_cluster->setLinkCut(a, b, cut); });
+          [this, a, b, cut] { m_cluster->setLinkCut(a, b, cut); });
 }
 
 void FaultActions::askDelay(const QString &a, const QString &b)
@@ -176,12 +178,13 @@ void FaultActions::askDelay(const QString &a, const QString &b)
     if (!m_cluster)
         return;
     bool ok = false;
-    const int delay = QInputDialog::getInt(m_window, tr("Link Delay"),
-        tr("Delay every message between %1 and %2 by (ms, 0 for none):").arg(a, b),
-        m_cluster->linkDelay(a, b), 0, 60'000, 100, &ok);
+    const int delay =
+        QInputDialog::getInt(m_window, tr("Link Delay"),
+                             tr("Delay every message between %1 and %2 by (ms, 0 for none):").arg(a, b),
+                             m_cluster->linkDelay(a, b), 0, 60'000, 100, &ok);
     if (ok && m_cluster)
         apply(tr("Delay %1 ↔ %2: %3 ms").arg(a, b).arg(delay),
-            [this, a, b, delay] { m_cluster->setLinkDelay(a, b, delay); });
+              [this, a, b, delay] { m_cluster->setLinkDelay(a, b, delay); });
 }
 
 void FaultActions::askJitter(const QString &a, const QString &b)
@@ -189,14 +192,15 @@ void FaultActions::askJitter(const QString &a, const QString &b)
     if (!m_cluster)
         return;
     bool ok = false;
-    const int jitter = QInputDialog::getInt(m_window, tr("Link Jitter"),
+    const int jitter = QInputDialog::getInt(
+        m_window, tr("Link Jitter"),
         tr("Vary the hold of each message between %1 and %2 by up to ± (ms, 0 for none).\n"
            "Messages keep their order: one TCP connection cannot reorder them.")
             .arg(a, b),
         m_cluster->linkJitter(a, b) > 0 ? m_cluster->linkJitter(a, b) : 200, 0, 60'000, 50, &ok);
     if (ok && m_cluster)
         apply(tr("Jitter %1 ↔ %2: ±%3 ms").arg(a, b).arg(jitter),
-            [this, a, b, jitter] { m_cluster->setLinkJitter(a, b, jitter); });
+              [this, a, b, jitter] { m_cluster->setLinkJitter(a, b, jitter); });
 }
 
 void FaultActions::askFlaky(const QString &a, const QString &b)
@@ -204,7 +208,8 @@ void FaultActions::askFlaky(const QString &a, const QString &b)
     if (!m_cluster)
         return;
     bool ok = false;
-    const int mean = QInputDialog::getInt(m_window, tr("Flaky Link"),
+    const int mean = QInputDialog::getInt(
+        m_window, tr("Flaky Link"),
         tr("Drop the connection between %1 and %2 after a random up time with this mean (ms, 0 for never).\n"
            "Each side then reconnects with back-off; updates sent meanwhile are lost.")
             .arg(a, b),
@@ -212,7 +217,7 @@ void FaultActions::askFlaky(const QString &a, const QString &b)
     if (ok && m_cluster)
         apply(mean > 0 ? tr("Flaky %1 ↔ %2: up %3 ms on average").arg(a, b).arg(mean)
                        : tr("%1 ↔ %2 not flaky").arg(a, b),
-            [this, a, b, mean] { m_cluster->setLinkFlaky(a, b, mean); });
+              [this, a, b, mean] { m_cluster->setLinkFlaky(a, b, mean); });
 }
 
 void FaultActions::askClockSkew(const QString &node)
@@ -221,13 +226,13 @@ void FaultActions::askClockSkew(const QString &node)
         return;
     bool ok = false;
     const int skew = QInputDialog::getInt(m_window, tr("Clock Skew"),
-        tr("%1's clock runs ahead (+) or behind (−) by (ms, 0 for none).\n"
-           "It shows in the time difference of the AT lines %1 makes.")
-            .arg(node),
-        int(m_cluster->clockSkew(node)), -3'600'000, 3'600'000, 100, &ok);
+                                          tr("%1's clock runs ahead (+) or behind (−) by (ms, 0 for none).\n"
+                                             "It shows in the time difference of the AT lines %1 makes.")
+                                              .arg(node),
+                                          int(m_cluster->clockSkew(node)), -3'600'000, 3'600'000, 100, &ok);
     if (ok && m_cluster)
         apply(tr("Clock skew of %1: %2 ms").arg(node).arg(skew),
-            [this, node, skew] { m_cluster->setClockSkew(node, skew); });
+              [this, node, skew] { m_cluster->setClockSkew(node, skew); });
 }
 
 void FaultActions::setSlowMotion(bool on)
@@ -277,8 +282,8 @@ void FaultActions::applyPartition(QAction *action)
             emit errorOccurred(action->text().remove(u'&'), error);
         return;
     }
-    const QString title
-        = action == m_isolate ? tr("Isolate %1").arg(selectedNode()) : action->text().remove(u'&');
+    const QString title =
+        action == m_isolate ? tr("Isolate %1").arg(selectedNode()) : action->text().remove(u'&');
     apply(title, [this, &cuts] { m_cluster->cutLinks(*cuts); });
 }
 
@@ -289,8 +294,8 @@ bool FaultActions::previewPartition(QAction *action)
         clearPreview();
         return false;
     }
-    const QString title
-        = action == m_isolate ? tr("Isolate %1").arg(selectedNode()) : action->text().remove(u'&');
+    const QString title =
+        action == m_isolate ? tr("Isolate %1").arg(selectedNode()) : action->text().remove(u'&');
     m_topology->showPartitionPreview(PartitionPreview::forCuts(*m_cluster, title, *cuts));
     return true;
 }

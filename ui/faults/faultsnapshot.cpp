@@ -10,16 +10,16 @@ FaultSnapshot FaultSnapshot::take(const Herd::Cluster &cluster)
 {
     FaultSnapshot snapshot;
     for (const auto &[a, b] : cluster.config().links) {
-        for (const auto &[from, to] : { std::pair { a, b }, std::pair { b, a } }) {
+        for (const auto &[from, to] : {std::pair {a, b}, std::pair {b, a}}) {
             const Herd::Node *sender = cluster.node(from);
             if (!sender || !sender->link(to))
                 continue;
-            snapshot.directions.append({ from, to, cluster.isLinkCut(from, to), cluster.linkDelay(from, to),
-                cluster.linkJitter(from, to), cluster.linkFlaky(from, to) });
+            snapshot.directions.append({from, to, cluster.isLinkCut(from, to), cluster.linkDelay(from, to),
+                                        cluster.linkJitter(from, to), cluster.linkFlaky(from, to)});
         }
     }
     for (const Herd::Node *node : cluster.nodes())
-        snapshot.clocks.append({ node->name(), cluster.clockSkew(node->name()) });
+        snapshot.clocks.append({node->name(), cluster.clockSkew(node->name())});
     return snapshot;
 }
 
@@ -42,8 +42,8 @@ void FaultSnapshot::restore(Herd::Cluster &cluster) const
     }
 }
 
-FaultCommand::FaultCommand(
-    const QString &text, Herd::Cluster *cluster, FaultSnapshot before, FaultSnapshot after)
+FaultCommand::FaultCommand(const QString &text, Herd::Cluster *cluster, FaultSnapshot before,
+                           FaultSnapshot after)
     : QUndoCommand(text)
     , m_cluster(cluster)
     , m_before(std::move(before))

@@ -143,9 +143,8 @@ QVariant KnowledgeModel::data(const QModelIndex &index, int role) const
             return QString::fromUtf8(row.client);
         case Qt::ToolTipRole:
             return row.newest == NoRecord
-                       ? u"%1: no running node holds a record"_s.arg(QString::fromUtf8(row.client))
-                       : u"%1: newest client time %2"_s.arg(QString::fromUtf8(row.client),
-                                                            utcText(row.newest));
+                ? u"%1: no running node holds a record"_s.arg(QString::fromUtf8(row.client))
+                : u"%1: newest client time %2"_s.arg(QString::fromUtf8(row.client), utcText(row.newest));
         default:
             return {};
         }
@@ -158,10 +157,14 @@ QVariant KnowledgeModel::data(const QModelIndex &index, int role) const
     switch (role) {
     case Qt::DisplayRole:
         switch (state) {
-        case CellState::Newest: return u"\u2713 newest"_s;
-        case CellState::Stale: return formatStaleness(stale);
-        case CellState::Missing: return u"\u2014"_s;
-        case CellState::NodeDown: return u"down"_s;
+        case CellState::Newest:
+            return u"\u2713 newest"_s;
+        case CellState::Stale:
+            return formatStaleness(stale);
+        case CellState::Missing:
+            return u"\u2014"_s;
+        case CellState::NodeDown:
+            return u"down"_s;
         }
         return {};
     case RawRole:
@@ -174,18 +177,26 @@ QVariant KnowledgeModel::data(const QModelIndex &index, int role) const
         return int(Qt::AlignCenter);
     case Qt::BackgroundRole:
         switch (state) {
-        case CellState::Newest: return QBrush(NewestFill);
-        case CellState::Stale: return QBrush(staleFill(stale));
-        case CellState::Missing: return QBrush(MissingFill);
-        case CellState::NodeDown: return QBrush(DownFill);
+        case CellState::Newest:
+            return QBrush(NewestFill);
+        case CellState::Stale:
+            return QBrush(staleFill(stale));
+        case CellState::Missing:
+            return QBrush(MissingFill);
+        case CellState::NodeDown:
+            return QBrush(DownFill);
         }
         return {};
     case Qt::ForegroundRole:
         switch (state) {
-        case CellState::Newest: return QBrush(NewestText);
-        case CellState::Stale: return QBrush(StaleText);
-        case CellState::Missing: return QBrush(MissingText);
-        case CellState::NodeDown: return QBrush(DownText);
+        case CellState::Newest:
+            return QBrush(NewestText);
+        case CellState::Stale:
+            return QBrush(StaleText);
+        case CellState::Missing:
+            return QBrush(MissingText);
+        case CellState::NodeDown:
+            return QBrush(DownText);
         }
         return {};
     case Qt::ToolTipRole: {
@@ -193,11 +204,10 @@ QVariant KnowledgeModel::data(const QModelIndex &index, int role) const
         switch (state) {
         case CellState::Newest:
             return u"%1 holds the newest record of %2 (client time %3)"_s.arg(node, client,
-                                                                            utcText(row.newest));
+                                                                              utcText(row.newest));
         case CellState::Stale:
             return u"%1 holds an older record of %2: client time %3, %4 behind the newest (%5)"_s.arg(
-                node, client, utcText(row.times.at(nodeIndex)), formatStaleness(stale),
-                utcText(row.newest));
+                node, client, utcText(row.times.at(nodeIndex)), formatStaleness(stale), utcText(row.newest));
         case CellState::Missing:
             return u"%1 holds no record of %2"_s.arg(node, client);
         case CellState::NodeDown:
@@ -216,11 +226,13 @@ QVariant KnowledgeModel::headerData(int section, Qt::Orientation orientation, in
         return QAbstractTableModel::headerData(section, orientation, role);
     if (section == ClientColumn) {
         switch (role) {
-        case Qt::DisplayRole: return u"Client"_s;
+        case Qt::DisplayRole:
+            return u"Client"_s;
         case Qt::ToolTipRole:
             return u"Client id (one row per client; the %1 most recently updated are shown)"_s.arg(
                 m_maxClients);
-        default: return {};
+        default:
+            return {};
         }
     }
     const int nodeIndex = section - FixedColumnCount;
@@ -281,7 +293,8 @@ QList<KnowledgeModel::Lag> KnowledgeModel::lags(int limit) const
             if (m_down.contains(m_nodes.at(i)) || row->times.at(i) >= row->newest)
                 continue;
             const qint64 held = row->times.at(i);
-            result.append({m_nodes.at(i), row->client, held == NoRecord ? MissingStaleness : row->newest - held});
+            result.append(
+                {m_nodes.at(i), row->client, held == NoRecord ? MissingStaleness : row->newest - held});
         }
         if (result.size() >= limit)
             break;

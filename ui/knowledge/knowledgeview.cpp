@@ -46,12 +46,12 @@ QString lagsText(const QList<KnowledgeModel::Lag> &lags)
 } // namespace
 
 KnowledgeView::KnowledgeView(KnowledgeModel *model, QWidget *parent)
-    : QWidget(parent),
-      m_model(model),
-      m_proxy(new QSortFilterProxyModel(this)),
-      m_summary(new QLabel(this)),
-      m_capNote(new QLabel(this)),
-      m_table(new QTableView(this))
+    : QWidget(parent)
+    , m_model(model)
+    , m_proxy(new QSortFilterProxyModel(this))
+    , m_summary(new QLabel(this))
+    , m_capNote(new QLabel(this))
+    , m_table(new QTableView(this))
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
@@ -90,7 +90,8 @@ KnowledgeView::KnowledgeView(KnowledgeModel *model, QWidget *parent)
     m_table->verticalHeader()->setDefaultSectionSize(QFontMetrics(tableFont).height() + 6);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     m_table->horizontalHeader()->setHighlightSections(false);
-    m_table->horizontalHeader()->setMinimumSectionSize(QFontMetrics(tableFont).horizontalAdvance(u"Hamilton (down)"_s) + 12);
+    m_table->horizontalHeader()->setMinimumSectionSize(
+        QFontMetrics(tableFont).horizontalAdvance(u"Hamilton (down)"_s) + 12);
     layout->addWidget(m_table, 1);
 
     connect(model, &KnowledgeModel::flushed, this, &KnowledgeView::updateSummary);
@@ -108,8 +109,7 @@ void KnowledgeView::updateSummary()
     const int nodes = int(m_model->nodes().size());
     const int divergent = m_model->divergentClients();
     const QString clientsText = clients == 1 ? u"1 client"_s : u"%1 clients"_s.arg(locale.toString(clients));
-    const QString nodesText = running == 1 ? u"the 1 running node"_s
-                                           : u"all %1 running nodes"_s.arg(running);
+    const QString nodesText = running == 1 ? u"the 1 running node"_s : u"all %1 running nodes"_s.arg(running);
     QString downText;
     if (running < nodes)
         downText = u" (%1 of %2 nodes down)"_s.arg(nodes - running).arg(nodes);
@@ -126,7 +126,8 @@ void KnowledgeView::updateSummary()
         const QList<KnowledgeModel::Lag> found = m_model->lags(MaxLagsNamed + 1);
         const QString lags = lagsText(found.mid(0, MaxLagsNamed));
         const QString more = found.size() > MaxLagsNamed ? u", \u2026"_s : QString();
-        plain = u"%1 of %2 diverge: %3%4"_s.arg(locale.toString(divergent), clientsText, lags, more) + downText;
+        plain =
+            u"%1 of %2 diverge: %3%4"_s.arg(locale.toString(divergent), clientsText, lags, more) + downText;
         html = u"<span style='color:#e65100'>\u26a0</span> <b>%1 of %2 diverge</b>: %3%4%5"_s.arg(
             locale.toString(divergent), clientsText, lags.toHtmlEscaped(), more, downText.toHtmlEscaped());
     }
@@ -136,8 +137,9 @@ void KnowledgeView::updateSummary()
     const bool capped = m_model->evictedClients() > 0;
     m_capNote->setVisible(capped);
     if (capped)
-        m_capNote->setText(u"Showing the %1 most recently updated clients; %2 older ones were dropped from this table."_s
-                               .arg(locale.toString(m_model->maxClients()), locale.toString(m_model->evictedClients())));
+        m_capNote->setText(
+            u"Showing the %1 most recently updated clients; %2 older ones were dropped from this table."_s
+                .arg(locale.toString(m_model->maxClients()), locale.toString(m_model->evictedClients())));
 }
 
 } // namespace HerdUi

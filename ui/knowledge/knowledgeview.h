@@ -35,11 +35,11 @@ public slots:
     void updateSummary();
 
 private:
-    KnowledgeModel *m_model;         // borrowed
-    QSortFilterProxyModel *m_proxy;  // owned (child)
-    QLabel *m_summary;               // owned (child)
-    QLabel *m_capNote;               // owned (child)
-    QTableView *m_table;             // owned (child)
+    KnowledgeModel *m_model;        // borrowed
+    QSortFilterProxyModel *m_proxy; // owned (child)
+    QLabel *m_summary;              // owned (child)
+    QLabel *m_capNote;              // owned (child)
+    QTableView *m_table;            // owned (child)
     QString m_summaryPlain;
 };
 

@@ -29,11 +29,16 @@ QString linkStateText(const Herd::LinkState &link)
 {
     using State = Herd::LinkState::State;
     switch (link.state) {
-    case State::Idle: return QObject::tr("idle");
-    case State::Connecting: return QObject::tr("connecting");
-    case State::Connected: return QObject::tr("connected");
-    case State::BackingOff: return QObject::tr("backing off");
-    case State::Cut: return QObject::tr("cut");
+    case State::Idle:
+        return QObject::tr("idle");
+    case State::Connecting:
+        return QObject::tr("connecting");
+    case State::Connected:
+        return QObject::tr("connected");
+    case State::BackingOff:
+        return QObject::tr("backing off");
+    case State::Cut:
+        return QObject::tr("cut");
     }
     return {};
 }
@@ -42,14 +47,18 @@ QString linkStateTip(const Herd::LinkState &link)
 {
     using State = Herd::LinkState::State;
     switch (link.state) {
-    case State::Idle: return QObject::tr("Not started: the node is not running");
-    case State::Connecting: return QObject::tr("A connection attempt is under way");
-    case State::Connected: return QObject::tr("Connected: updates flow to this neighbour");
+    case State::Idle:
+        return QObject::tr("Not started: the node is not running");
+    case State::Connecting:
+        return QObject::tr("A connection attempt is under way");
+    case State::Connected:
+        return QObject::tr("Connected: updates flow to this neighbour");
     case State::BackingOff:
         return QObject::tr("The last attempt failed; the next one comes after a back-off that "
                            "doubles each time (capped, jittered). Updates sent meanwhile are lost "
                            "for this neighbour.");
-    case State::Cut: return QObject::tr("Cut by the user: no connection until restored");
+    case State::Cut:
+        return QObject::tr("Cut by the user: no connection until restored");
     }
     return {};
 }
@@ -58,11 +67,16 @@ QColor linkStateColour(const Herd::LinkState &link)
 {
     using State = Herd::LinkState::State;
     switch (link.state) {
-    case State::Connected: return QColor(0x2e, 0x7d, 0x32);
-    case State::Cut: return QColor(0xc6, 0x28, 0x28);
-    case State::BackingOff: return QColor(0xc2, 0x41, 0x0c);
-    case State::Connecting: return QColor(0xb4, 0x53, 0x09);
-    case State::Idle: return QColor(0x75, 0x75, 0x75);
+    case State::Connected:
+        return QColor(0x2e, 0x7d, 0x32);
+    case State::Cut:
+        return QColor(0xc6, 0x28, 0x28);
+    case State::BackingOff:
+        return QColor(0xc2, 0x41, 0x0c);
+    case State::Connecting:
+        return QColor(0xb4, 0x53, 0x09);
+    case State::Idle:
+        return QColor(0x75, 0x75, 0x75);
     }
     return {};
 }
@@ -79,13 +93,18 @@ public:
     enum Column { ClientColumn, PositionColumn, TimeColumn, OriginColumn, LineColumn, ColumnCount };
     enum Role { RawRole = Qt::UserRole };
 
-    explicit NodeRecordsModel(QObject *parent = nullptr) : QAbstractTableModel(parent) {}
+    explicit NodeRecordsModel(QObject *parent = nullptr)
+        : QAbstractTableModel(parent)
+    {}
 
     int rowCount(const QModelIndex &parent = {}) const override
     {
         return parent.isValid() ? 0 : int(m_records.size());
     }
-    int columnCount(const QModelIndex &parent = {}) const override { return parent.isValid() ? 0 : ColumnCount; }
+    int columnCount(const QModelIndex &parent = {}) const override
+    {
+        return parent.isValid() ? 0 : ColumnCount;
+    }
 
     QVariant data(const QModelIndex &index, int role) const override
     {
@@ -94,19 +113,27 @@ public:
         const Herd::Record &record = m_records.at(index.row());
         if (role == Qt::DisplayRole || role == RawRole) {
             switch (Column(index.column())) {
-            case ClientColumn: return QString::fromUtf8(record.clientId);
-            case PositionColumn: return QString::fromUtf8(record.position);
-            case TimeColumn: return role == RawRole ? QVariant(record.timeNs) : QVariant(utcText(record.timeNs));
-            case OriginColumn: return QString::fromUtf8(record.server);
-            case LineColumn: return QString::fromUtf8(record.atLine);
-            case ColumnCount: break;
+            case ClientColumn:
+                return QString::fromUtf8(record.clientId);
+            case PositionColumn:
+                return QString::fromUtf8(record.position);
+            case TimeColumn:
+                return role == RawRole ? QVariant(record.timeNs) : QVariant(utcText(record.timeNs));
+            case OriginColumn:
+                return QString::fromUtf8(record.server);
+            case LineColumn:
+                return QString::fromUtf8(record.atLine);
+            case ColumnCount:
+                break;
             }
             return {};
         }
         if (role == Qt::ToolTipRole) {
             switch (Column(index.column())) {
             case PositionColumn:
-                return tr("latitude %1, longitude %2").arg(record.latitude, 0, 'f', 6).arg(record.longitude, 0, 'f', 6);
+                return tr("latitude %1, longitude %2")
+                    .arg(record.latitude, 0, 'f', 6)
+                    .arg(record.longitude, 0, 'f', 6);
             case TimeColumn:
                 return tr("client time %1 ns since the epoch").arg(record.timeNs);
             case OriginColumn:
@@ -128,12 +155,18 @@ public:
         if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
             return QAbstractTableModel::headerData(section, orientation, role);
         switch (Column(section)) {
-        case ClientColumn: return tr("Client");
-        case PositionColumn: return tr("Position");
-        case TimeColumn: return tr("Client time");
-        case OriginColumn: return tr("Origin");
-        case LineColumn: return tr("Stored AT line");
-        case ColumnCount: break;
+        case ClientColumn:
+            return tr("Client");
+        case PositionColumn:
+            return tr("Position");
+        case TimeColumn:
+            return tr("Client time");
+        case OriginColumn:
+            return tr("Origin");
+        case LineColumn:
+            return tr("Stored AT line");
+        case ColumnCount:
+            break;
         }
         return {};
     }
@@ -162,15 +195,15 @@ private:
 };
 
 NodeInspector::NodeInspector(Herd::Cluster *cluster, QWidget *parent)
-    : QWidget(parent),
-      m_cluster(cluster),
-      m_nodeBox(new QComboBox(this)),
-      m_state(new QLabel(this)),
-      m_neighbours(new QTableWidget(this)),
-      m_recordsCaption(new QLabel(this)),
-      m_model(new NodeRecordsModel(this)),
-      m_proxy(new QSortFilterProxyModel(this)),
-      m_records(new QTableView(this))
+    : QWidget(parent)
+    , m_cluster(cluster)
+    , m_nodeBox(new QComboBox(this))
+    , m_state(new QLabel(this))
+    , m_neighbours(new QTableWidget(this))
+    , m_recordsCaption(new QLabel(this))
+    , m_model(new NodeRecordsModel(this))
+    , m_proxy(new QSortFilterProxyModel(this))
+    , m_records(new QTableView(this))
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
@@ -234,9 +267,12 @@ NodeInspector::NodeInspector(Herd::Cluster *cluster, QWidget *parent)
     m_records->horizontalHeader()->setStretchLastSection(true);
     m_records->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     const QFontMetrics metrics(tableFont);
-    m_records->setColumnWidth(NodeRecordsModel::ClientColumn, metrics.horizontalAdvance(u"kiwi.cs.ucla.edu"_s) + 24);
-    m_records->setColumnWidth(NodeRecordsModel::PositionColumn, metrics.horizontalAdvance(u"+34.068930-118.445127"_s) + 24);
-    m_records->setColumnWidth(NodeRecordsModel::TimeColumn, metrics.horizontalAdvance(u"2024-05-19 22:53:47.959 UTC"_s) + 24);
+    m_records->setColumnWidth(NodeRecordsModel::ClientColumn,
+                              metrics.horizontalAdvance(u"kiwi.cs.ucla.edu"_s) + 24);
+    m_records->setColumnWidth(NodeRecordsModel::PositionColumn,
+                              metrics.horizontalAdvance(u"+34.068930-118.445127"_s) + 24);
+    m_records->setColumnWidth(NodeRecordsModel::TimeColumn,
+                              metrics.horizontalAdvance(u"2024-05-19 22:53:47.959 UTC"_s) + 24);
     m_records->setColumnWidth(NodeRecordsModel::OriginColumn, metrics.horizontalAdvance(u"Hamilton"_s) + 30);
     layout->addWidget(m_records, 1);
 
@@ -377,10 +413,10 @@ void NodeInspector::refreshLinks()
         const Herd::Node *other = m_cluster->node(name);
         const Herd::NodeConfig *config = m_cluster->config().node(name);
         const QString address = link ? u"%1:%2"_s.arg(link->host).arg(link->port)
-                                : config ? u"%1:%2"_s.arg(config->host).arg(other ? other->port() : config->port)
-                                         : QString();
+            : config                 ? u"%1:%2"_s.arg(config->host).arg(other ? other->port() : config->port)
+                                     : QString();
         QString state = !running ? tr("\u2014 (this node is down)")
-                        : link   ? linkStateText(*link)
+            : link               ? linkStateText(*link)
                                  : tr("no link");
         if (link && link->cut && link->state != Herd::LinkState::State::Cut)
             state += tr(" (cut)");
@@ -445,8 +481,9 @@ void NodeInspector::refresh()
         for (const Herd::Record &record : node->store().records())
             records.append(record);
         if (records.size() > MaxRecordsShown) {
-            std::nth_element(records.begin(), records.begin() + (MaxRecordsShown - 1), records.end(),
-                             [](const Herd::Record &a, const Herd::Record &b) { return a.timeNs > b.timeNs; });
+            std::nth_element(
+                records.begin(), records.begin() + (MaxRecordsShown - 1), records.end(),
+                [](const Herd::Record &a, const Herd::Record &b) { return a.timeNs > b.timeNs; });
             records.resize(MaxRecordsShown);
         }
     }

@@ -77,18 +77,18 @@ private:
     void refillNodeList();
     void watchLinks();
 
-    QPointer<Herd::Cluster> m_cluster;  // borrowed
+    QPointer<Herd::Cluster> m_cluster; // borrowed
     QString m_node;
-    QComboBox *m_nodeBox;               // owned (child)
-    QLabel *m_state;                    // owned (child)
-    QTableWidget *m_neighbours;         // owned (child)
-    QLabel *m_recordsCaption;           // owned (child)
-    NodeRecordsModel *m_model;          // owned (child)
-    QSortFilterProxyModel *m_proxy;     // owned (child)
-    QTableView *m_records;              // owned (child)
+    QComboBox *m_nodeBox;           // owned (child)
+    QLabel *m_state;                // owned (child)
+    QTableWidget *m_neighbours;     // owned (child)
+    QLabel *m_recordsCaption;       // owned (child)
+    NodeRecordsModel *m_model;      // owned (child)
+    QSortFilterProxyModel *m_proxy; // owned (child)
+    QTableView *m_records;          // owned (child)
     QTimer m_refreshTimer;
-    QTimer m_linksTimer; // coalesces link events
-    QTimer m_queuePoll;  // runs while lines wait on this node's links
+    QTimer m_linksTimer;                 // coalesces link events
+    QTimer m_queuePoll;                  // runs while lines wait on this node's links
     QMetaObject::Connection m_linkWatch; // the node's linkStateChanged
 };
 

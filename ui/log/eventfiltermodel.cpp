@@ -22,8 +22,7 @@ bool isAscii(const QString &text)
     return true;
 }
 
-template<typename T>
-int compare3(const T &a, const T &b)
+template <typename T> int compare3(const T &a, const T &b)
 {
     return a < b ? -1 : (b < a ? 1 : 0);
 }
@@ -31,7 +30,8 @@ int compare3(const T &a, const T &b)
 } // namespace
 
 EventFilterModel::EventFilterModel(QObject *parent)
-    : QSortFilterProxyModel(parent), m_kindMask(allKindsMask())
+    : QSortFilterProxyModel(parent)
+    , m_kindMask(allKindsMask())
 {
     setDynamicSortFilter(true);
 }
@@ -141,8 +141,8 @@ bool EventFilterModel::accepts(const Herd::Event &event) const
             return QLatin1String(bytes).contains(QLatin1String(m_asciiText), Qt::CaseInsensitive);
         return QString::fromUtf8(bytes).contains(m_text, Qt::CaseInsensitive);
     };
-    return inBytes(event.line) || event.peer.contains(m_text, Qt::CaseInsensitive)
-           || inBytes(event.client) || event.detail.contains(m_text, Qt::CaseInsensitive);
+    return inBytes(event.line) || event.peer.contains(m_text, Qt::CaseInsensitive) || inBytes(event.client)
+        || event.detail.contains(m_text, Qt::CaseInsensitive);
 }
 
 bool EventFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
@@ -160,14 +160,29 @@ bool EventFilterModel::lessThan(const QModelIndex &left, const QModelIndex &righ
     const Herd::Event &b = m_events->eventAt(right.row());
     int order = 0;
     switch (static_cast<EventLogModel::Column>(left.column())) {
-    case EventLogModel::Time: order = compare3(a.timeNs, b.timeNs); break;
-    case EventLogModel::Node: order = a.node.compare(b.node, Qt::CaseInsensitive); break;
-    case EventLogModel::Kind: order = compare3(static_cast<int>(a.kind), static_cast<int>(b.kind)); break;
-    case EventLogModel::Peer: order = a.peer.compare(b.peer, Qt::CaseInsensitive); break;
-    case EventLogModel::Client: order = compare3(a.client, b.client); break;
-    case EventLogModel::Line: order = compare3(a.line, b.line); break;
-    case EventLogModel::Detail: order = a.detail.compare(b.detail, Qt::CaseInsensitive); break;
-    case EventLogModel::ColumnCount: break;
+    case EventLogModel::Time:
+        order = compare3(a.timeNs, b.timeNs);
+        break;
+    case EventLogModel::Node:
+        order = a.node.compare(b.node, Qt::CaseInsensitive);
+        break;
+    case EventLogModel::Kind:
+        order = compare3(static_cast<int>(a.kind), static_cast<int>(b.kind));
+        break;
+    case EventLogModel::Peer:
+        order = a.peer.compare(b.peer, Qt::CaseInsensitive);
+        break;
+    case EventLogModel::Client:
+        order = compare3(a.client, b.client);
+        break;
+    case EventLogModel::Line:
+        order = compare3(a.line, b.line);
+        break;
+    case EventLogModel::Detail:
+        order = a.detail.compare(b.detail, Qt::CaseInsensitive);
+        break;
+    case EventLogModel::ColumnCount:
+        break;
     }
     // Ties fall back to time, then to arrival order (the sort is stable).
     if (order == 0)

@@ -25,9 +25,8 @@ constexpr int MinimumRingGrowth = 1024;
 // separators, bidi controls: Herd::isEscapedCharacter()).
 bool hasControlChar(const QString &text)
 {
-    return std::any_of(text.cbegin(), text.cend(), [](QChar c) {
-        return c.unicode() < 0x20 || Herd::isEscapedCharacter(c.unicode());
-    });
+    return std::any_of(text.cbegin(), text.cend(),
+                       [](QChar c) { return c.unicode() < 0x20 || Herd::isEscapedCharacter(c.unicode()); });
 }
 
 // Bytes shown the way the node logs show them (\t, \n, \xNN ...), so one
@@ -56,7 +55,8 @@ bool darkPalette()
 
 } // namespace
 
-EventLogModel::EventLogModel(QObject *parent) : QAbstractTableModel(parent)
+EventLogModel::EventLogModel(QObject *parent)
+    : QAbstractTableModel(parent)
 {
     m_flushTimer.setSingleShot(true);
     m_flushTimer.setInterval(DefaultFlushIntervalMs);
@@ -85,14 +85,22 @@ QVariant EventLogModel::data(const QModelIndex &index, int role) const
     switch (role) {
     case Qt::DisplayRole:
         switch (column) {
-        case Time: return localTimeText(event.timeNs);
-        case Node: return event.node;
-        case Kind: return QString::fromLatin1(Herd::eventKindName(event.kind));
-        case Peer: return escapedText(event.peer);
-        case Client: return escapedBytes(event.client);
-        case Line: return escapedBytes(event.line);
-        case Detail: return escapedText(event.detail);
-        case ColumnCount: break;
+        case Time:
+            return localTimeText(event.timeNs);
+        case Node:
+            return event.node;
+        case Kind:
+            return QString::fromLatin1(Herd::eventKindName(event.kind));
+        case Peer:
+            return escapedText(event.peer);
+        case Client:
+            return escapedBytes(event.client);
+        case Line:
+            return escapedBytes(event.line);
+        case Detail:
+            return escapedText(event.detail);
+        case ColumnCount:
+            break;
         }
         break;
     case Qt::ToolTipRole:
@@ -102,24 +110,38 @@ QVariant EventLogModel::data(const QModelIndex &index, int role) const
         case Kind:
             return richTip(QString::fromLatin1(Herd::eventKindName(event.kind))
                            + (event.viaPeerLink ? u" (on a peer link)"_s : QString()));
-        case Node: return richTip(event.node);
-        case Peer: return richTip(event.peer);
-        case Client: return richTip(escapedBytes(event.client));
-        case Line: return richTip(escapedBytes(event.line));
-        case Detail: return richTip(event.detail);
-        case ColumnCount: break;
+        case Node:
+            return richTip(event.node);
+        case Peer:
+            return richTip(event.peer);
+        case Client:
+            return richTip(escapedBytes(event.client));
+        case Line:
+            return richTip(escapedBytes(event.line));
+        case Detail:
+            return richTip(event.detail);
+        case ColumnCount:
+            break;
         }
         break;
     case RawRole:
         switch (column) {
-        case Time: return event.timeNs;
-        case Node: return event.node;
-        case Kind: return static_cast<int>(event.kind);
-        case Peer: return event.peer;
-        case Client: return event.client;
-        case Line: return event.line;
-        case Detail: return event.detail;
-        case ColumnCount: break;
+        case Time:
+            return event.timeNs;
+        case Node:
+            return event.node;
+        case Kind:
+            return static_cast<int>(event.kind);
+        case Peer:
+            return event.peer;
+        case Client:
+            return event.client;
+        case Line:
+            return event.line;
+        case Detail:
+            return event.detail;
+        case ColumnCount:
+            break;
         }
         break;
     case Qt::ForegroundRole: {
@@ -147,25 +169,41 @@ QVariant EventLogModel::headerData(int section, Qt::Orientation orientation, int
         return QAbstractTableModel::headerData(section, orientation, role);
     if (role == Qt::DisplayRole) {
         switch (static_cast<Column>(section)) {
-        case Time: return tr("Time");
-        case Node: return tr("Node");
-        case Kind: return tr("Kind");
-        case Peer: return tr("Peer");
-        case Client: return tr("Client");
-        case Line: return tr("Line");
-        case Detail: return tr("Detail");
-        case ColumnCount: break;
+        case Time:
+            return tr("Time");
+        case Node:
+            return tr("Node");
+        case Kind:
+            return tr("Kind");
+        case Peer:
+            return tr("Peer");
+        case Client:
+            return tr("Client");
+        case Line:
+            return tr("Line");
+        case Detail:
+            return tr("Detail");
+        case ColumnCount:
+            break;
         }
     } else if (role == Qt::ToolTipRole) {
         switch (static_cast<Column>(section)) {
-        case Time: return tr("Local time, to the microsecond");
-        case Node: return tr("The node that reported the event");
-        case Kind: return tr("What happened");
-        case Peer: return tr("A client's address or a neighbour's name");
-        case Client: return tr("The client id of a location record");
-        case Line: return tr("The protocol line, with tabs, newlines and stray bytes escaped");
-        case Detail: return tr("Why, or more about it");
-        case ColumnCount: break;
+        case Time:
+            return tr("Local time, to the microsecond");
+        case Node:
+            return tr("The node that reported the event");
+        case Kind:
+            return tr("What happened");
+        case Peer:
+            return tr("A client's address or a neighbour's name");
+        case Client:
+            return tr("The client id of a location record");
+        case Line:
+            return tr("The protocol line, with tabs, newlines and stray bytes escaped");
+        case Detail:
+            return tr("Why, or more about it");
+        case ColumnCount:
+            break;
         }
     }
     return {};
@@ -293,23 +331,36 @@ QColor EventLogModel::colorFor(Herd::EventKind kind, bool dark)
 {
     using K = Herd::EventKind;
     switch (kind) {
-    case K::LineInvalid: return dark ? QColor(0xff, 0x6b, 0x6b) : QColor(0xc6, 0x28, 0x28);
-    case K::RecordStored: return dark ? QColor(0x7b, 0xd8, 0x8f) : QColor(0x2e, 0x7d, 0x32);
+    case K::LineInvalid:
+        return dark ? QColor(0xff, 0x6b, 0x6b) : QColor(0xc6, 0x28, 0x28);
+    case K::RecordStored:
+        return dark ? QColor(0x7b, 0xd8, 0x8f) : QColor(0x2e, 0x7d, 0x32);
     case K::RecordDropped:
-    case K::SendSkipped: return dark ? QColor(0x9a, 0x9a, 0x9a) : QColor(0x8a, 0x8a, 0x8a);
-    case K::PeerConnected: return dark ? QColor(0x6c, 0xb6, 0xff) : QColor(0x15, 0x65, 0xc0);
-    case K::PeerDisconnected: return dark ? QColor(0xff, 0xa6, 0x57) : QColor(0xe6, 0x51, 0x00);
-    case K::PeerRetrying: return dark ? QColor(0xe3, 0xb3, 0x41) : QColor(0x9a, 0x5b, 0x00);
-    case K::LinkChanged: return dark ? QColor(0xd2, 0xa8, 0xff) : QColor(0x6a, 0x1b, 0x9a);
-    case K::Resynced: return dark ? QColor(0x4d, 0xd0, 0xe1) : QColor(0x00, 0x83, 0x8f);
-    case K::Refused: return dark ? QColor(0xff, 0x7b, 0xbd) : QColor(0xad, 0x14, 0x57);
-    case K::Error: return dark ? QColor(0xff, 0x5c, 0x5c) : QColor(0xb7, 0x1c, 0x1c);
-    case K::NodeStarted: return dark ? QColor(0x56, 0xd4, 0xc1) : QColor(0x00, 0x79, 0x6b);
-    case K::NodeStopped: return dark ? QColor(0xc9, 0xa2, 0x7e) : QColor(0x6d, 0x4c, 0x41);
+    case K::SendSkipped:
+        return dark ? QColor(0x9a, 0x9a, 0x9a) : QColor(0x8a, 0x8a, 0x8a);
+    case K::PeerConnected:
+        return dark ? QColor(0x6c, 0xb6, 0xff) : QColor(0x15, 0x65, 0xc0);
+    case K::PeerDisconnected:
+        return dark ? QColor(0xff, 0xa6, 0x57) : QColor(0xe6, 0x51, 0x00);
+    case K::PeerRetrying:
+        return dark ? QColor(0xe3, 0xb3, 0x41) : QColor(0x9a, 0x5b, 0x00);
+    case K::LinkChanged:
+        return dark ? QColor(0xd2, 0xa8, 0xff) : QColor(0x6a, 0x1b, 0x9a);
+    case K::Resynced:
+        return dark ? QColor(0x4d, 0xd0, 0xe1) : QColor(0x00, 0x83, 0x8f);
+    case K::Refused:
+        return dark ? QColor(0xff, 0x7b, 0xbd) : QColor(0xad, 0x14, 0x57);
+    case K::Error:
+        return dark ? QColor(0xff, 0x5c, 0x5c) : QColor(0xb7, 0x1c, 0x1c);
+    case K::NodeStarted:
+        return dark ? QColor(0x56, 0xd4, 0xc1) : QColor(0x00, 0x79, 0x6b);
+    case K::NodeStopped:
+        return dark ? QColor(0xc9, 0xa2, 0x7e) : QColor(0x6d, 0x4c, 0x41);
     case K::ClientConnected:
     case K::ClientDisconnected:
     case K::LineReceived:
-    case K::LineSent: break;
+    case K::LineSent:
+        break;
     }
     return {};
 }

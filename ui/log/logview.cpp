@@ -62,23 +62,40 @@ QString kindDescription(Herd::EventKind kind)
 {
     using K = Herd::EventKind;
     switch (kind) {
-    case K::NodeStarted: return LogView::tr("node started");
-    case K::NodeStopped: return LogView::tr("node stopped");
-    case K::ClientConnected: return LogView::tr("client connected");
-    case K::ClientDisconnected: return LogView::tr("client disconnected");
-    case K::LineReceived: return LogView::tr("line received");
-    case K::LineSent: return LogView::tr("line sent");
-    case K::LineInvalid: return LogView::tr("invalid line");
-    case K::RecordStored: return LogView::tr("record stored");
-    case K::RecordDropped: return LogView::tr("record dropped");
-    case K::PeerConnected: return LogView::tr("peer link up");
-    case K::PeerDisconnected: return LogView::tr("peer link down");
-    case K::PeerRetrying: return LogView::tr("peer link retrying");
-    case K::SendSkipped: return LogView::tr("send skipped");
-    case K::LinkChanged: return LogView::tr("link cut, restored or delayed");
-    case K::Resynced: return LogView::tr("resynchronised with a neighbour");
-    case K::Refused: return LogView::tr("refused");
-    case K::Error: return LogView::tr("error");
+    case K::NodeStarted:
+        return LogView::tr("node started");
+    case K::NodeStopped:
+        return LogView::tr("node stopped");
+    case K::ClientConnected:
+        return LogView::tr("client connected");
+    case K::ClientDisconnected:
+        return LogView::tr("client disconnected");
+    case K::LineReceived:
+        return LogView::tr("line received");
+    case K::LineSent:
+        return LogView::tr("line sent");
+    case K::LineInvalid:
+        return LogView::tr("invalid line");
+    case K::RecordStored:
+        return LogView::tr("record stored");
+    case K::RecordDropped:
+        return LogView::tr("record dropped");
+    case K::PeerConnected:
+        return LogView::tr("peer link up");
+    case K::PeerDisconnected:
+        return LogView::tr("peer link down");
+    case K::PeerRetrying:
+        return LogView::tr("peer link retrying");
+    case K::SendSkipped:
+        return LogView::tr("send skipped");
+    case K::LinkChanged:
+        return LogView::tr("link cut, restored or delayed");
+    case K::Resynced:
+        return LogView::tr("resynchronised with a neighbour");
+    case K::Refused:
+        return LogView::tr("refused");
+    case K::Error:
+        return LogView::tr("error");
     }
     return {};
 }
@@ -109,7 +126,8 @@ QLocale groupingLocale()
 
 } // namespace
 
-LogView::LogView(QWidget *parent) : QWidget(parent)
+LogView::LogView(QWidget *parent)
+    : QWidget(parent)
 {
     m_model = new EventLogModel(this);
     m_filter = new EventFilterModel(this);
@@ -446,7 +464,8 @@ void LogView::onUserScrolled()
 void LogView::copySelection()
 {
     QModelIndexList rows = m_table->selectionModel()->selectedRows();
-    std::sort(rows.begin(), rows.end(), [](const QModelIndex &a, const QModelIndex &b) { return a.row() < b.row(); });
+    std::sort(rows.begin(), rows.end(),
+              [](const QModelIndex &a, const QModelIndex &b) { return a.row() < b.row(); });
     QByteArray text;
     for (const QModelIndex &index : std::as_const(rows))
         text += Herd::LogWriter::formatLine(m_model->eventAt(m_filter->mapToSource(index).row()));
@@ -486,16 +505,16 @@ void LogView::exportWithDialog(bool shownOnly)
     QString path = QFileDialog::getSaveFileName(
         this, shownOnly ? tr("Export Shown Events") : tr("Export All Events"),
         QDir(directory).filePath(shownOnly ? u"herd-events-shown.jsonl"_s : u"herd-events.jsonl"_s),
-        QStringList{jsonFilter, csvFilter, textFilter}.join(u";;"), &selected);
+        QStringList {jsonFilter, csvFilter, textFilter}.join(u";;"), &selected);
     if (path.isEmpty())
         return;
 
     // A suffix the user typed wins over the file type picked in the dialog.
-    Herd::ExportFormat format = selected == csvFilter    ? Herd::ExportFormat::Csv
-                                : selected == textFilter ? Herd::ExportFormat::Text
-                                                         : Herd::ExportFormat::JsonLines;
+    Herd::ExportFormat format = selected == csvFilter ? Herd::ExportFormat::Csv
+        : selected == textFilter                      ? Herd::ExportFormat::Text
+                                                      : Herd::ExportFormat::JsonLines;
     const QString suffix = QFileInfo(path).suffix().toLower();
-    static const QStringList known{u"jsonl"_s, u"ndjson"_s, u"json"_s, u"csv"_s, u"log"_s, u"txt"_s};
+    static const QStringList known {u"jsonl"_s, u"ndjson"_s, u"json"_s, u"csv"_s, u"log"_s, u"txt"_s};
     if (suffix.isEmpty())
         path += u'.' + Herd::suffixForFormat(format);
     else if (known.contains(suffix))

@@ -88,10 +88,10 @@ private:
     EventLogModel *m_model = nullptr;     // owned (child)
     EventFilterModel *m_filter = nullptr; // owned (child)
 
-    QComboBox *m_nodeCombo = nullptr;     // owned by the layout's widget tree
+    QComboBox *m_nodeCombo = nullptr; // owned by the layout's widget tree
     QPushButton *m_kindButton = nullptr;
     QMenu *m_kindMenu = nullptr;
-    QList<QAction *> m_kindActions;       // index = int(EventKind)
+    QList<QAction *> m_kindActions; // index = int(EventKind)
     QLineEdit *m_search = nullptr;
     QToolButton *m_followButton = nullptr;
     QLabel *m_countLabel = nullptr;

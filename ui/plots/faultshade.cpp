@@ -21,12 +21,18 @@ FaultStyle faultStyle(Herd::HerdStats::FaultWindow::Kind kind)
 {
     using Kind = Herd::HerdStats::FaultWindow::Kind;
     switch (kind) {
-    case Kind::NodeDown: return {QColor(229, 57, 53, 38), QColor(0xb7, 0x1c, 0x1c)};
-    case Kind::LinkCut: return {QColor(251, 140, 0, 45), QColor(0xbf, 0x5b, 0x00)};
-    case Kind::LinkDelay: return {QColor(30, 136, 229, 35), QColor(0x0d, 0x47, 0xa1)};
-    case Kind::LinkJitter: return {QColor(142, 36, 170, 30), QColor(0x6a, 0x1b, 0x9a)};
-    case Kind::LinkFlaky: return {QColor(0, 137, 123, 35), QColor(0x00, 0x69, 0x5c)};
-    case Kind::ClockSkew: return {QColor(109, 76, 65, 30), QColor(0x4e, 0x34, 0x2e)};
+    case Kind::NodeDown:
+        return {QColor(229, 57, 53, 38), QColor(0xb7, 0x1c, 0x1c)};
+    case Kind::LinkCut:
+        return {QColor(251, 140, 0, 45), QColor(0xbf, 0x5b, 0x00)};
+    case Kind::LinkDelay:
+        return {QColor(30, 136, 229, 35), QColor(0x0d, 0x47, 0xa1)};
+    case Kind::LinkJitter:
+        return {QColor(142, 36, 170, 30), QColor(0x6a, 0x1b, 0x9a)};
+    case Kind::LinkFlaky:
+        return {QColor(0, 137, 123, 35), QColor(0x00, 0x69, 0x5c)};
+    case Kind::ClockSkew:
+        return {QColor(109, 76, 65, 30), QColor(0x4e, 0x34, 0x2e)};
     }
     return {QColor(0, 0, 0, 30), QColor(Qt::black)};
 }
@@ -39,7 +45,9 @@ QString FaultShade::layerName()
 }
 
 FaultShade::FaultShade(QCustomPlot *plot, const Herd::HerdStats::FaultWindow &window)
-    : m_plot(plot), m_rect(new QCPItemRect(plot)), m_label(new QCPItemText(plot))
+    : m_plot(plot)
+    , m_rect(new QCPItemRect(plot))
+    , m_label(new QCPItemText(plot))
 {
     const FaultStyle style = faultStyle(window.kind);
     m_rect->setLayer(layerName());

@@ -6,7 +6,8 @@
 namespace HerdUi {
 
 GraphSeries::GraphSeries(QCustomPlot *plot, const QString &name, const QColor &colour, Style style)
-    : m_plot(plot), m_graph(plot->addGraph())
+    : m_plot(plot)
+    , m_graph(plot->addGraph())
 {
     m_graph->setName(name);
     QPen pen(colour);

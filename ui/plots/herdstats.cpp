@@ -31,7 +31,8 @@ QList<double> toList(const std::deque<double> &values)
 
 } // namespace
 
-HerdStats::HerdStats(const QStringList &nodes, QObject *parent) : QObject(parent)
+HerdStats::HerdStats(const QStringList &nodes, QObject *parent)
+    : QObject(parent)
 {
     m_startNs = m_lastTickNs = wallClockNs();
     for (const QString &node : nodes) {
@@ -43,7 +44,8 @@ HerdStats::HerdStats(const QStringList &nodes, QObject *parent) : QObject(parent
     m_timer.start();
 }
 
-HerdStats::HerdStats(Cluster *cluster, QObject *parent) : HerdStats(QStringList(), parent)
+HerdStats::HerdStats(Cluster *cluster, QObject *parent)
+    : HerdStats(QStringList(), parent)
 {
     m_cluster = cluster;
     if (!cluster)
@@ -140,7 +142,7 @@ void HerdStats::record(const Event &event)
 void HerdStats::onRecordStored(const Event &event)
 {
     const Message at = parseLine(event.line);
-    const UpdateKey key{event.client, at.command == Command::At ? at.timeNs : 0};
+    const UpdateKey key {event.client, at.command == Command::At ? at.timeNs : 0};
     auto seq = m_updateSeq.constFind(key);
     Update *update = nullptr;
     if (seq == m_updateSeq.cend()) {
@@ -173,7 +175,7 @@ void HerdStats::onLinkChanged(const Event &event)
     const QString &from = event.node;
     const QString &to = event.peer;
     const bool oneWay = event.detail.contains(u"one way"_s);
-    QList<QString> directions{from + u'>' + to};
+    QList<QString> directions {from + u'>' + to};
     if (!oneWay)
         directions.append(to + u'>' + from);
     const QString key = pairKey(from, to);
@@ -186,8 +188,8 @@ void HerdStats::onLinkChanged(const Event &event)
             else
                 m_cutDirections.remove(direction);
         }
-        const bool anyCut = m_cutDirections.contains(from + u'>' + to)
-                            || m_cutDirections.contains(to + u'>' + from);
+        const bool anyCut =
+            m_cutDirections.contains(from + u'>' + to) || m_cutDirections.contains(to + u'>' + from);
         if (anyCut)
             openWindow(u"cut:"_s + key, FaultWindow::Kind::LinkCut, pairLabel(from, to) + u" cut"_s,
                        event.timeNs);
@@ -196,18 +198,21 @@ void HerdStats::onLinkChanged(const Event &event)
     } else if (event.detail.startsWith(u"delay"_s)) {
         // "delay 300 ms"
         const int ms = event.detail.section(u' ', 1, 1).toInt();
-        setLinkLevel(m_linkDelays, directions, ms, u"delay:"_s + key, FaultWindow::Kind::LinkDelay, event.timeNs,
+        setLinkLevel(m_linkDelays, directions, ms, u"delay:"_s + key, FaultWindow::Kind::LinkDelay,
+                     event.timeNs,
                      [&](int delay) -> QString { return pairLabel(from, to) + u" +%1 ms"_s.arg(delay); });
     } else if (event.detail.startsWith(u"jitter"_s)) {
         // "jitter +-50 ms"
         const int ms = event.detail.section(u' ', 1, 1).remove(u"+-"_s).toInt();
-        setLinkLevel(m_linkJitters, directions, ms, u"jitter:"_s + key, FaultWindow::Kind::LinkJitter, event.timeNs,
+        setLinkLevel(m_linkJitters, directions, ms, u"jitter:"_s + key, FaultWindow::Kind::LinkJitter,
+                     event.timeNs,
                      [&](int jitter) -> QString { return pairLabel(from, to) + u" ±%1 ms"_s.arg(jitter); });
     } else if (event.detail.startsWith(u"flaky"_s)) {
         // "flaky, mean up time 800 ms" or "flaky off"
         const int ms = event.detail.startsWith(u"flaky off"_s) ? 0 : event.detail.section(u' ', 4, 4).toInt();
-        setLinkLevel(m_linkFlaky, directions, ms, u"flaky:"_s + key, FaultWindow::Kind::LinkFlaky, event.timeNs,
-                     [&](int mean) -> QString { return pairLabel(from, to) + u" flaky, up ~%1 ms"_s.arg(mean); });
+        setLinkLevel(
+            m_linkFlaky, directions, ms, u"flaky:"_s + key, FaultWindow::Kind::LinkFlaky, event.timeNs,
+            [&](int mean) -> QString { return pairLabel(from, to) + u" flaky, up ~%1 ms"_s.arg(mean); });
     } else if (event.detail.startsWith(u"clock skew"_s)) {
         // "clock skew +500 ms (clock runs ahead)", on a node: no peer
         const qint64 ms = event.detail.section(u' ', 2, 2).toLongLong();
@@ -285,8 +290,8 @@ void HerdStats::tickAt(qint64 nowNs)
 {
     // A clock that stepped back would give a negative interval; count such
     // a sample over one nominal interval instead.
-    const qint64 intervalNs = nowNs > m_lastTickNs ? nowNs - m_lastTickNs
-                                                   : qint64(SampleIntervalMs) * 1'000'000;
+    const qint64 intervalNs =
+        nowNs > m_lastTickNs ? nowNs - m_lastTickNs : qint64(SampleIntervalMs) * 1'000'000;
     m_lastTickNs = nowNs;
     const double seconds = double(intervalNs) / 1e9;
     m_sampleTimes.push_back(secondsSinceStart(nowNs));
@@ -297,8 +302,8 @@ void HerdStats::tickAt(qint64 nowNs)
         // With a cluster the store is the truth (it also covers records
         // stored before this object existed); otherwise the events are.
         const Node *live = m_cluster ? m_cluster->node(node) : nullptr;
-        const qsizetype clients = live ? (live->isRunning() ? live->store().size() : 0)
-                                       : history.known.size();
+        const qsizetype clients =
+            live ? (live->isRunning() ? live->store().size() : 0) : history.known.size();
         history.clients.push_back(double(clients));
     }
     const double now = latestSeconds();
@@ -322,7 +327,7 @@ void HerdStats::trim()
             history.clients.pop_front();
     }
     while (m_updates.size() > size_t(m_maxUpdates)) {
-        const UpdateKey key{m_updates.front().client, m_updates.front().clientTimeNs};
+        const UpdateKey key {m_updates.front().client, m_updates.front().clientTimeNs};
         m_updateSeq.remove(key);
         m_updateNodes.remove(key);
         m_updates.pop_front();

@@ -46,7 +46,7 @@ class HerdStats final : public QObject
     Q_DISABLE_COPY_MOVE(HerdStats)
 
 public:
-    static constexpr int DefaultHistoryCapacity = 600;  // samples: 10 min at 1 s
+    static constexpr int DefaultHistoryCapacity = 600; // samples: 10 min at 1 s
     static constexpr int DefaultMaxUpdates = 2000;
     static constexpr int DefaultMaxFaultWindows = 200;
     static constexpr int SampleIntervalMs = 1000;
@@ -56,11 +56,11 @@ public:
     {
         QByteArray client;
         qint64 clientTimeNs = 0;
-        QString origin;      // node that received the IAMAT (the AT line's server)
-        qint64 firstNs = 0;  // first RecordStored anywhere (wall clock)
-        qint64 lastNs = 0;   // last RecordStored so far
-        int nodesStored = 0; // running nodes that stored it
-        int nodesRunning = 0; // nodes running when it was last stored
+        QString origin;          // node that received the IAMAT (the AT line's server)
+        qint64 firstNs = 0;      // first RecordStored anywhere (wall clock)
+        qint64 lastNs = 0;       // last RecordStored so far
+        int nodesStored = 0;     // running nodes that stored it
+        int nodesRunning = 0;    // nodes running when it was last stored
         double startSeconds = 0; // firstNs on the x axis
         double convergenceMs() const { return double(lastNs - firstNs) / 1e6; }
         bool reachedAll() const { return nodesStored >= nodesRunning; }
@@ -93,7 +93,11 @@ public:
 
     // The x axis origin; set it before any data arrives (tests inject it).
     qint64 startTimeNs() const { return m_startNs; }
-    void setStartTimeNs(qint64 ns) { m_startNs = ns; m_lastTickNs = ns; }
+    void setStartTimeNs(qint64 ns)
+    {
+        m_startNs = ns;
+        m_lastTickNs = ns;
+    }
     double secondsSinceStart(qint64 ns) const { return double(ns - m_startNs) / 1e9; }
 
     int historyCapacity() const { return m_historyCapacity; }
@@ -165,9 +169,9 @@ private:
     std::deque<double> m_sampleTimes;
 
     std::deque<Update> m_updates;
-    QHash<UpdateKey, quint64> m_updateSeq; // key -> sequence number
+    QHash<UpdateKey, quint64> m_updateSeq;         // key -> sequence number
     QHash<UpdateKey, QSet<QString>> m_updateNodes; // nodes that stored each kept update
-    quint64 m_firstUpdateSeq = 0; // sequence number of m_updates.front()
+    quint64 m_firstUpdateSeq = 0;                  // sequence number of m_updates.front()
 
     std::deque<FaultWindow> m_windows;
     QHash<QString, quint64> m_openWindows; // key ("node:X", "cut:A|B") -> id

@@ -57,14 +57,14 @@ void sortLegend(QCustomPlot *plot, const QStringList &order)
 } // namespace
 
 PlotsView::PlotsView(Herd::HerdStats *stats, QWidget *parent)
-    : QWidget(parent),
-      m_stats(stats),
-      m_messages(nullptr),
-      m_convergence(nullptr),
-      m_clients(nullptr),
-      m_followBox(new QCheckBox(tr("Follow newest"), this)),
-      m_windowBox(new QComboBox(this)),
-      m_note(new QLabel(this))
+    : QWidget(parent)
+    , m_stats(stats)
+    , m_messages(nullptr)
+    , m_convergence(nullptr)
+    , m_clients(nullptr)
+    , m_followBox(new QCheckBox(tr("Follow newest"), this))
+    , m_windowBox(new QComboBox(this))
+    , m_note(new QLabel(this))
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
@@ -202,8 +202,8 @@ QCustomPlot *PlotsView::makePlot(const QString &title, const QString &yLabel)
     plot->plotLayout()->setColumnStretchFactor(1, 0.01);
     plot->legend->setMargins(QMargins(8, 4, 4, 4));
     plot->axisRect()->setAutoMargins(QCP::msTop | QCP::msBottom | QCP::msRight);
-    plot->axisRect()->setMargins(QMargins(tickMetrics.horizontalAdvance(u"00000"_s) + QFontMetrics(labelFont).height() + 18,
-                                          0, 0, 0));
+    plot->axisRect()->setMargins(
+        QMargins(tickMetrics.horizontalAdvance(u"00000"_s) + QFontMetrics(labelFont).height() + 18, 0, 0, 0));
 
     // Faults go between the grid and the graphs.
     plot->addLayer(FaultShade::layerName(), plot->layer(u"grid"_s), QCustomPlot::limAbove);
@@ -301,11 +301,12 @@ void PlotsView::refresh()
         }
         if (!series) {
             const int index = colourIndexOf(origin);
-            series = std::make_unique<GraphSeries>(
-                m_convergence, origin, origin == partial ? QColor(0x61, 0x61, 0x61)
-                                       : index >= 0     ? nodeColor(index)
-                                                        : QColor(0x75, 0x75, 0x75),
-                origin == partial ? GraphSeries::Style::Cross : GraphSeries::Style::Scatter);
+            series = std::make_unique<GraphSeries>(m_convergence, origin,
+                                                   origin == partial ? QColor(0x61, 0x61, 0x61)
+                                                       : index >= 0  ? nodeColor(index)
+                                                                     : QColor(0x75, 0x75, 0x75),
+                                                   origin == partial ? GraphSeries::Style::Cross
+                                                                     : GraphSeries::Style::Scatter);
             // Keep the legend in herd order although series come and go.
             sortLegend(m_convergence, order);
         }
@@ -328,10 +329,10 @@ void PlotsView::refresh()
     } else {
         std::sort(visible.begin(), visible.end());
         const double median = visible.at(visible.size() / 2);
-        m_note->setText(visible.size() == 1
-                            ? tr("1 update in view; convergence %1 ms").arg(msText(median))
-                            : tr("%1 updates in view; convergence median %2 ms, max %3 ms")
-                                  .arg(QString::number(visible.size()), msText(median), msText(visible.constLast())));
+        m_note->setText(visible.size() == 1 ? tr("1 update in view; convergence %1 ms").arg(msText(median))
+                                            : tr("%1 updates in view; convergence median %2 ms, max %3 ms")
+                                                  .arg(QString::number(visible.size()), msText(median),
+                                                       msText(visible.constLast())));
     }
 
     for (QCustomPlot *plot : {m_messages, m_convergence, m_clients})

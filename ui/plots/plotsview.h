@@ -88,9 +88,9 @@ private:
 
     // Members die before ~QWidget deletes the plots, so each series can
     // still remove its plottable from its plot.
-    std::vector<std::unique_ptr<GraphSeries>> m_rateSeries;   // per node, stats order
-    std::vector<std::unique_ptr<GraphSeries>> m_clientSeries; // per node, stats order
-    std::map<QString, std::unique_ptr<GraphSeries>> m_convergenceSeries; // by origin node
+    std::vector<std::unique_ptr<GraphSeries>> m_rateSeries;                  // per node, stats order
+    std::vector<std::unique_ptr<GraphSeries>> m_clientSeries;                // per node, stats order
+    std::map<QString, std::unique_ptr<GraphSeries>> m_convergenceSeries;     // by origin node
     std::map<std::pair<quint64, int>, std::unique_ptr<FaultShade>> m_shades; // (window id, plot)
 
     bool m_follow = true;

@@ -53,10 +53,10 @@ ScenarioPanel::ScenarioPanel(QWidget *parent)
     };
     setUp(m_play, tr("▶ Play"), tr("Run the steps (or go on after a pause)"));
     setUp(m_pause, tr("❚❚ Pause"),
-        tr("Hold before the next step; the step under way finishes (the herd cannot pause)"));
+          tr("Hold before the next step; the step under way finishes (the herd cannot pause)"));
     setUp(m_step, tr("Step"), tr("Run the next step now, then pause"));
     setUp(m_again, tr("Run Again"), tr("Start over on a fresh herd"));
-    for (QToolButton *button : { m_play, m_pause, m_step, m_again })
+    for (QToolButton *button : {m_play, m_pause, m_step, m_again})
         controls->addWidget(button);
     controls->addStretch(1);
     layout->addLayout(controls);
@@ -78,8 +78,8 @@ ScenarioPanel::ScenarioPanel(QWidget *parent)
     header->setSectionResizeMode(ScenarioStepModel::When, QHeaderView::ResizeToContents);
     header->setSectionResizeMode(ScenarioStepModel::Status, QHeaderView::ResizeToContents);
     header->setStretchLastSection(true);
-    m_steps->setColumnWidth(
-        ScenarioStepModel::Step, fontMetrics().horizontalAdvance(u"expect Parker holds kiwi.cs.ucla.edu"_s));
+    m_steps->setColumnWidth(ScenarioStepModel::Step,
+                            fontMetrics().horizontalAdvance(u"expect Parker holds kiwi.cs.ucla.edu"_s));
     layout->addWidget(m_steps, 1);
 
     connect(m_play, &QToolButton::clicked, this, &ScenarioPanel::play);
@@ -99,8 +99,8 @@ void ScenarioPanel::setScenario(const Herd::Scenario &scenario, Herd::Cluster *c
     m_model->setScenario(scenario);
     m_title->setText(tr("Scenario: %1").arg(scenario.name));
     m_description->setText(scenario.description);
-    m_description->setToolTip(
-        scenario.herdSource.isEmpty() ? QString() : tr("Herd: %1").arg(scenario.herdSource));
+    m_description->setToolTip(scenario.herdSource.isEmpty() ? QString()
+                                                            : tr("Herd: %1").arg(scenario.herdSource));
 
     Herd::ScenarioRunner *runner = m_runner.get();
     connect(runner, &Herd::ScenarioRunner::stepStarted, m_model, &ScenarioStepModel::stepStarted);

@@ -46,19 +46,24 @@ int ScenarioStepModel::columnCount(const QModelIndex &parent) const
 QString ScenarioStepModel::stateName(State state)
 {
     switch (state) {
-    case State::Pending: return tr("pending");
-    case State::Running: return tr("running");
-    case State::Done: return tr("done");
-    case State::Held: return tr("held");
-    case State::Failed: return tr("FAILED");
+    case State::Pending:
+        return tr("pending");
+    case State::Running:
+        return tr("running");
+    case State::Done:
+        return tr("done");
+    case State::Held:
+        return tr("held");
+    case State::Failed:
+        return tr("FAILED");
     }
     return {};
 }
 
 int ScenarioStepModel::count(State state) const
 {
-    return int(std::count_if(
-        m_rows.cbegin(), m_rows.cend(), [state](const Row &row) { return row.state == state; }));
+    return int(std::count_if(m_rows.cbegin(), m_rows.cend(),
+                             [state](const Row &row) { return row.state == state; }));
 }
 
 QVariant ScenarioStepModel::data(const QModelIndex &index, int role) const
@@ -71,20 +76,27 @@ QVariant ScenarioStepModel::data(const QModelIndex &index, int role) const
         return QVariant::fromValue(row.state);
     if (role == Qt::DisplayRole) {
         switch (Column(index.column())) {
-        case Number: return index.row() + 1;
+        case Number:
+            return index.row() + 1;
         case When:
             switch (step.timing) {
-            case Herd::ScenarioStep::Timing::At: return Herd::ScenarioReport::offset(step.timingMs);
-            case Herd::ScenarioStep::Timing::After: return tr("then +%1 ms").arg(step.timingMs);
-            case Herd::ScenarioStep::Timing::Next: return tr("then");
+            case Herd::ScenarioStep::Timing::At:
+                return Herd::ScenarioReport::offset(step.timingMs);
+            case Herd::ScenarioStep::Timing::After:
+                return tr("then +%1 ms").arg(step.timingMs);
+            case Herd::ScenarioStep::Timing::Next:
+                return tr("then");
             }
             return {};
-        case Step: return Herd::ScenarioReport::describe(step);
-        case Status: return stateName(row.state);
+        case Step:
+            return Herd::ScenarioReport::describe(step);
+        case Status:
+            return stateName(row.state);
         case Outcome:
             return row.state == State::Pending || row.state == State::Running ? QString()
                                                                               : row.result.outcome;
-        case ColumnCount: break;
+        case ColumnCount:
+            break;
         }
         return {};
     }
@@ -98,11 +110,16 @@ QVariant ScenarioStepModel::data(const QModelIndex &index, int role) const
     }
     if (role == Qt::ForegroundRole && (index.column() == Status || index.column() == Outcome)) {
         switch (row.state) {
-        case State::Pending: return QColor(0x75, 0x75, 0x75);
-        case State::Running: return QColor(0x25, 0x63, 0xeb);
-        case State::Done: return QColor(0x2e, 0x7d, 0x32);
-        case State::Held: return QColor(0x2e, 0x7d, 0x32);
-        case State::Failed: return QColor(0xc6, 0x28, 0x28);
+        case State::Pending:
+            return QColor(0x75, 0x75, 0x75);
+        case State::Running:
+            return QColor(0x25, 0x63, 0xeb);
+        case State::Done:
+            return QColor(0x2e, 0x7d, 0x32);
+        case State::Held:
+            return QColor(0x2e, 0x7d, 0x32);
+        case State::Failed:
+            return QColor(0xc6, 0x28, 0x28);
         }
     }
     if (role == Qt::FontRole && index.column() == Status
@@ -123,12 +140,18 @@ QVariant ScenarioStepModel::headerData(int section, Qt::Orientation orientation,
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (Column(section)) {
-    case Number: return u"#"_s;
-    case When: return tr("When");
-    case Step: return tr("Step");
-    case Status: return tr("Status");
-    case Outcome: return tr("Outcome");
-    case ColumnCount: break;
+    case Number:
+        return u"#"_s;
+    case When:
+        return tr("When");
+    case Step:
+        return tr("Step");
+    case Status:
+        return tr("Status");
+    case Outcome:
+        return tr("Outcome");
+    case ColumnCount:
+        break;
     }
     return {};
 }

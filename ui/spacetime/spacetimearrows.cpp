@@ -88,8 +88,8 @@ void SpaceTimeArrows::drawOne(QPainter &painter, const Arrow &arrow, bool faded,
         QColor grey = resyncColour();
         grey.setAlpha(faded ? 45 : 200);
         const bool travelled = message.outcome != Outcome::NotSent && message.outcome != Outcome::Lost;
-        painter.setPen(QPen(grey, selected ? 2.4 : 1.1, travelled ? Qt::DashDotLine : Qt::DotLine,
-                            Qt::FlatCap));
+        painter.setPen(
+            QPen(grey, selected ? 2.4 : 1.1, travelled ? Qt::DashDotLine : Qt::DotLine, Qt::FlatCap));
         painter.drawLine(line);
         if (travelled)
             drawHead(painter, line, grey, true);
@@ -104,7 +104,7 @@ void SpaceTimeArrows::drawOne(QPainter &painter, const Arrow &arrow, bool faded,
         if (faded)
             colour.setAlpha(55);
         QPen pen(colour, width, message.outcome == Outcome::InFlight ? Qt::DotLine : Qt::SolidLine,
-            Qt::RoundCap);
+                 Qt::RoundCap);
         painter.setPen(pen);
         painter.drawLine(line);
         drawHead(painter, line, colour, message.outcome != Outcome::Stored);
@@ -141,7 +141,8 @@ QRgb SpaceTimeArrows::clientColour(const QByteArray &client) const
     return *m_colours.insert(client, TopologyStyle::tokenColor(client).rgb());
 }
 
-void SpaceTimeArrows::drawMany(QPainter &painter, const std::vector<Arrow> &dim, const std::vector<Arrow> &strong)
+void SpaceTimeArrows::drawMany(QPainter &painter, const std::vector<Arrow> &dim,
+                               const std::vector<Arrow> &strong)
 {
     // Thousands of arrows: no heads, no antialiasing, cosmetic pens, one
     // drawLines() per colour and style instead of a pen per arrow, and an
@@ -162,7 +163,7 @@ void SpaceTimeArrows::drawMany(QPainter &painter, const std::vector<Arrow> &dim,
             const quint64 pixels = (quint64(quint16(qRound(arrow.line.x1()))) << 32)
                 | (quint64(quint16(qRound(arrow.line.x2()))) << 16) | (quint64(message.fromLane & 0xff) << 8)
                 | quint64(message.toLane & 0xff);
-            const std::pair<quint64, quint64> spot { pixels, key };
+            const std::pair<quint64, quint64> spot {pixels, key};
             if (m_drawnPixels.contains(spot))
                 continue;
             m_drawnPixels.insert(spot);

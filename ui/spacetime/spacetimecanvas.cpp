@@ -120,7 +120,7 @@ bool SpaceTimeCanvas::emphasises(const SpaceTimeMessage &message) const
 QRectF SpaceTimeCanvas::plotRect() const
 {
     return QRectF(NameWidth, AxisHeight, std::max(10, width() - NameWidth - 14),
-        std::max(10, height() - AxisHeight - 6));
+                  std::max(10, height() - AxisHeight - 6));
 }
 
 double SpaceTimeCanvas::laneY(int lane) const
@@ -146,8 +146,8 @@ SpaceTimeCanvas::Geometry SpaceTimeCanvas::geometry() const
 {
     const QRectF plot = plotRect();
     const int lanes = std::max<int>(1, int(m_history->nodes().size()));
-    return { plot.right(), plot.width() / m_span, m_end, plot.top(), plot.height() / lanes,
-        m_axis == Axis::WallClock };
+    return {plot.right(), plot.width() / m_span, m_end,
+            plot.top(),   plot.height() / lanes, m_axis == Axis::WallClock};
 }
 
 QLineF SpaceTimeCanvas::arrow(const Geometry &g, const SpaceTimeMessage &message)
@@ -158,12 +158,12 @@ QLineF SpaceTimeCanvas::arrow(const Geometry &g, const SpaceTimeMessage &message
     if (!message.isReceived()) {
         // Never arrived (or not yet): a stub part of the way, leaning forward.
         const QPointF start(g.x(sent), yFrom);
-        return { start, start + QPointF(10, (yTo - yFrom) * kStubFraction) };
+        return {start, start + QPointF(10, (yTo - yFrom) * kStubFraction)};
     }
     const QPointF end(g.x(g.wall ? double(message.receivedNs) : double(message.receivedTick)), yTo);
     if (!message.sendSeen)
-        return { end - QPointF(10, (yTo - yFrom) * kStubFraction), end };
-    return { QPointF(g.x(sent), yFrom), end };
+        return {end - QPointF(10, (yTo - yFrom) * kStubFraction), end};
+    return {QPointF(g.x(sent), yFrom), end};
 }
 
 QLineF SpaceTimeCanvas::arrow(const SpaceTimeMessage &message) const
@@ -218,7 +218,7 @@ void SpaceTimeCanvas::paintGrid(QPainter &painter, const QRectF &plot) const
     // A step of 1, 2 or 5 times a power of ten, at least ~110 px apart.
     const double minStep = m_span * 110 / plot.width();
     double step = std::pow(10.0, std::floor(std::log10(std::max(minStep, 1.0))));
-    for (const double factor : { 1.0, 2.0, 5.0, 10.0 }) {
+    for (const double factor : {1.0, 2.0, 5.0, 10.0}) {
         if (step * factor >= minStep) {
             step *= factor;
             break;
@@ -244,7 +244,7 @@ void SpaceTimeCanvas::paintGrid(QPainter &painter, const QRectF &plot) const
     }
     painter.setPen(subTextColour());
     painter.drawText(QRectF(6, 2, NameWidth - 10, AxisHeight - 6), Qt::AlignLeft | Qt::AlignVCenter,
-        m_axis == Axis::WallClock ? tr("wall clock") : tr("Lamport clock"));
+                     m_axis == Axis::WallClock ? tr("wall clock") : tr("Lamport clock"));
 }
 
 void SpaceTimeCanvas::paintLanes(QPainter &painter, const QRectF &plot) const
@@ -278,7 +278,7 @@ void SpaceTimeCanvas::paintLanes(QPainter &painter, const QRectF &plot) const
         painter.setFont(smallFont(13, true));
         painter.setPen(textColour());
         painter.drawText(QRectF(22, y - 10, NameWidth - 26, 20), Qt::AlignLeft | Qt::AlignVCenter,
-            painter.fontMetrics().elidedText(nodes.at(lane), Qt::ElideRight, NameWidth - 26));
+                         painter.fontMetrics().elidedText(nodes.at(lane), Qt::ElideRight, NameWidth - 26));
     }
 }
 
@@ -306,17 +306,18 @@ void SpaceTimeCanvas::paintMarks(QPainter &painter, const QRectF &plot) const
         }
         // The same words right beside them already (Clear All Faults
         // resets many links at once): once is enough.
-        const auto said
-            = std::find_if(taken.cbegin(), taken.cend(), [&](const std::pair<QRectF, QString> &t) {
-                  return t.second == text && std::abs(t.first.left() - box.left()) < 40;
-              });
+        const auto said =
+            std::find_if(taken.cbegin(), taken.cend(), [&](const std::pair<QRectF, QString> &t) {
+                return t.second == text && std::abs(t.first.left() - box.left()) < 40;
+            });
         if (said != taken.cend())
             return;
-        for (const double dy : { 0.0, 12.0, -12.0, 24.0, -24.0, 36.0 }) {
+        for (const double dy : {0.0, 12.0, -12.0, 24.0, -24.0, 36.0}) {
             const QRectF moved = box.translated(0, dy);
-            if (std::none_of(taken.cbegin(), taken.cend(),
-                    [&moved](const std::pair<QRectF, QString> &t) { return t.first.intersects(moved); })) {
-                taken.append({ moved, text });
+            if (std::none_of(taken.cbegin(), taken.cend(), [&moved](const std::pair<QRectF, QString> &t) {
+                    return t.first.intersects(moved);
+                })) {
+                taken.append({moved, text});
                 painter.setPen(colour);
                 painter.drawText(at + QPointF(0, dy), text);
                 return;
@@ -335,7 +336,8 @@ void SpaceTimeCanvas::paintMarks(QPainter &painter, const QRectF &plot) const
         const int lane = m_history->laneOf(mark.node);
         const double y = laneY(lane);
         if (manyMarks && mark.kind == MarkKind::Iamat) {
-            painter.fillRect(QRectF(x - 2.5, y - 2.5, 5, 5), QColor::fromRgb(m_arrows.clientColour(mark.client)));
+            painter.fillRect(QRectF(x - 2.5, y - 2.5, 5, 5),
+                             QColor::fromRgb(m_arrows.clientColour(mark.client)));
             continue;
         }
         switch (mark.kind) {
@@ -417,7 +419,7 @@ void SpaceTimeCanvas::paintMessages(QPainter &painter, const QRectF &plot)
             continue;
         const bool stands = message.id == m_selected
             || (!m_selectedUpdate.isEmpty() && message.update == m_selectedUpdate) || emphasises(message);
-        (focused && !stands ? m_dim : m_strong).push_back({ &message, line });
+        (focused && !stands ? m_dim : m_strong).push_back({&message, line});
     }
     m_visible = int(m_dim.size() + m_strong.size());
     if (m_visible > SimpleDrawingAbove)
@@ -430,7 +432,8 @@ void SpaceTimeCanvas::paintEmpty(QPainter &painter, const QRectF &plot) const
 {
     painter.setFont(smallFont(13));
     painter.setPen(subTextColour());
-    painter.drawText(plot, Qt::AlignCenter | Qt::TextWordWrap,
+    painter.drawText(
+        plot, Qt::AlignCenter | Qt::TextWordWrap,
         tr("No messages yet. Send an IAMAT from the Client Console or start Simulated Clients:\n"
            "each AT line between two nodes becomes an arrow here (and each SYNC line of a resync, in grey)."));
 }
@@ -504,11 +507,11 @@ bool SpaceTimeCanvas::event(QEvent *event)
 QString SpaceTimeCanvas::tooltipAt(const QPointF &pos) const
 {
     if (const SpaceTimeMessage *message = m_history->message(messageAt(pos))) {
-        QString text = u"<b>%1 → %2</b>&nbsp; %3<br>"_s.arg(message->from.toHtmlEscaped(),
-            message->to.toHtmlEscaped(), QString::fromUtf8(message->client).toHtmlEscaped());
+        QString text =
+            u"<b>%1 → %2</b>&nbsp; %3<br>"_s.arg(message->from.toHtmlEscaped(), message->to.toHtmlEscaped(),
+                                                 QString::fromUtf8(message->client).toHtmlEscaped());
         text += tr("sent %1 (Lamport %2)").arg(localTimeText(message->sentNs)).arg(message->sentTick);
-        const bool travelled
-            = message->outcome != Outcome::NotSent && message->outcome != Outcome::Lost;
+        const bool travelled = message->outcome != Outcome::NotSent && message->outcome != Outcome::Lost;
         if (travelled && !message->note.isEmpty())
             text += u" ("_s + message->note.toHtmlEscaped() + u')';
         if (message->writtenNs >= 0)
@@ -534,9 +537,15 @@ QString SpaceTimeCanvas::tooltipAt(const QPointF &pos) const
             outcome = message->resync ? tr("received: part of the resync digest exchange, no record")
                                       : tr("received");
             break;
-        case Outcome::InFlight: outcome = tr("in flight"); break;
-        case Outcome::NotSent: outcome = tr("not sent: %1").arg(message->note); break;
-        case Outcome::Lost: outcome = message->note; break;
+        case Outcome::InFlight:
+            outcome = tr("in flight");
+            break;
+        case Outcome::NotSent:
+            outcome = tr("not sent: %1").arg(message->note);
+            break;
+        case Outcome::Lost:
+            outcome = message->note;
+            break;
         }
         text += u"<br><i>"_s + outcome.toHtmlEscaped() + u"</i><br><tt>"_s
             + QString::fromUtf8(message->line).toHtmlEscaped() + u"</tt>"_s;
@@ -553,11 +562,12 @@ QString SpaceTimeCanvas::tooltipAt(const QPointF &pos) const
         case MarkKind::Iamat:
             return tr("IAMAT from %1 at %2, %3: %4")
                 .arg(QString::fromUtf8(mark.client), mark.node, when,
-                    mark.stale ? tr("stale (it held a newer record)") : tr("stored"))
+                     mark.stale ? tr("stale (it held a newer record)") : tr("stored"))
                 .toHtmlEscaped();
         case MarkKind::Killed:
             return tr("%1 stopped at %2 (%3)").arg(mark.node, when, mark.detail).toHtmlEscaped();
-        case MarkKind::Started: return tr("%1 started at %2").arg(mark.node, when).toHtmlEscaped();
+        case MarkKind::Started:
+            return tr("%1 started at %2").arg(mark.node, when).toHtmlEscaped();
         case MarkKind::LinkCut:
         case MarkKind::LinkRestored:
         case MarkKind::LinkChanged:

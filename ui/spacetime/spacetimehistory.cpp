@@ -267,14 +267,17 @@ bool SpaceTimeHistory::addEvent(const Herd::Event &event)
             rememberHandOff(event);
         break;
     case EventKind::NodeStarted:
-    case EventKind::NodeStopped: onNodeState(event, event.kind == EventKind::NodeStarted); break;
+    case EventKind::NodeStopped:
+        onNodeState(event, event.kind == EventKind::NodeStarted);
+        break;
     case EventKind::LinkChanged:
         // No peer: a fault of the node itself (its clock).
         if (!event.peer.isEmpty() && !m_lane.contains(event.peer))
             return false;
         onLinkChanged(event);
         break;
-    default: return false;
+    default:
+        return false;
     }
     m_latestNs = std::max(m_latestNs, event.timeNs);
     return true;
@@ -302,7 +305,7 @@ void SpaceTimeHistory::rememberHandOff(const Herd::Event &event)
 {
     const QByteArray key = handOffKey(laneOf(event.node), event.line);
     const quint64 serial = ++m_handOffSerial;
-    m_handOffs.insert(key, { event.timeNs, serial });
+    m_handOffs.insert(key, {event.timeNs, serial});
     m_handOffOrder.emplace_back(key, serial);
     while (int(m_handOffOrder.size()) > MaxHandOffs) {
         const auto &[oldKey, oldSerial] = m_handOffOrder.front();
@@ -359,7 +362,7 @@ void SpaceTimeHistory::onReceived(const Herd::Event &event)
         mark.timeNs = event.timeNs;
         mark.tick = tick(to);
         addMark(std::move(mark));
-        m_awaiting.insert(to, { 0, m_markSerial });
+        m_awaiting.insert(to, {0, m_markSerial});
         return;
     }
     if (!event.viaPeerLink)
@@ -413,7 +416,7 @@ void SpaceTimeHistory::onReceived(const Herd::Event &event)
         const bool resync = arrival.resync;
         push(std::move(arrival));
         if (!resync)
-            m_awaiting.insert(to, { m_messages.back().id, 0 });
+            m_awaiting.insert(to, {m_messages.back().id, 0});
         return;
     }
     message->receivedNs = event.timeNs;
@@ -421,7 +424,7 @@ void SpaceTimeHistory::onReceived(const Herd::Event &event)
     message->outcome = SpaceTimeMessage::Outcome::Received;
     // A SYNC line has no outcome to wait for: no record travels in it.
     if (!message->resync)
-        m_awaiting.insert(to, { message->id, 0 });
+        m_awaiting.insert(to, {message->id, 0});
 }
 
 void SpaceTimeHistory::onOutcome(const Herd::Event &event, bool stored)
@@ -429,8 +432,8 @@ void SpaceTimeHistory::onOutcome(const Herd::Event &event, bool stored)
     const Awaiting awaiting = m_awaiting.take(event.node);
     if (SpaceTimeMessage *message = awaiting.message ? find(awaiting.message) : nullptr) {
         if (message->to == event.node && message->client == event.client)
-            message->outcome
-                = stored ? SpaceTimeMessage::Outcome::Stored : SpaceTimeMessage::Outcome::Dropped;
+            message->outcome =
+                stored ? SpaceTimeMessage::Outcome::Stored : SpaceTimeMessage::Outcome::Dropped;
         return;
     }
     if (awaiting.mark != 0 && m_markSerial - awaiting.mark < m_marks.size()) {
@@ -459,7 +462,7 @@ void SpaceTimeHistory::onNodeState(const Herd::Event &event, bool started)
         if (downtimes.empty() || downtimes.back().toNs >= 0) {
             if (int(downtimes.size()) >= MaxDowntimesPerNode)
                 downtimes.pop_front();
-            downtimes.push_back({ mark.timeNs, -1, mark.tick, -1 });
+            downtimes.push_back({mark.timeNs, -1, mark.tick, -1});
         }
         // Lines on their way to a stopped node are lost with its sockets.
         for (SpaceTimeMessage &message : m_messages) {

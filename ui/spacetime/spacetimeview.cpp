@@ -96,9 +96,9 @@ SpaceTimeView::SpaceTimeView(const QStringList &nodes, QWidget *parent)
 
     connect(m_liveButton, &QToolButton::toggled, this, &SpaceTimeView::setLive);
     connect(m_axisBox, &QComboBox::currentIndexChanged, this,
-        [this](int index) { setAxis(index == 1 ? Axis::Lamport : Axis::WallClock); });
+            [this](int index) { setAxis(index == 1 ? Axis::Lamport : Axis::WallClock); });
     connect(m_scroll, &QScrollBar::actionTriggered, this,
-        [this] { QTimer::singleShot(0, this, &SpaceTimeView::onScrolled); });
+            [this] { QTimer::singleShot(0, this, &SpaceTimeView::onScrolled); });
     connect(m_scroll, &QScrollBar::sliderMoved, this, &SpaceTimeView::onScrolled);
     connect(m_canvas, &SpaceTimeCanvas::clicked, this, [this](quint64 id) {
         if (id == 0)
@@ -190,13 +190,13 @@ void SpaceTimeView::zoom(double factor, double x)
 
 void SpaceTimeView::showAll()
 {
-    const double earliest
-        = axis() == Axis::WallClock ? double(m_history.earliestNs()) : double(m_history.earliestTick());
-    const double latest
-        = axis() == Axis::WallClock ? double(m_history.latestNs()) : double(m_history.latestTick());
+    const double earliest =
+        axis() == Axis::WallClock ? double(m_history.earliestNs()) : double(m_history.earliestTick());
+    const double latest =
+        axis() == Axis::WallClock ? double(m_history.latestNs()) : double(m_history.latestTick());
     if (latest > earliest)
-        span()
-            = std::max((latest - earliest) * (1 + 2 * kRightMargin), axis() == Axis::WallClock ? 1e6 : 5.0);
+        span() =
+            std::max((latest - earliest) * (1 + 2 * kRightMargin), axis() == Axis::WallClock ? 1e6 : 5.0);
     m_end = latest + span() * kRightMargin;
     refresh();
 }
@@ -212,8 +212,8 @@ void SpaceTimeView::onScrolled()
 {
     setLive(false);
     const double unit = unitOf(axis());
-    const double earliest
-        = axis() == Axis::WallClock ? double(m_history.earliestNs()) : double(m_history.earliestTick());
+    const double earliest =
+        axis() == Axis::WallClock ? double(m_history.earliestNs()) : double(m_history.earliestTick());
     m_end = earliest + double(m_scroll->sliderPosition()) * unit;
     // Back at the newest end: follow again.
     if (m_scroll->sliderPosition() >= m_scroll->maximum()) {
@@ -226,8 +226,8 @@ void SpaceTimeView::onScrolled()
 void SpaceTimeView::updateScrollBar()
 {
     const double unit = unitOf(axis());
-    const double earliest
-        = axis() == Axis::WallClock ? double(m_history.earliestNs()) : double(m_history.earliestTick());
+    const double earliest =
+        axis() == Axis::WallClock ? double(m_history.earliestNs()) : double(m_history.earliestTick());
     const double end = m_canvas->windowEnd();
     const double latestEnd = m_live ? end : std::max(end, liveEnd());
     const int maximum = int(std::clamp((latestEnd - earliest) / unit, 0.0, 2e9));
@@ -304,12 +304,12 @@ bool SpaceTimeView::selectMessage(quint64 id)
         const SpaceTimeMessage *hop = m_history.message(hopId);
         if (!hop || hop->outcome == SpaceTimeMessage::Outcome::NotSent)
             continue; // it never travelled
-        const std::pair<QString, QString> direction { hop->from, hop->to };
+        const std::pair<QString, QString> direction {hop->from, hop->to};
         if (!selection.hops.contains(direction))
             selection.hops.append(direction);
     }
     if (selection.hops.isEmpty())
-        selection.hops.append({ message->from, message->to });
+        selection.hops.append({message->from, message->to});
     m_selection = selection;
     m_canvas->setSelection(id, selection.update);
     emit messageSelected(m_selection);

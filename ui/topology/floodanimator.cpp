@@ -68,7 +68,9 @@ double fade(double now, double at, double length)
 
 } // namespace
 
-FloodAnimator::FloodAnimator(Hooks hooks) : m_hooks(std::move(hooks)) {}
+FloodAnimator::FloodAnimator(Hooks hooks)
+    : m_hooks(std::move(hooks))
+{}
 
 FloodAnimator::~FloodAnimator() = default; // items belong to the scene
 
@@ -117,7 +119,8 @@ void FloodAnimator::lineSent(const QString &from, const QString &to, const QByte
     m_hops.push_back(std::move(hop));
 }
 
-FloodAnimator::Hop *FloodAnimator::findUnresolved(const QString &to, const QString &from, const QByteArray &client)
+FloodAnimator::Hop *FloodAnimator::findUnresolved(const QString &to, const QString &from,
+                                                  const QByteArray &client)
 {
     for (Hop &hop : m_hops) {
         if (hop.outcome == Outcome::Unknown && hop.to == to && hop.client == client
@@ -127,7 +130,8 @@ FloodAnimator::Hop *FloodAnimator::findUnresolved(const QString &to, const QStri
     return nullptr;
 }
 
-void FloodAnimator::resolve(const QString &node, const QString &fromPeer, const QByteArray &client, Outcome outcome)
+void FloodAnimator::resolve(const QString &node, const QString &fromPeer, const QByteArray &client,
+                            Outcome outcome)
 {
     Hop *hop = m_aggregating ? nullptr : findUnresolved(node, fromPeer, client);
     const QString known = node + u'|' + QString::fromUtf8(client);
@@ -147,7 +151,8 @@ void FloodAnimator::resolve(const QString &node, const QString &fromPeer, const 
     }
 }
 
-void FloodAnimator::recordStored(const QString &node, const QString &fromPeer, const QByteArray &client, bool iamat)
+void FloodAnimator::recordStored(const QString &node, const QString &fromPeer, const QByteArray &client,
+                                 bool iamat)
 {
     if (m_knownAt.size() > 4096) {
         for (auto it = m_knownAt.begin(); it != m_knownAt.end();)
@@ -272,7 +277,8 @@ void FloodAnimator::updateEffects()
                 const QPointF dir = node->freeDirection();
                 const QPointF edge = NodeItem::borderPoint(node->pos(), dir);
                 const QSizeF size = fx.badge->size();
-                const qreal reach = std::abs(dir.x()) * size.width() / 2 + std::abs(dir.y()) * size.height() / 2;
+                const qreal reach =
+                    std::abs(dir.x()) * size.width() / 2 + std::abs(dir.y()) * size.height() / 2;
                 fx.badge->setPos(edge + dir * (reach + 6));
             }
         }
@@ -323,7 +329,8 @@ bool FloodAnimator::tick(qint64 wallMs)
 
     bool effectsBusy = false;
     for (const NodeEffects &fx : std::as_const(m_effects)) {
-        if (m_now - fx.storedAt < kStoredFlashMs || m_now - fx.staleAt < kStaleFlashMs || m_now - fx.badgeAt < kBadgeMs) {
+        if (m_now - fx.storedAt < kStoredFlashMs || m_now - fx.staleAt < kStaleFlashMs
+            || m_now - fx.badgeAt < kBadgeMs) {
             effectsBusy = true;
             break;
         }

@@ -28,7 +28,7 @@ public:
 
 private:
     void advance(qint64 nowMs);
-    std::array<int, 10> m_buckets{};
+    std::array<int, 10> m_buckets {};
     qint64 m_bucket = -1; // index (nowMs / 100) of the newest bucket
 };
 
@@ -155,16 +155,16 @@ private:
     std::deque<Hop> m_hops; // in arrival order
     int m_playing = 0;
     qint64 m_dropped = 0;
-    QHash<QString, double> m_knownAt;          // "node|client" -> when the node learnt it, on screen
-    QHash<QString, double> m_lastStart;        // "from>to" -> start of its newest hop
-    QHash<QString, NodeEffects> m_effects;     // by node name
-    QHash<QString, RateMeter> m_linkRates;     // "from>to"
-    RateMeter m_rate;                          // all peer messages
+    QHash<QString, double> m_knownAt;      // "node|client" -> when the node learnt it, on screen
+    QHash<QString, double> m_lastStart;    // "from>to" -> start of its newest hop
+    QHash<QString, NodeEffects> m_effects; // by node name
+    QHash<QString, RateMeter> m_linkRates; // "from>to"
+    RateMeter m_rate;                      // all peer messages
     bool m_aggregating = false;
     bool m_trafficShown = false;
     qint64 m_aggregatingSince = 0;
     qint64 m_lastTrafficUpdate = -1;
-    QList<TokenItem *> m_freeTokens;           // owned by the scene (token layer)
+    QList<TokenItem *> m_freeTokens; // owned by the scene (token layer)
     int m_tokenItems = 0;
 };
 

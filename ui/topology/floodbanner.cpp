@@ -10,7 +10,8 @@ using namespace Qt::StringLiterals;
 
 namespace HerdUi {
 
-FloodBanner::FloodBanner(QWidget *parent) : QLabel(parent)
+FloodBanner::FloodBanner(QWidget *parent)
+    : QLabel(parent)
 {
     setAttribute(Qt::WA_TransparentForMouseEvents);
     setStyleSheet(u"QLabel { background: rgba(255,255,255,235); color: #1e293b;"

@@ -43,7 +43,10 @@ void drawArrow(QPainter *painter, const QLineF &lane, qreal at, const QColor &co
 
 } // namespace
 
-LinkItem::LinkItem(NodeItem *a, NodeItem *b, QGraphicsItem *parent) : QGraphicsItem(parent), m_a(a), m_b(b)
+LinkItem::LinkItem(NodeItem *a, NodeItem *b, QGraphicsItem *parent)
+    : QGraphicsItem(parent)
+    , m_a(a)
+    , m_b(b)
 {
     setFlags(ItemIsSelectable);
     setAcceptedMouseButtons(Qt::LeftButton | Qt::RightButton);
@@ -298,7 +301,9 @@ void LinkItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidge
 
 // ---------------------------------------------------------------------------
 
-LinkLabelItem::LinkLabelItem(LinkItem *link, QGraphicsItem *parent) : QGraphicsItem(parent), m_link(link)
+LinkLabelItem::LinkLabelItem(LinkItem *link, QGraphicsItem *parent)
+    : QGraphicsItem(parent)
+    , m_link(link)
 {
     setAcceptedMouseButtons(Qt::LeftButton | Qt::RightButton);
     setVisible(false);

@@ -74,9 +74,9 @@ private:
     QString slowText(bool fromA) const;
     QLineF borderLine() const;
 
-    NodeItem *m_a;                       // borrowed (scene)
-    NodeItem *m_b;                       // borrowed (scene)
-    LinkLabelItem *m_label = nullptr;    // borrowed (scene, label layer)
+    NodeItem *m_a;                    // borrowed (scene)
+    NodeItem *m_b;                    // borrowed (scene)
+    LinkLabelItem *m_label = nullptr; // borrowed (scene, label layer)
     QPointF m_pa;
     QPointF m_pb;
     TopologyStyle::LinkLook m_lookAB = TopologyStyle::LinkLook::Connecting;

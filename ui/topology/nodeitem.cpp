@@ -14,7 +14,9 @@ namespace HerdUi {
 
 using namespace TopologyStyle;
 
-NodeItem::NodeItem(const QString &name, QGraphicsItem *parent) : QGraphicsItem(parent), m_name(name)
+NodeItem::NodeItem(const QString &name, QGraphicsItem *parent)
+    : QGraphicsItem(parent)
+    , m_name(name)
 {
     setFlags(ItemIsMovable | ItemIsSelectable | ItemSendsGeometryChanges);
     setCacheMode(DeviceCoordinateCache);
@@ -138,7 +140,8 @@ void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidge
         painter->setPen(Qt::NoPen);
         painter->setBrush(halo);
         const qreal grow = 4 + 10 * m_storedFlash;
-        painter->drawRoundedRect(card.adjusted(-grow, -grow, grow, grow), kNodeRadius + grow, kNodeRadius + grow);
+        painter->drawRoundedRect(card.adjusted(-grow, -grow, grow, grow), kNodeRadius + grow,
+                                 kNodeRadius + grow);
     }
     if (m_staleFlash > 0) {
         QColor ring = staleFlash();
@@ -178,8 +181,8 @@ void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidge
     }
     painter->drawText(QRectF(card.left(), card.top() + 34, card.width(), 18), Qt::AlignCenter, detail);
     if (m_look != NodeLook::Remote) {
-        const QString clients = m_clients == 1 ? QStringLiteral("1 client")
-                                               : QStringLiteral("%1 clients").arg(m_clients);
+        const QString clients =
+            m_clients == 1 ? QStringLiteral("1 client") : QStringLiteral("%1 clients").arg(m_clients);
         painter->drawText(QRectF(card.left(), card.top() + 53, card.width(), 18), Qt::AlignCenter, clients);
     }
 

@@ -36,10 +36,11 @@ QString PartitionPreview::caption() const
     const QString cuts = newCuts.isEmpty()
         ? tr("nothing more to cut")
         : QCoreApplication::translate("PartitionPreview", "cuts %n link(s)", nullptr, int(newCuts.size()));
-    const QString stale = staleNodes.isEmpty() ? tr("every node still reaches every other")
-                                               : QCoreApplication::translate("PartitionPreview",
-                                                   "%1 would go stale", nullptr, int(staleNodes.size()))
-                                                     .arg(staleNodes.join(u", "));
+    const QString stale = staleNodes.isEmpty()
+        ? tr("every node still reaches every other")
+        : QCoreApplication::translate("PartitionPreview", "%1 would go stale", nullptr,
+                                      int(staleNodes.size()))
+              .arg(staleNodes.join(u", "));
     return tr("Preview · %1: %2 · %3").arg(title, cuts, stale);
 }
 
@@ -64,18 +65,18 @@ QList<QStringList> PartitionPreview::componentsAfter(const Herd::Cluster &cluste
     QList<Link> cut = cuts;
     for (const auto &[a, b] : config.links) {
         if (cluster.isLinkCut(a, b) && cluster.isLinkCut(b, a))
-            cut.append({ a, b });
+            cut.append({a, b});
     }
     QList<QStringList> components = Herd::Partition::components(config, cut);
     // Largest first: updates arriving there reach the most nodes, and the
     // nodes outside it are the ones marked stale. Ties keep herd-file order.
     std::stable_sort(components.begin(), components.end(),
-        [](const QStringList &x, const QStringList &y) { return x.size() > y.size(); });
+                     [](const QStringList &x, const QStringList &y) { return x.size() > y.size(); });
     return components;
 }
 
-PartitionPreview PartitionPreview::forCuts(
-    const Herd::Cluster &cluster, const QString &title, const QList<Link> &cuts)
+PartitionPreview PartitionPreview::forCuts(const Herd::Cluster &cluster, const QString &title,
+                                           const QList<Link> &cuts)
 {
     PartitionPreview preview;
     preview.title = title;
@@ -85,8 +86,10 @@ PartitionPreview PartitionPreview::forCuts(
     }
     // The links that still carry updates afterwards hold each group together.
     for (const Link &link : cluster.config().links) {
-        const bool cutNow = cluster.isLinkCut(link.first, link.second) && cluster.isLinkCut(link.second, link.first);
-        const bool cutNext = preview.newCuts.contains(link) || preview.newCuts.contains(Link{link.second, link.first});
+        const bool cutNow =
+            cluster.isLinkCut(link.first, link.second) && cluster.isLinkCut(link.second, link.first);
+        const bool cutNext =
+            preview.newCuts.contains(link) || preview.newCuts.contains(Link {link.second, link.first});
         if (!cutNow && !cutNext)
             preview.keptLinks.append(link);
     }

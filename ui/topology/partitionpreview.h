@@ -40,8 +40,8 @@ struct PartitionPreview
     QString description() const;
 
     // The preview of cutting `cuts` (both directions) on `cluster`'s herd.
-    static PartitionPreview forCuts(
-        const Herd::Cluster &cluster, const QString &title, const QList<Link> &cuts);
+    static PartitionPreview forCuts(const Herd::Cluster &cluster, const QString &title,
+                                    const QList<Link> &cuts);
     // The groups left when `cuts` are added to the links already cut (both
     // ways; a link still open one way still carries updates), largest first.
     static QList<QStringList> componentsAfter(const Herd::Cluster &cluster, const QList<Link> &cuts);

@@ -70,7 +70,7 @@ void PartitionPreviewItem::paintGroups(QPainter *painter) const
             if (const NodeItem *node = m_nodes(name)) {
                 const QRectF card = NodeItem::cardRect().translated(node->pos());
                 area.addRoundedRect(card.adjusted(-kGroupMargin, -kGroupMargin, kGroupMargin, kGroupMargin),
-                    kNodeRadius + kGroupMargin, kNodeRadius + kGroupMargin);
+                                    kNodeRadius + kGroupMargin, kNodeRadius + kGroupMargin);
             }
         }
         // Along the links that keep the group together, so it reads as one.

@@ -32,7 +32,8 @@ void ClientMark::set(const QByteArray &clientId, const QFont &font)
     labelWidth = QFontMetricsF(font).horizontalAdvance(label);
 }
 
-TokenItem::TokenItem(QGraphicsItem *parent) : QGraphicsItem(parent)
+TokenItem::TokenItem(QGraphicsItem *parent)
+    : QGraphicsItem(parent)
 {
     setAcceptedMouseButtons(Qt::NoButton);
     // The same small picture is drawn at many places: cache it per item.
@@ -76,7 +77,8 @@ void TokenItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidg
 
 // ---------------------------------------------------------------------------
 
-ClientBadgeItem::ClientBadgeItem(QGraphicsItem *parent) : QGraphicsItem(parent)
+ClientBadgeItem::ClientBadgeItem(QGraphicsItem *parent)
+    : QGraphicsItem(parent)
 {
     setAcceptedMouseButtons(Qt::NoButton);
     setVisible(false);

@@ -34,7 +34,8 @@ int crossings(const QList<int> &slotOf, const QList<std::pair<int, int>> &edges)
 
 } // namespace
 
-QHash<QString, QPointF> automaticLayout(const QStringList &names, const QList<std::pair<QString, QString>> &links)
+QHash<QString, QPointF> automaticLayout(const QStringList &names,
+                                        const QList<std::pair<QString, QString>> &links)
 {
     QHash<QString, QPointF> positions;
     const int n = int(names.size());
@@ -88,8 +89,9 @@ QHash<QString, QPointF> automaticLayout(const QStringList &names, const QList<st
     const double radius = std::max(190.0, 250.0 * n / (2 * std::numbers::pi));
     for (int s = 0; s < n; ++s) {
         const double angle = -std::numbers::pi / 2 + 2 * std::numbers::pi * s / n;
-        positions.insert(names[order[s]], QPointF(std::round(radius * std::cos(angle) * 1.25),
-                                                   std::round(radius * std::sin(angle))));
+        positions.insert(
+            names[order[s]],
+            QPointF(std::round(radius * std::cos(angle) * 1.25), std::round(radius * std::sin(angle))));
     }
     return positions;
 }

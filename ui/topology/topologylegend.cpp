@@ -65,8 +65,8 @@ void TopologyLegend::setFolded(bool folded)
 QSize TopologyLegend::sizeHint() const
 {
     if (m_folded)
-        return { 86, 26 };
-    return { legendWidth(), 2 * kPad + rowCount() * kRow };
+        return {86, 26};
+    return {legendWidth(), 2 * kPad + rowCount() * kRow};
 }
 
 void TopologyLegend::mousePressEvent(QMouseEvent *event)
@@ -94,8 +94,8 @@ void TopologyLegend::paintEvent(QPaintEvent *)
     auto text = [&](const QString &line, bool bold = false) {
         painter.setFont(legendFont(bold));
         painter.setPen(labelText());
-        painter.drawText(
-            QRectF(kPad + kSwatch + 8, y, width() - kSwatch - 2 * kPad - 8, kRow), Qt::AlignVCenter, line);
+        painter.drawText(QRectF(kPad + kSwatch + 8, y, width() - kSwatch - 2 * kPad - 8, kRow),
+                         Qt::AlignVCenter, line);
     };
     painter.setFont(legendFont(true));
     painter.drawText(QRectF(kPad, y, width() - 2 * kPad, kRow), Qt::AlignVCenter, tr("Links, per direction"));
@@ -110,7 +110,7 @@ void TopologyLegend::paintEvent(QPaintEvent *)
     }
 
     // Nodes: a small card per look.
-    for (const NodeLook look : { NodeLook::Running, NodeLook::Killed }) {
+    for (const NodeLook look : {NodeLook::Running, NodeLook::Killed}) {
         const QRectF card(kPad + 6, y + 3, kSwatch - 12, kRow - 6);
         QPen pen = nodePen(look, false);
         pen.setWidthF(1.5);

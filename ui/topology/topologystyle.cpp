@@ -77,10 +77,22 @@ QString linkLookDescription(LinkLook look)
     return {};
 }
 
-QColor background() { return QColor(0xf5, 0xf7, 0xfa); }
-QColor gridDot() { return QColor(0xd5, 0xdb, 0xe3); }
-QColor selection() { return QColor(0x25, 0x63, 0xeb); }
-QColor shadow() { return QColor(15, 23, 42, 38); }
+QColor background()
+{
+    return QColor(0xf5, 0xf7, 0xfa);
+}
+QColor gridDot()
+{
+    return QColor(0xd5, 0xdb, 0xe3);
+}
+QColor selection()
+{
+    return QColor(0x25, 0x63, 0xeb);
+}
+QColor shadow()
+{
+    return QColor(15, 23, 42, 38);
+}
 
 QBrush nodeBrush(NodeLook look)
 {
@@ -122,9 +134,18 @@ QColor nodeSubText(NodeLook look)
     return look == NodeLook::Running ? QColor(0xdb, 0xea, 0xfe) : QColor(0x64, 0x74, 0x8b);
 }
 
-QColor killedMark() { return QColor(0xdc, 0x26, 0x26); }
-QColor storedFlash() { return QColor(0x16, 0xa3, 0x4a); }
-QColor staleFlash() { return QColor(0x94, 0xa3, 0xb8); }
+QColor killedMark()
+{
+    return QColor(0xdc, 0x26, 0x26);
+}
+QColor storedFlash()
+{
+    return QColor(0x16, 0xa3, 0x4a);
+}
+QColor staleFlash()
+{
+    return QColor(0x94, 0xa3, 0xb8);
+}
 
 QColor linkColor(LinkLook look)
 {
@@ -170,12 +191,30 @@ QPen linkPen(LinkLook look, bool selected)
     return pen;
 }
 
-QColor trafficGlow() { return QColor(0xf5, 0x9e, 0x0b); }
-QColor labelBackground() { return QColor(255, 255, 255, 235); }
-QColor labelBorder() { return QColor(0xcb, 0xd5, 0xe1); }
-QColor labelText() { return QColor(0x1e, 0x29, 0x3b); }
-QColor highlight() { return QColor(0x06, 0xb6, 0xd4); }
-QColor staleTag() { return QColor(0x7c, 0x2d, 0x12); }
+QColor trafficGlow()
+{
+    return QColor(0xf5, 0x9e, 0x0b);
+}
+QColor labelBackground()
+{
+    return QColor(255, 255, 255, 235);
+}
+QColor labelBorder()
+{
+    return QColor(0xcb, 0xd5, 0xe1);
+}
+QColor labelText()
+{
+    return QColor(0x1e, 0x29, 0x3b);
+}
+QColor highlight()
+{
+    return QColor(0x06, 0xb6, 0xd4);
+}
+QColor staleTag()
+{
+    return QColor(0x7c, 0x2d, 0x12);
+}
 
 QColor groupTint(int group)
 {
@@ -216,10 +255,25 @@ static QFont makeFont(qreal pixelSize, int weight)
     return font;
 }
 
-QFont nodeNameFont() { return makeFont(19, QFont::Bold); }
-QFont nodeDetailFont() { return makeFont(13, QFont::Normal); }
-QFont labelFont() { return makeFont(13, QFont::DemiBold); }
-QFont tokenFont() { return makeFont(11, QFont::DemiBold); }
-QFont bannerFont() { return makeFont(14, QFont::DemiBold); }
+QFont nodeNameFont()
+{
+    return makeFont(19, QFont::Bold);
+}
+QFont nodeDetailFont()
+{
+    return makeFont(13, QFont::Normal);
+}
+QFont labelFont()
+{
+    return makeFont(13, QFont::DemiBold);
+}
+QFont tokenFont()
+{
+    return makeFont(11, QFont::DemiBold);
+}
+QFont bannerFont()
+{
+    return makeFont(14, QFont::DemiBold);
+}
 
 } // namespace HerdUi::TopologyStyle

@@ -35,8 +35,8 @@ enum class LinkLook {
     Cut,        // cut by the user
     Down,       // sender not running (or not in this process)
 };
-inline constexpr LinkLook kAllLinkLooks[] = {LinkLook::Up,  LinkLook::Delayed, LinkLook::Connecting,
-                                             LinkLook::BackingOff, LinkLook::Cut, LinkLook::Down};
+inline constexpr LinkLook kAllLinkLooks[] = {LinkLook::Up,         LinkLook::Delayed, LinkLook::Connecting,
+                                             LinkLook::BackingOff, LinkLook::Cut,     LinkLook::Down};
 
 NodeLook nodeLook(const Herd::Node *node);
 // `link` may be empty (sender not running here).
@@ -49,9 +49,9 @@ QString linkLookDescription(LinkLook look);
 inline constexpr qreal kNodeWidth = 138;
 inline constexpr qreal kNodeHeight = 78;
 inline constexpr qreal kNodeRadius = 16;
-inline constexpr qreal kHaloMargin = 16;   // room for the flash halo
+inline constexpr qreal kHaloMargin = 16; // room for the flash halo
 inline constexpr qreal kTokenRadius = 9;
-inline constexpr qreal kLaneOffset = 6;    // a direction's lane beside the centre line
+inline constexpr qreal kLaneOffset = 6; // a direction's lane beside the centre line
 
 QColor background();
 QColor gridDot();

@@ -50,7 +50,9 @@ constexpr int kFrameMs = 16;
 } // namespace
 
 TopologyView::TopologyView(Herd::Cluster *cluster, QWidget *parent)
-    : QGraphicsView(parent), m_cluster(cluster), m_scene(new QGraphicsScene(this))
+    : QGraphicsView(parent)
+    , m_cluster(cluster)
+    , m_scene(new QGraphicsScene(this))
 {
     setScene(m_scene);
     setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing | QPainter::SmoothPixmapTransform);
@@ -204,17 +206,35 @@ std::optional<std::pair<QString, QString>> TopologyView::selectedLink() const
 {
     for (QGraphicsItem *item : m_scene->selectedItems()) {
         if (auto *link = qgraphicsitem_cast<LinkItem *>(item))
-            return std::pair{link->nodeA()->name(), link->nodeB()->name()};
+            return std::pair {link->nodeA()->name(), link->nodeB()->name()};
     }
     return std::nullopt;
 }
 
-int TopologyView::tokensInFlight() const { return m_animator->tokensInFlight(); }
-int TopologyView::tokensPlaying() const { return m_animator->tokensPlaying(); }
-bool TopologyView::isAggregating() const { return m_animator->isAggregating(); }
-qint64 TopologyView::droppedUpdates() const { return m_animator->droppedCount(); }
-double TopologyView::animationSpeed() const { return m_animator->speed(); }
-bool TopologyView::isPaused() const { return m_animator->isPaused(); }
+int TopologyView::tokensInFlight() const
+{
+    return m_animator->tokensInFlight();
+}
+int TopologyView::tokensPlaying() const
+{
+    return m_animator->tokensPlaying();
+}
+bool TopologyView::isAggregating() const
+{
+    return m_animator->isAggregating();
+}
+qint64 TopologyView::droppedUpdates() const
+{
+    return m_animator->droppedCount();
+}
+double TopologyView::animationSpeed() const
+{
+    return m_animator->speed();
+}
+bool TopologyView::isPaused() const
+{
+    return m_animator->isPaused();
+}
 
 // ---------------------------------------------------------------------------
 // Events and refresh

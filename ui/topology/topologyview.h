@@ -58,9 +58,9 @@ public:
     void setNodePositions(const QHash<QString, QPointF> &positions);
     QString selectedNode() const;
     std::optional<std::pair<QString, QString>> selectedLink() const;
-    int tokensInFlight() const;  // hops waiting or playing
-    int tokensPlaying() const;   // tokens drawn right now
-    bool isAggregating() const;  // true when the rate is too high for one token per message
+    int tokensInFlight() const; // hops waiting or playing
+    int tokensPlaying() const;  // tokens drawn right now
+    bool isAggregating() const; // true when the rate is too high for one token per message
     qint64 droppedUpdates() const;
     double animationSpeed() const;
     bool isPaused() const;
@@ -135,7 +135,7 @@ private:
     QGraphicsItem *m_nodeLayer = nullptr;
     QGraphicsItem *m_tokenLayer = nullptr;
     QGraphicsItem *m_labelLayer = nullptr;
-    QGraphicsItem *m_previewLayer = nullptr; // under the links
+    QGraphicsItem *m_previewLayer = nullptr;         // under the links
     PartitionPreviewItem *m_previewGroups = nullptr; // in m_previewLayer
     PartitionPreviewItem *m_previewMarks = nullptr;  // in m_labelLayer
     PartitionPreview m_preview;
@@ -143,15 +143,15 @@ private:
     QList<LinkItem *> m_links;
     QHash<QString, LinkItem *> m_linkIndex; // "a>b" and "b>a"
     std::unique_ptr<FloodAnimator> m_animator;
-    QTimer m_frameTimer;    // the one animation timer
+    QTimer m_frameTimer;     // the one animation timer
     QTimer m_reconcileTimer; // slow safety net for state changes without events
     QElapsedTimer m_wall;
     QSet<QString> m_dirtyNodes;
     QSet<LinkItem *> m_dirtyLinks;
-    FloodBanner *m_banner = nullptr; // owned (child)
-    QLabel *m_previewBanner = nullptr; // owned (child)
+    FloodBanner *m_banner = nullptr;    // owned (child)
+    QLabel *m_previewBanner = nullptr;  // owned (child)
     TopologyLegend *m_legend = nullptr; // owned (child)
-    QPointer<QMenu> m_nodeMenu;       // borrowed, like the two below
+    QPointer<QMenu> m_nodeMenu;         // borrowed, like the two below
     QPointer<QMenu> m_linkMenu;
     QPointer<QMenu> m_backgroundMenu;
     std::optional<std::pair<QString, QString>> m_lastSelectedLink;
