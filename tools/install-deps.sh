@@ -15,6 +15,8 @@ packages=(
     # for llvm-symbolizer (file:line in sanitizer reports). GCC's libasan and
     # libubsan come with g++.
     clang libclang-rt-14-dev llvm
+    # tools/check-format.sh (CI's format stage).
+    clang-format
     # Not needed, but test-all.sh uses it when present: a rerun recompiles
     # only what changed.
     ccache

@@ -4,6 +4,8 @@
 # and what CI runs (.ci/run calls this and nothing else).
 #
 #   1. deps        tools/install-deps.sh (Debian packages only)
+#      format      tools/check-format.sh: every C++ file as .clang-format says
+#                  (Debian's clang-format; fix with tools/check-format.sh --fix)
 #      links       tools/check-links.sh --outside-refs (python3, from deps): every
 #                  relative link in the docs resolves, and no file names one
 #                  outside the repository
@@ -117,6 +119,7 @@ fuzzAll() {
 }
 
 stage deps tools/install-deps.sh
+stage format tools/check-format.sh
 stage links tools/check-links.sh --outside-refs
 stage build bash -c "cmake -S . -B build -G Ninja ${launcher[*]} && cmake --build build -j $jobs"
 stage test ctest --test-dir build --output-on-failure -j "$jobs"
