@@ -60,6 +60,7 @@
 #include <QTimer>
 
 #include "bench/benchsupport.h"
+#include "bench/scalesender.h"
 #include "herd/cluster.h"
 #include "herd/config/herdconfig.h"
 #include "herd/log/logwriter.h"
@@ -67,15 +68,12 @@
 #include "herd/places/placessource.h"
 
 using Bench::monoNs;
+using ScaleSender::die;
+using ScaleSender::nodeName;
+using ScaleSender::sendPhase;
+using ScaleSender::Shared;
 
 namespace {
-
-[[noreturn]] void die(const QString &what, int status = 1)
-{
-    std::fprintf(stderr, "herd-scale: %s\n", qPrintable(what));
-    std::fflush(stdout);
-    std::_Exit(status); // the herd's sockets and threads are not worth a clean stop here
-}
 
 qint64 rssBytes()
 {
@@ -128,19 +126,6 @@ QList<std::pair<int, int>> randomHerd(int nodes, double degree, std::mt19937_64 
     return QList<std::pair<int, int>>(links.begin(), links.end());
 }
 
-QString nodeName(int i)
-{
-    return QStringLiteral("N%1").arg(i, 3, 10, QLatin1Char('0'));
-}
-
-// Client k's id: fixed width, so the bench can read k back from the record.
-std::string clientId(int k)
-{
-    char id[32];
-    std::snprintf(id, sizeof id, "scale%07d", k);
-    return id;
-}
-
 int clientIndex(const QByteArray &id)
 {
     if (id.size() != 12 || !id.startsWith("scale"))
@@ -148,147 +133,6 @@ int clientIndex(const QByteArray &id)
     bool ok = false;
     const int k = id.mid(5).toInt(&ok);
     return ok ? k : -1;
-}
-
-// State shared by the herd's thread (which counts convergence) and the
-// client thread (which sends while fewer than `window` updates are in flight).
-struct Shared
-{
-    std::vector<std::int64_t> sentAtNs; // written by the client before the send
-    std::atomic<std::int64_t> converged {0};
-    int wakeFd = -1; // eventfd: the client waits on it for room
-};
-
-// The client thread of one phase: IAMATs for clients [from, to), each to its
-// node, on one connection per node; returns the number of bad replies.
-std::int64_t sendPhase(const std::vector<quint16> &ports, const std::vector<int> &origin, int from, int to,
-                       int window, Shared &shared)
-{
-    struct Conn
-    {
-        int fd = -1;
-        std::string out;
-        std::size_t outOff = 0;
-        std::string in;
-        bool wantOut = false;
-    };
-    std::vector<Conn> conns(ports.size());
-    const int epoll = ::epoll_create1(EPOLL_CLOEXEC);
-    for (std::size_t i = 0; i < ports.size(); ++i) {
-        const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in address {};
-        address.sin_family = AF_INET;
-        address.sin_port = htons(ports[i]);
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        if (fd < 0 || ::connect(fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) != 0)
-            die(QStringLiteral("client: cannot connect to node %1 on port %2: %3")
-                    .arg(nodeName(int(i)))
-                    .arg(ports[i])
-                    .arg(QString::fromLocal8Bit(std::strerror(errno))));
-        const int one = 1;
-        ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-        ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
-        conns[i].fd = fd;
-        epoll_event event {};
-        event.events = EPOLLIN;
-        event.data.u64 = i;
-        ::epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &event);
-    }
-    epoll_event wake {};
-    wake.events = EPOLLIN;
-    wake.data.u64 = ports.size();
-    ::epoll_ctl(epoll, EPOLL_CTL_ADD, shared.wakeFd, &wake);
-
-    const auto setOut = [&](std::size_t i, bool want) {
-        if (conns[i].wantOut == want)
-            return;
-        conns[i].wantOut = want;
-        epoll_event event {};
-        event.events = EPOLLIN | (want ? EPOLLOUT : 0u);
-        event.data.u64 = i;
-        ::epoll_ctl(epoll, EPOLL_CTL_MOD, conns[i].fd, &event);
-    };
-    const auto flush = [&](std::size_t i) {
-        Conn &c = conns[i];
-        while (c.outOff < c.out.size()) {
-            const ssize_t n = ::send(c.fd, c.out.data() + c.outOff, c.out.size() - c.outOff, MSG_NOSIGNAL);
-            if (n > 0) {
-                c.outOff += std::size_t(n);
-            } else if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-                setOut(i, true);
-                return;
-            } else {
-                die(QStringLiteral("client: node %1 closed the connection").arg(nodeName(int(i))));
-            }
-        }
-        c.out.clear();
-        c.outOff = 0;
-        setOut(i, false);
-    };
-
-    std::int64_t answered = 0, bad = 0;
-    int next = from;
-    std::vector<char> dirty(conns.size(), 0);
-    while (answered < to - from) {
-        // Send while there is room in the window.
-        while (next < to && next - shared.converged.load(std::memory_order_acquire) < window) {
-            const int node = origin[std::size_t(next)];
-            // Each client reports once, from near UCLA, at a time that is
-            // its own index (any time will do: it is the only report).
-            char line[128];
-            const int n = std::snprintf(line, sizeof line, "IAMAT %s %+.6f%+.6f 1700000000.%09d\n",
-                                        clientId(next).c_str(), 34.068930 + 0.0001 * (next % 997),
-                                        -118.445127 + 0.0001 * (next % 991), next);
-            shared.sentAtNs[std::size_t(next)] = monoNs();
-            conns[std::size_t(node)].out.append(line, std::size_t(n));
-            dirty[std::size_t(node)] = 1;
-            ++next;
-        }
-        for (std::size_t i = 0; i < conns.size(); ++i) {
-            if (dirty[i]) {
-                dirty[i] = 0;
-                flush(i);
-            }
-        }
-        epoll_event events[128];
-        const int ready = ::epoll_wait(epoll, events, 128, 1000);
-        for (int e = 0; e < ready; ++e) {
-            const std::size_t i = events[e].data.u64;
-            if (i == conns.size()) {
-                std::uint64_t count = 0;
-                [[maybe_unused]] const ssize_t ignored = ::read(shared.wakeFd, &count, sizeof count);
-                continue;
-            }
-            Conn &c = conns[i];
-            if (events[e].events & EPOLLOUT)
-                flush(i);
-            if (!(events[e].events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
-                continue;
-            char buffer[65536];
-            for (;;) {
-                const ssize_t n = ::recv(c.fd, buffer, sizeof buffer, 0);
-                if (n > 0) {
-                    c.in.append(buffer, std::size_t(n));
-                    continue;
-                }
-                if (n == 0)
-                    die(QStringLiteral("client: node %1 closed the connection").arg(nodeName(int(i))));
-                break;
-            }
-            std::size_t start = 0, newline;
-            while ((newline = c.in.find('\n', start)) != std::string::npos) {
-                if (c.in.compare(start, 3, "AT ") != 0)
-                    ++bad;
-                ++answered;
-                start = newline + 1;
-            }
-            c.in.erase(0, start);
-        }
-    }
-    for (const Conn &c : conns)
-        ::close(c.fd);
-    ::close(epoll);
-    return bad;
 }
 
 struct Percentiles
