@@ -4,6 +4,7 @@
 #include <QCoreApplication>
 
 #include "herd/config/herdconfig.h"
+#include "app/checkmode.h"
 #include "app/options.h"
 #include "app/placesservermode.h"
 #include "app/scenariomode.h"
@@ -68,6 +69,10 @@ int main(int argc, char **argv)
         return listPresets();
     case Options::Mode::Scenario:
         return runScenario(*options);
+    case Options::Mode::Check:
+        return runCheck(*options);
+    case Options::Mode::ListRules:
+        return listCheckRules();
     case Options::Mode::PlacesServer:
         return runPlacesServer(*options);
     case Options::Mode::Gui:

@@ -34,6 +34,41 @@ bool readListenAddress(const QString &text, Options *options)
     return true;
 }
 
+// The check's own flags, read after --check FILE.
+bool readCheckOptions(const QCommandLineParser &parser, Options *options, QString *error)
+{
+    Herd::Check::CheckSettings &check = options->check;
+    for (const QString &value : parser.values(QStringLiteral("rules"))) {
+        for (const QString &pattern : value.split(u',', Qt::SkipEmptyParts))
+            check.rulePatterns.append(pattern.trimmed());
+    }
+    check.expectResync = parser.isSet(QStringLiteral("expect-resync"));
+    options->checkReports = {parser.value(QStringLiteral("junit")), parser.value(QStringLiteral("json")),
+                             parser.value(QStringLiteral("markdown"))};
+    const std::pair<const char *, int *> bounds[] = {
+        {"reply-timeout", &check.replyTimeoutMs},
+        {"flood-bound", &check.floodBoundMs},
+        {"clock-tolerance", &check.clockToleranceMs},
+        {"start-timeout", &check.startTimeoutMs},
+    };
+    for (const auto &[name, out] : bounds) {
+        const QString flag = QString::fromLatin1(name);
+        if (!parser.isSet(flag))
+            continue;
+        bool ok = false;
+        const int value = parser.value(flag).toInt(&ok);
+        if (!ok || value < 1 || value > 600'000) {
+            if (error)
+                *error =
+                    QStringLiteral("--%1 must be a whole number of milliseconds from 1 to 600000, not \"%2\"")
+                        .arg(flag, parser.value(flag));
+            return false;
+        }
+        *out = value;
+    }
+    return true;
+}
+
 } // namespace
 
 std::optional<Options> parseOptions(const QStringList &arguments, QString *error)
@@ -52,12 +87,26 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
     const QCommandLineOption placesFile = option({QStringLiteral("places-file")}, "FILE");
     const QCommandLineOption placesTimeout = option({QStringLiteral("places-timeout")}, "MS");
     const QCommandLineOption placesServer = option({QStringLiteral("places-server")}, "[ADDR:]PORT");
+    const QCommandLineOption check = option({QStringLiteral("check")}, "FILE");
+    const QCommandLineOption rules = option({QStringLiteral("rules")}, "PATTERN");
+    const QCommandLineOption listRules = option({QStringLiteral("list-rules")});
+    const QCommandLineOption expectResync = option({QStringLiteral("expect-resync")});
+    const QCommandLineOption junit = option({QStringLiteral("junit")}, "FILE");
+    const QCommandLineOption json = option({QStringLiteral("json")}, "FILE");
+    const QCommandLineOption markdown = option({QStringLiteral("markdown")}, "FILE");
+    const QCommandLineOption replyTimeout = option({QStringLiteral("reply-timeout")}, "MS");
+    const QCommandLineOption floodBound = option({QStringLiteral("flood-bound")}, "MS");
+    const QCommandLineOption clockTolerance = option({QStringLiteral("clock-tolerance")}, "MS");
+    const QCommandLineOption startTimeout = option({QStringLiteral("start-timeout")}, "MS");
     const QCommandLineOption listPresets = option({QStringLiteral("list-presets")});
     const QCommandLineOption verbose = option({QStringLiteral("verbose")});
     const QCommandLineOption help = option({QStringLiteral("h"), QStringLiteral("help")});
     const QCommandLineOption version = option({QStringLiteral("version")});
-    parser.addOptions({server, scenario, preset, config, node, logDir, log, placesUrl, placesApi, placesFile,
-                       placesTimeout, placesServer, listPresets, verbose, help, version});
+    parser.addOptions({server,   scenario,     preset,     config,         node,          logDir,
+                       log,      placesUrl,    placesApi,  placesFile,     placesTimeout, placesServer,
+                       check,    rules,        listRules,  expectResync,   junit,         json,
+                       markdown, replyTimeout, floodBound, clockTolerance, startTimeout,  listPresets,
+                       verbose,  help,         version});
 
     auto fail = [error](const QString &message) -> std::optional<Options> {
         if (error)
@@ -76,13 +125,19 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
         options.mode = Options::Mode::Version;
     else if (parser.isSet(listPresets))
         options.mode = Options::Mode::ListPresets;
+    else if (parser.isSet(listRules))
+        options.mode = Options::Mode::ListRules;
+    else if (parser.isSet(check))
+        options.mode = Options::Mode::Check;
     else if (parser.isSet(placesServer))
         options.mode = Options::Mode::PlacesServer;
     else if (parser.isSet(server))
         options.mode = Options::Mode::Server;
 
-    for (const QCommandLineOption *single : {&scenario, &preset, &config, &logDir, &log, &placesUrl,
-                                             &placesApi, &placesFile, &placesTimeout, &placesServer}) {
+    for (const QCommandLineOption *single :
+         {&scenario, &preset, &config, &logDir, &log, &placesUrl, &placesApi, &placesFile, &placesTimeout,
+          &placesServer, &check, &junit, &json, &markdown, &replyTimeout, &floodBound, &clockTolerance,
+          &startTimeout}) {
         if (parser.values(*single).size() > 1)
             return fail(QStringLiteral("--%1 is given more than once").arg(single->names().constFirst()));
     }
@@ -105,6 +160,29 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
                 QStringLiteral("--places-server: \"%1\" is not [ADDR:]PORT (ADDR an IP address such as "
                                "127.0.0.1 or 0.0.0.0, PORT a number from 0 to 65535)")
                     .arg(parser.value(placesServer)));
+    }
+    const QList<const QCommandLineOption *> checkOnly = {&rules,      &expectResync,   &junit,
+                                                         &json,       &markdown,       &replyTimeout,
+                                                         &floodBound, &clockTolerance, &startTimeout};
+    if (parser.isSet(check) || parser.isSet(listRules)) {
+        for (const QCommandLineOption *other :
+             {&server, &scenario, &preset, &config, &logDir, &log, &placesUrl, &placesApi, &placesFile,
+              &placesTimeout, &placesServer}) {
+            if (parser.isSet(*other))
+                return fail(QStringLiteral("--check grades the herd its file names and serves it places "
+                                           "itself; drop --%1")
+                                .arg(other->names().constFirst()));
+        }
+        options.checkFile = parser.value(check);
+        if (parser.isSet(check) && options.checkFile.isEmpty())
+            return fail(QStringLiteral("--check needs a herd file naming the nodes to check"));
+        if (!readCheckOptions(parser, &options, error))
+            return std::nullopt;
+        return options;
+    }
+    for (const QCommandLineOption *only : checkOnly) {
+        if (parser.isSet(*only))
+            return fail(QStringLiteral("--%1 only makes sense with --check").arg(only->names().constFirst()));
     }
     if (parser.isSet(preset) && parser.isSet(config))
         return fail(QStringLiteral("give --preset or --config, not both"));
@@ -178,6 +256,10 @@ QString helpText()
                                                   run a scripted scenario headless
   herd --places-server [ADDR:]PORT [--places-file FILE]
                                                   serve Google's places endpoints
+  herd --check FILE [--node NAME]... [--rules PATTERN] [--expect-resync]
+       [--junit FILE] [--json FILE] [--markdown FILE] [bounds]
+                                                  grade a herd of any make
+  herd --list-rules                               list what --check checks
   herd --list-presets | --help | --version
 
 Herd runs a CS 131 proxy herd: TCP servers that take IAMAT location reports,
@@ -231,6 +313,25 @@ Places server (Google's places endpoints for servers written for Google):
                      written anywhere. Runs no herd; stops on SIGINT or
                      SIGTERM.
 
+Checking a herd (docs/check.md):
+  --check FILE       run every rule against the herd FILE names: one node's
+                     protocol, flooding, robustness, speed and, for nodes
+                     with a "run" block (started, killed and restarted by
+                     the checker), faults. Serves the nodes Herd's offline
+                     places over Google's API ({places_url}). Prints a line
+                     per rule, then the failures with their transcripts
+  --node NAME        run the per-node rules only at this node (repeatable)
+  --rules PATTERN    only the rules whose id matches (wildcards, commas:
+                     "iamat.*,flood.*")
+  --list-rules       list the rules, by the docs/protocol.md section each checks
+  --expect-resync    a restarted node must learn what it missed (Herd's
+                     resync); by default that is reported, not failed
+  --junit FILE, --json FILE, --markdown FILE
+                     also write the report as JUnit XML, JSON (with every
+                     transcript) or a Markdown report card
+  bounds: --reply-timeout MS (3000), --flood-bound MS (3000),
+          --clock-tolerance MS (2000), --start-timeout MS (10000)
+
 Limits (herd file keys, under "limits"; each refusal is logged with the peer):
   maxLineBytes           longest line; longer ones get "? " and a cut copy
                          (default 16384)
@@ -256,6 +357,8 @@ Exit status: 0 after a clean stop; 2 for a bad command line or herd file;
 1 when the herd or the places server cannot start (a port in use, a log that
 cannot be written), or when a log write failed while it ran (reported on
 stderr as it happened).
+With --check: 0 when no rule failed, 1 when one did (or a node would not
+start, or the check was stopped), 2 for a bad herd file or command line.
 With --scenario: 0 when every step passed (every expectation held), 1 when
 any failed, 2 for a bad scenario file or command line.
 )");

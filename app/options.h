@@ -6,11 +6,14 @@
 
 #include <optional>
 
+#include "check/report/reports.h"
+#include "check/target.h"
+
 // What the command line asked for. Parsed before any application object
 // exists, because it decides between the GUI and the headless server.
 struct Options
 {
-    enum class Mode { Gui, Server, Scenario, PlacesServer, ListPresets, Help, Version };
+    enum class Mode { Gui, Server, Scenario, PlacesServer, Check, ListRules, ListPresets, Help, Version };
     Mode mode = Mode::Gui;
     QString preset; // empty: the default preset, unless configFile is set
     QString configFile;
@@ -26,6 +29,9 @@ struct Options
     QString placesServerAddress = QStringLiteral("127.0.0.1"); // --places-server [ADDR:]PORT
     quint16 placesServerPort = 0;                              // 0: one the OS picks
     bool verbose = false;
+    QString checkFile;                     // --check FILE
+    Herd::Check::CheckSettings check;      // --rules, --expect-resync and the bounds
+    Herd::Check::ReportFiles checkReports; // --junit, --json, --markdown
 };
 
 // Null, with one line saying what is wrong, for a bad command line.

@@ -29,9 +29,44 @@ bool isValidName(const QString &name)
     return true;
 }
 
+bool readRun(const JsonFields &object, RunSpec *run)
+{
+    if (!object.onlyKeys({u"command"_s, u"cwd"_s, u"env"_s}))
+        return false;
+    const QJsonValue command = object.value(u"command"_s);
+    const auto wanted = QStringLiteral("must be a non-empty array of strings, the program first, "
+                                       "like [\"python3\", \"server.py\", \"{name}\"]");
+    if (!command.isArray() || command.toArray().isEmpty())
+        return object.fail(u"command"_s, wanted);
+    for (const QJsonValue &part : command.toArray()) {
+        if (!part.isString())
+            return object.fail(u"command"_s, wanted);
+        run->command.append(part.toString());
+    }
+    if (run->command.constFirst().isEmpty())
+        return object.fail(u"command"_s, QStringLiteral("the program's name is empty"));
+    if (!object.string(u"cwd"_s, &run->cwd))
+        return false;
+    if (object.has(u"env"_s)) {
+        const std::optional<JsonFields> env =
+            object.object(u"env"_s, QStringLiteral("{\"PLACES_URL\": \"{places_url}\"}"));
+        if (!env)
+            return false;
+        for (const QString &name : env->keys()) {
+            if (name.isEmpty() || name.contains(u'='))
+                return env->fail(name, QStringLiteral("not a valid environment variable name"));
+            QString value;
+            if (!env->string(name, &value))
+                return false;
+            run->env.append({name, value});
+        }
+    }
+    return true;
+}
+
 bool readNode(const JsonFields &object, NodeConfig *node)
 {
-    if (!object.onlyKeys({u"host"_s, u"port"_s, u"x"_s, u"y"_s, u"protocol"_s}))
+    if (!object.onlyKeys({u"host"_s, u"port"_s, u"x"_s, u"y"_s, u"protocol"_s, u"run"_s}))
         return false;
     if (object.has(u"host"_s)) {
         node->host = object.value(u"host"_s).toString();
@@ -58,6 +93,12 @@ bool readNode(const JsonFields &object, NodeConfig *node)
                                QStringLiteral("must be \"herd\" (a Herd node, the default) or \"plain\" "
                                               "(speaks only the course's protocol, docs/protocol.md)"));
         node->plain = protocol == u"plain";
+    }
+    if (object.has(u"run"_s)) {
+        const std::optional<JsonFields> run = object.object(
+            u"run"_s, QStringLiteral("{\"command\": [\"python3\", \"server.py\", \"{name}\"]}"));
+        if (!run || !readRun(*run, &node->run.emplace()))
+            return false;
     }
     return true;
 }
@@ -261,6 +302,20 @@ std::optional<HerdConfig> configFrom(const JsonReader &reader, const std::option
     return std::nullopt;
 }
 
+QJsonObject runToJson(const RunSpec &run)
+{
+    QJsonObject object {{u"command"_s, QJsonArray::fromStringList(run.command)}};
+    if (!run.cwd.isEmpty())
+        object.insert(u"cwd", run.cwd);
+    if (!run.env.isEmpty()) {
+        QJsonObject env;
+        for (const auto &[name, value] : run.env)
+            env.insert(name, value);
+        object.insert(u"env", env);
+    }
+    return object;
+}
+
 } // namespace
 
 std::optional<HerdConfig> HerdConfig::fromJson(const QByteArray &json, QString *error)
@@ -305,6 +360,8 @@ QByteArray HerdConfig::toJson() const
         }
         if (node.plain)
             object.insert(u"protocol", u"plain"_s);
+        if (node.run)
+            object.insert(u"run", runToJson(*node.run));
         nodeObjects.insert(node.name, object);
     }
     root.insert(u"nodes", nodeObjects);

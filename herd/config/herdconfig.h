@@ -22,6 +22,18 @@ struct PlacesSettings
     int timeoutMs = 10'000;
 };
 
+// How to start a node that Herd did not write, so `herd --check` can kill
+// and restart it (docs/check.md). Placeholders such as {name} and {port}
+// stay as written; the checker fills them in.
+struct RunSpec
+{
+    QStringList command; // the program, then its arguments
+    QString cwd;         // empty: the herd file's folder; relative: from it
+    QList<std::pair<QString, QString>> env;
+
+    bool operator==(const RunSpec &) const = default;
+};
+
 struct NodeConfig
 {
     QString name;
@@ -31,6 +43,7 @@ struct NodeConfig
     // Speaks only docs/protocol.md (a course server, say): neighbours send it AT
     // lines and nothing else. Herd nodes also speak the resync lines.
     bool plain = false;
+    std::optional<RunSpec> run;
 };
 
 // A herd file (see README): nodes, two-way links, places and limits. Every
