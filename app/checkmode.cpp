@@ -18,7 +18,8 @@ int listCheckRules()
     for (const Rule &rule : allRules()) {
         if (rule.section != section) {
             section = rule.section;
-            printLine(stdout, QStringLiteral("\n%1 (docs/protocol.md%2)").arg(section, sectionAnchor(section)));
+            printLine(stdout,
+                      QStringLiteral("\n%1 (docs/protocol.md%2)").arg(section, sectionAnchor(section)));
         }
         QString needs;
         if (rule.needs & Rule::NeedsRun)
@@ -50,22 +51,26 @@ int runCheck(const Options &options)
     bool interrupted = false;
     if (!quitOnTerminationSignals(app, [&] {
             interrupted = true;
-            printLine(stdout, QStringLiteral("herd: %1, stopping the check and every node it started")
-                                  .arg(terminationSignalName()));
+            printLine(stdout,
+                      QStringLiteral("herd: %1, stopping the check and every node it started")
+                          .arg(terminationSignalName()));
             checker.cancel();
         }))
         return 1;
 
-    printLine(stdout, QStringLiteral("herd --check %1: %2 checks; places for the target at %3")
-                          .arg(options.checkFile)
-                          .arg(checker.plannedCount())
-                          .arg(checker.placesBase()));
+    printLine(stdout,
+              QStringLiteral("herd --check %1: %2 checks; places for the target at %3")
+                  .arg(options.checkFile)
+                  .arg(checker.plannedCount())
+                  .arg(checker.placesBase()));
     QString stopReason;
-    QObject::connect(&checker, &Checker::progress, &app, [](const QString &message) { printLine(stdout, u"- " + message); });
-    QObject::connect(&checker, &Checker::ruleFinished, &app, [](const RuleResult &result, int index, int total) {
-        std::fputs(qPrintable(resultText(result, index, total)), stdout);
-        std::fflush(stdout);
-    });
+    QObject::connect(&checker, &Checker::progress, &app,
+                     [](const QString &message) { printLine(stdout, u"- " + message); });
+    QObject::connect(&checker, &Checker::ruleFinished, &app,
+                     [](const RuleResult &result, int index, int total) {
+                         std::fputs(qPrintable(resultText(result, index, total)), stdout);
+                         std::fflush(stdout);
+                     });
     QObject::connect(&checker, &Checker::finished, &app, [&](bool, const QString &problem) {
         stopReason = problem;
         QCoreApplication::quit();

@@ -58,7 +58,8 @@ QString missingNeed(const Rule &rule, const NodeConfig *node, const CheckContext
             return QStringLiteral("%1 has no \"run\" in the herd file, so it cannot be killed and restarted")
                 .arg(node->name);
         if (!node && runnable.isEmpty())
-            return QStringLiteral("no node has a \"run\" in the herd file, so none can be killed and restarted");
+            return QStringLiteral(
+                "no node has a \"run\" in the herd file, so none can be killed and restarted");
     }
     return {};
 }
@@ -184,7 +185,8 @@ void Checker::work()
             down.append(QStringLiteral("%1 (%2:%3)").arg(name, node.host).arg(node.port));
     }
     if (down.size() == m_selected.size()) {
-        emit finished(m_cancelled, QStringLiteral("nothing listens at any node under test: %1").arg(down.join(u", ")));
+        emit finished(m_cancelled,
+                      QStringLiteral("nothing listens at any node under test: %1").arg(down.join(u", ")));
         return;
     }
     if (!down.isEmpty())

@@ -7,9 +7,9 @@
 
 namespace Herd::Check {
 
-CheckContext::CheckContext(const CheckTarget &target, const CheckSettings &settings, QStringList selectedNodes,
-                           NodeProcesses *processes, const OfflinePlaces *places, QString placesBase,
-                           const std::atomic<bool> *cancelled)
+CheckContext::CheckContext(const CheckTarget &target, const CheckSettings &settings,
+                           QStringList selectedNodes, NodeProcesses *processes, const OfflinePlaces *places,
+                           QString placesBase, const std::atomic<bool> *cancelled)
     : m_target(target)
     , m_settings(settings)
     , m_selected(std::move(selectedNodes))

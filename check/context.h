@@ -43,7 +43,11 @@ public:
 
     // The current rule's transcript; the checker swaps in a fresh one per rule.
     Transcript &transcript() { return m_transcript; }
-    void resetTranscript() { m_transcript = Transcript(); m_probes = 0; }
+    void resetTranscript()
+    {
+        m_transcript = Transcript();
+        m_probes = 0;
+    }
 
     // A new, unconnected probe labelled c1, c2, ... in the transcript.
     std::unique_ptr<Probe> probe();

@@ -82,7 +82,8 @@ bool NodeProcesses::start(const QString &name, int timeoutMs, QString *error)
     });
     process->start();
     if (!process->waitForStarted(timeoutMs)) {
-        *error = QStringLiteral("%1: cannot start %2: %3").arg(name, process->program(), process->errorString());
+        *error =
+            QStringLiteral("%1: cannot start %2: %3").arg(name, process->program(), process->errorString());
         return false;
     }
     QDeadlineTimer deadline(timeoutMs);
@@ -90,12 +91,13 @@ bool NodeProcesses::start(const QString &name, int timeoutMs, QString *error)
         if (isListening(node->host, node->port, 100))
             return true;
         if (process->waitForFinished(100)) {
-            *error = QStringLiteral("%1: %2 exited with status %3 before listening on %4:%5; its last output:\n%6")
-                         .arg(name, process->program())
-                         .arg(process->exitCode())
-                         .arg(node->host)
-                         .arg(node->port)
-                         .arg(outputTail(name));
+            *error =
+                QStringLiteral("%1: %2 exited with status %3 before listening on %4:%5; its last output:\n%6")
+                    .arg(name, process->program())
+                    .arg(process->exitCode())
+                    .arg(node->host)
+                    .arg(node->port)
+                    .arg(outputTail(name));
             return false;
         }
     }

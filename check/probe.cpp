@@ -99,7 +99,8 @@ bool Probe::connectTo(const QString &host, quint16 port, int timeoutMs)
         if (ready < 0 && errno != EINTR)
             return fail(u"poll: " + systemError());
         if (deadline.hasExpired())
-            return fail(QStringLiteral("cannot connect to %1: no answer in %2 ms").arg(target).arg(timeoutMs));
+            return fail(
+                QStringLiteral("cannot connect to %1: no answer in %2 ms").arg(target).arg(timeoutMs));
     }
     int error = 0;
     socklen_t size = sizeof error;

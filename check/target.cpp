@@ -19,8 +19,9 @@ std::optional<CheckTarget> CheckTarget::load(const QString &path, QString *error
     }
     for (const NodeConfig &node : std::as_const(config->nodes)) {
         if (node.port == 0) {
-            *error = QStringLiteral("%1: nodes.%2.port: 0 cannot be checked; give the port the node listens on")
-                         .arg(path, node.name);
+            *error =
+                QStringLiteral("%1: nodes.%2.port: 0 cannot be checked; give the port the node listens on")
+                    .arg(path, node.name);
             return std::nullopt;
         }
     }
@@ -77,7 +78,8 @@ QString expandPlaceholders(const QString &text, const NodeConfig &node, const Pl
         {QStringLiteral("{port}"), QString::number(node.port)},
         {QStringLiteral("{config}"), values.configPath},
         {QStringLiteral("{places_url}"), values.placesBase + QLatin1StringView(PlacesServer::LegacyPath)},
-        {QStringLiteral("{places_new_url}"), values.placesBase + QLatin1StringView(PlacesServer::PlacesNewPath)},
+        {QStringLiteral("{places_new_url}"),
+         values.placesBase + QLatin1StringView(PlacesServer::PlacesNewPath)},
         {QStringLiteral("{places_base}"), values.placesBase},
     };
     QString out = text;

@@ -15,9 +15,9 @@ namespace Herd::Check {
 // machine.
 struct CheckSettings
 {
-    QStringList nodes;        // --node: the nodes whose own rules run; empty: all
-    QStringList rulePatterns; // --rules: wildcards over rule ids; empty: all
-    bool expectResync = false; // --expect-resync: a restarted node must learn what it missed
+    QStringList nodes;           // --node: the nodes whose own rules run; empty: all
+    QStringList rulePatterns;    // --rules: wildcards over rule ids; empty: all
+    bool expectResync = false;   // --expect-resync: a restarted node must learn what it missed
     int replyTimeoutMs = 3000;   // how long a reply may take
     int floodBoundMs = 3000;     // how long an update may take to reach every node
     int clockToleranceMs = 2000; // |IAMAT time difference - the checker's own| at most this

@@ -19,6 +19,7 @@ struct ReportFiles
 
 // Writes every report asked for. False, with the first file that could not
 // be written and why, otherwise.
-bool writeReports(const ReportFiles &files, const QList<RuleResult> &results, const RunInfo &info, QString *error);
+bool writeReports(const ReportFiles &files, const QList<RuleResult> &results, const RunInfo &info,
+                  QString *error);
 
 } // namespace Herd::Check

@@ -46,13 +46,14 @@ QString figureText(const Figure &figure)
 QString resultText(const RuleResult &result, int index, int total)
 {
     const int width = int(QString::number(total).size());
-    QString text = QStringLiteral("[%1/%2] %3 %4  %5 (%6 ms)\n")
-                       .arg(index + 1, width)
-                       .arg(total)
-                       .arg(result.verdict.isFailed() ? QStringLiteral("FAILED ") : outcomeName(result.verdict.outcome),
-                            -7)
-                       .arg(result.name(), result.title)
-                       .arg(result.elapsedMs);
+    QString text =
+        QStringLiteral("[%1/%2] %3 %4  %5 (%6 ms)\n")
+            .arg(index + 1, width)
+            .arg(total)
+            .arg(result.verdict.isFailed() ? QStringLiteral("FAILED ") : outcomeName(result.verdict.outcome),
+                 -7)
+            .arg(result.name(), result.title)
+            .arg(result.elapsedMs);
     const QString indent(width * 2 + 4, u' ');
     switch (result.verdict.outcome) {
     case Verdict::Outcome::Failed:
@@ -96,7 +97,10 @@ QString summaryText(const QList<RuleResult> &results)
         text += indented(result.transcript.text(), u"    "_s);
     }
     const Tally counts = tally(results);
-    text += QStringLiteral("\n%1 passed, %2 failed, %3 not run\n").arg(counts.passed).arg(counts.failed).arg(counts.notRun);
+    text += QStringLiteral("\n%1 passed, %2 failed, %3 not run\n")
+                .arg(counts.passed)
+                .arg(counts.failed)
+                .arg(counts.notRun);
     return text;
 }
 

@@ -30,9 +30,10 @@ std::optional<AtLine> iamat(CheckContext &context, const NodeConfig &node, const
         return std::nullopt;
     const std::optional<AtLine> at = splitAtLine(*reply);
     if (!at)
-        *failure = Verdict::failed(u"\"AT <node> <diff> <client> <position> <time>\", fields separated by single spaces, in reply to "
-                                       + shown(line),
-                                   shown(*reply));
+        *failure = Verdict::failed(
+            u"\"AT <node> <diff> <client> <position> <time>\", fields separated by single spaces, in reply to "
+                + shown(line),
+            shown(*reply));
     return at;
 }
 
@@ -45,8 +46,9 @@ Verdict replyShape(CheckContext &context, const NodeConfig *node)
     if (!at)
         return failure;
     if (at->node != node->name.toUtf8())
-        return Verdict::failed(QStringLiteral("the node's own name, %1, as the AT line's second field").arg(node->name),
-                               shown(at->node));
+        return Verdict::failed(
+            QStringLiteral("the node's own name, %1, as the AT line's second field").arg(node->name),
+            shown(at->node));
     return Verdict::passed();
 }
 
@@ -81,11 +83,12 @@ Verdict diffFormat(CheckContext &context, const NodeConfig *node)
     static const QRegularExpression Shape(QStringLiteral("^[+-](0|[1-9][0-9]*)\\.[0-9]{9}$"));
     // Past, future and far past: each diff must be signed, with nine digits.
     const qint64 now = nowNs();
-    const qint64 times[] = {now - 1500 * NsPerMs, now + 60'000 * NsPerMs, 1'000'000'000LL /* 1 s after the epoch */};
+    const qint64 times[] = {now - 1500 * NsPerMs, now + 60'000 * NsPerMs,
+                            1'000'000'000LL /* 1 s after the epoch */};
     for (const qint64 time : times) {
         Verdict failure;
-        const std::optional<AtLine> at =
-            iamat(context, *node, iamatLine(context.uniqueClient(QStringLiteral("diff")), "+1+1", time), &failure);
+        const std::optional<AtLine> at = iamat(
+            context, *node, iamatLine(context.uniqueClient(QStringLiteral("diff")), "+1+1", time), &failure);
         if (!at)
             return failure;
         if (!Shape.match(QString::fromLatin1(at->diff)).hasMatch())
@@ -123,9 +126,9 @@ Verdict diffClock(CheckContext &context, const NodeConfig *node)
     qint64 sent = 0;
     qint64 received = 0;
     Verdict failure;
-    const std::optional<AtLine> at = iamat(context, *node,
-                                           iamatLine(context.uniqueClient(QStringLiteral("clock")), "+1+1", clientTime),
-                                           &failure, &sent, &received);
+    const std::optional<AtLine> at =
+        iamat(context, *node, iamatLine(context.uniqueClient(QStringLiteral("clock")), "+1+1", clientTime),
+              &failure, &sent, &received);
     if (!at)
         return failure;
     qint64 diff = 0;
@@ -134,7 +137,8 @@ Verdict diffClock(CheckContext &context, const NodeConfig *node)
     const qint64 nodeTime = clientTime + diff;
     if (nodeTime < sent - tolerance || nodeTime > received + tolerance)
         return Verdict::failed(
-            QStringLiteral("a diff from %1 to %2 (the node's receive time, within %3 ms of the checker's clock)")
+            QStringLiteral(
+                "a diff from %1 to %2 (the node's receive time, within %3 ms of the checker's clock)")
                 .arg(QString::fromLatin1(formatDiff(sent - clientTime - tolerance)),
                      QString::fromLatin1(formatDiff(received - clientTime + tolerance)))
                 .arg(context.settings().clockToleranceMs),
@@ -156,17 +160,20 @@ Verdict diffExact(CheckContext &context, const NodeConfig *node)
     for (int i = 0; i < Samples; ++i) {
         const qint64 time = nowNs() - 1'000 * NsPerMs + 1 + QRandomGenerator::global()->bounded(998);
         Verdict failure;
-        const std::optional<AtLine> at =
-            iamat(context, *node, iamatLine(context.uniqueClient(QStringLiteral("exact")), "+1+1", time), &failure);
+        const std::optional<AtLine> at = iamat(
+            context, *node, iamatLine(context.uniqueClient(QStringLiteral("exact")), "+1+1", time), &failure);
         if (!at)
             return failure;
         if (!at->diff.endsWith("000"))
             return Verdict::passed();
         diffs.append(at->diff);
     }
-    return Verdict::failed(QStringLiteral("diffs exact to the nanosecond: client times ending in 1 to 998 ns give diffs "
-                                          "whose last digits vary"),
-                           QStringLiteral("%1 diffs all ending in 000: %2").arg(Samples).arg(QString::fromLatin1(diffs.join(", "))));
+    return Verdict::failed(
+        QStringLiteral("diffs exact to the nanosecond: client times ending in 1 to 998 ns give diffs "
+                       "whose last digits vary"),
+        QStringLiteral("%1 diffs all ending in 000: %2")
+            .arg(Samples)
+            .arg(QString::fromLatin1(diffs.join(", "))));
 }
 
 Verdict whiteSpace(CheckContext &context, const NodeConfig *node)
@@ -188,10 +195,11 @@ Verdict whiteSpace(CheckContext &context, const NodeConfig *node)
             return failure;
         const std::optional<AtLine> at = splitAtLine(*reply);
         if (!at || at->client != client || at->position != "+34.068930-118.445127" || at->time != time)
-            return Verdict::failed(QStringLiteral("\"AT %1 <diff> %2 +34.068930-118.445127 %3\" (single spaces, "
-                                                  "no \\r) for %4")
-                                       .arg(node->name, QString::fromUtf8(client), QString::fromLatin1(time), shown(line)),
-                                   shown(*reply));
+            return Verdict::failed(
+                QStringLiteral("\"AT %1 <diff> %2 +34.068930-118.445127 %3\" (single spaces, "
+                               "no \\r) for %4")
+                    .arg(node->name, QString::fromUtf8(client), QString::fromLatin1(time), shown(line)),
+                shown(*reply));
     }
     return Verdict::passed();
 }
@@ -202,16 +210,16 @@ QList<Rule> iamatRules()
 {
     using S = Rule::Scope;
     return {
-        {u"iamat.reply"_s, u"An IAMAT is answered by one AT line naming the node"_s, Section::IamatReply, S::Node,
-         Rule::NeedsNothing, replyShape},
-        {u"iamat.echo"_s, u"The AT line echoes client, position and time byte for byte"_s, Section::IamatReply,
-         S::Node, Rule::NeedsNothing, echoedFields},
-        {u"iamat.diff-format"_s, u"The diff is signed with exactly nine fraction digits"_s, Section::IamatReply,
-         S::Node, Rule::NeedsNothing, diffFormat},
+        {u"iamat.reply"_s, u"An IAMAT is answered by one AT line naming the node"_s, Section::IamatReply,
+         S::Node, Rule::NeedsNothing, replyShape},
+        {u"iamat.echo"_s, u"The AT line echoes client, position and time byte for byte"_s,
+         Section::IamatReply, S::Node, Rule::NeedsNothing, echoedFields},
+        {u"iamat.diff-format"_s, u"The diff is signed with exactly nine fraction digits"_s,
+         Section::IamatReply, S::Node, Rule::NeedsNothing, diffFormat},
         {u"iamat.diff-clock"_s, u"The diff agrees with the checker's clock within the tolerance"_s,
          Section::IamatReply, S::Node, Rule::NeedsNothing, diffClock},
-        {u"iamat.diff-exact"_s, u"The diff is exact to the nanosecond, not rounded"_s, Section::IamatReply, S::Node,
-         Rule::NeedsNothing, diffExact},
+        {u"iamat.diff-exact"_s, u"The diff is exact to the nanosecond, not rounded"_s, Section::IamatReply,
+         S::Node, Rule::NeedsNothing, diffExact},
         {u"iamat.white-space"_s, u"Any mix of white space separates fields; replies use single spaces"_s,
          Section::Lines, S::Node, Rule::NeedsNothing, whiteSpace},
     };

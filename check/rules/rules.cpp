@@ -9,8 +9,8 @@ const QList<Rule> &allRules()
 {
     static const QList<Rule> rules = [] {
         QList<Rule> all;
-        for (const QList<Rule> &area : {iamatRules(), whatsatRules(), inputRules(), floodRules(), robustnessRules(),
-                                        speedRules(), faultRules()})
+        for (const QList<Rule> &area : {iamatRules(), whatsatRules(), inputRules(), floodRules(),
+                                        robustnessRules(), speedRules(), faultRules()})
             all += area;
         return all;
     }();
@@ -23,8 +23,8 @@ QList<Rule> selectRules(const QStringList &patterns, QStringList *unmatched)
         return allRules();
     QList<QRegularExpression> expressions;
     for (const QString &pattern : patterns)
-        expressions.append(QRegularExpression::fromWildcard(pattern, Qt::CaseInsensitive,
-                                                            QRegularExpression::UnanchoredWildcardConversion));
+        expressions.append(QRegularExpression::fromWildcard(
+            pattern, Qt::CaseInsensitive, QRegularExpression::UnanchoredWildcardConversion));
     QList<Rule> chosen;
     QList<bool> used(patterns.size(), false);
     for (const Rule &rule : allRules()) {

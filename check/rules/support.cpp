@@ -45,7 +45,8 @@ QByteArray firstLine(const QByteArray &bytes)
 QString shown(const QByteArray &bytes)
 {
     constexpr qsizetype Most = 300;
-    QString text = Transcript::escaped(bytes.left(Most)).replace(QStringLiteral("\\n\n"), QStringLiteral("\\n"));
+    QString text =
+        Transcript::escaped(bytes.left(Most)).replace(QStringLiteral("\\n\n"), QStringLiteral("\\n"));
     if (bytes.size() > Most)
         text += QStringLiteral("... (%1 bytes in all)").arg(bytes.size());
     return text.isEmpty() ? QStringLiteral("nothing") : u'"' + text + u'"';
@@ -53,8 +54,8 @@ QString shown(const QByteArray &bytes)
 
 namespace {
 
-std::optional<QByteArray> ask(CheckContext &context, const NodeConfig &node, const QByteArray &line, bool whatsat,
-                              Verdict *failure)
+std::optional<QByteArray> ask(CheckContext &context, const NodeConfig &node, const QByteArray &line,
+                              bool whatsat, Verdict *failure)
 {
     QString error;
     std::unique_ptr<Probe> probe = context.connect(node, &error);
@@ -66,13 +67,12 @@ std::optional<QByteArray> ask(CheckContext &context, const NodeConfig &node, con
     const bool complete = probe->send(line + '\n')
         && (whatsat ? probe->readWhatsatReply(timeout) : probe->readLines(1, timeout));
     if (!complete) {
-        *failure = Verdict::failed(
-            QStringLiteral("a reply to %1 within %2 ms").arg(shown(line)).arg(timeout),
-            probe->error().isEmpty() ? QStringLiteral("%1%2")
-                                           .arg(shown(probe->received()),
-                                                probe->peerClosed() ? QStringLiteral(", then the node closed")
-                                                                    : QString())
-                                     : probe->error());
+        *failure =
+            Verdict::failed(QStringLiteral("a reply to %1 within %2 ms").arg(shown(line)).arg(timeout),
+                            probe->error().isEmpty() ? QStringLiteral("%1%2").arg(
+                                shown(probe->received()),
+                                probe->peerClosed() ? QStringLiteral(", then the node closed") : QString())
+                                                     : probe->error());
         return std::nullopt;
     }
     return probe->received();

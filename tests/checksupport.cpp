@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "tests/checksupport.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSignalSpy>
+#include <QTcpServer>
+
+#include "check/checker.h"
+
+using namespace Herd::Check;
+using namespace Qt::StringLiterals;
+
+namespace CheckSupport {
+
+namespace {
+
+constexpr int RunTimeoutMs = 240'000; // a whole run; each rule's own waits are bounded far below
+
+QList<quint16> freePorts(int count)
+{
+    // All bound at once, so no port repeats.
+    std::vector<std::unique_ptr<QTcpServer>> servers;
+    QList<quint16> ports;
+    for (int i = 0; i < count; ++i) {
+        servers.push_back(std::make_unique<QTcpServer>());
+        if (servers.back()->listen(QHostAddress::LocalHost, 0))
+            ports.append(servers.back()->serverPort());
+    }
+    return ports;
+}
+
+} // namespace
+
+QStringList herdCommand()
+{
+    return {QStringLiteral(HERD_BINARY), QStringLiteral("--server"), QStringLiteral("--config"), QStringLiteral("{config}"),
+            QStringLiteral("--node"), QStringLiteral("{name}"), QStringLiteral("--log"), QStringLiteral("none")};
+}
+
+QStringList doubleCommand(const QStringList &defects)
+{
+    QStringList command {QStringLiteral(HERD_DOUBLE), QStringLiteral("--config"), QStringLiteral("{config}"),
+                         QStringLiteral("--name"), QStringLiteral("{name}")};
+    for (const QString &defect : defects)
+        command << QStringLiteral("--defect") << defect;
+    return command;
+}
+
+QString writeTarget(const QString &dir, const QStringList &names, const Links &links, const QStringList &command)
+{
+    const QList<quint16> ports = freePorts(int(names.size()));
+    if (ports.size() != names.size())
+        return {};
+    QJsonObject nodes;
+    for (qsizetype i = 0; i < names.size(); ++i)
+        nodes.insert(names[i], QJsonObject {{u"port"_s, ports[i]},
+                                            {u"run"_s, QJsonObject {{u"command"_s, QJsonArray::fromStringList(command)}}}});
+    QJsonArray linkArray;
+    for (const auto &[a, b] : links)
+        linkArray.append(QJsonArray {a, b});
+    // A short back-off, so Herd's nodes find a restarted neighbour soon.
+    const QJsonObject root {{u"nodes"_s, nodes}, {u"links"_s, linkArray},
+                            {u"reconnect"_s, QJsonObject {{u"initialMs"_s, 20}, {u"maxMs"_s, 200}}}};
+    const QString path = dir + u"/herd.json";
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(root).toJson()) < 0)
+        return {};
+    return path;
+}
+
+QString writeLine3(const QString &dir, const QStringList &command)
+{
+    return writeTarget(dir, {QStringLiteral("A"), QStringLiteral("B"), QStringLiteral("C")},
+                       {{QStringLiteral("A"), QStringLiteral("B")}, {QStringLiteral("B"), QStringLiteral("C")}}, command);
+}
+
+QList<RuleResult> runCheck(const QString &targetPath, const QStringList &patterns, CheckSettings settings,
+                           QString *error)
+{
+    QString problem;
+    std::optional<CheckTarget> target = CheckTarget::load(targetPath, &problem);
+    if (!target) {
+        if (error)
+            *error = problem;
+        return {};
+    }
+    settings.rulePatterns = patterns;
+    if (settings.herdProgram.isEmpty())
+        settings.herdProgram = QStringLiteral(HERD_BINARY);
+    Checker checker(std::move(*target), settings);
+    if (!checker.prepare(&problem)) {
+        if (error)
+            *error = problem;
+        return {};
+    }
+    QSignalSpy finished(&checker, &Checker::finished);
+    checker.start();
+    if (!finished.wait(RunTimeoutMs)) {
+        if (error)
+            *error = QStringLiteral("the check did not finish in %1 ms").arg(RunTimeoutMs);
+        return {};
+    }
+    const QString stopped = finished.first().at(1).toString();
+    if (!stopped.isEmpty()) {
+        if (error)
+            *error = stopped;
+        return {};
+    }
+    return checker.results();
+}
+
+const RuleResult *find(const QList<RuleResult> &results, const QString &ruleId, const QString &node)
+{
+    for (const RuleResult &result : results) {
+        if (result.ruleId == ruleId && result.node == node)
+            return &result;
+    }
+    return nullptr;
+}
+
+QString describe(const RuleResult *result)
+{
+    if (!result)
+        return QStringLiteral("no such result");
+    return QStringLiteral("%1: %2\nexpected: %3\ngot: %4\nwhy: %5\n%6")
+        .arg(result->name(), outcomeName(result->verdict.outcome), result->verdict.expected, result->verdict.actual,
+             result->verdict.why, result->transcript.text());
+}
+
+} // namespace CheckSupport

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <utility>
+
+#include "check/result.h"
+#include "check/target.h"
+
+// Helpers for the checker's suites: herd files naming nodes the checker
+// starts (Herd's own, or herd-double with chosen defects), and a check run
+// in this process to its end.
+namespace CheckSupport {
+
+using Links = QList<std::pair<QString, QString>>;
+
+// The run command for a Herd node: herd --server --config {config} --node {name}.
+QStringList herdCommand();
+// The run command for herd-double with `defects`.
+QStringList doubleCommand(const QStringList &defects = {});
+
+// Writes DIR/herd.json: `names` on 127.0.0.1 at ports free now, linked as
+// `links`, each with `"run": {"command": command}`. The path, or empty.
+QString writeTarget(const QString &dir, const QStringList &names, const Links &links, const QStringList &command);
+// Three nodes in a line, A - B - C.
+QString writeLine3(const QString &dir, const QStringList &command);
+
+// Runs the rules matching `patterns` against the herd in `targetPath`, in
+// this process, and returns every result (empty, with the reason in
+// *error, if the run could not start or ended early).
+QList<Herd::Check::RuleResult> runCheck(const QString &targetPath, const QStringList &patterns,
+                                        Herd::Check::CheckSettings settings = {}, QString *error = nullptr);
+
+// The result of `ruleId` at `node` (empty: the herd-wide one); null if none.
+const Herd::Check::RuleResult *find(const QList<Herd::Check::RuleResult> &results, const QString &ruleId,
+                                    const QString &node = {});
+// "iamat.echo@A: failed: expected ... got ..." and the transcript: for QVERIFY2.
+QString describe(const Herd::Check::RuleResult *result);
+
+} // namespace CheckSupport
