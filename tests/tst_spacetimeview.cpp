@@ -102,6 +102,7 @@ private slots:
     void realHerdFloodBecomesArrows();
     void clickingAnArrowSelectsItsUpdate();
     void emphasisFollowsNodeAndLink();
+    void pickedClientsStandOutInView();
     void busyStreamIsDrawnSimplified();
 };
 
@@ -437,6 +438,41 @@ void TestSpaceTimeView::emphasisFollowsNodeAndLink()
     QCOMPARE(emphasised(), (QStringList {u"C>A"_s}));
     view.setEmphasis({});
     QVERIFY(emphasised().isEmpty());
+}
+
+void TestSpaceTimeView::pickedClientsStandOutInView()
+{
+    // A check's client reports at A (an IAMAT) and A floods it to B, long
+    // before another client's line; picking the check's client shows it.
+    SpaceTimeView view({u"A"_s, u"B"_s});
+    const qint64 t0 = Herd::wallClockNs() - qint64(60e9);
+    view.onEvent(received(t0, u"A"_s, u"127.0.0.1:5000"_s, "IAMAT check-1 +34.068930-118.445127 1.5"));
+    view.onEvent(sent(t0 + 1000, u"A"_s, u"B"_s, atLine("A", "check-1", 1)));
+    view.onEvent(received(t0 + 2000, u"B"_s, u"A"_s, atLine("A", "check-1", 1)));
+    view.onEvent(sent(t0 + qint64(50e9), u"B"_s, u"A"_s, atLine("B", "pear", 2)));
+    QVERIFY(view.isLive());
+
+    QCOMPARE(view.pickClients({"check-1", "absent"}), 2); // the IAMAT and the arrow
+    QCOMPARE(view.pickedClients(), (QSet<QByteArray> {"check-1", "absent"}));
+    const auto &messages = view.history().messages();
+    QVERIFY(view.canvas()->emphasises(messages.at(0)));
+    QVERIFY(!view.canvas()->emphasises(messages.at(1)));
+    // Paused and zoomed in on the picked events, not the minute since.
+    QVERIFY(!view.isLive());
+    QVERIFY(view.canvas()->windowSpan() < 1e9);
+    const double end = view.canvas()->windowEnd();
+    const double start = end - view.canvas()->windowSpan();
+    QVERIFY(start <= double(t0) && double(t0 + 2000) <= end);
+    QVERIFY(end < double(t0 + qint64(50e9)));
+
+    // Nothing of them in the history: nothing moves.
+    QCOMPARE(view.pickClients({"absent"}), 0);
+    QCOMPARE(view.canvas()->windowEnd(), end);
+    // Clearing the selection forgets them.
+    view.pickClients({"check-1"});
+    view.clearSelection();
+    QVERIFY(view.pickedClients().isEmpty());
+    QVERIFY(!view.canvas()->emphasises(messages.at(0)));
 }
 
 void TestSpaceTimeView::busyStreamIsDrawnSimplified()

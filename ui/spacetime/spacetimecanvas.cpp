@@ -107,8 +107,16 @@ void SpaceTimeCanvas::setEmphasis(const QString &node, const QString &peer)
     update();
 }
 
+void SpaceTimeCanvas::setPickedClients(const QSet<QByteArray> &clients)
+{
+    m_pickedClients = clients;
+    update();
+}
+
 bool SpaceTimeCanvas::emphasises(const SpaceTimeMessage &message) const
 {
+    if (m_pickedClients.contains(message.client))
+        return true;
     if (m_emphasisNode.isEmpty())
         return false;
     if (m_emphasisPeer.isEmpty())
@@ -343,7 +351,8 @@ void SpaceTimeCanvas::paintMarks(QPainter &painter, const QRectF &plot) const
         switch (mark.kind) {
         case MarkKind::Iamat: {
             const QColor colour = TopologyStyle::tokenColor(mark.client);
-            const bool strong = m_selectedUpdate.isEmpty() || mark.update == m_selectedUpdate;
+            const bool strong = (m_selectedUpdate.isEmpty() && m_pickedClients.isEmpty())
+                || mark.update == m_selectedUpdate || m_pickedClients.contains(mark.client);
             QColor fill = mark.stale ? QColor(Qt::white) : colour;
             QColor edge = colour;
             if (!strong) {
@@ -409,7 +418,8 @@ void SpaceTimeCanvas::paintMarks(QPainter &painter, const QRectF &plot) const
 void SpaceTimeCanvas::paintMessages(QPainter &painter, const QRectF &plot)
 {
     // Visible messages, the ones that stand out last so they are on top.
-    const bool focused = m_selected != 0 || !m_selectedUpdate.isEmpty() || !m_emphasisNode.isEmpty();
+    const bool focused = m_selected != 0 || !m_selectedUpdate.isEmpty() || !m_emphasisNode.isEmpty()
+        || !m_pickedClients.isEmpty();
     const Geometry g = geometry();
     m_dim.clear();
     m_strong.clear();

@@ -3,6 +3,7 @@
 
 #include <QByteArray>
 #include <QLineF>
+#include <QSet>
 #include <QString>
 #include <QWidget>
 
@@ -59,6 +60,9 @@ public:
     // Stand out: messages from or to `node` (peer empty), or between `node`
     // and `peer` either way; nothing when both are empty.
     void setEmphasis(const QString &node, const QString &peer);
+    // Stand out too: the messages and IAMATs of these clients; none when empty.
+    void setPickedClients(const QSet<QByteArray> &clients);
+    const QSet<QByteArray> &pickedClients() const { return m_pickedClients; }
     bool emphasises(const SpaceTimeMessage &message) const;
 
     // The arrow (or stub) as drawn, in widget coordinates.
@@ -118,6 +122,7 @@ private:
     QByteArray m_selectedUpdate;
     QString m_emphasisNode;
     QString m_emphasisPeer;
+    QSet<QByteArray> m_pickedClients;
     int m_visible = 0;
     SpaceTimeArrows m_arrows;
     // Per frame, kept to reuse their memory.

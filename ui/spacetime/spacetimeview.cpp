@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "herd/wire/clock.h"
 #include "herd/event.h"
@@ -318,6 +319,7 @@ bool SpaceTimeView::selectMessage(quint64 id)
 
 void SpaceTimeView::clearSelection()
 {
+    m_canvas->setPickedClients({});
     if (m_selection.message == 0)
         return;
     m_selection = {};
@@ -328,6 +330,40 @@ void SpaceTimeView::clearSelection()
 void SpaceTimeView::setEmphasis(const QString &node, const QString &peer)
 {
     m_canvas->setEmphasis(node, peer);
+}
+
+int SpaceTimeView::pickClients(const QList<QByteArray> &clients)
+{
+    const QSet<QByteArray> picked(clients.cbegin(), clients.cend());
+    m_canvas->setPickedClients(picked);
+    const bool wall = axis() == Axis::WallClock;
+    double first = std::numeric_limits<double>::max();
+    double last = std::numeric_limits<double>::lowest();
+    int found = 0;
+    auto take = [&](qint64 from, qint64 to) {
+        first = std::min(first, double(from));
+        last = std::max(last, double(std::max(from, to)));
+        ++found;
+    };
+    for (const SpaceTimeMark &mark : m_history.marks()) {
+        if (picked.contains(mark.client))
+            take(wall ? mark.timeNs : mark.tick, wall ? mark.timeNs : mark.tick);
+    }
+    for (const SpaceTimeMessage &message : m_history.messages()) {
+        if (picked.contains(message.client))
+            take(wall ? message.sentNs : message.sentTick, wall ? message.receivedNs : message.receivedTick);
+    }
+    if (found == 0) {
+        refresh();
+        return 0;
+    }
+    // Centred, zoomed in on them: a check's client comes and goes within
+    // milliseconds, lost in a span of seconds.
+    setLive(false);
+    span() = std::max((last - first) * 3, wall ? 20e6 : 10.0); // at least 20 ms, 10 ticks
+    m_end = (first + last + span()) / 2;
+    refresh();
+    return found;
 }
 
 } // namespace HerdUi

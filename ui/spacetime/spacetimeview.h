@@ -4,6 +4,7 @@
 #include <QList>
 #include <QElapsedTimer>
 #include <QMetaType>
+#include <QSet>
 #include <QTimer>
 #include <QWidget>
 
@@ -47,7 +48,8 @@ struct SpaceTimeSelection
 //
 // Clicking an arrow selects it and emits messageSelected() with every hop of
 // its update; the main window forwards that to the topology. The other way
-// round, setEmphasis() makes one node's or one link's messages stand out.
+// round, setEmphasis() makes one node's or one link's messages stand out,
+// and pickClients() the messages and IAMATs of some clients (a check's).
 // The view knows nothing of other views.
 //
 // Events only update the history and set a flag; a 25 Hz timer repaints,
@@ -95,9 +97,15 @@ public slots:
     // Selects the message and emits messageSelected(); false if it is no
     // longer in the history.
     bool selectMessage(quint64 id);
-    // Emits selectionCleared() if something was selected.
+    // Forgets the picked clients; emits selectionCleared() if a message was
+    // selected.
     void clearSelection();
     void setEmphasis(const QString &node, const QString &peer = {});
+    // Makes the messages and IAMATs of `clients` stand out and, pausing the
+    // diagram, zooms in on them. Returns how many the history holds;
+    // an empty list picks none.
+    int pickClients(const QList<QByteArray> &clients);
+    const QSet<QByteArray> &pickedClients() const { return m_canvas->pickedClients(); }
     // Repaints now (tests; the timer does this otherwise).
     void refresh();
 
