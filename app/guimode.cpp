@@ -28,6 +28,7 @@ int runGui(int &argc, char **argv, const Options &options)
         return 2;
     }
     HerdUi::MainWindow window;
+    window.setHerdProgram(QCoreApplication::applicationFilePath());
     window.show();
     if (!window.openHerdInteractively(*config))
         std::fprintf(stderr, "herd: the herd did not start; open another from the Herd menu\n");

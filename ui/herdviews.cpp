@@ -5,6 +5,7 @@
 #include <QTimer>
 
 #include "herd/cluster.h"
+#include "ui/check/checkpanel.h"
 #include "ui/clientconsole.h"
 #include "ui/knowledge/knowledgemodel.h"
 #include "ui/knowledge/knowledgeview.h"
@@ -33,10 +34,12 @@ HerdViews::HerdViews(Herd::Cluster *cluster, Herd::HerdStats *stats, QWidget *pa
     m_log->setNodes(config.nodeNames());
     m_spaceTime = new SpaceTimeView(config.nodeNames(), this);
     m_scenarioPanel = new ScenarioPanel(this);
+    m_checkPanel = new CheckPanel(cluster, this);
 
     // Plots and the inspector would otherwise claim half the screen's width
     // as their minimum; they lay out fine narrower.
-    for (QWidget *page : std::initializer_list<QWidget *> {m_plots, m_inspector, m_scenarioPanel})
+    for (QWidget *page :
+         std::initializer_list<QWidget *> {m_plots, m_inspector, m_scenarioPanel, m_checkPanel})
         page->setMinimumWidth(320);
     m_tabs = new QTabWidget(this);
     m_tabs->addTab(m_knowledge, tr("What Nodes Know"));
@@ -44,6 +47,7 @@ HerdViews::HerdViews(Herd::Cluster *cluster, Herd::HerdStats *stats, QWidget *pa
     m_tabs->addTab(m_inspector, tr("Node"));
     m_tabs->addTab(m_plots, tr("Plots"));
     m_tabs->addTab(m_scenarioPanel, tr("Scenario"));
+    m_tabs->addTab(m_checkPanel, tr("Check"));
 
     // The topology over the space-time diagram: both read left to right
     // and the diagram wants the width.
@@ -81,6 +85,7 @@ HerdViews::HerdViews(Herd::Cluster *cluster, Herd::HerdStats *stats, QWidget *pa
         m_topology->setHighlightedHops(selection.hops, {selection.from, selection.to});
     });
     connect(m_spaceTime, &SpaceTimeView::selectionCleared, m_topology, &TopologyView::clearHighlights);
+    connect(m_checkPanel, &CheckPanel::clientsPicked, m_spaceTime, &SpaceTimeView::pickClients);
     connect(m_topology, &TopologyView::linkSelected, this, &HerdViews::onTopologySelection);
     connect(m_topology, &TopologyView::nodeSelected, this, [this](const QString &node) {
         m_inspector->setNode(node);
@@ -95,6 +100,11 @@ void HerdViews::showScenario(const Herd::Scenario &scenario)
 {
     m_scenarioPanel->setScenario(scenario, m_cluster);
     m_tabs->setCurrentWidget(m_scenarioPanel);
+}
+
+void HerdViews::showCheckPanel()
+{
+    m_tabs->setCurrentWidget(m_checkPanel);
 }
 
 void HerdViews::onTopologySelection()

@@ -13,6 +13,7 @@ class QTabWidget;
 
 namespace HerdUi {
 
+class CheckPanel;
 class ClientConsole;
 class KnowledgeView;
 class LogView;
@@ -24,13 +25,15 @@ class TopologyView;
 
 // The views of one running herd, laid out: the topology over the
 // space-time diagram; beside them, in tabs, what each node knows, a client
-// console, the selected node, the plots and the scenario player; the event
-// log below. The main window's central widget, made anew for every herd.
+// console, the selected node, the plots, the scenario player and the Check
+// panel; the event log below. The main window's central widget, made anew for every herd.
 //
 // The views never know each other: this wires them. A message picked in
 // the space-time diagram highlights its hops in the topology; a node or
 // link selected in the topology makes its messages stand out in the
 // diagram, and a node becomes the one the inspector and the console show.
+// A check result picked in the Check panel picks its clients' messages in
+// the diagram.
 //
 // The cluster and the stats are borrowed and must outlive this widget.
 class HerdViews final : public QSplitter
@@ -49,9 +52,12 @@ public:
     PlotsView *plots() const { return m_plots; }
     SpaceTimeView *spaceTime() const { return m_spaceTime; }
     ScenarioPanel *scenarioPanel() const { return m_scenarioPanel; }
+    CheckPanel *checkPanel() const { return m_checkPanel; }
 
     // Shows `scenario`, played on this herd, in the Scenario tab.
     void showScenario(const Herd::Scenario &scenario);
+    // Brings the Check tab to the front.
+    void showCheckPanel();
 
 private:
     void onTopologySelection();
@@ -66,6 +72,7 @@ private:
     PlotsView *m_plots;
     SpaceTimeView *m_spaceTime;
     ScenarioPanel *m_scenarioPanel;
+    CheckPanel *m_checkPanel;
     QTabWidget *m_tabs;
 };
 

@@ -19,6 +19,7 @@
 #include <cmath>
 #include <utility>
 
+#include "ui/check/checkpanel.h"
 #include "ui/faults/faultactions.h"
 #include "herd/cluster.h"
 #include "ui/plots/herdstats.h"
@@ -98,6 +99,12 @@ void MainWindow::buildActions()
         make(tr("&Legend"), QKeySequence(Qt::Key_L), tr("Show or hide the key to the topology's drawing"));
     m_legendAction->setCheckable(true);
     m_legendAction->setChecked(true);
+    m_checkAction = make(tr("C&heck Herd"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C),
+                         tr("Grade the herd on screen, or a herd file, by the rules of herd --check"));
+    connect(m_checkAction, &QAction::triggered, this, [this] {
+        if (m_views)
+            m_views->showCheckPanel();
+    });
     connect(m_legendAction, &QAction::toggled, this, [this](bool on) {
         if (topology())
             topology()->setLegendVisible(on);
@@ -162,6 +169,7 @@ void MainWindow::buildMenus()
     QMenu *herd = menuBar()->addMenu(tr("&Herd"));
     QMenu *presets = herd->addMenu(tr("Built-in &Herds"));
     presets->addActions(m_presetGroup->actions());
+    herd->addAction(m_checkAction);
     herd->addSeparator();
     herd->addActions({m_killAction, m_restartAction, m_faults->isolateAction(), m_faults->clockSkewAction()});
     herd->addSeparator();
@@ -241,6 +249,7 @@ void MainWindow::buildViews()
     setCentralWidget(m_views);
     m_views->topology()->setLegendVisible(m_legendAction->isChecked());
     m_views->topology()->setContextMenus(m_nodeMenu, m_linkMenu, m_backgroundMenu);
+    m_views->checkPanel()->setHerdProgram(m_herdProgram);
     connect(m_cluster.get(), &Herd::Cluster::eventOccurred, this, &MainWindow::onEvent);
     connect(m_views->topology()->scene(), &QGraphicsScene::selectionChanged, this,
             &MainWindow::updateActions);
@@ -433,6 +442,13 @@ void MainWindow::restartSelected()
         showError(tr("Restart"), error);
 }
 
+void MainWindow::setHerdProgram(const QString &path)
+{
+    m_herdProgram = path;
+    if (m_views)
+        m_views->checkPanel()->setHerdProgram(path);
+}
+
 void MainWindow::setSlowMotion(bool on)
 {
     m_faults->setSlowMotion(on);
@@ -486,7 +502,8 @@ void MainWindow::updateActions()
     m_killAction->setEnabled(selected && selected->isRunning());
     m_restartAction->setEnabled(selected && !selected->isRunning());
     m_faults->updateActions();
-    for (QAction *action : {m_pauseAction, m_fitAction, m_layoutAction, m_trafficAction, m_saveAction})
+    for (QAction *action :
+         {m_pauseAction, m_fitAction, m_layoutAction, m_trafficAction, m_saveAction, m_checkAction})
         action->setEnabled(haveHerd);
 }
 

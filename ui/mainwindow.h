@@ -75,6 +75,7 @@ public:
     SpaceTimeView *spaceTime() const { return m_views ? m_views->spaceTime() : nullptr; }
     ScenarioPanel *scenarioPanel() const { return m_views ? m_views->scenarioPanel() : nullptr; }
     NodeInspector *inspector() const { return m_views ? m_views->inspector() : nullptr; }
+    CheckPanel *checkPanel() const { return m_views ? m_views->checkPanel() : nullptr; }
     FaultActions *faults() const { return m_faults; }
     Herd::HerdStats *stats() const { return m_stats; }
     QString statusText() const;
@@ -82,6 +83,9 @@ public:
     void startTraffic(int clients, double perSecond);
     void stopTraffic();
     void setSlowMotion(bool on);
+    // Herd's own executable, which the Check panel's speed rules run for
+    // reference figures; empty (tests): the target's figures only.
+    void setHerdProgram(const QString &path);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -117,6 +121,7 @@ private:
 
     HerdViews *m_views = nullptr;             // owned (central widget), rebuilt per herd
     std::optional<Herd::Scenario> m_scenario; // the one shown, for Run Again
+    QString m_herdProgram;
 
     QAction *m_killAction = nullptr;
     QAction *m_restartAction = nullptr;
@@ -128,6 +133,7 @@ private:
     QAction *m_openScenarioAction = nullptr;
     QAction *m_saveAction = nullptr;
     QAction *m_legendAction = nullptr;
+    QAction *m_checkAction = nullptr;
     QActionGroup *m_presetGroup = nullptr;
     QMenu *m_nodeMenu = nullptr; // the topology's context menus
     QMenu *m_linkMenu = nullptr;
