@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Pictures of the whole window over a live herd in this process: the
 // README's picture (a lab run to its end), a partition previewed, faults
-// applied, and a busy window with each of its tabs.
+// applied, a busy window with each of its tabs, and the Check panel.
 
 #include <QAction>
+#include <QCoreApplication>
 #include <QTabWidget>
+#include <QTableView>
 
 #include <memory>
 
@@ -13,6 +15,8 @@
 #include "herd/partition.h"
 #include "herd/scenario/scenario.h"
 #include "tools/screenshots/album.h"
+#include "ui/check/checkpanel.h"
+#include "ui/check/checkresultsmodel.h"
 #include "ui/faults/faultactions.h"
 #include "ui/mainwindow.h"
 #include "ui/plots/herdstats.h"
@@ -201,6 +205,38 @@ bool busy(Album &album)
     return saved;
 }
 
+// The iamat rules checked on the herd on screen, with Bolden's clock set
+// 5 s behind so that one verdict fails there; that failure picked. The
+// panel alone (docs/window.md's picture), then the whole window.
+bool checkPanel(Album &album)
+{
+    const std::unique_ptr<MainWindow> window = openWindow(album);
+    if (!window)
+        return false;
+    window->cluster()->setClockSkew(u"Bolden"_s, -5000);
+    HerdUi::CheckPanel *panel = window->checkPanel();
+    auto *tabs = window->findChild<QTabWidget *>();
+    if (!tabs)
+        return album.fail(u"no tabs"_s);
+    tabs->setCurrentWidget(panel);
+    panel->setRulePatterns(u"iamat.*"_s);
+    bool finished = false;
+    const QObject context; // ends the connection with this function
+    QObject::connect(panel, &HerdUi::CheckPanel::runFinished, &context, [&finished] { finished = true; });
+    if (!panel->run())
+        return album.fail(u"the check did not start: "_s + panel->statusText());
+    if (!waitUntil(
+            album, [&finished] { return finished; }, u"the check's end"_s))
+        return false;
+    const HerdUi::CheckResultsModel *model = panel->model();
+    for (int row = 0; row < model->rowCount(); ++row) {
+        if (model->result(row).verdict.isFailed())
+            panel->resultsView()->selectRow(row);
+    }
+    QCoreApplication::processEvents(); // the details' layout, for the result picked
+    return album.save(u"check-panel"_s, panel) && album.save(u"check-window"_s, window.get());
+}
+
 } // namespace
 
 QList<Shot> windowShots()
@@ -214,6 +250,8 @@ QList<Shot> windowShots()
          faultPlots},
         {u"faults"_s, u"those faults and the bridge node cut off"_s, faults},
         {u"busy"_s, u"a busy window mid-demo, then each other tab (tab1.png, ...)"_s, busy},
+        {u"check-panel"_s, u"the Check panel after a run, a failure picked (and check-window.png)"_s,
+         checkPanel},
     };
 }
 
