@@ -81,9 +81,12 @@ Verdict echoedFields(CheckContext &context, const NodeConfig *node)
 Verdict diffFormat(CheckContext &context, const NodeConfig *node)
 {
     static const QRegularExpression Shape(QStringLiteral("^[+-](0|[1-9][0-9]*)\\.[0-9]{9}$"));
-    // Past, future and far past: each diff must be signed, with nine digits.
+    // Past, future and far past: each diff must be signed, with nine
+    // digits. An hour either way, so that only a clock off by more than
+    // that (iamat.diff-clock's business) could flip a sign.
+    constexpr qint64 Hour = 3'600'000 * NsPerMs;
     const qint64 now = nowNs();
-    const qint64 times[] = {now - 1500 * NsPerMs, now + 60'000 * NsPerMs,
+    const qint64 times[] = {now - Hour, now + Hour,
                             1'000'000'000LL /* 1 s after the epoch */};
     for (const qint64 time : times) {
         Verdict failure;
@@ -97,8 +100,8 @@ Verdict diffFormat(CheckContext &context, const NodeConfig *node)
                                    shown(at->diff));
         const bool ahead = time > now;
         if (ahead != at->diff.startsWith('-'))
-            return Verdict::failed(ahead ? QStringLiteral("a negative diff for a client time 60 s ahead")
-                                         : QStringLiteral("a positive diff for a client time in the past"),
+            return Verdict::failed(ahead ? QStringLiteral("a negative diff for a client time an hour ahead")
+                                         : QStringLiteral("a positive diff for a client time an hour ago"),
                                    shown(at->diff));
     }
     return Verdict::passed();
