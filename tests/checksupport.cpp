@@ -36,8 +36,9 @@ QList<quint16> freePorts(int count)
 
 QStringList herdCommand()
 {
-    return {QStringLiteral(HERD_BINARY), QStringLiteral("--server"), QStringLiteral("--config"), QStringLiteral("{config}"),
-            QStringLiteral("--node"), QStringLiteral("{name}"), QStringLiteral("--log"), QStringLiteral("none")};
+    return {QStringLiteral(HERD_BINARY), QStringLiteral("--server"), QStringLiteral("--config"),
+            QStringLiteral("{config}"),  QStringLiteral("--node"),   QStringLiteral("{name}"),
+            QStringLiteral("--log"),     QStringLiteral("none")};
 }
 
 QStringList doubleCommand(const QStringList &defects)
@@ -49,20 +50,24 @@ QStringList doubleCommand(const QStringList &defects)
     return command;
 }
 
-QString writeTarget(const QString &dir, const QStringList &names, const Links &links, const QStringList &command)
+QString writeTarget(const QString &dir, const QStringList &names, const Links &links,
+                    const QStringList &command)
 {
     const QList<quint16> ports = freePorts(int(names.size()));
     if (ports.size() != names.size())
         return {};
     QJsonObject nodes;
     for (qsizetype i = 0; i < names.size(); ++i)
-        nodes.insert(names[i], QJsonObject {{u"port"_s, ports[i]},
-                                            {u"run"_s, QJsonObject {{u"command"_s, QJsonArray::fromStringList(command)}}}});
+        nodes.insert(
+            names[i],
+            QJsonObject {{u"port"_s, ports[i]},
+                         {u"run"_s, QJsonObject {{u"command"_s, QJsonArray::fromStringList(command)}}}});
     QJsonArray linkArray;
     for (const auto &[a, b] : links)
         linkArray.append(QJsonArray {a, b});
     // A short back-off, so Herd's nodes find a restarted neighbour soon.
-    const QJsonObject root {{u"nodes"_s, nodes}, {u"links"_s, linkArray},
+    const QJsonObject root {{u"nodes"_s, nodes},
+                            {u"links"_s, linkArray},
                             {u"reconnect"_s, QJsonObject {{u"initialMs"_s, 20}, {u"maxMs"_s, 200}}}};
     const QString path = dir + u"/herd.json";
     QFile file(path);
@@ -73,8 +78,9 @@ QString writeTarget(const QString &dir, const QStringList &names, const Links &l
 
 QString writeLine3(const QString &dir, const QStringList &command)
 {
-    return writeTarget(dir, {QStringLiteral("A"), QStringLiteral("B"), QStringLiteral("C")},
-                       {{QStringLiteral("A"), QStringLiteral("B")}, {QStringLiteral("B"), QStringLiteral("C")}}, command);
+    return writeTarget(
+        dir, {QStringLiteral("A"), QStringLiteral("B"), QStringLiteral("C")},
+        {{QStringLiteral("A"), QStringLiteral("B")}, {QStringLiteral("B"), QStringLiteral("C")}}, command);
 }
 
 QList<RuleResult> runCheck(const QString &targetPath, const QStringList &patterns, CheckSettings settings,
@@ -126,8 +132,8 @@ QString describe(const RuleResult *result)
     if (!result)
         return QStringLiteral("no such result");
     return QStringLiteral("%1: %2\nexpected: %3\ngot: %4\nwhy: %5\n%6")
-        .arg(result->name(), outcomeName(result->verdict.outcome), result->verdict.expected, result->verdict.actual,
-             result->verdict.why, result->transcript.text());
+        .arg(result->name(), outcomeName(result->verdict.outcome), result->verdict.expected,
+             result->verdict.actual, result->verdict.why, result->transcript.text());
 }
 
 } // namespace CheckSupport

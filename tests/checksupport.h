@@ -24,7 +24,8 @@ QStringList doubleCommand(const QStringList &defects = {});
 
 // Writes DIR/herd.json: `names` on 127.0.0.1 at ports free now, linked as
 // `links`, each with `"run": {"command": command}`. The path, or empty.
-QString writeTarget(const QString &dir, const QStringList &names, const Links &links, const QStringList &command);
+QString writeTarget(const QString &dir, const QStringList &names, const Links &links,
+                    const QStringList &command);
 // Three nodes in a line, A - B - C.
 QString writeLine3(const QString &dir, const QStringList &command);
 

@@ -53,12 +53,18 @@ void TestCheckIamat::failsAgainstDefect_data()
 {
     QTest::addColumn<QString>("defect");
     QTest::addColumn<QString>("rule");
-    QTest::newRow("wrong-name") << "wrong-name" << "iamat.reply";
-    QTest::newRow("no-echo") << "no-echo" << "iamat.echo";
-    QTest::newRow("unsigned-diff") << "unsigned-diff" << "iamat.diff-format";
-    QTest::newRow("clock-ahead") << "clock-ahead" << "iamat.diff-clock";
-    QTest::newRow("round-diff") << "round-diff" << "iamat.diff-exact";
-    QTest::newRow("space-only") << "space-only" << "iamat.white-space";
+    QTest::newRow("wrong-name") << "wrong-name"
+                                << "iamat.reply";
+    QTest::newRow("no-echo") << "no-echo"
+                             << "iamat.echo";
+    QTest::newRow("unsigned-diff") << "unsigned-diff"
+                                   << "iamat.diff-format";
+    QTest::newRow("clock-ahead") << "clock-ahead"
+                                 << "iamat.diff-clock";
+    QTest::newRow("round-diff") << "round-diff"
+                                << "iamat.diff-exact";
+    QTest::newRow("space-only") << "space-only"
+                                << "iamat.white-space";
 }
 
 void TestCheckIamat::failsAgainstDefect()
@@ -67,7 +73,8 @@ void TestCheckIamat::failsAgainstDefect()
     QFETCH(QString, rule);
     QTemporaryDir dir;
     QString error;
-    const QList<RuleResult> results = runCheck(writeLine3(dir.path(), doubleCommand({defect})), {rule}, {}, &error);
+    const QList<RuleResult> results =
+        runCheck(writeLine3(dir.path(), doubleCommand({defect})), {rule}, {}, &error);
     QVERIFY2(!results.isEmpty(), qPrintable(error));
     const RuleResult *result = find(results, rule, QStringLiteral("A"));
     QVERIFY2(result && result->verdict.isFailed(), qPrintable(describe(result)));

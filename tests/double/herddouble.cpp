@@ -64,8 +64,9 @@ public:
 
     bool listen()
     {
-        return m_server.listen(QHostAddress(m_self.host == u"localhost" ? QStringLiteral("127.0.0.1") : m_self.host),
-                               m_self.port);
+        return m_server.listen(
+            QHostAddress(m_self.host == u"localhost" ? QStringLiteral("127.0.0.1") : m_self.host),
+            m_self.port);
     }
     QString error() const { return m_server.errorString(); }
 
@@ -125,8 +126,8 @@ private:
         QByteArray diffText = formatDiff(diff);
         if (has("unsigned-diff") && diffText.startsWith('+'))
             diffText.remove(0, 1);
-        const QByteArray at = "AT " + name + ' ' + diffText + ' ' + message.clientId + ' ' + message.position + ' '
-            + message.time;
+        const QByteArray at = "AT " + name + ' ' + diffText + ' ' + message.clientId + ' ' + message.position
+            + ' ' + message.time;
         Message stored = message;
         store(stored, at);
         return at;
@@ -172,7 +173,7 @@ private:
     std::unique_ptr<OfflinePlaces> m_places;
     QTcpServer m_server;
     QHash<QTcpSocket *, QByteArray> m_buffers;
-    QHash<QString, QTcpSocket *> m_neighbours; // owned (children)
+    QHash<QString, QTcpSocket *> m_neighbours;                  // owned (children)
     QHash<QByteArray, std::pair<qint64, QByteArray>> m_records; // client -> (time, AT line)
 };
 
@@ -182,8 +183,10 @@ int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
-    const QCommandLineOption configOption(QStringLiteral("config"), QStringLiteral("herd file"), QStringLiteral("FILE"));
-    const QCommandLineOption nameOption(QStringLiteral("name"), QStringLiteral("node to serve"), QStringLiteral("NAME"));
+    const QCommandLineOption configOption(QStringLiteral("config"), QStringLiteral("herd file"),
+                                          QStringLiteral("FILE"));
+    const QCommandLineOption nameOption(QStringLiteral("name"), QStringLiteral("node to serve"),
+                                        QStringLiteral("NAME"));
     const QCommandLineOption defectOption(QStringLiteral("defect"), QStringLiteral("what to get wrong"),
                                           QStringLiteral("DEFECT"));
     const QCommandLineOption listOption(QStringLiteral("list-defects"), QStringLiteral("list the defects"));
@@ -213,7 +216,8 @@ int main(int argc, char **argv)
     }
     const NodeConfig *self = config->node(parser.value(nameOption));
     if (!self) {
-        std::fprintf(stderr, "herd-double: no node \"%s\" in the herd file\n", qPrintable(parser.value(nameOption)));
+        std::fprintf(stderr, "herd-double: no node \"%s\" in the herd file\n",
+                     qPrintable(parser.value(nameOption)));
         return 2;
     }
     std::unique_ptr<OfflinePlaces> places = OfflinePlaces::fromEmbedded(&error);
