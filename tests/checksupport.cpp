@@ -7,8 +7,10 @@
 #include <QJsonObject>
 #include <QSignalSpy>
 #include <QTcpServer>
+#include <QTest>
 
 #include "check/checker.h"
+#include "check/rule.h"
 
 using namespace Herd::Check;
 using namespace Qt::StringLiterals;
@@ -134,6 +136,28 @@ QString describe(const RuleResult *result)
     return QStringLiteral("%1: %2\nexpected: %3\ngot: %4\nwhy: %5\n%6")
         .arg(result->name(), outcomeName(result->verdict.outcome), result->verdict.expected,
              result->verdict.actual, result->verdict.why, result->transcript.text());
+}
+
+void expectAllPassed(const QString &targetPath, const QStringList &patterns, int nodes)
+{
+    QString error;
+    const QList<RuleResult> results = runCheck(targetPath, patterns, {}, &error);
+    QVERIFY2(!results.isEmpty(), qPrintable(error));
+    for (const RuleResult &result : results)
+        QVERIFY2(result.verdict.isPassed(), qPrintable(describe(&result)));
+    QCOMPARE(results.size(), selectRules(patterns).size() * nodes);
+}
+
+void expectFailsAt(const QString &targetPath, const QString &rule)
+{
+    QString error;
+    const QList<RuleResult> results = runCheck(targetPath, {rule}, {}, &error);
+    QVERIFY2(!results.isEmpty(), qPrintable(error));
+    const RuleResult *result = find(results, rule, QStringLiteral("A"));
+    QVERIFY2(result && result->verdict.isFailed(), qPrintable(describe(result)));
+    QVERIFY(!result->verdict.expected.isEmpty());
+    QVERIFY(!result->verdict.actual.isEmpty());
+    QVERIFY(!result->transcript.isEmpty());
 }
 
 } // namespace CheckSupport

@@ -41,4 +41,11 @@ const Herd::Check::RuleResult *find(const QList<Herd::Check::RuleResult> &result
 // "iamat.echo@A: failed: expected ... got ..." and the transcript: for QVERIFY2.
 QString describe(const Herd::Check::RuleResult *result);
 
+// Test steps (they QVERIFY): the rules matching `patterns` all pass at
+// every one of the herd's `nodes` nodes...
+void expectAllPassed(const QString &targetPath, const QStringList &patterns, int nodes);
+// ... and `rule` fails at node A, saying what it expected, what came back,
+// with a transcript.
+void expectFailsAt(const QString &targetPath, const QString &rule);
+
 } // namespace CheckSupport
