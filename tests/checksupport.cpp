@@ -7,8 +7,10 @@
 #include <QJsonObject>
 #include <QSignalSpy>
 #include <QTcpServer>
+#include <QTest>
 
 #include "check/checker.h"
+#include "check/rule.h"
 
 using namespace Herd::Check;
 using namespace Qt::StringLiterals;
@@ -36,8 +38,9 @@ QList<quint16> freePorts(int count)
 
 QStringList herdCommand()
 {
-    return {QStringLiteral(HERD_BINARY), QStringLiteral("--server"), QStringLiteral("--config"), QStringLiteral("{config}"),
-            QStringLiteral("--node"), QStringLiteral("{name}"), QStringLiteral("--log"), QStringLiteral("none")};
+    return {QStringLiteral(HERD_BINARY), QStringLiteral("--server"), QStringLiteral("--config"),
+            QStringLiteral("{config}"),  QStringLiteral("--node"),   QStringLiteral("{name}"),
+            QStringLiteral("--log"),     QStringLiteral("none")};
 }
 
 QStringList doubleCommand(const QStringList &defects)
@@ -49,20 +52,24 @@ QStringList doubleCommand(const QStringList &defects)
     return command;
 }
 
-QString writeTarget(const QString &dir, const QStringList &names, const Links &links, const QStringList &command)
+QString writeTarget(const QString &dir, const QStringList &names, const Links &links,
+                    const QStringList &command)
 {
     const QList<quint16> ports = freePorts(int(names.size()));
     if (ports.size() != names.size())
         return {};
     QJsonObject nodes;
     for (qsizetype i = 0; i < names.size(); ++i)
-        nodes.insert(names[i], QJsonObject {{u"port"_s, ports[i]},
-                                            {u"run"_s, QJsonObject {{u"command"_s, QJsonArray::fromStringList(command)}}}});
+        nodes.insert(
+            names[i],
+            QJsonObject {{u"port"_s, ports[i]},
+                         {u"run"_s, QJsonObject {{u"command"_s, QJsonArray::fromStringList(command)}}}});
     QJsonArray linkArray;
     for (const auto &[a, b] : links)
         linkArray.append(QJsonArray {a, b});
     // A short back-off, so Herd's nodes find a restarted neighbour soon.
-    const QJsonObject root {{u"nodes"_s, nodes}, {u"links"_s, linkArray},
+    const QJsonObject root {{u"nodes"_s, nodes},
+                            {u"links"_s, linkArray},
                             {u"reconnect"_s, QJsonObject {{u"initialMs"_s, 20}, {u"maxMs"_s, 200}}}};
     const QString path = dir + u"/herd.json";
     QFile file(path);
@@ -73,8 +80,9 @@ QString writeTarget(const QString &dir, const QStringList &names, const Links &l
 
 QString writeLine3(const QString &dir, const QStringList &command)
 {
-    return writeTarget(dir, {QStringLiteral("A"), QStringLiteral("B"), QStringLiteral("C")},
-                       {{QStringLiteral("A"), QStringLiteral("B")}, {QStringLiteral("B"), QStringLiteral("C")}}, command);
+    return writeTarget(
+        dir, {QStringLiteral("A"), QStringLiteral("B"), QStringLiteral("C")},
+        {{QStringLiteral("A"), QStringLiteral("B")}, {QStringLiteral("B"), QStringLiteral("C")}}, command);
 }
 
 QList<RuleResult> runCheck(const QString &targetPath, const QStringList &patterns, CheckSettings settings,
@@ -126,8 +134,30 @@ QString describe(const RuleResult *result)
     if (!result)
         return QStringLiteral("no such result");
     return QStringLiteral("%1: %2\nexpected: %3\ngot: %4\nwhy: %5\n%6")
-        .arg(result->name(), outcomeName(result->verdict.outcome), result->verdict.expected, result->verdict.actual,
-             result->verdict.why, result->transcript.text());
+        .arg(result->name(), outcomeName(result->verdict.outcome), result->verdict.expected,
+             result->verdict.actual, result->verdict.why, result->transcript.text());
+}
+
+void expectAllPassed(const QString &targetPath, const QStringList &patterns, int nodes)
+{
+    QString error;
+    const QList<RuleResult> results = runCheck(targetPath, patterns, {}, &error);
+    QVERIFY2(!results.isEmpty(), qPrintable(error));
+    for (const RuleResult &result : results)
+        QVERIFY2(result.verdict.isPassed(), qPrintable(describe(&result)));
+    QCOMPARE(results.size(), selectRules(patterns).size() * nodes);
+}
+
+void expectFailsAt(const QString &targetPath, const QString &rule)
+{
+    QString error;
+    const QList<RuleResult> results = runCheck(targetPath, {rule}, {}, &error);
+    QVERIFY2(!results.isEmpty(), qPrintable(error));
+    const RuleResult *result = find(results, rule, QStringLiteral("A"));
+    QVERIFY2(result && result->verdict.isFailed(), qPrintable(describe(result)));
+    QVERIFY(!result->verdict.expected.isEmpty());
+    QVERIFY(!result->verdict.actual.isEmpty());
+    QVERIFY(!result->transcript.isEmpty());
 }
 
 } // namespace CheckSupport

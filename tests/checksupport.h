@@ -24,7 +24,8 @@ QStringList doubleCommand(const QStringList &defects = {});
 
 // Writes DIR/herd.json: `names` on 127.0.0.1 at ports free now, linked as
 // `links`, each with `"run": {"command": command}`. The path, or empty.
-QString writeTarget(const QString &dir, const QStringList &names, const Links &links, const QStringList &command);
+QString writeTarget(const QString &dir, const QStringList &names, const Links &links,
+                    const QStringList &command);
 // Three nodes in a line, A - B - C.
 QString writeLine3(const QString &dir, const QStringList &command);
 
@@ -39,5 +40,12 @@ const Herd::Check::RuleResult *find(const QList<Herd::Check::RuleResult> &result
                                     const QString &node = {});
 // "iamat.echo@A: failed: expected ... got ..." and the transcript: for QVERIFY2.
 QString describe(const Herd::Check::RuleResult *result);
+
+// Test steps (they QVERIFY): the rules matching `patterns` all pass at
+// every one of the herd's `nodes` nodes...
+void expectAllPassed(const QString &targetPath, const QStringList &patterns, int nodes);
+// ... and `rule` fails at node A, saying what it expected, what came back,
+// with a transcript.
+void expectFailsAt(const QString &targetPath, const QString &rule);
 
 } // namespace CheckSupport

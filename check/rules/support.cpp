@@ -52,17 +52,23 @@ QString shown(const QByteArray &bytes)
     return text.isEmpty() ? QStringLiteral("nothing") : u'"' + text + u'"';
 }
 
+std::unique_ptr<Probe> connectProbe(CheckContext &context, const NodeConfig &node, Verdict *failure)
+{
+    QString error;
+    std::unique_ptr<Probe> probe = context.connect(node, &error);
+    if (!probe)
+        *failure = Verdict::failed(QStringLiteral("a connection to %1").arg(node.name), error);
+    return probe;
+}
+
 namespace {
 
 std::optional<QByteArray> ask(CheckContext &context, const NodeConfig &node, const QByteArray &line,
                               bool whatsat, Verdict *failure)
 {
-    QString error;
-    std::unique_ptr<Probe> probe = context.connect(node, &error);
-    if (!probe) {
-        *failure = Verdict::failed(QStringLiteral("a connection to %1").arg(node.name), error);
+    const std::unique_ptr<Probe> probe = connectProbe(context, node, failure);
+    if (!probe)
         return std::nullopt;
-    }
     const int timeout = context.settings().replyTimeoutMs;
     const bool complete = probe->send(line + '\n')
         && (whatsat ? probe->readWhatsatReply(timeout) : probe->readLines(1, timeout));

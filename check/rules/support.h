@@ -5,6 +5,7 @@
 #include <QList>
 #include <QString>
 
+#include <memory>
 #include <optional>
 
 #include "check/verdict.h"
@@ -57,6 +58,9 @@ QByteArray firstLine(const QByteArray &bytes);
 // `bytes` shown for a report: escaped, cut to about 300 characters.
 QString shown(const QByteArray &bytes);
 
+// A probe connected to `node`; null, with the failure (a verdict to
+// return) in *failure, if it could not connect.
+std::unique_ptr<Probe> connectProbe(CheckContext &context, const NodeConfig &node, Verdict *failure);
 // Sends `line` + "\n" on a new connection to `node` and reads one reply
 // line. Null, with what went wrong in *failure (a verdict to return), if
 // no connection or no full line came in time.

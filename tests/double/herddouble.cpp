@@ -11,22 +11,28 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QHash>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QSet>
-#include <QTcpServer>
 #include <QTcpSocket>
-#include <QTimer>
 
+#include <cctype>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
+#include <utility>
 
 #include "herd/config/herdconfig.h"
 #include "herd/places/offlineplaces.h"
 #include "herd/places/placesjson.h"
 #include "herd/wire/protocol.h"
+#include "tests/double/clientconnection.h"
 
 namespace {
 
 using namespace Herd;
+using HerdDouble::ClientConnection;
+using HerdDouble::DescriptorServer;
 
 // Every defect the double can have, and what it does wrong.
 const QList<std::pair<QString, QString>> &defectList()
@@ -38,8 +44,50 @@ const QList<std::pair<QString, QString>> &defectList()
         {QStringLiteral("round-diff"), QStringLiteral("rounds the diff to the millisecond")},
         {QStringLiteral("clock-ahead"), QStringLiteral("its clock runs 10 s ahead")},
         {QStringLiteral("space-only"), QStringLiteral("splits fields on single spaces only")},
+        // whatsat.* and input.*
+        {QStringLiteral("whatsat-fresh-at"),
+         QStringLiteral("answers WHATSAT with a new AT line, not the stored one")},
+        {QStringLiteral("whatsat-list"), QStringLiteral("writes only the results array as the JSON")},
+        {QStringLiteral("whatsat-swapped"), QStringLiteral("searches places at (longitude, latitude)")},
+        {QStringLiteral("whatsat-unbounded"), QStringLiteral("ignores the bound: up to 20 places")},
+        {QStringLiteral("whatsat-whole-radius"), QStringLiteral("cuts the radius to whole kilometres")},
+        {QStringLiteral("whatsat-no-blank"), QStringLiteral("ends a WHATSAT reply with one \\n, not two")},
+        {QStringLiteral("last-wins"), QStringLiteral("stores every IAMAT, even one older than the record")},
+        {QStringLiteral("any-case"), QStringLiteral("takes commands in any case (iamat, Whatsat)")},
+        {QStringLiteral("lax-iamat"),
+         QStringLiteral("accepts IAMAT positions out of range and times as floats")},
+        {QStringLiteral("lax-whatsat"), QStringLiteral("accepts radius and bound out of range")},
+        {QStringLiteral("echo-replaced"), QStringLiteral("echoes invalid UTF-8 as U+FFFD in \"? <line>\"")},
+        {QStringLiteral("echo-trimmed"), QStringLiteral("trims white space from the line in \"? <line>\"")},
+        {QStringLiteral("keeps-cr"), QStringLiteral("keeps the \\r of a \\r\\n ending")},
+        {QStringLiteral("drops-cr"), QStringLiteral("drops every \\r at the end of a line, not one")},
+        {QStringLiteral("unicode-space"),
+         QStringLiteral("splits fields on Unicode spaces (U+00A0, U+2003) too")},
+        {QStringLiteral("no-pipelining"), QStringLiteral("answers only the first line of each read")},
+        {QStringLiteral("no-split"), QStringLiteral("takes each read for whole lines, even without \\n")},
+        {QStringLiteral("whatsat-deferred"),
+         QStringLiteral("answers a read's WHATSATs after its other lines")},
+        {QStringLiteral("no-halfclose"), QStringLiteral("drops a last line without \\n and never closes")},
+        {QStringLiteral("short-lines"), QStringLiteral("cuts lines to 4096 bytes")},
     };
     return list;
+}
+
+// unicode-space: NBSP and EM SPACE as the white space Python's str.split() takes them for.
+QByteArray unicodeSpacesAsSpaces(QByteArray line)
+{
+    return line.replace("\xC2\xA0", " ").replace("\xE2\x80\x83", " ");
+}
+
+// any-case: "iamat ..." read as "IAMAT ...".
+QByteArray commandUpperCased(QByteArray line)
+{
+    for (char &c : line) {
+        if (isProtocolSpace(c))
+            break;
+        c = char(std::toupper(static_cast<unsigned char>(c)));
+    }
+    return line;
 }
 
 qint64 nowNs()
@@ -57,47 +105,70 @@ public:
         , m_defects(std::move(defects))
         , m_places(std::move(places))
     {
-        connect(&m_server, &QTcpServer::newConnection, this, &Double::accept);
+        m_server.onAccepted = [this](qintptr descriptor) { accept(descriptor); };
         for (const QString &name : m_config.neighboursOf(m_self.name))
             m_neighbours.insert(name, nullptr);
     }
 
     bool listen()
     {
-        return m_server.listen(QHostAddress(m_self.host == u"localhost" ? QStringLiteral("127.0.0.1") : m_self.host),
-                               m_self.port);
+        return m_server.listen(
+            QHostAddress(m_self.host == u"localhost" ? QStringLiteral("127.0.0.1") : m_self.host),
+            m_self.port);
     }
     QString error() const { return m_server.errorString(); }
 
 private:
     bool has(const char *defect) const { return m_defects.contains(QLatin1StringView(defect)); }
 
-    void accept()
+    void accept(qintptr descriptor)
     {
-        while (QTcpSocket *socket = m_server.nextPendingConnection()) {
-            connect(socket, &QTcpSocket::readyRead, this, [this, socket] { read(socket); });
-            connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-        }
+        auto *connection = new ClientConnection(descriptor, this);
+        connection->onRead = [this](ClientConnection *client) { read(client); };
     }
 
-    void read(QTcpSocket *socket)
+    // Answers every whole line read, in order, like an asyncio server's
+    // readline() loop; after the client's half-close, its last line too,
+    // then closes.
+    void read(ClientConnection *connection)
     {
-        QByteArray &buffer = m_buffers[socket];
-        buffer += socket->readAll();
+        QByteArray &buffer = connection->input();
+        QByteArray replies;
+        QByteArray deferred;
         for (qsizetype end = buffer.indexOf('\n'); end >= 0; end = buffer.indexOf('\n')) {
             QByteArray line = buffer.left(end);
             buffer.remove(0, end + 1);
-            if (line.endsWith('\r'))
+            if (line.endsWith('\r') && !has("keeps-cr"))
                 line.chop(1);
-            socket->write(answer(line));
+            while (line.endsWith('\r') && has("drops-cr"))
+                line.chop(1);
+            if (has("short-lines"))
+                line.truncate(4096);
+            const QByteArray reply = answer(line);
+            if (has("whatsat-deferred") && line.startsWith("WHATSAT"))
+                deferred += reply;
+            else
+                replies += reply;
+            if (has("no-pipelining"))
+                buffer.clear();
         }
+        const bool ended = connection->inputEnded() && !has("no-halfclose");
+        if (!buffer.isEmpty() && (ended || has("no-split")))
+            replies += answer(std::exchange(buffer, {}));
+        connection->write(replies + deferred);
+        if (ended)
+            connection->closeWhenSent();
     }
 
     QByteArray answer(const QByteArray &line)
     {
-        Message message = parseLine(line);
+        Message message = parseLine(has("unicode-space") ? unicodeSpacesAsSpaces(line) : line);
         if (has("space-only") && line.split(' ').size() != 4)
             message.command = Command::Invalid;
+        if (has("any-case") && message.command == Command::Invalid)
+            message = parseLine(commandUpperCased(line));
+        if (const QByteArray lax = laxAnswer(message.problem, line); !lax.isEmpty())
+            return lax;
         switch (message.command) {
         case Command::Iamat:
             return iamat(message) + '\n';
@@ -107,8 +178,39 @@ private:
         case Command::Whatsat:
             return whatsat(message, line);
         default:
-            return invalidReply(line) + '\n';
+            return invalid(line);
         }
+    }
+
+    QByteArray invalid(const QByteArray &line) const
+    {
+        if (has("echo-trimmed"))
+            return invalidReply(line.trimmed()) + '\n';
+        if (has("echo-replaced"))
+            return invalidReply(QString::fromUtf8(line).toUtf8()) + '\n';
+        return invalidReply(line) + '\n';
+    }
+
+    // lax-iamat, lax-whatsat: lines a server that reads numbers with
+    // float() and int(), and checks no range, would take.
+    QByteArray laxAnswer(Problem problem, const QByteArray &line)
+    {
+        const QList<QByteArray> fields = line.simplified().split(' ');
+        if (fields.size() != 4)
+            return {};
+        if (has("lax-iamat") && fields[0] == "IAMAT"
+            && (problem == Problem::LatitudeRange || problem == Problem::LongitudeRange
+                || problem == Problem::BadTime))
+            return "AT " + m_self.name.toUtf8() + " +0.000000000 " + fields.mid(1).join(' ') + '\n';
+        if (has("lax-whatsat") && fields[0] == "WHATSAT"
+            && (problem == Problem::RadiusRange || problem == Problem::BoundRange)) {
+            Message message;
+            message.clientId = fields[1];
+            message.radiusKm = qBound(0.001, fields[2].toDouble(), 50.0);
+            message.bound = qBound(1, fields[3].toInt(), 20);
+            return whatsat(message, line);
+        }
+        return {};
     }
 
     QByteArray iamat(Message message)
@@ -125,10 +227,11 @@ private:
         QByteArray diffText = formatDiff(diff);
         if (has("unsigned-diff") && diffText.startsWith('+'))
             diffText.remove(0, 1);
-        const QByteArray at = "AT " + name + ' ' + diffText + ' ' + message.clientId + ' ' + message.position + ' '
-            + message.time;
-        Message stored = message;
-        store(stored, at);
+        const QByteArray at = "AT " + name + ' ' + diffText + ' ' + message.clientId + ' ' + message.position
+            + ' ' + message.time;
+        if (has("last-wins"))
+            m_records.remove(message.clientId);
+        store(message, at);
         return at;
     }
 
@@ -159,20 +262,29 @@ private:
     {
         const auto it = m_records.constFind(message.clientId);
         if (it == m_records.constEnd())
-            return invalidReply(line) + '\n';
+            return invalid(line);
         const Message stored = parseLine(it->second);
-        PlacesQuery query {stored.latitude, stored.longitude, message.radiusKm, message.bound};
-        const QJsonObject response = trimResults(m_places->answer(query), message.bound);
-        return it->second + '\n' + formatPlacesJson(response) + "\n\n";
+        const QByteArray at =
+            has("whatsat-fresh-at") ? formatAt(m_self.name.toUtf8(), nowNs(), stored) : it->second;
+        const int bound = has("whatsat-unbounded") ? 20 : message.bound;
+        PlacesQuery query {stored.latitude, stored.longitude, message.radiusKm, bound};
+        if (has("whatsat-swapped"))
+            std::swap(query.latitude, query.longitude);
+        if (has("whatsat-whole-radius"))
+            query.radiusKm = std::floor(query.radiusKm);
+        const QJsonObject response = trimResults(m_places->answer(query), bound);
+        const QByteArray json = has("whatsat-list")
+            ? squeezeNewlines(QJsonDocument(response[u"results"].toArray()).toJson())
+            : formatPlacesJson(response);
+        return at + '\n' + json + (has("whatsat-no-blank") ? "\n" : "\n\n");
     }
 
     HerdConfig m_config;
     NodeConfig m_self;
     QSet<QString> m_defects;
     std::unique_ptr<OfflinePlaces> m_places;
-    QTcpServer m_server;
-    QHash<QTcpSocket *, QByteArray> m_buffers;
-    QHash<QString, QTcpSocket *> m_neighbours; // owned (children)
+    DescriptorServer m_server;
+    QHash<QString, QTcpSocket *> m_neighbours;                  // owned (children)
     QHash<QByteArray, std::pair<qint64, QByteArray>> m_records; // client -> (time, AT line)
 };
 
@@ -182,8 +294,10 @@ int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
-    const QCommandLineOption configOption(QStringLiteral("config"), QStringLiteral("herd file"), QStringLiteral("FILE"));
-    const QCommandLineOption nameOption(QStringLiteral("name"), QStringLiteral("node to serve"), QStringLiteral("NAME"));
+    const QCommandLineOption configOption(QStringLiteral("config"), QStringLiteral("herd file"),
+                                          QStringLiteral("FILE"));
+    const QCommandLineOption nameOption(QStringLiteral("name"), QStringLiteral("node to serve"),
+                                        QStringLiteral("NAME"));
     const QCommandLineOption defectOption(QStringLiteral("defect"), QStringLiteral("what to get wrong"),
                                           QStringLiteral("DEFECT"));
     const QCommandLineOption listOption(QStringLiteral("list-defects"), QStringLiteral("list the defects"));
@@ -213,7 +327,8 @@ int main(int argc, char **argv)
     }
     const NodeConfig *self = config->node(parser.value(nameOption));
     if (!self) {
-        std::fprintf(stderr, "herd-double: no node \"%s\" in the herd file\n", qPrintable(parser.value(nameOption)));
+        std::fprintf(stderr, "herd-double: no node \"%s\" in the herd file\n",
+                     qPrintable(parser.value(nameOption)));
         return 2;
     }
     std::unique_ptr<OfflinePlaces> places = OfflinePlaces::fromEmbedded(&error);
