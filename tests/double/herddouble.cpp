@@ -38,6 +38,7 @@ const QList<std::pair<QString, QString>> &defectList()
         {QStringLiteral("round-diff"), QStringLiteral("rounds the diff to the millisecond")},
         {QStringLiteral("clock-ahead"), QStringLiteral("its clock runs 10 s ahead")},
         {QStringLiteral("space-only"), QStringLiteral("splits fields on single spaces only")},
+        {QStringLiteral("mute"), QStringLiteral("reads every line and answers none")},
     };
     return list;
 }
@@ -95,6 +96,8 @@ private:
 
     QByteArray answer(const QByteArray &line)
     {
+        if (has("mute"))
+            return {};
         Message message = parseLine(line);
         if (has("space-only") && line.split(' ').size() != 4)
             message.command = Command::Invalid;
