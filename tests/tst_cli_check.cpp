@@ -64,6 +64,18 @@ QStringList processesMentioning(const QString &text)
     return found;
 }
 
+// What a check left behind that it should have stopped: a port of `ports`
+// still listening, a process started with a file in `dir`. Empty if nothing.
+QString leftRunning(const QString &dir, const QList<quint16> &ports)
+{
+    QStringList left = processesMentioning(dir);
+    for (const quint16 port : ports) {
+        if (listening(port))
+            left.append(QStringLiteral("something listens on %1").arg(port));
+    }
+    return left.join(u'\n');
+}
+
 // A herd file of one node A, on a port free now, with `node`'s other keys.
 QString writeOneNode(const QString &dir, const QString &nodeKeys, quint16 *port = nullptr)
 {
@@ -73,6 +85,28 @@ QString writeOneNode(const QString &dir, const QString &nodeKeys, quint16 *port 
     return writeFile(
         dir + u"/herd.json"_s,
         QStringLiteral(R"({"nodes": {"A": {"port": %1%2}}, "links": []})").arg(free).arg(nodeKeys).toUtf8());
+}
+
+// DIR/herd.json: nodes A and B, linked, each run as herd-double with its
+// own defects. The path, or empty.
+QString writeDoublePair(const QString &dir, const QStringList &defectsOfA = {},
+                        const QStringList &defectsOfB = {})
+{
+    const QString path = CheckSupport::writeTarget(dir, {u"A"_s, u"B"_s}, {{u"A"_s, u"B"_s}},
+                                                   CheckSupport::doubleCommand(defectsOfA));
+    QFile file(path);
+    if (path.isEmpty() || defectsOfA == defectsOfB || !file.open(QIODevice::ReadWrite))
+        return path;
+    QJsonObject root = QJsonDocument::fromJson(file.readAll()).object();
+    QJsonObject nodes = root.value(u"nodes"_s).toObject();
+    QJsonObject b = nodes.value(u"B"_s).toObject();
+    b.insert(
+        u"run"_s,
+        QJsonObject {{u"command"_s, QJsonArray::fromStringList(CheckSupport::doubleCommand(defectsOfB))}});
+    nodes.insert(u"B"_s, b);
+    root.insert(u"nodes"_s, nodes);
+    file.resize(0);
+    return file.write(QJsonDocument(root).toJson()) > 0 ? path : QString();
 }
 
 QList<quint16> portsOf(const QString &herdFile)
@@ -249,16 +283,15 @@ void TestCliCheck::runDoesNotStart()
         QVERIFY2(err.contains(fragment), qPrintable(u"\""_s + fragment + u"\" not in:\n"_s + err));
     }
     QVERIFY2(run.out.contains("- starting A (output in "), run.out.constData());
-    QVERIFY2(processesMentioning(dir.path()).isEmpty(),
-             qPrintable(processesMentioning(dir.path()).join(u'\n')));
+    const QString left = leftRunning(dir.path(), {port});
+    QVERIFY2(left.isEmpty(), qPrintable(left));
 }
 
 void TestCliCheck::passingRun()
 {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    const QString path = CheckSupport::writeTarget(dir.path(), {u"A"_s, u"B"_s}, {{u"A"_s, u"B"_s}},
-                                                   CheckSupport::doubleCommand());
+    const QString path = writeDoublePair(dir.path());
     QVERIFY(!path.isEmpty());
     const QString junit = dir.filePath(u"out/check.xml"_s);
     const QString json = dir.filePath(u"check.json"_s);
@@ -307,18 +340,15 @@ void TestCliCheck::passingRun()
     QVERIFY(!text.contains(u"## Failures"_s));
 
     // Every node it started is gone.
-    for (const quint16 port : portsOf(path))
-        QVERIFY2(!listening(port), qPrintable(QString::number(port)));
-    QVERIFY2(processesMentioning(dir.path()).isEmpty(),
-             qPrintable(processesMentioning(dir.path()).join(u'\n')));
+    const QString left = leftRunning(dir.path(), portsOf(path));
+    QVERIFY2(left.isEmpty(), qPrintable(left));
 }
 
 void TestCliCheck::failingRun()
 {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    const QString path = CheckSupport::writeTarget(dir.path(), {u"A"_s, u"B"_s}, {{u"A"_s, u"B"_s}},
-                                                   CheckSupport::doubleCommand({u"round-diff"_s}));
+    const QString path = writeDoublePair(dir.path(), {u"round-diff"_s}, {u"round-diff"_s});
     const QString markdown = dir.filePath(u"card.md"_s);
     // One node, and a comma list: as a student narrows a run down.
     const Finished run = runHerd({u"--check"_s, path, u"--node"_s, u"B"_s, u"--rules"_s,
@@ -345,22 +375,8 @@ void TestCliCheck::interrupted()
     // timeout far longer than the test: only SIGINT ends the run in time.
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    const QString path = CheckSupport::writeTarget(dir.path(), {u"A"_s, u"B"_s}, {{u"A"_s, u"B"_s}},
-                                                   CheckSupport::doubleCommand());
+    const QString path = writeDoublePair(dir.path(), {}, {u"mute"_s});
     QVERIFY(!path.isEmpty());
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::ReadWrite));
-    QJsonObject root = QJsonDocument::fromJson(file.readAll()).object();
-    QJsonObject nodes = root.value(u"nodes"_s).toObject();
-    QJsonObject b = nodes.value(u"B"_s).toObject();
-    b.insert(
-        u"run"_s,
-        QJsonObject {{u"command"_s, QJsonArray::fromStringList(CheckSupport::doubleCommand({u"mute"_s}))}});
-    nodes.insert(u"B"_s, b);
-    root.insert(u"nodes"_s, nodes);
-    file.resize(0);
-    file.write(QJsonDocument(root).toJson());
-    file.close();
     const QList<quint16> ports = portsOf(path);
     QCOMPARE(ports.size(), 2);
 
@@ -392,10 +408,8 @@ void TestCliCheck::interrupted()
     QCOMPARE(written.value(u"run"_s).toObject().value(u"stopped"_s).toBool(), true);
     QCOMPARE(written.value(u"tally"_s).toObject().value(u"notRun"_s).toInt(), 1);
 
-    for (const quint16 port : ports)
-        QVERIFY2(!listening(port), qPrintable(QString::number(port)));
-    QVERIFY2(processesMentioning(dir.path()).isEmpty(),
-             qPrintable(processesMentioning(dir.path()).join(u'\n')));
+    const QString left = leftRunning(dir.path(), ports);
+    QVERIFY2(left.isEmpty(), qPrintable(left));
 }
 
 QTEST_GUILESS_MAIN(TestCliCheck)
