@@ -11,6 +11,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QXmlStreamReader>
@@ -386,6 +387,16 @@ void TestCliCheck::interrupted()
                 u"--json"_s, json});
     QVERIFY2(herd.waitForOutput("[1/2] passed  iamat.reply@A"),
              qPrintable(QString::fromUtf8(herd.out() + herd.err())));
+    // B's rule is under way once B has the IAMAT (it says so in its output).
+    const QRegularExpressionMatch log =
+        QRegularExpression(u"^- starting B \\(output in (.+)\\)$"_s, QRegularExpression::MultilineOption)
+            .match(QString::fromUtf8(herd.out()));
+    QVERIFY2(log.hasMatch(), herd.out().constData());
+    const auto bHasIamat = [path = log.captured(1)] {
+        QFile output(path);
+        return output.open(QIODevice::ReadOnly) && output.readAll().contains("mute: IAMAT ");
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(bHasIamat(), Timeout);
     QCOMPARE(processesMentioning(dir.path()).filter(QStringLiteral(HERD_DOUBLE)).size(), 2); // both nodes run
 
     QElapsedTimer clock;
