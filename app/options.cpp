@@ -43,6 +43,7 @@ bool readCheckOptions(const QCommandLineParser &parser, Options *options, QStrin
             check.rulePatterns.append(pattern.trimmed());
     }
     check.expectResync = parser.isSet(QStringLiteral("expect-resync"));
+    options->nodes = parser.values(QStringLiteral("node"));
     options->checkReports = {parser.value(QStringLiteral("junit")), parser.value(QStringLiteral("json")),
                              parser.value(QStringLiteral("markdown"))};
     const std::pair<const char *, int *> bounds[] = {

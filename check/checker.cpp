@@ -73,6 +73,9 @@ Checker::Checker(CheckTarget target, CheckSettings settings, QObject *parent)
 {
     qRegisterMetaType<Herd::Check::RuleResult>();
     connect(this, &Checker::ruleFinished, this, &Checker::onResult);
+    // Whether the run was stopped is settled when it finishes: a cancel()
+    // after that (as the owner makes sure the worker is done) changes nothing.
+    connect(this, &Checker::finished, this, [this](bool cancelled) { m_stopped = cancelled; });
 }
 
 Checker::~Checker()
@@ -142,7 +145,7 @@ RunInfo Checker::runInfo() const
     info.nodes = m_selected;
     info.startedAt = m_startedAt;
     info.elapsedMs = m_clock.isValid() ? m_clock.elapsed() : 0;
-    info.cancelled = m_cancelled;
+    info.cancelled = m_stopped.value_or(m_cancelled);
     return info;
 }
 

@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 
 #include "check/result.h"
 #include "check/rule.h"
@@ -84,6 +85,7 @@ private:
     std::unique_ptr<PlacesServer> m_placesServer;
     std::unique_ptr<QThread> m_thread;
     std::atomic<bool> m_cancelled {false};
+    std::optional<bool> m_stopped; // set when the run has finished
     QDateTime m_startedAt;
     QElapsedTimer m_clock;
 };

@@ -53,7 +53,9 @@ bool readRun(const JsonFields &object, RunSpec *run)
         if (!env)
             return false;
         for (const QString &name : env->keys()) {
-            if (name.isEmpty() || name.contains(u'='))
+            if (name.isEmpty())
+                return env->fail({}, QStringLiteral("a variable's name is empty"));
+            if (name.contains(u'='))
                 return env->fail(name, QStringLiteral("not a valid environment variable name"));
             QString value;
             if (!env->string(name, &value))

@@ -69,6 +69,7 @@ const QList<std::pair<QString, QString>> &defectList()
          QStringLiteral("answers a read's WHATSATs after its other lines")},
         {QStringLiteral("no-halfclose"), QStringLiteral("drops a last line without \\n and never closes")},
         {QStringLiteral("short-lines"), QStringLiteral("cuts lines to 4096 bytes")},
+        {QStringLiteral("mute"), QStringLiteral("answers no line; prints each on stdout instead")},
     };
     return list;
 }
@@ -162,6 +163,11 @@ private:
 
     QByteArray answer(const QByteArray &line)
     {
+        if (has("mute")) { // a test sees on stdout that a line came, unanswered
+            std::printf("mute: %s\n", line.constData());
+            std::fflush(stdout);
+            return {};
+        }
         Message message = parseLine(has("unicode-space") ? unicodeSpacesAsSpaces(line) : line);
         if (has("space-only") && line.split(' ').size() != 4)
             message.command = Command::Invalid;
