@@ -7,6 +7,7 @@
 #include <QJsonObject>
 #include <QSignalSpy>
 #include <QTcpServer>
+#include <QTest>
 
 #include "check/checker.h"
 
@@ -77,6 +78,17 @@ QString writeLine3(const QString &dir, const QStringList &command)
                        {{QStringLiteral("A"), QStringLiteral("B")}, {QStringLiteral("B"), QStringLiteral("C")}}, command);
 }
 
+bool editTarget(const QString &path, const std::function<void(QJsonObject &root)> &edit)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadWrite))
+        return false;
+    QJsonObject root = QJsonDocument::fromJson(file.readAll()).object();
+    edit(root);
+    const QByteArray json = QJsonDocument(root).toJson();
+    return file.resize(0) && file.seek(0) && file.write(json) == json.size();
+}
+
 QList<RuleResult> runCheck(const QString &targetPath, const QStringList &patterns, CheckSettings settings,
                            QString *error)
 {
@@ -128,6 +140,24 @@ QString describe(const RuleResult *result)
     return QStringLiteral("%1: %2\nexpected: %3\ngot: %4\nwhy: %5\n%6")
         .arg(result->name(), outcomeName(result->verdict.outcome), result->verdict.expected, result->verdict.actual,
              result->verdict.why, result->transcript.text());
+}
+
+void verifyAllPassed(const QList<RuleResult> &results, const QString &error, qsizetype count)
+{
+    QVERIFY2(!results.isEmpty(), qPrintable(error));
+    for (const RuleResult &result : results)
+        QVERIFY2(result.verdict.isPassed(), qPrintable(describe(&result)));
+    QCOMPARE(results.size(), count);
+}
+
+void verifyFailed(const QList<RuleResult> &results, const QString &error, const QString &ruleId, const QString &node)
+{
+    QVERIFY2(!results.isEmpty(), qPrintable(error));
+    const RuleResult *result = find(results, ruleId, node);
+    QVERIFY2(result && result->verdict.isFailed(), qPrintable(describe(result)));
+    QVERIFY(!result->verdict.expected.isEmpty());
+    QVERIFY(!result->verdict.actual.isEmpty());
+    QVERIFY(!result->transcript.isEmpty());
 }
 
 } // namespace CheckSupport

@@ -5,7 +5,10 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <utility>
+
+class QJsonObject;
 
 #include "check/result.h"
 #include "check/target.h"
@@ -28,6 +31,10 @@ QString writeTarget(const QString &dir, const QStringList &names, const Links &l
 // Three nodes in a line, A - B - C.
 QString writeLine3(const QString &dir, const QStringList &command);
 
+// Rewrites the herd file at `path` with `edit` applied to its JSON (to
+// drop a node's "run", say). False if it cannot be read or written.
+bool editTarget(const QString &path, const std::function<void(QJsonObject &root)> &edit);
+
 // Runs the rules matching `patterns` against the herd in `targetPath`, in
 // this process, and returns every result (empty, with the reason in
 // *error, if the run could not start or ended early).
@@ -39,5 +46,12 @@ const Herd::Check::RuleResult *find(const QList<Herd::Check::RuleResult> &result
                                     const QString &node = {});
 // "iamat.echo@A: failed: expected ... got ..." and the transcript: for QVERIFY2.
 QString describe(const Herd::Check::RuleResult *result);
+
+// Test checks (they fail the current test, see QTest::currentTestFailed()):
+// `count` results, every one passed ...
+void verifyAllPassed(const QList<Herd::Check::RuleResult> &results, const QString &error, qsizetype count);
+// ... or `ruleId` at `node` failed, saying what it expected and got, with a transcript.
+void verifyFailed(const QList<Herd::Check::RuleResult> &results, const QString &error, const QString &ruleId,
+                  const QString &node = {});
 
 } // namespace CheckSupport
