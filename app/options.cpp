@@ -44,6 +44,7 @@ bool readCheckOptions(const QCommandLineParser &parser, Options *options, QStrin
     }
     check.expectResync = parser.isSet(QStringLiteral("expect-resync"));
     options->nodes = parser.values(QStringLiteral("node"));
+    check.listenerNode = parser.value(QStringLiteral("listener"));
     options->checkReports = {parser.value(QStringLiteral("junit")), parser.value(QStringLiteral("json")),
                              parser.value(QStringLiteral("markdown"))};
     const std::pair<const char *, int *> bounds[] = {
@@ -92,6 +93,7 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
     const QCommandLineOption rules = option({QStringLiteral("rules")}, "PATTERN");
     const QCommandLineOption listRules = option({QStringLiteral("list-rules")});
     const QCommandLineOption expectResync = option({QStringLiteral("expect-resync")});
+    const QCommandLineOption listener = option({QStringLiteral("listener")}, "NAME");
     const QCommandLineOption junit = option({QStringLiteral("junit")}, "FILE");
     const QCommandLineOption json = option({QStringLiteral("json")}, "FILE");
     const QCommandLineOption markdown = option({QStringLiteral("markdown")}, "FILE");
@@ -107,7 +109,7 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
                        log,      placesUrl,    placesApi,  placesFile,     placesTimeout, placesServer,
                        check,    rules,        listRules,  expectResync,   junit,         json,
                        markdown, replyTimeout, floodBound, clockTolerance, startTimeout,  listPresets,
-                       verbose,  help,         version});
+                       verbose,  help,         version,    listener});
 
     auto fail = [error](const QString &message) -> std::optional<Options> {
         if (error)
@@ -138,7 +140,7 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
     for (const QCommandLineOption *single :
          {&scenario, &preset, &config, &logDir, &log, &placesUrl, &placesApi, &placesFile, &placesTimeout,
           &placesServer, &check, &junit, &json, &markdown, &replyTimeout, &floodBound, &clockTolerance,
-          &startTimeout}) {
+          &startTimeout, &listener}) {
         if (parser.values(*single).size() > 1)
             return fail(QStringLiteral("--%1 is given more than once").arg(single->names().constFirst()));
     }
@@ -162,9 +164,9 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
                                "127.0.0.1 or 0.0.0.0, PORT a number from 0 to 65535)")
                     .arg(parser.value(placesServer)));
     }
-    const QList<const QCommandLineOption *> checkOnly = {&rules,      &expectResync,   &junit,
-                                                         &json,       &markdown,       &replyTimeout,
-                                                         &floodBound, &clockTolerance, &startTimeout};
+    const QList<const QCommandLineOption *> checkOnly = {
+        &rules,        &expectResync, &junit,          &json,         &markdown,
+        &replyTimeout, &floodBound,   &clockTolerance, &startTimeout, &listener};
     if (parser.isSet(check) || parser.isSet(listRules)) {
         for (const QCommandLineOption *other :
              {&server, &scenario, &preset, &config, &logDir, &log, &placesUrl, &placesApi, &placesFile,
@@ -258,7 +260,7 @@ QString helpText()
   herd --places-server [ADDR:]PORT [--places-file FILE]
                                                   serve Google's places endpoints
   herd --check FILE [--node NAME]... [--rules PATTERN] [--expect-resync]
-       [--junit FILE] [--json FILE] [--markdown FILE] [bounds]
+       [--listener NAME] [--junit FILE] [--json FILE] [--markdown FILE] [bounds]
                                                   grade a herd of any make
   herd --list-rules                               list what --check checks
   herd --list-presets | --help | --version
@@ -327,6 +329,11 @@ Checking a herd (docs/check.md):
   --list-rules       list the rules, by the docs/protocol.md section each checks
   --expect-resync    a restarted node must learn what it missed (Herd's
                      resync); by default that is reported, not failed
+  --listener NAME    stand in for NAME, a node of the herd file with no "run"
+                     that nothing listens on: the checker listens at its host
+                     and port as a plain neighbour and counts the AT lines
+                     flooded to it, so flood.no-stale and flood.no-duplicate
+                     can run
   --junit FILE, --json FILE, --markdown FILE
                      also write the report as JUnit XML, JSON (with every
                      transcript) or a Markdown report card

@@ -7,6 +7,7 @@
 #include <QThread>
 
 #include "check/context.h"
+#include "check/floodlistener.h"
 #include "check/nodeprocesses.h"
 #include "herd/places/offlineplaces.h"
 #include "http/placesserver.h"
@@ -87,6 +88,8 @@ Checker::~Checker()
 
 bool Checker::prepare(QString *error)
 {
+    if (!m_target.checkListener(m_settings, error))
+        return false;
     const std::optional<QStringList> selected = m_target.selectedNodes(m_settings, error);
     if (!selected)
         return false;
@@ -172,6 +175,21 @@ void Checker::work()
     const bool anyRun = !m_target.nodesWithRun().isEmpty();
     CheckContext context(m_target, m_settings, m_selected, anyRun ? &processes : nullptr, m_places.get(),
                          placesBase(), &m_cancelled);
+    // Listening before the nodes start, for nodes that connect to their
+    // neighbours only once, at start.
+    std::unique_ptr<FloodListener> listener;
+    if (!m_settings.listenerNode.isEmpty()) {
+        listener = std::make_unique<FloodListener>(*m_target.config.node(m_settings.listenerNode));
+        QString error;
+        if (!listener->start(&error)) {
+            emit finished(m_cancelled, error);
+            return;
+        }
+        emit progress(QStringLiteral("listening as %1 on %2:%3 (--listener)")
+                          .arg(listener->node().name, listener->node().host)
+                          .arg(listener->node().port));
+        context.setListener(listener.get());
+    }
 
     for (const QString &name : m_target.nodesWithRun()) {
         emit progress(QStringLiteral("starting %1 (output in %2)").arg(name, processes.logPath(name)));

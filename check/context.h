@@ -17,6 +17,7 @@ class OfflinePlaces;
 
 namespace Herd::Check {
 
+class FloodListener;
 class NodeProcesses;
 
 // What a rule works with: the herd under test, the settings, its own
@@ -38,6 +39,9 @@ public:
     // The places the target's {places_url} serves; what WHATSAT must list.
     const OfflinePlaces *places() const { return m_places; }
     QString placesBase() const { return m_placesBase; }
+    // The checker standing in for the --listener node; null without one.
+    FloodListener *listener() const { return m_listener; }
+    void setListener(FloodListener *listener) { m_listener = listener; }
     bool cancelled() const { return m_cancelled->load(); }
     const std::atomic<bool> *cancelFlag() const { return m_cancelled; }
 
@@ -68,6 +72,7 @@ private:
     const OfflinePlaces *m_places;
     QString m_placesBase;
     const std::atomic<bool> *m_cancelled;
+    FloodListener *m_listener = nullptr;
     Transcript m_transcript;
     int m_probes = 0;
     int m_clients = 0;

@@ -40,17 +40,55 @@ std::optional<CheckTarget> CheckTarget::load(const QString &path, QString *error
 
 std::optional<QStringList> CheckTarget::selectedNodes(const CheckSettings &settings, QString *error) const
 {
-    if (settings.nodes.isEmpty())
-        return config.nodeNames();
+    if (settings.nodes.isEmpty()) {
+        QStringList names = config.nodeNames();
+        names.removeOne(settings.listenerNode);
+        return names;
+    }
     for (const QString &name : settings.nodes) {
         if (!config.node(name)) {
-            *error = QStringLiteral("--node %1: no such node in %2 (it has %3)")
-                         .arg(name, path.isEmpty() ? QStringLiteral("the herd") : path,
-                              config.nodeNames().join(u", "));
+            *error = unknownNode(QStringLiteral("--node"), name);
+            return std::nullopt;
+        }
+        if (name == settings.listenerNode) {
+            *error = QStringLiteral("--node %1: it is the --listener, which the checker stands in for, "
+                                    "so it cannot be checked")
+                         .arg(name);
             return std::nullopt;
         }
     }
     return settings.nodes;
+}
+
+bool CheckTarget::checkListener(const CheckSettings &settings, QString *error) const
+{
+    const QString &name = settings.listenerNode;
+    if (name.isEmpty())
+        return true;
+    const NodeConfig *node = config.node(name);
+    if (!node) {
+        *error = unknownNode(QStringLiteral("--listener"), name);
+        return false;
+    }
+    if (node->run) {
+        *error = QStringLiteral("--listener %1: it has a \"run\" in the herd file; the listener must be a "
+                                "node the checker stands in for, with no \"run\" and nothing listening")
+                     .arg(name);
+        return false;
+    }
+    if (config.neighboursOf(name).isEmpty()) {
+        *error = QStringLiteral("--listener %1: it has no neighbours in the herd file, so nothing would "
+                                "flood to it")
+                     .arg(name);
+        return false;
+    }
+    return true;
+}
+
+QString CheckTarget::unknownNode(const QString &flag, const QString &name) const
+{
+    return QStringLiteral("%1 %2: no such node in %3 (it has %4)")
+        .arg(flag, name, path.isEmpty() ? QStringLiteral("the herd") : path, config.nodeNames().join(u", "));
 }
 
 QStringList CheckTarget::nodesWithRun() const

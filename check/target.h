@@ -15,9 +15,12 @@ namespace Herd::Check {
 // machine.
 struct CheckSettings
 {
-    QStringList nodes;           // --node: the nodes whose own rules run; empty: all
-    QStringList rulePatterns;    // --rules: wildcards over rule ids; empty: all
-    bool expectResync = false;   // --expect-resync: a restarted node must learn what it missed
+    QStringList nodes;         // --node: the nodes whose own rules run; empty: all
+    QStringList rulePatterns;  // --rules: wildcards over rule ids; empty: all
+    bool expectResync = false; // --expect-resync: a restarted node must learn what it missed
+    // --listener: a node with no `run` that the checker stands in for, to
+    // count what its neighbours flood to it (check/floodlistener.h).
+    QString listenerNode;
     int replyTimeoutMs = 3000;   // how long a reply may take
     int floodBoundMs = 3000;     // how long an update may take to reach every node
     int clockToleranceMs = 2000; // |IAMAT time difference - the checker's own| at most this
@@ -39,13 +42,20 @@ struct CheckTarget
     // Exit-status-2 errors name the file and what is wrong in it.
     static std::optional<CheckTarget> load(const QString &path, QString *error);
 
-    // The nodes whose own rules run: `settings.nodes`, or every node.
-    // Null, with an error naming the first unknown node, if one is not in
-    // the herd.
+    // The nodes whose own rules run: `settings.nodes`, or every node but
+    // the listener. Null, with an error naming the first unknown node (or
+    // the listener), if one is not in the herd.
     std::optional<QStringList> selectedNodes(const CheckSettings &settings, QString *error) const;
+    // False, with an error, if the settings name a listener that is not a
+    // node of the herd without a `run`, or is also a node under test.
+    bool checkListener(const CheckSettings &settings, QString *error) const;
     QStringList nodesWithRun() const;
     // The folder a node's run starts in (its cwd, from the file's folder).
     QString workingDirectory(const NodeConfig &node) const;
+
+private:
+    // "--node X: no such node in FILE (it has A, B)"
+    QString unknownNode(const QString &flag, const QString &name) const;
 };
 
 // Everything a `run` block's placeholders stand for.

@@ -85,6 +85,17 @@ QString writeLine3(const QString &dir, const QStringList &command)
         {{QStringLiteral("A"), QStringLiteral("B")}, {QStringLiteral("B"), QStringLiteral("C")}}, command);
 }
 
+bool editTarget(const QString &path, const std::function<void(QJsonObject &root)> &edit)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadWrite))
+        return false;
+    QJsonObject root = QJsonDocument::fromJson(file.readAll()).object();
+    edit(root);
+    const QByteArray json = QJsonDocument(root).toJson();
+    return file.resize(0) && file.seek(0) && file.write(json) == json.size();
+}
+
 QList<RuleResult> runCheck(const QString &targetPath, const QStringList &patterns, CheckSettings settings,
                            QString *error)
 {
@@ -154,6 +165,24 @@ void expectFailsAt(const QString &targetPath, const QString &rule)
     const QList<RuleResult> results = runCheck(targetPath, {rule}, {}, &error);
     QVERIFY2(!results.isEmpty(), qPrintable(error));
     const RuleResult *result = find(results, rule, QStringLiteral("A"));
+    QVERIFY2(result && result->verdict.isFailed(), qPrintable(describe(result)));
+    QVERIFY(!result->verdict.expected.isEmpty());
+    QVERIFY(!result->verdict.actual.isEmpty());
+    QVERIFY(!result->transcript.isEmpty());
+}
+
+void verifyAllPassed(const QList<RuleResult> &results, const QString &error, qsizetype count)
+{
+    QVERIFY2(!results.isEmpty(), qPrintable(error));
+    for (const RuleResult &result : results)
+        QVERIFY2(result.verdict.isPassed(), qPrintable(describe(&result)));
+    QCOMPARE(results.size(), count);
+}
+
+void verifyFailed(const QList<RuleResult> &results, const QString &error, const QString &ruleId, const QString &node)
+{
+    QVERIFY2(!results.isEmpty(), qPrintable(error));
+    const RuleResult *result = find(results, ruleId, node);
     QVERIFY2(result && result->verdict.isFailed(), qPrintable(describe(result)));
     QVERIFY(!result->verdict.expected.isEmpty());
     QVERIFY(!result->verdict.actual.isEmpty());

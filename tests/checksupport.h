@@ -5,7 +5,10 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <utility>
+
+class QJsonObject;
 
 #include "check/result.h"
 #include "check/target.h"
@@ -29,6 +32,10 @@ QString writeTarget(const QString &dir, const QStringList &names, const Links &l
 // Three nodes in a line, A - B - C.
 QString writeLine3(const QString &dir, const QStringList &command);
 
+// Rewrites the herd file at `path` with `edit` applied to its JSON (to
+// drop a node's "run", say). False if it cannot be read or written.
+bool editTarget(const QString &path, const std::function<void(QJsonObject &root)> &edit);
+
 // Runs the rules matching `patterns` against the herd in `targetPath`, in
 // this process, and returns every result (empty, with the reason in
 // *error, if the run could not start or ended early).
@@ -47,5 +54,11 @@ void expectAllPassed(const QString &targetPath, const QStringList &patterns, int
 // ... and `rule` fails at node A, saying what it expected, what came back,
 // with a transcript.
 void expectFailsAt(const QString &targetPath, const QString &rule);
+// Test checks (they fail the current test, see QTest::currentTestFailed()):
+// `count` results, every one passed ...
+void verifyAllPassed(const QList<Herd::Check::RuleResult> &results, const QString &error, qsizetype count);
+// ... or `ruleId` at `node` failed, saying what it expected and got, with a transcript.
+void verifyFailed(const QList<Herd::Check::RuleResult> &results, const QString &error, const QString &ruleId,
+                  const QString &node = {});
 
 } // namespace CheckSupport

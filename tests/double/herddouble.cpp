@@ -70,6 +70,15 @@ const QList<std::pair<QString, QString>> &defectList()
         {QStringLiteral("no-halfclose"), QStringLiteral("drops a last line without \\n and never closes")},
         {QStringLiteral("short-lines"), QStringLiteral("cuts lines to 4096 bytes")},
         {QStringLiteral("mute"), QStringLiteral("answers no line; prints each on stdout instead")},
+        // Flooding and faults (tst_check_flood, tst_check_faults).
+        {QStringLiteral("no-flood"), QStringLiteral("never floods an update to its neighbours")},
+        {QStringLiteral("flood-late"), QStringLiteral("floods each update 2.5 s after it came")},
+        {QStringLiteral("flood-own-at"), QStringLiteral("relays an AT line rewritten with its own name and diff")},
+        {QStringLiteral("older-wins"), QStringLiteral("stores a record older than the one it holds (last arrival wins)")},
+        {QStringLiteral("reflood-stale"), QStringLiteral("floods an IAMAT older than the record it holds")},
+        {QStringLiteral("reflood-all"), QStringLiteral("floods on AT lines it already holds, so updates circle forever")},
+        {QStringLiteral("no-reconnect"), QStringLiteral("keeps a dead link: never connects again to a restarted neighbour")},
+        {QStringLiteral("exit-on-peer-down"), QStringLiteral("exits when a neighbour's connection fails (an uncaught error)")},
     };
     return list;
 }
@@ -179,7 +188,7 @@ private:
         case Command::Iamat:
             return iamat(message) + '\n';
         case Command::At:
-            store(message, line);
+            store(message, line, From::Neighbour);
             return {};
         case Command::Whatsat:
             return whatsat(message, line);
@@ -237,27 +246,56 @@ private:
             + ' ' + message.time;
         if (has("last-wins"))
             m_records.remove(message.clientId);
-        store(message, at);
+        store(message, at, From::Client);
         return at;
     }
 
+    enum class From { Client, Neighbour };
+
     // Newer wins; a newer record is flooded to every neighbour.
-    void store(const Message &message, const QByteArray &at)
+    void store(const Message &message, const QByteArray &at, From from)
     {
         auto it = m_records.constFind(message.clientId);
-        if (it != m_records.constEnd() && it->first >= message.timeNs)
+        const bool newer = it == m_records.constEnd()
+            || (has("older-wins") ? it->first != message.timeNs : it->first < message.timeNs);
+        if (!newer) {
+            if ((from == From::Client && has("reflood-stale")) || (from == From::Neighbour && has("reflood-all")))
+                floodAll(at);
             return;
+        }
         m_records.insert(message.clientId, {message.timeNs, at});
-        for (const QString &name : m_neighbours.keys())
-            flood(name, at);
+        if (from == From::Neighbour && has("flood-own-at"))
+            floodAll("AT " + m_self.name.toUtf8() + ' ' + formatDiff(nowNs() - message.timeNs) + ' ' + message.clientId
+                     + ' ' + message.position + ' ' + message.time);
+        else
+            floodAll(at);
     }
 
+    void floodAll(const QByteArray &at)
+    {
+        if (has("no-flood"))
+            return;
+        const auto send = [this, at] {
+            for (const QString &name : m_neighbours.keys())
+                flood(name, at);
+        };
+        if (has("flood-late"))
+            QTimer::singleShot(2500, this, send);
+        else
+            send();
+    }
+
+    // Over a connection kept open; one that failed or closed is replaced
+    // at the next flood, so a restarted neighbour is found again.
     void flood(const QString &name, const QByteArray &at)
     {
         QTcpSocket *&link = m_neighbours[name];
-        if (!link || link->state() == QAbstractSocket::UnconnectedState) {
+        const bool dead = !link || link->state() == QAbstractSocket::UnconnectedState;
+        if (dead && !(link && has("no-reconnect"))) {
             delete link;
             link = new QTcpSocket(this);
+            if (has("exit-on-peer-down"))
+                connect(link, &QTcpSocket::errorOccurred, this, [] { QCoreApplication::exit(1); });
             const NodeConfig *node = m_config.node(name);
             link->connectToHost(node->host, node->port);
         }
