@@ -12,6 +12,7 @@
 #include <QCoreApplication>
 #include <QHash>
 #include <QSet>
+#include <QStringDecoder>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTimer>
@@ -38,8 +39,33 @@ const QList<std::pair<QString, QString>> &defectList()
         {QStringLiteral("round-diff"), QStringLiteral("rounds the diff to the millisecond")},
         {QStringLiteral("clock-ahead"), QStringLiteral("its clock runs 10 s ahead")},
         {QStringLiteral("space-only"), QStringLiteral("splits fields on single spaces only")},
+        // Robustness and speed (robustnessrules.cpp, speedrules.cpp).
+        {QStringLiteral("crash-on-long-line"), QStringLiteral("exits when a line passes 64 KiB")},
+        {QStringLiteral("max-connections-100"),
+         QStringLiteral("keeps 100 connections; closes any more at once")},
+        {QStringLiteral("blocking-send"),
+         QStringLiteral("sends with a blocking write: a client that does not read stalls every client")},
+        {QStringLiteral("crash-on-junk"), QStringLiteral("exits on a line that is not UTF-8")},
+        {QStringLiteral("crash-on-reset"),
+         QStringLiteral("exits when a client goes with replies unsent (a write failing with EPIPE)")},
+        {QStringLiteral("slow"),
+         QStringLiteral("answers each IAMAT 20 ms late, one at a time per connection")},
     };
     return list;
+}
+
+// How a defect that crashes the server ends it: at once, saying why.
+[[noreturn]] void crash(const char *why)
+{
+    std::fprintf(stderr, "herd-double: %s: exiting (a defect)\n", why);
+    std::_Exit(3);
+}
+
+bool isUtf8(const QByteArray &bytes)
+{
+    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+    const QString text = decoder(bytes);
+    return !decoder.hasError();
 }
 
 qint64 nowNs()
@@ -64,8 +90,9 @@ public:
 
     bool listen()
     {
-        return m_server.listen(QHostAddress(m_self.host == u"localhost" ? QStringLiteral("127.0.0.1") : m_self.host),
-                               m_self.port);
+        return m_server.listen(
+            QHostAddress(m_self.host == u"localhost" ? QStringLiteral("127.0.0.1") : m_self.host),
+            m_self.port);
     }
     QString error() const { return m_server.errorString(); }
 
@@ -75,8 +102,25 @@ private:
     void accept()
     {
         while (QTcpSocket *socket = m_server.nextPendingConnection()) {
+            if (has("max-connections-100") && m_open >= 100) {
+                socket->close();
+                socket->deleteLater();
+                continue;
+            }
+            ++m_open;
             connect(socket, &QTcpSocket::readyRead, this, [this, socket] { read(socket); });
             connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+            connect(socket, &QObject::destroyed, this, [this, socket] {
+                --m_open;
+                m_buffers.remove(socket);
+                m_waiting.remove(socket);
+            });
+            if (has("crash-on-reset")) {
+                connect(socket, &QAbstractSocket::errorOccurred, this, [socket] {
+                    if (socket->bytesToWrite() > 0)
+                        crash("a client went with replies unsent");
+                });
+            }
         }
     }
 
@@ -84,17 +128,60 @@ private:
     {
         QByteArray &buffer = m_buffers[socket];
         buffer += socket->readAll();
-        for (qsizetype end = buffer.indexOf('\n'); end >= 0; end = buffer.indexOf('\n')) {
+        if (has("crash-on-long-line")) {
+            constexpr qsizetype Most = 64 * 1024;
+            for (qsizetype start = 0, end; start < buffer.size(); start = end + 1) {
+                end = buffer.indexOf('\n', start);
+                if ((end < 0 ? buffer.size() : end) - start > Most)
+                    crash("a line over 64 KiB");
+                if (end < 0)
+                    break;
+            }
+        }
+        serve(socket);
+    }
+
+    // Answers the buffered lines in order; with "slow", each IAMAT's answer
+    // goes 20 ms late, and the lines after it wait for it.
+    void serve(QTcpSocket *socket)
+    {
+        QByteArray &buffer = m_buffers[socket];
+        for (qsizetype end = buffer.indexOf('\n'); end >= 0 && !m_waiting.contains(socket);
+             end = buffer.indexOf('\n')) {
             QByteArray line = buffer.left(end);
             buffer.remove(0, end + 1);
             if (line.endsWith('\r'))
                 line.chop(1);
-            socket->write(answer(line));
+            const QByteArray reply = answer(line);
+            if (has("slow") && parseLine(line).command == Command::Iamat) {
+                m_waiting.insert(socket);
+                QTimer::singleShot(20, Qt::PreciseTimer, socket, [this, socket, reply] {
+                    m_waiting.remove(socket);
+                    send(socket, reply);
+                    serve(socket);
+                });
+                return;
+            }
+            send(socket, reply);
+        }
+    }
+
+    void send(QTcpSocket *socket, const QByteArray &reply)
+    {
+        socket->write(reply);
+        if (!has("blocking-send"))
+            return;
+        // A blocking write returns once the kernel has taken every byte.
+        while (socket->bytesToWrite() > 0) {
+            if (!socket->waitForBytesWritten(-1))
+                return; // the client went
         }
     }
 
     QByteArray answer(const QByteArray &line)
     {
+        if (has("crash-on-junk") && !isUtf8(line))
+            crash("a line that is not UTF-8");
         Message message = parseLine(line);
         if (has("space-only") && line.split(' ').size() != 4)
             message.command = Command::Invalid;
@@ -125,8 +212,8 @@ private:
         QByteArray diffText = formatDiff(diff);
         if (has("unsigned-diff") && diffText.startsWith('+'))
             diffText.remove(0, 1);
-        const QByteArray at = "AT " + name + ' ' + diffText + ' ' + message.clientId + ' ' + message.position + ' '
-            + message.time;
+        const QByteArray at = "AT " + name + ' ' + diffText + ' ' + message.clientId + ' ' + message.position
+            + ' ' + message.time;
         Message stored = message;
         store(stored, at);
         return at;
@@ -172,7 +259,9 @@ private:
     std::unique_ptr<OfflinePlaces> m_places;
     QTcpServer m_server;
     QHash<QTcpSocket *, QByteArray> m_buffers;
-    QHash<QString, QTcpSocket *> m_neighbours; // owned (children)
+    QSet<QTcpSocket *> m_waiting;                               // "slow": an IAMAT's answer is due
+    int m_open = 0;                                             // client and neighbour connections
+    QHash<QString, QTcpSocket *> m_neighbours;                  // owned (children)
     QHash<QByteArray, std::pair<qint64, QByteArray>> m_records; // client -> (time, AT line)
 };
 
@@ -182,8 +271,10 @@ int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
-    const QCommandLineOption configOption(QStringLiteral("config"), QStringLiteral("herd file"), QStringLiteral("FILE"));
-    const QCommandLineOption nameOption(QStringLiteral("name"), QStringLiteral("node to serve"), QStringLiteral("NAME"));
+    const QCommandLineOption configOption(QStringLiteral("config"), QStringLiteral("herd file"),
+                                          QStringLiteral("FILE"));
+    const QCommandLineOption nameOption(QStringLiteral("name"), QStringLiteral("node to serve"),
+                                        QStringLiteral("NAME"));
     const QCommandLineOption defectOption(QStringLiteral("defect"), QStringLiteral("what to get wrong"),
                                           QStringLiteral("DEFECT"));
     const QCommandLineOption listOption(QStringLiteral("list-defects"), QStringLiteral("list the defects"));
@@ -213,7 +304,8 @@ int main(int argc, char **argv)
     }
     const NodeConfig *self = config->node(parser.value(nameOption));
     if (!self) {
-        std::fprintf(stderr, "herd-double: no node \"%s\" in the herd file\n", qPrintable(parser.value(nameOption)));
+        std::fprintf(stderr, "herd-double: no node \"%s\" in the herd file\n",
+                     qPrintable(parser.value(nameOption)));
         return 2;
     }
     std::unique_ptr<OfflinePlaces> places = OfflinePlaces::fromEmbedded(&error);
