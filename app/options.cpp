@@ -195,6 +195,7 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
                                 .arg(other->names().constFirst()));
         }
         options.checkFile = parser.value(check);
+        options.nodes = parser.values(node);
         if (parser.isSet(check) && options.checkFile.isEmpty())
             return fail(QStringLiteral("--check needs a herd file naming the nodes to check"));
         if (!readCheckOptions(parser, &options, error))
