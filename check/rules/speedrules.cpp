@@ -216,7 +216,9 @@ Route farthest(const HerdConfig &config)
 
 // One update: the milliseconds from sending an IAMAT at `from` to `to`
 // holding it, found by asking `to` WHATSAT back to back; null past the
-// flood bound.
+// flood bound. The time is when the first WHATSAT that finds it was sent:
+// the record came after the one before it was answered "?", and its answer
+// waits for places, which are no part of a flood.
 std::optional<double> floodOnce(CheckContext &context, Probe &sender, Probe &asker, const QString &client)
 {
     const qint64 now = nowNs();
@@ -228,14 +230,14 @@ std::optional<double> floodOnce(CheckContext &context, Probe &sender, Probe &ask
     if (!sender.send(iamatLine(client, Ucla, now) + '\n'))
         return std::nullopt;
     while (clock.elapsed() < bound) {
+        const double askedMs = double(clock.nsecsElapsed()) / 1e6;
         if (!asker.send(question) || !asker.readWhatsatReply(bound))
             return std::nullopt;
         if (firstLine(asker.take()).endsWith(ending)) {
-            const double ms = double(clock.nsecsElapsed()) / 1e6;
             // Its reply too, so the next update finds the node idle.
             sender.readLines(1, context.settings().replyTimeoutMs);
             sender.take();
-            return ms;
+            return askedMs;
         }
     }
     return std::nullopt;
