@@ -68,6 +68,24 @@ bool readCheckOptions(const QCommandLineParser &parser, Options *options, QStrin
         }
         *out = value;
     }
+    const std::pair<const char *, double *> thresholds[] = {
+        {"min-iamat-rate", &check.minIamatRate},
+        {"max-p99-ms", &check.maxP99Ms},
+    };
+    for (const auto &[name, out] : thresholds) {
+        const QString flag = QString::fromLatin1(name);
+        if (!parser.isSet(flag))
+            continue;
+        bool ok = false;
+        const double value = parser.value(flag).toDouble(&ok);
+        if (!ok || !(value > 0) || value > 1e9) {
+            if (error)
+                *error =
+                    QStringLiteral("--%1 must be a number above 0, not \"%2\"").arg(flag, parser.value(flag));
+            return false;
+        }
+        *out = value;
+    }
     return true;
 }
 
@@ -101,6 +119,8 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
     const QCommandLineOption floodBound = option({QStringLiteral("flood-bound")}, "MS");
     const QCommandLineOption clockTolerance = option({QStringLiteral("clock-tolerance")}, "MS");
     const QCommandLineOption startTimeout = option({QStringLiteral("start-timeout")}, "MS");
+    const QCommandLineOption minIamatRate = option({QStringLiteral("min-iamat-rate")}, "N");
+    const QCommandLineOption maxP99 = option({QStringLiteral("max-p99-ms")}, "MS");
     const QCommandLineOption listPresets = option({QStringLiteral("list-presets")});
     const QCommandLineOption verbose = option({QStringLiteral("verbose")});
     const QCommandLineOption help = option({QStringLiteral("h"), QStringLiteral("help")});
@@ -109,7 +129,7 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
                        log,      placesUrl,    placesApi,  placesFile,     placesTimeout, placesServer,
                        check,    rules,        listRules,  expectResync,   junit,         json,
                        markdown, replyTimeout, floodBound, clockTolerance, startTimeout,  listPresets,
-                       verbose,  help,         version,    listener});
+                       verbose,  help,         version,    listener, minIamatRate, maxP99});
 
     auto fail = [error](const QString &message) -> std::optional<Options> {
         if (error)
@@ -140,7 +160,7 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
     for (const QCommandLineOption *single :
          {&scenario, &preset, &config, &logDir, &log, &placesUrl, &placesApi, &placesFile, &placesTimeout,
           &placesServer, &check, &junit, &json, &markdown, &replyTimeout, &floodBound, &clockTolerance,
-          &startTimeout, &listener}) {
+          &startTimeout, &listener, &minIamatRate, &maxP99}) {
         if (parser.values(*single).size() > 1)
             return fail(QStringLiteral("--%1 is given more than once").arg(single->names().constFirst()));
     }
@@ -166,7 +186,7 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
     }
     const QList<const QCommandLineOption *> checkOnly = {
         &rules,        &expectResync, &junit,          &json,         &markdown,
-        &replyTimeout, &floodBound,   &clockTolerance, &startTimeout, &listener};
+        &replyTimeout, &floodBound,   &clockTolerance, &startTimeout, &listener, &minIamatRate, &maxP99};
     if (parser.isSet(check) || parser.isSet(listRules)) {
         for (const QCommandLineOption *other :
              {&server, &scenario, &preset, &config, &logDir, &log, &placesUrl, &placesApi, &placesFile,
@@ -177,6 +197,7 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
                                 .arg(other->names().constFirst()));
         }
         options.checkFile = parser.value(check);
+        options.nodes = parser.values(node);
         if (parser.isSet(check) && options.checkFile.isEmpty())
             return fail(QStringLiteral("--check needs a herd file naming the nodes to check"));
         if (!readCheckOptions(parser, &options, error))
@@ -261,6 +282,7 @@ QString helpText()
                                                   serve Google's places endpoints
   herd --check FILE [--node NAME]... [--rules PATTERN] [--expect-resync]
        [--listener NAME] [--junit FILE] [--json FILE] [--markdown FILE] [bounds]
+       [--min-iamat-rate N] [--max-p99-ms MS]
                                                   grade a herd of any make
   herd --list-rules                               list what --check checks
   herd --list-presets | --help | --version
@@ -339,6 +361,12 @@ Checking a herd (docs/check.md):
                      transcript) or a Markdown report card
   bounds: --reply-timeout MS (3000), --flood-bound MS (3000),
           --clock-tolerance MS (2000), --start-timeout MS (10000)
+  speed thresholds (without them the speed rules only measure, beside
+  Herd's own nodes on the same links):
+  --min-iamat-rate N fail below N IAMATs answered per second, at 1 or at
+                     100 connections
+  --max-p99-ms MS    fail when the 99th percentile of IAMAT or WHATSAT
+                     latency is above MS (decimals allowed: 0.5)
 
 Limits (herd file keys, under "limits"; each refusal is logged with the peer):
   maxLineBytes           longest line; longer ones get "? " and a cut copy

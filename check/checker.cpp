@@ -7,6 +7,7 @@
 #include <QThread>
 
 #include "check/context.h"
+#include "check/filelimit.h"
 #include "check/floodlistener.h"
 #include "check/nodeprocesses.h"
 #include "herd/places/offlineplaces.h"
@@ -169,6 +170,8 @@ void Checker::onResult(const RuleResult &result)
 
 void Checker::work()
 {
+    // Before any node starts, so that the nodes inherit it too.
+    raiseOpenFileLimit();
     QTemporaryDir temporary;
     const QString workDir = m_settings.workDir.isEmpty() ? temporary.path() : m_settings.workDir;
     NodeProcesses processes(m_target, {m_target.path, placesBase()}, workDir, &m_cancelled);

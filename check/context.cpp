@@ -5,6 +5,8 @@
 #include <QRandomGenerator>
 #include <QThread>
 
+#include "check/referenceherd.h"
+
 namespace Herd::Check {
 
 CheckContext::CheckContext(const CheckTarget &target, const CheckSettings &settings,
@@ -19,6 +21,8 @@ CheckContext::CheckContext(const CheckTarget &target, const CheckSettings &setti
     , m_cancelled(cancelled)
     , m_runTag(QString::number(QRandomGenerator::global()->bounded(0x100000, 0xffffff), 16))
 {}
+
+CheckContext::~CheckContext() = default;
 
 std::unique_ptr<Probe> CheckContext::probe()
 {
@@ -50,6 +54,26 @@ bool CheckContext::pause(int ms) const
         QThread::msleep(quint64(qMin<qint64>(20, deadline.remainingTime())));
     }
     return !cancelled();
+}
+
+ReferenceHerd *CheckContext::referenceHerd(QString *why)
+{
+    if (!m_reference && m_referenceError.isEmpty()) {
+        if (m_settings.herdProgram.isEmpty()) {
+            m_referenceError = QStringLiteral("no Herd program to run as a reference");
+        } else {
+            auto herd =
+                std::make_unique<ReferenceHerd>(config(), m_settings.herdProgram, m_placesBase, m_cancelled);
+            QString error;
+            if (herd->start(m_settings.startTimeoutMs, &error))
+                m_reference = std::move(herd);
+            else
+                m_referenceError = u"Herd's reference nodes would not start: " + error;
+        }
+    }
+    if (!m_reference && why)
+        *why = m_referenceError;
+    return m_reference.get();
 }
 
 } // namespace Herd::Check

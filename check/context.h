@@ -19,6 +19,7 @@ namespace Herd::Check {
 
 class FloodListener;
 class NodeProcesses;
+class ReferenceHerd;
 
 // What a rule works with: the herd under test, the settings, its own
 // transcript, probes to open, the started processes, and the places the
@@ -29,6 +30,7 @@ public:
     CheckContext(const CheckTarget &target, const CheckSettings &settings, QStringList selectedNodes,
                  NodeProcesses *processes, const OfflinePlaces *places, QString placesBase,
                  const std::atomic<bool> *cancelled);
+    ~CheckContext(); // stops the reference herd
 
     const CheckTarget &target() const { return m_target; }
     const HerdConfig &config() const { return m_target.config; }
@@ -63,6 +65,11 @@ public:
     // Lets `ms` pass, returning early (false) when the run is cancelled: for
     // rules that must let time pass, such as a rate's window.
     bool pause(int ms) const;
+    // Herd's own nodes on the target's topology, for the speed rules'
+    // reference figures: started on first use (once: a failure is kept),
+    // shared by every rule, stopped when the run ends. Null, with why, when
+    // settings().herdProgram is empty or they would not start.
+    ReferenceHerd *referenceHerd(QString *why);
 
 private:
     const CheckTarget &m_target;
@@ -77,6 +84,8 @@ private:
     int m_probes = 0;
     int m_clients = 0;
     QString m_runTag;
+    std::unique_ptr<ReferenceHerd> m_reference;
+    QString m_referenceError; // why there is none, once tried
 };
 
 } // namespace Herd::Check

@@ -6,8 +6,11 @@
 #include <QFile>
 #include <QProcess>
 #include <QProcessEnvironment>
+#include <QTcpServer>
 
 #include <csignal>
+#include <memory>
+#include <vector>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -19,6 +22,18 @@ bool isListening(const QString &host, quint16 port, int timeoutMs)
 {
     Probe probe(nullptr, {}, nullptr);
     return probe.connectTo(host, port, timeoutMs);
+}
+
+QList<quint16> freePorts(qsizetype count)
+{
+    std::vector<std::unique_ptr<QTcpServer>> servers;
+    QList<quint16> ports;
+    for (qsizetype i = 0; i < count; ++i) {
+        servers.push_back(std::make_unique<QTcpServer>());
+        if (servers.back()->listen(QHostAddress::LocalHost, 0))
+            ports.append(servers.back()->serverPort());
+    }
+    return ports;
 }
 
 NodeProcesses::NodeProcesses(const CheckTarget &target, Placeholders placeholders, QString workDir,
@@ -123,8 +138,10 @@ void NodeProcesses::kill(const QString &node)
 
 bool NodeProcesses::isRunning(const QString &node) const
 {
-    const QProcess *process = m_processes.value(node);
-    return process && process->state() == QProcess::Running;
+    QProcess *process = m_processes.value(node);
+    // No event loop runs on this thread to tell QProcess of an exit: a wait
+    // of no time does.
+    return process && process->state() == QProcess::Running && !process->waitForFinished(0);
 }
 
 void NodeProcesses::stopAll()

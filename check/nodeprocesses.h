@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QHash>
+#include <QList>
 #include <QString>
 
 #include <atomic>
@@ -53,5 +54,8 @@ private:
 
 // True if something takes TCP connections at host:port now.
 bool isListening(const QString &host, quint16 port, int timeoutMs);
+// `count` ports free now on 127.0.0.1, bound all at once so that none
+// repeats; fewer if the system has none to give.
+QList<quint16> freePorts(qsizetype count);
 
 } // namespace Herd::Check

@@ -25,6 +25,12 @@ struct CheckSettings
     int floodBoundMs = 3000;     // how long an update may take to reach every node
     int clockToleranceMs = 2000; // |IAMAT time difference - the checker's own| at most this
     int startTimeoutMs = 10'000; // a started node must listen within this
+    // Speed thresholds, 0 for none: without them the speed rules only
+    // measure. --min-iamat-rate: IAMATs answered per second, at 1 and at 100
+    // connections; --max-p99-ms: the 99th percentile of IAMAT and WHATSAT
+    // latency.
+    double minIamatRate = 0;
+    double maxP99Ms = 0;
     // Herd's own executable, for the speed rules' reference figures and the
     // checker's own neighbours; empty: speed is measured for the target only.
     QString herdProgram;

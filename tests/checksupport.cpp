@@ -6,10 +6,10 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSignalSpy>
-#include <QTcpServer>
 #include <QTest>
 
 #include "check/checker.h"
+#include "check/nodeprocesses.h"
 #include "check/rule.h"
 
 using namespace Herd::Check;
@@ -20,20 +20,6 @@ namespace CheckSupport {
 namespace {
 
 constexpr int RunTimeoutMs = 240'000; // a whole run; each rule's own waits are bounded far below
-
-QList<quint16> freePorts(int count)
-{
-    // All bound at once, so no port repeats.
-    std::vector<std::unique_ptr<QTcpServer>> servers;
-    QList<quint16> ports;
-    for (int i = 0; i < count; ++i) {
-        servers.push_back(std::make_unique<QTcpServer>());
-        if (servers.back()->listen(QHostAddress::LocalHost, 0))
-            ports.append(servers.back()->serverPort());
-    }
-    return ports;
-}
-
 } // namespace
 
 QStringList herdCommand()

@@ -3,6 +3,7 @@
 
 #include <cerrno>
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -84,10 +85,21 @@ void ClientConnection::send()
         close();
 }
 
+void ClientConnection::flushBlocking()
+{
+    while (m_fd >= 0 && !m_output.isEmpty()) {
+        pollfd p {m_fd, POLLOUT, 0};
+        ::poll(&p, 1, -1);
+        send();
+    }
+}
+
 void ClientConnection::close()
 {
     if (m_fd < 0)
         return;
+    if (!m_output.isEmpty() && onLostWithOutput)
+        onLostWithOutput();
     m_reader.setEnabled(false);
     m_writer.setEnabled(false);
     ::close(m_fd);

@@ -31,7 +31,13 @@ public:
     // The client half-closed: nothing more will arrive.
     bool inputEnded() const { return m_inputEnded; }
 
+    // Called when the connection fails with replies still unsent.
+    std::function<void()> onLostWithOutput;
+
     void write(const QByteArray &bytes);
+    // Blocks until every byte written is sent or the connection fails: how a
+    // server with blocking writes behaves (the "blocking-send" defect).
+    void flushBlocking();
     // Closes once everything written has been sent.
     void closeWhenSent();
 

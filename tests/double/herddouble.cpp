@@ -14,6 +14,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSet>
+#include <QStringDecoder>
+#include <QTimer>
 #include <QTcpSocket>
 
 #include <cctype>
@@ -21,6 +23,8 @@
 #include <cmath>
 #include <cstdio>
 #include <utility>
+
+#include <unistd.h>
 
 #include "herd/config/herdconfig.h"
 #include "herd/places/offlineplaces.h"
@@ -79,6 +83,17 @@ const QList<std::pair<QString, QString>> &defectList()
         {QStringLiteral("reflood-all"), QStringLiteral("floods on AT lines it already holds, so updates circle forever")},
         {QStringLiteral("no-reconnect"), QStringLiteral("keeps a dead link: never connects again to a restarted neighbour")},
         {QStringLiteral("exit-on-peer-down"), QStringLiteral("exits when a neighbour's connection fails (an uncaught error)")},
+        // Robustness and speed (robustnessrules.cpp, speedrules.cpp).
+        {QStringLiteral("crash-on-long-line"), QStringLiteral("exits when a line passes 64 KiB")},
+        {QStringLiteral("max-connections-100"),
+         QStringLiteral("keeps 100 connections; closes any more at once")},
+        {QStringLiteral("blocking-send"),
+         QStringLiteral("sends with a blocking write: a client that does not read stalls every client")},
+        {QStringLiteral("crash-on-junk"), QStringLiteral("exits on a line that is not UTF-8")},
+        {QStringLiteral("crash-on-reset"),
+         QStringLiteral("exits when a client goes with replies unsent (a write failing with EPIPE)")},
+        {QStringLiteral("slow"),
+         QStringLiteral("answers each IAMAT 20 ms late, one at a time per connection")},
     };
     return list;
 }
@@ -98,6 +113,20 @@ QByteArray commandUpperCased(QByteArray line)
         c = char(std::toupper(static_cast<unsigned char>(c)));
     }
     return line;
+}
+
+// How a defect that crashes the server ends it: at once, saying why.
+[[noreturn]] void crash(const char *why)
+{
+    std::fprintf(stderr, "herd-double: %s: exiting (a defect)\n", why);
+    std::_Exit(3);
+}
+
+bool isUtf8(const QByteArray &bytes)
+{
+    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+    const QString text = decoder(bytes);
+    return !decoder.hasError();
 }
 
 qint64 nowNs()
@@ -133,8 +162,19 @@ private:
 
     void accept(qintptr descriptor)
     {
+        if (has("max-connections-100") && m_open >= 100) {
+            ::close(int(descriptor));
+            return;
+        }
+        ++m_open;
         auto *connection = new ClientConnection(descriptor, this);
         connection->onRead = [this](ClientConnection *client) { read(client); };
+        connect(connection, &QObject::destroyed, this, [this, connection] {
+            --m_open;
+            m_waiting.remove(connection);
+        });
+        if (has("crash-on-reset"))
+            connection->onLostWithOutput = [] { crash("a client went with replies unsent"); };
     }
 
     // Answers every whole line read, in order, like an asyncio server's
@@ -143,6 +183,18 @@ private:
     void read(ClientConnection *connection)
     {
         QByteArray &buffer = connection->input();
+        if (has("crash-on-long-line")) {
+            constexpr qsizetype Most = 64 * 1024;
+            for (qsizetype start = 0, end; start < buffer.size(); start = end + 1) {
+                end = buffer.indexOf('\n', start);
+                if ((end < 0 ? buffer.size() : end) - start > Most)
+                    crash("a line over 64 KiB");
+                if (end < 0)
+                    break;
+            }
+        }
+        if (m_waiting.contains(connection))
+            return;
         QByteArray replies;
         QByteArray deferred;
         for (qsizetype end = buffer.indexOf('\n'); end >= 0; end = buffer.indexOf('\n')) {
@@ -154,7 +206,20 @@ private:
                 line.chop(1);
             if (has("short-lines"))
                 line.truncate(4096);
+            if (has("crash-on-junk") && !isUtf8(line))
+                crash("a line that is not UTF-8");
             const QByteArray reply = answer(line);
+            if (has("slow") && parseLine(line).command == Command::Iamat) {
+                // The answer goes 20 ms late, and the lines after it wait.
+                send(connection, replies);
+                m_waiting.insert(connection);
+                QTimer::singleShot(20, Qt::PreciseTimer, connection, [this, connection, reply] {
+                    m_waiting.remove(connection);
+                    send(connection, reply);
+                    read(connection);
+                });
+                return;
+            }
             if (has("whatsat-deferred") && line.startsWith("WHATSAT"))
                 deferred += reply;
             else
@@ -165,9 +230,16 @@ private:
         const bool ended = connection->inputEnded() && !has("no-halfclose");
         if (!buffer.isEmpty() && (ended || has("no-split")))
             replies += answer(std::exchange(buffer, {}));
-        connection->write(replies + deferred);
+        send(connection, replies + deferred);
         if (ended)
             connection->closeWhenSent();
+    }
+
+    void send(ClientConnection *connection, const QByteArray &replies)
+    {
+        connection->write(replies);
+        if (has("blocking-send"))
+            connection->flushBlocking();
     }
 
     QByteArray answer(const QByteArray &line)
@@ -275,14 +347,14 @@ private:
     {
         if (has("no-flood"))
             return;
-        const auto send = [this, at] {
+        const auto toEveryNeighbour = [this, at] {
             for (const QString &name : m_neighbours.keys())
                 flood(name, at);
         };
         if (has("flood-late"))
-            QTimer::singleShot(2500, this, send);
+            QTimer::singleShot(2500, this, toEveryNeighbour);
         else
-            send();
+            toEveryNeighbour();
     }
 
     // Over a connection kept open; one that failed or closed is replaced
@@ -329,6 +401,8 @@ private:
     std::unique_ptr<OfflinePlaces> m_places;
     DescriptorServer m_server;
     QHash<QString, QTcpSocket *> m_neighbours;                  // owned (children)
+    QSet<ClientConnection *> m_waiting;                         // "slow": an IAMAT's answer is due
+    int m_open = 0;                                             // client connections
     QHash<QByteArray, std::pair<qint64, QByteArray>> m_records; // client -> (time, AT line)
 };
 
