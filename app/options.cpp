@@ -45,6 +45,7 @@ bool readCheckOptions(const QCommandLineParser &parser, Options *options, QStrin
     check.expectResync = parser.isSet(QStringLiteral("expect-resync"));
     options->nodes = parser.values(QStringLiteral("node"));
     check.listenerNode = parser.value(QStringLiteral("listener"));
+    check.workDir = parser.value(QStringLiteral("node-logs"));
     options->checkReports = {parser.value(QStringLiteral("junit")), parser.value(QStringLiteral("json")),
                              parser.value(QStringLiteral("markdown"))};
     const std::pair<const char *, int *> bounds[] = {
@@ -112,6 +113,7 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
     const QCommandLineOption listRules = option({QStringLiteral("list-rules")});
     const QCommandLineOption expectResync = option({QStringLiteral("expect-resync")});
     const QCommandLineOption listener = option({QStringLiteral("listener")}, "NAME");
+    const QCommandLineOption nodeLogs = option({QStringLiteral("node-logs")}, "DIR");
     const QCommandLineOption junit = option({QStringLiteral("junit")}, "FILE");
     const QCommandLineOption json = option({QStringLiteral("json")}, "FILE");
     const QCommandLineOption markdown = option({QStringLiteral("markdown")}, "FILE");
@@ -129,7 +131,8 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
                        log,      placesUrl,    placesApi,  placesFile,     placesTimeout, placesServer,
                        check,    rules,        listRules,  expectResync,   junit,         json,
                        markdown, replyTimeout, floodBound, clockTolerance, startTimeout,  listPresets,
-                       verbose,  help,         version,    listener, minIamatRate, maxP99});
+                       verbose,  help,         version,    listener,       nodeLogs,      minIamatRate,
+                       maxP99});
 
     auto fail = [error](const QString &message) -> std::optional<Options> {
         if (error)
@@ -158,9 +161,10 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
         options.mode = Options::Mode::Server;
 
     for (const QCommandLineOption *single :
-         {&scenario, &preset, &config, &logDir, &log, &placesUrl, &placesApi, &placesFile, &placesTimeout,
-          &placesServer, &check, &junit, &json, &markdown, &replyTimeout, &floodBound, &clockTolerance,
-          &startTimeout, &listener, &minIamatRate, &maxP99}) {
+         {&scenario,     &preset,        &config,         &logDir,       &log,      &placesUrl, &placesApi,
+          &placesFile,   &placesTimeout, &placesServer,   &check,        &junit,    &json,      &markdown,
+          &replyTimeout, &floodBound,    &clockTolerance, &startTimeout, &listener, &nodeLogs,  &minIamatRate,
+          &maxP99}) {
         if (parser.values(*single).size() > 1)
             return fail(QStringLiteral("--%1 is given more than once").arg(single->names().constFirst()));
     }
@@ -185,8 +189,8 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
                     .arg(parser.value(placesServer)));
     }
     const QList<const QCommandLineOption *> checkOnly = {
-        &rules,        &expectResync, &junit,          &json,         &markdown,
-        &replyTimeout, &floodBound,   &clockTolerance, &startTimeout, &listener, &minIamatRate, &maxP99};
+        &rules,          &expectResync, &junit,    &json,     &markdown,     &replyTimeout, &floodBound,
+        &clockTolerance, &startTimeout, &listener, &nodeLogs, &minIamatRate, &maxP99};
     if (parser.isSet(check) || parser.isSet(listRules)) {
         for (const QCommandLineOption *other :
              {&server, &scenario, &preset, &config, &logDir, &log, &placesUrl, &placesApi, &placesFile,
@@ -281,7 +285,7 @@ QString helpText()
   herd --places-server [ADDR:]PORT [--places-file FILE]
                                                   serve Google's places endpoints
   herd --check FILE [--node NAME]... [--rules PATTERN] [--expect-resync]
-       [--listener NAME] [--junit FILE] [--json FILE] [--markdown FILE] [bounds]
+       [--listener NAME] [--node-logs DIR] [--junit FILE] [--json FILE] [--markdown FILE] [bounds]
        [--min-iamat-rate N] [--max-p99-ms MS]
                                                   grade a herd of any make
   herd --list-rules                               list what --check checks
@@ -356,6 +360,8 @@ Checking a herd (docs/check.md):
                      and port as a plain neighbour and counts the AT lines
                      flooded to it, so flood.no-stale and flood.no-duplicate
                      can run
+  --node-logs DIR    keep the started nodes' output, DIR/NAME.log (default:
+                     a temporary folder, removed at the end)
   --junit FILE, --json FILE, --markdown FILE
                      also write the report as JUnit XML, JSON (with every
                      transcript) or a Markdown report card

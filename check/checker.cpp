@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "check/checker.h"
 
+#include <QDir>
 #include <QElapsedTimer>
 #include <QHostAddress>
 #include <QTemporaryDir>
@@ -89,6 +90,10 @@ Checker::~Checker()
 
 bool Checker::prepare(QString *error)
 {
+    if (!m_settings.workDir.isEmpty() && !QDir().mkpath(m_settings.workDir)) {
+        *error = QStringLiteral("--node-logs %1: cannot make that folder").arg(m_settings.workDir);
+        return false;
+    }
     if (!m_target.checkListener(m_settings, error))
         return false;
     const std::optional<QStringList> selected = m_target.selectedNodes(m_settings, error);

@@ -139,22 +139,14 @@ void expectAllPassed(const QString &targetPath, const QStringList &patterns, int
 {
     QString error;
     const QList<RuleResult> results = runCheck(targetPath, patterns, {}, &error);
-    QVERIFY2(!results.isEmpty(), qPrintable(error));
-    for (const RuleResult &result : results)
-        QVERIFY2(result.verdict.isPassed(), qPrintable(describe(&result)));
-    QCOMPARE(results.size(), selectRules(patterns).size() * nodes);
+    verifyAllPassed(results, error, selectRules(patterns).size() * nodes);
 }
 
 void expectFailsAt(const QString &targetPath, const QString &rule)
 {
     QString error;
     const QList<RuleResult> results = runCheck(targetPath, {rule}, {}, &error);
-    QVERIFY2(!results.isEmpty(), qPrintable(error));
-    const RuleResult *result = find(results, rule, QStringLiteral("A"));
-    QVERIFY2(result && result->verdict.isFailed(), qPrintable(describe(result)));
-    QVERIFY(!result->verdict.expected.isEmpty());
-    QVERIFY(!result->verdict.actual.isEmpty());
-    QVERIFY(!result->transcript.isEmpty());
+    verifyFailed(results, error, rule, QStringLiteral("A"));
 }
 
 void verifyAllPassed(const QList<RuleResult> &results, const QString &error, qsizetype count)
@@ -165,7 +157,8 @@ void verifyAllPassed(const QList<RuleResult> &results, const QString &error, qsi
     QCOMPARE(results.size(), count);
 }
 
-void verifyFailed(const QList<RuleResult> &results, const QString &error, const QString &ruleId, const QString &node)
+void verifyFailed(const QList<RuleResult> &results, const QString &error, const QString &ruleId,
+                  const QString &node)
 {
     QVERIFY2(!results.isEmpty(), qPrintable(error));
     const RuleResult *result = find(results, ruleId, node);

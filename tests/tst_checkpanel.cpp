@@ -81,7 +81,8 @@ void TestCheckPanel::checksTheHerdOnScreen()
     QVERIFY(panel->isVisible());
 
     const QString pattern = u"iamat.*"_s;
-    const int expected = int(Herd::Check::selectRules({pattern}).size() * m_window->cluster()->nodes().size());
+    const int expected =
+        int(Herd::Check::selectRules({pattern}).size() * m_window->cluster()->nodes().size());
     QVERIFY(expected > 0);
     // Rows come in while the run goes on.
     int rowsWhileRunning = 0;
@@ -99,7 +100,8 @@ void TestCheckPanel::checksTheHerdOnScreen()
     QVERIFY(rowsWhileRunning > 0);
     QCOMPARE(panel->model()->rowCount(), expected);
     for (int row = 0; row < expected; ++row)
-        QVERIFY2(panel->model()->result(row).verdict.isPassed(), qPrintable(describe(panel->model()->result(row))));
+        QVERIFY2(panel->model()->result(row).verdict.isPassed(),
+                 qPrintable(describe(panel->model()->result(row))));
     QCOMPARE(panel->model()->notChecked(), 0);
     QCOMPARE(panel->tallyText(), u"%1 passed, 0 failed, 0 not run"_s.arg(expected));
     QCOMPARE(panel->progressBar()->value(), expected);
@@ -128,7 +130,9 @@ void TestCheckPanel::checksTheHerdOnScreen()
     panel->resultsView()->sortByColumn(CheckResultsModel::Time, Qt::DescendingOrder);
     const QAbstractItemModel *shown = panel->resultsView()->model();
     QVERIFY(shown->index(0, CheckResultsModel::Time).data(CheckResultsModel::SortRole).toLongLong()
-            >= shown->index(expected - 1, CheckResultsModel::Time).data(CheckResultsModel::SortRole).toLongLong());
+            >= shown->index(expected - 1, CheckResultsModel::Time)
+                   .data(CheckResultsModel::SortRole)
+                   .toLongLong());
 }
 
 void TestCheckPanel::stopEndsARun()
@@ -147,7 +151,8 @@ void TestCheckPanel::stopEndsARun()
     QCOMPARE(model->rowCount() + model->notChecked(), model->planned());
     QCOMPARE(panel->tallyText(),
              model->tallyText() + u"; stopped, %1 not checked"_s.arg(model->notChecked()));
-    QVERIFY(panel->statusText().startsWith(u"Stopped after %1 of %2"_s.arg(model->rowCount()).arg(model->planned())));
+    QVERIFY(panel->statusText().startsWith(
+        u"Stopped after %1 of %2"_s.arg(model->rowCount()).arg(model->planned())));
     QVERIFY(!panel->isRunning());
 
     // A run after a stop starts afresh.
@@ -181,7 +186,8 @@ void TestCheckPanel::checksAHerdFile()
 {
     // Another herd in this process, named by a herd file at its real ports.
     Herd::Test::HerdFixture other;
-    Herd::HerdConfig config = Herd::Test::HerdFixture::config({u"East"_s, u"West"_s}, {{u"East"_s, u"West"_s}});
+    Herd::HerdConfig config =
+        Herd::Test::HerdFixture::config({u"East"_s, u"West"_s}, {{u"East"_s, u"West"_s}});
     QString error;
     QVERIFY2(other.start(config, &error), qPrintable(error));
     for (Herd::NodeConfig &node : config.nodes)
@@ -199,7 +205,8 @@ void TestCheckPanel::checksAHerdFile()
     QCOMPARE(panel->model()->rowCount(), 4);
     QStringList nodes;
     for (int row = 0; row < 4; ++row) {
-        QVERIFY2(panel->model()->result(row).verdict.isPassed(), qPrintable(describe(panel->model()->result(row))));
+        QVERIFY2(panel->model()->result(row).verdict.isPassed(),
+                 qPrintable(describe(panel->model()->result(row))));
         nodes << panel->model()->result(row).node;
     }
     QCOMPARE(nodes, (QStringList {u"East"_s, u"West"_s, u"East"_s, u"West"_s}));

@@ -8,6 +8,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -298,8 +299,9 @@ void TestCliCheck::passingRun()
     const QString json = dir.filePath(u"check.json"_s);
     const QString markdown = dir.filePath(u"check.md"_s);
     QVERIFY(QDir(dir.path()).mkdir(u"out"_s));
+    const QString nodeLogs = dir.filePath(u"nodes"_s);
     const Finished run = runHerd({u"--check"_s, path, u"--rules"_s, u"iamat.*"_s, u"--junit"_s, junit,
-                                  u"--json"_s, json, u"--markdown"_s, markdown},
+                                  u"--json"_s, json, u"--markdown"_s, markdown, u"--node-logs"_s, nodeLogs},
                                  dir.path(), QProcessEnvironment::systemEnvironment(), RunTimeoutMs);
     QVERIFY2(run.finished && run.exitCode == 0, qPrintable(describe(run)));
     QVERIFY2(run.err.isEmpty(), run.err.constData());
@@ -339,6 +341,10 @@ void TestCliCheck::passingRun()
              qPrintable(text));
     QVERIFY2(text.contains(u"| iamat.reply@A | passed |"_s), qPrintable(text));
     QVERIFY(!text.contains(u"## Failures"_s));
+
+    // The started nodes' output is kept where asked.
+    QVERIFY(QFileInfo::exists(nodeLogs + u"/A.log"));
+    QVERIFY(QFileInfo::exists(nodeLogs + u"/B.log"));
 
     // Every node it started is gone.
     const QString left = leftRunning(dir.path(), portsOf(path));

@@ -86,8 +86,7 @@ Verdict diffFormat(CheckContext &context, const NodeConfig *node)
     // that (iamat.diff-clock's business) could flip a sign.
     constexpr qint64 Hour = 3'600'000 * NsPerMs;
     const qint64 now = nowNs();
-    const qint64 times[] = {now - Hour, now + Hour,
-                            1'000'000'000LL /* 1 s after the epoch */};
+    const qint64 times[] = {now - Hour, now + Hour, 1'000'000'000LL /* 1 s after the epoch */};
     for (const qint64 time : times) {
         Verdict failure;
         const std::optional<AtLine> at = iamat(

@@ -77,12 +77,17 @@ const QList<std::pair<QString, QString>> &defectList()
         // Flooding and faults (tst_check_flood, tst_check_faults).
         {QStringLiteral("no-flood"), QStringLiteral("never floods an update to its neighbours")},
         {QStringLiteral("flood-late"), QStringLiteral("floods each update 2.5 s after it came")},
-        {QStringLiteral("flood-own-at"), QStringLiteral("relays an AT line rewritten with its own name and diff")},
-        {QStringLiteral("older-wins"), QStringLiteral("stores a record older than the one it holds (last arrival wins)")},
+        {QStringLiteral("flood-own-at"),
+         QStringLiteral("relays an AT line rewritten with its own name and diff")},
+        {QStringLiteral("older-wins"),
+         QStringLiteral("stores a record older than the one it holds (last arrival wins)")},
         {QStringLiteral("reflood-stale"), QStringLiteral("floods an IAMAT older than the record it holds")},
-        {QStringLiteral("reflood-all"), QStringLiteral("floods on AT lines it already holds, so updates circle forever")},
-        {QStringLiteral("no-reconnect"), QStringLiteral("keeps a dead link: never connects again to a restarted neighbour")},
-        {QStringLiteral("exit-on-peer-down"), QStringLiteral("exits when a neighbour's connection fails (an uncaught error)")},
+        {QStringLiteral("reflood-all"),
+         QStringLiteral("floods on AT lines it already holds, so updates circle forever")},
+        {QStringLiteral("no-reconnect"),
+         QStringLiteral("keeps a dead link: never connects again to a restarted neighbour")},
+        {QStringLiteral("exit-on-peer-down"),
+         QStringLiteral("exits when a neighbour's connection fails (an uncaught error)")},
         // Robustness and speed (robustnessrules.cpp, speedrules.cpp).
         {QStringLiteral("crash-on-long-line"), QStringLiteral("exits when a line passes 64 KiB")},
         {QStringLiteral("max-connections-100"),
@@ -331,14 +336,15 @@ private:
         const bool newer = it == m_records.constEnd()
             || (has("older-wins") ? it->first != message.timeNs : it->first < message.timeNs);
         if (!newer) {
-            if ((from == From::Client && has("reflood-stale")) || (from == From::Neighbour && has("reflood-all")))
+            if ((from == From::Client && has("reflood-stale"))
+                || (from == From::Neighbour && has("reflood-all")))
                 floodAll(at);
             return;
         }
         m_records.insert(message.clientId, {message.timeNs, at});
         if (from == From::Neighbour && has("flood-own-at"))
-            floodAll("AT " + m_self.name.toUtf8() + ' ' + formatDiff(nowNs() - message.timeNs) + ' ' + message.clientId
-                     + ' ' + message.position + ' ' + message.time);
+            floodAll("AT " + m_self.name.toUtf8() + ' ' + formatDiff(nowNs() - message.timeNs) + ' '
+                     + message.clientId + ' ' + message.position + ' ' + message.time);
         else
             floodAll(at);
     }

@@ -126,8 +126,7 @@ CheckPanel::CheckPanel(Herd::Cluster *cluster, QWidget *parent)
     });
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &CheckPanel::onCurrentChanged);
-    connect(m_model, &CheckResultsModel::rowsInserted, this,
-            [this] { m_tally->setText(tallyText()); });
+    connect(m_model, &CheckResultsModel::rowsInserted, this, [this] { m_tally->setText(tallyText()); });
     updateControls();
 }
 

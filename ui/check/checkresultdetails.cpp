@@ -61,8 +61,9 @@ void CheckResultDetails::showResult(const Herd::Check::RuleResult &result)
     QString html = u"<p><b>%1</b> %2 in %3 ms: %4</p><table>"_s.arg(
         result.name().toHtmlEscaped(), Herd::Check::outcomeName(verdict.outcome),
         QString::number(result.elapsedMs), result.title.toHtmlEscaped());
-    html += row(tr("Protocol"),
-                u"docs/protocol.md%1 (\"%2\")"_s.arg(Herd::Check::sectionAnchor(result.section), result.section));
+    html +=
+        row(tr("Protocol"),
+            u"docs/protocol.md%1 (\"%2\")"_s.arg(Herd::Check::sectionAnchor(result.section), result.section));
     switch (verdict.outcome) {
     case Verdict::Outcome::Failed:
         html += row(tr("Expected"), verdict.expected) + row(tr("Got"), verdict.actual);

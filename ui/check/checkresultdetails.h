@@ -31,7 +31,7 @@ public:
     QString transcriptText() const;
 
 private:
-    QLabel *m_verdict;           // owned (child)
+    QLabel *m_verdict;            // owned (child)
     QPlainTextEdit *m_transcript; // owned (child)
 };
 
