@@ -72,6 +72,7 @@ bool readCheckOptions(const QCommandLineParser &parser, Options *options, QStrin
     const std::pair<const char *, double *> thresholds[] = {
         {"min-iamat-rate", &check.minIamatRate},
         {"max-p99-ms", &check.maxP99Ms},
+        {"max-flood-ms", &check.maxFloodMs},
     };
     for (const auto &[name, out] : thresholds) {
         const QString flag = QString::fromLatin1(name);
@@ -123,6 +124,7 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
     const QCommandLineOption startTimeout = option({QStringLiteral("start-timeout")}, "MS");
     const QCommandLineOption minIamatRate = option({QStringLiteral("min-iamat-rate")}, "N");
     const QCommandLineOption maxP99 = option({QStringLiteral("max-p99-ms")}, "MS");
+    const QCommandLineOption maxFlood = option({QStringLiteral("max-flood-ms")}, "MS");
     const QCommandLineOption listPresets = option({QStringLiteral("list-presets")});
     const QCommandLineOption verbose = option({QStringLiteral("verbose")});
     const QCommandLineOption help = option({QStringLiteral("h"), QStringLiteral("help")});
@@ -132,7 +134,7 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
                        check,    rules,        listRules,  expectResync,   junit,         json,
                        markdown, replyTimeout, floodBound, clockTolerance, startTimeout,  listPresets,
                        verbose,  help,         version,    listener,       nodeLogs,      minIamatRate,
-                       maxP99});
+                       maxP99,   maxFlood});
 
     auto fail = [error](const QString &message) -> std::optional<Options> {
         if (error)
@@ -164,7 +166,7 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
          {&scenario,     &preset,        &config,         &logDir,       &log,      &placesUrl, &placesApi,
           &placesFile,   &placesTimeout, &placesServer,   &check,        &junit,    &json,      &markdown,
           &replyTimeout, &floodBound,    &clockTolerance, &startTimeout, &listener, &nodeLogs,  &minIamatRate,
-          &maxP99}) {
+          &maxP99,       &maxFlood}) {
         if (parser.values(*single).size() > 1)
             return fail(QStringLiteral("--%1 is given more than once").arg(single->names().constFirst()));
     }
@@ -190,7 +192,7 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
     }
     const QList<const QCommandLineOption *> checkOnly = {
         &rules,          &expectResync, &junit,    &json,     &markdown,     &replyTimeout, &floodBound,
-        &clockTolerance, &startTimeout, &listener, &nodeLogs, &minIamatRate, &maxP99};
+        &clockTolerance, &startTimeout, &listener, &nodeLogs, &minIamatRate, &maxP99,       &maxFlood};
     if (parser.isSet(check) || parser.isSet(listRules)) {
         for (const QCommandLineOption *other :
              {&server, &scenario, &preset, &config, &logDir, &log, &placesUrl, &placesApi, &placesFile,
@@ -286,7 +288,7 @@ QString helpText()
                                                   serve Google's places endpoints
   herd --check FILE [--node NAME]... [--rules PATTERN] [--expect-resync]
        [--listener NAME] [--node-logs DIR] [--junit FILE] [--json FILE] [--markdown FILE] [bounds]
-       [--min-iamat-rate N] [--max-p99-ms MS]
+       [--min-iamat-rate N] [--max-p99-ms MS] [--max-flood-ms MS]
                                                   grade a herd of any make
   herd --list-rules                               list what --check checks
   herd --list-presets | --help | --version
@@ -373,6 +375,8 @@ Checking a herd (docs/check.md):
                      100 connections
   --max-p99-ms MS    fail when the 99th percentile of IAMAT or WHATSAT
                      latency is above MS (decimals allowed: 0.5)
+  --max-flood-ms MS  fail when an update takes longer than MS to reach the
+                     node the most hops away
 
 Limits (herd file keys, under "limits"; each refusal is logged with the peer):
   maxLineBytes           longest line; longer ones get "? " and a cut copy

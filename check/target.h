@@ -28,9 +28,10 @@ struct CheckSettings
     // Speed thresholds, 0 for none: without them the speed rules only
     // measure. --min-iamat-rate: IAMATs answered per second, at 1 and at 100
     // connections; --max-p99-ms: the 99th percentile of IAMAT and WHATSAT
-    // latency.
+    // latency; --max-flood-ms: the slowest flood to the farthest node.
     double minIamatRate = 0;
     double maxP99Ms = 0;
+    double maxFloodMs = 0;
     // Herd's own executable, for the speed rules' reference figures and the
     // checker's own neighbours; empty: speed is measured for the target only.
     QString herdProgram;

@@ -19,6 +19,7 @@ private slots:
     void measuresHerdBesideHerd();
     void slowDoubleOnlyMeasured();
     void slowDoubleFailsThresholds();
+    void slowFloodFailsThreshold();
     void thresholdFlags();
 };
 
@@ -40,8 +41,7 @@ QList<RuleResult> checkSlowDouble(const QString &dir, CheckSettings settings, QS
 {
     settings.herdProgram = dir + QStringLiteral("/no-such-herd");
     return runCheck(writeLine3(dir, doubleCommand({QStringLiteral("slow")})),
-                    {QStringLiteral("speed.iamat-latency"), QStringLiteral("speed.iamat-rate")}, settings,
-                    error);
+                    {QStringLiteral("speed.*-latency"), QStringLiteral("speed.iamat-rate")}, settings, error);
 }
 
 } // namespace
@@ -107,9 +107,31 @@ void TestCheckSpeed::slowDoubleFailsThresholds()
     QVERIFY2(latency->verdict.expected.contains(QStringLiteral("--max-p99-ms")),
              qPrintable(describe(latency)));
     QVERIFY(!latency->verdict.figures.isEmpty());
+    const RuleResult *whatsat = find(results, QStringLiteral("speed.whatsat-latency"));
+    QVERIFY2(whatsat && whatsat->verdict.isFailed(), qPrintable(describe(whatsat)));
     const RuleResult *rate = find(results, QStringLiteral("speed.iamat-rate"));
     QVERIFY2(rate && rate->verdict.isFailed(), qPrintable(describe(rate)));
     QVERIFY2(rate->verdict.expected.contains(QStringLiteral("1 connection")), qPrintable(describe(rate)));
+}
+
+void TestCheckSpeed::slowFloodFailsThreshold()
+{
+    QTemporaryDir dir;
+    CheckSettings settings;
+    settings.herdProgram = dir.path() + QStringLiteral("/no-such-herd");
+    const QStringList rule {QStringLiteral("speed.flood")};
+    const QString slow = writeLine3(dir.path(), doubleCommand({QStringLiteral("flood-slow")}));
+    QString error;
+    const QList<RuleResult> measured = runCheck(slow, rule, settings, &error);
+    const RuleResult *only = find(measured, rule.first());
+    QVERIFY2(only && only->verdict.isPassed() && !only->verdict.figures.isEmpty(),
+             qPrintable(describe(only) + error));
+    settings.maxFloodMs = 20; // two hops of 30 ms each cannot make it
+    const QList<RuleResult> limited = runCheck(slow, rule, settings, &error);
+    const RuleResult *failed = find(limited, rule.first());
+    QVERIFY2(failed && failed->verdict.isFailed(), qPrintable(describe(failed) + error));
+    QVERIFY2(failed->verdict.expected.contains(QStringLiteral("--max-flood-ms")),
+             qPrintable(describe(failed)));
 }
 
 void TestCheckSpeed::thresholdFlags()

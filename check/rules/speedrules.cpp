@@ -308,10 +308,10 @@ Verdict floodTimeRule(CheckContext &context, const NodeConfig *)
     if (route.hops == 0)
         return Verdict::notRun(QStringLiteral("no two nodes of the herd are linked"));
     // The reference herd has the same names and links: the same route.
-    return measured(context, route.from,
-                    [&route](CheckContext &at, const HerdConfig &herd, const NodeConfig &, QString *why) {
-                        return floodTime(at, herd, route, why);
-                    });
+    return limited(measured(context, route.from,
+                            [&route](CheckContext &at, const HerdConfig &herd, const NodeConfig &,
+                                     QString *why) { return floodTime(at, herd, route, why); }),
+                   {1}, context.settings().maxFloodMs, true, u"--max-flood-ms"_s);
 }
 
 } // namespace

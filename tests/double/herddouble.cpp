@@ -77,6 +77,7 @@ const QList<std::pair<QString, QString>> &defectList()
         // Flooding and faults (tst_check_flood, tst_check_faults).
         {QStringLiteral("no-flood"), QStringLiteral("never floods an update to its neighbours")},
         {QStringLiteral("flood-late"), QStringLiteral("floods each update 2.5 s after it came")},
+        {QStringLiteral("flood-slow"), QStringLiteral("floods each update 30 ms after it came")},
         {QStringLiteral("flood-own-at"),
          QStringLiteral("relays an AT line rewritten with its own name and diff")},
         {QStringLiteral("older-wins"),
@@ -98,7 +99,7 @@ const QList<std::pair<QString, QString>> &defectList()
         {QStringLiteral("crash-on-reset"),
          QStringLiteral("exits when a client goes with replies unsent (a write failing with EPIPE)")},
         {QStringLiteral("slow"),
-         QStringLiteral("answers each IAMAT 20 ms late, one at a time per connection")},
+         QStringLiteral("answers each IAMAT and WHATSAT 20 ms late, one at a time per connection")},
     };
     return list;
 }
@@ -214,7 +215,8 @@ private:
             if (has("crash-on-junk") && !isUtf8(line))
                 crash("a line that is not UTF-8");
             const QByteArray reply = answer(line);
-            if (has("slow") && parseLine(line).command == Command::Iamat) {
+            const Command command = parseLine(line).command;
+            if (has("slow") && (command == Command::Iamat || command == Command::Whatsat)) {
                 // The answer goes 20 ms late, and the lines after it wait.
                 send(connection, replies);
                 m_waiting.insert(connection);
@@ -357,8 +359,8 @@ private:
             for (const QString &name : m_neighbours.keys())
                 flood(name, at);
         };
-        if (has("flood-late"))
-            QTimer::singleShot(2500, this, toEveryNeighbour);
+        if (has("flood-late") || has("flood-slow"))
+            QTimer::singleShot(has("flood-late") ? 2500 : 30, this, toEveryNeighbour);
         else
             toEveryNeighbour();
     }
