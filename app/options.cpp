@@ -287,7 +287,8 @@ QString helpText()
   herd --places-server [ADDR:]PORT [--places-file FILE]
                                                   serve Google's places endpoints
   herd --check FILE [--node NAME]... [--rules PATTERN] [--expect-resync]
-       [--listener NAME] [--node-logs DIR] [--junit FILE] [--json FILE] [--markdown FILE] [bounds]
+       [--listener NAME] [--node-logs DIR] [--junit FILE] [--json FILE]
+       [--markdown FILE] [bounds]
        [--min-iamat-rate N] [--max-p99-ms MS] [--max-flood-ms MS]
                                                   grade a herd of any make
   herd --list-rules                               list what --check checks
