@@ -26,12 +26,14 @@ bool isListening(const QString &host, quint16 port, int timeoutMs)
 
 QList<quint16> freePorts(qsizetype count)
 {
-    std::vector<std::unique_ptr<QTcpServer>> servers;
+    std::vector<std::unique_ptr<QTcpServer>> servers; // all held at once: no repeats
     QList<quint16> ports;
     for (qsizetype i = 0; i < count; ++i) {
-        servers.push_back(std::make_unique<QTcpServer>());
-        if (servers.back()->listen(QHostAddress::LocalHost, 0))
-            ports.append(servers.back()->serverPort());
+        auto server = std::make_unique<QTcpServer>();
+        if (!server->listen(QHostAddress::LocalHost, 0))
+            return {};
+        ports.append(server->serverPort());
+        servers.push_back(std::move(server));
     }
     return ports;
 }

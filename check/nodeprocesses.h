@@ -55,7 +55,7 @@ private:
 // True if something takes TCP connections at host:port now.
 bool isListening(const QString &host, quint16 port, int timeoutMs);
 // `count` ports free now on 127.0.0.1, bound all at once so that none
-// repeats; fewer if the system has none to give.
+// repeats, then released; empty if the system has not that many to give.
 QList<quint16> freePorts(qsizetype count);
 
 } // namespace Herd::Check

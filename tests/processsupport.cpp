@@ -25,20 +25,6 @@ QString herdBinary()
     return QString::fromLocal8Bit(HERD_BINARY);
 }
 
-QList<quint16> freePorts(int count)
-{
-    std::vector<std::unique_ptr<QTcpServer>> servers;
-    QList<quint16> ports;
-    for (int i = 0; i < count; ++i) {
-        auto server = std::make_unique<QTcpServer>();
-        if (!server->listen(QHostAddress::LocalHost, 0))
-            return {};
-        ports.append(server->serverPort());
-        servers.push_back(std::move(server));
-    }
-    return ports;
-}
-
 bool canBind(quint16 port)
 {
     QTcpServer server;

@@ -12,6 +12,8 @@
 #include <memory>
 #include <utility>
 
+#include "check/nodeprocesses.h"
+
 // Helpers for suites that run the herd executable itself (tst_cli,
 // tst_multiprocess, tst_scenario_cli): free ports, herd files, a herd run to
 // its end, a child herd process read as it goes, and a blocking client. Every wait is bounded; none is a
@@ -22,9 +24,8 @@ constexpr int Timeout = 10'000; // ms, for any one wait
 
 QString herdBinary();
 
-// `count` distinct ports the OS says are free now: all bound at once on
-// port 0, read, then closed, so none repeats.
-QList<quint16> freePorts(int count);
+// `count` ports free now on 127.0.0.1 (the checker's own helper).
+using Herd::Check::freePorts;
 bool canBind(quint16 port);
 // Whether any socket on this machine listens on `port` (/proc/net/tcp and
 // tcp6). Use it, not canBind(), to check that nothing was left listening: on
