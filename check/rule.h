@@ -28,9 +28,8 @@ struct Rule
     };
     enum Need {
         NeedsNothing = 0,
-        NeedsRun = 1,       // kills or restarts a node: not run without a `run` block
-        NeedsTwoNodes = 2,  // about flooding: not run on a herd of one node
-        NeedsReference = 4, // compares with Herd's own nodes: measured alone without them
+        NeedsRun = 1,      // kills or restarts a node: not run without a `run` block
+        NeedsTwoNodes = 2, // about flooding: not run on a herd of one node
     };
 
     QString id;      // "iamat.echo": area, then what; stable, used by --rules

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "check/report/terminalreport.h"
 
+#include "check/report/reportsupport.h"
+
 #include <QLocale>
 
 #include <algorithm>
@@ -46,14 +48,12 @@ QString figureText(const Figure &figure)
 QString resultText(const RuleResult &result, int index, int total)
 {
     const int width = int(QString::number(total).size());
-    QString text =
-        QStringLiteral("[%1/%2] %3 %4  %5 (%6 ms)\n")
-            .arg(index + 1, width)
-            .arg(total)
-            .arg(result.verdict.isFailed() ? QStringLiteral("FAILED ") : outcomeName(result.verdict.outcome),
-                 -7)
-            .arg(result.name(), result.title)
-            .arg(result.elapsedMs);
+    QString text = QStringLiteral("[%1/%2] %3 %4  %5 (%6 ms)\n")
+                       .arg(index + 1, width)
+                       .arg(total)
+                       .arg(statusWord(result.verdict.outcome), -7)
+                       .arg(result.name(), result.title)
+                       .arg(result.elapsedMs);
     const QString indent(width * 2 + 4, u' ');
     switch (result.verdict.outcome) {
     case Verdict::Outcome::Failed:

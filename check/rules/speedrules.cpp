@@ -319,7 +319,9 @@ Verdict floodTimeRule(CheckContext &context, const NodeConfig *)
 QList<Rule> speedRules()
 {
     using S = Rule::Scope;
-    const int needs = Rule::NeedsReference;
+    // Without Herd's own nodes to compare with, a speed rule measures the
+    // target alone and says so (measured()): nothing keeps it from running.
+    const int needs = Rule::NeedsNothing;
     return {
         {u"speed.iamat-latency"_s, u"IAMAT latency, p50 and p99, one at a time"_s, Section::IamatReply,
          S::Herd, needs, iamatLatencyRule},
