@@ -6,6 +6,7 @@
 #include <QFile>
 #include <QProcess>
 #include <QProcessEnvironment>
+#include <QRandomGenerator>
 #include <QTcpServer>
 
 #include <csignal>
@@ -24,17 +25,45 @@ bool isListening(const QString &host, quint16 port, int timeoutMs)
     return probe.connectTo(host, port, timeoutMs);
 }
 
+namespace {
+
+// The lowest of the kernel's ephemeral ports: the source ports of outgoing
+// connections and what listen(port 0) hands out.
+int ephemeralLow()
+{
+    QFile file(QStringLiteral("/proc/sys/net/ipv4/ip_local_port_range"));
+    if (file.open(QIODevice::ReadOnly)) {
+        bool ok = false;
+        const int low = file.readAll().simplified().split(' ').value(0).toInt(&ok);
+        if (ok)
+            return low;
+    }
+    return 32768;
+}
+
+} // namespace
+
 QList<quint16> freePorts(qsizetype count)
 {
+    // Ports are picked below the ephemeral range: a port picked there may
+    // be taken, between the pick and its node's listen, by another
+    // process's outgoing connection or listen(0), as parallel tests do.
+    // Below it only another explicit pick can collide, and picks are random.
+    const int high = ephemeralLow();
+    constexpr int Low = 10000;
+    const bool below = high - Low >= 4 * count + 1000;
     std::vector<std::unique_ptr<QTcpServer>> servers; // all held at once: no repeats
     QList<quint16> ports;
-    for (qsizetype i = 0; i < count; ++i) {
+    for (int attempt = 0; ports.size() < count && attempt < 64 * count; ++attempt) {
         auto server = std::make_unique<QTcpServer>();
-        if (!server->listen(QHostAddress::LocalHost, 0))
-            return {};
+        const quint16 wanted = below ? quint16(QRandomGenerator::global()->bounded(Low, high)) : 0;
+        if (!server->listen(QHostAddress::LocalHost, wanted))
+            continue;
         ports.append(server->serverPort());
         servers.push_back(std::move(server));
     }
+    if (ports.size() < count)
+        return {};
     return ports;
 }
 

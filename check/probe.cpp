@@ -109,6 +109,15 @@ bool Probe::connectTo(const QString &host, quint16 port, int timeoutMs)
         errno = error;
         return fail(QStringLiteral("cannot connect to %1: %2").arg(target, systemError()));
     }
+    // With nothing listening on a port in the ephemeral range, the kernel
+    // may pick that very port as our source and connect the socket to
+    // itself (a TCP simultaneous open): that is not a server.
+    sockaddr_storage local {};
+    socklen_t localLength = sizeof local;
+    if (::getsockname(m_fd, reinterpret_cast<sockaddr *>(&local), &localLength) == 0 && localLength == length
+        && std::memcmp(&local, &storage, length) == 0)
+        return fail(
+            QStringLiteral("cannot connect to %1: nothing listens (the socket met itself)").arg(target));
     return true;
 }
 

@@ -5,9 +5,11 @@
 #include <QDir>
 #include <QFile>
 #include <QRegularExpression>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "check/nodeprocesses.h"
 #include "check/rule.h"
 #include "check/target.h"
 #include "check/transcript.h"
@@ -39,6 +41,8 @@ private slots:
     void transcriptEscapes();
     void transcriptText();
     void transcriptCap();
+    void freePortsAvoidTheEphemeralRange();
+    void probeFindsNothingOnAFreePort();
 };
 
 namespace {
@@ -386,6 +390,36 @@ void TestCheckCore::transcriptCap()
     QCOMPARE(kept + transcript.omittedBytes(), sent);
     QVERIFY(transcript.text().endsWith(
         QStringLiteral("(%1 more bytes not kept)\n").arg(transcript.omittedBytes())));
+}
+
+// Other processes' outgoing connections and listen(0) take ports from the
+// ephemeral range at any moment; a port picked for a node to listen on
+// later must not be one of them.
+void TestCheckCore::freePortsAvoidTheEphemeralRange()
+{
+    QFile range(QStringLiteral("/proc/sys/net/ipv4/ip_local_port_range"));
+    QVERIFY(range.open(QIODevice::ReadOnly));
+    const int ephemeralLow = range.readAll().simplified().split(' ').value(0).toInt();
+    if (ephemeralLow < 12000)
+        QSKIP("the ephemeral range starts too low to pick below it");
+    const QList<quint16> ports = Herd::Check::freePorts(20);
+    QCOMPARE(ports.size(), 20);
+    QCOMPARE(QSet<quint16>(ports.begin(), ports.end()).size(), 20);
+    for (quint16 port : ports) {
+        QVERIFY2(port < ephemeralLow, qPrintable(QString::number(port)));
+        QTcpServer server;
+        QVERIFY2(server.listen(QHostAddress::LocalHost, port), qPrintable(server.errorString()));
+    }
+}
+
+void TestCheckCore::probeFindsNothingOnAFreePort()
+{
+    const QList<quint16> ports = Herd::Check::freePorts(1);
+    QCOMPARE(ports.size(), 1);
+    QVERIFY(!Herd::Check::isListening(QStringLiteral("127.0.0.1"), ports[0], 500));
+    QTcpServer server;
+    QVERIFY(server.listen(QHostAddress::LocalHost, ports[0]));
+    QVERIFY(Herd::Check::isListening(QStringLiteral("127.0.0.1"), ports[0], 500));
 }
 
 QTEST_GUILESS_MAIN(TestCheckCore)
