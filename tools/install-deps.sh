@@ -17,6 +17,9 @@ packages=(
     clang libclang-rt-14-dev llvm
     # tools/check-format.sh (CI's format stage).
     clang-format
+    # The install check (tests/check-install.sh) validates the desktop file;
+    # systemd-analyze, from systemd, verifies the unit where it is installed.
+    desktop-file-utils
     # Not needed, but test-all.sh uses it when present: a rerun recompiles
     # only what changed.
     ccache
