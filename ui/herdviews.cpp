@@ -42,12 +42,24 @@ HerdViews::HerdViews(Herd::Cluster *cluster, Herd::HerdStats *stats, QWidget *pa
          std::initializer_list<QWidget *> {m_plots, m_inspector, m_scenarioPanel, m_checkPanel})
         page->setMinimumWidth(320);
     m_tabs = new QTabWidget(this);
-    m_tabs->addTab(m_knowledge, tr("What Nodes Know"));
-    m_tabs->addTab(m_console, tr("Client Console"));
-    m_tabs->addTab(m_inspector, tr("Node"));
-    m_tabs->addTab(m_plots, tr("Plots"));
-    m_tabs->addTab(m_scenarioPanel, tr("Scenario"));
-    m_tabs->addTab(m_checkPanel, tr("Check"));
+    // Short names, so that all six fit beside the diagrams at the
+    // window's default width; the tooltips say more.
+    struct Tab
+    {
+        QWidget *page;
+        QString name;
+        QString tip;
+    };
+    const Tab tabs[] = {
+        {m_knowledge, tr("Knowledge"), tr("What each node knows of each client")},
+        {m_console, tr("Console"), tr("A client of the herd: send any line to a node")},
+        {m_inspector, tr("Node"), tr("The selected node's records and links")},
+        {m_plots, tr("Plots"), tr("Messages, flood times and clients known over time")},
+        {m_scenarioPanel, tr("Scenario"), tr("A scenario played on this herd")},
+        {m_checkPanel, tr("Check"), tr("Grade a herd with the rules of herd --check")},
+    };
+    for (const Tab &tab : tabs)
+        m_tabs->setTabToolTip(m_tabs->addTab(tab.page, tab.name), tab.tip);
 
     // The topology over the space-time diagram: both read left to right
     // and the diagram wants the width.

@@ -444,7 +444,7 @@ void SpaceTimeCanvas::paintEmpty(QPainter &painter, const QRectF &plot) const
     painter.setPen(subTextColour());
     painter.drawText(
         plot, Qt::AlignCenter | Qt::TextWordWrap,
-        tr("No messages yet. Send an IAMAT from the Client Console or start Simulated Clients:\n"
+        tr("No messages yet. Send an IAMAT from the Console tab or start Simulated Clients:\n"
            "each AT line between two nodes becomes an arrow here (and each SYNC line of a resync, in grey)."));
 }
 
