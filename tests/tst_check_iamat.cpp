@@ -1,69 +1,19 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The iamat.* rules: each passes against Herd and against a correct
-// herd-double, and fails against the double with its defect.
-#include <QTemporaryDir>
-#include <QTest>
+// The iamat.* rules: each passes against Herd and against a correct herd-double,
+// and fails against the double with its defect (tests/rulesuite.h).
+#include "tests/rulesuite.h"
 
-#include "check/rule.h"
-#include "tests/checksupport.h"
+using namespace Qt::StringLiterals;
 
-using namespace Herd::Check;
-using namespace CheckSupport;
-
-class TestCheckIamat : public QObject
+int main(int argc, char **argv)
 {
-    Q_OBJECT
-
-private slots:
-    void passesAgainstHerd();
-    void passesAgainstCorrectDouble();
-    void failsAgainstDefect_data();
-    void failsAgainstDefect();
-};
-
-namespace {
-
-const QStringList Rules = {QStringLiteral("iamat.*")};
-
-} // namespace
-
-void TestCheckIamat::passesAgainstHerd()
-{
-    QTemporaryDir dir;
-    expectAllPassed(writeLine3(dir.path(), herdCommand()), Rules, 3);
+    return runRuleSuite(argc, argv, u"iamat.*"_s,
+                        {
+                            {u"wrong-name"_s, u"iamat.reply"_s},
+                            {u"no-echo"_s, u"iamat.echo"_s},
+                            {u"unsigned-diff"_s, u"iamat.diff-format"_s},
+                            {u"clock-ahead"_s, u"iamat.diff-clock"_s},
+                            {u"round-diff"_s, u"iamat.diff-exact"_s},
+                            {u"space-only"_s, u"iamat.white-space"_s},
+                        });
 }
-
-void TestCheckIamat::passesAgainstCorrectDouble()
-{
-    QTemporaryDir dir;
-    expectAllPassed(writeLine3(dir.path(), doubleCommand()), Rules, 3);
-}
-
-void TestCheckIamat::failsAgainstDefect_data()
-{
-    QTest::addColumn<QString>("defect");
-    QTest::addColumn<QString>("rule");
-    QTest::newRow("wrong-name") << "wrong-name"
-                                << "iamat.reply";
-    QTest::newRow("no-echo") << "no-echo"
-                             << "iamat.echo";
-    QTest::newRow("unsigned-diff") << "unsigned-diff"
-                                   << "iamat.diff-format";
-    QTest::newRow("clock-ahead") << "clock-ahead"
-                                 << "iamat.diff-clock";
-    QTest::newRow("round-diff") << "round-diff"
-                                << "iamat.diff-exact";
-    QTest::newRow("space-only") << "space-only"
-                                << "iamat.white-space";
-}
-
-void TestCheckIamat::failsAgainstDefect()
-{
-    QFETCH(QString, defect);
-    QFETCH(QString, rule);
-    QTemporaryDir dir;
-    expectFailsAt(writeLine3(dir.path(), doubleCommand({defect})), rule);
-}
-
-QTEST_GUILESS_MAIN(TestCheckIamat)
-#include "tst_check_iamat.moc"

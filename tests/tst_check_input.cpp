@@ -1,84 +1,26 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The input.* rules: each passes against Herd and against a correct
-// herd-double, and fails against the double with its defect.
-#include <QTemporaryDir>
-#include <QTest>
+// The input.* rules: each passes against Herd and against a correct herd-double,
+// and fails against the double with its defect (tests/rulesuite.h).
+#include "tests/rulesuite.h"
 
-#include "check/rule.h"
-#include "tests/checksupport.h"
+using namespace Qt::StringLiterals;
 
-using namespace Herd::Check;
-using namespace CheckSupport;
-
-class TestCheckInput : public QObject
+int main(int argc, char **argv)
 {
-    Q_OBJECT
-
-private slots:
-    void passesAgainstHerd();
-    void passesAgainstCorrectDouble();
-    void failsAgainstDefect_data();
-    void failsAgainstDefect();
-};
-
-namespace {
-
-const QStringList Rules = {QStringLiteral("input.*")};
-
-} // namespace
-
-void TestCheckInput::passesAgainstHerd()
-{
-    QTemporaryDir dir;
-    expectAllPassed(writeLine3(dir.path(), herdCommand()), Rules, 3);
+    return runRuleSuite(argc, argv, u"input.*"_s,
+                        {
+                            {u"any-case"_s, u"input.invalid-command"_s},
+                            {u"lax-iamat"_s, u"input.invalid-iamat"_s},
+                            {u"lax-whatsat"_s, u"input.invalid-whatsat"_s},
+                            {u"echo-replaced"_s, u"input.invalid-bytes"_s},
+                            {u"echo-trimmed"_s, u"input.echo-white-space"_s},
+                            {u"keeps-cr"_s, u"input.crlf"_s},
+                            {u"drops-cr"_s, u"input.one-cr"_s},
+                            {u"unicode-space"_s, u"input.unicode-space"_s},
+                            {u"no-pipelining"_s, u"input.pipelined"_s},
+                            {u"no-split"_s, u"input.split"_s},
+                            {u"whatsat-deferred"_s, u"input.order"_s},
+                            {u"no-halfclose"_s, u"input.half-close"_s},
+                            {u"short-lines"_s, u"input.long-line"_s},
+                        });
 }
-
-void TestCheckInput::passesAgainstCorrectDouble()
-{
-    QTemporaryDir dir;
-    expectAllPassed(writeLine3(dir.path(), doubleCommand()), Rules, 3);
-}
-
-void TestCheckInput::failsAgainstDefect_data()
-{
-    QTest::addColumn<QString>("defect");
-    QTest::addColumn<QString>("rule");
-    QTest::newRow("any-case") << "any-case"
-                              << "input.invalid-command";
-    QTest::newRow("lax-iamat") << "lax-iamat"
-                               << "input.invalid-iamat";
-    QTest::newRow("lax-whatsat") << "lax-whatsat"
-                                 << "input.invalid-whatsat";
-    QTest::newRow("echo-replaced") << "echo-replaced"
-                                   << "input.invalid-bytes";
-    QTest::newRow("echo-trimmed") << "echo-trimmed"
-                                  << "input.echo-white-space";
-    QTest::newRow("keeps-cr") << "keeps-cr"
-                              << "input.crlf";
-    QTest::newRow("drops-cr") << "drops-cr"
-                              << "input.one-cr";
-    QTest::newRow("unicode-space") << "unicode-space"
-                                   << "input.unicode-space";
-    QTest::newRow("no-pipelining") << "no-pipelining"
-                                   << "input.pipelined";
-    QTest::newRow("no-split") << "no-split"
-                              << "input.split";
-    QTest::newRow("whatsat-deferred") << "whatsat-deferred"
-                                      << "input.order";
-    QTest::newRow("no-halfclose") << "no-halfclose"
-                                  << "input.half-close";
-    QTest::newRow("short-lines") << "short-lines"
-                                 << "input.long-line";
-}
-
-void TestCheckInput::failsAgainstDefect()
-{
-    QFETCH(QString, defect);
-    QFETCH(QString, rule);
-    // One node is enough for one node's rules, and starts faster.
-    QTemporaryDir dir;
-    expectFailsAt(writeTarget(dir.path(), {QStringLiteral("A")}, {}, doubleCommand({defect})), rule);
-}
-
-QTEST_GUILESS_MAIN(TestCheckInput)
-#include "tst_check_input.moc"

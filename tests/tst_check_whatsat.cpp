@@ -1,72 +1,20 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The whatsat.* rules: each passes against Herd and against a correct
-// herd-double, and fails against the double with its defect.
-#include <QTemporaryDir>
-#include <QTest>
+// The whatsat.* rules: each passes against Herd and against a correct herd-double,
+// and fails against the double with its defect (tests/rulesuite.h).
+#include "tests/rulesuite.h"
 
-#include "check/rule.h"
-#include "tests/checksupport.h"
+using namespace Qt::StringLiterals;
 
-using namespace Herd::Check;
-using namespace CheckSupport;
-
-class TestCheckWhatsat : public QObject
+int main(int argc, char **argv)
 {
-    Q_OBJECT
-
-private slots:
-    void passesAgainstHerd();
-    void passesAgainstCorrectDouble();
-    void failsAgainstDefect_data();
-    void failsAgainstDefect();
-};
-
-namespace {
-
-const QStringList Rules = {QStringLiteral("whatsat.*")};
-
-} // namespace
-
-void TestCheckWhatsat::passesAgainstHerd()
-{
-    QTemporaryDir dir;
-    expectAllPassed(writeLine3(dir.path(), herdCommand()), Rules, 3);
+    return runRuleSuite(argc, argv, u"whatsat.*"_s,
+                        {
+                            {u"whatsat-fresh-at"_s, u"whatsat.at-line"_s},
+                            {u"whatsat-list"_s, u"whatsat.json"_s},
+                            {u"whatsat-swapped"_s, u"whatsat.places"_s},
+                            {u"whatsat-whole-radius"_s, u"whatsat.radius"_s},
+                            {u"whatsat-unbounded"_s, u"whatsat.bound"_s},
+                            {u"whatsat-no-blank"_s, u"whatsat.ending"_s},
+                            {u"last-wins"_s, u"whatsat.newest"_s},
+                        });
 }
-
-void TestCheckWhatsat::passesAgainstCorrectDouble()
-{
-    QTemporaryDir dir;
-    expectAllPassed(writeLine3(dir.path(), doubleCommand()), Rules, 3);
-}
-
-void TestCheckWhatsat::failsAgainstDefect_data()
-{
-    QTest::addColumn<QString>("defect");
-    QTest::addColumn<QString>("rule");
-    QTest::newRow("whatsat-fresh-at") << "whatsat-fresh-at"
-                                      << "whatsat.at-line";
-    QTest::newRow("whatsat-list") << "whatsat-list"
-                                  << "whatsat.json";
-    QTest::newRow("whatsat-swapped") << "whatsat-swapped"
-                                     << "whatsat.places";
-    QTest::newRow("whatsat-whole-radius") << "whatsat-whole-radius"
-                                          << "whatsat.radius";
-    QTest::newRow("whatsat-unbounded") << "whatsat-unbounded"
-                                       << "whatsat.bound";
-    QTest::newRow("whatsat-no-blank") << "whatsat-no-blank"
-                                      << "whatsat.ending";
-    QTest::newRow("last-wins") << "last-wins"
-                               << "whatsat.newest";
-}
-
-void TestCheckWhatsat::failsAgainstDefect()
-{
-    QFETCH(QString, defect);
-    QFETCH(QString, rule);
-    // One node is enough for one node's rules, and starts faster.
-    QTemporaryDir dir;
-    expectFailsAt(writeTarget(dir.path(), {QStringLiteral("A")}, {}, doubleCommand({defect})), rule);
-}
-
-QTEST_GUILESS_MAIN(TestCheckWhatsat)
-#include "tst_check_whatsat.moc"
