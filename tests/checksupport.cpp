@@ -11,6 +11,7 @@
 #include "check/checker.h"
 #include "check/nodeprocesses.h"
 #include "check/rule.h"
+#include "tests/processsupport.h"
 
 using namespace Herd::Check;
 using namespace Qt::StringLiterals;
@@ -44,24 +45,20 @@ QString writeTarget(const QString &dir, const QStringList &names, const Links &l
     const QList<quint16> ports = freePorts(int(names.size()));
     if (ports.size() != names.size())
         return {};
-    QJsonObject nodes;
+    ProcessSupport::Nodes nodes;
     for (qsizetype i = 0; i < names.size(); ++i)
-        nodes.insert(
-            names[i],
-            QJsonObject {{u"port"_s, ports[i]},
-                         {u"run"_s, QJsonObject {{u"command"_s, QJsonArray::fromStringList(command)}}}});
-    QJsonArray linkArray;
-    for (const auto &[a, b] : links)
-        linkArray.append(QJsonArray {a, b});
-    // A short back-off, so Herd's nodes find a restarted neighbour soon.
-    const QJsonObject root {{u"nodes"_s, nodes},
-                            {u"links"_s, linkArray},
-                            {u"reconnect"_s, QJsonObject {{u"initialMs"_s, 20}, {u"maxMs"_s, 200}}}};
-    const QString path = dir + u"/herd.json";
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(root).toJson()) < 0)
-        return {};
-    return path;
+        nodes.append({names[i], ports[i]});
+    const QString path = ProcessSupport::writeHerdFile(dir + u"/herd.json", nodes, links);
+    const bool edited = !path.isEmpty() && editTarget(path, [&command](QJsonObject &root) {
+        QJsonObject nodes = root.value(u"nodes").toObject();
+        for (auto node = nodes.begin(); node != nodes.end(); ++node) {
+            QJsonObject object = node->toObject();
+            object.insert(u"run", QJsonObject {{u"command"_s, QJsonArray::fromStringList(command)}});
+            *node = object;
+        }
+        root.insert(u"nodes", nodes);
+    });
+    return edited ? path : QString();
 }
 
 QString writeLine3(const QString &dir, const QStringList &command)
