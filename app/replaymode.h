@@ -1,0 +1,10 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+struct Options;
+
+// herd --replay FILE... --at SECONDS|end --state: reads the recordings,
+// prints the herd at that moment as JSON on stdout and any notes (a file
+// cut off mid-line) on stderr. Returns 0, or 2 for a file that cannot be
+// read as a recording (the error names the file and line).
+int runReplay(const Options &options);
