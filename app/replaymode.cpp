@@ -25,10 +25,11 @@ int runReplay(const Options &options)
     const bool atEnd = options.replayAtSeconds < 0;
     const qint64 atNs = atEnd ? lengthNs : qint64(options.replayAtSeconds * 1e9);
     if (atNs > lengthNs) {
-        printLine(stderr, QStringLiteral("herd: note: --at %1 is past the recording's end (%2 s); "
-                                         "printing the end")
-                              .arg(options.replayAtSeconds)
-                              .arg(double(lengthNs) / 1e9));
+        printLine(stderr,
+                  QStringLiteral("herd: note: --at %1 is past the recording's end (%2 s); "
+                                 "printing the end")
+                      .arg(options.replayAtSeconds)
+                      .arg(double(lengthNs) / 1e9));
     }
     Herd::ReplayState replay(*recording);
     const Herd::HerdMoment &moment = replay.seekTime(recording->startNs() + atNs);

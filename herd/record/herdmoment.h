@@ -15,9 +15,9 @@ namespace Herd {
 // What a node held about one client at a moment of a recording.
 struct ReplayRecord
 {
-    QByteArray atLine;      // the AT line as stored
+    QByteArray atLine;       // the AT line as stored
     qint64 clientTimeNs = 0; // the client's time: the newer-wins key
-    QByteArray origin;      // the node that took the IAMAT
+    QByteArray origin;       // the node that took the IAMAT
     friend bool operator==(const ReplayRecord &, const ReplayRecord &) = default;
 };
 

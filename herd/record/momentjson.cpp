@@ -31,9 +31,10 @@ QJsonObject momentToJson(const HerdMoment &moment, double atSeconds)
 {
     QJsonObject nodes;
     for (auto node = moment.nodes.cbegin(); node != moment.nodes.cend(); ++node) {
-        nodes.insert(node.key(), QJsonObject {{"running"_L1, node->running},
-                                              {"clockSkewMs"_L1, node->clockSkewMs},
-                                              {"records"_L1, recordsToJson(node->records)}});
+        nodes.insert(node.key(),
+                     QJsonObject {{"running"_L1, node->running},
+                                  {"clockSkewMs"_L1, node->clockSkewMs},
+                                  {"records"_L1, recordsToJson(node->records)}});
     }
     QJsonArray links;
     for (auto link = moment.links.cbegin(); link != moment.links.cend(); ++link) {
@@ -45,10 +46,8 @@ QJsonObject momentToJson(const HerdMoment &moment, double atSeconds)
                                   {"jitterMs"_L1, link->jitterMs},
                                   {"flakyMeanMs"_L1, link->flakyMeanMs}});
     }
-    return QJsonObject {{"at"_L1, atSeconds},
-                        {"events"_L1, moment.eventCount},
-                        {"nodes"_L1, nodes},
-                        {"links"_L1, links}};
+    return QJsonObject {
+        {"at"_L1, atSeconds}, {"events"_L1, moment.eventCount}, {"nodes"_L1, nodes}, {"links"_L1, links}};
 }
 
 } // namespace Herd

@@ -69,7 +69,8 @@ bool Recording::read(const QString &path, QString *error)
     const bool isRecording = line.startsWith('{');
     if (isRecording) {
         QString reason;
-        source.header = RecordingHeader::fromLine(QByteArrayView(line).chopped(line.endsWith('\n') ? 1 : 0), &reason);
+        source.header =
+            RecordingHeader::fromLine(QByteArrayView(line).chopped(line.endsWith('\n') ? 1 : 0), &reason);
         if (!source.header)
             return fail(1, reason);
     } else {
@@ -99,7 +100,9 @@ bool Recording::read(const QString &path, QString *error)
             if (complete || !file.atEnd())
                 return fail(lineNumber, reason);
             m_notes.append(u"%1 ends mid-line at line %2 (cut off while it was written?): read up to "
-                           "line %3"_s.arg(name).arg(lineNumber).arg(lineNumber - 1));
+                           "line %3"_s.arg(name)
+                               .arg(lineNumber)
+                               .arg(lineNumber - 1));
             break;
         }
         event->node = *names.insert(event->node);
@@ -144,7 +147,8 @@ std::pair<qsizetype, qsizetype> Recording::eventsBetween(qint64 fromNs, qint64 t
 {
     Event probe;
     probe.timeNs = fromNs;
-    const qsizetype first = std::lower_bound(m_events.cbegin(), m_events.cend(), probe, earlier) - m_events.cbegin();
+    const qsizetype first =
+        std::lower_bound(m_events.cbegin(), m_events.cend(), probe, earlier) - m_events.cbegin();
     return {first, std::max(first, countUpTo(toNs))};
 }
 

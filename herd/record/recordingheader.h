@@ -16,11 +16,11 @@ struct RecordingHeader
 {
     static constexpr int Version = 1;
 
-    QByteArray herdJson;  // the herd file as run (HerdConfig::toJson()), compact
-    QString herdVersion;  // Herd's version, "1.2.0"
-    qint64 startNs = 0;   // wall clock at the start, ns since the POSIX epoch
+    QByteArray herdJson;    // the herd file as run (HerdConfig::toJson()), compact
+    QString herdVersion;    // Herd's version, "1.2.0"
+    qint64 startNs = 0;     // wall clock at the start, ns since the POSIX epoch
     qint64 monotonicNs = 0; // the monotonic clock read at the same moment
-    QStringList nodes;    // the nodes this process ran
+    QStringList nodes;      // the nodes this process ran
 
     // The header now: both clocks read, the rest as given.
     static RecordingHeader now(const QByteArray &herdJson, const QString &herdVersion,
