@@ -191,7 +191,7 @@ void tst_Record::liveRunReplaysToWhatNodesHeld()
             const ReplayRecord held = replayed.records.value(record.clientId);
             QCOMPARE(held.atLine, record.atLine);
             QCOMPARE(held.clientTimeNs, record.timeNs);
-            QCOMPARE(held.origin, record.server);
+            QCOMPARE(held.origin(), record.server);
         }
     }
     QCOMPARE(end.nodes[u"C"_s].records.keys(), QList<QByteArray> {"lemon"});
@@ -378,7 +378,8 @@ void tst_Record::textLogsOpen()
         QCOMPARE(read.detail, all.at(i).detail);
     }
     QCOMPARE(recording->notes().size(), 2);
-    QVERIFY2(recording->notes().constFirst().contains(u"no header"_s), qPrintable(recording->notes().constFirst()));
+    QVERIFY2(recording->notes().constFirst().contains(u"no header"_s),
+             qPrintable(recording->notes().constFirst()));
     QVERIFY(recording->herdJson().isEmpty());
 }
 

@@ -50,9 +50,11 @@ private:
 void tst_RecordCli::initTestCase()
 {
     QVERIFY(m_dir.isValid());
-    QVERIFY2(QFileInfo(ProcessSupport::herdBinary()).isExecutable(), qPrintable(ProcessSupport::herdBinary()));
+    QVERIFY2(QFileInfo(ProcessSupport::herdBinary()).isExecutable(),
+             qPrintable(ProcessSupport::herdBinary()));
     m_recording = m_dir.filePath(u"flood-path.jsonl"_s);
-    const Finished run = herd({u"--scenario"_s, FloodPath, u"--record"_s, m_recording, u"--log"_s, u"none"_s});
+    const Finished run =
+        herd({u"--scenario"_s, FloodPath, u"--record"_s, m_recording, u"--log"_s, u"none"_s});
     QVERIFY2(run.finished && run.exitCode == 0, QByteArray(run.out + run.err).constData());
     QVERIFY2(run.out.contains("Recording: "), run.out.constData());
 }
@@ -77,8 +79,10 @@ void tst_RecordCli::labRecordedAndReplayed()
     const QJsonObject end = stateAt(u"end"_s);
     const QJsonObject nodes = end.value("nodes"_L1).toObject();
     QCOMPARE(nodes.keys(), (QStringList {u"Alford"_s, u"Bolden"_s, u"Hamilton"_s, u"Parker"_s, u"Powell"_s}));
-    const QString line = nodes.value("Hamilton"_L1)["records"_L1]["kiwi.cs.ucla.edu"_L1]["line"_L1].toString();
-    QVERIFY2(line.startsWith(u"AT Hamilton "_s) && line.contains(u" +34.070000-118.440000 "_s), qPrintable(line));
+    const QString line =
+        nodes.value("Hamilton"_L1)["records"_L1]["kiwi.cs.ucla.edu"_L1]["line"_L1].toString();
+    QVERIFY2(line.startsWith(u"AT Hamilton "_s) && line.contains(u" +34.070000-118.440000 "_s),
+             qPrintable(line));
     for (const QString &name : nodes.keys()) {
         const QJsonObject node = nodes.value(name).toObject();
         QVERIFY(node.value("running"_L1).toBool());

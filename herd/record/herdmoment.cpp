@@ -18,7 +18,22 @@ qint64 numberIn(const QString &detail)
     return number.match(detail).captured().toLongLong();
 }
 
+// The client time of an AT line as a node stores it (single spaces, the
+// time last); 0 if it has none.
+qint64 clientTimeOf(QByteArrayView atLine)
+{
+    qint64 ns = 0;
+    return parseTime(atLine.sliced(atLine.lastIndexOf(' ') + 1), &ns) ? ns : 0;
+}
+
 } // namespace
+
+QByteArrayView ReplayRecord::origin() const
+{
+    const qsizetype start = atLine.indexOf(' ') + 1;
+    const qsizetype end = atLine.indexOf(' ', start);
+    return start > 0 && end > start ? QByteArrayView(atLine).sliced(start, end - start) : QByteArrayView();
+}
 
 void HerdMoment::apply(const Event &event)
 {
@@ -41,8 +56,7 @@ void HerdMoment::apply(const Event &event)
         break;
     }
     case EventKind::RecordStored: {
-        const Message at = parseLine(event.line);
-        nodes[event.node].records.insert(event.client, {event.line, at.timeNs, at.server});
+        nodes[event.node].records.insert(event.client, {event.line, clientTimeOf(event.line)});
         break;
     }
     case EventKind::PeerConnected:

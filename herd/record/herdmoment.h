@@ -15,9 +15,11 @@ namespace Herd {
 // What a node held about one client at a moment of a recording.
 struct ReplayRecord
 {
-    QByteArray atLine;       // the AT line as stored
+    QByteArray atLine;       // the AT line as stored (shared with its event)
     qint64 clientTimeNs = 0; // the client's time: the newer-wins key
-    QByteArray origin;       // the node that took the IAMAT
+    // The node that took the IAMAT: the AT line's second field. Read from
+    // the line, not kept, as a checkpoint holds every record of every node.
+    QByteArrayView origin() const;
     friend bool operator==(const ReplayRecord &, const ReplayRecord &) = default;
 };
 

@@ -20,7 +20,7 @@ QJsonObject recordsToJson(const QHash<QByteArray, ReplayRecord> &records)
                    QJsonObject {{"line"_L1, QString::fromUtf8(record->atLine)},
                                 {"clientTime"_L1, QString::fromLatin1(isoTimeNs(record->clientTimeNs))},
                                 {"clientTimeNs"_L1, record->clientTimeNs},
-                                {"origin"_L1, QString::fromUtf8(record->origin)}});
+                                {"origin"_L1, QString::fromUtf8(record->origin())}});
     }
     return out;
 }

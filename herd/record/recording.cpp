@@ -80,8 +80,10 @@ bool Recording::read(const QString &path, QString *error)
         m_notes.append(u"%1 is a node's text log: it has no header (neither the herd as run nor the "
                        "process's clock) and no viaPeerLink"_s.arg(name));
     }
-    // Node names repeat on every line: one shared copy each.
-    QSet<QString> names;
+    // Names, peers, details and clients repeat from line to line: one shared
+    // copy of each keeps a long recording's memory to about its lines.
+    QSet<QString> texts;
+    QSet<QByteArray> clients;
     qsizetype lineNumber = isRecording ? 1 : 0;
     if (!isRecording)
         file.seek(0);
@@ -105,7 +107,10 @@ bool Recording::read(const QString &path, QString *error)
                                .arg(lineNumber - 1));
             break;
         }
-        event->node = *names.insert(event->node);
+        event->node = *texts.insert(event->node);
+        event->peer = *texts.insert(event->peer);
+        event->detail = *texts.insert(event->detail);
+        event->client = *clients.insert(event->client);
         m_events.append(std::move(*event));
         ++source.eventCount;
     }
