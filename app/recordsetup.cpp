@@ -11,8 +11,7 @@ bool startRecording(const Options &options, Herd::Cluster &cluster, const QStrin
     if (options.recordFile.isEmpty())
         return true;
     auto writer = std::make_unique<Herd::Recorder>(options.recordFile);
-    const auto header =
-        Herd::RecordingHeader::now(cluster.config().toJson(), QStringLiteral(HERD_VERSION), nodes);
+    const auto header = Herd::RecordingHeader::now(cluster.config(), QStringLiteral(HERD_VERSION), nodes);
     if (!writer->open(header, error))
         return false;
     QObject::connect(&cluster, &Herd::Cluster::eventOccurred, writer.get(), &Herd::Recorder::write);

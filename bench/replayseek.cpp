@@ -19,6 +19,7 @@
 #include <cstdio>
 
 #include "bench/benchsupport.h"
+#include "herd/config/herdconfig.h"
 #include "herd/record/recorder.h"
 #include "herd/record/recording.h"
 #include "herd/record/replaystate.h"
@@ -87,8 +88,9 @@ public:
     qint64 count() const { return m_count; }
 
 private:
-    void emitEvent(const QString &node, EventKind kind, const QString &peer = {}, const QByteArray &client = {},
-                   const QByteArray &line = {}, const QString &detail = {}, bool viaPeerLink = false)
+    void emitEvent(const QString &node, EventKind kind, const QString &peer = {},
+                   const QByteArray &client = {}, const QByteArray &line = {}, const QString &detail = {},
+                   bool viaPeerLink = false)
     {
         Event event;
         m_timeNs += 40'000 + qint64(m_random.bounded(20'000));
@@ -110,7 +112,8 @@ private:
         ++m_clientTime;
         const QByteArray time = QByteArray::number(m_clientTime) + ".000000000";
         const QByteArray iamat = "IAMAT " + client + " +34.068930-118.445127 " + time;
-        const QByteArray at = "AT " + origin.toUtf8() + " +0.000123456 " + client + " +34.068930-118.445127 " + time;
+        const QByteArray at =
+            "AT " + origin.toUtf8() + " +0.000123456 " + client + " +34.068930-118.445127 " + time;
         emitEvent(origin, EventKind::LineReceived, u"127.0.0.1:40000"_s, client, iamat);
         emitEvent(origin, EventKind::RecordStored, {}, client, at, u"iamat"_s);
         QStringList frontier {origin};
@@ -121,7 +124,8 @@ private:
                 emitEvent(from, EventKind::LineSent, to, client, at, {}, true);
                 emitEvent(to, EventKind::LineReceived, from, client, at, {}, true);
                 if (holding.contains(to)) {
-                    emitEvent(to, EventKind::RecordDropped, from, client, at, u"not newer than the record held"_s);
+                    emitEvent(to, EventKind::RecordDropped, from, client, at,
+                              u"not newer than the record held"_s);
                     continue;
                 }
                 holding.insert(to);
@@ -157,7 +161,7 @@ int main(int argc, char **argv)
     Bench::CommandLine cli("herd-replay", u"Seek times in a long synthetic recording."_s);
     const auto events = cli.option("events", "events to record (default 1000000)", "N", "1000000");
     const auto clients = cli.option("clients", "distinct clients (default 10000)", "N", "10000");
-    const auto interval = cli.option("interval", "events between checkpoints (default 4096)", "N", "4096");
+    const auto interval = cli.option("interval", "events between checkpoints (default 16384)", "N", "16384");
     const auto seeks = cli.option("seeks", "random seeks to time (default 200)", "N", "200");
     cli.process(app);
     const qint64 total = cli.value(events).toLongLong();
@@ -173,7 +177,7 @@ int main(int argc, char **argv)
     {
         Recorder recorder(path);
         QString error;
-        if (!recorder.open(RecordingHeader::now("{}", u"bench"_s, Neighbours.keys()), &error)) {
+        if (!recorder.open(RecordingHeader::now(HerdConfig {}, u"bench"_s, Neighbours.keys()), &error)) {
             std::fprintf(stderr, "herd-replay: %s\n", qPrintable(error));
             return 1;
         }
@@ -214,7 +218,7 @@ int main(int argc, char **argv)
     std::printf("open %lld ms (events in memory: %lld MB)\n", openMs, (rssEvents - rssStart) / 1024);
     std::printf("checkpoints every %lld events: %lld of them, built in %lld ms, %lld MB\n", qint64(every),
                 qint64(replay.checkpointCount()), buildMs, (rssCheckpoints - rssEvents) / 1024);
-    std::printf("seek (%d random): median %.2f ms, p90 %.2f ms, max %.2f ms\n", seekCount, percentile(times, 0.5),
-                percentile(times, 0.9), double(times.constLast()) / 1e6);
+    std::printf("seek (%d random): median %.2f ms, p90 %.2f ms, max %.2f ms\n", seekCount,
+                percentile(times, 0.5), percentile(times, 0.9), double(times.constLast()) / 1e6);
     return 0;
 }

@@ -9,6 +9,7 @@
 #include <QTest>
 
 #include "herd/cluster.h"
+#include "herd/config/herdconfig.h"
 #include "herd/log/logwriter.h"
 #include "herd/node/node.h"
 #include "herd/record/recorder.h"
@@ -75,7 +76,7 @@ bool writeRecording(const QString &path, const QList<Event> &events, const QStri
 {
     Recorder recorder(path);
     QString error;
-    if (!recorder.open(RecordingHeader::now("{}", u"test"_s, nodes), &error)) {
+    if (!recorder.open(RecordingHeader::now(HerdConfig {}, u"test"_s, nodes), &error)) {
         qWarning("%s", qPrintable(error));
         return false;
     }
@@ -126,6 +127,7 @@ private slots:
     void foreignFilesAreRefused();
     void filesOfTwoProcessesMerge();
     void textLogsOpen();
+    void headerKeepsTheHerdButNoSecret();
 
 private:
     QTemporaryDir m_dir;
@@ -140,7 +142,7 @@ void tst_Record::liveRunReplaysToWhatNodesHeld()
              qPrintable(error));
     const QString path = m_dir.filePath(u"live.jsonl"_s);
     Recorder recorder(path);
-    QVERIFY2(recorder.open(RecordingHeader::now(herd.cluster()->config().toJson(), u"test"_s,
+    QVERIFY2(recorder.open(RecordingHeader::now(herd.cluster()->config(), u"test"_s,
                                                 herd.cluster()->config().nodeNames()),
                            &error),
              qPrintable(error));
@@ -381,6 +383,33 @@ void tst_Record::textLogsOpen()
     QVERIFY2(recording->notes().constFirst().contains(u"no header"_s),
              qPrintable(recording->notes().constFirst()));
     QVERIFY(recording->herdJson().isEmpty());
+}
+
+void tst_Record::headerKeepsTheHerdButNoSecret()
+{
+    HerdConfig herd = HerdFixture::config({u"A"_s, u"B"_s}, {{u"A"_s, u"B"_s}});
+    herd.peerSecret = "hunter2-sesame";
+    const QString path = m_dir.filePath(u"secret.jsonl"_s);
+    {
+        Recorder recorder(path);
+        QString error;
+        QVERIFY2(recorder.open(RecordingHeader::now(herd, u"9.9"_s, {u"A"_s}), &error), qPrintable(error));
+    }
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QVERIFY(!file.readAll().contains("hunter2-sesame"));
+    QString error;
+    const std::optional<Recording> recording = Recording::open({path}, &error);
+    QVERIFY2(recording, qPrintable(error));
+    const std::optional<RecordingHeader> header = recording->sources().constFirst().header;
+    QVERIFY(header);
+    QCOMPARE(header->herdVersion, u"9.9"_s);
+    QCOMPARE(header->nodes, QStringList {u"A"_s});
+    const std::optional<HerdConfig> read = HerdConfig::fromJson(recording->herdJson(), &error);
+    QVERIFY2(read, qPrintable(error));
+    QCOMPARE(read->nodeNames(), herd.nodeNames());
+    QCOMPARE(read->links, herd.links);
+    QVERIFY(read->peerSecret.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(tst_Record)

@@ -7,6 +7,7 @@
 
 #include <time.h>
 
+#include "herd/config/herdconfig.h"
 #include "herd/log/logexport.h"
 #include "herd/wire/clock.h"
 
@@ -20,11 +21,14 @@ constexpr auto FormatName = "herd-recording"_L1;
 
 } // namespace
 
-RecordingHeader RecordingHeader::now(const QByteArray &herdJson, const QString &herdVersion,
+RecordingHeader RecordingHeader::now(const HerdConfig &herd, const QString &herdVersion,
                                      const QStringList &nodes)
 {
+    HerdConfig withoutSecret = herd;
+    if (withoutSecret.peerSecretEnv.isEmpty())
+        withoutSecret.peerSecret.clear();
     RecordingHeader header;
-    header.herdJson = QJsonDocument::fromJson(herdJson).toJson(QJsonDocument::Compact);
+    header.herdJson = QJsonDocument::fromJson(withoutSecret.toJson()).toJson(QJsonDocument::Compact);
     header.herdVersion = herdVersion;
     header.nodes = nodes;
     header.startNs = wallClockNs();

@@ -9,6 +9,8 @@
 
 namespace Herd {
 
+struct HerdConfig;
+
 // The first line of a recording (docs/recording.md): what ran, and this
 // process's clock at the start, so files from several processes can be
 // merged and their clocks compared.
@@ -22,9 +24,10 @@ struct RecordingHeader
     qint64 monotonicNs = 0; // the monotonic clock read at the same moment
     QStringList nodes;      // the nodes this process ran
 
-    // The header now: both clocks read, the rest as given.
-    static RecordingHeader now(const QByteArray &herdJson, const QString &herdVersion,
-                               const QStringList &nodes);
+    // The header now: both clocks read, the rest as given. A peer secret
+    // written in the herd file is left out (a secret never reaches a file
+    // Herd writes); the name of the variable that holds one is kept.
+    static RecordingHeader now(const HerdConfig &herd, const QString &herdVersion, const QStringList &nodes);
     // One JSON object and "\n".
     QByteArray toLine() const;
     // Null, with a reason, if `line` is not a header this version can read.

@@ -23,7 +23,7 @@ namespace Herd {
 class ReplayState final
 {
 public:
-    static constexpr qsizetype DefaultInterval = 4096;
+    static constexpr qsizetype DefaultInterval = 16384;
 
     explicit ReplayState(const Recording &recording, qsizetype interval = DefaultInterval);
 
