@@ -54,7 +54,7 @@ void Recorder::write(const Event &event)
 {
     if (!m_file.isOpen())
         return;
-    m_pending.append(exportRecord(event, ExportFormat::JsonLines));
+    appendJsonLinesRecord(m_pending, event);
     if (m_pending.size() >= WriteOutBytes)
         flush();
 }
