@@ -91,7 +91,7 @@ bool readCheckOptions(const QCommandLineParser &parser, Options *options, QStrin
     return true;
 }
 
-// --replay FILE [FILE...] [--at SECONDS|end] --state: nothing else.
+// --replay FILE [FILE...] [--at SECONDS|end] --state and/or --save-scenario OUT: nothing else.
 bool readReplayOptions(const QCommandLineParser &parser, const QList<const QCommandLineOption *> &others,
                        Options *options, QString *error)
 {
@@ -105,8 +105,13 @@ bool readReplayOptions(const QCommandLineParser &parser, const QList<const QComm
             return fail(QStringLiteral("--replay reads a recording and runs no herd; drop --%1")
                             .arg(other->names().constFirst()));
     }
-    if (!parser.isSet(QStringLiteral("state")))
-        return fail(QStringLiteral("--replay needs --state (replay in the window is not built yet)"));
+    options->replayState = parser.isSet(QStringLiteral("state"));
+    options->saveScenarioFile = parser.value(QStringLiteral("save-scenario"));
+    if (!options->replayState && !parser.isSet(QStringLiteral("save-scenario")))
+        return fail(QStringLiteral(
+            "--replay needs --state or --save-scenario (replay in the window is not built yet)"));
+    if (parser.isSet(QStringLiteral("save-scenario")) && options->saveScenarioFile.isEmpty())
+        return fail(QStringLiteral("--save-scenario needs a file name"));
     options->mode = Options::Mode::Replay;
     options->replayFiles = parser.values(QStringLiteral("replay")) + parser.positionalArguments();
     if (options->replayFiles.contains(QString()))
@@ -163,6 +168,7 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
     const QCommandLineOption replay = option({QStringLiteral("replay")}, "FILE");
     const QCommandLineOption at = option({QStringLiteral("at")}, "SECONDS");
     const QCommandLineOption state = option({QStringLiteral("state")});
+    const QCommandLineOption saveScenario = option({QStringLiteral("save-scenario")}, "OUT");
     const QCommandLineOption help = option({QStringLiteral("h"), QStringLiteral("help")});
     const QCommandLineOption version = option({QStringLiteral("version")});
     parser.addOptions(
@@ -171,7 +177,7 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
          listRules,      expectResync, junit,       json,          markdown,     replyTimeout, floodBound,
          clockTolerance, startTimeout, listPresets, verbose,       help,         version,      listener,
          nodeLogs,       minIamatRate, maxP99,      maxFlood,      record,       replay,       at,
-         state});
+         state,          saveScenario});
 
     auto fail = [error](const QString &message) -> std::optional<Options> {
         if (error)
@@ -190,7 +196,7 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
             return std::nullopt;
         return options;
     }
-    for (const QCommandLineOption *replayOnly : {&at, &state}) {
+    for (const QCommandLineOption *replayOnly : {&at, &state, &saveScenario}) {
         if (parser.isSet(*replayOnly))
             return fail(
                 QStringLiteral("--%1 only makes sense with --replay").arg(replayOnly->names().constFirst()));
@@ -219,7 +225,8 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
           &placesUrl,    &placesApi,      &placesFile,   &placesTimeout, &placesServer,
           &check,        &junit,          &json,         &markdown,      &replyTimeout,
           &floodBound,   &clockTolerance, &startTimeout, &listener,      &nodeLogs,
-          &minIamatRate, &maxP99,         &maxFlood,     &record,        &at}) {
+          &minIamatRate, &maxP99,         &maxFlood,     &record,        &at,
+          &saveScenario}) {
         if (parser.values(*single).size() > 1)
             return fail(QStringLiteral("--%1 is given more than once").arg(single->names().constFirst()));
     }
@@ -345,6 +352,8 @@ QString helpText()
                                                   run a scripted scenario headless
   herd --replay FILE [FILE...] [--at SECONDS|end] --state
                                                   print a recorded herd's records
+  herd --replay FILE [FILE...] --save-scenario OUT
+                                                  turn a recording into a scenario
   herd --places-server [ADDR:]PORT [--places-file FILE]
                                                   serve Google's places endpoints
   herd --check FILE [--node NAME]... [--rules PATTERN] [--expect-resync]
@@ -388,6 +397,10 @@ Replaying a recording (docs/recording.md):
                      (decimals allowed), or its end (the default)
   --state            print every node's records and every link's state at
                      that moment as JSON
+  --save-scenario OUT
+                     write a scenario that runs the recording again: its
+                     reports and faults at their times, then expectations for
+                     the agreement or divergence it ended with
 
 Scenarios (scripted faults with checked outcomes; see the README):
   --scenario FILE    run the scenario FILE (JSON) against the herd it names,

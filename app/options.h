@@ -46,6 +46,8 @@ struct Options
     QString recordFile;                    // --record FILE (--server, --scenario)
     QStringList replayFiles;               // --replay FILE [FILE...]
     double replayAtSeconds = -1;           // --at SECONDS; -1: the end
+    bool replayState = false;              // --state
+    QString saveScenarioFile;              // --save-scenario OUT
 };
 
 // Null, with one line saying what is wrong, for a bad command line.

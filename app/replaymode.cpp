@@ -3,13 +3,38 @@
 
 #include <cstdio>
 
+#include <QFileInfo>
 #include <QJsonDocument>
+#include <QSaveFile>
 
 #include "app/console.h"
 #include "app/options.h"
 #include "herd/record/momentjson.h"
+#include "herd/record/recordedscenario.h"
 #include "herd/record/recording.h"
 #include "herd/record/replaystate.h"
+
+namespace {
+
+int saveScenario(const Herd::Recording &recording, const QString &path)
+{
+    QString error;
+    const std::optional<QByteArray> scenario =
+        Herd::scenarioFromRecording(recording, QFileInfo(path).completeBaseName(), &error);
+    if (!scenario) {
+        printLine(stderr, u"herd: --save-scenario: " + error);
+        return 2;
+    }
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(*scenario) != scenario->size() || !file.commit()) {
+        printLine(stderr, QStringLiteral("herd: cannot write scenario %1: %2").arg(path, file.errorString()));
+        return 1;
+    }
+    printLine(stderr, QStringLiteral("herd: scenario written to %1").arg(path));
+    return 0;
+}
+
+} // namespace
 
 int runReplay(const Options &options)
 {
@@ -21,6 +46,11 @@ int runReplay(const Options &options)
     }
     for (const QString &note : recording->notes())
         printLine(stderr, u"herd: note: " + note);
+    if (!options.saveScenarioFile.isEmpty()) {
+        if (const int status = saveScenario(*recording, options.saveScenarioFile);
+            status != 0 || !options.replayState)
+            return status;
+    }
     const qint64 lengthNs = recording->endNs() - recording->startNs();
     const bool atEnd = options.replayAtSeconds < 0;
     const qint64 atNs = atEnd ? lengthNs : qint64(options.replayAtSeconds * 1e9);

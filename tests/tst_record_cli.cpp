@@ -33,6 +33,7 @@ private slots:
     void initTestCase();
     void labRecordedAndReplayed();
     void cutOffRecordingReplaysWithANote();
+    void savedScenarioReproducesADivergence();
     void badFlagsExitTwo();
 
 private:
@@ -129,11 +130,56 @@ void tst_RecordCli::cutOffRecordingReplaysWithANote()
     QCOMPARE(QJsonDocument::fromJson(run.out).object().value("events"_L1).toInt(), lines - 2);
 }
 
+void tst_RecordCli::savedScenarioReproducesADivergence()
+{
+    // Without resync, C never hears of kiwi's second report once B -> C is
+    // cut: the run ends divided, and so must the scenario made from it.
+    const QString lab = ProcessSupport::writeFile(m_dir.filePath(u"divided.json"_s), R"({
+        "name": "divided", "resync": false,
+        "herd": {"nodes": {"A": {"port": 0}, "B": {"port": 0}, "C": {"port": 0}},
+                 "links": [["A", "B"], ["B", "C"]], "reconnect": {"initialMs": 10, "maxMs": 100}},
+        "steps": [
+            {"do": "iamat", "node": "A", "client": "kiwi", "position": "+34-118", "time": "1700000000"},
+            {"do": "expect", "agree": true, "withinMs": 5000},
+            {"do": "cut", "from": "B", "to": "C"},
+            {"do": "iamat", "node": "A", "client": "kiwi", "position": "+35-118", "time": "1700000100"},
+            {"do": "expect", "holds": {"node": "B", "client": "kiwi"}, "withinMs": 5000},
+            {"do": "expect", "stale": {"node": "C", "client": "kiwi"}, "forMs": 200}]})");
+    const QString recording = m_dir.filePath(u"divided.jsonl"_s);
+    Finished run = herd({u"--scenario"_s, lab, u"--record"_s, recording});
+    QVERIFY2(run.finished && run.exitCode == 0, run.out.constData());
+    const QString saved = m_dir.filePath(u"again.json"_s);
+    run = herd({u"--replay"_s, recording, u"--save-scenario"_s, saved});
+    QVERIFY2(run.finished && run.exitCode == 0, run.err.constData());
+
+    QFile file(saved);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QJsonArray steps = QJsonDocument::fromJson(file.readAll()).object().value("steps"_L1).toArray();
+    QStringList kinds;
+    QStringList expected;
+    for (const QJsonValue step : steps) {
+        kinds.append(step["do"_L1].toString());
+        if (step["do"_L1] == u"expect"_s) {
+            const bool stale = step["stale"_L1].isObject();
+            expected.append((stale ? u"stale "_s : u"holds "_s)
+                            + step[stale ? "stale"_L1 : "holds"_L1]["node"_L1].toString());
+        }
+    }
+    QCOMPARE(kinds.filter(u"iamat"_s).size(), 2);
+    QCOMPARE(kinds.filter(u"cut"_s).size(), 1);
+    QCOMPARE(expected, (QStringList {u"holds A"_s, u"holds B"_s, u"stale C"_s}));
+
+    run = herd({u"--scenario"_s, saved, u"--record"_s, m_dir.filePath(u"again.jsonl"_s)});
+    QVERIFY2(run.finished && run.exitCode == 0, run.out.constData());
+    QVERIFY2(run.out.contains("PASSED"), run.out.constData());
+}
+
 void tst_RecordCli::badFlagsExitTwo()
 {
     const QString foreign = ProcessSupport::writeFile(m_dir.filePath(u"foreign.txt"_s), "hello\n");
     const std::pair<QStringList, QByteArray> cases[] = {
-        {{u"--replay"_s, m_recording}, "--replay needs --state"},
+        {{u"--replay"_s, m_recording}, "--replay needs --state or --save-scenario"},
+        {{u"--save-scenario"_s, u"x.json"_s}, "--save-scenario only makes sense with --replay"},
         {{u"--replay"_s, m_recording, u"--at"_s, u"soon"_s, u"--state"_s}, "--at must be seconds"},
         {{u"--replay"_s, m_recording, u"--at"_s, u"-1"_s, u"--state"_s}, "--at must be seconds"},
         {{u"--replay"_s, m_recording, u"--state"_s, u"--server"_s}, "drop --server"},
