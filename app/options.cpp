@@ -351,9 +351,9 @@ QString helpText()
   herd --scenario FILE [--log-dir DIR] [--log WHAT] [--verbose] [places options]
                                                   run a scripted scenario headless
   herd --replay FILE [FILE...] [--at SECONDS|end] --state
-                                                  print a recorded herd's records
+                                                  a recorded herd, as JSON
   herd --replay FILE [FILE...] --save-scenario OUT
-                                                  turn a recording into a scenario
+                                                  a recording made a scenario
   herd --places-server [ADDR:]PORT [--places-file FILE]
                                                   serve Google's places endpoints
   herd --check FILE [--node NAME]... [--rules PATTERN] [--expect-resync]

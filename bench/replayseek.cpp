@@ -29,18 +29,6 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-qint64 residentKiB()
-{
-    QFile status(u"/proc/self/status"_s);
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').constFirst().toLongLong();
-    }
-    return -1;
-}
-
 // The Alford herd: who floods to whom.
 const QHash<QString, QStringList> Neighbours = {
     {u"Alford"_s, {u"Parker"_s, u"Powell"_s}},
@@ -186,7 +174,7 @@ int main(int argc, char **argv)
         written = generator.count();
     }
     const qint64 bytes = QFileInfo(path).size();
-    const qint64 rssStart = residentKiB();
+    const qint64 rssStart = Bench::residentKiB();
     QElapsedTimer timer;
     timer.start();
     QString error;
@@ -196,11 +184,11 @@ int main(int argc, char **argv)
         return 1;
     }
     const qint64 openMs = timer.elapsed();
-    const qint64 rssEvents = residentKiB();
+    const qint64 rssEvents = Bench::residentKiB();
     timer.restart();
     ReplayState replay(*recording, every);
     const qint64 buildMs = timer.elapsed();
-    const qint64 rssCheckpoints = residentKiB();
+    const qint64 rssCheckpoints = Bench::residentKiB();
 
     QRandomGenerator random(7);
     QList<qint64> times;

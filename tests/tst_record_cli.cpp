@@ -12,6 +12,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <map>
+#include <memory>
+
 #include "tests/processsupport.h"
 
 using namespace Qt::StringLiterals;
@@ -34,6 +37,7 @@ private slots:
     void labRecordedAndReplayed();
     void cutOffRecordingReplaysWithANote();
     void savedScenarioReproducesADivergence();
+    void recordingsOfTwoProcessesMerge();
     void badFlagsExitTwo();
 
 private:
@@ -172,6 +176,59 @@ void tst_RecordCli::savedScenarioReproducesADivergence()
     run = herd({u"--scenario"_s, saved, u"--record"_s, m_dir.filePath(u"again.jsonl"_s)});
     QVERIFY2(run.finished && run.exitCode == 0, run.out.constData());
     QVERIFY2(run.out.contains("PASSED"), run.out.constData());
+}
+
+void tst_RecordCli::recordingsOfTwoProcessesMerge()
+{
+    using namespace ProcessSupport;
+    const QStringList names {u"A"_s, u"B"_s};
+    std::map<QString, std::unique_ptr<HerdServer>> servers;
+    QList<quint16> ports;
+    // Ports are picked free just before use; if one is taken meanwhile, try once more.
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        servers.clear();
+        ports = freePorts(2);
+        QCOMPARE(ports.size(), 2);
+        const QString file =
+            writeHerdFile(m_dir.filePath(u"two.json"_s), {{names[0], ports[0]}, {names[1], ports[1]}},
+                          {{names[0], names[1]}});
+        QVERIFY(!file.isEmpty());
+        bool allUp = true;
+        for (const QString &name : names) {
+            servers[name] = std::make_unique<HerdServer>();
+            servers[name]->start({u"--server"_s, u"--config"_s, file, u"--node"_s, name, u"--log"_s,
+                                  u"none"_s, u"--record"_s, m_dir.filePath(name + u".jsonl"_s)});
+        }
+        for (const QString &name : names)
+            allUp = servers[name]->waitForOutput(" listening on ") && allUp;
+        if (allUp)
+            break;
+        QVERIFY2(attempt == 0, "a herd process did not start twice in a row");
+    }
+    QVERIFY(servers[u"A"_s]->waitForOutput("A: link to B up"));
+    QVERIFY(servers[u"B"_s]->waitForOutput("B: link to A up"));
+    Client client;
+    QVERIFY(client.connectTo(ports[0]));
+    const QByteArray answer = client.ask("IAMAT kiwi +34.068930-118.445127 1700000000.5");
+    QVERIFY2(answer.startsWith("AT A "), answer.constData());
+    QVERIFY(waitUntilKnown(ports[1], "kiwi", answer));
+    for (const QString &name : names) {
+        QVERIFY(servers[name]->terminate());
+        QVERIFY2(servers[name]->out().contains("recording written"), servers[name]->out().constData());
+    }
+
+    const Finished run =
+        herd({u"--replay"_s, m_dir.filePath(u"A.jsonl"_s), m_dir.filePath(u"B.jsonl"_s), u"--state"_s});
+    QVERIFY2(run.finished && run.exitCode == 0, run.err.constData());
+    const QJsonObject state = QJsonDocument::fromJson(run.out).object();
+    for (const QString &name : names) {
+        const QJsonObject node = state["nodes"_L1][name].toObject();
+        QVERIFY2(node["running"_L1].toBool(), qPrintable(name));
+        QCOMPARE(node["records"_L1]["kiwi"_L1]["line"_L1].toString(), QString::fromUtf8(answer));
+    }
+    QCOMPARE(state["links"_L1].toArray().size(), 2); // A -> B from one file, B -> A from the other
+    for (const QJsonValue link : state["links"_L1].toArray())
+        QVERIFY(link["up"_L1].toBool());
 }
 
 void tst_RecordCli::badFlagsExitTwo()

@@ -89,7 +89,8 @@ QJsonArray expectations(const HerdMoment &end, const QMap<QByteArray, qint64> &n
         }
     }
     if (agree) {
-        steps.append(QJsonObject {{"do"_L1, "expect"_L1}, {"agree"_L1, true}, {"withinMs"_L1, HoldsWithinMs}});
+        steps.append(
+            QJsonObject {{"do"_L1, "expect"_L1}, {"agree"_L1, true}, {"withinMs"_L1, HoldsWithinMs}});
         return steps;
     }
     for (auto node = end.nodes.cbegin(); node != end.nodes.cend(); ++node) {
@@ -98,10 +99,11 @@ QJsonArray expectations(const HerdMoment &end, const QMap<QByteArray, qint64> &n
         for (auto client = newest.cbegin(); client != newest.cend(); ++client) {
             const QJsonObject which {{"node"_L1, node.key()}, {"client"_L1, QString::fromUtf8(client.key())}};
             const bool holds = node->records.value(client.key()).clientTimeNs == *client;
-            steps.append(holds ? QJsonObject {{"do"_L1, "expect"_L1}, {"holds"_L1, which},
-                                              {"withinMs"_L1, HoldsWithinMs}}
-                               : QJsonObject {{"do"_L1, "expect"_L1}, {"stale"_L1, which},
-                                              {"forMs"_L1, StaleForMs}});
+            steps.append(
+                holds ? QJsonObject {{"do"_L1, "expect"_L1},
+                                     {"holds"_L1, which},
+                                     {"withinMs"_L1, HoldsWithinMs}}
+                      : QJsonObject {{"do"_L1, "expect"_L1}, {"stale"_L1, which}, {"forMs"_L1, StaleForMs}});
         }
     }
     return steps;
@@ -109,7 +111,8 @@ QJsonArray expectations(const HerdMoment &end, const QMap<QByteArray, qint64> &n
 
 } // namespace
 
-std::optional<QByteArray> scenarioFromRecording(const Recording &recording, const QString &name, QString *error)
+std::optional<QByteArray> scenarioFromRecording(const Recording &recording, const QString &name,
+                                                QString *error)
 {
     const std::optional<HerdConfig> herd = HerdConfig::fromJson(recording.herdJson(), error);
     if (recording.herdJson().isEmpty() || !herd) {
@@ -153,8 +156,9 @@ std::optional<QByteArray> scenarioFromRecording(const Recording &recording, cons
         steps.append(expectation);
     const QJsonObject scenario {
         {"name"_L1, name},
-        {"description"_L1, u"A recorded run, played again: its reports and faults at the times they happened, "
-                           "then the agreement or divergence it ended with."_s},
+        {"description"_L1,
+         u"A recorded run, played again: its reports and faults at the times they happened, "
+         "then the agreement or divergence it ended with."_s},
         {"herd"_L1, QJsonDocument::fromJson(recording.herdJson()).object()},
         {"steps"_L1, steps}};
     return QJsonDocument(scenario).toJson(QJsonDocument::Indented);
