@@ -7,6 +7,7 @@
 #include "app/checkmode.h"
 #include "app/options.h"
 #include "app/placesservermode.h"
+#include "app/replaymode.h"
 #include "app/scenariomode.h"
 #include "app/servermode.h"
 #ifdef HERD_HAVE_GUI
@@ -75,6 +76,8 @@ int main(int argc, char **argv)
         return listCheckRules();
     case Options::Mode::PlacesServer:
         return runPlacesServer(*options);
+    case Options::Mode::Replay:
+        return runReplay(*options);
     case Options::Mode::Gui:
 #ifdef HERD_HAVE_GUI
         std::fputs("herd: no display here; running the headless herd (as --server)\n", stdout);

@@ -91,6 +91,43 @@ bool readCheckOptions(const QCommandLineParser &parser, Options *options, QStrin
     return true;
 }
 
+// --replay FILE [FILE...] [--at SECONDS|end] --state and/or --save-scenario OUT: nothing else.
+bool readReplayOptions(const QCommandLineParser &parser, const QList<const QCommandLineOption *> &others,
+                       Options *options, QString *error)
+{
+    auto fail = [error](const QString &message) {
+        if (error)
+            *error = message;
+        return false;
+    };
+    for (const QCommandLineOption *other : others) {
+        if (parser.isSet(*other))
+            return fail(QStringLiteral("--replay reads a recording and runs no herd; drop --%1")
+                            .arg(other->names().constFirst()));
+    }
+    options->replayState = parser.isSet(QStringLiteral("state"));
+    options->saveScenarioFile = parser.value(QStringLiteral("save-scenario"));
+    if (!options->replayState && !parser.isSet(QStringLiteral("save-scenario")))
+        return fail(QStringLiteral(
+            "--replay needs --state or --save-scenario (replay in the window is not built yet)"));
+    if (parser.isSet(QStringLiteral("save-scenario")) && options->saveScenarioFile.isEmpty())
+        return fail(QStringLiteral("--save-scenario needs a file name"));
+    options->mode = Options::Mode::Replay;
+    options->replayFiles = parser.values(QStringLiteral("replay")) + parser.positionalArguments();
+    if (options->replayFiles.contains(QString()))
+        return fail(QStringLiteral("--replay needs a recording file"));
+    const QString at = parser.value(QStringLiteral("at"));
+    if (at.isEmpty() || at == u"end")
+        return true;
+    bool ok = false;
+    options->replayAtSeconds = at.toDouble(&ok);
+    if (!ok || !(options->replayAtSeconds >= 0) || options->replayAtSeconds > 1e9)
+        return fail(QStringLiteral("--at must be seconds from the recording's start (0 or more) or \"end\", "
+                                   "not \"%1\"")
+                        .arg(at));
+    return true;
+}
+
 } // namespace
 
 std::optional<Options> parseOptions(const QStringList &arguments, QString *error)
@@ -127,14 +164,20 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
     const QCommandLineOption maxFlood = option({QStringLiteral("max-flood-ms")}, "MS");
     const QCommandLineOption listPresets = option({QStringLiteral("list-presets")});
     const QCommandLineOption verbose = option({QStringLiteral("verbose")});
+    const QCommandLineOption record = option({QStringLiteral("record")}, "FILE");
+    const QCommandLineOption replay = option({QStringLiteral("replay")}, "FILE");
+    const QCommandLineOption at = option({QStringLiteral("at")}, "SECONDS");
+    const QCommandLineOption state = option({QStringLiteral("state")});
+    const QCommandLineOption saveScenario = option({QStringLiteral("save-scenario")}, "OUT");
     const QCommandLineOption help = option({QStringLiteral("h"), QStringLiteral("help")});
     const QCommandLineOption version = option({QStringLiteral("version")});
-    parser.addOptions({server,   scenario,     preset,     config,         node,          logDir,
-                       log,      placesUrl,    placesApi,  placesFile,     placesTimeout, placesServer,
-                       check,    rules,        listRules,  expectResync,   junit,         json,
-                       markdown, replyTimeout, floodBound, clockTolerance, startTimeout,  listPresets,
-                       verbose,  help,         version,    listener,       nodeLogs,      minIamatRate,
-                       maxP99,   maxFlood});
+    parser.addOptions(
+        {server,         scenario,     preset,      config,        node,         logDir,       log,
+         placesUrl,      placesApi,    placesFile,  placesTimeout, placesServer, check,        rules,
+         listRules,      expectResync, junit,       json,          markdown,     replyTimeout, floodBound,
+         clockTolerance, startTimeout, listPresets, verbose,       help,         version,      listener,
+         nodeLogs,       minIamatRate, maxP99,      maxFlood,      record,       replay,       at,
+         state,          saveScenario});
 
     auto fail = [error](const QString &message) -> std::optional<Options> {
         if (error)
@@ -143,6 +186,21 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
     };
     if (!parser.parse(arguments))
         return fail(parser.errorText());
+    if (parser.isSet(replay)) {
+        Options options;
+        if (!readReplayOptions(parser,
+                               {&server, &scenario, &preset, &config, &node, &logDir, &log, &placesUrl,
+                                &placesApi, &placesFile, &placesTimeout, &placesServer, &check, &listRules,
+                                &verbose, &record},
+                               &options, error))
+            return std::nullopt;
+        return options;
+    }
+    for (const QCommandLineOption *replayOnly : {&at, &state, &saveScenario}) {
+        if (parser.isSet(*replayOnly))
+            return fail(
+                QStringLiteral("--%1 only makes sense with --replay").arg(replayOnly->names().constFirst()));
+    }
     if (!parser.positionalArguments().isEmpty())
         return fail(QStringLiteral("unexpected argument \"%1\"").arg(parser.positionalArguments().first()));
 
@@ -163,16 +221,18 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
         options.mode = Options::Mode::Server;
 
     for (const QCommandLineOption *single :
-         {&scenario,     &preset,        &config,         &logDir,       &log,      &placesUrl, &placesApi,
-          &placesFile,   &placesTimeout, &placesServer,   &check,        &junit,    &json,      &markdown,
-          &replyTimeout, &floodBound,    &clockTolerance, &startTimeout, &listener, &nodeLogs,  &minIamatRate,
-          &maxP99,       &maxFlood}) {
+         {&scenario,     &preset,         &config,       &logDir,        &log,
+          &placesUrl,    &placesApi,      &placesFile,   &placesTimeout, &placesServer,
+          &check,        &junit,          &json,         &markdown,      &replyTimeout,
+          &floodBound,   &clockTolerance, &startTimeout, &listener,      &nodeLogs,
+          &minIamatRate, &maxP99,         &maxFlood,     &record,        &at,
+          &saveScenario}) {
         if (parser.values(*single).size() > 1)
             return fail(QStringLiteral("--%1 is given more than once").arg(single->names().constFirst()));
     }
     if (parser.isSet(placesServer)) {
         for (const QCommandLineOption *other :
-             {&server, &scenario, &preset, &config, &node, &logDir, &log, &verbose}) {
+             {&server, &scenario, &preset, &config, &node, &logDir, &log, &verbose, &record}) {
             if (parser.isSet(*other))
                 return fail(QStringLiteral("--places-server runs only the places server, no herd; drop --%1")
                                 .arg(other->names().constFirst()));
@@ -196,7 +256,7 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
     if (parser.isSet(check) || parser.isSet(listRules)) {
         for (const QCommandLineOption *other :
              {&server, &scenario, &preset, &config, &logDir, &log, &placesUrl, &placesApi, &placesFile,
-              &placesTimeout, &placesServer}) {
+              &placesTimeout, &placesServer, &record}) {
             if (parser.isSet(*other))
                 return fail(QStringLiteral("--check grades the herd its file names and serves it places "
                                            "itself; drop --%1")
@@ -272,6 +332,12 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
                 QStringLiteral("--places-timeout must be a whole number of milliseconds from 1 to 600000"));
     }
     options.verbose = parser.isSet(verbose);
+    options.recordFile = parser.value(record);
+    if (parser.isSet(record) && options.recordFile.isEmpty())
+        return fail(QStringLiteral("--record needs a file name"));
+    if (parser.isSet(record) && options.mode != Options::Mode::Server
+        && options.mode != Options::Mode::Scenario)
+        return fail(QStringLiteral("--record works with --server and --scenario"));
     return options;
 }
 
@@ -284,6 +350,10 @@ QString helpText()
        [--places-api API] [--places-file FILE] [--places-timeout MS] [--verbose]
   herd --scenario FILE [--log-dir DIR] [--log WHAT] [--verbose] [places options]
                                                   run a scripted scenario headless
+  herd --replay FILE [FILE...] [--at SECONDS|end] --state
+                                                  a recorded herd, as JSON
+  herd --replay FILE [FILE...] --save-scenario OUT
+                                                  a recording made a scenario
   herd --places-server [ADDR:]PORT [--places-file FILE]
                                                   serve Google's places endpoints
   herd --check FILE [--node NAME]... [--rules PATTERN] [--expect-resync]
@@ -315,6 +385,22 @@ Running headless:
                      invalid lines, links, refusals, errors; about half
                      the bytes, and a busy herd serves more), or "none"
   --verbose          also print every event on standard output
+  --record FILE      also write every event of the run to FILE, a recording
+                     (docs/recording.md); with --server or --scenario
+
+Replaying a recording (docs/recording.md):
+  --replay FILE [FILE...]
+                     read a recording (or several, one per process of a herd
+                     spread over processes, merged by time; or the per-node
+                     logs of --log all) and runs no herd
+  --at SECONDS|end   the moment, in seconds from the recording's start
+                     (decimals allowed), or its end (the default)
+  --state            print every node's records and every link's state at
+                     that moment as JSON
+  --save-scenario OUT
+                     write a scenario that runs the recording again: its
+                     reports and faults at their times, then expectations for
+                     the agreement or divergence it ended with
 
 Scenarios (scripted faults with checked outcomes; see the README):
   --scenario FILE    run the scenario FILE (JSON) against the herd it names,

@@ -13,7 +13,18 @@
 // exists, because it decides between the GUI and the headless server.
 struct Options
 {
-    enum class Mode { Gui, Server, Scenario, PlacesServer, Check, ListRules, ListPresets, Help, Version };
+    enum class Mode {
+        Gui,
+        Server,
+        Scenario,
+        PlacesServer,
+        Check,
+        ListRules,
+        ListPresets,
+        Help,
+        Version,
+        Replay
+    };
     Mode mode = Mode::Gui;
     QString preset; // empty: the default preset, unless configFile is set
     QString configFile;
@@ -32,6 +43,11 @@ struct Options
     QString checkFile;                     // --check FILE
     Herd::Check::CheckSettings check;      // --rules, --expect-resync and the bounds
     Herd::Check::ReportFiles checkReports; // --junit, --json, --markdown
+    QString recordFile;                    // --record FILE (--server, --scenario)
+    QStringList replayFiles;               // --replay FILE [FILE...]
+    double replayAtSeconds = -1;           // --at SECONDS; -1: the end
+    bool replayState = false;              // --state
+    QString saveScenarioFile;              // --save-scenario OUT
 };
 
 // Null, with one line saying what is wrong, for a bad command line.

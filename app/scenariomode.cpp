@@ -11,6 +11,7 @@
 #include "herd/log/logwriter.h"
 #include "app/options.h"
 #include "herd/places/placesfactory.h"
+#include "app/recordsetup.h"
 #include "herd/scenario/scenario.h"
 #include "herd/scenario/scenarioreport.h"
 #include "herd/scenario/scenariorunner.h"
@@ -67,6 +68,11 @@ int runScenario(const Options &options)
                              print(stderr, QStringLiteral("%1: %2\n").arg(node, message));
                          });
     }
+    std::unique_ptr<Herd::Recorder> recorder;
+    if (!startRecording(options, cluster, config.nodeNames(), &recorder, &error)) {
+        print(stderr, u"herd: " + error + u'\n');
+        return 1;
+    }
     const bool verbose = options.verbose;
     QObject::connect(&cluster, &Herd::Cluster::eventOccurred, &app, [verbose](const Herd::Event &event) {
         if (verbose)
@@ -104,10 +110,13 @@ int runScenario(const Options &options)
                            : QString()));
     }
     print(stdout, report.summary(runner.clockMs()));
+    const bool recorded = finishRecording(cluster, recorder.get());
+    if (recorder && recorded)
+        print(stdout, QStringLiteral("Recording: %1\n").arg(recorder->path()));
     cluster.stop();
     if (logs)
         logs->flush();
-    // Lost log events fail the run too; stderr named each log as it failed.
-    const bool logsWritten = !logs || !logs->failed();
+    // Lost log events, or a lost recording, fail the run too; stderr named each as it failed.
+    const bool logsWritten = (!logs || !logs->failed()) && recorded;
     return report.passed() && !interrupted && logsWritten ? 0 : 1;
 }

@@ -13,6 +13,7 @@
 #include "herd/node/node.h"
 #include "app/options.h"
 #include "herd/places/placesfactory.h"
+#include "app/recordsetup.h"
 #include "app/termination.h"
 
 int runServer(const Options &options)
@@ -54,6 +55,12 @@ int runServer(const Options &options)
                              printLine(stderr, QStringLiteral("%1: %2").arg(node, message));
                          });
     }
+    std::unique_ptr<Herd::Recorder> recorder;
+    if (!startRecording(options, cluster, options.nodes.isEmpty() ? config->nodeNames() : options.nodes,
+                        &recorder, &error)) {
+        printLine(stderr, u"herd: " + error);
+        return 1;
+    }
     const bool verbose = options.verbose;
     QObject::connect(&cluster, &Herd::Cluster::eventOccurred, &app, [verbose](const Herd::Event &event) {
         using Herd::EventKind;
@@ -89,7 +96,11 @@ int runServer(const Options &options)
               QStringLiteral("herd: %1 node(s) running; places: %2; stop with Ctrl-C")
                   .arg(cluster.nodes().size())
                   .arg(places->description()));
-    const int status = app.exec();
+    int status = app.exec();
+    if (!finishRecording(cluster, recorder.get()))
+        status = status != 0 ? status : 1; // as a lost log does; stderr said so
+    else if (recorder)
+        printLine(stdout, QStringLiteral("herd: recording written to %1").arg(recorder->path()));
     cluster.stop();
     if (logs) {
         logs->flush();

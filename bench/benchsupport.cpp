@@ -2,6 +2,7 @@
 #include "bench/benchsupport.h"
 
 #include <QCoreApplication>
+#include <QFile>
 
 #include <algorithm>
 #include <cstdio>
@@ -28,6 +29,18 @@ std::int64_t monoNs()
 std::int64_t realNs()
 {
     return clockNs(CLOCK_REALTIME);
+}
+
+std::int64_t residentKiB()
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').constFirst().toLongLong();
+    }
+    return -1;
 }
 
 CommandLine::CommandLine(const char *name, const QString &description)

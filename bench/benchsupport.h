@@ -15,6 +15,8 @@ namespace Bench {
 // CLOCK_MONOTONIC and CLOCK_REALTIME, in nanoseconds.
 std::int64_t monoNs();
 std::int64_t realNs();
+// This process's resident memory (VmRSS) in KiB; -1 if it cannot be read.
+std::int64_t residentKiB();
 
 // A benchmark's command line: its name and `description` for --help, the
 // options added one call each, and the one way to report a bad one.

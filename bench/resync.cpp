@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <functional>
 
+#include "bench/benchsupport.h"
 #include "herd/cluster.h"
 #include "herd/node/node.h"
 #include "herd/places/offlineplaces.h"
@@ -25,18 +26,6 @@ using namespace Herd;
 using namespace Qt::StringLiterals;
 
 namespace {
-
-qint64 residentKiB()
-{
-    QFile status(u"/proc/self/status"_s);
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').constFirst().toLongLong();
-    }
-    return -1;
-}
 
 QByteArray clientId(int i)
 {
@@ -132,7 +121,7 @@ int main(int argc, char *argv[])
     // Both learn the same N clients, each on its own (the link is cut, so
     // the fill costs no flooding), then D move on at A only.
     cluster.setLinkCut(u"A"_s, u"B"_s, true);
-    const qint64 rssEmpty = residentKiB();
+    const qint64 rssEmpty = Bench::residentKiB();
     for (int i = 0; i < clients; ++i) {
         report(a, i, 1700000000);
         report(b, i, 1700000000);
@@ -140,7 +129,7 @@ int main(int argc, char *argv[])
     for (int i = 0; i < differ; ++i)
         report(a, i * (clients / qMax(1, differ)), 1700000100);
     QCoreApplication::processEvents();
-    const qint64 rssFilled = residentKiB();
+    const qint64 rssFilled = Bench::residentKiB();
     qint64 atLineBytes = 0;
     for (const Record &record : a->store().records())
         atLineBytes += record.atLine.size() + 1;
@@ -168,7 +157,7 @@ int main(int argc, char *argv[])
     cluster.setLinkCut(u"A"_s, u"B"_s, false);
     const qint64 healMs = runUntil(holdsNewer, 60'000);
     const Traffic afterHeal = traffic;
-    const qint64 rssAfterHeal = residentKiB();
+    const qint64 rssAfterHeal = Bench::residentKiB();
 
     traffic.clear();
     cluster.kill(u"B"_s);

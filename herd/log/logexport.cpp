@@ -7,6 +7,11 @@
 #include <QSaveFile>
 #include <QStringDecoder>
 
+#include <array>
+#include <charconv>
+#include <cstring>
+#include <limits>
+
 #include "herd/log/logwriter.h"
 
 using namespace Qt::StringLiterals;
@@ -19,11 +24,26 @@ constexpr qint64 NsPerSecond = 1'000'000'000;
 
 bool isAscii(QByteArrayView bytes)
 {
-    for (const char c : bytes) {
-        if (static_cast<unsigned char>(c) >= 0x80)
+    // Eight bytes at a time: a recording looks at every line.
+    qsizetype i = 0;
+    for (; i + 8 <= bytes.size(); i += 8) {
+        quint64 word;
+        std::memcpy(&word, bytes.data() + i, 8);
+        if (word & 0x8080808080808080)
+            return false;
+    }
+    for (; i < bytes.size(); ++i) {
+        if (static_cast<unsigned char>(bytes[i]) >= 0x80)
             return false;
     }
     return true;
+}
+
+void appendNumber(QByteArray &out, qint64 number)
+{
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof digits, number).ptr;
+    out.append(digits, end - digits);
 }
 
 // `bytes` if they are valid UTF-8 (exact = true); otherwise their decoding
@@ -47,14 +67,31 @@ ValidUtf8 validUtf8(const QByteArray &bytes)
     return {decoded.toUtf8(), false};
 }
 
+// Bytes a JSON string holds as they are: printable ASCII but '"' and '\\',
+// and every byte of UTF-8 beyond ASCII but the lead bytes 0xc2 and 0xe2,
+// with which every character isEscapedCharacter() names begins.
+constexpr std::array<bool, 256> JsonPlainBytes = [] {
+    std::array<bool, 256> plain {};
+    for (int c = 0x20; c < 0x100; ++c)
+        plain[size_t(c)] = c != '"' && c != '\\' && c != 0xc2 && c != 0xe2;
+    return plain;
+}();
+
 // A JSON string literal for valid UTF-8 text (RFC 8259 section 7). The
 // characters the logs escape (isEscapedCharacter()) become \uXXXX here, which
-// keeps the text exact.
+// keeps the text exact. A recording writes every event through here, so runs
+// of plain bytes are copied whole.
 void appendJsonString(QByteArray &out, QByteArrayView utf8)
 {
     out.append('"');
+    qsizetype plainFrom = 0;
     for (qsizetype i = 0; i < utf8.size(); ++i) {
         const char c = utf8[i];
+        const auto byte = static_cast<unsigned char>(c);
+        if (JsonPlainBytes[byte])
+            continue;
+        out.append(utf8.sliced(plainFrom, i - plainFrom));
+        plainFrom = i + 1;
         switch (c) {
         case '"':
             out.append("\\\"");
@@ -80,23 +117,24 @@ void appendJsonString(QByteArray &out, QByteArrayView utf8)
         default:
             break;
         }
-        const auto byte = static_cast<unsigned char>(c);
         if (byte < 0x20) {
             out.append("\\u00").append(QByteArray::number(byte, 16).rightJustified(2, '0'));
             continue;
         }
         // All of them are two bytes from 0xc2 or three from 0xe2.
-        const qsizetype length = byte == 0xc2 ? 2 : byte == 0xe2 ? 3 : 0;
-        if (length && i + length <= utf8.size()) {
+        const qsizetype length = byte == 0xc2 ? 2 : 3;
+        if (i + length <= utf8.size()) {
             const QString text = QString::fromUtf8(utf8.sliced(i, length));
             if (text.size() == 1 && isEscapedCharacter(text.at(0).unicode())) {
                 out.append("\\u").append(QByteArray::number(text.at(0).unicode(), 16).rightJustified(4, '0'));
                 i += length - 1;
+                plainFrom = i + 1;
                 continue;
             }
         }
-        out.append(c);
+        plainFrom = i; // another character: copied with the run it starts
     }
+    out.append(utf8.sliced(plainFrom));
     out.append('"');
 }
 
@@ -115,23 +153,6 @@ void appendJsonBytesMember(QByteArray &out, const char *name, const QByteArray &
     if (!valid.exact) {
         out.append(",\"").append(name).append("Base64\":\"").append(bytes.toBase64()).append('"');
     }
-}
-
-QByteArray jsonRecord(const Event &event)
-{
-    QByteArray out;
-    out.reserve(160 + event.line.size() + event.detail.size());
-    out.append("{\"time\":\"").append(isoTimeNs(event.timeNs)).append('"');
-    out.append(",\"timeNs\":").append(QByteArray::number(event.timeNs));
-    appendJsonMember(out, "node", event.node.toUtf8());
-    appendJsonMember(out, "kind", eventKindName(event.kind));
-    appendJsonMember(out, "peer", event.peer.toUtf8());
-    appendJsonBytesMember(out, "client", event.client);
-    appendJsonBytesMember(out, "line", event.line);
-    appendJsonMember(out, "detail", event.detail.toUtf8());
-    out.append(",\"viaPeerLink\":").append(event.viaPeerLink ? "true" : "false");
-    out.append("}\n");
-    return out;
 }
 
 // RFC 4180 section 2: quote a field holding a quote, a comma, CR or LF,
@@ -185,6 +206,22 @@ QString failure(const QString &path, const QString &reason)
 
 } // namespace
 
+void appendJsonLinesRecord(QByteArray &out, const Event &event)
+{
+    out.reserve(out.size() + 160 + event.line.size() + event.detail.size());
+    out.append("{\"time\":\"").append(isoTimeNs(event.timeNs)).append('"');
+    out.append(",\"timeNs\":");
+    appendNumber(out, event.timeNs);
+    appendJsonMember(out, "node", event.node.toUtf8());
+    appendJsonMember(out, "kind", eventKindName(event.kind));
+    appendJsonMember(out, "peer", event.peer.toUtf8());
+    appendJsonBytesMember(out, "client", event.client);
+    appendJsonBytesMember(out, "line", event.line);
+    appendJsonMember(out, "detail", event.detail.toUtf8());
+    out.append(",\"viaPeerLink\":").append(event.viaPeerLink ? "true" : "false");
+    out.append("}\n");
+}
+
 ExportFormat formatForPath(const QString &path)
 {
     const QString suffix = QFileInfo(path).suffix().toLower();
@@ -217,9 +254,21 @@ QByteArray isoTimeNs(qint64 timeNs)
         nanos += NsPerSecond;
         --seconds;
     }
-    QByteArray out =
-        QDateTime::fromSecsSinceEpoch(seconds, Qt::UTC).toString(u"yyyy-MM-ddTHH:mm:ss"_s).toLatin1();
-    out.append('.').append(QByteArray::number(nanos).rightJustified(9, '0')).append('Z');
+    // The date is made once per second: a recording stamps every event.
+    thread_local qint64 cachedSeconds = std::numeric_limits<qint64>::min();
+    thread_local QByteArray cachedText;
+    if (seconds != cachedSeconds) {
+        cachedSeconds = seconds;
+        cachedText =
+            QDateTime::fromSecsSinceEpoch(seconds, Qt::UTC).toString(u"yyyy-MM-ddTHH:mm:ss"_s).toLatin1();
+    }
+    QByteArray out;
+    out.reserve(30);
+    out.append(cachedText).append('.');
+    char nanoDigits[9];
+    for (int i = 8; i >= 0; --i, nanos /= 10)
+        nanoDigits[i] = char('0' + nanos % 10);
+    out.append(nanoDigits, 9).append('Z');
     return out;
 }
 
@@ -233,8 +282,11 @@ QByteArray exportHeader(ExportFormat format)
 QByteArray exportRecord(const Event &event, ExportFormat format)
 {
     switch (format) {
-    case ExportFormat::JsonLines:
-        return jsonRecord(event);
+    case ExportFormat::JsonLines: {
+        QByteArray out;
+        appendJsonLinesRecord(out, event);
+        return out;
+    }
     case ExportFormat::Csv:
         return csvRecord(event);
     case ExportFormat::Text:

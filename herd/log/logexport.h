@@ -55,6 +55,9 @@ bool exportEvents(const QList<Event> &events, ExportFormat format, const QString
 // The pieces, for callers that stream or test. Each ends with its line end.
 QByteArray exportHeader(ExportFormat format); // the CSV header row; empty for the others
 QByteArray exportRecord(const Event &event, ExportFormat format);
+// exportRecord(event, ExportFormat::JsonLines) appended to `out`, with no
+// array of its own: for a caller that writes every event (a recording).
+void appendJsonLinesRecord(QByteArray &out, const Event &event);
 
 // `timeNs` as UTC ISO 8601 with nanoseconds: "2024-05-01T12:34:56.123456789Z".
 QByteArray isoTimeNs(qint64 timeNs);
