@@ -19,7 +19,7 @@ QString oneWaySuffix(Cluster::Direction direction)
 } // namespace
 
 Cluster::Cluster(const HerdConfig &config, PlacesSource *places, QObject *parent)
-    : QObject(parent)
+    : HerdSource(parent)
     , m_config(config)
     , m_places(places)
 {}
@@ -47,6 +47,10 @@ bool Cluster::start(const QStringList &only, QString *error)
             return m_linkSenders.value(senderKey(receiver, port));
         });
         connect(node, &Node::eventOccurred, this, &Cluster::onNodeEvent);
+        connect(node, &Node::linkStateChanged, this,
+                [this, name = nodeConfig.name](const QString &neighbour) {
+                    emit linkStateChanged(name, neighbour);
+                });
         m_nodes.insert(nodeConfig.name, node);
         m_order.append(nodeConfig.name);
         if (!node->start(error)) {
@@ -85,6 +89,27 @@ QList<Node *> Cluster::nodes() const
     for (const QString &name : m_order)
         result.append(m_nodes.value(name));
     return result;
+}
+
+std::optional<NodeStatus> Cluster::nodeStatus(const QString &name) const
+{
+    const Node *node = m_nodes.value(name);
+    if (!node)
+        return std::nullopt;
+    return NodeStatus {node->settings().host, node->port(),        node->isRunning(),
+                       node->clockSkewMs(),   node->clientCount(), node->neighbourLinkCount()};
+}
+
+const Store *Cluster::store(const QString &name) const
+{
+    const Node *node = m_nodes.value(name);
+    return node ? &node->store() : nullptr;
+}
+
+std::optional<LinkState> Cluster::linkState(const QString &from, const QString &to) const
+{
+    const Node *sender = m_nodes.value(from);
+    return sender ? sender->linkState(to) : std::nullopt;
 }
 
 bool Cluster::kill(const QString &name)
@@ -167,36 +192,6 @@ bool Cluster::setLinkFlaky(const QString &from, const QString &to, int meanUpMs,
     return true;
 }
 
-const PeerLink *Cluster::linkFrom(const QString &from, const QString &to) const
-{
-    const Node *sender = m_nodes.value(from);
-    return sender ? sender->link(to) : nullptr;
-}
-
-bool Cluster::isLinkCut(const QString &from, const QString &to) const
-{
-    const PeerLink *link = linkFrom(from, to);
-    return link && link->isCut();
-}
-
-int Cluster::linkDelay(const QString &from, const QString &to) const
-{
-    const PeerLink *link = linkFrom(from, to);
-    return link ? link->delayMs() : 0;
-}
-
-int Cluster::linkJitter(const QString &from, const QString &to) const
-{
-    const PeerLink *link = linkFrom(from, to);
-    return link ? link->jitterMs() : 0;
-}
-
-int Cluster::linkFlaky(const QString &from, const QString &to) const
-{
-    const PeerLink *link = linkFrom(from, to);
-    return link ? link->flakyMeanMs() : 0;
-}
-
 bool Cluster::setClockSkew(const QString &name, qint64 skewMs)
 {
     Node *node = m_nodes.value(name);
@@ -208,53 +203,6 @@ bool Cluster::setClockSkew(const QString &name, qint64 skewMs)
         what += skewMs < 0 ? u" (clock runs behind)"_s : u" (clock runs ahead)"_s;
     reportLinkChange(name, {}, what);
     return true;
-}
-
-qint64 Cluster::clockSkew(const QString &name) const
-{
-    const Node *node = m_nodes.value(name);
-    return node ? node->clockSkewMs() : 0;
-}
-
-void Cluster::cutLinks(const QList<Partition::Link> &links)
-{
-    for (const auto &[a, b] : links)
-        setLinkCut(a, b, true);
-}
-
-void Cluster::partition(const QList<QStringList> &groups)
-{
-    cutLinks(Partition::crossingLinks(m_config, groups));
-}
-
-void Cluster::heal()
-{
-    for (const auto &[a, b] : m_config.links) {
-        for (const auto &[from, to] : {std::pair {a, b}, std::pair {b, a}}) {
-            if (isLinkCut(from, to))
-                setLinkCut(from, to, false, Direction::OneWay);
-        }
-    }
-}
-
-void Cluster::clearFaults()
-{
-    heal();
-    // Only what is set is reset, so the event stream lists what changed.
-    for (const auto &[a, b] : m_config.links) {
-        for (const auto &[from, to] : {std::pair {a, b}, std::pair {b, a}}) {
-            if (linkDelay(from, to) != 0)
-                setLinkDelay(from, to, 0, Direction::OneWay);
-            if (linkJitter(from, to) != 0)
-                setLinkJitter(from, to, 0, Direction::OneWay);
-            if (linkFlaky(from, to) != 0)
-                setLinkFlaky(from, to, 0, Direction::OneWay);
-        }
-    }
-    for (const QString &name : std::as_const(m_order)) {
-        if (clockSkew(name) != 0)
-            setClockSkew(name, 0);
-    }
 }
 
 void Cluster::reportLinkChange(const QString &from, const QString &to, const QString &what)

@@ -573,6 +573,43 @@ private slots:
         QVERIFY(m_herd->waitForLinks());
     }
 
+    // What the window reads: the herd through its HerdSource interface.
+    void herdSourceSeesNodesStoresAndLinks()
+    {
+        Cluster *cluster = m_herd->cluster();
+        HerdSource &herd = *cluster;
+        QVERIFY(!herd.nodeStatus(u"Z"_s));
+        const std::optional<NodeStatus> a = herd.nodeStatus(u"A"_s);
+        QVERIFY(a);
+        QVERIFY(a->running);
+        QCOMPARE(a->port, cluster->node(u"A"_s)->port());
+        QCOMPARE(a->host, u"127.0.0.1"_s);
+
+        QVERIFY(report(*m_herd, u"A"_s, "kiwi", 1));
+        QVERIFY(m_herd->waitUntilAllStore("kiwi", timeOf(1)));
+        // A's link into B carried the flood, so B knows it for a neighbour's.
+        QVERIFY(herd.nodeStatus(u"B"_s)->neighbourConnections >= 1);
+        QCOMPARE(herd.nodeStatus(u"B"_s)->neighbourConnections, cluster->node(u"B"_s)->neighbourLinkCount());
+        QVERIFY(herd.store(u"C"_s)->find("kiwi"));
+        QCOMPARE(herd.recordCount(u"C"_s), 1);
+
+        QSignalSpy changed(&herd, &HerdSource::linkStateChanged);
+        QVERIFY(herd.setLinkCut(u"A"_s, u"B"_s, true, HerdSource::Direction::OneWay));
+        QVERIFY(herd.linkState(u"A"_s, u"B"_s)->cut);
+        QVERIFY(!herd.isLinkCut(u"B"_s, u"A"_s));
+        QVERIFY(!herd.linkState(u"A"_s, u"C"_s)); // not a neighbour
+        QVERIFY(changed.size() >= 1);
+        QCOMPARE(changed.at(0).at(0).toString(), u"A"_s);
+        QCOMPARE(changed.at(0).at(1).toString(), u"B"_s);
+
+        QVERIFY(herd.setClockSkew(u"B"_s, -300));
+        QCOMPARE(herd.nodeStatus(u"B"_s)->clockSkewMs, qint64(-300));
+        QVERIFY(herd.kill(u"C"_s));
+        QVERIFY(!herd.isRunning(u"C"_s));
+        QCOMPARE(herd.recordCount(u"C"_s), 0);
+        QVERIFY(herd.nodeStatus(u"C"_s)); // killed, still seen
+    }
+
     void clearFaultsResetsEverything()
     {
         Cluster *cluster = m_herd->cluster();

@@ -12,19 +12,22 @@
 #include <QVBoxLayout>
 
 #include "herd/wire/clock.h"
-#include "herd/cluster.h"
+#include "herd/herdsource.h"
+#include "herd/node/store.h"
 #include "herd/node/node.h"
 #include "herd/wire/protocol.h"
 
 namespace HerdUi {
 
-ClientConsole::ClientConsole(Herd::Cluster *cluster, QWidget *parent)
+ClientConsole::ClientConsole(Herd::HerdSource *herd, QWidget *parent)
     : QWidget(parent)
-    , m_cluster(cluster)
+    , m_herd(herd)
 {
     m_nodes = new QComboBox(this);
-    for (const Herd::Node *node : cluster->nodes())
-        m_nodes->addItem(node->name());
+    for (const QString &node : herd->config().nodeNames()) {
+        if (herd->nodeStatus(node))
+            m_nodes->addItem(node);
+    }
     m_clientId = new QLineEdit(QStringLiteral("kiwi.cs.ucla.edu"), this);
     m_clientId->setToolTip(tr("Client id used by the IAMAT and WHATSAT buttons"));
     auto *iamat = new QPushButton(tr("IAMAT"), this);
@@ -132,9 +135,8 @@ void ClientConsole::ensureConnected()
                QStringLiteral("#b3261e"));
         m_pending.clear();
     });
-    const Herd::Node *node = m_cluster->node(target);
-    m_socket->connectToHost(node ? node->settings().host : QStringLiteral("127.0.0.1"),
-                            node ? node->port() : 0);
+    const std::optional<Herd::NodeStatus> node = m_herd->nodeStatus(target);
+    m_socket->connectToHost(node ? node->host : QStringLiteral("127.0.0.1"), node ? node->port : 0);
 }
 
 void ClientConsole::onReadyRead()

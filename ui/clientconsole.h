@@ -9,7 +9,7 @@ class QPlainTextEdit;
 class QTcpSocket;
 
 namespace Herd {
-class Cluster;
+class HerdSource;
 }
 
 namespace HerdUi {
@@ -22,7 +22,7 @@ class ClientConsole final : public QWidget
     Q_DISABLE_COPY_MOVE(ClientConsole)
 
 public:
-    explicit ClientConsole(Herd::Cluster *cluster, QWidget *parent = nullptr);
+    explicit ClientConsole(Herd::HerdSource *herd, QWidget *parent = nullptr);
     ~ClientConsole() override;
 
     QString node() const;
@@ -42,7 +42,7 @@ private:
     void append(const QString &text, const QString &colour);
     void onReadyRead();
 
-    Herd::Cluster *m_cluster;     // borrowed
+    Herd::HerdSource *m_herd;     // borrowed
     QComboBox *m_nodes = nullptr; // children, owned by the widget tree
     QLineEdit *m_clientId = nullptr;
     QLineEdit *m_input = nullptr;

@@ -4,7 +4,7 @@
 #include <QTabWidget>
 #include <QTimer>
 
-#include "herd/cluster.h"
+#include "herd/herdsource.h"
 #include "ui/check/checkpanel.h"
 #include "ui/clientconsole.h"
 #include "ui/knowledge/knowledgemodel.h"
@@ -18,23 +18,22 @@
 
 namespace HerdUi {
 
-HerdViews::HerdViews(Herd::Cluster *cluster, Herd::HerdStats *stats, QWidget *parent)
+HerdViews::HerdViews(Herd::HerdSource *herd, Herd::HerdStats *stats, QWidget *parent)
     : QSplitter(Qt::Vertical, parent)
-    , m_cluster(cluster)
 {
-    const Herd::HerdConfig &config = cluster->config();
-    m_topology = new TopologyView(cluster, this);
-    m_console = new ClientConsole(cluster, this);
-    auto *knowledgeModel = new KnowledgeModel(cluster);
+    const Herd::HerdConfig &config = herd->config();
+    m_topology = new TopologyView(herd, this);
+    m_console = new ClientConsole(herd, this);
+    auto *knowledgeModel = new KnowledgeModel(herd);
     m_knowledge = new KnowledgeView(knowledgeModel, this);
     knowledgeModel->setParent(m_knowledge);
-    m_inspector = new NodeInspector(cluster, this);
+    m_inspector = new NodeInspector(herd, this);
     m_plots = new PlotsView(stats, this);
     m_log = new LogView(this);
     m_log->setNodes(config.nodeNames());
     m_spaceTime = new SpaceTimeView(config.nodeNames(), this);
     m_scenarioPanel = new ScenarioPanel(this);
-    m_checkPanel = new CheckPanel(cluster, this);
+    m_checkPanel = new CheckPanel(herd, this);
 
     // Plots and the inspector would otherwise claim half the screen's width
     // as their minimum; they lay out fine narrower.
@@ -87,9 +86,9 @@ HerdViews::HerdViews(Herd::Cluster *cluster, Herd::HerdStats *stats, QWidget *pa
     setStretchFactor(1, 1);
     setSizes({700, 200}); // enough log rows to read at a glance
 
-    connect(cluster, &Herd::Cluster::eventOccurred, m_topology, &TopologyView::onEvent);
-    connect(cluster, &Herd::Cluster::eventOccurred, m_log, &LogView::append);
-    connect(cluster, &Herd::Cluster::eventOccurred, m_spaceTime, &SpaceTimeView::onEvent);
+    connect(herd, &Herd::HerdSource::eventOccurred, m_topology, &TopologyView::onEvent);
+    connect(herd, &Herd::HerdSource::eventOccurred, m_log, &LogView::append);
+    connect(herd, &Herd::HerdSource::eventOccurred, m_spaceTime, &SpaceTimeView::onEvent);
 
     // A message picked in the diagram: its hops in the topology. A node or
     // link picked in the topology: its messages in the diagram.
@@ -108,9 +107,9 @@ HerdViews::HerdViews(Herd::Cluster *cluster, Herd::HerdStats *stats, QWidget *pa
         m_inspector->setNode(config.nodes.constFirst().name);
 }
 
-void HerdViews::showScenario(const Herd::Scenario &scenario)
+void HerdViews::showScenario(const Herd::Scenario &scenario, Herd::Cluster *cluster)
 {
-    m_scenarioPanel->setScenario(scenario, m_cluster);
+    m_scenarioPanel->setScenario(scenario, cluster);
     m_tabs->setCurrentWidget(m_scenarioPanel);
 }
 

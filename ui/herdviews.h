@@ -5,6 +5,7 @@
 
 namespace Herd {
 class Cluster;
+class HerdSource;
 class HerdStats;
 struct Scenario;
 } // namespace Herd
@@ -35,14 +36,14 @@ class TopologyView;
 // A check result picked in the Check panel picks its clients' messages in
 // the diagram.
 //
-// The cluster and the stats are borrowed and must outlive this widget.
+// The herd and the stats are borrowed and must outlive this widget.
 class HerdViews final : public QSplitter
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(HerdViews)
 
 public:
-    HerdViews(Herd::Cluster *cluster, Herd::HerdStats *stats, QWidget *parent = nullptr);
+    HerdViews(Herd::HerdSource *herd, Herd::HerdStats *stats, QWidget *parent = nullptr);
 
     TopologyView *topology() const { return m_topology; }
     LogView *logView() const { return m_log; }
@@ -54,15 +55,15 @@ public:
     ScenarioPanel *scenarioPanel() const { return m_scenarioPanel; }
     CheckPanel *checkPanel() const { return m_checkPanel; }
 
-    // Shows `scenario`, played on this herd, in the Scenario tab.
-    void showScenario(const Herd::Scenario &scenario);
+    // Shows `scenario`, to be played on `cluster` (this herd, embedded),
+    // in the Scenario tab.
+    void showScenario(const Herd::Scenario &scenario, Herd::Cluster *cluster);
     // Brings the Check tab to the front.
     void showCheckPanel();
 
 private:
     void onTopologySelection();
 
-    Herd::Cluster *m_cluster; // borrowed
     // All owned (children, in the splitters).
     TopologyView *m_topology;
     LogView *m_log;

@@ -391,7 +391,7 @@ bool MainWindow::openScenario(const Herd::Scenario &scenario, QString *error)
         return false;
     }
     m_scenario = scenario;
-    m_views->showScenario(scenario);
+    m_views->showScenario(scenario, m_cluster.get());
     setWindowTitle(tr("Herd — scenario %1").arg(scenario.name));
     return true;
 }
@@ -498,9 +498,10 @@ void MainWindow::updateActions()
 {
     const bool haveHerd = m_cluster != nullptr;
     const QString node = topology() ? topology()->selectedNode() : QString();
-    const Herd::Node *selected = haveHerd && !node.isEmpty() ? m_cluster->node(node) : nullptr;
-    m_killAction->setEnabled(selected && selected->isRunning());
-    m_restartAction->setEnabled(selected && !selected->isRunning());
+    const std::optional<Herd::NodeStatus> selected =
+        haveHerd && !node.isEmpty() ? m_cluster->nodeStatus(node) : std::nullopt;
+    m_killAction->setEnabled(selected && selected->running);
+    m_restartAction->setEnabled(selected && !selected->running);
     m_faults->updateActions();
     for (QAction *action :
          {m_pauseAction, m_fitAction, m_layoutAction, m_trafficAction, m_saveAction, m_checkAction})
@@ -512,11 +513,13 @@ QString MainWindow::statusText() const
     if (!m_cluster)
         return tr("No herd running");
     int running = 0;
+    int seen = 0;
     qsizetype clients = 0;
-    for (const Herd::Node *node : m_cluster->nodes()) {
-        if (node->isRunning()) {
+    for (const QString &node : m_config.nodeNames()) {
+        seen += m_cluster->nodeStatus(node) ? 1 : 0;
+        if (m_cluster->isRunning(node)) {
             ++running;
-            clients = qMax(clients, node->store().size());
+            clients = qMax(clients, m_cluster->recordCount(node));
         }
     }
     int cut = 0;
@@ -526,7 +529,7 @@ QString MainWindow::statusText() const
     }
     QString text = tr("%1 of %2 nodes running · %3 links, %4 cut · %5 clients known · %6 peer messages/s")
                        .arg(running)
-                       .arg(m_cluster->nodes().size())
+                       .arg(seen)
                        .arg(m_config.links.size())
                        .arg(cut)
                        .arg(clients)

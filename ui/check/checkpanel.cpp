@@ -36,9 +36,9 @@ QString checks(int count)
 
 } // namespace
 
-CheckPanel::CheckPanel(Herd::Cluster *cluster, QWidget *parent)
+CheckPanel::CheckPanel(Herd::HerdSource *herd, QWidget *parent)
     : QWidget(parent)
-    , m_cluster(cluster)
+    , m_herd(herd)
     , m_model(new CheckResultsModel(this))
     , m_sorted(new QSortFilterProxyModel(this))
     , m_target(new QComboBox(this))
@@ -192,7 +192,7 @@ bool CheckPanel::run()
     const QString file = m_target->currentData().toString();
     QString error;
     std::optional<Herd::Check::CheckTarget> target =
-        file.isEmpty() ? checkTargetOf(*m_cluster, &error) : Herd::Check::CheckTarget::load(file, &error);
+        file.isEmpty() ? checkTargetOf(*m_herd, &error) : Herd::Check::CheckTarget::load(file, &error);
     Herd::Check::CheckSettings settings;
     settings.rulePatterns = m_rules->text().split(QRegularExpression(u"[,\\s]+"_s), Qt::SkipEmptyParts);
     settings.herdProgram = m_herdProgram;

@@ -16,7 +16,7 @@ class QSortFilterProxyModel;
 class QTableView;
 
 namespace Herd {
-class Cluster;
+class HerdSource;
 }
 namespace Herd::Check {
 class Checker;
@@ -36,7 +36,7 @@ class CheckResultsModel;
 // out their messages.
 //
 // The rules run on the checker's worker thread: the herd on screen goes on
-// answering them from this thread. The cluster is borrowed and must outlive
+// answering them from this thread. The herd is borrowed and must outlive
 // the panel; a run still going when the panel goes is stopped first.
 class CheckPanel final : public QWidget
 {
@@ -44,7 +44,7 @@ class CheckPanel final : public QWidget
     Q_DISABLE_COPY_MOVE(CheckPanel)
 
 public:
-    explicit CheckPanel(Herd::Cluster *cluster, QWidget *parent = nullptr);
+    explicit CheckPanel(Herd::HerdSource *herd, QWidget *parent = nullptr);
     ~CheckPanel() override;
 
     // Herd's executable, for the speed rules' reference figures; empty (the
@@ -90,7 +90,7 @@ private:
     void setStatus(const QString &text, bool problem = false);
     void updateControls();
 
-    Herd::Cluster *m_cluster; // borrowed
+    Herd::HerdSource *m_herd; // borrowed
     QString m_herdProgram;
     std::unique_ptr<Herd::Check::Checker> m_checker; // during a run only
     bool m_ofThisHerd = false;                       // the results are of the herd on screen

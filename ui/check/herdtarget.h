@@ -8,7 +8,7 @@
 #include "check/target.h"
 
 namespace Herd {
-class Cluster;
+class HerdSource;
 }
 
 namespace HerdUi {
@@ -19,6 +19,6 @@ namespace HerdUi {
 // where the file says. No `run` blocks: the checker must not start a second
 // copy of a node the window runs, so the rules that kill nodes are not run.
 // Null, with the node at fault in *error, if a node elsewhere has port 0.
-std::optional<Herd::Check::CheckTarget> checkTargetOf(const Herd::Cluster &cluster, QString *error);
+std::optional<Herd::Check::CheckTarget> checkTargetOf(const Herd::HerdSource &herd, QString *error);
 
 } // namespace HerdUi

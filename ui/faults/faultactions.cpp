@@ -11,7 +11,8 @@
 #include <QUndoStack>
 #include <QWidget>
 
-#include "herd/cluster.h"
+#include "herd/herdsource.h"
+#include "herd/node/store.h"
 #include "ui/faults/faultsnapshot.h"
 #include "herd/node/node.h"
 #include "herd/partition.h"
@@ -92,10 +93,9 @@ FaultActions::FaultActions(QWidget *window)
         if (const auto link = selectedLink())
             askFlaky(link->first, link->second);
     });
-    connect(m_heal, &QAction::triggered, this,
-            [this] { apply(tr("Heal All"), [this] { m_cluster->heal(); }); });
+    connect(m_heal, &QAction::triggered, this, [this] { apply(tr("Heal All"), [this] { m_herd->heal(); }); });
     connect(m_clear, &QAction::triggered, this,
-            [this] { apply(tr("Clear All Faults"), [this] { m_cluster->clearFaults(); }); });
+            [this] { apply(tr("Clear All Faults"), [this] { m_herd->clearFaults(); }); });
     connect(m_slow, &QAction::toggled, this, &FaultActions::setSlowMotion);
     // Undo and redo change delays behind Slow Motion's back.
     connect(m_undo, &QUndoStack::indexChanged, this, &FaultActions::syncSlowMotion);
@@ -113,9 +113,9 @@ QAction *FaultActions::make(const QString &text, const QKeySequence &shortcut, c
     return action;
 }
 
-void FaultActions::setHerd(Herd::Cluster *cluster, TopologyView *topology)
+void FaultActions::setHerd(Herd::HerdSource *herd, TopologyView *topology)
 {
-    m_cluster = cluster;
+    m_herd = herd;
     m_topology = topology;
     m_undo->clear();
     syncSlowMotion();
@@ -134,16 +134,16 @@ std::optional<FaultActions::Link> FaultActions::selectedLink() const
 
 void FaultActions::updateActions()
 {
-    const bool haveHerd = m_cluster != nullptr;
+    const bool haveHerd = m_herd != nullptr;
     const QString node = selectedNode();
-    const bool local = haveHerd && !node.isEmpty() && m_cluster->node(node);
+    const bool local = haveHerd && !node.isEmpty() && m_herd->nodeStatus(node);
     m_isolate->setEnabled(local);
     m_clockSkew->setEnabled(local);
     // Cut and Restore change both directions: each applies while one is
     // left to change.
     const auto link = selectedLink();
-    const bool cutThere = link && haveHerd && m_cluster->isLinkCut(link->first, link->second);
-    const bool cutBack = link && haveHerd && m_cluster->isLinkCut(link->second, link->first);
+    const bool cutThere = link && haveHerd && m_herd->isLinkCut(link->first, link->second);
+    const bool cutBack = link && haveHerd && m_herd->isLinkCut(link->second, link->first);
     m_cut->setEnabled(link && !(cutThere && cutBack));
     m_restore->setEnabled(cutThere || cutBack);
     for (QAction *action : {m_delay, m_jitter, m_flaky})
@@ -157,39 +157,39 @@ void FaultActions::updateActions()
 
 void FaultActions::apply(const QString &text, const std::function<void()> &change)
 {
-    if (!m_cluster)
+    if (!m_herd)
         return;
-    FaultSnapshot before = FaultSnapshot::take(*m_cluster);
+    FaultSnapshot before = FaultSnapshot::take(*m_herd);
     change();
-    FaultSnapshot after = FaultSnapshot::take(*m_cluster);
+    FaultSnapshot after = FaultSnapshot::take(*m_herd);
     if (before != after)
-        m_undo->push(new FaultCommand(text, m_cluster, std::move(before), std::move(after)));
+        m_undo->push(new FaultCommand(text, m_herd, std::move(before), std::move(after)));
     updateActions();
 }
 
 void FaultActions::setLinkCut(const QString &a, const QString &b, bool cut)
 {
     apply(cut ? tr("Cut %1 ↔ %2").arg(a, b) : tr("Restore %1 ↔ %2").arg(a, b),
-          [this, a, b, cut] { m_cluster->setLinkCut(a, b, cut); });
+          [this, a, b, cut] { m_herd->setLinkCut(a, b, cut); });
 }
 
 void FaultActions::askDelay(const QString &a, const QString &b)
 {
-    if (!m_cluster)
+    if (!m_herd)
         return;
     bool ok = false;
     const int delay =
         QInputDialog::getInt(m_window, tr("Link Delay"),
                              tr("Delay every message between %1 and %2 by (ms, 0 for none):").arg(a, b),
-                             m_cluster->linkDelay(a, b), 0, 60'000, 100, &ok);
-    if (ok && m_cluster)
+                             m_herd->linkDelay(a, b), 0, 60'000, 100, &ok);
+    if (ok && m_herd)
         apply(tr("Delay %1 ↔ %2: %3 ms").arg(a, b).arg(delay),
-              [this, a, b, delay] { m_cluster->setLinkDelay(a, b, delay); });
+              [this, a, b, delay] { m_herd->setLinkDelay(a, b, delay); });
 }
 
 void FaultActions::askJitter(const QString &a, const QString &b)
 {
-    if (!m_cluster)
+    if (!m_herd)
         return;
     bool ok = false;
     const int jitter = QInputDialog::getInt(
@@ -197,15 +197,15 @@ void FaultActions::askJitter(const QString &a, const QString &b)
         tr("Vary the hold of each message between %1 and %2 by up to ± (ms, 0 for none).\n"
            "Messages keep their order: one TCP connection cannot reorder them.")
             .arg(a, b),
-        m_cluster->linkJitter(a, b) > 0 ? m_cluster->linkJitter(a, b) : 200, 0, 60'000, 50, &ok);
-    if (ok && m_cluster)
+        m_herd->linkJitter(a, b) > 0 ? m_herd->linkJitter(a, b) : 200, 0, 60'000, 50, &ok);
+    if (ok && m_herd)
         apply(tr("Jitter %1 ↔ %2: ±%3 ms").arg(a, b).arg(jitter),
-              [this, a, b, jitter] { m_cluster->setLinkJitter(a, b, jitter); });
+              [this, a, b, jitter] { m_herd->setLinkJitter(a, b, jitter); });
 }
 
 void FaultActions::askFlaky(const QString &a, const QString &b)
 {
-    if (!m_cluster)
+    if (!m_herd)
         return;
     bool ok = false;
     const int mean = QInputDialog::getInt(
@@ -213,26 +213,26 @@ void FaultActions::askFlaky(const QString &a, const QString &b)
         tr("Drop the connection between %1 and %2 after a random up time with this mean (ms, 0 for never).\n"
            "Each side then reconnects with back-off; updates sent meanwhile are lost.")
             .arg(a, b),
-        m_cluster->linkFlaky(a, b) > 0 ? m_cluster->linkFlaky(a, b) : 3000, 0, 600'000, 500, &ok);
-    if (ok && m_cluster)
+        m_herd->linkFlaky(a, b) > 0 ? m_herd->linkFlaky(a, b) : 3000, 0, 600'000, 500, &ok);
+    if (ok && m_herd)
         apply(mean > 0 ? tr("Flaky %1 ↔ %2: up %3 ms on average").arg(a, b).arg(mean)
                        : tr("%1 ↔ %2 not flaky").arg(a, b),
-              [this, a, b, mean] { m_cluster->setLinkFlaky(a, b, mean); });
+              [this, a, b, mean] { m_herd->setLinkFlaky(a, b, mean); });
 }
 
 void FaultActions::askClockSkew(const QString &node)
 {
-    if (!m_cluster || !m_cluster->node(node))
+    if (!m_herd || !m_herd->nodeStatus(node))
         return;
     bool ok = false;
     const int skew = QInputDialog::getInt(m_window, tr("Clock Skew"),
                                           tr("%1's clock runs ahead (+) or behind (−) by (ms, 0 for none).\n"
                                              "It shows in the time difference of the AT lines %1 makes.")
                                               .arg(node),
-                                          int(m_cluster->clockSkew(node)), -3'600'000, 3'600'000, 100, &ok);
-    if (ok && m_cluster)
+                                          int(m_herd->clockSkew(node)), -3'600'000, 3'600'000, 100, &ok);
+    if (ok && m_herd)
         apply(tr("Clock skew of %1: %2 ms").arg(node).arg(skew),
-              [this, node, skew] { m_cluster->setClockSkew(node, skew); });
+              [this, node, skew] { m_herd->setClockSkew(node, skew); });
 }
 
 void FaultActions::setSlowMotion(bool on)
@@ -241,21 +241,21 @@ void FaultActions::setSlowMotion(bool on)
         m_slow->setChecked(on); // toggled() comes back here
         return;
     }
-    if (!m_cluster)
+    if (!m_herd)
         return;
     apply(on ? tr("Slow Motion") : tr("Slow Motion off"), [this, on] {
-        for (const auto &[a, b] : m_cluster->config().links)
-            m_cluster->setLinkDelay(a, b, on ? SlowMotionDelayMs : 0);
+        for (const auto &[a, b] : m_herd->config().links)
+            m_herd->setLinkDelay(a, b, on ? SlowMotionDelayMs : 0);
     });
 }
 
 void FaultActions::syncSlowMotion()
 {
     // Checked while every link runs at the slow-motion delay.
-    bool slow = m_cluster && !m_cluster->config().links.isEmpty();
-    for (const auto &[a, b] : m_cluster ? m_cluster->config().links : QList<Link>()) {
-        slow = slow && m_cluster->linkDelay(a, b) == SlowMotionDelayMs
-            && m_cluster->linkDelay(b, a) == SlowMotionDelayMs;
+    bool slow = m_herd && !m_herd->config().links.isEmpty();
+    for (const auto &[a, b] : m_herd ? m_herd->config().links : QList<Link>()) {
+        slow = slow && m_herd->linkDelay(a, b) == SlowMotionDelayMs
+            && m_herd->linkDelay(b, a) == SlowMotionDelayMs;
     }
     const QSignalBlocker blocker(m_slow);
     m_slow->setChecked(slow);
@@ -267,9 +267,9 @@ void FaultActions::syncSlowMotion()
 std::optional<QList<FaultActions::Link>> FaultActions::partitionCuts(QAction *action, QString *error) const
 {
     const auto name = m_partitions.constFind(action);
-    if (!m_cluster || name == m_partitions.cend())
+    if (!m_herd || name == m_partitions.cend())
         return std::nullopt;
-    return Herd::Partition::preset(m_cluster->config(), *name, selectedNode(), error);
+    return Herd::Partition::preset(m_herd->config(), *name, selectedNode(), error);
 }
 
 void FaultActions::applyPartition(QAction *action)
@@ -284,7 +284,7 @@ void FaultActions::applyPartition(QAction *action)
     }
     const QString title =
         action == m_isolate ? tr("Isolate %1").arg(selectedNode()) : action->text().remove(u'&');
-    apply(title, [this, &cuts] { m_cluster->cutLinks(*cuts); });
+    apply(title, [this, &cuts] { m_herd->cutLinks(*cuts); });
 }
 
 bool FaultActions::previewPartition(QAction *action)
@@ -296,7 +296,7 @@ bool FaultActions::previewPartition(QAction *action)
     }
     const QString title =
         action == m_isolate ? tr("Isolate %1").arg(selectedNode()) : action->text().remove(u'&');
-    m_topology->showPartitionPreview(PartitionPreview::forCuts(*m_cluster, title, *cuts));
+    m_topology->showPartitionPreview(PartitionPreview::forCuts(*m_herd, title, *cuts));
     return true;
 }
 

@@ -18,7 +18,7 @@ class QUndoStack;
 class QWidget;
 
 namespace Herd {
-class Cluster;
+class HerdSource;
 }
 
 namespace HerdUi {
@@ -51,7 +51,7 @@ public:
     explicit FaultActions(QWidget *window);
     ~FaultActions() override;
 
-    void setHerd(Herd::Cluster *cluster, TopologyView *topology);
+    void setHerd(Herd::HerdSource *herd, TopologyView *topology);
     // Enables what fits the topology's selection; call when it changes.
     void updateActions();
 
@@ -72,7 +72,7 @@ public:
     QAction *redoAction() const { return m_redoAction; }
     QUndoStack *undoStack() const { return m_undo; }
 
-    // Makes `change` (calls into the cluster) one undoable step named `text`;
+    // Makes `change` (calls into the herd) one undoable step named `text`;
     // nothing is recorded if it changed no fault.
     void apply(const QString &text, const std::function<void()> &change);
     void setSlowMotion(bool on);
@@ -109,7 +109,7 @@ private:
     void syncSlowMotion();
 
     QWidget *m_window;                      // borrowed: parent
-    QPointer<Herd::Cluster> m_cluster;      // borrowed
+    QPointer<Herd::HerdSource> m_herd;      // borrowed
     QPointer<TopologyView> m_topology;      // borrowed
     QUndoStack *m_undo;                     // owned (child)
     QHash<QAction *, QString> m_partitions; // action -> Partition::preset name

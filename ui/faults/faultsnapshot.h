@@ -7,7 +7,7 @@
 #include <QPointer>
 
 namespace Herd {
-class Cluster;
+class HerdSource;
 }
 
 namespace HerdUi {
@@ -36,10 +36,10 @@ struct FaultSnapshot
     QList<Direction> directions;
     QList<Clock> clocks;
 
-    static FaultSnapshot take(const Herd::Cluster &cluster);
-    // Sets on `cluster` what differs from this snapshot, and only that, so
+    static FaultSnapshot take(const Herd::HerdSource &herd);
+    // Sets on `herd` what differs from this snapshot, and only that, so
     // the event stream lists the real changes.
-    void restore(Herd::Cluster &cluster) const;
+    void restore(Herd::HerdSource &herd) const;
     bool operator==(const FaultSnapshot &) const = default;
 };
 
@@ -48,18 +48,18 @@ struct FaultSnapshot
 // as they were before, redo as they were after; anything else that changed
 // in between (a node restarted) is left alone.
 //
-// The cluster is watched, not owned: a command outliving its herd does
+// The herd is watched, not owned: a command outliving its herd does
 // nothing (the window clears the stack when it opens another herd anyway).
 class FaultCommand final : public QUndoCommand
 {
 public:
-    FaultCommand(const QString &text, Herd::Cluster *cluster, FaultSnapshot before, FaultSnapshot after);
+    FaultCommand(const QString &text, Herd::HerdSource *herd, FaultSnapshot before, FaultSnapshot after);
 
     void undo() override;
     void redo() override;
 
 private:
-    QPointer<Herd::Cluster> m_cluster;
+    QPointer<Herd::HerdSource> m_herd;
     FaultSnapshot m_before;
     FaultSnapshot m_after;
     bool m_done = true; // pushed after the change was made: the first redo() has nothing to do

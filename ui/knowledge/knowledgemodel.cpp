@@ -8,7 +8,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "herd/cluster.h"
+#include "herd/herdsource.h"
+#include "herd/node/store.h"
 #include "herd/event.h"
 #include "herd/node/node.h"
 #include "herd/wire/protocol.h"
@@ -53,31 +54,32 @@ KnowledgeModel::KnowledgeModel(const QStringList &nodes, QObject *parent)
     connect(&m_flushTimer, &QTimer::timeout, this, &KnowledgeModel::flush);
 }
 
-KnowledgeModel::KnowledgeModel(Herd::Cluster *cluster, QObject *parent)
+KnowledgeModel::KnowledgeModel(Herd::HerdSource *herd, QObject *parent)
     : KnowledgeModel(QStringList(), parent)
 {
-    m_cluster = cluster;
-    if (!cluster)
+    m_herd = herd;
+    if (!herd)
         return;
-    seed(*cluster);
-    connect(cluster, &Herd::Cluster::eventOccurred, this, &KnowledgeModel::record);
+    seed(*herd);
+    connect(herd, &Herd::HerdSource::eventOccurred, this, &KnowledgeModel::record);
 }
 
 KnowledgeModel::~KnowledgeModel() = default;
 
-void KnowledgeModel::seed(const Herd::Cluster &cluster)
+void KnowledgeModel::seed(const Herd::HerdSource &herd)
 {
-    const QList<Herd::Node *> nodes = cluster.nodes();
-    for (const Herd::Node *node : nodes) {
-        m_nodes.append(node->name());
-        if (!node->isRunning())
-            m_down.insert(node->name());
+    for (const QString &name : herd.config().nodeNames()) {
+        if (!herd.nodeStatus(name))
+            continue; // not seen: no column
+        m_nodes.append(name);
+        if (!herd.isRunning(name))
+            m_down.insert(name);
     }
     for (int column = 0; column < m_nodes.size(); ++column) {
-        const Herd::Node *node = nodes.at(column);
-        if (!node->isRunning())
+        const Herd::Store *store = herd.store(m_nodes.at(column));
+        if (!store || m_down.contains(m_nodes.at(column)))
             continue;
-        for (const Herd::Record &record : node->store().records())
+        for (const Herd::Record &record : store->records())
             setTime(record.clientId, column, record.timeNs);
     }
     // No view can be attached yet: take the queue as the initial rows.

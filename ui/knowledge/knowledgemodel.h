@@ -13,7 +13,7 @@
 #include <limits>
 
 namespace Herd {
-class Cluster;
+class HerdSource;
 struct Event;
 } // namespace Herd
 
@@ -27,8 +27,8 @@ namespace HerdUi {
 // Fed from the herd's events, not by polling the stores: RecordStored gives
 // the node, the client and (from the AT line's last field) the client time;
 // NodeStopped empties that node's column (a killed node forgets all) and
-// greys it; NodeStarted makes it live again. A model made over a cluster
-// is first seeded from the stores, so it can be created at any time.
+// greys it; NodeStarted makes it live again. A model made over a herd
+// is first seeded from its stores, so it can be created at any time.
 //
 // Changes are batched: events update the rows at once (new clients wait
 // in a queue) and a 200 ms single-shot timer flushes them with one
@@ -64,8 +64,8 @@ public:
 
     // Nodes all taken as running; nodes seen later in events are added.
     explicit KnowledgeModel(const QStringList &nodes, QObject *parent = nullptr);
-    // Seeded from the cluster's stores and fed by its events (borrowed).
-    explicit KnowledgeModel(Herd::Cluster *cluster, QObject *parent = nullptr);
+    // Seeded from the herd's stores and fed by its events (borrowed).
+    explicit KnowledgeModel(Herd::HerdSource *herd, QObject *parent = nullptr);
     ~KnowledgeModel() override;
 
     int rowCount(const QModelIndex &parent = {}) const override;
@@ -126,9 +126,9 @@ private:
     void markDirty(int row);
     void scheduleFlush();
     void evictIfNeeded();
-    void seed(const Herd::Cluster &cluster);
+    void seed(const Herd::HerdSource &herd);
 
-    QPointer<Herd::Cluster> m_cluster; // borrowed; may be null
+    QPointer<Herd::HerdSource> m_herd; // borrowed; may be null
     QStringList m_nodes;
     QSet<QString> m_down;
     QList<Row> m_rows;                  // visible rows

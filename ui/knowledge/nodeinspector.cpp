@@ -14,7 +14,8 @@
 
 #include <algorithm>
 
-#include "herd/cluster.h"
+#include "herd/herdsource.h"
+#include "herd/node/store.h"
 #include "herd/event.h"
 #include "herd/node/node.h"
 #include "ui/timetext.h"
@@ -194,9 +195,9 @@ private:
     QList<Herd::Record> m_records;
 };
 
-NodeInspector::NodeInspector(Herd::Cluster *cluster, QWidget *parent)
+NodeInspector::NodeInspector(Herd::HerdSource *herd, QWidget *parent)
     : QWidget(parent)
-    , m_cluster(cluster)
+    , m_herd(herd)
     , m_nodeBox(new QComboBox(this))
     , m_state(new QLabel(this))
     , m_neighbours(new QTableWidget(this))
@@ -285,8 +286,13 @@ NodeInspector::NodeInspector(Herd::Cluster *cluster, QWidget *parent)
     m_queuePoll.setInterval(QueuePollMs);
     connect(&m_queuePoll, &QTimer::timeout, this, &NodeInspector::refreshLinks);
     connect(m_nodeBox, &QComboBox::currentTextChanged, this, &NodeInspector::setNode);
-    if (cluster)
-        connect(cluster, &Herd::Cluster::eventOccurred, this, &NodeInspector::onEvent);
+    if (herd) {
+        connect(herd, &Herd::HerdSource::eventOccurred, this, &NodeInspector::onEvent);
+        connect(herd, &Herd::HerdSource::linkStateChanged, this, [this](const QString &node) {
+            if (node == m_node)
+                refreshLinks();
+        });
+    }
 
     refillNodeList();
     if (m_nodeBox->count() > 0)
@@ -299,14 +305,9 @@ NodeInspector::~NodeInspector() = default;
 
 void NodeInspector::refillNodeList()
 {
-    if (!m_cluster)
+    if (!m_herd)
         return;
-    QStringList names = m_cluster->config().nodeNames();
-    const QList<Herd::Node *> nodes = m_cluster->nodes();
-    for (const Herd::Node *node : nodes) {
-        if (!names.contains(node->name()))
-            names.append(node->name());
-    }
+    const QStringList names = m_herd->config().nodeNames();
     QStringList current;
     for (int i = 0; i < m_nodeBox->count(); ++i)
         current.append(m_nodeBox->itemText(i));
@@ -324,20 +325,12 @@ void NodeInspector::setNode(const QString &name)
         return;
     m_node = name;
     refillNodeList();
-    watchLinks();
     {
         const QSignalBlocker blocker(m_nodeBox);
         m_nodeBox->setCurrentText(name);
     }
     refresh();
     emit nodeChanged(name);
-}
-
-void NodeInspector::watchLinks()
-{
-    disconnect(m_linkWatch);
-    if (const Herd::Node *node = m_cluster ? m_cluster->node(m_node) : nullptr)
-        m_linkWatch = connect(node, &Herd::Node::linkStateChanged, this, &NodeInspector::refreshLinks);
 }
 
 void NodeInspector::onEvent(const Herd::Event &event)
@@ -355,8 +348,6 @@ void NodeInspector::onEvent(const Herd::Event &event)
     case EventKind::RecordStored: // its sends may have queued on delayed links
     case EventKind::NodeStarted:
     case EventKind::NodeStopped:
-        if (event.kind == EventKind::NodeStarted)
-            watchLinks(); // the node may be new: the herd started (again)
         if (!m_refreshTimer.isActive())
             m_refreshTimer.start();
         break;
@@ -378,42 +369,41 @@ void NodeInspector::onEvent(const Herd::Event &event)
 
 QString NodeInspector::stateText() const
 {
-    const Herd::Node *node = m_cluster ? m_cluster->node(m_node) : nullptr;
+    const std::optional<Herd::NodeStatus> node = m_herd ? m_herd->nodeStatus(m_node) : std::nullopt;
     if (m_node.isEmpty())
         return tr("No node selected");
     if (!node)
         return tr("%1: not run by this process").arg(m_node);
-    if (!node->isRunning())
-        return tr("%1: killed (down); port %2; it holds no records").arg(m_node).arg(node->port());
-    const qsizetype known = node->store().size();
-    const int open = node->clientCount() + node->neighbourLinkCount();
+    if (!node->running)
+        return tr("%1: killed (down); port %2; it holds no records").arg(m_node).arg(node->port);
+    const qsizetype known = m_herd->recordCount(m_node);
+    const int open = node->clientConnections + node->neighbourConnections;
     QString text = tr("%1: running on %2:%3, %4 known, %5 open (clients and neighbours' links)")
-                       .arg(m_node, node->settings().host)
-                       .arg(node->port())
+                       .arg(m_node, node->host)
+                       .arg(node->port)
                        .arg(known == 1 ? tr("1 client") : tr("%1 clients").arg(known))
                        .arg(open == 1 ? tr("1 connection") : tr("%1 connections").arg(open));
-    if (node->clockSkewMs() != 0)
+    if (node->clockSkewMs != 0)
         text += tr("; its clock runs %1 ms %2")
-                    .arg(qAbs(node->clockSkewMs()))
-                    .arg(node->clockSkewMs() > 0 ? tr("ahead") : tr("behind"));
+                    .arg(qAbs(node->clockSkewMs))
+                    .arg(node->clockSkewMs > 0 ? tr("ahead") : tr("behind"));
     return text;
 }
 
 void NodeInspector::refreshLinks()
 {
     m_linksTimer.stop();
-    const Herd::Node *node = m_cluster ? m_cluster->node(m_node) : nullptr;
-    const bool running = node && node->isRunning();
-    const QStringList neighbourNames = m_cluster ? m_cluster->config().neighboursOf(m_node) : QStringList();
+    const bool running = m_herd && m_herd->isRunning(m_node);
+    const QStringList neighbourNames = m_herd ? m_herd->config().neighboursOf(m_node) : QStringList();
     m_neighbours->setRowCount(int(neighbourNames.size()));
     bool waiting = false;
     for (int row = 0; row < neighbourNames.size(); ++row) {
         const QString &name = neighbourNames.at(row);
-        const std::optional<Herd::LinkState> link = node ? node->linkState(name) : std::nullopt;
-        const Herd::Node *other = m_cluster->node(name);
-        const Herd::NodeConfig *config = m_cluster->config().node(name);
+        const std::optional<Herd::LinkState> link = m_herd->linkState(m_node, name);
+        const std::optional<Herd::NodeStatus> other = m_herd->nodeStatus(name);
+        const Herd::NodeConfig *config = m_herd->config().node(name);
         const QString address = link ? u"%1:%2"_s.arg(link->host).arg(link->port)
-            : config                 ? u"%1:%2"_s.arg(config->host).arg(other ? other->port() : config->port)
+            : config                 ? u"%1:%2"_s.arg(config->host).arg(other ? other->port : config->port)
                                      : QString();
         QString state = !running ? tr("\u2014 (this node is down)")
             : link               ? linkStateText(*link)
@@ -465,9 +455,9 @@ void NodeInspector::refreshLinks()
 void NodeInspector::refresh()
 {
     m_refreshTimer.stop();
-    const Herd::Node *node = m_cluster ? m_cluster->node(m_node) : nullptr;
+    const std::optional<Herd::NodeStatus> node = m_herd ? m_herd->nodeStatus(m_node) : std::nullopt;
 
-    const QString dot = !node ? u"#9e9e9e"_s : node->isRunning() ? u"#2e7d32"_s : u"#c62828"_s;
+    const QString dot = !node ? u"#9e9e9e"_s : node->running ? u"#2e7d32"_s : u"#c62828"_s;
     m_state->setText(u"<span style='color:%1'>\u25cf</span> "_s.arg(dot) + stateText().toHtmlEscaped());
 
     refreshLinks();
@@ -475,10 +465,10 @@ void NodeInspector::refresh()
     // Records: the newest client times when the store is large.
     QList<Herd::Record> records;
     qsizetype held = 0;
-    if (node && node->isRunning()) {
-        held = node->store().size();
+    if (const Herd::Store *store = node && node->running ? m_herd->store(m_node) : nullptr) {
+        held = store->size();
         records.reserve(std::min<qsizetype>(held, MaxRecordsShown));
-        for (const Herd::Record &record : node->store().records())
+        for (const Herd::Record &record : store->records())
             records.append(record);
         if (records.size() > MaxRecordsShown) {
             std::nth_element(

@@ -12,7 +12,7 @@ class QTableView;
 class QTableWidget;
 
 namespace Herd {
-class Cluster;
+class HerdSource;
 struct Event;
 } // namespace Herd
 
@@ -27,13 +27,13 @@ class NodeRecordsModel; // nodeinspector.cpp
 // that got the IAMAT, the stored AT line).
 //
 // Reads the node's store and links (never changes them). The links' table
-// follows Node::linkStateChanged at once; the node's events schedule the
+// follows HerdSource::linkStateChanged at once; the node's events schedule the
 // rest, coalesced by a short timer, and while lines wait on a delayed
 // link the queue is polled (a queued line makes no event). At most
 // MaxRecordsShown records are listed (the newest client times); the header
 // says when the store holds more.
 //
-// The cluster is borrowed and must outlive the inspector.
+// The herd is borrowed and must outlive the inspector.
 class NodeInspector final : public QWidget
 {
     Q_OBJECT
@@ -53,7 +53,7 @@ public:
         NeighbourColumns
     };
 
-    explicit NodeInspector(Herd::Cluster *cluster, QWidget *parent = nullptr);
+    explicit NodeInspector(Herd::HerdSource *herd, QWidget *parent = nullptr);
     ~NodeInspector() override;
 
     QString node() const { return m_node; }
@@ -75,9 +75,8 @@ signals:
 private:
     void onEvent(const Herd::Event &event);
     void refillNodeList();
-    void watchLinks();
 
-    QPointer<Herd::Cluster> m_cluster; // borrowed
+    QPointer<Herd::HerdSource> m_herd; // borrowed
     QString m_node;
     QComboBox *m_nodeBox;           // owned (child)
     QLabel *m_state;                // owned (child)
@@ -87,9 +86,8 @@ private:
     QSortFilterProxyModel *m_proxy; // owned (child)
     QTableView *m_records;          // owned (child)
     QTimer m_refreshTimer;
-    QTimer m_linksTimer;                 // coalesces link events
-    QTimer m_queuePoll;                  // runs while lines wait on this node's links
-    QMetaObject::Connection m_linkWatch; // the node's linkStateChanged
+    QTimer m_linksTimer; // coalesces link events
+    QTimer m_queuePoll;  // runs while lines wait on this node's links
 };
 
 } // namespace HerdUi

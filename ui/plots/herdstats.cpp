@@ -4,7 +4,8 @@
 #include <algorithm>
 
 #include "herd/wire/clock.h"
-#include "herd/cluster.h"
+#include "herd/herdsource.h"
+#include "herd/node/store.h"
 #include "herd/node/node.h"
 #include "herd/wire/protocol.h"
 
@@ -44,22 +45,24 @@ HerdStats::HerdStats(const QStringList &nodes, QObject *parent)
     m_timer.start();
 }
 
-HerdStats::HerdStats(Cluster *cluster, QObject *parent)
+HerdStats::HerdStats(HerdSource *herd, QObject *parent)
     : HerdStats(QStringList(), parent)
 {
-    m_cluster = cluster;
-    if (!cluster)
+    m_herd = herd;
+    if (!herd)
         return;
-    const QList<Node *> nodes = cluster->nodes();
-    for (const Node *node : nodes) {
-        NodeHistory &history = ensureNode(node->name());
-        if (node->isRunning()) {
-            m_running.insert(node->name());
-            for (auto it = node->store().records().cbegin(); it != node->store().records().cend(); ++it)
+    for (const QString &name : herd->config().nodeNames()) {
+        if (!herd->nodeStatus(name))
+            continue;
+        NodeHistory &history = ensureNode(name);
+        const Store *store = herd->store(name);
+        if (herd->isRunning(name) && store) {
+            m_running.insert(name);
+            for (auto it = store->records().cbegin(); it != store->records().cend(); ++it)
                 history.known.insert(it.key());
         }
     }
-    connect(cluster, &Cluster::eventOccurred, this, &HerdStats::record);
+    connect(herd, &HerdSource::eventOccurred, this, &HerdStats::record);
 }
 
 HerdStats::~HerdStats() = default;
@@ -299,11 +302,10 @@ void HerdStats::tickAt(qint64 nowNs)
         NodeHistory &history = m_history[node];
         history.rates.push_back(history.linesThisSample / seconds);
         history.linesThisSample = 0;
-        // With a cluster the store is the truth (it also covers records
+        // With a herd the store is the truth (it also covers records
         // stored before this object existed); otherwise the events are.
-        const Node *live = m_cluster ? m_cluster->node(node) : nullptr;
         const qsizetype clients =
-            live ? (live->isRunning() ? live->store().size() : 0) : history.known.size();
+            m_herd && m_herd->nodeStatus(node) ? m_herd->recordCount(node) : history.known.size();
         history.clients.push_back(double(clients));
     }
     const double now = latestSeconds();

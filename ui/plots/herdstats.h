@@ -19,14 +19,14 @@
 
 namespace Herd {
 
-class Cluster;
+class HerdSource;
 
 // Bounded time series about a running herd, for the plots: lines per second
 // per node, known clients per node, how long each update took to reach every
 // running node, and the fault windows (killed nodes, cut or slowed links)
 // the plots shade.
 //
-// Fed with record(); a cluster given to the constructor is connected for
+// Fed with record(); a herd given to the constructor is connected for
 // you. A 1 s timer (or tick()/tickAt() from tests, with an injected clock)
 // closes the current sample and emits sampled(); seriesChanged() is emitted
 // only when the set of nodes changes, so a view rebuilds its series then and
@@ -82,10 +82,10 @@ public:
     // Watches the given nodes; all are taken as running until a
     // NodeStopped says otherwise. Nodes seen later in events are added.
     explicit HerdStats(const QStringList &nodes, QObject *parent = nullptr);
-    // Watches the cluster's nodes (borrowed; must outlive this or be
+    // Watches the herd's nodes (borrowed; must outlive this or be
     // destroyed with it), seeded from their stores, and connects its
     // eventOccurred() to record().
-    explicit HerdStats(Cluster *cluster, QObject *parent = nullptr);
+    explicit HerdStats(HerdSource *herd, QObject *parent = nullptr);
     ~HerdStats() override;
 
     QStringList nodes() const { return m_nodes; }
@@ -162,7 +162,7 @@ private:
                       const std::function<QString(int)> &label);
     void trim();
 
-    QPointer<Cluster> m_cluster; // borrowed; may be null
+    QPointer<HerdSource> m_herd; // borrowed; may be null
     QStringList m_nodes;         // in the order first seen (herd-file order)
     QHash<QString, NodeHistory> m_history;
     QSet<QString> m_running;

@@ -5,7 +5,7 @@
 
 #include <algorithm>
 
-#include "herd/cluster.h"
+#include "herd/herdsource.h"
 #include "herd/partition.h"
 
 namespace HerdUi {
@@ -59,12 +59,12 @@ QString PartitionPreview::description() const
     return text;
 }
 
-QList<QStringList> PartitionPreview::componentsAfter(const Herd::Cluster &cluster, const QList<Link> &cuts)
+QList<QStringList> PartitionPreview::componentsAfter(const Herd::HerdSource &herd, const QList<Link> &cuts)
 {
-    const Herd::HerdConfig &config = cluster.config();
+    const Herd::HerdConfig &config = herd.config();
     QList<Link> cut = cuts;
     for (const auto &[a, b] : config.links) {
-        if (cluster.isLinkCut(a, b) && cluster.isLinkCut(b, a))
+        if (herd.isLinkCut(a, b) && herd.isLinkCut(b, a))
             cut.append({a, b});
     }
     QList<QStringList> components = Herd::Partition::components(config, cut);
@@ -75,25 +75,25 @@ QList<QStringList> PartitionPreview::componentsAfter(const Herd::Cluster &cluste
     return components;
 }
 
-PartitionPreview PartitionPreview::forCuts(const Herd::Cluster &cluster, const QString &title,
+PartitionPreview PartitionPreview::forCuts(const Herd::HerdSource &herd, const QString &title,
                                            const QList<Link> &cuts)
 {
     PartitionPreview preview;
     preview.title = title;
     for (const Link &link : cuts) {
-        if (!cluster.isLinkCut(link.first, link.second) || !cluster.isLinkCut(link.second, link.first))
+        if (!herd.isLinkCut(link.first, link.second) || !herd.isLinkCut(link.second, link.first))
             preview.newCuts.append(link);
     }
     // The links that still carry updates afterwards hold each group together.
-    for (const Link &link : cluster.config().links) {
+    for (const Link &link : herd.config().links) {
         const bool cutNow =
-            cluster.isLinkCut(link.first, link.second) && cluster.isLinkCut(link.second, link.first);
+            herd.isLinkCut(link.first, link.second) && herd.isLinkCut(link.second, link.first);
         const bool cutNext =
             preview.newCuts.contains(link) || preview.newCuts.contains(Link {link.second, link.first});
         if (!cutNow && !cutNext)
             preview.keptLinks.append(link);
     }
-    preview.components = componentsAfter(cluster, preview.newCuts);
+    preview.components = componentsAfter(herd, preview.newCuts);
     for (int i = 1; i < preview.components.size(); ++i)
         preview.staleNodes += preview.components.at(i);
     return preview;

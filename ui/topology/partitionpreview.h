@@ -8,7 +8,7 @@
 #include <utility>
 
 namespace Herd {
-class Cluster;
+class HerdSource;
 }
 
 namespace HerdUi {
@@ -39,12 +39,12 @@ struct PartitionPreview
     // The groups and who misses what, in a sentence (tooltips, tests).
     QString description() const;
 
-    // The preview of cutting `cuts` (both directions) on `cluster`'s herd.
-    static PartitionPreview forCuts(const Herd::Cluster &cluster, const QString &title,
+    // The preview of cutting `cuts` (both directions) on `herd`.
+    static PartitionPreview forCuts(const Herd::HerdSource &herd, const QString &title,
                                     const QList<Link> &cuts);
     // The groups left when `cuts` are added to the links already cut (both
     // ways; a link still open one way still carries updates), largest first.
-    static QList<QStringList> componentsAfter(const Herd::Cluster &cluster, const QList<Link> &cuts);
+    static QList<QStringList> componentsAfter(const Herd::HerdSource &herd, const QList<Link> &cuts);
 };
 
 } // namespace HerdUi

@@ -8,11 +8,11 @@
 
 namespace HerdUi::TopologyStyle {
 
-NodeLook nodeLook(const Herd::Node *node)
+NodeLook nodeLook(const std::optional<Herd::NodeStatus> &node)
 {
     if (!node)
         return NodeLook::Remote;
-    return node->isRunning() ? NodeLook::Running : NodeLook::Killed;
+    return node->running ? NodeLook::Running : NodeLook::Killed;
 }
 
 LinkLook linkLook(const std::optional<Herd::LinkState> &link, bool senderRunning)

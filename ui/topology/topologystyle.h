@@ -8,11 +8,8 @@
 
 #include <optional>
 
+#include "herd/herdsource.h"
 #include "herd/linkstate.h"
-
-namespace Herd {
-class Node;
-} // namespace Herd
 
 namespace HerdUi {
 
@@ -38,7 +35,7 @@ enum class LinkLook {
 inline constexpr LinkLook kAllLinkLooks[] = {LinkLook::Up,         LinkLook::Delayed, LinkLook::Connecting,
                                              LinkLook::BackingOff, LinkLook::Cut,     LinkLook::Down};
 
-NodeLook nodeLook(const Herd::Node *node);
+NodeLook nodeLook(const std::optional<Herd::NodeStatus> &node);
 // `link` may be empty (sender not running here).
 LinkLook linkLook(const std::optional<Herd::LinkState> &link, bool senderRunning);
 QString linkLookName(LinkLook look);

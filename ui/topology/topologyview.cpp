@@ -11,7 +11,8 @@
 #include <QScrollBar>
 #include <QWheelEvent>
 
-#include "herd/cluster.h"
+#include "herd/herdsource.h"
+#include "herd/node/store.h"
 #include "ui/topology/floodanimator.h"
 #include "ui/topology/floodbanner.h"
 #include "ui/topology/linkitem.h"
@@ -49,9 +50,9 @@ constexpr int kFrameMs = 16;
 
 } // namespace
 
-TopologyView::TopologyView(Herd::Cluster *cluster, QWidget *parent)
+TopologyView::TopologyView(Herd::HerdSource *herd, QWidget *parent)
     : QGraphicsView(parent)
-    , m_cluster(cluster)
+    , m_herd(herd)
     , m_scene(new QGraphicsScene(this))
 {
     setScene(m_scene);
@@ -129,9 +130,9 @@ TopologyView::~TopologyView()
 
 void TopologyView::buildItems()
 {
-    if (!m_cluster)
+    if (!m_herd)
         return;
-    const Herd::HerdConfig &config = m_cluster->config();
+    const Herd::HerdConfig &config = m_herd->config();
     for (const Herd::NodeConfig &nodeConfig : config.nodes) {
         auto *item = new NodeItem(nodeConfig.name, m_nodeLayer);
         item->setPort(nodeConfig.port);
@@ -166,9 +167,9 @@ void TopologyView::buildItems()
 
 QHash<QString, QPointF> TopologyView::automaticLayout() const
 {
-    if (!m_cluster)
+    if (!m_herd)
         return {};
-    return HerdUi::automaticLayout(m_cluster->config().nodeNames(), m_cluster->config().links);
+    return HerdUi::automaticLayout(m_herd->config().nodeNames(), m_herd->config().links);
 }
 
 QHash<QString, QPointF> TopologyView::nodePositions() const
@@ -302,12 +303,12 @@ void TopologyView::refreshNode(const QString &name)
     NodeItem *item = m_nodes.value(name);
     if (!item)
         return;
-    const Herd::Node *node = m_cluster ? m_cluster->node(name) : nullptr;
+    const std::optional<Herd::NodeStatus> node = m_herd ? m_herd->nodeStatus(name) : std::nullopt;
     item->setLook(nodeLook(node));
     if (node) {
-        item->setPort(node->port());
-        item->setClientCount(node->isRunning() ? node->store().size() : 0);
-        item->setClockSkew(node->clockSkewMs());
+        item->setPort(node->port);
+        item->setClientCount(m_herd->recordCount(name));
+        item->setClockSkew(node->clockSkewMs);
     } else {
         item->setClientCount(0);
         item->setClockSkew(0);
@@ -319,9 +320,8 @@ void TopologyView::refreshLink(LinkItem *link)
     for (const bool fromA : {true, false}) {
         const QString from = (fromA ? link->nodeA() : link->nodeB())->name();
         const QString to = (fromA ? link->nodeB() : link->nodeA())->name();
-        const Herd::Node *sender = m_cluster ? m_cluster->node(from) : nullptr;
-        const std::optional<Herd::LinkState> state = sender ? sender->linkState(to) : std::nullopt;
-        link->setLook(fromA, linkLook(state, sender && sender->isRunning()), state ? state->delayMs : 0);
+        const std::optional<Herd::LinkState> state = m_herd ? m_herd->linkState(from, to) : std::nullopt;
+        link->setLook(fromA, linkLook(state, m_herd && m_herd->isRunning(from)), state ? state->delayMs : 0);
         link->setFaults(fromA, state ? state->jitterMs : 0, state ? state->flakyMeanMs : 0);
     }
 }
@@ -504,7 +504,7 @@ void TopologyView::clearHighlights()
 
 void TopologyView::showPartitionPreview(const PartitionPreview &preview)
 {
-    if (!m_cluster || preview.isEmpty()) {
+    if (!m_herd || preview.isEmpty()) {
         clearPartitionPreview();
         return;
     }

@@ -19,7 +19,7 @@ class QLabel;
 class QMenu;
 
 namespace Herd {
-class Cluster;
+class HerdSource;
 }
 
 namespace HerdUi {
@@ -48,9 +48,9 @@ class TopologyView final : public QGraphicsView
     Q_DISABLE_COPY_MOVE(TopologyView)
 
 public:
-    // `cluster` is borrowed and must outlive the view's use of it (a
-    // destroyed cluster is tolerated: the view then shows nodes as remote).
-    explicit TopologyView(Herd::Cluster *cluster, QWidget *parent = nullptr);
+    // `herd` is borrowed and must outlive the view's use of it (a
+    // destroyed herd is tolerated: the view then shows nodes as remote).
+    explicit TopologyView(Herd::HerdSource *herd, QWidget *parent = nullptr);
     ~TopologyView() override;
 
     // Node centres in scene coordinates, for the herd file's x/y.
@@ -129,7 +129,7 @@ private:
     void updateSceneRect();
     void placeOverlays();
 
-    QPointer<Herd::Cluster> m_cluster;    // borrowed
+    QPointer<Herd::HerdSource> m_herd;    // borrowed
     QGraphicsScene *m_scene = nullptr;    // owned (child)
     QGraphicsItem *m_linkLayer = nullptr; // owned by the scene, like every item below
     QGraphicsItem *m_nodeLayer = nullptr;

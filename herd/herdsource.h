@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QObject>
+#include <QStringList>
+
+#include <optional>
+
+#include "herd/config/herdconfig.h"
+#include "herd/event.h"
+#include "herd/linkstate.h"
+#include "herd/partition.h"
+
+namespace Herd {
+
+class Store;
+
+// One node as a front end sees it, when it asks.
+struct NodeStatus
+{
+    QString host; // where clients reach it
+    quint16 port = 0;
+    bool running = false;
+    qint64 clockSkewMs = 0; // its clock error (Node::setClockSkewMs)
+    int clientConnections = 0;
+    int neighbourConnections = 0; // neighbours' links into it
+};
+
+// A herd as the window shows and breaks it: what it is (the herd file),
+// what each node holds and each link does now, the faults it takes, and one
+// stream of everything its nodes do. The embedded Cluster is one; a herd of
+// other processes seen through their monitors, or a recording replayed, can
+// be another, and every view reads this interface only, so none exists
+// twice.
+//
+// Reads answer for nodes the source can see; a node it cannot (one that
+// runs in another process the source has no view of) has no status, store
+// or links. Faults apply to what the source controls; each returns false if
+// it changed nothing, and each change is reported as a LinkChanged event.
+// Times in ms; setting 0 (or restoring) turns a fault off.
+class HerdSource : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(HerdSource)
+
+public:
+    // A fault on the link between two nodes in one direction (from -> to) or both.
+    enum class Direction { Both, OneWay };
+
+    using QObject::QObject;
+    ~HerdSource() override = default;
+
+    virtual const HerdConfig &config() const = 0;
+    virtual std::optional<NodeStatus> nodeStatus(const QString &node) const = 0;
+    // What the node holds now: empty while it is down.
+    virtual const Store *store(const QString &node) const = 0;
+    // The outgoing link from -> to as it stands.
+    virtual std::optional<LinkState> linkState(const QString &from, const QString &to) const = 0;
+
+    // A killed node is like a crashed process: sockets closed, records lost.
+    virtual bool kill(const QString &node) = 0;
+    virtual bool restart(const QString &node, QString *error = nullptr) = 0;
+    //  - delay: every line is held that long;
+    //  - jitter: each line's hold varies by up to +-jitter, order kept;
+    //  - flaky: the connection drops after a random up time of that mean,
+    //    then reconnects with the usual back-off (see PeerLink).
+    virtual bool setLinkCut(const QString &from, const QString &to, bool cut,
+                            Direction direction = Direction::Both) = 0;
+    virtual bool setLinkDelay(const QString &from, const QString &to, int delayMs,
+                              Direction direction = Direction::Both) = 0;
+    virtual bool setLinkJitter(const QString &from, const QString &to, int jitterMs,
+                               Direction direction = Direction::Both) = 0;
+    virtual bool setLinkFlaky(const QString &from, const QString &to, int meanUpMs,
+                              Direction direction = Direction::Both) = 0;
+    // A node's clock error; it survives kill and restart.
+    virtual bool setClockSkew(const QString &node, qint64 skewMs) = 0;
+
+    // Cuts both directions of each link (see partition.h for named sets).
+    virtual void cutLinks(const QList<Partition::Link> &links);
+    // Cuts every link between the groups; heal() restores every cut link.
+    virtual void partition(const QList<QStringList> &groups);
+    virtual void heal();
+    // heal(), and every delay, jitter, flaky mean and clock skew back to 0.
+    virtual void clearFaults();
+
+    // The faults in force, read from linkState() and nodeStatus(): 0 or
+    // false where there is none or the source cannot see it.
+    bool isLinkCut(const QString &from, const QString &to) const;
+    int linkDelay(const QString &from, const QString &to) const;
+    int linkJitter(const QString &from, const QString &to) const;
+    int linkFlaky(const QString &from, const QString &to) const;
+    qint64 clockSkew(const QString &node) const;
+    // Whether `node` is seen and runs.
+    bool isRunning(const QString &node) const;
+    // How many clients `node` holds a record of; 0 while it is down.
+    qsizetype recordCount(const QString &node) const;
+
+signals:
+    void eventOccurred(const Herd::Event &event);
+    // The link node -> neighbour changed state (LinkState::state).
+    void linkStateChanged(const QString &node, const QString &neighbour);
+};
+
+} // namespace Herd
