@@ -330,7 +330,8 @@ void Node::storeAndFlood(const Record &record, const QString &fromNeighbour, con
         // The sender, and the node that made the record, hold it already.
         if (target.nameUtf8 == record.server || target.link->neighbour().name == fromNeighbour)
             continue;
-        target.link->send(record.atLine);
+        // Node names hold no white space, so the AT line's client is the record's.
+        target.link->send(record.atLine, {}, record.clientId);
         if (flood && !target.link->holdsOnPurpose()
             && target.link->flushedSequence() < target.link->lastSequence())
             flood->links.append({target.link, target.link->lastSequence()});
@@ -380,8 +381,11 @@ void Node::report(Event event)
     // about without parsing the line again.
     const bool lineOnItsWay = event.kind == EventKind::LineReceived || event.kind == EventKind::LineSent
         || event.kind == EventKind::SendSkipped;
+    // The sessions and links pass the client of the lines they parsed or
+    // built (the hot path); any other line is looked at here.
     if (lineOnItsWay && event.client.isEmpty())
         event.client = updateClient(event.line);
+    Q_ASSERT(!lineOnItsWay || event.client == updateClient(event.line));
     emit eventOccurred(event);
 }
 
