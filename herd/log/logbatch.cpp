@@ -17,8 +17,8 @@ void LogBatch::append(LogFile *file, const Event &event, Origin origin)
     h.lineBytes = qint32(event.line.size());
     h.kind = event.kind;
     h.origin = origin;
-    const qsizetype size = HeaderBytes + 2 * (event.peer.size() + event.detail.size()) + event.client.size()
-        + event.line.size();
+    const qsizetype size =
+        HeaderBytes + 2 * (event.peer.size() + event.detail.size()) + event.client.size() + event.line.size();
     const qsizetype start = m_bytes.size();
     m_bytes.resize(start + (size + Align - 1) / Align * Align);
     char *p = m_bytes.data() + start;

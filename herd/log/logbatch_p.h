@@ -30,8 +30,7 @@ public:
     int events() const { return m_events; }
 
     // Calls visit(LogFile *, const LogFields &, Origin) for every record, in order.
-    template<typename Visit>
-    void forEach(Visit visit) const;
+    template <typename Visit> void forEach(Visit visit) const;
 
 private:
     struct Header
@@ -53,8 +52,7 @@ private:
     int m_events = 0;
 };
 
-template<typename Visit>
-void LogBatch::forEach(Visit visit) const
+template <typename Visit> void LogBatch::forEach(Visit visit) const
 {
     const char *p = m_bytes.constData();
     const char *const end = p + m_bytes.size();

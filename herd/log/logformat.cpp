@@ -223,7 +223,6 @@ void appendLogLine(QByteArray &out, const LogFields &event, QByteArrayView escap
     out.resize(start + (p - begin));
 }
 
-
 LogFields LogFields::of(const Event &event)
 {
     return {event.timeNs, event.kind, event.node, event.peer, event.client, event.line, event.detail};

@@ -127,13 +127,15 @@ void LogThread::writeOut(LogFile &file)
         } else if (written < 0 && errno == EINTR) {
             continue;
         } else {
-            const QString reason = written < 0 ? qt_error_string(errno) : QStringLiteral("nothing was written");
+            const QString reason =
+                written < 0 ? qt_error_string(errno) : QStringLiteral("nothing was written");
             ::close(file.fd);
             file.fd = -1;
             {
                 const std::lock_guard lock(m_mutex);
-                m_failures.append({file.node, QStringLiteral("cannot write log %1: %2; its events are no longer logged")
-                                                  .arg(file.path, reason)});
+                m_failures.append({file.node,
+                                   QStringLiteral("cannot write log %1: %2; its events are no longer logged")
+                                       .arg(file.path, reason)});
             }
             m_failed();
         }

@@ -15,6 +15,28 @@
 namespace Herd {
 
 namespace {
+
+// Whether `line`, which parsed as `at`, is the AT line acceptAt() would
+// build from it: its six fields with one space between them. The parser
+// split it on white space into exactly those fields, so with five bytes
+// left over there is exactly one between each two and none around them.
+bool isNormalAt(const QByteArray &line, const Message &at)
+{
+    const qsizetype fields[] = {2, at.server.size(), at.diff.size(), at.clientId.size(), at.position.size()};
+    qsizetype separator = 0;
+    for (const qsizetype field : fields)
+        separator += field;
+    if (line.size() != separator + at.time.size() + 5)
+        return false;
+    separator = -1;
+    for (const qsizetype field : fields) {
+        separator += field + 1;
+        if (line.at(separator) != ' ')
+            return false;
+    }
+    return true;
+}
+
 constexpr int ListenBacklog = 4096;
 // Connections past maxConnections kept at once until their first line says
 // whether they are a neighbour's link; more are closed at once.
@@ -257,7 +279,7 @@ void Node::onLinkAnswer(PeerLink *link, const QByteArray &line)
         refuse(QString::fromLatin1(problemName(message.problem)));
         return;
     }
-    acceptAt(message, neighbour);
+    acceptAt(message, neighbour, line);
 }
 
 void Node::onLinkFlushed()
@@ -294,7 +316,7 @@ QByteArray Node::acceptIamat(const Message &iamat, FloodTicket *flood)
     return record.atLine;
 }
 
-void Node::acceptAt(const Message &at, const QString &fromNeighbour)
+void Node::acceptAt(const Message &at, const QString &fromNeighbour, const QByteArray &line)
 {
     Record record;
     record.clientId = at.clientId;
@@ -305,7 +327,11 @@ void Node::acceptAt(const Message &at, const QString &fromNeighbour)
     record.timeNs = at.timeNs;
     // Normalised to single spaces so WHATSAT replies look as the origin made
     // them even if a neighbour used other white space.
-    record.atLine = "AT " + at.server + ' ' + at.diff + ' ' + at.clientId + ' ' + at.position + ' ' + at.time;
+    if (isNormalAt(line, at))
+        record.atLine = line;
+    else
+        record.atLine =
+            "AT " + at.server + ' ' + at.diff + ' ' + at.clientId + ' ' + at.position + ' ' + at.time;
     storeAndFlood(record, fromNeighbour, QStringLiteral("flood"));
 }
 

@@ -121,7 +121,7 @@ void PeerSession::dispatch(const QByteArray &line)
         return;
     }
     report(EventKind::LineReceived, line, {}, message.clientId);
-    m_node->acceptAt(message, m_neighbour);
+    m_node->acceptAt(message, m_neighbour, line);
 }
 
 void PeerSession::handleSync(const QByteArray &line)
