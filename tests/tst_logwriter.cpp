@@ -197,7 +197,8 @@ void TestLogWriter::fullQueueDropsCountedAndNoted()
     qsizetype next = 0;
     qint64 logged = 0;
     qint64 noted = 0;
-    const QRegularExpression note(u"\terror\t\t\t\tthe log writer fell behind the disk: (\\d+) events were not logged$"_s);
+    const QRegularExpression note(
+        u"\terror\t\t\t\tthe log writer fell behind the disk: (\\d+) events were not logged$"_s);
     for (qsizetype i = 0; i + 1 < lines.size(); ++i) {
         const QByteArray line = lines[i] + '\n';
         const QRegularExpressionMatch match = note.match(QString::fromUtf8(lines[i]));
