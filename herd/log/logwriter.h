@@ -12,6 +12,10 @@
 
 namespace Herd {
 
+class LogBatch;
+class LogThread;
+struct LogFile;
+
 // Characters a client id or line may hold that the logs (and the JSON
 // export) escape although they are valid text: the C1 controls
 // U+0080-U+009F (NEL, U+0085, among them) and the line and paragraph
@@ -37,11 +41,22 @@ constexpr bool isEscapedCharacter(char32_t c)
 // reorder it on screen, so they are escaped too, each byte of their UTF-8 as
 // \xNN: U+0085 is \xc2\x85, U+202E is \xe2\x80\xae.
 //
-// Every line in and out of every node is logged, so this is on the hot path
-// of every request: each event is formatted straight into its node's buffer
-// (no line of its own, no UTF-16 to UTF-8 round trip for ASCII fields), and
-// a buffer reaches its file in one write when it passes 64 KiB, on a short
-// timer and in the destructor, so a clean shutdown loses nothing.
+// Every line in and out of every node is logged, so write() is on the hot
+// path of every request, and does little there: it copies the event's
+// fields into a batch (LogBatch), which goes to a writer thread of its own
+// (LogThread) when it holds 64 KiB, on a short timer, on flush() and in the
+// destructor. That thread formats the lines, in the order they came, into
+// each node's buffer, which reaches its file in one write when it passes
+// 64 KiB or a batch asks for it. flush() returns when everything written
+// before it is in the files, so a clean shutdown loses nothing.
+//
+// The batches waiting for the thread are bounded (32 of them, 2 MiB). When
+// they are all waiting, the disk is behind: write() waits for room, at most
+// a second, so the herd slows to the disk's pace rather than lose lines.
+// Only if the disk has taken nothing for that long is the batch dropped; its
+// events are counted (droppedEvents()) and each node's log gets an `error`
+// line saying how many of its events were not logged; until a batch is
+// taken again, full queues drop without waiting.
 //
 // A log that cannot be written is never ignored. open() opens the log of
 // every node the process runs, so one that cannot be opened fails the start
@@ -76,7 +91,16 @@ public:
     void setDetail(Detail detail) { m_detail = detail; }
     Detail detail() const { return m_detail; }
 
+    // How many batches may wait for the writer thread, and how long write()
+    // waits for room when they all do (the defaults: 32, 1000 ms).
+    void setQueueLimit(int batches, int waitMs);
+    // Events not logged because the writer thread was behind, since the start.
+    qint64 droppedEvents() const { return m_droppedEvents; }
+
     void write(const Herd::Event &event);
+    // Returns once every event written before is in its file (waiting at
+    // most 10 s for the disk, even when behind), and reports any write that
+    // failed meanwhile.
     void flush();
 
     static QByteArray formatLine(const Event &event);
@@ -89,18 +113,25 @@ signals:
     void writeFailed(const QString &node, const QString &message);
 
 private:
-    struct NodeLog;
-    NodeLog &logFor(const QString &node);
-    void writeOut(NodeLog &log);
-    void fail(NodeLog &log, const QString &reason);
+    LogFile &logFor(const QString &node);
+    void handOff(bool writeOut, int waitMs);
+    void startBatch();
+    void reportFailures();
 
     QString m_directory;
-    QHash<QString, std::shared_ptr<NodeLog>> m_logs;
-    NodeLog *m_last = nullptr; // the node of the previous event: usually the next one's too
+    QHash<QString, std::shared_ptr<LogFile>> m_logs;
+    LogFile *m_last = nullptr; // the node of the previous event: usually the next one's too
+    std::unique_ptr<LogBatch> m_batch;
+    QList<LogFile *> m_noted; // whose loss the batch notes
     QTimer m_flushTimer;
     Detail m_detail = Detail::All;
+    int m_waitMs;
+    qint64 m_droppedEvents = 0;
+    bool m_behind = false;        // the last batch was dropped
+    bool m_sinceWriteOut = false; // events handed off since the writer last wrote out
     bool m_opened = false;
     bool m_failed = false;
+    std::unique_ptr<LogThread> m_thread; // last: stopped before the files close
 };
 
 } // namespace Herd

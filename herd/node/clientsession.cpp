@@ -206,6 +206,8 @@ void ClientSession::handleLine(const QByteArray &line)
     Event received;
     received.kind = EventKind::LineReceived;
     received.peer = m_peer;
+    if (message.command == Command::Iamat)
+        received.client = message.clientId;
     received.line = line;
     m_node->report(std::move(received));
 
@@ -221,7 +223,7 @@ void ClientSession::handleLine(const QByteArray &line)
         }
         FloodTicket flood;
         QByteArray at = m_node->acceptIamat(message, &flood);
-        reply(std::move(at), std::move(flood));
+        reply(std::move(at), std::move(flood), message.clientId);
         return;
     }
     case Command::Whatsat:
@@ -308,7 +310,7 @@ void ClientSession::fillSlot(qint64 sequence, QByteArray text)
     sendReady();
 }
 
-void ClientSession::reply(QByteArray text, FloodTicket flood)
+void ClientSession::reply(QByteArray text, FloodTicket flood, const QByteArray &client)
 {
     text.append('\n');
     if (m_slots.empty() && flood.isEmpty()) {
@@ -316,6 +318,7 @@ void ClientSession::reply(QByteArray text, FloodTicket flood)
         Event event;
         event.kind = EventKind::LineSent;
         event.peer = m_peer;
+        event.client = client;
         event.line = text.chopped(1);
         m_node->report(std::move(event));
         m_connection->write(text);
@@ -323,6 +326,7 @@ void ClientSession::reply(QByteArray text, FloodTicket flood)
     }
     Slot slot;
     slot.text = std::move(text);
+    slot.client = client;
     slot.ready = flood.isEmpty();
     if (!slot.ready) {
         slot.flood = std::move(flood);
@@ -364,11 +368,13 @@ void ClientSession::sendReady()
         return;
     while (!m_slots.empty() && m_slots.front().ready) {
         QByteArray text = std::move(m_slots.front().text);
+        QByteArray client = std::move(m_slots.front().client);
         m_slots.pop_front();
         ++m_firstSequence;
         Event event;
         event.kind = EventKind::LineSent;
         event.peer = m_peer;
+        event.client = std::move(client);
         event.line = text.endsWith("\n\n") ? text.chopped(2) : text.chopped(1);
         m_node->report(std::move(event));
         m_connection->write(text);

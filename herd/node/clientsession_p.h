@@ -79,6 +79,7 @@ private:
     struct Slot
     {
         QByteArray text;
+        QByteArray client; // of an IAMAT's reply, for its LineSent event
         bool ready = false;
         FloodTicket flood;
     };
@@ -92,7 +93,7 @@ private:
     qint64 reserveSlot();
     void fillSlot(qint64 sequence, QByteArray text);
     void sendReady();
-    void reply(QByteArray text, FloodTicket flood = {});
+    void reply(QByteArray text, FloodTicket flood = {}, const QByteArray &client = {});
     void rejectLine(const QByteArray &line, Problem problem);
     void rejectLine(const QByteArray &line, const QString &why);
     void handleLine(const QByteArray &line);

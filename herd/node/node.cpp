@@ -15,6 +15,28 @@
 namespace Herd {
 
 namespace {
+
+// Whether `line`, which parsed as `at`, is the AT line acceptAt() would
+// build from it: its six fields with one space between them. The parser
+// split it on white space into exactly those fields, so with five bytes
+// left over there is exactly one between each two and none around them.
+bool isNormalAt(const QByteArray &line, const Message &at)
+{
+    const qsizetype fields[] = {2, at.server.size(), at.diff.size(), at.clientId.size(), at.position.size()};
+    qsizetype separator = 0;
+    for (const qsizetype field : fields)
+        separator += field;
+    if (line.size() != separator + at.time.size() + 5)
+        return false;
+    separator = -1;
+    for (const qsizetype field : fields) {
+        separator += field + 1;
+        if (line.at(separator) != ' ')
+            return false;
+    }
+    return true;
+}
+
 constexpr int ListenBacklog = 4096;
 // Connections past maxConnections kept at once until their first line says
 // whether they are a neighbour's link; more are closed at once.
@@ -257,7 +279,7 @@ void Node::onLinkAnswer(PeerLink *link, const QByteArray &line)
         refuse(QString::fromLatin1(problemName(message.problem)));
         return;
     }
-    acceptAt(message, neighbour);
+    acceptAt(message, neighbour, line);
 }
 
 void Node::onLinkFlushed()
@@ -294,7 +316,7 @@ QByteArray Node::acceptIamat(const Message &iamat, FloodTicket *flood)
     return record.atLine;
 }
 
-void Node::acceptAt(const Message &at, const QString &fromNeighbour)
+void Node::acceptAt(const Message &at, const QString &fromNeighbour, const QByteArray &line)
 {
     Record record;
     record.clientId = at.clientId;
@@ -305,7 +327,11 @@ void Node::acceptAt(const Message &at, const QString &fromNeighbour)
     record.timeNs = at.timeNs;
     // Normalised to single spaces so WHATSAT replies look as the origin made
     // them even if a neighbour used other white space.
-    record.atLine = "AT " + at.server + ' ' + at.diff + ' ' + at.clientId + ' ' + at.position + ' ' + at.time;
+    if (isNormalAt(line, at))
+        record.atLine = line;
+    else
+        record.atLine =
+            "AT " + at.server + ' ' + at.diff + ' ' + at.clientId + ' ' + at.position + ' ' + at.time;
     storeAndFlood(record, fromNeighbour, QStringLiteral("flood"));
 }
 
@@ -330,7 +356,8 @@ void Node::storeAndFlood(const Record &record, const QString &fromNeighbour, con
         // The sender, and the node that made the record, hold it already.
         if (target.nameUtf8 == record.server || target.link->neighbour().name == fromNeighbour)
             continue;
-        target.link->send(record.atLine);
+        // Node names hold no white space, so the AT line's client is the record's.
+        target.link->send(record.atLine, {}, record.clientId);
         if (flood && !target.link->holdsOnPurpose()
             && target.link->flushedSequence() < target.link->lastSequence())
             flood->links.append({target.link, target.link->lastSequence()});
@@ -380,8 +407,11 @@ void Node::report(Event event)
     // about without parsing the line again.
     const bool lineOnItsWay = event.kind == EventKind::LineReceived || event.kind == EventKind::LineSent
         || event.kind == EventKind::SendSkipped;
+    // The sessions and links pass the client of the lines they parsed or
+    // built (the hot path); any other line is looked at here.
     if (lineOnItsWay && event.client.isEmpty())
         event.client = updateClient(event.line);
+    Q_ASSERT(!lineOnItsWay || event.client == updateClient(event.line));
     emit eventOccurred(event);
 }
 

@@ -90,7 +90,10 @@ public:
     // Used by the sessions. `flood`, if given, says where the update's flood
     // stands once it is stored (floodticket.h).
     QByteArray acceptIamat(const Message &iamat, FloodTicket *flood = nullptr);
-    void acceptAt(const Message &at, const QString &fromNeighbour);
+    // `line`, when given, is the line `at` was parsed from: kept as the
+    // record's AT line, rather than built again, when it is already in the
+    // normal form (single spaces).
+    void acceptAt(const Message &at, const QString &fromNeighbour, const QByteArray &line = {});
     Resyncer &resyncer() { return m_resyncer; }
     QString resolveSender(const QHostAddress &address, quint16 port) const;
     bool floodLeft(const FloodTicket &flood) const;

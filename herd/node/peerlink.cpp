@@ -173,7 +173,7 @@ void PeerLink::dropFlaky()
     onDropped(QStringLiteral("dropped by the flaky fault (mean up time %1 ms)").arg(m_flakyMeanMs));
 }
 
-void PeerLink::send(const QByteArray &line, const QString &detail)
+void PeerLink::send(const QByteArray &line, const QString &detail, const QByteArray &client)
 {
     if (m_state != State::Connected) {
         report(EventKind::SendSkipped,
@@ -181,13 +181,13 @@ void PeerLink::send(const QByteArray &line, const QString &detail)
         return;
     }
     if (!slow() && m_delayed.empty() && !backlogged()) {
-        write(line, detail, ++m_lastSequence);
+        write(line, detail, ++m_lastSequence, client);
         return;
     }
     // Only an AT line names a client; any other line is never coalesced.
-    const QByteArray client = updateClient(line);
-    if (!client.isEmpty()) {
-        const auto queued = m_delayedClient.constFind(client);
+    const QByteArray updated = client.isEmpty() ? updateClient(line) : client;
+    if (!updated.isEmpty()) {
+        const auto queued = m_delayedClient.constFind(updated);
         if (queued != m_delayedClient.cend()) {
             Delayed &older = m_delayed[size_t(*queued - m_firstDelayed)];
             ++m_coalesced;
@@ -200,7 +200,7 @@ void PeerLink::send(const QByteArray &line, const QString &detail)
             older.detail = detail;
             return;
         }
-        m_delayedClient.insert(client, m_firstDelayed + qint64(m_delayed.size()));
+        m_delayedClient.insert(updated, m_firstDelayed + qint64(m_delayed.size()));
     }
     qint64 dueMs = m_clock.elapsed() + holdMs();
     if (!m_delayed.empty())
@@ -247,11 +247,11 @@ void PeerLink::dropDelayed(const QString &reason)
         report(EventKind::SendSkipped, reason, delayed.line);
 }
 
-void PeerLink::write(const QByteArray &line, const QString &detail, qint64 sequence)
+void PeerLink::write(const QByteArray &line, const QString &detail, qint64 sequence, const QByteArray &client)
 {
     append(m_sealer ? m_sealer->seal(line) : line, sequence);
     flushBeforeWaiting();
-    report(EventKind::LineSent, detail, line);
+    report(EventKind::LineSent, detail, line, client);
 }
 
 void PeerLink::append(const QByteArray &bytes, qint64 sequence)
@@ -502,11 +502,12 @@ void PeerLink::setState(State state)
     emit stateChanged(state);
 }
 
-void PeerLink::report(EventKind kind, const QString &detail, const QByteArray &line)
+void PeerLink::report(EventKind kind, const QString &detail, const QByteArray &line, const QByteArray &client)
 {
     Event event;
     event.kind = kind;
     event.peer = m_neighbour.name;
+    event.client = client;
     event.line = line;
     event.detail = detail;
     event.viaPeerLink = true;

@@ -94,8 +94,9 @@ public:
     int jitterMs() const { return m_jitterMs; }
     void setFlakyMeanMs(int meanUpMs);
     int flakyMeanMs() const { return m_flakyMeanMs; }
-    // `line` without its "\n"; `detail` goes into its LineSent event.
-    void send(const QByteArray &line, const QString &detail = {});
+    // `line` without its "\n"; `detail` goes into its LineSent event, and
+    // `client`, when the caller knows it, too (else the node finds it in the line).
+    void send(const QByteArray &line, const QString &detail = {}, const QByteArray &client = {});
     // While backing off, tries again now: the neighbour was heard from.
     void retryNow();
     // The neighbour turned out to speak only docs/protocol.md (it answered a
@@ -140,7 +141,7 @@ private:
     void dropFlaky();
     void dropDelayed(const QString &reason);
     bool backlogged() const;
-    void write(const QByteArray &line, const QString &detail, qint64 sequence);
+    void write(const QByteArray &line, const QString &detail, qint64 sequence, const QByteArray &client = {});
     void append(const QByteArray &bytes, qint64 sequence);
     void flushBeforeWaiting();
     void flushOutgoing();
@@ -152,7 +153,8 @@ private:
     void onReadyRead();
     void onDropped(const QString &reason);
     void setState(State state);
-    void report(EventKind kind, const QString &detail, const QByteArray &line = {});
+    void report(EventKind kind, const QString &detail, const QByteArray &line = {},
+                const QByteArray &client = {});
 
     Neighbour m_neighbour;
     NodeSettings m_settings;

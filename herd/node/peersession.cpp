@@ -120,8 +120,8 @@ void PeerSession::dispatch(const QByteArray &line)
                                                    : QStringLiteral("a client's line on a neighbour's link"));
         return;
     }
-    report(EventKind::LineReceived, line, {});
-    m_node->acceptAt(message, m_neighbour);
+    report(EventKind::LineReceived, line, {}, message.clientId);
+    m_node->acceptAt(message, m_neighbour, line);
 }
 
 void PeerSession::handleSync(const QByteArray &line)
@@ -263,11 +263,13 @@ void PeerSession::refuse(const QString &detail)
     report(EventKind::Refused, {}, detail);
 }
 
-void PeerSession::report(EventKind kind, const QByteArray &line, const QString &detail)
+void PeerSession::report(EventKind kind, const QByteArray &line, const QString &detail,
+                         const QByteArray &client)
 {
     Event event;
     event.kind = kind;
     event.peer = peer();
+    event.client = client;
     event.line = line;
     event.detail = detail;
     event.viaPeerLink = kind != EventKind::Refused && kind != EventKind::LineInvalid;

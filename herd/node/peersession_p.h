@@ -61,7 +61,7 @@ private:
     void send(const QByteArray &line, const QString &detail);
     void reject(const QByteArray &line, const QString &why);
     void refuse(const QString &detail);
-    void report(EventKind kind, const QByteArray &line, const QString &detail);
+    void report(EventKind kind, const QByteArray &line, const QString &detail, const QByteArray &client = {});
 
     Node *m_node;                 // borrowed: the parent
     LineConnection *m_connection; // owned (child)
