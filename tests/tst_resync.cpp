@@ -238,8 +238,10 @@ void TestResync::syncLinesRejectMalformed_data()
     QTest::addColumn<QByteArray>("line");
     QTest::addColumn<QString>("error");
     QTest::newRow("no sender") << QByteArray("SYNC SUM") << u"a SYNC line needs a kind and a sender"_s;
-    QTest::newRow("kind") << QByteArray(
-        "SYNC HELLO A") << u"unknown SYNC kind \"HELLO\" (expected SUM, HAVE, DONE, WANT, ROOT or DIFFER)"_s;
+    QTest::newRow("kind")
+        << QByteArray("SYNC HELLO A")
+        << u"unknown SYNC kind \"HELLO\" (expected EST, TABLE, MORE, BUCKETS, GET, SUM, HAVE, DONE, WANT, "
+           u"ROOT or DIFFER)"_s;
     QTest::newRow("sum part") << QByteArray("SYNC SUM A 2 1:ff")
                               << u"SYNC SUM needs <line>/<lines> after the sender, like 1/3"_s;
     QTest::newRow("sum part order") << QByteArray("SYNC SUM A 3/2")
