@@ -17,8 +17,7 @@ quint32 checkOf(quint64 recordHash)
     return quint32(Digest::mix(recordHash ^ CheckSalt));
 }
 
-template <typename T>
-void appendLittleEndian(QByteArray &out, T value)
+template <typename T> void appendLittleEndian(QByteArray &out, T value)
 {
     char bytes[sizeof(T)];
     qToLittleEndian(value, bytes);

@@ -30,7 +30,7 @@ class Store;
 class DiffTable final
 {
 public:
-    static constexpr qsizetype CellBytes = 21;      // on the wire: count, hash, time, check
+    static constexpr qsizetype CellBytes = 21;       // on the wire: count, hash, time, check
     static constexpr qsizetype MaxCells = 3 * 16384; // 1 MiB of cells at most, whoever asks
     static bool validSize(qint64 cells) { return cells >= 3 && cells <= MaxCells && cells % 3 == 0; }
     // Cells enough for `pairs` differing pairs, or 0 if that is over MaxCells.
