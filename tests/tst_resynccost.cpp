@@ -157,6 +157,7 @@ private slots:
     void answererKeepsServingAfterBadLines();
     void askerRefusesBadTablesAndKeepsItsLink();
     void mixedHerdWithPlainNeighbour();
+    void olderHerdNodeIsSentBucketSummaries();
 
 private:
     // Two nodes that hold `clients` alike, then differ on `differ` of them
@@ -298,7 +299,8 @@ void TestResyncCost::linesGrowWithTheDifference()
     // Eight times the clients, the same difference: about the same cost.
     const std::optional<Exchanged> big = heal(32000, 20);
     QVERIFY(big);
-    QVERIFY2(big->tableCells <= 2 * cells[1], qPrintable(u"%1 cells against %2"_s.arg(big->tableCells).arg(cells[1])));
+    QVERIFY2(big->tableCells <= 2 * cells[1],
+             qPrintable(u"%1 cells against %2"_s.arg(big->tableCells).arg(cells[1])));
 }
 
 void TestResyncCost::restartFromEmptyIsSentEverythingOnce()
@@ -347,8 +349,10 @@ void TestResyncCost::malformedTableLinesAreRefused_data()
     QTest::newRow("table empty") << QByteArray("SYNC TABLE B 30 0") << table;
     QTest::newRow("more odd") << QByteArray("SYNC MORE B 7") << more;
     QTest::newRow("more huge") << QByteArray("SYNC MORE B 999999") << more;
-    QTest::newRow("buckets extra") << QByteArray("SYNC BUCKETS B C") << u"SYNC BUCKETS takes only the sender"_s;
-    QTest::newRow("get hash") << QByteArray("SYNC GET B 12 xyz") << u"SYNC GET: \"xyz\" is not a hex client hash"_s;
+    QTest::newRow("buckets extra") << QByteArray("SYNC BUCKETS B C")
+                                   << u"SYNC BUCKETS takes only the sender"_s;
+    QTest::newRow("get hash") << QByteArray("SYNC GET B 12 xyz")
+                              << u"SYNC GET: \"xyz\" is not a hex client hash"_s;
 }
 
 void TestResyncCost::malformedTableLinesAreRefused()
@@ -378,8 +382,8 @@ void TestResyncCost::answererKeepsServingAfterBadLines()
     peer.send("SYNC MORE B 7\nSYNC TABLE B 30 0 AAAA\nSYNC BUCKETS B\nSYNC GET B "
               + QByteArray::number(Digest::clientHash("kiwi.cs.ucla.edu"), 16) + '\n');
     QVERIFY(peer.waitForLines(4));
-    QCOMPARE(peer.lines().mid(0, 3), (QList<QByteArray> {"? SYNC MORE B 7", "? SYNC TABLE B 30 0 AAAA",
-                                                         "? SYNC BUCKETS B"}));
+    QCOMPARE(peer.lines().mid(0, 3),
+             (QList<QByteArray> {"? SYNC MORE B 7", "? SYNC TABLE B 30 0 AAAA", "? SYNC BUCKETS B"}));
     QCOMPARE(peer.lines()[3], at);
     const QList<Event> invalid = herd.events(EventKind::LineInvalid, u"A"_s);
     QCOMPARE(invalid.size(), 3);
@@ -400,9 +404,9 @@ void TestResyncCost::askerRefusesBadTablesAndKeepsItsLink()
     QVERIFY(fake.listen());
     HerdConfig config = twoNodes();
     config.nodes[1].port = fake.port();
+    QList<Event> invalid; // outlives the cluster, which reports as it stops
     HerdFixture places;
     Cluster cluster(config, places.places());
-    QList<Event> invalid;
     connect(&cluster, &Cluster::eventOccurred, this, [&invalid](const Event &event) {
         if (event.kind == EventKind::LineInvalid)
             invalid.append(event);
@@ -442,9 +446,9 @@ void TestResyncCost::mixedHerdWithPlainNeighbour()
     plain.port = course.port();
     plain.plain = true;
     config.nodes.append(plain);
+    QList<Event> events; // outlives the cluster, which reports as it stops
     HerdFixture places;
     Cluster cluster(config, places.places());
-    QList<Event> events;
     connect(&cluster, &Cluster::eventOccurred, this, [&events](const Event &event) { events.append(event); });
     QVERIFY(cluster.start({u"A"_s, u"B"_s}));
     Node *a = cluster.node(u"A"_s);
@@ -467,6 +471,29 @@ void TestResyncCost::mixedHerdWithPlainNeighbour()
     QCOMPARE(exchanged(events).records, 30);
     QTRY_COMPARE_WITH_TIMEOUT(course.count("AT A "), 30, Timeout);
     QVERIFY(course.onlyAtLines());
+}
+
+void TestResyncCost::olderHerdNodeIsSentBucketSummaries()
+{
+    // A Herd node from before difference tables answers SYNC EST with "?":
+    // it is not taken for a course server, but compared by buckets.
+    FakeNeighbour older;
+    QVERIFY(older.listen());
+    HerdConfig config = twoNodes();
+    config.nodes[1].port = older.port();
+    HerdFixture places;
+    Cluster cluster(config, places.places());
+    QVERIFY(cluster.start({u"A"_s}));
+    PeerLink *link = cluster.node(u"A"_s)->link(u"B"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(older.count("SYNC EST A "), 1, Timeout);
+    older.send("? SYNC EST A 0 " + DiffEstimate().bytes().toBase64());
+    QTRY_COMPARE_WITH_TIMEOUT(older.count("SYNC SUM A 1/1"), 1, Timeout);
+    QVERIFY(!link->neighbour().plain);
+    // Down and up again: straight to the summary.
+    QVERIFY(cluster.setLinkCut(u"A"_s, u"B"_s, true, Cluster::Direction::OneWay));
+    QVERIFY(cluster.setLinkCut(u"A"_s, u"B"_s, false, Cluster::Direction::OneWay));
+    QTRY_COMPARE_WITH_TIMEOUT(older.count("SYNC SUM A 1/1"), 2, Timeout);
+    QCOMPARE(older.count("SYNC EST "), 1);
 }
 
 QTEST_GUILESS_MAIN(TestResyncCost)

@@ -47,7 +47,23 @@ void Resyncer::linkDown(const QString &neighbour)
 void Resyncer::clear()
 {
     m_peers.clear();
+    m_bucketsOnly.clear();
     m_antiEntropy.stop();
+}
+
+bool Resyncer::estimateRefused(PeerLink *link, const QByteArray &refusal)
+{
+    const QString &neighbour = link->neighbour().name;
+    if (!refusal.startsWith("? SYNC EST ") || m_bucketsOnly.contains(neighbour))
+        return false;
+    m_bucketsOnly.insert(neighbour);
+    report(neighbour,
+           QStringLiteral("%1 does not know SYNC EST (a Herd node from before difference tables): "
+                          "comparing bucket summaries with it from now on")
+               .arg(neighbour));
+    if (link->state() == PeerLink::State::Connected)
+        sendSummary(link);
+    return true;
 }
 
 QString Resyncer::handleAnswer(PeerLink *link, const SyncLine &sync)
@@ -116,8 +132,9 @@ void Resyncer::startExchange(PeerLink *link)
     const Store &store = m_node.store();
     const QByteArray line =
         SyncLine::estimate(m_node.name().toUtf8(), store.size(), DiffEstimate::of(store).bytes());
-    // Lines limited to less than the estimator's 2 KiB compare buckets.
-    if (line.size() > maxLineBytes()) {
+    // Lines limited to less than the estimator's 2 KiB compare buckets, as
+    // do Herd nodes from before difference tables.
+    if (line.size() > maxLineBytes() || m_bucketsOnly.contains(link->neighbour().name)) {
         sendSummary(link);
         return;
     }

@@ -4,6 +4,7 @@
 #include <QByteArray>
 #include <QHash>
 #include <QList>
+#include <QSet>
 #include <QString>
 #include <QTimer>
 
@@ -77,6 +78,10 @@ public:
     // The link is anything but connected.
     void linkDown(const QString &neighbour);
     void clear();
+    // The neighbour answered our SYNC EST with "?" (`refusal`): a Herd node
+    // from before difference tables. True if so; from then on it is sent
+    // bucket summaries, and one now.
+    bool estimateRefused(PeerLink *link, const QByteArray &refusal);
     // A SYNC line the neighbour answered on our link (HAVE, DONE, DIFFER).
     // Returns why it was refused, or an empty string.
     QString handleAnswer(PeerLink *link, const SyncLine &sync);
@@ -122,6 +127,7 @@ private:
 
     Node &m_node;
     QHash<QString, Peer> m_peers; // by neighbour name
+    QSet<QString> m_bucketsOnly;  // neighbours that answered SYNC EST with "?"
     QTimer m_antiEntropy;
 };
 
