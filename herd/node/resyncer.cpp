@@ -129,12 +129,13 @@ bool Resyncer::yieldsToEstimate(const QString &asker, qint64 theirRecords) const
 
 void Resyncer::startExchange(PeerLink *link)
 {
+    // Herd nodes from before difference tables compare buckets, as do
+    // lines limited to less than the estimator's 2 KiB.
     const Store &store = m_node.store();
-    const QByteArray line =
-        SyncLine::estimate(m_node.name().toUtf8(), store.size(), DiffEstimate::of(store).bytes());
-    // Lines limited to less than the estimator's 2 KiB compare buckets, as
-    // do Herd nodes from before difference tables.
-    if (line.size() > maxLineBytes() || m_bucketsOnly.contains(link->neighbour().name)) {
+    const QByteArray line = m_bucketsOnly.contains(link->neighbour().name)
+        ? QByteArray()
+        : SyncLine::estimate(m_node.name().toUtf8(), store.size(), DiffEstimate::of(store).bytes());
+    if (line.isEmpty() || line.size() > maxLineBytes()) {
         sendSummary(link);
         return;
     }
