@@ -21,7 +21,7 @@ DiffEstimate DiffEstimate::of(const Store &store)
 {
     DiffEstimate estimate;
     for (const Record &record : store.records())
-        estimate.add(Digest::recordHash(Digest::clientHash(record.clientId), record.timeNs));
+        estimate.add(Digest::recordHash(record.clientHash, record.timeNs));
     return estimate;
 }
 

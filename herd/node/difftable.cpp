@@ -44,7 +44,7 @@ DiffTable DiffTable::of(const Store &store, qsizetype cells)
 {
     DiffTable table(cells);
     for (const Record &record : store.records())
-        table.add(Digest::clientHash(record.clientId), record.timeNs);
+        table.add(record.clientHash, record.timeNs);
     return table;
 }
 

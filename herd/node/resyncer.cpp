@@ -192,7 +192,7 @@ void Resyncer::finishTable(PeerLink *link, Peer &peer)
         theirs.insert(pair.clientHash, pair.timeNs);
     qsizetype pushed = 0;
     for (auto it = store.records().cbegin(); !mine.isEmpty() && it != store.records().cend(); ++it) {
-        const quint64 client = Digest::clientHash(it->clientId);
+        const quint64 client = it->clientHash;
         const auto held = mine.constFind(client);
         if (held == mine.cend() || *held != it->timeNs)
             continue;
@@ -284,7 +284,7 @@ Resyncer::Answer Resyncer::answerGet(const QString &asker, const QList<quint64> 
     const QSet<quint64> wanted(clientHashes.cbegin(), clientHashes.cend());
     Answer answer;
     for (const Record &record : m_node.store().records()) {
-        if (wanted.contains(Digest::clientHash(record.clientId)))
+        if (wanted.contains(record.clientHash))
             answer.clients.append(record.clientId);
     }
     answer.summary = QStringLiteral("sending %1 of the %2 records %3 asked for")
