@@ -238,8 +238,10 @@ void TestResync::syncLinesRejectMalformed_data()
     QTest::addColumn<QByteArray>("line");
     QTest::addColumn<QString>("error");
     QTest::newRow("no sender") << QByteArray("SYNC SUM") << u"a SYNC line needs a kind and a sender"_s;
-    QTest::newRow("kind") << QByteArray(
-        "SYNC HELLO A") << u"unknown SYNC kind \"HELLO\" (expected SUM, HAVE, DONE, WANT, ROOT or DIFFER)"_s;
+    QTest::newRow("kind")
+        << QByteArray("SYNC HELLO A")
+        << u"unknown SYNC kind \"HELLO\" (expected EST, TABLE, MORE, BUCKETS, GET, SUM, HAVE, DONE, WANT, "
+           u"ROOT or DIFFER)"_s;
     QTest::newRow("sum part") << QByteArray("SYNC SUM A 2 1:ff")
                               << u"SYNC SUM needs <line>/<lines> after the sender, like 1/3"_s;
     QTest::newRow("sum part order") << QByteArray("SYNC SUM A 3/2")
@@ -497,8 +499,10 @@ void TestResync::plainNeighbourGetsOnlyAtLines()
 
 void TestResync::neighbourAnsweringQuestionMarkIsTreatedAsPlain()
 {
-    // Not marked plain in the herd file, but it is: the first SYNC line gets
-    // "?", and from then on it is sent AT lines only.
+    // Not marked plain in the herd file, but it is: its SYNC EST gets "?"
+    // (as from a Herd node from before difference tables, which is then sent
+    // a SYNC SUM), the SYNC SUM gets "?", and from then on it is sent AT
+    // lines only.
     PlainNode plain(true);
     QVERIFY(plain.listen());
     HerdConfig config = quick(HerdFixture::config({u"A"_s, u"Stranger"_s}, {{u"A"_s, u"Stranger"_s}}));
@@ -514,7 +518,8 @@ void TestResync::neighbourAnsweringQuestionMarkIsTreatedAsPlain()
     QVERIFY2(cluster.start({u"A"_s}, &error), qPrintable(error));
     PeerLink *link = cluster.node(u"A"_s)->link(u"Stranger"_s);
     QTRY_VERIFY_WITH_TIMEOUT(link->neighbour().plain, Timeout);
-    QCOMPARE(plain.count("SYNC "), 1);
+    QCOMPARE(plain.count("SYNC EST "), 1);
+    QCOMPARE(plain.count("SYNC SUM "), 1);
     QCOMPARE(errors.size(), 1);
     QVERIFY2(errors[0].detail.contains(u"\"protocol\": \"plain\""), qPrintable(errors[0].detail));
 
@@ -524,9 +529,9 @@ void TestResync::neighbourAnsweringQuestionMarkIsTreatedAsPlain()
     QTRY_COMPARE_WITH_TIMEOUT(plain.count("AT "), 1, Timeout);
     QVERIFY(cluster.setLinkCut(u"A"_s, u"Stranger"_s, true, Cluster::Direction::OneWay));
     QVERIFY(cluster.setLinkCut(u"A"_s, u"Stranger"_s, false, Cluster::Direction::OneWay));
-    // Back up: everything again as AT lines, and no second SYNC line.
+    // Back up: everything again as AT lines, and no further SYNC line.
     QTRY_COMPARE_WITH_TIMEOUT(plain.count("AT "), 2, Timeout);
-    QCOMPARE(plain.count("SYNC "), 1);
+    QCOMPARE(plain.count("SYNC "), 2);
 }
 
 void TestResync::resyncLinesRefusedWhenOff()

@@ -3,8 +3,6 @@
 
 namespace Herd::Digest {
 
-namespace {
-
 quint64 mix(quint64 x)
 {
     x += 0x9e3779b97f4a7c15ULL;
@@ -12,8 +10,6 @@ quint64 mix(quint64 x)
     x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
     return x ^ (x >> 31);
 }
-
-} // namespace
 
 quint64 clientHash(QByteArrayView clientId)
 {

@@ -23,5 +23,8 @@ inline int bucketOf(quint64 clientHash)
 }
 // Never 0 in practice (probability 2^-64), so 0 stands for "no records".
 quint64 recordHash(quint64 clientHash, qint64 timeNs);
+// The SplitMix64 finaliser both are built on; the difference tables
+// (difftable_p.h, diffestimate_p.h) draw their cell positions from it.
+quint64 mix(quint64 x);
 
 } // namespace Herd::Digest

@@ -92,7 +92,8 @@ void Node::setNeighbours(const QList<Neighbour> &neighbours)
                     m_resyncer.linkDown(link->neighbour().name);
                 emit linkStateChanged(link->neighbour().name);
             });
-            connect(link, &PeerLink::syncRefused, this, [this, link] { onSyncRefused(link); });
+            connect(link, &PeerLink::syncRefused, this,
+                    [this, link](const QByteArray &line) { onSyncRefused(link, line); });
             connect(link, &PeerLink::answerReceived, this,
                     [this, link](const QByteArray &line) { onLinkAnswer(link, line); });
             connect(link, &PeerLink::flushed, this, &Node::onLinkFlushed);
@@ -366,8 +367,10 @@ void Node::storeAndFlood(const Record &record, const QString &fromNeighbour, con
         flood->generation = m_linkGeneration;
 }
 
-void Node::onSyncRefused(PeerLink *link)
+void Node::onSyncRefused(PeerLink *link, const QByteArray &line)
 {
+    if (m_resyncer.estimateRefused(link, line))
+        return;
     link->markPlain();
     Event event;
     event.kind = EventKind::Error;

@@ -119,7 +119,7 @@ private:
     void onHandOver(ClientSession *session, LineConnection *connection, const QList<QByteArray> &lines);
     void onLinkAnswer(PeerLink *link, const QByteArray &line);
     void onLinkFlushed();
-    void onSyncRefused(PeerLink *link);
+    void onSyncRefused(PeerLink *link, const QByteArray &line);
     void storeAndFlood(const Record &record, const QString &fromNeighbour, const QString &how,
                        FloodTicket *flood = nullptr);
 

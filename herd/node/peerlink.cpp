@@ -436,7 +436,7 @@ void PeerLink::handleLine(const QByteArray &line)
     report(EventKind::LineReceived, {}, line);
     if (line.startsWith("? ")) {
         if (line.startsWith("? SYNC ") && !m_neighbour.plain)
-            emit syncRefused();
+            emit syncRefused(line);
         return;
     }
     if (line.startsWith("AT ") || line.startsWith("SYNC "))

@@ -121,8 +121,8 @@ public:
 
 signals:
     void stateChanged(Herd::LinkState::State state);
-    // The neighbour answered one of our SYNC lines with "?".
-    void syncRefused();
+    // The neighbour answered one of our SYNC lines with "?" (`line`).
+    void syncRefused(const QByteArray &line);
     // An AT or SYNC line the neighbour answered a resync exchange with,
     // unsealed and logged already.
     void answerReceived(const QByteArray &line);

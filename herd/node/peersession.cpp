@@ -151,6 +151,26 @@ void PeerSession::handleSync(const QByteArray &line)
     link->retryNow();
     Resyncer &resyncer = m_node->resyncer();
     switch (sync->kind) {
+    case SyncLine::Kind::Est: {
+        if (resyncer.yieldsToEstimate(from, sync->records)) {
+            answer({}, {SyncLine::done(m_node->name().toUtf8())},
+                   QStringLiteral("first lines crossed; %1 answers ours, which covers both ways").arg(from));
+            return;
+        }
+        Resyncer::Answer reply = resyncer.answerEstimate(from, sync->records, sync->blob);
+        answer({reply.clients.cbegin(), reply.clients.cend()}, reply.lines, reply.summary);
+        return;
+    }
+    case SyncLine::Kind::More: {
+        Resyncer::Answer reply = resyncer.answerMore(from, sync->cells);
+        answer({}, reply.lines, reply.summary);
+        return;
+    }
+    case SyncLine::Kind::Get: {
+        Resyncer::Answer reply = resyncer.answerGet(from, sync->clientHashes);
+        answer({reply.clients.cbegin(), reply.clients.cend()}, {}, reply.summary);
+        return;
+    }
     case SyncLine::Kind::Sum: {
         if (sync->part == 1)
             m_theirBuckets.clear(); // a summary cut short earlier is void
@@ -179,6 +199,8 @@ void PeerSession::handleSync(const QByteArray &line)
             send(SyncLine::differ(m_node->name().toUtf8()), Resync);
         return;
     }
+    case SyncLine::Kind::Table:
+    case SyncLine::Kind::Buckets:
     case SyncLine::Kind::Have:
     case SyncLine::Kind::Done:
     case SyncLine::Kind::Differ:

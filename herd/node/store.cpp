@@ -15,13 +15,14 @@ bool Store::offer(const Record &record)
         m_bucketHashes.assign(Digest::Buckets, 0);
     quint64 &bucket = m_bucketHashes[size_t(Digest::bucketOf(client))];
     if (it == m_records.end()) {
-        m_records.insert(record.clientId, record);
+        it = m_records.insert(record.clientId, record);
     } else {
         const quint64 old = Digest::recordHash(client, it->timeNs);
         bucket ^= old;
         m_rootHash ^= old;
         *it = record;
     }
+    it->clientHash = client;
     const quint64 added = Digest::recordHash(client, record.timeNs);
     bucket ^= added;
     m_rootHash ^= added;

@@ -18,6 +18,9 @@ struct Record
     double longitude = 0;
     qint64 timeNs = 0; // client time: the newer-wins key
     QByteArray atLine; // the AT line exactly as `server` produced it
+    // Digest::clientHash(clientId), set by the Store: resync passes over
+    // every record read it rather than each id's bytes (digest.h).
+    quint64 clientHash = 0;
 };
 
 // Newest record per client id. Newer means a strictly larger client time,

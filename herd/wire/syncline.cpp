@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "herd/wire/syncline_p.h"
 
+#include "herd/node/diffestimate_p.h"
+#include "herd/node/difftable_p.h"
 #include "herd/node/digest_p.h"
 
 namespace Herd {
@@ -49,6 +51,69 @@ bool readBucket(const QByteArray &text, int *bucket)
     return true;
 }
 
+std::optional<QByteArray> readBase64(const QByteArray &text)
+{
+    const QByteArray::FromBase64Result decoded =
+        QByteArray::fromBase64Encoding(text, QByteArray::AbortOnBase64DecodingErrors);
+    return decoded ? std::optional(decoded.decoded) : std::nullopt;
+}
+
+bool readCells(const QByteArray &text, qint64 *cells)
+{
+    bool ok = false;
+    *cells = text.toLongLong(&ok);
+    return ok && DiffTable::validSize(*cells);
+}
+
+// The lines of the difference-table exchange (EST, TABLE, MORE, BUCKETS,
+// GET): fills `sync` from `fields` and returns why not, or an empty string.
+QString parseDifferenceLine(const QList<QByteArray> &fields, SyncLine &sync)
+{
+    const QByteArray &kind = fields[1];
+    if (kind == "EST") {
+        sync.kind = SyncLine::Kind::Est;
+        bool ok = false;
+        sync.records = fields.size() == 5 ? fields[3].toLongLong(&ok) : -1;
+        const std::optional<QByteArray> blob = fields.size() == 5 ? readBase64(fields[4]) : std::nullopt;
+        if (!ok || sync.records < 0 || !blob || blob->size() != DiffEstimate::Bytes)
+            return QStringLiteral("SYNC EST takes the sender, a record count and %1 bytes in base64")
+                .arg(DiffEstimate::Bytes);
+        sync.blob = *blob;
+    } else if (kind == "TABLE") {
+        sync.kind = SyncLine::Kind::Table;
+        bool firstOk = false;
+        const bool cellsOk = fields.size() == 6 && readCells(fields[3], &sync.cells);
+        sync.first = cellsOk ? fields[4].toLongLong(&firstOk) : 0;
+        const std::optional<QByteArray> blob = cellsOk ? readBase64(fields[5]) : std::nullopt;
+        const qint64 count = blob ? blob->size() / DiffTable::CellBytes : 0;
+        if (!cellsOk || !firstOk || !blob || count == 0 || blob->size() % DiffTable::CellBytes != 0
+            || sync.first < 0 || sync.first + count > sync.cells)
+            return QStringLiteral("SYNC TABLE takes the sender, the table's cells (a multiple of 3, at most "
+                                  "%1), the first cell and whole cells in base64 that fit")
+                .arg(DiffTable::MaxCells);
+        sync.blob = *blob;
+    } else if (kind == "MORE") {
+        sync.kind = SyncLine::Kind::More;
+        if (fields.size() != 4 || !readCells(fields[3], &sync.cells))
+            return QStringLiteral("SYNC MORE takes the sender and a table size (a multiple of 3, at most %1)")
+                .arg(DiffTable::MaxCells);
+    } else if (kind == "BUCKETS") {
+        sync.kind = SyncLine::Kind::Buckets;
+        if (fields.size() != 3)
+            return QStringLiteral("SYNC BUCKETS takes only the sender");
+    } else {
+        sync.kind = SyncLine::Kind::Get;
+        for (qsizetype i = 3; i < fields.size(); ++i) {
+            bool ok = false;
+            sync.clientHashes.append(fields[i].toULongLong(&ok, 16));
+            if (!ok)
+                return QStringLiteral("SYNC GET: \"%1\" is not a hex client hash")
+                    .arg(QString::fromUtf8(fields[i].left(40)));
+        }
+    }
+    return {};
+}
+
 } // namespace
 
 QByteArray SyncLine::senderOf(const QByteArray &line)
@@ -70,7 +135,10 @@ std::optional<SyncLine> SyncLine::parse(const QByteArray &line, QString *error)
     SyncLine sync;
     sync.from = fields[2];
     const QByteArray &kind = fields[1];
-    if (kind == "SUM") {
+    if (kind == "EST" || kind == "TABLE" || kind == "MORE" || kind == "BUCKETS" || kind == "GET") {
+        if (const QString why = parseDifferenceLine(fields, sync); !why.isEmpty())
+            return fail(why);
+    } else if (kind == "SUM") {
         sync.kind = Kind::Sum;
         const QList<QByteArray> part = fields.size() >= 4 ? fields[3].split('/') : QList<QByteArray>();
         bool partOk = false;
@@ -129,10 +197,44 @@ std::optional<SyncLine> SyncLine::parse(const QByteArray &line, QString *error)
             return fail(QStringLiteral("SYNC DIFFER takes only the sender"));
     } else {
         return fail(
-            QStringLiteral("unknown SYNC kind \"%1\" (expected SUM, HAVE, DONE, WANT, ROOT or DIFFER)")
+            QStringLiteral("unknown SYNC kind \"%1\" (expected EST, TABLE, MORE, BUCKETS, GET, SUM, HAVE, "
+                           "DONE, WANT, ROOT or DIFFER)")
                 .arg(QString::fromUtf8(kind.left(40))));
     }
     return sync;
+}
+
+QByteArray SyncLine::estimate(const QByteArray &from, qint64 records, const QByteArray &estimatorBytes)
+{
+    return "SYNC EST " + from + ' ' + QByteArray::number(records) + ' ' + estimatorBytes.toBase64();
+}
+
+QList<QByteArray> SyncLine::table(const QByteArray &from, const DiffTable &table, qsizetype maxBytes)
+{
+    // 21-byte cells are 28 base64 characters each, without padding.
+    const QByteArray head = "SYNC TABLE " + from + ' ' + QByteArray::number(table.size()) + ' ';
+    const qsizetype perLine = qMax<qsizetype>(1, (maxBytes - head.size() - 12) / 28);
+    QList<QByteArray> lines;
+    for (qsizetype first = 0; first < table.size(); first += perLine)
+        lines.append(head + QByteArray::number(first) + ' ' + table.bytes(first, perLine).toBase64());
+    return lines;
+}
+
+QByteArray SyncLine::more(const QByteArray &from, qsizetype cells)
+{
+    return "SYNC MORE " + from + ' ' + QByteArray::number(cells);
+}
+
+QByteArray SyncLine::askForBuckets(const QByteArray &from)
+{
+    return "SYNC BUCKETS " + from;
+}
+
+QList<QByteArray> SyncLine::get(const QByteArray &from, const QList<quint64> &clientHashes,
+                                qsizetype maxBytes)
+{
+    return chunked("SYNC GET " + from, clientHashes, maxBytes,
+                   [](quint64 hash, QByteArray &out) { out.append(QByteArray::number(hash, 16)); });
 }
 
 QList<QByteArray> SyncLine::sum(const QByteArray &from, const QList<std::pair<int, quint64>> &buckets,
