@@ -82,6 +82,12 @@ public:
     // heal(), and every delay, jitter, flaky mean and clock skew back to 0.
     void clearFaults();
 
+    // An event of the process that no node made (the monitor's refusals):
+    // stamped with the wall clock and merged into eventOccurred, so the
+    // logs and the window see it with the rest. `event.node` names its
+    // maker (a log file of its own).
+    void report(Event event);
+
 signals:
     void eventOccurred(const Herd::Event &event);
 

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QObject>
+#include <QPointer>
+#include <QString>
+
+#include <vector>
+
+#include "herd/event.h"
+#include "herd/monitor/eventselection.h"
+
+class QHttpServerResponder;
+class QTcpSocket;
+
+namespace Herd {
+
+// The monitor's live stream, GET /events: Server-Sent Events, one event per
+// message, its data one JSON object in the log export's JSON Lines schema
+// (herd/log/logexport.h). docs/monitor.md says why SSE and not a WebSocket.
+//
+// A reader never slows the herd: publish() only appends to the reader's
+// socket buffer, and a reader whose unsent bytes pass the limit is sent a
+// last "dropped" message and closed (aborted if even that cannot leave), so
+// each reader holds at most about limit bytes.
+//
+// Thread affinity: the creating thread, the cluster's.
+class EventStream final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(EventStream)
+
+public:
+    static constexpr qint64 DefaultBufferLimit = 1 << 20;
+    static constexpr int MaxReaders = 32;
+
+    explicit EventStream(QObject *parent = nullptr);
+    ~EventStream() override;
+
+    // Unsent bytes a reader may hold before it is dropped.
+    void setBufferLimit(qint64 bytes) { m_bufferLimit = bytes; }
+    bool isFull() const { return readerCount() >= MaxReaders; }
+    int readerCount() const;
+    quint64 droppedCount() const { return m_dropped; }
+
+    // Answers the request with the stream's head and keeps its socket: from
+    // now on every event `selection` matches is written to it.
+    void add(QHttpServerResponder &&responder, const EventSelection &selection, const QString &peer);
+    void publish(const Event &event);
+
+signals:
+    // A reader fell behind and was closed; `why` says by how much.
+    void readerDropped(const QString &peer, const QString &why);
+
+private:
+    struct Reader
+    {
+        QPointer<QTcpSocket> socket; // owned by the HTTP server
+        EventSelection selection;
+        QString peer;
+    };
+    void drop(Reader &reader);
+
+    std::vector<Reader> m_readers;
+    qint64 m_bufferLimit = DefaultBufferLimit;
+    quint64 m_dropped = 0;
+};
+
+} // namespace Herd
