@@ -43,8 +43,9 @@ QHttpServerResponse error(int status, const QString &message, const QString &par
 QString peerOf(const QHttpServerRequest &request, const QHttpServerResponder &responder)
 {
     const QHostAddress address = request.remoteAddress();
-    const QString host =
-        address.protocol() == QAbstractSocket::IPv6Protocol ? u'[' + address.toString() + u']' : address.toString();
+    const QString host = address.protocol() == QAbstractSocket::IPv6Protocol
+        ? u'[' + address.toString() + u']'
+        : address.toString();
     return host + u':' + QString::number(responder.socket() ? responder.socket()->peerPort() : 0);
 }
 
@@ -141,7 +142,8 @@ quint16 MonitorServer::port() const
 
 QString MonitorServer::url() const
 {
-    return m_listener ? u"http://"_s + ListenAddress {m_listener->serverAddress(), port()}.toString() : QString();
+    return m_listener ? u"http://"_s + ListenAddress {m_listener->serverAddress(), port()}.toString()
+                      : QString();
 }
 
 bool MonitorServer::admit(const QHttpServerRequest &request, QHttpServerResponder &responder, bool control)
@@ -180,7 +182,7 @@ void MonitorServer::refuse(const QHttpServerRequest &request, QHttpServerRespond
 void MonitorServer::report(EventKind kind, const QString &peer, const QString &detail)
 {
     Event event;
-    event.node = QString::fromLatin1(EventNode);
+    event.node = EventNode;
     event.kind = kind;
     event.peer = peer;
     event.detail = detail;
@@ -193,7 +195,8 @@ void MonitorServer::answerMetrics(const QHttpServerRequest &, QHttpServerRespond
     m_metrics.write(out);
     out.family("herd_monitor_stream_readers", "gauge", "Readers of GET /events connected now.");
     out.sample("herd_monitor_stream_readers", {}, quint64(m_stream.readerCount()));
-    out.family("herd_monitor_stream_dropped_total", "counter", "Readers of GET /events dropped for falling behind.");
+    out.family("herd_monitor_stream_dropped_total", "counter",
+               "Readers of GET /events dropped for falling behind.");
     out.sample("herd_monitor_stream_dropped_total", {}, m_stream.droppedCount());
     out.family("herd_monitor_refusals_total", "counter", "Monitor requests refused (no or wrong token).");
     out.sample("herd_monitor_refusals_total", {}, m_refused);
@@ -214,7 +217,8 @@ void MonitorServer::answerEvents(const QHttpServerRequest &request, QHttpServerR
     if (!selection)
         return error(400, why, parameter).write(std::move(responder));
     if (m_stream.isFull())
-        return error(503, u"%1 readers already; try later"_s.arg(EventStream::MaxReaders)).write(std::move(responder));
+        return error(503, u"%1 readers already; try later"_s.arg(EventStream::MaxReaders))
+            .write(std::move(responder));
     const QString peer = peerOf(request, responder);
     m_stream.add(std::move(responder), *selection, peer);
 }

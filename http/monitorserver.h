@@ -38,7 +38,7 @@ class MonitorServer final : public QObject
 
 public:
     // The node name of the monitor's own events (refusals, dropped readers).
-    static constexpr auto EventNode = "monitor";
+    static constexpr QLatin1StringView EventNode {"monitor"};
 
     // `cluster` is borrowed and must outlive the server.
     explicit MonitorServer(Cluster &cluster, QObject *parent = nullptr);
@@ -58,12 +58,14 @@ public:
     EventStream &stream() { return m_stream; }
 
 private:
-    using Answer = void (MonitorServer::*)(const QHttpServerRequest &request, QHttpServerResponder &&responder);
+    using Answer = void (MonitorServer::*)(const QHttpServerRequest &request,
+                                           QHttpServerResponder &&responder);
     void serve(const QString &path, QHttpServerRequest::Method method, Answer answer);
     // True if the request may go on; otherwise it is answered 401 or 403 and
     // the refusal reported.
     bool admit(const QHttpServerRequest &request, QHttpServerResponder &responder, bool control);
-    void refuse(const QHttpServerRequest &request, QHttpServerResponder &responder, int status, const QString &why);
+    void refuse(const QHttpServerRequest &request, QHttpServerResponder &responder, int status,
+                const QString &why);
     void answerMetrics(const QHttpServerRequest &request, QHttpServerResponder &&responder);
     void answerState(const QHttpServerRequest &request, QHttpServerResponder &&responder);
     void answerEvents(const QHttpServerRequest &request, QHttpServerResponder &&responder);

@@ -25,7 +25,8 @@ for family in text_string_to_metric_families(sys.stdin.read()):
 std::optional<QHash<QString, double>> parsePrometheus(const QByteArray &text, QString *error)
 {
     QProcess python;
-    python.start(QStringLiteral("/usr/bin/python3"), {QStringLiteral("-c"), QString::fromLatin1(ParseScript)});
+    python.start(QStringLiteral("/usr/bin/python3"),
+                 {QStringLiteral("-c"), QString::fromLatin1(ParseScript)});
     if (!python.waitForStarted(5000)) {
         *error = QStringLiteral("no /usr/bin/python3: ") + python.errorString();
         return std::nullopt;
@@ -33,7 +34,8 @@ std::optional<QHash<QString, double>> parsePrometheus(const QByteArray &text, QS
     python.write(text);
     python.closeWriteChannel();
     if (!python.waitForFinished(30'000) || python.exitCode() != 0) {
-        *error = QStringLiteral("the Prometheus parser failed: ") + QString::fromUtf8(python.readAllStandardError());
+        *error = QStringLiteral("the Prometheus parser failed: ")
+            + QString::fromUtf8(python.readAllStandardError());
         return std::nullopt;
     }
     QHash<QString, double> samples;
@@ -104,7 +106,8 @@ bool StreamReader::waitForMessages(qsizetype count, int timeoutMs)
 
 bool StreamReader::waitForClose(int timeoutMs)
 {
-    return QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::UnconnectedState; }, timeoutMs);
+    return QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::UnconnectedState; },
+                           timeoutMs);
 }
 
 } // namespace MonitorSupport

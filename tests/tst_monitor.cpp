@@ -33,7 +33,8 @@ const QByteArray Token = "monitor-token-for-tests-0123456789";
 
 QByteArray iamat(const QByteArray &client, int second)
 {
-    return "IAMAT " + client + " +34.068930-118.445127 " + QByteArray::number(1'700'000'000 + second) + ".0\n";
+    return "IAMAT " + client + " +34.068930-118.445127 " + QByteArray::number(1'700'000'000 + second)
+        + ".0\n";
 }
 
 HttpClient::Headers bearer(const QByteArray &token = Token)
@@ -73,8 +74,8 @@ void TestMonitor::init()
 {
     m_herd = std::make_unique<HerdFixture>();
     QString error;
-    QVERIFY2(m_herd->start(HerdFixture::config({u"A"_s, u"B"_s, u"C"_s}, {{u"A"_s, u"B"_s}, {u"B"_s, u"C"_s}}),
-                           &error),
+    QVERIFY2(m_herd->start(
+                 HerdFixture::config({u"A"_s, u"B"_s, u"C"_s}, {{u"A"_s, u"B"_s}, {u"B"_s, u"C"_s}}), &error),
              qPrintable(error));
     QVERIFY(m_herd->waitForLinks());
     m_monitor = std::make_unique<MonitorServer>(*m_herd->cluster());
@@ -199,7 +200,8 @@ void TestMonitor::stateMatchesWhatsatAnswers()
                      m_herd->node(name)->store().find(clientId)->timeNs);
         }
     }
-    QCOMPARE(state.value("faults"_L1).toObject().value("clockSkewMs"_L1).toObject().value("C"_L1).toInt(), -250);
+    QCOMPARE(state.value("faults"_L1).toObject().value("clockSkewMs"_L1).toObject().value("C"_L1).toInt(),
+             -250);
     const QJsonArray links = state.value("links"_L1).toArray();
     QCOMPARE(links.size(), 4); // A>B, B>A, B>C, C>B
     for (const QJsonValue &link : links)
@@ -278,7 +280,8 @@ void TestMonitor::controlAppliesEachFault()
 void TestMonitor::controlErrorsNameTheParameter()
 {
     const auto parameterOf = [this](const QString &action, const QByteArray &body, int status) {
-        const std::optional<HttpReply> reply = m_http.request("POST", url(u"/control/"_s + action), body, bearer());
+        const std::optional<HttpReply> reply =
+            m_http.request("POST", url(u"/control/"_s + action), body, bearer());
         if (!reply || reply->status != status) {
             qWarning("%s %s: %d %s", qPrintable(action), body.constData(), reply ? reply->status : 0,
                      reply ? reply->body.constData() : "");

@@ -36,7 +36,8 @@ namespace {
 
 QByteArray iamat(const QByteArray &client, int second)
 {
-    return "IAMAT " + client + " +34.068930-118.445127 " + QByteArray::number(1'700'000'000 + second) + ".0\n";
+    return "IAMAT " + client + " +34.068930-118.445127 " + QByteArray::number(1'700'000'000 + second)
+        + ".0\n";
 }
 
 // The stream's data for `events`: each one's JSON Lines record, without its line end.
@@ -146,7 +147,8 @@ void TestMonitorStream::aStalledReaderIsDroppedAndTheHerdGoesOn()
     while (m_monitor->stream().droppedCount() == 0 && sent < 20'000) {
         for (int i = 0; i < Batch; ++i, ++sent)
             client.send(iamat("kiwi" + QByteArray::number(sent % 50), sent));
-        QVERIFY2(client.waitForLines(sent), qPrintable(u"%1 of %2 answered"_s.arg(client.lines().size()).arg(sent)));
+        QVERIFY2(client.waitForLines(sent),
+                 qPrintable(u"%1 of %2 answered"_s.arg(client.lines().size()).arg(sent)));
     }
     ::close(stalled);
     QCOMPARE(m_monitor->stream().droppedCount(), quint64(1));
@@ -212,8 +214,9 @@ void TestMonitorStream::cliServesTheHerdFilesMonitor()
     herd.start({u"--server"_s, u"--config"_s, path, u"--log"_s, u"none"_s});
     QVERIFY2(herd.waitForOutput("herd: monitor on http://" + where.toLatin1()), herd.err().constData());
     HttpClient http;
-    const std::optional<HttpReply> kill = http.request("POST", u"http://%1/control/kill"_s.arg(where),
-                                                       R"({"node": "A"})", {{"Authorization", "Bearer " + token}});
+    const std::optional<HttpReply> kill =
+        http.request("POST", u"http://%1/control/kill"_s.arg(where), R"({"node": "A"})",
+                     {{"Authorization", "Bearer " + token}});
     QVERIFY(kill);
     QCOMPARE(kill->status, 200);
     QVERIFY(herd.terminate());
@@ -224,7 +227,8 @@ void TestMonitorStream::cliRefusesABadMonitor()
 {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    ProcessSupport::Finished run = ProcessSupport::runHerd({u"--server"_s, u"--monitor"_s, u"here:9100"_s}, dir.path());
+    ProcessSupport::Finished run =
+        ProcessSupport::runHerd({u"--server"_s, u"--monitor"_s, u"here:9100"_s}, dir.path());
     QCOMPARE(run.exitCode, 2);
     QVERIFY2(run.err.contains("--monitor: \"here:9100\" is not [ADDR:]PORT"), run.err.constData());
     run = ProcessSupport::runHerd({u"--monitor"_s, u"9100"_s}, dir.path());
@@ -235,14 +239,16 @@ void TestMonitorStream::cliRefusesABadMonitor()
     QVERIFY(taken.listen(QHostAddress::LocalHost, 0));
     const QList<quint16> ports = ProcessSupport::freePorts(1);
     QCOMPARE(ports.size(), 1);
-    const QString path = ProcessSupport::writeHerdFile(dir.filePath(u"herd.json"_s), {{u"A"_s, ports.at(0)}}, {});
+    const QString path =
+        ProcessSupport::writeHerdFile(dir.filePath(u"herd.json"_s), {{u"A"_s, ports.at(0)}}, {});
     run = ProcessSupport::runHerd({u"--server"_s, u"--config"_s, path, u"--log"_s, u"none"_s, u"--monitor"_s,
                                    QString::number(taken.serverPort())},
                                   dir.path());
     QCOMPARE(run.exitCode, 1);
     QVERIFY2(run.err.contains("herd: monitor: cannot listen on 127.0.0.1:"), run.err.constData());
     run = ProcessSupport::runHerd(
-        {u"--server"_s, u"--config"_s, path, u"--log"_s, u"none"_s, u"--monitor"_s, u"0.0.0.0:0"_s}, dir.path());
+        {u"--server"_s, u"--config"_s, path, u"--log"_s, u"none"_s, u"--monitor"_s, u"0.0.0.0:0"_s},
+        dir.path());
     QCOMPARE(run.exitCode, 2);
     QVERIFY2(run.err.contains("needs a token"), run.err.constData());
 }

@@ -71,10 +71,12 @@ public:
     {
         const QJsonValue value = m_params.value(key);
         const double number = value.toDouble();
-        if (!value.isDouble() || number != double(qint64(number)) || number < double(min) || number > double(max)) {
+        if (!value.isDouble() || number != double(qint64(number)) || number < double(min)
+            || number > double(max)) {
             fail(400, key,
-                 value.isUndefined() ? u"missing"_s
-                                     : u"must be a whole number of milliseconds from %1 to %2"_s.arg(min).arg(max));
+                 value.isUndefined()
+                     ? u"missing"_s
+                     : u"must be a whole number of milliseconds from %1 to %2"_s.arg(min).arg(max));
             return std::nullopt;
         }
         return qint64(number);
@@ -165,7 +167,8 @@ ControlOutcome linkAction(Request &request, const QString &action)
         return request.outcome();
     const auto link = request.link();
     const auto direction = link ? request.direction() : std::nullopt;
-    const auto ms = direction && timed ? request.integer(u"ms"_s, 0, MaxLinkFaultMs) : std::optional<qint64>(0);
+    const auto ms =
+        direction && timed ? request.integer(u"ms"_s, 0, MaxLinkFaultMs) : std::optional<qint64>(0);
     if (!direction || !ms)
         return request.outcome();
     const auto &[from, to] = *link;
@@ -209,8 +212,8 @@ ControlOutcome partition(Request &request, const QJsonObject &params)
         return request.outcome();
     if (!Partition::presetNames().contains(*preset)) {
         request.fail(400, u"preset"_s,
-                     u"no partition named \"%1\" (partitions: %2)"_s.arg(*preset,
-                                                                          Partition::presetNames().join(u", ")));
+                     u"no partition named \"%1\" (partitions: %2)"_s.arg(
+                         *preset, Partition::presetNames().join(u", ")));
         return request.outcome();
     }
     const QString node = params.value(u"node"_s).toString();
@@ -229,15 +232,16 @@ ControlOutcome partition(Request &request, const QJsonObject &params)
     QStringList cut;
     for (const auto &[a, b] : *links)
         cut.append(a + u'-' + b);
-    return request.done(u"partition %1: cut %2"_s.arg(*preset, cut.isEmpty() ? u"nothing"_s : cut.join(u", ")));
+    return request.done(
+        u"partition %1: cut %2"_s.arg(*preset, cut.isEmpty() ? u"nothing"_s : cut.join(u", ")));
 }
 
 } // namespace
 
 QStringList controlActions()
 {
-    return {u"kill"_s,   u"restart"_s, u"cut"_s,        u"restore"_s,   u"delay"_s, u"jitter"_s,
-            u"flaky"_s,  u"clock-skew"_s, u"partition"_s, u"heal"_s, u"clear"_s};
+    return {u"kill"_s,  u"restart"_s,    u"cut"_s,       u"restore"_s, u"delay"_s, u"jitter"_s,
+            u"flaky"_s, u"clock-skew"_s, u"partition"_s, u"heal"_s,    u"clear"_s};
 }
 
 ControlOutcome applyControl(Cluster &cluster, const QString &action, const QByteArray &body)
@@ -247,10 +251,12 @@ ControlOutcome applyControl(Cluster &cluster, const QString &action, const QByte
         QJsonParseError error;
         const QJsonDocument document = QJsonDocument::fromJson(body, &error);
         if (!document.isObject()) {
-            const QString why = document.isNull() ? error.errorString() + u" at byte "_s + QString::number(error.offset)
-                                                  : u"not a JSON object"_s;
-            return {400, QJsonObject {{u"error"_s, QString(u"the body must be a JSON object: "_s + why)},
-                                      {u"parameter"_s, u"body"_s}}};
+            const QString why = document.isNull()
+                ? error.errorString() + u" at byte "_s + QString::number(error.offset)
+                : u"not a JSON object"_s;
+            return {400,
+                    QJsonObject {{u"error"_s, QString(u"the body must be a JSON object: "_s + why)},
+                                 {u"parameter"_s, u"body"_s}}};
         }
         params = document.object();
     }
@@ -272,8 +278,10 @@ ControlOutcome applyControl(Cluster &cluster, const QString &action, const QByte
     }
     if (controlActions().contains(action))
         return linkAction(request, action);
-    return {404, QJsonObject {{u"error"_s, u"no action \"%1\" (actions: %2)"_s.arg(action, controlActions().join(u", "))},
-                              {u"parameter"_s, u"action"_s}}};
+    return {404,
+            QJsonObject {
+                {u"error"_s, u"no action \"%1\" (actions: %2)"_s.arg(action, controlActions().join(u", "))},
+                {u"parameter"_s, u"action"_s}}};
 }
 
 } // namespace Herd

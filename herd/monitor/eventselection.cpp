@@ -20,7 +20,8 @@ std::optional<EventSelection> EventSelection::fromQuery(const QUrlQuery &query, 
         if (key == u"node") {
             for (const QString &name : names) {
                 if (!config.node(name)) {
-                    *error = u"no node named \"%1\" in the herd (nodes: %2)"_s.arg(name, config.nodeNames().join(u", "));
+                    *error = u"no node named \"%1\" in the herd (nodes: %2)"_s.arg(
+                        name, config.nodeNames().join(u", "));
                     return std::nullopt;
                 }
                 selection.m_nodes.insert(name);

@@ -78,19 +78,22 @@ void Metrics::writeCounters(PrometheusText &out) const
                                 std::array<quint64, NodeCounters::LineKindCount> NodeCounters::*member) {
         each(name, "counter", help, [&](const Node *node, const NodeCounters &counts) {
             for (int kind = 0; kind < NodeCounters::LineKindCount; ++kind)
-                out.sample(name,
-                           {{"node", node->name()}, {"kind", QString::fromLatin1(NodeCounters::lineKindName(kind))}},
-                           (counts.*member)[size_t(kind)]);
+                out.sample(
+                    name,
+                    {{"node", node->name()}, {"kind", QString::fromLatin1(NodeCounters::lineKindName(kind))}},
+                    (counts.*member)[size_t(kind)]);
         });
     };
     byLineKind("herd_lines_received_total",
                "Lines received from clients and neighbours, by first word (invalid: a \"?\" line).",
                &NodeCounters::linesIn);
-    byLineKind("herd_lines_sent_total", "Lines sent to clients and neighbours, by first word (invalid: a \"?\" reply).",
+    byLineKind("herd_lines_sent_total",
+               "Lines sent to clients and neighbours, by first word (invalid: a \"?\" reply).",
                &NodeCounters::linesOut);
     perNode("herd_lines_invalid_total", "Lines answered with \"?\" (bad, too long, or refused).",
             &NodeCounters::linesInvalid);
-    each("herd_records_stored_total", "counter", "Records stored: newer than the one held, by where they came from.",
+    each("herd_records_stored_total", "counter",
+         "Records stored: newer than the one held, by where they came from.",
          [&](const Node *node, const NodeCounters &counts) {
              out.sample("herd_records_stored_total", {{"node", node->name()}, {"source", u"iamat"_s}},
                         counts.storedIamat);
@@ -103,16 +106,18 @@ void Metrics::writeCounters(PrometheusText &out) const
             &NodeCounters::floodsSent);
     perNode("herd_resync_exchanges_total", "Resync exchanges with a neighbour that ended.",
             &NodeCounters::resyncExchanges);
-    perNode("herd_resync_sent_bytes_total", "Bytes of resync lines sent (SYNC lines and the AT lines they carry).",
+    perNode("herd_resync_sent_bytes_total",
+            "Bytes of resync lines sent (SYNC lines and the AT lines they carry).",
             &NodeCounters::resyncBytesSent);
     each("herd_refusals_total", "counter", "Connections or lines refused, by the limit that refused them.",
          [&](const Node *node, const NodeCounters &counts) {
              for (auto it = counts.refusals.cbegin(); it != counts.refusals.cend(); ++it)
                  out.sample("herd_refusals_total", {{"node", node->name()}, {"limit", it.key()}}, it.value());
          });
-    each("herd_node_up", "gauge", "1 while the node runs (0: killed).", [&](const Node *node, const NodeCounters &) {
-        out.sample("herd_node_up", {{"node", node->name()}}, quint64(node->isRunning()));
-    });
+    each("herd_node_up", "gauge", "1 while the node runs (0: killed).",
+         [&](const Node *node, const NodeCounters &) {
+             out.sample("herd_node_up", {{"node", node->name()}}, quint64(node->isRunning()));
+         });
     each("herd_clients_known", "gauge", "Clients the node holds a record for.",
          [&](const Node *node, const NodeCounters &) {
              out.sample("herd_clients_known", {{"node", node->name()}}, quint64(node->store().size()));
@@ -123,7 +128,8 @@ void Metrics::writeCounters(PrometheusText &out) const
          });
     each("herd_clock_skew_seconds", "gauge", "The clock skew fault on the node (negative: behind).",
          [&](const Node *node, const NodeCounters &) {
-             out.sample("herd_clock_skew_seconds", {{"node", node->name()}}, double(node->clockSkewMs()) / 1000);
+             out.sample("herd_clock_skew_seconds", {{"node", node->name()}},
+                        double(node->clockSkewMs()) / 1000);
          });
 }
 
@@ -156,7 +162,8 @@ void Metrics::writeLinks(PrometheusText &out) const
          });
     each("herd_peer_reconnect_attempts_total", "counter", "Failed attempts to connect the outgoing link.",
          [&](const Labels &labels, const LinkState &, const NodeCounters &counts) {
-             out.sample("herd_peer_reconnect_attempts_total", labels, counts.reconnects.value(labels.at(1).second));
+             out.sample("herd_peer_reconnect_attempts_total", labels,
+                        counts.reconnects.value(labels.at(1).second));
          });
     each("herd_peer_link_drops_total", "counter", "Times the outgoing link went down.",
          [&](const Labels &labels, const LinkState &, const NodeCounters &counts) {
@@ -169,8 +176,7 @@ void Metrics::writeLatency(PrometheusText &out) const
     const char *name = "herd_whatsat_duration_seconds";
     out.family(name, "histogram", "Time from a WHATSAT received to its answer sent.");
     for (const Node *node : m_cluster.nodes()) {
-        const NodeCounters::Histogram &histogram =
-            countersOf(node->name()).whatsatLatency;
+        const NodeCounters::Histogram &histogram = countersOf(node->name()).whatsatLatency;
         for (size_t i = 0; i < NodeCounters::LatencyBounds.size(); ++i)
             out.sample("herd_whatsat_duration_seconds_bucket",
                        {{"node", node->name()}, {"le", QString::number(NodeCounters::LatencyBounds[i])}},

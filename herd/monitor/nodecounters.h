@@ -25,7 +25,7 @@ public:
 
     // WHATSAT answer times, in seconds (le bounds, then +Inf).
     static constexpr std::array<double, 13> LatencyBounds = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-                                                             0.1,    0.25,  0.5,    1,     2.5,   10};
+                                                             0.1,    0.25,  0.5,    1,     2.5,  10};
     struct Histogram
     {
         std::array<quint64, LatencyBounds.size()> buckets {}; // cumulative, as exposed
@@ -58,7 +58,7 @@ private:
     // oldest first: replies leave in the order the requests came
     // (clientsession.h), so the next WHATSAT answer is the oldest's.
     QHash<QString, std::deque<qint64>> m_waitingWhatsats; // by peer address: received time ns
-    bool m_whatsatJustReceived = false; // the last event counted was a client's WHATSAT
+    bool m_whatsatJustReceived = false;                   // the last event counted was a client's WHATSAT
 };
 
 } // namespace Herd
