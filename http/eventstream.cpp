@@ -23,7 +23,11 @@ constexpr int GoodbyeMs = 2000;
 
 EventStream::EventStream(QObject *parent)
     : QObject(parent)
-{}
+{
+    m_flushTimer.setSingleShot(true);
+    m_flushTimer.setInterval(0);
+    connect(&m_flushTimer, &QTimer::timeout, this, &EventStream::flush);
+}
 
 EventStream::~EventStream()
 {
@@ -49,22 +53,33 @@ void EventStream::add(QHttpServerResponder &&responder, const EventSelection &se
                             {"Cache-Control", "no-cache"},
                             {"Connection", "close"}});
     responder.writeBody(": herd events, one JSON object per message\n\n");
-    m_readers.push_back({responder.socket(), selection, peer});
+    m_readers.push_back({responder.socket(), selection, peer, {}});
 }
 
 void EventStream::publish(const Event &event)
 {
     QByteArray message;
-    std::vector<Reader> dropped;
     for (Reader &reader : m_readers) {
-        if (!reader.socket || reader.socket->state() != QAbstractSocket::ConnectedState
-            || !reader.selection.matches(event))
+        if (!reader.socket || !reader.selection.matches(event))
             continue;
         if (message.isEmpty()) {
             message = "data: " + exportRecord(event, ExportFormat::JsonLines);
             message += '\n'; // the record ends in one line feed; a message ends in two
         }
-        reader.socket->write(message);
+        reader.pending += message;
+    }
+    if (!message.isEmpty() && !m_flushTimer.isActive())
+        m_flushTimer.start();
+}
+
+void EventStream::flush()
+{
+    std::vector<Reader> dropped;
+    for (Reader &reader : m_readers) {
+        if (!reader.socket || reader.socket->state() != QAbstractSocket::ConnectedState)
+            continue;
+        reader.socket->write(std::exchange(reader.pending, {}));
+        reader.socket->flush(); // as much as the kernel takes now, without blocking
         if (reader.socket->bytesToWrite() > m_bufferLimit)
             dropped.push_back(std::exchange(reader, {}));
     }
@@ -72,7 +87,7 @@ void EventStream::publish(const Event &event)
         return !reader.socket || reader.socket->state() != QAbstractSocket::ConnectedState;
     });
     // After the loop: whoever hears of a drop may report an event, which
-    // comes back here.
+    // comes back to publish().
     for (Reader &reader : dropped)
         drop(reader);
 }

@@ -4,6 +4,7 @@
 #include <QObject>
 #include <QPointer>
 #include <QString>
+#include <QTimer>
 
 #include <vector>
 
@@ -20,9 +21,11 @@ namespace Herd {
 // (herd/log/logexport.h). docs/monitor.md says why SSE and not a WebSocket.
 //
 // A reader never slows the herd: publish() only appends to the reader's
-// socket buffer, and a reader whose unsent bytes pass the limit is sent a
-// last "dropped" message and closed (aborted if even that cannot leave), so
-// each reader holds at most about limit bytes.
+// pending bytes, which go to its socket once per pass of the event loop (as
+// many as the kernel takes: Qt would send one block per write notification,
+// too few for a busy herd's stream). A reader whose unsent bytes pass the
+// limit is sent a last "dropped" message and closed (aborted if even that
+// cannot leave), so each reader holds at most about limit bytes.
 //
 // Thread affinity: the creating thread, the cluster's.
 class EventStream final : public QObject
@@ -47,6 +50,8 @@ public:
     // now on every event `selection` matches is written to it.
     void add(QHttpServerResponder &&responder, const EventSelection &selection, const QString &peer);
     void publish(const Event &event);
+    // Hands every reader's pending bytes to its socket.
+    void flush();
 
 signals:
     // A reader fell behind and was closed; `why` says by how much.
@@ -58,10 +63,12 @@ private:
         QPointer<QTcpSocket> socket; // owned by the HTTP server
         EventSelection selection;
         QString peer;
+        QByteArray pending; // events since the last flush()
     };
     void drop(Reader &reader);
 
     std::vector<Reader> m_readers;
+    QTimer m_flushTimer; // single shot, 0 ms: the end of this pass of the event loop
     qint64 m_bufferLimit = DefaultBufferLimit;
     quint64 m_dropped = 0;
 };
