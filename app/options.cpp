@@ -322,8 +322,8 @@ Running headless:
                      (Prometheus), /state (JSON), /events (a live stream),
                      and POST /control/ACTION (faults, with the token of the
                      herd file's "monitor": {"tokenEnv": ...}); see
-                     docs/monitor.md. Without it, the monitor the nodes run
-                     here name in the herd file ("monitor": "ADDR:PORT"), if any
+                     docs/monitor.md. Without it: the monitor that the nodes
+                     run here name in the herd file ("monitor": "ADDR:PORT")
 
 Scenarios (scripted faults with checked outcomes; see the README):
   --scenario FILE    run the scenario FILE (JSON) against the herd it names,
@@ -410,9 +410,9 @@ Other:
   --version          show Herd's version
 
 Exit status: 0 after a clean stop; 2 for a bad command line or herd file;
-1 when the herd, its monitor or the places server cannot start (a port in use, a log that
-cannot be written), or when a log write failed while it ran (reported on
-stderr as it happened).
+1 when the herd, its monitor or the places server cannot start (a port in
+use, a log that cannot be written), or when a log write failed while it ran
+(reported on stderr as it happened).
 With --check: 0 when no rule failed, 1 when one did (or a node would not
 start, or the check was stopped), 2 for a bad herd file or command line.
 With --scenario: 0 when every step passed (every expectation held), 1 when
