@@ -16,22 +16,11 @@ QCommandLineOption option(const QStringList &names, const char *valueName = null
     return result;
 }
 
-// "[ADDR:]PORT", ADDR an IP address (an IPv6 one may be in brackets), by
-// default 127.0.0.1.
-bool readListenAddress(const QString &text, Options *options)
+QString notListenAddress(const QCommandLineOption &option, const QString &value)
 {
-    const qsizetype colon = text.lastIndexOf(u':');
-    QString host = colon < 0 ? options->placesServerAddress : text.first(colon);
-    if (host.startsWith(u'[') && host.endsWith(u']'))
-        host = host.sliced(1, host.size() - 2);
-    QHostAddress address;
-    bool ok = false;
-    const uint port = text.sliced(colon + 1).toUInt(&ok);
-    if (!ok || port > 65535 || !address.setAddress(host))
-        return false;
-    options->placesServerAddress = address.toString();
-    options->placesServerPort = quint16(port);
-    return true;
+    return QStringLiteral("--%1: \"%2\" is not [ADDR:]PORT (ADDR an IP address such as 127.0.0.1 or "
+                          "0.0.0.0, PORT a number from 0 to 65535)")
+        .arg(option.names().constFirst(), value);
 }
 
 // The check's own flags, read after --check FILE.
@@ -146,6 +135,7 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
     const QCommandLineOption placesFile = option({QStringLiteral("places-file")}, "FILE");
     const QCommandLineOption placesTimeout = option({QStringLiteral("places-timeout")}, "MS");
     const QCommandLineOption placesServer = option({QStringLiteral("places-server")}, "[ADDR:]PORT");
+    const QCommandLineOption monitor = option({QStringLiteral("monitor")}, "[ADDR:]PORT");
     const QCommandLineOption check = option({QStringLiteral("check")}, "FILE");
     const QCommandLineOption rules = option({QStringLiteral("rules")}, "PATTERN");
     const QCommandLineOption listRules = option({QStringLiteral("list-rules")});
@@ -177,7 +167,7 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
          listRules,      expectResync, junit,       json,          markdown,     replyTimeout, floodBound,
          clockTolerance, startTimeout, listPresets, verbose,       help,         version,      listener,
          nodeLogs,       minIamatRate, maxP99,      maxFlood,      record,       replay,       at,
-         state,          saveScenario});
+         state,          saveScenario, monitor});
 
     auto fail = [error](const QString &message) -> std::optional<Options> {
         if (error)
@@ -226,7 +216,7 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
           &check,        &junit,          &json,         &markdown,      &replyTimeout,
           &floodBound,   &clockTolerance, &startTimeout, &listener,      &nodeLogs,
           &minIamatRate, &maxP99,         &maxFlood,     &record,        &at,
-          &saveScenario}) {
+          &saveScenario, &monitor}) {
         if (parser.values(*single).size() > 1)
             return fail(QStringLiteral("--%1 is given more than once").arg(single->names().constFirst()));
     }
@@ -244,11 +234,21 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
                         "--places-server serves offline places (built in, or --places-file); drop --%1")
                         .arg(google->names().constFirst()));
         }
-        if (!readListenAddress(parser.value(placesServer), &options))
+        const std::optional<Herd::ListenAddress> where =
+            Herd::ListenAddress::parse(parser.value(placesServer));
+        if (!where)
+            return fail(notListenAddress(placesServer, parser.value(placesServer)));
+        options.placesServerAddress = where->address.toString();
+        options.placesServerPort = where->port;
+    }
+    if (parser.isSet(monitor)) {
+        if (!parser.isSet(server) || parser.isSet(placesServer) || parser.isSet(check)
+            || parser.isSet(listRules))
             return fail(
-                QStringLiteral("--places-server: \"%1\" is not [ADDR:]PORT (ADDR an IP address such as "
-                               "127.0.0.1 or 0.0.0.0, PORT a number from 0 to 65535)")
-                    .arg(parser.value(placesServer)));
+                QStringLiteral("--monitor serves the monitor of a headless herd; use it with --server"));
+        options.monitor = Herd::ListenAddress::parse(parser.value(monitor));
+        if (!options.monitor)
+            return fail(notListenAddress(monitor, parser.value(monitor)));
     }
     const QList<const QCommandLineOption *> checkOnly = {
         &rules,          &expectResync, &junit,    &json,     &markdown,     &replyTimeout, &floodBound,
@@ -348,6 +348,7 @@ QString helpText()
   herd --server [--preset NAME | --config FILE]   run the herd headless
        [--node NAME]... [--log-dir DIR] [--log WHAT] [--places-url URL]
        [--places-api API] [--places-file FILE] [--places-timeout MS] [--verbose]
+       [--monitor [ADDR:]PORT]
   herd --scenario FILE [--log-dir DIR] [--log WHAT] [--verbose] [places options]
                                                   run a scripted scenario headless
   herd --replay FILE [FILE...] [--at SECONDS|end] --state
@@ -387,6 +388,14 @@ Running headless:
   --verbose          also print every event on standard output
   --record FILE      also write every event of the run to FILE, a recording
                      (docs/recording.md); with --server or --scenario
+  --monitor [ADDR:]PORT
+                     serve this process's monitor over HTTP on ADDR (default
+                     127.0.0.1), PORT (0: one the OS picks): GET /metrics
+                     (Prometheus), /state (JSON), /events (a live stream),
+                     and POST /control/ACTION (faults, with the token of the
+                     herd file's "monitor": {"tokenEnv": ...}); see
+                     docs/monitor.md. Without it: the monitor that the nodes
+                     run here name in the herd file ("monitor": "ADDR:PORT")
 
 Replaying a recording (docs/recording.md):
   --replay FILE [FILE...]
@@ -487,9 +496,9 @@ Other:
   --version          show Herd's version
 
 Exit status: 0 after a clean stop; 2 for a bad command line or herd file;
-1 when the herd or the places server cannot start (a port in use, a log that
-cannot be written), or when a log write failed while it ran (reported on
-stderr as it happened).
+1 when the herd, its monitor or the places server cannot start (a port in
+use, a log that cannot be written), or when a log write failed while it ran
+(reported on stderr as it happened).
 With --check: 0 when no rule failed, 1 when one did (or a node would not
 start, or the check was stopped), 2 for a bad herd file or command line.
 With --scenario: 0 when every step passed (every expectation held), 1 when

@@ -8,6 +8,7 @@
 
 #include "check/report/reports.h"
 #include "check/target.h"
+#include "herd/monitor/listenaddress.h"
 
 // What the command line asked for. Parsed before any application object
 // exists, because it decides between the GUI and the headless server.
@@ -40,14 +41,15 @@ struct Options
     QString placesServerAddress = QStringLiteral("127.0.0.1"); // --places-server [ADDR:]PORT
     quint16 placesServerPort = 0;                              // 0: one the OS picks
     bool verbose = false;
-    QString checkFile;                     // --check FILE
-    Herd::Check::CheckSettings check;      // --rules, --expect-resync and the bounds
-    Herd::Check::ReportFiles checkReports; // --junit, --json, --markdown
-    QString recordFile;                    // --record FILE (--server, --scenario)
-    QStringList replayFiles;               // --replay FILE [FILE...]
-    double replayAtSeconds = -1;           // --at SECONDS; -1: the end
-    bool replayState = false;              // --state
-    QString saveScenarioFile;              // --save-scenario OUT
+    std::optional<Herd::ListenAddress> monitor; // --monitor [ADDR:]PORT, with --server
+    QString checkFile;                          // --check FILE
+    Herd::Check::CheckSettings check;           // --rules, --expect-resync and the bounds
+    Herd::Check::ReportFiles checkReports;      // --junit, --json, --markdown
+    QString recordFile;                         // --record FILE (--server, --scenario)
+    QStringList replayFiles;                    // --replay FILE [FILE...]
+    double replayAtSeconds = -1;                // --at SECONDS; -1: the end
+    bool replayState = false;                   // --state
+    QString saveScenarioFile;                   // --save-scenario OUT
 };
 
 // Null, with one line saying what is wrong, for a bad command line.

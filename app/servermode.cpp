@@ -9,12 +9,14 @@
 #include "herd/config/herdconfig.h"
 #include "app/console.h"
 #include "app/logsetup.h"
+#include "app/monitorsetup.h"
 #include "herd/log/logwriter.h"
 #include "herd/node/node.h"
 #include "app/options.h"
 #include "herd/places/placesfactory.h"
 #include "app/recordsetup.h"
 #include "app/termination.h"
+#include "http/monitorserver.h"
 
 int runServer(const Options &options)
 {
@@ -37,8 +39,15 @@ int runServer(const Options &options)
         printLine(stderr, u"herd: places: " + error);
         return 2;
     }
+    const QStringList runHere = options.nodes.isEmpty() ? config->nodeNames() : options.nodes;
+    const std::optional<Herd::ListenAddress> monitorAt = monitorAddress(options, *config, runHere, &error);
+    if ((!monitorAt && !error.isEmpty())
+        || (monitorAt && !Herd::MonitorServer::mayListen(*monitorAt, config->monitorToken, &error))) {
+        printLine(stderr, u"herd: monitor: " + error);
+        return 2;
+    }
     std::unique_ptr<Herd::LogWriter> logs;
-    if (!openLogs(options, options.nodes.isEmpty() ? config->nodeNames() : options.nodes, &logs, &error)) {
+    if (!openLogs(options, runHere, &logs, &error)) {
         printLine(stderr, u"herd: " + error);
         return 1;
     }
@@ -76,10 +85,24 @@ int runServer(const Options &options)
                                event.kind == EventKind::PeerConnected
                                    ? QStringLiteral("up")
                                    : QStringLiteral("down (") + event.detail + u')'));
-        } else if (event.kind == EventKind::Error) {
+        } else if (event.kind == EventKind::Error
+                   || (event.kind == EventKind::Refused && event.node == Herd::MonitorServer::EventNode)) {
             printLine(stderr, QStringLiteral("%1: %2").arg(event.node, event.detail));
         }
     });
+    // Before the nodes start, so its counts hold every event; and a monitor
+    // that cannot listen stops the herd from starting, as a node would.
+    std::unique_ptr<Herd::MonitorServer> monitor;
+    if (monitorAt) {
+        monitor = std::make_unique<Herd::MonitorServer>(cluster);
+        monitor->setToken(config->monitorToken);
+        if (!monitor->listen(*monitorAt, &error)) {
+            printLine(
+                stderr,
+                QStringLiteral("herd: monitor: cannot listen on %1: %2").arg(monitorAt->toString(), error));
+            return 1;
+        }
+    }
     if (!cluster.start(options.nodes, &error)) {
         printLine(stderr, u"herd: " + error);
         return 1;
@@ -91,6 +114,13 @@ int runServer(const Options &options)
                       .arg(node->port())
                       .arg(config->neighboursOf(node->name()).join(u", "),
                            logs ? logs->pathFor(node->name()) : QStringLiteral("off")));
+    }
+    if (monitor) {
+        printLine(stdout,
+                  QStringLiteral("herd: monitor on %1 (/metrics, /state, /events; control %2)")
+                      .arg(monitor->url(),
+                           config->monitorToken.isEmpty() ? QStringLiteral("off: no token")
+                                                          : QStringLiteral("with the token")));
     }
     printLine(stdout,
               QStringLiteral("herd: %1 node(s) running; places: %2; stop with Ctrl-C")

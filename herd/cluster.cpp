@@ -239,4 +239,10 @@ QString Cluster::senderKey(const QString &receiver, quint16 senderPort)
     return receiver + u'|' + QString::number(senderPort);
 }
 
+void Cluster::report(Event event)
+{
+    event.timeNs = wallClockNs();
+    emit eventOccurred(event);
+}
+
 } // namespace Herd

@@ -59,6 +59,12 @@ public:
                       Direction direction = Direction::Both) override;
     bool setClockSkew(const QString &node, qint64 skewMs) override;
 
+    // An event of the process that no node made (the monitor's refusals):
+    // stamped with the wall clock and merged into eventOccurred, so the
+    // logs and the window see it with the rest. `event.node` names its
+    // maker (a log file of its own).
+    void report(Event event);
+
 private:
     void onNodeEvent(const Event &event);
     QList<PeerLink *> directions(const QString &from, const QString &to, Direction direction) const;

@@ -6,7 +6,6 @@
 #include <QHttpServerResponse>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QLoggingCategory>
 #include <QPointer>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -17,6 +16,7 @@
 #include "herd/places/placesjson.h"
 #include "herd/places/placessource.h"
 #include "http/fieldmask.h"
+#include "http/httpserverlog.h"
 #include "http/nearbysearch.h"
 
 using namespace Qt::StringLiterals;
@@ -96,29 +96,13 @@ void answerWhenFound(PlacesSource &places, const PlacesQuery &query, QHttpServer
     });
 }
 
-// Qt's HTTP server writes each whole request, its URL and headers (so the
-// key) included, to its debug output: that output stays off, whatever the
-// logging rules say.
-QLoggingCategory::CategoryFilter s_previousFilter = nullptr;
-
-void keepHttpServerDebugOff(QLoggingCategory *category)
-{
-    if (s_previousFilter)
-        s_previousFilter(category);
-    if (qstrncmp(category->categoryName(), "qt.httpserver", 13) == 0)
-        category->setEnabled(QtDebugMsg, false);
-}
-
 } // namespace
 
 PlacesServer::PlacesServer(PlacesSource *places, QObject *parent)
     : QObject(parent)
     , m_places(places)
 {
-    [[maybe_unused]] static const bool filtered = [] {
-        s_previousFilter = QLoggingCategory::installFilter(keepHttpServerDebugOff);
-        return true;
-    }();
+    keepHttpServerDebugOff();
 
     serve(LegacyPath, QHttpServerRequest::Method::Get, "GET", &PlacesServer::answerLegacy);
     serve(PlacesNewPath, QHttpServerRequest::Method::Post, "POST", &PlacesServer::answerPlacesNew);

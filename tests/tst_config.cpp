@@ -49,8 +49,9 @@ bool sameConfig(const HerdConfig &a, const HerdConfig &b, QString *why)
         const Herd::NodeConfig *other = b.node(node.name);
         if (!other)
             return differ(u"node "_s + node.name);
-        if (other->host != node.host || other->port != node.port || other->position != node.position)
-            return differ(u"node "_s + node.name + u" host, port or position"_s);
+        if (other->host != node.host || other->port != node.port || other->position != node.position
+            || other->monitor != node.monitor)
+            return differ(u"node "_s + node.name + u" host, port, position or monitor"_s);
     }
     if (linkSet(a.links) != linkSet(b.links) || a.links.size() != b.links.size())
         return differ(u"links"_s);
@@ -138,6 +139,8 @@ void TestConfig::loads_data()
         << herd(R"("A": {"port": 1})", R"(, "limits": {"maxClientTimeAheadMs": 5000})")
         << QStringList {u"A"_s} << 0;
     QTest::newRow("unicode node name") << herd(R"("Zoë": {"port": 1})") << QStringList {u"Zoë"_s} << 0;
+    QTest::newRow("node's monitor") << herd(R"("A": {"port": 1, "monitor": "[::1]:9100"})")
+                                    << QStringList {u"A"_s} << 0;
 }
 
 void TestConfig::loads()
@@ -169,6 +172,13 @@ void TestConfig::fails_data()
     QTest::newRow("auth env unset") << herd(TwoNodes, R"(, "auth": {"secretEnv": "HERD_TEST_SURELY_UNSET"})")
                                     << QStringList {u"auth.secretEnv"_s, u"HERD_TEST_SURELY_UNSET"_s,
                                                     u"not set"_s};
+    QTest::newRow("monitor env unset")
+        << herd(TwoNodes, R"(, "monitor": {"tokenEnv": "HERD_TEST_SURELY_UNSET"})")
+        << QStringList {u"monitor.tokenEnv"_s, u"a token of at least 16 characters"_s, u"not set"_s};
+    QTest::newRow("monitor token inline") << herd(TwoNodes, R"(, "monitor": {"token": "0123456789abcdef"})")
+                                          << QStringList {u"monitor.token"_s, u"unknown key"_s};
+    QTest::newRow("node's monitor not ADDR:PORT") << herd(R"("A": {"port": 1, "monitor": "localhost:9100"})")
+                                                  << QStringList {u"nodes.A.monitor"_s, u"ADDR:PORT"_s};
     QTest::newRow("resync not a bool")
         << herd(TwoNodes, R"(, "resync": "yes")") << QStringList {u"resync"_s, u"true or false"_s};
     QTest::newRow("antiEntropyMs -1") << herd(TwoNodes, R"(, "antiEntropyMs": -1)")
@@ -402,7 +412,7 @@ void TestConfig::roundTrip_data()
         QTest::addRow("preset %s", qPrintable(preset)) << file.readAll();
     }
     QTest::newRow("everything set") << herd(
-        R"("A": {"host": "::1", "port": 1, "x": 1.25, "y": -3}, "B": {"host": "localhost", "port": 0}, "C": {"port": 65535})",
+        R"("A": {"host": "::1", "port": 1, "x": 1.25, "y": -3, "monitor": "[::1]:9100"}, "B": {"host": "localhost", "port": 0}, "C": {"port": 65535})",
         R"(, "name": "Full", "links": [["A", "B"], ["C", "B"]],
                    "places": {"source": "google-new", "url": "http://127.0.0.1:9/p", "timeoutMs": 1234},
                    "limits": {"maxLineBytes": 4096, "maxConnections": 9, "idleTimeoutMs": 500,
@@ -450,6 +460,15 @@ void TestConfig::neighboursAndSettings()
         QVERIFY(!secured->toJson().contains("long enough"));
         QVERIFY(secured->toJson().contains("HERD_TEST_SECRET"));
         qunsetenv("HERD_TEST_SECRET");
+        // The monitor's token likewise.
+        qputenv("HERD_TEST_TOKEN", "a monitor token, long enough");
+        const std::optional<HerdConfig> monitored = HerdConfig::fromJson(
+            R"({"nodes": {"A": {"port": 1}}, "monitor": {"tokenEnv": "HERD_TEST_TOKEN"}})", &why);
+        QVERIFY2(monitored, qPrintable(why));
+        QCOMPARE(monitored->monitorToken, QByteArray("a monitor token, long enough"));
+        QVERIFY(!monitored->toJson().contains("long enough"));
+        QCOMPARE(HerdConfig::fromJson(monitored->toJson(), &why)->monitorTokenEnv, u"HERD_TEST_TOKEN"_s);
+        qunsetenv("HERD_TEST_TOKEN");
     }
     QString error;
     const std::optional<HerdConfig> config = HerdConfig::preset(u"alford"_s, &error);

@@ -249,7 +249,7 @@ void tst_ScenarioFile::badFiles_data()
         u"\"herd\": must be a built-in herd's name (alford, blake, goloman, riley) or a herd object"_s);
     row("bad inline herd",
         R"({"name": "t", "herd": {"nodes": {"A": {"port": 0, "prot": 1}}}, "steps": [{"do": "heal"}]})",
-        u"\"herd\": nodes.A.prot: unknown key (expected one of: host, port, x, y, protocol, run)"_s);
+        u"\"herd\": nodes.A.prot: unknown key (expected one of: host, port, x, y, protocol, run, monitor)"_s);
     row("missing herd file", R"({"name": "t", "herdFile": "nope.json", "steps": [{"do": "heal"}]})",
         u"\"herdFile\": /nonexistent/nope.json: cannot read: No such file or directory"_s);
     row("resync not a switch",

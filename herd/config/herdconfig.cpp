@@ -8,6 +8,7 @@
 #include <QSet>
 
 #include "herd/config/jsonreader.h"
+#include "herd/monitor/listenaddress.h"
 
 using namespace Qt::StringLiterals;
 
@@ -68,7 +69,7 @@ bool readRun(const JsonFields &object, RunSpec *run)
 
 bool readNode(const JsonFields &object, NodeConfig *node)
 {
-    if (!object.onlyKeys({u"host"_s, u"port"_s, u"x"_s, u"y"_s, u"protocol"_s, u"run"_s}))
+    if (!object.onlyKeys({u"host"_s, u"port"_s, u"x"_s, u"y"_s, u"protocol"_s, u"run"_s, u"monitor"_s}))
         return false;
     if (object.has(u"host"_s)) {
         node->host = object.value(u"host"_s).toString();
@@ -96,6 +97,12 @@ bool readNode(const JsonFields &object, NodeConfig *node)
                                               "(speaks only the course's protocol, docs/protocol.md)"));
         node->plain = protocol == u"plain";
     }
+    if (!object.string(u"monitor"_s, &node->monitor))
+        return false;
+    if (object.has(u"monitor"_s) && !ListenAddress::parse(node->monitor))
+        return object.fail(u"monitor"_s,
+                           QStringLiteral("must be \"ADDR:PORT\", where this node's process serves its "
+                                          "monitor, like \"127.0.0.1:9100\""));
     if (object.has(u"run"_s)) {
         const std::optional<JsonFields> run = object.object(
             u"run"_s, QStringLiteral("{\"command\": [\"python3\", \"server.py\", \"{name}\"]}"));
@@ -245,6 +252,25 @@ bool readReconnect(const JsonFields &root, HerdConfig *config)
     return true;
 }
 
+// `key` names an environment variable holding at least 16 characters: read
+// into *value, the name kept in *variable.
+bool readSecretEnv(const JsonFields &object, const QString &key, const char *what, QByteArray *value,
+                   QString *variable)
+{
+    const QString name = object.value(key).toString();
+    if (name.isEmpty())
+        return object.fail(key, QStringLiteral("must name an environment variable"));
+    const QByteArray secret = qgetenv(name.toLocal8Bit().constData());
+    if (secret.size() < 16)
+        return object.fail(key,
+                           QStringLiteral("environment variable %1 must hold %2 of at least 16 characters%3")
+                               .arg(name, QString::fromLatin1(what),
+                                    secret.isEmpty() ? QStringLiteral(" (it is not set)") : QString()));
+    *value = secret;
+    *variable = name;
+    return true;
+}
+
 bool readAuth(const JsonFields &root, HerdConfig *config)
 {
     const QString usage = QStringLiteral("must be {\"secret\": \"...\"} or {\"secretEnv\": \"VARIABLE\"}");
@@ -262,31 +288,31 @@ bool readAuth(const JsonFields &root, HerdConfig *config)
         config->peerSecret = secret.toUtf8();
         return true;
     }
-    const QString name = auth.value(u"secretEnv"_s).toString();
-    if (name.isEmpty())
-        return auth.fail(u"secretEnv"_s, QStringLiteral("must name an environment variable"));
-    const QByteArray secret = qgetenv(name.toLocal8Bit().constData());
-    if (secret.size() < 16)
-        return auth.fail(
-            u"secretEnv"_s,
-            QStringLiteral("environment variable %1 must hold a secret of at least 16 characters%2")
-                .arg(name, secret.isEmpty() ? QStringLiteral(" (it is not set)") : QString()));
-    config->peerSecret = secret;
-    config->peerSecretEnv = name;
-    return true;
+    return readSecretEnv(auth, u"secretEnv"_s, "a secret", &config->peerSecret, &config->peerSecretEnv);
+}
+
+bool readMonitor(const JsonFields &root, HerdConfig *config)
+{
+    const std::optional<JsonFields> monitor =
+        root.object(u"monitor"_s, QStringLiteral("{\"tokenEnv\": \"HERD_MONITOR_TOKEN\"}"));
+    if (!monitor || !monitor->onlyKeys({u"tokenEnv"_s}))
+        return false;
+    return !monitor->has(u"tokenEnv"_s)
+        || readSecretEnv(*monitor, u"tokenEnv"_s, "a token", &config->monitorToken, &config->monitorTokenEnv);
 }
 
 bool readHerd(const JsonFields &root, HerdConfig *config)
 {
     if (!root.onlyKeys({u"name"_s, u"nodes"_s, u"links"_s, u"places"_s, u"limits"_s, u"reconnect"_s,
-                        u"resync"_s, u"antiEntropyMs"_s, u"auth"_s})
+                        u"resync"_s, u"antiEntropyMs"_s, u"auth"_s, u"monitor"_s})
         || !root.string(u"name"_s, &config->name))
         return false;
     if (!root.value(u"nodes"_s).isObject() || root.value(u"nodes"_s).toObject().isEmpty())
         return root.fail(u"nodes"_s, QStringLiteral("must be an object with at least one node"));
     return root.boolean(u"resync"_s, &config->resync)
         && root.integer(u"antiEntropyMs"_s, 0, 86'400'000, &config->antiEntropyMs)
-        && (!root.has(u"auth"_s) || readAuth(root, config)) && readNodes(root, config)
+        && (!root.has(u"auth"_s) || readAuth(root, config))
+        && (!root.has(u"monitor"_s) || readMonitor(root, config)) && readNodes(root, config)
         && (!root.has(u"links"_s) || readLinks(root, config))
         && (!root.has(u"places"_s) || readPlaces(root, &config->places))
         && (!root.has(u"limits"_s) || readLimits(root, config))
@@ -364,6 +390,8 @@ QByteArray HerdConfig::toJson() const
             object.insert(u"protocol", u"plain"_s);
         if (node.run)
             object.insert(u"run", runToJson(*node.run));
+        if (!node.monitor.isEmpty())
+            object.insert(u"monitor", node.monitor);
         nodeObjects.insert(node.name, object);
     }
     root.insert(u"nodes", nodeObjects);
@@ -410,6 +438,8 @@ QByteArray HerdConfig::toJson() const
         root.insert(u"auth", QJsonObject {{u"secretEnv"_s, peerSecretEnv}});
     else if (!peerSecret.isEmpty())
         root.insert(u"auth", QJsonObject {{u"secret"_s, QString::fromUtf8(peerSecret)}});
+    if (!monitorTokenEnv.isEmpty())
+        root.insert(u"monitor", QJsonObject {{u"tokenEnv"_s, monitorTokenEnv}});
     return QJsonDocument(root).toJson(QJsonDocument::Indented);
 }
 

@@ -44,6 +44,9 @@ struct NodeConfig
     // lines and nothing else. Herd nodes also speak the resync lines.
     bool plain = false;
     std::optional<RunSpec> run;
+    // "monitor": "ADDR:PORT", where the monitor of the process running this
+    // node listens (docs/monitor.md); empty: none named.
+    QString monitor;
 };
 
 // A herd file (see README): nodes, two-way links, places and limits. Every
@@ -72,6 +75,11 @@ struct HerdConfig
     // name, not the secret).
     QByteArray peerSecret;
     QString peerSecretEnv;
+    // "monitor": {"tokenEnv": "VARIABLE"}: the bearer token of the
+    // processes' monitors (docs/monitor.md), read at load from the
+    // environment like auth's secretEnv; a save writes the name only.
+    QByteArray monitorToken;
+    QString monitorTokenEnv;
 
     static std::optional<HerdConfig> fromJson(const QByteArray &json, QString *error);
     static std::optional<HerdConfig> fromFile(const QString &path, QString *error);
