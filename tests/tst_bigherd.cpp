@@ -269,7 +269,8 @@ void TestBigHerd::namesReadableAtFit()
     QRectF herd;
     for (const QPointF &p : view->nodePositions())
         herd |= QRectF(p, QSizeF(1, 1));
-    qInfo("%s: names %.1f px, herd %.0fx%.0f, folded %d", QTest::currentDataTag(), onScreen, herd.width(), herd.height(), view->legend()->isFolded());
+    qInfo("%s: names %.1f px, herd %.0fx%.0f, folded %d", QTest::currentDataTag(), onScreen, herd.width(),
+          herd.height(), view->legend()->isFolded());
     QVERIFY2(onScreen >= pixels, qPrintable(u"names %1 px at Fit"_s.arg(onScreen)));
 }
 
@@ -335,11 +336,12 @@ void TestBigHerd::tokenBudgetFollowsDrawCost()
     using namespace HerdUi::DrawBudget;
     // The formula: what the scene leaves of the frame, in tokens.
     QCOMPARE(tokensWithin({2, 0.05, 0}, 400), 120);
-    QCOMPARE(tokensWithin({2, 0.03, 0.005}, 400), 120); // 0.03 ms + 2 x 0.5% of the scene's 2 ms
-    QCOMPARE(tokensWithin({2, 0.001, 0}, 400), 400);        // no more than there are
-    QCOMPARE(tokensWithin({20, 0.05, 0}, 400), kMinTokens); // a scene over budget still shows some
+    QCOMPARE(tokensWithin({2, 0.03, 0.005}, 400), 120);        // 0.03 ms + 2 x 0.5% of the scene's 2 ms
+    QCOMPARE(tokensWithin({2, 0.001, 0}, 400), 400);           // no more than there are
+    QCOMPARE(tokensWithin({20, 0.05, 0}, 400), kMinTokens);    // a scene over budget still shows some
     QCOMPARE(tokensWithin({2, 0, 0}, 400), kUnmeasuredTokens); // no cost measured: what it drew before
-    QVERIFY(tokensWithin({6, 0.05, 0.005}, 400) < tokensWithin({2, 0.05, 0.005}, 400)); // a costlier herd, fewer
+    QVERIFY(tokensWithin({6, 0.05, 0.005}, 400)
+            < tokensWithin({2, 0.05, 0.005}, 400)); // a costlier herd, fewer
     // A shown view measured itself and took its budget from it.
     TopologyView *view = openView(Herd::randomHerd(30, 3, 1));
     QVERIFY(view);

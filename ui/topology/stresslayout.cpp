@@ -33,8 +33,9 @@ QByteArray number(double value)
 
 } // namespace
 
-QHash<QString, QPointF> stressLayout(const QStringList &names, const QList<std::pair<QString, QString>> &links,
-                                     const QSizeF &card, double gap)
+QHash<QString, QPointF> stressLayout(const QStringList &names,
+                                     const QList<std::pair<QString, QString>> &links, const QSizeF &card,
+                                     double gap)
 {
     // Graphviz keeps global state (its error handler, the plugin list of a
     // context): one layout at a time.

@@ -21,7 +21,8 @@ namespace HerdUi {
 // Deterministic: neato starts from a fixed seed.
 //
 // Graphviz is linked into herdui only; nothing else depends on it.
-QHash<QString, QPointF> stressLayout(const QStringList &names, const QList<std::pair<QString, QString>> &links,
-                                     const QSizeF &card, double gap);
+QHash<QString, QPointF> stressLayout(const QStringList &names,
+                                     const QList<std::pair<QString, QString>> &links, const QSizeF &card,
+                                     double gap);
 
 } // namespace HerdUi
