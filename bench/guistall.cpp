@@ -6,7 +6,10 @@
 // gap well over 5 ms is time the loop was blocked (painting, models, the
 // herd itself). Prints the median, p99 and longest gap.
 //
-//   build/bin/herd-guistall [--rate N] [--seconds S] [--phones P]
+// --nodes N opens a random N-node herd (Herd::randomHerd, degree 3, seed 1)
+// instead, laid out as the window lays out big herds.
+//
+//   build/bin/herd-guistall [--rate N] [--seconds S] [--phones P] [--nodes N]
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -18,6 +21,7 @@
 #include <vector>
 
 #include "herd/cluster.h"
+#include "herd/config/randomherd.h"
 #include "ui/mainwindow.h"
 #include "herd/clients/simulatedclients.h"
 
@@ -34,10 +38,15 @@ int main(int argc, char **argv)
                                      QStringLiteral("S"), QStringLiteral("5"));
     const QCommandLineOption phones(QStringLiteral("phones"), QStringLiteral("Simulated clients."),
                                     QStringLiteral("P"), QStringLiteral("200"));
-    parser.addOptions({rate, seconds, phones});
+    const QCommandLineOption nodes(QStringLiteral("nodes"),
+                                   QStringLiteral("A random herd of N nodes (0: the default herd)."),
+                                   QStringLiteral("N"), QStringLiteral("0"));
+    parser.addOptions({rate, seconds, phones, nodes});
     parser.process(app);
 
-    auto config = Herd::HerdConfig::preset(Herd::HerdConfig::defaultPreset(), nullptr);
+    const int randomNodes = parser.value(nodes).toInt();
+    auto config = randomNodes > 1 ? std::optional(Herd::randomHerd(randomNodes, 3, 1))
+                                  : Herd::HerdConfig::preset(Herd::HerdConfig::defaultPreset(), nullptr);
     for (Herd::NodeConfig &node : config->nodes)
         node.port = 0;
     HerdUi::MainWindow window;

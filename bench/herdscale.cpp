@@ -34,7 +34,6 @@
 #include <functional>
 #include <memory>
 #include <random>
-#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -54,6 +53,7 @@
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -63,13 +63,13 @@
 #include "bench/scalesender.h"
 #include "herd/cluster.h"
 #include "herd/config/herdconfig.h"
+#include "herd/config/randomherd.h"
 #include "herd/log/logwriter.h"
 #include "herd/node/node.h"
 #include "herd/places/placessource.h"
 
 using Bench::monoNs;
 using ScaleSender::die;
-using ScaleSender::nodeName;
 using ScaleSender::sendPhase;
 using ScaleSender::Shared;
 
@@ -107,24 +107,6 @@ public:
                           {QStringLiteral("status"), QStringLiteral("ZERO_RESULTS")}});
     }
 };
-
-// A random connected graph: a random spanning tree (each node links to one
-// earlier node), then random extra links until the average degree is met.
-QList<std::pair<int, int>> randomHerd(int nodes, double degree, std::mt19937_64 &rng)
-{
-    std::set<std::pair<int, int>> links;
-    for (int i = 1; i < nodes; ++i)
-        links.insert({int(rng() % std::uint64_t(i)), i});
-    const auto wanted = std::max<std::size_t>(links.size(), std::size_t(degree * nodes / 2 + 0.5));
-    const auto possible = std::size_t(nodes) * std::size_t(nodes - 1) / 2;
-    while (links.size() < std::min(wanted, possible)) {
-        const int a = int(rng() % std::uint64_t(nodes));
-        const int b = int(rng() % std::uint64_t(nodes));
-        if (a != b)
-            links.insert({std::min(a, b), std::max(a, b)});
-    }
-    return QList<std::pair<int, int>>(links.begin(), links.end());
-}
 
 int clientIndex(const QByteArray &id)
 {
@@ -216,18 +198,9 @@ int main(int argc, char *argv[])
         checkpoints.push_back(clients);
 
     // The herd: N nodes on 127.0.0.1, ports from the OS, random links.
-    std::mt19937_64 rng {std::uint64_t(seed)};
-    const QList<std::pair<int, int>> links = randomHerd(nodeCount, degree, rng);
-    Herd::HerdConfig config;
-    config.name = QStringLiteral("herd-scale: %1 random nodes, seed %2").arg(nodeCount).arg(seed);
-    for (int i = 0; i < nodeCount; ++i) {
-        Herd::NodeConfig node;
-        node.name = nodeName(i);
-        config.nodes.append(node);
-    }
-    for (const auto &[a, b] : links)
-        config.links.append({nodeName(a), nodeName(b)});
-    const qint64 edges = links.size();
+    Herd::HerdConfig config = Herd::randomHerd(nodeCount, degree, quint64(seed));
+    config.name = QStringLiteral("herd-scale: %1").arg(config.name);
+    const qint64 edges = config.links.size();
     // Each node keeps one incoming connection per neighbour plus our client.
     rlimit files {};
     ::getrlimit(RLIMIT_NOFILE, &files);
@@ -360,15 +333,15 @@ int main(int argc, char *argv[])
     const qint64 linksMs = linkClock.elapsed();
     const qint64 rssLinked = rssBytes();
 
-    std::vector<int> degreeOf(std::size_t(nodeCount), 0);
-    for (const auto &[a, b] : links) {
-        ++degreeOf[std::size_t(a)];
-        ++degreeOf[std::size_t(b)];
+    QHash<QString, int> degreeOf;
+    for (const auto &[a, b] : std::as_const(config.links)) {
+        ++degreeOf[a];
+        ++degreeOf[b];
     }
     std::printf(
         "herd-scale: %d nodes, %lld links (average degree %.2f, max %d), seed %d; %d clients, window %d\n",
         nodeCount, static_cast<long long>(edges), 2.0 * double(edges) / nodeCount,
-        *std::max_element(degreeOf.begin(), degreeOf.end()), seed, clients, window);
+        *std::max_element(degreeOf.cbegin(), degreeOf.cend()), seed, clients, window);
     std::printf(
         "  all %lld links up (both ways) %lld ms after start; RSS %.1f MiB before start, %.1f MiB with the herd up\n",
         static_cast<long long>(2 * edges), static_cast<long long>(linksMs), rssEmpty / 1048576.0,
@@ -378,6 +351,8 @@ int main(int argc, char *argv[])
     std::vector<quint16> ports;
     for (const Herd::Node *node : nodes)
         ports.push_back(node->port());
+    // The clients' nodes, from a generator of their own after the herd's.
+    std::mt19937_64 rng {std::uint64_t(seed) + 1};
     std::vector<int> origin(static_cast<std::size_t>(clients));
     for (int &node : origin)
         node = int(rng() % std::uint64_t(nodeCount));

@@ -31,6 +31,10 @@ using HerdUi::NodeItem;
 using HerdUi::TopologyView;
 namespace Style = HerdUi::TopologyStyle;
 
+namespace {
+const QSizeF kCard(Style::kNodeWidth, Style::kNodeHeight);
+}
+
 class TestTopologyView : public QObject
 {
     Q_OBJECT
@@ -160,8 +164,8 @@ void TestTopologyView::automaticLayoutForFreshHerd()
 // order is drawn without crossing links.
 void TestTopologyView::automaticLayoutAlone()
 {
-    QCOMPARE(HerdUi::automaticLayout({}, {}).size(), 0);
-    QCOMPARE(HerdUi::automaticLayout({u"Lone"_s}, {}),
+    QCOMPARE(HerdUi::automaticLayout({}, {}, kCard).size(), 0);
+    QCOMPARE(HerdUi::automaticLayout({u"Lone"_s}, {}, kCard),
              (QHash<QString, QPointF> {{u"Lone"_s, QPointF(0, 0)}}));
 
     for (const int size : {5, 8, 12}) {
@@ -176,10 +180,10 @@ void TestTopologyView::automaticLayoutAlone()
         for (int i = 0; i < size; ++i)
             links.append({u"N%1"_s.arg(i), u"N%1"_s.arg((i + 1) % size)});
         const QHash<QString, QPointF> positions =
-            HerdUi::automaticLayout(names, links + QList {std::pair {u"N0"_s, u"Stranger"_s}});
-        QCOMPARE(positions.size(), size);                           // the stranger is not placed
-        QCOMPARE(HerdUi::automaticLayout(names, links), positions); // nor does its link count
-        const double bound = 100.0 * size;                          // around the origin, not flung far off
+            HerdUi::automaticLayout(names, links + QList {std::pair {u"N0"_s, u"Stranger"_s}}, kCard);
+        QCOMPARE(positions.size(), size);                                  // the stranger is not placed
+        QCOMPARE(HerdUi::automaticLayout(names, links, kCard), positions); // nor does its link count
+        const double bound = 100.0 * size; // around the origin, not flung far off
         for (const QString &name : std::as_const(names)) {
             QVERIFY(std::abs(positions[name].x()) <= bound && std::abs(positions[name].y()) <= bound);
             for (const QString &other : std::as_const(names)) {

@@ -9,6 +9,8 @@ packages=(
     # Qt's HTTP server, for herd --places-server (http/)
     qt6-httpserver-dev
     libqcustomplot-dev libqcustomplot2.1-qt6
+    # Graphviz: the stress layout of big herds in the window (herdui only)
+    libgraphviz-dev
     libqt6svg6 netcat-openbsd python3
     # The sanitizer and fuzz builds (tools/test-all.sh): clang for libFuzzer,
     # libclang-rt-14-dev for its runtime and clang's sanitizer runtimes, llvm

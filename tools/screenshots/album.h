@@ -60,6 +60,7 @@ struct Shot
 
 QList<Shot> windowShots();
 QList<Shot> viewShots();
+QList<Shot> bigHerdShots();
 
 // Runs the event loop until `condition` holds (true) or Timeout passes
 // (false, and the album says that `what` never happened).

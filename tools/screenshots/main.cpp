@@ -36,7 +36,7 @@ int main(int argc, char *argv[])
     parser.addPositionalArgument(u"NAME"_s, u"a picture to render (see --list)"_s, u"[NAME...]"_s);
     parser.process(app);
 
-    const QList<Shots::Shot> shots = Shots::windowShots() + Shots::viewShots();
+    const QList<Shots::Shot> shots = Shots::windowShots() + Shots::viewShots() + Shots::bigHerdShots();
     if (parser.isSet(list)) {
         for (const Shots::Shot &shot : shots)
             std::printf("%-14s %s\n", qPrintable(shot.name), qPrintable(shot.description));

@@ -133,9 +133,38 @@ QRectF SpaceTimeCanvas::plotRect() const
 
 double SpaceTimeCanvas::laneY(int lane) const
 {
+    return lanes().y(lane);
+}
+
+const SpaceTimeLanes &SpaceTimeCanvas::lanes() const
+{
     const QRectF plot = plotRect();
-    const int lanes = std::max<int>(1, int(m_history->nodes().size()));
-    return plot.top() + plot.height() * (lane + 0.5) / lanes;
+    m_lanes.fit(int(m_history->nodes().size()), plot.top(), plot.height());
+    return m_lanes;
+}
+
+void SpaceTimeCanvas::leadLanes(const QList<int> &lanes)
+{
+    this->lanes();
+    m_lanes.lead(lanes);
+    update();
+    emit lanesChanged();
+}
+
+void SpaceTimeCanvas::setFirstRow(int row)
+{
+    const int before = lanes().firstRow();
+    m_lanes.setFirstRow(row);
+    if (m_lanes.firstRow() == before)
+        return;
+    update();
+    emit lanesChanged();
+}
+
+void SpaceTimeCanvas::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    emit lanesChanged();
 }
 
 double SpaceTimeCanvas::xOf(double time) const
@@ -153,9 +182,7 @@ double SpaceTimeCanvas::timeAt(double x) const
 SpaceTimeCanvas::Geometry SpaceTimeCanvas::geometry() const
 {
     const QRectF plot = plotRect();
-    const int lanes = std::max<int>(1, int(m_history->nodes().size()));
-    return {plot.right(), plot.width() / m_span, m_end,
-            plot.top(),   plot.height() / lanes, m_axis == Axis::WallClock};
+    return {plot.right(), plot.width() / m_span, m_end, &lanes(), m_axis == Axis::WallClock};
 }
 
 QLineF SpaceTimeCanvas::arrow(const Geometry &g, const SpaceTimeMessage &message)
@@ -213,7 +240,9 @@ void SpaceTimeCanvas::paintEvent(QPaintEvent *)
     paintGrid(painter, plot);
     paintLanes(painter, plot);
     painter.save();
-    painter.setClipRect(plot.adjusted(-2, -AxisHeight, 12, 6));
+    // Scrolled lanes: arrows to the rows out of view stop at the plot's edge.
+    const bool scrolls = lanes().scrolls();
+    painter.setClipRect(plot.adjusted(-2, scrolls ? 0 : -AxisHeight, 12, scrolls ? 0 : 6));
     paintMarks(painter, plot);
     paintMessages(painter, plot);
     painter.restore();
@@ -258,8 +287,12 @@ void SpaceTimeCanvas::paintGrid(QPainter &painter, const QRectF &plot) const
 void SpaceTimeCanvas::paintLanes(QPainter &painter, const QRectF &plot) const
 {
     const QStringList &nodes = m_history->nodes();
-    for (int lane = 0; lane < nodes.size(); ++lane) {
-        const double y = laneY(lane);
+    const SpaceTimeLanes &rows = lanes();
+    for (int row = rows.firstRow(); row < rows.firstRow() + rows.visibleRows(); ++row) {
+        const int lane = rows.laneAt(row);
+        if (lane < 0 || lane >= nodes.size())
+            continue;
+        const double y = rows.y(lane);
         painter.setPen(QPen(laneColour(), 1.6));
         painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y));
         bool downNow = false;
@@ -494,6 +527,11 @@ void SpaceTimeCanvas::wheelEvent(QWheelEvent *event)
     const int delta = event->angleDelta().y();
     if (delta == 0) {
         event->ignore();
+        return;
+    }
+    if (event->position().x() < NameWidth && lanes().scrolls()) {
+        setFirstRow(m_lanes.firstRow() - delta / 40); // three rows a notch
+        event->accept();
         return;
     }
     emit zoomRequested(std::pow(0.9985, delta), event->position().x());

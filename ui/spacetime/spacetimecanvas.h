@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ui/spacetime/spacetimearrows.h"
+#include "ui/spacetime/spacetimelanes.h"
 
 namespace HerdUi {
 
@@ -74,12 +75,20 @@ public:
     double laneY(int lane) const;
     int visibleMessages() const { return m_visible; }
 
+    // The lanes' rows (see SpaceTimeLanes): with more nodes than fit, a
+    // window of rows that scrolls (the wheel over the names does too).
+    const SpaceTimeLanes &lanes() const;
+    void leadLanes(const QList<int> &lanes);
+    void setFirstRow(int row);
+
 signals:
     void clicked(quint64 message); // 0 on empty space
     // The user dragged the diagram by `dx` pixels.
     void dragged(double dx);
     // The wheel asked for `factor` times the span, around x.
     void zoomRequested(double factor, double x);
+    // The rows shown changed: scrolled, reordered or resized.
+    void lanesChanged();
 
 protected:
     void paintEvent(QPaintEvent *event) override;
@@ -88,6 +97,7 @@ protected:
     void mouseReleaseEvent(QMouseEvent *event) override;
     void wheelEvent(QWheelEvent *event) override;
     bool event(QEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
     QRectF plotRect() const;
@@ -104,11 +114,10 @@ private:
         double right;
         double pixelsPerUnit;
         double end;
-        double top;
-        double laneHeight;
+        const SpaceTimeLanes *lanes;
         bool wall;
         double x(double time) const { return right - (end - time) * pixelsPerUnit; }
-        double laneY(int lane) const { return top + laneHeight * (lane + 0.5); }
+        double laneY(int lane) const { return lanes->y(lane); }
     };
     Geometry geometry() const;
     static QLineF arrow(const Geometry &geometry, const SpaceTimeMessage &message);
@@ -123,6 +132,7 @@ private:
     QString m_emphasisNode;
     QString m_emphasisPeer;
     QSet<QByteArray> m_pickedClients;
+    mutable SpaceTimeLanes m_lanes; // refitted to the plot whenever read (lanes())
     int m_visible = 0;
     SpaceTimeArrows m_arrows;
     // Per frame, kept to reuse their memory.

@@ -6,6 +6,7 @@
 #include <QLabel>
 #include <QLocale>
 #include <QScrollBar>
+#include <QSignalBlocker>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -39,6 +40,7 @@ SpaceTimeView::SpaceTimeView(const QStringList &nodes, QWidget *parent)
     , m_history(nodes)
     , m_canvas(new SpaceTimeCanvas(&m_history, this))
     , m_scroll(new QScrollBar(Qt::Horizontal, this))
+    , m_laneScroll(new QScrollBar(Qt::Vertical, this))
     , m_liveButton(new QToolButton(this))
     , m_axisBox(new QComboBox(this))
     , m_summary(new QLabel(this))
@@ -92,7 +94,14 @@ SpaceTimeView::SpaceTimeView(const QStringList &nodes, QWidget *parent)
     m_summary->setStyleSheet(u"color: #64748b;"_s);
     bar->addWidget(m_summary);
     layout->addLayout(bar);
-    layout->addWidget(m_canvas, 1);
+    auto *plot = new QHBoxLayout;
+    plot->setContentsMargins(0, 0, 0, 0);
+    plot->setSpacing(0);
+    plot->addWidget(m_canvas, 1);
+    plot->addWidget(m_laneScroll);
+    m_laneScroll->hide();
+    m_laneScroll->setToolTip(tr("More nodes than fit: scroll their lanes (or use the wheel over the names)"));
+    layout->addLayout(plot, 1);
     layout->addWidget(m_scroll);
 
     connect(m_liveButton, &QToolButton::toggled, this, &SpaceTimeView::setLive);
@@ -109,6 +118,8 @@ SpaceTimeView::SpaceTimeView(const QStringList &nodes, QWidget *parent)
     });
     connect(m_canvas, &SpaceTimeCanvas::dragged, this, &SpaceTimeView::pan);
     connect(m_canvas, &SpaceTimeCanvas::zoomRequested, this, &SpaceTimeView::zoom);
+    connect(m_canvas, &SpaceTimeCanvas::lanesChanged, this, &SpaceTimeView::updateLaneScrollBar);
+    connect(m_laneScroll, &QScrollBar::valueChanged, m_canvas, &SpaceTimeCanvas::setFirstRow);
 
     m_wall.start();
     m_frameTimer.setInterval(FrameMs);
@@ -312,6 +323,10 @@ bool SpaceTimeView::selectMessage(quint64 id)
     if (selection.hops.isEmpty())
         selection.hops.append({message->from, message->to});
     m_selection = selection;
+    QStringList nodes;
+    for (const auto &[from, to] : std::as_const(selection.hops))
+        nodes << from << to;
+    leadWith(nodes);
     m_canvas->setSelection(id, selection.update);
     emit messageSelected(m_selection);
     return true;
@@ -329,7 +344,30 @@ void SpaceTimeView::clearSelection()
 
 void SpaceTimeView::setEmphasis(const QString &node, const QString &peer)
 {
+    leadWith({node, peer});
     m_canvas->setEmphasis(node, peer);
+}
+
+void SpaceTimeView::leadWith(const QStringList &nodes)
+{
+    // With every lane in view, the herd's order stays: nothing to find.
+    if (!m_canvas->lanes().scrolls())
+        return;
+    QList<int> lanes;
+    for (const QString &node : nodes)
+        lanes.append(m_history.laneOf(node));
+    if (!lanes.isEmpty() && lanes.first() >= 0)
+        m_canvas->leadLanes(lanes);
+}
+
+void SpaceTimeView::updateLaneScrollBar()
+{
+    const SpaceTimeLanes &lanes = m_canvas->lanes();
+    const QSignalBlocker quiet(m_laneScroll);
+    m_laneScroll->setRange(0, lanes.count() - lanes.visibleRows());
+    m_laneScroll->setPageStep(lanes.visibleRows());
+    m_laneScroll->setValue(lanes.firstRow());
+    m_laneScroll->setVisible(lanes.scrolls());
 }
 
 int SpaceTimeView::pickClients(const QList<QByteArray> &clients)

@@ -121,10 +121,14 @@ private:
     double liveEnd() const;
     double &span();
     void updateScrollBar();
+    void updateLaneScrollBar();
+    // Puts these nodes' lanes on top when the lanes scroll.
+    void leadWith(const QStringList &nodes);
 
     SpaceTimeHistory m_history;
     SpaceTimeCanvas *m_canvas; // owned (child)
     QScrollBar *m_scroll;      // owned (child)
+    QScrollBar *m_laneScroll;  // owned (child): the rows, when they do not all fit
     QToolButton *m_liveButton; // owned (child)
     QComboBox *m_axisBox;      // owned (child)
     QLabel *m_summary;         // owned (child)

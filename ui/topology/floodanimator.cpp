@@ -84,13 +84,18 @@ void FloodAnimator::setSpeed(double factor)
     m_speed = std::clamp(factor, 0.1, 10.0);
 }
 
+void FloodAnimator::setTokenBudget(int maxTokens)
+{
+    m_maxTokens = std::clamp(maxTokens, 1, kMaxTokenItems);
+}
+
 void FloodAnimator::lineSent(const QString &from, const QString &to, const QByteArray &client, qint64 wallMs)
 {
     m_rate.add(wallMs);
     m_linkRates[key(from, to)].add(wallMs);
     if (!m_aggregating) {
-        const bool tooFast = m_rate.perSecond(wallMs) > kAggregateRate;
-        const bool tooMany = !m_paused && int(m_hops.size()) >= kMaxTokens;
+        const bool tooFast = m_rate.perSecond(wallMs) > aggregateRate(m_maxTokens);
+        const bool tooMany = !m_paused && int(m_hops.size()) >= m_maxTokens;
         if (tooFast || tooMany)
             enterAggregation(wallMs);
     }
@@ -275,13 +280,30 @@ void FloodAnimator::updateEffects()
                 fx.badge->setOpacity(std::min(1.0, (kBadgeMs - age) / (kBadgeMs / 3)));
                 // Beside the node, in the widest gap between its links.
                 const QPointF dir = node->freeDirection();
-                const QPointF edge = NodeItem::borderPoint(node->pos(), dir);
+                const QPointF edge = node->borderPoint(node->pos(), dir);
                 const QSizeF size = fx.badge->size();
                 const qreal reach =
                     std::abs(dir.x()) * size.width() / 2 + std::abs(dir.y()) * size.height() / 2;
                 fx.badge->setPos(edge + dir * (reach + 6));
             }
         }
+    }
+}
+
+void FloodAnimator::declutterLabels()
+{
+    // Near a busy node many tokens meet: a client id is shown only where it
+    // covers none shown already, the oldest hop's first. The dots all stay.
+    QList<QRectF> shown;
+    for (const Hop &hop : m_hops) {
+        if (!hop.token || hop.state != HopState::Playing)
+            continue;
+        const QRectF label = hop.token->labelSceneRect();
+        const bool free = std::none_of(shown.cbegin(), shown.cend(),
+                                       [&label](const QRectF &r) { return r.intersects(label); });
+        hop.token->setLabelShown(free);
+        if (free)
+            shown.append(label);
     }
 }
 
@@ -315,6 +337,7 @@ bool FloodAnimator::tick(qint64 wallMs)
         }
     }
     std::erase_if(m_hops, [](const Hop &hop) { return hop.state == HopState::Finished; });
+    declutterLabels();
 
     updateEffects();
 
@@ -322,7 +345,8 @@ bool FloodAnimator::tick(qint64 wallMs)
     if (m_aggregating) {
         if (!m_paused)
             updateTraffic(wallMs);
-        if (m_rate.perSecond(wallMs) < kLeaveRate && wallMs - m_aggregatingSince > kLeaveHoldMs)
+        if (m_rate.perSecond(wallMs) < aggregateRate(m_maxTokens) / 2
+            && wallMs - m_aggregatingSince > kLeaveHoldMs)
             leaveAggregation();
         trafficBusy = true;
     }

@@ -79,12 +79,16 @@ public:
     // packets on a wire, so a burst reads as a stream instead of one dot.
     static constexpr double kSpacingMs = 150;
     // Bounds.
-    static constexpr int kMaxQueued = 500;        // hops waiting or playing
-    static constexpr int kMaxTokens = 60;         // beyond this, aggregate
-    static constexpr double kAggregateRate = 200; // peer messages per second
-    static constexpr double kLeaveRate = 100;
+    static constexpr int kMaxQueued = 500; // hops waiting or playing
+    // Tokens in flight beyond which it aggregates, until the view measured
+    // what it can draw (setTokenBudget(), DrawBudget).
+    static constexpr int kDefaultMaxTokens = 60;
     static constexpr qint64 kLeaveHoldMs = 1500;
     static constexpr int kMaxTokenItems = 400;
+    // At this many messages a second about maxTokens hops are on screen at
+    // once (each plays kHopMs, queued kSpacingMs apart on a busy link):
+    // above it, aggregate; below half of it, tokens again.
+    static double aggregateRate(int maxTokens) { return maxTokens / 0.3; }
 
     explicit FloodAnimator(Hooks hooks);
     ~FloodAnimator();
@@ -94,6 +98,10 @@ public:
     void setSpeed(double factor);
     double speed() const { return m_speed; }
     void setPaused(bool paused) { m_paused = paused; }
+    // How many tokens may play at once (clamped to 1..kMaxTokenItems); the
+    // rate that switches to aggregation follows (aggregateRate()).
+    void setTokenBudget(int maxTokens);
+    int maxTokens() const { return m_maxTokens; }
     bool isPaused() const { return m_paused; }
 
     // The herd's events, as they happen (wall time from the view's clock).
@@ -143,12 +151,14 @@ private:
     void leaveAggregation();
     void updateTraffic(qint64 wallMs);
     void updateEffects();
+    void declutterLabels();
     TokenItem *takeToken();
     void releaseToken(TokenItem *token);
     static QString key(const QString &a, const QString &b);
 
     Hooks m_hooks;
     double m_speed = 1;
+    int m_maxTokens = kDefaultMaxTokens;
     bool m_paused = false;
     double m_now = 0;       // the animation clock, ms
     qint64 m_lastWall = -1; // wall ms of the last tick

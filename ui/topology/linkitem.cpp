@@ -162,7 +162,7 @@ void LinkItem::adjust()
 QLineF LinkItem::borderLine() const
 {
     const QPointF d = m_pb - m_pa;
-    return {NodeItem::borderPoint(m_pa, d), NodeItem::borderPoint(m_pb, -d)};
+    return {m_a->borderPoint(m_pa, d), m_b->borderPoint(m_pb, -d)};
 }
 
 QLineF LinkItem::lane(bool fromA) const

@@ -38,6 +38,7 @@ void NodeItem::setPort(quint16 port)
     if (port == m_port)
         return;
     m_port = port;
+    setToolTip(QStringLiteral("%1 :%2").arg(m_name).arg(port));
     update();
 }
 
@@ -70,19 +71,33 @@ void NodeItem::setClockSkew(qint64 skewMs)
     update();
 }
 
-QRectF NodeItem::cardRect()
+void NodeItem::setCompact(bool compact)
 {
-    return {-kNodeWidth / 2, -kNodeHeight / 2, kNodeWidth, kNodeHeight};
+    if (compact == m_compact)
+        return;
+    prepareGeometryChange();
+    m_compact = compact;
+    for (LinkItem *link : std::as_const(m_links))
+        link->adjust();
+    update();
 }
 
-QPointF NodeItem::borderPoint(const QPointF &center, const QPointF &direction)
+QRectF NodeItem::cardRect() const
+{
+    const QSizeF size =
+        m_compact ? QSizeF(kCompactNodeWidth, kCompactNodeHeight) : QSizeF(kNodeWidth, kNodeHeight);
+    return {-size.width() / 2, -size.height() / 2, size.width(), size.height()};
+}
+
+QPointF NodeItem::borderPoint(const QPointF &center, const QPointF &direction) const
 {
     const qreal dx = std::abs(direction.x());
     const qreal dy = std::abs(direction.y());
     if (dx < 1e-9 && dy < 1e-9)
         return center;
-    const qreal tx = dx > 1e-9 ? (kNodeWidth / 2 + 2) / dx : 1e18;
-    const qreal ty = dy > 1e-9 ? (kNodeHeight / 2 + 2) / dy : 1e18;
+    const QRectF card = cardRect();
+    const qreal tx = dx > 1e-9 ? (card.width() / 2 + 2) / dx : 1e18;
+    const qreal ty = dy > 1e-9 ? (card.height() / 2 + 2) / dy : 1e18;
     return center + direction * std::min(tx, ty);
 }
 
@@ -159,10 +174,11 @@ void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidge
     painter->setPen(nodePen(m_look, selected));
     painter->drawRoundedRect(card, kNodeRadius, kNodeRadius);
 
-    // Name, then port and clients.
+    // Name, then port and clients (compact: the name, then clients or "killed").
     painter->setPen(nodeText(m_look));
-    painter->setFont(nodeNameFont());
-    const QRectF nameRect(card.left() + 6, card.top() + 8, card.width() - 12, 26);
+    painter->setFont(m_compact ? compactNameFont() : nodeNameFont());
+    const QRectF nameRect = m_compact ? QRectF(card.left() + 3, card.top() + 2, card.width() - 6, 30)
+                                      : QRectF(card.left() + 6, card.top() + 8, card.width() - 12, 26);
     painter->drawText(nameRect, Qt::AlignCenter,
                       painter->fontMetrics().elidedText(m_name, Qt::ElideRight, int(nameRect.width())));
     painter->setFont(nodeDetailFont());
@@ -179,11 +195,16 @@ void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidge
         detail = QStringLiteral("elsewhere :%1").arg(m_port);
         break;
     }
-    painter->drawText(QRectF(card.left(), card.top() + 34, card.width(), 18), Qt::AlignCenter, detail);
-    if (m_look != NodeLook::Remote) {
-        const QString clients =
-            m_clients == 1 ? QStringLiteral("1 client") : QStringLiteral("%1 clients").arg(m_clients);
-        painter->drawText(QRectF(card.left(), card.top() + 53, card.width(), 18), Qt::AlignCenter, clients);
+    const QString clients =
+        m_clients == 1 ? QStringLiteral("1 client") : QStringLiteral("%1 clients").arg(m_clients);
+    if (m_compact) {
+        const QString line = m_look == NodeLook::Running ? clients : detail;
+        painter->drawText(QRectF(card.left(), card.top() + 31, card.width(), 16), Qt::AlignCenter, line);
+    } else {
+        painter->drawText(QRectF(card.left(), card.top() + 34, card.width(), 18), Qt::AlignCenter, detail);
+        if (m_look != NodeLook::Remote)
+            painter->drawText(QRectF(card.left(), card.top() + 53, card.width(), 18), Qt::AlignCenter,
+                              clients);
     }
 
     if (m_look == NodeLook::Killed) {

@@ -53,10 +53,16 @@ public:
     // node's links: where a badge can sit without covering a link.
     QPointF freeDirection() const;
 
-    // The card, centred on pos().
-    static QRectF cardRect();
-    // Where a line from the centre towards `direction` (a vector) leaves the card.
-    static QPointF borderPoint(const QPointF &center, const QPointF &direction);
+    // Compact: a smaller card with the name and client count only (the port
+    // is in the tooltip), for herds too big for full cards to fit the view.
+    void setCompact(bool compact);
+    bool isCompact() const { return m_compact; }
+    // The card, centred on pos(), in item and in scene coordinates (the
+    // view may scale a card up so its name stays readable when zoomed out).
+    QRectF cardRect() const;
+    QRectF sceneCardRect() const { return mapRectToScene(cardRect()); }
+    // Where a line from `center` towards `direction` (a vector) leaves the card.
+    QPointF borderPoint(const QPointF &center, const QPointF &direction) const;
 
     QRectF boundingRect() const override;
     QPainterPath shape() const override;
@@ -70,6 +76,7 @@ private:
     quint16 m_port = 0;
     qsizetype m_clients = 0;
     qint64 m_skewMs = 0;
+    bool m_compact = false;
     TopologyStyle::NodeLook m_look = TopologyStyle::NodeLook::Running;
     qreal m_storedFlash = 0;
     qreal m_staleFlash = 0;

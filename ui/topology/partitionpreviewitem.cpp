@@ -39,7 +39,7 @@ void PartitionPreviewItem::setPreview(const PartitionPreview &preview)
     for (const QStringList &component : std::as_const(m_preview.components)) {
         for (const QString &name : component) {
             if (const NodeItem *node = m_nodes(name))
-                m_bounds |= NodeItem::cardRect().translated(node->pos()).adjusted(-40, -40, 40, 60);
+                m_bounds |= node->cardRect().translated(node->pos()).adjusted(-40, -40, 40, 60);
         }
     }
     setVisible(!m_preview.isEmpty());
@@ -68,7 +68,7 @@ void PartitionPreviewItem::paintGroups(QPainter *painter) const
         area.setFillRule(Qt::WindingFill);
         for (const QString &name : component) {
             if (const NodeItem *node = m_nodes(name)) {
-                const QRectF card = NodeItem::cardRect().translated(node->pos());
+                const QRectF card = node->cardRect().translated(node->pos());
                 area.addRoundedRect(card.adjusted(-kGroupMargin, -kGroupMargin, kGroupMargin, kGroupMargin),
                                     kNodeRadius + kGroupMargin, kNodeRadius + kGroupMargin);
             }
@@ -126,7 +126,7 @@ void PartitionPreviewItem::paintMarks(QPainter *painter) const
         if (!node)
             continue;
         const qreal width = metrics.horizontalAdvance(text) + 20;
-        const QRectF card = NodeItem::cardRect().translated(node->pos());
+        const QRectF card = node->cardRect().translated(node->pos());
         const QRectF pill(card.center().x() - width / 2, card.bottom() + 7, width, 24);
         const int group = m_preview.componentOf(name);
         painter->setPen(QPen(groupTint(group).darker(120), 2));

@@ -49,6 +49,24 @@ void TokenItem::setClient(const QByteArray &clientId)
     update();
 }
 
+void TokenItem::setLabelShown(bool shown)
+{
+    if (shown == m_labelShown)
+        return;
+    m_labelShown = shown;
+    update();
+}
+
+QRectF TokenItem::labelRect() const
+{
+    return {-m_mark.labelWidth / 2 - 6, -kTokenRadius - 21, m_mark.labelWidth + 12, 17};
+}
+
+QRectF TokenItem::labelSceneRect() const
+{
+    return labelRect().translated(scenePos());
+}
+
 QRectF TokenItem::boundingRect() const
 {
     const qreal r = kTokenRadius + 3;
@@ -62,9 +80,9 @@ void TokenItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidg
     painter->setPen(QPen(Qt::white, 2.5));
     painter->setBrush(m_mark.color);
     painter->drawEllipse(QPointF(0, 0), kTokenRadius, kTokenRadius);
-    if (m_mark.label.isEmpty())
+    if (m_mark.label.isEmpty() || !m_labelShown)
         return;
-    const QRectF pill(-m_mark.labelWidth / 2 - 6, -kTokenRadius - 21, m_mark.labelWidth + 12, 17);
+    const QRectF pill = labelRect();
     QColor fill = m_mark.color;
     fill.setAlpha(235);
     painter->setPen(Qt::NoPen);

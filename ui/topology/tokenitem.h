@@ -34,12 +34,21 @@ public:
     int type() const override { return Type; }
     void setClient(const QByteArray &clientId);
     QByteArray client() const { return m_mark.client; }
+    // The client id's pill above the dot; hidden where it would cover
+    // another token's (FloodAnimator decides, each frame).
+    void setLabelShown(bool shown);
+    bool isLabelShown() const { return m_labelShown; }
+    // Where the pill is drawn, in scene coordinates.
+    QRectF labelSceneRect() const;
 
     QRectF boundingRect() const override;
     void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
 
 private:
+    QRectF labelRect() const;
+
     ClientMark m_mark;
+    bool m_labelShown = true;
 };
 
 // A client that just said IAMAT to a node: a phone badge with the client

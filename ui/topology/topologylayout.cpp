@@ -6,6 +6,8 @@
 #include <numbers>
 #include <numeric>
 
+#include "ui/topology/stresslayout.h"
+
 namespace HerdUi {
 
 namespace {
@@ -34,17 +36,11 @@ int crossings(const QList<int> &slotOf, const QList<std::pair<int, int>> &edges)
 
 } // namespace
 
-QHash<QString, QPointF> automaticLayout(const QStringList &names,
-                                        const QList<std::pair<QString, QString>> &links)
+QHash<QString, QPointF> circleLayout(const QStringList &names,
+                                     const QList<std::pair<QString, QString>> &links)
 {
     QHash<QString, QPointF> positions;
     const int n = int(names.size());
-    if (n == 0)
-        return positions;
-    if (n == 1) {
-        positions.insert(names.first(), {0, 0});
-        return positions;
-    }
     QList<std::pair<int, int>> edges;
     for (const auto &[a, b] : links) {
         const int i = int(names.indexOf(a)), j = int(names.indexOf(b));
@@ -62,7 +58,7 @@ QHash<QString, QPointF> automaticLayout(const QStringList &names,
         return slotOf;
     };
     int best = crossings(slotsFor(order), edges);
-    if (n <= 8) {
+    if (n <= kCircleMax) {
         QList<int> candidate = order;
         while (best > 0 && std::next_permutation(candidate.begin() + 1, candidate.end())) {
             const int c = crossings(slotsFor(candidate), edges);
@@ -94,6 +90,21 @@ QHash<QString, QPointF> automaticLayout(const QStringList &names,
             QPointF(std::round(radius * std::cos(angle) * 1.25), std::round(radius * std::sin(angle))));
     }
     return positions;
+}
+
+QHash<QString, QPointF> automaticLayout(const QStringList &names,
+                                        const QList<std::pair<QString, QString>> &links, const QSizeF &card)
+{
+    if (names.isEmpty())
+        return {};
+    if (names.size() == 1)
+        return {{names.first(), QPointF(0, 0)}};
+    if (names.size() > kCircleMax) {
+        QHash<QString, QPointF> positions = stressLayout(names, links, card, kGapShare * card.height());
+        if (positions.size() == names.size())
+            return positions;
+    }
+    return circleLayout(names, links);
 }
 
 } // namespace HerdUi

@@ -4,6 +4,7 @@
 #include <QHash>
 #include <QList>
 #include <QPointF>
+#include <QSizeF>
 #include <QString>
 #include <QStringList>
 
@@ -17,10 +18,20 @@ namespace HerdUi {
 // node are left out). It knows nothing of the scene, so another layout
 // engine can take its place behind the same call.
 //
-// The nodes go on an ellipse, in the order with the fewest crossing links:
-// every order for herds of up to 8 nodes, rounds of pairwise swaps for
-// larger ones. The same input always gives the same positions.
+// Up to kCircleMax nodes go on an ellipse, in the order with the fewest
+// crossing links (every order is tried); a small herd reads best that way.
+// Bigger herds get a stress layout (stressLayout(), Graphviz) of `card`-sized
+// nodes, which no circle can match for crossings. The same input always
+// gives the same positions.
+inline constexpr int kCircleMax = 8;
+// Between two cards of a stress layout lies at least this share of a card's
+// height, on one axis or the other (so a card may grow by it).
+inline constexpr double kGapShare = 0.6;
+// The ellipse alone, for any size (the order search is exhaustive up to
+// kCircleMax nodes, pairwise swaps above).
+QHash<QString, QPointF> circleLayout(const QStringList &names,
+                                     const QList<std::pair<QString, QString>> &links);
 QHash<QString, QPointF> automaticLayout(const QStringList &names,
-                                        const QList<std::pair<QString, QString>> &links);
+                                        const QList<std::pair<QString, QString>> &links, const QSizeF &card);
 
 } // namespace HerdUi

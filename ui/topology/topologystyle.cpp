@@ -259,6 +259,10 @@ QFont nodeNameFont()
 {
     return makeFont(19, QFont::Bold);
 }
+QFont compactNameFont()
+{
+    return makeFont(24, QFont::Bold);
+}
 QFont nodeDetailFont()
 {
     return makeFont(13, QFont::Normal);

@@ -45,6 +45,15 @@ QString linkLookDescription(LinkLook look);
 // Scene geometry.
 inline constexpr qreal kNodeWidth = 138;
 inline constexpr qreal kNodeHeight = 78;
+// Herds of more nodes than kCompactAbove draw compact cards (the name and
+// client count), so a big herd still fits the view at a readable size.
+inline constexpr int kCompactAbove = 12;
+inline constexpr qreal kCompactNodeWidth = 84;
+inline constexpr qreal kCompactNodeHeight = 50;
+// Zoomed out so far that a name would be smaller than this on screen, the
+// view scales the cards up (by at most what the layout's gap between them
+// allows), so names stay readable and cards still never overlap.
+inline constexpr qreal kReadableNamePixels = 10;
 inline constexpr qreal kNodeRadius = 16;
 inline constexpr qreal kHaloMargin = 16; // room for the flash halo
 inline constexpr qreal kTokenRadius = 9;
@@ -79,6 +88,7 @@ QColor staleTag();
 QColor tokenColor(const QByteArray &clientId);
 
 QFont nodeNameFont();
+QFont compactNameFont(); // larger for its card: a compact node is seen from further away
 QFont nodeDetailFont();
 QFont labelFont();
 QFont tokenFont();

@@ -9,10 +9,12 @@
 #include <QLabel>
 #include <QMenu>
 #include <QScrollBar>
+#include <QSignalBlocker>
 #include <QWheelEvent>
 
 #include "herd/herdsource.h"
 #include "herd/node/store.h"
+#include "ui/topology/drawbudget.h"
 #include "ui/topology/floodanimator.h"
 #include "ui/topology/floodbanner.h"
 #include "ui/topology/linkitem.h"
@@ -100,7 +102,11 @@ TopologyView::TopologyView(Herd::HerdSource *herd, QWidget *parent)
     m_previewBanner->setFont(bannerFont());
     m_previewBanner->hide();
     m_legend = new TopologyLegend(this);
-    connect(m_legend, &TopologyLegend::foldedChanged, this, &TopologyView::placeOverlays);
+    connect(m_legend, &TopologyLegend::foldedChanged, this, [this] {
+        placeOverlays();
+        if (m_autoFit)
+            fit(false); // the legend just opened: move the herd out from under it
+    });
 
     m_wall.start();
     m_frameTimer.setTimerType(Qt::PreciseTimer);
@@ -133,8 +139,10 @@ void TopologyView::buildItems()
     if (!m_herd)
         return;
     const Herd::HerdConfig &config = m_herd->config();
+    const bool compact = config.nodes.size() > kCompactAbove;
     for (const Herd::NodeConfig &nodeConfig : config.nodes) {
         auto *item = new NodeItem(nodeConfig.name, m_nodeLayer);
+        item->setCompact(compact);
         item->setPort(nodeConfig.port);
         item->setMovedCallback([this] { m_positionsDirty = true; });
         m_nodes.insert(nodeConfig.name, item);
@@ -167,9 +175,10 @@ void TopologyView::buildItems()
 
 QHash<QString, QPointF> TopologyView::automaticLayout() const
 {
-    if (!m_herd)
+    if (!m_herd || m_nodes.isEmpty())
         return {};
-    return HerdUi::automaticLayout(m_herd->config().nodeNames(), m_herd->config().links);
+    const QSizeF card = m_nodes.cbegin().value()->cardRect().size();
+    return HerdUi::automaticLayout(m_herd->config().nodeNames(), m_herd->config().links, card);
 }
 
 QHash<QString, QPointF> TopologyView::nodePositions() const
@@ -227,6 +236,10 @@ bool TopologyView::isAggregating() const
 qint64 TopologyView::droppedUpdates() const
 {
     return m_animator->droppedCount();
+}
+int TopologyView::tokenBudget() const
+{
+    return m_animator->maxTokens();
 }
 double TopologyView::animationSpeed() const
 {
@@ -379,7 +392,15 @@ void TopologyView::relayout()
     setNodePositions(automaticLayout());
     m_positionsDirty = false;
     zoomToFit();
+    if (m_shown)
+        measureDrawCost();
     emit positionsChanged();
+}
+
+void TopologyView::measureDrawCost()
+{
+    m_drawCost = DrawBudget::measure(this, m_tokenLayer, m_links);
+    m_animator->setTokenBudget(DrawBudget::tokensWithin(m_drawCost, FloodAnimator::kMaxTokenItems));
 }
 
 void TopologyView::updateSceneRect()
@@ -395,6 +416,11 @@ void TopologyView::updateSceneRect()
 
 void TopologyView::zoomToFit()
 {
+    fit(true);
+}
+
+void TopologyView::fit(bool mayFoldLegend)
+{
     QRectF bounds;
     for (const NodeItem *node : std::as_const(m_nodes))
         bounds |= node->sceneBoundingRect();
@@ -404,16 +430,73 @@ void TopologyView::zoomToFit()
     }
     if (bounds.isNull())
         return;
-    bounds.adjust(-150, -70, 150, 50); // room for client badges beside nodes, and the banner
-    fitInView(bounds, Qt::KeepAspectRatio);
-    // Never blow a small herd up to poster size.
-    const qreal scale = transform().m11();
-    if (scale > 1.6) {
-        const qreal shrink = 1.6 / scale;
-        this->scale(shrink, shrink);
-        centerOn(bounds.center());
+    // Room for client badges beside nodes, and the banner above.
+    const QSizeF card = m_nodes.cbegin().value()->cardRect().size();
+    bounds.adjust(-1.1 * card.width(), -0.9 * card.height(), 1.1 * card.width(), 0.65 * card.height());
+    const QRectF area = viewport()->rect();
+    const auto scaleIn = [&bounds](const QRectF &r) {
+        return std::min(r.width() / bounds.width(), r.height() / bounds.height());
+    };
+    const auto besideLegend = [&] {
+        // Beside the legend or above it, whichever shows the herd larger.
+        const QRectF legend = m_legend->geometry().translated(-viewport()->pos());
+        const QRectF beside(QPointF(legend.right() + 8, area.top()), area.bottomRight());
+        const QRectF above(area.topLeft(), QPointF(area.right(), legend.top() - 8));
+        return scaleIn(beside) >= scaleIn(above) ? beside : above;
+    };
+    fitInto(bounds, area);
+    keepNamesReadable();
+    if (legendCoversNode()) {
+        // A big herd would lose too much to the open legend: fold it to its
+        // tab (a click opens it, and the herd moves aside).
+        if (mayFoldLegend && !m_legend->isFolded() && scaleIn(besideLegend()) < 0.85 * scaleIn(area)) {
+            const QSignalBlocker quiet(m_legend);
+            m_legend->setFolded(true);
+            placeOverlays();
+        }
+        if (legendCoversNode()) {
+            fitInto(bounds, besideLegend());
+            keepNamesReadable();
+        }
     }
     m_autoFit = true;
+}
+
+void TopologyView::fitInto(const QRectF &bounds, const QRectF &target)
+{
+    // Never blow a small herd up to poster size.
+    const qreal scale = std::min({target.width() / bounds.width(), target.height() / bounds.height(), 1.6});
+    setTransform(QTransform::fromScale(scale, scale));
+    // centerOn() puts a point at the viewport's centre: shift it so the
+    // herd's centre lands on the target's.
+    const QPointF offset = (target.center() - QRectF(viewport()->rect()).center()) / scale;
+    centerOn(bounds.center() - offset);
+}
+
+void TopologyView::keepNamesReadable()
+{
+    if (m_nodes.isEmpty())
+        return;
+    const NodeItem *any = m_nodes.cbegin().value();
+    const QRectF card = any->cardRect();
+    const int namePixels = (any->isCompact() ? compactNameFont() : nodeNameFont()).pixelSize();
+    // Up to the gap the layout left between cards: on each axis a card may
+    // grow by the gap, so the smaller ratio keeps every pair apart.
+    const double gap = kGapShare * card.height();
+    const double most = std::min((card.width() + gap) / card.width(), (card.height() + gap) / card.height());
+    const double grow = std::clamp(kReadableNamePixels / (namePixels * transform().m11()), 1.0, most);
+    for (NodeItem *node : std::as_const(m_nodes))
+        node->setScale(grow);
+}
+
+bool TopologyView::legendCoversNode() const
+{
+    if (m_legend->isHidden())
+        return false;
+    const QRect legend = m_legend->geometry().translated(-viewport()->pos());
+    return std::any_of(m_nodes.cbegin(), m_nodes.cend(), [&](const NodeItem *node) {
+        return mapFromScene(node->sceneCardRect()).boundingRect().intersects(legend);
+    });
 }
 
 void TopologyView::wheelEvent(QWheelEvent *event)
@@ -428,6 +511,7 @@ void TopologyView::wheelEvent(QWheelEvent *event)
     const qreal target = std::clamp(current * factor, 0.15, 6.0);
     setTransformationAnchor(AnchorUnderMouse);
     scale(target / current, target / current);
+    keepNamesReadable();
     m_autoFit = false;
     event->accept();
 }
@@ -446,6 +530,7 @@ void TopologyView::showEvent(QShowEvent *event)
     if (!m_shown) {
         m_shown = true;
         zoomToFit();
+        measureDrawCost();
     }
 }
 
@@ -536,6 +621,8 @@ void TopologyView::setLegendVisible(bool visible)
 {
     m_legend->setVisible(visible);
     placeOverlays();
+    if (m_autoFit)
+        fit(false);
 }
 
 void TopologyView::setContextMenus(QMenu *node, QMenu *link, QMenu *background)

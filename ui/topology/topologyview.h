@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "herd/event.h"
+#include "ui/topology/drawbudget.h"
 #include "ui/topology/partitionpreview.h"
 
 class QLabel;
@@ -72,7 +73,13 @@ public:
     // Mean cost of one frame's update (refresh + animation step), in ms.
     double meanFrameCostMs() const { return m_frameCostMs; }
     bool isFrameTimerActive() const { return m_frameTimer.isActive(); }
+    // What drawing costs here, measured when first shown and after a
+    // relayout, and the tokens it affords (see DrawBudget).
+    const DrawBudget::Cost &drawCost() const { return m_drawCost; }
+    int tokenBudget() const;
     TopologyLegend *legend() const { return m_legend; }
+    // True when the legend, shown, lies over a node's card.
+    bool legendCoversNode() const;
     bool hasPartitionPreview() const { return !m_preview.isEmpty(); }
     const PartitionPreview &partitionPreview() const { return m_preview; }
     QString partitionPreviewCaption() const;
@@ -128,6 +135,14 @@ private:
     void onSelectionChanged();
     void updateSceneRect();
     void placeOverlays();
+    void measureDrawCost();
+    // Zoom to Fit, never leaving the legend over a node; `mayFoldLegend`:
+    // fold it when it would shrink the herd much.
+    void fit(bool mayFoldLegend);
+    // Scales and scrolls so `bounds` (scene) fills `target` (viewport).
+    void fitInto(const QRectF &bounds, const QRectF &target);
+    // Scales the cards up when zoomed out (see kReadableNamePixels).
+    void keepNamesReadable();
 
     QPointer<Herd::HerdSource> m_herd;    // borrowed
     QGraphicsScene *m_scene = nullptr;    // owned (child)
@@ -160,6 +175,7 @@ private:
     bool m_positionsDirty = false;
     bool m_shown = false;
     double m_frameCostMs = 0;
+    DrawBudget::Cost m_drawCost;
 };
 
 } // namespace HerdUi
