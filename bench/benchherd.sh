@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Shared by bench/run-bench.sh and bench/profile.sh (sourced, not run).
+# Shared by the scripts in bench/ (sourced, not run).
 
 # freePorts N: N loopback ports the kernel picked and released, on one line.
 freePorts() {
@@ -31,4 +31,19 @@ writeBenchHerd() {
   "places": {"source": "offline"}
 }
 JSON
+}
+
+# startWork NAME: a fresh folder /tmp/herd-NAME.XXXXXX in $work, and an
+# empty $pids; on exit (or INT, TERM) every process in $pids is killed and
+# waited for, and the folder removed.
+startWork() {
+    work=$(mktemp -d "/tmp/herd-$1.XXXXXX")
+    pids=()
+    trap stopWork EXIT INT TERM
+}
+
+stopWork() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+    rm -rf "$work"
 }

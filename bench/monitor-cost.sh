@@ -20,14 +20,7 @@ for tool in herd herd-load; do
     [[ -x $build/bin/$tool ]] || { echo "monitor-cost: build $tool first (cmake --build build --target herd herd-load)"; exit 2; }
 done
 
-work=$(mktemp -d /tmp/herd-monitor-cost.XXXXXX)
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-    rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
+startWork monitor-cost
 
 read -r -a ports <<<"$(freePorts 17)"
 writeBenchHerd "$work/off.json" "bench: monitor off" "${ports[@]:0:5}"

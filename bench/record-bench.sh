@@ -18,14 +18,7 @@ duration=${DURATION:-5}
 connections=${CONNECTIONS:-100}
 cmake --build "$build" --target herd herd-load >/dev/null
 
-work=$(mktemp -d /tmp/herd-record-bench.XXXXXX)
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-    rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
+startWork record-bench
 
 read -r -a ports <<<"$(freePorts 10)"
 writeBenchHerd "$work/off.json" "bench: --record off" "${ports[@]:0:5}"

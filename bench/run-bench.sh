@@ -41,14 +41,7 @@ herd=$build/bin/herd
 load=$build/bin/herd-load
 command -v python3 >/dev/null || { echo "run-bench: needs python3 (to read the JSON reports)"; exit 2; }
 
-work=$(mktemp -d /tmp/herd-bench.XXXXXX)
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-    rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
+startWork bench
 
 # Free loopback ports: bound to 0 by the kernel, then released.
 read -r -a ports <<<"$(freePorts 16)"
