@@ -43,7 +43,11 @@ QHash<QString, QPointF> stressLayout(const QStringList &names,
     const QMutexLocker locker(&lock);
     agseterr(AGERR); // its warnings (an overlap fallback, say) are not the user's business
 
-    GVC_t *context = gvContext();
+    // One context for the process, never freed: Graphviz 2.42's text
+    // plugin remembers the last font name by pointer, into the font table
+    // of the context that measured it, so measuring again after that
+    // context was freed reads freed memory (AddressSanitizer caught it).
+    static GVC_t *const context = gvContext();
     Agraph_t *graph = agopen(const_cast<char *>("herd"), Agundirected, nullptr);
     set(graph, "mode", "major");
     set(graph, "start", "1"); // a fixed seed: the same herd, the same picture
@@ -55,6 +59,7 @@ QHash<QString, QPointF> stressLayout(const QStringList &names,
     for (const QString &name : names) {
         Agnode_t *node = agnode(graph, text(name.toUtf8()), 1);
         set(node, "shape", "box");
+        set(node, "label", ""); // the window draws the names: nothing for Graphviz to measure
         set(node, "fixedsize", "true");
         set(node, "width", number(card.width() / kPointsPerInch));
         set(node, "height", number(card.height() / kPointsPerInch));
@@ -85,7 +90,6 @@ QHash<QString, QPointF> stressLayout(const QStringList &names,
         gvFreeLayout(context, graph);
     }
     agclose(graph);
-    gvFreeContext(context);
     return positions;
 }
 
