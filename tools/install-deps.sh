@@ -19,6 +19,8 @@ packages=(
     clang libclang-rt-14-dev llvm
     # tools/check-format.sh (CI's format stage).
     clang-format
+    # tst_monitor reads /metrics with Prometheus' own parser.
+    python3-prometheus-client
     # The install check (tests/check-install.sh) validates the desktop file;
     # systemd-analyze, from systemd, verifies the unit where it is installed.
     desktop-file-utils
