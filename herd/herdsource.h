@@ -51,6 +51,10 @@ public:
     ~HerdSource() override = default;
 
     virtual const HerdConfig &config() const = 0;
+    // Whether the herd runs now, so the window may send it traffic and
+    // faults. A recording replayed is not live: nothing it shows touches a
+    // socket, and the window disables what would.
+    virtual bool isLive() const { return true; }
     virtual std::optional<NodeStatus> nodeStatus(const QString &node) const = 0;
     // What the node holds now: empty while it is down.
     virtual const Store *store(const QString &node) const = 0;

@@ -23,7 +23,6 @@
 #include "ui/faults/faultactions.h"
 #include "herd/cluster.h"
 #include "ui/plots/herdstats.h"
-#include "herd/node/node.h"
 #include "herd/places/placesfactory.h"
 #include "herd/places/placessource.h"
 #include "ui/scenario/scenariopanel.h"
@@ -244,13 +243,13 @@ void MainWindow::buildToolBar()
 
 void MainWindow::buildViews()
 {
-    m_stats = new Herd::HerdStats(m_cluster.get(), this);
-    m_views = new HerdViews(m_cluster.get(), m_stats, this);
+    m_stats = new Herd::HerdStats(m_herd.get(), this);
+    m_views = new HerdViews(m_herd.get(), m_stats, this);
     setCentralWidget(m_views);
     m_views->topology()->setLegendVisible(m_legendAction->isChecked());
     m_views->topology()->setContextMenus(m_nodeMenu, m_linkMenu, m_backgroundMenu);
     m_views->checkPanel()->setHerdProgram(m_herdProgram);
-    connect(m_cluster.get(), &Herd::Cluster::eventOccurred, this, &MainWindow::onEvent);
+    connect(m_herd.get(), &Herd::HerdSource::eventOccurred, this, &MainWindow::onEvent);
     connect(m_views->topology()->scene(), &QGraphicsScene::selectionChanged, this,
             &MainWindow::updateActions);
     connect(m_views->scenarioPanel(), &ScenarioPanel::runAgainRequested, this, [this] {
@@ -278,7 +277,8 @@ void MainWindow::tearDown()
     setCentralWidget(nullptr);
     delete m_stats;
     m_stats = nullptr;
-    m_cluster.reset();
+    m_cluster = nullptr;
+    m_herd.reset();
     m_places.reset();
 }
 
@@ -289,24 +289,38 @@ bool MainWindow::openHerd(const Herd::HerdConfig &config, QString *error)
     if (!m_places)
         return false;
     auto cluster = std::make_unique<Herd::Cluster>(config, m_places.get());
-    m_config = config;
-    m_cluster = std::move(cluster);
-    if (!m_cluster->start({}, error)) {
+    if (!cluster->start({}, error)) {
         tearDown();
         return false;
     }
+    Herd::Cluster *embedded = cluster.get();
+    adopt(std::move(cluster), config.name.isEmpty() ? config.nodeNames().join(u", ") : config.name);
+    m_cluster = embedded;
+    updateActions();
+    return true;
+}
+
+void MainWindow::showHerd(std::unique_ptr<Herd::HerdSource> herd, const QString &title)
+{
+    tearDown();
+    adopt(std::move(herd), title);
+}
+
+void MainWindow::adopt(std::unique_ptr<Herd::HerdSource> herd, const QString &title)
+{
+    m_herd = std::move(herd);
+    m_config = m_herd->config();
     // Views read the state as it is now and follow the events from here on.
     buildViews();
-    m_faults->setHerd(m_cluster.get(), topology());
-    setWindowTitle(tr("Herd — %1").arg(config.name.isEmpty() ? config.nodeNames().join(u", ") : config.name));
+    m_faults->setHerd(m_herd->isLive() ? m_herd.get() : nullptr, topology());
+    setWindowTitle(tr("Herd — %1").arg(title));
     for (QAction *action : m_presetGroup->actions()) {
         const auto preset = Herd::HerdConfig::preset(action->data().toString(), nullptr);
-        action->setChecked(preset && preset->nodeNames() == config.nodeNames()
-                           && preset->links == config.links);
+        action->setChecked(preset && preset->nodeNames() == m_config.nodeNames()
+                           && preset->links == m_config.links);
     }
     updateActions();
     updateStatus();
-    return true;
 }
 
 bool MainWindow::openHerdInteractively(const Herd::HerdConfig &config, bool interactive)
@@ -391,7 +405,7 @@ bool MainWindow::openScenario(const Herd::Scenario &scenario, QString *error)
         return false;
     }
     m_scenario = scenario;
-    m_views->showScenario(scenario, m_cluster.get());
+    m_views->showScenario(scenario, m_cluster);
     setWindowTitle(tr("Herd — scenario %1").arg(scenario.name));
     return true;
 }
@@ -430,7 +444,7 @@ void MainWindow::saveFileAs()
 void MainWindow::killSelected()
 {
     if (topology() && !topology()->selectedNode().isEmpty())
-        m_cluster->kill(topology()->selectedNode());
+        m_herd->kill(topology()->selectedNode());
 }
 
 void MainWindow::restartSelected()
@@ -438,7 +452,7 @@ void MainWindow::restartSelected()
     if (!topology() || topology()->selectedNode().isEmpty())
         return;
     QString error;
-    if (!m_cluster->restart(topology()->selectedNode(), &error))
+    if (!m_herd->restart(topology()->selectedNode(), &error))
         showError(tr("Restart"), error);
 }
 
@@ -458,9 +472,15 @@ void MainWindow::startTraffic(int clients, double perSecond)
 {
     m_trafficClients->setValue(clients);
     m_trafficRate->setValue(qRound(perSecond));
+    if (!m_herd || !m_herd->isLive())
+        return;
+    // The phones report where clients would: each node's address as the
+    // herd says it is now (an OS-picked port, or another machine's).
     QList<Herd::SimulatedClients::Target> targets;
-    for (const Herd::Node *node : m_cluster->nodes())
-        targets.append({node->name(), node->settings().host, node->port()});
+    for (const QString &node : m_config.nodeNames()) {
+        if (const auto status = m_herd->nodeStatus(node); status && status->port != 0)
+            targets.append({node, status->host, status->port});
+    }
     m_simulation->start(targets, clients, perSecond);
     if (!m_trafficAction->isChecked())
         m_trafficAction->setChecked(true);
@@ -475,7 +495,7 @@ void MainWindow::stopTraffic()
 
 void MainWindow::toggleTraffic(bool on)
 {
-    if (on && !m_simulation->isRunning() && m_cluster)
+    if (on && !m_simulation->isRunning() && m_herd)
         startTraffic(m_trafficClients->value(), m_trafficRate->value());
     else if (!on)
         stopTraffic();
@@ -496,35 +516,37 @@ void MainWindow::onEvent(const Herd::Event &event)
 
 void MainWindow::updateActions()
 {
-    const bool haveHerd = m_cluster != nullptr;
+    const bool haveHerd = m_herd != nullptr;
+    const bool live = haveHerd && m_herd->isLive();
     const QString node = topology() ? topology()->selectedNode() : QString();
     const std::optional<Herd::NodeStatus> selected =
-        haveHerd && !node.isEmpty() ? m_cluster->nodeStatus(node) : std::nullopt;
+        live && !node.isEmpty() ? m_herd->nodeStatus(node) : std::nullopt;
     m_killAction->setEnabled(selected && selected->running);
     m_restartAction->setEnabled(selected && !selected->running);
     m_faults->updateActions();
-    for (QAction *action :
-         {m_pauseAction, m_fitAction, m_layoutAction, m_trafficAction, m_saveAction, m_checkAction})
+    for (QAction *action : {m_pauseAction, m_fitAction, m_layoutAction, m_saveAction})
         action->setEnabled(haveHerd);
+    for (QAction *action : {m_trafficAction, m_checkAction})
+        action->setEnabled(live);
 }
 
 QString MainWindow::statusText() const
 {
-    if (!m_cluster)
+    if (!m_herd)
         return tr("No herd running");
     int running = 0;
     int seen = 0;
     qsizetype clients = 0;
     for (const QString &node : m_config.nodeNames()) {
-        seen += m_cluster->nodeStatus(node) ? 1 : 0;
-        if (m_cluster->isRunning(node)) {
+        seen += m_herd->nodeStatus(node) ? 1 : 0;
+        if (m_herd->isRunning(node)) {
             ++running;
-            clients = qMax(clients, m_cluster->recordCount(node));
+            clients = qMax(clients, m_herd->recordCount(node));
         }
     }
     int cut = 0;
     for (const auto &[a, b] : m_config.links) {
-        if (m_cluster->isLinkCut(a, b) || m_cluster->isLinkCut(b, a))
+        if (m_herd->isLinkCut(a, b) || m_herd->isLinkCut(b, a))
             ++cut;
     }
     QString text = tr("%1 of %2 nodes running · %3 links, %4 cut · %5 clients known · %6 peer messages/s")

@@ -20,6 +20,7 @@ class QSpinBox;
 
 namespace Herd {
 class Cluster;
+class HerdSource;
 class HerdStats;
 class PlacesSource;
 class SimulatedClients;
@@ -30,18 +31,24 @@ namespace HerdUi {
 
 class FaultActions;
 
-// The desktop window over one herd that runs inside this process: the
-// topology with its flood animation and, under it, the space-time diagram;
-// a console, what each node knows and the plots beside them, the event log
-// below (HerdViews lays them out and wires them). Every action goes
-// through the Cluster's API, so what the window does a test can do.
+// The desktop window over one herd: the topology with its flood animation
+// and, under it, the space-time diagram; a console, what each node knows
+// and the plots beside them, the event log below (HerdViews lays them out
+// and wires them). Every action goes through the HerdSource's API, so what
+// the window does a test can do.
+//
+// The herd is usually embedded (a Cluster this window starts), but any
+// HerdSource can be shown: a herd of other processes seen through their
+// monitors, or a recording replayed (then the actions that need a live
+// herd are off).
 //
 // The window's actions act on the topology's selection; they are in the
 // menus, on the tool bar and in the topology's context menus. The fault
 // actions (with undo and partition previews) live in FaultActions.
 //
-// Owns the herd (places source, cluster, simulated clients) and rebuilds
-// its views whenever another herd is opened.
+// Owns the herd (the source, and for an embedded herd its places source;
+// the simulated clients) and rebuilds its views whenever another herd is
+// opened.
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
@@ -63,8 +70,14 @@ public:
     // never clashes with a herd already running) and shows the scenario,
     // ready to play, in the Scenario tab.
     bool openScenario(const Herd::Scenario &scenario, QString *error);
+    // Shows `herd` in place of the current herd, as it is now; `title`
+    // names it in the window's title.
+    void showHerd(std::unique_ptr<Herd::HerdSource> herd, const QString &title);
 
-    Herd::Cluster *cluster() const { return m_cluster.get(); }
+    // The herd shown; null without one.
+    Herd::HerdSource *herd() const { return m_herd.get(); }
+    // The herd shown when it is embedded; null otherwise.
+    Herd::Cluster *cluster() const { return m_cluster; }
     Herd::SimulatedClients *simulation() const { return m_simulation; }
     // The views of the herd running; null without one.
     TopologyView *topology() const { return m_views ? m_views->topology() : nullptr; }
@@ -98,6 +111,7 @@ private:
     void buildMenus();
     void buildToolBar();
     void buildViews();
+    void adopt(std::unique_ptr<Herd::HerdSource> herd, const QString &title);
     void tearDown();
     void onEvent(const Herd::Event &event);
     void updateActions();
@@ -113,8 +127,9 @@ private:
     void toggleTraffic(bool on);
 
     Herd::HerdConfig m_config;
-    std::unique_ptr<Herd::PlacesSource> m_places;
-    std::unique_ptr<Herd::Cluster> m_cluster;
+    std::unique_ptr<Herd::PlacesSource> m_places; // an embedded herd's; outlives m_herd
+    std::unique_ptr<Herd::HerdSource> m_herd;
+    Herd::Cluster *m_cluster = nullptr;             // m_herd, when it is embedded
     Herd::SimulatedClients *m_simulation = nullptr; // owned (child)
     Herd::HerdStats *m_stats = nullptr;             // owned (child), per herd
     FaultActions *m_faults = nullptr;               // owned (child)

@@ -144,10 +144,10 @@ void FaultActions::updateActions()
     const auto link = selectedLink();
     const bool cutThere = link && haveHerd && m_herd->isLinkCut(link->first, link->second);
     const bool cutBack = link && haveHerd && m_herd->isLinkCut(link->second, link->first);
-    m_cut->setEnabled(link && !(cutThere && cutBack));
+    m_cut->setEnabled(haveHerd && link && !(cutThere && cutBack));
     m_restore->setEnabled(cutThere || cutBack);
     for (QAction *action : {m_delay, m_jitter, m_flaky})
-        action->setEnabled(link.has_value());
+        action->setEnabled(haveHerd && link.has_value());
     for (QAction *action : {m_split, m_ring, m_heal, m_clear, m_slow})
         action->setEnabled(haveHerd);
     QString error;

@@ -37,7 +37,8 @@ class TopologyView;
 //
 // Works on the herd and topology given to setHerd(); both borrowed, and
 // replaced (with the undo history cleared) whenever the window opens
-// another herd. The actions are children of this object.
+// another herd. A null herd (none, or one that is not live) turns every
+// action off. The actions are children of this object.
 class FaultActions final : public QObject
 {
     Q_OBJECT
