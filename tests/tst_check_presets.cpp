@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The checker against Herd itself: every built-in herd, one process per
-// node, every rule. Nothing may fail; a rule may be "not run" only for a
-// reason the herd file explains (no listener named).
+// node. Nothing may fail; a rule may be "not run" only for a reason the
+// herd file explains (no listener named).
+//
+// The default herd takes every rule. The others take the rules whose
+// outcome depends on the herd's shape (floods and faults): the rest ask
+// one node at a time, the same on any herd, and the rule suites test them.
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -37,7 +41,10 @@ void TestCheckPresets::everyRulePasses()
     QTemporaryDir dir;
     const QString target = writeTarget(dir.path(), config->nodeNames(), config->links, herdCommand());
     QVERIFY(!target.isEmpty());
-    const QList<RuleResult> results = runCheck(target, {}, {}, &error);
+    const QStringList rules = preset == Herd::HerdConfig::defaultPreset()
+        ? QStringList()
+        : QStringList {QStringLiteral("flood.*"), QStringLiteral("fault.*")};
+    const QList<RuleResult> results = runCheck(target, rules, {}, &error);
     QVERIFY2(!results.isEmpty(), qPrintable(error));
     for (const RuleResult &result : results) {
         QVERIFY2(!result.verdict.isFailed(), qPrintable(describe(&result)));
