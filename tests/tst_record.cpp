@@ -5,8 +5,11 @@
 // from two processes, and per-node text logs.
 
 #include <QFile>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <algorithm>
 
 #include "herd/cluster.h"
 #include "herd/config/herdconfig.h"
@@ -124,6 +127,7 @@ private slots:
     void seekingByTime();
     void fileCutOffMidLineOpensWithANote();
     void corruptLineNamesFileAndLine();
+    void longRecordingOpensInChunks();
     void foreignFilesAreRefused();
     void filesOfTwoProcessesMerge();
     void textLogsOpen();
@@ -295,6 +299,38 @@ void tst_Record::corruptLineNamesFileAndLine()
     QVERIFY(writeBytes(path, lines.join('\n')));
     QVERIFY(!Recording::open({path}, &error));
     QVERIFY2(error.contains(u"corrupt.jsonl line 4: not an event"_s), qPrintable(error));
+}
+
+// Above a megabyte a file is parsed in chunks on several threads: the events
+// still come in file order, a bad line far in is named by its number in
+// the whole file, and progress only rises, to 1.
+void tst_Record::longRecordingOpensInChunks()
+{
+    const QString path = m_dir.filePath(u"long.jsonl"_s);
+    const QList<Event> events = syntheticRun(8000);
+    QVERIFY(writeRecording(path, events, {u"A"_s, u"B"_s}));
+    QVERIFY(QFileInfo(path).size() > 2 * 1024 * 1024);
+    QString error;
+    QList<double> progress;
+    const std::optional<Recording> recording =
+        Recording::open({path}, &error, [&](double fraction) { progress.append(fraction); });
+    QVERIFY2(recording, qPrintable(error));
+    QCOMPARE(recording->events().size(), events.size());
+    for (qsizetype i = 0; i < events.size(); i += 997) {
+        QCOMPARE(recording->events().at(i).timeNs, events.at(i).timeNs);
+        QCOMPARE(recording->events().at(i).line, events.at(i).line);
+    }
+    QCOMPARE(recording->events().constLast().line, events.constLast().line);
+    QVERIFY(progress.size() >= 2);
+    QVERIFY(std::is_sorted(progress.cbegin(), progress.cend()));
+    QCOMPARE(progress.constLast(), 1.0);
+
+    QList<QByteArray> lines = fileLines(path);
+    const qsizetype bad = lines.size() * 3 / 4; // in the second half, as a 0-based index
+    lines[bad] = "{\"timeNs\": 1}";
+    QVERIFY(writeBytes(path, lines.join('\n') + '\n'));
+    QVERIFY(!Recording::open({path}, &error));
+    QVERIFY2(error.contains(u"long.jsonl line %1: "_s.arg(bad + 1)), qPrintable(error));
 }
 
 void tst_Record::foreignFilesAreRefused()

@@ -3,11 +3,13 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QSet>
 
 #include <algorithm>
 #include <limits>
 
+#include "herd/record/eventchunks.h"
 #include "herd/record/eventlines.h"
 
 using namespace Qt::StringLiterals;
@@ -23,7 +25,7 @@ bool earlier(const Event &a, const Event &b)
 
 } // namespace
 
-std::optional<Recording> Recording::open(const QStringList &paths, QString *error)
+std::optional<Recording> Recording::open(const QStringList &paths, QString *error, const Progress &progress)
 {
     Recording recording;
     if (paths.isEmpty()) {
@@ -31,9 +33,18 @@ std::optional<Recording> Recording::open(const QStringList &paths, QString *erro
             *error = u"no recording named"_s;
         return std::nullopt;
     }
+    qint64 totalBytes = 0;
+    for (const QString &path : paths)
+        totalBytes += std::max<qint64>(QFileInfo(path).size(), 0);
+    qint64 bytesBefore = 0;
     for (const QString &path : paths) {
-        if (!recording.read(path, error))
+        const auto fileProgress = [&](qint64 done) {
+            if (progress && totalBytes > 0)
+                progress(double(bytesBefore + done) / double(totalBytes));
+        };
+        if (!recording.read(path, error, fileProgress))
             return std::nullopt;
+        bytesBefore += std::max<qint64>(QFileInfo(path).size(), 0);
     }
     std::stable_sort(recording.m_events.begin(), recording.m_events.end(), earlier);
     qint64 start = std::numeric_limits<qint64>::max();
@@ -49,7 +60,7 @@ std::optional<Recording> Recording::open(const QStringList &paths, QString *erro
     return recording;
 }
 
-bool Recording::read(const QString &path, QString *error)
+bool Recording::read(const QString &path, QString *error, const std::function<void(qint64)> &progress)
 {
     const QString name = QDir::toNativeSeparators(path);
     auto fail = [&](qsizetype lineNumber, const QString &reason) {
@@ -61,59 +72,52 @@ bool Recording::read(const QString &path, QString *error)
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         return fail(0, u"cannot open: "_s + file.errorString());
+    // Mapped, not read: a recording may be hundreds of megabytes, and its
+    // events are copied out of it as they are parsed.
+    QByteArray contents;
+    QByteArrayView text;
+    if (file.size() > 0) {
+        if (const uchar *mapped = file.map(0, file.size()))
+            text = QByteArrayView(mapped, file.size());
+        else
+            text = contents = file.readAll(); // not a regular file: a pipe, say
+    }
+    if (text.isEmpty())
+        return fail(0, u"empty: not a Herd recording or node log"_s);
     Source source;
     source.path = path;
-    QByteArray line = file.readLine();
-    if (line.isEmpty())
-        return fail(0, u"empty: not a Herd recording or node log"_s);
-    const bool isRecording = line.startsWith('{');
+    const qsizetype firstEnd = text.indexOf('\n');
+    const QByteArrayView firstLine = text.first(firstEnd < 0 ? text.size() : firstEnd);
+    const bool isRecording = firstLine.startsWith('{');
+    QByteArrayView body = text;
     if (isRecording) {
         QString reason;
-        source.header =
-            RecordingHeader::fromLine(QByteArrayView(line).chopped(line.endsWith('\n') ? 1 : 0), &reason);
+        source.header = RecordingHeader::fromLine(firstLine, &reason);
         if (!source.header)
             return fail(1, reason);
+        body = text.sliced(firstEnd < 0 ? text.size() : firstEnd + 1);
     } else {
         QString reason;
-        if (!eventFromLogLine(QByteArrayView(line).chopped(line.endsWith('\n') ? 1 : 0), &reason))
+        if (!eventFromLogLine(firstLine, &reason))
             return fail(1, u"not a Herd recording or node log: "_s + reason);
         m_notes.append(u"%1 is a node's text log: it has no header (neither the herd as run nor the "
                        "process's clock) and no viaPeerLink"_s.arg(name));
     }
-    // Names, peers, details and clients repeat from line to line: one shared
-    // copy of each keeps a long recording's memory to about its lines.
-    QSet<QString> texts;
-    QSet<QByteArray> clients;
-    qsizetype lineNumber = isRecording ? 1 : 0;
-    if (!isRecording)
-        file.seek(0);
-    while (!file.atEnd()) {
-        line = file.readLine();
-        ++lineNumber;
-        const bool complete = line.endsWith('\n');
-        if (complete)
-            line.chop(1);
-        if (line.isEmpty() && complete)
-            return fail(lineNumber, u"empty line"_s);
-        QString reason;
-        std::optional<Event> event =
-            isRecording ? eventFromJsonLine(line, &reason) : eventFromLogLine(line, &reason);
-        if (!event) {
-            if (complete || !file.atEnd())
-                return fail(lineNumber, reason);
-            m_notes.append(u"%1 ends mid-line at line %2 (cut off while it was written?): read up to "
-                           "line %3"_s.arg(name)
-                               .arg(lineNumber)
-                               .arg(lineNumber - 1));
-            break;
-        }
-        event->node = *texts.insert(event->node);
-        event->peer = *texts.insert(event->peer);
-        event->detail = *texts.insert(event->detail);
-        event->client = *clients.insert(event->client);
-        m_events.append(std::move(*event));
-        ++source.eventCount;
+    const qsizetype headerLines = isRecording ? 1 : 0;
+    const qint64 headerBytes = text.size() - body.size();
+    ParsedLines parsed = parseEventLines(body, isRecording ? LineFormat::JsonLines : LineFormat::TextLog,
+                                         [&](qsizetype done) { progress(headerBytes + done); });
+    if (parsed.badLine > 0)
+        return fail(headerLines + parsed.badLine, parsed.reason);
+    if (parsed.cutOff) {
+        const qsizetype lineNumber = headerLines + parsed.cutOffLine;
+        m_notes.append(u"%1 ends mid-line at line %2 (cut off while it was written?): read up to "
+                       "line %3"_s.arg(name)
+                           .arg(lineNumber)
+                           .arg(lineNumber - 1));
     }
+    source.eventCount = parsed.events.size();
+    m_events.append(std::move(parsed.events));
     m_sources.append(source);
     return true;
 }

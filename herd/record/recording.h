@@ -5,6 +5,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <optional>
 #include <utility>
 
@@ -32,7 +33,12 @@ public:
         qsizetype eventCount = 0;
     };
 
-    static std::optional<Recording> open(const QStringList &paths, QString *error);
+    // Called now and then while files are read, with the share read so far
+    // (0 to 1), on the thread that opens: a window can show it.
+    using Progress = std::function<void(double fraction)>;
+
+    static std::optional<Recording> open(const QStringList &paths, QString *error,
+                                         const Progress &progress = {});
 
     // Every event, in time order (a tie keeps the order the files were given).
     const QList<Event> &events() const { return m_events; }
@@ -55,7 +61,7 @@ public:
     std::pair<qsizetype, qsizetype> eventsBetween(qint64 fromNs, qint64 toNs) const;
 
 private:
-    bool read(const QString &path, QString *error);
+    bool read(const QString &path, QString *error, const std::function<void(qint64 done)> &progress);
 
     QList<Event> m_events;
     QList<Source> m_sources;
