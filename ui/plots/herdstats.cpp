@@ -125,11 +125,13 @@ void HerdStats::record(const Event &event)
     case EventKind::NodeStopped:
         history.known.clear();
         m_running.remove(event.node);
+        ++m_runningEpoch;
         openWindow(u"node:"_s + event.node, FaultWindow::Kind::NodeDown, event.node + u" down"_s,
                    event.timeNs);
         break;
     case EventKind::NodeStarted:
         m_running.insert(event.node);
+        ++m_runningEpoch;
         closeWindow(u"node:"_s + event.node, event.timeNs);
         break;
     case EventKind::LinkChanged:
@@ -162,15 +164,22 @@ void HerdStats::onRecordStored(const Event &event)
         update = &m_updates[size_t(*seq - m_firstUpdateSeq)];
         update->lastNs = std::max(update->lastNs, event.timeNs);
     }
-    QSet<QString> &stored = m_updateNodes[key];
-    stored.insert(event.node);
     // Only running nodes count: a node killed after storing it has lost it.
-    int storedRunning = 0;
-    for (const QString &node : std::as_const(stored))
-        storedRunning += m_running.contains(node) ? 1 : 0;
-    update->nodesStored = storedRunning;
+    StoredBy &stored = m_updateNodes[key];
+    const qsizetype before = stored.nodes.size();
+    stored.nodes.insert(event.node);
+    if (stored.runningEpoch != m_runningEpoch) {
+        stored.running = 0;
+        for (const QString &node : std::as_const(stored.nodes))
+            stored.running += m_running.contains(node) ? 1 : 0;
+        stored.runningEpoch = m_runningEpoch;
+    } else if (stored.nodes.size() != before && m_running.contains(event.node)) {
+        ++stored.running;
+    }
+    update->nodesStored = stored.running;
     update->nodesRunning = int(m_running.size());
-    trim();
+    // Only the updates grew: the per-node series need no trim (O(nodes)).
+    trimUpdates();
 }
 
 void HerdStats::onLinkChanged(const Event &event)
@@ -328,13 +337,7 @@ void HerdStats::trim()
         while (history.clients.size() > capacity)
             history.clients.pop_front();
     }
-    while (m_updates.size() > size_t(m_maxUpdates)) {
-        const UpdateKey key {m_updates.front().client, m_updates.front().clientTimeNs};
-        m_updateSeq.remove(key);
-        m_updateNodes.remove(key);
-        m_updates.pop_front();
-        ++m_firstUpdateSeq;
-    }
+    trimUpdates();
     // Closed windows go first; an open one only when there are too many
     // open ones, as with a partition of a very large herd.
     while (m_windows.size() > size_t(m_maxFaultWindows)) {
@@ -356,6 +359,17 @@ void HerdStats::trim()
         std::erase_if(m_windows, [oldest](const FaultWindow &window) {
             return !window.open && window.endSeconds < oldest;
         });
+    }
+}
+
+void HerdStats::trimUpdates()
+{
+    while (m_updates.size() > size_t(m_maxUpdates)) {
+        const UpdateKey key {m_updates.front().client, m_updates.front().clientTimeNs};
+        m_updateSeq.remove(key);
+        m_updateNodes.remove(key);
+        m_updates.pop_front();
+        ++m_firstUpdateSeq;
     }
 }
 
