@@ -22,6 +22,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QHBoxLayout>
+#include <QMap>
 #include <QTimer>
 
 #include <algorithm>
@@ -41,6 +42,50 @@
 #include "ui/topology/topologyview.h"
 
 namespace {
+
+// Notes every event whose handling, outermost, took over 20 ms: which
+// object took it and what kind of event it was, to find what stalls.
+class TimedApplication final : public QApplication
+{
+public:
+    using QApplication::QApplication;
+    bool notify(QObject *receiver, QEvent *event) override
+    {
+        if (m_depth > 0 || !m_timing)
+            return QApplication::notify(receiver, event);
+        ++m_depth;
+        QElapsedTimer timer;
+        timer.start();
+        QByteArray what =
+            QByteArray(receiver->metaObject()->className()) + ' ' + QByteArray::number(int(event->type()));
+        if (const auto *timer = qobject_cast<const QTimer *>(receiver))
+            what += " every " + QByteArray::number(timer->interval()) + " ms";
+        if (receiver->parent())
+            what += QByteArray(" in ") + receiver->parent()->metaObject()->className();
+        const bool done = QApplication::notify(receiver, event);
+        const qint64 ms = timer.elapsed();
+        --m_depth;
+        if (ms > 20)
+            m_slow[what].push_back(ms);
+        return done;
+    }
+    void setTiming(bool on) { m_timing = on; }
+    void printSlow() const
+    {
+        for (auto it = m_slow.cbegin(); it != m_slow.cend(); ++it) {
+            qint64 worst = 0;
+            for (qint64 ms : it.value())
+                worst = std::max(worst, ms);
+            std::printf("  slow: %s x%zu, worst %lld ms\n", it.key().constData(), it.value().size(),
+                        static_cast<long long>(worst));
+        }
+    }
+
+private:
+    int m_depth = 0;
+    bool m_timing = false;
+    QMap<QByteArray, std::vector<qint64>> m_slow;
+};
 
 // The pages the tab widget hides behind the one it shows, in a window of
 // their own. Delete it before the main window closes: the pages read its
@@ -69,7 +114,7 @@ int main(int argc, char **argv)
 {
     if (!qEnvironmentVariableIsSet("DISPLAY") && !qEnvironmentVariableIsSet("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
-    QApplication app(argc, argv);
+    TimedApplication app(argc, argv);
     QCommandLineParser parser;
     parser.addHelpOption();
     const QCommandLineOption rate(QStringLiteral("rate"), QStringLiteral("Updates per second."),
@@ -124,10 +169,12 @@ int main(int argc, char **argv)
         window.startTraffic(parser.value(phones).toInt(), parser.value(rate).toDouble());
         clock.start();
         probe.start();
+        app.setTiming(true);
         topologyFrames->start();
         spaceTimeFrames->start();
         QTimer::singleShot(int(parser.value(seconds).toDouble() * 1000), [&] {
             probe.stop();
+            app.setTiming(false);
             topologyFrames->stop();
             spaceTimeFrames->stop();
             redraws = QStringLiteral("topology %1 (slowest second %2), space-time %3 (slowest second %4)")
@@ -154,5 +201,6 @@ int main(int argc, char **argv)
     std::printf("gap between probe ticks: median %.2f ms, p99 %.2f ms, longest %.2f ms (%zu samples)\n",
                 at(0.5), at(0.99), gaps.empty() ? 0.0 : gaps.back(), gaps.size());
     std::printf("redraws a second: %s\n", redraws.constData());
+    app.printSlow();
     return 0;
 }

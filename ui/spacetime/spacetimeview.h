@@ -52,10 +52,12 @@ struct SpaceTimeSelection
 // and pickClients() the messages and IAMATs of some clients (a check's).
 // The view knows nothing of other views.
 //
-// Events only update the history and set a flag; a 25 Hz timer repaints,
+// Events only update the history and set a flag; a 33 Hz timer repaints,
 // and only while the widget is visible, so a heavy event stream costs a
 // few hash lookups per event here. Above BusyRate messages a second the
-// picture is redrawn twice a second, and simplified (see SpaceTimeCanvas).
+// picture is simplified (see SpaceTimeCanvas) and redrawn at most as often
+// as keeps drawing under BusyPaintShare of the loop's time: the herd's
+// events need the loop more.
 //
 // Thread affinity: the GUI thread.
 class SpaceTimeView final : public QWidget
@@ -65,11 +67,12 @@ class SpaceTimeView final : public QWidget
 
 public:
     using Axis = SpaceTimeCanvas::Axis;
-    static constexpr int FrameMs = 40;
+    static constexpr int FrameMs = 30;
     // More messages a second than this: too many to read one by one; the
-    // diagram is redrawn only every BusyRedrawMs (the history keeps all).
+    // diagram is redrawn only as often as its paints stay within
+    // BusyPaintShare of the time (the history keeps all).
     static constexpr double BusyRate = 1000;
-    static constexpr int BusyRedrawMs = 500;
+    static constexpr double BusyPaintShare = 0.2;
     static constexpr double DefaultSpanNs = 10e9;
     static constexpr double DefaultSpanTicks = 80;
 
