@@ -7,7 +7,9 @@
 // over 5 ms is time the loop was blocked (painting, models, the herd
 // itself). Prints the median, p99 and longest gap, and the paint events the
 // topology and the space-time diagram took a second (on average, and in
-// the slowest whole second).
+// the slowest whole second), the CPU time the process used per update
+// (steadier than the gaps on a shared machine), and every kind of event
+// whose handling took over 20 ms (receiver, event type): what stalled.
 //
 // --nodes N opens a random N-node herd (Herd::randomHerd, degree 3, seed 1)
 // instead, laid out as the window lays out big herds.
@@ -24,6 +26,8 @@
 #include <QHBoxLayout>
 #include <QMap>
 #include <QTimer>
+
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -102,6 +106,15 @@ std::unique_ptr<QWidget> showHiddenTabs(HerdUi::MainWindow &window)
     return holder;
 }
 
+// CPU time of this process (every thread), in seconds.
+double cpuSeconds()
+{
+    rusage usage {};
+    getrusage(RUSAGE_SELF, &usage);
+    const auto seconds = [](const timeval &t) { return double(t.tv_sec) + double(t.tv_usec) / 1e6; };
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
 QByteArray loadAverage()
 {
     QFile file(QStringLiteral("/proc/loadavg"));
@@ -150,6 +163,8 @@ int main(int argc, char **argv)
     auto *topologyFrames = new FrameCounter(window.topology()->viewport());
     auto *spaceTimeFrames = new FrameCounter(window.spaceTime()->canvas());
     QByteArray redraws;
+    double cpuAtStart = 0;
+    double cpuUsed = 0;
 
     std::vector<double> gaps;
     QElapsedTimer clock;
@@ -167,6 +182,7 @@ int main(int argc, char **argv)
     // Let the links come up before measuring.
     QTimer::singleShot(1000, [&] {
         window.startTraffic(parser.value(phones).toInt(), parser.value(rate).toDouble());
+        cpuAtStart = cpuSeconds();
         clock.start();
         probe.start();
         app.setTiming(true);
@@ -174,6 +190,7 @@ int main(int argc, char **argv)
         spaceTimeFrames->start();
         QTimer::singleShot(int(parser.value(seconds).toDouble() * 1000), [&] {
             probe.stop();
+            cpuUsed = cpuSeconds() - cpuAtStart;
             app.setTiming(false);
             topologyFrames->stop();
             spaceTimeFrames->stop();
@@ -198,6 +215,8 @@ int main(int argc, char **argv)
     std::printf("updates sent: %llu in %s s (%.0f/s asked), event-loop probe every 5 ms\n",
                 static_cast<unsigned long long>(sent), qPrintable(parser.value(seconds)),
                 parser.value(rate).toDouble());
+    std::printf("CPU: %.2f s in %s s, %.0f us per update sent\n", cpuUsed, qPrintable(parser.value(seconds)),
+                sent ? cpuUsed * 1e6 / double(sent) : 0.0);
     std::printf("gap between probe ticks: median %.2f ms, p99 %.2f ms, longest %.2f ms (%zu samples)\n",
                 at(0.5), at(0.99), gaps.empty() ? 0.0 : gaps.back(), gaps.size());
     std::printf("redraws a second: %s\n", redraws.constData());
