@@ -295,11 +295,11 @@ void FloodAnimator::updateEffects()
 void FloodAnimator::declutterLabels()
 {
     // Near a busy node many tokens meet and their ids would pile up over
-    // each other, the dots and the node. A label is shown, above its dot or
-    // else below, right or left of it, only where it covers no label shown already, no other
-    // token's dot and no node, the oldest hop's first; each one left out is
-    // counted on the nearest label shown (within kMergeReach), which then
-    // reads "id +N". The dots all stay.
+    // each other, the dots and the node. A label is shown above its dot, or
+    // else below, right or left of it, only where it covers no label shown
+    // already, no other token's dot and no node, the oldest hop's first;
+    // each one left out is counted on the nearest label shown (within
+    // kMergeReach), which then reads "id +N". The dots all stay.
     QList<TokenItem *> tokens;
     QList<QRectF> blocked; // nodes and dots
     QSet<QString> nodes;
@@ -373,7 +373,7 @@ void FloodAnimator::declutterLabels()
         if (counts.at(j) == 0)
             continue;
         const qsizetype self = nodeRects + tokens.indexOf(token);
-        const TokenItem::Side plain = token->labelSide();
+        const Side plain = token->labelSide();
         bool fits = false;
         for (const auto side : {plain, Side::Above, Side::Below, Side::Right, Side::Left}) {
             token->setLabelSide(side);
