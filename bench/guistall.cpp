@@ -1,35 +1,133 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // How long does the window's event loop stall while the herd it shows
-// takes 2,000 updates a second? Opens the main window (offscreen unless a
-// display is set) on the default herd with OS-picked ports, drives it with
-// simulated phones, and samples the gap between ticks of a 5 ms timer: any
-// gap well over 5 ms is time the loop was blocked (painting, models, the
-// herd itself). Prints the median, p99 and longest gap.
+// takes thousands of updates a second, and how often do its two diagrams
+// redraw meanwhile? Opens the main window (offscreen unless a display is
+// set) on the default herd with OS-picked ports, drives it with simulated
+// phones, and samples the gap between ticks of a 5 ms timer: any gap well
+// over 5 ms is time the loop was blocked (painting, models, the herd
+// itself). Prints the median, p99 and longest gap, and the paint events the
+// topology and the space-time diagram took a second (on average, and in
+// the slowest whole second), the CPU time the process used per update
+// (steadier than the gaps on a shared machine), and every kind of event
+// whose handling took over 20 ms (receiver, event type): what stalled.
 //
 // --nodes N opens a random N-node herd (Herd::randomHerd, degree 3, seed 1)
 // instead, laid out as the window lays out big herds.
+// --all-views also shows the tabs that are hidden behind Knowledge (the
+// plots and the node inspector), each in a window of its own beside the
+// main window, so every view draws at once.
 //
-//   build/bin/herd-guistall [--rate N] [--seconds S] [--phones P] [--nodes N]
+//   build/bin/herd-guistall [--rate N] [--seconds S] [--phones P] [--nodes N] [--all-views]
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
+#include <QFile>
+#include <QHBoxLayout>
+#include <QMap>
 #include <QTimer>
+
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <memory>
 #include <vector>
 
+#include "bench/framecounter.h"
+#include "herd/clients/simulatedclients.h"
 #include "herd/cluster.h"
 #include "herd/config/randomherd.h"
+#include "ui/knowledge/knowledgeview.h"
+#include "ui/knowledge/nodeinspector.h"
 #include "ui/mainwindow.h"
-#include "herd/clients/simulatedclients.h"
+#include "ui/plots/plotsview.h"
+#include "ui/spacetime/spacetimeview.h"
+#include "ui/topology/topologyview.h"
+
+namespace {
+
+// Notes every event whose handling, outermost, took over 20 ms: which
+// object took it and what kind of event it was, to find what stalls.
+class TimedApplication final : public QApplication
+{
+public:
+    using QApplication::QApplication;
+    bool notify(QObject *receiver, QEvent *event) override
+    {
+        if (m_depth > 0 || !m_timing)
+            return QApplication::notify(receiver, event);
+        ++m_depth;
+        QElapsedTimer timer;
+        timer.start();
+        QByteArray what =
+            QByteArray(receiver->metaObject()->className()) + ' ' + QByteArray::number(int(event->type()));
+        if (const auto *timer = qobject_cast<const QTimer *>(receiver))
+            what += " every " + QByteArray::number(timer->interval()) + " ms";
+        if (receiver->parent())
+            what += QByteArray(" in ") + receiver->parent()->metaObject()->className();
+        const bool done = QApplication::notify(receiver, event);
+        const qint64 ms = timer.elapsed();
+        --m_depth;
+        if (ms > 20)
+            m_slow[what].push_back(ms);
+        return done;
+    }
+    void setTiming(bool on) { m_timing = on; }
+    void printSlow() const
+    {
+        for (auto it = m_slow.cbegin(); it != m_slow.cend(); ++it) {
+            qint64 worst = 0;
+            for (qint64 ms : it.value())
+                worst = std::max(worst, ms);
+            std::printf("  slow: %s x%zu, worst %lld ms\n", it.key().constData(), it.value().size(),
+                        static_cast<long long>(worst));
+        }
+    }
+
+private:
+    int m_depth = 0;
+    bool m_timing = false;
+    QMap<QByteArray, std::vector<qint64>> m_slow;
+};
+
+// The pages the tab widget hides behind the one it shows, in a window of
+// their own. Delete it before the main window closes: the pages read its
+// herd.
+std::unique_ptr<QWidget> showHiddenTabs(HerdUi::MainWindow &window)
+{
+    auto holder = std::make_unique<QWidget>();
+    holder->setWindowTitle(QStringLiteral("Plots and node"));
+    auto *layout = new QHBoxLayout(holder.get());
+    layout->addWidget(window.plots());
+    layout->addWidget(window.inspector());
+    holder->resize(1200, 600);
+    holder->show();
+    return holder;
+}
+
+// CPU time of this process (every thread), in seconds.
+double cpuSeconds()
+{
+    rusage usage {};
+    getrusage(RUSAGE_SELF, &usage);
+    const auto seconds = [](const timeval &t) { return double(t.tv_sec) + double(t.tv_usec) / 1e6; };
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+QByteArray loadAverage()
+{
+    QFile file(QStringLiteral("/proc/loadavg"));
+    return file.open(QIODevice::ReadOnly) ? file.readLine().trimmed() : QByteArray("?");
+}
+
+} // namespace
 
 int main(int argc, char **argv)
 {
     if (!qEnvironmentVariableIsSet("DISPLAY") && !qEnvironmentVariableIsSet("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
-    QApplication app(argc, argv);
+    TimedApplication app(argc, argv);
     QCommandLineParser parser;
     parser.addHelpOption();
     const QCommandLineOption rate(QStringLiteral("rate"), QStringLiteral("Updates per second."),
@@ -41,7 +139,9 @@ int main(int argc, char **argv)
     const QCommandLineOption nodes(QStringLiteral("nodes"),
                                    QStringLiteral("A random herd of N nodes (0: the default herd)."),
                                    QStringLiteral("N"), QStringLiteral("0"));
-    parser.addOptions({rate, seconds, phones, nodes});
+    const QCommandLineOption allViews(QStringLiteral("all-views"),
+                                      QStringLiteral("Show the hidden tabs too (plots, node)."));
+    parser.addOptions({rate, seconds, phones, nodes, allViews});
     parser.process(app);
 
     const int randomNodes = parser.value(nodes).toInt();
@@ -57,6 +157,14 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "herd-guistall: %s\n", qPrintable(error));
         return 1;
     }
+    std::unique_ptr<QWidget> hiddenTabs = parser.isSet(allViews) ? showHiddenTabs(window) : nullptr;
+    // Owned by the views, which quitting closes (and so deletes): read them
+    // before that.
+    auto *topologyFrames = new FrameCounter(window.topology()->viewport());
+    auto *spaceTimeFrames = new FrameCounter(window.spaceTime()->canvas());
+    QByteArray redraws;
+    double cpuAtStart = 0;
+    double cpuUsed = 0;
 
     std::vector<double> gaps;
     QElapsedTimer clock;
@@ -74,11 +182,26 @@ int main(int argc, char **argv)
     // Let the links come up before measuring.
     QTimer::singleShot(1000, [&] {
         window.startTraffic(parser.value(phones).toInt(), parser.value(rate).toDouble());
+        cpuAtStart = cpuSeconds();
         clock.start();
         probe.start();
+        app.setTiming(true);
+        topologyFrames->start();
+        spaceTimeFrames->start();
         QTimer::singleShot(int(parser.value(seconds).toDouble() * 1000), [&] {
             probe.stop();
+            cpuUsed = cpuSeconds() - cpuAtStart;
+            app.setTiming(false);
+            topologyFrames->stop();
+            spaceTimeFrames->stop();
+            redraws = QStringLiteral("topology %1 (slowest second %2), space-time %3 (slowest second %4)")
+                          .arg(topologyFrames->perSecond(), 0, 'f', 1)
+                          .arg(topologyFrames->slowestSecond())
+                          .arg(spaceTimeFrames->perSecond(), 0, 'f', 1)
+                          .arg(spaceTimeFrames->slowestSecond())
+                          .toUtf8();
             window.stopTraffic();
+            hiddenTabs.reset();
             app.quit();
         });
     });
@@ -87,10 +210,16 @@ int main(int argc, char **argv)
     const quint64 sent = window.simulation()->sent();
     std::sort(gaps.begin(), gaps.end());
     auto at = [&gaps](double q) { return gaps.empty() ? 0.0 : gaps[size_t(q * double(gaps.size() - 1))]; };
+    std::printf("%s, %s, load average %s\n", qPrintable(QGuiApplication::platformName()),
+                parser.isSet(allViews) ? "every view shown" : "default tabs", loadAverage().constData());
     std::printf("updates sent: %llu in %s s (%.0f/s asked), event-loop probe every 5 ms\n",
                 static_cast<unsigned long long>(sent), qPrintable(parser.value(seconds)),
                 parser.value(rate).toDouble());
+    std::printf("CPU: %.2f s in %s s, %.0f us per update sent\n", cpuUsed, qPrintable(parser.value(seconds)),
+                sent ? cpuUsed * 1e6 / double(sent) : 0.0);
     std::printf("gap between probe ticks: median %.2f ms, p99 %.2f ms, longest %.2f ms (%zu samples)\n",
                 at(0.5), at(0.99), gaps.empty() ? 0.0 : gaps.back(), gaps.size());
+    std::printf("redraws a second: %s\n", redraws.constData());
+    app.printSlow();
     return 0;
 }

@@ -104,6 +104,7 @@ private slots:
     void emphasisFollowsNodeAndLink();
     void pickedClientsStandOutInView();
     void busyStreamIsDrawnSimplified();
+    void floodOfMessagesIsSampledByClient();
 };
 
 void TestSpaceTimeView::matchesReceiptsToSendsFifo()
@@ -502,6 +503,43 @@ void TestSpaceTimeView::busyStreamIsDrawnSimplified()
     // Picking still works on the dense picture.
     const SpaceTimeMessage &last = view.history().messages().back();
     QVERIFY(view.canvas()->messageAt(view.canvas()->arrow(last).pointAt(0.5)) != 0);
+}
+
+void TestSpaceTimeView::floodOfMessagesIsSampledByClient()
+{
+    // Far more messages a second than the history can span: once it has
+    // measured the rate, it keeps one client in n, each kept client's
+    // messages whole (sent and received), and says so.
+    const QStringList nodes {u"A"_s, u"B"_s};
+    SpaceTimeView view(nodes);
+    const qint64 now = Herd::wallClockNs();
+    auto flood = [&](int from, int count) {
+        for (int i = from; i < from + count; ++i) {
+            const QByteArray line = atLine("A", "c" + QByteArray::number(i % 200), i);
+            view.onEvent(sent(now + i * 1'000, u"A"_s, u"B"_s, line));
+            view.onEvent(received(now + i * 1'000 + 500, u"B"_s, u"A"_s, line));
+        }
+    };
+    QCOMPARE(view.sampleEvery(), 1);
+    flood(0, 20'000);
+    QCOMPARE(int(view.history().messages().size()), view.history().messageCapacity());
+    view.resample();
+    QVERIFY2(view.sampleEvery() > 1, "20,000 messages in well under a second: it samples");
+    const int every = view.sampleEvery();
+    flood(20'000, 20'000);
+    QSet<QByteArray> clients;
+    int kept = 0;
+    for (const SpaceTimeMessage &message : view.history().messages()) {
+        if (message.sentNs < now + 20'000 * 1'000)
+            continue;
+        ++kept;
+        clients.insert(message.client);
+        QCOMPARE(qHash(message.client) % size_t(every), size_t(0));
+        QVERIFY(message.isReceived()); // whole: its receipt was kept too
+    }
+    QVERIFY(kept > 0);
+    QVERIFY(clients.size() < 200);
+    QVERIFY2(view.summaryText().contains(u"one client in"_s), qPrintable(view.summaryText()));
 }
 
 QTEST_MAIN(TestSpaceTimeView)

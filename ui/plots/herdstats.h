@@ -161,6 +161,7 @@ private:
                       const QString &windowKey, FaultWindow::Kind kind, qint64 ns,
                       const std::function<QString(int)> &label);
     void trim();
+    void trimUpdates();
 
     QPointer<HerdSource> m_herd; // borrowed; may be null
     QStringList m_nodes;         // in the order first seen (herd-file order)
@@ -169,9 +170,19 @@ private:
     std::deque<double> m_sampleTimes;
 
     std::deque<Update> m_updates;
-    QHash<UpdateKey, quint64> m_updateSeq;         // key -> sequence number
-    QHash<UpdateKey, QSet<QString>> m_updateNodes; // nodes that stored each kept update
-    quint64 m_firstUpdateSeq = 0;                  // sequence number of m_updates.front()
+    QHash<UpdateKey, quint64> m_updateSeq; // key -> sequence number
+    // The nodes that stored a kept update, and how many of them run: counted
+    // as they come while the running set stays as it was (m_runningEpoch),
+    // so a store costs O(1), not O(nodes), on a big herd.
+    struct StoredBy
+    {
+        QSet<QString> nodes;
+        int running = 0;
+        quint64 runningEpoch = 0;
+    };
+    QHash<UpdateKey, StoredBy> m_updateNodes;
+    quint64 m_runningEpoch = 0;   // bumped whenever m_running changes
+    quint64 m_firstUpdateSeq = 0; // sequence number of m_updates.front()
 
     std::deque<FaultWindow> m_windows;
     QHash<QString, quint64> m_openWindows; // key ("node:X", "cut:A|B") -> id

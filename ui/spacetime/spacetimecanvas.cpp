@@ -2,6 +2,7 @@
 #include "ui/spacetime/spacetimecanvas.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QHelpEvent>
 #include <QMouseEvent>
 #include <QPainter>
@@ -232,6 +233,14 @@ quint64 SpaceTimeCanvas::messageAt(const QPointF &pos) const
 // Painting
 
 void SpaceTimeCanvas::paintEvent(QPaintEvent *)
+{
+    QElapsedTimer cost;
+    cost.start();
+    paintAll();
+    m_lastPaintMs = double(cost.nsecsElapsed()) / 1e6;
+}
+
+void SpaceTimeCanvas::paintAll()
 {
     QPainter painter(this);
     painter.fillRect(rect(), QColor(0xfb, 0xfc, 0xfd));

@@ -74,6 +74,8 @@ public:
     double timeAt(double x) const;
     double laneY(int lane) const;
     int visibleMessages() const { return m_visible; }
+    // What the last paint cost, in ms: the view spaces busy redraws by it.
+    double lastPaintMs() const { return m_lastPaintMs; }
 
     // The lanes' rows (see SpaceTimeLanes): with more nodes than fit, a
     // window of rows that scrolls (the wheel over the names does too).
@@ -102,6 +104,7 @@ protected:
 private:
     QRectF plotRect() const;
     QString tooltipAt(const QPointF &pos) const;
+    void paintAll();
     void paintGrid(QPainter &painter, const QRectF &plot) const;
     void paintLanes(QPainter &painter, const QRectF &plot) const;
     void paintMarks(QPainter &painter, const QRectF &plot) const;
@@ -141,6 +144,7 @@ private:
     QPointF m_pressPos;
     double m_lastDragX = 0;
     bool m_dragging = false;
+    double m_lastPaintMs = 0;
 };
 
 } // namespace HerdUi

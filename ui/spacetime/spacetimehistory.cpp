@@ -32,12 +32,6 @@ int fields(const QByteArray &line, QByteArrayView *out, int max)
     return count;
 }
 
-// Two bytes per lane: a herd of up to 65,536 nodes.
-void appendLane(QByteArray &key, int lane)
-{
-    key.append(char(lane & 0xff)).append(char((lane >> 8) & 0xff));
-}
-
 // What travels between nodes and is drawn as an arrow: AT lines, and the
 // SYNC lines of the resync digest exchange.
 bool isPeerMessage(const QByteArray &line)
@@ -58,17 +52,6 @@ SpaceTimeMessage messageOf(const QString &from, const QString &to, const Herd::E
     message.client = event.client;
     message.sentNs = event.timeNs;
     return message;
-}
-
-// The key of a record's hand-off to the links: the storing node's lane, then
-// the AT line.
-QByteArray handOffKey(int lane, const QByteArray &line)
-{
-    QByteArray key;
-    key.reserve(line.size() + 2);
-    appendLane(key, lane);
-    key.append(line);
-    return key;
 }
 
 } // namespace
@@ -108,7 +91,7 @@ void SpaceTimeHistory::evictOldest()
 
 void SpaceTimeHistory::closeOpen(const SpaceTimeMessage &message)
 {
-    auto it = m_open.find(openKey(message.fromLane, message.toLane, message.line));
+    auto it = m_open.find({message.fromLane, message.toLane, message.line});
     if (it == m_open.end())
         return;
     auto &ids = it.value();
@@ -156,15 +139,6 @@ QByteArray SpaceTimeHistory::updateKey(const QByteArray &line)
     QByteArray key;
     key.reserve(parts[clientField].size() + 1 + parts[timeField].size());
     return key.append(parts[clientField]).append(' ').append(parts[timeField]);
-}
-
-QByteArray SpaceTimeHistory::openKey(int fromLane, int toLane, const QByteArray &line)
-{
-    QByteArray key;
-    key.reserve(line.size() + 4);
-    appendLane(key, fromLane);
-    appendLane(key, toLane);
-    return key.append(line);
 }
 
 const SpaceTimeMessage *SpaceTimeHistory::message(quint64 id) const
@@ -303,7 +277,7 @@ void SpaceTimeHistory::addMark(SpaceTimeMark mark)
 
 void SpaceTimeHistory::rememberHandOff(const Herd::Event &event)
 {
-    const QByteArray key = handOffKey(laneOf(event.node), event.line);
+    const LineKey key {laneOf(event.node), -1, event.line};
     const quint64 serial = ++m_handOffSerial;
     m_handOffs.insert(key, {event.timeNs, serial});
     m_handOffOrder.emplace_back(key, serial);
@@ -324,7 +298,7 @@ void SpaceTimeHistory::onSent(const Herd::Event &event)
     // the node when the node stored the record. Any other detail says why
     // it was sent (a resync handing over an old record): kept for the tooltip.
     if (event.detail == u"delayed"_s || event.detail == u"queued"_s) {
-        const auto handOff = m_handOffs.constFind(handOffKey(laneOf(event.node), event.line));
+        const auto handOff = m_handOffs.constFind({laneOf(event.node), -1, event.line});
         if (handOff != m_handOffs.cend() && handOff->timeNs <= event.timeNs) {
             message.sentNs = handOff->timeNs;
             message.writtenNs = event.timeNs;
@@ -335,7 +309,7 @@ void SpaceTimeHistory::onSent(const Herd::Event &event)
     message.sentTick = tick(event.node);
     push(std::move(message));
     const SpaceTimeMessage &sent = m_messages.back();
-    m_open[openKey(sent.fromLane, sent.toLane, sent.line)].push_back(sent.id);
+    m_open[{sent.fromLane, sent.toLane, sent.line}].append(sent.id);
     ++m_openCount;
 }
 
@@ -370,12 +344,12 @@ void SpaceTimeHistory::onReceived(const Herd::Event &event)
 
     // The oldest open send of this line to this node: from the named
     // sender, or, when the receiver could not tell, from any node.
-    auto take = [this](const QByteArray &key) -> quint64 {
+    auto take = [this](const LineKey &key) -> quint64 {
         auto it = m_open.find(key);
         if (it == m_open.end() || it->empty())
             return 0;
         const quint64 id = it->front();
-        it->pop_front();
+        it->remove(0);
         if (it->empty())
             m_open.erase(it);
         --m_openCount;
@@ -384,12 +358,12 @@ void SpaceTimeHistory::onReceived(const Herd::Event &event)
     quint64 id = 0;
     const int toLane = laneOf(to);
     if (m_lane.contains(event.peer)) {
-        id = take(openKey(laneOf(event.peer), toLane, event.line));
+        id = take({laneOf(event.peer), toLane, event.line});
     } else {
         quint64 oldest = 0;
-        QByteArray oldestKey;
+        LineKey oldestKey;
         for (int fromLane = 0; fromLane < m_nodes.size(); ++fromLane) {
-            const QByteArray key = openKey(fromLane, toLane, event.line);
+            const LineKey key {fromLane, toLane, event.line};
             const auto it = m_open.constFind(key);
             if (it != m_open.cend() && !it->empty() && (oldest == 0 || it->front() < oldest)) {
                 oldest = it->front();

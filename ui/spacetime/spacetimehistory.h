@@ -6,6 +6,7 @@
 #include <QList>
 #include <QString>
 #include <QStringList>
+#include <QVarLengthArray>
 
 #include <deque>
 
@@ -171,7 +172,22 @@ private:
     void onLinkChanged(const Herd::Event &event);
     qint64 tick(const QString &node, qint64 atLeast = 0);
     qint64 clockOf(const QString &node) const;
-    static QByteArray openKey(int fromLane, int toLane, const QByteArray &line);
+
+    // A line on one link (from's lane, to's lane), or at one node (to -1).
+    // A struct rather than bytes put together: the line is shared, not
+    // copied, so the keys of hundreds of thousands of lines a second cost
+    // no allocation.
+    struct LineKey
+    {
+        int from = -1;
+        int to = -1;
+        QByteArray line;
+        bool operator==(const LineKey &) const = default;
+        friend size_t qHash(const LineKey &key, size_t seed = 0)
+        {
+            return qHashMulti(seed, key.from, key.to, key.line);
+        }
+    };
 
     QStringList m_nodes;
     QHash<QString, int> m_lane;
@@ -181,8 +197,9 @@ private:
     std::deque<SpaceTimeMessage> m_messages;
     quint64 m_nextId = 1; // id of the next message; m_messages.front().id is the oldest
     std::deque<SpaceTimeMark> m_marks;
-    // (from's lane, to's lane, line) -> ids of its open sends, oldest first.
-    QHash<QByteArray, std::deque<quint64>> m_open;
+    // (from's lane, to's lane, line) -> ids of its open sends, oldest first;
+    // nearly always one, so no allocation of their own.
+    QHash<LineKey, QVarLengthArray<quint64, 2>> m_open;
     int m_openCount = 0;
     // What a node's next RecordStored/RecordDropped is about: the message
     // (id) or IAMAT mark (by position from the back, as an id of its own)
@@ -203,8 +220,8 @@ private:
         qint64 timeNs;
         quint64 serial;
     };
-    QHash<QByteArray, HandOff> m_handOffs;
-    std::deque<std::pair<QByteArray, quint64>> m_handOffOrder;
+    QHash<LineKey, HandOff> m_handOffs;
+    std::deque<std::pair<LineKey, quint64>> m_handOffOrder;
     quint64 m_handOffSerial = 0;
     qint64 m_evicted = 0;
     qint64 m_unmatched = 0;

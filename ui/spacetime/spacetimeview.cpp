@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cmath>
 #include <limits>
 
 #include "herd/wire/clock.h"
@@ -132,11 +133,21 @@ SpaceTimeView::~SpaceTimeView() = default;
 
 void SpaceTimeView::onEvent(const Herd::Event &event)
 {
-    if (!m_history.addEvent(event))
-        return;
-    m_dirty = true;
-    if (event.kind == Herd::EventKind::LineSent)
+    // The rate counts every message, kept or not, so sampling cannot hide it.
+    if (event.kind == Herd::EventKind::LineSent && event.viaPeerLink)
         m_rate.add(m_wall.elapsed());
+    if (m_sampleEvery > 1 && !event.client.isEmpty() && qHash(event.client) % size_t(m_sampleEvery) != 0)
+        return;
+    if (m_history.addEvent(event))
+        m_dirty = true;
+}
+
+void SpaceTimeView::resample()
+{
+    m_lastResampleMs = m_wall.elapsed();
+    const double rate = m_rate.perSecond(m_lastResampleMs);
+    m_sampleEvery =
+        rate <= SampleAboveRate ? 1 : std::min(MaxSampleEvery, int(std::ceil(rate / SampleAboveRate)));
 }
 
 bool SpaceTimeView::isBusy()
@@ -262,18 +273,22 @@ void SpaceTimeView::refresh()
 
 void SpaceTimeView::onFrame()
 {
+    // Hidden, the history still fills: it samples all the same.
+    if (m_wall.elapsed() - m_lastResampleMs >= 1000)
+        resample();
     if (!isVisible())
         return;
     // Live on the wall clock, time itself moves the picture.
     const bool moving = m_live && axis() == Axis::WallClock && !m_history.messages().empty();
     if (!m_dirty && !moving)
         return;
-    // Thousands of messages a second: a picture that dense does not need 25
-    // frames a second, and the herd's events need the loop more.
+    // Thousands of messages a second: the herd's events need the loop more
+    // than this picture; what a redraw costs (measured) spaces them.
     ++m_frame;
     if (isBusy()) {
         const qint64 now = m_wall.elapsed();
-        if (m_lastBusyRedrawMs >= 0 && now - m_lastBusyRedrawMs < BusyRedrawMs)
+        const double interval = m_canvas->lastPaintMs() / BusyPaintShare;
+        if (m_lastBusyRedrawMs >= 0 && double(now - m_lastBusyRedrawMs) < interval)
             return;
         m_lastBusyRedrawMs = now;
     }
@@ -292,8 +307,9 @@ QString SpaceTimeView::summaryText() const
     QString text = tr("%1 messages").arg(locale.toString(qulonglong(m_history.messages().size())));
     const double rate = m_rate.perSecond(m_wall.elapsed());
     if (rate > BusyRate)
-        text = tr("busy: %1 messages/s, redrawn twice a second").arg(locale.toString(qRound64(rate)))
-            + u" · "_s + text;
+        text = tr("busy: %1 messages/s, drawn simplified").arg(locale.toString(qRound64(rate)))
+            + (m_sampleEvery > 1 ? tr(", one client in %1 shown").arg(m_sampleEvery) : QString()) + u" · "_s
+            + text;
     if (m_history.openSends() > 0)
         text += tr(" · %1 in flight").arg(locale.toString(m_history.openSends()));
     if (m_history.evictedMessages() > 0)

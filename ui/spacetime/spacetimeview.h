@@ -52,10 +52,15 @@ struct SpaceTimeSelection
 // and pickClients() the messages and IAMATs of some clients (a check's).
 // The view knows nothing of other views.
 //
-// Events only update the history and set a flag; a 25 Hz timer repaints,
+// Events only update the history and set a flag; a 33 Hz timer repaints,
 // and only while the widget is visible, so a heavy event stream costs a
 // few hash lookups per event here. Above BusyRate messages a second the
-// picture is redrawn twice a second, and simplified (see SpaceTimeCanvas).
+// picture is simplified (see SpaceTimeCanvas) and redrawn at most as often
+// as keeps drawing under BusyPaintShare of the loop's time: the herd's
+// events need the loop more. Far above it, the history cannot keep up
+// either (its 4,000 messages would span milliseconds): it then keeps the
+// messages of one client in sampleEvery() (chosen by a hash of the client
+// id, so each kept update's flood is whole), re-chosen once a second.
 //
 // Thread affinity: the GUI thread.
 class SpaceTimeView final : public QWidget
@@ -65,11 +70,15 @@ class SpaceTimeView final : public QWidget
 
 public:
     using Axis = SpaceTimeCanvas::Axis;
-    static constexpr int FrameMs = 40;
+    static constexpr int FrameMs = 30;
     // More messages a second than this: too many to read one by one; the
-    // diagram is redrawn only every BusyRedrawMs (the history keeps all).
+    // diagram is redrawn only as often as its paints stay within
+    // BusyPaintShare of the time (the history keeps all).
     static constexpr double BusyRate = 1000;
-    static constexpr int BusyRedrawMs = 500;
+    static constexpr double BusyPaintShare = 0.2;
+    // Messages a second the history takes whole; above, it samples clients.
+    static constexpr double SampleAboveRate = 4000;
+    static constexpr int MaxSampleEvery = 64;
     static constexpr double DefaultSpanNs = 10e9;
     static constexpr double DefaultSpanTicks = 80;
 
@@ -108,6 +117,11 @@ public slots:
     const QSet<QByteArray> &pickedClients() const { return m_canvas->pickedClients(); }
     // Repaints now (tests; the timer does this otherwise).
     void refresh();
+    // 1: every client's messages are kept; n: one client in n (busy).
+    int sampleEvery() const { return m_sampleEvery; }
+    // Chooses sampleEvery() from the rate of the last second (the frame
+    // timer does this once a second; tests call it).
+    void resample();
 
 signals:
     void messageSelected(const HerdUi::SpaceTimeSelection &selection);
@@ -142,6 +156,8 @@ private:
     mutable RateMeter m_rate; // messages between nodes (reading it ages its buckets)
     QElapsedTimer m_wall;     // for m_rate and busy redraws
     qint64 m_lastBusyRedrawMs = -1;
+    int m_sampleEvery = 1;
+    qint64 m_lastResampleMs = 0;
     bool isBusy();
     SpaceTimeSelection m_selection;
 };

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <numbers>
 
+#include <QSet>
+
 #include "ui/topology/linkitem.h"
 #include "ui/topology/nodeitem.h"
 #include "ui/topology/tokenitem.h"
@@ -292,18 +294,100 @@ void FloodAnimator::updateEffects()
 
 void FloodAnimator::declutterLabels()
 {
-    // Near a busy node many tokens meet: a client id is shown only where it
-    // covers none shown already, the oldest hop's first. The dots all stay.
-    QList<QRectF> shown;
+    // Near a busy node many tokens meet and their ids would pile up over
+    // each other, the dots and the node. A label is shown above its dot, or
+    // else below, right or left of it, only where it covers no label shown
+    // already, no other token's dot and no node, the oldest hop's first;
+    // each one left out is counted on the nearest label shown (within
+    // kMergeReach), which then reads "id +N". The dots all stay.
+    QList<TokenItem *> tokens;
+    QList<QRectF> blocked; // nodes and dots
+    QSet<QString> nodes;
     for (const Hop &hop : m_hops) {
         if (!hop.token || hop.state != HopState::Playing)
             continue;
-        const QRectF label = hop.token->labelSceneRect();
-        const bool free = std::none_of(shown.cbegin(), shown.cend(),
-                                       [&label](const QRectF &r) { return r.intersects(label); });
-        hop.token->setLabelShown(free);
-        if (free)
-            shown.append(label);
+        tokens.append(hop.token);
+        for (const QString &name : {hop.from, hop.to}) {
+            if (NodeItem *node = m_hooks.node(name); node && !nodes.contains(name)) {
+                nodes.insert(name);
+                blocked.append(node->sceneCardRect());
+            }
+        }
+    }
+    const qsizetype nodeRects = blocked.size();
+    using Side = TokenItem::Side;
+    // A dot blocks a label where its core would be under it; one that
+    // only grazes the pill's edge leaves both readable.
+    for (const TokenItem *token : std::as_const(tokens)) {
+        const QRectF dot = token->dotSceneRect();
+        blocked.append(dot.adjusted(dot.width() / 4, dot.height() / 4, -dot.width() / 4, -dot.height() / 4));
+    }
+
+    const auto hits = [](const QList<QRectF> &rects, const QRectF &rect, qsizetype skip = -1) {
+        for (qsizetype i = 0; i < rects.size(); ++i) {
+            if (i != skip && rects.at(i).intersects(rect))
+                return true;
+        }
+        return false;
+    };
+    QList<QRectF> shownRects;
+    QList<TokenItem *> shown;
+    QList<QPointF> hiddenAt;
+    for (qsizetype i = 0; i < tokens.size(); ++i) {
+        TokenItem *token = tokens.at(i);
+        bool free = false;
+        for (const Side side : {Side::Above, Side::Below, Side::Right, Side::Left}) {
+            const QRectF label = token->plainLabelSceneRect(side);
+            free = !hits(shownRects, label) && !hits(blocked, label, nodeRects + i);
+            if (free) {
+                token->setLabelSide(side);
+                shownRects.append(label);
+                shown.append(token);
+                break;
+            }
+        }
+        token->setLabelShown(free);
+        if (!free)
+            hiddenAt.append(token->scenePos());
+    }
+    QList<int> counts(shown.size(), 0);
+    for (const QPointF &at : std::as_const(hiddenAt)) {
+        qsizetype nearest = -1;
+        qreal best = kMergeReach * kMergeReach;
+        for (qsizetype j = 0; j < shownRects.size(); ++j) {
+            const QPointF d = shownRects.at(j).center() - at;
+            const qreal distance = QPointF::dotProduct(d, d);
+            if (distance <= best) {
+                best = distance;
+                nearest = j;
+            }
+        }
+        if (nearest >= 0)
+            ++counts[nearest];
+    }
+    // The count widens a pill: it may move to another side of its dot to
+    // fit; where it fits on none, the count is left out rather than the id.
+    for (qsizetype j = 0; j < shown.size(); ++j) {
+        TokenItem *token = shown.at(j);
+        token->setHiddenNearby(counts.at(j));
+        if (counts.at(j) == 0)
+            continue;
+        const qsizetype self = nodeRects + tokens.indexOf(token);
+        const Side plain = token->labelSide();
+        bool fits = false;
+        for (const auto side : {plain, Side::Above, Side::Below, Side::Right, Side::Left}) {
+            token->setLabelSide(side);
+            const QRectF wide = token->labelSceneRect();
+            fits = !hits(shownRects, wide, j) && !hits(blocked, wide, self);
+            if (fits) {
+                shownRects[j] = wide;
+                break;
+            }
+        }
+        if (!fits) {
+            token->setLabelSide(plain);
+            token->setHiddenNearby(0);
+        }
     }
 }
 

@@ -85,6 +85,9 @@ public:
     static constexpr int kDefaultMaxTokens = 60;
     static constexpr qint64 kLeaveHoldMs = 1500;
     static constexpr int kMaxTokenItems = 400;
+    // A label left out to avoid clutter is counted on the nearest label shown
+    // this close (scene units), as "id +N".
+    static constexpr double kMergeReach = 160;
     // At this many messages a second about maxTokens hops are on screen at
     // once (each plays kHopMs, queued kSpacingMs apart on a busy link):
     // above it, aggregate; below half of it, tokens again.

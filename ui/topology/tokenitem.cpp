@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/topology/tokenitem.h"
 
+#include <algorithm>
+
 #include <QFontMetricsF>
 #include <QPainter>
 
 #include "ui/topology/topologystyle.h"
+
+using namespace Qt::StringLiterals;
 
 namespace HerdUi {
 
@@ -46,6 +50,8 @@ void TokenItem::setClient(const QByteArray &clientId)
         return;
     prepareGeometryChange();
     m_mark.set(clientId, tokenFont());
+    m_hiddenNearby = 0;
+    m_textWidth = m_mark.labelWidth;
     update();
 }
 
@@ -57,21 +63,68 @@ void TokenItem::setLabelShown(bool shown)
     update();
 }
 
-QRectF TokenItem::labelRect() const
+void TokenItem::setLabelSide(Side side)
 {
-    return {-m_mark.labelWidth / 2 - 6, -kTokenRadius - 21, m_mark.labelWidth + 12, 17};
+    if (side == m_labelSide)
+        return;
+    prepareGeometryChange();
+    m_labelSide = side;
+    update();
+}
+
+void TokenItem::setHiddenNearby(int count)
+{
+    count = std::max(0, count);
+    if (count == m_hiddenNearby)
+        return;
+    prepareGeometryChange();
+    m_hiddenNearby = count;
+    m_textWidth = count == 0 ? m_mark.labelWidth : QFontMetricsF(tokenFont()).horizontalAdvance(labelText());
+    update();
+}
+
+QString TokenItem::labelText() const
+{
+    return m_hiddenNearby == 0 ? m_mark.label : m_mark.label + u" +"_s + QString::number(m_hiddenNearby);
+}
+
+QRectF TokenItem::labelRect(qreal textWidth, Side side) const
+{
+    const qreal width = textWidth + 12;
+    switch (side) {
+    case Side::Above:
+        return {-width / 2, -kTokenRadius - 21, width, 17};
+    case Side::Below:
+        return {-width / 2, kTokenRadius + 4, width, 17};
+    case Side::Right:
+        return {kTokenRadius + 4, -8.5, width, 17};
+    case Side::Left:
+        return {-kTokenRadius - 4 - width, -8.5, width, 17};
+    }
+    return {};
 }
 
 QRectF TokenItem::labelSceneRect() const
 {
-    return labelRect().translated(scenePos());
+    return labelRect(m_textWidth, m_labelSide).translated(scenePos());
+}
+
+QRectF TokenItem::plainLabelSceneRect(Side side) const
+{
+    return labelRect(m_mark.labelWidth, side).translated(scenePos());
+}
+
+QRectF TokenItem::dotSceneRect() const
+{
+    const qreal r = kTokenRadius + 1;
+    return QRectF(-r, -r, 2 * r, 2 * r).translated(scenePos());
 }
 
 QRectF TokenItem::boundingRect() const
 {
+    // The dot and the pill on whichever side it is.
     const qreal r = kTokenRadius + 3;
-    const qreal labelHalf = m_mark.labelWidth / 2 + 8;
-    return QRectF(-std::max(r, labelHalf), -r - 22, 2 * std::max(r, labelHalf), r * 2 + 22);
+    return QRectF(-r, -r, 2 * r, 2 * r) | labelRect(m_textWidth, m_labelSide).adjusted(-2, -2, 2, 2);
 }
 
 void TokenItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidget *)
@@ -82,7 +135,7 @@ void TokenItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidg
     painter->drawEllipse(QPointF(0, 0), kTokenRadius, kTokenRadius);
     if (m_mark.label.isEmpty() || !m_labelShown)
         return;
-    const QRectF pill = labelRect();
+    const QRectF pill = labelRect(m_textWidth, m_labelSide);
     QColor fill = m_mark.color;
     fill.setAlpha(235);
     painter->setPen(Qt::NoPen);
@@ -90,7 +143,7 @@ void TokenItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidg
     painter->drawRoundedRect(pill, 8.5, 8.5);
     painter->setFont(tokenFont());
     painter->setPen(Qt::white);
-    painter->drawText(pill, Qt::AlignCenter, m_mark.label);
+    painter->drawText(pill, Qt::AlignCenter, labelText());
 }
 
 // ---------------------------------------------------------------------------

@@ -35,20 +35,37 @@ public:
     void setClient(const QByteArray &clientId);
     QByteArray client() const { return m_mark.client; }
     // The client id's pill above the dot; hidden where it would cover
-    // another token's (FloodAnimator decides, each frame).
+    // another token's pill or dot, or a node (FloodAnimator decides, each
+    // frame).
     void setLabelShown(bool shown);
     bool isLabelShown() const { return m_labelShown; }
-    // Where the pill is drawn, in scene coordinates.
+    // Where the pill goes beside the dot: above unless that is taken.
+    enum class Side { Above, Below, Right, Left };
+    void setLabelSide(Side side);
+    Side labelSide() const { return m_labelSide; }
+    // How many hidden labels nearby this one stands for: the pill then
+    // reads "id +N" (0: the id alone).
+    void setHiddenNearby(int count);
+    int hiddenNearby() const { return m_hiddenNearby; }
+    // Where the pill is drawn, in scene coordinates, with its count.
     QRectF labelSceneRect() const;
+    // The pill with the id alone, on that side of the dot.
+    QRectF plainLabelSceneRect(Side side) const;
+    // The dot, in scene coordinates.
+    QRectF dotSceneRect() const;
 
     QRectF boundingRect() const override;
     void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
 
 private:
-    QRectF labelRect() const;
+    QRectF labelRect(qreal textWidth, Side side) const;
+    QString labelText() const;
 
     ClientMark m_mark;
     bool m_labelShown = true;
+    Side m_labelSide = Side::Above;
+    int m_hiddenNearby = 0;
+    qreal m_textWidth = 0; // the label's text with its count, in tokenFont()
 };
 
 // A client that just said IAMAT to a node: a phone badge with the client
