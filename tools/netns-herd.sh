@@ -1,0 +1,334 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# A five-node herd across Linux network namespaces: each node of the default
+# herd (alford) in a namespace of its own, joined to a bridge in the root
+# namespace by a veth pair, so a partition is made in the kernel (a link set
+# down), not by a Herd fault. See docs/deploy.md, "A herd across namespaces".
+set -euo pipefail
+
+usage()
+{
+    cat <<'EOF'
+usage: netns-herd.sh COMMAND [--dir DIR] [options]
+
+  up [--herd BIN] [--herd-file OUT] [--keep]
+          make five namespaces (herd-<pid>-<node>), a bridge and veth pairs on a
+          free /24 of 198.18.0.0/15 (the bridge .1, the nodes .11 to .15), write
+          the herd file and start `herd --server --node X --monitor ADDR:9100` in
+          each namespace. Prints the herd file and the monitor URLs. Without
+          --keep it runs until interrupted, then takes everything down; with
+          --keep it returns and leaves the herd running, to be watched with
+          `HERD_MONITOR_TOKEN=$(cat DIR/token) herd --attach DIR/herd.json`
+  cut NODE    set NODE's veth down: its neighbours stop hearing it
+  mend NODE   set it up again
+  status      the herd file, monitors and links of a running herd
+  down        stop the nodes and delete the namespaces, veths and bridge
+              (safe to run twice, or on a half-made herd)
+
+  --dir DIR       where the run keeps its state, herd file, token and logs
+                  (default /run/herd-netns); one herd per DIR
+  --herd BIN      the herd executable (default: build/bin/herd next to this
+                  script, else herd on PATH)
+  --herd-file OUT also write the herd file to OUT
+
+Needs root (CAP_NET_ADMIN) and iproute2's ip. Exit status 2: bad usage or
+something missing; 1: a step failed (everything made so far is taken down).
+EOF
+}
+
+die()
+{
+    echo "netns-herd: $2" >&2
+    exit "$1"
+}
+
+# The default herd's names and links (resources/herds/alford.json).
+NODES=(Alford Bolden Hamilton Parker Powell)
+LINKS=("Alford Parker" "Alford Powell" "Bolden Parker" "Bolden Powell" "Hamilton Parker")
+NODE_PORT=13000
+MONITOR_PORT=9100
+
+DIR=/run/herd-netns
+HERD_BIN=
+HERD_FILE_OUT=
+KEEP=0
+
+command=${1:-}
+[[ -n $command ]] || {
+    usage >&2
+    exit 2
+}
+shift
+case $command in
+-h | --help | help)
+    usage
+    exit 0
+    ;;
+up | down | status) node= ;;
+cut | mend)
+    node=${1:-}
+    [[ -n $node ]] || die 2 "$command needs a node: one of ${NODES[*]}"
+    shift
+    ;;
+*) die 2 "unknown command \"$command\" (try --help)" ;;
+esac
+while (($#)); do
+    case $1 in
+    --dir) DIR=${2:?--dir needs a folder} && shift ;;
+    --herd) HERD_BIN=${2:?--herd needs a path} && shift ;;
+    --herd-file) HERD_FILE_OUT=${2:?--herd-file needs a path} && shift ;;
+    --keep) KEEP=1 ;;
+    -h | --help)
+        usage
+        exit 0
+        ;;
+    *) die 2 "unknown option \"$1\" (try --help)" ;;
+    esac
+    shift
+done
+
+STATE=$DIR/state
+
+require_root()
+{
+    command -v ip >/dev/null || die 2 "iproute2's ip is missing (apt-get install iproute2)"
+    [[ $(id -u) == 0 ]] || die 2 "needs root: network namespaces need CAP_NET_ADMIN (run with sudo)"
+    local probe=herd-probe-$$
+    ip netns add "$probe" 2>/dev/null || die 2 "cannot make a network namespace (no CAP_NET_ADMIN here?)"
+    ip netns del "$probe"
+}
+
+# The state file lists what a run made, a line each as it is made, so down
+# can undo a half-made run: "ns NAME", "veth NAME", "bridge NAME", "pid PID".
+remember()
+{
+    echo "$*" >>"$STATE"
+}
+
+state_of()
+{
+    [[ -f $STATE ]] && awk -v kind="$1" '$1 == kind { print $2 }' "$STATE"
+}
+
+value_of()
+{
+    state_of "$1" | head -n 1
+}
+
+down()
+{
+    [[ -f $STATE ]] || return 0
+    local pid
+    for pid in $(state_of pid); do
+        kill -TERM "$pid" 2>/dev/null || true
+    done
+    for _ in $(seq 50); do
+        local alive=0
+        for pid in $(state_of pid); do
+            kill -0 "$pid" 2>/dev/null && alive=1
+        done
+        ((alive)) || break
+        sleep 0.1
+    done
+    for pid in $(state_of pid); do
+        kill -KILL "$pid" 2>/dev/null || true
+    done
+    local name
+    for name in $(state_of veth); do
+        ip link del "$name" 2>/dev/null || true
+    done
+    for name in $(state_of bridge); do
+        ip link del "$name" 2>/dev/null || true
+    done
+    for name in $(state_of ns); do
+        ip netns del "$name" 2>/dev/null || true
+    done
+    rm -rf "$DIR"
+}
+
+# The first /24 of 198.18.0.0/15 that no interface of the root namespace
+# uses, as "198.18.N" or "198.19.N"; called under the lock.
+free_subnet()
+{
+    local used k prefix
+    used=$(ip -4 -o addr show | awk '{ print $4 }')
+    for ((k = 0; k < 512; ++k)); do
+        prefix=198.$((18 + k / 256)).$((k % 256))
+        grep -q "^${prefix//./\\.}\." <<<"$used" || {
+            echo "$prefix"
+            return 0
+        }
+    done
+    return 1
+}
+
+node_index()
+{
+    local i
+    for i in "${!NODES[@]}"; do
+        [[ ${NODES[$i]} == "$1" ]] && {
+            echo "$i"
+            return 0
+        }
+    done
+    die 2 "unknown node \"$1\" (one of ${NODES[*]})"
+}
+
+write_herd_file()
+{
+    local prefix=$1 out=$2 i sep=
+    {
+        echo '{'
+        echo '  "name": "Alford herd across network namespaces",'
+        echo '  "nodes": {'
+        for i in "${!NODES[@]}"; do
+            local address=$prefix.$((11 + i))
+            printf '%s    "%s": {"host": "%s", "port": %d, "monitor": "%s:%d"}' \
+                "$sep" "${NODES[$i]}" "$address" "$NODE_PORT" "$address" "$MONITOR_PORT"
+            sep=$',\n'
+        done
+        printf '\n  },\n  "links": [\n'
+        sep=
+        for i in "${!LINKS[@]}"; do
+            read -r a b <<<"${LINKS[$i]}"
+            printf '%s    ["%s", "%s"]' "$sep" "$a" "$b"
+            sep=$',\n'
+        done
+        printf '\n  ],\n'
+        echo '  "places": {"source": "offline"},'
+        # Reconnect soon after a mend; compare often, so a mended herd agrees fast.
+        echo '  "reconnect": {"initialMs": 100, "maxMs": 1000},'
+        echo '  "antiEntropyMs": 1000,'
+        echo '  "monitor": {"tokenEnv": "HERD_MONITOR_TOKEN"}'
+        echo '}'
+    } >"$out"
+}
+
+# Waits (bounded) until every node's monitor accepts a connection; fails
+# naming the node whose process died or never listened.
+wait_for_monitors()
+{
+    local i
+    for i in "${!NODES[@]}"; do
+        local address pid ready=0
+        address=$(value_of prefix).$((11 + i))
+        pid=$(state_of pid | sed -n "$((i + 1))p")
+        for _ in $(seq 100); do
+            kill -0 "$pid" 2>/dev/null || break
+            if timeout 1 bash -c "exec 3<>/dev/tcp/$address/$MONITOR_PORT" 2>/dev/null; then
+                ready=1
+                break
+            fi
+            sleep 0.1
+        done
+        ((ready)) || {
+            tail -n 5 "$DIR/logs/${NODES[$i]}.out" >&2 || true
+            die 1 "${NODES[$i]} did not start its monitor on $address:$MONITOR_PORT"
+        }
+    done
+}
+
+print_status()
+{
+    local prefix i
+    prefix=$(value_of prefix)
+    echo "herd file: $DIR/herd.json"
+    echo "token:     $DIR/token (HERD_MONITOR_TOKEN)"
+    for i in "${!NODES[@]}"; do
+        local veth state
+        veth=$(state_of veth | sed -n "$((i + 1))p")
+        state=$(cat "/sys/class/net/$veth/operstate" 2>/dev/null || echo gone)
+        printf 'monitor:   %-8s http://%s.%d:%d  (veth %s: %s)\n' \
+            "${NODES[$i]}" "$prefix" $((11 + i)) "$MONITOR_PORT" "$veth" "$state"
+    done
+}
+
+up()
+{
+    require_root
+    [[ ! -e $STATE ]] || die 2 "$DIR already holds a herd: run down first, or pick another --dir"
+    if [[ -z $HERD_BIN ]]; then
+        HERD_BIN=$(dirname "$(readlink -f "$0")")/../build/bin/herd
+        [[ -x $HERD_BIN ]] || HERD_BIN=$(command -v herd || true)
+    fi
+    [[ -n $HERD_BIN && -x $HERD_BIN ]] || die 2 "no herd executable (build it, or give --herd BIN)"
+    HERD_BIN=$(readlink -f "$HERD_BIN")
+
+    mkdir -p "$DIR/logs"
+    : >"$STATE"
+    trap 'down' EXIT
+    trap 'exit 1' INT TERM HUP
+
+    local id=$$ prefix
+    exec 9>/run/lock/herd-netns.lock
+    flock -w 10 9 || die 1 "another netns-herd.sh holds /run/lock/herd-netns.lock"
+    prefix=$(free_subnet) || die 1 "no free /24 left in 198.18.0.0/15"
+    remember prefix "$prefix"
+    local bridge=hb$id
+    ip link add "$bridge" type bridge
+    remember bridge "$bridge"
+    ip addr add "$prefix.1/24" dev "$bridge"
+    ip link set "$bridge" up
+    flock -u 9
+
+    umask 077
+    head -c 24 /dev/urandom | base64 | tr '+/' '-_' >"$DIR/token"
+    umask 022
+    write_herd_file "$prefix" "$DIR/herd.json"
+    [[ -z $HERD_FILE_OUT ]] || cp "$DIR/herd.json" "$HERD_FILE_OUT"
+
+    local i
+    for i in "${!NODES[@]}"; do
+        local name=${NODES[$i]} ns=herd-$id-${NODES[$i]} veth=hv$id-$i
+        ip netns add "$ns"
+        remember ns "$ns"
+        ip link add "$veth" type veth peer name eth0 netns "$ns"
+        remember veth "$veth"
+        ip link set "$veth" master "$bridge" up
+        ip -n "$ns" link set lo up
+        ip -n "$ns" addr add "$prefix.$((11 + i))/24" dev eth0
+        ip -n "$ns" link set eth0 up
+    done
+    for i in "${!NODES[@]}"; do
+        local name=${NODES[$i]}
+        HERD_MONITOR_TOKEN=$(cat "$DIR/token") ip netns exec "herd-$id-$name" \
+            "$HERD_BIN" --server --config "$DIR/herd.json" --node "$name" \
+            --monitor "$prefix.$((11 + i)):$MONITOR_PORT" --log-dir "$DIR/logs" \
+            >"$DIR/logs/$name.out" 2>&1 </dev/null &
+        remember pid "$!"
+    done
+    wait_for_monitors
+    print_status
+    if ((KEEP)); then
+        trap - EXIT INT TERM HUP
+        echo "left running: watch it with"
+        echo "  HERD_MONITOR_TOKEN=\$(cat $DIR/token) herd --attach $DIR/herd.json"
+        echo "and take it down with: $0 down --dir $DIR"
+        return 0
+    fi
+    echo "running until interrupted (Ctrl-C takes it down)"
+    wait
+}
+
+set_link()
+{
+    require_root
+    [[ -f $STATE ]] || die 2 "no herd is up in $DIR"
+    local veth
+    veth=$(state_of veth | sed -n "$(($(node_index "$node") + 1))p")
+    [[ -n $veth ]] || die 1 "$node has no veth in $DIR/state"
+    ip link set "$veth" "$1"
+    echo "$node: veth $veth $1"
+}
+
+case $command in
+up) up ;;
+down) down ;;
+status)
+    [[ -f $STATE ]] || die 2 "no herd is up in $DIR"
+    print_status
+    ;;
+cut) set_link down ;;
+mend) set_link up ;;
+esac
