@@ -23,6 +23,10 @@ usage: netns-herd.sh COMMAND [--dir DIR] [options]
   cut NODE    set NODE's veth down: its neighbours stop hearing it
   mend NODE   set it up again
   status      the herd file, monitors and links of a running herd
+  send NODE LINE  send a client's LINE to NODE from inside its namespace (so
+              even a cut node), print the first line of the answer
+  get NODE PATH   GET PATH (/state, /metrics) of NODE's monitor from inside
+              its namespace, with the token
   down        stop the nodes and delete the namespaces, veths and bridge
               (safe to run twice, or on a half-made herd)
 
@@ -66,10 +70,15 @@ case $command in
     exit 0
     ;;
 up | down | status) node= ;;
-cut | mend)
+cut | mend | send | get)
     node=${1:-}
     [[ -n $node ]] || die 2 "$command needs a node: one of ${NODES[*]}"
     shift
+    if [[ $command == send || $command == get ]]; then
+        what=${1:-}
+        [[ -n $what ]] || die 2 "$command $node needs a line (send) or a path (get)"
+        shift
+    fi
     ;;
 *) die 2 "unknown command \"$command\" (try --help)" ;;
 esac
@@ -274,6 +283,7 @@ up()
 
     umask 077
     head -c 24 /dev/urandom | base64 | tr '+/' '-_' >"$DIR/token"
+    printf 'Authorization: Bearer %s\n' "$(cat "$DIR/token")" >"$DIR/auth-header"
     umask 022
     write_herd_file "$prefix" "$DIR/herd.json"
     [[ -z $HERD_FILE_OUT ]] || cp "$DIR/herd.json" "$HERD_FILE_OUT"
@@ -322,8 +332,32 @@ set_link()
     echo "$node: veth $veth $1"
 }
 
+# Runs "$@" in NODE's namespace; prints to stdout what it answers.
+in_node()
+{
+    require_root
+    [[ -f $STATE ]] || die 2 "no herd is up in $DIR"
+    local i
+    i=$(node_index "$node")
+    ip netns exec "$(state_of ns | sed -n "$((i + 1))p")" "$@"
+}
+
+node_address()
+{
+    echo "$(value_of prefix).$((11 + $(node_index "$node")))"
+}
+
 case $command in
 up) up ;;
+send)
+    # shellcheck disable=SC2016 # expanded by the inner bash
+    in_node timeout 5 bash -c 'exec 3<>"/dev/tcp/$1/$2" && printf "%s\n" "$3" >&3 && head -n 1 <&3' \
+        send "$(node_address)" "$NODE_PORT" "$what"
+    ;;
+get)
+    command -v curl >/dev/null || die 2 "get needs curl"
+    in_node curl -sS -m 5 -H @"$DIR/auth-header" "http://$(node_address):$MONITOR_PORT$what"
+    ;;
 down) down ;;
 status)
     [[ -f $STATE ]] || die 2 "no herd is up in $DIR"

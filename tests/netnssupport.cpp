@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "tests/netnssupport.h"
+
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+
+namespace NetnsSupport {
+
+namespace {
+
+// `up` makes five namespaces and waits up to 10 s per monitor; the rest are
+// single ip commands or one request.
+constexpr int UpTimeoutMs = 60'000;
+constexpr int StepTimeoutMs = 15'000;
+
+QString scriptPath()
+{
+    return QString::fromLocal8Bit(HERD_SOURCE_DIR) + QStringLiteral("/tools/netns-herd.sh");
+}
+
+} // namespace
+
+NetnsHerd::NetnsHerd() = default;
+
+NetnsHerd::~NetnsHerd()
+{
+    stop();
+}
+
+QString NetnsHerd::runDir() const
+{
+    return m_dir.filePath(QStringLiteral("run"));
+}
+
+QString NetnsHerd::herdFile() const
+{
+    return runDir() + QStringLiteral("/herd.json");
+}
+
+NetnsHerd::Run NetnsHerd::script(const QStringList &arguments, int timeoutMs) const
+{
+    QProcess process;
+    process.start(scriptPath(), arguments + QStringList {QStringLiteral("--dir"), runDir()});
+    Run run;
+    run.finished = process.waitForFinished(timeoutMs);
+    if (!run.finished) {
+        // The script's own trap takes down what it made.
+        process.terminate();
+        if (!process.waitForFinished(StepTimeoutMs))
+            process.kill();
+        process.waitForFinished(StepTimeoutMs);
+    }
+    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    run.out = process.readAllStandardOutput();
+    run.err = process.readAllStandardError();
+    return run;
+}
+
+bool NetnsHerd::start(QString *error, bool *unavailable)
+{
+    *unavailable = false;
+    if (!m_dir.isValid()) {
+        *error = QStringLiteral("no temporary folder: %1").arg(m_dir.errorString());
+        return false;
+    }
+    // Marked started first: a run cut short may have made part of a herd.
+    m_started = true;
+    const Run run = script({QStringLiteral("up"), QStringLiteral("--keep"), QStringLiteral("--herd"),
+                            QString::fromLocal8Bit(HERD_BINARY)},
+                           UpTimeoutMs);
+    if (run.exitCode != 0) {
+        // Exit status 2: something this machine lacks, named on stderr.
+        *unavailable = run.exitCode == 2;
+        *error = run.finished ? QString::fromLocal8Bit(run.err.trimmed())
+                              : QStringLiteral("netns-herd.sh up did not finish in %1 ms").arg(UpTimeoutMs);
+        return false;
+    }
+    return readHerd(error);
+}
+
+bool NetnsHerd::readHerd(QString *error)
+{
+    QFile tokenFile(runDir() + QStringLiteral("/token"));
+    QFile herd(herdFile());
+    if (!tokenFile.open(QIODevice::ReadOnly) || !herd.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("netns-herd.sh up left no token or herd file in %1").arg(runDir());
+        return false;
+    }
+    m_token = tokenFile.readAll().trimmed();
+    const QJsonObject nodes = QJsonDocument::fromJson(herd.readAll()).object().value(u"nodes").toObject();
+    for (auto it = nodes.constBegin(); it != nodes.constEnd(); ++it) {
+        const QJsonObject node = it.value().toObject();
+        m_nodes.append({it.key(), node.value(u"host").toString(), quint16(node.value(u"port").toInt()),
+                        QStringLiteral("http://") + node.value(u"monitor").toString()});
+    }
+    if (m_nodes.size() != 5) {
+        *error = QStringLiteral("the herd file names %1 nodes, not 5").arg(m_nodes.size());
+        return false;
+    }
+    return true;
+}
+
+std::optional<NetnsNode> NetnsHerd::node(const QString &name) const
+{
+    for (const NetnsNode &node : m_nodes) {
+        if (node.name == name)
+            return node;
+    }
+    return std::nullopt;
+}
+
+bool NetnsHerd::cut(const QString &node, QString *error)
+{
+    return linkStep(QStringLiteral("cut"), node, error);
+}
+
+bool NetnsHerd::mend(const QString &node, QString *error)
+{
+    return linkStep(QStringLiteral("mend"), node, error);
+}
+
+bool NetnsHerd::linkStep(const QString &command, const QString &node, QString *error) const
+{
+    const Run run = script({command, node}, StepTimeoutMs);
+    if (error)
+        *error = QString::fromLocal8Bit(run.err.trimmed());
+    return run.exitCode == 0;
+}
+
+std::optional<QByteArray> NetnsHerd::send(const QString &node, const QByteArray &line)
+{
+    const Run run = script({QStringLiteral("send"), node, QString::fromUtf8(line)}, StepTimeoutMs);
+    if (run.exitCode != 0)
+        return std::nullopt;
+    return run.out.trimmed();
+}
+
+std::optional<QByteArray> NetnsHerd::get(const QString &node, const QString &path)
+{
+    const Run run = script({QStringLiteral("get"), node, path}, StepTimeoutMs);
+    if (run.exitCode != 0)
+        return std::nullopt;
+    return run.out;
+}
+
+void NetnsHerd::stop()
+{
+    if (!m_started)
+        return;
+    m_started = false;
+    script({QStringLiteral("down")}, StepTimeoutMs);
+}
+
+} // namespace NetnsSupport
