@@ -108,7 +108,8 @@ void TestNetns::initTestCase()
     }
     QFile herdFile(m_herd->herdFile());
     QVERIFY(herdFile.open(QIODevice::ReadOnly));
-    for (const QJsonValue &link : QJsonDocument::fromJson(herdFile.readAll()).object().value(u"links").toArray()) {
+    for (const QJsonValue &link :
+         QJsonDocument::fromJson(herdFile.readAll()).object().value(u"links").toArray()) {
         const QString a = link.toArray().at(0).toString();
         const QString b = link.toArray().at(1).toString();
         m_links << a + u'>' + b << b + u'>' + a;
@@ -210,7 +211,8 @@ bool TestNetns::allAgreeOn(const QStringList &clients)
 void TestNetns::everyMonitorAnswersAndEveryLinkComesUp()
 {
     for (const NetnsNode &node : m_herd->nodes()) {
-        QVERIFY2(node.host.startsWith(u"198.18."_s) || node.host.startsWith(u"198.19."_s), qPrintable(node.host));
+        QVERIFY2(node.host.startsWith(u"198.18."_s) || node.host.startsWith(u"198.19."_s),
+                 qPrintable(node.host));
         QVERIFY2(monitorGet(node, u"/state"_s), qPrintable(node.monitorUrl));
     }
     QTRY_VERIFY_WITH_TIMEOUT(allLinksUp(), UpTimeoutMs);
@@ -249,7 +251,8 @@ void TestNetns::aKernelCutDividesTheHerd()
         return true;
     };
     QTRY_VERIFY_WITH_TIMEOUT(downOnlyToCut(), CutTimeoutMs);
-    qInfo("cut %s: its neighbours' links down in /metrics after %lld ms", qPrintable(CutNode), clock.elapsed());
+    qInfo("cut %s: its neighbours' links down in /metrics after %lld ms", qPrintable(CutNode),
+          clock.elapsed());
 
     // An update on each side: neither crosses.
     const QString inside = u"inside-"_s + m_run;
