@@ -125,24 +125,30 @@ value_of()
     state_of "$1" | head -n 1
 }
 
+# The recorded node processes still running in this run's namespaces (a
+# number reused by someone else's process since is left alone).
+our_pids()
+{
+    local pid ns
+    for pid in $(state_of pid); do
+        ns=$(ip netns identify "$pid" 2>/dev/null) || continue
+        state_of ns | grep -qxF "$ns" && echo "$pid"
+    done
+    return 0
+}
+
 down()
 {
     [[ -f $STATE ]] || return 0
-    local pid
-    for pid in $(state_of pid); do
-        kill -TERM "$pid" 2>/dev/null || true
-    done
+    local pids
+    mapfile -t pids < <(our_pids)
+    ((${#pids[@]} == 0)) || kill -TERM "${pids[@]}" 2>/dev/null || true
     for _ in $(seq 50); do
-        local alive=0
-        for pid in $(state_of pid); do
-            kill -0 "$pid" 2>/dev/null && alive=1
-        done
-        ((alive)) || break
+        ((${#pids[@]})) || break
         sleep 0.1
+        mapfile -t pids < <(our_pids)
     done
-    for pid in $(state_of pid); do
-        kill -KILL "$pid" 2>/dev/null || true
-    done
+    ((${#pids[@]} == 0)) || kill -KILL "${pids[@]}" 2>/dev/null || true
     local name
     for name in $(state_of veth); do
         ip link del "$name" 2>/dev/null || true
@@ -280,6 +286,7 @@ up()
     ip addr add "$prefix.1/24" dev "$bridge"
     ip link set "$bridge" up
     flock -u 9
+    exec 9>&-
 
     umask 077
     head -c 24 /dev/urandom | base64 | tr '+/' '-_' >"$DIR/token"
