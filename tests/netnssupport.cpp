@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "tests/netnssupport.h"
 
+#include <QDeadlineTimer>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
+
+#include <sys/prctl.h>
+
+#include <csignal>
 
 namespace NetnsSupport {
 
@@ -44,8 +48,7 @@ NetnsHerd::Run NetnsHerd::script(const QStringList &arguments, int timeoutMs) co
     QProcess process;
     process.start(scriptPath(), arguments + QStringList {QStringLiteral("--dir"), runDir()});
     Run run;
-    run.finished = process.waitForFinished(timeoutMs);
-    if (!run.finished) {
+    if (!process.waitForFinished(timeoutMs)) {
         // The script's own trap takes down what it made.
         process.terminate();
         if (!process.waitForFinished(StepTimeoutMs))
@@ -67,14 +70,28 @@ bool NetnsHerd::start(QString *error, bool *unavailable)
     }
     // Marked started first: a run cut short may have made part of a herd.
     m_started = true;
-    const Run run = script({QStringLiteral("up"), QStringLiteral("--keep"), QStringLiteral("--herd"),
-                            QString::fromLocal8Bit(HERD_BINARY)},
-                           UpTimeoutMs);
-    if (run.exitCode != 0) {
+    // If this process dies without its destructor, the script still hears
+    // of it and takes the herd down (its trap).
+    m_up.setChildProcessModifier([] { prctl(PR_SET_PDEATHSIG, SIGTERM); });
+    m_up.start(scriptPath(),
+               {QStringLiteral("up"), QStringLiteral("--herd"), QString::fromLocal8Bit(HERD_BINARY),
+                QStringLiteral("--dir"), runDir()});
+    // `up` says so once every monitor answers, and stays.
+    const QDeadlineTimer deadline(UpTimeoutMs);
+    QByteArray out;
+    while (!out.contains("running until interrupted") && m_up.state() != QProcess::NotRunning
+           && !deadline.hasExpired()) {
+        m_up.waitForReadyRead(int(qMax<qint64>(1, deadline.remainingTime())));
+        out += m_up.readAllStandardOutput();
+    }
+    if (m_up.state() == QProcess::NotRunning) {
         // Exit status 2: something this machine lacks, named on stderr.
-        *unavailable = run.exitCode == 2;
-        *error = run.finished ? QString::fromLocal8Bit(run.err.trimmed())
-                              : QStringLiteral("netns-herd.sh up did not finish in %1 ms").arg(UpTimeoutMs);
+        *unavailable = m_up.exitStatus() == QProcess::NormalExit && m_up.exitCode() == 2;
+        *error = QString::fromLocal8Bit(m_up.readAllStandardError().trimmed());
+        return false;
+    }
+    if (!out.contains("running until interrupted")) {
+        *error = QStringLiteral("netns-herd.sh up did not bring the herd up within %1 ms").arg(UpTimeoutMs);
         return false;
     }
     return readHerd(error);
@@ -150,7 +167,13 @@ void NetnsHerd::stop()
     if (!m_started)
         return;
     m_started = false;
-    script({QStringLiteral("down")}, StepTimeoutMs);
+    if (m_up.state() != QProcess::NotRunning) {
+        m_up.terminate(); // the script's trap takes the herd down
+        if (!m_up.waitForFinished(StepTimeoutMs))
+            m_up.kill();
+        m_up.waitForFinished(StepTimeoutMs);
+    }
+    script({QStringLiteral("down")}, StepTimeoutMs); // whatever the trap did not
 }
 
 } // namespace NetnsSupport

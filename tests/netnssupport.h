@@ -3,6 +3,7 @@
 
 #include <QByteArray>
 #include <QList>
+#include <QProcess>
 #include <QString>
 #include <QTemporaryDir>
 
@@ -10,7 +11,9 @@
 
 // The five-node herd of tools/netns-herd.sh, one node per network namespace
 // on 198.18.0.0/15, run for a suite: started by start(), taken down (nodes,
-// namespaces, veths, bridge) by the destructor whatever the suite did. Any
+// namespaces, veths, bridge) by the destructor whatever the suite did, and
+// by the script itself should the suite die first (a crash, the watchdog):
+// its `up` stays in the foreground and is sent SIGTERM when the suite dies. Any
 // suite may start one and read its herd file and monitors, so a window suite
 // can attach to the same kind of herd the namespace suite checks.
 namespace NetnsSupport {
@@ -31,7 +34,7 @@ public:
     NetnsHerd(const NetnsHerd &) = delete;
     NetnsHerd &operator=(const NetnsHerd &) = delete;
 
-    // Starts the herd (the script's `up --keep`), its monitors answering.
+    // Starts the herd (the script's `up`), its monitors answering.
     // False with *error set if it failed; *unavailable is true when the
     // failure is that this machine cannot make namespaces (not root, no
     // CAP_NET_ADMIN, no ip), a reason to skip rather than fail.
@@ -56,8 +59,7 @@ public:
 private:
     struct Run
     {
-        bool finished = false;
-        int exitCode = -1;
+        int exitCode = -1; // -1: it crashed or did not finish
         QByteArray out;
         QByteArray err;
     };
@@ -67,6 +69,7 @@ private:
     bool readHerd(QString *error);
 
     QTemporaryDir m_dir;
+    QProcess m_up; // the script's `up`, which holds the herd until it is sent SIGTERM
     bool m_started = false;
     QByteArray m_token;
     QList<NetnsNode> m_nodes;

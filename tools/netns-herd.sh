@@ -159,7 +159,10 @@ down()
     for name in $(state_of ns); do
         ip netns del "$name" 2>/dev/null || true
     done
-    rm -rf "$DIR"
+    # Only what up wrote: DIR may be a folder of the user's.
+    rm -rf "$DIR/logs"
+    rm -f "$DIR/herd.json" "$DIR/token" "$DIR/auth-header" "$STATE"
+    rmdir "$DIR" 2>/dev/null || true
 }
 
 # The first /24 of 198.18.0.0/15 that no interface of the root namespace
@@ -276,8 +279,11 @@ up()
     trap 'exit 1' INT TERM HUP
 
     local id=$$ prefix
-    exec 9>/run/lock/herd-netns.lock
-    flock -w 10 9 || die 1 "another netns-herd.sh holds /run/lock/herd-netns.lock"
+    # Two runs at once must not pick the same /24.
+    local lock=/run/lock
+    [[ -d $lock ]] || lock=/tmp
+    exec 9>"$lock/herd-netns.lock"
+    flock -w 10 9 || die 1 "another netns-herd.sh holds $lock/herd-netns.lock"
     prefix=$(free_subnet) || die 1 "no free /24 left in 198.18.0.0/15"
     remember prefix "$prefix"
     local bridge=hb$id

@@ -6,8 +6,6 @@
 #include <QRandomGenerator>
 #include <QTcpSocket>
 
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -16,6 +14,7 @@
 #include <limits>
 #include <vector>
 
+#include "herd/net/silentpeer_p.h"
 #include "herd/wire/protocol.h"
 
 namespace Herd {
@@ -30,29 +29,6 @@ constexpr qint64 MaxSocketBacklog = 64 * 1024;
 // A flaky link stays up at least this long, so a tiny mean still lets a
 // connection be seen up (and carry a line) before it drops.
 constexpr qint64 MinFlakyUpMs = 5;
-
-// A neighbour that vanishes without a word (a cable pulled, a machine gone,
-// a partition in the network) leaves a connection that looks up: by the
-// kernel's defaults, lines go unanswered for some fifteen minutes before
-// it gives up. So the link is dropped once what it sent stays unacknowledged
-// this long, or, when it sends nothing, once keepalive probes go unanswered
-// (the first after KeepAliveIdleS idle, then one a second).
-constexpr int UnacknowledgedTimeoutMs = 10000;
-constexpr int KeepAliveIdleS = 5;
-constexpr int KeepAliveIntervalS = 1;
-constexpr int KeepAliveProbes = 5;
-
-void dropWhenSilent(qintptr fd)
-{
-    const auto set = [fd](int level, int option, int value) {
-        setsockopt(int(fd), level, option, &value, sizeof value);
-    };
-    set(SOL_SOCKET, SO_KEEPALIVE, 1);
-    set(IPPROTO_TCP, TCP_KEEPIDLE, KeepAliveIdleS);
-    set(IPPROTO_TCP, TCP_KEEPINTVL, KeepAliveIntervalS);
-    set(IPPROTO_TCP, TCP_KEEPCNT, KeepAliveProbes);
-    set(IPPROTO_TCP, TCP_USER_TIMEOUT, UnacknowledgedTimeoutMs);
-}
 
 // The links of this thread that wrote since its event loop last waited, and
 // the dispatcher whose aboutToBlock (or awake) flushes them.
