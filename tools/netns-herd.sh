@@ -277,6 +277,9 @@ up()
     : >"$STATE"
     trap 'down' EXIT
     trap 'exit 1' INT TERM HUP
+    # Whoever reads our output may be gone (a test that died): a write must
+    # not kill the script before down has run.
+    trap '' PIPE
 
     local id=$$ prefix
     # Two runs at once must not pick the same /24.
