@@ -119,6 +119,12 @@ bool NetnsHerd::readHerd(QString *error)
     return true;
 }
 
+QByteArray NetnsHerd::logOf(const QString &node) const
+{
+    QFile log(runDir() + QStringLiteral("/logs/") + node + QStringLiteral(".log"));
+    return log.open(QIODevice::ReadOnly) ? log.readAll() : QByteArray();
+}
+
 std::optional<NetnsNode> NetnsHerd::node(const QString &name) const
 {
     for (const NetnsNode &node : m_nodes) {

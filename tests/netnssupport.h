@@ -41,6 +41,8 @@ public:
     bool start(QString *error, bool *unavailable);
 
     QString herdFile() const;
+    // The node's log (--log-dir), for a failure's message.
+    QByteArray logOf(const QString &node) const;
     // The monitors' bearer token (the herd file's HERD_MONITOR_TOKEN).
     QByteArray token() const { return m_token; }
     const QList<NetnsNode> &nodes() const { return m_nodes; }

@@ -279,7 +279,18 @@ void TestNetns::aKernelCutDividesTheHerd()
         }
         return true;
     };
-    QVERIFY2(QTest::qWaitFor(downOnlyToCut, CutTimeoutMs), qPrintable(m_lastLinks));
+    if (!QTest::qWaitFor(downOnlyToCut, CutTimeoutMs)) {
+        // What the neighbours' links to the cut node did, but their SYNCs.
+        for (const QString &neighbour : {u"Alford"_s, u"Bolden"_s}) {
+            QByteArrayList lines;
+            for (const QByteArray &line : m_herd->logOf(neighbour).split('\n')) {
+                if (line.contains(CutNode.toUtf8()) && !line.contains("SYNC"))
+                    lines << line;
+            }
+            qWarning("%s", lines.mid(qMax(0, int(lines.size()) - 12)).join('\n').constData());
+        }
+        QFAIL(qPrintable(u"links seen: "_s + m_lastLinks));
+    }
     qInfo("cut %s: its neighbours' links down in /metrics after %lld ms", qPrintable(CutNode),
           clock.elapsed());
 
