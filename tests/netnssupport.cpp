@@ -49,7 +49,7 @@ NetnsHerd::Run NetnsHerd::script(const QStringList &arguments, int timeoutMs) co
     process.start(scriptPath(), arguments + QStringList {QStringLiteral("--dir"), runDir()});
     Run run;
     if (!process.waitForFinished(timeoutMs)) {
-        // The script's own trap takes down what it made.
+        // A step that hangs is stopped: one ip command or one request.
         process.terminate();
         if (!process.waitForFinished(StepTimeoutMs))
             process.kill();
