@@ -3,6 +3,32 @@
 
 namespace Herd {
 
+namespace {
+
+const QLatin1StringView PlacesTimePrefix("places ");
+const QLatin1StringView PlacesTimeUnit(" ms");
+
+} // namespace
+
+QString placesTimeDetail(qint64 elapsedNs)
+{
+    return PlacesTimePrefix + QString::number(double(elapsedNs) / 1e6, 'f', 3) + PlacesTimeUnit;
+}
+
+std::optional<double> placesTimeSeconds(const QString &detail)
+{
+    if (!detail.startsWith(PlacesTimePrefix) || !detail.endsWith(PlacesTimeUnit))
+        return std::nullopt;
+    bool ok = false;
+    const double ms =
+        QStringView(detail)
+            .sliced(PlacesTimePrefix.size(), detail.size() - PlacesTimePrefix.size() - PlacesTimeUnit.size())
+            .toDouble(&ok);
+    if (!ok)
+        return std::nullopt;
+    return ms / 1000;
+}
+
 const char *eventKindName(EventKind kind)
 {
     switch (kind) {

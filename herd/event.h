@@ -5,6 +5,8 @@
 #include <QMetaType>
 #include <QString>
 
+#include <optional>
+
 namespace Herd {
 
 // Everything a node does is announced as one of these, in the past tense.
@@ -32,6 +34,13 @@ enum class EventKind {
 };
 
 const char *eventKindName(EventKind kind);
+
+// The detail of a WHATSAT answer's LineSent event: how long the places
+// source took to answer it, "places 1.234 ms" (the monitor's histogram of
+// upstream times reads it back).
+QString placesTimeDetail(qint64 elapsedNs);
+// The time in such a detail, in seconds; null for any other detail.
+std::optional<double> placesTimeSeconds(const QString &detail);
 
 struct Event
 {

@@ -6,6 +6,7 @@
 // the token; bad requests answered clearly while the server keeps serving.
 // OS-picked ports; every wait is bounded; no sleeps.
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -21,6 +22,7 @@
 #include "tests/lineclient.h"
 #include "tests/monitorsupport.h"
 #include "tests/secretwatch.h"
+#include "tests/sessiontest.h"
 
 using namespace Herd;
 using namespace Herd::Test;
@@ -52,6 +54,7 @@ private slots:
     void init();
     void cleanup();
     void metricsCountTheLinesSent();
+    void upstreamTimeIsThePlacesSources();
     void stateMatchesWhatsatAnswers();
     void controlWithoutTokenIsRefusedAndLogged();
     void controlAppliesEachFault();
@@ -160,8 +163,50 @@ void TestMonitor::metricsCountTheLinesSent()
              double(Iamats));
     QCOMPARE(rise(u"herd_whatsat_duration_seconds_count"_s, {a}), double(Whatsats));
     QCOMPARE(rise(u"herd_whatsat_duration_seconds_bucket"_s, {a, {u"le"_s, u"+Inf"_s}}), double(Whatsats));
+    // The unknown client's WHATSAT never reached the places source.
+    QCOMPARE(rise(u"herd_places_upstream_duration_seconds_count"_s, {a}), double(Whatsats));
+    QCOMPARE(rise(u"herd_places_upstream_duration_seconds_bucket"_s, {a, {u"le"_s, u"+Inf"_s}}),
+             double(Whatsats));
     QCOMPARE(after.value(sample(u"herd_clients_known"_s, {{u"node"_s, u"C"_s}})), double(Iamats));
     QCOMPARE(after.value(sample(u"herd_client_connections"_s, {a})), 1.0);
+}
+
+void TestMonitor::upstreamTimeIsThePlacesSources()
+{
+    // A node whose places source answers when the test says: the upstream
+    // time covers at least the wait the test saw, and is timed only once
+    // the source answers.
+    cleanup();
+    SessionSupport::ManualPlaces places;
+    m_herd = std::make_unique<HerdFixture>(&places);
+    QString error;
+    QVERIFY2(m_herd->start(HerdFixture::config({u"A"_s}, {}), &error), qPrintable(error));
+    m_monitor = std::make_unique<MonitorServer>(*m_herd->cluster());
+    QVERIFY2(m_monitor->listen({QHostAddress::LocalHost, 0}, &error), qPrintable(error));
+
+    LineClient client;
+    QVERIFY(client.connectTo(m_herd->port(u"A"_s)));
+    client.send(iamat("kiwi", 1));
+    QVERIFY(client.waitForLines(1));
+    client.send("WHATSAT kiwi 10 2\n");
+    QTRY_COMPARE(places.pending(), 1);
+    QElapsedTimer held;
+    held.start();
+    const auto a = std::pair {u"node"_s, u"A"_s};
+    const QString count = sample(u"herd_places_upstream_duration_seconds_count"_s, {a});
+    const QString sum = sample(u"herd_places_upstream_duration_seconds_sum"_s, {a});
+    const QHash<QString, double> waiting = metrics();
+    QCOMPARE(waiting.value(count, -1), 0.0);
+    const qint64 heldNs = held.nsecsElapsed();
+    places.answer(0, SessionSupport::placesAnswer(2));
+    QVERIFY(client.waitForText("\n\n"));
+
+    const QHash<QString, double> answered = metrics();
+    QCOMPARE(answered.value(count), 1.0);
+    QVERIFY2(answered.value(sum) >= double(heldNs) / 1e9 - 1e-6,
+             qPrintable(u"%1 s upstream, held %2 s"_s.arg(answered.value(sum)).arg(double(heldNs) / 1e9)));
+    QVERIFY(answered.value(sum)
+            <= answered.value(sample(u"herd_whatsat_duration_seconds_sum"_s, {a})) + 1e-6);
 }
 
 void TestMonitor::stateMatchesWhatsatAnswers()

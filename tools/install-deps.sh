@@ -21,6 +21,8 @@ packages=(
     clang-format
     # tst_monitor reads /metrics with Prometheus' own parser.
     python3-prometheus-client
+    # tst_netns: tools/netns-herd.sh makes namespaces, veths and a bridge.
+    iproute2
     # The install check (tests/check-install.sh) validates the desktop file;
     # systemd-analyze, from systemd, verifies the unit where it is installed.
     desktop-file-utils

@@ -173,19 +173,25 @@ void Metrics::writeLinks(PrometheusText &out) const
 
 void Metrics::writeLatency(PrometheusText &out) const
 {
-    const char *name = "herd_whatsat_duration_seconds";
-    out.family(name, "histogram", "Time from a WHATSAT received to its answer sent.");
-    for (const Node *node : m_cluster.nodes()) {
-        const NodeCounters::Histogram &histogram = countersOf(node->name()).whatsatLatency;
-        for (size_t i = 0; i < NodeCounters::LatencyBounds.size(); ++i)
-            out.sample("herd_whatsat_duration_seconds_bucket",
-                       {{"node", node->name()}, {"le", QString::number(NodeCounters::LatencyBounds[i])}},
-                       histogram.buckets[i]);
-        out.sample("herd_whatsat_duration_seconds_bucket", {{"node", node->name()}, {"le", u"+Inf"_s}},
-                   histogram.count);
-        out.sample("herd_whatsat_duration_seconds_sum", {{"node", node->name()}}, histogram.sumSeconds);
-        out.sample("herd_whatsat_duration_seconds_count", {{"node", node->name()}}, histogram.count);
-    }
+    const auto histogram = [&](const QByteArray &name, QByteArrayView help,
+                               NodeCounters::Histogram NodeCounters::*member) {
+        out.family(name, "histogram", help);
+        const QByteArray bucket = name + "_bucket", sum = name + "_sum", count = name + "_count";
+        for (const Node *node : m_cluster.nodes()) {
+            const NodeCounters::Histogram &counts = countersOf(node->name()).*member;
+            for (size_t i = 0; i < NodeCounters::LatencyBounds.size(); ++i)
+                out.sample(bucket,
+                           {{"node", node->name()}, {"le", QString::number(NodeCounters::LatencyBounds[i])}},
+                           counts.buckets[i]);
+            out.sample(bucket, {{"node", node->name()}, {"le", u"+Inf"_s}}, counts.count);
+            out.sample(sum, {{"node", node->name()}}, counts.sumSeconds);
+            out.sample(count, {{"node", node->name()}}, counts.count);
+        }
+    };
+    histogram("herd_whatsat_duration_seconds", "Time from a WHATSAT received to its answer sent.",
+              &NodeCounters::whatsatLatency);
+    histogram("herd_places_upstream_duration_seconds",
+              "Time the places source took to answer a WHATSAT's search.", &NodeCounters::placesLatency);
 }
 
 } // namespace Herd

@@ -125,21 +125,23 @@ void NodeCounters::onClientReply(const Event &event)
     // reply with a line break in it.
     if (!event.line.startsWith("AT ") || !event.line.contains('\n'))
         return;
+    if (const std::optional<double> upstream = placesTimeSeconds(event.detail))
+        observe(placesLatency, *upstream);
     auto waiting = m_waitingWhatsats.find(event.peer);
     if (waiting == m_waitingWhatsats.end() || waiting->empty())
         return;
-    observe(double(event.timeNs - waiting->front()) / 1e9);
+    observe(whatsatLatency, double(event.timeNs - waiting->front()) / 1e9);
     waiting->pop_front();
 }
 
-void NodeCounters::observe(double seconds)
+void NodeCounters::observe(Histogram &histogram, double seconds)
 {
     for (size_t i = 0; i < LatencyBounds.size(); ++i) {
         if (seconds <= LatencyBounds[i])
-            ++whatsatLatency.buckets[i];
+            ++histogram.buckets[i];
     }
-    ++whatsatLatency.count;
-    whatsatLatency.sumSeconds += seconds;
+    ++histogram.count;
+    histogram.sumSeconds += seconds;
 }
 
 } // namespace Herd

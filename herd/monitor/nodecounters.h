@@ -23,7 +23,8 @@ public:
     static const char *lineKindName(int kind);
     static LineKind lineKind(const QByteArray &line);
 
-    // WHATSAT answer times, in seconds (le bounds, then +Inf).
+    // WHATSAT answer times and the places source's, in seconds (le
+    // bounds, then +Inf).
     static constexpr std::array<double, 13> LatencyBounds = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
                                                              0.1,    0.25,  0.5,    1,     2.5,  10};
     struct Histogram
@@ -48,11 +49,12 @@ public:
     QHash<QString, quint64> reconnects; // by neighbour: failed attempts
     QHash<QString, quint64> linkDrops;  // by neighbour
     Histogram whatsatLatency;
+    Histogram placesLatency; // the places source's own, of each WHATSAT answered
 
 private:
     void onClientLine(const Event &event);
     void onClientReply(const Event &event);
-    void observe(double seconds);
+    static void observe(Histogram &histogram, double seconds);
 
     // Each client connection's WHATSATs still waiting for their answers,
     // oldest first: replies leave in the order the requests came

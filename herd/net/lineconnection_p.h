@@ -47,6 +47,7 @@ public:
     quint16 peerPort() const { return m_peerPort; }
     QString peer() const; // "127.0.0.1:53422"
     bool isOpen() const { return m_fd >= 0; }
+    qintptr descriptor() const { return m_fd; }
     qsizetype pendingBytes() const { return m_out.size() - m_outOffset; }
     // Past this many unsent bytes a session stops taking more work from
     // this connection until outputDrained(); reading pauses here too.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "herd/node/clientsession_p.h"
 
+#include <QElapsedTimer>
 #include <QPointer>
 
 #include "herd/net/lineconnection_p.h"
@@ -282,15 +283,20 @@ void ClientSession::answerWhatsat(const Message &message, const QByteArray &line
     QPointer<Node> node(m_node);
     ++m_whatsatInFlight;
     m_node->whatsatStarted();
-    m_node->places()->search(query, [guard, node, sequence, atLine, bound](const QJsonObject &response) {
-        if (node)
-            node->whatsatFinished(); // counted even when the client has left
-        if (!guard || !guard->m_connection)
-            return; // the client left (or its node was killed) while we waited
-        --guard->m_whatsatInFlight;
-        guard->fillSlot(sequence, atLine + '\n' + formatPlacesJson(trimResults(response, bound)) + "\n\n");
-        guard->resumeLater();
-    });
+    QElapsedTimer upstream;
+    upstream.start();
+    m_node->places()->search(
+        query, [guard, node, sequence, atLine, bound, upstream](const QJsonObject &response) {
+            const qint64 upstreamNs = upstream.nsecsElapsed();
+            if (node)
+                node->whatsatFinished(); // counted even when the client has left
+            if (!guard || !guard->m_connection)
+                return; // the client left (or its node was killed) while we waited
+            --guard->m_whatsatInFlight;
+            guard->fillSlot(sequence, atLine + '\n' + formatPlacesJson(trimResults(response, bound)) + "\n\n",
+                            placesTimeDetail(upstreamNs));
+            guard->resumeLater();
+        });
 }
 
 qint64 ClientSession::reserveSlot()
@@ -299,13 +305,14 @@ qint64 ClientSession::reserveSlot()
     return m_firstSequence + qint64(m_slots.size()) - 1;
 }
 
-void ClientSession::fillSlot(qint64 sequence, QByteArray text)
+void ClientSession::fillSlot(qint64 sequence, QByteArray text, QString detail)
 {
     const qint64 index = sequence - m_firstSequence;
     if (index < 0 || index >= qint64(m_slots.size()))
         return;
     Slot &slot = m_slots[qsizetype(index)];
     slot.text = std::move(text);
+    slot.detail = std::move(detail);
     slot.ready = true;
     sendReady();
 }
@@ -369,12 +376,14 @@ void ClientSession::sendReady()
     while (!m_slots.empty() && m_slots.front().ready) {
         QByteArray text = std::move(m_slots.front().text);
         QByteArray client = std::move(m_slots.front().client);
+        QString detail = std::move(m_slots.front().detail);
         m_slots.pop_front();
         ++m_firstSequence;
         Event event;
         event.kind = EventKind::LineSent;
         event.peer = m_peer;
         event.client = std::move(client);
+        event.detail = std::move(detail);
         event.line = text.endsWith("\n\n") ? text.chopped(2) : text.chopped(1);
         m_node->report(std::move(event));
         m_connection->write(text);

@@ -80,6 +80,7 @@ private:
     {
         QByteArray text;
         QByteArray client; // of an IAMAT's reply, for its LineSent event
+        QString detail;    // of a WHATSAT's answer: the places source's time
         bool ready = false;
         FloodTicket flood;
     };
@@ -91,7 +92,7 @@ private:
     bool isNeighbourLine(const QByteArray &line, const Message &message) const;
     void answerWhatsat(const Message &message, const QByteArray &line);
     qint64 reserveSlot();
-    void fillSlot(qint64 sequence, QByteArray text);
+    void fillSlot(qint64 sequence, QByteArray text, QString detail);
     void sendReady();
     void reply(QByteArray text, FloodTicket flood = {}, const QByteArray &client = {});
     void rejectLine(const QByteArray &line, Problem problem);

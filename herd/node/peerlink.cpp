@@ -14,6 +14,7 @@
 #include <limits>
 #include <vector>
 
+#include "herd/net/silentpeer_p.h"
 #include "herd/wire/protocol.h"
 
 namespace Herd {
@@ -445,6 +446,7 @@ void PeerLink::handleLine(const QByteArray &line)
 
 void PeerLink::onConnected()
 {
+    dropWhenSilent(m_socket->socketDescriptor());
     m_sealer.reset();
     if (!m_settings.peerSecret.isEmpty() && !m_neighbour.plain) {
         m_sealer.emplace(m_settings.peerSecret, m_settings.name.toUtf8(), m_neighbour.name.toUtf8());

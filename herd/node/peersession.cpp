@@ -2,6 +2,7 @@
 #include "herd/node/peersession_p.h"
 
 #include "herd/net/lineconnection_p.h"
+#include "herd/net/silentpeer_p.h"
 #include "herd/node/node.h"
 #include "herd/node/peerlink_p.h"
 #include "herd/wire/protocol.h"
@@ -31,6 +32,7 @@ PeerSession::PeerSession(LineConnection *connection, const QList<QByteArray> &li
     // is never idle or over a client's limits.
     m_connection->setMaxPendingBytes(-1);
     m_connection->setReadingHeld(false);
+    dropWhenSilent(m_connection->descriptor());
     connect(m_connection, &LineConnection::lineReceived, this, &PeerSession::onLine);
     connect(m_connection, &LineConnection::lineTooLong, this, [this](const QByteArray &head) {
         reject(head, QString::fromLatin1(problemName(Problem::TooLong)));
