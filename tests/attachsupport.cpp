@@ -20,15 +20,16 @@ bool ProcessHerd::write()
     qputenv(TokenEnv, "attach-test-token-0123456789");
     QJsonObject nodes;
     for (int i = 0; i < 3; ++i) {
-        nodes.insert(names.at(i), QJsonObject {{u"host"_s, u"127.0.0.1"_s},
-                                               {u"port"_s, ports.at(i)},
-                                               {u"monitor"_s, u"127.0.0.1:%1"_s.arg(monitorPorts.at(i))}});
+        nodes.insert(names.at(i),
+                     QJsonObject {{u"host"_s, u"127.0.0.1"_s},
+                                  {u"port"_s, ports.at(i)},
+                                  {u"monitor"_s, u"127.0.0.1:%1"_s.arg(monitorPorts.at(i))}});
     }
     const QJsonObject root {
         {u"name"_s, u"attach test"_s},
         {u"nodes"_s, nodes},
-        {u"links"_s, QJsonArray {QJsonArray {u"A"_s, u"B"_s}, QJsonArray {u"B"_s, u"C"_s},
-                                 QJsonArray {u"A"_s, u"C"_s}}},
+        {u"links"_s,
+         QJsonArray {QJsonArray {u"A"_s, u"B"_s}, QJsonArray {u"B"_s, u"C"_s}, QJsonArray {u"A"_s, u"C"_s}}},
         {u"reconnect"_s, QJsonObject {{u"initialMs"_s, 20}, {u"maxMs"_s, 200}}},
         {u"monitor"_s, QJsonObject {{u"tokenEnv"_s, QString::fromLatin1(TokenEnv)}}},
     };

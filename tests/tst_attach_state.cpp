@@ -70,7 +70,7 @@ void TestAttachState::clockEstimate()
 void TestAttachState::clockEstimateWindow()
 {
     ClockEstimate clock(2);
-    clock.addProbe(0, 1000, 10);   // the best, until two newer push it out
+    clock.addProbe(0, 1000, 10);    // the best, until two newer push it out
     clock.addProbe(100, 1200, 200); // offset 1050, rtt 100
     QCOMPARE(clock.offsetNs(), 995);
     clock.addProbe(300, 1400, 360); // offset 1070, rtt 60
@@ -122,7 +122,8 @@ void TestAttachState::malformedState_data()
     const QByteArray node =
         R"({"name": "A", "host": "127.0.0.1", "port": 1, "inProcess": true, "running": RUNNING,
             "clockSkewMs": 0, "clientConnections": 0, "records": RECORDS})";
-    auto state = [&](const QByteArray &running, const QByteArray &records, const QByteArray &links) -> QByteArray {
+    auto state = [&](const QByteArray &running, const QByteArray &records,
+                     const QByteArray &links) -> QByteArray {
         QByteArray nodeText = node;
         nodeText.replace("RUNNING", running).replace("RECORDS", records);
         return R"({"herd": "h", "timeNs": 5, "nodes": [)" + nodeText + R"(], "links": )" + links + "}";

@@ -27,6 +27,7 @@
 #include "herd/places/placesfactory.h"
 #include "herd/places/placessource.h"
 #include "ui/scenario/scenariopanel.h"
+#include "ui/spacetime/spacetimeview.h"
 #include "herd/clients/simulatedclients.h"
 #include "ui/topology/topologyview.h"
 
@@ -625,6 +626,18 @@ void MainWindow::updateStatus()
     m_peerRate = double(m_peerMessages) * 1000.0 / StatusIntervalMs;
     m_peerMessages = 0;
     m_status->setText(statusText());
+    const std::optional<Herd::ClockSpread> clocks = m_herd ? m_herd->clockSpread() : std::nullopt;
+    if (clocks && spaceTime()) {
+        const QString bound = QString::number(double(clocks->worstUncertaintyNs) / 1e6, 'f', 1);
+        spaceTime()->setClockNote(
+            tr("clocks ±%1 ms").arg(bound),
+            tr("Events from %1 processes, each stamped by its own clock and moved onto this window's "
+               "clock by that process's offset, estimated from round trips to its monitor. The worst "
+               "may still be off by ±%2 ms, so two events closer than that on different processes "
+               "may be drawn in the wrong order. The Lamport axis needs no clocks.")
+                .arg(clocks->processes)
+                .arg(bound));
+    }
 }
 
 void MainWindow::showError(const QString &title, const QString &message)

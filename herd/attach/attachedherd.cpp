@@ -267,19 +267,21 @@ bool AttachedHerd::post(const QString &node, const QString &action, const QJsonO
     MonitorClient *client = clientInSight(node);
     if (!client)
         return false;
-    client->control(action, body, [this, node, action, address = client->address()](int status, const QJsonObject &answer) {
-        if (status == 200)
-            return;
-        Event event;
-        event.timeNs = wallClockNs();
-        event.node = node;
-        event.kind = EventKind::Error;
-        event.detail = status == 0
-            ? u"the monitor at %1 did not answer %2 in time"_s.arg(address, action)
-            : u"the monitor at %1 refused %2 (HTTP %3): %4"_s.arg(address, action).arg(status).arg(
-                  answer.value("error"_L1).toString());
-        emit eventOccurred(event);
-    });
+    client->control(action, body,
+                    [this, node, action, address = client->address()](int status, const QJsonObject &answer) {
+                        if (status == 200)
+                            return;
+                        Event event;
+                        event.timeNs = wallClockNs();
+                        event.node = node;
+                        event.kind = EventKind::Error;
+                        event.detail = status == 0
+                            ? u"the monitor at %1 did not answer %2 in time"_s.arg(address, action)
+                            : u"the monitor at %1 refused %2 (HTTP %3): %4"_s.arg(address, action)
+                                  .arg(status)
+                                  .arg(answer.value("error"_L1).toString());
+                        emit eventOccurred(event);
+                    });
     return true;
 }
 

@@ -84,8 +84,8 @@ private:
     MonitorClient *clientInSight(const QString &node) const;
     // Posts `action` to the process of `node`; false if it is out of sight.
     bool post(const QString &node, const QString &action, const QJsonObject &body);
-    bool setLinkFault(const QString &from, const QString &to, Direction direction,
-                      const QString &action, QJsonObject body);
+    bool setLinkFault(const QString &from, const QString &to, Direction direction, const QString &action,
+                      QJsonObject body);
 
     HerdConfig m_config;
     QNetworkAccessManager m_network;

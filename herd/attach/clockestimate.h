@@ -19,8 +19,7 @@ class ClockEstimate
 public:
     explicit ClockEstimate(int window = 8)
         : m_window(window)
-    {
-    }
+    {}
 
     // A probe's three times, ns since the epoch.
     void addProbe(qint64 sentNs, qint64 serverNs, qint64 receivedNs);

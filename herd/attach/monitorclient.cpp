@@ -147,7 +147,8 @@ void MonitorClient::readState(bool fresh)
     m_stateRequested = true;
     const qint64 sentNs = wallClockNs();
     QNetworkReply *reply = m_network->get(request(u"/state"_s, RequestTimeoutMs));
-    connect(reply, &QNetworkReply::finished, this, [this, reply, sentNs, fresh] { onState(reply, sentNs, fresh); });
+    connect(reply, &QNetworkReply::finished, this,
+            [this, reply, sentNs, fresh] { onState(reply, sentNs, fresh); });
 }
 
 void MonitorClient::onState(QNetworkReply *reply, qint64 sentNs, bool fresh)

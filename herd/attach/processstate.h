@@ -28,7 +28,7 @@ struct ProcessState
     using LinkKey = std::pair<QString, QString>; // from, to
 
     QString herd;
-    qint64 timeNs = 0; // the process's wall clock as it wrote the answer
+    qint64 timeNs = 0;                 // the process's wall clock as it wrote the answer
     QHash<QString, ProcessNode> nodes; // only those with "inProcess": true
     QHash<LinkKey, LinkState> links;
 
