@@ -135,6 +135,7 @@ private slots:
     void sameAsEmbedded();
     void killedProcessIsNotMonitored();
     void windowAttached();
+    void commandLine();
 
 private:
     void saveShot(QWidget *widget, const QString &name);
@@ -286,6 +287,37 @@ void TestAttach::windowAttached()
     QTRY_VERIFY_WITH_TIMEOUT(
         attached.topology()->nodeItem(u"A"_s) && attached.topology()->nodeItem(u"A"_s)->isRunning(), Timeout);
     QVERIFY(!attached.statusText().contains(u"not monitored"));
+}
+
+// herd --attach: a display is needed, nothing else goes with it, and every
+// node must name its monitor; each mistake is one clear line and exit 2.
+void TestAttach::commandLine()
+{
+    QProcessEnvironment noDisplay = QProcessEnvironment::systemEnvironment();
+    for (const char *name : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"})
+        noDisplay.remove(QString::fromLatin1(name));
+    ProcessSupport::Finished run =
+        ProcessSupport::runHerd({u"--attach"_s, m_herd.file}, m_herd.dir.path(), noDisplay);
+    QCOMPARE(run.exitCode, 2);
+    QVERIFY2(run.err.contains("--attach opens the window, and there is no display here"),
+             run.err.constData());
+
+    run = ProcessSupport::runHerd({u"--attach"_s, m_herd.file, u"--server"_s}, m_herd.dir.path());
+    QCOMPARE(run.exitCode, 2);
+    QVERIFY2(run.err.contains("--attach shows a herd that runs elsewhere and runs none; drop --server"),
+             run.err.constData());
+
+    const QString plain = ProcessSupport::writeHerdFile(m_herd.dir.filePath(u"plain.json"_s),
+                                                        {{u"A"_s, 1}, {u"B"_s, 2}}, {{u"A"_s, u"B"_s}});
+    QProcessEnvironment offscreen = QProcessEnvironment::systemEnvironment();
+    offscreen.insert(u"QT_QPA_PLATFORM"_s, u"offscreen"_s);
+    run = ProcessSupport::runHerd({u"--attach"_s, plain}, m_herd.dir.path(), offscreen);
+    QCOMPARE(run.exitCode, 2);
+    QVERIFY2(run.err.contains("every node names its process's monitor")
+                 && run.err.contains("these do not: A, B"),
+             run.err.constData());
+
+    QVERIFY(ProcessSupport::runHerd({u"--help"_s}, m_herd.dir.path()).out.contains("--attach FILE"));
 }
 
 QTEST_MAIN(TestAttach)

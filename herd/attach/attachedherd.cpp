@@ -118,14 +118,7 @@ void AttachedHerd::onState(MonitorClient *client, const ProcessState &state, boo
         }
         return;
     }
-    for (auto it = m_runBy.begin(); it != m_runBy.end();) {
-        if (*it == client) {
-            m_nodes.remove(it.key());
-            it = m_runBy.erase(it);
-        } else {
-            ++it;
-        }
-    }
+    forgetNodesOf(client);
     for (auto it = state.nodes.cbegin(); it != state.nodes.cend(); ++it) {
         m_nodes.insert(it.key(), *it);
         m_runBy.insert(it.key(), client);
@@ -137,10 +130,8 @@ void AttachedHerd::onState(MonitorClient *client, const ProcessState &state, boo
     emit sightChanged();
 }
 
-void AttachedHerd::onLost(MonitorClient *client)
+void AttachedHerd::forgetNodesOf(MonitorClient *client)
 {
-    settle(client);
-    const qsizetype before = m_nodes.size();
     for (auto it = m_runBy.begin(); it != m_runBy.end();) {
         if (*it == client) {
             m_nodes.remove(it.key());
@@ -149,6 +140,13 @@ void AttachedHerd::onLost(MonitorClient *client)
             ++it;
         }
     }
+}
+
+void AttachedHerd::onLost(MonitorClient *client)
+{
+    settle(client);
+    const qsizetype before = m_nodes.size();
+    forgetNodesOf(client);
     if (m_nodes.size() != before)
         emit sightChanged();
 }

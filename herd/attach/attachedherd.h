@@ -78,6 +78,8 @@ private:
     void onEvent(MonitorClient *client, Event event);
     void onLost(MonitorClient *client);
     void settle(MonitorClient *client);
+    // Out of sight: the nodes `client`'s process ran, and all they held.
+    void forgetNodesOf(MonitorClient *client);
     void apply(MonitorClient *client, const Event &event);
     void applyLinkChange(MonitorClient *client, const Event &event);
     // The client of the process that runs `node` as last seen; null if none is in sight.

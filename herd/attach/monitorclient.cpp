@@ -85,6 +85,7 @@ void MonitorClient::connectStream()
     m_messageEvent.clear();
     m_held.clear();
     m_stateRequested = false;
+    ++m_session;
     // No transfer timeout: a quiet herd sends nothing for as long as it likes.
     m_stream = m_network->get(request(u"/events"_s, 0));
     m_headersTimer.start();
@@ -148,16 +149,16 @@ void MonitorClient::readState(bool fresh)
     const qint64 sentNs = wallClockNs();
     QNetworkReply *reply = m_network->get(request(u"/state"_s, RequestTimeoutMs));
     connect(reply, &QNetworkReply::finished, this,
-            [this, reply, sentNs, fresh] { onState(reply, sentNs, fresh); });
+            [this, reply, sentNs, fresh, session = m_session] { onState(reply, sentNs, fresh, session); });
 }
 
-void MonitorClient::onState(QNetworkReply *reply, qint64 sentNs, bool fresh)
+void MonitorClient::onState(QNetworkReply *reply, qint64 sentNs, bool fresh, quint64 session)
 {
     const qint64 receivedNs = wallClockNs();
     reply->deleteLater();
-    m_stateRequested = false;
-    if (!m_stream)
+    if (session != m_session || !m_stream)
         return; // lost meanwhile: the answer is of no use
+    m_stateRequested = false;
     if (reply->error() != QNetworkReply::NoError)
         return lose(u"GET /state: "_s + reply->errorString());
     QString error;

@@ -75,7 +75,8 @@ private:
     void readStream();
     void dispatch(const QByteArray &data, bool dropped);
     void readState(bool fresh);
-    void onState(QNetworkReply *reply, qint64 sentNs, bool fresh);
+    // `session`: the connection the read was made on; a later one ignores it.
+    void onState(QNetworkReply *reply, qint64 sentNs, bool fresh, quint64 session);
     void lose(const QString &why);
 
     QString m_address;
@@ -89,6 +90,7 @@ private:
     QList<Event> m_held;       // events that came before the fresh state
     bool m_connected = false;
     bool m_stateRequested = false;
+    quint64 m_session = 0; // counts connections
     QString m_lastError;
     QTimer m_headersTimer;
     QTimer m_pollTimer;
