@@ -22,14 +22,22 @@ int runGui(int &argc, char **argv, const Options &options)
     QApplication::setApplicationDisplayName(QStringLiteral("Herd"));
     QApplication::setApplicationVersion(QStringLiteral(HERD_VERSION));
     QString error;
-    const std::optional<Herd::HerdConfig> config = herdConfigFor(options, &error);
+    const bool attach = options.mode == Options::Mode::Attach;
+    const std::optional<Herd::HerdConfig> config =
+        attach ? Herd::HerdConfig::fromFile(options.attachFile, &error) : herdConfigFor(options, &error);
     if (!config) {
         std::fprintf(stderr, "herd: %s\n", qPrintable(error));
         return 2;
     }
     HerdUi::MainWindow window;
     window.setHerdProgram(QCoreApplication::applicationFilePath());
+    if (attach && !window.attachHerd(*config, &error)) {
+        std::fprintf(stderr, "herd: %s\n", qPrintable(error));
+        return 2;
+    }
     window.show();
+    if (attach)
+        return app.exec();
     if (!window.openHerdInteractively(*config))
         std::fprintf(stderr, "herd: the herd did not start; open another from the Herd menu\n");
     return app.exec();

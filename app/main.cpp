@@ -53,7 +53,7 @@ int main(int argc, char **argv)
         return 2;
     }
 #ifdef HERD_HAVE_GUI
-    if (options->mode == Options::Mode::Gui && canShowGui())
+    if ((options->mode == Options::Mode::Gui || options->mode == Options::Mode::Attach) && canShowGui())
         return runGui(argc, argv, *options);
 #endif
     QCoreApplication app(argc, argv);
@@ -78,6 +78,15 @@ int main(int argc, char **argv)
         return runPlacesServer(*options);
     case Options::Mode::Replay:
         return runReplay(*options);
+    case Options::Mode::Attach:
+#ifdef HERD_HAVE_GUI
+        std::fputs("herd: --attach opens the window, and there is no display here (set DISPLAY, or "
+                   "QT_QPA_PLATFORM=offscreen)\n",
+                   stderr);
+#else
+        std::fputs("herd: --attach opens the window, and this herd was built without the GUI\n", stderr);
+#endif
+        return 2;
     case Options::Mode::Gui:
 #ifdef HERD_HAVE_GUI
         std::fputs("herd: no display here; running the headless herd (as --server)\n", stdout);

@@ -159,6 +159,7 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
     const QCommandLineOption at = option({QStringLiteral("at")}, "SECONDS");
     const QCommandLineOption state = option({QStringLiteral("state")});
     const QCommandLineOption saveScenario = option({QStringLiteral("save-scenario")}, "OUT");
+    const QCommandLineOption attach = option({QStringLiteral("attach")}, "FILE");
     const QCommandLineOption help = option({QStringLiteral("h"), QStringLiteral("help")});
     const QCommandLineOption version = option({QStringLiteral("version")});
     parser.addOptions(
@@ -168,6 +169,7 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
          clockTolerance, startTimeout, listPresets, verbose,       help,         version,      listener,
          nodeLogs,       minIamatRate, maxP99,      maxFlood,      record,       replay,       at,
          state,          saveScenario, monitor});
+    parser.addOption(attach);
 
     auto fail = [error](const QString &message) -> std::optional<Options> {
         if (error)
@@ -184,6 +186,26 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
                                 &verbose, &record},
                                &options, error))
             return std::nullopt;
+        return options;
+    }
+    if (parser.isSet(attach)) {
+        for (const QCommandLineOption *other :
+             {&server, &scenario, &preset, &config, &node, &logDir, &log, &placesUrl, &placesApi, &placesFile,
+              &placesTimeout, &placesServer, &check, &listRules, &record, &monitor, &at, &state,
+              &saveScenario}) {
+            if (parser.isSet(*other))
+                return fail(
+                    QStringLiteral("--attach shows a herd that runs elsewhere and runs none; drop --%1")
+                        .arg(other->names().constFirst()));
+        }
+        Options options;
+        options.mode = Options::Mode::Attach;
+        options.attachFile = parser.value(attach);
+        if (options.attachFile.isEmpty() || parser.values(attach).size() > 1)
+            return fail(QStringLiteral("--attach needs one herd file, whose nodes name their monitors"));
+        if (!parser.positionalArguments().isEmpty())
+            return fail(
+                QStringLiteral("unexpected argument \"%1\"").arg(parser.positionalArguments().first()));
         return options;
     }
     for (const QCommandLineOption *replayOnly : {&at, &state, &saveScenario}) {
@@ -355,6 +377,7 @@ QString helpText()
                                                   a recorded herd, as JSON
   herd --replay FILE [FILE...] --save-scenario OUT
                                                   a recording made a scenario
+  herd --attach FILE                              the GUI on a herd running headless
   herd --places-server [ADDR:]PORT [--places-file FILE]
                                                   serve Google's places endpoints
   herd --check FILE [--node NAME]... [--rules PATTERN] [--expect-resync]
@@ -396,6 +419,13 @@ Running headless:
                      herd file's "monitor": {"tokenEnv": ...}); see
                      docs/monitor.md. Without it: the monitor that the nodes
                      run here name in the herd file ("monitor": "ADDR:PORT")
+
+Attaching the window (docs/monitor.md#attaching-the-window):
+  --attach FILE      open the desktop GUI on a herd that runs elsewhere, in
+                     herd --server processes: FILE is its herd file, whose
+                     nodes name their process's monitor ("monitor":
+                     "ADDR:PORT"); faults need the monitor token it names.
+                     Needs a display.
 
 Replaying a recording (docs/recording.md):
   --replay FILE [FILE...]

@@ -24,7 +24,8 @@ struct Options
         ListPresets,
         Help,
         Version,
-        Replay
+        Replay,
+        Attach
     };
     Mode mode = Mode::Gui;
     QString preset; // empty: the default preset, unless configFile is set
@@ -50,6 +51,7 @@ struct Options
     double replayAtSeconds = -1;                // --at SECONDS; -1: the end
     bool replayState = false;                   // --state
     QString saveScenarioFile;                   // --save-scenario OUT
+    QString attachFile;                         // --attach FILE
 };
 
 // Null, with one line saying what is wrong, for a bad command line.

@@ -26,6 +26,14 @@ struct NodeStatus
     int neighbourConnections = 0; // neighbours' links into it
 };
 
+// How well the times of events from several processes line up once moved
+// onto one clock (AttachedHerd): each within worstUncertaintyNs of the truth.
+struct ClockSpread
+{
+    int processes = 0;
+    qint64 worstUncertaintyNs = 0;
+};
+
 // A herd as the window shows and breaks it: what it is (the herd file),
 // what each node holds and each link does now, the faults it takes, and one
 // stream of everything its nodes do. The embedded Cluster is one; a herd of
@@ -60,6 +68,15 @@ public:
     virtual const Store *store(const QString &node) const = 0;
     // The outgoing link from -> to as it stands.
     virtual std::optional<LinkState> linkState(const QString &from, const QString &to) const = 0;
+    // Whether the source has lost sight of the node: the process that runs
+    // it does not answer, so the node has no status, yet may still serve.
+    virtual bool isOutOfSight(const QString &node) const
+    {
+        Q_UNUSED(node)
+        return false;
+    }
+    // Null when every event time comes from one clock (this process's).
+    virtual std::optional<ClockSpread> clockSpread() const { return std::nullopt; }
 
     // A killed node is like a crashed process: sockets closed, records lost.
     virtual bool kill(const QString &node) = 0;
@@ -103,6 +120,9 @@ signals:
     void eventOccurred(const Herd::Event &event);
     // The link node -> neighbour changed state (LinkState::state).
     void linkStateChanged(const QString &node, const QString &neighbour);
+    // Which nodes the source sees changed wholesale (a process went out of
+    // sight, or came back and was read anew): views read the herd again.
+    void sightChanged();
 };
 
 } // namespace Herd

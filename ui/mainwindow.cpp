@@ -19,6 +19,7 @@
 #include <cmath>
 #include <utility>
 
+#include "herd/attach/attachedherd.h"
 #include "ui/check/checkpanel.h"
 #include "ui/faults/faultactions.h"
 #include "herd/cluster.h"
@@ -26,6 +27,7 @@
 #include "herd/places/placesfactory.h"
 #include "herd/places/placessource.h"
 #include "ui/scenario/scenariopanel.h"
+#include "ui/spacetime/spacetimeview.h"
 #include "herd/clients/simulatedclients.h"
 #include "ui/topology/topologyview.h"
 
@@ -56,6 +58,9 @@ MainWindow::MainWindow(QWidget *parent)
     m_statusTimer.setInterval(StatusIntervalMs);
     connect(&m_statusTimer, &QTimer::timeout, this, &MainWindow::updateStatus);
     m_statusTimer.start();
+    m_rebuildTimer.setSingleShot(true);
+    m_rebuildTimer.setInterval(0);
+    connect(&m_rebuildTimer, &QTimer::timeout, this, &MainWindow::rebuildViews);
     updateActions();
 }
 
@@ -109,6 +114,9 @@ void MainWindow::buildActions()
             topology()->setLegendVisible(on);
     });
 
+    m_attachAction = make(tr("&Attach to Running Herd..."), {},
+                          tr("Show a herd that runs headless elsewhere, through its processes' monitors"));
+    connect(m_attachAction, &QAction::triggered, this, &MainWindow::attachFile);
     connect(m_openAction, &QAction::triggered, this, &MainWindow::openFile);
     connect(m_openScenarioAction, &QAction::triggered, this, &MainWindow::openScenarioFile);
     connect(m_saveAction, &QAction::triggered, this, &MainWindow::saveFileAs);
@@ -148,6 +156,7 @@ void MainWindow::buildMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(m_openAction);
+    file->addAction(m_attachAction);
     file->addAction(m_saveAction);
     file->addSeparator();
     file->addAction(m_openScenarioAction);
@@ -249,7 +258,6 @@ void MainWindow::buildViews()
     m_views->topology()->setLegendVisible(m_legendAction->isChecked());
     m_views->topology()->setContextMenus(m_nodeMenu, m_linkMenu, m_backgroundMenu);
     m_views->checkPanel()->setHerdProgram(m_herdProgram);
-    connect(m_herd.get(), &Herd::HerdSource::eventOccurred, this, &MainWindow::onEvent);
     connect(m_views->topology()->scene(), &QGraphicsScene::selectionChanged, this,
             &MainWindow::updateActions);
     connect(m_views->scenarioPanel(), &ScenarioPanel::runAgainRequested, this, [this] {
@@ -267,8 +275,22 @@ void MainWindow::buildViews()
     });
 }
 
+void MainWindow::rebuildViews()
+{
+    if (!m_herd)
+        return;
+    m_faults->setHerd(nullptr, nullptr);
+    delete std::exchange(m_views, nullptr);
+    delete std::exchange(m_stats, nullptr);
+    buildViews();
+    m_faults->setHerd(m_herd->isLive() ? m_herd.get() : nullptr, topology());
+    updateActions();
+    updateStatus();
+}
+
 void MainWindow::tearDown()
 {
+    m_rebuildTimer.stop();
     m_simulation->stop();
     m_trafficAction->setChecked(false);
     m_faults->setHerd(nullptr, nullptr);
@@ -300,6 +322,22 @@ bool MainWindow::openHerd(const Herd::HerdConfig &config, QString *error)
     return true;
 }
 
+bool MainWindow::attachHerd(const Herd::HerdConfig &config, QString *error)
+{
+    const QStringList missing = Herd::AttachedHerd::missingMonitors(config);
+    if (!missing.isEmpty()) {
+        *error = tr("to attach, every node names its process's monitor (\"monitor\": \"ADDR:PORT\" in the "
+                    "herd file); these do not: %1")
+                     .arg(missing.join(u", "));
+        return false;
+    }
+    auto attached = std::make_unique<Herd::AttachedHerd>(config);
+    attached->start();
+    showHerd(std::move(attached),
+             tr("%1 (attached)").arg(config.name.isEmpty() ? config.nodeNames().join(u", ") : config.name));
+    return true;
+}
+
 void MainWindow::showHerd(std::unique_ptr<Herd::HerdSource> herd, const QString &title)
 {
     tearDown();
@@ -310,6 +348,9 @@ void MainWindow::adopt(std::unique_ptr<Herd::HerdSource> herd, const QString &ti
 {
     m_herd = std::move(herd);
     m_config = m_herd->config();
+    connect(m_herd.get(), &Herd::HerdSource::eventOccurred, this, &MainWindow::onEvent);
+    // Coalesced: several processes may come into sight at once.
+    connect(m_herd.get(), &Herd::HerdSource::sightChanged, &m_rebuildTimer, qOverload<>(&QTimer::start));
     // Views read the state as it is now and follow the events from here on.
     buildViews();
     m_faults->setHerd(m_herd->isLive() ? m_herd.get() : nullptr, topology());
@@ -372,6 +413,18 @@ bool MainWindow::saveHerdFile(const QString &path, QString *error) const
         return false;
     }
     return true;
+}
+
+void MainWindow::attachFile()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Attach to Running Herd"), {},
+                                                      tr("Herd files (*.json);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    const std::optional<Herd::HerdConfig> config = Herd::HerdConfig::fromFile(path, &error);
+    if (!config || !attachHerd(*config, &error))
+        showError(tr("Cannot attach"), error);
 }
 
 void MainWindow::openFile()
@@ -536,9 +589,11 @@ QString MainWindow::statusText() const
         return tr("No herd running");
     int running = 0;
     int seen = 0;
+    int outOfSight = 0;
     qsizetype clients = 0;
     for (const QString &node : m_config.nodeNames()) {
         seen += m_herd->nodeStatus(node) ? 1 : 0;
+        outOfSight += m_herd->isOutOfSight(node) ? 1 : 0;
         if (m_herd->isRunning(node)) {
             ++running;
             clients = qMax(clients, m_herd->recordCount(node));
@@ -556,6 +611,8 @@ QString MainWindow::statusText() const
                        .arg(cut)
                        .arg(clients)
                        .arg(qRound(m_peerRate));
+    if (outOfSight > 0)
+        text += tr(" · %1 not monitored").arg(outOfSight);
     if (m_simulation->isRunning())
         text += tr(" · %1 phones at %2/s, %3 sent")
                     .arg(m_simulation->clients())
@@ -569,6 +626,18 @@ void MainWindow::updateStatus()
     m_peerRate = double(m_peerMessages) * 1000.0 / StatusIntervalMs;
     m_peerMessages = 0;
     m_status->setText(statusText());
+    const std::optional<Herd::ClockSpread> clocks = m_herd ? m_herd->clockSpread() : std::nullopt;
+    if (clocks && spaceTime()) {
+        const QString bound = QString::number(double(clocks->worstUncertaintyNs) / 1e6, 'f', 1);
+        spaceTime()->setClockNote(
+            tr("clocks ±%1 ms").arg(bound),
+            tr("Events from %1 processes, each stamped by its own clock and moved onto this window's "
+               "clock by that process's offset, estimated from round trips to its monitor. The worst "
+               "may still be off by ±%2 ms, so two events closer than that on different processes "
+               "may be drawn in the wrong order. The Lamport axis needs no clocks.")
+                .arg(clocks->processes)
+                .arg(bound));
+    }
 }
 
 void MainWindow::showError(const QString &title, const QString &message)

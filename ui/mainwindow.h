@@ -73,6 +73,10 @@ public:
     // Shows `herd` in place of the current herd, as it is now; `title`
     // names it in the window's title.
     void showHerd(std::unique_ptr<Herd::HerdSource> herd, const QString &title);
+    // Shows the herd of `config` running elsewhere, in headless processes
+    // whose monitors its nodes name (Herd::AttachedHerd); false, with the
+    // reason, if a node names none.
+    bool attachHerd(const Herd::HerdConfig &config, QString *error);
 
     // The herd shown; null without one.
     Herd::HerdSource *herd() const { return m_herd.get(); }
@@ -111,6 +115,8 @@ private:
     void buildMenus();
     void buildToolBar();
     void buildViews();
+    // Views anew over the same herd: what the source sees changed wholesale.
+    void rebuildViews();
     void adopt(std::unique_ptr<Herd::HerdSource> herd, const QString &title);
     void tearDown();
     void onEvent(const Herd::Event &event);
@@ -119,6 +125,7 @@ private:
     void showError(const QString &title, const QString &message);
 
     void openFile();
+    void attachFile();
     void openScenarioFile();
     void openLab(const QString &name);
     void saveFileAs();
@@ -145,6 +152,7 @@ private:
     QAction *m_layoutAction = nullptr;
     QAction *m_trafficAction = nullptr;
     QAction *m_openAction = nullptr;
+    QAction *m_attachAction = nullptr;
     QAction *m_openScenarioAction = nullptr;
     QAction *m_saveAction = nullptr;
     QAction *m_legendAction = nullptr;
@@ -158,6 +166,7 @@ private:
     QSpinBox *m_trafficRate = nullptr;
     QLabel *m_status = nullptr;
     QTimer m_statusTimer;
+    QTimer m_rebuildTimer;      // single shot: rebuildViews() once the events of the moment are in
     quint64 m_peerMessages = 0; // since the last status update
     double m_peerRate = 0;
 };

@@ -314,7 +314,16 @@ QString SpaceTimeView::summaryText() const
         text += tr(" · %1 in flight").arg(locale.toString(m_history.openSends()));
     if (m_history.evictedMessages() > 0)
         text += tr(" · keeps the newest %1").arg(locale.toString(m_history.messageCapacity()));
+    if (!m_clockNote.isEmpty() && axis() == Axis::WallClock)
+        text += u" · "_s + m_clockNote;
     return text;
+}
+
+void SpaceTimeView::setClockNote(const QString &note, const QString &explanation)
+{
+    m_clockNote = note;
+    m_summary->setToolTip(explanation);
+    m_summary->setText(summaryText());
 }
 
 bool SpaceTimeView::selectMessage(quint64 id)

@@ -93,6 +93,9 @@ public:
     quint64 selectedMessage() const { return m_selection.message; }
     const SpaceTimeSelection &selection() const { return m_selection; }
     QString summaryText() const;
+    // How far the wall-clock axis may be off where events come from several
+    // clocks (an attached herd), said after the summary; empty: one clock.
+    void setClockNote(const QString &note, const QString &explanation);
 
 public slots:
     void onEvent(const Herd::Event &event);
@@ -149,6 +152,7 @@ private:
     QTimer m_frameTimer;
     bool m_live = true;
     bool m_dirty = true;
+    QString m_clockNote;
     double m_spanNs = DefaultSpanNs;
     double m_spanTicks = DefaultSpanTicks;
     double m_end = 0; // right edge while paused

@@ -194,6 +194,9 @@ void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidge
     case NodeLook::Remote:
         detail = QStringLiteral("elsewhere :%1").arg(m_port);
         break;
+    case NodeLook::NotMonitored:
+        detail = QStringLiteral("not monitored");
+        break;
     }
     const QString clients =
         m_clients == 1 ? QStringLiteral("1 client") : QStringLiteral("%1 clients").arg(m_clients);
@@ -202,7 +205,7 @@ void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidge
         painter->drawText(QRectF(card.left(), card.top() + 31, card.width(), 16), Qt::AlignCenter, line);
     } else {
         painter->drawText(QRectF(card.left(), card.top() + 34, card.width(), 18), Qt::AlignCenter, detail);
-        if (m_look != NodeLook::Remote)
+        if (m_look != NodeLook::Remote && m_look != NodeLook::NotMonitored)
             painter->drawText(QRectF(card.left(), card.top() + 53, card.width(), 18), Qt::AlignCenter,
                               clients);
     }

@@ -8,10 +8,10 @@
 
 namespace HerdUi::TopologyStyle {
 
-NodeLook nodeLook(const std::optional<Herd::NodeStatus> &node)
+NodeLook nodeLook(const std::optional<Herd::NodeStatus> &node, bool outOfSight)
 {
     if (!node)
-        return NodeLook::Remote;
+        return outOfSight ? NodeLook::NotMonitored : NodeLook::Remote;
     return node->running ? NodeLook::Running : NodeLook::Killed;
 }
 
@@ -103,6 +103,8 @@ QBrush nodeBrush(NodeLook look)
         return QColor(0xe2, 0xe5, 0xe9);
     case NodeLook::Remote:
         return QColor(0xff, 0xff, 0xff);
+    case NodeLook::NotMonitored:
+        return QColor(0xf1, 0xf3, 0xf5);
     }
     return {};
 }
@@ -120,6 +122,8 @@ QPen nodePen(NodeLook look, bool selected)
     }
     case NodeLook::Remote:
         return QPen(QColor(0x64, 0x74, 0x8b), 2.5, Qt::DotLine);
+    case NodeLook::NotMonitored:
+        return QPen(QColor(0x9c, 0xa3, 0xaf), 2.5, Qt::DashDotLine);
     }
     return {};
 }

@@ -20,8 +20,10 @@ namespace HerdUi {
 namespace TopologyStyle {
 
 // What a node looks like. Remote: configured in the herd but run by another
-// process, so this process cannot see inside it.
-enum class NodeLook { Running, Killed, Remote };
+// process, so this process cannot see inside it. NotMonitored: run by a
+// process the window follows whose monitor does not answer now; it may
+// still serve (HerdSource::isOutOfSight).
+enum class NodeLook { Running, Killed, Remote, NotMonitored };
 
 // What one direction (sender -> receiver) of a link looks like.
 enum class LinkLook {
@@ -35,7 +37,7 @@ enum class LinkLook {
 inline constexpr LinkLook kAllLinkLooks[] = {LinkLook::Up,         LinkLook::Delayed, LinkLook::Connecting,
                                              LinkLook::BackingOff, LinkLook::Cut,     LinkLook::Down};
 
-NodeLook nodeLook(const std::optional<Herd::NodeStatus> &node);
+NodeLook nodeLook(const std::optional<Herd::NodeStatus> &node, bool outOfSight = false);
 // `link` may be empty (sender not running here).
 LinkLook linkLook(const std::optional<Herd::LinkState> &link, bool senderRunning);
 QString linkLookName(LinkLook look);

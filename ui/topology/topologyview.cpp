@@ -317,7 +317,7 @@ void TopologyView::refreshNode(const QString &name)
     if (!item)
         return;
     const std::optional<Herd::NodeStatus> node = m_herd ? m_herd->nodeStatus(name) : std::nullopt;
-    item->setLook(nodeLook(node));
+    item->setLook(nodeLook(node, m_herd && m_herd->isOutOfSight(name)));
     if (node) {
         item->setPort(node->port);
         item->setClientCount(m_herd->recordCount(name));
