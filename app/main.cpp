@@ -53,7 +53,7 @@ int main(int argc, char **argv)
         return 2;
     }
 #ifdef HERD_HAVE_GUI
-    if (options->mode == Options::Mode::Gui && canShowGui())
+    if ((options->mode == Options::Mode::Gui || options->replayInWindow()) && canShowGui())
         return runGui(argc, argv, *options);
 #endif
     QCoreApplication app(argc, argv);

@@ -50,6 +50,8 @@ struct Options
     double replayAtSeconds = -1;                // --at SECONDS; -1: the end
     bool replayState = false;                   // --state
     QString saveScenarioFile;                   // --save-scenario OUT
+    // --replay with neither --state nor --save-scenario: the window.
+    bool replayInWindow() const { return mode == Mode::Replay && !replayState && saveScenarioFile.isEmpty(); }
 };
 
 // Null, with one line saying what is wrong, for a bad command line.

@@ -239,7 +239,7 @@ void tst_RecordCli::badFlagsExitTwo()
 {
     const QString foreign = ProcessSupport::writeFile(m_dir.filePath(u"foreign.txt"_s), "hello\n");
     const std::pair<QStringList, QByteArray> cases[] = {
-        {{u"--replay"_s, m_recording}, "--replay needs --state or --save-scenario"},
+        {{u"--replay"_s, foreign}, "not a Herd recording or node log"},
         {{u"--save-scenario"_s, u"x.json"_s}, "--save-scenario only makes sense with --replay"},
         {{u"--replay"_s, m_recording, u"--at"_s, u"soon"_s, u"--state"_s}, "--at must be seconds"},
         {{u"--replay"_s, m_recording, u"--at"_s, u"-1"_s, u"--state"_s}, "--at must be seconds"},

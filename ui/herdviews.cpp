@@ -89,6 +89,17 @@ HerdViews::HerdViews(Herd::HerdSource *herd, Herd::HerdStats *stats, QWidget *pa
     connect(herd, &Herd::HerdSource::eventOccurred, m_topology, &TopologyView::onEvent);
     connect(herd, &Herd::HerdSource::eventOccurred, m_log, &LogView::append);
     connect(herd, &Herd::HerdSource::eventOccurred, m_spaceTime, &SpaceTimeView::onEvent);
+    m_spaceTime->setClock([herd] { return herd->nowNs(); });
+    // A replay's seek: every view starts again from the new moment.
+    connect(herd, &Herd::HerdSource::jumped, this, [this, knowledgeModel](const QList<Herd::Event> &leadUp) {
+        m_topology->restart();
+        m_spaceTime->restart(leadUp);
+        m_log->clear();
+        for (const Herd::Event &event : leadUp)
+            m_log->append(event);
+        knowledgeModel->reload();
+        m_inspector->refresh();
+    });
 
     // A message picked in the diagram: its hops in the topology. A node or
     // link picked in the topology: its messages in the diagram.

@@ -25,6 +25,7 @@
 #include "ui/plots/herdstats.h"
 #include "herd/places/placesfactory.h"
 #include "herd/places/placessource.h"
+#include "ui/replay/replayactions.h"
 #include "ui/scenario/scenariopanel.h"
 #include "herd/clients/simulatedclients.h"
 #include "ui/topology/topologyview.h"
@@ -48,6 +49,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_simulation = new Herd::SimulatedClients(this);
     m_faults = new FaultActions(this);
     connect(m_faults, &FaultActions::errorOccurred, this, &MainWindow::showError);
+    m_replay = new ReplayActions(this);
     buildActions();
     buildMenus();
     buildToolBar();
@@ -162,6 +164,8 @@ void MainWindow::buildMenus()
     }
     labs->setToolTipsVisible(true);
     file->addSeparator();
+    m_replay->addTo(file);
+    file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
     edit->addActions({m_faults->undoAction(), m_faults->redoAction()});
@@ -269,6 +273,7 @@ void MainWindow::buildViews()
 
 void MainWindow::tearDown()
 {
+    m_replay->herdGoing();
     m_simulation->stop();
     m_trafficAction->setChecked(false);
     m_faults->setHerd(nullptr, nullptr);
@@ -282,7 +287,8 @@ void MainWindow::tearDown()
     m_places.reset();
 }
 
-bool MainWindow::openHerd(const Herd::HerdConfig &config, QString *error)
+bool MainWindow::openHerd(const Herd::HerdConfig &config, QString *error,
+                          const std::function<void(Herd::Cluster &)> &prepare)
 {
     tearDown();
     m_places = Herd::makePlacesSource(config.places, error);
@@ -293,6 +299,8 @@ bool MainWindow::openHerd(const Herd::HerdConfig &config, QString *error)
         tearDown();
         return false;
     }
+    if (prepare)
+        prepare(*cluster);
     Herd::Cluster *embedded = cluster.get();
     adopt(std::move(cluster), config.name.isEmpty() ? config.nodeNames().join(u", ") : config.name);
     m_cluster = embedded;
@@ -313,6 +321,7 @@ void MainWindow::adopt(std::unique_ptr<Herd::HerdSource> herd, const QString &ti
     // Views read the state as it is now and follow the events from here on.
     buildViews();
     m_faults->setHerd(m_herd->isLive() ? m_herd.get() : nullptr, topology());
+    m_replay->herdShown(m_herd.get());
     setWindowTitle(tr("Herd — %1").arg(title));
     for (QAction *action : m_presetGroup->actions()) {
         const auto preset = Herd::HerdConfig::preset(action->data().toString(), nullptr);

@@ -51,6 +51,7 @@ HerdStats::HerdStats(HerdSource *herd, QObject *parent)
     m_herd = herd;
     if (!herd)
         return;
+    setStartTimeNs(herd->nowNs()); // a replay's x axis starts at its cursor
     for (const QString &name : herd->config().nodeNames()) {
         if (!herd->nodeStatus(name))
             continue;
@@ -286,7 +287,7 @@ void HerdStats::closeWindow(const QString &key, qint64 ns)
 
 void HerdStats::tick()
 {
-    tickAt(wallClockNs());
+    tickAt(m_herd ? m_herd->nowNs() : wallClockNs());
 }
 
 void HerdStats::tickAt(qint64 nowNs)

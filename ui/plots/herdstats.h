@@ -128,7 +128,8 @@ public:
 
 public slots:
     void record(const Herd::Event &event);
-    // Closes the current sample at the wall clock's now.
+    // Closes the current sample at the herd's now (HerdSource::nowNs), or
+    // the wall clock's without a herd.
     void tick();
     // Closes the current sample at `nowNs` (tests inject their clock).
     void tickAt(qint64 nowNs);
