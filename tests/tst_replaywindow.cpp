@@ -76,7 +76,8 @@ int openSockets()
     for (const QString &fd : QDir(u"/proc/self/fd"_s).entryList(QDir::System | QDir::NoDotAndDotDot)) {
         char target[64] = {};
         const QByteArray path = "/proc/self/fd/" + fd.toLatin1();
-        if (::readlink(path.constData(), target, sizeof target - 1) > 0 && QByteArrayView(target).startsWith("socket:"))
+        if (::readlink(path.constData(), target, sizeof target - 1) > 0
+            && QByteArrayView(target).startsWith("socket:"))
             ++count;
     }
     return count;
@@ -203,7 +204,8 @@ void tst_ReplayWindow::seeksGiveTheMomentsStores()
     ReplayState expected(recording);
     QSignalSpy jumps(replay.get(), &HerdSource::jumped);
     const qint64 middle = (replay->startNs() + replay->endNs()) / 2;
-    for (const qint64 at : {replay->endNs(), replay->startNs(), m_partedNs, middle, replay->endNs(), m_partedNs}) {
+    for (const qint64 at :
+         {replay->endNs(), replay->startNs(), m_partedNs, middle, replay->endNs(), m_partedNs}) {
         replay->seekTime(at);
         const HerdMoment &moment = expected.seekTime(at);
         QCOMPARE(replay->moment(), moment);
@@ -300,8 +302,9 @@ void tst_ReplayWindow::timelineFollowsTheCursor()
     QCOMPARE(slider->value(), 0);
     replay->seekTime(replay->endNs());
     QCOMPARE(slider->value(), slider->maximum());
-    QVERIFY2(timeline->positionText().contains(QLocale().toString(qlonglong(replay->recording().events().size()))),
-             qPrintable(timeline->positionText()));
+    QVERIFY2(
+        timeline->positionText().contains(QLocale().toString(qlonglong(replay->recording().events().size()))),
+        qPrintable(timeline->positionText()));
     // Playing fast reaches the end and stops there.
     replay->seekTime(replay->startNs());
     timeline->player()->setSpeed(100);

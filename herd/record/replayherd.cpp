@@ -22,7 +22,8 @@ std::unique_ptr<ReplayHerd> ReplayHerd::open(const QStringList &paths, QString *
     std::optional<HerdConfig> config = HerdConfig::fromJson(herdJson, &reason);
     if (!config) {
         if (error)
-            *error = QStringLiteral("%1: the herd in its header does not read: %2").arg(paths.join(u", "), reason);
+            *error =
+                QStringLiteral("%1: the herd in its header does not read: %2").arg(paths.join(u", "), reason);
         return nullptr;
     }
     return std::unique_ptr<ReplayHerd>(new ReplayHerd(std::move(*recording), std::move(*config), paths));
@@ -36,6 +37,16 @@ ReplayHerd::ReplayHerd(Recording recording, HerdConfig config, QStringList paths
 {
     for (const QString &node : m_recording.nodes())
         m_stores.insert(node, {});
+    // A scenario's herd is recorded with port 0: each node's real port is
+    // in its first "listening on HOST:PORT".
+    for (const Event &event : m_recording.events()) {
+        if (event.kind != EventKind::NodeStarted || !event.detail.startsWith(u"listening on "))
+            continue;
+        for (NodeConfig &node : m_config.nodes) {
+            if (node.name == event.node && node.port == 0)
+                node.port = quint16(event.detail.section(u':', -1).toUInt());
+        }
+    }
     m_state.seek(m_recording.countUpTo(startNs()));
     m_cursorNs = startNs();
     rebuildStores();
@@ -156,9 +167,10 @@ void ReplayHerd::playTo(qint64 timeNs)
 bool ReplayHerd::stepToNextMessage()
 {
     const QList<Event> &events = m_recording.events();
-    const auto next = std::find_if(events.cbegin() + moment().eventCount, events.cend(), [](const Event &event) {
-        return event.kind == EventKind::LineSent && event.viaPeerLink;
-    });
+    const auto next =
+        std::find_if(events.cbegin() + moment().eventCount, events.cend(), [](const Event &event) {
+            return event.kind == EventKind::LineSent && event.viaPeerLink;
+        });
     if (next == events.cend())
         return false;
     playTo(next->timeNs);

@@ -90,7 +90,7 @@ private:
     Recording m_recording;
     HerdConfig m_config;
     QStringList m_paths;
-    ReplayState m_state; // borrows m_recording
+    ReplayState m_state;            // borrows m_recording
     QHash<QString, Store> m_stores; // every node's, made once: store() pointers stay valid
     qint64 m_cursorNs = 0;
 };

@@ -44,7 +44,8 @@ QList<Event> eventsOfState(const HerdSource &herd, qint64 timeNs)
             if (link->delayMs != 0)
                 add(node, EventKind::LinkChanged, neighbour, u"delay %1 ms"_s.arg(link->delayMs) + OneWay);
             if (link->jitterMs != 0)
-                add(node, EventKind::LinkChanged, neighbour, u"jitter +-%1 ms"_s.arg(link->jitterMs) + OneWay);
+                add(node, EventKind::LinkChanged, neighbour,
+                    u"jitter +-%1 ms"_s.arg(link->jitterMs) + OneWay);
             if (link->flakyMeanMs != 0)
                 add(node, EventKind::LinkChanged, neighbour,
                     u"flaky, mean up time %1 ms"_s.arg(link->flakyMeanMs) + OneWay);

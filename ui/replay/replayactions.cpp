@@ -29,7 +29,8 @@ ReplayActions::ReplayActions(MainWindow *window)
     , m_fork(new QAction(tr("&Fork Here"), this))
 {
     m_open->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
-    m_open->setStatusTip(tr("Replay a recording (herd --record): scrub through the run, fork a herd from it"));
+    m_open->setStatusTip(
+        tr("Replay a recording (herd --record): scrub through the run, fork a herd from it"));
     m_saveScenario->setStatusTip(tr("Write a scenario that runs this recording's reports and faults again"));
     m_record->setCheckable(true);
     m_record->setStatusTip(tr("Record everything this herd does to a file, until unchecked"));
@@ -38,16 +39,15 @@ ReplayActions::ReplayActions(MainWindow *window)
     m_fork->setToolTip(m_fork->statusTip());
 
     connect(m_open, &QAction::triggered, this, [this] {
-        const QStringList paths = QFileDialog::getOpenFileNames(
-            m_window, tr("Open Recording"), {}, tr("Recordings (*.jsonl);;All files (*)"));
+        const QStringList paths = QFileDialog::getOpenFileNames(m_window, tr("Open Recording"), {},
+                                                                tr("Recordings (*.jsonl);;All files (*)"));
         QString error;
         if (!paths.isEmpty() && !openRecording(paths, &error))
             m_window->showError(tr("Cannot open the recording"), error);
     });
     connect(m_saveScenario, &QAction::triggered, this, [this] {
-        const QString path = QFileDialog::getSaveFileName(m_window, tr("Save as Scenario"),
-                                                          QStringLiteral("scenario.json"),
-                                                          tr("Scenario files (*.json)"));
+        const QString path = QFileDialog::getSaveFileName(
+            m_window, tr("Save as Scenario"), QStringLiteral("scenario.json"), tr("Scenario files (*.json)"));
         QString error;
         if (!path.isEmpty() && !saveScenario(path, &error))
             m_window->showError(tr("Cannot save the scenario"), error);
@@ -57,9 +57,8 @@ ReplayActions::ReplayActions(MainWindow *window)
             stopRecording();
             return;
         }
-        const QString path = QFileDialog::getSaveFileName(m_window, tr("Record to"),
-                                                          QStringLiteral("recording.jsonl"),
-                                                          tr("Recordings (*.jsonl)"));
+        const QString path = QFileDialog::getSaveFileName(
+            m_window, tr("Record to"), QStringLiteral("recording.jsonl"), tr("Recordings (*.jsonl)"));
         QString error;
         if (path.isEmpty() || !startRecording(path, &error)) {
             m_record->setChecked(false);
@@ -139,9 +138,8 @@ bool ReplayActions::forkHere(QString *error)
     const Herd::HerdMoment moment = m_replay->moment();
     const double atSeconds = double(m_replay->cursorNs() - m_replay->startNs()) / 1e9;
     const Herd::HerdConfig config = Herd::forkConfig(m_replay->config());
-    if (!m_window->openHerd(config, error, [&moment](Herd::Cluster &cluster) {
-            Herd::restoreMoment(cluster, moment);
-        }))
+    if (!m_window->openHerd(config, error,
+                            [&moment](Herd::Cluster &cluster) { Herd::restoreMoment(cluster, moment); }))
         return false;
     m_window->setWindowTitle(tr("Herd — forked at %1 s").arg(atSeconds, 0, 'f', 3));
     return true;
@@ -189,9 +187,8 @@ bool ReplayActions::startRecording(const QString &path, QString *error)
     for (const Herd::Event &event : Herd::eventsOfState(*m_herd, header.startNs))
         recorder->write(event);
     connect(m_herd, &Herd::HerdSource::eventOccurred, recorder.get(), &Herd::Recorder::write);
-    connect(recorder.get(), &Herd::Recorder::writeFailed, this, [this](const QString &message) {
-        m_window->showError(tr("Recording stopped"), message);
-    });
+    connect(recorder.get(), &Herd::Recorder::writeFailed, this,
+            [this](const QString &message) { m_window->showError(tr("Recording stopped"), message); });
     m_recorder = std::move(recorder);
     m_record->setChecked(true);
     return true;

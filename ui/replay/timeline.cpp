@@ -48,7 +48,7 @@ Timeline::Timeline(Herd::ReplayHerd *herd, QAction *fork, QWidget *parent)
         layout->addWidget(button);
         return action;
     };
-    QAction *toStart = addButton(u"⏮"_s, tr("Back to the start"), QKeySequence(Qt::CTRL | Qt::Key_Home));
+    QAction *toStart = addButton(u"|◀"_s, tr("Back to the start"), QKeySequence(Qt::CTRL | Qt::Key_Home));
     connect(toStart, &QAction::triggered, this, [this] { m_player->seekTime(m_herd->startNs()); });
     auto *play = new QAction(u"▶"_s, this);
     play->setCheckable(true);
@@ -60,11 +60,12 @@ Timeline::Timeline(Herd::ReplayHerd *herd, QAction *fork, QWidget *parent)
     connect(play, &QAction::toggled, m_player, &ReplayPlayer::setPlaying);
     connect(m_player, &ReplayPlayer::playingChanged, this, [play](bool playing) {
         play->setChecked(playing);
-        play->setText(playing ? u"⏸"_s : u"▶"_s);
+        play->setText(playing ? u"❚❚"_s : u"▶"_s);
     });
-    QAction *next = addButton(u"⏭"_s, tr("Play to the next message between nodes"), QKeySequence(Qt::Key_N));
+    QAction *next =
+        addButton(tr("Next Message"), tr("Play to the next message between nodes"), QKeySequence(Qt::Key_N));
     connect(next, &QAction::triggered, m_player, &ReplayPlayer::stepToNextMessage);
-    QAction *toEnd = addButton(u"⏭|"_s, tr("To the end"), QKeySequence(Qt::CTRL | Qt::Key_End));
+    QAction *toEnd = addButton(u"▶|"_s, tr("To the end"), QKeySequence(Qt::CTRL | Qt::Key_End));
     connect(toEnd, &QAction::triggered, this, [this] { m_player->seekTime(m_herd->endNs()); });
 
     for (const double speed : Speeds)
@@ -93,6 +94,11 @@ Timeline::Timeline(Herd::ReplayHerd *herd, QAction *fork, QWidget *parent)
         layout->addWidget(forkButton);
     }
     connect(herd, &Herd::ReplayHerd::cursorMoved, this, &Timeline::onCursorMoved);
+    // Room for the longest text, so the slider does not shift as it changes.
+    const QString longest = tr("%1 of %1 · event %2 of %2")
+                                .arg(secondsText(herd->endNs() - herd->startNs()),
+                                     QLocale().toString(qlonglong(herd->recording().events().size())));
+    m_position->setMinimumWidth(m_position->fontMetrics().horizontalAdvance(longest) + 8);
     onCursorMoved();
 }
 
@@ -122,7 +128,8 @@ void Timeline::onCursorMoved()
 void Timeline::onSliderMoved(int ms)
 {
     // The slider counts whole ms: its end is the recording's end exactly.
-    m_player->seekTime(ms >= m_slider->maximum() ? m_herd->endNs() : m_herd->startNs() + qint64(ms) * 1'000'000);
+    m_player->seekTime(ms >= m_slider->maximum() ? m_herd->endNs()
+                                                 : m_herd->startNs() + qint64(ms) * 1'000'000);
 }
 
 } // namespace HerdUi

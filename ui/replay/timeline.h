@@ -45,8 +45,8 @@ private:
     void onSliderMoved(int ms);
 
     QPointer<Herd::ReplayHerd> m_herd;
-    ReplayPlayer *m_player;     // owned (child)
-    QToolButton *m_play;        // owned (children, in the layout), like the rest
+    ReplayPlayer *m_player; // owned (child)
+    QToolButton *m_play;    // owned (children, in the layout), like the rest
     QComboBox *m_speed;
     QSlider *m_slider;
     QLabel *m_position;
