@@ -269,10 +269,12 @@ void tst_RecordCli::replayAloneWithoutADisplaySaysSo()
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     for (const QString &name : {u"DISPLAY"_s, u"WAYLAND_DISPLAY"_s, u"QT_QPA_PLATFORM"_s})
         environment.remove(name);
-    const Finished run = ProcessSupport::runHerd({u"--replay"_s, m_recording}, m_dir.path(), environment, Timeout);
+    const Finished run =
+        ProcessSupport::runHerd({u"--replay"_s, m_recording}, m_dir.path(), environment, Timeout);
     QVERIFY(run.finished);
     QCOMPARE(run.exitCode, 2);
-    QVERIFY2(run.err.contains("--replay alone opens the window, and there is none here"), run.err.constData());
+    QVERIFY2(run.err.contains("--replay alone opens the window, and there is none here"),
+             run.err.constData());
     QVERIFY(run.out.isEmpty());
 }
 

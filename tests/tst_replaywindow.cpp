@@ -25,6 +25,7 @@
 #include "ui/faults/faultactions.h"
 #include "ui/knowledge/knowledgemodel.h"
 #include "ui/knowledge/knowledgeview.h"
+#include "ui/plots/herdstats.h"
 #include "ui/replay/replayactions.h"
 #include "ui/replay/replayplayer.h"
 #include "ui/replay/timeline.h"
@@ -239,8 +240,13 @@ void tst_ReplayWindow::replayIsNotLive()
     QVERIFY(!m_window->replayActions()->recordAction()->isEnabled());
     QVERIFY(m_window->replayActions()->forkAction()->isEnabled());
     replay->playTo(replay->endNs());
+    QVERIFY(m_window->stats()->updateCount() > 0);
     replay->seekTime(m_partedNs);
     QCOMPARE(openSockets(), sockets);
+    // The plots start again at the moment a seek lands on.
+    QCOMPARE(m_window->stats()->updateCount(), 0);
+    QCOMPARE(m_window->stats()->sampleCount(), 0);
+    QCOMPARE(m_window->stats()->startTimeNs(), m_partedNs);
 }
 
 void tst_ReplayWindow::aMomentLooksTheSameByTwoPaths()

@@ -31,15 +31,15 @@ bool replayTimeline(Album &album)
     window->show();
     QString error;
     const auto lab = Herd::Scenario::lab(u"partition-with-resync"_s, &error);
-    if (!lab || !window->openScenario(*lab, &error)
-        || !window->replayActions()->startRecording(path, &error))
+    if (!lab || !window->openScenario(*lab, &error) || !window->replayActions()->startRecording(path, &error))
         return album.fail(u"cannot record the lab: "_s + error);
     bool finished = false;
     QObject context;
     QObject::connect(window->scenarioPanel(), &HerdUi::ScenarioPanel::finished, &context,
                      [&finished] { finished = true; });
     window->scenarioPanel()->play();
-    if (!waitUntil(album, [&finished] { return finished; }, u"the lab's end"_s))
+    if (!waitUntil(
+            album, [&finished] { return finished; }, u"the lab's end"_s))
         return false;
     window->replayActions()->stopRecording();
     if (!window->replayActions()->openRecording({path}, &error))

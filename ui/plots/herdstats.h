@@ -133,6 +133,10 @@ public slots:
     void tick();
     // Closes the current sample at `nowNs` (tests inject their clock).
     void tickAt(qint64 nowNs);
+    // Forgets every series and starts again from the herd as it is now (its
+    // stores, at its nowNs()): the herd jumped to another moment
+    // (HerdSource::jumped), and what was sampled before does not lead to it.
+    void restart();
 
 signals:
     // A sample was closed: every series has one more point.
@@ -150,6 +154,7 @@ private:
     };
     using UpdateKey = std::pair<QByteArray, qint64>;
 
+    void seed(const HerdSource &herd);
     NodeHistory &ensureNode(const QString &node);
     void onRecordStored(const Event &event);
     void onLinkChanged(const Event &event);
