@@ -6,7 +6,9 @@
 #include <QApplication>
 
 #include "herd/config/herdconfig.h"
+#include "herd/record/replayherd.h"
 #include "ui/mainwindow.h"
+#include "ui/replay/replayactions.h"
 #include "app/options.h"
 
 bool canShowGui()
@@ -15,6 +17,26 @@ bool canShowGui()
         || qEnvironmentVariableIsSet("QT_QPA_PLATFORM");
 }
 
+namespace {
+
+// herd --replay FILE...: the recorded herd, with its timeline, at --at or the start.
+int runReplayWindow(QApplication &app, const Options &options)
+{
+    HerdUi::MainWindow window;
+    QString error;
+    if (!window.replayActions()->openRecording(options.replayFiles, &error)) {
+        std::fprintf(stderr, "herd: %s\n", qPrintable(error));
+        return 2;
+    }
+    Herd::ReplayHerd *replay = window.replayActions()->replay();
+    if (options.replayAtSeconds >= 0)
+        replay->seekTime(replay->startNs() + qint64(options.replayAtSeconds * 1e9));
+    window.show();
+    return app.exec();
+}
+
+} // namespace
+
 int runGui(int &argc, char **argv, const Options &options)
 {
     QApplication app(argc, argv);
@@ -22,6 +44,8 @@ int runGui(int &argc, char **argv, const Options &options)
     QApplication::setApplicationDisplayName(QStringLiteral("Herd"));
     QApplication::setApplicationVersion(QStringLiteral(HERD_VERSION));
     QString error;
+    if (options.replayInWindow())
+        return runReplayWindow(app, options);
     const bool attach = options.mode == Options::Mode::Attach;
     const std::optional<Herd::HerdConfig> config =
         attach ? Herd::HerdConfig::fromFile(options.attachFile, &error) : herdConfigFor(options, &error);

@@ -53,7 +53,9 @@ int main(int argc, char **argv)
         return 2;
     }
 #ifdef HERD_HAVE_GUI
-    if ((options->mode == Options::Mode::Gui || options->mode == Options::Mode::Attach) && canShowGui())
+    if ((options->mode == Options::Mode::Gui || options->mode == Options::Mode::Attach
+         || options->replayInWindow())
+        && canShowGui())
         return runGui(argc, argv, *options);
 #endif
     QCoreApplication app(argc, argv);

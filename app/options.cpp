@@ -80,7 +80,8 @@ bool readCheckOptions(const QCommandLineParser &parser, Options *options, QStrin
     return true;
 }
 
-// --replay FILE [FILE...] [--at SECONDS|end] --state and/or --save-scenario OUT: nothing else.
+// --replay FILE [FILE...] [--at SECONDS|end], with --state and/or --save-scenario OUT, or
+// neither (the window): nothing else.
 bool readReplayOptions(const QCommandLineParser &parser, const QList<const QCommandLineOption *> &others,
                        Options *options, QString *error)
 {
@@ -96,9 +97,6 @@ bool readReplayOptions(const QCommandLineParser &parser, const QList<const QComm
     }
     options->replayState = parser.isSet(QStringLiteral("state"));
     options->saveScenarioFile = parser.value(QStringLiteral("save-scenario"));
-    if (!options->replayState && !parser.isSet(QStringLiteral("save-scenario")))
-        return fail(QStringLiteral(
-            "--replay needs --state or --save-scenario (replay in the window is not built yet)"));
     if (parser.isSet(QStringLiteral("save-scenario")) && options->saveScenarioFile.isEmpty())
         return fail(QStringLiteral("--save-scenario needs a file name"));
     options->mode = Options::Mode::Replay;
@@ -373,8 +371,10 @@ QString helpText()
        [--monitor [ADDR:]PORT]
   herd --scenario FILE [--log-dir DIR] [--log WHAT] [--verbose] [places options]
                                                   run a scripted scenario headless
-  herd --replay FILE [FILE...] [--at SECONDS|end] --state
-                                                  a recorded herd, as JSON
+  herd --replay FILE [FILE...] [--at SECONDS|end] [--state]
+                                                  a recorded herd in the window
+                                                  (a timeline under the views),
+                                                  or with --state as JSON
   herd --replay FILE [FILE...] --save-scenario OUT
                                                   a recording made a scenario
   herd --attach FILE                              the GUI on a herd running headless
@@ -431,9 +431,11 @@ Replaying a recording (docs/recording.md):
   --replay FILE [FILE...]
                      read a recording (or several, one per process of a herd
                      spread over processes, merged by time; or the per-node
-                     logs of --log all) and runs no herd
+                     logs of --log all) and runs no herd; alone, it opens
+                     the window on the recorded herd (a display is needed)
   --at SECONDS|end   the moment, in seconds from the recording's start
-                     (decimals allowed), or its end (the default)
+                     (decimals allowed), or its end (the default; the
+                     window opens at the start without --at)
   --state            print every node's records and every link's state at
                      that moment as JSON
   --save-scenario OUT

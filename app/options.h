@@ -52,6 +52,8 @@ struct Options
     bool replayState = false;                   // --state
     QString saveScenarioFile;                   // --save-scenario OUT
     QString attachFile;                         // --attach FILE
+    // --replay with neither --state nor --save-scenario: the window.
+    bool replayInWindow() const { return mode == Mode::Replay && !replayState && saveScenarioFile.isEmpty(); }
 };
 
 // Null, with one line saying what is wrong, for a bad command line.

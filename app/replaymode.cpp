@@ -38,6 +38,13 @@ int saveScenario(const Herd::Recording &recording, const QString &path)
 
 int runReplay(const Options &options)
 {
+    if (options.replayInWindow()) {
+        printLine(stderr,
+                  QStringLiteral("herd: --replay alone opens the window, and there is none here (no "
+                                 "display, or built without the GUI); add --state to print the "
+                                 "herd as JSON, or --save-scenario OUT"));
+        return 2;
+    }
     QString error;
     const std::optional<Herd::Recording> recording = Herd::Recording::open(options.replayFiles, &error);
     if (!recording) {

@@ -2,6 +2,7 @@
 #include "herd/herdsource.h"
 
 #include "herd/node/store.h"
+#include "herd/wire/clock.h"
 
 namespace Herd {
 
@@ -19,6 +20,11 @@ QList<std::pair<QString, QString>> directedLinks(const HerdConfig &config)
 }
 
 } // namespace
+
+qint64 HerdSource::nowNs() const
+{
+    return wallClockNs();
+}
 
 void HerdSource::cutLinks(const QList<Partition::Link> &links)
 {

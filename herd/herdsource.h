@@ -63,6 +63,10 @@ public:
     // faults. A recording replayed is not live: nothing it shows touches a
     // socket, and the window disables what would.
     virtual bool isLive() const { return true; }
+    // The herd's time now, ns since the POSIX epoch: the wall clock for a
+    // running herd; for a replay, the moment under its cursor. Views that
+    // draw "now" ask this, not the wall clock.
+    virtual qint64 nowNs() const;
     virtual std::optional<NodeStatus> nodeStatus(const QString &node) const = 0;
     // What the node holds now: empty while it is down.
     virtual const Store *store(const QString &node) const = 0;
@@ -121,8 +125,15 @@ signals:
     // The link node -> neighbour changed state (LinkState::state).
     void linkStateChanged(const QString &node, const QString &neighbour);
     // Which nodes the source sees changed wholesale (a process went out of
-    // sight, or came back and was read anew): views read the herd again.
+    // sight, or came back and was read anew): views read the herd's state
+    // again; the history they show (log, space-time) stays.
     void sightChanged();
+    // The herd jumped to another moment without passing through the events
+    // between (a replay seeked): what a view kept of earlier events no
+    // longer holds. It reads the state again, and a view that shows history
+    // takes `leadUp`, the events just before the moment (a bounded window),
+    // as all it has seen; so a moment looks the same however it was reached.
+    void jumped(const QList<Herd::Event> &leadUp);
 };
 
 } // namespace Herd

@@ -39,6 +39,7 @@ private slots:
     void savedScenarioReproducesADivergence();
     void recordingsOfTwoProcessesMerge();
     void badFlagsExitTwo();
+    void replayAloneWithoutADisplaySaysSo();
 
 private:
     Finished herd(const QStringList &arguments) const
@@ -239,7 +240,7 @@ void tst_RecordCli::badFlagsExitTwo()
 {
     const QString foreign = ProcessSupport::writeFile(m_dir.filePath(u"foreign.txt"_s), "hello\n");
     const std::pair<QStringList, QByteArray> cases[] = {
-        {{u"--replay"_s, m_recording}, "--replay needs --state or --save-scenario"},
+        {{u"--replay"_s, foreign}, "not a Herd recording or node log"},
         {{u"--save-scenario"_s, u"x.json"_s}, "--save-scenario only makes sense with --replay"},
         {{u"--replay"_s, m_recording, u"--at"_s, u"soon"_s, u"--state"_s}, "--at must be seconds"},
         {{u"--replay"_s, m_recording, u"--at"_s, u"-1"_s, u"--state"_s}, "--at must be seconds"},
@@ -260,6 +261,21 @@ void tst_RecordCli::badFlagsExitTwo()
                  qPrintable(arguments.join(u' ') + u": exit "_s + QString::number(run.exitCode)));
         QVERIFY2(run.err.contains(message), run.err.constData());
     }
+}
+
+// --replay alone opens the window: with no display there is none to open.
+void tst_RecordCli::replayAloneWithoutADisplaySaysSo()
+{
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    for (const QString &name : {u"DISPLAY"_s, u"WAYLAND_DISPLAY"_s, u"QT_QPA_PLATFORM"_s})
+        environment.remove(name);
+    const Finished run =
+        ProcessSupport::runHerd({u"--replay"_s, m_recording}, m_dir.path(), environment, Timeout);
+    QVERIFY(run.finished);
+    QCOMPARE(run.exitCode, 2);
+    QVERIFY2(run.err.contains("--replay alone opens the window, and there is none here"),
+             run.err.constData());
+    QVERIFY(run.out.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(tst_RecordCli)

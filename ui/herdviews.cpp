@@ -89,6 +89,24 @@ HerdViews::HerdViews(Herd::HerdSource *herd, Herd::HerdStats *stats, QWidget *pa
     connect(herd, &Herd::HerdSource::eventOccurred, m_topology, &TopologyView::onEvent);
     connect(herd, &Herd::HerdSource::eventOccurred, m_log, &LogView::append);
     connect(herd, &Herd::HerdSource::eventOccurred, m_spaceTime, &SpaceTimeView::onEvent);
+    m_spaceTime->setClock([herd] { return herd->nowNs(); });
+    // What the source sees changed wholesale (an attached process came or
+    // went), or a replay jumped: the views of the herd's state read it
+    // again. A jump also replaces the history the views show with its
+    // lead-up, so every view starts again from the new moment.
+    auto reread = [this, knowledgeModel] {
+        m_topology->restart();
+        knowledgeModel->reload();
+        m_inspector->refresh();
+    };
+    connect(herd, &Herd::HerdSource::sightChanged, this, reread);
+    connect(herd, &Herd::HerdSource::jumped, this, [this, reread](const QList<Herd::Event> &leadUp) {
+        reread();
+        m_spaceTime->restart(leadUp);
+        m_log->clear();
+        for (const Herd::Event &event : leadUp)
+            m_log->append(event);
+    });
 
     // A message picked in the diagram: its hops in the topology. A node or
     // link picked in the topology: its messages in the diagram.

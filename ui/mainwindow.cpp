@@ -26,6 +26,7 @@
 #include "ui/plots/herdstats.h"
 #include "herd/places/placesfactory.h"
 #include "herd/places/placessource.h"
+#include "ui/replay/replayactions.h"
 #include "ui/scenario/scenariopanel.h"
 #include "ui/spacetime/spacetimeview.h"
 #include "herd/clients/simulatedclients.h"
@@ -50,6 +51,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_simulation = new Herd::SimulatedClients(this);
     m_faults = new FaultActions(this);
     connect(m_faults, &FaultActions::errorOccurred, this, &MainWindow::showError);
+    m_replay = new ReplayActions(this);
     buildActions();
     buildMenus();
     buildToolBar();
@@ -58,9 +60,6 @@ MainWindow::MainWindow(QWidget *parent)
     m_statusTimer.setInterval(StatusIntervalMs);
     connect(&m_statusTimer, &QTimer::timeout, this, &MainWindow::updateStatus);
     m_statusTimer.start();
-    m_rebuildTimer.setSingleShot(true);
-    m_rebuildTimer.setInterval(0);
-    connect(&m_rebuildTimer, &QTimer::timeout, this, &MainWindow::rebuildViews);
     updateActions();
 }
 
@@ -171,6 +170,8 @@ void MainWindow::buildMenus()
     }
     labs->setToolTipsVisible(true);
     file->addSeparator();
+    m_replay->addTo(file);
+    file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
     edit->addActions({m_faults->undoAction(), m_faults->redoAction()});
@@ -275,22 +276,9 @@ void MainWindow::buildViews()
     });
 }
 
-void MainWindow::rebuildViews()
-{
-    if (!m_herd)
-        return;
-    m_faults->setHerd(nullptr, nullptr);
-    delete std::exchange(m_views, nullptr);
-    delete std::exchange(m_stats, nullptr);
-    buildViews();
-    m_faults->setHerd(m_herd->isLive() ? m_herd.get() : nullptr, topology());
-    updateActions();
-    updateStatus();
-}
-
 void MainWindow::tearDown()
 {
-    m_rebuildTimer.stop();
+    m_replay->herdGoing();
     m_simulation->stop();
     m_trafficAction->setChecked(false);
     m_faults->setHerd(nullptr, nullptr);
@@ -304,7 +292,8 @@ void MainWindow::tearDown()
     m_places.reset();
 }
 
-bool MainWindow::openHerd(const Herd::HerdConfig &config, QString *error)
+bool MainWindow::openHerd(const Herd::HerdConfig &config, QString *error,
+                          const std::function<void(Herd::Cluster &)> &prepare)
 {
     tearDown();
     m_places = Herd::makePlacesSource(config.places, error);
@@ -315,6 +304,8 @@ bool MainWindow::openHerd(const Herd::HerdConfig &config, QString *error)
         tearDown();
         return false;
     }
+    if (prepare)
+        prepare(*cluster);
     Herd::Cluster *embedded = cluster.get();
     adopt(std::move(cluster), config.name.isEmpty() ? config.nodeNames().join(u", ") : config.name);
     m_cluster = embedded;
@@ -349,11 +340,11 @@ void MainWindow::adopt(std::unique_ptr<Herd::HerdSource> herd, const QString &ti
     m_herd = std::move(herd);
     m_config = m_herd->config();
     connect(m_herd.get(), &Herd::HerdSource::eventOccurred, this, &MainWindow::onEvent);
-    // Coalesced: several processes may come into sight at once.
-    connect(m_herd.get(), &Herd::HerdSource::sightChanged, &m_rebuildTimer, qOverload<>(&QTimer::start));
+    connect(m_herd.get(), &Herd::HerdSource::sightChanged, this, &MainWindow::updateActions);
     // Views read the state as it is now and follow the events from here on.
     buildViews();
     m_faults->setHerd(m_herd->isLive() ? m_herd.get() : nullptr, topology());
+    m_replay->herdShown(m_herd.get());
     setWindowTitle(tr("Herd — %1").arg(title));
     for (QAction *action : m_presetGroup->actions()) {
         const auto preset = Herd::HerdConfig::preset(action->data().toString(), nullptr);

@@ -4,6 +4,7 @@
 #include <QMainWindow>
 #include <QTimer>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -30,6 +31,7 @@ struct Event;
 namespace HerdUi {
 
 class FaultActions;
+class ReplayActions;
 
 // The desktop window over one herd: the topology with its flood animation
 // and, under it, the space-time diagram; a console, what each node knows
@@ -60,8 +62,10 @@ public:
 
     // Starts `config` in place of the current herd. On failure (a port in
     // use, a places file that does not load) it says why in *error and
-    // leaves no herd running.
-    bool openHerd(const Herd::HerdConfig &config, QString *error);
+    // leaves no herd running. `prepare` runs on the cluster once it has
+    // started, before its links first connect (a fork restores a moment).
+    bool openHerd(const Herd::HerdConfig &config, QString *error,
+                  const std::function<void(Herd::Cluster &)> &prepare = {});
     // Like openHerd, but asks the user (or, with `interactive` false, just
     // tries) to run on free ports when the herd's own are taken.
     bool openHerdInteractively(const Herd::HerdConfig &config, bool interactive = true);
@@ -94,12 +98,15 @@ public:
     NodeInspector *inspector() const { return m_views ? m_views->inspector() : nullptr; }
     CheckPanel *checkPanel() const { return m_views ? m_views->checkPanel() : nullptr; }
     FaultActions *faults() const { return m_faults; }
+    ReplayActions *replayActions() const { return m_replay; }
     Herd::HerdStats *stats() const { return m_stats; }
     QString statusText() const;
 
     void startTraffic(int clients, double perSecond);
     void stopTraffic();
     void setSlowMotion(bool on);
+    // In the status bar, and in a dialog unless offscreen.
+    void showError(const QString &title, const QString &message);
     // Herd's own executable, which the Check panel's speed rules run for
     // reference figures; empty (tests): the target's figures only.
     void setHerdProgram(const QString &path);
@@ -115,14 +122,11 @@ private:
     void buildMenus();
     void buildToolBar();
     void buildViews();
-    // Views anew over the same herd: what the source sees changed wholesale.
-    void rebuildViews();
     void adopt(std::unique_ptr<Herd::HerdSource> herd, const QString &title);
     void tearDown();
     void onEvent(const Herd::Event &event);
     void updateActions();
     void updateStatus();
-    void showError(const QString &title, const QString &message);
 
     void openFile();
     void attachFile();
@@ -140,6 +144,7 @@ private:
     Herd::SimulatedClients *m_simulation = nullptr; // owned (child)
     Herd::HerdStats *m_stats = nullptr;             // owned (child), per herd
     FaultActions *m_faults = nullptr;               // owned (child)
+    ReplayActions *m_replay = nullptr;              // owned (child)
 
     HerdViews *m_views = nullptr;             // owned (central widget), rebuilt per herd
     std::optional<Herd::Scenario> m_scenario; // the one shown, for Run Again
@@ -166,7 +171,6 @@ private:
     QSpinBox *m_trafficRate = nullptr;
     QLabel *m_status = nullptr;
     QTimer m_statusTimer;
-    QTimer m_rebuildTimer;      // single shot: rebuildViews() once the events of the moment are in
     quint64 m_peerMessages = 0; // since the last status update
     double m_peerRate = 0;
 };

@@ -72,6 +72,10 @@ public:
     // What this node believes the time is, in ns since the POSIX epoch.
     qint64 nowNs() const;
 
+    // Takes `record` into the store as if it had been there all along: no
+    // flood, no event. A herd forked from a recording starts so (forkmoment.h).
+    bool preload(const Record &record) { return m_store.offer(record); }
+
     void setNeighbours(const QList<Neighbour> &neighbours);
     // In the herd file's order.
     QStringList neighbourNames() const;

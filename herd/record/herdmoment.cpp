@@ -35,6 +35,22 @@ QByteArrayView ReplayRecord::origin() const
     return start > 0 && end > start ? QByteArrayView(atLine).sliced(start, end - start) : QByteArrayView();
 }
 
+Record ReplayRecord::toRecord(const QByteArray &clientId) const
+{
+    Record record;
+    record.clientId = clientId;
+    record.atLine = atLine;
+    record.timeNs = clientTimeNs;
+    const Message at = parseLine(atLine);
+    if (at.command != Command::At)
+        return record;
+    record.server = at.server;
+    record.position = at.position;
+    record.latitude = at.latitude;
+    record.longitude = at.longitude;
+    return record;
+}
+
 void HerdMoment::apply(const Event &event)
 {
     ++eventCount;

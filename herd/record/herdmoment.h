@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "herd/event.h"
+#include "herd/node/store.h"
 
 namespace Herd {
 
@@ -20,6 +21,9 @@ struct ReplayRecord
     // The node that took the IAMAT: the AT line's second field. Read from
     // the line, not kept, as a checkpoint holds every record of every node.
     QByteArrayView origin() const;
+    // The record as a node's Store keeps it, read from the AT line (a line
+    // that is not one keeps only the id, the line and the time).
+    Record toRecord(const QByteArray &clientId) const;
     friend bool operator==(const ReplayRecord &, const ReplayRecord &) = default;
 };
 

@@ -61,6 +61,7 @@ struct Shot
 QList<Shot> windowShots();
 QList<Shot> viewShots();
 QList<Shot> bigHerdShots();
+QList<Shot> replayShots();
 
 // Runs the event loop until `condition` holds (true) or Timeout passes
 // (false, and the album says that `what` never happened).

@@ -36,7 +36,8 @@ int main(int argc, char *argv[])
     parser.addPositionalArgument(u"NAME"_s, u"a picture to render (see --list)"_s, u"[NAME...]"_s);
     parser.process(app);
 
-    const QList<Shots::Shot> shots = Shots::windowShots() + Shots::viewShots() + Shots::bigHerdShots();
+    const QList<Shots::Shot> shots =
+        Shots::windowShots() + Shots::viewShots() + Shots::bigHerdShots() + Shots::replayShots();
     if (parser.isSet(list)) {
         for (const Shots::Shot &shot : shots)
             std::printf("%-14s %s\n", qPrintable(shot.name), qPrintable(shot.description));

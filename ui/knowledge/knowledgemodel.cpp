@@ -94,6 +94,20 @@ void KnowledgeModel::seed(const Herd::HerdSource &herd)
     evictIfNeeded();
 }
 
+void KnowledgeModel::reload()
+{
+    beginResetModel();
+    m_nodes.clear();
+    m_down.clear();
+    m_rows.clear();
+    m_rowOf.clear();
+    m_pending.clear();
+    m_pendingOf.clear();
+    if (m_herd)
+        seed(*m_herd);
+    endResetModel();
+}
+
 int KnowledgeModel::rowCount(const QModelIndex &parent) const
 {
     return parent.isValid() ? 0 : int(m_rows.size());

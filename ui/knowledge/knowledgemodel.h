@@ -105,6 +105,9 @@ public slots:
     void record(const Herd::Event &event);
     // Applies the queued changes now (the timer does it otherwise).
     void flush();
+    // Reads every node's store again, forgetting what the events said (the
+    // herd jumped to another moment: HerdSource::jumped).
+    void reload();
 
 signals:
     // After a flush that changed something: summaries should be redone.

@@ -75,21 +75,53 @@ HerdStats::HerdStats(HerdSource *herd, QObject *parent)
     m_herd = herd;
     if (!herd)
         return;
-    for (const QString &name : herd->config().nodeNames()) {
-        if (!herd->nodeStatus(name))
+    seed(*herd);
+    connect(herd, &HerdSource::eventOccurred, this, &HerdStats::record);
+    connect(herd, &HerdSource::jumped, this, &HerdStats::restart);
+    // Nodes came into sight or went out of it: samples taken before count
+    // holders that are no longer seen, or miss those that are.
+    connect(herd, &HerdSource::sightChanged, this, &HerdStats::restart);
+}
+
+HerdStats::~HerdStats() = default;
+
+void HerdStats::seed(const HerdSource &herd)
+{
+    setStartTimeNs(herd.nowNs()); // a replay's x axis starts at its cursor
+    for (const QString &name : herd.config().nodeNames()) {
+        if (!herd.nodeStatus(name))
             continue;
         NodeHistory &history = ensureNode(name);
-        const Store *store = herd->store(name);
-        if (herd->isRunning(name) && store) {
+        const Store *store = herd.store(name);
+        if (herd.isRunning(name) && store) {
             m_running.insert(name);
             for (auto it = store->records().cbegin(); it != store->records().cend(); ++it)
                 history.known.insert(it.key());
         }
     }
-    connect(herd, &HerdSource::eventOccurred, this, &HerdStats::record);
 }
 
-HerdStats::~HerdStats() = default;
+void HerdStats::restart()
+{
+    m_nodes.clear();
+    m_history.clear();
+    m_running.clear();
+    m_sampleTimes.clear();
+    m_updates.clear();
+    m_updateSeq.clear();
+    m_updateNodes.clear();
+    m_firstUpdateSeq = 0;
+    m_windows.clear();
+    m_openWindows.clear();
+    m_linkDelays.clear();
+    m_linkJitters.clear();
+    m_linkFlaky.clear();
+    m_cutDirections.clear();
+    if (m_herd)
+        seed(*m_herd);
+    emit seriesChanged();
+    emit sampled();
+}
 
 void HerdStats::setHistoryCapacity(int samples)
 {
@@ -321,7 +353,7 @@ void HerdStats::closeWindow(const QString &key, qint64 ns)
 
 void HerdStats::tick()
 {
-    tickAt(wallClockNs());
+    tickAt(m_herd ? m_herd->nowNs() : wallClockNs());
 }
 
 void HerdStats::tickAt(qint64 nowNs)

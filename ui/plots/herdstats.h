@@ -128,10 +128,15 @@ public:
 
 public slots:
     void record(const Herd::Event &event);
-    // Closes the current sample at the wall clock's now.
+    // Closes the current sample at the herd's now (HerdSource::nowNs), or
+    // the wall clock's without a herd.
     void tick();
     // Closes the current sample at `nowNs` (tests inject their clock).
     void tickAt(qint64 nowNs);
+    // Forgets every series and starts again from the herd as it is now (its
+    // stores, at its nowNs()): the herd jumped to another moment
+    // (HerdSource::jumped), and what was sampled before does not lead to it.
+    void restart();
 
 signals:
     // A sample was closed: every series has one more point.
@@ -149,6 +154,7 @@ private:
     };
     using UpdateKey = std::pair<QByteArray, qint64>;
 
+    void seed(const HerdSource &herd);
     NodeHistory &ensureNode(const QString &node);
     void onRecordStored(const Event &event);
     void onLinkChanged(const Event &event);

@@ -45,6 +45,7 @@ SpaceTimeView::SpaceTimeView(const QStringList &nodes, QWidget *parent)
     , m_liveButton(new QToolButton(this))
     , m_axisBox(new QComboBox(this))
     , m_summary(new QLabel(this))
+    , m_now(&Herd::wallClockNs)
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -150,6 +151,24 @@ void SpaceTimeView::resample()
         rate <= SampleAboveRate ? 1 : std::min(MaxSampleEvery, int(std::ceil(rate / SampleAboveRate)));
 }
 
+void SpaceTimeView::restart(const QList<Herd::Event> &events)
+{
+    clearSelection();
+    m_history.clear();
+    for (const Herd::Event &event : events)
+        m_history.addEvent(event);
+    // The rate is of events as they arrive, and these did not.
+    m_rate = {};
+    m_lastBusyRedrawMs = -1;
+    refresh();
+}
+
+void SpaceTimeView::setClock(std::function<qint64()> nowNs)
+{
+    m_now = std::move(nowNs);
+    refresh();
+}
+
 bool SpaceTimeView::isBusy()
 {
     return m_rate.perSecond(m_wall.elapsed()) > BusyRate;
@@ -165,7 +184,7 @@ double SpaceTimeView::liveEnd() const
     const double span = axis() == Axis::WallClock ? m_spanNs : m_spanTicks;
     if (axis() == Axis::Lamport)
         return double(m_history.latestTick()) + span * kRightMargin;
-    return double(std::max(Herd::wallClockNs(), m_history.latestNs())) + span * kRightMargin;
+    return double(std::max(m_now(), m_history.latestNs())) + span * kRightMargin;
 }
 
 void SpaceTimeView::setLive(bool live)

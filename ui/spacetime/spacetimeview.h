@@ -8,6 +8,7 @@
 #include <QTimer>
 #include <QWidget>
 
+#include <functional>
 #include <utility>
 
 #include "ui/topology/floodanimator.h"
@@ -99,6 +100,12 @@ public:
 
 public slots:
     void onEvent(const Herd::Event &event);
+    // Forgets the history and the selection and takes `events` as all it
+    // has seen (the herd jumped to another moment: HerdSource::jumped).
+    void restart(const QList<Herd::Event> &events);
+    // What "now" is, ns since the POSIX epoch (the wall clock by default):
+    // the right edge while live. A replay's now is its cursor.
+    void setClock(std::function<qint64()> nowNs);
     void setLive(bool live);
     void setAxis(HerdUi::SpaceTimeView::Axis axis);
     // Multiplies the time shown by `factor`, keeping the time under x (the
@@ -159,6 +166,7 @@ private:
     int m_frame = 0;
     mutable RateMeter m_rate; // messages between nodes (reading it ages its buckets)
     QElapsedTimer m_wall;     // for m_rate and busy redraws
+    std::function<qint64()> m_now;
     qint64 m_lastBusyRedrawMs = -1;
     int m_sampleEvery = 1;
     qint64 m_lastResampleMs = 0;

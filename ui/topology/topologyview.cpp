@@ -294,6 +294,13 @@ void TopologyView::onEvent(const Herd::Event &event)
     startFrames();
 }
 
+void TopologyView::restart()
+{
+    m_animator->clear();
+    refreshAll();
+    startFrames();
+}
+
 void TopologyView::markNodeDirty(const QString &name, bool withLinks)
 {
     m_dirtyNodes.insert(name);

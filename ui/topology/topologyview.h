@@ -86,6 +86,9 @@ public:
 
 public slots:
     void onEvent(const Herd::Event &event);
+    // The herd jumped to another moment (HerdSource::jumped): no token is
+    // in flight any more, and every item shows the state as it is now.
+    void restart();
     void setAnimationSpeed(double factor); // 0.1 .. 10; 1 = a hop takes ~600 ms on screen
     void setPaused(bool paused);           // freezes tokens in place; new events queue (bounded)
     void relayout();

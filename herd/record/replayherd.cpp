@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "herd/record/replayherd.h"
+
+#include <algorithm>
+
+namespace Herd {
+
+std::unique_ptr<ReplayHerd> ReplayHerd::open(const QStringList &paths, QString *error)
+{
+    std::optional<Recording> recording = Recording::open(paths, error);
+    if (!recording)
+        return nullptr;
+    const QByteArray herdJson = recording->herdJson();
+    if (herdJson.isEmpty()) {
+        if (error)
+            *error = QStringLiteral("%1: no herd file in it (text logs have none); the window needs a "
+                                    "recording made with --record")
+                         .arg(paths.join(u", "));
+        return nullptr;
+    }
+    QString reason;
+    std::optional<HerdConfig> config = HerdConfig::fromJson(herdJson, &reason);
+    if (!config) {
+        if (error)
+            *error =
+                QStringLiteral("%1: the herd in its header does not read: %2").arg(paths.join(u", "), reason);
+        return nullptr;
+    }
+    return std::unique_ptr<ReplayHerd>(new ReplayHerd(std::move(*recording), std::move(*config), paths));
+}
+
+ReplayHerd::ReplayHerd(Recording recording, HerdConfig config, QStringList paths)
+    : m_recording(std::move(recording))
+    , m_config(std::move(config))
+    , m_paths(std::move(paths))
+    , m_state(m_recording)
+{
+    for (const QString &node : m_recording.nodes())
+        m_stores.insert(node, {});
+    // A scenario's herd is recorded with port 0: each node's real port is
+    // in its first "listening on HOST:PORT".
+    for (const Event &event : m_recording.events()) {
+        if (event.kind != EventKind::NodeStarted || !event.detail.startsWith(u"listening on "))
+            continue;
+        for (NodeConfig &node : m_config.nodes) {
+            if (node.name == event.node && node.port == 0)
+                node.port = quint16(event.detail.section(u':', -1).toUInt());
+        }
+    }
+    m_state.seek(m_recording.countUpTo(startNs()));
+    m_cursorNs = startNs();
+    rebuildStores();
+}
+
+ReplayHerd::~ReplayHerd() = default;
+
+std::optional<NodeStatus> ReplayHerd::nodeStatus(const QString &node) const
+{
+    const auto seen = moment().nodes.constFind(node);
+    if (seen == moment().nodes.cend())
+        return std::nullopt;
+    NodeStatus status;
+    if (const NodeConfig *config = m_config.node(node)) {
+        status.host = config->host;
+        status.port = config->port;
+    }
+    status.running = seen->running;
+    status.clockSkewMs = seen->clockSkewMs;
+    return status;
+}
+
+const Store *ReplayHerd::store(const QString &node) const
+{
+    const auto it = m_stores.constFind(node);
+    return it == m_stores.cend() ? nullptr : &*it;
+}
+
+std::optional<LinkState> ReplayHerd::linkState(const QString &from, const QString &to) const
+{
+    const auto sender = moment().nodes.constFind(from);
+    const NodeConfig *receiver = m_config.node(to);
+    if (sender == moment().nodes.cend() || !receiver || !m_config.neighboursOf(from).contains(to))
+        return std::nullopt;
+    const LinkMoment link = moment().links.value({from, to});
+    LinkState state;
+    state.host = receiver->host;
+    state.port = receiver->port;
+    state.cut = link.cut;
+    state.delayMs = link.delayMs;
+    state.jitterMs = link.jitterMs;
+    state.flakyMeanMs = link.flakyMeanMs;
+    if (link.cut)
+        state.state = LinkState::State::Cut;
+    else if (!sender->running)
+        state.state = LinkState::State::Idle;
+    else
+        state.state = link.up ? LinkState::State::Connected : LinkState::State::Connecting;
+    return state;
+}
+
+// A recording is what happened: nothing can be done to it.
+bool ReplayHerd::kill(const QString &)
+{
+    return false;
+}
+
+bool ReplayHerd::restart(const QString &, QString *error)
+{
+    if (error)
+        *error = QStringLiteral("a recording replayed runs no node (Fork Here starts a herd from it)");
+    return false;
+}
+
+bool ReplayHerd::setLinkCut(const QString &, const QString &, bool, Direction)
+{
+    return false;
+}
+
+bool ReplayHerd::setLinkDelay(const QString &, const QString &, int, Direction)
+{
+    return false;
+}
+
+bool ReplayHerd::setLinkJitter(const QString &, const QString &, int, Direction)
+{
+    return false;
+}
+
+bool ReplayHerd::setLinkFlaky(const QString &, const QString &, int, Direction)
+{
+    return false;
+}
+
+bool ReplayHerd::setClockSkew(const QString &, qint64)
+{
+    return false;
+}
+
+void ReplayHerd::seekTime(qint64 timeNs)
+{
+    m_cursorNs = std::clamp(timeNs, startNs(), endNs());
+    const qsizetype last = m_state.seek(m_recording.countUpTo(m_cursorNs)).eventCount;
+    rebuildStores();
+    const qsizetype first = std::max(m_recording.countUpTo(m_cursorNs - LeadUpNs), last - MaxLeadUp);
+    emit jumped(m_recording.events().mid(first, last - first));
+    emit cursorMoved();
+}
+
+void ReplayHerd::playTo(qint64 timeNs)
+{
+    const qint64 target = std::clamp(timeNs, startNs(), endNs());
+    if (target < m_cursorNs) {
+        seekTime(target);
+        return;
+    }
+    const QList<Event> &events = m_recording.events();
+    const qsizetype end = m_recording.countUpTo(target);
+    for (qsizetype next = moment().eventCount; next < end; next = moment().eventCount) {
+        m_state.seek(next + 1);
+        m_cursorNs = std::max(m_cursorNs, events.at(next).timeNs);
+        announce(events.at(next));
+    }
+    m_cursorNs = target;
+    emit cursorMoved();
+}
+
+bool ReplayHerd::stepToNextMessage()
+{
+    const QList<Event> &events = m_recording.events();
+    const auto next =
+        std::find_if(events.cbegin() + moment().eventCount, events.cend(), [](const Event &event) {
+            return event.kind == EventKind::LineSent && event.viaPeerLink;
+        });
+    if (next == events.cend())
+        return false;
+    playTo(next->timeNs);
+    return true;
+}
+
+void ReplayHerd::rebuildStores()
+{
+    for (auto node = moment().nodes.cbegin(); node != moment().nodes.cend(); ++node) {
+        Store &store = m_stores[node.key()];
+        store.clear();
+        for (auto record = node->records.cbegin(); record != node->records.cend(); ++record)
+            store.offer(record->toRecord(record.key()));
+    }
+}
+
+// The store follows the moment, then the event is told as a running herd
+// tells it, with the link signals the views listen for.
+void ReplayHerd::announce(const Event &event)
+{
+    Store &store = m_stores[event.node];
+    if (event.kind == EventKind::RecordStored)
+        store.offer(moment().nodes.value(event.node).records.value(event.client).toRecord(event.client));
+    else if (event.kind == EventKind::NodeStopped)
+        store.clear();
+    emit eventOccurred(event);
+    switch (event.kind) {
+    case EventKind::PeerConnected:
+    case EventKind::PeerDisconnected:
+        emit linkStateChanged(event.node, event.peer);
+        break;
+    case EventKind::LinkChanged:
+        if (!event.peer.isEmpty()) {
+            emit linkStateChanged(event.node, event.peer);
+            emit linkStateChanged(event.peer, event.node);
+        }
+        break;
+    case EventKind::NodeStarted:
+    case EventKind::NodeStopped:
+        for (const QString &neighbour : m_config.neighboursOf(event.node))
+            emit linkStateChanged(event.node, neighbour);
+        break;
+    default:
+        break;
+    }
+}
+
+} // namespace Herd
