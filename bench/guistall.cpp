@@ -62,8 +62,8 @@ public:
         timer.start();
         QByteArray what =
             QByteArray(receiver->metaObject()->className()) + ' ' + QByteArray::number(int(event->type()));
-        if (const auto *timer = qobject_cast<const QTimer *>(receiver))
-            what += " every " + QByteArray::number(timer->interval()) + " ms";
+        if (const auto *ticker = qobject_cast<const QTimer *>(receiver))
+            what += " every " + QByteArray::number(ticker->interval()) + " ms";
         if (receiver->parent())
             what += QByteArray(" in ") + receiver->parent()->metaObject()->className();
         const bool done = QApplication::notify(receiver, event);

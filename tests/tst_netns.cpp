@@ -4,7 +4,12 @@
 // namespace over HTTP and TCP as an operator would: every link up in
 // /metrics, an update reaching all five, a partition made in the kernel (a
 // veth set down) seen as links down and as two halves that learn apart, and
-// the herd agreeing again once the veth is up. Skips where namespaces cannot
+// the herd agreeing again once the veth is up. The window's view is checked
+// alongside: an AttachedHerd (what `herd --attach` shows, and the one
+// interface every view reads) attached from the root namespace sees the
+// same links, the cut node out of sight while its veth is down, and the
+// records agree after the mend; the suite prints each process's clock
+// offset as the window estimates it. Skips where namespaces cannot
 // be made (not root, no CAP_NET_ADMIN, no ip). Every wait is bounded by the
 // wall clock (QTest::qWaitFor: a poll of another process's state costs
 // requests, so QTRY_*'s count of polls would stretch its bound); none sleeps.
@@ -23,6 +28,10 @@
 #include <memory>
 #include <optional>
 
+#include "herd/attach/attachedherd.h"
+#include "herd/attach/monitorclient.h"
+#include "herd/config/herdconfig.h"
+#include "herd/node/store.h"
 #include "tests/httpclient.h"
 #include "tests/monitorsupport.h"
 #include "tests/netnssupport.h"
@@ -112,8 +121,12 @@ private:
     QByteArray ask(const NetnsNode &node, const QByteArray &line);
     QList<NetnsNode> nodesBut(const QString &name) const;
     bool allAgreeOn(const QStringList &clients);
+    // Whether the attached view sees every link it can see connected but
+    // those into `downTo` (none if empty), which it must see not connected.
+    bool windowSeesLinks(const QString &downTo = {}) const;
 
     std::unique_ptr<NetnsHerd> m_herd;
+    std::unique_ptr<Herd::AttachedHerd> m_window;
     HttpClient m_http;
     QStringList m_links; // "node>peer", both directions of every link in the herd file
     QString m_lastLinks; // what linksUp() last saw, for a failure's message
@@ -140,10 +153,20 @@ void TestNetns::initTestCase()
     }
     m_links.sort();
     QCOMPARE(m_links.size(), 10);
+
+    // The window's view, as `herd --attach` makes it: the monitors' token
+    // from the variable the herd file names.
+    qputenv("HERD_MONITOR_TOKEN", m_herd->token());
+    const std::optional<Herd::HerdConfig> config = Herd::HerdConfig::fromFile(m_herd->herdFile(), &error);
+    QVERIFY2(config, qPrintable(error));
+    QVERIFY(Herd::AttachedHerd::missingMonitors(*config).isEmpty());
+    m_window = std::make_unique<Herd::AttachedHerd>(*config);
+    m_window->start();
 }
 
 void TestNetns::cleanupTestCase()
 {
+    m_window.reset();
     m_herd.reset(); // the nodes, namespaces, veths and bridge, even after a failed check
 }
 
@@ -222,6 +245,19 @@ bool TestNetns::allAgreeOn(const QStringList &clients)
     return true;
 }
 
+bool TestNetns::windowSeesLinks(const QString &downTo) const
+{
+    for (const QString &link : m_links) {
+        const QStringList ends = link.split(u'>');
+        if (ends[0] == downTo)
+            continue; // out of sight: no state to read
+        const std::optional<Herd::LinkState> state = m_window->linkState(ends[0], ends[1]);
+        if (!state || (state->state == Herd::LinkState::State::Connected) == (ends[1] == downTo))
+            return false;
+    }
+    return true;
+}
+
 void TestNetns::everyMonitorAnswersAndEveryLinkComesUp()
 {
     for (const NetnsNode &node : m_herd->nodes()) {
@@ -244,6 +280,14 @@ void TestNetns::everyMonitorAnswersAndEveryLinkComesUp()
                         sample(u"herd_peer_link_up"_s, {{u"node"_s, ends[0]}, {u"peer"_s, ends[1]}}), -1),
                     1.0);
         }
+    }
+    // The window sees the same, and has each process's clock.
+    QVERIFY(QTest::qWaitFor([&] { return windowSeesLinks(); }, UpTimeoutMs));
+    for (const Herd::MonitorClient *monitor : m_window->monitors()) {
+        QVERIFY(QTest::qWaitFor([&] { return monitor->clock().isKnown(); }, UpTimeoutMs));
+        qInfo("clock of the process at %s: offset %+.3f ms, uncertain by %.3f ms",
+              qPrintable(monitor->address()), double(monitor->clock().offsetNs()) / 1e6,
+              double(monitor->clock().uncertaintyNs()) / 1e6);
     }
 }
 
@@ -293,6 +337,11 @@ void TestNetns::aKernelCutDividesTheHerd()
     }
     qInfo("cut %s: its neighbours' links down in /metrics after %lld ms", qPrintable(CutNode),
           clock.elapsed());
+    // The window: the cut node's monitor is out of reach, so it is not
+    // monitored (not killed), and its neighbours' links to it are down.
+    QVERIFY(QTest::qWaitFor([&] { return m_window->isOutOfSight(CutNode) && windowSeesLinks(CutNode); },
+                            CutTimeoutMs));
+    QVERIFY(!m_window->nodeStatus(CutNode));
 
     // An update on each side: neither crosses.
     const QString inside = u"inside-"_s + m_run;
@@ -330,6 +379,29 @@ void TestNetns::aMendBringsItTogetherAgain()
     qInfo("mend %s: all five hold the same records after %lld ms", qPrintable(CutNode), clock.elapsed());
     QVERIFY2(QTest::qWaitFor([&] { return allLinksUp(); }, MendTimeoutMs), qPrintable(m_lastLinks));
     qInfo("mend %s: every link up after %lld ms", qPrintable(CutNode), clock.elapsed());
+    // The window follows the cut node again and sees what it learned.
+    const auto windowAgrees = [&] {
+        if (m_window->isOutOfSight(CutNode) || !windowSeesLinks())
+            return false;
+        for (const NetnsNode &node : m_herd->nodes()) {
+            const Herd::Store *store = m_window->store(node.name);
+            for (const QString &client : clients) {
+                if (!store || !store->find(client.toUtf8()))
+                    return false;
+            }
+        }
+        return true;
+    };
+    if (!QTest::qWaitFor(windowAgrees, MendTimeoutMs)) {
+        QStringList seen;
+        for (const NetnsNode &node : m_herd->nodes()) {
+            const Herd::Store *store = m_window->store(node.name);
+            seen << node.name + (m_window->isOutOfSight(node.name) ? u" out of sight"_s : QString()) + u": "_s
+                    + QString::number(store ? store->size() : -1) + u" records"_s;
+        }
+        QFAIL(qPrintable(u"the window sees links "_s + (windowSeesLinks() ? u"up"_s : u"not all up"_s)
+                         + u"; "_s + seen.join(u", "_s)));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestNetns)

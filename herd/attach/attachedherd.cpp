@@ -2,7 +2,6 @@
 #include "herd/attach/attachedherd.h"
 
 #include <QJsonObject>
-#include <QNetworkProxy>
 #include <QRegularExpression>
 
 #include <algorithm>
@@ -18,12 +17,10 @@ AttachedHerd::AttachedHerd(const HerdConfig &config, QObject *parent)
     : HerdSource(parent)
     , m_config(config)
 {
-    // The monitors are reached directly, never through a proxy the environment names.
-    m_network.setProxy(QNetworkProxy::NoProxy);
     for (const NodeConfig &node : config.nodes) {
         if (node.monitor.isEmpty() || m_clients.contains(node.monitor))
             continue;
-        auto *client = new MonitorClient(node.monitor, config.monitorToken, &m_network, this);
+        auto *client = new MonitorClient(node.monitor, config.monitorToken, this);
         m_clients.insert(node.monitor, client);
         connect(client, &MonitorClient::stateRead, this,
                 [this, client](const ProcessState &state, bool fresh) { onState(client, state, fresh); });

@@ -3,7 +3,6 @@
 
 #include <QHash>
 #include <QList>
-#include <QNetworkAccessManager>
 #include <QSet>
 
 #include "herd/attach/processstate.h"
@@ -90,7 +89,6 @@ private:
                       QJsonObject body);
 
     HerdConfig m_config;
-    QNetworkAccessManager m_network;
     QHash<QString, MonitorClient *> m_clients;    // by address; children
     QHash<QString, MonitorClient *> m_runBy;      // node -> the client that saw it, while in sight
     QHash<MonitorClient *, qint64> m_lastEventNs; // the process's clock

@@ -3,6 +3,7 @@
 
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
+#include <QNetworkProxy>
 #include <QNetworkReply>
 #include <QNetworkRequest>
 
@@ -38,14 +39,14 @@ void drop(QNetworkReply *reply)
 
 } // namespace
 
-MonitorClient::MonitorClient(const QString &address, const QByteArray &token, QNetworkAccessManager *network,
-                             QObject *parent)
+MonitorClient::MonitorClient(const QString &address, const QByteArray &token, QObject *parent)
     : QObject(parent)
     , m_address(address)
     , m_token(token)
-    , m_network(network)
     , m_base(u"http://"_s + address)
 {
+    // The monitor is reached directly, never through a proxy the environment names.
+    m_network.setProxy(QNetworkProxy::NoProxy);
     m_headersTimer.setSingleShot(true);
     m_headersTimer.setInterval(RequestTimeoutMs);
     connect(&m_headersTimer, &QTimer::timeout, this,
@@ -87,7 +88,7 @@ void MonitorClient::connectStream()
     m_stateRequested = false;
     ++m_session;
     // No transfer timeout: a quiet herd sends nothing for as long as it likes.
-    m_stream = m_network->get(request(u"/events"_s, 0));
+    m_stream = m_network.get(request(u"/events"_s, 0));
     m_headersTimer.start();
     connect(m_stream, &QNetworkReply::metaDataChanged, this, [this] {
         m_headersTimer.stop();
@@ -147,7 +148,7 @@ void MonitorClient::readState(bool fresh)
         return;
     m_stateRequested = true;
     const qint64 sentNs = wallClockNs();
-    QNetworkReply *reply = m_network->get(request(u"/state"_s, RequestTimeoutMs));
+    QNetworkReply *reply = m_network.get(request(u"/state"_s, RequestTimeoutMs));
     connect(reply, &QNetworkReply::finished, this,
             [this, reply, sentNs, fresh, session = m_session] { onState(reply, sentNs, fresh, session); });
 }
@@ -184,6 +185,11 @@ void MonitorClient::onState(QNetworkReply *reply, qint64 sentNs, bool fresh, qui
 void MonitorClient::lose(const QString &why)
 {
     drop(std::exchange(m_stream, nullptr));
+    // The connections the dropped requests used go back to the manager's
+    // cache; to a host that stopped answering (its network cut) they hang
+    // until the kernel gives up, minutes on, and the next attempts queue
+    // behind them. Flushed, the next attempt connects afresh.
+    m_network.clearConnectionCache();
     m_headersTimer.stop();
     m_pollTimer.stop();
     m_connected = false;
@@ -198,7 +204,7 @@ void MonitorClient::control(const QString &action, const QJsonObject &body, Cont
 {
     QNetworkRequest post = request(u"/control/"_s + action, RequestTimeoutMs);
     post.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    QNetworkReply *reply = m_network->post(post, QJsonDocument(body).toJson(QJsonDocument::Compact));
+    QNetworkReply *reply = m_network.post(post, QJsonDocument(body).toJson(QJsonDocument::Compact));
     connect(reply, &QNetworkReply::finished, this, [reply, done = std::move(done)] {
         reply->deleteLater();
         done(statusOf(reply), QJsonDocument::fromJson(reply->readAll()).object());

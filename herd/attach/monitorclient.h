@@ -4,6 +4,7 @@
 #include <QByteArray>
 #include <QJsonObject>
 #include <QList>
+#include <QNetworkAccessManager>
 #include <QObject>
 #include <QPointer>
 #include <QString>
@@ -44,9 +45,8 @@ public:
     static constexpr int FirstBackOffMs = 200;
     static constexpr int MaxBackOffMs = 5000;
 
-    // `address` is "HOST:PORT" as the herd file names it; `network` is borrowed.
-    MonitorClient(const QString &address, const QByteArray &token, QNetworkAccessManager *network,
-                  QObject *parent = nullptr);
+    // `address` is "HOST:PORT" as the herd file names it.
+    MonitorClient(const QString &address, const QByteArray &token, QObject *parent = nullptr);
     ~MonitorClient() override;
 
     void start();
@@ -81,7 +81,9 @@ private:
 
     QString m_address;
     QByteArray m_token;
-    QNetworkAccessManager *m_network;
+    // Its own, not shared: a lost monitor's connections are flushed
+    // (lose()) without touching another process's stream.
+    QNetworkAccessManager m_network;
     QUrl m_base;
     QPointer<QNetworkReply> m_stream;
     QByteArray m_streamBuffer; // what came after the last complete line
