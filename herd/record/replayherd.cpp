@@ -5,9 +5,10 @@
 
 namespace Herd {
 
-std::unique_ptr<ReplayHerd> ReplayHerd::open(const QStringList &paths, QString *error)
+std::unique_ptr<ReplayHerd> ReplayHerd::open(const QStringList &paths, QString *error,
+                                             const Recording::Progress &progress)
 {
-    std::optional<Recording> recording = Recording::open(paths, error);
+    std::optional<Recording> recording = Recording::open(paths, error, progress);
     if (!recording)
         return nullptr;
     const QByteArray herdJson = recording->herdJson();

@@ -36,9 +36,11 @@ public:
     static constexpr qint64 LeadUpNs = 10'000'000'000;
     static constexpr qsizetype MaxLeadUp = 20'000;
 
-    // Opens the recordings (Recording::open), at their start. Null, with a
-    // reason, if they do not open or hold no herd file (text logs alone).
-    static std::unique_ptr<ReplayHerd> open(const QStringList &paths, QString *error);
+    // Opens the recordings (Recording::open, which reports `progress`), at
+    // their start. Null, with a reason, if they do not open or hold no herd
+    // file (text logs alone).
+    static std::unique_ptr<ReplayHerd> open(const QStringList &paths, QString *error,
+                                            const Recording::Progress &progress = {});
     ~ReplayHerd() override;
 
     const HerdConfig &config() const override { return m_config; }

@@ -5,6 +5,7 @@
 #include <QCoreApplication>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QProgressDialog>
 #include <QMenu>
 #include <QSaveFile>
 #include <QToolBar>
@@ -117,7 +118,15 @@ void ReplayActions::herdGoing()
 
 bool ReplayActions::openRecording(const QStringList &paths, QString *error)
 {
-    std::unique_ptr<Herd::ReplayHerd> replay = Herd::ReplayHerd::open(paths, error);
+    // A long recording takes seconds to read: say how far it has got (the
+    // dialog shows itself only if it takes a while).
+    QProgressDialog progress(tr("Reading the recording..."), QString(), 0, 1000, m_window);
+    progress.setWindowTitle(tr("Open Recording"));
+    progress.setWindowModality(Qt::WindowModal);
+    progress.setMinimumDuration(500);
+    std::unique_ptr<Herd::ReplayHerd> replay = Herd::ReplayHerd::open(
+        paths, error, [&progress](double fraction) { progress.setValue(qRound(fraction * 1000)); });
+    progress.reset();
     if (!replay)
         return false;
     QStringList names;
