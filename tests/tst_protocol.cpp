@@ -46,6 +46,7 @@ private slots:
     void parsePosition();
     void updateClient_data();
     void updateClient();
+    void atServerAndTime();
 };
 
 void tst_Protocol::whiteSpace()
@@ -513,6 +514,18 @@ void tst_Protocol::updateClient()
     QFETCH(QByteArray, line);
     QFETCH(QByteArray, client);
     QCOMPARE(Herd::updateClient(line), client);
+}
+
+void tst_Protocol::atServerAndTime()
+{
+    QByteArrayView server;
+    qint64 timeNs = 0;
+    QVERIFY(Herd::atServerAndTime(" AT\tHill +0.1 kiwi +34-118 1621464827.25\r", &server, &timeNs));
+    QCOMPARE(server, "Hill");
+    QCOMPARE(timeNs, 1'621'464'827'250'000'000);
+    for (const char *other : {"AT Hill +0.1 kiwi +34-118", "AT Hill +0.1 kiwi +34-118 1 extra",
+                              "AT Hill +0.1 kiwi +34-118 soon", "IAMAT kiwi +34-118 1 x y", ""})
+        QVERIFY2(!Herd::atServerAndTime(other, &server, &timeNs), other);
 }
 
 // ---- formatting ----------------------------------------------------------

@@ -380,6 +380,15 @@ QByteArray updateClient(QByteArrayView line)
     return {};
 }
 
+bool atServerAndTime(QByteArrayView line, QByteArrayView *server, qint64 *timeNs)
+{
+    const Fields f = splitFields(line);
+    if (f.count != 6 || f.at[0] != "AT" || !parseTime(f.at[5], timeNs))
+        return false;
+    *server = f.at[1];
+    return true;
+}
+
 QByteArray formatTime(qint64 ns)
 {
     return secondsText(quint64(ns));

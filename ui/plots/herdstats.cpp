@@ -25,30 +25,6 @@ QString pairLabel(const QString &a, const QString &b)
     return a < b ? a + u'\u2013' + b : b + u'\u2013' + a;
 }
 
-// The server and the client time of a stored record's AT line, read from
-// the two fields they are in: a full parse of every line a 100-node herd
-// stores was a twentieth of the window's time. Stored lines are valid AT
-// lines; anything else gives false.
-bool atServerAndTime(QByteArrayView line, QByteArrayView *server, qint64 *timeNs)
-{
-    QByteArrayView fields[7];
-    int count = 0;
-    qsizetype i = 0;
-    while (i < line.size() && count < 7) {
-        while (i < line.size() && isProtocolSpace(line[i]))
-            ++i;
-        const qsizetype start = i;
-        while (i < line.size() && !isProtocolSpace(line[i]))
-            ++i;
-        if (start < i)
-            fields[count++] = line.sliced(start, i - start);
-    }
-    if (count != 6 || fields[0] != "AT" || !parseTime(fields[5], timeNs))
-        return false;
-    *server = fields[1];
-    return true;
-}
-
 QList<double> toList(const std::deque<double> &values)
 {
     return QList<double>(values.begin(), values.end());
