@@ -94,6 +94,7 @@ private slots:
     void initTestCase();
     void recordWritesWhatWasSeen();
     void seeksGiveTheMomentsStores();
+    void replayNamesTheLivePorts();
     void replayIsNotLive();
     void aMomentLooksTheSameByTwoPaths();
     void theEndKnowsWhatTheLiveRunKnew();
@@ -107,8 +108,9 @@ private:
     QTemporaryDir m_dir;
     QString m_path;
     std::unique_ptr<MainWindow> m_window;
-    Holdings m_liveEnd;    // what the live nodes held when the recording stopped
-    qint64 m_partedNs = 0; // a moment with Hamilton cut off, Powell killed, a delay set
+    Holdings m_liveEnd;                 // what the live nodes held when the recording stopped
+    QMap<QString, quint16> m_livePorts; // each node's port in the live run
+    qint64 m_partedNs = 0;              // a moment with Hamilton cut off, Powell killed, a delay set
     int m_clock = 1'700'000'000;
 };
 
@@ -139,6 +141,8 @@ void tst_ReplayWindow::initTestCase()
 
     HerdSource *herd = m_window->herd();
     const QStringList everyone = herd->config().nodeNames();
+    for (const QString &node : everyone)
+        m_livePorts.insert(node, herd->nodeStatus(node)->port);
     auto holdCount = [herd](const QStringList &nodes, qsizetype count) {
         return std::all_of(nodes.cbegin(), nodes.cend(),
                            [herd, count](const QString &node) { return herd->recordCount(node) == count; });
@@ -194,6 +198,18 @@ void tst_ReplayWindow::recordWritesWhatWasSeen()
     QVERIFY(killed);
     ReplayState state(*recording);
     QCOMPARE(holdings(state.seek(recording->events().size())), m_liveEnd);
+}
+
+// The nodes ran before File > Record began: the recording's first events,
+// written from the herd's state, still say where each listened.
+void tst_ReplayWindow::replayNamesTheLivePorts()
+{
+    QVERIFY(openReplay());
+    for (auto it = m_livePorts.cbegin(); it != m_livePorts.cend(); ++it) {
+        const std::optional<NodeStatus> status = m_window->herd()->nodeStatus(it.key());
+        QVERIFY2(status, qPrintable(it.key()));
+        QCOMPARE(status->port, it.value());
+    }
 }
 
 void tst_ReplayWindow::seeksGiveTheMomentsStores()

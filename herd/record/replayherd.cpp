@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "herd/record/replayherd.h"
 
+#include <QRegularExpression>
+
 #include <algorithm>
+
+using namespace Qt::StringLiterals;
 
 namespace Herd {
 
@@ -39,13 +43,16 @@ ReplayHerd::ReplayHerd(Recording recording, HerdConfig config, QStringList paths
     for (const QString &node : m_recording.nodes())
         m_stores.insert(node, {});
     // A scenario's herd is recorded with port 0: each node's real port is
-    // in its first "listening on HOST:PORT".
+    // in its first "listening on HOST:PORT" (a start, or the state a
+    // recording began with).
+    static const QRegularExpression listening(uR"(listening on \S+:(\d+))"_s);
     for (const Event &event : m_recording.events()) {
-        if (event.kind != EventKind::NodeStarted || !event.detail.startsWith(u"listening on "))
+        const QRegularExpressionMatch match = listening.match(event.detail);
+        if (event.kind != EventKind::NodeStarted || !match.hasMatch())
             continue;
         for (NodeConfig &node : m_config.nodes) {
             if (node.name == event.node && node.port == 0)
-                node.port = quint16(event.detail.section(u':', -1).toUInt());
+                node.port = quint16(match.captured(1).toUInt());
         }
     }
     m_state.seek(m_recording.countUpTo(startNs()));

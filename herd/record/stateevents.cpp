@@ -32,7 +32,12 @@ QList<Event> eventsOfState(const HerdSource &herd, qint64 timeNs)
     for (const QString &node : config.nodeNames()) {
         if (!herd.isRunning(node))
             continue;
-        add(node, EventKind::NodeStarted, {}, u"running when recording began"_s);
+        // Where it listens, last, as a node's own start says it: a replay
+        // reads the port from there.
+        const std::optional<NodeStatus> status = herd.nodeStatus(node);
+        add(node, EventKind::NodeStarted, {},
+            u"running when recording began, listening on %1:%2"_s.arg(status ? status->host : QString())
+                .arg(status ? status->port : 0));
         if (const qint64 skew = herd.clockSkew(node); skew != 0)
             add(node, EventKind::LinkChanged, {}, u"clock skew %1 ms"_s.arg(skew));
         for (const QString &neighbour : config.neighboursOf(node)) {
