@@ -38,13 +38,6 @@ int saveScenario(const Herd::Recording &recording, const QString &path)
 
 int runReplay(const Options &options)
 {
-    if (options.replayInWindow()) {
-        printLine(stderr,
-                  QStringLiteral("herd: --replay alone opens the window, and there is none here (no "
-                                 "display, or built without the GUI); add --state to print the "
-                                 "herd as JSON, or --save-scenario OUT"));
-        return 2;
-    }
     QString error;
     const std::optional<Herd::Recording> recording = Herd::Recording::open(options.replayFiles, &error);
     if (!recording) {
@@ -53,6 +46,15 @@ int runReplay(const Options &options)
     }
     for (const QString &note : recording->notes())
         printLine(stderr, u"herd: note: " + note);
+    // Read first, so a file that is not a recording is named as such with
+    // or without a window.
+    if (options.replayInWindow()) {
+        printLine(stderr,
+                  QStringLiteral("herd: --replay alone opens the window, and there is none here (no "
+                                 "display, or built without the GUI); add --state to print the "
+                                 "herd as JSON, or --save-scenario OUT"));
+        return 2;
+    }
     if (!options.saveScenarioFile.isEmpty()) {
         if (const int status = saveScenario(*recording, options.saveScenarioFile);
             status != 0 || !options.replayState)
