@@ -29,8 +29,8 @@
 #include "ui/replay/replayactions.h"
 #include "ui/scenario/scenariopanel.h"
 #include "ui/spacetime/spacetimeview.h"
-#include "herd/clients/simulatedclients.h"
 #include "ui/topology/topologyview.h"
+#include "ui/trafficcontrols.h"
 
 using namespace Qt::StringLiterals;
 
@@ -48,7 +48,7 @@ MainWindow::MainWindow(QWidget *parent)
     setWindowTitle(tr("Herd"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/herd.svg")));
     resize(1400, 900);
-    m_simulation = new Herd::SimulatedClients(this);
+    m_traffic = new TrafficControls(this);
     m_faults = new FaultActions(this);
     connect(m_faults, &FaultActions::errorOccurred, this, &MainWindow::showError);
     m_replay = new ReplayActions(this);
@@ -95,9 +95,6 @@ void MainWindow::buildActions()
     m_fitAction = make(tr("Zoom to &Fit"), QKeySequence(Qt::Key_F), tr("Show the whole herd"));
     m_layoutAction =
         make(tr("Automatic &Layout"), {}, tr("Place every node again, as for a herd file without positions"));
-    m_trafficAction = make(tr("Simulated &Clients"), QKeySequence(Qt::Key_T),
-                           tr("Start or stop simulated phones reporting to random nodes"));
-    m_trafficAction->setCheckable(true);
     m_legendAction =
         make(tr("&Legend"), QKeySequence(Qt::Key_L), tr("Show or hide the key to the topology's drawing"));
     m_legendAction->setCheckable(true);
@@ -133,7 +130,6 @@ void MainWindow::buildActions()
         if (topology())
             topology()->relayout();
     });
-    connect(m_trafficAction, &QAction::toggled, this, &MainWindow::toggleTraffic);
 
     m_presetGroup = new QActionGroup(this);
     for (const QString &name : Herd::HerdConfig::presetNames()) {
@@ -192,7 +188,7 @@ void MainWindow::buildMenus()
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addActions({m_pauseAction, m_fitAction, m_layoutAction, m_legendAction});
     QMenu *traffic = menuBar()->addMenu(tr("&Traffic"));
-    traffic->addAction(m_trafficAction);
+    traffic->addAction(m_traffic->action());
 
     // The topology's context menus: the same actions, on the node or link
     // right-clicked (the topology selects it first).
@@ -236,18 +232,7 @@ void MainWindow::buildToolBar()
     });
     bar->addWidget(m_speed);
     bar->addSeparator();
-    m_trafficClients = new QSpinBox(bar);
-    m_trafficClients->setRange(1, 10'000);
-    m_trafficClients->setValue(10);
-    m_trafficClients->setSuffix(tr(" phones"));
-    m_trafficRate = new QSpinBox(bar);
-    m_trafficRate->setRange(1, 20'000);
-    m_trafficRate->setValue(5);
-    m_trafficRate->setSuffix(tr(" /s"));
-    m_trafficRate->setToolTip(tr("Updates per second, all phones together"));
-    bar->addWidget(m_trafficClients);
-    bar->addWidget(m_trafficRate);
-    bar->addAction(m_trafficAction);
+    m_traffic->addTo(bar);
     m_faults->watchToolBar(bar);
 }
 
@@ -279,8 +264,7 @@ void MainWindow::buildViews()
 void MainWindow::tearDown()
 {
     m_replay->herdGoing();
-    m_simulation->stop();
-    m_trafficAction->setChecked(false);
+    m_traffic->setHerd(nullptr);
     m_faults->setHerd(nullptr, nullptr);
     // Views hold borrowed pointers into the cluster: they go first.
     delete std::exchange(m_views, nullptr);
@@ -345,6 +329,7 @@ void MainWindow::adopt(std::unique_ptr<Herd::HerdSource> herd, const QString &ti
     buildViews();
     m_faults->setHerd(m_herd->isLive() ? m_herd.get() : nullptr, topology());
     m_replay->herdShown(m_herd.get());
+    m_traffic->setHerd(m_herd.get());
     setWindowTitle(tr("Herd — %1").arg(title));
     for (QAction *action : m_presetGroup->actions()) {
         const auto preset = Herd::HerdConfig::preset(action->data().toString(), nullptr);
@@ -514,35 +499,17 @@ void MainWindow::setSlowMotion(bool on)
 
 void MainWindow::startTraffic(int clients, double perSecond)
 {
-    m_trafficClients->setValue(clients);
-    m_trafficRate->setValue(qRound(perSecond));
-    if (!m_herd || !m_herd->isLive())
-        return;
-    // The phones report where clients would: each node's address as the
-    // herd says it is now (an OS-picked port, or another machine's).
-    QList<Herd::SimulatedClients::Target> targets;
-    for (const QString &node : m_config.nodeNames()) {
-        if (const auto status = m_herd->nodeStatus(node); status && status->port != 0)
-            targets.append({node, status->host, status->port});
-    }
-    m_simulation->start(targets, clients, perSecond);
-    if (!m_trafficAction->isChecked())
-        m_trafficAction->setChecked(true);
+    m_traffic->start(clients, perSecond);
 }
 
 void MainWindow::stopTraffic()
 {
-    m_simulation->stop();
-    if (m_trafficAction->isChecked())
-        m_trafficAction->setChecked(false);
+    m_traffic->stop();
 }
 
-void MainWindow::toggleTraffic(bool on)
+Herd::SimulatedClients *MainWindow::simulation() const
 {
-    if (on && !m_simulation->isRunning() && m_herd)
-        startTraffic(m_trafficClients->value(), m_trafficRate->value());
-    else if (!on)
-        stopTraffic();
+    return m_traffic->simulation();
 }
 
 void MainWindow::onEvent(const Herd::Event &event)
@@ -570,8 +537,7 @@ void MainWindow::updateActions()
     m_faults->updateActions();
     for (QAction *action : {m_pauseAction, m_fitAction, m_layoutAction, m_saveAction})
         action->setEnabled(haveHerd);
-    for (QAction *action : {m_trafficAction, m_checkAction})
-        action->setEnabled(live);
+    m_checkAction->setEnabled(live);
 }
 
 QString MainWindow::statusText() const
@@ -604,11 +570,7 @@ QString MainWindow::statusText() const
                        .arg(qRound(m_peerRate));
     if (outOfSight > 0)
         text += tr(" · %1 not monitored").arg(outOfSight);
-    if (m_simulation->isRunning())
-        text += tr(" · %1 phones at %2/s, %3 sent")
-                    .arg(m_simulation->clients())
-                    .arg(m_simulation->rate())
-                    .arg(m_simulation->sent());
+    text += m_traffic->statusText();
     return text;
 }
 

@@ -17,7 +17,6 @@ class QActionGroup;
 class QLabel;
 class QMenu;
 class QSlider;
-class QSpinBox;
 
 namespace Herd {
 class Cluster;
@@ -31,6 +30,7 @@ struct Event;
 namespace HerdUi {
 
 class FaultActions;
+class TrafficControls;
 class ReplayActions;
 
 // The desktop window over one herd: the topology with its flood animation
@@ -86,7 +86,7 @@ public:
     Herd::HerdSource *herd() const { return m_herd.get(); }
     // The herd shown when it is embedded; null otherwise.
     Herd::Cluster *cluster() const { return m_cluster; }
-    Herd::SimulatedClients *simulation() const { return m_simulation; }
+    Herd::SimulatedClients *simulation() const;
     // The views of the herd running; null without one.
     TopologyView *topology() const { return m_views ? m_views->topology() : nullptr; }
     LogView *logView() const { return m_views ? m_views->logView() : nullptr; }
@@ -135,16 +135,15 @@ private:
     void saveFileAs();
     void killSelected();
     void restartSelected();
-    void toggleTraffic(bool on);
 
     Herd::HerdConfig m_config;
     std::unique_ptr<Herd::PlacesSource> m_places; // an embedded herd's; outlives m_herd
     std::unique_ptr<Herd::HerdSource> m_herd;
-    Herd::Cluster *m_cluster = nullptr;             // m_herd, when it is embedded
-    Herd::SimulatedClients *m_simulation = nullptr; // owned (child)
-    Herd::HerdStats *m_stats = nullptr;             // owned (child), per herd
-    FaultActions *m_faults = nullptr;               // owned (child)
-    ReplayActions *m_replay = nullptr;              // owned (child)
+    Herd::Cluster *m_cluster = nullptr;   // m_herd, when it is embedded
+    TrafficControls *m_traffic = nullptr; // owned (child): the simulated phones
+    Herd::HerdStats *m_stats = nullptr;   // owned (child), per herd
+    FaultActions *m_faults = nullptr;     // owned (child)
+    ReplayActions *m_replay = nullptr;    // owned (child)
 
     HerdViews *m_views = nullptr;             // owned (central widget), rebuilt per herd
     std::optional<Herd::Scenario> m_scenario; // the one shown, for Run Again
@@ -155,7 +154,6 @@ private:
     QAction *m_pauseAction = nullptr;
     QAction *m_fitAction = nullptr;
     QAction *m_layoutAction = nullptr;
-    QAction *m_trafficAction = nullptr;
     QAction *m_openAction = nullptr;
     QAction *m_attachAction = nullptr;
     QAction *m_openScenarioAction = nullptr;
@@ -167,8 +165,6 @@ private:
     QMenu *m_linkMenu = nullptr;
     QMenu *m_backgroundMenu = nullptr;
     QSlider *m_speed = nullptr;
-    QSpinBox *m_trafficClients = nullptr;
-    QSpinBox *m_trafficRate = nullptr;
     QLabel *m_status = nullptr;
     QTimer m_statusTimer;
     quint64 m_peerMessages = 0; // since the last status update
