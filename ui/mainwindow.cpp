@@ -330,7 +330,7 @@ void MainWindow::adopt(std::unique_ptr<Herd::HerdSource> herd, const QString &ti
     m_faults->setHerd(m_herd->isLive() ? m_herd.get() : nullptr, topology());
     m_replay->herdShown(m_herd.get());
     m_traffic->setHerd(m_herd.get());
-    setWindowTitle(tr("Herd — %1").arg(title));
+    setWindowTitle(title);
     for (QAction *action : m_presetGroup->actions()) {
         const auto preset = Herd::HerdConfig::preset(action->data().toString(), nullptr);
         action->setChecked(preset && preset->nodeNames() == m_config.nodeNames()
@@ -435,7 +435,7 @@ bool MainWindow::openScenario(const Herd::Scenario &scenario, QString *error)
     }
     m_scenario = scenario;
     m_views->showScenario(scenario, m_cluster);
-    setWindowTitle(tr("Herd — scenario %1").arg(scenario.name));
+    setWindowTitle(tr("scenario %1").arg(scenario.name));
     return true;
 }
 
@@ -561,13 +561,13 @@ QString MainWindow::statusText() const
         if (m_herd->isLinkCut(a, b) || m_herd->isLinkCut(b, a))
             ++cut;
     }
-    QString text = tr("%1 of %2 nodes running · %3 links, %4 cut · %5 clients known · %6 peer messages/s")
+    QString text = tr("%1 of %2 nodes running · %3 links, %4 cut · ")
                        .arg(running)
                        .arg(seen)
                        .arg(m_config.links.size())
-                       .arg(cut)
-                       .arg(clients)
-                       .arg(qRound(m_peerRate));
+                       .arg(cut);
+    text += clients == 1 ? tr("1 client known") : tr("%1 clients known").arg(clients);
+    text += tr(" · %1 peer messages/s").arg(qRound(m_peerRate));
     if (outOfSight > 0)
         text += tr(" · %1 not monitored").arg(outOfSight);
     text += m_traffic->statusText();

@@ -35,6 +35,8 @@ void TrafficControls::addTo(QToolBar *bar)
     m_rate->setValue(5);
     m_rate->setSuffix(tr(" /s"));
     m_rate->setToolTip(tr("Updates per second, all phones together"));
+    m_clients->setEnabled(m_action->isEnabled());
+    m_rate->setEnabled(m_action->isEnabled());
     bar->addWidget(m_clients);
     bar->addWidget(m_rate);
     bar->addAction(m_action);
@@ -44,7 +46,13 @@ void TrafficControls::setHerd(Herd::HerdSource *herd)
 {
     stop();
     m_herd = herd;
-    m_action->setEnabled(m_herd && m_herd->isLive());
+    const bool live = m_herd && m_herd->isLive();
+    m_action->setEnabled(live);
+    // Greyed with the action, so a replay does not look as if phones could join it.
+    if (m_clients) {
+        m_clients->setEnabled(live);
+        m_rate->setEnabled(live);
+    }
 }
 
 void TrafficControls::start(int clients, double perSecond)

@@ -150,7 +150,7 @@ bool ReplayActions::forkHere(QString *error)
     if (!m_window->openHerd(config, error,
                             [&moment](Herd::Cluster &cluster) { Herd::restoreMoment(cluster, moment); }))
         return false;
-    m_window->setWindowTitle(tr("Herd — forked at %1 s").arg(atSeconds, 0, 'f', 3));
+    m_window->setWindowTitle(tr("forked at %1 s").arg(atSeconds, 0, 'f', 3));
     return true;
 }
 
