@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Fork Here carries the flood lines in flight at its moment (inflight.h,
+// forkmoment.h): a live herd with a slow link is recorded while a flood is
+// held on it; a fork between the send and the receive delivers the line to
+// the receiver with no new client traffic, a fork before the send has
+// nothing to deliver, and a cut link drops the line, as a flood on it is.
+// Resync is off in these herds, so only the carried line can bring the
+// record.
+
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <optional>
+
+#include "herd/cluster.h"
+#include "herd/node/node.h"
+#include "herd/record/forkmoment.h"
+#include "herd/record/inflight.h"
+#include "herd/record/recorder.h"
+#include "herd/record/recording.h"
+#include "herd/record/replaystate.h"
+#include "tests/herdfixture.h"
+#include "tests/lineclient.h"
+
+using namespace Herd;
+using namespace Herd::Test;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr int DelayMs = 1500;
+constexpr int TimeoutMs = 10'000; // more than the delay, with room for a loaded machine
+
+const QString A = u"A"_s;
+const QString B = u"B"_s;
+
+HerdConfig twoNodes()
+{
+    HerdConfig config = HerdFixture::config({A, B}, {{A, B}});
+    config.resync = false;
+    return config;
+}
+
+bool iamat(HerdFixture &herd, const QByteArray &client, const QByteArray &time)
+{
+    LineClient phone;
+    if (!phone.connectTo(herd.port(A)))
+        return false;
+    phone.send("IAMAT " + client + " +34.068930-118.445127 " + time + '\n');
+    return phone.waitForLines(1);
+}
+
+const Event *find(const QList<Event> &events, const QString &node, EventKind kind, const QByteArray &client)
+{
+    for (const Event &event : events) {
+        if (event.node == node && event.kind == kind && event.client == client)
+            return &event;
+    }
+    return nullptr;
+}
+
+} // namespace
+
+class tst_ForkInFlight : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void lineInFlightArrivesInTheFork();
+    void forkBeforeTheSendHasNothingInFlight();
+    void cutLinkDropsTheLineInFlight();
+
+private:
+    QTemporaryDir m_dir;
+    std::optional<Recording> m_recording;
+    QByteArray m_kiwi;       // the AT line A flooded to B over the slow link
+    qint64 m_storedNs = 0;   // when A stored it
+    qint64 m_receivedNs = 0; // when B received it
+};
+
+// A -> B held 1500 ms; kiwi is flooded and arrives; then lime is flooded and
+// the link cut while it is held, so lime never arrives.
+void tst_ForkInFlight::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    HerdFixture herd;
+    QString error;
+    QVERIFY2(herd.start(twoNodes(), &error), qPrintable(error));
+    const QString path = m_dir.filePath(u"slow.jsonl"_s);
+    Recorder recorder(path);
+    QVERIFY2(recorder.open(RecordingHeader::now(herd.cluster()->config(), u"test"_s, {A, B}), &error),
+             qPrintable(error));
+    for (const Event &event : herd.events())
+        recorder.write(event);
+    connect(herd.cluster(), &Cluster::eventOccurred, &recorder, &Recorder::write);
+    QVERIFY(herd.waitForLinks());
+    QVERIFY(herd.cluster()->setLinkDelay(A, B, DelayMs, HerdSource::Direction::OneWay));
+
+    QVERIFY(iamat(herd, "kiwi", "1700000000"));
+    QTRY_VERIFY_WITH_TIMEOUT(herd.node(B)->store().find("kiwi"), TimeoutMs);
+    QVERIFY(iamat(herd, "lime", "1700000001"));
+    QVERIFY(herd.cluster()->setLinkCut(A, B, true, HerdSource::Direction::OneWay));
+    QVERIFY(find(herd.events(), A, EventKind::SendSkipped, "lime"));
+    recorder.flush();
+    QVERIFY(!recorder.failed());
+
+    m_recording = Recording::open({path}, &error);
+    QVERIFY2(m_recording, qPrintable(error));
+    const Event *stored = find(m_recording->events(), A, EventKind::RecordStored, "kiwi");
+    const Event *received = find(m_recording->events(), B, EventKind::LineReceived, "kiwi");
+    QVERIFY(stored && received);
+    m_kiwi = stored->line;
+    m_storedNs = stored->timeNs;
+    m_receivedNs = received->timeNs;
+    // The link held it: there is a moment when only A has it.
+    QVERIFY(m_receivedNs - m_storedNs >= qint64(DelayMs) * 1'000'000);
+}
+
+void tst_ForkInFlight::lineInFlightArrivesInTheFork()
+{
+    ReplayState replay(*m_recording);
+    const qint64 middleNs = (m_storedNs + m_receivedNs) / 2;
+    const HerdMoment moment = replay.seekTime(middleNs);
+    QVERIFY(moment.nodes[A].records.contains("kiwi"));
+    QVERIFY(!moment.nodes[B].records.contains("kiwi"));
+    const QList<InFlightLine> inFlight = inFlightAt(*m_recording, moment, middleNs);
+    QCOMPARE(inFlight.size(), 1);
+    QCOMPARE(inFlight[0].from, A);
+    QCOMPARE(inFlight[0].to, B);
+    QCOMPARE(inFlight[0].line, m_kiwi);
+    QCOMPARE(inFlight[0].sentNs, m_storedNs);
+    QVERIFY(inFlight[0].holdLeftMs > 0 && inFlight[0].holdLeftMs < DelayMs);
+
+    HerdFixture fork;
+    QString error;
+    QVERIFY2(fork.start(forkConfig(twoNodes()), &error),
+             qPrintable(error));
+    restoreMoment(*fork.cluster(), moment, inFlight);
+    QCOMPARE(fork.cluster()->linkDelay(A, B), DelayMs);
+    QVERIFY(!fork.node(B)->store().find("kiwi"));
+    // No client speaks to the fork: only the carried line can bring it.
+    QTRY_VERIFY_WITH_TIMEOUT(fork.node(B)->store().find("kiwi"), TimeoutMs);
+    QCOMPARE(fork.node(B)->store().find("kiwi")->atLine, m_kiwi);
+    const Event *sent = find(fork.events(), A, EventKind::LineSent, "kiwi");
+    QVERIFY(sent);
+    QCOMPARE(sent->peer, B);
+    QCOMPARE(sent->detail, u"in flight at the fork"_s);
+    QVERIFY(find(fork.events(), B, EventKind::RecordStored, "kiwi"));
+}
+
+void tst_ForkInFlight::forkBeforeTheSendHasNothingInFlight()
+{
+    ReplayState replay(*m_recording);
+    const qint64 beforeNs = m_storedNs - 1;
+    const HerdMoment moment = replay.seekTime(beforeNs);
+    QVERIFY(!moment.nodes[A].records.contains("kiwi"));
+    QVERIFY(inFlightAt(*m_recording, moment, beforeNs).isEmpty());
+
+    HerdFixture fork;
+    QString error;
+    QVERIFY2(fork.start(forkConfig(twoNodes()), &error), qPrintable(error));
+    restoreMoment(*fork.cluster(), moment, inFlightAt(*m_recording, moment, beforeNs));
+    QVERIFY(fork.waitForLinks());
+    // A later flood on the same link arrives after anything held ahead of it.
+    QVERIFY(iamat(fork, "marker", "1700000002"));
+    QTRY_VERIFY_WITH_TIMEOUT(fork.node(B)->store().find("marker"), TimeoutMs);
+    QVERIFY(!fork.node(B)->store().find("kiwi"));
+}
+
+void tst_ForkInFlight::cutLinkDropsTheLineInFlight()
+{
+    // Recorded: lime was held when the link was cut, which dropped it.
+    ReplayState replay(*m_recording);
+    const HerdMoment end = replay.seek(m_recording->events().size());
+    QVERIFY(end.nodes[A].records.contains("lime"));
+    QVERIFY(!end.nodes[B].records.contains("lime"));
+    QVERIFY(end.links.value({A, B}).cut);
+    QVERIFY(inFlightAt(*m_recording, end, m_recording->endNs()).isEmpty());
+
+    // Kiwi in flight, and the link cut in the moment forked: the fork's A
+    // drops it as it drops any flood on a cut link, and B never has it.
+    const qint64 middleNs = (m_storedNs + m_receivedNs) / 2;
+    HerdMoment moment = replay.seekTime(middleNs);
+    const QList<InFlightLine> inFlight = inFlightAt(*m_recording, moment, middleNs);
+    QCOMPARE(inFlight.size(), 1);
+    moment.links[{A, B}].cut = true;
+    HerdFixture fork;
+    QString error;
+    QVERIFY2(fork.start(forkConfig(twoNodes()), &error), qPrintable(error));
+    restoreMoment(*fork.cluster(), moment, inFlight);
+    const Event *skipped = find(fork.events(), A, EventKind::SendSkipped, "kiwi");
+    QVERIFY(skipped);
+    QCOMPARE(skipped->peer, B);
+    QCOMPARE(skipped->detail, u"link cut"_s);
+    QVERIFY(!find(fork.events(), A, EventKind::LineSent, "kiwi"));
+    QVERIFY(!fork.node(B)->store().find("kiwi"));
+}
+
+QTEST_GUILESS_MAIN(tst_ForkInFlight)
+#include "tst_fork_inflight.moc"
