@@ -134,8 +134,7 @@ void tst_ForkInFlight::lineInFlightArrivesInTheFork()
 
     HerdFixture fork;
     QString error;
-    QVERIFY2(fork.start(forkConfig(twoNodes()), &error),
-             qPrintable(error));
+    QVERIFY2(fork.start(forkConfig(twoNodes()), &error), qPrintable(error));
     restoreMoment(*fork.cluster(), moment, inFlight);
     QCOMPARE(fork.cluster()->linkDelay(A, B), DelayMs);
     QVERIFY(!fork.node(B)->store().find("kiwi"));

@@ -26,8 +26,7 @@ class Tracker
 public:
     explicit Tracker(const HerdMoment &moment)
         : m_moment(moment)
-    {
-    }
+    {}
 
     void apply(const Event &event)
     {

@@ -17,9 +17,9 @@ struct InFlightLine
 {
     QString from;
     QString to;
-    QByteArray line;        // the AT line
-    qint64 sentNs = 0;      // when `from` stored the record and flooded it
-    qint64 holdLeftMs = 0;  // what the link's delay still had to hold it at the moment
+    QByteArray line;       // the AT line
+    qint64 sentNs = 0;     // when `from` stored the record and flooded it
+    qint64 holdLeftMs = 0; // what the link's delay still had to hold it at the moment
     friend bool operator==(const InFlightLine &, const InFlightLine &) = default;
 };
 
