@@ -59,6 +59,24 @@ const Event *find(const QList<Event> &events, const QString &node, EventKind kin
     return nullptr;
 }
 
+Event madeUp(qint64 ms, const QString &node, EventKind kind, const QString &peer = {},
+             const QByteArray &line = {}, const QString &detail = {})
+{
+    Event e;
+    e.timeNs = 1'700'000'000'000'000'000 + ms * 1'000'000;
+    e.node = node;
+    e.kind = kind;
+    e.peer = peer;
+    e.line = line;
+    e.detail = detail;
+    return e;
+}
+
+QByteArray atLine(const QByteArray &origin, const QByteArray &client)
+{
+    return "AT " + origin + " +0.000100000 " + client + " +34.068930-118.445127 1700000000.000000000";
+}
+
 } // namespace
 
 class tst_ForkInFlight : public QObject
@@ -70,6 +88,7 @@ private slots:
     void lineInFlightArrivesInTheFork();
     void forkBeforeTheSendHasNothingInFlight();
     void cutLinkDropsTheLineInFlight();
+    void whatEndsAFlight();
 
 private:
     QTemporaryDir m_dir;
@@ -194,6 +213,57 @@ void tst_ForkInFlight::cutLinkDropsTheLineInFlight()
     QCOMPARE(skipped->detail, u"link cut"_s);
     QVERIFY(!find(fork.events(), A, EventKind::LineSent, "kiwi"));
     QVERIFY(!fork.node(B)->store().find("kiwi"));
+}
+
+// Made-up events of a line A - B - C: which floods are still on their way.
+void tst_ForkInFlight::whatEndsAFlight()
+{
+    const QString C = u"C"_s;
+    const QByteArray held = atLine("A", "held"), kiwi = atLine("A", "kiwi"), lime = atLine("A", "lime"),
+                     plum = atLine("C", "plum"), fig = atLine("A", "fig");
+    const QList<Event> events {
+        madeUp(0, A, EventKind::PeerConnected, B),
+        madeUp(0, B, EventKind::PeerConnected, A),
+        madeUp(0, B, EventKind::PeerConnected, C),
+        madeUp(0, C, EventKind::PeerConnected, B),
+        // Held when a recording began on a running herd: never flooded.
+        madeUp(1, A, EventKind::RecordStored, {}, held, u"held when recording began"_s),
+        madeUp(2, A, EventKind::RecordStored, {}, kiwi, u"iamat"_s),
+        madeUp(3, A, EventKind::RecordStored, {}, lime, u"iamat"_s),
+        madeUp(4, A, EventKind::SendSkipped, B, lime, u"link cut"_s),
+        // B floods plum (made by C) to A, not back to C.
+        madeUp(5, B, EventKind::RecordStored, C, plum, u"flood"_s),
+        madeUp(6, A, EventKind::RecordStored, {}, fig, u"iamat"_s),
+        madeUp(7, B, EventKind::LineReceived, A, fig),
+        // B floods fig on to C, and C stops before it arrives.
+        madeUp(8, B, EventKind::RecordStored, A, fig, u"flood"_s),
+        madeUp(9, C, EventKind::NodeStopped, {}, {}, u"killed"_s),
+    };
+    const QString path = m_dir.filePath(u"made-up.jsonl"_s);
+    {
+        Recorder recorder(path);
+        QString error;
+        QVERIFY2(recorder.open(RecordingHeader::now(twoNodes(), u"test"_s, {A, B, C}), &error),
+                 qPrintable(error));
+        for (const Event &e : events)
+            recorder.write(e);
+        recorder.flush();
+        QVERIFY(!recorder.failed());
+    }
+    QString error;
+    const std::optional<Recording> recording = Recording::open({path}, &error);
+    QVERIFY2(recording, qPrintable(error));
+    ReplayState replay(*recording);
+    const HerdMoment &end = replay.seek(recording->events().size());
+    const QList<InFlightLine> inFlight = inFlightAt(*recording, end, end.timeNs);
+    QCOMPARE(inFlight.size(), 2);
+    QCOMPARE(inFlight[0].line, kiwi);
+    QCOMPARE(inFlight[0].from, A);
+    QCOMPARE(inFlight[0].to, B);
+    QCOMPARE(inFlight[1].line, plum);
+    QCOMPARE(inFlight[1].from, B);
+    QCOMPARE(inFlight[1].to, A);
+    QCOMPARE(inFlight[1].holdLeftMs, 0); // no delay: on the wire
 }
 
 QTEST_GUILESS_MAIN(tst_ForkInFlight)

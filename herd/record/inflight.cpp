@@ -9,6 +9,8 @@
 #include "herd/record/recording.h"
 #include "herd/wire/protocol.h"
 
+using namespace Qt::StringLiterals;
+
 namespace Herd {
 
 namespace {
@@ -71,6 +73,10 @@ private:
     // the line skipped at once.
     void flooded(const Event &event)
     {
+        // Only a node's own stores flood ("iamat", "flood"), not the records
+        // a recording begun on a running herd says were held already.
+        if (event.detail != "iamat"_L1 && event.detail != "flood"_L1)
+            return;
         QByteArrayView origin;
         qint64 clientTimeNs = 0;
         if (!atServerAndTime(event.line, &origin, &clientTimeNs))
