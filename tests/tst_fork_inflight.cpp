@@ -19,6 +19,7 @@
 #include "herd/record/recorder.h"
 #include "herd/record/recording.h"
 #include "herd/record/replaystate.h"
+#include "tests/herdevents.h"
 #include "tests/herdfixture.h"
 #include "tests/lineclient.h"
 
@@ -59,22 +60,23 @@ const Event *find(const QList<Event> &events, const QString &node, EventKind kin
     return nullptr;
 }
 
-Event madeUp(qint64 ms, const QString &node, EventKind kind, const QString &peer = {},
-             const QByteArray &line = {}, const QString &detail = {})
+// `node`'s event of `kind` about `line`, to or from `peer`, at T0 + `ms`.
+Event lineEvent(qint64 ms, const QString &node, EventKind kind, const QString &peer,
+                const QByteArray &line = {})
 {
-    Event e;
-    e.timeNs = 1'700'000'000'000'000'000 + ms * 1'000'000;
-    e.node = node;
-    e.kind = kind;
+    Event e = HerdEvents::nodeEvent(kind, node, HerdEvents::T0 + ms * HerdEvents::Ms);
     e.peer = peer;
     e.line = line;
-    e.detail = detail;
     return e;
 }
 
-QByteArray atLine(const QByteArray &origin, const QByteArray &client)
+// `node` stored `client`'s record made by `origin`, flooded from `peer` (or a client's IAMAT).
+Event stored(qint64 ms, const QString &node, const QByteArray &origin, const QByteArray &client,
+             const QString &peer = {})
 {
-    return "AT " + origin + " +0.000100000 " + client + " +34.068930-118.445127 1700000000.000000000";
+    Event e = HerdEvents::stored(node, origin, client, "1700000000.0", HerdEvents::T0 + ms * HerdEvents::Ms);
+    e.peer = peer;
+    return e;
 }
 
 } // namespace
@@ -219,25 +221,27 @@ void tst_ForkInFlight::cutLinkDropsTheLineInFlight()
 void tst_ForkInFlight::whatEndsAFlight()
 {
     const QString C = u"C"_s;
-    const QByteArray held = atLine("A", "held"), kiwi = atLine("A", "kiwi"), lime = atLine("A", "lime"),
-                     plum = atLine("C", "plum"), fig = atLine("A", "fig");
+    Event held = stored(1, A, "A", "held");
+    held.detail = u"held when recording began"_s; // never flooded
+    const Event kiwi = stored(2, A, "A", "kiwi");
+    const Event lime = stored(3, A, "A", "lime");
+    const Event plum = stored(5, B, "C", "plum", C); // flooded on to A, not back to C
+    const Event fig = stored(6, A, "A", "fig");
     const QList<Event> events {
-        madeUp(0, A, EventKind::PeerConnected, B),
-        madeUp(0, B, EventKind::PeerConnected, A),
-        madeUp(0, B, EventKind::PeerConnected, C),
-        madeUp(0, C, EventKind::PeerConnected, B),
-        // Held when a recording began on a running herd: never flooded.
-        madeUp(1, A, EventKind::RecordStored, {}, held, u"held when recording began"_s),
-        madeUp(2, A, EventKind::RecordStored, {}, kiwi, u"iamat"_s),
-        madeUp(3, A, EventKind::RecordStored, {}, lime, u"iamat"_s),
-        madeUp(4, A, EventKind::SendSkipped, B, lime, u"link cut"_s),
-        // B floods plum (made by C) to A, not back to C.
-        madeUp(5, B, EventKind::RecordStored, C, plum, u"flood"_s),
-        madeUp(6, A, EventKind::RecordStored, {}, fig, u"iamat"_s),
-        madeUp(7, B, EventKind::LineReceived, A, fig),
+        lineEvent(0, A, EventKind::PeerConnected, B),
+        lineEvent(0, B, EventKind::PeerConnected, A),
+        lineEvent(0, B, EventKind::PeerConnected, C),
+        lineEvent(0, C, EventKind::PeerConnected, B),
+        held,
+        kiwi,
+        lime,
+        lineEvent(4, A, EventKind::SendSkipped, B, lime.line),
+        plum,
+        fig,
+        lineEvent(7, B, EventKind::LineReceived, A, fig.line),
         // B floods fig on to C, and C stops before it arrives.
-        madeUp(8, B, EventKind::RecordStored, A, fig, u"flood"_s),
-        madeUp(9, C, EventKind::NodeStopped, {}, {}, u"killed"_s),
+        stored(8, B, "A", "fig", A),
+        lineEvent(9, C, EventKind::NodeStopped, {}),
     };
     const QString path = m_dir.filePath(u"made-up.jsonl"_s);
     {
@@ -257,10 +261,10 @@ void tst_ForkInFlight::whatEndsAFlight()
     const HerdMoment &end = replay.seek(recording->events().size());
     const QList<InFlightLine> inFlight = inFlightAt(*recording, end, end.timeNs);
     QCOMPARE(inFlight.size(), 2);
-    QCOMPARE(inFlight[0].line, kiwi);
+    QCOMPARE(inFlight[0].line, kiwi.line);
     QCOMPARE(inFlight[0].from, A);
     QCOMPARE(inFlight[0].to, B);
-    QCOMPARE(inFlight[1].line, plum);
+    QCOMPARE(inFlight[1].line, plum.line);
     QCOMPARE(inFlight[1].from, B);
     QCOMPARE(inFlight[1].to, A);
     QCOMPARE(inFlight[1].holdLeftMs, 0); // no delay: on the wire
