@@ -26,21 +26,6 @@ QFont legendFont(bool bold = false)
     return font;
 }
 
-QString nodeLookDescription(NodeLook look)
-{
-    switch (look) {
-    case NodeLook::Running:
-        return QObject::tr("node running");
-    case NodeLook::Killed:
-        return QObject::tr("node killed");
-    case NodeLook::NotMonitored:
-        return QObject::tr("not monitored (may serve)");
-    case NodeLook::Remote:
-        return QObject::tr("node in another process");
-    }
-    return {};
-}
-
 // Wide enough for the longest description.
 int legendWidth()
 {
