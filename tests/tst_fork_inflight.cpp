@@ -31,6 +31,7 @@ namespace {
 
 constexpr int DelayMs = 1500;
 constexpr int TimeoutMs = 10'000; // more than the delay, with room for a loaded machine
+constexpr int HeldForMs = 500;    // the moment forked: this long after the send, well before the receipt
 
 const QString A = u"A"_s;
 const QString B = u"B"_s;
@@ -141,17 +142,17 @@ void tst_ForkInFlight::initTestCase()
 void tst_ForkInFlight::lineInFlightArrivesInTheFork()
 {
     ReplayState replay(*m_recording);
-    const qint64 middleNs = (m_storedNs + m_receivedNs) / 2;
-    const HerdMoment moment = replay.seekTime(middleNs);
+    const qint64 whileHeldNs = m_storedNs + HeldForMs * 1'000'000;
+    const HerdMoment moment = replay.seekTime(whileHeldNs);
     QVERIFY(moment.nodes[A].records.contains("kiwi"));
     QVERIFY(!moment.nodes[B].records.contains("kiwi"));
-    const QList<InFlightLine> inFlight = inFlightAt(*m_recording, moment, middleNs);
+    const QList<InFlightLine> inFlight = inFlightAt(*m_recording, moment, whileHeldNs);
     QCOMPARE(inFlight.size(), 1);
     QCOMPARE(inFlight[0].from, A);
     QCOMPARE(inFlight[0].to, B);
     QCOMPARE(inFlight[0].line, m_kiwi);
     QCOMPARE(inFlight[0].sentNs, m_storedNs);
-    QVERIFY(inFlight[0].holdLeftMs > 0 && inFlight[0].holdLeftMs < DelayMs);
+    QCOMPARE(inFlight[0].holdLeftMs, DelayMs - HeldForMs);
 
     HerdFixture fork;
     QString error;
@@ -200,9 +201,9 @@ void tst_ForkInFlight::cutLinkDropsTheLineInFlight()
 
     // Kiwi in flight, and the link cut in the moment forked: the fork's A
     // drops it as it drops any flood on a cut link, and B never has it.
-    const qint64 middleNs = (m_storedNs + m_receivedNs) / 2;
-    HerdMoment moment = replay.seekTime(middleNs);
-    const QList<InFlightLine> inFlight = inFlightAt(*m_recording, moment, middleNs);
+    const qint64 whileHeldNs = m_storedNs + HeldForMs * 1'000'000;
+    HerdMoment moment = replay.seekTime(whileHeldNs);
+    const QList<InFlightLine> inFlight = inFlightAt(*m_recording, moment, whileHeldNs);
     QCOMPARE(inFlight.size(), 1);
     moment.links[{A, B}].cut = true;
     HerdFixture fork;
