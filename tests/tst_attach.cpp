@@ -23,6 +23,7 @@
 #include "ui/knowledge/knowledgemodel.h"
 #include "ui/mainwindow.h"
 #include "ui/topology/nodeitem.h"
+#include "ui/topology/topologylegend.h"
 #include "ui/topology/topologyview.h"
 
 using namespace Qt::StringLiterals;
@@ -280,6 +281,9 @@ void TestAttach::windowAttached()
                                  && attached.topology()->nodeItem(u"A"_s)->look()
                                      == HerdUi::TopologyStyle::NodeLook::NotMonitored,
                              Timeout);
+    // The legend explains the grey card while there is one, and stays off the herd.
+    QVERIFY(attached.topology()->legend()->showsNotMonitored());
+    QVERIFY(!attached.topology()->legendCoversNode());
     QTest::qWait(300);
     saveShot(&attached, u"attached-not-monitored"_s);
 
@@ -287,6 +291,8 @@ void TestAttach::windowAttached()
     QTRY_VERIFY_WITH_TIMEOUT(
         attached.topology()->nodeItem(u"A"_s) && attached.topology()->nodeItem(u"A"_s)->isRunning(), Timeout);
     QVERIFY(!attached.statusText().contains(u"not monitored"));
+    QVERIFY(!attached.topology()->legend()->showsNotMonitored());
+    QVERIFY(!attached.topology()->legendCoversNode());
 }
 
 // herd --attach: a display is needed, nothing else goes with it, and every

@@ -176,12 +176,24 @@ void PeerLink::dropFlaky()
 
 void PeerLink::send(const QByteArray &line, const QString &detail, const QByteArray &client)
 {
+    enqueue(line, detail, client, -1);
+}
+
+void PeerLink::sendHeld(const QByteArray &line, qint64 holdMs, const QString &detail)
+{
+    // A link without delay or jitter holds nothing (writeDue() would let it go at once).
+    enqueue(line, detail, {}, slow() ? qMax<qint64>(0, holdMs) : 0);
+}
+
+void PeerLink::enqueue(const QByteArray &line, const QString &detail, const QByteArray &client, qint64 heldMs)
+{
     if (m_state != State::Connected) {
         report(EventKind::SendSkipped,
                m_cut ? QStringLiteral("link cut") : QStringLiteral("link not connected"), line);
         return;
     }
-    if (!slow() && m_delayed.empty() && !backlogged()) {
+    const bool held = heldMs < 0 ? slow() : heldMs > 0;
+    if (!held && m_delayed.empty() && !backlogged()) {
         write(line, detail, ++m_lastSequence, client);
         return;
     }
@@ -203,7 +215,7 @@ void PeerLink::send(const QByteArray &line, const QString &detail, const QByteAr
         }
         m_delayedClient.insert(updated, m_firstDelayed + qint64(m_delayed.size()));
     }
-    qint64 dueMs = m_clock.elapsed() + holdMs();
+    qint64 dueMs = m_clock.elapsed() + (heldMs < 0 ? holdMs() : heldMs);
     if (!m_delayed.empty())
         dueMs = qMax(dueMs, m_delayed.back().dueMs); // due no earlier than the line ahead: FIFO, as TCP
     m_delayed.push_back({dueMs, line, detail, ++m_lastSequence});

@@ -97,6 +97,10 @@ public:
     // `line` without its "\n"; `detail` goes into its LineSent event, and
     // `client`, when the caller knows it, too (else the node finds it in the line).
     void send(const QByteArray &line, const QString &detail = {}, const QByteArray &client = {});
+    // As send(), but held `holdMs` rather than the link's own delay and
+    // jitter: the rest of a hold that began before a fork (forkmoment.h).
+    // On a link with neither it goes at once, as any line would.
+    void sendHeld(const QByteArray &line, qint64 holdMs, const QString &detail);
     // While backing off, tries again now: the neighbour was heard from.
     void retryNow();
     // The neighbour turned out to speak only docs/protocol.md (it answered a
@@ -134,6 +138,8 @@ signals:
 private:
     void connectNow();
     void closeSocket();
+    // `heldMs` < 0: held as the link's delay and jitter say.
+    void enqueue(const QByteArray &line, const QString &detail, const QByteArray &client, qint64 heldMs);
     void writeDue();
     bool slow() const { return m_delayMs > 0 || m_jitterMs > 0; }
     qint64 holdMs() const;

@@ -1,10 +1,46 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "herd/record/forkmoment.h"
 
+#include <QElapsedTimer>
+
+#include <memory>
+
 #include "herd/cluster.h"
 #include "herd/node/node.h"
+#include "herd/node/peerlink_p.h"
 
 namespace Herd {
+
+namespace {
+
+// Sends `line` from `sender` once its link to the receiver is connected, held
+// for what was left of its hold less the time since the fork began; on a cut
+// link, at once (the link reports it skipped).
+void carry(Node &sender, const InFlightLine &line, const QElapsedTimer &forked)
+{
+    PeerLink *link = sender.link(line.to);
+    if (!link)
+        return;
+    const auto send = [link, line, forked] {
+        link->sendHeld(line.line, line.holdLeftMs - forked.elapsed(),
+                       QStringLiteral("in flight at the fork"));
+    };
+    const auto ready = [link] { return link->state() == LinkState::State::Connected || link->isCut(); };
+    if (ready()) {
+        send();
+        return;
+    }
+    auto connection = std::make_shared<QMetaObject::Connection>();
+    *connection = QObject::connect(&sender, &Node::linkStateChanged, &sender,
+                                   [line, send, ready, connection](const QString &neighbour) {
+                                       if (neighbour != line.to || !ready())
+                                           return;
+                                       QObject::disconnect(*connection);
+                                       send();
+                                   });
+}
+
+} // namespace
 
 HerdConfig forkConfig(const HerdConfig &recorded)
 {
@@ -16,7 +52,7 @@ HerdConfig forkConfig(const HerdConfig &recorded)
     return config;
 }
 
-void restoreMoment(Cluster &cluster, const HerdMoment &moment)
+void restoreMoment(Cluster &cluster, const HerdMoment &moment, const QList<InFlightLine> &inFlight)
 {
     using Direction = HerdSource::Direction;
     for (auto node = moment.nodes.cbegin(); node != moment.nodes.cend(); ++node) {
@@ -42,6 +78,15 @@ void restoreMoment(Cluster &cluster, const HerdMoment &moment)
     for (auto node = moment.nodes.cbegin(); node != moment.nodes.cend(); ++node) {
         if (!node->running)
             cluster.kill(node.key());
+    }
+    QElapsedTimer forked;
+    forked.start();
+    for (const InFlightLine &line : inFlight) {
+        Node *sender = cluster.node(line.from);
+        const Node *receiver = cluster.node(line.to);
+        // A line whose process is gone, or whose receiver is, went with it.
+        if (sender && sender->isRunning() && receiver && receiver->isRunning())
+            carry(*sender, line, forked);
     }
 }
 

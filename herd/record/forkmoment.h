@@ -3,6 +3,7 @@
 
 #include "herd/config/herdconfig.h"
 #include "herd/record/herdmoment.h"
+#include "herd/record/inflight.h"
 
 namespace Herd {
 
@@ -20,7 +21,11 @@ HerdConfig forkConfig(const HerdConfig &recorded);
 // records it held then (Node::preload: nothing floods), every link fault
 // and clock skew is set again, and the nodes that were down are killed.
 // What follows is what the herd would have done from there: links connect,
-// resync compares the nodes, and the user may heal, kill or send traffic.
-void restoreMoment(Cluster &cluster, const HerdMoment &moment);
+// each line `inFlight` names (inFlightAt()) goes from its sender to its
+// receiver as the flood it was, once their link is up and after what was
+// left of its hold, resync compares the nodes, and the user may heal, kill
+// or send traffic. A line whose link is cut is reported skipped, as a flood
+// on a cut link is; one whose sender or receiver was down is dropped.
+void restoreMoment(Cluster &cluster, const HerdMoment &moment, const QList<InFlightLine> &inFlight = {});
 
 } // namespace Herd

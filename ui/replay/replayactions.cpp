@@ -145,10 +145,13 @@ bool ReplayActions::forkHere(QString *error)
     }
     // Copied now: opening the fork closes the replay.
     const Herd::HerdMoment moment = m_replay->moment();
+    const QList<Herd::InFlightLine> inFlight =
+        Herd::inFlightAt(m_replay->recording(), moment, m_replay->cursorNs());
     const double atSeconds = double(m_replay->cursorNs() - m_replay->startNs()) / 1e9;
     const Herd::HerdConfig config = Herd::forkConfig(m_replay->config());
-    if (!m_window->openHerd(config, error,
-                            [&moment](Herd::Cluster &cluster) { Herd::restoreMoment(cluster, moment); }))
+    if (!m_window->openHerd(config, error, [&moment, &inFlight](Herd::Cluster &cluster) {
+            Herd::restoreMoment(cluster, moment, inFlight);
+        }))
         return false;
     m_window->setWindowTitle(tr("forked at %1 s").arg(atSeconds, 0, 'f', 3));
     return true;

@@ -33,13 +33,14 @@ int legendWidth()
     int text = metrics.horizontalAdvance(QObject::tr("Links, per direction"));
     for (const LinkLook look : kAllLinkLooks)
         text = std::max(text, metrics.horizontalAdvance(linkLookDescription(look)));
+    text = std::max(text, metrics.horizontalAdvance(nodeLookDescription(NodeLook::NotMonitored)));
     return 2 * kPad + kSwatch + 8 + text + 4;
 }
 
-int rowCount()
+// Heading, the link looks, node rows, and the token and highlight rows.
+int rowCount(int nodeRows)
 {
-    // Heading, the link looks, a gap, node and token rows.
-    return 1 + int(std::size(kAllLinkLooks)) + 4;
+    return 1 + int(std::size(kAllLinkLooks)) + nodeRows + 2;
 }
 
 } // namespace
@@ -62,11 +63,27 @@ void TopologyLegend::setFolded(bool folded)
     emit foldedChanged(folded);
 }
 
+void TopologyLegend::setShowsNotMonitored(bool shows)
+{
+    if (shows == m_notMonitored)
+        return;
+    m_notMonitored = shows;
+    resize(sizeHint());
+    update();
+}
+
+QList<NodeLook> TopologyLegend::nodeLooks() const
+{
+    if (m_notMonitored)
+        return {NodeLook::Running, NodeLook::Killed, NodeLook::NotMonitored};
+    return {NodeLook::Running, NodeLook::Killed};
+}
+
 QSize TopologyLegend::sizeHint() const
 {
     if (m_folded)
         return {86, 26};
-    return {legendWidth(), 2 * kPad + rowCount() * kRow};
+    return {legendWidth(), 2 * kPad + rowCount(int(nodeLooks().size())) * kRow};
 }
 
 void TopologyLegend::mousePressEvent(QMouseEvent *event)
@@ -110,14 +127,21 @@ void TopologyLegend::paintEvent(QPaintEvent *)
     }
 
     // Nodes: a small card per look.
-    for (const NodeLook look : {NodeLook::Running, NodeLook::Killed}) {
+    for (const NodeLook look : nodeLooks()) {
         const QRectF card(kPad + 6, y + 3, kSwatch - 12, kRow - 6);
         QPen pen = nodePen(look, false);
         pen.setWidthF(1.5);
         painter.setPen(pen);
         painter.setBrush(nodeBrush(look));
         painter.drawRoundedRect(card, 4, 4);
-        text(look == NodeLook::Running ? tr("node running") : tr("node killed"));
+        if (look == NodeLook::Killed) {
+            // The diagram's red badge, small: what tells a killed card from
+            // one not monitored.
+            painter.setPen(QPen(Qt::white, 1));
+            painter.setBrush(killedMark());
+            painter.drawEllipse(card.topRight() + QPointF(-1, 1), 4.5, 4.5);
+        }
+        text(nodeLookDescription(look));
         y += kRow;
     }
     // A token, and the highlight of a message picked in the space-time view.

@@ -58,6 +58,21 @@ QString linkLookName(LinkLook look)
     return {};
 }
 
+QString nodeLookDescription(NodeLook look)
+{
+    switch (look) {
+    case NodeLook::Running:
+        return QObject::tr("node running");
+    case NodeLook::Killed:
+        return QObject::tr("node killed");
+    case NodeLook::NotMonitored:
+        return QObject::tr("not monitored (may serve)");
+    case NodeLook::Remote:
+        return QObject::tr("node in another process");
+    }
+    return {};
+}
+
 QString linkLookDescription(LinkLook look)
 {
     switch (look) {

@@ -43,6 +43,7 @@ LinkLook linkLook(const std::optional<Herd::LinkState> &link, bool senderRunning
 QString linkLookName(LinkLook look);
 // For the legend: what the look means, in a few words.
 QString linkLookDescription(LinkLook look);
+QString nodeLookDescription(NodeLook look);
 
 // Scene geometry.
 inline constexpr qreal kNodeWidth = 138;

@@ -171,6 +171,7 @@ void TopologyView::buildItems()
     }
     m_positionsDirty = false;
     refreshAll();
+    explainNotMonitored(); // a herd shown before may have had such nodes
 }
 
 QHash<QString, QPointF> TopologyView::automaticLayout() const
@@ -324,7 +325,10 @@ void TopologyView::refreshNode(const QString &name)
     if (!item)
         return;
     const std::optional<Herd::NodeStatus> node = m_herd ? m_herd->nodeStatus(name) : std::nullopt;
+    const bool wasOutOfSight = item->look() == NodeLook::NotMonitored;
     item->setLook(nodeLook(node, m_herd && m_herd->isOutOfSight(name)));
+    if (wasOutOfSight != (item->look() == NodeLook::NotMonitored))
+        explainNotMonitored();
     if (node) {
         item->setPort(node->port);
         item->setClientCount(m_herd->recordCount(name));
@@ -622,6 +626,19 @@ void TopologyView::clearPartitionPreview()
 QString TopologyView::partitionPreviewCaption() const
 {
     return m_previewBanner->isVisible() ? m_previewBanner->text() : QString();
+}
+
+void TopologyView::explainNotMonitored()
+{
+    const bool any = std::any_of(m_nodes.cbegin(), m_nodes.cend(),
+                                 [](const NodeItem *node) { return node->look() == NodeLook::NotMonitored; });
+    if (any == m_legend->showsNotMonitored())
+        return;
+    m_legend->setShowsNotMonitored(any);
+    // The legend grew or shrank at the bottom: keep it off the herd.
+    placeOverlays();
+    if (m_autoFit)
+        fit(false);
 }
 
 void TopologyView::setLegendVisible(bool visible)
