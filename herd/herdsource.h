@@ -8,6 +8,7 @@
 
 #include "herd/config/herdconfig.h"
 #include "herd/event.h"
+#include "herd/inflightline.h"
 #include "herd/linkstate.h"
 #include "herd/partition.h"
 
@@ -81,6 +82,10 @@ public:
     }
     // Null when every event time comes from one clock (this process's).
     virtual std::optional<ClockSpread> clockSpread() const { return std::nullopt; }
+    // The flood lines on their way at nowNs(), for a view that shows a moment
+    // as a still picture (a replay's cursor). A running herd's lines are
+    // seen as they are sent (eventOccurred), so it names none.
+    virtual QList<InFlightLine> linesInFlight() const { return {}; }
 
     // A killed node is like a crashed process: sockets closed, records lost.
     virtual bool kill(const QString &node) = 0;

@@ -19,6 +19,7 @@
 #include "herd/record/replayherd.h"
 #include "herd/record/replaystate.h"
 #include "herd/wire/clock.h"
+#include "herd/wire/protocol.h"
 #include "tests/herdfixture.h"
 #include "tests/lineclient.h"
 #include "tests/windowtest.h"
@@ -97,6 +98,7 @@ private slots:
     void replayNamesTheLivePorts();
     void replayIsNotLive();
     void aMomentLooksTheSameByTwoPaths();
+    void aMomentShowsItsLinesInFlight();
     void theEndKnowsWhatTheLiveRunKnew();
     void timelineFollowsTheCursor();
     void forkRestoresEveryRecordAndFault();
@@ -291,6 +293,44 @@ void tst_ReplayWindow::aMomentLooksTheSameByTwoPaths()
     // And the pictures show the moment: not what the start looked like.
     QVERIFY(straight.first != atStart.first);
     QVERIFY(straight.second != atStart.second);
+}
+
+// Parker passed the bee on to Alford over a link that held it 300 ms: half
+// way, the replay names that line and the topology draws it as a still
+// token, the same however the moment was reached; at the end none is.
+void tst_ReplayWindow::aMomentShowsItsLinesInFlight()
+{
+    QVERIFY(openReplay());
+    ReplayHerd *replay = m_window->replayActions()->replay();
+    TopologyView *topology = m_window->topology();
+    qint64 storedNs = 0;
+    for (const Event &event : replay->recording().events()) {
+        if (event.kind == EventKind::RecordStored && event.node == u"Parker"_s && event.client == "bee") {
+            storedNs = event.timeNs;
+            break;
+        }
+    }
+    QVERIFY(storedNs > 0);
+    const qint64 halfWay = storedNs + 150'000'000;
+    replay->seekTime(halfWay);
+    const QList<InFlightLine> lines = replay->linesInFlight();
+    const auto held = std::ranges::find_if(lines, [](const InFlightLine &line) {
+        return line.from == u"Parker"_s && line.to == u"Alford"_s && updateClient(line.line) == "bee";
+    });
+    QVERIFY(held != lines.cend());
+    QVERIFY2(held->holdLeftMs > 0 && held->holdLeftMs <= 150, qPrintable(QString::number(held->holdLeftMs)));
+    QTRY_COMPARE_WITH_TIMEOUT(topology->tokensPlaying(), int(lines.size()), WindowTest::Timeout);
+    QCoreApplication::processEvents();
+    const QImage straight = topology->grab().toImage();
+
+    replay->seekTime(replay->endNs());
+    QVERIFY(replay->linesInFlight().isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(topology->tokensPlaying(), 0, WindowTest::Timeout);
+    replay->seekTime(replay->startNs());
+    replay->seekTime(halfWay);
+    QTRY_COMPARE_WITH_TIMEOUT(topology->tokensPlaying(), int(lines.size()), WindowTest::Timeout);
+    QCoreApplication::processEvents();
+    QVERIFY(topology->grab().toImage() == straight);
 }
 
 void tst_ReplayWindow::theEndKnowsWhatTheLiveRunKnew()

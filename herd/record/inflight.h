@@ -5,23 +5,12 @@
 #include <QList>
 #include <QString>
 
+#include "herd/inflightline.h"
 #include "herd/record/herdmoment.h"
 
 namespace Herd {
 
 class Recording;
-
-// A flood line a node had sent a neighbour by a moment of a recording, which
-// the neighbour had not received yet: held by a slow link, or on the wire.
-struct InFlightLine
-{
-    QString from;
-    QString to;
-    QByteArray line;       // the AT line
-    qint64 sentNs = 0;     // when `from` stored the record and flooded it
-    qint64 holdLeftMs = 0; // what the link's delay still had to hold it at the moment
-    friend bool operator==(const InFlightLine &, const InFlightLine &) = default;
-};
 
 // The flood lines in flight at `moment` (the recording after its first
 // moment.eventCount events), with the cursor at `atNs`, oldest first.

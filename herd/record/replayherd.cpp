@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include "herd/record/inflight.h"
+
 using namespace Qt::StringLiterals;
 
 namespace Herd {
@@ -81,6 +83,11 @@ const Store *ReplayHerd::store(const QString &node) const
 {
     const auto it = m_stores.constFind(node);
     return it == m_stores.cend() ? nullptr : &*it;
+}
+
+QList<InFlightLine> ReplayHerd::linesInFlight() const
+{
+    return inFlightAt(m_recording, moment(), m_cursorNs);
 }
 
 std::optional<LinkState> ReplayHerd::linkState(const QString &from, const QString &to) const

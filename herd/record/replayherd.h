@@ -61,6 +61,7 @@ public:
     bool setLinkFlaky(const QString &from, const QString &to, int meanUpMs,
                       Direction direction = Direction::Both) override;
     bool setClockSkew(const QString &node, qint64 skewMs) override;
+    QList<InFlightLine> linesInFlight() const override;
 
     const Recording &recording() const { return m_recording; }
     const QStringList &paths() const { return m_paths; }

@@ -93,6 +93,7 @@ void FloodAnimator::setTokenBudget(int maxTokens)
 
 void FloodAnimator::lineSent(const QString &from, const QString &to, const QByteArray &client, qint64 wallMs)
 {
+    releaseHeld();
     m_rate.add(wallMs);
     m_linkRates[key(from, to)].add(wallMs);
     if (!m_aggregating) {
@@ -161,6 +162,7 @@ void FloodAnimator::resolve(const QString &node, const QString &fromPeer, const 
 void FloodAnimator::recordStored(const QString &node, const QString &fromPeer, const QByteArray &client,
                                  bool iamat)
 {
+    releaseHeld();
     if (m_knownAt.size() > 4096) {
         for (auto it = m_knownAt.begin(); it != m_knownAt.end();)
             it = it.value() <= m_now ? m_knownAt.erase(it) : std::next(it);
@@ -182,11 +184,13 @@ void FloodAnimator::recordStored(const QString &node, const QString &fromPeer, c
 
 void FloodAnimator::recordDropped(const QString &node, const QString &fromPeer, const QByteArray &client)
 {
+    releaseHeld();
     resolve(node, fromPeer, client, Outcome::Dropped);
 }
 
 void FloodAnimator::nodeStopped(const QString &node)
 {
+    releaseHeld();
     const QString prefix = node + u'|';
     for (auto it = m_knownAt.begin(); it != m_knownAt.end();)
         it = it.key().startsWith(prefix) ? m_knownAt.erase(it) : std::next(it);
@@ -248,6 +252,40 @@ void FloodAnimator::releaseToken(TokenItem *token)
         return;
     token->setVisible(false);
     m_freeTokens.append(token);
+}
+
+void FloodAnimator::hold(const QString &from, const QString &to, const QByteArray &client, double progress)
+{
+    if (!m_hooks.link(from, to))
+        return;
+    Hop hop {from, to, client, m_now, HopState::Playing};
+    // Kept off the nodes' boxes, so a token just sent or about to land still shows.
+    hop.heldAt = std::clamp(progress, 0.08, 0.92);
+    hop.token = takeToken();
+    if (hop.token)
+        hop.token->setClient(client);
+    // Placed now, not at the next frame: a picture taken at once shows it.
+    place(hop, *m_hooks.link(from, to), hop.heldAt);
+    ++m_playing;
+    m_hops.push_back(std::move(hop));
+}
+
+void FloodAnimator::place(Hop &hop, LinkItem &link, double progress)
+{
+    if (!hop.token)
+        return;
+    const bool fromA = link.nodeA()->name() == hop.from;
+    hop.token->setPos(link.lane(fromA).pointAt(ease(progress)));
+    hop.token->setVisible(true);
+}
+
+void FloodAnimator::releaseHeld()
+{
+    for (Hop &hop : m_hops) {
+        if (hop.heldAt >= 0)
+            finish(hop);
+    }
+    std::erase_if(m_hops, [](const Hop &hop) { return hop.state == HopState::Finished; });
 }
 
 void FloodAnimator::finish(Hop &hop)
@@ -408,17 +446,13 @@ bool FloodAnimator::tick(qint64 wallMs)
         }
         if (hop.state != HopState::Playing)
             continue;
-        const double progress = (m_now - hop.startMs) / kHopMs;
+        const double progress = hop.heldAt >= 0 ? hop.heldAt : (m_now - hop.startMs) / kHopMs;
         LinkItem *link = m_hooks.link(hop.from, hop.to);
         if (progress >= 1 || !link) {
             finish(hop);
             continue;
         }
-        if (hop.token) {
-            const bool fromA = link->nodeA()->name() == hop.from;
-            hop.token->setPos(link->lane(fromA).pointAt(ease(progress)));
-            hop.token->setVisible(true);
-        }
+        place(hop, *link, progress);
     }
     std::erase_if(m_hops, [](const Hop &hop) { return hop.state == HopState::Finished; });
     declutterLabels();
@@ -443,9 +477,11 @@ bool FloodAnimator::tick(qint64 wallMs)
             break;
         }
     }
-    if (!effectsBusy && !trafficBusy && m_hops.empty())
+    // Held tokens are placed; only moving ones need more frames.
+    const bool hopsMoving = std::ranges::any_of(m_hops, [](const Hop &hop) { return hop.heldAt < 0; });
+    if (!effectsBusy && !trafficBusy && !hopsMoving)
         m_lastWall = -1; // the next tick after idling starts a fresh frame
-    return effectsBusy || trafficBusy || !m_hops.empty();
+    return effectsBusy || trafficBusy || hopsMoving;
 }
 
 void FloodAnimator::clear()

@@ -113,6 +113,11 @@ public:
     void recordDropped(const QString &node, const QString &fromPeer, const QByteArray &client);
     // Forget what a stopped node knew (its records are gone).
     void nodeStopped(const QString &node);
+    // A token held still on the link from -> to, `progress` (0..1) of the
+    // way: a line in flight at a replay's moment, drawn the same however the
+    // moment was reached. It stays until the herd moves on (the next message,
+    // store, drop or stop) or clear().
+    void hold(const QString &from, const QString &to, const QByteArray &client, double progress);
 
     // Advances the animation clock and places every item. Returns true while
     // anything still moves or fades (the view stops its timer otherwise).
@@ -138,6 +143,7 @@ private:
         HopState state = HopState::Pending;
         Outcome outcome = Outcome::Unknown;
         TokenItem *token = nullptr; // from the pool while playing
+        double heldAt = -1;         // >= 0: placed there and not moved (hold())
     };
     struct NodeEffects
     {
@@ -150,6 +156,8 @@ private:
     Hop *findUnresolved(const QString &to, const QString &from, const QByteArray &client);
     void resolve(const QString &node, const QString &fromPeer, const QByteArray &client, Outcome outcome);
     void finish(Hop &hop);
+    void releaseHeld();
+    void place(Hop &hop, LinkItem &link, double progress);
     void enterAggregation(qint64 wallMs);
     void leaveAggregation();
     void updateTraffic(qint64 wallMs);

@@ -13,6 +13,7 @@
 #include <QWheelEvent>
 
 #include "herd/herdsource.h"
+#include "herd/wire/protocol.h"
 #include "herd/node/store.h"
 #include "ui/topology/drawbudget.h"
 #include "ui/topology/floodanimator.h"
@@ -298,6 +299,17 @@ void TopologyView::onEvent(const Herd::Event &event)
 void TopologyView::restart()
 {
     m_animator->clear();
+    if (m_herd) {
+        // A still moment (a replay's cursor): each line on its way is a token
+        // as far along its link as its time held says.
+        const qint64 now = m_herd->nowNs();
+        for (const Herd::InFlightLine &line : m_herd->linesInFlight()) {
+            const double gone = double(now - line.sentNs);
+            const double whole = gone + double(line.holdLeftMs) * 1e6;
+            m_animator->hold(line.from, line.to, Herd::updateClient(line.line),
+                             whole > 0 ? gone / whole : 0.5);
+        }
+    }
     refreshAll();
     startFrames();
 }
