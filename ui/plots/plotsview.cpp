@@ -98,7 +98,8 @@ PlotsView::PlotsView(Herd::HerdStats *stats, QWidget *parent)
     m_messages = makePlot(tr("Lines per second, per node"), tr("lines in + out / s"));
     m_convergence = makePlot(tr("Time for an update to reach all"), tr("ms"));
     m_clients = makePlot(tr("Known clients, per node"), tr("clients"));
-    m_clients->xAxis->setLabel(tr("time since start (min:s)"));
+    m_clients->xAxis->setLabel(stats && stats->followsHerdTime() ? tr("time in the recording (min:s)")
+                                                                 : tr("time since start (min:s)"));
     // Clients come in whole numbers: ticks at integer multiples only.
     auto integerTicker = QSharedPointer<QCPAxisTickerFixed>::create();
     integerTicker->setTickStep(1);
@@ -114,6 +115,12 @@ PlotsView::PlotsView(Herd::HerdStats *stats, QWidget *parent)
     if (stats) {
         connect(stats, &Herd::HerdStats::sampled, this, &PlotsView::refresh);
         connect(stats, &Herd::HerdStats::seriesChanged, this, &PlotsView::rebuildSeries);
+        connect(stats, &Herd::HerdStats::timeMoved, this, [this] {
+            followNow();
+            refreshFaults();
+            for (QCustomPlot *plot : {m_messages, m_convergence, m_clients})
+                plot->replot(QCustomPlot::rpQueuedReplot);
+        });
     }
     rebuildSeries();
 }
@@ -205,14 +212,29 @@ QCustomPlot *PlotsView::makePlot(const QString &title, const QString &yLabel)
     plot->axisRect()->setMargins(
         QMargins(tickMetrics.horizontalAdvance(u"00000"_s) + QFontMetrics(labelFont).height() + 18, 0, 0, 0));
 
-    // Faults go between the grid and the graphs.
+    // Faults go between the grid and the graphs; the cursor over the graphs.
     plot->addLayer(FaultShade::layerName(), plot->layer(u"grid"_s), QCustomPlot::limAbove);
+    plot->addLayer(u"cursor"_s, plot->layer(u"main"_s), QCustomPlot::limAbove);
+    auto *cursor = new QCPItemStraightLine(plot);
+    cursor->setLayer(u"cursor"_s);
+    cursor->setSelectable(false);
+    cursor->setPen(QPen(QColor(0xc6, 0x28, 0x28), 2));
+    cursor->point1->setCoords(0, 0);
+    cursor->point2->setCoords(0, 1);
+    cursor->setVisible(false);
+    m_cursorLines[plot] = cursor;
 
     connect(plot, &QCustomPlot::mousePress, this, [this] { setFollow(false); });
     connect(plot, &QCustomPlot::mouseWheel, this, [this] { setFollow(false); });
     connect(plot->xAxis, qOverload<const QCPRange &>(&QCPAxis::rangeChanged), this,
             [this, plot] { onXRangeChanged(plot); });
     return plot;
+}
+
+QCPItemStraightLine *PlotsView::cursorLine(const QCustomPlot *plot) const
+{
+    const auto it = m_cursorLines.find(plot);
+    return it == m_cursorLines.end() ? nullptr : it->second;
 }
 
 void PlotsView::setFollow(bool follow)
@@ -314,7 +336,7 @@ void PlotsView::refresh()
         series->setData(it->first, it->second);
     }
 
-    applyXRange();
+    followNow();
     refreshFaults();
 
     // The note: convergence of what is in view.
@@ -371,11 +393,17 @@ void PlotsView::refreshFaults()
     std::erase_if(m_shades, [&alive](const auto &entry) { return !alive.contains(entry.first.first); });
 }
 
-void PlotsView::applyXRange()
+void PlotsView::followNow()
 {
+    const bool replay = m_stats && m_stats->followsHerdTime();
+    const double now = m_stats ? m_stats->nowSeconds() : 0;
+    for (const auto &[plot, line] : m_cursorLines) {
+        line->setVisible(replay);
+        line->point1->setCoords(now, 0);
+        line->point2->setCoords(now, 1);
+    }
     if (m_follow) {
-        const double latest = m_stats ? m_stats->latestSeconds() : 0;
-        const double upper = std::max(latest, m_windowSeconds);
+        const double upper = std::max(now, m_windowSeconds);
         m_syncingRange = true;
         for (QCustomPlot *plot : {m_messages, m_convergence, m_clients})
             plot->xAxis->setRange(upper - m_windowSeconds, upper);
