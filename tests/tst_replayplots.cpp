@@ -137,8 +137,8 @@ void tst_ReplayPlots::initTestCase()
     // A line from x to y (an AT line: the diagram draws only those), and
     // its arrival.
     auto send = [&](qint64 ms, bool arrives) {
-        const QByteArray line = "AT " + m_x.toUtf8() + " +0.000001 m" + QByteArray::number(ms)
-            + " +34.06-118.44 1700000000.5";
+        const QByteArray line =
+            "AT " + m_x.toUtf8() + " +0.000001 m" + QByteArray::number(ms) + " +34.06-118.44 1700000000.5";
         add(ms, m_x, EventKind::LineSent, m_y);
         if (arrives)
             add(ms + 5, m_y, EventKind::LineReceived, m_x);
@@ -217,6 +217,11 @@ void tst_ReplayPlots::seekShowsTheHistoryBeforeTheCursor()
                                              : u"%1\u2013%2 cut 12..18"_s.arg(m_y, m_x)),
              qPrintable(seen.windows.join(u"; ")));
     QVERIFY2(seen.windows.contains(u"%1 down 20..24"_s.arg(m_z)), qPrintable(seen.windows.join(u"; ")));
+    // A fault in force at the cursor is shaded up to it.
+    m_replay->seekTime(m_startNs + 14'500 * Ms);
+    const QStringList open = plotted(stats).windows;
+    QVERIFY2(open.size() == 1 && open.constFirst().endsWith(u" cut 12..14.5 open"_s),
+             qPrintable(open.join(u"; ")));
 }
 
 void tst_ReplayPlots::samplesFollowRecordedTimeAtAnySpeed()
@@ -270,8 +275,13 @@ void tst_ReplayPlots::plotsDrawTheCursor()
     HerdStats stats(m_replay.get());
     PlotsView view(&stats);
     view.resize(700, 800);
-    view.setWindowSeconds(10);
+    m_replay->seekTime(m_startNs + 1'200 * Ms);
+    // Following, a replay shows the recording up to the cursor: at least
+    // a few seconds, at most the window's length.
+    QCOMPARE(view.messagesPlot()->xAxis->range(), QCPRange(0, PlotsView::MinReplaySeconds));
     m_replay->seekTime(m_startNs + 28'500 * Ms);
+    QCOMPARE(view.messagesPlot()->xAxis->range(), QCPRange(0, 28.5));
+    view.setWindowSeconds(10);
     for (QCustomPlot *plot : {view.messagesPlot(), view.convergencePlot(), view.clientsPlot()}) {
         QCPItemStraightLine *line = view.cursorLine(plot);
         QVERIFY(line);

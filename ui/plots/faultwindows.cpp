@@ -54,15 +54,15 @@ void FaultWindows::linkChanged(const Event &event, double seconds, double latest
         const bool anyCut =
             m_cutDirections.contains(from + u'>' + to) || m_cutDirections.contains(to + u'>' + from);
         if (anyCut)
-            open(u"cut:"_s + key, FaultWindow::Kind::LinkCut, pairLabel(from, to) + u" cut"_s,
-                       seconds, latestSeconds);
+            open(u"cut:"_s + key, FaultWindow::Kind::LinkCut, pairLabel(from, to) + u" cut"_s, seconds,
+                 latestSeconds);
         else
             close(u"cut:"_s + key, seconds);
     } else if (event.detail.startsWith(u"delay"_s)) {
         // "delay 300 ms"
         const int ms = event.detail.section(u' ', 1, 1).toInt();
-        setLinkLevel(m_linkDelays, directions, ms, u"delay:"_s + key, FaultWindow::Kind::LinkDelay,
-                     seconds, latestSeconds,
+        setLinkLevel(m_linkDelays, directions, ms, u"delay:"_s + key, FaultWindow::Kind::LinkDelay, seconds,
+                     latestSeconds,
                      [&](int delay) -> QString { return pairLabel(from, to) + u" +%1 ms"_s.arg(delay); });
     } else if (event.detail.startsWith(u"jitter"_s)) {
         // "jitter +-50 ms"
@@ -73,9 +73,10 @@ void FaultWindows::linkChanged(const Event &event, double seconds, double latest
     } else if (event.detail.startsWith(u"flaky"_s)) {
         // "flaky, mean up time 800 ms" or "flaky off"
         const int ms = event.detail.startsWith(u"flaky off"_s) ? 0 : event.detail.section(u' ', 4, 4).toInt();
-        setLinkLevel(
-            m_linkFlaky, directions, ms, u"flaky:"_s + key, FaultWindow::Kind::LinkFlaky, seconds, latestSeconds,
-            [&](int mean) -> QString { return pairLabel(from, to) + u" flaky, up ~%1 ms"_s.arg(mean); });
+        setLinkLevel(m_linkFlaky, directions, ms, u"flaky:"_s + key, FaultWindow::Kind::LinkFlaky, seconds,
+                     latestSeconds, [&](int mean) -> QString {
+                         return pairLabel(from, to) + u" flaky, up ~%1 ms"_s.arg(mean);
+                     });
     } else if (event.detail.startsWith(u"clock skew"_s)) {
         // "clock skew +500 ms (clock runs ahead)", on a node: no peer
         const qint64 ms = event.detail.section(u' ', 2, 2).toLongLong();
@@ -84,7 +85,7 @@ void FaultWindows::linkChanged(const Event &event, double seconds, double latest
         close(skewKey, seconds);
         if (ms != 0)
             open(skewKey, FaultWindow::Kind::ClockSkew,
-                       from + u" clock %1%2 ms"_s.arg(ms > 0 ? u"+"_s : QString()).arg(ms), seconds, latestSeconds);
+                 from + u" clock %1%2 ms"_s.arg(ms > 0 ? u"+"_s : QString()).arg(ms), seconds, latestSeconds);
     }
 }
 
@@ -145,18 +146,19 @@ void FaultWindows::close(const QString &key, double seconds)
     }
 }
 
-void FaultWindows::extendOpen(double latestSeconds)
+void FaultWindows::extendOpen(double seconds)
 {
     for (FaultWindow &window : m_windows) {
         if (window.open)
-            window.endSeconds = std::max(window.startSeconds, latestSeconds);
+            window.endSeconds = std::max(window.startSeconds, seconds);
     }
 }
 
 void FaultWindows::dropEndedBefore(double seconds)
 {
-    std::erase_if(m_windows,
-                  [seconds](const FaultWindow &window) { return !window.open && window.endSeconds < seconds; });
+    std::erase_if(m_windows, [seconds](const FaultWindow &window) {
+        return !window.open && window.endSeconds < seconds;
+    });
 }
 
 void FaultWindows::clear()

@@ -23,7 +23,7 @@ struct FaultWindow
     // "Bolden–Powell ±50 ms", "Alford–Powell flaky, up ~800 ms", "Parker clock +500 ms"
     QString label;
     double startSeconds = 0;
-    double endSeconds = 0; // the latest sample time while open
+    double endSeconds = 0; // while open: the newest sample's time (a replay's cursor)
     bool open = true;
 };
 
@@ -45,8 +45,8 @@ public:
     void nodeStarted(const QString &node, double seconds);
     // A LinkChanged event: a cut, restore, delay, jitter, flaky link or clock skew.
     void linkChanged(const Event &event, double seconds, double latestSeconds);
-    // The open windows reach the newest sample.
-    void extendOpen(double latestSeconds);
+    // The open windows reach `seconds`: the newest sample (a replay's cursor).
+    void extendOpen(double seconds);
     // Drops closed windows that ended before `seconds` (the oldest sample):
     // they can no longer be drawn.
     void dropEndedBefore(double seconds);

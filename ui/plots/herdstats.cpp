@@ -57,7 +57,7 @@ HerdStats::HerdStats(HerdSource *herd, QObject *parent)
     // holders that are no longer seen, or miss those that are.
     connect(herd, &HerdSource::sightChanged, this, &HerdStats::restart);
     connect(herd, &HerdSource::timeMoved, this, [this] {
-        sampleUpTo(m_herd->nowNs(), true);
+        catchUp();
         emit timeMoved();
     });
 }
@@ -140,7 +140,7 @@ void HerdStats::restartFromPast()
         } else {
             seed(*m_herd);
         }
-        sampleUpTo(nowNs, true);
+        catchUp();
     }
     emit seriesChanged();
     emit sampled();
@@ -277,6 +277,13 @@ void HerdStats::tickAt(qint64 nowNs)
 double HerdStats::nowSeconds() const
 {
     return m_herdTime && m_herd ? secondsSinceStart(m_herd->nowNs()) : latestSeconds();
+}
+
+void HerdStats::catchUp()
+{
+    sampleUpTo(m_herd->nowNs(), true);
+    // The faults in force reach the cursor, not only the last sample.
+    m_faults.extendOpen(nowSeconds());
 }
 
 void HerdStats::sampleUpTo(qint64 ns, bool inclusive)

@@ -165,6 +165,8 @@ private:
     void seed(const HerdSource &herd);
     void clear();
     void restartFromPast();
+    // Samples up to the herd's now, the open fault windows reaching it.
+    void catchUp();
     // Closes a sample at each boundary of the herd's time before `ns` (and
     // at `ns` when `inclusive`); emits sampled() if any closed.
     void sampleUpTo(qint64 ns, bool inclusive);

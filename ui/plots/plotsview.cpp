@@ -224,6 +224,15 @@ QCustomPlot *PlotsView::makePlot(const QString &title, const QString &yLabel)
     cursor->setVisible(false);
     m_cursorLines[plot] = cursor;
 
+    // Labels are placed by pixels: again once the plot is laid out (it may
+    // have been hidden, in another tab, when its faults were last drawn).
+    connect(plot, &QCustomPlot::afterLayout, this, [this, plot] {
+        const int index = plot == m_messages ? 0 : plot == m_convergence ? 1 : 2;
+        for (const auto &[key, shade] : m_shades) {
+            if (key.second == index)
+                shade->placeLabel();
+        }
+    });
     connect(plot, &QCustomPlot::mousePress, this, [this] { setFollow(false); });
     connect(plot, &QCustomPlot::mouseWheel, this, [this] { setFollow(false); });
     connect(plot->xAxis, qOverload<const QCPRange &>(&QCPAxis::rangeChanged), this,
@@ -365,7 +374,7 @@ void PlotsView::refreshFaults()
 {
     const QList<Herd::HerdStats::FaultWindow> windows = m_stats->faultWindows();
     // Stack the labels of windows that start close together.
-    const double labelSpan = m_windowSeconds * 0.18;
+    const double labelSpan = m_messages->xAxis->range().size() * 0.18;
     QList<std::pair<double, int>> placed; // (label end, level)
     QSet<quint64> alive;
     QCustomPlot *const plots[] = {m_messages, m_convergence, m_clients};
@@ -403,10 +412,14 @@ void PlotsView::followNow()
         line->point2->setCoords(now, 1);
     }
     if (m_follow) {
-        const double upper = std::max(now, m_windowSeconds);
+        // Live, the window fills from the left until it is full. A replay
+        // shows the recording up to the cursor, no further back than its
+        // start, so a recording of seconds fills the plots, not their edge.
+        const double span = replay ? std::clamp(now, MinReplaySeconds, m_windowSeconds) : m_windowSeconds;
+        const double upper = std::max(now, span);
         m_syncingRange = true;
         for (QCustomPlot *plot : {m_messages, m_convergence, m_clients})
-            plot->xAxis->setRange(upper - m_windowSeconds, upper);
+            plot->xAxis->setRange(upper - span, upper);
         m_syncingRange = false;
     }
     fitY(m_messages, 1);

@@ -35,8 +35,10 @@ class GraphSeries;
 // data are refreshed from the stats' bounded histories and the plots are
 // replotted with rpQueuedReplot, so at most once per event-loop pass.
 // Over a replay (HerdStats::followsHerdTime()) a vertical line marks the
-// cursor on every plot, and "Follow" keeps the cursor at the right edge; the
-// line and the range move with HerdStats::timeMoved(), between samples.
+// cursor on every plot, and "Follow" keeps the cursor at the right edge,
+// showing the recording up to it (at least MinReplaySeconds, at most
+// windowSeconds()); the line and the range move with HerdStats::timeMoved(),
+// between samples.
 //
 // Colours for nodes are chosen here (nodeColor()), light theme, fonts sized
 // for a projector.
@@ -48,6 +50,8 @@ class PlotsView final : public QWidget
     Q_DISABLE_COPY_MOVE(PlotsView)
 
 public:
+    static constexpr double MinReplaySeconds = 5;
+
     explicit PlotsView(Herd::HerdStats *stats, QWidget *parent = nullptr);
     ~PlotsView() override;
 
