@@ -115,17 +115,31 @@ PlotsView::PlotsView(Herd::HerdStats *stats, QWidget *parent)
     if (stats) {
         connect(stats, &Herd::HerdStats::sampled, this, &PlotsView::refresh);
         connect(stats, &Herd::HerdStats::seriesChanged, this, &PlotsView::rebuildSeries);
+        // A replay playing moves its cursor every frame: the plots are
+        // drawn again only while seen (and when shown: showEvent).
         connect(stats, &Herd::HerdStats::timeMoved, this, [this] {
             followNow();
             refreshFaults();
-            for (QCustomPlot *plot : {m_messages, m_convergence, m_clients})
-                plot->replot(QCustomPlot::rpQueuedReplot);
+            if (isVisible())
+                replotAll();
         });
     }
     rebuildSeries();
 }
 
 PlotsView::~PlotsView() = default;
+
+void PlotsView::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    replotAll();
+}
+
+void PlotsView::replotAll()
+{
+    for (QCustomPlot *plot : {m_messages, m_convergence, m_clients})
+        plot->replot(QCustomPlot::rpQueuedReplot);
+}
 
 QColor PlotsView::nodeColor(int index)
 {
@@ -366,8 +380,7 @@ void PlotsView::refresh()
                                                        msText(visible.constLast())));
     }
 
-    for (QCustomPlot *plot : {m_messages, m_convergence, m_clients})
-        plot->replot(QCustomPlot::rpQueuedReplot);
+    replotAll();
 }
 
 void PlotsView::refreshFaults()

@@ -81,7 +81,11 @@ public slots:
 signals:
     void followChanged(bool follow);
 
+protected:
+    void showEvent(QShowEvent *event) override;
+
 private:
+    void replotAll();
     QCustomPlot *makePlot(const QString &title, const QString &yLabel);
     void refreshFaults();
     // Follows the herd's now: the range (when following) and the cursor lines.
