@@ -5,8 +5,9 @@
 // in the real format), opens it, builds the replay's checkpoints, then
 // seeks to random moments and reports the median, 90th percentile and
 // slowest seek, the memory the events and the checkpoints take, and the
-// bytes per event. docs/recording.md describes the format; bench/README.md
-// has the numbers.
+// bytes per event; then the window's seek, a ReplayHerd's, alone and with
+// the past the plots read after it (HerdSource::past). docs/recording.md describes the format;
+// bench/README.md has the numbers.
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -17,11 +18,13 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <memory>
 
 #include "bench/benchsupport.h"
 #include "herd/config/herdconfig.h"
 #include "herd/record/recorder.h"
 #include "herd/record/recording.h"
+#include "herd/record/replayherd.h"
 #include "herd/record/replaystate.h"
 
 using namespace Herd;
@@ -42,9 +45,11 @@ const QHash<QString, QStringList> Neighbours = {
 class Generator
 {
 public:
-    Generator(Recorder &recorder, int clients)
+    // Events from `startNs` on: a recording's time starts at its header's.
+    Generator(Recorder &recorder, int clients, qint64 startNs)
         : m_recorder(recorder)
         , m_clients(clients)
+        , m_timeNs(startNs)
     {}
 
     void run(qint64 total)
@@ -127,7 +132,7 @@ private:
     Recorder &m_recorder;
     int m_clients;
     QRandomGenerator m_random {131};
-    qint64 m_timeNs = 1'800'000'000'000'000'000;
+    qint64 m_timeNs;
     qint64 m_clientTime = 1'800'000'000;
     qint64 m_count = 0;
     qint64 m_faultsDone = 0;
@@ -165,11 +170,13 @@ int main(int argc, char **argv)
     {
         Recorder recorder(path);
         QString error;
-        if (!recorder.open(RecordingHeader::now(HerdConfig {}, u"bench"_s, Neighbours.keys()), &error)) {
+        const HerdConfig alford = *HerdConfig::preset(u"alford"_s, nullptr);
+        const RecordingHeader header = RecordingHeader::now(alford, u"bench"_s, Neighbours.keys());
+        if (!recorder.open(header, &error)) {
             std::fprintf(stderr, "herd-replay: %s\n", qPrintable(error));
             return 1;
         }
-        Generator generator(recorder, clientCount);
+        Generator generator(recorder, clientCount, header.startNs);
         generator.run(total);
         written = generator.count();
     }
@@ -208,5 +215,33 @@ int main(int argc, char **argv)
                 qint64(replay.checkpointCount()), buildMs, (rssCheckpoints - rssEvents) / 1024);
     std::printf("seek (%d random): median %.2f ms, p90 %.2f ms, max %.2f ms\n", seekCount,
                 percentile(times, 0.5), percentile(times, 0.9), double(times.constLast()) / 1e6);
+
+    // The window's seek: the moment, the stores and the lead-up; then the
+    // plots' past, their ten minutes before the cursor.
+    const std::unique_ptr<ReplayHerd> herd = ReplayHerd::open({path}, &error);
+    if (!herd) {
+        std::fprintf(stderr, "herd-replay: %s\n", qPrintable(error));
+        return 1;
+    }
+    QList<qint64> seekTimes;
+    QList<qint64> pastTimes;
+    qsizetype longestPast = 0;
+    for (int i = 0; i < seekCount; ++i) {
+        const qint64 at = herd->startNs() + random.bounded(herd->endNs() - herd->startNs() + 1);
+        const qint64 start = Bench::monoNs();
+        herd->seekTime(at);
+        const qint64 seeked = Bench::monoNs();
+        const std::optional<HerdPast> past = herd->past(at - 600'000'000'000);
+        pastTimes.append(Bench::monoNs() - seeked);
+        seekTimes.append(seeked - start);
+        longestPast = std::max(longestPast, past ? past->events.size() : 0);
+    }
+    std::sort(seekTimes.begin(), seekTimes.end());
+    std::sort(pastTimes.begin(), pastTimes.end());
+    std::printf("window seek (%d random): median %.2f ms, p90 %.2f ms, max %.2f ms\n", seekCount,
+                percentile(seekTimes, 0.5), percentile(seekTimes, 0.9), double(seekTimes.constLast()) / 1e6);
+    std::printf("its plots' past (up to %lld events): median %.2f ms, p90 %.2f ms, max %.2f ms\n",
+                qint64(longestPast), percentile(pastTimes, 0.5), percentile(pastTimes, 0.9),
+                double(pastTimes.constLast()) / 1e6);
     return 0;
 }

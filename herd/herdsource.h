@@ -35,6 +35,17 @@ struct ClockSpread
     qint64 worstUncertaintyNs = 0;
 };
 
+// What a source kept of its past, for a view that draws a span of time
+// (the plots) to draw it again after a jump: the herd at fromNs, told as
+// events (eventsOfState's form, all at fromNs, and a NodeStopped for each
+// node seen down), then every event after fromNs up to now, in order.
+struct HerdPast
+{
+    qint64 fromNs = 0;
+    QList<Event> state;
+    QList<Event> events;
+};
+
 // A herd as the window shows and breaks it: what it is (the herd file),
 // what each node holds and each link does now, the faults it takes, and one
 // stream of everything its nodes do. The embedded Cluster is one; a herd of
@@ -68,6 +79,16 @@ public:
     // running herd; for a replay, the moment under its cursor. Views that
     // draw "now" ask this, not the wall clock.
     virtual qint64 nowNs() const;
+    // The herd from `fromNs` to now (HerdPast), for a view that redraws a
+    // span of time after jumped(); a source may start it later than asked
+    // to keep its size bounded. Null where the source keeps no past (a
+    // running herd). Not const: a replay looks back by moving its own state
+    // there and back, and answers with the state it had.
+    virtual std::optional<HerdPast> past(qint64 fromNs)
+    {
+        Q_UNUSED(fromNs)
+        return std::nullopt;
+    }
     virtual std::optional<NodeStatus> nodeStatus(const QString &node) const = 0;
     // What the node holds now: empty while it is down.
     virtual const Store *store(const QString &node) const = 0;
@@ -139,6 +160,10 @@ signals:
     // takes `leadUp`, the events just before the moment (a bounded window),
     // as all it has seen; so a moment looks the same however it was reached.
     void jumped(const QList<Herd::Event> &leadUp);
+    // nowNs() moved on by a step, after the events on the way: a replay's
+    // cursor played forward. A running herd's now is the wall clock, which
+    // moves by itself: it never emits this.
+    void timeMoved();
 };
 
 } // namespace Herd

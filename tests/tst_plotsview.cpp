@@ -71,7 +71,10 @@ void tst_PlotsView::plotsViewSeries()
     QCOMPARE(points.value(u"not all nodes"_s), 3);
     QCOMPARE(view.convergencePlot()->graph(0)->data()->at(0)->value, 9.0);
     QCOMPARE(view.faultShadeCount(), 2);
-    QCOMPARE(view.messagesPlot()->itemCount(), 4); // a rectangle and a label each
+    // A rectangle and a label each, and the cursor's line, hidden: live,
+    // there is no cursor.
+    QCOMPARE(view.messagesPlot()->itemCount(), 5);
+    QVERIFY(!view.cursorLine(view.messagesPlot())->visible());
 
     // Follow shows the newest window; a new node rebuilds the series.
     QVERIFY(view.follow());

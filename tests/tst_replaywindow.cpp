@@ -12,6 +12,8 @@
 
 #include <unistd.h>
 
+#include <qcustomplot.h>
+
 #include "herd/cluster.h"
 #include "herd/node/store.h"
 #include "herd/record/recorder.h"
@@ -27,6 +29,7 @@
 #include "ui/knowledge/knowledgemodel.h"
 #include "ui/knowledge/knowledgeview.h"
 #include "ui/plots/herdstats.h"
+#include "ui/plots/plotsview.h"
 #include "ui/replay/replayactions.h"
 #include "ui/replay/replayplayer.h"
 #include "ui/replay/timeline.h"
@@ -261,10 +264,19 @@ void tst_ReplayWindow::replayIsNotLive()
     QVERIFY(m_window->stats()->updateCount() > 0);
     replay->seekTime(m_partedNs);
     QCOMPARE(openSockets(), sockets);
-    // The plots start again at the moment a seek lands on.
-    QCOMPARE(m_window->stats()->updateCount(), 0);
-    QCOMPARE(m_window->stats()->sampleCount(), 0);
-    QCOMPARE(m_window->stats()->startTimeNs(), m_partedNs);
+    // The plots show what led to the moment a seek lands on, on the
+    // recording's time: kiwi and ant spread before it, bee after.
+    const HerdStats *stats = m_window->stats();
+    QVERIFY(stats->followsHerdTime());
+    QCOMPARE(stats->startTimeNs(), replay->startNs());
+    QCOMPARE(stats->updateCount(), 2);
+    QCOMPARE(stats->sampleCount(), int((m_partedNs - replay->startNs()) / HerdStats::SampleIntervalNs));
+    QCOMPARE(stats->nowSeconds(), stats->secondsSinceStart(m_partedNs));
+    QVERIFY(stats->nowSeconds() - stats->latestSeconds() < 1);
+    const PlotsView *plots = m_window->plots();
+    const QCPItemStraightLine *cursor = plots->cursorLine(plots->clientsPlot());
+    QVERIFY(cursor && cursor->visible());
+    QCOMPARE(cursor->point1->coords().x(), stats->nowSeconds());
 }
 
 void tst_ReplayWindow::aMomentLooksTheSameByTwoPaths()

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "herd/record/inflight.h"
+#include "herd/record/stateevents.h"
 
 using namespace Qt::StringLiterals;
 
@@ -176,7 +177,40 @@ void ReplayHerd::playTo(qint64 timeNs)
         announce(events.at(next));
     }
     m_cursorNs = target;
+    emit timeMoved();
     emit cursorMoved();
+}
+
+std::optional<HerdPast> ReplayHerd::past(qint64 fromNs)
+{
+    const qsizetype now = moment().eventCount;
+    HerdPast past;
+    past.fromNs = std::clamp(fromNs, startNs(), m_cursorNs);
+    qsizetype first = m_recording.countUpTo(past.fromNs);
+    if (now - first > MaxPast) {
+        first = now - MaxPast;
+        past.fromNs = m_recording.events().at(first - 1).timeNs;
+    }
+    // The state there is read as a seek would make it, and put back: the
+    // stores keep their addresses, as views hold them.
+    const QHash<QString, Store> stores = m_stores;
+    m_state.seek(first);
+    rebuildStores();
+    past.state = eventsOfState(*this, past.fromNs);
+    for (auto node = moment().nodes.cbegin(); node != moment().nodes.cend(); ++node) {
+        if (node->running)
+            continue;
+        Event stopped;
+        stopped.timeNs = past.fromNs;
+        stopped.node = node.key();
+        stopped.kind = EventKind::NodeStopped;
+        past.state.append(stopped);
+    }
+    m_state.seek(now);
+    for (auto it = stores.cbegin(); it != stores.cend(); ++it)
+        m_stores[it.key()] = it.value();
+    past.events = m_recording.events().mid(first, now - first);
+    return past;
 }
 
 bool ReplayHerd::stepToNextMessage()

@@ -24,6 +24,10 @@ namespace Herd {
 // so a view that keeps history draws the same picture at a moment whichever
 // way it got there.
 //
+// past() looks further back than a jump's lead-up, for the plots: the
+// herd at an earlier moment (from the checkpoints, as a seek) and the
+// events since, at most MaxPast of them.
+//
 // nowNs() is the cursor's time; the nodes' stores, statuses and links are
 // the HerdMoment after every event at or before it.
 class ReplayHerd final : public HerdSource
@@ -35,6 +39,7 @@ public:
     // The space-time diagram's default span: what a jump shows of the past.
     static constexpr qint64 LeadUpNs = 10'000'000'000;
     static constexpr qsizetype MaxLeadUp = 20'000;
+    static constexpr qsizetype MaxPast = 200'000;
 
     // Opens the recordings (Recording::open, which reports `progress`), at
     // their start. Null, with a reason, if they do not open or hold no herd
@@ -46,6 +51,9 @@ public:
     const HerdConfig &config() const override { return m_config; }
     bool isLive() const override { return false; }
     qint64 nowNs() const override { return m_cursorNs; }
+    // From `fromNs` (clamped to the start), or later: from the MaxPast-th
+    // event before the cursor when more happened since.
+    std::optional<HerdPast> past(qint64 fromNs) override;
     std::optional<NodeStatus> nodeStatus(const QString &node) const override;
     const Store *store(const QString &node) const override;
     std::optional<LinkState> linkState(const QString &from, const QString &to) const override;
@@ -75,7 +83,7 @@ public:
     // Jumps to `timeNs` (clamped to the recording) and emits jumped().
     void seekTime(qint64 timeNs);
     // Moves forward to `timeNs` (clamped), announcing every event on the
-    // way; a time behind the cursor is a seek.
+    // way, then emits timeMoved(); a time behind the cursor is a seek.
     void playTo(qint64 timeNs);
     // Plays up to the next message between nodes (a line sent over a link);
     // false, and nothing moves, when no message is left.

@@ -82,12 +82,21 @@ void FaultShade::update(const Herd::HerdStats::FaultWindow &window, int level)
 {
     m_rect->topLeft->setCoords(window.startSeconds, 0);
     m_rect->bottomRight->setCoords(window.endSeconds, 1);
+    m_startSeconds = window.startSeconds;
+    m_level = level;
+    placeLabel();
+}
+
+void FaultShade::placeLabel()
+{
+    if (!m_plot)
+        return;
     const QCPAxis *x = m_plot->xAxis;
     const QRect area = m_plot->axisRect()->rect();
-    const double width = QFontMetricsF(m_label->font()).horizontalAdvance(window.label) + 10;
-    double left = std::max(x->coordToPixel(window.startSeconds), double(area.left()));
+    const double width = QFontMetricsF(m_label->font()).horizontalAdvance(m_label->text()) + 10;
+    double left = std::max(x->coordToPixel(m_startSeconds), double(area.left()));
     left = std::min(left, area.right() - width);
-    m_label->position->setCoords(x->pixelToCoord(left), 0.01 + 0.1 * level);
+    m_label->position->setCoords(x->pixelToCoord(left), 0.01 + 0.1 * m_level);
 }
 
 } // namespace HerdUi

@@ -33,8 +33,14 @@ public:
     // left edge when the start has scrolled away, or pulled left so that it
     // is not cut at the right edge.
     void update(const Herd::HerdStats::FaultWindow &window, int level);
+    // Places the label again for the plot's layout now: the plot calls it
+    // once laid out (QCustomPlot::afterLayout), as a plot hidden or not yet
+    // sized when update() ran has no area to place it in.
+    void placeLabel();
 
 private:
+    double m_startSeconds = 0;
+    int m_level = 0;
     QPointer<QCustomPlot> m_plot;
     QCPItemRect *m_rect;  // owned by the plot, removed by us
     QCPItemText *m_label; // owned by the plot, removed by us

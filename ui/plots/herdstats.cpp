@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/plots/herdstats.h"
 
+#include <QSignalBlocker>
+
 #include <algorithm>
 
 #include "herd/wire/clock.h"
@@ -14,16 +16,6 @@ using namespace Qt::StringLiterals;
 namespace Herd {
 
 namespace {
-
-QString pairKey(const QString &a, const QString &b)
-{
-    return a < b ? a + u'|' + b : b + u'|' + a;
-}
-
-QString pairLabel(const QString &a, const QString &b)
-{
-    return a < b ? a + u'\u2013' + b : b + u'\u2013' + a;
-}
 
 QList<double> toList(const std::deque<double> &values)
 {
@@ -51,19 +43,29 @@ HerdStats::HerdStats(HerdSource *herd, QObject *parent)
     m_herd = herd;
     if (!herd)
         return;
-    seed(*herd);
+    m_herdTime = !herd->isLive();
+    setStartTimeNs(herd->nowNs()); // a replay's x axis starts at its cursor
+    if (m_herdTime) {
+        m_timer.stop();
+        restartFromPast(); // the faults in force at the start are shaded too
+    } else {
+        seed(*herd);
+    }
     connect(herd, &HerdSource::eventOccurred, this, &HerdStats::record);
     connect(herd, &HerdSource::jumped, this, &HerdStats::restart);
     // Nodes came into sight or went out of it: samples taken before count
     // holders that are no longer seen, or miss those that are.
     connect(herd, &HerdSource::sightChanged, this, &HerdStats::restart);
+    connect(herd, &HerdSource::timeMoved, this, [this] {
+        catchUp();
+        emit timeMoved();
+    });
 }
 
 HerdStats::~HerdStats() = default;
 
 void HerdStats::seed(const HerdSource &herd)
 {
-    setStartTimeNs(herd.nowNs()); // a replay's x axis starts at its cursor
     for (const QString &name : herd.config().nodeNames()) {
         if (!herd.nodeStatus(name))
             continue;
@@ -77,7 +79,7 @@ void HerdStats::seed(const HerdSource &herd)
     }
 }
 
-void HerdStats::restart()
+void HerdStats::clear()
 {
     m_nodes.clear();
     m_history.clear();
@@ -87,16 +89,62 @@ void HerdStats::restart()
     m_updateSeq.clear();
     m_updateNodes.clear();
     m_firstUpdateSeq = 0;
-    m_windows.clear();
-    m_openWindows.clear();
-    m_linkDelays.clear();
-    m_linkJitters.clear();
-    m_linkFlaky.clear();
-    m_cutDirections.clear();
-    if (m_herd)
+    m_faults.clear();
+}
+
+void HerdStats::restart()
+{
+    if (m_herdTime) {
+        restartFromPast();
+        return;
+    }
+    clear();
+    if (m_herd) {
+        setStartTimeNs(m_herd->nowNs());
         seed(*m_herd);
+    }
     emit seriesChanged();
     emit sampled();
+}
+
+// The series a replay played from a history's length before the cursor
+// would have: the herd there, then every event since, sampled on the
+// same boundaries as playing.
+void HerdStats::restartFromPast()
+{
+    // The boundary at or before `ns`, on the grid from the start.
+    const auto boundaryOf = [this](qint64 ns) {
+        return m_startNs + std::max<qint64>(0, (ns - m_startNs) / SampleIntervalNs) * SampleIntervalNs;
+    };
+    const qint64 nowNs = m_herd->nowNs();
+    const std::optional<HerdPast> past =
+        m_herd->past(boundaryOf(nowNs - qint64(m_historyCapacity) * SampleIntervalNs));
+    clear();
+    {
+        const QSignalBlocker quiet(this); // one refresh for the lot, below
+        for (const QString &name : m_herd->config().nodeNames()) {
+            if (m_herd->nodeStatus(name))
+                ensureNode(name);
+        }
+        m_lastTickNs = past ? past->fromNs : nowNs;
+        m_nextSampleNs = boundaryOf(m_lastTickNs) + SampleIntervalNs;
+        if (past) {
+            for (const Event &event : past->state) {
+                if (event.kind == EventKind::RecordStored)
+                    ensureNode(event.node).known.insert(event.client);
+                else
+                    record(event);
+            }
+            for (const Event &event : past->events)
+                record(event);
+        } else {
+            seed(*m_herd);
+        }
+        catchUp();
+    }
+    emit seriesChanged();
+    emit sampled();
+    emit timeMoved();
 }
 
 void HerdStats::setHistoryCapacity(int samples)
@@ -113,13 +161,12 @@ void HerdStats::setMaxUpdates(int updates)
 
 void HerdStats::setMaxFaultWindows(int windows)
 {
-    m_maxFaultWindows = std::max(1, windows);
-    trim();
+    m_faults.setMaxWindows(windows);
 }
 
 void HerdStats::setAutoSample(bool on)
 {
-    if (on)
+    if (on && !m_herdTime)
         m_timer.start();
     else
         m_timer.stop();
@@ -142,6 +189,7 @@ void HerdStats::record(const Event &event)
 {
     if (event.node.isEmpty())
         return;
+    sampleUpTo(event.timeNs, false); // by the herd's time: the samples before it close first
     const qsizetype nodesBefore = m_nodes.size();
     NodeHistory &history = ensureNode(event.node);
 
@@ -158,16 +206,15 @@ void HerdStats::record(const Event &event)
         history.known.clear();
         m_running.remove(event.node);
         ++m_runningEpoch;
-        openWindow(u"node:"_s + event.node, FaultWindow::Kind::NodeDown, event.node + u" down"_s,
-                   event.timeNs);
+        m_faults.nodeStopped(event.node, secondsSinceStart(event.timeNs), latestSeconds());
         break;
     case EventKind::NodeStarted:
         m_running.insert(event.node);
         ++m_runningEpoch;
-        closeWindow(u"node:"_s + event.node, event.timeNs);
+        m_faults.nodeStarted(event.node, secondsSinceStart(event.timeNs));
         break;
     case EventKind::LinkChanged:
-        onLinkChanged(event);
+        m_faults.linkChanged(event, secondsSinceStart(event.timeNs), latestSeconds());
         break;
     default:
         break;
@@ -216,117 +263,6 @@ void HerdStats::onRecordStored(const Event &event)
     trimUpdates();
 }
 
-void HerdStats::onLinkChanged(const Event &event)
-{
-    const QString &from = event.node;
-    const QString &to = event.peer;
-    const bool oneWay = event.detail.contains(u"one way"_s);
-    QList<QString> directions {from + u'>' + to};
-    if (!oneWay)
-        directions.append(to + u'>' + from);
-    const QString key = pairKey(from, to);
-
-    if (event.detail.startsWith(u"cut"_s) || event.detail.startsWith(u"restored"_s)) {
-        const bool cut = event.detail.startsWith(u"cut"_s);
-        for (const QString &direction : std::as_const(directions)) {
-            if (cut)
-                m_cutDirections.insert(direction);
-            else
-                m_cutDirections.remove(direction);
-        }
-        const bool anyCut =
-            m_cutDirections.contains(from + u'>' + to) || m_cutDirections.contains(to + u'>' + from);
-        if (anyCut)
-            openWindow(u"cut:"_s + key, FaultWindow::Kind::LinkCut, pairLabel(from, to) + u" cut"_s,
-                       event.timeNs);
-        else
-            closeWindow(u"cut:"_s + key, event.timeNs);
-    } else if (event.detail.startsWith(u"delay"_s)) {
-        // "delay 300 ms"
-        const int ms = event.detail.section(u' ', 1, 1).toInt();
-        setLinkLevel(m_linkDelays, directions, ms, u"delay:"_s + key, FaultWindow::Kind::LinkDelay,
-                     event.timeNs,
-                     [&](int delay) -> QString { return pairLabel(from, to) + u" +%1 ms"_s.arg(delay); });
-    } else if (event.detail.startsWith(u"jitter"_s)) {
-        // "jitter +-50 ms"
-        const int ms = event.detail.section(u' ', 1, 1).remove(u"+-"_s).toInt();
-        setLinkLevel(m_linkJitters, directions, ms, u"jitter:"_s + key, FaultWindow::Kind::LinkJitter,
-                     event.timeNs,
-                     [&](int jitter) -> QString { return pairLabel(from, to) + u" ±%1 ms"_s.arg(jitter); });
-    } else if (event.detail.startsWith(u"flaky"_s)) {
-        // "flaky, mean up time 800 ms" or "flaky off"
-        const int ms = event.detail.startsWith(u"flaky off"_s) ? 0 : event.detail.section(u' ', 4, 4).toInt();
-        setLinkLevel(
-            m_linkFlaky, directions, ms, u"flaky:"_s + key, FaultWindow::Kind::LinkFlaky, event.timeNs,
-            [&](int mean) -> QString { return pairLabel(from, to) + u" flaky, up ~%1 ms"_s.arg(mean); });
-    } else if (event.detail.startsWith(u"clock skew"_s)) {
-        // "clock skew +500 ms (clock runs ahead)", on a node: no peer
-        const qint64 ms = event.detail.section(u' ', 2, 2).toLongLong();
-        const QString skewKey = u"skew:"_s + from;
-        // A new skew is a new window: the label names the skew.
-        closeWindow(skewKey, event.timeNs);
-        if (ms != 0)
-            openWindow(skewKey, FaultWindow::Kind::ClockSkew,
-                       from + u" clock %1%2 ms"_s.arg(ms > 0 ? u"+"_s : QString()).arg(ms), event.timeNs);
-    }
-}
-
-void HerdStats::setLinkLevel(QHash<QString, int> &levels, const QList<QString> &directions, int value,
-                             const QString &windowKey, FaultWindow::Kind kind, qint64 ns,
-                             const std::function<QString(int)> &label)
-{
-    // Either direction counts for the pair; both set, the larger one.
-    const QString &first = directions.constFirst();
-    const QString reverse = first.section(u'>', 1) + u'>' + first.section(u'>', 0, 0);
-    const auto pairLevel = [&] { return std::max(levels.value(first), levels.value(reverse)); };
-    const int before = pairLevel();
-    for (const QString &direction : directions) {
-        if (value > 0)
-            levels.insert(direction, value);
-        else
-            levels.remove(direction);
-    }
-    const int level = pairLevel();
-    if (level == before)
-        return;
-    // A new level is a new window: the label names the level.
-    closeWindow(windowKey, ns);
-    if (level > 0)
-        openWindow(windowKey, kind, label(level), ns);
-}
-
-void HerdStats::openWindow(const QString &key, FaultWindow::Kind kind, const QString &label, qint64 ns)
-{
-    if (m_openWindows.contains(key))
-        return;
-    FaultWindow window;
-    window.id = m_nextWindowId++;
-    window.kind = kind;
-    window.label = label;
-    window.startSeconds = secondsSinceStart(ns);
-    window.endSeconds = std::max(window.startSeconds, latestSeconds());
-    window.open = true;
-    m_openWindows.insert(key, window.id);
-    m_windows.push_back(window);
-    trim();
-}
-
-void HerdStats::closeWindow(const QString &key, qint64 ns)
-{
-    const auto it = m_openWindows.constFind(key);
-    if (it == m_openWindows.cend())
-        return;
-    const quint64 id = *it;
-    m_openWindows.erase(it);
-    for (FaultWindow &window : m_windows) {
-        if (window.id == id) {
-            window.open = false;
-            window.endSeconds = std::max(window.startSeconds, secondsSinceStart(ns));
-            break;
-        }
-    }
-}
-
 void HerdStats::tick()
 {
     tickAt(m_herd ? m_herd->nowNs() : wallClockNs());
@@ -334,10 +270,47 @@ void HerdStats::tick()
 
 void HerdStats::tickAt(qint64 nowNs)
 {
+    closeSample(nowNs);
+    emit sampled();
+}
+
+double HerdStats::nowSeconds() const
+{
+    return m_herdTime && m_herd ? secondsSinceStart(m_herd->nowNs()) : latestSeconds();
+}
+
+void HerdStats::catchUp()
+{
+    sampleUpTo(m_herd->nowNs(), true);
+    // The faults in force reach the cursor, not only the last sample.
+    m_faults.extendOpen(nowSeconds());
+}
+
+void HerdStats::sampleUpTo(qint64 ns, bool inclusive)
+{
+    const qint64 last = inclusive ? ns : ns - 1; // the latest boundary that closes
+    if (!m_herdTime || m_nextSampleNs > last)
+        return;
+    qint64 due = (last - m_nextSampleNs) / SampleIntervalNs + 1;
+    if (due > m_historyCapacity) {
+        // A long quiet stretch crossed at once: what comes before the
+        // newest historyCapacity() samples would be trimmed as soon as made.
+        m_nextSampleNs += (due - m_historyCapacity) * SampleIntervalNs;
+        m_lastTickNs = m_nextSampleNs - SampleIntervalNs;
+        for (NodeHistory &history : m_history)
+            history.linesThisSample = 0;
+        due = m_historyCapacity;
+    }
+    for (; due > 0; --due, m_nextSampleNs += SampleIntervalNs)
+        closeSample(m_nextSampleNs);
+    emit sampled();
+}
+
+void HerdStats::closeSample(qint64 nowNs)
+{
     // A clock that stepped back would give a negative interval; count such
     // a sample over one nominal interval instead.
-    const qint64 intervalNs =
-        nowNs > m_lastTickNs ? nowNs - m_lastTickNs : qint64(SampleIntervalMs) * 1'000'000;
+    const qint64 intervalNs = nowNs > m_lastTickNs ? nowNs - m_lastTickNs : SampleIntervalNs;
     m_lastTickNs = nowNs;
     const double seconds = double(intervalNs) / 1e9;
     m_sampleTimes.push_back(secondsSinceStart(nowNs));
@@ -345,19 +318,15 @@ void HerdStats::tickAt(qint64 nowNs)
         NodeHistory &history = m_history[node];
         history.rates.push_back(history.linesThisSample / seconds);
         history.linesThisSample = 0;
-        // With a herd the store is the truth (it also covers records
-        // stored before this object existed); otherwise the events are.
-        const qsizetype clients =
-            m_herd && m_herd->nodeStatus(node) ? m_herd->recordCount(node) : history.known.size();
-        history.clients.push_back(double(clients));
+        // With a running herd the store is the truth (it also covers
+        // records stored before this object existed); otherwise the
+        // events are, and a replay's samples do not depend on when the
+        // store was read.
+        const bool readStore = m_herd && !m_herdTime && m_herd->nodeStatus(node);
+        history.clients.push_back(double(readStore ? m_herd->recordCount(node) : history.known.size()));
     }
-    const double now = latestSeconds();
-    for (FaultWindow &window : m_windows) {
-        if (window.open)
-            window.endSeconds = std::max(window.startSeconds, now);
-    }
+    m_faults.extendOpen(latestSeconds());
     trim();
-    emit sampled();
 }
 
 void HerdStats::trim()
@@ -372,28 +341,8 @@ void HerdStats::trim()
             history.clients.pop_front();
     }
     trimUpdates();
-    // Closed windows go first; an open one only when there are too many
-    // open ones, as with a partition of a very large herd.
-    while (m_windows.size() > size_t(m_maxFaultWindows)) {
-        auto victim = std::find_if(m_windows.begin(), m_windows.end(),
-                                   [](const FaultWindow &window) { return !window.open; });
-        if (victim == m_windows.end())
-            victim = m_windows.begin();
-        for (auto it = m_openWindows.begin(); it != m_openWindows.end(); ++it) {
-            if (*it == victim->id) {
-                m_openWindows.erase(it);
-                break;
-            }
-        }
-        m_windows.erase(victim);
-    }
-    // Windows that ended before the oldest sample can no longer be drawn.
-    if (!m_sampleTimes.empty()) {
-        const double oldest = m_sampleTimes.front();
-        std::erase_if(m_windows, [oldest](const FaultWindow &window) {
-            return !window.open && window.endSeconds < oldest;
-        });
-    }
+    if (!m_sampleTimes.empty())
+        m_faults.dropEndedBefore(m_sampleTimes.front());
 }
 
 void HerdStats::trimUpdates()
@@ -431,7 +380,7 @@ QList<HerdStats::Update> HerdStats::updates() const
 
 QList<HerdStats::FaultWindow> HerdStats::faultWindows() const
 {
-    return QList<FaultWindow>(m_windows.begin(), m_windows.end());
+    return QList<FaultWindow>(m_faults.windows().begin(), m_faults.windows().end());
 }
 
 } // namespace Herd

@@ -12,10 +12,10 @@
 #include <QTimer>
 
 #include <deque>
-#include <functional>
 #include <utility>
 
 #include "herd/event.h"
+#include "ui/plots/faultwindows.h"
 
 namespace Herd {
 
@@ -32,13 +32,22 @@ class HerdSource;
 // only when the set of nodes changes, so a view rebuilds its series then and
 // merely refreshes their data on sampled().
 //
+// A herd that is not live (a replay) is sampled by its own time instead:
+// a sample closes every SampleIntervalMs of HerdSource::nowNs() from the
+// start, as its events and timeMoved() pass the boundary, so a replay
+// played at any speed gives the same samples and a paused one adds none.
+// After a jump the series are made again from the herd's past
+// (HerdSource::past): the history's length of time before the cursor.
+//
 // Every history is a ring: historyCapacity() samples (600 = 10 min at 1 s),
 // maxUpdates() updates, maxFaultWindows() windows; the oldest goes first.
 // The set of clients each node knows mirrors the node's store (it is how a
 // client "new to the node" is told from an update), so it is as large as
 // the herd's own state and no larger.
 //
-// Times on the x axis are seconds since startTimeNs() (wall clock).
+// Times on the x axis are seconds since startTimeNs() (wall clock): for a
+// replay, the cursor's time when the stats were made (its start), kept
+// across jumps.
 // Thread affinity: the creating thread.
 class HerdStats final : public QObject
 {
@@ -48,8 +57,9 @@ class HerdStats final : public QObject
 public:
     static constexpr int DefaultHistoryCapacity = 600; // samples: 10 min at 1 s
     static constexpr int DefaultMaxUpdates = 2000;
-    static constexpr int DefaultMaxFaultWindows = 200;
+    static constexpr int DefaultMaxFaultWindows = FaultWindows::DefaultMaxWindows;
     static constexpr int SampleIntervalMs = 1000;
+    static constexpr qint64 SampleIntervalNs = qint64(SampleIntervalMs) * 1'000'000;
 
     // One update (a client id and its client time) as it spread.
     struct Update
@@ -66,18 +76,7 @@ public:
         bool reachedAll() const { return nodesStored >= nodesRunning; }
     };
 
-    struct FaultWindow
-    {
-        enum class Kind { NodeDown, LinkCut, LinkDelay, LinkJitter, LinkFlaky, ClockSkew };
-        quint64 id = 0; // stable while the window is kept
-        Kind kind = Kind::NodeDown;
-        // "Hamilton down", "Alford–Parker cut", "Bolden–Powell +300 ms",
-        // "Bolden–Powell ±50 ms", "Alford–Powell flaky, up ~800 ms", "Parker clock +500 ms"
-        QString label;
-        double startSeconds = 0;
-        double endSeconds = 0; // the latest sample time while open
-        bool open = true;
-    };
+    using FaultWindow = Herd::FaultWindow;
 
     // Watches the given nodes; all are taken as running until a
     // NodeStopped says otherwise. Nodes seen later in events are added.
@@ -97,6 +96,7 @@ public:
     {
         m_startNs = ns;
         m_lastTickNs = ns;
+        m_nextSampleNs = ns + SampleIntervalNs;
     }
     double secondsSinceStart(qint64 ns) const { return double(ns - m_startNs) / 1e9; }
 
@@ -104,10 +104,11 @@ public:
     void setHistoryCapacity(int samples);
     int maxUpdates() const { return m_maxUpdates; }
     void setMaxUpdates(int updates);
-    int maxFaultWindows() const { return m_maxFaultWindows; }
+    int maxFaultWindows() const { return m_faults.maxWindows(); }
     void setMaxFaultWindows(int windows);
 
-    // The 1 s sampling timer (on by default); tests turn it off and tick.
+    // The 1 s sampling timer (on by default, off for a herd sampled by its
+    // own time); tests turn it off and tick.
     void setAutoSample(bool on);
     bool autoSample() const { return m_timer.isActive(); }
 
@@ -120,6 +121,10 @@ public:
     QList<double> knownClients(const QString &node) const;
     // Seconds of the newest closed sample (0 before the first).
     double latestSeconds() const { return m_sampleTimes.empty() ? 0 : m_sampleTimes.back(); }
+    // Whether samples follow the herd's time (a replay) rather than a timer.
+    bool followsHerdTime() const { return m_herdTime; }
+    // The herd's now on the x axis: a replay's cursor; otherwise the newest sample.
+    double nowSeconds() const;
 
     // Oldest first.
     QList<Update> updates() const;
@@ -136,6 +141,7 @@ public slots:
     // Forgets every series and starts again from the herd as it is now (its
     // stores, at its nowNs()): the herd jumped to another moment
     // (HerdSource::jumped), and what was sampled before does not lead to it.
+    // A herd sampled by its own time is read from its past instead.
     void restart();
 
 signals:
@@ -143,6 +149,8 @@ signals:
     void sampled();
     // The set of nodes changed: rebuild the per-node series.
     void seriesChanged();
+    // A herd sampled by its own time moved its now (nowSeconds()).
+    void timeMoved();
 
 private:
     struct NodeHistory
@@ -155,17 +163,16 @@ private:
     using UpdateKey = std::pair<QByteArray, qint64>;
 
     void seed(const HerdSource &herd);
+    void clear();
+    void restartFromPast();
+    // Samples up to the herd's now, the open fault windows reaching it.
+    void catchUp();
+    // Closes a sample at each boundary of the herd's time before `ns` (and
+    // at `ns` when `inclusive`); emits sampled() if any closed.
+    void sampleUpTo(qint64 ns, bool inclusive);
+    void closeSample(qint64 nowNs);
     NodeHistory &ensureNode(const QString &node);
     void onRecordStored(const Event &event);
-    void onLinkChanged(const Event &event);
-    void openWindow(const QString &key, FaultWindow::Kind kind, const QString &label, qint64 ns);
-    void closeWindow(const QString &key, qint64 ns);
-    // A per-direction level of a link fault (delay, jitter, flaky) changed
-    // to `value` (0: off) on `directions`; the pair's window follows the
-    // larger of its two directions.
-    void setLinkLevel(QHash<QString, int> &levels, const QList<QString> &directions, int value,
-                      const QString &windowKey, FaultWindow::Kind kind, qint64 ns,
-                      const std::function<QString(int)> &label);
     void trim();
     void trimUpdates();
 
@@ -190,19 +197,14 @@ private:
     quint64 m_runningEpoch = 0;   // bumped whenever m_running changes
     quint64 m_firstUpdateSeq = 0; // sequence number of m_updates.front()
 
-    std::deque<FaultWindow> m_windows;
-    QHash<QString, quint64> m_openWindows; // key ("node:X", "cut:A|B") -> id
-    QHash<QString, int> m_linkDelays;      // "A>B" -> ms
-    QHash<QString, int> m_linkJitters;     // "A>B" -> ms either way
-    QHash<QString, int> m_linkFlaky;       // "A>B" -> mean up time, ms
-    QSet<QString> m_cutDirections;         // "A>B"
-    quint64 m_nextWindowId = 1;
+    FaultWindows m_faults;
 
     qint64 m_startNs = 0;
     qint64 m_lastTickNs = 0;
+    bool m_herdTime = false;   // sampled by the herd's time, not the timer
+    qint64 m_nextSampleNs = 0; // with m_herdTime: the next boundary
     int m_historyCapacity = DefaultHistoryCapacity;
     int m_maxUpdates = DefaultMaxUpdates;
-    int m_maxFaultWindows = DefaultMaxFaultWindows;
     QTimer m_timer;
 };
 

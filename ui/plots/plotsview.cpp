@@ -98,7 +98,8 @@ PlotsView::PlotsView(Herd::HerdStats *stats, QWidget *parent)
     m_messages = makePlot(tr("Lines per second, per node"), tr("lines in + out / s"));
     m_convergence = makePlot(tr("Time for an update to reach all"), tr("ms"));
     m_clients = makePlot(tr("Known clients, per node"), tr("clients"));
-    m_clients->xAxis->setLabel(tr("time since start (min:s)"));
+    m_clients->xAxis->setLabel(stats && stats->followsHerdTime() ? tr("time in the recording (min:s)")
+                                                                 : tr("time since start (min:s)"));
     // Clients come in whole numbers: ticks at integer multiples only.
     auto integerTicker = QSharedPointer<QCPAxisTickerFixed>::create();
     integerTicker->setTickStep(1);
@@ -114,11 +115,31 @@ PlotsView::PlotsView(Herd::HerdStats *stats, QWidget *parent)
     if (stats) {
         connect(stats, &Herd::HerdStats::sampled, this, &PlotsView::refresh);
         connect(stats, &Herd::HerdStats::seriesChanged, this, &PlotsView::rebuildSeries);
+        // A replay playing moves its cursor every frame: the plots are
+        // drawn again only while seen (and when shown: showEvent).
+        connect(stats, &Herd::HerdStats::timeMoved, this, [this] {
+            followNow();
+            refreshFaults();
+            if (isVisible())
+                replotAll();
+        });
     }
     rebuildSeries();
 }
 
 PlotsView::~PlotsView() = default;
+
+void PlotsView::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    replotAll();
+}
+
+void PlotsView::replotAll()
+{
+    for (QCustomPlot *plot : {m_messages, m_convergence, m_clients})
+        plot->replot(QCustomPlot::rpQueuedReplot);
+}
 
 QColor PlotsView::nodeColor(int index)
 {
@@ -205,14 +226,38 @@ QCustomPlot *PlotsView::makePlot(const QString &title, const QString &yLabel)
     plot->axisRect()->setMargins(
         QMargins(tickMetrics.horizontalAdvance(u"00000"_s) + QFontMetrics(labelFont).height() + 18, 0, 0, 0));
 
-    // Faults go between the grid and the graphs.
+    // Faults go between the grid and the graphs; the cursor over the graphs.
     plot->addLayer(FaultShade::layerName(), plot->layer(u"grid"_s), QCustomPlot::limAbove);
+    plot->addLayer(u"cursor"_s, plot->layer(u"main"_s), QCustomPlot::limAbove);
+    auto *cursor = new QCPItemStraightLine(plot);
+    cursor->setLayer(u"cursor"_s);
+    cursor->setSelectable(false);
+    cursor->setPen(QPen(QColor(0xc6, 0x28, 0x28), 2));
+    cursor->point1->setCoords(0, 0);
+    cursor->point2->setCoords(0, 1);
+    cursor->setVisible(false);
+    m_cursorLines[plot] = cursor;
 
+    // Labels are placed by pixels: again once the plot is laid out (it may
+    // have been hidden, in another tab, when its faults were last drawn).
+    connect(plot, &QCustomPlot::afterLayout, this, [this, plot] {
+        const int index = plot == m_messages ? 0 : plot == m_convergence ? 1 : 2;
+        for (const auto &[key, shade] : m_shades) {
+            if (key.second == index)
+                shade->placeLabel();
+        }
+    });
     connect(plot, &QCustomPlot::mousePress, this, [this] { setFollow(false); });
     connect(plot, &QCustomPlot::mouseWheel, this, [this] { setFollow(false); });
     connect(plot->xAxis, qOverload<const QCPRange &>(&QCPAxis::rangeChanged), this,
             [this, plot] { onXRangeChanged(plot); });
     return plot;
+}
+
+QCPItemStraightLine *PlotsView::cursorLine(const QCustomPlot *plot) const
+{
+    const auto it = m_cursorLines.find(plot);
+    return it == m_cursorLines.end() ? nullptr : it->second;
 }
 
 void PlotsView::setFollow(bool follow)
@@ -314,7 +359,7 @@ void PlotsView::refresh()
         series->setData(it->first, it->second);
     }
 
-    applyXRange();
+    followNow();
     refreshFaults();
 
     // The note: convergence of what is in view.
@@ -335,15 +380,14 @@ void PlotsView::refresh()
                                                        msText(visible.constLast())));
     }
 
-    for (QCustomPlot *plot : {m_messages, m_convergence, m_clients})
-        plot->replot(QCustomPlot::rpQueuedReplot);
+    replotAll();
 }
 
 void PlotsView::refreshFaults()
 {
     const QList<Herd::HerdStats::FaultWindow> windows = m_stats->faultWindows();
     // Stack the labels of windows that start close together.
-    const double labelSpan = m_windowSeconds * 0.18;
+    const double labelSpan = m_messages->xAxis->range().size() * 0.18;
     QList<std::pair<double, int>> placed; // (label end, level)
     QSet<quint64> alive;
     QCustomPlot *const plots[] = {m_messages, m_convergence, m_clients};
@@ -371,14 +415,24 @@ void PlotsView::refreshFaults()
     std::erase_if(m_shades, [&alive](const auto &entry) { return !alive.contains(entry.first.first); });
 }
 
-void PlotsView::applyXRange()
+void PlotsView::followNow()
 {
+    const bool replay = m_stats && m_stats->followsHerdTime();
+    const double now = m_stats ? m_stats->nowSeconds() : 0;
+    for (const auto &[plot, line] : m_cursorLines) {
+        line->setVisible(replay);
+        line->point1->setCoords(now, 0);
+        line->point2->setCoords(now, 1);
+    }
     if (m_follow) {
-        const double latest = m_stats ? m_stats->latestSeconds() : 0;
-        const double upper = std::max(latest, m_windowSeconds);
+        // Live, the window fills from the left until it is full. A replay
+        // shows the recording up to the cursor, no further back than its
+        // start, so a recording of seconds fills the plots, not their edge.
+        const double span = replay ? std::clamp(now, MinReplaySeconds, m_windowSeconds) : m_windowSeconds;
+        const double upper = std::max(now, span);
         m_syncingRange = true;
         for (QCustomPlot *plot : {m_messages, m_convergence, m_clients})
-            plot->xAxis->setRange(upper - m_windowSeconds, upper);
+            plot->xAxis->setRange(upper - span, upper);
         m_syncingRange = false;
     }
     fitY(m_messages, 1);

@@ -11,6 +11,7 @@
 
 class QCheckBox;
 class QComboBox;
+class QCPItemStraightLine;
 class QCustomPlot;
 class QLabel;
 
@@ -33,6 +34,12 @@ class GraphSeries;
 // Series are rebuilt only on HerdStats::seriesChanged(); on sampled() their
 // data are refreshed from the stats' bounded histories and the plots are
 // replotted with rpQueuedReplot, so at most once per event-loop pass.
+// Over a replay (HerdStats::followsHerdTime()) a vertical line marks the
+// cursor on every plot, and "Follow" keeps the cursor at the right edge,
+// showing the recording up to it (at least MinReplaySeconds, at most
+// windowSeconds()); the line and the range move with HerdStats::timeMoved(),
+// between samples.
+//
 // Colours for nodes are chosen here (nodeColor()), light theme, fonts sized
 // for a projector.
 //
@@ -43,6 +50,8 @@ class PlotsView final : public QWidget
     Q_DISABLE_COPY_MOVE(PlotsView)
 
 public:
+    static constexpr double MinReplaySeconds = 5;
+
     explicit PlotsView(Herd::HerdStats *stats, QWidget *parent = nullptr);
     ~PlotsView() override;
 
@@ -54,6 +63,8 @@ public:
     double windowSeconds() const { return m_windowSeconds; }
     // Fault windows currently drawn (per plot).
     int faultShadeCount() const { return int(m_shades.size() / 3); }
+    // The cursor's line on `plot` (one of the three); shown over a replay only.
+    QCPItemStraightLine *cursorLine(const QCustomPlot *plot) const;
 
     // A colour per node, by its index in the herd: distinct, and readable
     // on white and on a projector (Okabe-Ito based).
@@ -70,10 +81,15 @@ public slots:
 signals:
     void followChanged(bool follow);
 
+protected:
+    void showEvent(QShowEvent *event) override;
+
 private:
+    void replotAll();
     QCustomPlot *makePlot(const QString &title, const QString &yLabel);
     void refreshFaults();
-    void applyXRange();
+    // Follows the herd's now: the range (when following) and the cursor lines.
+    void followNow();
     void fitY(QCustomPlot *plot, double minimumTop);
     void onXRangeChanged(QCustomPlot *source);
     int colourIndexOf(const QString &node) const;
@@ -85,6 +101,8 @@ private:
     QCheckBox *m_followBox;            // owned (child)
     QComboBox *m_windowBox;            // owned (child)
     QLabel *m_note;                    // owned (child)
+    // Each plot's cursor line, owned by the plot.
+    std::map<const QCustomPlot *, QCPItemStraightLine *> m_cursorLines;
 
     // Members die before ~QWidget deletes the plots, so each series can
     // still remove its plottable from its plot.

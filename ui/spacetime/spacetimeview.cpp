@@ -232,13 +232,14 @@ void SpaceTimeView::zoom(double factor, double x)
 
 void SpaceTimeView::showAll()
 {
-    const double earliest =
-        axis() == Axis::WallClock ? double(m_history.earliestNs()) : double(m_history.earliestTick());
-    const double latest =
-        axis() == Axis::WallClock ? double(m_history.latestNs()) : double(m_history.latestTick());
-    if (latest > earliest)
-        span() =
-            std::max((latest - earliest) * (1 + 2 * kRightMargin), axis() == Axis::WallClock ? 1e6 : 5.0);
+    const bool wall = axis() == Axis::WallClock;
+    const double earliest = wall ? double(m_history.earliestNs()) : double(m_history.earliestTick());
+    // Live, the right edge stays now (a replay's cursor), which may be well
+    // after the last event: the span reaches back from there to the first.
+    const double latest = wall ? double(m_history.latestNs()) : double(m_history.latestTick());
+    const double last = m_live && wall ? std::max(latest, double(m_now())) : latest;
+    if (last > earliest)
+        span() = std::max((last - earliest) * (1 + 2 * kRightMargin), wall ? 1e6 : 5.0);
     m_end = latest + span() * kRightMargin;
     refresh();
 }

@@ -44,7 +44,9 @@ struct SpaceTimeSelection
 //
 // Live, the right edge is now and the diagram scrolls with time; paused
 // (the Live button, or dragging, or the scroll bar), it stays put while the
-// history keeps filling. The wheel zooms; Fit shows the whole history. The
+// history keeps filling. The wheel zooms; Fit shows the whole history, up
+// to now while live (a replay's cursor, maybe long after its last event)
+// and to the last event while paused. The
 // axis is wall clock or Lamport clock.
 //
 // Clicking an arrow selects it and emits messageSelected() with every hop of
@@ -111,7 +113,7 @@ public slots:
     // Multiplies the time shown by `factor`, keeping the time under x (the
     // right edge when live) in place.
     void zoom(double factor, double x = -1);
-    // The whole history in the window.
+    // The whole history in the window (live: from its first event to now).
     void showAll();
     // Selects the message and emits messageSelected(); false if it is no
     // longer in the history.
