@@ -28,12 +28,13 @@ const QStringList Names {u"Alford"_s, u"Bolden"_s, u"Hamilton"_s, u"Parker"_s, u
 // and Powell on one, Bolden and Parker on the other, so every flood crosses.
 Herd::HerdConfig fiveNodes()
 {
-    return Herd::Test::HerdFixture::config(Names, {{u"Alford"_s, u"Bolden"_s},
-                                                   {u"Bolden"_s, u"Hamilton"_s},
-                                                   {u"Hamilton"_s, u"Parker"_s},
-                                                   {u"Parker"_s, u"Powell"_s},
-                                                   {u"Powell"_s, u"Alford"_s},
-                                                   {u"Alford"_s, u"Parker"_s}});
+    return Herd::Test::HerdFixture::config(Names,
+                                           {{u"Alford"_s, u"Bolden"_s},
+                                            {u"Bolden"_s, u"Hamilton"_s},
+                                            {u"Hamilton"_s, u"Parker"_s},
+                                            {u"Parker"_s, u"Powell"_s},
+                                            {u"Powell"_s, u"Alford"_s},
+                                            {u"Alford"_s, u"Parker"_s}});
 }
 
 std::unique_ptr<Herd::PlacesSource> offlinePlaces()
