@@ -5,7 +5,8 @@
 
 namespace Herd {
 
-std::optional<NodeStatus> nodeStatusIn(const HerdMoment &moment, const HerdConfig &config, const QString &node)
+std::optional<NodeStatus> nodeStatusIn(const HerdMoment &moment, const HerdConfig &config,
+                                       const QString &node)
 {
     const auto seen = moment.nodes.constFind(node);
     if (seen == moment.nodes.cend())

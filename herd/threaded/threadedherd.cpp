@@ -10,10 +10,11 @@
 
 namespace Herd {
 
-ThreadedHerd::ThreadedHerd(const HerdConfig &config, PlacesFactory places, QObject *parent)
+ThreadedHerd::ThreadedHerd(const HerdConfig &config, PlacesFactory places, Records records, QObject *parent)
     : HerdSource(parent)
     , m_config(config)
     , m_places(std::move(places))
+    , m_records(records)
 {}
 
 ThreadedHerd::~ThreadedHerd()
@@ -42,13 +43,15 @@ bool ThreadedHerd::start(int threads, const QStringList &only, QString *error)
     // The wake-up is posted to this object: if it is gone, it is dropped;
     // if the worker is (a stop came first), there is nothing to take.
     const HerdWorker::Wake wake = [this](HerdWorker *worker) {
-        QMetaObject::invokeMethod(this, [this, worker] { takeEvents(worker); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, worker] { takeEvents(worker); }, Qt::QueuedConnection);
     };
     for (const QStringList &nodes : std::as_const(dealt)) {
         m_workers.push_back(std::make_unique<HerdWorker>(nodes, wake));
         for (const QString &node : nodes) {
             m_runBy.insert(node, m_workers.back().get());
-            m_stores.insert(node, {});
+            if (m_records == Records::Mirrored)
+                m_stores.insert(node, {});
         }
     }
     // Every node listens before any links, so every port is known.
@@ -221,8 +224,12 @@ void ThreadedHerd::takeEvents(HerdWorker *worker)
 // sees it as the node left it.
 void ThreadedHerd::takeIn(const Event &event)
 {
-    m_moment.apply(event);
-    followInStore(m_stores[event.node], m_moment, event);
+    if (m_records == Records::Mirrored) {
+        m_moment.apply(event);
+        followInStore(m_stores[event.node], m_moment, event);
+    } else if (event.kind != EventKind::RecordStored) {
+        m_moment.apply(event);
+    }
     if (event.kind == EventKind::ClientConnected)
         ++m_openConnections[event.node];
     else if (event.kind == EventKind::ClientDisconnected)

@@ -48,8 +48,13 @@ class ThreadedHerd final : public HerdSource
 public:
     // Called once on each worker thread: that thread's places source.
     using PlacesFactory = std::function<std::unique_ptr<PlacesSource>()>;
+    // Whether the mirror keeps every node's records. A front end that reads
+    // no store (herd --server, herd-scale) spares this thread a copy of
+    // every record: then store() is null for every node.
+    enum class Records { Mirrored, NotMirrored };
 
-    ThreadedHerd(const HerdConfig &config, PlacesFactory places, QObject *parent = nullptr);
+    ThreadedHerd(const HerdConfig &config, PlacesFactory places, Records records = Records::Mirrored,
+                 QObject *parent = nullptr);
     ~ThreadedHerd() override;
 
     // Starts `only` (every node when empty) on `threads` threads (at most one
@@ -92,11 +97,12 @@ private:
 
     HerdConfig m_config;
     PlacesFactory m_places;
+    Records m_records;
     std::vector<std::unique_ptr<HerdWorker>> m_workers;
     QHash<QString, HerdWorker *> m_runBy; // node -> its worker
     QStringList m_order;                  // the nodes run here, in herd-file order
     HerdMoment m_moment;
-    QHash<QString, Store> m_stores;         // made at start: store() pointers stay valid
+    QHash<QString, Store> m_stores;        // made at start: store() pointers stay valid
     QHash<QString, int> m_openConnections; // clients and neighbours' links, by node
 };
 
