@@ -87,19 +87,40 @@ QList<Event> HerdWorker::takeEvents()
 
 void HerdWorker::runOnThread(const std::function<void()> &action)
 {
-    QMetaObject::invokeMethod(m_anchor.get(), action, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        m_anchor.get(),
+        [&] {
+            action();
+            handOver();
+        },
+        Qt::BlockingQueuedConnection);
 }
 
-// Every event of the worker's nodes passes here: a lock and an append; only
-// the first of a batch wakes the owner.
+// Every event of the worker's nodes passes here. The batch goes over once
+// the loop pass that made it ends (a queued call on this thread), so the
+// owner is woken and the lock taken once per pass, not per event.
 void HerdWorker::queue(const Event &event)
 {
+    if (m_pass.isEmpty())
+        QMetaObject::invokeMethod(
+            m_anchor.get(), [this] { handOver(); }, Qt::QueuedConnection);
+    m_pass.append(event);
+}
+
+void HerdWorker::handOver()
+{
+    if (m_pass.isEmpty())
+        return;
     bool first = false;
     {
         const QMutexLocker lock(&m_mutex);
         first = m_queue.isEmpty();
-        m_queue.append(event);
+        if (first)
+            m_queue.swap(m_pass);
+        else
+            m_queue.append(std::exchange(m_pass, {}));
     }
+    // Until the owner takes the queue, later batches join it unannounced.
     if (first)
         m_wake(this);
 }

@@ -53,8 +53,12 @@ public:
     QList<Event> takeEvents();
 
 private:
+    // Runs `action` on the worker thread, then hands over what it made.
     void runOnThread(const std::function<void()> &action);
+    // On the worker thread: an event into this pass's batch.
     void queue(const Event &event);
+    // On the worker thread: this pass's batch into the shared queue.
+    void handOver();
 
     QStringList m_nodes;
     Wake m_wake;
@@ -62,6 +66,7 @@ private:
     std::unique_ptr<QObject> m_anchor; // lives on m_thread: the target of runOnThread
     Cluster *m_cluster = nullptr;      // made, used and deleted on m_thread
     std::unique_ptr<PlacesSource> m_places;
+    QList<Event> m_pass; // the worker thread's own: this loop pass's events
     QMutex m_mutex;
     QList<Event> m_queue; // guarded by m_mutex
 };
