@@ -368,9 +368,9 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
         if (!ok || options.threads < 1)
             return fail(QStringLiteral("--threads needs a whole number of threads of 1 or more, not \"%1\"")
                             .arg(parser.value(threads)));
-        if (options.mode != Options::Mode::Server)
-            return fail(QStringLiteral("--threads works with --server only (not yet with --scenario or the "
-                                       "window)"));
+        if (options.mode != Options::Mode::Server && options.mode != Options::Mode::Gui)
+            return fail(
+                QStringLiteral("--threads works with --server and the window (not yet with --scenario)"));
         if (options.threads > 1 && options.monitor)
             return fail(QStringLiteral("--threads with --monitor is not supported yet: the monitor reads "
                                        "nodes on the main thread; drop one"));
@@ -381,7 +381,8 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
 QString helpText()
 {
     return QStringLiteral(R"(Usage:
-  herd [--preset NAME | --config FILE]            open the desktop GUI on a herd
+  herd [--preset NAME | --config FILE] [--threads N]
+                                                  open the desktop GUI on a herd
   herd --server [--preset NAME | --config FILE]   run the herd headless
        [--node NAME]... [--log-dir DIR] [--log WHAT] [--places-url URL]
        [--places-api API] [--places-file FILE] [--places-timeout MS] [--verbose]
@@ -430,7 +431,8 @@ Running headless:
                      all on the main thread), dealt round-robin in herd-file
                      order; the threads reach each other's nodes over
                      loopback TCP as processes do. At most one per node;
-                     not yet with --monitor (docs/threads.md)
+                     not yet with --monitor or --scenario. In the window:
+                     the herd off the window's thread (docs/threads.md)
   --record FILE      also write every event of the run to FILE, a recording
                      (docs/recording.md); with --server or --scenario
   --monitor [ADDR:]PORT
