@@ -193,6 +193,8 @@ void TestCli::badCommandLine_data()
         {u"--threads"_s, u"\"0\""_s});
     row("--threads x", {server, u"--config"_s, u"@GOOD@"_s, u"--threads"_s, u"x"_s, logDir, logs},
         {u"--threads"_s, u"\"x\""_s});
+    row("--threads with --scenario", {u"--scenario"_s, u"@GOOD@"_s, u"--threads"_s, u"2"_s, logDir, logs},
+        {u"--threads"_s, u"--scenario"_s});
     row("--threads with --monitor",
         {server, u"--config"_s, u"@GOOD@"_s, u"--threads"_s, u"2"_s, u"--monitor"_s, u"0"_s, logDir, logs},
         {u"--threads"_s, u"--monitor"_s});

@@ -188,6 +188,11 @@ private slots:
         QVERIFY(m_herd->setLinkCut(u"Alford"_s, u"Bolden"_s, false));
         QVERIFY(!m_herd->isLinkCut(u"Bolden"_s, u"Alford"_s));
         QTRY_VERIFY_WITH_TIMEOUT(allLinksUp(*m_herd), 10000);
+        QVERIFY(m_herd->setLinkDelay(u"Alford"_s, u"Bolden"_s, 40));
+        QCOMPARE(m_herd->linkDelay(u"Bolden"_s, u"Alford"_s), 40);
+        QVERIFY(m_herd->setLinkDelay(u"Alford"_s, u"Bolden"_s, 0, ThreadedHerd::Direction::OneWay));
+        QCOMPARE(m_herd->linkDelay(u"Alford"_s, u"Bolden"_s), 0);
+        QCOMPARE(m_herd->linkDelay(u"Bolden"_s, u"Alford"_s), 40);
         QVERIFY(m_herd->setClockSkew(u"Bolden"_s, 250));
         QCOMPARE(m_herd->clockSkew(u"Bolden"_s), 250);
     }

@@ -30,10 +30,11 @@ private slots:
     {
         const QStringList names {u"Alford"_s, u"Bolden"_s, u"Hamilton"_s, u"Parker"_s, u"Powell"_s};
         auto herd = std::make_unique<Herd::ThreadedHerd>(
-            Herd::Test::HerdFixture::config(names, {{u"Alford"_s, u"Bolden"_s},
-                                                    {u"Bolden"_s, u"Hamilton"_s},
-                                                    {u"Hamilton"_s, u"Parker"_s},
-                                                    {u"Parker"_s, u"Powell"_s}}),
+            Herd::Test::HerdFixture::config(names,
+                                            {{u"Alford"_s, u"Bolden"_s},
+                                             {u"Bolden"_s, u"Hamilton"_s},
+                                             {u"Hamilton"_s, u"Parker"_s},
+                                             {u"Parker"_s, u"Powell"_s}}),
             [] { return Herd::OfflinePlaces::fromEmbedded(); });
         QString error;
         QVERIFY2(herd->start(2, {}, &error), qPrintable(error));

@@ -168,34 +168,22 @@ bool ThreadedHerd::setLinkFault(const QString &from, const QString &to, Directio
 
 bool ThreadedHerd::setLinkCut(const QString &from, const QString &to, bool cut, Direction direction)
 {
-    return setLinkFault(from, to, direction,
-                        [cut](HerdSource &herd, const QString &a, const QString &b, Direction d) {
-                            return herd.setLinkCut(a, b, cut, d);
-                        });
+    return setLinkFault(from, to, direction, &HerdSource::setLinkCut, cut);
 }
 
 bool ThreadedHerd::setLinkDelay(const QString &from, const QString &to, int delayMs, Direction direction)
 {
-    return setLinkFault(from, to, direction,
-                        [delayMs](HerdSource &herd, const QString &a, const QString &b, Direction d) {
-                            return herd.setLinkDelay(a, b, delayMs, d);
-                        });
+    return setLinkFault(from, to, direction, &HerdSource::setLinkDelay, delayMs);
 }
 
 bool ThreadedHerd::setLinkJitter(const QString &from, const QString &to, int jitterMs, Direction direction)
 {
-    return setLinkFault(from, to, direction,
-                        [jitterMs](HerdSource &herd, const QString &a, const QString &b, Direction d) {
-                            return herd.setLinkJitter(a, b, jitterMs, d);
-                        });
+    return setLinkFault(from, to, direction, &HerdSource::setLinkJitter, jitterMs);
 }
 
 bool ThreadedHerd::setLinkFlaky(const QString &from, const QString &to, int meanUpMs, Direction direction)
 {
-    return setLinkFault(from, to, direction,
-                        [meanUpMs](HerdSource &herd, const QString &a, const QString &b, Direction d) {
-                            return herd.setLinkFlaky(a, b, meanUpMs, d);
-                        });
+    return setLinkFault(from, to, direction, &HerdSource::setLinkFlaky, meanUpMs);
 }
 
 bool ThreadedHerd::setClockSkew(const QString &node, qint64 skewMs)

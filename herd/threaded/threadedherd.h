@@ -90,6 +90,17 @@ private:
 
     HerdWorker *workerOf(const QString &node) const { return m_runBy.value(node); }
     bool setLinkFault(const QString &from, const QString &to, Direction direction, const LinkFault &fault);
+    // setLinkFault with one of HerdSource's setters and its value.
+    template <typename Value>
+    bool setLinkFault(const QString &from, const QString &to, Direction direction,
+                      bool (HerdSource::*set)(const QString &, const QString &, Value, Direction),
+                      Value value)
+    {
+        return setLinkFault(from, to, direction,
+                            [set, value](HerdSource &herd, const QString &a, const QString &b, Direction d) {
+                                return (herd.*set)(a, b, value, d);
+                            });
+    }
     // Takes in the events `worker` has queued: the mirror follows, then
     // each is re-emitted.
     void takeEvents(HerdWorker *worker);
