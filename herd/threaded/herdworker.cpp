@@ -85,6 +85,14 @@ QList<Event> HerdWorker::takeEvents()
     return std::exchange(m_queue, {});
 }
 
+void HerdWorker::recycle(QList<Event> &&events)
+{
+    events.clear(); // keeps its capacity
+    const QMutexLocker lock(&m_mutex);
+    if (events.capacity() > m_spare.capacity())
+        m_spare.swap(events);
+}
+
 void HerdWorker::runOnThread(const std::function<void()> &action)
 {
     QMetaObject::invokeMethod(
@@ -115,10 +123,13 @@ void HerdWorker::handOver()
     {
         const QMutexLocker lock(&m_mutex);
         first = m_queue.isEmpty();
-        if (first)
+        if (first) {
             m_queue.swap(m_pass);
-        else
-            m_queue.append(std::exchange(m_pass, {}));
+            m_pass.swap(m_spare);
+        } else {
+            m_queue.append(m_pass);
+            m_pass.clear();
+        }
     }
     // Until the owner takes the queue, later batches join it unannounced.
     if (first)

@@ -51,6 +51,10 @@ public:
     void stop();
 
     QList<Event> takeEvents();
+    // Gives back a list takeEvents() returned, once read: its memory holds
+    // a later batch, so a busy worker does not allocate (and fault in) a
+    // fresh buffer for each.
+    void recycle(QList<Event> &&events);
 
 private:
     // Runs `action` on the worker thread, then hands over what it made.
@@ -69,6 +73,7 @@ private:
     QList<Event> m_pass; // the worker thread's own: this loop pass's events
     QMutex m_mutex;
     QList<Event> m_queue; // guarded by m_mutex
+    QList<Event> m_spare; // guarded by m_mutex: empty, with room
 };
 
 } // namespace Herd

@@ -199,13 +199,18 @@ bool ThreadedHerd::setClockSkew(const QString &node, qint64 skewMs)
 
 void ThreadedHerd::takeEvents(HerdWorker *worker)
 {
-    const bool known = std::any_of(m_workers.cbegin(), m_workers.cend(),
-                                   [worker](const auto &running) { return running.get() == worker; });
-    if (!known)
+    const auto known = [this, worker] {
+        return std::any_of(m_workers.cbegin(), m_workers.cend(),
+                           [worker](const auto &running) { return running.get() == worker; });
+    };
+    if (!known())
         return;
-    const QList<Event> events = worker->takeEvents();
-    for (const Event &event : events)
+    QList<Event> events = worker->takeEvents();
+    for (const Event &event : std::as_const(events))
         takeIn(event);
+    // A reader of the events may have stopped the herd meanwhile.
+    if (known())
+        worker->recycle(std::move(events));
 }
 
 // The mirror follows first, so a view that reads the herd on the event
