@@ -253,12 +253,16 @@ if have_scale == "1":
                  "p99 %.0f ms in the last phase (%d updates in flight)" % (
                      scale["cpu_seconds"], scale["clients"] / scale["seconds"], last["update_p50_ms"],
                      last["update_p99_ms"], scale["window"])))
-    threaded = load("scale-threads")
-    rows.append(("same herd and clients on --threads %d: time to converge" % threads, "%.1f s" % threaded["seconds"],
-                 "%.2f of 1 thread" % (threaded["seconds"] / scale["seconds"]), "converges: " + ok(threaded["ok"]),
-                 "%.1f s CPU; %.1f AT lines per update; RSS %.0f MiB at %d clients (no copy of the stores on the "
-                 "counting thread)" % (threaded["cpu_seconds"], threaded["lines_per_update"],
-                                       threaded["checkpoints"][-1]["rss_bytes"] / 1048576, threaded["clients"])))
+    if not os.path.exists(os.path.join(work, "scale-threads.json")):
+        rows.append(("same herd and clients on --threads %d: time to converge" % threads, "-", "-",
+                     "converges: **missed**", "herd-scale --threads %d failed or timed out; see its output" % threads))
+    else:
+        threaded = load("scale-threads")
+        rows.append(("same herd and clients on --threads %d: time to converge" % threads, "%.1f s" % threaded["seconds"],
+                     "%.2f of 1 thread" % (threaded["seconds"] / scale["seconds"]), "converges: " + ok(threaded["ok"]),
+                     "%.1f s CPU; %.1f AT lines per update; RSS %.0f MiB at %d clients (no copy of the stores on the "
+                     "counting thread)" % (threaded["cpu_seconds"], threaded["lines_per_update"],
+                                           threaded["checkpoints"][-1]["rss_bytes"] / 1048576, threaded["clients"])))
     rows.append(("same run: AT lines between nodes per update", "%.1f" % scale["lines_per_update"],
                  "%.2f" % (scale["lines_per_update"] / scale["bound_2e"]),
                  "<= 2E = %d: %s" % (scale["bound_2e"], ok(scale["lines_per_update"] <= scale["bound_2e"])),
