@@ -342,7 +342,7 @@ void TestCli::headlessRun()
     QVERIFY(herd);
     const QByteArray out = herd->out();
     if (!threads.isEmpty())
-        QVERIFY2(out.contains("herd: on 2 thread(s)"), out.constData());
+        QVERIFY2(herd->waitForOutput("herd: on 2 thread(s)", 1), herd->out().constData());
     for (const auto &[name, port] :
          {std::pair {"Alford", ports[0]}, std::pair {"Parker", ports[1]}, std::pair {"Powell", ports[2]}})
         QVERIFY2(out.contains(
