@@ -6,7 +6,9 @@
 #include <QApplication>
 
 #include "herd/config/herdconfig.h"
+#include "herd/places/placesfactory.h"
 #include "herd/record/replayherd.h"
+#include "herd/threaded/threadedherd.h"
 #include "ui/mainwindow.h"
 #include "ui/replay/replayactions.h"
 #include "app/options.h"
@@ -35,6 +37,27 @@ int runReplayWindow(QApplication &app, const Options &options)
     return app.exec();
 }
 
+// herd --threads N: the herd on N threads of its own, so this thread only
+// draws. What needs the embedded Cluster (Fork Here, a scenario's play)
+// is off, as for an attached herd.
+int runThreadedWindow(QApplication &app, const Options &options, const Herd::HerdConfig &config)
+{
+    auto herd = std::make_unique<Herd::ThreadedHerd>(
+        config, [config] { return Herd::makePlacesSource(config.places, nullptr); });
+    QString error;
+    if (!herd->start(options.threads, {}, &error)) {
+        std::fprintf(stderr, "herd: %s\n", qPrintable(error));
+        return 1;
+    }
+    const QString name = config.name.isEmpty() ? config.nodeNames().join(u", ") : config.name;
+    const QString title = QStringLiteral("%1 (on %2 threads)").arg(name).arg(herd->threadCount());
+    HerdUi::MainWindow window;
+    window.setHerdProgram(QCoreApplication::applicationFilePath());
+    window.showHerd(std::move(herd), title);
+    window.show();
+    return app.exec();
+}
+
 } // namespace
 
 int runGui(int &argc, char **argv, const Options &options)
@@ -53,6 +76,8 @@ int runGui(int &argc, char **argv, const Options &options)
         std::fprintf(stderr, "herd: %s\n", qPrintable(error));
         return 2;
     }
+    if (options.threads > 1)
+        return runThreadedWindow(app, options, *config);
     HerdUi::MainWindow window;
     window.setHerdProgram(QCoreApplication::applicationFilePath());
     if (attach && !window.attachHerd(*config, &error)) {

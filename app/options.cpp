@@ -158,6 +158,7 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
     const QCommandLineOption state = option({QStringLiteral("state")});
     const QCommandLineOption saveScenario = option({QStringLiteral("save-scenario")}, "OUT");
     const QCommandLineOption attach = option({QStringLiteral("attach")}, "FILE");
+    const QCommandLineOption threads = option({QStringLiteral("threads")}, "N");
     const QCommandLineOption help = option({QStringLiteral("h"), QStringLiteral("help")});
     const QCommandLineOption version = option({QStringLiteral("version")});
     parser.addOptions(
@@ -168,6 +169,7 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
          nodeLogs,       minIamatRate, maxP99,      maxFlood,      record,       replay,       at,
          state,          saveScenario, monitor});
     parser.addOption(attach);
+    parser.addOption(threads);
 
     auto fail = [error](const QString &message) -> std::optional<Options> {
         if (error)
@@ -181,16 +183,16 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
         if (!readReplayOptions(parser,
                                {&server, &scenario, &preset, &config, &node, &logDir, &log, &placesUrl,
                                 &placesApi, &placesFile, &placesTimeout, &placesServer, &check, &listRules,
-                                &verbose, &record},
+                                &verbose, &record, &threads},
                                &options, error))
             return std::nullopt;
         return options;
     }
     if (parser.isSet(attach)) {
         for (const QCommandLineOption *other :
-             {&server, &scenario, &preset, &config, &node, &logDir, &log, &placesUrl, &placesApi, &placesFile,
-              &placesTimeout, &placesServer, &check, &listRules, &record, &monitor, &at, &state,
-              &saveScenario}) {
+             {&server,    &scenario,  &preset,     &config,        &node,         &logDir, &log,
+              &placesUrl, &placesApi, &placesFile, &placesTimeout, &placesServer, &check,  &listRules,
+              &record,    &monitor,   &at,         &state,         &saveScenario, &threads}) {
             if (parser.isSet(*other))
                 return fail(
                     QStringLiteral("--attach shows a herd that runs elsewhere and runs none; drop --%1")
@@ -358,17 +360,33 @@ std::optional<Options> parseOptions(const QStringList &arguments, QString *error
     if (parser.isSet(record) && options.mode != Options::Mode::Server
         && options.mode != Options::Mode::Scenario)
         return fail(QStringLiteral("--record works with --server and --scenario"));
+    if (parser.isSet(threads)) {
+        if (parser.values(threads).size() > 1)
+            return fail(QStringLiteral("--threads is given more than once"));
+        bool ok = false;
+        options.threads = parser.value(threads).toInt(&ok);
+        if (!ok || options.threads < 1)
+            return fail(QStringLiteral("--threads needs a whole number of threads of 1 or more, not \"%1\"")
+                            .arg(parser.value(threads)));
+        if (options.mode != Options::Mode::Server && options.mode != Options::Mode::Gui)
+            return fail(
+                QStringLiteral("--threads works with --server and the window (not yet with --scenario)"));
+        if (options.threads > 1 && options.monitor)
+            return fail(QStringLiteral("--threads with --monitor is not supported yet: the monitor reads "
+                                       "nodes on the main thread; drop one"));
+    }
     return options;
 }
 
 QString helpText()
 {
     return QStringLiteral(R"(Usage:
-  herd [--preset NAME | --config FILE]            open the desktop GUI on a herd
+  herd [--preset NAME | --config FILE] [--threads N]
+                                                  open the desktop GUI on a herd
   herd --server [--preset NAME | --config FILE]   run the herd headless
        [--node NAME]... [--log-dir DIR] [--log WHAT] [--places-url URL]
        [--places-api API] [--places-file FILE] [--places-timeout MS] [--verbose]
-       [--monitor [ADDR:]PORT]
+       [--monitor [ADDR:]PORT] [--threads N]
   herd --scenario FILE [--log-dir DIR] [--log WHAT] [--verbose] [places options]
                                                   run a scripted scenario headless
   herd --replay FILE [FILE...] [--at SECONDS|end] [--state]
@@ -409,6 +427,12 @@ Running headless:
                      invalid lines, links, refusals, errors; about half
                      the bytes, and a busy herd serves more), or "none"
   --verbose          also print every event on standard output
+  --threads N        run the nodes of this process on N threads (default 1:
+                     all on the main thread), dealt round-robin in herd-file
+                     order; the threads reach each other's nodes over
+                     loopback TCP as processes do. At most one per node;
+                     not yet with --monitor or --scenario. In the window:
+                     the herd off the window's thread (docs/threads.md)
   --record FILE      also write every event of the run to FILE, a recording
                      (docs/recording.md); with --server or --scenario
   --monitor [ADDR:]PORT

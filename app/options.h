@@ -52,6 +52,7 @@ struct Options
     bool replayState = false;                   // --state
     QString saveScenarioFile;                   // --save-scenario OUT
     QString attachFile;                         // --attach FILE
+    int threads = 1;                            // --threads N (--server): 1 runs the nodes on main's thread
     // --replay with neither --state nor --save-scenario: the window.
     bool replayInWindow() const { return mode == Mode::Replay && !replayState && saveScenarioFile.isEmpty(); }
 };

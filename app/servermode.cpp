@@ -14,6 +14,7 @@
 #include "herd/node/node.h"
 #include "app/options.h"
 #include "herd/places/placesfactory.h"
+#include "herd/threaded/threadedherd.h"
 #include "app/recordsetup.h"
 #include "app/termination.h"
 #include "http/monitorserver.h"
@@ -41,6 +42,14 @@ int runServer(const Options &options)
     }
     const QStringList runHere = options.nodes.isEmpty() ? config->nodeNames() : options.nodes;
     const std::optional<Herd::ListenAddress> monitorAt = monitorAddress(options, *config, runHere, &error);
+    if (monitorAt && options.threads > 1) {
+        printLine(stderr,
+                  QStringLiteral("herd: --threads %1: the nodes run here name a monitor (%2), and a "
+                                 "herd on threads has none yet; run with --threads 1")
+                      .arg(options.threads)
+                      .arg(monitorAt->toString()));
+        return 2;
+    }
     if ((!monitorAt && !error.isEmpty())
         || (monitorAt && !Herd::MonitorServer::mayListen(*monitorAt, config->monitorToken, &error))) {
         printLine(stderr, u"herd: monitor: " + error);
@@ -55,9 +64,19 @@ int runServer(const Options &options)
     if (!stopOnTerminationSignals(app))
         return 1;
 
-    Herd::Cluster cluster(*config, places.get());
+    // --threads 1 is the herd as it always ran: one Cluster on this thread.
+    // More: a ThreadedHerd, each thread with a places source of its own.
+    std::unique_ptr<Herd::Cluster> cluster;
+    std::unique_ptr<Herd::ThreadedHerd> threaded;
+    if (options.threads > 1) {
+        threaded = std::make_unique<Herd::ThreadedHerd>(
+            *config, [config = *config] { return Herd::makePlacesSource(config.places, nullptr); });
+    } else {
+        cluster = std::make_unique<Herd::Cluster>(*config, places.get());
+    }
+    Herd::HerdSource &herd = threaded ? static_cast<Herd::HerdSource &>(*threaded) : *cluster;
     if (logs) {
-        QObject::connect(&cluster, &Herd::Cluster::eventOccurred, logs.get(), &Herd::LogWriter::write);
+        QObject::connect(&herd, &Herd::HerdSource::eventOccurred, logs.get(), &Herd::LogWriter::write);
         // As the nodes' own errors are reported, below.
         QObject::connect(logs.get(), &Herd::LogWriter::writeFailed, &app,
                          [](const QString &node, const QString &message) {
@@ -65,13 +84,13 @@ int runServer(const Options &options)
                          });
     }
     std::unique_ptr<Herd::Recorder> recorder;
-    if (!startRecording(options, cluster, options.nodes.isEmpty() ? config->nodeNames() : options.nodes,
+    if (!startRecording(options, herd, options.nodes.isEmpty() ? config->nodeNames() : options.nodes,
                         &recorder, &error)) {
         printLine(stderr, u"herd: " + error);
         return 1;
     }
     const bool verbose = options.verbose;
-    QObject::connect(&cluster, &Herd::Cluster::eventOccurred, &app, [verbose](const Herd::Event &event) {
+    QObject::connect(&herd, &Herd::HerdSource::eventOccurred, &app, [verbose](const Herd::Event &event) {
         using Herd::EventKind;
         if (verbose) {
             std::fputs(Herd::LogWriter::formatLine(event).constData(), stdout);
@@ -94,7 +113,7 @@ int runServer(const Options &options)
     // that cannot listen stops the herd from starting, as a node would.
     std::unique_ptr<Herd::MonitorServer> monitor;
     if (monitorAt) {
-        monitor = std::make_unique<Herd::MonitorServer>(cluster);
+        monitor = std::make_unique<Herd::MonitorServer>(*cluster);
         monitor->setToken(config->monitorToken);
         if (!monitor->listen(*monitorAt, &error)) {
             printLine(
@@ -103,17 +122,28 @@ int runServer(const Options &options)
             return 1;
         }
     }
-    if (!cluster.start(options.nodes, &error)) {
+    const bool started = threaded ? threaded->start(options.threads, options.nodes, &error)
+                                  : cluster->start(options.nodes, &error);
+    if (!started) {
         printLine(stderr, u"herd: " + error);
         return 1;
     }
-    for (const Herd::Node *node : cluster.nodes()) {
+    for (const QString &name : runHere) {
+        const std::optional<Herd::NodeStatus> status = herd.nodeStatus(name);
         printLine(stdout,
                   QStringLiteral("%1 listening on %2:%3, neighbours: %4, log: %5")
-                      .arg(node->name(), node->settings().host)
-                      .arg(node->port())
-                      .arg(config->neighboursOf(node->name()).join(u", "),
-                           logs ? logs->pathFor(node->name()) : QStringLiteral("off")));
+                      .arg(name, status->host)
+                      .arg(status->port)
+                      .arg(config->neighboursOf(name).join(u", "),
+                           logs ? logs->pathFor(name) : QStringLiteral("off")));
+    }
+    if (threaded) {
+        printLine(stdout,
+                  QStringLiteral("herd: on %1 thread(s)%2")
+                      .arg(threaded->threadCount())
+                      .arg(threaded->threadCount() < options.threads
+                               ? QStringLiteral(" (--threads %1: at most one per node)").arg(options.threads)
+                               : QString()));
     }
     if (monitor) {
         printLine(stdout,
@@ -124,14 +154,17 @@ int runServer(const Options &options)
     }
     printLine(stdout,
               QStringLiteral("herd: %1 node(s) running; places: %2; stop with Ctrl-C")
-                  .arg(cluster.nodes().size())
+                  .arg(runHere.size())
                   .arg(places->description()));
     int status = app.exec();
-    if (!finishRecording(cluster, recorder.get()))
+    if (!finishRecording(herd, recorder.get()))
         status = status != 0 ? status : 1; // as a lost log does; stderr said so
     else if (recorder)
         printLine(stdout, QStringLiteral("herd: recording written to %1").arg(recorder->path()));
-    cluster.stop();
+    if (threaded)
+        threaded->stop();
+    else
+        cluster->stop();
     if (logs) {
         logs->flush();
         if (logs->failed()) {

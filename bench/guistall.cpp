@@ -13,11 +13,14 @@
 //
 // --nodes N opens a random N-node herd (Herd::randomHerd, degree 3, seed 1)
 // instead, laid out as the window lays out big herds.
+// --threads N runs the herd on N threads of its own (Herd::ThreadedHerd,
+// as `herd --threads N`), so the window's thread only draws and drives the
+// phones.
 // --all-views also shows the tabs that are hidden behind Knowledge (the
 // plots and the node inspector), each in a window of its own beside the
 // main window, so every view draws at once.
 //
-//   build/bin/herd-guistall [--rate N] [--seconds S] [--phones P] [--nodes N] [--all-views]
+//   build/bin/herd-guistall [--rate N] [--seconds S] [--phones P] [--nodes N] [--threads N] [--all-views]
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -38,6 +41,8 @@
 #include "herd/clients/simulatedclients.h"
 #include "herd/cluster.h"
 #include "herd/config/randomherd.h"
+#include "herd/places/offlineplaces.h"
+#include "herd/threaded/threadedherd.h"
 #include "ui/knowledge/knowledgeview.h"
 #include "ui/knowledge/nodeinspector.h"
 #include "ui/mainwindow.h"
@@ -141,7 +146,10 @@ int main(int argc, char **argv)
                                    QStringLiteral("N"), QStringLiteral("0"));
     const QCommandLineOption allViews(QStringLiteral("all-views"),
                                       QStringLiteral("Show the hidden tabs too (plots, node)."));
-    parser.addOptions({rate, seconds, phones, nodes, allViews});
+    const QCommandLineOption threads(
+        QStringLiteral("threads"), QStringLiteral("Run the herd on N threads of its own (1: the window's)."),
+        QStringLiteral("N"), QStringLiteral("1"));
+    parser.addOptions({rate, seconds, phones, nodes, threads, allViews});
     parser.process(app);
 
     const int randomNodes = parser.value(nodes).toInt();
@@ -153,7 +161,16 @@ int main(int argc, char **argv)
     window.resize(1500, 950);
     window.show();
     QString error;
-    if (!window.openHerd(*config, &error)) {
+    const int herdThreads = parser.value(threads).toInt();
+    if (herdThreads > 1) {
+        auto herd =
+            std::make_unique<Herd::ThreadedHerd>(*config, [] { return Herd::OfflinePlaces::fromEmbedded(); });
+        if (!herd->start(herdThreads, {}, &error)) {
+            std::fprintf(stderr, "herd-guistall: %s\n", qPrintable(error));
+            return 1;
+        }
+        window.showHerd(std::move(herd), QStringLiteral("herd-guistall"));
+    } else if (!window.openHerd(*config, &error)) {
         std::fprintf(stderr, "herd-guistall: %s\n", qPrintable(error));
         return 1;
     }
@@ -210,8 +227,11 @@ int main(int argc, char **argv)
     const quint64 sent = window.simulation()->sent();
     std::sort(gaps.begin(), gaps.end());
     auto at = [&gaps](double q) { return gaps.empty() ? 0.0 : gaps[size_t(q * double(gaps.size() - 1))]; };
-    std::printf("%s, %s, load average %s\n", qPrintable(QGuiApplication::platformName()),
-                parser.isSet(allViews) ? "every view shown" : "default tabs", loadAverage().constData());
+    std::printf("%s, %s, herd on %s, load average %s\n", qPrintable(QGuiApplication::platformName()),
+                parser.isSet(allViews) ? "every view shown" : "default tabs",
+                herdThreads > 1 ? qPrintable(QStringLiteral("%1 threads of its own").arg(herdThreads))
+                                : "the window's thread",
+                loadAverage().constData());
     std::printf("updates sent: %llu in %s s (%.0f/s asked), event-loop probe every 5 ms\n",
                 static_cast<unsigned long long>(sent), qPrintable(parser.value(seconds)),
                 parser.value(rate).toDouble());

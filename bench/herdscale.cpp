@@ -20,10 +20,12 @@
 // At most --window updates are in flight (sent but not yet stored
 // everywhere), so peer-link queues stay bounded and the RSS readings show
 // what the herd keeps, not a transient backlog. Logs are not written (the
-// herd's core is measured, not the disk) unless --log-dir is given.
+// herd's core is measured, not the disk) unless --log-dir is given. With
+// --threads N the nodes run on N threads (ThreadedHerd, as herd --server
+// --threads N) and this thread counts from their merged events.
 //
 //   build/bin/herd-scale [--nodes 100] [--degree 3] [--clients 100000]
-//                        [--checkpoints 10000,30000,100000] [--window 500] [--seed 1]
+//                        [--checkpoints 10000,30000,100000] [--window 500] [--seed 1] [--threads 1]
 
 #include <algorithm>
 #include <atomic>
@@ -67,6 +69,7 @@
 #include "herd/log/logwriter.h"
 #include "herd/node/node.h"
 #include "herd/places/placessource.h"
+#include "herd/threaded/threadedherd.h"
 
 using Bench::monoNs;
 using ScaleSender::die;
@@ -164,6 +167,9 @@ int main(int argc, char *argv[])
     const auto logOption =
         parser.option("log-dir", "also write the nodes' logs there (default: no logs)", "DIR", nullptr);
     const auto jsonOption = parser.option("json", "also write the result as JSON to FILE", "FILE", nullptr);
+    const auto threadsOption = parser.option(
+        "threads", "run the nodes on N threads, as herd --server --threads N (default 1: this thread)", "N",
+        "1");
     parser.process(app);
 
     bool ok = false;
@@ -185,6 +191,7 @@ int main(int argc, char *argv[])
     const int window = positive(windowOption, 1);
     const int seed = positive(seedOption, 0);
     const int timeoutS = positive(timeoutOption, 1);
+    const int threads = positive(threadsOption, 1);
     std::vector<int> checkpoints;
     for (const QString &part : parser.value(checkpointsOption).split(u',', Qt::SkipEmptyParts)) {
         const int value = part.toInt(&ok);
@@ -218,22 +225,30 @@ int main(int argc, char *argv[])
     }
 
     NoPlaces places;
-    Herd::Cluster cluster(config, &places);
+    std::unique_ptr<Herd::Cluster> cluster;
+    std::unique_ptr<Herd::ThreadedHerd> threaded;
+    if (threads > 1) {
+        threaded = std::make_unique<Herd::ThreadedHerd>(
+            config, [] { return std::make_unique<NoPlaces>(); }, Herd::ThreadedHerd::Records::NotMirrored);
+    } else {
+        cluster = std::make_unique<Herd::Cluster>(config, &places);
+    }
+    Herd::HerdSource &herd = threaded ? static_cast<Herd::HerdSource &>(*threaded) : *cluster;
     std::unique_ptr<Herd::LogWriter> logs;
     if (parser.isSet(logOption)) {
         logs = std::make_unique<Herd::LogWriter>(parser.value(logOption));
         QString error;
         if (!logs->open(config.nodeNames(), &error))
             die(error);
-        QObject::connect(&cluster, &Herd::Cluster::eventOccurred, logs.get(), &Herd::LogWriter::write);
+        QObject::connect(&herd, &Herd::HerdSource::eventOccurred, logs.get(), &Herd::LogWriter::write);
     }
     const qint64 rssEmpty = rssBytes();
     QString error;
-    if (!cluster.start({}, &error))
+    if (!(threaded ? threaded->start(threads, {}, &error) : cluster->start({}, &error)))
         die(QStringLiteral("the herd did not start: %1").arg(error));
-    const QList<Herd::Node *> nodes = cluster.nodes();
+    const QStringList names = herd.config().nodeNames();
 
-    // Counting, on the herd's thread, from each node's own events.
+    // Counting, on this thread, from the herd's merged events.
     Shared shared;
     shared.sentAtNs.assign(std::size_t(clients), 0);
     shared.wakeFd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -241,61 +256,61 @@ int main(int argc, char *argv[])
     std::vector<std::int64_t> convergeNs(std::size_t(clients), 0);
     std::int64_t linksUp = 0, peerLinesSent = 0, peerLinesReceived = 0, dropped = 0, skipped = 0,
                  linksDown = 0, foreign = 0;
+    QHash<QString, int> storedOn; // records stored by each node
     std::int64_t converged = 0;
     QEventLoop loop;
     std::function<void()> check; // the wait in progress: quits `loop` when met
-    for (int i = 0; i < nodeCount; ++i) {
-        QObject::connect(nodes[i], &Herd::Node::eventOccurred, &loop, [&](const Herd::Event &event) {
-            switch (event.kind) {
-            case Herd::EventKind::RecordStored: {
-                const int k = clientIndex(event.client);
-                if (k < 0 || k >= clients) {
-                    ++foreign;
-                    break;
-                }
-                if (++storedBy[std::size_t(k)] == nodeCount) {
-                    convergeNs[std::size_t(k)] = monoNs() - shared.sentAtNs[std::size_t(k)];
-                    ++converged;
-                    shared.converged.store(converged, std::memory_order_release);
-                    const std::uint64_t one = 1;
-                    [[maybe_unused]] const ssize_t ignored = ::write(shared.wakeFd, &one, sizeof one);
-                    if (check)
-                        check();
-                }
+    QObject::connect(&herd, &Herd::HerdSource::eventOccurred, &loop, [&](const Herd::Event &event) {
+        switch (event.kind) {
+        case Herd::EventKind::RecordStored: {
+            const int k = clientIndex(event.client);
+            if (k < 0 || k >= clients) {
+                ++foreign;
                 break;
             }
-            case Herd::EventKind::LineSent:
-                // AT lines only: links also carry resync digests (SYNC).
-                peerLinesSent += event.viaPeerLink && event.line.startsWith("AT ") ? 1 : 0;
-                break;
-            case Herd::EventKind::LineReceived:
-                // AT lines a node's session read from a neighbour (a peer
-                // link's own socket never hears anything).
-                if (event.viaPeerLink && event.line.startsWith("AT ")) {
-                    ++peerLinesReceived;
-                    if (check && peerLinesReceived == peerLinesSent)
-                        check();
-                }
-                break;
-            case Herd::EventKind::RecordDropped:
-                ++dropped;
-                break;
-            case Herd::EventKind::SendSkipped:
-                ++skipped;
-                break;
-            case Herd::EventKind::PeerConnected:
-                ++linksUp;
+            ++storedOn[event.node];
+            if (++storedBy[std::size_t(k)] == nodeCount) {
+                convergeNs[std::size_t(k)] = monoNs() - shared.sentAtNs[std::size_t(k)];
+                ++converged;
+                shared.converged.store(converged, std::memory_order_release);
+                const std::uint64_t one = 1;
+                [[maybe_unused]] const ssize_t ignored = ::write(shared.wakeFd, &one, sizeof one);
                 if (check)
                     check();
-                break;
-            case Herd::EventKind::PeerDisconnected:
-                ++linksDown;
-                break;
-            default:
-                break;
             }
-        });
-    }
+            break;
+        }
+        case Herd::EventKind::LineSent:
+            // AT lines only: links also carry resync digests (SYNC).
+            peerLinesSent += event.viaPeerLink && event.line.startsWith("AT ") ? 1 : 0;
+            break;
+        case Herd::EventKind::LineReceived:
+            // AT lines a node's session read from a neighbour (a peer
+            // link's own socket never hears anything).
+            if (event.viaPeerLink && event.line.startsWith("AT ")) {
+                ++peerLinesReceived;
+                if (check && peerLinesReceived == peerLinesSent)
+                    check();
+            }
+            break;
+        case Herd::EventKind::RecordDropped:
+            ++dropped;
+            break;
+        case Herd::EventKind::SendSkipped:
+            ++skipped;
+            break;
+        case Herd::EventKind::PeerConnected:
+            ++linksUp;
+            if (check)
+                check();
+            break;
+        case Herd::EventKind::PeerDisconnected:
+            ++linksDown;
+            break;
+        default:
+            break;
+        }
+    });
     // Runs the event loop until `done()` holds, re-checked on each counted
     // event; a phase that takes longer than --timeout fails the run.
     const auto waitFor = [&](const char *what, const std::function<bool()> &done) {
@@ -323,11 +338,11 @@ int main(int argc, char *argv[])
     QElapsedTimer linkClock;
     linkClock.start();
     waitFor("links", [&] { return linksUp >= 2 * edges; });
-    for (Herd::Node *node : nodes) {
-        for (const QString &neighbour : node->neighbourNames()) {
-            if (node->linkState(neighbour)->state != Herd::LinkState::State::Connected)
+    for (const QString &name : names) {
+        for (const QString &neighbour : herd.config().neighboursOf(name)) {
+            if (herd.linkState(name, neighbour)->state != Herd::LinkState::State::Connected)
                 die(QStringLiteral("%1 -> %2 is not connected after every link reported up")
-                        .arg(node->name(), neighbour));
+                        .arg(name, neighbour));
         }
     }
     const qint64 linksMs = linkClock.elapsed();
@@ -349,8 +364,8 @@ int main(int argc, char *argv[])
     std::fflush(stdout); // a phase can take minutes: show where it is
 
     std::vector<quint16> ports;
-    for (const Herd::Node *node : nodes)
-        ports.push_back(node->port());
+    for (const QString &name : names)
+        ports.push_back(herd.nodeStatus(name)->port);
     // The clients' nodes, from a generator of their own after the herd's.
     std::mt19937_64 rng {std::uint64_t(seed) + 1};
     std::vector<int> origin(static_cast<std::size_t>(clients));
@@ -401,12 +416,13 @@ int main(int argc, char *argv[])
         badReplies += phaseBad;
         const int from = sent;
         sent = target;
-        for (const Herd::Node *node : nodes) {
-            if (node->store().size() != target)
-                die(QStringLiteral("%1 holds %2 records, expected %3")
-                        .arg(node->name())
-                        .arg(node->store().size())
-                        .arg(target));
+        for (const QString &name : names) {
+            // A herd on threads keeps no copy of the stores here (NotMirrored):
+            // its events say what each node stored.
+            const Herd::Store *store = herd.store(name);
+            const qsizetype held = store ? store->size() : storedOn.value(name);
+            if (held != target)
+                die(QStringLiteral("%1 holds %2 records, expected %3").arg(name).arg(held).arg(target));
         }
         const std::vector<std::int64_t> phaseNs(convergeNs.begin() + from, convergeNs.begin() + target);
         results.push_back({target, double(convergedAt - phaseStart) / 1e9, cpuSeconds() - cpuBefore,
@@ -467,6 +483,7 @@ int main(int argc, char *argv[])
             die(QStringLiteral("cannot write %1").arg(json.fileName()));
         json.write(QJsonDocument(QJsonObject {
                                      {QStringLiteral("nodes"), nodeCount},
+                                     {QStringLiteral("threads"), threads},
                                      {QStringLiteral("links"), edges},
                                      {QStringLiteral("seed"), seed},
                                      {QStringLiteral("clients"), clients},

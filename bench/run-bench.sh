@@ -3,15 +3,15 @@
 # Herd benchmark: one run, side by side, on 127.0.0.1 only.
 #   redis-server inline PING (the ceiling of a one-thread line server),
 #   IAMAT/s on a 5-node herd (logging every line, as by default, and again
-#   with --log changes and --log none), WHATSAT latency (offline places), flood
+#   with --log changes and --log none, and on 2 threads), WHATSAT latency (offline places), flood
 #   convergence to the farthest node; memory per idle connection (herd-idle,
 #   10,000 connections to one `herd --server` node); a random 100-node herd
 #   taking 100,000 clients (herd-scale: time to converge, AT lines per update
-#   against 2E, RSS at 10k/30k/100k clients). Writes bench/results.md and
-#   prints it.
+#   against 2E, RSS at 10k/30k/100k clients), again with the herd on
+#   THREADS threads. Writes bench/results.md and prints it.
 # Usage: bench/run-bench.sh [BUILD_DIR]
 #   env: ROUNDS=5 DURATION=5 CONNECTIONS=100 FLOOD_SAMPLES=500 IDLE_CONNECTIONS=10000
-#        SCALE_NODES=100 SCALE_CLIENTS=100000 (IDLE_CONNECTIONS=0 skips herd-idle,
+#        SCALE_NODES=100 SCALE_CLIENTS=100000 THREADS=2 (IDLE_CONNECTIONS=0 skips herd-idle,
 #        SCALE_CLIENTS=0 skips herd-scale: it takes minutes and about 4.5 GB)
 set -euo pipefail
 
@@ -27,6 +27,7 @@ rounds=${ROUNDS:-5}
 idleConnections=${IDLE_CONNECTIONS:-10000}
 scaleNodes=${SCALE_NODES:-100}
 scaleClients=${SCALE_CLIENTS:-100000}
+threads=${THREADS:-2}
 
 tools=(herd herd-load herd-idle herd-scale)
 for tool in "${tools[@]}"; do
@@ -44,7 +45,7 @@ command -v python3 >/dev/null || { echo "run-bench: needs python3 (to read the J
 startWork bench
 
 # Free loopback ports: bound to 0 by the kernel, then released.
-read -r -a ports <<<"$(freePorts 16)"
+read -r -a ports <<<"$(freePorts 21)"
 writeBenchHerd "$work/bench-herd.json" "bench: the CS 131 five on free loopback ports" "${ports[@]:0:5}"
 herdPorts=$(IFS=,; echo "${ports[*]:0:5}")
 redisPort=${ports[5]}
@@ -52,6 +53,9 @@ redisPort=${ports[5]}
 # (--log changes, --log none): idle except while their own IAMAT runs.
 writeBenchHerd "$work/bench-herd-changes.json" "bench: --log changes" "${ports[@]:6:5}"
 writeBenchHerd "$work/bench-herd-none.json" "bench: --log none" "${ports[@]:11:5}"
+# And once more on --threads THREADS, logging as the first.
+writeBenchHerd "$work/bench-herd-threads.json" "bench: --threads $threads" "${ports[@]:16:5}"
+threadsPorts=$(IFS=,; echo "${ports[*]:16:5}")
 changesPorts=$(IFS=,; echo "${ports[*]:6:5}")
 nonePorts=$(IFS=,; echo "${ports[*]:11:5}")
 
@@ -74,11 +78,15 @@ pids+=("$changesPid")
 "$herd" --server --config "$work/bench-herd-none.json" --log none >"$work/herd-none.out" 2>&1 &
 nonePid=$!
 pids+=("$nonePid")
-for p in "${ports[@]:0:5}" "${ports[@]:6:10}"; do
+"$herd" --server --config "$work/bench-herd-threads.json" --log-dir "$work/logs-threads" --threads "$threads" \
+    >"$work/herd-threads.out" 2>&1 &
+threadsPid=$!
+pids+=("$threadsPid")
+for p in "${ports[@]:0:5}" "${ports[@]:6:15}"; do
     waitPort "$p" 10 || { cat "$work"/herd*.out; echo "run-bench: herd did not listen"; exit 1; }
 done
 # Links come up on their own (reconnect back-off); wait for all five of each.
-for out in herd herd-changes herd-none; do
+for out in herd herd-changes herd-none herd-threads; do
     for _ in $(seq 50); do
         (($(grep -c ' up$' "$work/$out.out" || true) >= 10)) && break
         sleep 0.1
@@ -125,6 +133,8 @@ for round in $(seq "$rounds"); do
         --duration "$duration" --mix iamat=100 --clients 1000
     runLoad "herd-iamat-none.$round" "$nonePid" --port "$nonePorts" --connections "$connections" \
         --duration "$duration" --mix iamat=100 --clients 1000
+    runLoad "herd-iamat-threads.$round" "$threadsPid" --port "$threadsPorts" --connections "$connections" \
+        --duration "$duration" --mix iamat=100 --clients 1000
     runLoad "herd-whatsat-1.$round" "$herdPid" --port "${ports[2]}" --connections 1 --duration 3 \
         --mix iamat=20,whatsat=80 --clients 100
     # Hamilton to Powell only: each poll costs the herd's one thread a receive
@@ -149,14 +159,18 @@ if ((scaleClients > 0)); then
     checkpoints=$(python3 -c "import sys; n=int(sys.argv[1]); print(','.join(str(c) for c in sorted({max(1, n//10), max(1, 3*n//10), n})))" "$scaleClients")
     "$build/bin/herd-scale" --nodes "$scaleNodes" --clients "$scaleClients" --checkpoints "$checkpoints" \
         --json "$work/scale.json" >&2 || echo "run-bench: herd-scale reported a failure" >&2
+    echo "== herd-scale --threads $threads" >&2
+    "$build/bin/herd-scale" --nodes "$scaleNodes" --clients "$scaleClients" --checkpoints "$checkpoints" \
+        --threads "$threads" --json "$work/scale-threads.json" >&2 || echo "run-bench: herd-scale --threads reported a failure" >&2
     haveScale=1
 fi
 
 machine="$(nproc) CPU(s), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(uname -sr)"
 redisVersion=$( ((haveRedis)) && redis-server --version | awk '{print $3}' | sed 's/^v=//' || echo none)
-python3 - "$work" "$haveRedis" "$machine" "$redisVersion" "$connections" "$duration" "$haveScale" "$haveIdle" "$rounds" "$floodSamples" >"$here/results.md" <<'PY'
+python3 - "$work" "$haveRedis" "$machine" "$redisVersion" "$connections" "$duration" "$haveScale" "$haveIdle" "$rounds" "$floodSamples" "$threads" >"$here/results.md" <<'PY'
 import json, sys, os, datetime
-work, have_redis, machine, redis_version, conns, duration, have_scale, have_idle, rounds, flood_samples = sys.argv[1:]
+work, have_redis, machine, redis_version, conns, duration, have_scale, have_idle, rounds, flood_samples, threads = sys.argv[1:]
+threads = int(threads)
 def load(name):
     with open(os.path.join(work, name + ".json")) as f:
         return json.load(f)
@@ -191,10 +205,15 @@ if have_redis == "1":
     iamatRow("herd-iamat", "herd IAMAT/s, 5 nodes, flooding, %s conns" % conns, 0.6)
     iamatRow("herd-iamat-changes", "same, herd run with --log changes", 0.6)
     iamatRow("herd-iamat-none", "same, herd run with --log none", 0.7)
+    iamatRow("herd-iamat-threads", "same, herd run with --threads %d" % threads, 0.6)
 else:
     iamatRate = each("herd-iamat", lambda j: j["load"]["throughput_per_s"])
     rows.append(("herd IAMAT/s, 5 nodes, flooding, %s conns" % conns, "%.0f/s" % median(iamatRate), "n/a",
                  "ratio >= 0.5: no ceiling measured", spread(iamatRate, "%.0f")))
+    threadRate = each("herd-iamat-threads", lambda j: j["load"]["throughput_per_s"])
+    rows.append(("same, herd run with --threads %d" % threads, "%.0f/s" % median(threadRate),
+                 "%.2f of 1 thread" % median([t / o for t, o in zip(threadRate, iamatRate)]), "-",
+                 spread(threadRate, "%.0f")))
 whatsatP50 = each("herd-whatsat-1", lambda j: j["load"]["latency_whatsat"]["p50_us"])
 whatsatP99 = each("herd-whatsat-1", lambda j: j["load"]["latency_whatsat"]["p99_us"])
 if have_redis == "1":
@@ -234,6 +253,16 @@ if have_scale == "1":
                  "p99 %.0f ms in the last phase (%d updates in flight)" % (
                      scale["cpu_seconds"], scale["clients"] / scale["seconds"], last["update_p50_ms"],
                      last["update_p99_ms"], scale["window"])))
+    if not os.path.exists(os.path.join(work, "scale-threads.json")):
+        rows.append(("same herd and clients on --threads %d: time to converge" % threads, "-", "-",
+                     "converges: **missed**", "herd-scale --threads %d failed or timed out; see its output" % threads))
+    else:
+        threaded = load("scale-threads")
+        rows.append(("same herd and clients on --threads %d: time to converge" % threads, "%.1f s" % threaded["seconds"],
+                     "%.2f of 1 thread" % (threaded["seconds"] / scale["seconds"]), "converges: " + ok(threaded["ok"]),
+                     "%.1f s CPU; %.1f AT lines per update; RSS %.0f MiB at %d clients (no copy of the stores on the "
+                     "counting thread)" % (threaded["cpu_seconds"], threaded["lines_per_update"],
+                                           threaded["checkpoints"][-1]["rss_bytes"] / 1048576, threaded["clients"])))
     rows.append(("same run: AT lines between nodes per update", "%.1f" % scale["lines_per_update"],
                  "%.2f" % (scale["lines_per_update"] / scale["bound_2e"]),
                  "<= 2E = %d: %s" % (scale["bound_2e"], ok(scale["lines_per_update"] <= scale["bound_2e"])),

@@ -31,6 +31,14 @@ Cluster::~Cluster()
 
 bool Cluster::start(const QStringList &only, QString *error)
 {
+    if (!listen(only, error))
+        return false;
+    connectNeighbours();
+    return true;
+}
+
+bool Cluster::listen(const QStringList &only, QString *error)
+{
     for (const QString &name : only) {
         if (!m_config.node(name)) {
             if (error)
@@ -58,6 +66,15 @@ bool Cluster::start(const QStringList &only, QString *error)
             return false;
         }
     }
+    return true;
+}
+
+void Cluster::connectNeighbours(const QHash<QString, quint16> &portsElsewhere)
+{
+    for (NodeConfig &nodeConfig : m_config.nodes) {
+        if (portsElsewhere.contains(nodeConfig.name) && !m_nodes.contains(nodeConfig.name))
+            nodeConfig.port = portsElsewhere.value(nodeConfig.name);
+    }
     // Only now are the ports of nodes configured with port 0 known.
     for (Node *node : std::as_const(m_nodes)) {
         QList<Neighbour> neighbours;
@@ -68,7 +85,6 @@ bool Cluster::start(const QStringList &only, QString *error)
         }
         node->setNeighbours(neighbours);
     }
-    return true;
 }
 
 void Cluster::stop()

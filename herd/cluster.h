@@ -38,6 +38,13 @@ public:
     // expected to run elsewhere, at the host and port the herd file gives.
     // All or nothing: if any node cannot listen, none is left running.
     bool start(const QStringList &only = {}, QString *error = nullptr);
+    // start() in two steps, for a herd split over threads (ThreadedHerd),
+    // whose nodes on port 0 learn each other's ports only once all listen:
+    // listen() starts the nodes with no links; connectNeighbours() gives
+    // them their neighbours, at `portsElsewhere` (node -> port) for nodes
+    // run elsewhere that it names, else at the herd file's port.
+    bool listen(const QStringList &only = {}, QString *error = nullptr);
+    void connectNeighbours(const QHash<QString, quint16> &portsElsewhere = {});
     void stop();
 
     QList<Node *> nodes() const;

@@ -66,6 +66,7 @@ private slots:
     void badCommandLine_data();
     void badCommandLine();
     void portInUse();
+    void headlessRun_data();
     void headlessRun();
     void logDetail_data();
     void logDetail();
@@ -188,6 +189,15 @@ void TestCli::badCommandLine_data()
     row("--places-timeout soon",
         {server, u"--config"_s, u"@GOOD@"_s, u"--places-timeout"_s, u"soon"_s, logDir, logs},
         {u"--places-timeout"_s});
+    row("--threads 0", {server, u"--config"_s, u"@GOOD@"_s, u"--threads"_s, u"0"_s, logDir, logs},
+        {u"--threads"_s, u"\"0\""_s});
+    row("--threads x", {server, u"--config"_s, u"@GOOD@"_s, u"--threads"_s, u"x"_s, logDir, logs},
+        {u"--threads"_s, u"\"x\""_s});
+    row("--threads with --scenario", {u"--scenario"_s, u"@GOOD@"_s, u"--threads"_s, u"2"_s, logDir, logs},
+        {u"--threads"_s, u"--scenario"_s});
+    row("--threads with --monitor",
+        {server, u"--config"_s, u"@GOOD@"_s, u"--threads"_s, u"2"_s, u"--monitor"_s, u"0"_s, logDir, logs},
+        {u"--threads"_s, u"--monitor"_s});
     row("--places-file with --places-url",
         {server, u"--config"_s, u"@GOOD@"_s, u"--places-file"_s, u"@DIR@/p.geojson"_s, u"--places-url"_s,
          u"http://127.0.0.1:9/x"_s, logDir, logs},
@@ -309,17 +319,30 @@ void TestCli::portInUse()
     QFAIL("the free port was taken twice");
 }
 
+void TestCli::headlessRun_data()
+{
+    QTest::addColumn<QStringList>("threads");
+    QTest::newRow("main thread") << QStringList();
+    // Alford and Powell on one thread, Parker on the other: the links to
+    // Parker cross threads.
+    QTest::newRow("--threads 2") << QStringList {u"--threads"_s, u"2"_s};
+}
+
 void TestCli::headlessRun()
 {
+    QFETCH(QStringList, threads);
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString logDir = dir.filePath(u"logs"_s);
     QList<quint16> ports;
-    const std::unique_ptr<HerdServer> herd = startHerdServer(
-        dir.path(), {u"Alford"_s, u"Parker"_s, u"Powell"_s},
-        {{u"Alford"_s, u"Parker"_s}, {u"Alford"_s, u"Powell"_s}}, {u"--log-dir"_s, logDir}, &ports);
+    const std::unique_ptr<HerdServer> herd =
+        startHerdServer(dir.path(), {u"Alford"_s, u"Parker"_s, u"Powell"_s},
+                        {{u"Alford"_s, u"Parker"_s}, {u"Alford"_s, u"Powell"_s}},
+                        QStringList {u"--log-dir"_s, logDir} + threads, &ports);
     QVERIFY(herd);
     const QByteArray out = herd->out();
+    if (!threads.isEmpty())
+        QVERIFY2(herd->waitForOutput("herd: on 2 thread(s)", 1), herd->out().constData());
     for (const auto &[name, port] :
          {std::pair {"Alford", ports[0]}, std::pair {"Parker", ports[1]}, std::pair {"Powell", ports[2]}})
         QVERIFY2(out.contains(

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "herd/record/replayherd.h"
 
+#include "herd/record/momentview.h"
+
 #include <QRegularExpression>
 
 #include <algorithm>
@@ -67,17 +69,7 @@ ReplayHerd::~ReplayHerd() = default;
 
 std::optional<NodeStatus> ReplayHerd::nodeStatus(const QString &node) const
 {
-    const auto seen = moment().nodes.constFind(node);
-    if (seen == moment().nodes.cend())
-        return std::nullopt;
-    NodeStatus status;
-    if (const NodeConfig *config = m_config.node(node)) {
-        status.host = config->host;
-        status.port = config->port;
-    }
-    status.running = seen->running;
-    status.clockSkewMs = seen->clockSkewMs;
-    return status;
+    return nodeStatusIn(moment(), m_config, node);
 }
 
 const Store *ReplayHerd::store(const QString &node) const
@@ -93,25 +85,7 @@ QList<InFlightLine> ReplayHerd::linesInFlight() const
 
 std::optional<LinkState> ReplayHerd::linkState(const QString &from, const QString &to) const
 {
-    const auto sender = moment().nodes.constFind(from);
-    const NodeConfig *receiver = m_config.node(to);
-    if (sender == moment().nodes.cend() || !receiver || !m_config.neighboursOf(from).contains(to))
-        return std::nullopt;
-    const LinkMoment link = moment().links.value({from, to});
-    LinkState state;
-    state.host = receiver->host;
-    state.port = receiver->port;
-    state.cut = link.cut;
-    state.delayMs = link.delayMs;
-    state.jitterMs = link.jitterMs;
-    state.flakyMeanMs = link.flakyMeanMs;
-    if (link.cut)
-        state.state = LinkState::State::Cut;
-    else if (!sender->running)
-        state.state = LinkState::State::Idle;
-    else
-        state.state = link.up ? LinkState::State::Connected : LinkState::State::Connecting;
-    return state;
+    return linkStateIn(moment(), m_config, from, to);
 }
 
 // A recording is what happened: nothing can be done to it.
@@ -240,31 +214,10 @@ void ReplayHerd::rebuildStores()
 // tells it, with the link signals the views listen for.
 void ReplayHerd::announce(const Event &event)
 {
-    Store &store = m_stores[event.node];
-    if (event.kind == EventKind::RecordStored)
-        store.offer(moment().nodes.value(event.node).records.value(event.client).toRecord(event.client));
-    else if (event.kind == EventKind::NodeStopped)
-        store.clear();
+    followInStore(m_stores[event.node], moment(), event);
     emit eventOccurred(event);
-    switch (event.kind) {
-    case EventKind::PeerConnected:
-    case EventKind::PeerDisconnected:
-        emit linkStateChanged(event.node, event.peer);
-        break;
-    case EventKind::LinkChanged:
-        if (!event.peer.isEmpty()) {
-            emit linkStateChanged(event.node, event.peer);
-            emit linkStateChanged(event.peer, event.node);
-        }
-        break;
-    case EventKind::NodeStarted:
-    case EventKind::NodeStopped:
-        for (const QString &neighbour : m_config.neighboursOf(event.node))
-            emit linkStateChanged(event.node, neighbour);
-        break;
-    default:
-        break;
-    }
+    for (const auto &[from, to] : linksChangedBy(event, m_config))
+        emit linkStateChanged(from, to);
 }
 
 } // namespace Herd

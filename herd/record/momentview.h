@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QList>
+#include <QString>
+
+#include <optional>
+#include <utility>
+
+#include "herd/herdsource.h"
+#include "herd/record/herdmoment.h"
+
+namespace Herd {
+
+class Store;
+
+// A HerdMoment read as a HerdSource answers, for the sources that build
+// the herd from its events (ReplayHerd, ThreadedHerd): one reading, so a
+// herd looks the same whichever of them shows it. `config` gives each
+// node's host and port.
+std::optional<NodeStatus> nodeStatusIn(const HerdMoment &moment, const HerdConfig &config,
+                                       const QString &node);
+std::optional<LinkState> linkStateIn(const HerdMoment &moment, const HerdConfig &config, const QString &from,
+                                     const QString &to);
+// Brings `store`, the store of event.node, up to `moment`, which has just
+// applied `event`: a record stored is offered, a node stopped loses all.
+void followInStore(Store &store, const HerdMoment &moment, const Event &event);
+// The links (from, to) whose LinkState `event` may have changed: what a
+// running herd announces with linkStateChanged.
+QList<std::pair<QString, QString>> linksChangedBy(const Event &event, const HerdConfig &config);
+
+} // namespace Herd

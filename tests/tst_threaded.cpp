@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// ThreadedHerd (herd --threads N): a 5-node herd on 2 threads, over real
+// TCP on 127.0.0.1. An update floods across the threads to every node;
+// kill, restart and a cut link reach the thread that runs the node; the
+// merged stream holds every node's events; and every acknowledged update
+// of a burst over several connections ends up in every node's store.
+
+#include <QSignalSpy>
+#include <QTest>
+
+#include <memory>
+#include <vector>
+
+#include "herd/node/store.h"
+#include "herd/places/offlineplaces.h"
+#include "herd/threaded/threadedherd.h"
+#include "tests/herdfixture.h"
+#include "tests/lineclient.h"
+
+using namespace Qt::StringLiterals;
+using Herd::ThreadedHerd;
+
+namespace {
+
+const QStringList Names {u"Alford"_s, u"Bolden"_s, u"Hamilton"_s, u"Parker"_s, u"Powell"_s};
+
+// A ring with one chord: round-robin on two threads puts Alford, Hamilton
+// and Powell on one, Bolden and Parker on the other, so every flood crosses.
+Herd::HerdConfig fiveNodes()
+{
+    return Herd::Test::HerdFixture::config(Names,
+                                           {{u"Alford"_s, u"Bolden"_s},
+                                            {u"Bolden"_s, u"Hamilton"_s},
+                                            {u"Hamilton"_s, u"Parker"_s},
+                                            {u"Parker"_s, u"Powell"_s},
+                                            {u"Powell"_s, u"Alford"_s},
+                                            {u"Alford"_s, u"Parker"_s}});
+}
+
+std::unique_ptr<Herd::PlacesSource> offlinePlaces()
+{
+    return Herd::OfflinePlaces::fromEmbedded();
+}
+
+bool allLinksUp(const ThreadedHerd &herd)
+{
+    for (const QString &node : herd.nodeNames()) {
+        for (const QString &neighbour : herd.config().neighboursOf(node)) {
+            const std::optional<Herd::LinkState> link = herd.linkState(node, neighbour);
+            if (!link || link->state != Herd::LinkState::State::Connected)
+                return false;
+        }
+    }
+    return true;
+}
+
+bool allHold(const ThreadedHerd &herd, const QByteArray &client, const QByteArray &atLine = {})
+{
+    for (const QString &node : herd.nodeNames()) {
+        const Herd::Store *store = herd.store(node);
+        const Herd::Record *record = store ? store->find(client) : nullptr;
+        if (!record || (!atLine.isEmpty() && record->atLine != atLine))
+            return false;
+    }
+    return true;
+}
+
+QByteArray iamat(const QByteArray &client, int second)
+{
+    return "IAMAT " + client + " +34.068930-118.445127 " + QByteArray::number(1'700'000'000 + second)
+        + ".000000000\n";
+}
+
+} // namespace
+
+class ThreadedHerdTest : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void init()
+    {
+        m_herd = std::make_unique<ThreadedHerd>(fiveNodes(), offlinePlaces);
+        m_events.clear();
+        connect(m_herd.get(), &ThreadedHerd::eventOccurred, this,
+                [this](const Herd::Event &event) { m_events.append(event); });
+        QString error;
+        QVERIFY2(m_herd->start(2, {}, &error), qPrintable(error));
+        QTRY_VERIFY_WITH_TIMEOUT(allLinksUp(*m_herd), 10000);
+    }
+
+    void cleanup() { m_herd.reset(); }
+
+    void dealsNodesRoundRobin()
+    {
+        QCOMPARE(m_herd->threadCount(), 2);
+        QCOMPARE(m_herd->nodesOfThread(0), (QStringList {u"Alford"_s, u"Hamilton"_s, u"Powell"_s}));
+        QCOMPARE(m_herd->nodesOfThread(1), (QStringList {u"Bolden"_s, u"Parker"_s}));
+        for (const QString &node : Names) {
+            const std::optional<Herd::NodeStatus> status = m_herd->nodeStatus(node);
+            QVERIFY(status && status->running);
+            QVERIFY(status->port != 0);
+            QCOMPARE(status->port, m_herd->config().node(node)->port);
+        }
+    }
+
+    // Answered by the node asked, then in every node's store (the mirror),
+    // and a WHATSAT on a node of the other thread finds it.
+    void updateFloodsAcrossThreads()
+    {
+        Herd::Test::LineClient client;
+        QVERIFY(client.connectTo(m_herd->nodeStatus(u"Alford"_s)->port));
+        client.send(iamat("kiwi", 1));
+        QVERIFY(client.waitForLines(1));
+        const QByteArray at = client.lines().constFirst();
+        QVERIFY2(at.startsWith("AT Alford "), at.constData());
+        QTRY_VERIFY_WITH_TIMEOUT(allHold(*m_herd, "kiwi"), 5000);
+
+        Herd::Test::LineClient other;
+        QVERIFY(other.connectTo(m_herd->nodeStatus(u"Parker"_s)->port));
+        other.send("WHATSAT kiwi 10 2\n");
+        QVERIFY(other.waitForText("\n\n"));
+        QVERIFY2(other.received().startsWith("AT Alford "), other.received().left(80).constData());
+    }
+
+    void mergedStreamHoldsEveryNode()
+    {
+        Herd::Test::LineClient client;
+        QVERIFY(client.connectTo(m_herd->nodeStatus(u"Bolden"_s)->port));
+        client.send(iamat("pear", 2));
+        QTRY_VERIFY_WITH_TIMEOUT(allHold(*m_herd, "pear"), 5000);
+        for (const QString &node : Names) {
+            const bool started = std::any_of(m_events.cbegin(), m_events.cend(), [&](const Herd::Event &e) {
+                return e.node == node && e.kind == Herd::EventKind::NodeStarted;
+            });
+            const bool stored = std::any_of(m_events.cbegin(), m_events.cend(), [&](const Herd::Event &e) {
+                return e.node == node && e.kind == Herd::EventKind::RecordStored && e.client == "pear";
+            });
+            QVERIFY2(started && stored, qPrintable(node));
+        }
+    }
+
+    void killAndRestartOnItsThread()
+    {
+        Herd::Test::LineClient client;
+        QVERIFY(client.connectTo(m_herd->nodeStatus(u"Alford"_s)->port));
+        client.send(iamat("fig", 3));
+        QTRY_VERIFY_WITH_TIMEOUT(allHold(*m_herd, "fig"), 5000);
+
+        QVERIFY(m_herd->kill(u"Parker"_s));
+        // Taken in before kill() returns: the mirror shows it at once.
+        QVERIFY(!m_herd->isRunning(u"Parker"_s));
+        QCOMPARE(m_herd->recordCount(u"Parker"_s), 0);
+        QVERIFY(!m_herd->kill(u"Parker"_s));
+
+        QString error;
+        QVERIFY2(m_herd->restart(u"Parker"_s, &error), qPrintable(error));
+        QVERIFY(m_herd->isRunning(u"Parker"_s));
+        // It learns what it lost from its neighbours (resync) across threads.
+        QTRY_VERIFY_WITH_TIMEOUT(m_herd->store(u"Parker"_s)->find("fig"), 10000);
+        QVERIFY(!m_herd->kill(u"Nobody"_s));
+        QVERIFY(!m_herd->restart(u"Nobody"_s, &error));
+        QVERIFY(error.contains(u"Nobody"_s));
+    }
+
+    // Alford (thread 0) - Bolden (thread 1): both directions are cut, on
+    // their two threads; an update to Bolden then reaches Alford only round
+    // the ring.
+    void linkCutAcrossThreads()
+    {
+        QVERIFY(m_herd->setLinkCut(u"Alford"_s, u"Bolden"_s, true));
+        QVERIFY(m_herd->isLinkCut(u"Alford"_s, u"Bolden"_s));
+        QVERIFY(m_herd->isLinkCut(u"Bolden"_s, u"Alford"_s));
+        QCOMPARE(m_herd->linkState(u"Alford"_s, u"Bolden"_s)->state, Herd::LinkState::State::Cut);
+
+        m_events.clear();
+        Herd::Test::LineClient client;
+        QVERIFY(client.connectTo(m_herd->nodeStatus(u"Bolden"_s)->port));
+        client.send(iamat("plum", 4));
+        QTRY_VERIFY_WITH_TIMEOUT(allHold(*m_herd, "plum"), 5000);
+        for (const Herd::Event &event : std::as_const(m_events)) {
+            const bool overCutLink = event.kind == Herd::EventKind::LineSent && event.viaPeerLink
+                && ((event.node == u"Alford"_s && event.peer == u"Bolden"_s)
+                    || (event.node == u"Bolden"_s && event.peer == u"Alford"_s));
+            QVERIFY2(!overCutLink, event.line.constData());
+        }
+
+        QVERIFY(m_herd->setLinkCut(u"Alford"_s, u"Bolden"_s, false));
+        QVERIFY(!m_herd->isLinkCut(u"Bolden"_s, u"Alford"_s));
+        QTRY_VERIFY_WITH_TIMEOUT(allLinksUp(*m_herd), 10000);
+        QVERIFY(m_herd->setLinkDelay(u"Alford"_s, u"Bolden"_s, 40));
+        QCOMPARE(m_herd->linkDelay(u"Bolden"_s, u"Alford"_s), 40);
+        QVERIFY(m_herd->setLinkDelay(u"Alford"_s, u"Bolden"_s, 0, ThreadedHerd::Direction::OneWay));
+        QCOMPARE(m_herd->linkDelay(u"Alford"_s, u"Bolden"_s), 0);
+        QCOMPARE(m_herd->linkDelay(u"Bolden"_s, u"Alford"_s), 40);
+        QVERIFY(m_herd->setClockSkew(u"Bolden"_s, 250));
+        QCOMPARE(m_herd->clockSkew(u"Bolden"_s), 250);
+    }
+
+    // Several connections to every node, each sending a burst of updates
+    // for its own clients; every update acknowledged (its AT line read
+    // back) is then the one every node holds.
+    void burstEndsEverywhere()
+    {
+        constexpr int Connections = 10;
+        constexpr int ClientsEach = 20;
+        constexpr int Rounds = 5;
+        std::vector<std::unique_ptr<Herd::Test::LineClient>> clients;
+        for (int c = 0; c < Connections; ++c) {
+            clients.push_back(std::make_unique<Herd::Test::LineClient>());
+            QVERIFY(clients.back()->connectTo(m_herd->nodeStatus(Names.at(c % Names.size()))->port));
+            QByteArray burst;
+            for (int round = 0; round < Rounds; ++round) {
+                for (int i = 0; i < ClientsEach; ++i)
+                    burst += iamat("c" + QByteArray::number(c) + "-" + QByteArray::number(i), round);
+            }
+            clients.back()->send(burst);
+        }
+        QHash<QByteArray, QByteArray> last; // client -> its newest acknowledged AT line
+        for (const auto &client : clients) {
+            QVERIFY(client->waitForLines(ClientsEach * Rounds, 10000));
+            for (const QByteArray &at : client->lines()) {
+                const QList<QByteArray> fields = at.split(' ');
+                QCOMPARE(fields.size(), 6);
+                last.insert(fields.at(3), at);
+            }
+        }
+        QCOMPARE(last.size(), Connections * ClientsEach);
+        const auto converged = [&] {
+            for (auto it = last.cbegin(); it != last.cend(); ++it) {
+                if (!allHold(*m_herd, it.key()))
+                    return false;
+                for (const QString &node : Names) {
+                    if (m_herd->store(node)->find(it.key())->timeNs < 1'700'000'004'000'000'000)
+                        return false;
+                }
+            }
+            return true;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(converged(), 10000);
+    }
+
+    void stopsCleanly()
+    {
+        QSignalSpy stopped(m_herd.get(), &ThreadedHerd::eventOccurred);
+        m_herd->stop();
+        QCOMPARE(m_herd->threadCount(), 0);
+        int stops = 0;
+        for (const QList<QVariant> &args : std::as_const(stopped))
+            stops += args.at(0).value<Herd::Event>().kind == Herd::EventKind::NodeStopped;
+        QCOMPARE(stops, Names.size());
+        QVERIFY(!m_herd->kill(u"Alford"_s));
+    }
+
+private:
+    std::unique_ptr<ThreadedHerd> m_herd;
+    QList<Herd::Event> m_events;
+};
+
+QTEST_GUILESS_MAIN(ThreadedHerdTest)
+#include "tst_threaded.moc"
