@@ -415,7 +415,7 @@ void SpaceTimeCanvas::paintMarks(QPainter &painter, const QRectF &plot) const
             painter.setPen(QPen(restoredColour(), 2.5, Qt::SolidLine, Qt::RoundCap));
             painter.drawLine(QPointF(x, y - 7), QPointF(x, y + 7));
             if (labels)
-                label(QPointF(x + 5, y - 6), tr("restarted"), restoredColour());
+                label(QPointF(x + 5, y - 6), tr("started"), restoredColour());
             break;
         case MarkKind::ClockChanged: {
             // A diamond on the node's line: its clock was set ahead or behind.
@@ -480,14 +480,24 @@ void SpaceTimeCanvas::paintMessages(QPainter &painter, const QRectF &plot)
         m_arrows.draw(painter, m_dim, m_strong, m_selected, focused);
 }
 
+void SpaceTimeCanvas::setEmptyHint(const QString &hint)
+{
+    m_emptyHint = hint;
+    update();
+}
+
 void SpaceTimeCanvas::paintEmpty(QPainter &painter, const QRectF &plot) const
 {
     painter.setFont(smallFont(13));
     painter.setPen(subTextColour());
+    const QString hint = m_emptyHint.isEmpty()
+        ? tr("No messages yet. Send an IAMAT from the Console tab or start Simulated Clients:")
+        : m_emptyHint;
     painter.drawText(
         plot, Qt::AlignCenter | Qt::TextWordWrap,
-        tr("No messages yet. Send an IAMAT from the Console tab or start Simulated Clients:\n"
-           "each AT line between two nodes becomes an arrow here (and each SYNC line of a resync, in grey)."));
+        hint + u'\n'
+            + tr(
+                "each AT line between two nodes becomes an arrow here (and each SYNC line of a resync, in grey)."));
 }
 
 // ---------------------------------------------------------------------------

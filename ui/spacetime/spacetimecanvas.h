@@ -76,6 +76,8 @@ public:
     int visibleMessages() const { return m_visible; }
     // What the last paint cost, in ms: the view spaces busy redraws by it.
     double lastPaintMs() const { return m_lastPaintMs; }
+    // What an empty diagram says; empty: how to make messages in a live herd.
+    void setEmptyHint(const QString &hint);
 
     // The lanes' rows (see SpaceTimeLanes): with more nodes than fit, a
     // window of rows that scrolls (the wheel over the names does too).
@@ -145,6 +147,7 @@ private:
     double m_lastDragX = 0;
     bool m_dragging = false;
     double m_lastPaintMs = 0;
+    QString m_emptyHint;
 };
 
 } // namespace HerdUi

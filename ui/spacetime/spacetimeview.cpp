@@ -93,6 +93,7 @@ SpaceTimeView::SpaceTimeView(const QStringList &nodes, QWidget *parent)
            "digests and requests, no record. Click an arrow to follow its update in the topology."));
     bar->addWidget(legend);
     bar->addStretch(1);
+    bar->addSpacing(12); // the stretch is gone when the bar is narrow: keep the count apart
     m_summary->setStyleSheet(u"color: #64748b;"_s);
     bar->addWidget(m_summary);
     layout->addLayout(bar);
@@ -337,6 +338,11 @@ QString SpaceTimeView::summaryText() const
     if (!m_clockNote.isEmpty() && axis() == Axis::WallClock)
         text += u" · "_s + m_clockNote;
     return text;
+}
+
+void SpaceTimeView::setEmptyHint(const QString &hint)
+{
+    m_canvas->setEmptyHint(hint);
 }
 
 void SpaceTimeView::setClockNote(const QString &note, const QString &explanation)

@@ -99,6 +99,8 @@ public:
     // How far the wall-clock axis may be off where events come from several
     // clocks (an attached herd), said after the summary; empty: one clock.
     void setClockNote(const QString &note, const QString &explanation);
+    // What the diagram says while it has no message (SpaceTimeCanvas::setEmptyHint).
+    void setEmptyHint(const QString &hint);
 
 public slots:
     void onEvent(const Herd::Event &event);
