@@ -168,6 +168,7 @@ std::optional<HerdPast> ReplayHerd::past(qint64 fromNs)
     // The state there is read as a seek would make it, and put back: the
     // stores keep their addresses, as views hold them.
     const QHash<QString, Store> stores = m_stores;
+    const HerdMoment saved = m_state.current(); // a shallow copy
     m_state.seek(first);
     rebuildStores();
     past.state = eventsOfState(*this, past.fromNs);
@@ -180,7 +181,7 @@ std::optional<HerdPast> ReplayHerd::past(qint64 fromNs)
         stopped.kind = EventKind::NodeStopped;
         past.state.append(stopped);
     }
-    m_state.seek(now);
+    m_state.restore(saved);
     for (auto it = stores.cbegin(); it != stores.cend(); ++it)
         m_stores[it.key()] = it.value();
     past.events = m_recording.events().mid(first, now - first);

@@ -32,6 +32,9 @@ public:
     // The herd after every event at or before `timeNs`.
     const HerdMoment &seekTime(qint64 timeNs);
     const HerdMoment &current() const { return m_current; }
+    // Puts back a moment current() gave earlier, without applying events
+    // again: a look back (ReplayHerd::past) returns to where it was.
+    void restore(const HerdMoment &moment) { m_current = moment; }
 
     const Recording &recording() const { return m_recording; }
     qsizetype checkpointCount() const { return m_checkpoints.size(); }
