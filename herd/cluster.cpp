@@ -65,6 +65,7 @@ bool Cluster::listen(const QStringList &only, QString *error)
             stop();
             return false;
         }
+        node->holdConnections(true); // until connectNeighbours
     }
     return true;
 }
@@ -84,6 +85,7 @@ void Cluster::connectNeighbours(const QHash<QString, quint16> &portsElsewhere)
             neighbours.append({name, config->host, local ? local->port() : config->port, config->plain});
         }
         node->setNeighbours(neighbours);
+        node->holdConnections(false);
     }
 }
 

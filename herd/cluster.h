@@ -40,9 +40,11 @@ public:
     bool start(const QStringList &only = {}, QString *error = nullptr);
     // start() in two steps, for a herd split over threads (ThreadedHerd),
     // whose nodes on port 0 learn each other's ports only once all listen:
-    // listen() starts the nodes with no links; connectNeighbours() gives
-    // them their neighbours, at `portsElsewhere` (node -> port) for nodes
-    // run elsewhere that it names, else at the herd file's port.
+    // listen() starts the nodes with no links, their connections held in
+    // the backlog (Node::holdConnections); connectNeighbours() gives them
+    // their neighbours, at `portsElsewhere` (node -> port) for nodes run
+    // elsewhere that it names, else at the herd file's port, and lets the
+    // held connections in.
     bool listen(const QStringList &only = {}, QString *error = nullptr);
     void connectNeighbours(const QHash<QString, quint16> &portsElsewhere = {});
     void stop();

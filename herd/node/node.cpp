@@ -73,6 +73,14 @@ qint64 Node::nowNs() const
     return wallClockNs() + m_clockSkewMs * 1'000'000;
 }
 
+void Node::holdConnections(bool hold)
+{
+    if (hold)
+        m_listener->pauseAccepting();
+    else
+        m_listener->resumeAccepting();
+}
+
 void Node::setNeighbours(const QList<Neighbour> &neighbours)
 {
     QHash<QString, PeerLink *> kept;

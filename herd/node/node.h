@@ -77,6 +77,10 @@ public:
     bool preload(const Record &record) { return m_store.offer(record); }
 
     void setNeighbours(const QList<Neighbour> &neighbours);
+    // While held, new connections wait in the kernel's backlog: a node
+    // started before it knows its neighbours (Cluster::listen, a herd on
+    // threads) would take their first SYNC lines for a stranger's.
+    void holdConnections(bool hold);
     // In the herd file's order.
     QStringList neighbourNames() const;
     // The outgoing link to `neighbour` as it stands now; nothing if it is not
