@@ -39,14 +39,8 @@ bool Cluster::start(const QStringList &only, QString *error)
 
 bool Cluster::listen(const QStringList &only, QString *error)
 {
-    for (const QString &name : only) {
-        if (!m_config.node(name)) {
-            if (error)
-                *error = QStringLiteral("no node named \"%1\" in the herd (nodes: %2)")
-                             .arg(name, m_config.nodeNames().join(u", "));
-            return false;
-        }
-    }
+    if (!m_config.hasNodes(only, error))
+        return false;
     for (const NodeConfig &nodeConfig : m_config.nodes) {
         if (!only.isEmpty() && !only.contains(nodeConfig.name))
             continue;

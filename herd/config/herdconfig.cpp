@@ -460,6 +460,19 @@ QStringList HerdConfig::nodeNames() const
     return names;
 }
 
+bool HerdConfig::hasNodes(const QStringList &names, QString *error) const
+{
+    for (const QString &name : names) {
+        if (!node(name)) {
+            if (error)
+                *error = QStringLiteral("no node named \"%1\" in the herd (nodes: %2)")
+                             .arg(name, nodeNames().join(u", "));
+            return false;
+        }
+    }
+    return true;
+}
+
 QStringList HerdConfig::neighboursOf(const QString &nodeName) const
 {
     QStringList result;

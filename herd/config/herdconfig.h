@@ -91,6 +91,9 @@ struct HerdConfig
     QByteArray toJson() const;
     const NodeConfig *node(const QString &name) const;
     QStringList nodeNames() const;
+    // True if every one of `names` is a node of the herd; else false, with
+    // the first that is not named in *error beside the herd's nodes.
+    bool hasNodes(const QStringList &names, QString *error) const;
     QStringList neighboursOf(const QString &name) const;
     NodeSettings settingsFor(const NodeConfig &node) const;
 };

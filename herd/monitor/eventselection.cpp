@@ -18,14 +18,10 @@ std::optional<EventSelection> EventSelection::fromQuery(const QUrlQuery &query, 
         *parameter = key;
         const QStringList names = value.split(u',', Qt::SkipEmptyParts);
         if (key == u"node") {
-            for (const QString &name : names) {
-                if (!config.node(name)) {
-                    *error = u"no node named \"%1\" in the herd (nodes: %2)"_s.arg(
-                        name, config.nodeNames().join(u", "));
-                    return std::nullopt;
-                }
+            if (!config.hasNodes(names, error))
+                return std::nullopt;
+            for (const QString &name : names)
                 selection.m_nodes.insert(name);
-            }
         } else if (key == u"kind") {
             for (const QString &name : names) {
                 const qsizetype kind = kindNames.indexOf(name);

@@ -25,14 +25,8 @@ ThreadedHerd::~ThreadedHerd()
 bool ThreadedHerd::start(int threads, const QStringList &only, QString *error)
 {
     stop();
-    for (const QString &name : only) {
-        if (!m_config.node(name)) {
-            if (error)
-                *error = QStringLiteral("no node named \"%1\" in the herd (nodes: %2)")
-                             .arg(name, m_config.nodeNames().join(u", "));
-            return false;
-        }
-    }
+    if (!m_config.hasNodes(only, error))
+        return false;
     for (const NodeConfig &node : std::as_const(m_config.nodes)) {
         if (only.isEmpty() || only.contains(node.name))
             m_order.append(node.name);
