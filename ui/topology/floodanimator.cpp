@@ -267,6 +267,7 @@ void FloodAnimator::hold(const QString &from, const QString &to, const QByteArra
     // Placed now, not at the next frame: a picture taken at once shows it.
     place(hop, *m_hooks.link(from, to), hop.heldAt);
     ++m_playing;
+    ++m_held;
     m_hops.push_back(std::move(hop));
 }
 
@@ -281,6 +282,10 @@ void FloodAnimator::place(Hop &hop, LinkItem &link, double progress)
 
 void FloodAnimator::releaseHeld()
 {
+    // Called on every message: nothing to walk unless a moment was held.
+    if (m_held == 0)
+        return;
+    m_held = 0;
     for (Hop &hop : m_hops) {
         if (hop.heldAt >= 0)
             finish(hop);
@@ -491,6 +496,7 @@ void FloodAnimator::clear()
     m_hops.clear();
     m_lastStart.clear();
     m_playing = 0;
+    m_held = 0;
     m_knownAt.clear();
     leaveAggregation();
 }

@@ -175,6 +175,7 @@ private:
     qint64 m_lastWall = -1; // wall ms of the last tick
     std::deque<Hop> m_hops; // in arrival order
     int m_playing = 0;
+    int m_held = 0; // hops placed by hold() since the last releaseHeld() (an upper bound)
     qint64 m_dropped = 0;
     QHash<QString, double> m_knownAt;      // "node|client" -> when the node learnt it, on screen
     QHash<QString, double> m_lastStart;    // "from>to" -> start of its newest hop
