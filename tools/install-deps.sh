@@ -6,8 +6,10 @@ set -euo pipefail
 packages=(
     cmake ninja-build g++ pkg-config
     qt6-base-dev qt6-base-dev-tools libgl1-mesa-dev
-    # Qt's HTTP server, for herd --places-server (http/)
-    qt6-httpserver-dev
+    # Qt's HTTP server, for herd --places-server (http/). Its CMake package
+    # needs Qt WebSockets, which Debian only recommends: without it, CMake
+    # cannot find HttpServer (--no-install-recommends below).
+    qt6-httpserver-dev qt6-websockets-dev
     libqcustomplot-dev libqcustomplot2.1-qt6
     # Graphviz: the stress layout of big herds in the window (herdui only)
     libgraphviz-dev
