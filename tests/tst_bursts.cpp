@@ -4,8 +4,10 @@
 // here first failed on the code it guards against.
 
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QSet>
 #include <QTest>
+#include <QTimer>
 
 #include <cerrno>
 #include <vector>
@@ -152,6 +154,7 @@ private slots:
     void finalCarriageReturnIsEchoed();
     void halfClosedAskerGetsItsAnswerThenTheClose();
     void antiEntropyHealsAForgedLine();
+    void antiEntropyWaitsOutSteadyLoadForAFewPeriodsAtMost();
     void clientTimeFarAheadIsRefusedWhenLimited();
 };
 
@@ -405,6 +408,59 @@ void TestBursts::antiEntropyHealsAForgedLine()
     QVERIFY(stranger.connectTo(herd.port(u"A"_s)));
     stranger.send("AT B +0.000000001 forged +34.068930-118.445127 1700000000.5\n");
     QVERIFY(herd.waitUntilAllStore("forged", -1, 3 * Timeout));
+}
+
+void TestBursts::antiEntropyWaitsOutSteadyLoadForAFewPeriodsAtMost()
+{
+    // The forged line again, while C stores a new update every 50 ms: A's
+    // root moves every period, so A skips its checks, but at most
+    // MaxBusyChecksSkipped in a row, and B still hears of the line while
+    // the load goes on.
+    constexpr int Period = 400;
+    HerdConfig config =
+        quick(HerdFixture::config({u"A"_s, u"B"_s, u"C"_s}, {{u"A"_s, u"B"_s}, {u"A"_s, u"C"_s}}));
+    config.antiEntropyMs = Period;
+    HerdFixture herd;
+    QString error;
+    QVERIFY2(herd.start(config, &error), qPrintable(error));
+    QVERIFY(herd.waitForLinks());
+    LineClient phone;
+    QVERIFY(phone.connectTo(herd.port(u"C"_s)));
+    qint64 second = 1'700'000'000;
+    QTimer load;
+    QObject::connect(&load, &QTimer::timeout, &phone, [&] {
+        phone.send("IAMAT steady +34.068930-118.445127 " + QByteArray::number(++second) + ".0\n");
+    });
+    load.start(50);
+    QVERIFY(herd.waitUntilAllStore("steady"));
+    herd.clearEvents();
+
+    LineClient stranger;
+    QVERIFY(stranger.connectTo(herd.port(u"A"_s)));
+    stranger.send("AT B +0.000000001 forged +34.068930-118.445127 1700000000.5\n");
+    QVERIFY(herd.waitUntilAllStore("forged", -1, Timeout));
+
+    // Then: A's checks over its two links, busy and quiet. Busy, a round
+    // of checks comes every (MaxBusyChecksSkipped + 1) periods, so three
+    // rounds take at least 2 * 4 periods; checking every period, they
+    // would take 3.
+    const auto rootsFromA = [&herd] {
+        int roots = 0;
+        for (const Event &event : herd.events(EventKind::LineSent, u"A"_s))
+            roots += event.line.startsWith("SYNC ROOT A ");
+        return roots;
+    };
+    herd.clearEvents();
+    QElapsedTimer busy;
+    busy.start();
+    QTRY_VERIFY_WITH_TIMEOUT(rootsFromA() >= 6, 40 * Period);
+    const qint64 busyMs = busy.elapsed();
+    load.stop();
+    QVERIFY2(busyMs > 2 * Resyncer::MaxBusyChecksSkipped * Period,
+             qPrintable(u"three rounds of checks in %1 ms of load"_s.arg(busyMs)));
+    herd.clearEvents();
+    // Quiet: a check every period on each of A's two links.
+    QTRY_VERIFY_WITH_TIMEOUT(rootsFromA() >= 8, 12 * Period);
 }
 
 void TestBursts::clientTimeFarAheadIsRefusedWhenLimited()

@@ -9,6 +9,8 @@
 
 #include <QSet>
 
+#include <utility>
+
 namespace Herd {
 
 namespace {
@@ -32,8 +34,10 @@ void Resyncer::linkUp(PeerLink *link)
         return;
     }
     startExchange(link);
-    if (m_node.settings().antiEntropyMs > 0 && !m_antiEntropy.isActive())
+    if (m_node.settings().antiEntropyMs > 0 && !m_antiEntropy.isActive()) {
+        m_rootAtCheck = m_node.store().rootHash();
         m_antiEntropy.start(m_node.settings().antiEntropyMs);
+    }
 }
 
 void Resyncer::linkDown(const QString &neighbour)
@@ -49,6 +53,8 @@ void Resyncer::clear()
     m_peers.clear();
     m_bucketsOnly.clear();
     m_antiEntropy.stop();
+    m_rootAtCheck = 0;
+    m_busyChecksSkipped = 0;
 }
 
 bool Resyncer::estimateRefused(PeerLink *link, const QByteArray &refusal)
@@ -106,6 +112,12 @@ QString Resyncer::handleAnswer(PeerLink *link, const SyncLine &sync)
 void Resyncer::checkRoots()
 {
     const Store &store = m_node.store();
+    const bool busy = store.rootHash() != std::exchange(m_rootAtCheck, store.rootHash());
+    if (busy && m_busyChecksSkipped < MaxBusyChecksSkipped) {
+        ++m_busyChecksSkipped;
+        return;
+    }
+    m_busyChecksSkipped = 0;
     const QByteArray root = SyncLine::rootLine(m_node.name().toUtf8(), store.size(), store.rootHash());
     for (PeerLink *link : m_node.links()) {
         if (link->state() != PeerLink::State::Connected || link->neighbour().plain)

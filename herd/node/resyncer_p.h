@@ -58,6 +58,12 @@ struct SyncLine;
 // record count and the XOR of all its record hashes); a neighbour that holds
 // the same says nothing, else SYNC DIFFER, and the link runs an exchange.
 // When nodes agree that is one short line per link per period.
+// While the node is storing updates, roots differ by the floods in flight,
+// and an exchange would walk the whole store (the estimator and the table
+// are built from every record) only to find what the floods are bringing:
+// a period in which the node's root moved is skipped, up to
+// MaxBusyChecksSkipped in a row, so a node under steady load still checks
+// every (MaxBusyChecksSkipped + 1) periods.
 //
 // When both links of a pair come up at once, both first lines cross. One
 // node answers the other's with a bare SYNC DONE, so one exchange (which
@@ -71,6 +77,8 @@ struct SyncLine;
 class Resyncer final
 {
 public:
+    static constexpr int MaxBusyChecksSkipped = 3;
+
     explicit Resyncer(Node &node);
 
     // The asking side, on our own links.
@@ -129,6 +137,8 @@ private:
     QHash<QString, Peer> m_peers; // by neighbour name
     QSet<QString> m_bucketsOnly;  // neighbours that answered SYNC EST with "?"
     QTimer m_antiEntropy;
+    quint64 m_rootAtCheck = 0; // the store's root hash at the last period's check
+    int m_busyChecksSkipped = 0;
 };
 
 } // namespace Herd
