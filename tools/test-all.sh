@@ -11,9 +11,10 @@
 #                  outside the repository
 #   2. build       the normal build (RelWithDebInfo, build/)
 #   3. test        every CTest suite
-#      headless    the "headless" preset: no GUI (no Qt Widgets, no QCustomPlot),
-#                  herdcore, herd and the suites that need no GUI (build-headless/),
-#                  built and run: nothing outside ui/ may come to need the GUI
+#      headless    the "headless" preset: no GUI (no Qt Widgets, no QCustomPlot):
+#                  the herd and the suites that run it (label binary), built and
+#                  run in build-headless/: nothing outside ui/ may come to need
+#                  the GUI
 #      torture     herd-torture for TORTURE_SECONDS (default 60): five herd
 #                  processes under bursts, kills, stops, cuts, storms and a
 #                  stranger; every acknowledged update must survive (bench/README.md)
@@ -123,7 +124,7 @@ stage format tools/check-format.sh
 stage links tools/check-links.sh --outside-refs
 stage build bash -c "cmake -S . -B build -G Ninja ${launcher[*]} && cmake --build build -j $jobs"
 stage test ctest --test-dir build --output-on-failure -j "$jobs"
-stage headless bash -c "cmake --preset headless ${launcher[*]} && cmake --build --preset headless -j $jobs && ctest --preset headless -j $jobs"
+stage headless bash -c "cmake --preset headless ${launcher[*]} && cmake --build --preset headless -j $jobs --target binary_suites && ctest --preset headless -j $jobs"
 stage torture build/bin/herd-torture --seconds "${TORTURE_SECONDS:-60}"
 stage asan-build bash -c "cmake --preset asan ${launcher[*]} && cmake --build --preset asan -j $jobs"
 stage asan-test ctest --preset asan -j "$jobs"
