@@ -164,6 +164,20 @@ void TestEventLogModel::queueLargerThanCapacity()
     QCOMPARE(numberOf(model.eventAt(0)), 180);
     QCOMPARE(numberOf(model.eventAt(49)), 229);
     QCOMPARE(model.evictedCount(), 180);
+
+    // The queue keeps its storage, wrapped where it overflowed: the next
+    // rounds, short and long, still come out in order.
+    int next = 230;
+    for (int round = 0; round < 6; ++round) {
+        const int count = round % 2 ? 7 : 73;
+        for (int i = 0; i < count; ++i)
+            model.append(makeEvent(next++));
+        QCOMPARE(model.pendingCount(), std::min(count, 50));
+        model.flushNow();
+        QCOMPARE(model.rowCount(), 50);
+        for (int row = 0; row < 50; ++row)
+            QCOMPARE(numberOf(model.eventAt(row)), next - 50 + row);
+    }
 }
 
 void TestEventLogModel::setCapacityShrinks()

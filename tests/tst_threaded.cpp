@@ -8,8 +8,18 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
 #include <memory>
+#include <thread>
 #include <vector>
+
+#include "herd/threaded/herdworker.h"
 
 #include "herd/node/store.h"
 #include "herd/places/offlineplaces.h"
@@ -90,6 +100,8 @@ private slots:
     }
 
     void cleanup() { m_herd.reset(); }
+
+    void threadsWaitForAnOwnerThatDoesNotRead();
 
     void dealsNodesRoundRobin()
     {
@@ -256,6 +268,79 @@ private:
     std::unique_ptr<ThreadedHerd> m_herd;
     QList<Herd::Event> m_events;
 };
+
+// A burst to Alford while this thread, the owner, reads no events: the
+// threads fill their queues and then wait (HerdWorker::MaxQueued) rather
+// than queue without end. Once this thread reads again, every update the
+// client was answered for is stored everywhere. The client runs on threads
+// of its own with blocking sockets, as this one must not turn its loop.
+void ThreadedHerdTest::threadsWaitForAnOwnerThatDoesNotRead()
+{
+    constexpr int Updates = 20'000;
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    QVERIFY(fd >= 0);
+    sockaddr_in address {};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(m_herd->nodeStatus(u"Alford"_s)->port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    QVERIFY(::connect(fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) == 0);
+    QByteArray burst;
+    for (int i = 0; i < Updates; ++i)
+        burst += iamat("held" + QByteArray::number(i), i);
+    std::thread writer([fd, &burst] {
+        for (qsizetype sent = 0; sent < burst.size();) {
+            const ssize_t n = ::send(fd, burst.constData() + sent, size_t(burst.size() - sent), MSG_NOSIGNAL);
+            if (n <= 0)
+                return;
+            sent += n;
+        }
+    });
+    std::atomic<int> answered {0};
+    QList<QByteArray> replies;
+    std::thread reader([fd, &answered, &replies] {
+        QByteArray pending;
+        char buffer[65536];
+        while (answered < Updates) {
+            const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+            if (n <= 0)
+                return;
+            pending.append(buffer, n);
+            qsizetype end = 0;
+            while ((end = pending.indexOf('\n')) >= 0) {
+                replies.append(pending.left(end));
+                pending.remove(0, end + 1);
+                ++answered;
+            }
+        }
+    });
+    const auto joinAll = qScopeGuard([&] {
+        ::shutdown(fd, SHUT_RDWR);
+        writer.join();
+        if (reader.joinable())
+            reader.join();
+        ::close(fd);
+    });
+
+    // This thread's loop does not turn: no event is taken in.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (m_herd->threadsHeldBack() == 0 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::yield();
+    QVERIFY2(m_herd->threadsHeldBack() > 0, "no thread waited with its queue full");
+    QVERIFY2(answered < Updates, "the herd answered every update with its queues full");
+    // Full queues, plus at most a loop pass each (here up to some 30,000
+    // events: a pass reads every ready socket of a thread's nodes).
+    QVERIFY2(m_herd->eventsWaiting() <= 2 * (Herd::HerdWorker::MaxQueued + Herd::HerdWorker::MaxQueued / 2),
+             qPrintable(QString::number(m_herd->eventsWaiting())));
+
+    // Reading again: the rest is answered, and what was answered is stored.
+    QTRY_COMPARE_WITH_TIMEOUT(answered.load(), Updates, 60'000);
+    reader.join();
+    for (const QByteArray &reply : std::as_const(replies))
+        QVERIFY2(reply.startsWith("AT Alford "), reply.constData());
+    QTRY_VERIFY_WITH_TIMEOUT(allHold(*m_herd, "held" + QByteArray::number(Updates - 1)), 30'000);
+    for (int i = 0; i < Updates; i += 97)
+        QVERIFY2(allHold(*m_herd, "held" + QByteArray::number(i)), qPrintable(QString::number(i)));
+}
 
 QTEST_GUILESS_MAIN(ThreadedHerdTest)
 #include "tst_threaded.moc"

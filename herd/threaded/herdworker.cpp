@@ -82,7 +82,14 @@ void HerdWorker::stop()
 QList<Event> HerdWorker::takeEvents()
 {
     const QMutexLocker lock(&m_mutex);
+    m_taken.wakeAll();
     return std::exchange(m_queue, {});
+}
+
+qsizetype HerdWorker::queued() const
+{
+    const QMutexLocker lock(&m_mutex);
+    return m_queue.size();
 }
 
 void HerdWorker::recycle(QList<Event> &&events)
@@ -95,6 +102,12 @@ void HerdWorker::recycle(QList<Event> &&events)
 
 void HerdWorker::runOnThread(const std::function<void()> &action)
 {
+    // A worker waiting for its queue to be taken would wait for us.
+    ++m_ownerWaits;
+    {
+        const QMutexLocker lock(&m_mutex);
+        m_taken.wakeAll();
+    }
     QMetaObject::invokeMethod(
         m_anchor.get(),
         [&] {
@@ -102,6 +115,7 @@ void HerdWorker::runOnThread(const std::function<void()> &action)
             handOver();
         },
         Qt::BlockingQueuedConnection);
+    --m_ownerWaits;
 }
 
 // Every event of the worker's nodes passes here. The batch goes over once
@@ -121,7 +135,12 @@ void HerdWorker::handOver()
         return;
     bool first = false;
     {
-        const QMutexLocker lock(&m_mutex);
+        QMutexLocker lock(&m_mutex);
+        while (m_queue.size() >= MaxQueued && m_ownerWaits == 0) {
+            m_heldBack = true;
+            m_taken.wait(&m_mutex);
+        }
+        m_heldBack = false;
         first = m_queue.isEmpty();
         if (first) {
             m_queue.swap(m_pass);

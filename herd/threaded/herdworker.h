@@ -6,7 +6,9 @@
 #include <QMutex>
 #include <QStringList>
 #include <QThread>
+#include <QWaitCondition>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 
@@ -22,6 +24,13 @@ class PlacesSource;
 // run and destroyed on a QThread of its own, and the queue its events wait
 // in for the owning thread. Every other method is called on the owning
 // thread; those that touch the Cluster run on the worker thread and wait.
+//
+// The queue is bounded: a worker whose queue holds MaxQueued events or more
+// waits, at the end of its loop pass, until the owner takes them, so nodes
+// that make events faster than the owner reads them (a window drawing a big
+// herd) slow down as they would on the owner's own thread, instead of
+// queuing without end. It never waits while the owner waits on it (run(),
+// stop()).
 class HerdWorker final
 {
     Q_DISABLE_COPY_MOVE(HerdWorker)
@@ -31,6 +40,7 @@ public:
     // Called on the worker thread when its queue turns non-empty: the owner
     // takes the batch (takeEvents) when its loop comes round.
     using Wake = std::function<void(HerdWorker *)>;
+    static constexpr qsizetype MaxQueued = 100'000;
 
     HerdWorker(QStringList nodes, Wake wake);
     ~HerdWorker();
@@ -51,6 +61,10 @@ public:
     void stop();
 
     QList<Event> takeEvents();
+    // Events queued and not yet taken: at most MaxQueued plus one loop pass.
+    qsizetype queued() const;
+    // Whether the thread waits now for the owner to take its queue.
+    bool isHeldBack() const { return m_heldBack; }
     // Gives back a list takeEvents() returned, once read: its memory holds
     // a later batch, so a busy worker does not allocate (and fault in) a
     // fresh buffer for each.
@@ -71,9 +85,12 @@ private:
     Cluster *m_cluster = nullptr;      // made, used and deleted on m_thread
     std::unique_ptr<PlacesSource> m_places;
     QList<Event> m_pass; // the worker thread's own: this loop pass's events
-    QMutex m_mutex;
-    QList<Event> m_queue; // guarded by m_mutex
-    QList<Event> m_spare; // guarded by m_mutex: empty, with room
+    mutable QMutex m_mutex;
+    QList<Event> m_queue;              // guarded by m_mutex
+    QList<Event> m_spare;              // guarded by m_mutex: empty, with room
+    QWaitCondition m_taken;            // the owner took the queue, or waits on this thread
+    std::atomic<int> m_ownerWaits {0}; // owner calls blocked on this thread now
+    std::atomic<bool> m_heldBack {false};
 };
 
 } // namespace Herd

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "herd/threaded/threadedherd.h"
 
+#include <QElapsedTimer>
+
 #include <algorithm>
 
 #include "herd/cluster.h"
@@ -38,7 +40,7 @@ bool ThreadedHerd::start(int threads, const QStringList &only, QString *error)
     // if the worker is (a stop came first), there is nothing to take.
     const HerdWorker::Wake wake = [this](HerdWorker *worker) {
         QMetaObject::invokeMethod(
-            this, [this, worker] { takeEvents(worker); }, Qt::QueuedConnection);
+            this, [this, worker] { takeEvents(worker, Pace::Sliced); }, Qt::QueuedConnection);
     };
     for (const QStringList &nodes : std::as_const(dealt)) {
         m_workers.push_back(std::make_unique<HerdWorker>(nodes, wake));
@@ -75,6 +77,7 @@ void ThreadedHerd::stop()
         takeEvents(worker.get());
     }
     m_workers.clear();
+    m_backlogs.clear();
     m_runBy.clear();
     m_order.clear();
 }
@@ -191,7 +194,23 @@ bool ThreadedHerd::setClockSkew(const QString &node, qint64 skewMs)
     return set;
 }
 
-void ThreadedHerd::takeEvents(HerdWorker *worker)
+qsizetype ThreadedHerd::eventsWaiting() const
+{
+    qsizetype waiting = 0;
+    for (const auto &worker : m_workers)
+        waiting += worker->queued();
+    for (const Backlog &backlog : m_backlogs)
+        waiting += backlog.events.size() - backlog.next;
+    return waiting;
+}
+
+int ThreadedHerd::threadsHeldBack() const
+{
+    return int(std::count_if(m_workers.cbegin(), m_workers.cend(),
+                             [](const auto &worker) { return worker->isHeldBack(); }));
+}
+
+void ThreadedHerd::takeEvents(HerdWorker *worker, Pace pace)
 {
     const auto known = [this, worker] {
         return std::any_of(m_workers.cbegin(), m_workers.cend(),
@@ -199,12 +218,36 @@ void ThreadedHerd::takeEvents(HerdWorker *worker)
     };
     if (!known())
         return;
-    QList<Event> events = worker->takeEvents();
-    for (const Event &event : std::as_const(events))
-        takeIn(event);
-    // A reader of the events may have stopped the herd meanwhile.
-    if (known())
-        worker->recycle(std::move(events));
+    QElapsedTimer slice;
+    slice.start();
+    // All: what a slice left, then the queue as it is now (a busy worker
+    // keeps queuing, so not until it is empty). Sliced: batches until the
+    // slice is spent.
+    for (int batches = 0; pace == Pace::Sliced || batches < 2; ++batches) {
+        // A slot may stop the herd, or take this worker's events itself (a
+        // fault set from a view), while we emit: so the batch is ours alone
+        // until it is done or the slice ends.
+        Backlog batch = m_backlogs.take(worker);
+        if (batch.events.isEmpty())
+            batch.events = worker->takeEvents();
+        if (batch.events.isEmpty())
+            return;
+        while (batch.next < batch.events.size()) {
+            takeIn(batch.events.at(batch.next++));
+            if (pace == Pace::Sliced && batch.next % 64 == 0 && slice.elapsed() >= SliceMs
+                && batch.next < batch.events.size()) {
+                if (!known())
+                    return;
+                m_backlogs.insert(worker, std::move(batch));
+                QMetaObject::invokeMethod(
+                    this, [this, worker] { takeEvents(worker, Pace::Sliced); }, Qt::QueuedConnection);
+                return;
+            }
+        }
+        if (!known())
+            return;
+        worker->recycle(std::move(batch.events));
+    }
 }
 
 // The mirror follows first, so a view that reads the herd on the event

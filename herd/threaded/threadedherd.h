@@ -30,6 +30,12 @@ class PlacesSource;
 // events, as a replay answers it (momentview.h). So a reader sees the herd
 // as of the last batch taken in, a few event-loop passes behind the nodes.
 //
+// Batches that arrive on their own are taken in SliceMs at a time: what is
+// left waits for the next turn of this thread's loop, so the window keeps
+// painting and answering while the herd makes more events than it can
+// read, and falls behind instead (bounded: HerdWorker::MaxQueued). A fault,
+// kill or restart takes in everything queued first.
+//
 // Faults, kill and restart go to the thread that runs the node (for a
 // link, each direction to its sending node's thread) and block until it
 // has applied them; the events they made are taken in before they return,
@@ -46,6 +52,8 @@ class ThreadedHerd final : public HerdSource
     Q_DISABLE_COPY_MOVE(ThreadedHerd)
 
 public:
+    static constexpr int SliceMs = 8;
+
     // Called once on each worker thread: that thread's places source.
     using PlacesFactory = std::function<std::unique_ptr<PlacesSource>()>;
     // Whether the mirror keeps every node's records. A front end that reads
@@ -66,6 +74,11 @@ public:
     const QStringList &nodeNames() const { return m_order; }
     // The nodes the thread `index` runs.
     QStringList nodesOfThread(int index) const;
+    // Events the threads made that this thread has not taken in yet.
+    qsizetype eventsWaiting() const;
+    // Threads that wait for this one to take their events in (their queue
+    // is full: HerdWorker::MaxQueued).
+    int threadsHeldBack() const;
 
     // The herd file with every node's port as it listens.
     const HerdConfig &config() const override { return m_config; }
@@ -101,9 +114,11 @@ private:
                                 return (herd.*set)(a, b, value, d);
                             });
     }
-    // Takes in the events `worker` has queued: the mirror follows, then
-    // each is re-emitted.
-    void takeEvents(HerdWorker *worker);
+    // Takes in the events `worker` has queued, after any left from a slice
+    // before: the mirror follows, then each is re-emitted. Sliced: for about
+    // SliceMs, then the rest on the loop's next turn.
+    enum class Pace { All, Sliced };
+    void takeEvents(HerdWorker *worker, Pace pace = Pace::All);
     void takeIn(const Event &event);
 
     HerdConfig m_config;
@@ -115,6 +130,13 @@ private:
     HerdMoment m_moment;
     QHash<QString, Store> m_stores;        // made at start: store() pointers stay valid
     QHash<QString, int> m_openConnections; // clients and neighbours' links, by node
+    // Per worker: a batch a slice did not finish, and where it stopped.
+    struct Backlog
+    {
+        QList<Event> events;
+        qsizetype next = 0;
+    };
+    QHash<HerdWorker *, Backlog> m_backlogs;
 };
 
 } // namespace Herd

@@ -230,18 +230,26 @@ void EventLogModel::setCapacity(int capacity)
         ring.push_back(std::move(m_ring[size_t(slot(row))]));
     m_ring.swap(ring);
     m_start = 0;
+    m_queue = {}; // flushed above; its storage may exceed the new capacity
     m_capacity = capacity;
 }
 
 void EventLogModel::append(const Herd::Event &event)
 {
-    // The queue is bounded too: if nothing flushes (a blocked event loop),
-    // only the newest capacity() events can ever become rows anyway.
-    if (m_pending.size() >= m_capacity) {
-        m_pending.removeFirst(); // O(1) in Qt 6
+    const auto size = int(m_queue.size());
+    if (m_queued == m_capacity) {
+        // The queue is bounded too: if nothing flushes (a blocked event
+        // loop), only the newest capacity() events can become rows anyway.
+        m_queue[size_t(m_queueStart)] = event;
+        m_queueStart = (m_queueStart + 1) % size;
         ++m_evicted;
+        return;
     }
-    m_pending.append(event);
+    if (m_queued == size)
+        m_queue.push_back(event); // m_queueStart is 0 until the queue is full
+    else
+        m_queue[size_t((m_queueStart + m_queued) % size)] = event;
+    ++m_queued;
     if (!m_flushTimer.isActive())
         m_flushTimer.start();
 }
@@ -260,11 +268,9 @@ void EventLogModel::flushNow()
 void EventLogModel::flush()
 {
     m_flushTimer.stop();
-    if (m_pending.isEmpty())
+    if (m_queued == 0)
         return;
-    QList<Herd::Event> batch;
-    batch.swap(m_pending);
-    const int count = int(batch.size()); // <= m_capacity, see append()
+    const int count = m_queued; // <= m_capacity, see append()
 
     // Grow the storage while it is smaller than the capacity; m_start is 0
     // until then, so resizing keeps every row in its slot.
@@ -288,10 +294,13 @@ void EventLogModel::flush()
     }
 
     beginInsertRows({}, m_count, m_count + count - 1); // last row inclusive
-    for (Herd::Event &event : batch) {
-        m_ring[size_t(slot(m_count))] = std::move(event);
+    for (int queued = 0; queued < count; ++queued) {
+        m_ring[size_t(slot(m_count))] =
+            std::move(m_queue[size_t((m_queueStart + queued) % int(m_queue.size()))]);
         ++m_count;
     }
+    m_queueStart = 0;
+    m_queued = 0;
     endInsertRows();
 }
 
@@ -322,7 +331,9 @@ void EventLogModel::clear()
     m_ring = {};
     m_start = 0;
     m_count = 0;
-    m_pending.clear();
+    m_queue = {};
+    m_queueStart = 0;
+    m_queued = 0;
     m_evicted = 0;
     endResetModel();
 }
