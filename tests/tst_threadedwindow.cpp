@@ -2,8 +2,9 @@
 // The window on a herd on threads (herd --threads N): MainWindow shows a
 // ThreadedHerd as any HerdSource. Its topology draws every node with the
 // port it listens on, a client's update reaches every node's card and the
-// knowledge table from the mirrored stores, and a node killed on its
-// thread shows killed on its card.
+// knowledge table from the mirrored stores, the space-time diagram matches
+// every flood line across threads, and a node killed on its thread shows
+// killed on its card.
 
 #include <QTest>
 
@@ -16,6 +17,8 @@
 #include "ui/knowledge/knowledgemodel.h"
 #include "ui/knowledge/knowledgeview.h"
 #include "ui/mainwindow.h"
+#include "ui/spacetime/spacetimehistory.h"
+#include "ui/spacetime/spacetimeview.h"
 #include "ui/topology/nodeitem.h"
 #include "ui/topology/topologyview.h"
 
@@ -59,6 +62,24 @@ private slots:
         // Powell is four hops away, two of them across threads.
         QTRY_COMPARE_WITH_TIMEOUT(window.topology()->nodeItem(u"Powell"_s)->clientCount(), 1, 5000);
         QTRY_VERIFY(window.knowledge()->model()->rowCount() >= 1);
+        // Each thread hands its events over in batches of its own, so a
+        // receipt may reach the window before its send: matched either way,
+        // once the flood is quiet every AT line has both ends and none is
+        // still in flight. (SYNC lines of the first handshakes may have been
+        // sent before the window listened: arrivals only.)
+        const HerdUi::SpaceTimeHistory &history = window.spaceTime()->history();
+        const auto floodMatched = [&history] {
+            int lines = 0;
+            for (const HerdUi::SpaceTimeMessage &message : history.messages()) {
+                if (message.resync)
+                    continue;
+                if (!message.sendSeen || !message.isReceived())
+                    return false;
+                ++lines;
+            }
+            return lines >= 4 && history.openSends() == 0; // one at least on each link
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(floodMatched(), 5000);
 
         QVERIFY(threaded->kill(u"Parker"_s));
         QTRY_VERIFY(window.topology()->nodeItem(u"Parker"_s)->isKilled());
