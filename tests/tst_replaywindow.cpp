@@ -16,7 +16,9 @@
 
 #include "herd/cluster.h"
 #include "herd/node/store.h"
+#include "herd/config/herdconfig.h"
 #include "herd/record/recorder.h"
+#include "herd/record/recordingheader.h"
 #include "herd/record/recording.h"
 #include "herd/record/replayherd.h"
 #include "herd/record/replaystate.h"
@@ -34,6 +36,9 @@
 #include "ui/replay/replayplayer.h"
 #include "ui/replay/timeline.h"
 #include "ui/spacetime/spacetimeview.h"
+#include "ui/topology/nodeitem.h"
+#include "ui/topology/topologylegend.h"
+#include "ui/topology/topologystyle.h"
 #include "ui/topology/topologyview.h"
 
 using namespace Herd;
@@ -104,6 +109,7 @@ private slots:
     void aMomentShowsItsLinesInFlight();
     void theEndKnowsWhatTheLiveRunKnew();
     void timelineFollowsTheCursor();
+    void aNodeNotStartedYetIsNotKilled();
     void forkRestoresEveryRecordAndFault();
 
 private:
@@ -385,6 +391,77 @@ void tst_ReplayWindow::timelineFollowsTheCursor()
     timeline->player()->setPlaying(true);
     QTRY_VERIFY_WITH_TIMEOUT(replay->atEnd() && !timeline->player()->isPlaying(), WindowTest::Timeout);
     QCOMPARE(holdings(*replay), m_liveEnd);
+}
+
+// A recording in which one node starts 2 s in and another is killed 3 s
+// in: at the start the first has not started (not "killed", no red badge,
+// a row of the legend says what the look means), then it runs; the other
+// runs, then is killed.
+void tst_ReplayWindow::aNodeNotStartedYetIsNotKilled()
+{
+    using Look = TopologyStyle::NodeLook;
+    constexpr qint64 Second = 1'000'000'000;
+    const HerdConfig config = *HerdConfig::preset(u"alford"_s, nullptr);
+    const QStringList nodes = config.nodeNames();
+    QVERIFY(nodes.size() >= 3);
+    const QString late = nodes.at(1);
+    const QString killed = nodes.at(2);
+    const QString path = m_dir.filePath(u"late.jsonl"_s);
+    {
+        Recorder recorder(path);
+        QString error;
+        const RecordingHeader header = RecordingHeader::now(config, u"test"_s, nodes);
+        QVERIFY2(recorder.open(header, &error), qPrintable(error));
+        auto write = [&](qint64 at, const QString &node, EventKind kind, const QString &detail) {
+            Event event;
+            event.timeNs = header.startNs + at;
+            event.node = node;
+            event.kind = kind;
+            event.detail = detail;
+            recorder.write(event);
+        };
+        for (const QString &node : nodes) {
+            if (node != late)
+                write(0, node, EventKind::NodeStarted, u"listening on 127.0.0.1:0"_s);
+        }
+        write(2 * Second, late, EventKind::NodeStarted, u"listening on 127.0.0.1:0"_s);
+        write(3 * Second, killed, EventKind::NodeStopped, u"killed"_s);
+        recorder.flush();
+        QVERIFY(!recorder.failed());
+    }
+    QString error;
+    QVERIFY2(m_window->replayActions()->openRecording({path}, &error), qPrintable(error));
+    ReplayHerd *replay = m_window->replayActions()->replay();
+    QVERIFY(replay);
+    TopologyView *topology = m_window->topology();
+    const TopologyLegend *legend = topology->findChild<TopologyLegend *>();
+    QVERIFY(legend);
+    auto look = [topology](const QString &node) { return topology->nodeItem(node)->look(); };
+
+    replay->seekTime(replay->startNs());
+    QVERIFY(!replay->hasStarted(late));
+    QVERIFY(!replay->isRunning(late));
+    QTRY_COMPARE(look(late), Look::NotStarted);
+    QVERIFY(!topology->nodeItem(late)->isKilled());
+    QCOMPARE(look(killed), Look::Running);
+    QVERIFY(legend->showsNotStarted());
+    const QString png = qEnvironmentVariable("HERD_NOT_STARTED_PNG");
+    if (!png.isEmpty())
+        QVERIFY(topology->grab().save(png));
+
+    replay->seekTime(replay->startNs() + 2 * Second + Second / 2);
+    QTRY_COMPARE(look(late), Look::Running);
+    QCOMPARE(look(killed), Look::Running);
+    QVERIFY(!legend->showsNotStarted());
+
+    replay->playTo(replay->endNs());
+    QTRY_COMPARE(look(killed), Look::Killed);
+    QCOMPARE(look(late), Look::Running);
+
+    // Back to the start by a jump: not started again, not killed.
+    replay->seekTime(replay->startNs());
+    QTRY_COMPARE(look(late), Look::NotStarted);
+    QCOMPARE(look(killed), Look::Running);
 }
 
 void tst_ReplayWindow::forkRestoresEveryRecordAndFault()

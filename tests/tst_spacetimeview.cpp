@@ -96,6 +96,7 @@ private slots:
     void matchesReceiptsToSendsFifo();
     void syncLinesAreResyncArrowsWithoutOutcome();
     void receiptWithoutSenderNameTakesOldestSend();
+    void receiptBeforeItsSendIsMatchedWhenTheSendComes();
     void iamatIsAMarkWithItsOutcome();
     void killLosesLinesInFlightAndMarksDowntime();
     void ringIsBounded();
@@ -216,6 +217,124 @@ void TestSpaceTimeView::receiptWithoutSenderNameTakesOldestSend()
     QCOMPARE(history.messages().back().from, u"C"_s);
     QVERIFY(!history.messages().back().sendSeen);
     QVERIFY(history.messages().back().isReceived());
+}
+
+void TestSpaceTimeView::receiptBeforeItsSendIsMatchedWhenTheSendComes()
+{
+    // A herd on threads: B's thread hands its events over first (B received
+    // A's line, stored it, flooded it to C); A's thread hands over later
+    // what happened before (a client's IAMATs at A, A's send to B).
+    SpaceTimeHistory history({u"A"_s, u"B"_s, u"C"_s});
+    const QByteArray line = atLine("A", "kiwi", 100);
+    const QByteArray forward = atLine("A", "kiwi", 100).replace("+0.000100000", "+0.000200000");
+    QVERIFY(history.addEvent(received(5000, u"B"_s, u"A"_s, line)));
+    QVERIFY(history.addEvent(outcome(5001, u"B"_s, u"A"_s, "kiwi", true)));
+    QVERIFY(history.addEvent(sent(5002, u"B"_s, u"C"_s, forward)));
+    QCOMPARE(history.unmatchedReceives(), 1);
+    QCOMPARE(history.messages().front().outcome, Outcome::Stored);
+    QVERIFY(!history.messages().front().sendSeen);
+    const qint64 earlyTick = history.messages().front().receivedTick;
+
+    // A did more before its send than B's receipt could know: its send's
+    // tick passes the receipt's, which moves after it.
+    for (int i = 0; i < 4; ++i) {
+        history.addEvent(received(1000 + i, u"A"_s, u"127.0.0.1:5000"_s,
+                                  "IAMAT kiwi +34.068930-118.445127 100." + QByteArray::number(i)));
+        history.addEvent(outcome(1000 + i, u"A"_s, QString(), "kiwi", true));
+    }
+    QVERIFY(history.addEvent(sent(2000, u"A"_s, u"B"_s, line)));
+    QVERIFY(history.addEvent(received(6000, u"C"_s, u"B"_s, forward)));
+    QVERIFY(history.addEvent(outcome(6001, u"C"_s, u"B"_s, "kiwi", true)));
+
+    QCOMPARE(history.messages().size(), size_t(2));
+    QCOMPARE(history.openSends(), 0);
+    QCOMPARE(history.unmatchedReceives(), 0);
+    const SpaceTimeMessage &toB = history.messages().at(0);
+    QCOMPARE(toB.from, u"A"_s);
+    QCOMPARE(toB.to, u"B"_s);
+    QVERIFY(toB.sendSeen);
+    QCOMPARE(toB.sentNs, 2000);
+    QCOMPARE(toB.receivedNs, 5000);
+    QCOMPARE(toB.outcome, Outcome::Stored);
+    QVERIFY(toB.receivedTick > toB.sentTick);
+    QVERIFY(toB.receivedTick > earlyTick);
+    // After A's four IAMATs.
+    QVERIFY(toB.sentTick > history.marks().back().tick);
+    const SpaceTimeMessage &toC = history.messages().at(1);
+    QVERIFY(toC.sendSeen);
+    QCOMPARE(toC.outcome, Outcome::Stored);
+    QVERIFY(toC.receivedTick > toC.sentTick);
+    // What B does from now on comes after the receipt in logical time.
+    QVERIFY(history.addEvent(sent(7000, u"B"_s, u"C"_s, atLine("B", "pear", 1))));
+    QVERIFY(history.messages().back().sentTick > toB.receivedTick);
+    history.addEvent(received(7100, u"C"_s, u"B"_s, atLine("B", "pear", 1)));
+
+    // Two receipts of one line before its two sends: FIFO, each once.
+    const QByteArray twice = atLine("C", "fig", 3);
+    history.addEvent(received(8000, u"A"_s, u"C"_s, twice));
+    history.addEvent(outcome(8001, u"A"_s, u"C"_s, "fig", true));
+    history.addEvent(received(9000, u"A"_s, u"C"_s, twice));
+    history.addEvent(outcome(9001, u"A"_s, u"C"_s, "fig", false));
+    QCOMPARE(history.unmatchedReceives(), 2);
+    history.addEvent(sent(7500, u"C"_s, u"A"_s, twice));
+    history.addEvent(sent(8500, u"C"_s, u"A"_s, twice));
+    QCOMPARE(history.messages().size(), size_t(5));
+    QCOMPARE(history.unmatchedReceives(), 0);
+    QCOMPARE(history.openSends(), 0);
+    QCOMPARE(history.messages().at(3).sentNs, 7500);
+    QCOMPARE(history.messages().at(3).outcome, Outcome::Stored);
+    QCOMPARE(history.messages().at(4).sentNs, 8500);
+    QCOMPARE(history.messages().at(4).outcome, Outcome::Dropped);
+    // A third send of it has no receipt waiting: it is in flight.
+    history.addEvent(sent(9500, u"C"_s, u"A"_s, twice));
+    QCOMPARE(history.messages().size(), size_t(6));
+    QCOMPARE(history.openSends(), 1);
+
+    // A receipt whose send never comes stays an arrival.
+    history.addEvent(received(10'000, u"B"_s, u"C"_s, atLine("C", "lime", 4)));
+    QCOMPARE(history.unmatchedReceives(), 1);
+    QVERIFY(!history.messages().back().sendSeen);
+    QVERIFY(history.messages().back().isReceived());
+
+    // A receipt that could not name its sender (a neighbour on another
+    // thread, known by address) is kept aside with its outcome, and drawn
+    // whole once a send of that line to it names the sender.
+    const QByteArray unnamed = atLine("A", "date", 7);
+    const size_t before = history.messages().size();
+    history.addEvent(received(12'000, u"C"_s, u"127.0.0.1:40000"_s, unnamed));
+    history.addEvent(outcome(12'001, u"C"_s, u"127.0.0.1:40000"_s, "date", true));
+    QCOMPARE(history.messages().size(), before);
+    QCOMPARE(history.unmatchedReceives(), 2);
+    history.addEvent(sent(11'500, u"A"_s, u"C"_s, unnamed));
+    QCOMPARE(history.messages().size(), before + 1);
+    QCOMPARE(history.unmatchedReceives(), 1);
+    QCOMPARE(history.openSends(), 1); // the third "fig" still
+    const SpaceTimeMessage &whole = history.messages().back();
+    QCOMPARE(whole.from, u"A"_s);
+    QCOMPARE(whole.to, u"C"_s);
+    QVERIFY(whole.sendSeen);
+    QCOMPARE(whole.sentNs, 11'500);
+    QCOMPARE(whole.receivedNs, 12'000);
+    QCOMPARE(whole.outcome, Outcome::Stored);
+    QVERIFY(whole.receivedTick > whole.sentTick);
+
+    // Forgetting: once the ring has evicted an early receipt, its send
+    // opens a message of its own.
+    history.setCapacity(1, 100);
+    history.addEvent(received(11'000, u"B"_s, u"A"_s, atLine("A", "plum", 5)));
+    history.addEvent(sent(11'100, u"A"_s, u"C"_s, atLine("A", "plum", 6)));
+    QCOMPARE(history.messages().size(), size_t(1));
+    QVERIFY(history.addEvent(sent(10'500, u"A"_s, u"B"_s, atLine("A", "plum", 5))));
+    QCOMPARE(history.messages().back().outcome, Outcome::InFlight);
+    // Receipts kept aside are bounded too: past MaxEarlyReceipts the
+    // oldest is forgotten.
+    for (int i = 0; i <= SpaceTimeHistory::MaxEarlyReceipts; ++i)
+        history.addEvent(received(20'000 + i, u"C"_s, u"127.0.0.1:40000"_s, atLine("A", "bulk", i)));
+    history.addEvent(sent(19'000, u"A"_s, u"C"_s, atLine("A", "bulk", 0)));
+    QCOMPARE(history.messages().back().outcome, Outcome::InFlight);
+    history.addEvent(sent(19'001, u"A"_s, u"C"_s, atLine("A", "bulk", 1)));
+    QCOMPARE(history.messages().back().outcome, Outcome::Received);
+    QCOMPARE(history.messages().back().receivedNs, 20'001);
 }
 
 void TestSpaceTimeView::iamatIsAMarkWithItsOutcome()

@@ -21,6 +21,7 @@
 #include "ui/topology/nodeitem.h"
 #include "herd/places/offlineplaces.h"
 #include "ui/topology/topologylayout.h"
+#include "ui/topology/topologylegend.h"
 #include "ui/topology/topologyview.h"
 
 using namespace Qt::StringLiterals;
@@ -49,6 +50,7 @@ private slots:
     void automaticLayoutAlone();
     void iamatFloodsAsTokens();
     void killedNodeLooksKilled();
+    void notStartedIsNotKilled();
     void cutLinkLooksCut();
     void delayedLinkShowsDelay();
     void positionsRoundTrip();
@@ -223,6 +225,31 @@ void TestTopologyView::iamatFloodsAsTokens()
         QCOMPARE(view->nodeItem(name)->clientCount(), 1);
     // Once everything has landed and faded, the frame timer stops.
     QTRY_VERIFY_WITH_TIMEOUT(!view->isFrameTimerActive(), 10000);
+}
+
+// A node of a recording that has not run yet at the cursor: not running,
+// yet not killed; the legend explains the look while a node has it.
+void TestTopologyView::notStartedIsNotKilled()
+{
+    Herd::NodeStatus status;
+    QCOMPARE(Style::nodeLook(status), Style::NodeLook::Killed);
+    QCOMPARE(Style::nodeLook(status, false, false), Style::NodeLook::NotStarted);
+    status.running = true;
+    QCOMPARE(Style::nodeLook(status, false, false), Style::NodeLook::Running);
+    QCOMPARE(Style::nodeLook(std::nullopt, false, false), Style::NodeLook::Remote);
+    QVERIFY(Style::nodeLookDescription(Style::NodeLook::NotStarted).contains(u"not started"_s));
+
+    HerdUi::TopologyLegend legend;
+    const int rows = legend.sizeHint().height();
+    legend.setShowsNotStarted(true);
+    QVERIFY(legend.sizeHint().height() > rows);
+    legend.setShowsNotMonitored(true);
+    const QString png = qEnvironmentVariable("HERD_LEGEND_PNG");
+    if (!png.isEmpty())
+        QVERIFY(legend.grab().save(png));
+    legend.setShowsNotStarted(false);
+    legend.setShowsNotMonitored(false);
+    QCOMPARE(legend.sizeHint().height(), rows);
 }
 
 void TestTopologyView::killedNodeLooksKilled()

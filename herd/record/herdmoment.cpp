@@ -56,14 +56,18 @@ void HerdMoment::apply(const Event &event)
     ++eventCount;
     timeNs = event.timeNs;
     switch (event.kind) {
-    case EventKind::NodeStarted:
-        nodes[event.node].running = true;
+    case EventKind::NodeStarted: {
+        NodeMoment &node = nodes[event.node];
+        node.running = true;
+        node.started = true;
         break;
+    }
     case EventKind::NodeStopped: {
         // A stopped node is a crashed process: its store is gone
         // (Cluster::kill), its links closed; its faults stay.
         NodeMoment &node = nodes[event.node];
         node.running = false;
+        node.started = true;
         node.records.clear();
         for (auto link = links.begin(); link != links.end(); ++link) {
             if (link.key().first == event.node)

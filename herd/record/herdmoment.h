@@ -30,6 +30,9 @@ struct ReplayRecord
 struct NodeMoment
 {
     bool running = false;
+    // It ran at or before this moment (a NodeStarted or NodeStopped seen):
+    // a node not running that never did has not started yet, not been killed.
+    bool started = false;
     qint64 clockSkewMs = 0;
     QHash<QByteArray, ReplayRecord> records; // by client id
     friend bool operator==(const NodeMoment &, const NodeMoment &) = default;
@@ -48,7 +51,8 @@ struct LinkMoment
 
 // The herd as a recording shows it after its first `eventCount` events:
 // every node's records (RecordStored adds, NodeStopped loses them all, as a
-// killed node does), whether it runs, and each link's state and faults.
+// killed node does), whether it runs (and ever did), and each link's state
+// and faults.
 //
 // Copies are cheap (Qt's implicit sharing): a copy shares every node's
 // records until one of them changes, so checkpoints cost only what changed.

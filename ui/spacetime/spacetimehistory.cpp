@@ -110,6 +110,10 @@ void SpaceTimeHistory::clear()
     m_marks.clear();
     m_open.clear();
     m_openCount = 0;
+    m_early.clear();
+    m_earlyOrder.clear();
+    m_unnamed.clear();
+    m_unnamedReceipts.clear();
     m_awaiting.clear();
     m_downtimes.clear();
     m_clocks.clear();
@@ -290,9 +294,10 @@ void SpaceTimeHistory::rememberHandOff(const Herd::Event &event)
     }
 }
 
-void SpaceTimeHistory::onSent(const Herd::Event &event)
+void SpaceTimeHistory::setSendTimes(SpaceTimeMessage &message, const Herd::Event &event) const
 {
-    SpaceTimeMessage message = messageOf(event.node, event.peer, event);
+    message.sentNs = event.timeNs;
+    message.writtenNs = -1;
     // A peer link reports a line that waited on the link (a delay, or a socket
     // behind) as "delayed" or "queued" when it is written at last: it left
     // the node when the node stored the record. Any other detail says why
@@ -306,6 +311,133 @@ void SpaceTimeHistory::onSent(const Herd::Event &event)
     } else if (!event.detail.isEmpty()) {
         message.note = event.detail;
     }
+}
+
+bool SpaceTimeHistory::completeEarlyReceipt(const Herd::Event &event)
+{
+    auto it = m_early.find({laneOf(event.node), laneOf(event.peer), event.line});
+    if (it == m_early.end())
+        return false;
+    SpaceTimeMessage *message = nullptr;
+    // Arrivals evicted from the ring since are skipped.
+    while (!message && !it->empty()) {
+        message = find(it->front());
+        it->remove(0);
+    }
+    if (it->empty())
+        m_early.erase(it);
+    if (!message)
+        return false;
+    setSendTimes(*message, event);
+    message->sendSeen = true;
+    message->sentTick = tick(event.node);
+    orderAfterSend(*message);
+    --m_unmatched;
+    return true;
+}
+
+void SpaceTimeHistory::orderAfterSend(SpaceTimeMessage &message)
+{
+    if (message.receivedTick > message.sentTick)
+        return;
+    message.receivedTick = message.sentTick + 1;
+    qint64 &clock = m_clocks[message.to];
+    clock = std::max(clock, message.receivedTick);
+    m_latestTick = std::max(m_latestTick, clock);
+}
+
+void SpaceTimeHistory::rememberUnnamedReceipt(const Herd::Event &event)
+{
+    UnnamedReceipt receipt;
+    receipt.serial = ++m_unnamedSerial;
+    receipt.key = {-1, laneOf(event.node), event.line};
+    receipt.client = event.client;
+    receipt.receivedNs = event.timeNs;
+    receipt.receivedTick = tick(event.node);
+    m_unnamed[receipt.key].append(receipt.serial);
+    m_unnamedReceipts.push_back(std::move(receipt));
+    if (!event.line.startsWith("SYNC "))
+        m_awaiting.insert(event.node, {0, 0, m_unnamedSerial});
+    if (int(m_unnamedReceipts.size()) <= MaxEarlyReceipts)
+        return;
+    const UnnamedReceipt &oldest = m_unnamedReceipts.front();
+    const auto it = m_unnamed.find(oldest.key);
+    if (it != m_unnamed.end()) {
+        const auto at = std::find(it->begin(), it->end(), oldest.serial);
+        if (at != it->end())
+            it->erase(at); // not completed since
+        if (it->empty())
+            m_unnamed.erase(it);
+    }
+    m_unnamedReceipts.pop_front();
+}
+
+SpaceTimeHistory::UnnamedReceipt *SpaceTimeHistory::unnamedReceipt(quint64 serial)
+{
+    if (m_unnamedReceipts.empty() || serial < m_unnamedReceipts.front().serial || serial > m_unnamedSerial)
+        return nullptr;
+    return &m_unnamedReceipts[size_t(serial - m_unnamedReceipts.front().serial)];
+}
+
+bool SpaceTimeHistory::completeUnnamedReceipt(const Herd::Event &event)
+{
+    const int toLane = laneOf(event.peer);
+    auto it = m_unnamed.find({-1, toLane, event.line});
+    if (it == m_unnamed.end())
+        return false;
+    UnnamedReceipt *receipt = nullptr;
+    quint64 serial = 0;
+    while (!receipt && !it->empty()) {
+        serial = it->front();
+        receipt = unnamedReceipt(serial);
+        it->remove(0);
+    }
+    if (it->empty())
+        m_unnamed.erase(it);
+    if (!receipt)
+        return false;
+    SpaceTimeMessage message = messageOf(event.node, event.peer, event);
+    setSendTimes(message, event);
+    message.client = receipt->client;
+    message.sentTick = tick(event.node);
+    message.receivedNs = receipt->receivedNs;
+    message.receivedTick = receipt->receivedTick;
+    message.outcome = receipt->outcome;
+    orderAfterSend(message);
+    push(std::move(message));
+    --m_unmatched;
+    // Its outcome may still be to come.
+    const auto awaiting = m_awaiting.find(event.peer);
+    if (awaiting != m_awaiting.end() && awaiting->unnamed == serial)
+        *awaiting = {m_messages.back().id, 0, 0};
+    return true;
+}
+
+void SpaceTimeHistory::rememberEarlyReceipt(const SpaceTimeMessage &arrival)
+{
+    const LineKey key {arrival.fromLane, arrival.toLane, arrival.line};
+    m_early[key].append(arrival.id);
+    m_earlyOrder.emplace_back(key, arrival.id);
+    while (int(m_earlyOrder.size()) > MaxEarlyReceipts) {
+        const auto &[oldKey, oldId] = m_earlyOrder.front();
+        const auto it = m_early.find(oldKey);
+        if (it != m_early.end()) {
+            const auto at = std::find(it->begin(), it->end(), oldId);
+            if (at != it->end())
+                it->erase(at); // not completed since
+            if (it->empty())
+                m_early.erase(it);
+        }
+        m_earlyOrder.pop_front();
+    }
+}
+
+void SpaceTimeHistory::onSent(const Herd::Event &event)
+{
+    if (completeEarlyReceipt(event) || completeUnnamedReceipt(event))
+        return;
+    SpaceTimeMessage message = messageOf(event.node, event.peer, event);
+    setSendTimes(message, event);
     message.sentTick = tick(event.node);
     push(std::move(message));
     const SpaceTimeMessage &sent = m_messages.back();
@@ -376,19 +508,23 @@ void SpaceTimeHistory::onReceived(const Herd::Event &event)
 
     SpaceTimeMessage *message = id ? find(id) : nullptr;
     if (!message) {
-        // Its send is not in this history: a sender in another process, or
-        // one evicted from the ring. Drawn as an arrival only.
+        // Its send is not in this history (yet): a sender in another
+        // process, one evicted from the ring, or one whose events have not
+        // reached the window yet. Drawn as an arrival until its send comes.
         ++m_unmatched;
-        if (!m_lane.contains(event.peer))
+        if (!m_lane.contains(event.peer)) {
+            rememberUnnamedReceipt(event);
             return;
+        }
         SpaceTimeMessage arrival = messageOf(event.peer, to, event);
-        arrival.sentTick = tick(to);
+        arrival.sentTick = tick(to, clockOf(event.peer));
         arrival.receivedNs = event.timeNs;
         arrival.receivedTick = arrival.sentTick;
         arrival.outcome = SpaceTimeMessage::Outcome::Received;
         arrival.sendSeen = false;
         const bool resync = arrival.resync;
         push(std::move(arrival));
+        rememberEarlyReceipt(m_messages.back());
         if (!resync)
             m_awaiting.insert(to, {m_messages.back().id, 0});
         return;
@@ -407,6 +543,12 @@ void SpaceTimeHistory::onOutcome(const Herd::Event &event, bool stored)
     if (SpaceTimeMessage *message = awaiting.message ? find(awaiting.message) : nullptr) {
         if (message->to == event.node && message->client == event.client)
             message->outcome =
+                stored ? SpaceTimeMessage::Outcome::Stored : SpaceTimeMessage::Outcome::Dropped;
+        return;
+    }
+    if (UnnamedReceipt *receipt = awaiting.unnamed ? unnamedReceipt(awaiting.unnamed) : nullptr) {
+        if (receipt->client == event.client)
+            receipt->outcome =
                 stored ? SpaceTimeMessage::Outcome::Stored : SpaceTimeMessage::Outcome::Dropped;
         return;
     }

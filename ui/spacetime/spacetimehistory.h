@@ -96,6 +96,20 @@ struct SpaceTimeDowntime
 // node reports right after a receive (the core reports both in one call)
 // says whether it was stored or stale.
 //
+// The receipt may come first: a herd on threads hands each thread's events
+// over in batches of their own, so the receiver's batch can reach the window
+// before the sender's. A receipt that names a sender of the herd and finds
+// no open send is drawn as an arrival (send unknown) and remembered as
+// early (bounded, oldest forgotten first); the LineSent of the same
+// (from, to, line) that comes later completes the oldest such arrival, FIFO,
+// instead of opening a message: its send time, the sender's tick, sendSeen.
+// Its outcome was already attached when the receiver reported it. A
+// receipt whose send never comes stays an arrival. A receipt that names no
+// node (a thread's nodes know their neighbours on other threads by address
+// only) cannot be drawn before its send names the sender: it is kept aside
+// (bounded alike), with its outcome, and the first LineSent of that line to
+// that node adds it as a message, whole; until then it counts as unmatched.
+//
 // A line that waited on its link (a delay, or a socket behind) is reported
 // sent when it is written; its arrow starts when the sender stored the record
 // and handed it over, so a slow link shows as a slanted arrow.
@@ -104,7 +118,16 @@ struct SpaceTimeDowntime
 // ticks the sender, a receipt takes max(own, sender's) + 1), so the diagram
 // can draw logical time as well as wall time. Kills, restarts and faults are
 // the experimenter's doing, not the node's: they are marked at the node's
-// clock without ticking it.
+// clock without ticking it. An early receipt cannot know its send's tick:
+// it takes max(own, its named sender's clock so far) + 1; when the send comes
+// it ticks the sender as any send; should the send's tick reach the
+// receipt's, the receipt moves to the send's tick + 1 and the receiver's
+// clock with it, so an arrow never points back in logical time and what
+// the receiver does next comes after. Clocks only move forward, so what the
+// receiver did between the receipt and the late send keeps its ticks: in
+// logical time it may be drawn before that receipt (wall time is exact).
+// Holding the receiver's events back until the send comes would avoid
+// that, at the cost of a lane that stops when a send never comes.
 //
 // Bounded: at most messageCapacity() messages and markCapacity() marks; the
 // oldest go first (constant memory on long runs). Open sends live in the
@@ -117,7 +140,8 @@ public:
     static constexpr int DefaultMessageCapacity = 4000;
     static constexpr int DefaultMarkCapacity = 1500;
     static constexpr int MaxDowntimesPerNode = 32;
-    static constexpr int MaxHandOffs = 4096; // stored records remembered for delayed sends
+    static constexpr int MaxHandOffs = 4096;      // stored records remembered for delayed sends
+    static constexpr int MaxEarlyReceipts = 4096; // receipts waiting for their send
 
     explicit SpaceTimeHistory(const QStringList &nodes = {});
 
@@ -164,8 +188,20 @@ private:
     void push(SpaceTimeMessage message);
     void addMark(SpaceTimeMark mark);
     void onSent(const Herd::Event &event);
+    // When `message` left its sender, as `event` (its LineSent) tells.
+    void setSendTimes(SpaceTimeMessage &message, const Herd::Event &event) const;
     void onSkipped(const Herd::Event &event);
     void onReceived(const Herd::Event &event);
+    // Completes the oldest early receipt of what `event` sent; false if none.
+    bool completeEarlyReceipt(const Herd::Event &event);
+    void rememberEarlyReceipt(const SpaceTimeMessage &arrival);
+    // The same for receipts that did not name their sender.
+    bool completeUnnamedReceipt(const Herd::Event &event);
+    void rememberUnnamedReceipt(const Herd::Event &event);
+    struct UnnamedReceipt;
+    UnnamedReceipt *unnamedReceipt(quint64 serial);
+    // Raises a receipt's tick past its send's, and the receiver's clock with it.
+    void orderAfterSend(SpaceTimeMessage &message);
     void onOutcome(const Herd::Event &event, bool stored);
     void rememberHandOff(const Herd::Event &event);
     void onNodeState(const Herd::Event &event, bool started);
@@ -201,13 +237,33 @@ private:
     // nearly always one, so no allocation of their own.
     QHash<LineKey, QVarLengthArray<quint64, 2>> m_open;
     int m_openCount = 0;
+    // The same for receipts that came before their send (arrivals), and
+    // the order they came in, to forget the oldest first.
+    QHash<LineKey, QVarLengthArray<quint64, 2>> m_early;
+    std::deque<std::pair<LineKey, quint64>> m_earlyOrder;
+    // Receipts before their send that named no sender, not in the ring:
+    // (-1, to's lane, line) -> serials, oldest first; serials grow by one
+    // along m_unnamedReceipts.
+    struct UnnamedReceipt
+    {
+        quint64 serial = 0;
+        LineKey key;
+        QByteArray client;
+        qint64 receivedNs = 0;
+        qint64 receivedTick = 0;
+        SpaceTimeMessage::Outcome outcome = SpaceTimeMessage::Outcome::Received;
+    };
+    QHash<LineKey, QVarLengthArray<quint64, 2>> m_unnamed;
+    std::deque<UnnamedReceipt> m_unnamedReceipts;
+    quint64 m_unnamedSerial = 0; // serial of m_unnamedReceipts.back()
     // What a node's next RecordStored/RecordDropped is about: the message
     // (id) or IAMAT mark (by position from the back, as an id of its own)
     // it received last, within the same call.
     struct Awaiting
     {
         quint64 message = 0;
-        quint64 mark = 0; // 1-based serial of the IAMAT mark
+        quint64 mark = 0;    // 1-based serial of the IAMAT mark
+        quint64 unnamed = 0; // serial of an unnamed receipt kept aside
     };
     QHash<QString, Awaiting> m_awaiting;
     quint64 m_markSerial = 0; // serial of m_marks.back()

@@ -197,6 +197,9 @@ void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidge
     case NodeLook::NotMonitored:
         detail = QStringLiteral("not monitored");
         break;
+    case NodeLook::NotStarted:
+        detail = QStringLiteral("not started");
+        break;
     }
     const QString clients =
         m_clients == 1 ? QStringLiteral("1 client") : QStringLiteral("%1 clients").arg(m_clients);
@@ -205,7 +208,7 @@ void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidge
         painter->drawText(QRectF(card.left(), card.top() + 31, card.width(), 16), Qt::AlignCenter, line);
     } else {
         painter->drawText(QRectF(card.left(), card.top() + 34, card.width(), 18), Qt::AlignCenter, detail);
-        if (m_look != NodeLook::Remote && m_look != NodeLook::NotMonitored)
+        if (m_look == NodeLook::Running || m_look == NodeLook::Killed)
             painter->drawText(QRectF(card.left(), card.top() + 53, card.width(), 18), Qt::AlignCenter,
                               clients);
     }

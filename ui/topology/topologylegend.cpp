@@ -33,7 +33,8 @@ int legendWidth()
     int text = metrics.horizontalAdvance(QObject::tr("Links, per direction"));
     for (const LinkLook look : kAllLinkLooks)
         text = std::max(text, metrics.horizontalAdvance(linkLookDescription(look)));
-    text = std::max(text, metrics.horizontalAdvance(nodeLookDescription(NodeLook::NotMonitored)));
+    for (const NodeLook look : {NodeLook::NotMonitored, NodeLook::NotStarted})
+        text = std::max(text, metrics.horizontalAdvance(nodeLookDescription(look)));
     return 2 * kPad + kSwatch + 8 + text + 4;
 }
 
@@ -72,11 +73,23 @@ void TopologyLegend::setShowsNotMonitored(bool shows)
     update();
 }
 
+void TopologyLegend::setShowsNotStarted(bool shows)
+{
+    if (shows == m_notStarted)
+        return;
+    m_notStarted = shows;
+    resize(sizeHint());
+    update();
+}
+
 QList<NodeLook> TopologyLegend::nodeLooks() const
 {
+    QList<NodeLook> looks {NodeLook::Running, NodeLook::Killed};
     if (m_notMonitored)
-        return {NodeLook::Running, NodeLook::Killed, NodeLook::NotMonitored};
-    return {NodeLook::Running, NodeLook::Killed};
+        looks.append(NodeLook::NotMonitored);
+    if (m_notStarted)
+        looks.append(NodeLook::NotStarted);
+    return looks;
 }
 
 QSize TopologyLegend::sizeHint() const

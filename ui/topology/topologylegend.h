@@ -27,6 +27,9 @@ public:
     // With a row for NodeLook::NotMonitored. The legend grows by that row.
     bool showsNotMonitored() const { return m_notMonitored; }
     void setShowsNotMonitored(bool shows);
+    // The same for NodeLook::NotStarted (a recording replayed).
+    bool showsNotStarted() const { return m_notStarted; }
+    void setShowsNotStarted(bool shows);
     QSize sizeHint() const override;
 
 signals:
@@ -41,6 +44,7 @@ private:
 
     bool m_folded = false;
     bool m_notMonitored = false;
+    bool m_notStarted = false;
 };
 
 } // namespace HerdUi

@@ -8,11 +8,13 @@
 
 namespace HerdUi::TopologyStyle {
 
-NodeLook nodeLook(const std::optional<Herd::NodeStatus> &node, bool outOfSight)
+NodeLook nodeLook(const std::optional<Herd::NodeStatus> &node, bool outOfSight, bool started)
 {
     if (!node)
         return outOfSight ? NodeLook::NotMonitored : NodeLook::Remote;
-    return node->running ? NodeLook::Running : NodeLook::Killed;
+    if (node->running)
+        return NodeLook::Running;
+    return started ? NodeLook::Killed : NodeLook::NotStarted;
 }
 
 LinkLook linkLook(const std::optional<Herd::LinkState> &link, bool senderRunning)
@@ -69,6 +71,8 @@ QString nodeLookDescription(NodeLook look)
         return QObject::tr("not monitored (may serve)");
     case NodeLook::Remote:
         return QObject::tr("node in another process");
+    case NodeLook::NotStarted:
+        return QObject::tr("not started yet (replay)");
     }
     return {};
 }
@@ -120,6 +124,8 @@ QBrush nodeBrush(NodeLook look)
         return QColor(0xff, 0xff, 0xff);
     case NodeLook::NotMonitored:
         return QColor(0xf1, 0xf3, 0xf5);
+    case NodeLook::NotStarted:
+        return QColor(0xfa, 0xfb, 0xfc);
     }
     return {};
 }
@@ -139,17 +145,24 @@ QPen nodePen(NodeLook look, bool selected)
         return QPen(QColor(0x64, 0x74, 0x8b), 2.5, Qt::DotLine);
     case NodeLook::NotMonitored:
         return QPen(QColor(0x9c, 0xa3, 0xaf), 2.5, Qt::DashDotLine);
+    case NodeLook::NotStarted:
+        // Faint and whole: nothing happened to it, nothing has yet.
+        return QPen(QColor(0xcb, 0xd2, 0xdb), 2);
     }
     return {};
 }
 
 QColor nodeText(NodeLook look)
 {
+    if (look == NodeLook::NotStarted)
+        return QColor(0x94, 0xa3, 0xb8);
     return look == NodeLook::Running ? QColor(Qt::white) : QColor(0x47, 0x55, 0x69);
 }
 
 QColor nodeSubText(NodeLook look)
 {
+    if (look == NodeLook::NotStarted)
+        return QColor(0x94, 0xa3, 0xb8);
     return look == NodeLook::Running ? QColor(0xdb, 0xea, 0xfe) : QColor(0x64, 0x74, 0x8b);
 }
 

@@ -22,8 +22,9 @@ namespace TopologyStyle {
 // What a node looks like. Remote: configured in the herd but run by another
 // process, so this process cannot see inside it. NotMonitored: run by a
 // process the window follows whose monitor does not answer now; it may
-// still serve (HerdSource::isOutOfSight).
-enum class NodeLook { Running, Killed, Remote, NotMonitored };
+// still serve (HerdSource::isOutOfSight). NotStarted: in a recording
+// replayed, a node that has not run yet at the cursor (never killed).
+enum class NodeLook { Running, Killed, Remote, NotMonitored, NotStarted };
 
 // What one direction (sender -> receiver) of a link looks like.
 enum class LinkLook {
@@ -37,7 +38,8 @@ enum class LinkLook {
 inline constexpr LinkLook kAllLinkLooks[] = {LinkLook::Up,         LinkLook::Delayed, LinkLook::Connecting,
                                              LinkLook::BackingOff, LinkLook::Cut,     LinkLook::Down};
 
-NodeLook nodeLook(const std::optional<Herd::NodeStatus> &node, bool outOfSight = false);
+// `started`: false for a node that has not run yet (ReplayHerd::hasStarted).
+NodeLook nodeLook(const std::optional<Herd::NodeStatus> &node, bool outOfSight = false, bool started = true);
 // `link` may be empty (sender not running here).
 LinkLook linkLook(const std::optional<Herd::LinkState> &link, bool senderRunning);
 QString linkLookName(LinkLook look);

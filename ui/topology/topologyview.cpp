@@ -15,6 +15,7 @@
 #include "herd/herdsource.h"
 #include "herd/wire/protocol.h"
 #include "herd/node/store.h"
+#include "herd/record/replayherd.h"
 #include "ui/topology/drawbudget.h"
 #include "ui/topology/floodanimator.h"
 #include "ui/topology/floodbanner.h"
@@ -33,6 +34,12 @@ namespace HerdUi {
 using namespace TopologyStyle;
 
 namespace {
+
+// A look the legend explains only while some node has it.
+bool isRare(NodeLook look)
+{
+    return look == NodeLook::NotMonitored || look == NodeLook::NotStarted;
+}
 
 // A z-ordered container: every item of one kind is its child, so the
 // layers stack as links < nodes < tokens < labels whatever order the items
@@ -172,7 +179,7 @@ void TopologyView::buildItems()
     }
     m_positionsDirty = false;
     refreshAll();
-    explainNotMonitored(); // a herd shown before may have had such nodes
+    explainRareLooks(); // a herd shown before may have had such nodes
 }
 
 QHash<QString, QPointF> TopologyView::automaticLayout() const
@@ -337,10 +344,12 @@ void TopologyView::refreshNode(const QString &name)
     if (!item)
         return;
     const std::optional<Herd::NodeStatus> node = m_herd ? m_herd->nodeStatus(name) : std::nullopt;
-    const bool wasOutOfSight = item->look() == NodeLook::NotMonitored;
-    item->setLook(nodeLook(node, m_herd && m_herd->isOutOfSight(name)));
-    if (wasOutOfSight != (item->look() == NodeLook::NotMonitored))
-        explainNotMonitored();
+    const NodeLook was = item->look();
+    // Only a recording knows a node that is not running has yet to start.
+    const auto *replay = qobject_cast<const Herd::ReplayHerd *>(m_herd.data());
+    item->setLook(nodeLook(node, m_herd && m_herd->isOutOfSight(name), !replay || replay->hasStarted(name)));
+    if (item->look() != was && (isRare(was) || isRare(item->look())))
+        explainRareLooks();
     if (node) {
         item->setPort(node->port);
         item->setClientCount(m_herd->recordCount(name));
@@ -640,13 +649,18 @@ QString TopologyView::partitionPreviewCaption() const
     return m_previewBanner->isVisible() ? m_previewBanner->text() : QString();
 }
 
-void TopologyView::explainNotMonitored()
+void TopologyView::explainRareLooks()
 {
-    const bool any = std::any_of(m_nodes.cbegin(), m_nodes.cend(),
-                                 [](const NodeItem *node) { return node->look() == NodeLook::NotMonitored; });
-    if (any == m_legend->showsNotMonitored())
+    const auto any = [this](NodeLook look) {
+        return std::any_of(m_nodes.cbegin(), m_nodes.cend(),
+                           [look](const NodeItem *node) { return node->look() == look; });
+    };
+    const bool notMonitored = any(NodeLook::NotMonitored);
+    const bool notStarted = any(NodeLook::NotStarted);
+    if (notMonitored == m_legend->showsNotMonitored() && notStarted == m_legend->showsNotStarted())
         return;
-    m_legend->setShowsNotMonitored(any);
+    m_legend->setShowsNotMonitored(notMonitored);
+    m_legend->setShowsNotStarted(notStarted);
     // The legend grew or shrank at the bottom: keep it off the herd.
     placeOverlays();
     if (m_autoFit)

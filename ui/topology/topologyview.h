@@ -142,8 +142,9 @@ private:
     // Zoom to Fit, never leaving the legend over a node; `mayFoldLegend`:
     // fold it when it would shrink the herd much.
     void fit(bool mayFoldLegend);
-    // The legend's "not monitored" row shows while a node is drawn so.
-    void explainNotMonitored();
+    // The legend's "not monitored" and "not started" rows show while a
+    // node is drawn so.
+    void explainRareLooks();
     // Scales and scrolls so `bounds` (scene) fills `target` (viewport).
     void fitInto(const QRectF &bounds, const QRectF &target);
     // Scales the cards up when zoomed out (see kReadableNamePixels).
