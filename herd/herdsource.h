@@ -25,6 +25,9 @@ struct NodeStatus
     qint64 clockSkewMs = 0; // its clock error (Node::setClockSkewMs)
     int clientConnections = 0;
     int neighbourConnections = 0; // neighbours' links into it
+    // False for a node that is not running and never has: a recording's
+    // node before its first start (not killed: it has not started yet).
+    bool started = true;
 };
 
 // How well the times of events from several processes line up once moved

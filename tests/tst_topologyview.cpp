@@ -233,10 +233,11 @@ void TestTopologyView::notStartedIsNotKilled()
 {
     Herd::NodeStatus status;
     QCOMPARE(Style::nodeLook(status), Style::NodeLook::Killed);
-    QCOMPARE(Style::nodeLook(status, false, false), Style::NodeLook::NotStarted);
+    status.started = false;
+    QCOMPARE(Style::nodeLook(status), Style::NodeLook::NotStarted);
     status.running = true;
-    QCOMPARE(Style::nodeLook(status, false, false), Style::NodeLook::Running);
-    QCOMPARE(Style::nodeLook(std::nullopt, false, false), Style::NodeLook::Remote);
+    QCOMPARE(Style::nodeLook(status), Style::NodeLook::Running);
+    QCOMPARE(Style::nodeLook(std::nullopt), Style::NodeLook::Remote);
     QVERIFY(Style::nodeLookDescription(Style::NodeLook::NotStarted).contains(u"not started"_s));
 
     HerdUi::TopologyLegend legend;

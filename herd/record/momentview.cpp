@@ -17,6 +17,7 @@ std::optional<NodeStatus> nodeStatusIn(const HerdMoment &moment, const HerdConfi
         status.port = nodeConfig->port;
     }
     status.running = seen->running;
+    status.started = seen->started || seen->running;
     status.clockSkewMs = seen->clockSkewMs;
     return status;
 }

@@ -72,12 +72,6 @@ std::optional<NodeStatus> ReplayHerd::nodeStatus(const QString &node) const
     return nodeStatusIn(moment(), m_config, node);
 }
 
-bool ReplayHerd::hasStarted(const QString &node) const
-{
-    const auto seen = moment().nodes.constFind(node);
-    return seen != moment().nodes.cend() && seen->started;
-}
-
 const Store *ReplayHerd::store(const QString &node) const
 {
     const auto it = m_stores.constFind(node);

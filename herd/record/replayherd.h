@@ -55,10 +55,6 @@ public:
     // event before the cursor when more happened since.
     std::optional<HerdPast> past(qint64 fromNs) override;
     std::optional<NodeStatus> nodeStatus(const QString &node) const override;
-    // Whether `node` ran at or before the cursor. One that did not is not
-    // running (nodeStatus), yet it was not killed: it has not started. A
-    // replay-only question, as only a recording knows a node's future.
-    bool hasStarted(const QString &node) const;
     const Store *store(const QString &node) const override;
     std::optional<LinkState> linkState(const QString &from, const QString &to) const override;
 

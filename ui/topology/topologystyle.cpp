@@ -8,13 +8,13 @@
 
 namespace HerdUi::TopologyStyle {
 
-NodeLook nodeLook(const std::optional<Herd::NodeStatus> &node, bool outOfSight, bool started)
+NodeLook nodeLook(const std::optional<Herd::NodeStatus> &node, bool outOfSight)
 {
     if (!node)
         return outOfSight ? NodeLook::NotMonitored : NodeLook::Remote;
     if (node->running)
         return NodeLook::Running;
-    return started ? NodeLook::Killed : NodeLook::NotStarted;
+    return node->started ? NodeLook::Killed : NodeLook::NotStarted;
 }
 
 LinkLook linkLook(const std::optional<Herd::LinkState> &link, bool senderRunning)

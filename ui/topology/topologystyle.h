@@ -38,8 +38,7 @@ enum class LinkLook {
 inline constexpr LinkLook kAllLinkLooks[] = {LinkLook::Up,         LinkLook::Delayed, LinkLook::Connecting,
                                              LinkLook::BackingOff, LinkLook::Cut,     LinkLook::Down};
 
-// `started`: false for a node that has not run yet (ReplayHerd::hasStarted).
-NodeLook nodeLook(const std::optional<Herd::NodeStatus> &node, bool outOfSight = false, bool started = true);
+NodeLook nodeLook(const std::optional<Herd::NodeStatus> &node, bool outOfSight = false);
 // `link` may be empty (sender not running here).
 LinkLook linkLook(const std::optional<Herd::LinkState> &link, bool senderRunning);
 QString linkLookName(LinkLook look);

@@ -15,7 +15,6 @@
 #include "herd/herdsource.h"
 #include "herd/wire/protocol.h"
 #include "herd/node/store.h"
-#include "herd/record/replayherd.h"
 #include "ui/topology/drawbudget.h"
 #include "ui/topology/floodanimator.h"
 #include "ui/topology/floodbanner.h"
@@ -345,9 +344,7 @@ void TopologyView::refreshNode(const QString &name)
         return;
     const std::optional<Herd::NodeStatus> node = m_herd ? m_herd->nodeStatus(name) : std::nullopt;
     const NodeLook was = item->look();
-    // Only a recording knows a node that is not running has yet to start.
-    const auto *replay = qobject_cast<const Herd::ReplayHerd *>(m_herd.data());
-    item->setLook(nodeLook(node, m_herd && m_herd->isOutOfSight(name), !replay || replay->hasStarted(name)));
+    item->setLook(nodeLook(node, m_herd && m_herd->isOutOfSight(name)));
     if (item->look() != was && (isRare(was) || isRare(item->look())))
         explainRareLooks();
     if (node) {
