@@ -445,6 +445,16 @@ void tst_ReplayWindow::aNodeNotStartedYetIsNotKilled()
     QVERIFY(!topology->nodeItem(late)->isKilled());
     QCOMPARE(look(killed), Look::Running);
     QVERIFY(legend->showsNotStarted());
+    // The Knowledge table's column says the same.
+    KnowledgeModel *knowledge = m_window->knowledge()->model();
+    const auto columnTip = [knowledge](const QString &node) {
+        for (int column = 0; column < knowledge->columnCount(); ++column) {
+            if (knowledge->headerData(column, Qt::Horizontal).toString().startsWith(node))
+                return knowledge->headerData(column, Qt::Horizontal, Qt::ToolTipRole).toString();
+        }
+        return QString();
+    };
+    QTRY_VERIFY2(columnTip(late).contains(u"has not started yet"_s), qPrintable(columnTip(late)));
 
     replay->seekTime(replay->startNs() + 2 * Second + Second / 2);
     QTRY_COMPARE(look(late), Look::Running);
@@ -453,6 +463,7 @@ void tst_ReplayWindow::aNodeNotStartedYetIsNotKilled()
 
     replay->playTo(replay->endNs());
     QTRY_COMPARE(look(killed), Look::Killed);
+    QTRY_VERIFY2(columnTip(killed).contains(u"(killed)"_s), qPrintable(columnTip(killed)));
     QCOMPARE(look(late), Look::Running);
 
     // Back to the start by a jump: not started again, not killed.

@@ -260,8 +260,12 @@ QVariant KnowledgeModel::headerData(int section, Qt::Orientation orientation, in
     case Qt::ForegroundRole:
         return down ? QBrush(DownText) : QVariant();
     case Qt::ToolTipRole: {
-        if (down)
+        if (down) {
+            const std::optional<Herd::NodeStatus> status = m_herd ? m_herd->nodeStatus(node) : std::nullopt;
+            if (status && !status->started)
+                return u"%1 has not started yet: it holds nothing until it starts"_s.arg(node);
             return u"%1 is down (killed): it holds nothing until it restarts and learns again"_s.arg(node);
+        }
         int held = 0;
         int newest = 0;
         for (const Row &row : m_rows) {
