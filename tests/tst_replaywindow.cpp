@@ -447,6 +447,12 @@ void tst_ReplayWindow::aNodeNotStartedYetIsNotKilled()
     QVERIFY(legend->showsNotStarted());
     // The Knowledge table's column says the same.
     KnowledgeModel *knowledge = m_window->knowledge()->model();
+    const auto columnTitles = [](const KnowledgeModel *model) {
+        QStringList titles;
+        for (int column = 0; column < model->columnCount(); ++column)
+            titles.append(model->headerData(column, Qt::Horizontal).toString());
+        return titles;
+    };
     const auto columnTip = [knowledge](const QString &node) {
         for (int column = 0; column < knowledge->columnCount(); ++column) {
             if (knowledge->headerData(column, Qt::Horizontal).toString().startsWith(node))
@@ -455,6 +461,7 @@ void tst_ReplayWindow::aNodeNotStartedYetIsNotKilled()
         return QString();
     };
     QTRY_VERIFY2(columnTip(late).contains(u"has not started yet"_s), qPrintable(columnTip(late)));
+    QTRY_VERIFY(columnTitles(knowledge).contains(late + u" (not started)"_s));
 
     replay->seekTime(replay->startNs() + 2 * Second + Second / 2);
     QTRY_COMPARE(look(late), Look::Running);
@@ -464,6 +471,7 @@ void tst_ReplayWindow::aNodeNotStartedYetIsNotKilled()
     replay->playTo(replay->endNs());
     QTRY_COMPARE(look(killed), Look::Killed);
     QTRY_VERIFY2(columnTip(killed).contains(u"(killed)"_s), qPrintable(columnTip(killed)));
+    QVERIFY(columnTitles(knowledge).contains(killed + u" (down)"_s));
     QCOMPARE(look(late), Look::Running);
 
     // Back to the start by a jump: not started again, not killed.

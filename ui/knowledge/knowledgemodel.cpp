@@ -254,18 +254,23 @@ QVariant KnowledgeModel::headerData(int section, Qt::Orientation orientation, in
     const int nodeIndex = section - FixedColumnCount;
     const QString &node = m_nodes.at(nodeIndex);
     const bool down = m_down.contains(node);
+    // A node down that never ran: a replay's cursor before its start.
+    const auto notStarted = [&] {
+        const std::optional<Herd::NodeStatus> status = m_herd ? m_herd->nodeStatus(node) : std::nullopt;
+        return down && status && !status->started;
+    };
     switch (role) {
     case Qt::DisplayRole:
-        return down ? node + u" (down)"_s : node;
+        if (!down)
+            return node;
+        return QString(node + (notStarted() ? u" (not started)"_s : u" (down)"_s));
     case Qt::ForegroundRole:
         return down ? QBrush(DownText) : QVariant();
     case Qt::ToolTipRole: {
-        if (down) {
-            const std::optional<Herd::NodeStatus> status = m_herd ? m_herd->nodeStatus(node) : std::nullopt;
-            if (status && !status->started)
-                return u"%1 has not started yet: it holds nothing until it starts"_s.arg(node);
+        if (notStarted())
+            return u"%1 has not started yet: it holds nothing until it starts"_s.arg(node);
+        if (down)
             return u"%1 is down (killed): it holds nothing until it restarts and learns again"_s.arg(node);
-        }
         int held = 0;
         int newest = 0;
         for (const Row &row : m_rows) {
