@@ -67,10 +67,10 @@ private slots:
         QTRY_VERIFY(window.knowledge()->model()->rowCount() >= 1);
         // Each thread hands its events over in batches of its own, so a
         // receipt may reach the window before its send: matched either way,
-        // once the flood is quiet every line since the IAMAT has both ends
-        // and none is still in flight. (Not so the SYNC lines of the first
-        // handshakes: one thread may have handed over its ends before the
-        // window listened, the other after.)
+        // once the flood is quiet every line since the IAMAT has both ends,
+        // and no line at all is still in flight: the first handshakes' SYNC
+        // lines reach the window too, as start() takes in only the nodes'
+        // starts.
         const HerdUi::SpaceTimeHistory &history = window.spaceTime()->history();
         const auto floodMatched = [&history, floodNs] {
             int atLines = 0;
@@ -84,6 +84,7 @@ private slots:
             return atLines >= 4; // one at least on each link
         };
         QTRY_VERIFY_WITH_TIMEOUT(floodMatched(), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(history.openSends(), 0, 5000);
 
         QVERIFY(threaded->kill(u"Parker"_s));
         QTRY_VERIFY(window.topology()->nodeItem(u"Parker"_s)->isKilled());

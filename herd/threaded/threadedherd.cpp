@@ -63,10 +63,17 @@ bool ThreadedHerd::start(int threads, const QStringList &only, QString *error)
         if (ports.contains(node.name))
             node.port = ports.value(node.name);
     }
-    for (const auto &worker : m_workers) {
-        worker->connectNeighbours(ports);
+    // Every node has started (and nothing has crossed a link yet): readers
+    // see them running as soon as start() returns.
+    for (const auto &worker : m_workers)
         takeEvents(worker.get());
-    }
+    // What the links do from here on is taken in once this thread's loop
+    // turns, not now: a reader that connects to eventOccurred after start()
+    // (the window) would otherwise miss a receipt taken in here whose send
+    // another thread queued a moment later, and draw that send in flight
+    // for good.
+    for (const auto &worker : m_workers)
+        worker->connectNeighbours(ports);
     return true;
 }
 
