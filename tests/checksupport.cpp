@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "tests/buildtree.h"
 #include "tests/checksupport.h"
 
 #include <QFile>
@@ -25,14 +26,14 @@ constexpr int RunTimeoutMs = 240'000; // a whole run; each rule's own waits are 
 
 QStringList herdCommand()
 {
-    return {QStringLiteral(HERD_BINARY), QStringLiteral("--server"), QStringLiteral("--config"),
-            QStringLiteral("{config}"),  QStringLiteral("--node"),   QStringLiteral("{name}"),
-            QStringLiteral("--log"),     QStringLiteral("none")};
+    return {BuildTree::herdBinary(),    QStringLiteral("--server"), QStringLiteral("--config"),
+            QStringLiteral("{config}"), QStringLiteral("--node"),   QStringLiteral("{name}"),
+            QStringLiteral("--log"),    QStringLiteral("none")};
 }
 
 QStringList doubleCommand(const QStringList &defects)
 {
-    QStringList command {QStringLiteral(HERD_DOUBLE), QStringLiteral("--config"), QStringLiteral("{config}"),
+    QStringList command {BuildTree::herdDouble(), QStringLiteral("--config"), QStringLiteral("{config}"),
                          QStringLiteral("--name"), QStringLiteral("{name}")};
     for (const QString &defect : defects)
         command << QStringLiteral("--defect") << defect;
@@ -91,7 +92,7 @@ QList<RuleResult> runCheck(const QString &targetPath, const QStringList &pattern
     }
     settings.rulePatterns = patterns;
     if (settings.herdProgram.isEmpty())
-        settings.herdProgram = QStringLiteral(HERD_BINARY);
+        settings.herdProgram = BuildTree::herdBinary();
     Checker checker(std::move(*target), settings);
     if (!checker.prepare(&problem)) {
         if (error)

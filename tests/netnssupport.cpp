@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "tests/buildtree.h"
 #include "tests/netnssupport.h"
 
 #include <QDeadlineTimer>
@@ -21,7 +22,7 @@ constexpr int StepTimeoutMs = 15'000;
 
 QString scriptPath()
 {
-    return QString::fromLocal8Bit(HERD_SOURCE_DIR) + QStringLiteral("/tools/netns-herd.sh");
+    return BuildTree::sourceDir() + QStringLiteral("/tools/netns-herd.sh");
 }
 
 } // namespace
@@ -74,7 +75,7 @@ bool NetnsHerd::start(QString *error, bool *unavailable)
     // of it and takes the herd down (its trap).
     m_up.setChildProcessModifier([] { prctl(PR_SET_PDEATHSIG, SIGTERM); });
     m_up.start(scriptPath(),
-               {QStringLiteral("up"), QStringLiteral("--herd"), QString::fromLocal8Bit(HERD_BINARY),
+               {QStringLiteral("up"), QStringLiteral("--herd"), BuildTree::herdBinary(),
                 QStringLiteral("--dir"), runDir()});
     // `up` says so once every monitor answers, and stays.
     const QDeadlineTimer deadline(UpTimeoutMs);

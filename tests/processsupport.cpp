@@ -9,20 +9,18 @@
 #include <QTcpServer>
 #include <QTest>
 
+#include "tests/buildtree.h"
+
 #include <memory>
 #include <vector>
 
 using namespace Qt::StringLiterals;
 
-#ifndef HERD_BINARY
-#error "HERD_BINARY must name the herd executable"
-#endif
-
 namespace ProcessSupport {
 
 QString herdBinary()
 {
-    return QString::fromLocal8Bit(HERD_BINARY);
+    return BuildTree::herdBinary();
 }
 
 bool canBind(quint16 port)

@@ -9,6 +9,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "tests/buildtree.h"
 #include "check/nodeprocesses.h"
 #include "check/rule.h"
 #include "check/target.h"
@@ -271,7 +272,7 @@ void TestCheckCore::selectRulesUnmatched()
 
 void TestCheckCore::ruleIdsAreUniqueAndSectionsExist()
 {
-    QFile protocol(QStringLiteral(HERD_SOURCE_DIR "/docs/protocol.md"));
+    QFile protocol(BuildTree::sourceDir() + QStringLiteral("/docs/protocol.md"));
     QVERIFY2(protocol.open(QIODevice::ReadOnly), qPrintable(protocol.fileName()));
     QStringList headings;
     for (const QString &line : QString::fromUtf8(protocol.readAll()).split(u'\n')) {

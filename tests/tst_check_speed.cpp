@@ -5,6 +5,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "tests/buildtree.h"
 #include "check/rule.h"
 #include "tests/checksupport.h"
 
@@ -139,7 +140,7 @@ void TestCheckSpeed::thresholdFlags()
     QTemporaryDir dir;
     const QString target = writeLine3(dir.path(), doubleCommand({QStringLiteral("slow")}));
     QProcess bad;
-    bad.start(QStringLiteral(HERD_BINARY),
+    bad.start(BuildTree::herdBinary(),
               {QStringLiteral("--check"), target, QStringLiteral("--max-p99-ms"), QStringLiteral("zero")});
     QVERIFY(bad.waitForFinished(10'000));
     QCOMPARE(bad.exitCode(), 2);
@@ -147,7 +148,7 @@ void TestCheckSpeed::thresholdFlags()
              "the error names the flag and its value");
 
     QProcess check;
-    check.start(QStringLiteral(HERD_BINARY),
+    check.start(BuildTree::herdBinary(),
                 {QStringLiteral("--check"), target, QStringLiteral("--node"), QStringLiteral("A"),
                  QStringLiteral("--rules"), QStringLiteral("speed.iamat-latency"),
                  QStringLiteral("--max-p99-ms"), QStringLiteral("10")});

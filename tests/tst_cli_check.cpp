@@ -19,6 +19,7 @@
 
 #include <csignal>
 
+#include "tests/buildtree.h"
 #include "check/rule.h"
 #include "tests/checksupport.h"
 #include "tests/processsupport.h"
@@ -135,7 +136,7 @@ QString describe(const Finished &run)
 void TestCliCheck::initTestCase()
 {
     QVERIFY2(QFileInfo(herdBinary()).isExecutable(), qPrintable(herdBinary()));
-    QVERIFY2(QFileInfo(QStringLiteral(HERD_DOUBLE)).isExecutable(), HERD_DOUBLE);
+    QVERIFY2(QFileInfo(BuildTree::herdDouble()).isExecutable(), qPrintable(BuildTree::herdDouble()));
 }
 
 void TestCliCheck::listRules()
@@ -403,7 +404,7 @@ void TestCliCheck::interrupted()
         return output.open(QIODevice::ReadOnly) && output.readAll().contains("mute: IAMAT ");
     };
     QTRY_VERIFY_WITH_TIMEOUT(bHasIamat(), Timeout);
-    QCOMPARE(processesMentioning(dir.path()).filter(QStringLiteral(HERD_DOUBLE)).size(), 2); // both nodes run
+    QCOMPARE(processesMentioning(dir.path()).filter(BuildTree::herdDouble()).size(), 2); // both nodes run
 
     QElapsedTimer clock;
     clock.start();

@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 
+#include "tests/buildtree.h"
 #include "tests/processsupport.h"
 
 using namespace Qt::StringLiterals;
@@ -24,7 +25,10 @@ namespace {
 
 constexpr int Timeout = 30'000;
 
-const QString FloodPath = QStringLiteral(HERD_SOURCE_DIR "/resources/labs/flood-path.json");
+QString floodPath()
+{
+    return BuildTree::sourceDir() + QStringLiteral("/resources/labs/flood-path.json");
+}
 
 } // namespace
 
@@ -60,7 +64,7 @@ void tst_RecordCli::initTestCase()
              qPrintable(ProcessSupport::herdBinary()));
     m_recording = m_dir.filePath(u"flood-path.jsonl"_s);
     const Finished run =
-        herd({u"--scenario"_s, FloodPath, u"--record"_s, m_recording, u"--log"_s, u"none"_s});
+        herd({u"--scenario"_s, floodPath(), u"--record"_s, m_recording, u"--log"_s, u"none"_s});
     QVERIFY2(run.finished && run.exitCode == 0, QByteArray(run.out + run.err).constData());
     QVERIFY2(run.out.contains("Recording: "), run.out.constData());
 }
@@ -251,7 +255,7 @@ void tst_RecordCli::badFlagsExitTwo()
         {{u"--server"_s, u"--record"_s, u""_s}, "--record needs a file name"},
         {{u"--replay"_s, foreign, u"--state"_s}, "foreign.txt line 1: not a Herd recording or node log"},
         {{u"--replay"_s, m_dir.filePath(u"none.jsonl"_s), u"--state"_s}, "none.jsonl: cannot open"},
-        {{u"--scenario"_s, FloodPath, u"--record"_s, m_dir.filePath(u"no/such/dir/r.jsonl"_s)},
+        {{u"--scenario"_s, floodPath(), u"--record"_s, m_dir.filePath(u"no/such/dir/r.jsonl"_s)},
          "cannot record to"},
     };
     for (const auto &[arguments, message] : cases) {
