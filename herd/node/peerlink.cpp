@@ -49,6 +49,8 @@ PeerLink::PeerLink(const Neighbour &neighbour, const NodeSettings &settings, QOb
     m_retryTimer.setSingleShot(true);
     connect(&m_retryTimer, &QTimer::timeout, this, &PeerLink::connectNow);
     m_delayTimer.setSingleShot(true);
+    // A coarse timer may fire 5% early or late: on a 1.5 s hold, 75 ms off what the link promises.
+    m_delayTimer.setTimerType(Qt::PreciseTimer);
     connect(&m_delayTimer, &QTimer::timeout, this, &PeerLink::writeDue);
     m_flakyTimer.setSingleShot(true);
     connect(&m_flakyTimer, &QTimer::timeout, this, &PeerLink::dropFlaky);
@@ -215,18 +217,25 @@ void PeerLink::enqueue(const QByteArray &line, const QString &detail, const QByt
         }
         m_delayedClient.insert(updated, m_firstDelayed + qint64(m_delayed.size()));
     }
-    qint64 dueMs = m_clock.elapsed() + (heldMs < 0 ? holdMs() : heldMs);
+    // In ns: a due time counted in whole ms could release a line up to 1 ms before its hold ends.
+    qint64 dueNs = m_clock.nsecsElapsed() + (heldMs < 0 ? holdMs() : heldMs) * 1'000'000;
     if (!m_delayed.empty())
-        dueMs = qMax(dueMs, m_delayed.back().dueMs); // due no earlier than the line ahead: FIFO, as TCP
-    m_delayed.push_back({dueMs, line, detail, ++m_lastSequence});
+        dueNs = qMax(dueNs, m_delayed.back().dueNs); // due no earlier than the line ahead: FIFO, as TCP
+    m_delayed.push_back({dueNs, line, detail, ++m_lastSequence});
     if (!m_delayTimer.isActive())
-        m_delayTimer.start(int(qMax<qint64>(0, m_delayed.front().dueMs - m_clock.elapsed())));
+        startDelayTimer(m_clock.nsecsElapsed());
+}
+
+void PeerLink::startDelayTimer(qint64 nowNs)
+{
+    const qint64 leftNs = qMax<qint64>(0, m_delayed.front().dueNs - nowNs);
+    m_delayTimer.start(int((leftNs + 999'999) / 1'000'000)); // rounded up: never before it is due
 }
 
 void PeerLink::writeDue()
 {
-    const qint64 now = m_clock.elapsed();
-    while (!m_delayed.empty() && (!slow() || m_delayed.front().dueMs <= now)) {
+    const qint64 nowNs = m_clock.nsecsElapsed();
+    while (!m_delayed.empty() && (!slow() || m_delayed.front().dueNs <= nowNs)) {
         if (m_state == State::Connected && backlogged())
             return; // bytesWritten calls again; no timer spinning meanwhile
         const QByteArray line = std::move(m_delayed.front().line);
@@ -243,7 +252,7 @@ void PeerLink::writeDue()
             report(EventKind::SendSkipped, QStringLiteral("link went down while the line was delayed"), line);
     }
     if (!m_delayed.empty())
-        m_delayTimer.start(int(qMax<qint64>(0, m_delayed.front().dueMs - now)));
+        startDelayTimer(nowNs);
 }
 
 bool PeerLink::backlogged() const

@@ -141,6 +141,7 @@ private:
     // `heldMs` < 0: held as the link's delay and jitter say.
     void enqueue(const QByteArray &line, const QString &detail, const QByteArray &client, qint64 heldMs);
     void writeDue();
+    void startDelayTimer(qint64 nowNs);
     bool slow() const { return m_delayMs > 0 || m_jitterMs > 0; }
     qint64 holdMs() const;
     void scheduleFlakyDrop();
@@ -179,7 +180,7 @@ private:
     QTimer m_flakyTimer; // runs only while Connected with a flaky mean
     struct Delayed
     {
-        qint64 dueMs;
+        qint64 dueNs; // on m_clock
         QByteArray line;
         QString detail;
         qint64 sequence;
