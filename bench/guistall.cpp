@@ -16,11 +16,14 @@
 // --threads N runs the herd on N threads of its own (Herd::ThreadedHerd,
 // as `herd --threads N`), so the window's thread only draws and drives the
 // phones.
+// --paints prints the widgets painted most often, to find repaints that
+// spread beyond what changed.
 // --all-views also shows the tabs that are hidden behind Knowledge (the
 // plots and the node inspector), each in a window of its own beside the
 // main window, so every view draws at once.
 //
 //   build/bin/herd-guistall [--rate N] [--seconds S] [--phones P] [--nodes N] [--threads N] [--all-views]
+//   [--paints]
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -34,6 +37,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -60,6 +64,11 @@ public:
     using QApplication::QApplication;
     bool notify(QObject *receiver, QEvent *event) override
     {
+        if (m_timing && event->type() == QEvent::Paint)
+            ++m_paints[paintedName(receiver)];
+        if (m_timing && (event->type() == QEvent::LayoutRequest || event->type() == QEvent::Resize))
+            ++m_paints[(event->type() == QEvent::Resize ? "resized: " : "laid out: ")
+                       + paintedName(receiver)];
         if (m_depth > 0 || !m_timing)
             return QApplication::notify(receiver, event);
         ++m_depth;
@@ -90,7 +99,35 @@ public:
         }
     }
 
+    // The widgets painted most, and how often a second.
+    void printPaints(double seconds) const
+    {
+        std::vector<std::pair<int, QByteArray>> counts;
+        for (auto it = m_paints.cbegin(); it != m_paints.cend(); ++it)
+            counts.emplace_back(it.value(), it.key());
+        std::sort(counts.begin(), counts.end(), std::greater<>());
+        for (size_t i = 0; i < counts.size() && i < 40; ++i)
+            std::printf("  painted: %s %.1f/s\n", counts[i].second.constData(), counts[i].first / seconds);
+    }
+
 private:
+    // A widget by class, object name and its parent's class: enough to tell
+    // the log's scroll bar from the diagram's.
+    static QByteArray paintedName(const QObject *widget)
+    {
+        QByteArray name = widget->metaObject()->className();
+        if (!widget->objectName().isEmpty())
+            name += " \"" + widget->objectName().toUtf8() + '"';
+        for (const QObject *up = widget->parent(); up; up = up->parent()) {
+            if (QByteArray(up->metaObject()->className()).startsWith("HerdUi::")) {
+                name += QByteArray(" in ") + up->metaObject()->className();
+                break;
+            }
+        }
+        return name;
+    }
+
+    QMap<QByteArray, int> m_paints;
     int m_depth = 0;
     bool m_timing = false;
     QMap<QByteArray, std::vector<qint64>> m_slow;
@@ -149,7 +186,9 @@ int main(int argc, char **argv)
     const QCommandLineOption threads(
         QStringLiteral("threads"), QStringLiteral("Run the herd on N threads of its own (1: the window's)."),
         QStringLiteral("N"), QStringLiteral("1"));
-    parser.addOptions({rate, seconds, phones, nodes, threads, allViews});
+    const QCommandLineOption paints(QStringLiteral("paints"),
+                                    QStringLiteral("Print the widgets painted most, and how often."));
+    parser.addOptions({rate, seconds, phones, nodes, threads, allViews, paints});
     parser.process(app);
 
     const int randomNodes = parser.value(nodes).toInt();
@@ -241,5 +280,7 @@ int main(int argc, char **argv)
                 at(0.5), at(0.99), gaps.empty() ? 0.0 : gaps.back(), gaps.size());
     std::printf("redraws a second: %s\n", redraws.constData());
     app.printSlow();
+    if (parser.isSet(paints))
+        app.printPaints(parser.value(seconds).toDouble());
     return 0;
 }

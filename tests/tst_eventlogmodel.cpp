@@ -13,6 +13,7 @@
 #include "tests/eventsamples.h"
 #include "ui/log/eventfiltermodel.h"
 #include "ui/log/eventlogmodel.h"
+#include "ui/log/eventring.h"
 #include "herd/log/logexport.h"
 #include "ui/timetext.h"
 #include "herd/log/logwriter.h"
@@ -29,6 +30,7 @@ class TestEventLogModel : public QObject
     Q_OBJECT
 
 private slots:
+    void ringNeverMovesAnEvent();
     void testerWhileAppendingAndWrapping();
     void timerFlushesInOneBatch();
     void ringKeepsNewest();
@@ -43,6 +45,44 @@ private slots:
     void filterFollowsRing();
     void sortByRawValues();
 };
+
+// The ring's storage comes in chunks: growing to its capacity leaves every
+// event where it was (a vector's doubling moved them all, and stalled the
+// window), and a full ring puts the newest in the oldest's slot.
+void TestEventLogModel::ringNeverMovesAnEvent()
+{
+    constexpr int Capacity = 5000; // several chunks, the last one partial
+    HerdUi::EventRing ring(Capacity);
+    const auto numbered = [](qint64 n) {
+        Event event;
+        event.timeNs = n;
+        return event;
+    };
+    ring.push(numbered(0));
+    const Event *oldest = &ring[0];
+    for (int n = 1; n < Capacity; ++n) {
+        ring.push(numbered(n));
+        QCOMPARE(&ring[0], oldest);
+    }
+    QVERIFY(ring.isFull());
+    for (int i = 0; i < Capacity; ++i)
+        QCOMPARE(ring[i].timeNs, qint64(i));
+
+    ring.push(numbered(Capacity));
+    QCOMPARE(ring.size(), Capacity);
+    QCOMPARE(ring[0].timeNs, qint64(1));
+    QCOMPARE(&ring[Capacity - 1], oldest);
+    QCOMPARE(ring[Capacity - 1].timeNs, qint64(Capacity));
+
+    ring.dropFront(4000);
+    QCOMPARE(ring.size(), Capacity - 4000);
+    QCOMPARE(ring[0].timeNs, qint64(4001));
+    ring.clear();
+    QCOMPARE(ring.size(), 0);
+    ring.push(numbered(7));
+    QCOMPARE(ring.size(), 1);
+    QCOMPARE(ring[0].timeNs, qint64(7));
+}
 
 void TestEventLogModel::testerWhileAppendingAndWrapping()
 {

@@ -60,7 +60,10 @@ KnowledgeView::KnowledgeView(KnowledgeModel *model, QWidget *parent)
     QFont big = font();
     big.setPointSizeF(big.pointSizeF() * 1.5);
     m_summary->setFont(big);
-    m_summary->setWordWrap(true);
+    // One line that never asks for room: it changes at every flush, and a
+    // height or width that followed it would lay the window out again and
+    // repaint all of it each time. A line cut short is whole in its tooltip.
+    m_summary->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
     m_summary->setTextFormat(Qt::RichText);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(m_summary);
@@ -133,6 +136,7 @@ void KnowledgeView::updateSummary()
     }
     m_summaryPlain = plain;
     m_summary->setText(html);
+    m_summary->setToolTip(plain);
 
     const bool capped = m_model->evictedClients() > 0;
     m_capNote->setVisible(capped);

@@ -19,8 +19,6 @@ namespace HerdUi {
 
 namespace {
 
-constexpr int MinimumRingGrowth = 1024;
-
 // Also the characters the logs escape although they are text (line
 // separators, bidi controls: Herd::isEscapedCharacter()).
 bool hasControlChar(const QString &text)
@@ -67,7 +65,7 @@ EventLogModel::~EventLogModel() = default;
 
 int EventLogModel::rowCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : m_count;
+    return parent.isValid() ? 0 : m_rows.size();
 }
 
 int EventLogModel::columnCount(const QModelIndex &parent) const
@@ -215,41 +213,29 @@ void EventLogModel::setCapacity(int capacity)
     if (capacity == m_capacity)
         return;
     flush();
-    if (m_count > capacity) {
-        const int excess = m_count - capacity;
+    const int excess = m_rows.size() - capacity;
+    if (excess > 0) {
         beginRemoveRows({}, 0, excess - 1);
-        m_start = (m_start + excess) % int(m_ring.size());
-        m_count -= excess;
+        m_rows.dropFront(excess);
         m_evicted += excess;
         endRemoveRows();
     }
-    // Lay the rows out from slot 0 again; the rows themselves do not change.
-    std::vector<Herd::Event> ring;
-    ring.reserve(size_t(m_count));
-    for (int row = 0; row < m_count; ++row)
-        ring.push_back(std::move(m_ring[size_t(slot(row))]));
-    m_ring.swap(ring);
-    m_start = 0;
-    m_queue = {}; // flushed above; its storage may exceed the new capacity
+    // The rows themselves do not change: no signal.
+    EventRing rows(capacity);
+    for (int row = 0; row < m_rows.size(); ++row)
+        rows.push(std::move(m_rows[row]));
+    m_rows = std::move(rows);
+    m_queue = EventRing(capacity);
     m_capacity = capacity;
 }
 
 void EventLogModel::append(const Herd::Event &event)
 {
-    const auto size = int(m_queue.size());
-    if (m_queued == m_capacity) {
-        // The queue is bounded too: if nothing flushes (a blocked event
-        // loop), only the newest capacity() events can become rows anyway.
-        m_queue[size_t(m_queueStart)] = event;
-        m_queueStart = (m_queueStart + 1) % size;
+    // The queue is bounded too: if nothing flushes (a blocked event loop),
+    // only the newest capacity() events can become rows anyway.
+    if (m_queue.isFull())
         ++m_evicted;
-        return;
-    }
-    if (m_queued == size)
-        m_queue.push_back(event); // m_queueStart is 0 until the queue is full
-    else
-        m_queue[size_t((m_queueStart + m_queued) % size)] = event;
-    ++m_queued;
+    m_queue.push(event);
     if (!m_flushTimer.isActive())
         m_flushTimer.start();
 }
@@ -268,72 +254,49 @@ void EventLogModel::flushNow()
 void EventLogModel::flush()
 {
     m_flushTimer.stop();
-    if (m_queued == 0)
+    const int count = m_queue.size(); // <= m_capacity
+    if (count == 0)
         return;
-    const int count = m_queued; // <= m_capacity, see append()
-
-    // Grow the storage while it is smaller than the capacity; m_start is 0
-    // until then, so resizing keeps every row in its slot.
-    const auto size = int(m_ring.size());
-    if (m_count + count > size && size < m_capacity) {
-        Q_ASSERT(m_start == 0);
-        const int grown = std::min(m_capacity, std::max({m_count + count, 2 * size, MinimumRingGrowth}));
-        m_ring.resize(size_t(grown));
-    }
 
     // Full: remove the oldest rows first, so the model never holds more
     // than m_capacity rows, even between the two signals.
-    const int overflow = m_count + count - m_capacity;
+    const int overflow = m_rows.size() + count - m_capacity;
     if (overflow > 0) {
         beginRemoveRows({}, 0, overflow - 1);
-        // The freed slots are exactly the ones the new rows take below.
-        m_start = (m_start + overflow) % int(m_ring.size());
-        m_count -= overflow;
+        m_rows.dropFront(overflow);
         m_evicted += overflow;
         endRemoveRows();
     }
 
-    beginInsertRows({}, m_count, m_count + count - 1); // last row inclusive
-    for (int queued = 0; queued < count; ++queued) {
-        m_ring[size_t(slot(m_count))] =
-            std::move(m_queue[size_t((m_queueStart + queued) % int(m_queue.size()))]);
-        ++m_count;
-    }
-    m_queueStart = 0;
-    m_queued = 0;
+    const int first = m_rows.size();
+    beginInsertRows({}, first, first + count - 1); // last row inclusive
+    for (int queued = 0; queued < count; ++queued)
+        m_rows.push(std::move(m_queue[queued]));
+    m_queue.clear();
     endInsertRows();
-}
-
-int EventLogModel::slot(int row) const
-{
-    return (m_start + row) % int(m_ring.size());
 }
 
 QList<Herd::Event> EventLogModel::events() const
 {
     QList<Herd::Event> out;
-    out.reserve(m_count);
-    for (int row = 0; row < m_count; ++row)
-        out.append(m_ring[size_t(slot(row))]);
+    out.reserve(m_rows.size());
+    for (int row = 0; row < m_rows.size(); ++row)
+        out.append(m_rows[row]);
     return out;
 }
 
 const Herd::Event &EventLogModel::eventAt(int row) const
 {
-    Q_ASSERT(row >= 0 && row < m_count);
-    return m_ring[size_t(slot(row))];
+    Q_ASSERT(row >= 0 && row < m_rows.size());
+    return m_rows[row];
 }
 
 void EventLogModel::clear()
 {
     m_flushTimer.stop();
     beginResetModel();
-    m_ring = {};
-    m_start = 0;
-    m_count = 0;
-    m_queue = {};
-    m_queueStart = 0;
-    m_queued = 0;
+    m_rows = EventRing(m_capacity);
+    m_queue = EventRing(m_capacity);
     m_evicted = 0;
     endResetModel();
 }

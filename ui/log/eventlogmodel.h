@@ -6,7 +6,7 @@
 #include <QList>
 #include <QTimer>
 
-#include <vector>
+#include "ui/log/eventring.h"
 
 #include "herd/event.h"
 
@@ -66,7 +66,7 @@ public:
     void appendEvents(const QList<Herd::Event> &events);
     // Moves every queued event into the table now (tests, exports).
     void flushNow();
-    int pendingCount() const { return m_queued; }
+    int pendingCount() const { return m_queue.size(); }
     // Events dropped to keep the bound, since construction or clear().
     qint64 evictedCount() const { return m_evicted; }
 
@@ -84,22 +84,14 @@ public:
 
 private:
     void flush();
-    int slot(int row) const;
 
-    // Ring storage. m_ring grows up to m_capacity; until it reaches it,
-    // m_start is 0, so growing never reorders rows.
-    std::vector<Herd::Event> m_ring;
-    int m_start = 0; // slot of row 0
-    int m_count = 0; // rows
+    EventRing m_rows {DefaultCapacity};
     int m_capacity = DefaultCapacity;
-    // Queued events, a ring of at most m_capacity from slot m_queueStart,
-    // oldest first. Its storage is kept from one flush to the next, so
-    // queuing an event is one assignment: at hundreds of thousands of
-    // events a second, growing a list again after every flush (and sliding
-    // it once full) was most of the log's cost.
-    std::vector<Herd::Event> m_queue;
-    int m_queueStart = 0;
-    int m_queued = 0;
+    // Events queued for the next flush, at most m_capacity of them. Its
+    // storage is kept from one flush to the next, so queuing an event is
+    // one assignment: at hundreds of thousands of events a second, growing
+    // a list again after every flush was most of the log's cost.
+    EventRing m_queue {DefaultCapacity};
     qint64 m_evicted = 0;
     QTimer m_flushTimer;
 };

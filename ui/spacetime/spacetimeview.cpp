@@ -92,10 +92,13 @@ SpaceTimeView::SpaceTimeView(const QStringList &nodes, QWidget *parent)
            "down) or was lost (its receiver stopped). Grey dash-dotted arrows are SYNC lines of a resync: "
            "digests and requests, no record. Click an arrow to follow its update in the topology."));
     bar->addWidget(legend);
-    bar->addStretch(1);
-    bar->addSpacing(12); // the stretch is gone when the bar is narrow: keep the count apart
+    bar->addSpacing(12); // keeps the counts apart from the legend when the bar is narrow
     m_summary->setStyleSheet(u"color: #64748b;"_s);
-    bar->addWidget(m_summary);
+    // Its counts change many times a second: were its width a size hint,
+    // each change would lay the window out again and repaint all of it.
+    m_summary->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_summary->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    bar->addWidget(m_summary, 1);
     layout->addLayout(bar);
     auto *plot = new QHBoxLayout;
     plot->setContentsMargins(0, 0, 0, 0);
