@@ -6,6 +6,7 @@
 // of a burst over several connections ends up in every node's store.
 
 #include <QSignalSpy>
+#include <QElapsedTimer>
 #include <QTest>
 
 #include <arpa/inet.h>
@@ -13,7 +14,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <utility>
 #include <chrono>
 #include <memory>
 #include <thread>
@@ -102,6 +105,7 @@ private slots:
     void cleanup() { m_herd.reset(); }
 
     void threadsWaitForAnOwnerThatDoesNotRead();
+    void aSlowOwnerTakesOneSliceAWorkerATurn();
 
     void dealsNodesRoundRobin()
     {
@@ -340,6 +344,109 @@ void ThreadedHerdTest::threadsWaitForAnOwnerThatDoesNotRead()
     QTRY_VERIFY_WITH_TIMEOUT(allHold(*m_herd, "held" + QByteArray::number(Updates - 1)), 30'000);
     for (int i = 0; i < Updates; i += 97)
         QVERIFY2(allHold(*m_herd, "held" + QByteArray::number(i)), qPrintable(QString::number(i)));
+}
+
+namespace {
+
+// Counts, in each pass of the loop over its posted events, the queued
+// calls to a herd that took in events, keeping the most. A queued call to
+// itself marks the passes: one posted during a pass waits for the next.
+class SlicesPerTurn final : public QObject
+{
+public:
+    explicit SlicesPerTurn(ThreadedHerd *herd)
+    {
+        herd->installEventFilter(this);
+        connect(herd, &ThreadedHerd::eventOccurred, this, [this] {
+            if (std::exchange(m_callTakesIn, false))
+                m_most = std::max(m_most, ++m_now);
+        });
+        nextTurn();
+    }
+    int most() const { return m_most; }
+
+protected:
+    bool eventFilter(QObject *, QEvent *event) override
+    {
+        if (event->type() == QEvent::MetaCall)
+            m_callTakesIn = true; // until its first event counts it
+        return false;
+    }
+
+private:
+    void nextTurn()
+    {
+        m_now = 0;
+        QMetaObject::invokeMethod(
+            this, [this] { nextTurn(); }, Qt::QueuedConnection);
+    }
+
+    bool m_callTakesIn = false;
+    int m_now = 0;
+    int m_most = 0;
+};
+
+} // namespace
+
+// An owner slower than its herd (here 10 us an event) takes each worker's
+// events one slice a turn of its loop, in one chain per worker, while a
+// client keeps the herd busy. Before, every batch a worker announced while
+// a slice was posted started a chain of its own; under steady load the
+// chains piled up and each took a slice every turn, so a turn of the
+// window's loop grew to hundreds of milliseconds.
+void ThreadedHerdTest::aSlowOwnerTakesOneSliceAWorkerATurn()
+{
+    constexpr int Stored = 1500; // updates the owner takes in at Powell, the far side
+    int storedAtPowell = 0;
+    connect(m_herd.get(), &ThreadedHerd::eventOccurred, this, [&storedAtPowell](const Herd::Event &event) {
+        storedAtPowell += event.kind == Herd::EventKind::RecordStored && event.node == u"Powell";
+        QElapsedTimer spent; // a view that takes its time over each event
+        spent.start();
+        while (spent.nsecsElapsed() < 10'000) {}
+    });
+    SlicesPerTurn slices(m_herd.get());
+
+    // A phone on a thread of its own, one update after another, each sent
+    // once the last is answered, until told to stop: steady load whatever
+    // the owner does.
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    QVERIFY(fd >= 0);
+    sockaddr_in address {};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(m_herd->nodeStatus(u"Alford"_s)->port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    QVERIFY(::connect(fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) == 0);
+    std::atomic<bool> stop {false};
+    std::atomic<int> answered {0};
+    std::thread phone([fd, &stop, &answered] {
+        char buffer[4096];
+        for (int i = 0; !stop; ++i) {
+            const QByteArray line = iamat("steady" + QByteArray::number(i % 50), i);
+            if (::send(fd, line.constData(), size_t(line.size()), MSG_NOSIGNAL) != line.size())
+                return;
+            QByteArray reply;
+            while (!reply.endsWith('\n')) {
+                const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+                if (n <= 0)
+                    return;
+                reply.append(buffer, n);
+            }
+            ++answered;
+        }
+    });
+    const auto joinPhone = qScopeGuard([&] {
+        stop = true;
+        ::shutdown(fd, SHUT_RDWR);
+        phone.join();
+        ::close(fd);
+    });
+
+    QTRY_VERIFY_WITH_TIMEOUT(storedAtPowell >= Stored, 60'000);
+    QVERIFY2(answered > Stored, "the owner kept up: no steady load");
+    // A slice per worker; two when one ends its chain with the queue
+    // drained and the worker's next batch is announced in the same pass.
+    QVERIFY2(slices.most() <= 2 * m_herd->threadCount(), qPrintable(QString::number(slices.most())));
+    QVERIFY(slices.most() > 0);
 }
 
 QTEST_GUILESS_MAIN(ThreadedHerdTest)

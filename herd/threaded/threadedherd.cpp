@@ -40,7 +40,12 @@ bool ThreadedHerd::start(int threads, const QStringList &only, QString *error)
     // if the worker is (a stop came first), there is nothing to take.
     const HerdWorker::Wake wake = [this](HerdWorker *worker) {
         QMetaObject::invokeMethod(
-            this, [this, worker] { takeEvents(worker, Pace::Sliced); }, Qt::QueuedConnection);
+            this,
+            [this, worker] {
+                if (!m_resumePosted.contains(worker))
+                    takeEvents(worker, Pace::Sliced);
+            },
+            Qt::QueuedConnection);
     };
     for (const QStringList &nodes : std::as_const(dealt)) {
         m_workers.push_back(std::make_unique<HerdWorker>(nodes, wake));
@@ -85,6 +90,7 @@ void ThreadedHerd::stop()
     }
     m_workers.clear();
     m_backlogs.clear();
+    m_resumePosted.clear();
     m_runBy.clear();
     m_order.clear();
 }
@@ -227,9 +233,11 @@ void ThreadedHerd::takeEvents(HerdWorker *worker, Pace pace)
         return;
     QElapsedTimer slice;
     slice.start();
-    // All: what a slice left, then the queue as it is now (a busy worker
-    // keeps queuing, so not until it is empty). Sliced: batches until the
-    // slice is spent.
+    const qint64 sliceMs = std::max<qint64>(1, SliceMs / qint64(m_workers.size()));
+    // All: two batches, what a slice left (or else the queue) and then the
+    // queue as it is by then: a busy worker keeps queuing, so not until it
+    // is empty. Sliced: batches until the slice (this worker's share of
+    // SliceMs) is spent.
     for (int batches = 0; pace == Pace::Sliced || batches < 2; ++batches) {
         // A slot may stop the herd, or take this worker's events itself (a
         // fault set from a view), while we emit: so the batch is ours alone
@@ -241,13 +249,12 @@ void ThreadedHerd::takeEvents(HerdWorker *worker, Pace pace)
             return;
         while (batch.next < batch.events.size()) {
             takeIn(batch.events.at(batch.next++));
-            if (pace == Pace::Sliced && batch.next % 64 == 0 && slice.elapsed() >= SliceMs
+            if (pace == Pace::Sliced && batch.next % 64 == 0 && slice.elapsed() >= sliceMs
                 && batch.next < batch.events.size()) {
                 if (!known())
                     return;
                 m_backlogs.insert(worker, std::move(batch));
-                QMetaObject::invokeMethod(
-                    this, [this, worker] { takeEvents(worker, Pace::Sliced); }, Qt::QueuedConnection);
+                resumeLater(worker);
                 return;
             }
         }
@@ -255,6 +262,20 @@ void ThreadedHerd::takeEvents(HerdWorker *worker, Pace pace)
             return;
         worker->recycle(std::move(batch.events));
     }
+}
+
+void ThreadedHerd::resumeLater(HerdWorker *worker)
+{
+    if (m_resumePosted.contains(worker))
+        return;
+    m_resumePosted.insert(worker);
+    QMetaObject::invokeMethod(
+        this,
+        [this, worker] {
+            m_resumePosted.remove(worker);
+            takeEvents(worker, Pace::Sliced);
+        },
+        Qt::QueuedConnection);
 }
 
 // The mirror follows first, so a view that reads the herd on the event

@@ -10,8 +10,7 @@ namespace HerdUi {
 EventRing::EventRing(int capacity)
     : m_chunks(size_t((std::max(1, capacity) + ChunkSize - 1) / ChunkSize))
     , m_capacity(std::max(1, capacity))
-{
-}
+{}
 
 void EventRing::push(Herd::Event event)
 {

@@ -59,13 +59,17 @@ double ease(double t)
     return 0.6 * t + 0.4 * t * t * (3 - 2 * t);
 }
 
-// 1 at `at`, falling linearly to 0 after `length`.
+// Full for the first fifth of `length`, then linearly to nothing. The hold
+// keeps a node that stores again within it at exactly full, so its cached
+// card is not painted again: on a busy herd every node stores all the time,
+// and a fade restarted at every store repainted all of them every frame.
 double fade(double now, double at, double length)
 {
+    constexpr double Hold = 0.2;
     const double age = now - at;
     if (age < 0 || age >= length)
         return 0;
-    return 1 - age / length;
+    return std::min(1.0, (1 - age / length) / (1 - Hold));
 }
 
 } // namespace
@@ -313,7 +317,16 @@ void FloodAnimator::updateEffects()
         if (!node)
             continue;
         NodeEffects &fx = it.value();
-        node->setFlash(fade(m_now, fx.storedAt, kStoredFlashMs), fade(m_now, fx.staleAt, kStaleFlashMs));
+        double stored = fade(m_now, fx.storedAt, kStoredFlashMs);
+        double stale = fade(m_now, fx.staleAt, kStaleFlashMs);
+        if (m_aggregating) {
+            // Too busy to draw each flood: a node glows while it stores,
+            // without fading, so its card is painted when that starts or
+            // stops, not at every step of a fade every frame.
+            stored = stored > 0 ? 1 : 0;
+            stale = stale > 0 ? 1 : 0;
+        }
+        node->setFlash(stored, stale);
         if (fx.badge) {
             const double age = m_now - fx.badgeAt;
             const bool visible = age >= 0 && age < kBadgeMs;
