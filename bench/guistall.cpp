@@ -16,6 +16,7 @@
 // --threads N runs the herd on N threads of its own (Herd::ThreadedHerd,
 // as `herd --threads N`), so the window's thread only draws and drives the
 // phones.
+// --shot FILE saves the window as it is when the traffic stops.
 // --paints prints the widgets painted most often, to find repaints that
 // spread beyond what changed.
 // --all-views also shows the tabs that are hidden behind Knowledge (the
@@ -31,6 +32,7 @@
 #include <QFile>
 #include <QHBoxLayout>
 #include <QMap>
+#include <QThread>
 #include <QTimer>
 
 #include <sys/resource.h>
@@ -64,12 +66,29 @@ public:
     using QApplication::QApplication;
     bool notify(QObject *receiver, QEvent *event) override
     {
-        if (m_timing && event->type() == QEvent::Paint)
-            ++m_paints[paintedName(receiver)];
-        if (m_timing && (event->type() == QEvent::LayoutRequest || event->type() == QEvent::Resize))
-            ++m_paints[(event->type() == QEvent::Resize ? "resized: " : "laid out: ")
-                       + paintedName(receiver)];
-        if (m_depth > 0 || !m_timing)
+        // The herd's threads deliver their own events: only this thread's count.
+        if (!m_timing || QThread::currentThread() != thread())
+            return QApplication::notify(receiver, event);
+        if (event->type() == QEvent::LayoutRequest || event->type() == QEvent::Resize)
+            ++m_paints[(event->type() == QEvent::Resize ? "resized: " : "laid out: ") + paintedName(receiver)]
+                  .count;
+        if (event->type() == QEvent::Paint) {
+            QElapsedTimer painting;
+            painting.start();
+            const bool done = notifyTimed(receiver, event);
+            Tally &tally = m_paints["painted: " + paintedName(receiver)];
+            const double ms = double(painting.nsecsElapsed()) / 1e6;
+            ++tally.count;
+            tally.ms += ms;
+            tally.worst = std::max(tally.worst, ms);
+            return done;
+        }
+        return notifyTimed(receiver, event);
+    }
+
+    bool notifyTimed(QObject *receiver, QEvent *event)
+    {
+        if (m_depth > 0)
             return QApplication::notify(receiver, event);
         ++m_depth;
         QElapsedTimer timer;
@@ -99,15 +118,21 @@ public:
         }
     }
 
-    // The widgets painted most, and how often a second.
+    // The widgets painted (or laid out, or resized) most, how often a
+    // second, and for paints how long one took.
     void printPaints(double seconds) const
     {
         std::vector<std::pair<int, QByteArray>> counts;
         for (auto it = m_paints.cbegin(); it != m_paints.cend(); ++it)
-            counts.emplace_back(it.value(), it.key());
+            counts.emplace_back(it.value().count, it.key());
         std::sort(counts.begin(), counts.end(), std::greater<>());
-        for (size_t i = 0; i < counts.size() && i < 40; ++i)
-            std::printf("  painted: %s %.1f/s\n", counts[i].second.constData(), counts[i].first / seconds);
+        for (size_t i = 0; i < counts.size() && i < 24; ++i) {
+            const Tally &tally = m_paints[counts[i].second];
+            std::printf("  %s %.1f/s", counts[i].second.constData(), tally.count / seconds);
+            if (tally.ms > 0)
+                std::printf(", %.2f ms each, worst %.1f ms", tally.ms / tally.count, tally.worst);
+            std::printf("\n");
+        }
     }
 
 private:
@@ -127,7 +152,13 @@ private:
         return name;
     }
 
-    QMap<QByteArray, int> m_paints;
+    struct Tally
+    {
+        int count = 0;
+        double ms = 0; // paints only, each paint's own time with its children's
+        double worst = 0;
+    };
+    QMap<QByteArray, Tally> m_paints;
     int m_depth = 0;
     bool m_timing = false;
     QMap<QByteArray, std::vector<qint64>> m_slow;
@@ -186,9 +217,13 @@ int main(int argc, char **argv)
     const QCommandLineOption threads(
         QStringLiteral("threads"), QStringLiteral("Run the herd on N threads of its own (1: the window's)."),
         QStringLiteral("N"), QStringLiteral("1"));
+    const QCommandLineOption shot(
+        QStringLiteral("shot"),
+        QStringLiteral("Save the window, as it is when the traffic stops, to FILE (PNG)."),
+        QStringLiteral("FILE"));
     const QCommandLineOption paints(QStringLiteral("paints"),
                                     QStringLiteral("Print the widgets painted most, and how often."));
-    parser.addOptions({rate, seconds, phones, nodes, threads, allViews, paints});
+    parser.addOptions({rate, seconds, phones, nodes, threads, allViews, paints, shot});
     parser.process(app);
 
     const int randomNodes = parser.value(nodes).toInt();
@@ -214,6 +249,15 @@ int main(int argc, char **argv)
         return 1;
     }
     std::unique_ptr<QWidget> hiddenTabs = parser.isSet(allViews) ? showHiddenTabs(window) : nullptr;
+    qint64 eventsTakenIn = 0; // while measuring
+    QMap<QByteArray, qint64> eventsByKind;
+    bool measuring = false;
+    QObject::connect(window.herd(), &Herd::HerdSource::eventOccurred, &app, [&](const Herd::Event &event) {
+        if (!measuring)
+            return;
+        ++eventsTakenIn;
+        ++eventsByKind[Herd::eventKindName(event.kind) + QByteArray(event.viaPeerLink ? " (link)" : "")];
+    });
     // Owned by the views, which quitting closes (and so deletes): read them
     // before that.
     auto *topologyFrames = new FrameCounter(window.topology()->viewport());
@@ -239,6 +283,7 @@ int main(int argc, char **argv)
     QTimer::singleShot(1000, [&] {
         window.startTraffic(parser.value(phones).toInt(), parser.value(rate).toDouble());
         cpuAtStart = cpuSeconds();
+        measuring = true;
         clock.start();
         probe.start();
         app.setTiming(true);
@@ -246,6 +291,7 @@ int main(int argc, char **argv)
         spaceTimeFrames->start();
         QTimer::singleShot(int(parser.value(seconds).toDouble() * 1000), [&] {
             probe.stop();
+            measuring = false;
             cpuUsed = cpuSeconds() - cpuAtStart;
             app.setTiming(false);
             topologyFrames->stop();
@@ -256,6 +302,8 @@ int main(int argc, char **argv)
                           .arg(spaceTimeFrames->perSecond(), 0, 'f', 1)
                           .arg(spaceTimeFrames->slowestSecond())
                           .toUtf8();
+            if (parser.isSet(shot) && !window.grab().save(parser.value(shot)))
+                std::fprintf(stderr, "herd-guistall: could not write %s\n", qPrintable(parser.value(shot)));
             window.stopTraffic();
             hiddenTabs.reset();
             app.quit();
@@ -274,6 +322,12 @@ int main(int argc, char **argv)
     std::printf("updates sent: %llu in %s s (%.0f/s asked), event-loop probe every 5 ms\n",
                 static_cast<unsigned long long>(sent), qPrintable(parser.value(seconds)),
                 parser.value(rate).toDouble());
+    std::printf("events taken in by the window: %lld (%.0f per update sent)\n",
+                static_cast<long long>(eventsTakenIn), sent ? double(eventsTakenIn) / double(sent) : 0.0);
+    for (auto it = eventsByKind.cbegin(); it != eventsByKind.cend(); ++it) {
+        if (sent && double(it.value()) / double(sent) >= 0.5)
+            std::printf("  %s: %.1f per update\n", it.key().constData(), double(it.value()) / double(sent));
+    }
     std::printf("CPU: %.2f s in %s s, %.0f us per update sent\n", cpuUsed, qPrintable(parser.value(seconds)),
                 sent ? cpuUsed * 1e6 / double(sent) : 0.0);
     std::printf("gap between probe ticks: median %.2f ms, p99 %.2f ms, longest %.2f ms (%zu samples)\n",

@@ -17,6 +17,7 @@
 #include "ui/spacetime/spacetimecanvas.h"
 #include "ui/spacetime/spacetimehistory.h"
 #include "ui/spacetime/spacetimeview.h"
+#include "ui/elidedlabel.h"
 
 using namespace Qt::StringLiterals;
 using Herd::Event;
@@ -105,6 +106,7 @@ private slots:
     void emphasisFollowsNodeAndLink();
     void pickedClientsStandOutInView();
     void busyStreamIsDrawnSimplified();
+    void summaryIsElidedNotLaidOut();
     void floodOfMessagesIsSampledByClient();
 };
 
@@ -593,6 +595,33 @@ void TestSpaceTimeView::pickedClientsStandOutInView()
     view.clearSelection();
     QVERIFY(view.pickedClients().isEmpty());
     QVERIFY(!view.canvas()->emphasises(messages.at(0)));
+}
+
+// The summary's counts change many times a second. It never asks the
+// layout for room (a wider text used to widen the view, so the window was
+// laid out and repainted whole at every change), and what does not fit is
+// elided, whole in the tooltip with the clock note's explanation.
+void TestSpaceTimeView::summaryIsElidedNotLaidOut()
+{
+    SpaceTimeView view({u"A"_s, u"B"_s});
+    view.resize(900, 260);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    auto *summary = view.findChild<HerdUi::ElidedLabel *>();
+    QVERIFY(summary);
+    QCOMPARE(summary->minimumSizeHint().width(), 0);
+    const QSize before = view.minimumSizeHint();
+    view.setClockNote(u"clocks: a very long note that cannot fit beside everything else in the bar"_s,
+                      u"why the clocks differ"_s);
+    QCOMPARE(view.minimumSizeHint(), before);
+    QCOMPARE(summary->fullText(), view.summaryText());
+    QVERIFY2(summary->text().endsWith(u"\u2026"_s), qPrintable(summary->text()));
+    QVERIFY(summary->toolTip().startsWith(view.summaryText()));
+    QVERIFY(summary->toolTip().endsWith(u"why the clocks differ"_s));
+
+    view.resize(3000, 260);
+    QTRY_COMPARE(summary->text(), view.summaryText());
+    QCOMPARE(summary->toolTip(), u"why the clocks differ"_s);
 }
 
 void TestSpaceTimeView::busyStreamIsDrawnSimplified()

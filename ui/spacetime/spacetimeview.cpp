@@ -17,6 +17,7 @@
 
 #include "herd/wire/clock.h"
 #include "herd/event.h"
+#include "ui/elidedlabel.h"
 
 using namespace Qt::StringLiterals;
 
@@ -44,7 +45,7 @@ SpaceTimeView::SpaceTimeView(const QStringList &nodes, QWidget *parent)
     , m_laneScroll(new QScrollBar(Qt::Vertical, this))
     , m_liveButton(new QToolButton(this))
     , m_axisBox(new QComboBox(this))
-    , m_summary(new QLabel(this))
+    , m_summary(new ElidedLabel(Qt::ElideRight, this))
     , m_now(&Herd::wallClockNs)
 {
     auto *layout = new QVBoxLayout(this);
@@ -94,9 +95,6 @@ SpaceTimeView::SpaceTimeView(const QStringList &nodes, QWidget *parent)
     bar->addWidget(legend);
     bar->addSpacing(12); // keeps the counts apart from the legend when the bar is narrow
     m_summary->setStyleSheet(u"color: #64748b;"_s);
-    // Its counts change many times a second: were its width a size hint,
-    // each change would lay the window out again and repaint all of it.
-    m_summary->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_summary->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     bar->addWidget(m_summary, 1);
     layout->addLayout(bar);
@@ -291,7 +289,7 @@ void SpaceTimeView::refresh()
     m_canvas->setWindow(m_live ? liveEnd() : m_end, span());
     m_canvas->update();
     updateScrollBar();
-    m_summary->setText(summaryText());
+    m_summary->setFullText(summaryText());
     m_dirty = false;
 }
 
@@ -320,7 +318,7 @@ void SpaceTimeView::onFrame()
     m_canvas->update();
     if (m_dirty || m_frame % kSummaryEveryFrames == 0) {
         updateScrollBar();
-        m_summary->setText(summaryText());
+        m_summary->setFullText(summaryText());
     }
     m_dirty = false;
 }
@@ -351,8 +349,8 @@ void SpaceTimeView::setEmptyHint(const QString &hint)
 void SpaceTimeView::setClockNote(const QString &note, const QString &explanation)
 {
     m_clockNote = note;
-    m_summary->setToolTip(explanation);
-    m_summary->setText(summaryText());
+    m_summary->setExplanation(explanation);
+    m_summary->setFullText(summaryText());
 }
 
 bool SpaceTimeView::selectMessage(quint64 id)

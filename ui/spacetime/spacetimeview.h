@@ -16,7 +16,6 @@
 #include "ui/spacetime/spacetimehistory.h"
 
 class QComboBox;
-class QLabel;
 class QScrollBar;
 class QToolButton;
 
@@ -25,6 +24,8 @@ struct Event;
 }
 
 namespace HerdUi {
+
+class ElidedLabel;
 
 // What the user picked in the diagram: one message, and every hop of the
 // update it carried (the directions it was sent over, in the history).
@@ -159,7 +160,7 @@ private:
     QScrollBar *m_laneScroll;  // owned (child): the rows, when they do not all fit
     QToolButton *m_liveButton; // owned (child)
     QComboBox *m_axisBox;      // owned (child)
-    QLabel *m_summary;         // owned (child)
+    ElidedLabel *m_summary;    // owned (child)
     QTimer m_frameTimer;
     bool m_live = true;
     bool m_dirty = true;
