@@ -54,7 +54,7 @@ class ThreadedHerd final : public HerdSource
     Q_DISABLE_COPY_MOVE(ThreadedHerd)
 
 public:
-    static constexpr int SliceMs = 8;
+    static constexpr int SliceMs = 4;
 
     // Called once on each worker thread: that thread's places source.
     using PlacesFactory = std::function<std::unique_ptr<PlacesSource>()>;

@@ -173,13 +173,16 @@ void FloodAnimator::recordStored(const QString &node, const QString &fromPeer, c
     }
     if (iamat) {
         NodeEffects &fx = m_effects[node];
-        fx.badgeAt = m_now;
         fx.storedAt = m_now;
-        if (!fx.badge && m_hooks.labelLayer) {
-            fx.badge = new ClientBadgeItem(m_hooks.labelLayer);
+        // Too busy to draw each flood: the badge names a client reporting
+        // here, changing at most every kBusyBadgeMs, not at every IAMAT.
+        // Either way the item changes at the next frame, not now: a scene
+        // changed between frames is painted again at once.
+        const bool keep = m_aggregating && m_now - fx.badgeAt < kBusyBadgeMs;
+        if (!keep) {
+            fx.badgeAt = m_now;
+            fx.badgeClient = client;
         }
-        if (fx.badge)
-            fx.badge->setClient(client);
         m_knownAt.insert(node + u'|' + QString::fromUtf8(client), m_now + (m_aggregating ? 0 : kIamatLeadMs));
         return;
     }
@@ -327,15 +330,23 @@ void FloodAnimator::updateEffects()
             stale = stale > 0 ? 1 : 0;
         }
         node->setFlash(stored, stale);
+        if (!fx.badgeClient.isEmpty()) {
+            if (!fx.badge && m_hooks.labelLayer)
+                fx.badge = new ClientBadgeItem(m_hooks.labelLayer);
+            if (fx.badge)
+                fx.badge->setClient(fx.badgeClient);
+        }
         if (fx.badge) {
             const double age = m_now - fx.badgeAt;
             const bool visible = age >= 0 && age < kBadgeMs;
             fx.badge->setVisible(visible);
             if (visible) {
-                // Pop in, then fade out over the last third.
-                const double pop = age < 300 ? 1 + 0.25 * std::sin(std::numbers::pi * age / 300) : 1;
+                // Pop in, then fade out over the last third; busy, it stays
+                // still, so it is painted again only when its client changes.
+                const double pop =
+                    age < 300 && !m_aggregating ? 1 + 0.25 * std::sin(std::numbers::pi * age / 300) : 1;
                 fx.badge->setScale(pop);
-                fx.badge->setOpacity(std::min(1.0, (kBadgeMs - age) / (kBadgeMs / 3)));
+                fx.badge->setOpacity(m_aggregating ? 1.0 : std::min(1.0, (kBadgeMs - age) / (kBadgeMs / 3)));
                 // Beside the node, in the widest gap between its links.
                 const QPointF dir = node->freeDirection();
                 const QPointF edge = node->borderPoint(node->pos(), dir);

@@ -75,6 +75,7 @@ public:
     static constexpr double kStoredFlashMs = 750;
     static constexpr double kStaleFlashMs = 1000;
     static constexpr double kBadgeMs = 1800;
+    static constexpr double kBusyBadgeMs = 500; // aggregating: a badge's client changes at most this often
     // Tokens on one direction of a link leave at least this far apart, like
     // packets on a wire, so a burst reads as a stream instead of one dot.
     static constexpr double kSpacingMs = 150;
@@ -150,6 +151,7 @@ private:
         double storedAt = -1e18;
         double staleAt = -1e18;
         double badgeAt = -1e18;
+        QByteArray badgeClient;           // shown from the next frame on
         ClientBadgeItem *badge = nullptr; // owned by the scene (label layer)
     };
 

@@ -56,6 +56,10 @@ public:
 };
 
 constexpr int kFrameMs = 16;
+// Aggregating, the picture is traffic per link, glows and badges that change
+// a few times a second: some 40 frames a second show it all, and leave the
+// window's thread room for the events behind it.
+constexpr int kBusyFrameMs = 20;
 
 } // namespace
 
@@ -394,6 +398,7 @@ void TopologyView::onFrame()
     m_dirtyLinks.clear();
 
     const bool busy = m_animator->tick(m_wall.elapsed());
+    m_frameTimer.setInterval(m_animator->isAggregating() ? kBusyFrameMs : kFrameMs);
     m_banner->refresh(*m_animator, m_wall.elapsed());
     if (!busy && !m_animator->isPaused())
         m_frameTimer.stop();
