@@ -445,6 +445,10 @@ void tst_ReplayWindow::aNodeNotStartedYetIsNotKilled()
     QVERIFY(!topology->nodeItem(late)->isKilled());
     QCOMPARE(look(killed), Look::Running);
     QVERIFY(legend->showsNotStarted());
+    // No client at the start: the verdict line does not ask for an IAMAT
+    // that a replay cannot be sent.
+    const QString verdict = m_window->knowledge()->summaryText();
+    QVERIFY2(verdict.startsWith(u"No client known yet at the cursor"_s), qPrintable(verdict));
     // The Knowledge table's column says the same.
     KnowledgeModel *knowledge = m_window->knowledge()->model();
     const auto columnTitles = [](const KnowledgeModel *model) {

@@ -104,6 +104,12 @@ KnowledgeView::KnowledgeView(KnowledgeModel *model, QWidget *parent)
 
 KnowledgeView::~KnowledgeView() = default;
 
+void KnowledgeView::setEmptyHint(const QString &hint)
+{
+    m_emptyHint = hint;
+    updateSummary();
+}
+
 void KnowledgeView::updateSummary()
 {
     const QLocale locale;
@@ -120,7 +126,7 @@ void KnowledgeView::updateSummary()
     QString plain;
     QString html;
     if (clients == 0) {
-        plain = u"No clients yet: send an IAMAT to any node."_s;
+        plain = m_emptyHint.isEmpty() ? u"No clients yet: send an IAMAT to any node."_s : m_emptyHint;
         html = plain.toHtmlEscaped();
     } else if (divergent == 0) {
         plain = nodesText.left(1).toUpper() + nodesText.mid(1) + u" agree on "_s + clientsText + downText;

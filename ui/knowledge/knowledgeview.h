@@ -30,6 +30,9 @@ public:
     QTableView *tableView() const { return m_table; }
     // The verdict line as plain text (what the label shows, without markup).
     QString summaryText() const { return m_summaryPlain; }
+    // What the verdict line says while no node knows a client (a replay's
+    // start cannot be sent an IAMAT); empty: the live herd's hint.
+    void setEmptyHint(const QString &hint);
 
 public slots:
     void updateSummary();
@@ -41,6 +44,7 @@ private:
     QLabel *m_capNote;              // owned (child)
     QTableView *m_table;            // owned (child)
     QString m_summaryPlain;
+    QString m_emptyHint;
 };
 
 } // namespace HerdUi
