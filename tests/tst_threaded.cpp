@@ -78,6 +78,24 @@ bool allHold(const ThreadedHerd &herd, const QByteArray &client, const QByteArra
     return true;
 }
 
+// A blocking TCP connection to `port` on 127.0.0.1, for a client on a
+// thread of its own (no event loop); -1 if it failed.
+int blockingConnection(quint16 port)
+{
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0)
+        return -1;
+    sockaddr_in address {};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) != 0) {
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+
 QByteArray iamat(const QByteArray &client, int second)
 {
     return "IAMAT " + client + " +34.068930-118.445127 " + QByteArray::number(1'700'000'000 + second)
@@ -281,13 +299,8 @@ private:
 void ThreadedHerdTest::threadsWaitForAnOwnerThatDoesNotRead()
 {
     constexpr int Updates = 20'000;
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    const int fd = blockingConnection(m_herd->nodeStatus(u"Alford"_s)->port);
     QVERIFY(fd >= 0);
-    sockaddr_in address {};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(m_herd->nodeStatus(u"Alford"_s)->port);
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    QVERIFY(::connect(fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) == 0);
     QByteArray burst;
     for (int i = 0; i < Updates; ++i)
         burst += iamat("held" + QByteArray::number(i), i);
@@ -409,13 +422,8 @@ void ThreadedHerdTest::aSlowOwnerTakesOneSliceAWorkerATurn()
     // A phone on a thread of its own, one update after another, each sent
     // once the last is answered, until told to stop: steady load whatever
     // the owner does.
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    const int fd = blockingConnection(m_herd->nodeStatus(u"Alford"_s)->port);
     QVERIFY(fd >= 0);
-    sockaddr_in address {};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(m_herd->nodeStatus(u"Alford"_s)->port);
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    QVERIFY(::connect(fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) == 0);
     std::atomic<bool> stop {false};
     std::atomic<int> answered {0};
     std::thread phone([fd, &stop, &answered] {
