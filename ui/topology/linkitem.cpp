@@ -311,6 +311,9 @@ LinkLabelItem::LinkLabelItem(LinkItem *link, QGraphicsItem *parent)
 {
     setAcceptedMouseButtons(Qt::LeftButton | Qt::RightButton);
     setVisible(false);
+    // Drawn again only when its text or its link's selection changes: a
+    // busy 100-node topology repaints every label every frame otherwise.
+    setCacheMode(DeviceCoordinateCache);
 }
 
 void LinkLabelItem::setContent(const QString &text, bool scissors, const QColor &accent)

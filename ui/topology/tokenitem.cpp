@@ -153,6 +153,7 @@ ClientBadgeItem::ClientBadgeItem(QGraphicsItem *parent)
 {
     setAcceptedMouseButtons(Qt::NoButton);
     setVisible(false);
+    setCacheMode(DeviceCoordinateCache); // drawn again when its client changes, not every frame
 }
 
 void ClientBadgeItem::setClient(const QByteArray &clientId)

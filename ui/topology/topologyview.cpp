@@ -60,6 +60,7 @@ constexpr int kFrameMs = 16;
 // a few times a second: some 40 frames a second show it all, and leave the
 // window's thread room for the events behind it.
 constexpr int kBusyFrameMs = 20;
+constexpr qint64 kBusyCountsMs = 500;
 
 } // namespace
 
@@ -276,7 +277,7 @@ void TopologyView::onEvent(const Herd::Event &event)
             m_animator->lineSent(event.node, event.peer, event.client, m_wall.elapsed());
         break;
     case EventKind::RecordStored:
-        m_dirtyNodes.insert(event.node);
+        m_countsChanged.insert(event.node);
         m_animator->recordStored(event.node, event.peer, event.client, event.detail == "iamat"_L1);
         break;
     case EventKind::RecordDropped:
@@ -390,6 +391,12 @@ void TopologyView::onFrame()
 {
     QElapsedTimer cost;
     cost.start();
+    const qint64 nowMs = m_wall.elapsed();
+    if (!m_animator->isAggregating() || nowMs - m_countsShownMs >= kBusyCountsMs) {
+        m_dirtyNodes.unite(m_countsChanged);
+        m_countsChanged.clear();
+        m_countsShownMs = nowMs;
+    }
     for (const QString &name : std::as_const(m_dirtyNodes))
         refreshNode(name);
     m_dirtyNodes.clear();

@@ -169,6 +169,12 @@ private:
     QElapsedTimer m_wall;
     QSet<QString> m_dirtyNodes;
     QSet<LinkItem *> m_dirtyLinks;
+    // Nodes that stored a record since their count was last shown. Busy,
+    // counts are shown every kBusyCountsMs: a card whose count changed is
+    // painted again, and while clients pour in every card's count changes
+    // every frame.
+    QSet<QString> m_countsChanged;
+    qint64 m_countsShownMs = 0;
     FloodBanner *m_banner = nullptr;    // owned (child)
     QLabel *m_previewBanner = nullptr;  // owned (child)
     TopologyLegend *m_legend = nullptr; // owned (child)
