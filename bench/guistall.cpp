@@ -9,7 +9,8 @@
 // topology and the space-time diagram took a second (on average, and in
 // the slowest whole second), the CPU time the process used per update
 // (steadier than the gaps on a shared machine), and every kind of event
-// whose handling took over 20 ms (receiver, event type): what stalled.
+// whose handling took over 20 ms (receiver, event type; --slow-ms sets the
+// threshold): what stalled.
 //
 // --nodes N opens a random N-node herd (Herd::randomHerd, degree 3, seed 1)
 // instead, laid out as the window lays out big herds.
@@ -58,7 +59,7 @@
 
 namespace {
 
-// Notes every event whose handling, outermost, took over 20 ms: which
+// Notes every event whose handling, outermost, took over slowMs: which
 // object took it and what kind of event it was, to find what stalls.
 class TimedApplication final : public QApplication
 {
@@ -102,11 +103,12 @@ public:
         const bool done = QApplication::notify(receiver, event);
         const qint64 ms = timer.elapsed();
         --m_depth;
-        if (ms > 20)
+        if (ms > m_slowMs)
             m_slow[what].push_back(ms);
         return done;
     }
     void setTiming(bool on) { m_timing = on; }
+    void setSlowMs(int ms) { m_slowMs = ms; }
     void printSlow() const
     {
         for (auto it = m_slow.cbegin(); it != m_slow.cend(); ++it) {
@@ -161,6 +163,7 @@ private:
     QMap<QByteArray, Tally> m_paints;
     int m_depth = 0;
     bool m_timing = false;
+    int m_slowMs = 20;
     QMap<QByteArray, std::vector<qint64>> m_slow;
 };
 
@@ -217,14 +220,18 @@ int main(int argc, char **argv)
     const QCommandLineOption threads(
         QStringLiteral("threads"), QStringLiteral("Run the herd on N threads of its own (1: the window's)."),
         QStringLiteral("N"), QStringLiteral("1"));
+    const QCommandLineOption slowMs(QStringLiteral("slow-ms"),
+                                    QStringLiteral("List every event handled in more than MS (default 20)."),
+                                    QStringLiteral("MS"), QStringLiteral("20"));
     const QCommandLineOption shot(
         QStringLiteral("shot"),
         QStringLiteral("Save the window, as it is when the traffic stops, to FILE (PNG)."),
         QStringLiteral("FILE"));
     const QCommandLineOption paints(QStringLiteral("paints"),
                                     QStringLiteral("Print the widgets painted most, and how often."));
-    parser.addOptions({rate, seconds, phones, nodes, threads, allViews, paints, shot});
+    parser.addOptions({rate, seconds, phones, nodes, threads, allViews, paints, shot, slowMs});
     parser.process(app);
+    app.setSlowMs(parser.value(slowMs).toInt());
 
     const int randomNodes = parser.value(nodes).toInt();
     auto config = randomNodes > 1 ? std::optional(Herd::randomHerd(randomNodes, 3, 1))
