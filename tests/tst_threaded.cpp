@@ -411,12 +411,14 @@ void ThreadedHerdTest::aSlowOwnerTakesOneSliceAWorkerATurn()
 {
     constexpr int Stored = 1500; // updates the owner takes in at Powell, the far side
     int storedAtPowell = 0;
-    connect(m_herd.get(), &ThreadedHerd::eventOccurred, this, [&storedAtPowell](const Herd::Event &event) {
-        storedAtPowell += event.kind == Herd::EventKind::RecordStored && event.node == u"Powell";
-        QElapsedTimer spent; // a view that takes its time over each event
-        spent.start();
-        while (spent.nsecsElapsed() < 10'000) {}
-    });
+    QObject slowView; // ends the connection with this function: cleanup() stops the herd, which still emits
+    connect(m_herd.get(), &ThreadedHerd::eventOccurred, &slowView,
+            [&storedAtPowell](const Herd::Event &event) {
+                storedAtPowell += event.kind == Herd::EventKind::RecordStored && event.node == u"Powell";
+                QElapsedTimer spent; // a view that takes its time over each event
+                spent.start();
+                while (spent.nsecsElapsed() < 10'000) {}
+            });
     SlicesPerTurn slices(m_herd.get());
 
     // A phone on a thread of its own, one update after another, each sent
