@@ -61,8 +61,9 @@ double ease(double t)
 
 // Full for the first fifth of `length`, then linearly to nothing. The hold
 // keeps a node that stores again within it at exactly full, so its cached
-// card is not painted again: on a busy herd every node stores all the time,
-// and a fade restarted at every store repainted all of them every frame.
+// card is not painted again each frame: a fade restarted at every store
+// repainted it every frame. (Aggregating, glows are only on or off:
+// updateEffects.)
 double fade(double now, double at, double length)
 {
     constexpr double Hold = 0.2;

@@ -66,18 +66,19 @@ void TopologyLegend::setFolded(bool folded)
 
 void TopologyLegend::setShowsNotMonitored(bool shows)
 {
-    if (shows == m_notMonitored)
-        return;
-    m_notMonitored = shows;
-    resize(sizeHint());
-    update();
+    showRow(m_notMonitored, shows);
 }
 
 void TopologyLegend::setShowsNotStarted(bool shows)
 {
-    if (shows == m_notStarted)
+    showRow(m_notStarted, shows);
+}
+
+void TopologyLegend::showRow(bool &row, bool shows)
+{
+    if (shows == row)
         return;
-    m_notStarted = shows;
+    row = shows;
     resize(sizeHint());
     update();
 }

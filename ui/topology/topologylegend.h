@@ -41,6 +41,9 @@ protected:
 
 private:
     QList<TopologyStyle::NodeLook> nodeLooks() const;
+    // Shows or hides an optional row (`row`: its flag); the legend grows
+    // or shrinks by it.
+    void showRow(bool &row, bool shows);
 
     bool m_folded = false;
     bool m_notMonitored = false;
