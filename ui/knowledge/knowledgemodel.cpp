@@ -48,7 +48,8 @@ QColor staleFill(qint64 ns)
 KnowledgeModel::KnowledgeModel(const QStringList &nodes, QObject *parent)
     : QAbstractTableModel(parent)
 {
-    m_nodes = nodes;
+    for (const QString &node : nodes)
+        appendNode(node);
     m_flushTimer.setSingleShot(true);
     m_flushTimer.setInterval(FlushIntervalMs);
     connect(&m_flushTimer, &QTimer::timeout, this, &KnowledgeModel::flush);
@@ -71,7 +72,7 @@ void KnowledgeModel::seed(const Herd::HerdSource &herd)
     for (const QString &name : herd.config().nodeNames()) {
         if (!herd.nodeStatus(name))
             continue; // not seen: no column
-        m_nodes.append(name);
+        appendNode(name);
         if (!herd.isRunning(name))
             m_down.insert(name);
     }
@@ -98,6 +99,7 @@ void KnowledgeModel::reload()
 {
     beginResetModel();
     m_nodes.clear();
+    m_nodeIndex.clear();
     m_down.clear();
     m_rows.clear();
     m_rowOf.clear();
@@ -120,8 +122,8 @@ int KnowledgeModel::columnCount(const QModelIndex &parent) const
 
 int KnowledgeModel::columnOf(const QString &node) const
 {
-    const qsizetype index = m_nodes.indexOf(node);
-    return index < 0 ? -1 : FixedColumnCount + int(index);
+    const int index = m_nodeIndex.value(node, -1);
+    return index < 0 ? -1 : FixedColumnCount + index;
 }
 
 KnowledgeModel::CellState KnowledgeModel::cellState(int row, int nodeIndex) const
@@ -337,12 +339,18 @@ void KnowledgeModel::addNode(const QString &node)
 {
     const int column = columnCount();
     beginInsertColumns({}, column, column);
-    m_nodes.append(node);
+    appendNode(node);
     for (Row &row : m_rows)
         row.times.append(NoRecord);
     for (Row &row : m_pending)
         row.times.append(NoRecord);
     endInsertColumns();
+}
+
+void KnowledgeModel::appendNode(const QString &node)
+{
+    m_nodeIndex.insert(node, int(m_nodes.size()));
+    m_nodes.append(node);
 }
 
 KnowledgeModel::Row *KnowledgeModel::findRow(const QByteArray &client)
@@ -399,16 +407,21 @@ void KnowledgeModel::record(const Herd::Event &event)
     if (event.kind != EventKind::RecordStored && event.kind != EventKind::NodeStopped
         && event.kind != EventKind::NodeStarted)
         return;
-    if (!m_nodes.contains(event.node))
+    // Every store on a big herd comes here: a hash, not a search of the
+    // node list, and the AT line's time alone, not a whole parse.
+    int nodeIndex = m_nodeIndex.value(event.node, -1);
+    if (nodeIndex < 0) {
         addNode(event.node);
-    const int nodeIndex = int(m_nodes.indexOf(event.node));
+        nodeIndex = int(m_nodes.size()) - 1;
+    }
 
     switch (event.kind) {
     case EventKind::RecordStored: {
-        const Herd::Message at = Herd::parseLine(event.line);
-        if (at.command != Herd::Command::At)
+        QByteArrayView server;
+        qint64 timeNs = 0;
+        if (!Herd::atServerAndTime(event.line, &server, &timeNs))
             return;
-        setTime(event.client, nodeIndex, at.timeNs);
+        setTime(event.client, nodeIndex, timeNs);
         break;
     }
     case EventKind::NodeStopped: {

@@ -123,6 +123,7 @@ private:
     };
 
     void addNode(const QString &node);
+    void appendNode(const QString &node); // m_nodes and m_nodeIndex together
     Row *findRow(const QByteArray &client);
     void setTime(const QByteArray &client, int nodeIndex, qint64 timeNs);
     static void recomputeNewest(Row &row);
@@ -133,6 +134,7 @@ private:
 
     QPointer<Herd::HerdSource> m_herd; // borrowed; may be null
     QStringList m_nodes;
+    QHash<QString, int> m_nodeIndex; // node -> its index in m_nodes
     QSet<QString> m_down;
     QList<Row> m_rows;                  // visible rows
     QHash<QByteArray, int> m_rowOf;     // client -> row in m_rows

@@ -87,7 +87,7 @@ void HerdStats::clear()
     m_sampleTimes.clear();
     m_updates.clear();
     m_updateSeq.clear();
-    m_updateNodes.clear();
+    m_storedBy.clear();
     m_firstUpdateSeq = 0;
     m_faults.clear();
 }
@@ -179,6 +179,7 @@ HerdStats::NodeHistory &HerdStats::ensureNode(const QString &node)
         return *it;
     m_nodes.append(node);
     NodeHistory history;
+    history.index = int(m_nodes.size()) - 1;
     // A node that appears late has had no lines and no clients so far.
     history.rates.assign(m_sampleTimes.size(), 0.0);
     history.clients.assign(m_sampleTimes.size(), 0.0);
@@ -200,7 +201,7 @@ void HerdStats::record(const Event &event)
         break;
     case EventKind::RecordStored:
         history.known.insert(event.client);
-        onRecordStored(event);
+        onRecordStored(event, history);
         break;
     case EventKind::NodeStopped:
         history.known.clear();
@@ -223,14 +224,14 @@ void HerdStats::record(const Event &event)
         emit seriesChanged();
 }
 
-void HerdStats::onRecordStored(const Event &event)
+void HerdStats::onRecordStored(const Event &event, const NodeHistory &history)
 {
     QByteArrayView server;
     qint64 timeNs = 0;
     const bool isAt = atServerAndTime(event.line, &server, &timeNs);
     const UpdateKey key {event.client, isAt ? timeNs : 0};
     auto seq = m_updateSeq.constFind(key);
-    Update *update = nullptr;
+    size_t at = 0;
     if (seq == m_updateSeq.cend()) {
         Update fresh;
         fresh.client = event.client;
@@ -239,26 +240,31 @@ void HerdStats::onRecordStored(const Event &event)
         fresh.firstNs = fresh.lastNs = event.timeNs;
         fresh.startSeconds = secondsSinceStart(event.timeNs);
         m_updateSeq.insert(key, m_firstUpdateSeq + m_updates.size());
+        at = m_updates.size();
         m_updates.push_back(std::move(fresh));
-        update = &m_updates.back();
+        m_storedBy.emplace_back();
     } else {
-        update = &m_updates[size_t(*seq - m_firstUpdateSeq)];
-        update->lastNs = std::max(update->lastNs, event.timeNs);
+        at = size_t(*seq - m_firstUpdateSeq);
+        m_updates[at].lastNs = std::max(m_updates[at].lastNs, event.timeNs);
     }
+    Update &update = m_updates[at];
     // Only running nodes count: a node killed after storing it has lost it.
-    StoredBy &stored = m_updateNodes[key];
-    const qsizetype before = stored.nodes.size();
-    stored.nodes.insert(event.node);
+    StoredBy &stored = m_storedBy[at];
+    const size_t node = size_t(history.index);
+    if (stored.nodes.size() <= node)
+        stored.nodes.resize(m_nodes.size());
+    const bool added = !stored.nodes[node];
+    stored.nodes[node] = true;
     if (stored.runningEpoch != m_runningEpoch) {
         stored.running = 0;
-        for (const QString &node : std::as_const(stored.nodes))
-            stored.running += m_running.contains(node) ? 1 : 0;
+        for (size_t i = 0; i < stored.nodes.size(); ++i)
+            stored.running += stored.nodes[i] && m_running.contains(m_nodes.at(qsizetype(i))) ? 1 : 0;
         stored.runningEpoch = m_runningEpoch;
-    } else if (stored.nodes.size() != before && m_running.contains(event.node)) {
+    } else if (added && m_running.contains(event.node)) {
         ++stored.running;
     }
-    update->nodesStored = stored.running;
-    update->nodesRunning = int(m_running.size());
+    update.nodesStored = stored.running;
+    update.nodesRunning = int(m_running.size());
     // Only the updates grew: the per-node series need no trim (O(nodes)).
     trimUpdates();
 }
@@ -350,8 +356,8 @@ void HerdStats::trimUpdates()
     while (m_updates.size() > size_t(m_maxUpdates)) {
         const UpdateKey key {m_updates.front().client, m_updates.front().clientTimeNs};
         m_updateSeq.remove(key);
-        m_updateNodes.remove(key);
         m_updates.pop_front();
+        m_storedBy.pop_front();
         ++m_firstUpdateSeq;
     }
 }

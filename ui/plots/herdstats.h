@@ -12,6 +12,7 @@
 #include <QTimer>
 
 #include <deque>
+#include <vector>
 #include <utility>
 
 #include "herd/event.h"
@@ -159,6 +160,7 @@ private:
         std::deque<double> clients;
         int linesThisSample = 0;
         QSet<QByteArray> known; // clients in the node's store
+        int index = 0;          // in m_nodes
     };
     using UpdateKey = std::pair<QByteArray, qint64>;
 
@@ -172,7 +174,7 @@ private:
     void sampleUpTo(qint64 ns, bool inclusive);
     void closeSample(qint64 nowNs);
     NodeHistory &ensureNode(const QString &node);
-    void onRecordStored(const Event &event);
+    void onRecordStored(const Event &event, const NodeHistory &history);
     void trim();
     void trimUpdates();
 
@@ -186,14 +188,15 @@ private:
     QHash<UpdateKey, quint64> m_updateSeq; // key -> sequence number
     // The nodes that stored a kept update, and how many of them run: counted
     // as they come while the running set stays as it was (m_runningEpoch),
-    // so a store costs O(1), not O(nodes), on a big herd.
+    // so a store costs O(1), not O(nodes), on a big herd. One per update in
+    // m_updates, in the same order; nodes by NodeHistory::index.
     struct StoredBy
     {
-        QSet<QString> nodes;
+        std::vector<bool> nodes;
         int running = 0;
         quint64 runningEpoch = 0;
     };
-    QHash<UpdateKey, StoredBy> m_updateNodes;
+    std::deque<StoredBy> m_storedBy;
     quint64 m_runningEpoch = 0;   // bumped whenever m_running changes
     quint64 m_firstUpdateSeq = 0; // sequence number of m_updates.front()
 
