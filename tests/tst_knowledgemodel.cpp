@@ -18,6 +18,7 @@
 #include "herd/config/herdconfig.h"
 #include "tests/herdfixture.h"
 #include "ui/knowledge/knowledgemodel.h"
+#include "ui/elidedlabel.h"
 #include "ui/knowledge/knowledgeview.h"
 #include "herd/node/node.h"
 #include "ui/knowledge/nodeinspector.h"
@@ -94,6 +95,7 @@ private slots:
     void stalenessText_data();
     void stalenessText();
     void viewSummary();
+    void narrowViewElidesTheVerdict();
     void realHerd();
 };
 
@@ -353,6 +355,33 @@ void tst_KnowledgeModel::viewSummary()
     model.flush();
     QVERIFY2(view.summaryText().endsWith(u"(1 of 5 nodes down)"_s), qPrintable(view.summaryText()));
     QCOMPARE(view.tableView()->model()->columnCount(), 6);
+}
+
+// A verdict wider than the view ends in "…" and is whole in its tooltip;
+// it never widens the view (it changes at every flush).
+void tst_KnowledgeModel::narrowViewElidesTheVerdict()
+{
+    const QStringList five {u"Alford"_s, u"Bolden"_s, u"Hamilton"_s, u"Parker"_s, u"Powell"_s};
+    KnowledgeModel model(five);
+    HerdUi::KnowledgeView view(&model);
+    view.resize(320, 240);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    const int minimumWidth = view.minimumSizeHint().width();
+    for (const QString &node : five)
+        model.record(stored(node, "Alford", "kiwi", "1"));
+    model.record(stored(u"Alford"_s, "Alford", "kiwi", "4.2"));
+    model.flush();
+
+    const auto *line = view.findChild<HerdUi::ElidedLabel *>();
+    QVERIFY(line);
+    QVERIFY2(view.summaryText().startsWith(u"1 of 1 client diverge"_s), qPrintable(view.summaryText()));
+    QVERIFY2(line->text().endsWith(u'\u2026'), qPrintable(line->text()));
+    QVERIFY(line->text().size() < view.summaryText().size());
+    QVERIFY(line->toolTip().contains(view.summaryText()));
+    QVERIFY(line->font().bold());
+    QCOMPARE(view.minimumSizeHint().width(), minimumWidth);
+    QVERIFY(line->geometry().right() <= view.contentsRect().right());
 }
 
 void tst_KnowledgeModel::realHerd()

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/knowledge/knowledgeview.h"
 
+#include <QHBoxLayout>
 #include <QHash>
 #include <QHeaderView>
 #include <QLabel>
@@ -9,6 +10,7 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include "ui/elidedlabel.h"
 #include "ui/knowledge/knowledgemodel.h"
 
 using namespace Qt::StringLiterals;
@@ -49,7 +51,8 @@ KnowledgeView::KnowledgeView(KnowledgeModel *model, QWidget *parent)
     : QWidget(parent)
     , m_model(model)
     , m_proxy(new QSortFilterProxyModel(this))
-    , m_summary(new QLabel(this))
+    , m_mark(new QLabel(this))
+    , m_summary(new ElidedLabel(Qt::ElideRight, this))
     , m_capNote(new QLabel(this))
     , m_table(new QTableView(this))
 {
@@ -59,14 +62,21 @@ KnowledgeView::KnowledgeView(KnowledgeModel *model, QWidget *parent)
 
     QFont big = font();
     big.setPointSizeF(big.pointSizeF() * 1.5);
+    // One line that never asks for room (ElidedLabel): it changes at every
+    // flush, and a size that followed it would lay the window out again and
+    // repaint all of it each time. A line cut short ends in "…" and is
+    // whole in its tooltip.
+    m_mark->setFont(big);
+    m_mark->setTextFormat(Qt::RichText);
+    m_mark->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Fixed);
     m_summary->setFont(big);
-    // One line that never asks for room: it changes at every flush, and a
-    // height or width that followed it would lay the window out again and
-    // repaint all of it each time. A line cut short is whole in its tooltip.
     m_summary->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
-    m_summary->setTextFormat(Qt::RichText);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    layout->addWidget(m_summary);
+    auto *verdict = new QHBoxLayout;
+    verdict->setSpacing(6);
+    verdict->addWidget(m_mark);
+    verdict->addWidget(m_summary, 1);
+    layout->addLayout(verdict);
 
     m_capNote->setStyleSheet(u"color: #666666;"_s);
     m_capNote->setVisible(false);
@@ -110,6 +120,11 @@ void KnowledgeView::setEmptyHint(const QString &hint)
     updateSummary();
 }
 
+QString KnowledgeView::summaryText() const
+{
+    return m_summary->fullText();
+}
+
 void KnowledgeView::updateSummary()
 {
     const QLocale locale;
@@ -124,25 +139,29 @@ void KnowledgeView::updateSummary()
         downText = u" (%1 of %2 nodes down)"_s.arg(nodes - running).arg(nodes);
 
     QString plain;
-    QString html;
+    QString mark; // rich text: a sign in the verdict's colour
     if (clients == 0) {
         plain = m_emptyHint.isEmpty() ? u"No clients yet: send an IAMAT to any node."_s : m_emptyHint;
-        html = plain.toHtmlEscaped();
     } else if (divergent == 0) {
         plain = nodesText.left(1).toUpper() + nodesText.mid(1) + u" agree on "_s + clientsText + downText;
-        html = u"<span style='color:#2e7d32'>\u2714</span> "_s + plain.toHtmlEscaped();
+        mark = u"<span style='color:#2e7d32'>\u2714</span>"_s;
     } else {
         const QList<KnowledgeModel::Lag> found = m_model->lags(MaxLagsNamed + 1);
         const QString lags = lagsText(found.mid(0, MaxLagsNamed));
         const QString more = found.size() > MaxLagsNamed ? u", \u2026"_s : QString();
         plain =
             u"%1 of %2 diverge: %3%4"_s.arg(locale.toString(divergent), clientsText, lags, more) + downText;
-        html = u"<span style='color:#e65100'>\u26a0</span> <b>%1 of %2 diverge</b>: %3%4%5"_s.arg(
-            locale.toString(divergent), clientsText, lags.toHtmlEscaped(), more, downText.toHtmlEscaped());
+        mark = u"<span style='color:#e65100'>\u26a0</span>"_s;
     }
-    m_summaryPlain = plain;
-    m_summary->setText(html);
-    m_summary->setToolTip(plain);
+    if (mark != m_mark->text())
+        m_mark->setText(mark);
+    m_mark->setVisible(!mark.isEmpty());
+    QFont font = m_summary->font();
+    if (font.bold() != (divergent > 0)) {
+        font.setBold(divergent > 0);
+        m_summary->setFont(font);
+    }
+    m_summary->setFullText(plain);
 
     const bool capped = m_model->evictedClients() > 0;
     m_capNote->setVisible(capped);

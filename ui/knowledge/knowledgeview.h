@@ -9,6 +9,7 @@ class QTableView;
 
 namespace HerdUi {
 
+class ElidedLabel;
 class KnowledgeModel;
 
 // "Who knows what" for the classroom: a one-line verdict on top ("All 5
@@ -28,8 +29,8 @@ public:
 
     KnowledgeModel *model() const { return m_model; }
     QTableView *tableView() const { return m_table; }
-    // The verdict line as plain text (what the label shows, without markup).
-    QString summaryText() const { return m_summaryPlain; }
+    // The verdict line as plain text, whole (the label may elide it).
+    QString summaryText() const;
     // What the verdict line says while no node knows a client (a replay's
     // start cannot be sent an IAMAT); empty: the live herd's hint.
     void setEmptyHint(const QString &hint);
@@ -40,10 +41,10 @@ public slots:
 private:
     KnowledgeModel *m_model;        // borrowed
     QSortFilterProxyModel *m_proxy; // owned (child)
-    QLabel *m_summary;              // owned (child)
+    QLabel *m_mark;                 // owned (child): the verdict's sign, in colour
+    ElidedLabel *m_summary;         // owned (child)
     QLabel *m_capNote;              // owned (child)
     QTableView *m_table;            // owned (child)
-    QString m_summaryPlain;
     QString m_emptyHint;
 };
 
