@@ -12,6 +12,9 @@
 // whose handling took over 20 ms (receiver, event type; --slow-ms sets the
 // threshold): what stalled.
 //
+// The load starts once every link is up (it says when, or that it gave up
+// after 30 s), so that runs flood over the same links.
+//
 // --nodes N opens a random N-node herd (Herd::randomHerd, degree 3, seed 1)
 // instead, laid out as the window lays out big herds.
 // --threads N runs the herd on N threads of its own (Herd::ThreadedHerd,
@@ -42,12 +45,15 @@
 #include <cstdio>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <utility>
 #include <vector>
 
 #include "bench/framecounter.h"
 #include "herd/clients/simulatedclients.h"
 #include "herd/cluster.h"
 #include "herd/config/randomherd.h"
+#include "herd/linkstate.h"
 #include "herd/places/offlineplaces.h"
 #include "herd/threaded/threadedherd.h"
 #include "ui/knowledge/knowledgeview.h"
@@ -58,6 +64,9 @@
 #include "ui/topology/topologyview.h"
 
 namespace {
+
+// How long to wait for every link to come up before measuring anyway.
+constexpr qint64 LinkWaitMs = 30'000;
 
 // Notes every event whose handling, outermost, took over slowMs: which
 // object took it and what kind of event it was, to find what stalls.
@@ -286,8 +295,39 @@ int main(int argc, char **argv)
         last = now;
     });
 
-    // Let the links come up before measuring.
-    QTimer::singleShot(1000, [&] {
+    // Measure a herd whose links are all up: on a big herd some take a few
+    // reconnect back-offs, and a flood over half the links is half the work
+    // (runs of one build differed twofold in events per update before this).
+    const auto linksUp = [&] {
+        const Herd::HerdSource &herd = *window.herd();
+        int up = 0;
+        for (const auto &[a, b] : herd.config().links) {
+            for (const auto &[from, to] : {std::pair(a, b), std::pair(b, a)}) {
+                const std::optional<Herd::LinkState> state = herd.linkState(from, to);
+                up += state && state->state == Herd::LinkState::State::Connected ? 1 : 0;
+            }
+        }
+        return up;
+    };
+    std::function<void()> startMeasuring;
+    const int directions = int(2 * config->links.size());
+    QElapsedTimer waiting;
+    waiting.start();
+    QTimer linkWait;
+    linkWait.setInterval(50);
+    QObject::connect(&linkWait, &QTimer::timeout, [&] {
+        const int up = linksUp();
+        const bool timedOut = waiting.elapsed() >= LinkWaitMs;
+        if (up < directions && !timedOut)
+            return;
+        linkWait.stop();
+        std::printf("links up: %d of %d (each way) after %.1f s%s\n", up, directions,
+                    double(waiting.elapsed()) / 1000.0, timedOut ? ", gave up waiting" : "");
+        startMeasuring();
+    });
+    linkWait.start();
+
+    startMeasuring = [&] {
         window.startTraffic(parser.value(phones).toInt(), parser.value(rate).toDouble());
         cpuAtStart = cpuSeconds();
         measuring = true;
@@ -316,7 +356,7 @@ int main(int argc, char **argv)
             hiddenTabs.reset();
             app.quit();
         });
-    });
+    };
     app.exec();
 
     const quint64 sent = window.simulation()->sent();

@@ -35,6 +35,11 @@ QByteArrayView ReplayRecord::origin() const
     return start > 0 && end > start ? QByteArrayView(atLine).sliced(start, end - start) : QByteArrayView();
 }
 
+ReplayRecord ReplayRecord::ofLine(const QByteArray &atLine)
+{
+    return {atLine, clientTimeOf(atLine)};
+}
+
 Record ReplayRecord::toRecord(const QByteArray &clientId) const
 {
     Record record;
@@ -76,7 +81,7 @@ void HerdMoment::apply(const Event &event)
         break;
     }
     case EventKind::RecordStored: {
-        nodes[event.node].records.insert(event.client, {event.line, clientTimeOf(event.line)});
+        nodes[event.node].records.insert(event.client, ReplayRecord::ofLine(event.line));
         break;
     }
     case EventKind::PeerConnected:

@@ -24,6 +24,8 @@ struct ReplayRecord
     // The record as a node's Store keeps it, read from the AT line (a line
     // that is not one keeps only the id, the line and the time).
     Record toRecord(const QByteArray &clientId) const;
+    // The record of a stored AT line, its client time read from the line.
+    static ReplayRecord ofLine(const QByteArray &atLine);
     friend bool operator==(const ReplayRecord &, const ReplayRecord &) = default;
 };
 

@@ -46,10 +46,10 @@ std::optional<LinkState> linkStateIn(const HerdMoment &moment, const HerdConfig 
     return state;
 }
 
-void followInStore(Store &store, const HerdMoment &moment, const Event &event)
+void followInStore(Store &store, const Event &event)
 {
     if (event.kind == EventKind::RecordStored)
-        store.offer(moment.nodes.value(event.node).records.value(event.client).toRecord(event.client));
+        store.offer(ReplayRecord::ofLine(event.line).toRecord(event.client));
     else if (event.kind == EventKind::NodeStopped)
         store.clear();
 }

@@ -22,9 +22,9 @@ std::optional<NodeStatus> nodeStatusIn(const HerdMoment &moment, const HerdConfi
                                        const QString &node);
 std::optional<LinkState> linkStateIn(const HerdMoment &moment, const HerdConfig &config, const QString &from,
                                      const QString &to);
-// Brings `store`, the store of event.node, up to `moment`, which has just
-// applied `event`: a record stored is offered, a node stopped loses all.
-void followInStore(Store &store, const HerdMoment &moment, const Event &event);
+// Brings `store`, the store of event.node, past `event`: a record stored is
+// offered (read from the event's line alone), a node stopped loses all.
+void followInStore(Store &store, const Event &event);
 // The links (from, to) whose LinkState `event` may have changed: what a
 // running herd announces with linkStateChanged.
 QList<std::pair<QString, QString>> linksChangedBy(const Event &event, const HerdConfig &config);

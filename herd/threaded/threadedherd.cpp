@@ -282,12 +282,13 @@ void ThreadedHerd::resumeLater(HerdWorker *worker)
 // sees it as the node left it.
 void ThreadedHerd::takeIn(const Event &event)
 {
-    if (m_records == Records::Mirrored) {
+    // The moment keeps no records: the stores hold them, if anything does.
+    // On a big herd most events are lines, and they touch neither.
+    if (event.kind != EventKind::RecordStored)
         m_moment.apply(event);
-        followInStore(m_stores[event.node], m_moment, event);
-    } else if (event.kind != EventKind::RecordStored) {
-        m_moment.apply(event);
-    }
+    if (m_records == Records::Mirrored
+        && (event.kind == EventKind::RecordStored || event.kind == EventKind::NodeStopped))
+        followInStore(m_stores[event.node], event);
     if (event.kind == EventKind::ClientConnected)
         ++m_openConnections[event.node];
     else if (event.kind == EventKind::ClientDisconnected)

@@ -130,9 +130,9 @@ private:
     PlacesFactory m_places;
     Records m_records;
     std::vector<std::unique_ptr<HerdWorker>> m_workers;
-    QHash<QString, HerdWorker *> m_runBy; // node -> its worker
-    QStringList m_order;                  // the nodes run here, in herd-file order
-    HerdMoment m_moment;
+    QHash<QString, HerdWorker *> m_runBy;  // node -> its worker
+    QStringList m_order;                   // the nodes run here, in herd-file order
+    HerdMoment m_moment;                   // nodes and links; records are in m_stores
     QHash<QString, Store> m_stores;        // made at start: store() pointers stay valid
     QHash<QString, int> m_openConnections; // clients and neighbours' links, by node
     // Per worker: a batch a slice did not finish, and where it stopped.

@@ -86,6 +86,11 @@ QString FloodAnimator::key(const QString &a, const QString &b)
     return a + u'>' + b;
 }
 
+QString FloodAnimator::knownKey(const QString &node, const QByteArray &client)
+{
+    return node + u'|' + QString::fromUtf8(client);
+}
+
 void FloodAnimator::setSpeed(double factor)
 {
     m_speed = std::clamp(factor, 0.1, 10.0);
@@ -100,7 +105,7 @@ void FloodAnimator::lineSent(const QString &from, const QString &to, const QByte
 {
     releaseHeld();
     m_rate.add(wallMs);
-    m_linkRates[key(from, to)].add(wallMs);
+    m_linkRates[{from, to}].add(wallMs);
     if (!m_aggregating) {
         const bool tooFast = m_rate.perSecond(wallMs) > aggregateRate(m_maxTokens);
         const bool tooMany = !m_paused && int(m_hops.size()) >= m_maxTokens;
@@ -126,7 +131,7 @@ void FloodAnimator::lineSent(const QString &from, const QString &to, const QByte
     hop.to = to;
     hop.client = client;
     const QString linkKey = key(from, to);
-    hop.startMs = std::max({m_now, m_knownAt.value(from + u'|' + QString::fromUtf8(client), m_now),
+    hop.startMs = std::max({m_now, m_knownAt.value(knownKey(from, client), m_now),
                             m_lastStart.value(linkKey, m_now - kSpacingMs) + kSpacingMs});
     m_lastStart.insert(linkKey, hop.startMs);
     m_hops.push_back(std::move(hop));
@@ -147,18 +152,20 @@ void FloodAnimator::resolve(const QString &node, const QString &fromPeer, const 
                             Outcome outcome)
 {
     Hop *hop = m_aggregating ? nullptr : findUnresolved(node, fromPeer, client);
-    const QString known = node + u'|' + QString::fromUtf8(client);
     if (hop) {
         hop->outcome = outcome;
         if (outcome == Outcome::Stored)
-            m_knownAt.insert(known, hop->startMs + kHopMs);
+            m_knownAt.insert(knownKey(node, client), hop->startMs + kHopMs);
         return;
     }
     // No token carries it (aggregating, or the sender is not ours): show it now.
     NodeEffects &fx = m_effects[node];
     if (outcome == Outcome::Stored) {
         fx.storedAt = m_now;
-        m_knownAt.insert(known, m_now);
+        // Aggregating, no token waits for it (and a "now" delays none later):
+        // on a big herd this is most stores, so they skip the string and hash.
+        if (!m_aggregating)
+            m_knownAt.insert(knownKey(node, client), m_now);
     } else {
         fx.staleAt = m_now;
     }
@@ -184,7 +191,8 @@ void FloodAnimator::recordStored(const QString &node, const QString &fromPeer, c
             fx.badgeAt = m_now;
             fx.badgeClient = client;
         }
-        m_knownAt.insert(node + u'|' + QString::fromUtf8(client), m_now + (m_aggregating ? 0 : kIamatLeadMs));
+        if (!m_aggregating)
+            m_knownAt.insert(knownKey(node, client), m_now + kIamatLeadMs);
         return;
     }
     resolve(node, fromPeer, client, Outcome::Stored);
@@ -235,11 +243,11 @@ void FloodAnimator::updateTraffic(qint64 wallMs)
     for (LinkItem *link : m_hooks.allLinks()) {
         const QString a = link->nodeA()->name();
         const QString b = link->nodeB()->name();
-        auto rate = [&](const QString &k) {
-            auto it = m_linkRates.find(k);
+        auto rate = [&](const QString &from, const QString &to) {
+            auto it = m_linkRates.find({from, to});
             return it == m_linkRates.end() ? 0.0 : it->perSecond(wallMs);
         };
-        link->setTraffic(rate(key(a, b)), rate(key(b, a)));
+        link->setTraffic(rate(a, b), rate(b, a));
     }
     m_trafficShown = true;
 }

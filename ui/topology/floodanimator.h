@@ -9,6 +9,7 @@
 #include <array>
 #include <deque>
 #include <functional>
+#include <utility>
 
 class QGraphicsItem;
 
@@ -168,6 +169,7 @@ private:
     TokenItem *takeToken();
     void releaseToken(TokenItem *token);
     static QString key(const QString &a, const QString &b);
+    static QString knownKey(const QString &node, const QByteArray &client); // m_knownAt's
 
     Hooks m_hooks;
     double m_speed = 1;
@@ -182,8 +184,9 @@ private:
     QHash<QString, double> m_knownAt;      // "node|client" -> when the node learnt it, on screen
     QHash<QString, double> m_lastStart;    // "from>to" -> start of its newest hop
     QHash<QString, NodeEffects> m_effects; // by node name
-    QHash<QString, RateMeter> m_linkRates; // "from>to"
-    RateMeter m_rate;                      // all peer messages
+    // (from, to): a pair, not a "from>to" string, as every line sent counts.
+    QHash<std::pair<QString, QString>, RateMeter> m_linkRates;
+    RateMeter m_rate; // all peer messages
     bool m_aggregating = false;
     bool m_trafficShown = false;
     qint64 m_aggregatingSince = 0;
