@@ -35,6 +35,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QHBoxLayout>
+#include <QHash>
 #include <QMap>
 #include <QThread>
 #include <QTimer>
@@ -110,11 +111,48 @@ public:
         if (receiver->parent())
             what += QByteArray(" in ") + receiver->parent()->metaObject()->className();
         const bool done = QApplication::notify(receiver, event);
-        const qint64 ms = timer.elapsed();
+        const qint64 ns = timer.nsecsElapsed();
+        const qint64 ms = ns / 1'000'000;
         --m_depth;
         if (ms > m_slowMs)
             m_slow[what].push_back(ms);
+        m_sinceTick[what] += double(ns) / 1e6;
         return done;
+    }
+
+    // Called at each probe tick with the gap it ended: a gap over
+    // longGapMs adds what the loop handled meanwhile to the long gaps' tally.
+    void probeTicked(double gapMs)
+    {
+        if (gapMs > m_longGapMs) {
+            ++m_longGaps;
+            m_longGapMsTotal += gapMs;
+            for (auto it = m_sinceTick.cbegin(); it != m_sinceTick.cend(); ++it)
+                m_inLongGaps[it.key()] += it.value();
+        }
+        m_sinceTick.clear();
+    }
+    void setLongGapMs(int ms) { m_longGapMs = ms; }
+    // What filled the gaps over longGapMs: the handlers that took most of
+    // that time, as a share of it; the rest is time no handler was timed
+    // in (the loop's own work, or this thread waiting for a core).
+    void printLongGaps() const
+    {
+        if (m_longGaps == 0)
+            return;
+        std::printf("gaps over %d ms: %d, %.1f ms on average; what filled them:\n", m_longGapMs, m_longGaps,
+                    m_longGapMsTotal / m_longGaps);
+        std::vector<std::pair<double, QByteArray>> shares;
+        double timed = 0;
+        for (auto it = m_inLongGaps.cbegin(); it != m_inLongGaps.cend(); ++it) {
+            shares.emplace_back(it.value(), it.key());
+            timed += it.value();
+        }
+        std::sort(shares.begin(), shares.end(), std::greater<>());
+        for (size_t i = 0; i < shares.size() && i < 8; ++i)
+            std::printf("  %4.1f%% %s (%.1f ms a gap)\n", 100 * shares[i].first / m_longGapMsTotal,
+                        shares[i].second.constData(), shares[i].first / m_longGaps);
+        std::printf("  %4.1f%% in no timed handler\n", 100 * (1 - timed / m_longGapMsTotal));
     }
     void setTiming(bool on) { m_timing = on; }
     void setSlowMs(int ms) { m_slowMs = ms; }
@@ -174,6 +212,11 @@ private:
     bool m_timing = false;
     int m_slowMs = 20;
     QMap<QByteArray, std::vector<qint64>> m_slow;
+    int m_longGapMs = 30;
+    QHash<QByteArray, double> m_sinceTick;  // ms by handler since the last probe tick
+    QHash<QByteArray, double> m_inLongGaps; // the same, summed over the long gaps
+    int m_longGaps = 0;
+    double m_longGapMsTotal = 0;
 };
 
 // The pages the tab widget hides behind the one it shows, in a window of
@@ -238,9 +281,14 @@ int main(int argc, char **argv)
         QStringLiteral("FILE"));
     const QCommandLineOption paints(QStringLiteral("paints"),
                                     QStringLiteral("Print the widgets painted most, and how often."));
-    parser.addOptions({rate, seconds, phones, nodes, threads, allViews, paints, shot, slowMs});
+    const QCommandLineOption longGapMs(
+        QStringLiteral("long-gap-ms"),
+        QStringLiteral("Break down what the loop did in gaps longer than MS (default 30)."), QStringLiteral("MS"),
+        QStringLiteral("30"));
+    parser.addOptions({rate, seconds, phones, nodes, threads, allViews, paints, shot, slowMs, longGapMs});
     parser.process(app);
     app.setSlowMs(parser.value(slowMs).toInt());
+    app.setLongGapMs(parser.value(longGapMs).toInt());
 
     const int randomNodes = parser.value(nodes).toInt();
     auto config = randomNodes > 1 ? std::optional(Herd::randomHerd(randomNodes, 3, 1))
@@ -290,8 +338,10 @@ int main(int argc, char **argv)
     qint64 last = -1;
     QObject::connect(&probe, &QTimer::timeout, [&] {
         const qint64 now = clock.nsecsElapsed();
-        if (last >= 0)
+        if (last >= 0) {
             gaps.push_back(double(now - last) / 1e6);
+            app.probeTicked(gaps.back());
+        }
         last = now;
     });
 
@@ -384,6 +434,7 @@ int main(int argc, char **argv)
                 at(0.5), at(0.99), gaps.empty() ? 0.0 : gaps.back(), gaps.size());
     std::printf("redraws a second: %s\n", redraws.constData());
     app.printSlow();
+    app.printLongGaps();
     if (parser.isSet(paints))
         app.printPaints(parser.value(seconds).toDouble());
     return 0;
