@@ -54,7 +54,8 @@ class ThreadedHerd final : public HerdSource
     Q_DISABLE_COPY_MOVE(ThreadedHerd)
 
 public:
-    static constexpr int SliceMs = 4;
+    // Measured with herd-guistall on a 100-node herd (docs/threads.md).
+    static constexpr int SliceMs = 2;
 
     // Called once on each worker thread: that thread's places source.
     using PlacesFactory = std::function<std::unique_ptr<PlacesSource>()>;
