@@ -87,8 +87,10 @@ public:
             QElapsedTimer painting;
             painting.start();
             const bool done = notifyTimed(receiver, event);
-            Tally &tally = m_paints["painted: " + paintedName(receiver)];
+            const QByteArray name = paintedName(receiver);
+            Tally &tally = m_paints["painted: " + name];
             const double ms = double(painting.nsecsElapsed()) / 1e6;
+            m_paintsInEvent[name] += ms;
             ++tally.count;
             tally.ms += ms;
             tally.worst = std::max(tally.worst, ms);
@@ -114,8 +116,13 @@ public:
         const qint64 ns = timer.nsecsElapsed();
         const qint64 ms = ns / 1'000'000;
         --m_depth;
-        if (ms > m_slowMs)
+        if (ms > m_slowMs) {
             m_slow[what].push_back(ms);
+            // Paints inside a paint count once, in the outer one's time.
+            for (auto it = m_paintsInEvent.cbegin(); it != m_paintsInEvent.cend(); ++it)
+                m_paintsInSlow[what][it.key()] += it.value();
+        }
+        m_paintsInEvent.clear();
         m_sinceTick[what] += double(ns) / 1e6;
         return done;
     }
@@ -164,6 +171,17 @@ public:
                 worst = std::max(worst, ms);
             std::printf("  slow: %s x%zu, worst %lld ms\n", it.key().constData(), it.value().size(),
                         static_cast<long long>(worst));
+            // The paints it sent, in ms per slow event: what made it slow.
+            const auto paints = m_paintsInSlow.constFind(it.key());
+            if (paints == m_paintsInSlow.cend())
+                continue;
+            std::vector<std::pair<double, QByteArray>> byTime;
+            for (auto paint = paints->cbegin(); paint != paints->cend(); ++paint)
+                byTime.emplace_back(paint.value() / double(it.value().size()), paint.key());
+            std::sort(byTime.begin(), byTime.end(), std::greater<>());
+            for (size_t i = 0; i < byTime.size() && i < 4 && byTime[i].first >= 0.5; ++i)
+                std::printf("    painting %s: %.1f ms each time\n", byTime[i].second.constData(),
+                            byTime[i].first);
         }
     }
 
@@ -212,6 +230,8 @@ private:
     bool m_timing = false;
     int m_slowMs = 20;
     QMap<QByteArray, std::vector<qint64>> m_slow;
+    QHash<QByteArray, double> m_paintsInEvent; // ms by widget, in the outermost event under way
+    QHash<QByteArray, QHash<QByteArray, double>> m_paintsInSlow; // by slow event, then widget
     int m_longGapMs = 30;
     QHash<QByteArray, double> m_sinceTick;  // ms by handler since the last probe tick
     QHash<QByteArray, double> m_inLongGaps; // the same, summed over the long gaps
@@ -283,8 +303,8 @@ int main(int argc, char **argv)
                                     QStringLiteral("Print the widgets painted most, and how often."));
     const QCommandLineOption longGapMs(
         QStringLiteral("long-gap-ms"),
-        QStringLiteral("Break down what the loop did in gaps longer than MS (default 30)."), QStringLiteral("MS"),
-        QStringLiteral("30"));
+        QStringLiteral("Break down what the loop did in gaps longer than MS (default 30)."),
+        QStringLiteral("MS"), QStringLiteral("30"));
     parser.addOptions({rate, seconds, phones, nodes, threads, allViews, paints, shot, slowMs, longGapMs});
     parser.process(app);
     app.setSlowMs(parser.value(slowMs).toInt());

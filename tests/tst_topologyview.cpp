@@ -53,6 +53,7 @@ private slots:
     void notStartedIsNotKilled();
     void cutLinkLooksCut();
     void delayedLinkShowsDelay();
+    void trafficChangesOnlyWhenNoticeable();
     void positionsRoundTrip();
     void pauseFreezesAndQueues();
     void burstSwitchesToAggregation();
@@ -292,6 +293,29 @@ void TestTopologyView::cutLinkLooksCut()
     QTRY_COMPARE(link->look(powellIsA), Style::LinkLook::Cut);
     QCOMPARE(link->look(!powellIsA), Style::LinkLook::Up);
     QVERIFY(link->label()->text().contains(u"Powell → Alford"_s));
+}
+
+// A busy herd's link rates wobble at every update: the link (its glow and
+// label) changes only when a rate moves by more than a tenth, and shows it
+// to two significant digits, so a hundred links are not all drawn again.
+void TestTopologyView::trafficChangesOnlyWhenNoticeable()
+{
+    auto view = makeView();
+    LinkItem *link = view->linkItem(u"Alford"_s, u"Powell"_s);
+    link->setTraffic(534, 0);
+    QCOMPARE(link->traffic(true), 534.0);
+    QVERIFY2(link->labelText().contains(u"×530/s"_s), qPrintable(link->labelText()));
+    link->setTraffic(580, 0); // within a tenth of 534
+    QCOMPARE(link->traffic(true), 534.0);
+    link->setTraffic(534, 3); // the other way starts: always shown
+    QCOMPARE(link->traffic(false), 3.0);
+    link->setTraffic(600, 3); // more than a tenth
+    QCOMPARE(link->traffic(true), 600.0);
+    link->setTraffic(1234, 3);
+    QVERIFY2(link->labelText().contains(u"×1200/s"_s), qPrintable(link->labelText()));
+    link->setTraffic(0, 0); // stopped: always shown
+    QCOMPARE(link->traffic(true), 0.0);
+    QVERIFY(!link->labelText().contains(u"/s"_s));
 }
 
 void TestTopologyView::delayedLinkShowsDelay()

@@ -41,6 +41,16 @@ void drawArrow(QPainter *painter, const QLineF &lane, qreal at, const QColor &co
     painter->drawPolygon(head);
 }
 
+// Two significant digits from 100 up: a shown rate may be a tenth off the
+// true one (setTraffic), so more digits would only pretend.
+qint64 roundedRate(double rate)
+{
+    if (rate < 100)
+        return qRound64(rate);
+    const double step = std::pow(10.0, std::floor(std::log10(rate)) - 1);
+    return qRound64(std::round(rate / step) * step);
+}
+
 } // namespace
 
 LinkItem::LinkItem(NodeItem *a, NodeItem *b, QGraphicsItem *parent)
@@ -113,10 +123,16 @@ bool LinkItem::isFullyCut() const
 
 void LinkItem::setTraffic(double ab, double ba)
 {
-    // Round so the label and glow change only when a person would notice.
+    // Round so the label and glow change only when a person would notice:
+    // a rate within a tenth of the one shown keeps it. On a busy herd
+    // every link's rate wobbles at every update, and a new label text on
+    // each of a hundred links is a frame that draws them all again.
     ab = std::round(ab);
     ba = std::round(ba);
-    if (ab == m_trafficAB && ba == m_trafficBA)
+    const auto near = [](double now, double shown) {
+        return now == shown || (now > 0 && shown > 0 && std::abs(now - shown) <= shown / 10);
+    };
+    if (near(ab, m_trafficAB) && near(ba, m_trafficBA))
         return;
     const bool grows = std::max(ab, ba) > std::max(m_trafficAB, m_trafficBA);
     if (grows)
@@ -198,7 +214,7 @@ QString LinkItem::labelText() const
     }
     const double traffic = m_trafficAB + m_trafficBA;
     if (traffic > 0)
-        parts << QStringLiteral("×%1/s").arg(qRound64(traffic));
+        parts << QStringLiteral("×%1/s").arg(roundedRate(traffic));
     return parts.join(QStringLiteral(" · "));
 }
 
