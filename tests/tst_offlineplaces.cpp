@@ -179,10 +179,9 @@ void TestOfflinePlaces::initTestCase()
     qInfo("embedded places loaded in %lld ms", timer.elapsed());
 
     // A second source shares the loaded data instead of loading again.
-    timer.restart();
     const auto again = OfflinePlaces::fromEmbedded();
     QVERIFY(again);
-    QVERIFY(timer.elapsed() < 50);
+    QVERIFY(again->sharesDataWith(*m_embedded));
     QCOMPARE(again->size(), m_embedded->size());
 }
 

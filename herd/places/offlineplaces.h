@@ -43,6 +43,8 @@ public:
     // The answer search() passes to its callback.
     QJsonObject answer(const PlacesQuery &query) const;
     qsizetype size() const;
+    // True when both read the one copy of their places, loaded once.
+    bool sharesDataWith(const OfflinePlaces &other) const { return m_data == other.m_data; }
 
     class Data; // the loaded places and their index; defined in the .cpp
 

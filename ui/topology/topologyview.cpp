@@ -277,7 +277,10 @@ void TopologyView::onEvent(const Herd::Event &event)
             m_animator->lineSent(event.node, event.peer, event.client, m_wall.elapsed());
         break;
     case EventKind::RecordStored:
-        m_countsChanged.insert(event.node);
+        if (!m_countsChanged.contains(event.node)) {
+            m_countsChanged.insert(event.node);
+            m_countsWaiting.push_back(event.node);
+        }
         m_animator->recordStored(event.node, event.peer, event.client, event.detail == "iamat"_L1);
         break;
     case EventKind::RecordDropped:
@@ -391,11 +394,17 @@ void TopologyView::onFrame()
 {
     QElapsedTimer cost;
     cost.start();
-    const qint64 nowMs = m_wall.elapsed();
-    if (!m_animator->isAggregating() || nowMs - m_countsShownMs >= kBusyCountsMs) {
-        m_dirtyNodes.unite(m_countsChanged);
-        m_countsChanged.clear();
-        m_countsShownMs = nowMs;
+    // Calm, every changed count shows at once. Busy, a share of them each
+    // frame, oldest change first, so that each shows within about
+    // kBusyCountsMs: all at once, every card was painted again in one
+    // frame, twice a second, and those frames were the slow ones.
+    const qsizetype counts = m_animator->isAggregating()
+        ? std::max<qsizetype>(1, m_nodes.size() * kBusyFrameMs / kBusyCountsMs)
+        : qsizetype(m_countsWaiting.size());
+    for (qsizetype i = 0; i < counts && !m_countsWaiting.empty(); ++i) {
+        m_countsChanged.remove(m_countsWaiting.front());
+        m_dirtyNodes.insert(m_countsWaiting.front());
+        m_countsWaiting.pop_front();
     }
     for (const QString &name : std::as_const(m_dirtyNodes))
         refreshNode(name);

@@ -8,6 +8,7 @@
 #include <QSet>
 #include <QTimer>
 
+#include <deque>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -169,12 +170,12 @@ private:
     QElapsedTimer m_wall;
     QSet<QString> m_dirtyNodes;
     QSet<LinkItem *> m_dirtyLinks;
-    // Nodes that stored a record since their count was last shown. Busy,
-    // counts are shown every kBusyCountsMs: a card whose count changed is
-    // painted again, and while clients pour in every card's count changes
-    // every frame.
+    // Nodes that stored a record since their count was last shown, and the
+    // same in the order they changed. Busy, a count shows about every
+    // kBusyCountsMs: a card whose count changed is painted again, and
+    // while clients pour in every card's count changes every frame.
     QSet<QString> m_countsChanged;
-    qint64 m_countsShownMs = 0;
+    std::deque<QString> m_countsWaiting;
     FloodBanner *m_banner = nullptr;    // owned (child)
     QLabel *m_previewBanner = nullptr;  // owned (child)
     TopologyLegend *m_legend = nullptr; // owned (child)
