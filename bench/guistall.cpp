@@ -37,6 +37,7 @@
 #include <QHBoxLayout>
 #include <QHash>
 #include <QMap>
+#include <QPaintEvent>
 #include <QThread>
 #include <QTimer>
 
@@ -94,6 +95,14 @@ public:
             ++tally.count;
             tally.ms += ms;
             tally.worst = std::max(tally.worst, ms);
+            // How much of the widget the paint covered: a few small rects,
+            // or all of it because something large changed.
+            if (const auto *widget = qobject_cast<const QWidget *>(receiver); widget && !widget->rect().isEmpty()) {
+                double area = 0;
+                for (const QRect &rect : static_cast<const QPaintEvent *>(event)->region())
+                    area += double(rect.width()) * rect.height();
+                tally.shareOfArea += area / (double(widget->width()) * widget->height());
+            }
             return done;
         }
         return notifyTimed(receiver, event);
@@ -197,7 +206,8 @@ public:
             const Tally &tally = m_paints[counts[i].second];
             std::printf("  %s %.1f/s", counts[i].second.constData(), tally.count / seconds);
             if (tally.ms > 0)
-                std::printf(", %.2f ms each, worst %.1f ms", tally.ms / tally.count, tally.worst);
+                std::printf(", %.2f ms each, worst %.1f ms, %.0f%% of its area each", tally.ms / tally.count,
+                            tally.worst, 100 * tally.shareOfArea / tally.count);
             std::printf("\n");
         }
     }
@@ -224,6 +234,7 @@ private:
         int count = 0;
         double ms = 0; // paints only, each paint's own time with its children's
         double worst = 0;
+        double shareOfArea = 0; // summed over the paints: the share of the widget each covered
     };
     QMap<QByteArray, Tally> m_paints;
     int m_depth = 0;
