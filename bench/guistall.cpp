@@ -97,7 +97,8 @@ public:
             tally.worst = std::max(tally.worst, ms);
             // How much of the widget the paint covered: a few small rects,
             // or all of it because something large changed.
-            if (const auto *widget = qobject_cast<const QWidget *>(receiver); widget && !widget->rect().isEmpty()) {
+            if (const auto *widget = qobject_cast<const QWidget *>(receiver);
+                widget && !widget->rect().isEmpty()) {
                 double area = 0;
                 for (const QRect &rect : static_cast<const QPaintEvent *>(event)->region())
                     area += double(rect.width()) * rect.height();

@@ -107,6 +107,7 @@ private slots:
     void pickedClientsStandOutInView();
     void busyStreamIsDrawnSimplified();
     void summaryIsElidedNotLaidOut();
+    void elidedLabelFollowsItsFont();
     void floodOfMessagesIsSampledByClient();
 };
 
@@ -691,4 +692,23 @@ void TestSpaceTimeView::floodOfMessagesIsSampledByClient()
 }
 
 QTEST_MAIN(TestSpaceTimeView)
+// A bolder or bigger font needs more room: the label elides again, so the
+// text still fits (Knowledge's verdict turns bold when clients diverge).
+void TestSpaceTimeView::elidedLabelFollowsItsFont()
+{
+    HerdUi::ElidedLabel label(Qt::ElideRight);
+    label.resize(200, 40);
+    const QString text = u"3 of 12 clients diverge: Hamilton is behind on kiwi (-3.2 s), Parker on lime"_s;
+    label.setFullText(text);
+    const QString plain = label.text();
+    QVERIFY(plain.endsWith(u'\u2026'));
+    QFont bigger = label.font();
+    bigger.setPointSizeF(bigger.pointSizeF() * 2);
+    bigger.setBold(true);
+    label.setFont(bigger);
+    QVERIFY2(label.text().size() < plain.size(), qPrintable(label.text()));
+    QVERIFY(label.fontMetrics().horizontalAdvance(label.text()) <= label.contentsRect().width());
+    QCOMPARE(label.fullText(), text);
+}
+
 #include "tst_spacetimeview.moc"

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/elidedlabel.h"
 
+#include <QEvent>
+
 namespace HerdUi {
 
 ElidedLabel::ElidedLabel(Qt::TextElideMode mode, QWidget *parent)
@@ -34,6 +36,13 @@ void ElidedLabel::resizeEvent(QResizeEvent *event)
 {
     QLabel::resizeEvent(event);
     elide();
+}
+
+void ElidedLabel::changeEvent(QEvent *event)
+{
+    QLabel::changeEvent(event);
+    if (event->type() == QEvent::FontChange)
+        elide();
 }
 
 void ElidedLabel::elide()
