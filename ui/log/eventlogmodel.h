@@ -17,12 +17,13 @@ namespace HerdUi {
 //
 // Events arrive at thousands a second, so append() only queues; a short
 // single-shot timer (flushInterval(), 30 ms) moves the queue into the table
-// with one beginInsertRows/endInsertRows pair. Short, so that a busy herd's
-// flush stays small: each one also destroys the events the ring drops, and
-// at 100 ms a 100-node herd's flush took 20 ms at a time. The rows are a bounded ring:
+// with one beginInsertRows/endInsertRows pair. The rows are a bounded ring:
 // when a flush would overflow it, the oldest rows are removed first (one
 // beginRemoveRows/endRemoveRows for rows 0..k-1), then the new ones are
 // inserted at the end, so the model never holds more than capacity() rows.
+// The flush is short so that it stays small on a busy herd: each new row
+// takes the place of an old event, destroyed there, and at 100 ms a
+// 100-node herd's flush took 20 ms at a time.
 // The queue is bounded by capacity() as well; events pushed out of it or out
 // of the ring are counted in evictedCount().
 //

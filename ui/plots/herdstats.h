@@ -12,8 +12,8 @@
 #include <QTimer>
 
 #include <deque>
-#include <vector>
 #include <utility>
+#include <vector>
 
 #include "herd/event.h"
 #include "ui/plots/faultwindows.h"
