@@ -28,7 +28,7 @@
 // main window, so every view draws at once.
 //
 //   build/bin/herd-guistall [--rate N] [--seconds S] [--phones P] [--nodes N] [--threads N] [--all-views]
-//   [--paints]
+//   [--paints] [--json FILE]
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -36,6 +36,8 @@
 #include <QFile>
 #include <QHBoxLayout>
 #include <QHash>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QMap>
 #include <QPaintEvent>
 #include <QThread>
@@ -317,7 +319,12 @@ int main(int argc, char **argv)
         QStringLiteral("long-gap-ms"),
         QStringLiteral("Break down what the loop did in gaps longer than MS (default 30)."),
         QStringLiteral("MS"), QStringLiteral("30"));
-    parser.addOptions({rate, seconds, phones, nodes, threads, allViews, paints, shot, slowMs, longGapMs});
+    const QCommandLineOption json(
+        QStringLiteral("json"),
+        QStringLiteral("Also write the figures to FILE as JSON (bench/run-bench.sh)."),
+        QStringLiteral("FILE"));
+    parser.addOptions(
+        {rate, seconds, phones, nodes, threads, allViews, paints, shot, slowMs, longGapMs, json});
     parser.process(app);
     app.setSlowMs(parser.value(slowMs).toInt());
     app.setLongGapMs(parser.value(longGapMs).toInt());
@@ -359,6 +366,8 @@ int main(int argc, char **argv)
     auto *topologyFrames = new FrameCounter(window.topology()->viewport());
     auto *spaceTimeFrames = new FrameCounter(window.spaceTime()->canvas());
     QByteArray redraws;
+    double topologyPerSecond = 0;
+    double spaceTimePerSecond = 0;
     double cpuAtStart = 0;
     double cpuUsed = 0;
 
@@ -426,6 +435,8 @@ int main(int argc, char **argv)
             app.setTiming(false);
             topologyFrames->stop();
             spaceTimeFrames->stop();
+            topologyPerSecond = topologyFrames->perSecond();
+            spaceTimePerSecond = spaceTimeFrames->perSecond();
             redraws = QStringLiteral("topology %1 (slowest second %2), space-time %3 (slowest second %4)")
                           .arg(topologyFrames->perSecond(), 0, 'f', 1)
                           .arg(topologyFrames->slowestSecond())
@@ -469,5 +480,30 @@ int main(int argc, char **argv)
     app.printLongGaps();
     if (parser.isSet(paints))
         app.printPaints(parser.value(seconds).toDouble());
+    if (parser.isSet(json)) {
+        const QJsonObject report {
+            {QStringLiteral("platform"), QGuiApplication::platformName()},
+            {QStringLiteral("nodes"), int(config->nodes.size())},
+            {QStringLiteral("threads"), herdThreads},
+            {QStringLiteral("rate_asked"), parser.value(rate).toDouble()},
+            {QStringLiteral("updates_sent"), double(sent)},
+            {QStringLiteral("events_per_update"), sent ? double(eventsTakenIn) / double(sent) : 0.0},
+            {QStringLiteral("cpu_us_per_update"), sent ? cpuUsed * 1e6 / double(sent) : 0.0},
+            {QStringLiteral("gap_ms"),
+             QJsonObject {{QStringLiteral("p50"), at(0.5)},
+                          {QStringLiteral("p99"), at(0.99)},
+                          {QStringLiteral("max"), gaps.empty() ? 0.0 : gaps.back()}}},
+            {QStringLiteral("redraws_per_s"),
+             QJsonObject {{QStringLiteral("topology"), topologyPerSecond},
+                          {QStringLiteral("spacetime"), spaceTimePerSecond}}},
+        };
+        QFile out(parser.value(json));
+        if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate)
+            || out.write(QJsonDocument(report).toJson()) < 0) {
+            std::fprintf(stderr, "herd-guistall: could not write %s: %s\n", qPrintable(parser.value(json)),
+                         qPrintable(out.errorString()));
+            return 1;
+        }
+    }
     return 0;
 }

@@ -8,11 +8,15 @@
 #   10,000 connections to one `herd --server` node); a random 100-node herd
 #   taking 100,000 clients (herd-scale: time to converge, AT lines per update
 #   against 2E, RSS at 10k/30k/100k clients), again with the herd on
-#   THREADS threads. Writes bench/results.md and prints it.
+#   THREADS threads; the window under load (herd-guistall, offscreen, every
+#   view shown: the default herd at 5,000 updates/s, and a random 100-node
+#   herd at 1,000/s with the herd on THREADS threads). Writes
+#   bench/results.md and prints it.
 # Usage: bench/run-bench.sh [BUILD_DIR]
 #   env: ROUNDS=5 DURATION=5 CONNECTIONS=100 FLOOD_SAMPLES=500 IDLE_CONNECTIONS=10000
-#        SCALE_NODES=100 SCALE_CLIENTS=100000 THREADS=2 (IDLE_CONNECTIONS=0 skips herd-idle,
-#        SCALE_CLIENTS=0 skips herd-scale: it takes minutes and about 4.5 GB)
+#        SCALE_NODES=100 SCALE_CLIENTS=100000 THREADS=2 WINDOW_ROUNDS=3 (IDLE_CONNECTIONS=0 skips
+#        herd-idle, SCALE_CLIENTS=0 skips herd-scale: it takes minutes and about 4.5 GB;
+#        WINDOW_ROUNDS=0 skips the window, 20 s a round)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -28,8 +32,9 @@ idleConnections=${IDLE_CONNECTIONS:-10000}
 scaleNodes=${SCALE_NODES:-100}
 scaleClients=${SCALE_CLIENTS:-100000}
 threads=${THREADS:-2}
+windowRounds=${WINDOW_ROUNDS:-3}
 
-tools=(herd herd-load herd-idle herd-scale)
+tools=(herd herd-load herd-idle herd-scale herd-guistall)
 for tool in "${tools[@]}"; do
     if [[ ! -x $build/bin/$tool ]]; then
         echo "run-bench: building ${tools[*]} in $build"
@@ -165,11 +170,27 @@ if ((scaleClients > 0)); then
     haveScale=1
 fi
 
+# The window: its event loop's stalls and redraws while the herd it shows
+# is busy (issue 13's target 2). Its own herds; the ones above stay idle.
+haveWindow=0
+if ((windowRounds > 0)); then
+    for round in $(seq "$windowRounds"); do
+        echo "== herd-guistall, default herd, round $round" >&2
+        QT_QPA_PLATFORM=offscreen "$build/bin/herd-guistall" --rate 5000 --seconds 10 --all-views \
+            --json "$work/window-5.$round.json" >&2 || echo "run-bench: herd-guistall failed" >&2
+        echo "== herd-guistall, 100 nodes on $threads threads, round $round" >&2
+        QT_QPA_PLATFORM=offscreen "$build/bin/herd-guistall" --nodes 100 --rate 1000 --seconds 10 --all-views \
+            --threads "$threads" --json "$work/window-100.$round.json" >&2 || echo "run-bench: herd-guistall failed" >&2
+    done
+    haveWindow=1
+fi
+
 machine="$(nproc) CPU(s), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(uname -sr)"
 redisVersion=$( ((haveRedis)) && redis-server --version | awk '{print $3}' | sed 's/^v=//' || echo none)
-python3 - "$work" "$haveRedis" "$machine" "$redisVersion" "$connections" "$duration" "$haveScale" "$haveIdle" "$rounds" "$floodSamples" "$threads" >"$here/results.md" <<'PY'
+python3 - "$work" "$haveRedis" "$machine" "$redisVersion" "$connections" "$duration" "$haveScale" "$haveIdle" "$rounds" "$floodSamples" "$threads" "$haveWindow" "$windowRounds" >"$here/results.md" <<'PY'
 import json, sys, os, datetime
-work, have_redis, machine, redis_version, conns, duration, have_scale, have_idle, rounds, flood_samples, threads = sys.argv[1:]
+(work, have_redis, machine, redis_version, conns, duration, have_scale, have_idle, rounds, flood_samples, threads,
+ have_window, window_rounds) = sys.argv[1:]
 threads = int(threads)
 def load(name):
     with open(os.path.join(work, name + ".json")) as f:
@@ -272,6 +293,30 @@ if have_scale == "1":
     per = ", ".join("%.0f" % c["bytes_per_record_since_previous"] for c in scale["checkpoints"])
     rows.append(("same run: RSS at %s clients" % "/".join(count(c["clients"]) for c in scale["checkpoints"]),
                  rss, "-", "linear in clients", "bytes per record held (client x node) between checkpoints: %s" % per))
+if have_window == "1":
+    # Targets (issue 13): the loop's longest stall <= 50 ms, p99 <= 20 ms, and
+    # both diagrams redrawn >= 30 times a second.
+    def windowRow(name, label):
+        runs = [load("%s.%d" % (name, i)) for i in range(1, int(window_rounds) + 1)
+                if os.path.exists(os.path.join(work, "%s.%d.json" % (name, i)))]
+        if not runs:
+            rows.append((label, "-", "-", "**missed**", "herd-guistall wrote no report; see its output"))
+            return
+        p99 = [r["gap_ms"]["p99"] for r in runs]
+        longest = [r["gap_ms"]["max"] for r in runs]
+        topology = [r["redraws_per_s"]["topology"] for r in runs]
+        spacetime = [r["redraws_per_s"]["spacetime"] for r in runs]
+        met = median(p99) <= 20 and median(longest) <= 50 and min(median(topology), median(spacetime)) >= 30
+        rows.append((label, "p99 %.1f ms, longest %.0f ms" % (median(p99), median(longest)), "-",
+                     "p99 <= 20 ms, longest <= 50 ms, >= 30 redraws/s: " + ok(met),
+                     "median of %d rounds: p99 %.1f-%.1f ms, longest %.0f-%.0f ms, median gap %.1f ms; redraws/s "
+                     "topology %.0f, space-time %.0f; %.0f events taken in per update, %.0f us CPU per update" % (
+                         len(runs), min(p99), max(p99), min(longest), max(longest),
+                         median([r["gap_ms"]["p50"] for r in runs]), median(topology), median(spacetime),
+                         median([r["events_per_update"] for r in runs]),
+                         median([r["cpu_us_per_update"] for r in runs]))))
+    windowRow("window-5", "window, default herd at 5,000 updates/s, every view, offscreen")
+    windowRow("window-100", "window, 100-node herd at 1,000 updates/s on %d threads, every view, offscreen" % threads)
 print("# Herd benchmark results\n")
 print("Measured %s UTC on %s; redis-server %s; %s s per throughput run; loopback only." % (
     datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M"), machine, redis_version, duration))
