@@ -46,12 +46,12 @@ std::optional<LinkState> linkStateIn(const HerdMoment &moment, const HerdConfig 
     return state;
 }
 
-void followInStore(Store &store, const Event &event)
+void followInStore(QHash<QString, Store> &stores, const Event &event)
 {
     if (event.kind == EventKind::RecordStored)
-        store.offer(ReplayRecord::ofLine(event.line).toRecord(event.client));
+        stores[event.node].offer(ReplayRecord::ofLine(event.line).toRecord(event.client));
     else if (event.kind == EventKind::NodeStopped)
-        store.clear();
+        stores[event.node].clear();
 }
 
 QList<std::pair<QString, QString>> linksChangedBy(const Event &event, const HerdConfig &config)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <QHash>
 #include <QList>
 #include <QString>
 
@@ -22,9 +23,10 @@ std::optional<NodeStatus> nodeStatusIn(const HerdMoment &moment, const HerdConfi
                                        const QString &node);
 std::optional<LinkState> linkStateIn(const HerdMoment &moment, const HerdConfig &config, const QString &from,
                                      const QString &to);
-// Brings `store`, the store of event.node, past `event`: a record stored is
-// offered (read from the event's line alone), a node stopped loses all.
-void followInStore(Store &store, const Event &event);
+// Brings the store of event.node, in `stores` (by node), past `event`: a
+// record stored is offered (read from the event's line alone), a node
+// stopped loses all. Other events, most of a busy herd's, look up nothing.
+void followInStore(QHash<QString, Store> &stores, const Event &event);
 // The links (from, to) whose LinkState `event` may have changed: what a
 // running herd announces with linkStateChanged.
 QList<std::pair<QString, QString>> linksChangedBy(const Event &event, const HerdConfig &config);

@@ -215,7 +215,7 @@ void ReplayHerd::rebuildStores()
 // tells it, with the link signals the views listen for.
 void ReplayHerd::announce(const Event &event)
 {
-    followInStore(m_stores[event.node], event);
+    followInStore(m_stores, event);
     emit eventOccurred(event);
     for (const auto &[from, to] : linksChangedBy(event, m_config))
         emit linkStateChanged(from, to);

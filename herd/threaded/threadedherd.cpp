@@ -286,9 +286,8 @@ void ThreadedHerd::takeIn(const Event &event)
     // On a big herd most events are lines, and they touch neither.
     if (event.kind != EventKind::RecordStored)
         m_moment.apply(event);
-    if (m_records == Records::Mirrored
-        && (event.kind == EventKind::RecordStored || event.kind == EventKind::NodeStopped))
-        followInStore(m_stores[event.node], event);
+    if (m_records == Records::Mirrored)
+        followInStore(m_stores, event);
     if (event.kind == EventKind::ClientConnected)
         ++m_openConnections[event.node];
     else if (event.kind == EventKind::ClientDisconnected)
