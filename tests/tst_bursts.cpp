@@ -76,7 +76,7 @@ public:
     void setReceiveBuffer(int bytes) { ::setsockopt(m_fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes); }
     bool listen()
     {
-        sockaddr_in address = loopback(0);
+        sockaddr_in address = loopbackAddress(0);
         return ::bind(m_fd, reinterpret_cast<sockaddr *>(&address), sizeof address) == 0
             && ::listen(m_fd, 8) == 0;
     }
@@ -90,7 +90,7 @@ public:
     // Non-blocking: true if the connection is under way or made.
     bool startConnect(quint16 port)
     {
-        sockaddr_in address = loopback(port);
+        sockaddr_in address = loopbackAddress(port);
         return ::connect(m_fd, reinterpret_cast<sockaddr *>(&address), sizeof address) == 0
             || errno == EINPROGRESS;
     }
@@ -126,15 +126,6 @@ public:
     void adopt(int fd) { m_fd = fd; }
 
 private:
-    static sockaddr_in loopback(quint16 port)
-    {
-        sockaddr_in address {};
-        address.sin_family = AF_INET;
-        address.sin_port = htons(port);
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        return address;
-    }
-
     int m_fd;
 };
 
