@@ -81,11 +81,6 @@ FloodAnimator::FloodAnimator(Hooks hooks)
 
 FloodAnimator::~FloodAnimator() = default; // items belong to the scene
 
-QString FloodAnimator::key(const QString &a, const QString &b)
-{
-    return a + u'>' + b;
-}
-
 QString FloodAnimator::knownKey(const QString &node, const QByteArray &client)
 {
     return node + u'|' + QString::fromUtf8(client);
@@ -130,10 +125,10 @@ void FloodAnimator::lineSent(const QString &from, const QString &to, const QByte
     hop.from = from;
     hop.to = to;
     hop.client = client;
-    const QString linkKey = key(from, to);
+    const LinkKey link {from, to};
     hop.startMs = std::max({m_now, m_knownAt.value(knownKey(from, client), m_now),
-                            m_lastStart.value(linkKey, m_now - kSpacingMs) + kSpacingMs});
-    m_lastStart.insert(linkKey, hop.startMs);
+                            m_lastStart.value(link, m_now - kSpacingMs) + kSpacingMs});
+    m_lastStart.insert(link, hop.startMs);
     m_hops.push_back(std::move(hop));
 }
 

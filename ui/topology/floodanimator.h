@@ -168,7 +168,6 @@ private:
     void declutterLabels();
     TokenItem *takeToken();
     void releaseToken(TokenItem *token);
-    static QString key(const QString &a, const QString &b);
     static QString knownKey(const QString &node, const QByteArray &client); // m_knownAt's
 
     Hooks m_hooks;
@@ -181,11 +180,13 @@ private:
     int m_playing = 0;
     int m_held = 0; // hops placed by hold() since the last releaseHeld() (an upper bound)
     qint64 m_dropped = 0;
-    QHash<QString, double> m_knownAt;      // "node|client" -> when the node learnt it, on screen
-    QHash<QString, double> m_lastStart;    // "from>to" -> start of its newest hop
+    QHash<QString, double> m_knownAt; // "node|client" -> when the node learnt it, on screen
+    // A link's direction, (from, to): a pair, not a string built for every
+    // line sent.
+    using LinkKey = std::pair<QString, QString>;
+    QHash<LinkKey, double> m_lastStart;    // start of its newest hop
     QHash<QString, NodeEffects> m_effects; // by node name
-    // (from, to): a pair, not a "from>to" string, as every line sent counts.
-    QHash<std::pair<QString, QString>, RateMeter> m_linkRates;
+    QHash<LinkKey, RateMeter> m_linkRates;
     RateMeter m_rate; // all peer messages
     bool m_aggregating = false;
     bool m_trafficShown = false;
