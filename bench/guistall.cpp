@@ -438,9 +438,9 @@ int main(int argc, char **argv)
             topologyPerSecond = topologyFrames->perSecond();
             spaceTimePerSecond = spaceTimeFrames->perSecond();
             redraws = QStringLiteral("topology %1 (slowest second %2), space-time %3 (slowest second %4)")
-                          .arg(topologyFrames->perSecond(), 0, 'f', 1)
+                          .arg(topologyPerSecond, 0, 'f', 1)
                           .arg(topologyFrames->slowestSecond())
-                          .arg(spaceTimeFrames->perSecond(), 0, 'f', 1)
+                          .arg(spaceTimePerSecond, 0, 'f', 1)
                           .arg(spaceTimeFrames->slowestSecond())
                           .toUtf8();
             if (parser.isSet(shot) && !window.grab().save(parser.value(shot)))
@@ -455,6 +455,11 @@ int main(int argc, char **argv)
     const quint64 sent = window.simulation()->sent();
     std::sort(gaps.begin(), gaps.end());
     auto at = [&gaps](double q) { return gaps.empty() ? 0.0 : gaps[size_t(q * double(gaps.size() - 1))]; };
+    const double gapP50 = at(0.5);
+    const double gapP99 = at(0.99);
+    const double longest = gaps.empty() ? 0.0 : gaps.back();
+    const double eventsPerUpdate = sent ? double(eventsTakenIn) / double(sent) : 0.0;
+    const double cpuUsPerUpdate = sent ? cpuUsed * 1e6 / double(sent) : 0.0;
     std::printf("%s, %s, herd on %s, load average %s\n", qPrintable(QGuiApplication::platformName()),
                 parser.isSet(allViews) ? "every view shown" : "default tabs",
                 herdThreads > 1 ? qPrintable(QStringLiteral("%1 threads of its own").arg(herdThreads))
@@ -466,15 +471,15 @@ int main(int argc, char **argv)
                 parser.value(rate).toDouble(),
                 static_cast<unsigned long long>(window.simulation()->skipped()));
     std::printf("events taken in by the window: %lld (%.0f per update sent)\n",
-                static_cast<long long>(eventsTakenIn), sent ? double(eventsTakenIn) / double(sent) : 0.0);
+                static_cast<long long>(eventsTakenIn), eventsPerUpdate);
     for (auto it = eventsByKind.cbegin(); it != eventsByKind.cend(); ++it) {
         if (sent && double(it.value()) / double(sent) >= 0.5)
             std::printf("  %s: %.1f per update\n", it.key().constData(), double(it.value()) / double(sent));
     }
     std::printf("CPU: %.2f s in %s s, %.0f us per update sent\n", cpuUsed, qPrintable(parser.value(seconds)),
-                sent ? cpuUsed * 1e6 / double(sent) : 0.0);
+                cpuUsPerUpdate);
     std::printf("gap between probe ticks: median %.2f ms, p99 %.2f ms, longest %.2f ms (%zu samples)\n",
-                at(0.5), at(0.99), gaps.empty() ? 0.0 : gaps.back(), gaps.size());
+                gapP50, gapP99, longest, gaps.size());
     std::printf("redraws a second: %s\n", redraws.constData());
     app.printSlow();
     app.printLongGaps();
@@ -487,12 +492,12 @@ int main(int argc, char **argv)
             {QStringLiteral("threads"), herdThreads},
             {QStringLiteral("rate_asked"), parser.value(rate).toDouble()},
             {QStringLiteral("updates_sent"), double(sent)},
-            {QStringLiteral("events_per_update"), sent ? double(eventsTakenIn) / double(sent) : 0.0},
-            {QStringLiteral("cpu_us_per_update"), sent ? cpuUsed * 1e6 / double(sent) : 0.0},
+            {QStringLiteral("events_per_update"), eventsPerUpdate},
+            {QStringLiteral("cpu_us_per_update"), cpuUsPerUpdate},
             {QStringLiteral("gap_ms"),
-             QJsonObject {{QStringLiteral("p50"), at(0.5)},
-                          {QStringLiteral("p99"), at(0.99)},
-                          {QStringLiteral("max"), gaps.empty() ? 0.0 : gaps.back()}}},
+             QJsonObject {{QStringLiteral("p50"), gapP50},
+                          {QStringLiteral("p99"), gapP99},
+                          {QStringLiteral("max"), longest}}},
             {QStringLiteral("redraws_per_s"),
              QJsonObject {{QStringLiteral("topology"), topologyPerSecond},
                           {QStringLiteral("spacetime"), spaceTimePerSecond}}},
