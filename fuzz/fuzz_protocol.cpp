@@ -74,15 +74,20 @@ void checkClientFields(const Herd::Message &m, QByteArrayView line)
 {
     check(!m.clientId.isEmpty() && !m.position.isEmpty() && !m.time.isEmpty(),
           "a valid message has an empty field", line);
-    check(m.latitude >= -90.0 && m.latitude <= 90.0, "latitude out of [-90, 90] accepted", line);
-    check(m.longitude >= -180.0 && m.longitude <= 180.0, "longitude out of [-180, 180] accepted", line);
+    double latitude = 0;
+    double longitude = 0;
+    Herd::Problem problem = Herd::Problem::None;
+    check(Herd::parsePosition(m.position, &latitude, &longitude, &problem),
+          "a position parseLine took is not one parsePosition takes", line);
+    check(latitude >= -90.0 && latitude <= 90.0, "latitude out of [-90, 90] accepted", line);
+    check(longitude >= -180.0 && longitude <= 180.0, "longitude out of [-180, 180] accepted", line);
     check(m.timeNs >= 0, "negative client time", line);
     char text[48];
     std::snprintf(text, sizeof text, "%lld.%09lld", static_cast<long long>(m.timeNs / 1000000000),
                   static_cast<long long>(m.timeNs % 1000000000));
     check(canonicalTime(m.time) == QByteArray(text), "timeNs differs from the time field's digits", line);
-    for (const QByteArray *field : {&m.clientId, &m.position, &m.time}) {
-        for (const char c : *field)
+    for (const QByteArrayView field : {QByteArrayView(m.clientId), m.position, m.time}) {
+        for (const char c : field)
             check(!Herd::isProtocolSpace(c), "a field contains white space", line);
     }
 }
@@ -109,8 +114,7 @@ void checkLine(QByteArrayView line)
             const Herd::Message back = Herd::parseLine(at);
             check(back.command == Herd::Command::At, "formatAt's line does not parse as AT", at);
             check(back.server == "Fuzz" && back.clientId == m.clientId && back.position == m.position
-                      && back.time == m.time && back.timeNs == m.timeNs && back.latitude == m.latitude
-                      && back.longitude == m.longitude,
+                      && back.time == m.time && back.timeNs == m.timeNs,
                   "formatAt's line does not round-trip", at);
             check(back.diff == referenceDiff(received - m.timeNs), "formatAt's diff is wrong", at);
         }

@@ -48,7 +48,7 @@ bool Cluster::listen(const QStringList &only, QString *error)
         node->setSenderResolver([this, receiver = nodeConfig.name](const QHostAddress &, quint16 port) {
             return m_linkSenders.value(senderKey(receiver, port));
         });
-        connect(node, &Node::eventOccurred, this, &Cluster::onNodeEvent);
+        node->setEventSink([this](const Event &event) { onNodeEvent(event); });
         connect(node, &Node::linkStateChanged, this,
                 [this, name = nodeConfig.name](const QString &neighbour) {
                     emit linkStateChanged(name, neighbour);

@@ -129,7 +129,7 @@ Node *SessionTest::startNode(Herd::PlacesSource *places, qsizetype maxLineBytes,
         tune(settings);
     m_events.clear();
     m_node = std::make_unique<Node>(settings, places ? places : m_offline.get());
-    connect(m_node.get(), &Node::eventOccurred, this, [this](const Event &e) { m_events.append(e); });
+    m_node->setEventSink([this](const Event &e) { m_events.append(e); });
     QString error;
     if (!m_node->start(&error)) {
         qWarning("cannot start node: %s", qPrintable(error));

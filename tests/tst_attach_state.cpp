@@ -104,7 +104,7 @@ void TestAttachState::stateOfARealHerd()
         const Record *held = node.store.find("kiwi");
         QVERIFY(held);
         QCOMPARE(held->timeNs, 1'700'000'001'500'000'000);
-        QCOMPARE(held->server, "A");
+        QCOMPARE(held->server(), "A");
         QCOMPARE(held->atLine, fixture.node(name)->store().find("kiwi")->atLine);
         QCOMPARE(node.store.rootHash(), fixture.node(name)->store().rootHash());
     }

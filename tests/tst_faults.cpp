@@ -125,14 +125,13 @@ struct SinkLink
         if (!sink.listen())
             return false;
         settings.name = u"A"_s;
-        link = std::make_unique<PeerLink>(sink.neighbour(), settings);
-        clock.start();
-        QObject::connect(link.get(), &PeerLink::eventOccurred, link.get(), [this](const Event &event) {
+        link = std::make_unique<PeerLink>(sink.neighbour(), settings, [this](Event &&event) {
             if (event.kind == EventKind::LineSent) {
                 writtenNs.insert(event.line, clock.nsecsElapsed());
                 written.append(event.line);
             }
         });
+        clock.start();
         link->start();
         return QTest::qWaitFor([this] { return link->state() == PeerLink::State::Connected; }, Timeout);
     }
@@ -329,7 +328,7 @@ private slots:
         Neighbour sink {u"Sink"_s, u"127.0.0.1"_s, ntohs(address.sin_port)};
         NodeSettings settings;
         settings.name = u"A"_s;
-        PeerLink link(sink, settings);
+        PeerLink link(sink, settings, [](Event &&) {});
         link.start();
         QTRY_COMPARE_WITH_TIMEOUT(link.state(), PeerLink::State::Connected, Timeout);
 

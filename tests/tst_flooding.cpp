@@ -191,8 +191,8 @@ void TestFlooding::everyNodeLearnsEveryUpdate()
         const int stored = m_log->count(EventKind::RecordStored, at, node->name());
         QVERIFY2(stored == 1, qPrintable(node->name() + QStringLiteral(" stored it %1 times").arg(stored)));
         const Herd::Record *record = node->store().find(clientId);
-        QCOMPARE(record->server, origin.toUtf8());
-        QCOMPARE(record->position, QByteArray("+34.068930-118.445127"));
+        QCOMPARE(record->server(), origin.toUtf8());
+        QCOMPARE(record->position(), QByteArray("+34.068930-118.445127"));
     }
     // Every copy that came over a link was stored once or dropped.
     QCOMPARE(m_log->count(EventKind::RecordStored, at) - 1 + m_log->count(EventKind::RecordDropped, at),
@@ -425,7 +425,7 @@ void TestFlooding::foreignNeighbour()
     stranger->send(strangers);
     QTRY_VERIFY_WITH_TIMEOUT(everyNodeHolds("from.stranger", strangers), Timeout);
     QCOMPARE(m_log->count(EventKind::RecordStored, strangers), 3);
-    QCOMPARE(m_cluster->node(u"Powell"_s)->store().find("from.stranger")->server, QByteArray("Stranger"));
+    QCOMPARE(m_cluster->node(u"Powell"_s)->store().find("from.stranger")->server(), QByteArray("Stranger"));
     // Parker does not echo the stranger's own update back to it: a barrier
     // from Alford arrives, with nothing before it.
     const QByteArray barrier = ask(u"Alford"_s, iamatLine("barrier", "1621464831"));

@@ -197,7 +197,7 @@ void tst_Record::liveRunReplaysToWhatNodesHeld()
             const ReplayRecord held = replayed.records.value(record.clientId);
             QCOMPARE(held.atLine, record.atLine);
             QCOMPARE(held.clientTimeNs, record.timeNs);
-            QCOMPARE(held.origin(), record.server);
+            QCOMPARE(held.origin(), record.server());
         }
     }
     QCOMPARE(end.nodes[u"C"_s].records.keys(), QList<QByteArray> {"lemon"});

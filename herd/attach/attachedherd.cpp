@@ -187,7 +187,7 @@ void AttachedHerd::apply(MonitorClient *client, const Event &event)
         }
         break;
     case EventKind::RecordStored:
-        if (const std::optional<Record> record = recordFromAtLine(event.line))
+        if (const std::optional<Record> record = Record::ofAtLine(event.line))
             node.store.offer(*record);
         break;
     case EventKind::ClientConnected:

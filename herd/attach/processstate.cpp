@@ -6,8 +6,6 @@
 #include <QJsonObject>
 #include <QMetaEnum>
 
-#include "herd/wire/protocol.h"
-
 using namespace Qt::StringLiterals;
 
 namespace Herd {
@@ -62,7 +60,7 @@ void readRecords(Reader &reader, const QJsonArray &records, const QString &where
             reader.member(records.at(i).toObject(), at, "atLine"_L1, QJsonValue::String).toString().toUtf8();
         if (reader.failed())
             return;
-        const std::optional<Record> record = recordFromAtLine(atLine);
+        const std::optional<Record> record = Record::ofAtLine(atLine);
         if (!record)
             return reader.fail(u"%1\"atLine\" is not an AT line: %2"_s.arg(at, QString::fromUtf8(atLine)));
         store->offer(*record);
@@ -112,22 +110,6 @@ void readLink(Reader &reader, const QJsonObject &object, qsizetype index, Proces
 }
 
 } // namespace
-
-std::optional<Record> recordFromAtLine(const QByteArray &atLine)
-{
-    const Message message = parseLine(atLine);
-    if (message.command != Command::At)
-        return std::nullopt;
-    Record record;
-    record.clientId = message.clientId;
-    record.server = message.server;
-    record.position = message.position;
-    record.latitude = message.latitude;
-    record.longitude = message.longitude;
-    record.timeNs = message.timeNs;
-    record.atLine = atLine;
-    return record;
-}
 
 std::optional<LinkState::State> linkStateFromName(const QString &name)
 {

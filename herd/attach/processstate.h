@@ -37,8 +37,6 @@ struct ProcessState
     static std::optional<ProcessState> fromJson(const QByteArray &json, QString *error);
 };
 
-// The record a node keeps of an AT line it stored; null if it is not one.
-std::optional<Record> recordFromAtLine(const QByteArray &atLine);
 // "connected" (as /state writes it) -> LinkState::State::Connected; null for another word.
 std::optional<LinkState::State> linkStateFromName(const QString &name);
 

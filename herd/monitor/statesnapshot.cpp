@@ -30,8 +30,8 @@ QJsonArray recordsOf(const Store &store)
             {u"client"_s, QString::fromUtf8(record->clientId)},
             {u"clientTimeNs"_s, record->timeNs},
             {u"clientTime"_s, QString::fromLatin1(isoTimeNs(record->timeNs))},
-            {u"server"_s, QString::fromUtf8(record->server)},
-            {u"position"_s, QString::fromUtf8(record->position)},
+            {u"server"_s, QString::fromUtf8(record->server())},
+            {u"position"_s, QString::fromUtf8(record->position())},
             {u"atLine"_s, QString::fromUtf8(record->atLine)},
         });
     }

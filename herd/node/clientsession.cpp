@@ -275,8 +275,8 @@ void ClientSession::answerWhatsat(const Message &message, const QByteArray &line
     const QByteArray atLine = record->atLine;
     const int bound = message.bound;
     PlacesQuery query;
-    query.latitude = record->latitude;
-    query.longitude = record->longitude;
+    // A stored record's position was checked when it was parsed.
+    record->degrees(&query.latitude, &query.longitude);
     query.radiusKm = message.radiusKm;
     query.bound = bound;
     QPointer<ClientSession> guard(this);

@@ -16,27 +16,6 @@ namespace Herd {
 
 namespace {
 
-// Whether `line`, which parsed as `at`, is the AT line acceptAt() would
-// build from it: its six fields with one space between them. The parser
-// split it on white space into exactly those fields, so with five bytes
-// left over there is exactly one between each two and none around them.
-bool isNormalAt(const QByteArray &line, const Message &at)
-{
-    const qsizetype fields[] = {2, at.server.size(), at.diff.size(), at.clientId.size(), at.position.size()};
-    qsizetype separator = 0;
-    for (const qsizetype field : fields)
-        separator += field;
-    if (line.size() != separator + at.time.size() + 5)
-        return false;
-    separator = -1;
-    for (const qsizetype field : fields) {
-        separator += field + 1;
-        if (line.at(separator) != ' ')
-            return false;
-    }
-    return true;
-}
-
 constexpr int ListenBacklog = 4096;
 // Connections past maxConnections kept at once until their first line says
 // whether they are a neighbour's link; more are closed at once.
@@ -61,6 +40,9 @@ Node::~Node()
     // connections leave the poller, which ~QObject may delete before them.
     qDeleteAll(findChildren<ClientSession *>(Qt::FindDirectChildrenOnly));
     qDeleteAll(findChildren<PeerSession *>(Qt::FindDirectChildrenOnly));
+    // Links too, while this node can still take what they report.
+    m_floodTargets.clear();
+    qDeleteAll(std::exchange(m_links, {}));
 }
 
 bool Node::isRunning() const
@@ -91,8 +73,8 @@ void Node::setNeighbours(const QList<Neighbour> &neighbours)
         if (link) {
             link->setNeighbour(neighbour);
         } else {
-            link = new PeerLink(neighbour, m_settings, this);
-            connect(link, &PeerLink::eventOccurred, this, &Node::report);
+            link = new PeerLink(
+                neighbour, m_settings, [this](Event &&event) { report(std::move(event)); }, this);
             connect(link, &PeerLink::stateChanged, this, [this, link](PeerLink::State state) {
                 if (state == PeerLink::State::Connected)
                     m_resyncer.linkUp(link);
@@ -314,10 +296,6 @@ QByteArray Node::acceptIamat(const Message &iamat, FloodTicket *flood)
 {
     Record record;
     record.clientId = iamat.clientId;
-    record.server = m_nameUtf8;
-    record.position = iamat.position;
-    record.latitude = iamat.latitude;
-    record.longitude = iamat.longitude;
     record.timeNs = iamat.timeNs;
     // The node's own clock, skew included: a skewed server reports skewed diffs.
     record.atLine = formatAt(m_nameUtf8, nowNs(), iamat);
@@ -327,21 +305,7 @@ QByteArray Node::acceptIamat(const Message &iamat, FloodTicket *flood)
 
 void Node::acceptAt(const Message &at, const QString &fromNeighbour, const QByteArray &line)
 {
-    Record record;
-    record.clientId = at.clientId;
-    record.server = at.server;
-    record.position = at.position;
-    record.latitude = at.latitude;
-    record.longitude = at.longitude;
-    record.timeNs = at.timeNs;
-    // Normalised to single spaces so WHATSAT replies look as the origin made
-    // them even if a neighbour used other white space.
-    if (isNormalAt(line, at))
-        record.atLine = line;
-    else
-        record.atLine =
-            "AT " + at.server + ' ' + at.diff + ' ' + at.clientId + ' ' + at.position + ' ' + at.time;
-    storeAndFlood(record, fromNeighbour, QStringLiteral("flood"));
+    storeAndFlood(Record::ofAt(at, line), fromNeighbour, QStringLiteral("flood"));
 }
 
 void Node::storeAndFlood(const Record &record, const QString &fromNeighbour, const QString &how,
@@ -361,9 +325,10 @@ void Node::storeAndFlood(const Record &record, const QString &fromNeighbour, con
     event.detail = how;
     report(std::move(event));
 
+    const QByteArrayView origin = record.server();
     for (const FloodTarget &target : m_floodTargets) {
         // The sender, and the node that made the record, hold it already.
-        if (target.nameUtf8 == record.server || target.link->neighbour().name == fromNeighbour)
+        if (target.nameUtf8 == origin || target.link->neighbour().name == fromNeighbour)
             continue;
         // Node names hold no white space, so the AT line's client is the record's.
         target.link->send(record.atLine, {}, record.clientId);
@@ -423,7 +388,8 @@ void Node::report(Event event)
     if (lineOnItsWay && event.client.isEmpty())
         event.client = updateClient(event.line);
     Q_ASSERT(!lineOnItsWay || event.client == updateClient(event.line));
-    emit eventOccurred(event);
+    if (m_eventSink)
+        m_eventSink(event);
 }
 
 } // namespace Herd

@@ -31,7 +31,7 @@ class PlacesSource;
 
 // One server of the herd: listens for clients, answers IAMAT and WHATSAT,
 // keeps the newest record per client and floods new records to its
-// neighbours. Every thing it does is announced through eventOccurred().
+// neighbours. Every thing it does is announced to its event sink.
 //
 // A stopped node is like a crashed process: sockets closed, records gone.
 // start() again brings it back on the same port.
@@ -46,6 +46,11 @@ public:
     // returns an empty string. Lets a node avoid flooding an update straight
     // back to the neighbour it came from when both live in one process.
     using SenderResolver = std::function<QString(const QHostAddress &, quint16)>;
+    // Where every event goes, stamped: the owner's merge (Cluster) or a
+    // test's list. A call, not a signal: every line in and out passes here,
+    // and Qt's dispatch of a signal cost more per event than the rest of the
+    // event's trip to the logs (bench/README.md, "The event path").
+    using EventSink = std::function<void(const Event &)>;
 
     Node(const NodeSettings &settings, PlacesSource *places, QObject *parent = nullptr);
     ~Node() override;
@@ -108,6 +113,8 @@ public:
     // `session` has IAMAT replies waiting for their floods: told when links move on.
     void waitForFloods(ClientSession *session) { m_floodWaiters.insert(session); }
     void stopWaitingForFloods(ClientSession *session) { m_floodWaiters.remove(session); }
+    // Set before start(), so no event goes unseen.
+    void setEventSink(EventSink sink) { m_eventSink = std::move(sink); }
     void report(Event event);
     // WHATSATs waiting for places over all sessions (maxWhatsatPerNode).
     void whatsatStarted() { ++m_whatsatInFlight; }
@@ -118,7 +125,6 @@ public:
     void waitForWhatsatRoom(ClientSession *session) { m_waitingForRoom.insert(session); }
 
 signals:
-    void eventOccurred(const Herd::Event &event);
     // The link to `neighbour` changed state (LinkState::state).
     void linkStateChanged(const QString &neighbour);
 
@@ -136,6 +142,7 @@ private:
     Listener *m_listener = nullptr;     // owned (child)
     SocketPoller *m_poller = nullptr;   // owned (child): readiness of every session's socket
     QHash<QString, PeerLink *> m_links; // owned (children), by neighbour name
+    EventSink m_eventSink;
     // The same links in the herd file's order, with each neighbour's name as
     // it appears in AT lines: what a flood walks, for every record stored.
     struct FloodTarget

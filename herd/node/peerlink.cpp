@@ -41,10 +41,12 @@ thread_local WrittenLinks t_written;
 
 } // namespace
 
-PeerLink::PeerLink(const Neighbour &neighbour, const NodeSettings &settings, QObject *parent)
+PeerLink::PeerLink(const Neighbour &neighbour, const NodeSettings &settings, Reporter reporter,
+                   QObject *parent)
     : QObject(parent)
     , m_neighbour(neighbour)
     , m_settings(settings)
+    , m_reporter(std::move(reporter))
 {
     m_retryTimer.setSingleShot(true);
     connect(&m_retryTimer, &QTimer::timeout, this, &PeerLink::connectNow);
@@ -534,7 +536,7 @@ void PeerLink::report(EventKind kind, const QString &detail, const QByteArray &l
     event.line = line;
     event.detail = detail;
     event.viaPeerLink = true;
-    emit eventOccurred(event);
+    m_reporter(std::move(event));
 }
 
 } // namespace Herd

@@ -7,6 +7,7 @@
 #include <QTimer>
 
 #include <deque>
+#include <functional>
 #include <optional>
 
 #include "herd/event.h"
@@ -70,7 +71,12 @@ class PeerLink final : public QObject
 public:
     using State = LinkState::State;
 
-    PeerLink(const Neighbour &neighbour, const NodeSettings &settings, QObject *parent = nullptr);
+    // Takes each event for the owning node to stamp and publish: a call, as
+    // for the node's own events (Node::EventSink).
+    using Reporter = std::function<void(Event &&)>;
+
+    PeerLink(const Neighbour &neighbour, const NodeSettings &settings, Reporter reporter,
+             QObject *parent = nullptr);
     ~PeerLink() override;
 
     const Neighbour &neighbour() const { return m_neighbour; }
@@ -132,8 +138,6 @@ signals:
     void answerReceived(const QByteArray &line);
     // flushedSequence() moved on.
     void flushed();
-    // Events for the owning node to stamp and publish.
-    void eventOccurred(const Herd::Event &event);
 
 private:
     void connectNow();
@@ -165,6 +169,7 @@ private:
 
     Neighbour m_neighbour;
     NodeSettings m_settings;
+    Reporter m_reporter;
     QTcpSocket *m_socket = nullptr;     // owned; recreated for each attempt
     QByteArray m_outgoing;              // lines written since the last flush, sealed, with their '\n'
     bool m_flushQueued = false;         // in this thread's list of links to flush before waiting

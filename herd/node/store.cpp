@@ -3,7 +3,97 @@
 
 #include "herd/node/digest_p.h"
 
+#include <cstring>
+
 namespace Herd {
+
+namespace {
+
+// Field `index` of a line with one space between fields, empty if it has
+// fewer fields.
+QByteArrayView fieldOf(QByteArrayView line, int index)
+{
+    const char *start = line.data();
+    const char *const end = start + line.size();
+    for (; index > 0; --index) {
+        const void *space = start == end ? nullptr : std::memchr(start, ' ', size_t(end - start));
+        if (!space)
+            return {};
+        start = static_cast<const char *>(space) + 1;
+    }
+    const void *space = std::memchr(start, ' ', size_t(end - start));
+    return QByteArrayView(start, space ? static_cast<const char *>(space) : end);
+}
+
+// Whether `line`, which parsed as `at`, is the AT line ofAt() would build
+// from it: its six fields with one space between them. The parser split it
+// on white space into exactly those fields, so with five bytes left over
+// there is exactly one between each two and none around them.
+bool isNormalAt(const QByteArray &line, const Message &at)
+{
+    const qsizetype fields[] = {2, at.server.size(), at.diff.size(), at.clientId.size(), at.position.size()};
+    qsizetype separator = 0;
+    for (const qsizetype field : fields)
+        separator += field;
+    if (line.size() != separator + at.time.size() + 5)
+        return false;
+    separator = -1;
+    for (const qsizetype field : fields) {
+        separator += field + 1;
+        if (line.at(separator) != ' ')
+            return false;
+    }
+    return true;
+}
+
+} // namespace
+
+QByteArrayView Record::server() const
+{
+    return fieldOf(atLine, 1);
+}
+
+QByteArrayView Record::position() const
+{
+    return fieldOf(atLine, 4);
+}
+
+bool Record::degrees(double *latitude, double *longitude) const
+{
+    Problem problem = Problem::None;
+    return parsePosition(position(), latitude, longitude, &problem);
+}
+
+Record Record::ofAt(const Message &at, const QByteArray &line)
+{
+    Record record;
+    record.clientId = at.clientId;
+    record.timeNs = at.timeNs;
+    if (isNormalAt(line, at)) {
+        record.atLine = line;
+        return record;
+    }
+    record.atLine.reserve(line.size());
+    record.atLine.append("AT ")
+        .append(at.server)
+        .append(' ')
+        .append(at.diff)
+        .append(' ')
+        .append(at.clientId)
+        .append(' ')
+        .append(at.position)
+        .append(' ')
+        .append(at.time);
+    return record;
+}
+
+std::optional<Record> Record::ofAtLine(const QByteArray &line)
+{
+    const Message at = parseLine(line);
+    if (at.command != Command::At)
+        return std::nullopt;
+    return ofAt(at, line);
+}
 
 bool Store::offer(const Record &record)
 {

@@ -4,7 +4,10 @@
 #include <QByteArray>
 #include <QHash>
 
+#include <optional>
 #include <vector>
+
+#include "herd/wire/protocol.h"
 
 namespace Herd {
 
@@ -12,15 +15,27 @@ namespace Herd {
 struct Record
 {
     QByteArray clientId;
-    QByteArray server;   // node that received the IAMAT
-    QByteArray position; // as the client sent it
-    double latitude = 0;
-    double longitude = 0;
     qint64 timeNs = 0; // client time: the newer-wins key
-    QByteArray atLine; // the AT line exactly as `server` produced it
+    // The AT line as `server()` produced it, one space between its fields;
+    // the fields below are read from it, not kept twice.
+    QByteArray atLine;
     // Digest::clientHash(clientId), set by the Store: resync passes over
     // every record read it rather than each id's bytes (digest.h).
     quint64 clientHash = 0;
+
+    // The node that received the IAMAT, and the position as the client
+    // sent it: empty if atLine has too few fields.
+    QByteArrayView server() const;
+    QByteArrayView position() const;
+    // The position's degrees (parsePosition()); false if it has none.
+    bool degrees(double *latitude, double *longitude) const;
+
+    // The record of an AT line, `at` being parseLine(line); the line is
+    // normalised to single spaces so WHATSAT replies look as its origin made
+    // them even if a neighbour used other white space.
+    static Record ofAt(const Message &at, const QByteArray &line);
+    // The same for a line not parsed yet: null if it is not an AT line.
+    static std::optional<Record> ofAtLine(const QByteArray &line);
 };
 
 // Newest record per client id. Newer means a strictly larger client time,

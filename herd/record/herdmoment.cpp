@@ -46,13 +46,6 @@ Record ReplayRecord::toRecord(const QByteArray &clientId) const
     record.clientId = clientId;
     record.atLine = atLine;
     record.timeNs = clientTimeNs;
-    const Message at = parseLine(atLine);
-    if (at.command != Command::At)
-        return record;
-    record.server = at.server;
-    record.position = at.position;
-    record.latitude = at.latitude;
-    record.longitude = at.longitude;
     return record;
 }
 

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cstring>
 #include <limits>
+#include <optional>
 
 #include <QStringDecoder>
 
@@ -21,20 +22,29 @@ struct Fields
     int count = 0; // capped at MaxFields
 };
 
-Fields splitFields(QByteArrayView line)
+// Which white space a line holds: most hold spaces only, and those split
+// with memchr() rather than a test of every byte.
+enum class Spaces { SpacesOnly, Any };
+
+Fields splitFields(QByteArrayView line, Spaces spaces = Spaces::Any)
 {
     Fields fields;
-    qsizetype i = 0;
-    const qsizetype n = line.size();
-    while (i < n && fields.count < MaxFields) {
-        while (i < n && isProtocolSpace(line[i]))
+    const char *i = line.data();
+    const char *const end = i + line.size();
+    while (i < end && fields.count < MaxFields) {
+        while (i < end && isProtocolSpace(*i))
             ++i;
-        if (i == n)
+        if (i == end)
             break;
-        const qsizetype start = i;
-        while (i < n && !isProtocolSpace(line[i]))
-            ++i;
-        fields.at[fields.count++] = line.sliced(start, i - start);
+        const char *start = i;
+        if (spaces == Spaces::SpacesOnly) {
+            const void *space = std::memchr(i, ' ', size_t(end - i));
+            i = space ? static_cast<const char *>(space) : end;
+        } else {
+            while (i < end && !isProtocolSpace(*i))
+                ++i;
+        }
+        fields.at[fields.count++] = QByteArrayView(start, i - start);
     }
     return fields;
 }
@@ -62,7 +72,9 @@ bool allPrintableAscii(quint64 word)
     return ((below20 | above7e) & Highs) == 0;
 }
 
-bool isText(QByteArrayView line)
+// Whether `line` is text (valid UTF-8 without control characters but the
+// protocol's white space), and if so which white space it holds.
+std::optional<Spaces> textSpaces(QByteArrayView line)
 {
     // Eight printable ASCII bytes at a time first: the usual line is all
     // printable but its spaces, which are printable too.
@@ -76,20 +88,25 @@ bool isText(QByteArrayView line)
     }
     line = line.sliced(start);
     bool ascii = true;
+    Spaces spaces = Spaces::SpacesOnly;
     for (const char ch : line) {
         const auto c = static_cast<unsigned char>(ch);
         if (c >= 0x80) {
             ascii = false;
             continue;
         }
-        if ((c < 0x20 && !isProtocolSpace(ch)) || c == 0x7f)
-            return false;
+        if (c < 0x20 && isProtocolSpace(ch))
+            spaces = Spaces::Any;
+        else if (c < 0x20 || c == 0x7f)
+            return std::nullopt;
     }
     if (ascii)
-        return true;
+        return spaces;
     QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
     [[maybe_unused]] const QString decoded = decoder.decode(line);
-    return !decoder.hasError();
+    if (decoder.hasError())
+        return std::nullopt;
+    return spaces;
 }
 
 bool allZero(QByteArrayView digits)
@@ -162,6 +179,7 @@ int compareWith(const Decimal &d, unsigned limit)
     return allZero(d.fraction) ? 0 : 1;
 }
 
+// `value` may be null: the coordinate is then checked, not computed.
 bool readSignedCoordinate(QByteArrayView text, qsizetype &pos, unsigned limit, double *value, bool *inRange)
 {
     if (pos >= text.size() || (text[pos] != '+' && text[pos] != '-'))
@@ -169,10 +187,33 @@ bool readSignedCoordinate(QByteArrayView text, qsizetype &pos, unsigned limit, d
     const bool negative = text[pos] == '-';
     ++pos;
     Decimal d;
-    if (!readDecimal(text, pos, &d))
+    if (!readDecimal(text, pos, &d, value ? Value::Wanted : Value::Unused))
         return false;
-    *value = negative ? -d.value : d.value;
+    if (value)
+        *value = negative ? -d.value : d.value;
     *inRange = compareWith(d, limit) <= 0;
+    return true;
+}
+
+// parsePosition(), where null degrees are checked only.
+bool readPosition(QByteArrayView text, double *latitude, double *longitude, Problem *problem)
+{
+    qsizetype pos = 0;
+    bool latOk = false;
+    bool lngOk = false;
+    if (!readSignedCoordinate(text, pos, 90, latitude, &latOk)
+        || !readSignedCoordinate(text, pos, 180, longitude, &lngOk) || pos != text.size()) {
+        *problem = Problem::BadPosition;
+        return false;
+    }
+    if (!latOk) {
+        *problem = Problem::LatitudeRange;
+        return false;
+    }
+    if (!lngOk) {
+        *problem = Problem::LongitudeRange;
+        return false;
+    }
     return true;
 }
 
@@ -235,15 +276,15 @@ Message invalid(Problem problem)
 
 bool readClientFields(const Fields &f, int first, Message *m)
 {
-    m->clientId = f.at[first].toByteArray();
-    if (!parsePosition(f.at[first + 1], &m->latitude, &m->longitude, &m->problem))
+    if (!readPosition(f.at[first + 1], nullptr, nullptr, &m->problem))
         return false;
     if (!parseTime(f.at[first + 2], &m->timeNs)) {
         m->problem = Problem::BadTime;
         return false;
     }
-    m->position = f.at[first + 1].toByteArray();
-    m->time = f.at[first + 2].toByteArray();
+    m->clientId = f.at[first].toByteArray();
+    m->position = f.at[first + 1];
+    m->time = f.at[first + 2];
     return true;
 }
 
@@ -290,23 +331,7 @@ const char *problemName(Problem problem)
 
 bool parsePosition(QByteArrayView text, double *latitude, double *longitude, Problem *problem)
 {
-    qsizetype pos = 0;
-    bool latOk = false;
-    bool lngOk = false;
-    if (!readSignedCoordinate(text, pos, 90, latitude, &latOk)
-        || !readSignedCoordinate(text, pos, 180, longitude, &lngOk) || pos != text.size()) {
-        *problem = Problem::BadPosition;
-        return false;
-    }
-    if (!latOk) {
-        *problem = Problem::LatitudeRange;
-        return false;
-    }
-    if (!lngOk) {
-        *problem = Problem::LongitudeRange;
-        return false;
-    }
-    return true;
+    return readPosition(text, latitude, longitude, problem);
 }
 
 bool parseTime(QByteArrayView text, qint64 *ns)
@@ -330,9 +355,10 @@ bool parseTime(QByteArrayView text, qint64 *ns)
 
 Message parseLine(QByteArrayView line)
 {
-    if (!isText(line))
+    const std::optional<Spaces> spaces = textSpaces(line);
+    if (!spaces)
         return invalid(Problem::NotText);
-    const Fields f = splitFields(line);
+    const Fields f = splitFields(line, *spaces);
     if (f.count == 0)
         return invalid(Problem::Empty);
 
@@ -362,8 +388,8 @@ Message parseLine(QByteArrayView line)
             return invalid(Problem::BadDiff);
         if (!readClientFields(f, 3, &m))
             return invalid(m.problem);
-        m.server = f.at[1].toByteArray();
-        m.diff = f.at[2].toByteArray();
+        m.server = f.at[1];
+        m.diff = f.at[2];
         m.command = Command::At;
         return m;
     }

@@ -36,6 +36,9 @@ enum class Problem {
 
 const char *problemName(Problem problem);
 
+// What parseLine() read. The views point into the line it was given and
+// hold only while that line does; the client id is the one field copied,
+// as every reader keeps it (a store's key, an event's client).
 struct Message
 {
     Command command = Command::Invalid;
@@ -43,15 +46,13 @@ struct Message
 
     // IAMAT and AT
     QByteArray clientId;
-    QByteArray position; // "+34.068930-118.445127", as received
-    QByteArray time;     // "1621464827.959498503", as received
-    double latitude = 0;
-    double longitude = 0;
+    QByteArrayView position; // "+34.068930-118.445127", as received
+    QByteArrayView time;     // "1621464827.959498503", as received
     qint64 timeNs = 0;
 
     // AT only
-    QByteArray server;
-    QByteArray diff;
+    QByteArrayView server;
+    QByteArrayView diff;
 
     // WHATSAT only (clientId above)
     double radiusKm = 0;
@@ -59,7 +60,12 @@ struct Message
 };
 
 // `line` excludes its "\n" (a trailing "\r" is white space and ignored).
+// A position is checked digit by digit, its degrees not computed: most
+// lines parsed are floods that need them only if a WHATSAT comes
+// (parsePosition() computes them).
 Message parseLine(QByteArrayView line);
+// The message would point into a line gone at the end of the statement.
+Message parseLine(QByteArray &&line) = delete;
 
 // The client an IAMAT or AT line is about (its second or fourth field), or
 // empty for any other line and for one too short to name a time. Only the

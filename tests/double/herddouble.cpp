@@ -256,11 +256,15 @@ private:
             std::fflush(stdout);
             return {};
         }
-        Message message = parseLine(has("unicode-space") ? unicodeSpacesAsSpaces(line) : line);
+        // The message points into the text it was parsed from.
+        QByteArray text = has("unicode-space") ? unicodeSpacesAsSpaces(line) : line;
+        Message message = parseLine(text);
         if (has("space-only") && line.split(' ').size() != 4)
             message.command = Command::Invalid;
-        if (has("any-case") && message.command == Command::Invalid)
-            message = parseLine(commandUpperCased(line));
+        if (has("any-case") && message.command == Command::Invalid) {
+            text = commandUpperCased(line);
+            message = parseLine(text);
+        }
         if (const QByteArray lax = laxAnswer(message.problem, line); !lax.isEmpty())
             return lax;
         switch (message.command) {
@@ -307,7 +311,7 @@ private:
         return {};
     }
 
-    QByteArray iamat(Message message)
+    QByteArray iamat(const Message &message)
     {
         qint64 received = nowNs();
         if (has("clock-ahead"))
@@ -315,14 +319,13 @@ private:
         qint64 diff = received - message.timeNs;
         if (has("round-diff"))
             diff = diff / 1'000'000 * 1'000'000;
-        if (has("no-echo"))
-            message.time = formatTime(message.timeNs);
+        const QByteArray time = has("no-echo") ? formatTime(message.timeNs) : message.time.toByteArray();
         QByteArray name = has("wrong-name") ? QByteArray("Server") : m_self.name.toUtf8();
         QByteArray diffText = formatDiff(diff);
         if (has("unsigned-diff") && diffText.startsWith('+'))
             diffText.remove(0, 1);
-        const QByteArray at = "AT " + name + ' ' + diffText + ' ' + message.clientId + ' ' + message.position
-            + ' ' + message.time;
+        const QByteArray at =
+            "AT " + name + ' ' + diffText + ' ' + message.clientId + ' ' + message.position + ' ' + time;
         if (has("last-wins"))
             m_records.remove(message.clientId);
         store(message, at, From::Client);
@@ -391,7 +394,9 @@ private:
         const QByteArray at =
             has("whatsat-fresh-at") ? formatAt(m_self.name.toUtf8(), nowNs(), stored) : it->second;
         const int bound = has("whatsat-unbounded") ? 20 : message.bound;
-        PlacesQuery query {stored.latitude, stored.longitude, message.radiusKm, bound};
+        PlacesQuery query {0, 0, message.radiusKm, bound};
+        Problem problem = Problem::None;
+        parsePosition(stored.position, &query.latitude, &query.longitude, &problem);
         if (has("whatsat-swapped"))
             std::swap(query.latitude, query.longitude);
         if (has("whatsat-whole-radius"))

@@ -117,11 +117,11 @@ public:
             case ClientColumn:
                 return QString::fromUtf8(record.clientId);
             case PositionColumn:
-                return QString::fromUtf8(record.position);
+                return QString::fromUtf8(record.position());
             case TimeColumn:
                 return role == RawRole ? QVariant(record.timeNs) : QVariant(utcText(record.timeNs));
             case OriginColumn:
-                return QString::fromUtf8(record.server);
+                return QString::fromUtf8(record.server());
             case LineColumn:
                 return QString::fromUtf8(record.atLine);
             case ColumnCount:
@@ -131,14 +131,17 @@ public:
         }
         if (role == Qt::ToolTipRole) {
             switch (Column(index.column())) {
-            case PositionColumn:
-                return tr("latitude %1, longitude %2")
-                    .arg(record.latitude, 0, 'f', 6)
-                    .arg(record.longitude, 0, 'f', 6);
+            case PositionColumn: {
+                double latitude = 0;
+                double longitude = 0;
+                if (!record.degrees(&latitude, &longitude))
+                    return QString::fromUtf8(record.atLine);
+                return tr("latitude %1, longitude %2").arg(latitude, 0, 'f', 6).arg(longitude, 0, 'f', 6);
+            }
             case TimeColumn:
                 return tr("client time %1 ns since the epoch").arg(record.timeNs);
             case OriginColumn:
-                return tr("%1 received this client's IAMAT").arg(QString::fromUtf8(record.server));
+                return tr("%1 received this client's IAMAT").arg(QString::fromUtf8(record.server()));
             default:
                 return QString::fromUtf8(record.atLine);
             }
