@@ -29,8 +29,9 @@ void LogBatch::append(LogFile *file, const Event &event, Origin origin)
             std::memcpy(p, data, size_t(bytes));
         p += bytes;
     };
-    copy(event.peer.utf16(), 2 * event.peer.size());
-    copy(event.detail.utf16(), 2 * event.detail.size());
+    // Through a view: QString::utf16() copies a literal's text to end it with a 0.
+    copy(QStringView(event.peer).utf16(), 2 * event.peer.size());
+    copy(QStringView(event.detail).utf16(), 2 * event.detail.size());
     copy(event.client.constData(), event.client.size());
     copy(event.line.constData(), event.line.size());
     if (origin == Origin::Event)

@@ -54,11 +54,32 @@ bool isDigit(char c)
     return c >= '0' && c <= '9';
 }
 
-// "seconds.nnnnnnnnn", all nine digits of the fraction.
-QByteArray secondsText(quint64 ns)
+// Room for "-" and "seconds.nnnnnnnnn" of any quint64 ns: 11 + 1 + 9 bytes.
+constexpr qsizetype SecondsTextRoom = 24;
+
+// Writes "seconds.nnnnnnnnn", all nine digits of the fraction, at `out`
+// (SecondsTextRoom bytes); returns the end. Every AT line a node makes
+// writes one: no temporaries.
+char *writeSeconds(char *out, quint64 ns)
 {
-    return QByteArray::number(ns / NsPerSecond) + '.'
-        + QByteArray::number(ns % NsPerSecond).rightJustified(9, '0');
+    const auto written = std::to_chars(out, out + SecondsTextRoom, ns / NsPerSecond);
+    out = written.ptr;
+    *out++ = '.';
+    quint64 fraction = ns % NsPerSecond;
+    for (int i = 8; i >= 0; --i) {
+        out[i] = char('0' + fraction % 10);
+        fraction /= 10;
+    }
+    return out + 9;
+}
+
+// Writes formatDiff()'s text at `out` (SecondsTextRoom bytes); returns the end.
+char *writeDiff(char *out, qint64 diffNs)
+{
+    // |diff| may be near 2^63; work in unsigned to negate safely.
+    const bool negative = diffNs < 0;
+    *out++ = negative ? '-' : '+';
+    return writeSeconds(out, negative ? quint64(0) - quint64(diffNs) : quint64(diffNs));
 }
 
 // True if none of the eight bytes of `word` is below 0x20 or at or above
@@ -417,33 +438,36 @@ bool atServerAndTime(QByteArrayView line, QByteArrayView *server, qint64 *timeNs
 
 QByteArray formatTime(qint64 ns)
 {
-    return secondsText(quint64(ns));
+    char text[SecondsTextRoom];
+    return QByteArray(text, writeSeconds(text, quint64(ns)) - text);
 }
 
 QByteArray formatDiff(qint64 diffNs)
 {
-    // |diff| may be near 2^63; work in unsigned to negate safely.
-    const bool negative = diffNs < 0;
-    const quint64 magnitude = negative ? quint64(0) - quint64(diffNs) : quint64(diffNs);
-    return (negative ? "-" : "+") + secondsText(magnitude);
+    char text[SecondsTextRoom];
+    return QByteArray(text, writeDiff(text, diffNs) - text);
 }
 
 QByteArray formatAt(QByteArrayView server, qint64 receivedNs, const Message &iamat)
 {
-    const QByteArray diff = formatDiff(receivedNs - iamat.timeNs);
-    QByteArray line;
-    line.reserve(8 + server.size() + diff.size() + iamat.clientId.size() + iamat.position.size()
-                 + iamat.time.size());
-    line.append("AT ")
-        .append(server)
-        .append(' ')
-        .append(diff)
-        .append(' ')
-        .append(iamat.clientId)
-        .append(' ')
-        .append(iamat.position)
-        .append(' ')
-        .append(iamat.time);
+    char diff[SecondsTextRoom];
+    const QByteArrayView diffText(diff, writeDiff(diff, receivedNs - iamat.timeNs));
+    const qsizetype size = 7 + server.size() + diffText.size() + iamat.clientId.size() + iamat.position.size()
+        + iamat.time.size();
+    QByteArray line(size, Qt::Uninitialized);
+    char *out = line.data();
+    const auto put = [&out](QByteArrayView field, char after) {
+        std::memcpy(out, field.data(), size_t(field.size()));
+        out += field.size();
+        if (after)
+            *out++ = after;
+    };
+    put("AT", ' ');
+    put(server, ' ');
+    put(diffText, ' ');
+    put(iamat.clientId, ' ');
+    put(iamat.position, ' ');
+    put(iamat.time, 0);
     return line;
 }
 
