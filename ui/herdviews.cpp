@@ -90,11 +90,12 @@ HerdViews::HerdViews(Herd::HerdSource *herd, Herd::HerdStats *stats, QWidget *pa
     connect(herd, &Herd::HerdSource::eventOccurred, m_log, &LogView::append);
     connect(herd, &Herd::HerdSource::eventOccurred, m_spaceTime, &SpaceTimeView::onEvent);
     m_spaceTime->setClock([herd] { return herd->nowNs(); });
-    m_spaceTime->setEmptyHint(
-        herd->isLive() ? QString() : tr("No messages before the cursor: press Play or drag the timeline:"));
+    // A replay's views start empty before its first event: they say why.
+    const bool live = herd->isLive();
+    m_spaceTime->setEmptyHint(live ? QString()
+                                   : tr("No messages before the cursor: press Play or drag the timeline:"));
     m_knowledge->setEmptyHint(
-        herd->isLive() ? QString()
-                       : tr("No client known yet at the cursor: press Play or drag the timeline."));
+        live ? QString() : tr("No client known yet at the cursor: press Play or drag the timeline."));
     // What the source sees changed wholesale (an attached process came or
     // went), or a replay jumped: the views of the herd's state read it
     // again. A jump also replaces the history the views show with its

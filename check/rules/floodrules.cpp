@@ -29,7 +29,8 @@ const QString NoListener =
 QHash<QString, int> hopsFrom(const HerdConfig &config, const QString &from)
 {
     QHash<QString, int> hops {{from, 0}};
-    QQueue<QString> queue({from});
+    QQueue<QString> queue;
+    queue.enqueue(from);
     while (!queue.isEmpty()) {
         const QString node = queue.dequeue();
         for (const QString &next : config.neighboursOf(node)) {

@@ -37,7 +37,11 @@ private:
     static constexpr int ChunkSize = 1024;
 
     int slot(int index) const { return (m_start + index) % m_capacity; }
-    Herd::Event &at(int slot) const { return m_chunks[size_t(slot / ChunkSize)][size_t(slot % ChunkSize)]; }
+    Herd::Event &at(int slot) { return m_chunks[size_t(slot / ChunkSize)][size_t(slot % ChunkSize)]; }
+    const Herd::Event &at(int slot) const
+    {
+        return m_chunks[size_t(slot / ChunkSize)][size_t(slot % ChunkSize)];
+    }
 
     std::vector<std::unique_ptr<Herd::Event[]>> m_chunks; // null until first reached
     int m_capacity;

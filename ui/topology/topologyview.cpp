@@ -413,9 +413,11 @@ void TopologyView::onFrame()
         refreshLink(link);
     m_dirtyLinks.clear();
 
-    const bool busy = m_animator->tick(m_wall.elapsed());
+    // One time for the frame: the animator and its banner agree on "now".
+    const qint64 nowMs = m_wall.elapsed();
+    const bool busy = m_animator->tick(nowMs);
     m_frameTimer.setInterval(m_animator->isAggregating() ? kBusyFrameMs : kFrameMs);
-    m_banner->refresh(*m_animator, m_wall.elapsed());
+    m_banner->refresh(*m_animator, nowMs);
     if (!busy && !m_animator->isPaused())
         m_frameTimer.stop();
     const double ms = double(cost.nsecsElapsed()) / 1e6;
