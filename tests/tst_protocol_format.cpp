@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The pure formatters of docs/protocol.md (protocol times, the AT reply's
-// signed difference, AT lines, "? " replies), fed tables. No sockets.
+// signed difference, AT lines, "? " replies), fed tables, and the record a
+// node keeps of an AT line. No sockets.
 
 #include <QTest>
 
+#include "herd/node/store.h"
 #include "herd/wire/protocol.h"
 #include "tests/protocolsupport.h"
 
@@ -29,7 +31,20 @@ private slots:
     void invalidReply_data();
     void invalidReply();
     void problemNames();
+    void recordOfAtLine_data();
+    void recordOfAtLine();
+    void recordOfAnOddLine();
 };
+
+// A message points into its line: one from a temporary would dangle, so
+// parseLine() takes no temporary QByteArray.
+template <typename Line> constexpr bool parsesFrom = requires(Line &&line)
+{
+    Herd::parseLine(std::forward<Line>(line));
+};
+static_assert(!parsesFrom<QByteArray>);
+static_assert(parsesFrom<const QByteArray &>);
+static_assert(parsesFrom<QByteArrayView>);
 
 void tst_ProtocolFormat::formatTime_data()
 {
@@ -191,6 +206,58 @@ void tst_ProtocolFormat::problemNames()
         names.insert(name);
     }
     QCOMPARE(names.size(), int(Problem::TooLong) + 1);
+}
+
+void tst_ProtocolFormat::recordOfAtLine_data()
+{
+    QTest::addColumn<QByteArray>("line");
+    QTest::addColumn<QByteArray>("normal");
+
+    const QByteArray normal =
+        "AT Hill +0.263873386 kiwi.cs.ucla.edu +34.068930-118.445127 1621464827.959498503"_ba;
+    QTest::newRow("normal: kept as it is") << normal << normal;
+    QTest::newRow("tabs and runs of spaces: normalised")
+        << "AT\tHill  +0.263873386 kiwi.cs.ucla.edu\t+34.068930-118.445127   1621464827.959498503\r"_ba
+        << normal;
+    QTest::newRow("leading white space") << " \vAT Hill +0.263873386 kiwi.cs.ucla.edu +34.068930-118.445127 "
+                                            "1621464827.959498503"_ba
+                                         << normal;
+}
+
+void tst_ProtocolFormat::recordOfAtLine()
+{
+    QFETCH(QByteArray, line);
+    QFETCH(QByteArray, normal);
+
+    const std::optional<Herd::Record> record = Herd::Record::ofAtLine(line);
+    QVERIFY(record);
+    QCOMPARE(record->atLine, normal);
+    QCOMPARE(record->clientId, "kiwi.cs.ucla.edu"_ba);
+    QCOMPARE(record->timeNs, 1'621'464'827'959'498'503LL);
+    QCOMPARE(record->server(), "Hill");
+    QCOMPARE(record->position(), "+34.068930-118.445127");
+    double latitude = 0;
+    double longitude = 0;
+    QVERIFY(record->degrees(&latitude, &longitude));
+    QCOMPARE(latitude, 34.06893);
+    QCOMPARE(longitude, -118.445127);
+}
+
+void tst_ProtocolFormat::recordOfAnOddLine()
+{
+    QVERIFY(!Herd::Record::ofAtLine("IAMAT kiwi +34.068930-118.445127 1621464827.959498503"_ba));
+    QVERIFY(!Herd::Record::ofAtLine("AT Hill +0.2 kiwi +91-118 1"_ba));
+    // A record read back from a damaged recording keeps its line as it is:
+    // what cannot be found in it is empty, never a crash.
+    Herd::Record damaged;
+    damaged.atLine = "AT Hill"_ba;
+    QCOMPARE(damaged.server(), "Hill");
+    QVERIFY(damaged.position().isEmpty());
+    double latitude = 0;
+    double longitude = 0;
+    QVERIFY(!damaged.degrees(&latitude, &longitude));
+    damaged.atLine.clear();
+    QVERIFY(damaged.server().isEmpty());
 }
 
 QTEST_APPLESS_MAIN(tst_ProtocolFormat)
