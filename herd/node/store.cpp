@@ -15,14 +15,18 @@ QByteArrayView fieldOf(QByteArrayView line, int index)
 {
     const char *start = line.data();
     const char *const end = start + line.size();
+    // memchr() only on bytes that exist: an empty line's data may be null.
+    const auto nextSpace = [end](const char *from) {
+        const void *space = from == end ? nullptr : std::memchr(from, ' ', size_t(end - from));
+        return space ? static_cast<const char *>(space) : end;
+    };
     for (; index > 0; --index) {
-        const void *space = start == end ? nullptr : std::memchr(start, ' ', size_t(end - start));
-        if (!space)
+        const char *space = nextSpace(start);
+        if (space == end)
             return {};
-        start = static_cast<const char *>(space) + 1;
+        start = space + 1;
     }
-    const void *space = std::memchr(start, ' ', size_t(end - start));
-    return QByteArrayView(start, space ? static_cast<const char *>(space) : end);
+    return QByteArrayView(start, nextSpace(start));
 }
 
 // Whether `line`, which parsed as `at`, is the AT line ofAt() would build

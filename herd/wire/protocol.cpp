@@ -54,15 +54,16 @@ bool isDigit(char c)
     return c >= '0' && c <= '9';
 }
 
-// Room for "-" and "seconds.nnnnnnnnn" of any quint64 ns: 11 + 1 + 9 bytes.
-constexpr qsizetype SecondsTextRoom = 24;
+// A quint64 of ns is under 1.9e10 seconds: at most 11 digits.
+constexpr qsizetype MaxSecondsDigits = 11;
+// Room for a sign and "seconds.nnnnnnnnn" of any quint64 ns.
+constexpr qsizetype SecondsTextRoom = 1 + MaxSecondsDigits + 1 + 9;
 
-// Writes "seconds.nnnnnnnnn", all nine digits of the fraction, at `out`
-// (SecondsTextRoom bytes); returns the end. Every AT line a node makes
-// writes one: no temporaries.
+// Writes "seconds.nnnnnnnnn", all nine digits of the fraction, at `out`;
+// returns the end. Every AT line a node makes writes one: no temporaries.
 char *writeSeconds(char *out, quint64 ns)
 {
-    const auto written = std::to_chars(out, out + SecondsTextRoom, ns / NsPerSecond);
+    const auto written = std::to_chars(out, out + MaxSecondsDigits, ns / NsPerSecond);
     out = written.ptr;
     *out++ = '.';
     quint64 fraction = ns % NsPerSecond;
