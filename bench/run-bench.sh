@@ -15,7 +15,7 @@
 # Usage: bench/run-bench.sh [BUILD_DIR]
 #   env: ROUNDS=5 DURATION=5 CONNECTIONS=100 FLOOD_SAMPLES=500 IDLE_CONNECTIONS=10000
 #        SCALE_NODES=100 SCALE_CLIENTS=100000 THREADS=2 WINDOW_ROUNDS=3 (IDLE_CONNECTIONS=0 skips
-#        herd-idle, SCALE_CLIENTS=0 skips herd-scale: it takes minutes and about 4.5 GB;
+#        herd-idle, SCALE_CLIENTS=0 skips herd-scale: it takes minutes and about 3 GB;
 #        WINDOW_ROUNDS=0 skips the window, 20 s a round)
 set -euo pipefail
 
