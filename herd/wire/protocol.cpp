@@ -358,19 +358,35 @@ bool parsePosition(QByteArrayView text, double *latitude, double *longitude, Pro
 
 bool parseTime(QByteArrayView text, qint64 *ns)
 {
-    qsizetype pos = 0;
-    Decimal d;
-    if (!readDecimal(text, pos, &d, Value::Unused) || pos != text.size() || d.fraction.size() > 9)
-        return false;
+    // One pass over the digits: every line a herd sends has a time.
+    constexpr qint64 MaxSeconds = std::numeric_limits<qint64>::max() / NsPerSecond - 1;
+    const char *p = text.data();
+    const char *const end = p + text.size();
+    const char *const wholeStart = p;
     qint64 seconds = 0;
-    for (const char c : d.whole) {
-        seconds = seconds * 10 + (c - '0');
-        if (seconds > std::numeric_limits<qint64>::max() / NsPerSecond - 1)
+    for (; p < end && isDigit(*p); ++p) {
+        seconds = seconds * 10 + (*p - '0');
+        if (seconds > MaxSeconds)
             return false;
     }
+    if (p == wholeStart)
+        return false;
     qint64 fraction = 0;
-    for (qsizetype i = 0; i < 9; ++i)
-        fraction = fraction * 10 + (i < d.fraction.size() ? d.fraction[i] - '0' : 0);
+    int fractionDigits = 0;
+    if (p < end && *p == '.') {
+        ++p;
+        for (; p < end && isDigit(*p); ++p) {
+            if (++fractionDigits > 9)
+                return false;
+            fraction = fraction * 10 + (*p - '0');
+        }
+        if (fractionDigits == 0)
+            return false;
+    }
+    if (p != end)
+        return false;
+    for (; fractionDigits < 9; ++fractionDigits)
+        fraction *= 10;
     *ns = seconds * NsPerSecond + fraction;
     return true;
 }
