@@ -63,7 +63,7 @@ measure() {
     # The event loop is the thread that used the most CPU over the load.
     join "$work/before.ticks" "$work/after.ticks" | awk -v name="$name" -v rate="$rate" \
         -v seconds="$duration" -v hz="$(getconf CLK_TCK)" '
-        { user = $4 - $2; system = $5 - $3; if (user + system > best) { best = user + system; u = user; s = system } }
+        { usr = $4 - $2; sys = $5 - $3; if (usr + sys > best) { best = usr + sys; u = usr; s = sys } }
         END { n = rate * seconds; printf "%s %s %.2f %.2f\n", name, rate, u / hz * 1e6 / n, s / hz * 1e6 / n }' \
         >>"$results"
 }
