@@ -378,7 +378,8 @@ public:
 protected:
     bool eventFilter(QObject *, QEvent *event) override
     {
-        if (event->type() == QEvent::MetaCall)
+        // A wake-up is a queued call; a slice that follows one is a timer's.
+        if (event->type() == QEvent::MetaCall || event->type() == QEvent::Timer)
             m_callTakesIn = true; // until its first event counts it
         return false;
     }

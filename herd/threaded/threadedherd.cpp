@@ -2,6 +2,7 @@
 #include "herd/threaded/threadedherd.h"
 
 #include <QElapsedTimer>
+#include <QTimerEvent>
 
 #include <algorithm>
 
@@ -91,6 +92,7 @@ void ThreadedHerd::stop()
     m_workers.clear();
     m_backlogs.clear();
     m_resumePosted.clear();
+    m_resumeTimer.stop();
     m_runBy.clear();
     m_order.clear();
 }
@@ -269,13 +271,28 @@ void ThreadedHerd::resumeLater(HerdWorker *worker)
     if (m_resumePosted.contains(worker))
         return;
     m_resumePosted.insert(worker);
-    QMetaObject::invokeMethod(
-        this,
-        [this, worker] {
-            m_resumePosted.remove(worker);
-            takeEvents(worker, Pace::Sliced);
-        },
-        Qt::QueuedConnection);
+    // Not on the loop's next turn: a window fed a slice every turn spent
+    // nearly all its time taking events in, and its paints waited behind
+    // them (docs/threads.md).
+    if (!m_resumeTimer.isActive())
+        m_resumeTimer.start(SliceMs, Qt::PreciseTimer, this);
+}
+
+void ThreadedHerd::timerEvent(QTimerEvent *event)
+{
+    if (event->timerId() != m_resumeTimer.timerId()) {
+        HerdSource::timerEvent(event);
+        return;
+    }
+    m_resumeTimer.stop();
+    // In the workers' order; a slice may stop the herd and clear both.
+    std::vector<HerdWorker *> due;
+    for (const auto &worker : m_workers) {
+        if (m_resumePosted.remove(worker.get()))
+            due.push_back(worker.get());
+    }
+    for (HerdWorker *worker : due)
+        takeEvents(worker, Pace::Sliced);
 }
 
 // The mirror follows first, so a view that reads the herd on the event

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <QBasicTimer>
 #include <QHash>
 #include <QSet>
 #include <QStringList>
@@ -31,12 +32,13 @@ class PlacesSource;
 // events, as a replay answers it (momentview.h). So a reader sees the herd
 // as of the last batch taken in, a few event-loop passes behind the nodes.
 //
-// Batches that arrive on their own are taken in SliceMs a loop turn (shared
-// by the workers): what is left waits for the next turn of this thread's
-// loop, one continuation per worker at most, so the window keeps
-// painting and answering while the herd makes more events than it can
-// read, and falls behind instead (bounded: HerdWorker::MaxQueued). A fault,
-// kill or restart takes in everything queued first.
+// Batches that arrive on their own are taken in SliceMs at a time (shared
+// by the workers): what is left waits SliceMs more, one continuation per
+// worker at most, so taking events in has at most half of this thread's
+// time and the window keeps painting and answering while the herd makes
+// more events than it can read, and falls behind instead (bounded:
+// HerdWorker::MaxQueued). A fault, kill or restart takes in everything
+// queued first.
 //
 // Faults, kill and restart go to the thread that runs the node (for a
 // link, each direction to its sending node's thread) and block until it
@@ -101,6 +103,9 @@ public:
                       Direction direction = Direction::Both) override;
     bool setClockSkew(const QString &node, qint64 skewMs) override;
 
+protected:
+    void timerEvent(QTimerEvent *event) override;
+
 private:
     using LinkFault = std::function<bool(HerdSource &, const QString &, const QString &, Direction)>;
 
@@ -122,8 +127,8 @@ private:
     // SliceMs, then the rest on the loop's next turn.
     enum class Pace { All, Sliced };
     void takeEvents(HerdWorker *worker, Pace pace = Pace::All);
-    // Takes up `worker`'s events on the loop's next turn, unless that is
-    // already planned.
+    // Takes up `worker`'s events SliceMs from now, unless that is already
+    // planned.
     void resumeLater(HerdWorker *worker);
     void takeIn(const Event &event);
 
@@ -148,6 +153,9 @@ private:
     // own let the chains pile up under load, every one taking a slice each
     // turn (a 180 ms turn on a 100-node herd).
     QSet<HerdWorker *> m_resumePosted;
+    // Fires the posted slices: one timer for every worker, so the pause
+    // after a slice is one, not one per worker.
+    QBasicTimer m_resumeTimer;
 };
 
 } // namespace Herd
