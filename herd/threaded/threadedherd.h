@@ -124,7 +124,7 @@ private:
     }
     // Takes in the events `worker` has queued, after any left from a slice
     // before: the mirror follows, then each is re-emitted. Sliced: for about
-    // SliceMs, then the rest on the loop's next turn.
+    // SliceMs, then the rest SliceMs later (resumeLater).
     enum class Pace { All, Sliced };
     void takeEvents(HerdWorker *worker, Pace pace = Pace::All);
     // Takes up `worker`'s events SliceMs from now, unless that is already
