@@ -129,11 +129,15 @@ protected:
 private:
     void buildItems();
     QHash<QString, QPointF> automaticLayout() const;
-    void refreshNode(const QString &name);
+    // How a changed client count shows: at once, or in its turn in the
+    // frames' queue (m_countsWaiting).
+    enum class Count { Now, Queued };
+    void refreshNode(const QString &name, Count count = Count::Now);
     void refreshLink(LinkItem *link);
     void markNodeDirty(const QString &name, bool withLinks);
     void markLinkDirty(const QString &a, const QString &b);
-    void refreshAll();
+    void queueCount(const QString &name);
+    void refreshAll(Count count = Count::Now);
     void startFrames();
     void onFrame();
     void onSelectionChanged();
