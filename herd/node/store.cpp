@@ -3,31 +3,9 @@
 
 #include "herd/node/digest_p.h"
 
-#include <cstring>
-
 namespace Herd {
 
 namespace {
-
-// Field `index` of a line with one space between fields, empty if it has
-// fewer fields.
-QByteArrayView fieldOf(QByteArrayView line, int index)
-{
-    const char *start = line.data();
-    const char *const end = start + line.size();
-    // memchr() only on bytes that exist: an empty line's data may be null.
-    const auto nextSpace = [end](const char *from) {
-        const void *space = from == end ? nullptr : std::memchr(from, ' ', size_t(end - from));
-        return space ? static_cast<const char *>(space) : end;
-    };
-    for (; index > 0; --index) {
-        const char *space = nextSpace(start);
-        if (space == end)
-            return {};
-        start = space + 1;
-    }
-    return QByteArrayView(start, nextSpace(start));
-}
 
 // Whether `line`, which parsed as `at`, is the AT line ofAt() would build
 // from it: its six fields with one space between them. The parser split it
@@ -54,12 +32,12 @@ bool isNormalAt(const QByteArray &line, const Message &at)
 
 QByteArrayView Record::server() const
 {
-    return fieldOf(atLine, 1);
+    return normalField(atLine, 1);
 }
 
 QByteArrayView Record::position() const
 {
-    return fieldOf(atLine, 4);
+    return normalField(atLine, 4);
 }
 
 bool Record::degrees(double *latitude, double *longitude) const
@@ -77,17 +55,7 @@ Record Record::ofAt(const Message &at, const QByteArray &line)
         record.atLine = line;
         return record;
     }
-    record.atLine.reserve(line.size());
-    record.atLine.append("AT ")
-        .append(at.server)
-        .append(' ')
-        .append(at.diff)
-        .append(' ')
-        .append(at.clientId)
-        .append(' ')
-        .append(at.position)
-        .append(' ')
-        .append(at.time);
+    record.atLine = joinAt(at.server, at.diff, at.clientId, at.position, at.time);
     return record;
 }
 

@@ -30,9 +30,7 @@ qint64 clientTimeOf(QByteArrayView atLine)
 
 QByteArrayView ReplayRecord::origin() const
 {
-    const qsizetype start = atLine.indexOf(' ') + 1;
-    const qsizetype end = atLine.indexOf(' ', start);
-    return start > 0 && end > start ? QByteArrayView(atLine).sliced(start, end - start) : QByteArrayView();
+    return normalField(atLine, 1);
 }
 
 ReplayRecord ReplayRecord::ofLine(const QByteArray &atLine)

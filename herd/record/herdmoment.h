@@ -21,8 +21,7 @@ struct ReplayRecord
     // The node that took the IAMAT: the AT line's second field. Read from
     // the line, not kept, as a checkpoint holds every record of every node.
     QByteArrayView origin() const;
-    // The record as a node's Store keeps it, read from the AT line (a line
-    // that is not one keeps only the id, the line and the time).
+    // The record as a node's Store keeps it.
     Record toRecord(const QByteArray &clientId) const;
     // The record of a stored AT line, its client time read from the line.
     static ReplayRecord ofLine(const QByteArray &atLine);

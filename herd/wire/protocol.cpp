@@ -465,27 +465,48 @@ QByteArray formatDiff(qint64 diffNs)
     return QByteArray(text, writeDiff(text, diffNs) - text);
 }
 
+QByteArray joinAt(QByteArrayView server, QByteArrayView diff, QByteArrayView client, QByteArrayView position,
+                  QByteArrayView time)
+{
+    const QByteArrayView fields[] = {"AT", server, diff, client, position, time};
+    qsizetype size = qsizetype(std::size(fields)) - 1; // the spaces
+    for (const QByteArrayView field : fields)
+        size += field.size();
+    QByteArray line(size, Qt::Uninitialized);
+    char *out = line.data();
+    for (const QByteArrayView field : fields) {
+        if (out != line.data())
+            *out++ = ' ';
+        if (!field.isEmpty()) // an empty view's data may be null
+            std::memcpy(out, field.data(), size_t(field.size()));
+        out += field.size();
+    }
+    return line;
+}
+
 QByteArray formatAt(QByteArrayView server, qint64 receivedNs, const Message &iamat)
 {
     char diff[SecondsTextRoom];
     const QByteArrayView diffText(diff, writeDiff(diff, receivedNs - iamat.timeNs));
-    const qsizetype size = 7 + server.size() + diffText.size() + iamat.clientId.size() + iamat.position.size()
-        + iamat.time.size();
-    QByteArray line(size, Qt::Uninitialized);
-    char *out = line.data();
-    const auto put = [&out](QByteArrayView field, char after) {
-        std::memcpy(out, field.data(), size_t(field.size()));
-        out += field.size();
-        if (after)
-            *out++ = after;
+    return joinAt(server, diffText, iamat.clientId, iamat.position, iamat.time);
+}
+
+QByteArrayView normalField(QByteArrayView line, int index)
+{
+    const char *start = line.data();
+    const char *const end = start + line.size();
+    // memchr() only on bytes that exist: an empty line's data may be null.
+    const auto nextSpace = [end](const char *from) {
+        const void *space = from == end ? nullptr : std::memchr(from, ' ', size_t(end - from));
+        return space ? static_cast<const char *>(space) : end;
     };
-    put("AT", ' ');
-    put(server, ' ');
-    put(diffText, ' ');
-    put(iamat.clientId, ' ');
-    put(iamat.position, ' ');
-    put(iamat.time, 0);
-    return line;
+    for (; index > 0; --index) {
+        const char *space = nextSpace(start);
+        if (space == end)
+            return {};
+        start = space + 1;
+    }
+    return QByteArrayView(start, nextSpace(start));
 }
 
 QByteArray invalidReply(QByteArrayView line)

@@ -97,8 +97,16 @@ QByteArray formatTime(qint64 ns);
 // "+0.263873386": always signed, exactly nine fraction digits.
 QByteArray formatDiff(qint64 diffNs);
 
+// "AT server diff client position time": the fields of an AT line, one
+// space between them, as every node writes it.
+QByteArray joinAt(QByteArrayView server, QByteArrayView diff, QByteArrayView client, QByteArrayView position,
+                  QByteArrayView time);
 // The AT reply to an IAMAT received at `receivedNs` by node `server`.
 QByteArray formatAt(QByteArrayView server, qint64 receivedNs, const Message &iamat);
+// Field `index` (0 the command) of a line with one space between fields,
+// as a node stores its AT lines; empty if it has fewer. For readers of
+// many stored lines: it parses nothing.
+QByteArrayView normalField(QByteArrayView line, int index);
 
 // "? <line>" for an invalid line; `line` is as received, without its line ending.
 QByteArray invalidReply(QByteArrayView line);
